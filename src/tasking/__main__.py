@@ -1,0 +1,3 @@
+from tasking.cli import main
+
+main()

@@ -1,0 +1,79 @@
+"""The event-sourced application: the store, and the lookups every handler needs."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import ProgrammingError
+
+from tasking.config import PartnershipConfig, parse_config
+from tasking.domain.case import Case
+from tasking.domain.errors import DomainError, NotFound
+from tasking.domain.ids import PARTNERSHIP_ID, case_id, person_id, sequence_id, user_id
+from tasking.domain.partnership import Partnership
+from tasking.domain.person import Person
+from tasking.domain.sequence import Sequence
+from tasking.domain.user import User
+
+
+class TaskingApp(Application[Any]):
+    """One application name: it is the environment prefix and the projections' tracking key."""
+
+    name = "Tasking"
+    snapshotting_intervals = {Sequence: 50}
+
+    def __init__(self, env: dict[str, str] | None = None, store_label: str = "") -> None:
+        super().__init__(env=env)
+        self.store_label = store_label
+
+    # --- partnership ----------------------------------------------------------------------
+
+    def is_initialised(self) -> bool:
+        try:
+            self.repository.get(PARTNERSHIP_ID)
+        except (AggregateNotFoundError, ProgrammingError):  # no partnership yet, or no tables yet
+            return False
+        return True
+
+    @cached_property
+    def config(self) -> PartnershipConfig:
+        try:
+            partnership = self.repository.get(PARTNERSHIP_ID)
+        except (AggregateNotFoundError, ProgrammingError):
+            raise DomainError("store", f"{self.store_label or 'the store'} is not initialised; run `tasking init` first") from None
+        assert isinstance(partnership, Partnership)
+        return parse_config(partnership.config_toml, "stored partnership configuration")
+
+    # --- lookups that raise a domain error naming the field --------------------------------
+
+    def get_user(self, login: str | None, field: str = "user") -> User:
+        if not login:
+            raise DomainError(field, "an acting user is required; pass --user ID or set TASKING_USER")
+        self.config  # noqa: B018 - an uninitialised store is the clearer error
+        try:
+            return self.repository.get(user_id(login))
+        except AggregateNotFoundError:
+            raise NotFound(field, f"unknown user {login!r}") from None
+
+    def get_case(self, reference: str, field: str = "case") -> Case:
+        try:
+            return self.repository.get(case_id(reference.strip().upper()))
+        except AggregateNotFoundError:
+            raise NotFound(field, f"unknown case {reference!r}") from None
+
+    def get_person(self, reference: str, field: str = "person") -> Person:
+        try:
+            return self.repository.get(person_id(reference.strip().upper()))
+        except AggregateNotFoundError:
+            raise NotFound(field, f"unknown person {reference!r}") from None
+
+    def sequence(self, name: str) -> Sequence:
+        try:
+            return self.repository.get(sequence_id(name))
+        except AggregateNotFoundError:
+            return Sequence(name)
+
+    def event_count(self) -> int:
+        return self.recorder.max_notification_id() or 0

@@ -1,0 +1,144 @@
+"""The one composition root: settings from flags and env, then the app and its views."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from tasking.application import TaskingApp
+from tasking.domain.errors import DomainError
+
+DEFAULT_STORE = "tasking.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = DEFAULT_STORE
+    views: str | None = None
+
+    @classmethod
+    def from_env(cls, store: str | None = None, views: str | None = None) -> "Settings":
+        return cls(
+            store=store or os.environ.get("TASKING_STORE") or DEFAULT_STORE,
+            views=views or os.environ.get("TASKING_VIEWS") or None,
+        )
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.store.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def views_path(self) -> str:
+        if self.views:
+            return self.views
+        if self.is_postgres:
+            parts = urlsplit(self.store)
+            schema = parse_qs(parts.query).get("schema", [""])[0]
+            name = "-".join(part for part in (parts.hostname or "local", parts.path.strip("/"), schema) if part)
+            return f"tasking-views-{name}.db"
+        path = Path(self.store)
+        return str(path.with_name(path.stem + ".views" + (path.suffix or ".db")))
+
+    def event_store_env(self, create_tables: bool = False) -> dict[str, str]:
+        if self.is_postgres:
+            # Only `tasking init` creates tables and functions: concurrent DDL from many
+            # processes starting at once makes PostgreSQL fail with "tuple concurrently updated".
+            return {**postgres_env(self.store), "CREATE_TABLE": "y" if create_tables else "n"}
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": self.store,
+            "SQLITE_LOCK_TIMEOUT": "60",
+        }
+
+
+def postgres_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    if not parts.path.strip("/"):
+        raise DomainError("store", f"{redact(url)} names no database; use postgresql://user@host:port/dbname")
+    schema = parse_qs(parts.query).get("schema", [""])[0]
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
+        "POSTGRES_HOST": parts.hostname or "localhost",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or os.environ.get("PGUSER", "postgres")),
+        "POSTGRES_PASSWORD": unquote(parts.password or os.environ.get("PGPASSWORD", "")),
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_POOL_SIZE": "2",
+        "POSTGRES_MAX_OVERFLOW": "4",
+    }
+    if schema:
+        env["POSTGRES_SCHEMA"] = schema
+    return env
+
+
+def check_postgres(url: str, env: dict[str, str]) -> None:
+    """Connect once, quickly, so that a wrong host, password or database is a one-line error."""
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, connect_timeout=5,
+            autocommit=True,
+        ) as conn:
+            if env.get("POSTGRES_SCHEMA"):
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{env["POSTGRES_SCHEMA"]}"')
+    except psycopg.Error as exc:
+        lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+        reason = lines[-1] if lines else type(exc).__name__
+        raise DomainError("store", f"cannot connect to {redact(url)}: {reason}") from None
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
+
+
+@dataclass
+class Services:
+    settings: Settings
+    app: TaskingApp
+    _views: object | None = field(default=None, repr=False)
+
+    @property
+    def views(self):  # type: ignore[no-untyped-def]
+        """The read models, caught up with the store before they are returned."""
+        from tasking.projections.runner import Views
+
+        if self._views is None:
+            if not self.app.is_initialised():
+                self.app.config  # noqa: B018 - raises the "not initialised" error
+            self._views = Views(self.settings.views_path)
+        self._views.catch_up(self.app)  # type: ignore[attr-defined]
+        return self._views
+
+    def close(self) -> None:
+        if self._views is not None:
+            self._views.close()  # type: ignore[attr-defined]
+        self.app.close()
+
+
+def bootstrap(settings: Settings | None = None, create_tables: bool = False) -> Services:
+    """Build the app and its views. On PostgreSQL, `create_tables` is for `tasking init` alone."""
+    settings = settings or Settings.from_env()
+    if not settings.is_postgres:
+        parent = Path(settings.store).resolve().parent
+        if not parent.is_dir():
+            raise DomainError("store", f"folder {parent} does not exist")
+    env = settings.event_store_env(create_tables)
+    if settings.is_postgres:
+        check_postgres(settings.store, env)
+    try:
+        app = TaskingApp(env=env, store_label=redact(settings.store))
+    except DomainError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - connection and auth failures become one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DomainError("store", f"cannot open {redact(settings.store)}: {first}") from None
+    return Services(settings=settings, app=app)

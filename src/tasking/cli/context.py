@@ -1,0 +1,127 @@
+"""What every CLI command shares: the services, option types, command sending and rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from tasking.bootstrap import Services, Settings, bootstrap
+from tasking.commands import Command, send
+from tasking.domain.errors import DomainError
+from tasking.timeutil import parse_date, parse_datetime, utcnow
+
+# Pydantic field names -> the CLI option a user typed.
+_OPTION_NAMES = {"occurred_at": "occurred", "at": "at", "no_feedback": "no-feedback", "login": "id"}
+
+
+class DateTimeType(click.ParamType):
+    """An ISO date-time; without a zone it is Europe/London local time."""
+
+    name = "DATETIME"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            return parse_datetime(value, param.name if param else "datetime")
+        except DomainError as exc:
+            self.fail(exc.rule, param, ctx)
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(value, param.name if param else "date")
+        except DomainError as exc:
+            self.fail(exc.rule, param, ctx)
+
+
+DATETIME = DateTimeType()
+DATE = DateType()
+
+
+def services(ctx: click.Context, create_tables: bool = False) -> Services:
+    root = ctx.find_root()
+    found = root.meta.get("tasking.services")
+    if found is None:
+        settings = Settings.from_env(store=root.params.get("store"))
+        found = bootstrap(settings, create_tables=create_tables)
+        root.meta["tasking.services"] = found
+        root.call_on_close(found.close)
+    return found
+
+
+def acting_user(ctx: click.Context, user: str | None) -> str | None:
+    return user or ctx.find_root().params.get("user")
+
+
+def validation_message(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    message = first["msg"].removeprefix("Value error, ")
+    loc = [str(part) for part in first["loc"]]
+    if not loc:
+        return message  # model-level rules already name their field
+    field = _OPTION_NAMES.get(loc[0], loc[0].replace("_", "-"))
+    return f"{field}: {message}"
+
+
+def build(command_class: type[Command], **fields: Any) -> Command:
+    try:
+        return command_class(**fields)
+    except ValidationError as exc:
+        raise click.ClickException(validation_message(exc)) from None
+
+
+def run(ctx: click.Context, command_class: type[Command], *, as_json: bool, text: Callable[[dict[str, Any]], str],
+        user: str | None, at: dt.datetime | None = None, **fields: Any) -> dict[str, Any]:
+    """Validate, send and print one write command."""
+    login = acting_user(ctx, user)
+    if not login:
+        raise click.ClickException("user: an acting user is required; pass --user ID or set TASKING_USER")
+    command = build(command_class, user=login, at=at or utcnow(), **fields)
+    result = send(services(ctx).app, command)
+    emit(result, as_json, text)
+    return result
+
+
+def emit(result: Any, as_json: bool, text: Callable[[Any], str] | None = None) -> None:
+    if as_json:
+        click.echo(json.dumps(result, indent=2, sort_keys=False, ensure_ascii=False))
+    elif text is not None:
+        click.echo(text(result))
+
+
+def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(fn)
+
+
+def user_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--user", envvar="TASKING_USER", metavar="ID",
+                        help="Acting user (or TASKING_USER, or `tasking --user`).")(fn)
+
+
+def at_option(help_text: str = "When it happened (default now); no zone means Europe/London.") -> Callable[..., Any]:
+    return click.option("--at", type=DATETIME, default=None, help=help_text)
+
+
+def read_at_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--at", type=DATETIME, default=None,
+                        help="Answer as at this moment (default now); no zone means Europe/London.")(fn)
+
+
+def write_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return json_option(user_option(at_option()(fn)))
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,87 @@
+"""`tasking audit`, `tasking show` and `tasking cases`."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from tasking.cli.context import emit, json_option, read_at_option, services
+from tasking.queries.audit import audit as audit_query
+from tasking.queries.audit import show as show_query
+from tasking.queries.cases import list_cases
+
+
+def _details(details: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in details.items() if v not in (None, ""))
+
+
+@click.command("audit")
+@click.argument("case")
+@json_option
+@click.pass_context
+def audit(ctx: click.Context, case: str, as_json: bool) -> None:
+    """Every event on a case, in order: what, who, which agency, when recorded and when it happened.
+
+    \b
+    Example:
+      tasking audit CSU-2017-00001 --json
+    """
+    result = audit_query(services(ctx).app, case)
+    if as_json:
+        emit(result, True)
+        return
+    table = Table(title=f"Audit of {result['case']}", show_lines=False)
+    for column in ("#", "event", "user", "agency", "recorded (UTC)", "happened (UTC)", "details"):
+        table.add_column(column, overflow="fold")
+    for number, entry in enumerate(result["entries"], 1):
+        table.add_row(str(number), entry["event"], entry["user"], entry["agency"], entry["recorded_at"],
+                      entry["occurred_at"] or "", _details(entry["details"]))
+    Console(width=max(Console().width, 140)).print(table)
+
+
+@click.command("show")
+@click.argument("case")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, case: str, as_json: bool) -> None:
+    """The current state of a case.
+
+    \b
+    Example:
+      tasking show CSU-2017-00001
+    """
+    result = show_query(services(ctx).app, case)
+    if as_json:
+        emit(result, True)
+        return
+    lines = [f"{k:>13}: {v}" for k, v in result.items() if k not in ("taskings", "links")]
+    lines += [f"{'link':>13}: {link['to']} ({link['reason']})" for link in result["links"]]
+    lines += [f"{t['tasking']:>13}: {t['agency']} {t['status']} due {t['due']} - {t['action']}" for t in result["taskings"]]
+    click.echo("\n".join(lines))
+
+
+@click.command("cases")
+@click.option("--open", "open_only", is_flag=True, help="Only open cases.")
+@click.option("--area", default=None, help="Only cases in this area.")
+@read_at_option
+@json_option
+@click.pass_context
+def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_json: bool) -> None:  # noqa: ANN001
+    """List cases, oldest first.
+
+    \b
+    Example:
+      tasking cases --open --area Swanley --json
+    """
+    rows = list_cases(services(ctx).views.db, open_only=open_only, area=area, until=at)
+    if as_json:
+        emit(rows, True)
+        return
+    table = Table()
+    for column in ("case", "status", "received", "source", "category", "area", "location", "risk"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["reference"], row["status"], row["received_at"], row["source"], row["category"],
+                      row["area"], row["location"], row["risk"])
+    Console().print(table)

@@ -1,0 +1,107 @@
+"""`tasking init`, `tasking users ...` and `tasking person add`."""
+
+from __future__ import annotations
+
+import click
+
+from tasking.cli.context import emit, json_option, run, services, user_option, at_option
+from tasking.commands import AddPerson, AddUser, InitStore, send
+from tasking.cli.context import build
+from tasking.config import default_config_text, read_config_file
+from tasking.timeutil import utcnow
+
+
+@click.command("init")
+@click.option("--admin", "admin", required=True, metavar="ID", help="Login of the first coordinator.")
+@click.option("--name", required=True, help="The coordinator's name.")
+@click.option("--agency", required=True, metavar="CODE", help="The coordinator's agency code.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="A partnership TOML file replacing the default one.")
+@json_option
+@click.pass_context
+def init(ctx: click.Context, admin: str, name: str, agency: str, config_file: str | None, as_json: bool) -> None:
+    """Create a store with its partnership configuration and first coordinator.
+
+    \b
+    Example:
+      tasking --store csu.db init --admin coordinator --name "Sam Patel" --agency COUNCIL
+    """
+    text = read_config_file(config_file) if config_file else default_config_text()
+    command = build(InitStore, user=admin, at=utcnow(), name=name, agency=agency, config_toml=text)
+    result = send(services(ctx, create_tables=True).app, command)
+    emit(result, as_json, lambda r: f"Initialised {services(ctx).settings.store} for {r['partnership']}; coordinator {r['user']}")
+
+
+@click.group("users")
+def users() -> None:
+    """Manage the people who use the system.
+
+    \b
+    Example:
+      tasking users add sgt.jones --name "Alex Jones" --agency POLICE --role officer
+    """
+
+
+@users.command("add")
+@click.argument("login", metavar="ID")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--agency", required=True, metavar="CODE", help="Agency code, e.g. POLICE.")
+@click.option("--role", required=True, type=click.Choice(["coordinator", "officer", "analyst", "admin"]))
+@user_option
+@at_option()
+@json_option
+@click.pass_context
+def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str, user: str | None, at, as_json: bool) -> None:
+    """Add a user. The addition is itself an event, so the roster is auditable.
+
+    \b
+    Example:
+      TASKING_USER=coordinator tasking users add pcso.fry --name "Jo Fry" --agency POLICE --role officer
+    """
+    run(ctx, AddUser, as_json=as_json, text=lambda r: f"Added user {r['user']}", user=user, at=at,
+        login=login, name=name, agency=agency, role=role)
+
+
+@users.command("list")
+@json_option
+@click.pass_context
+def users_list(ctx: click.Context, as_json: bool) -> None:
+    """List the users and their agencies and roles.
+
+    \b
+    Example:
+      tasking users list --json
+    """
+    rows = [dict(r) for r in services(ctx).views.db.query("SELECT login, name, agency, role, added_at FROM users ORDER BY login")]
+    emit(rows, as_json, lambda rs: "\n".join(f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}" for r in rs))
+
+
+@click.group("person")
+def person() -> None:
+    """Record residents' personal details apart from the cases.
+
+    \b
+    Example:
+      tasking person add --name "Pat Smith" --phone "01732 000000"
+    """
+
+
+@person.command("add")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--phone", default=None)
+@click.option("--email", default=None)
+@click.option("--address", default=None)
+@user_option
+@at_option()
+@json_option
+@click.pass_context
+def person_add(ctx: click.Context, name: str, phone: str | None, email: str | None, address: str | None,
+               user: str | None, at, as_json: bool) -> None:
+    """Record a person and print their reference. Reports refer to people only by this reference.
+
+    \b
+    Example:
+      TASKING_USER=coordinator tasking person add --name "Pat Smith" --phone "01732 000000" --json
+    """
+    run(ctx, AddPerson, as_json=as_json, text=lambda r: r["person"], user=user, at=at,
+        name=name, phone=phone, email=email, address=address)

@@ -1,0 +1,27 @@
+"""The write side: commands (frozen pydantic records), their handlers and the bus."""
+
+from tasking.commands.base import Command
+from tasking.commands.bus import send
+from tasking.commands.case import (
+    AssessRisk,
+    CloseCase,
+    CompleteTasking,
+    CorrectCase,
+    LinkCases,
+    RaiseTasking,
+    ReassignTasking,
+    RecordFollowUp,
+    RecordReport,
+    Refer,
+    ReopenCase,
+    UpdateReporter,
+    UsePower,
+)
+from tasking.commands.handlers import COMMAND_HANDLERS
+from tasking.commands.setup import AddPerson, AddUser, InitStore
+
+__all__ = [
+    "COMMAND_HANDLERS", "AddPerson", "AddUser", "AssessRisk", "CloseCase", "Command", "CompleteTasking",
+    "CorrectCase", "InitStore", "LinkCases", "RaiseTasking", "ReassignTasking", "RecordFollowUp",
+    "RecordReport", "Refer", "ReopenCase", "UpdateReporter", "UsePower", "send",
+]

@@ -1,0 +1,118 @@
+"""Commands on a case: one frozen record per intention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import AwareDatetime, model_validator
+
+from tasking.commands.base import Code, Command, Ref, Text
+
+Channel = Literal["phone", "email", "online", "in-person", "partner-referral"]
+Risk = Literal["standard", "medium", "high"]
+FollowUpKind = Literal["visit", "call", "letter", "email"]
+UpdateChannel = Literal["phone", "email", "letter", "visit", "report-back"]
+Power = Literal[
+    "CPW", "CPN", "CBO", "civil-injunction", "closure-notice", "closure-order",
+    "dispersal", "fixed-penalty", "abc", "warning-letter",
+]
+ReferralTarget = Literal[
+    "community-marac", "task-and-finish", "channel-panel", "adult-safeguarding",
+    "children-safeguarding", "da-marac", "mediation", "youth-services", "substance-services",
+]
+LinkReason = Literal["same-incident", "same-problem"]
+CorrectableField = Literal["category", "area", "location", "occurred", "source"]
+CloseReason = Literal["resolved", "no-further-action", "referred-elsewhere", "duplicate"]
+
+
+class RecordReport(Command):
+    """A report received: `at` is when it was received."""
+
+    source: Code
+    channel: Channel = "phone"
+    category: Code
+    area: Text
+    location: Text
+    occurred_at: AwareDatetime
+    reporter: Ref | None = None
+    anonymous: bool = False
+    victim: Ref | None = None
+    no_feedback: bool = False
+    risk: Risk = "standard"
+    summary: Text
+
+    @model_validator(mode="after")
+    def _reporter_or_anonymous(self) -> "RecordReport":
+        if self.anonymous and self.reporter:
+            raise ValueError("reporter: give either --reporter PERSON or --anonymous, not both")
+        if not self.anonymous and not self.reporter:
+            raise ValueError("reporter: give --reporter PERSON, or --anonymous")
+        if self.occurred_at > self.at:
+            raise ValueError("occurred: must not be after the report was received")
+        return self
+
+
+class CaseCommand(Command):
+    case: Ref
+
+
+class LinkCases(CaseCommand):
+    to: Ref
+    reason: LinkReason
+
+
+class RaiseTasking(CaseCommand):
+    agency: Code
+    action: Text
+    due: dt.date
+    owner: Code | None = None
+
+
+class ReassignTasking(CaseCommand):
+    tasking: Ref
+    agency: Code
+    owner: Code | None = None
+
+
+class CompleteTasking(CaseCommand):
+    tasking: Ref
+    result: Text
+
+
+class RecordFollowUp(CaseCommand):
+    kind: FollowUpKind
+    outcome: Text
+
+
+class UpdateReporter(CaseCommand):
+    channel: UpdateChannel
+    note: Text
+
+
+class UsePower(CaseCommand):
+    power: Power
+
+
+class Refer(CaseCommand):
+    to: ReferralTarget
+
+
+class AssessRisk(CaseCommand):
+    level: Risk
+    reason: Text
+
+
+class CorrectCase(CaseCommand):
+    field: CorrectableField
+    value: Text
+    reason: Text
+
+
+class CloseCase(CaseCommand):
+    reason: CloseReason
+    note: Text | None = None
+
+
+class ReopenCase(CaseCommand):
+    reason: Text

@@ -1,0 +1,213 @@
+"""Handlers: load, let the aggregate decide, save, return the references. One registry at the bottom."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tasking.application import TaskingApp
+from tasking.commands.base import Command
+from tasking.commands.case import (
+    AssessRisk,
+    CloseCase,
+    CompleteTasking,
+    CorrectCase,
+    LinkCases,
+    RaiseTasking,
+    ReassignTasking,
+    RecordFollowUp,
+    RecordReport,
+    Refer,
+    ReopenCase,
+    UpdateReporter,
+    UsePower,
+)
+from tasking.commands.setup import AddPerson, AddUser, InitStore
+from tasking.config import parse_config
+from tasking.domain.case import Case
+from tasking.domain.errors import DomainError
+from tasking.domain.partnership import Partnership
+from tasking.domain.person import Person
+from tasking.domain.user import User
+from tasking.timeutil import financial_year_of, iso, parse_datetime
+
+Result = dict[str, Any]
+
+
+def _actor(app: TaskingApp, cmd: Command) -> tuple[str, str]:
+    user = app.get_user(cmd.user)
+    return user.login, user.member_of
+
+
+def init_store(app: TaskingApp, cmd: InitStore) -> Result:
+    if app.is_initialised():
+        raise DomainError("store", f"{app.store_label or 'the store'} is already initialised")
+    config = parse_config(cmd.config_toml)
+    config.check_agency(cmd.agency)
+    partnership = Partnership(config_toml=cmd.config_toml, user=cmd.user, agency=cmd.agency, at=cmd.effective)
+    admin = User(login=cmd.user, name=cmd.name, member_of=cmd.agency, role="coordinator",
+                 user=cmd.user, agency=cmd.agency, at=cmd.effective)
+    app.save(partnership, admin)
+    return {"user": cmd.user, "partnership": config.name}
+
+
+def add_user(app: TaskingApp, cmd: AddUser) -> Result:
+    login, agency = _actor(app, cmd)
+    app.config.check_agency(cmd.agency)
+    if User.create_id(cmd.login) in app.repository:
+        raise DomainError("login", f"user {cmd.login!r} already exists")
+    app.save(User(login=cmd.login, name=cmd.name, member_of=cmd.agency, role=cmd.role, user=login, agency=agency, at=cmd.effective))
+    return {"user": cmd.login}
+
+
+def add_person(app: TaskingApp, cmd: AddPerson) -> Result:
+    login, agency = _actor(app, cmd)
+    sequence = app.sequence("people")
+    reference = f"PER-{sequence.next():05d}"
+    person = Person(reference=reference, name=cmd.name, phone=cmd.phone, email=cmd.email, address=cmd.address,
+                    user=login, agency=agency, at=cmd.effective)
+    app.save(sequence, person)
+    return {"person": reference}
+
+
+def record_report(app: TaskingApp, cmd: RecordReport) -> Result:
+    login, agency = _actor(app, cmd)
+    case = new_case(app, cmd, login, agency)
+    app.save(*case)
+    return {"case": case[1].reference}
+
+
+def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str) -> tuple[Any, Case]:
+    """Validate a report against the partnership and build its case (unsaved), with its reference."""
+    config = app.config
+    config.check_agency(cmd.source, "source")
+    config.check_category(cmd.category)
+    area = config.check_area(cmd.area)
+    for field, person in (("reporter", cmd.reporter), ("victim", cmd.victim)):
+        if person:
+            app.get_person(person, field)
+    if cmd.no_feedback:
+        feedback = "declined"
+    elif config.reports_back(cmd.source):
+        feedback = "report-back"
+    elif cmd.anonymous:
+        feedback = "anonymous"
+    else:
+        feedback = "resident"
+    year = financial_year_of(cmd.effective)
+    sequence = app.sequence(f"cases/{year}")
+    reference = f"{config.reference_prefix}-{year}-{sequence.next():05d}"
+    case = Case(
+        reference=reference, user=login, agency=agency, at=cmd.effective,
+        occurred_at=cmd.occurred_at, source=cmd.source, channel=cmd.channel,
+        category=cmd.category, area=area, location=cmd.location, reporter=cmd.reporter, victim=cmd.victim,
+        feedback=feedback, risk=cmd.risk, summary=cmd.summary,
+    )
+    return sequence, case
+
+
+def link_cases(app: TaskingApp, cmd: LinkCases) -> Result:
+    login, agency = _actor(app, cmd)
+    case, other = app.get_case(cmd.case), app.get_case(cmd.to, "to")
+    case.link(login, agency, cmd.effective, other.reference, cmd.reason)
+    other.link(login, agency, cmd.effective, case.reference, cmd.reason)
+    app.save(case, other)
+    return {"case": case.reference, "to": other.reference}
+
+
+def raise_tasking(app: TaskingApp, cmd: RaiseTasking) -> Result:
+    login, agency = _actor(app, cmd)
+    app.config.check_agency(cmd.agency)
+    _check_owner(app, cmd.owner)
+    case = app.get_case(cmd.case)
+    tasking = case.raise_tasking(login, agency, cmd.effective, cmd.agency, cmd.owner, cmd.action, cmd.due)
+    app.save(case)
+    return {"case": case.reference, "tasking": tasking}
+
+
+def reassign_tasking(app: TaskingApp, cmd: ReassignTasking) -> Result:
+    login, agency = _actor(app, cmd)
+    app.config.check_agency(cmd.agency)
+    _check_owner(app, cmd.owner)
+    case = app.get_case(cmd.case)
+    case.reassign(login, agency, cmd.effective, cmd.tasking, cmd.agency, cmd.owner)
+    app.save(case)
+    return {"case": case.reference, "tasking": cmd.tasking}
+
+
+def complete_tasking(app: TaskingApp, cmd: CompleteTasking) -> Result:
+    return _on_case(app, cmd, lambda case, *who: case.complete(*who, cmd.tasking, cmd.result), tasking=cmd.tasking)
+
+
+def record_follow_up(app: TaskingApp, cmd: RecordFollowUp) -> Result:
+    return _on_case(app, cmd, lambda case, *who: case.follow_up(*who, cmd.kind, cmd.outcome))
+
+
+def update_reporter(app: TaskingApp, cmd: UpdateReporter) -> Result:
+    return _on_case(app, cmd, lambda case, *who: case.update_reporter(*who, cmd.channel, cmd.note))
+
+
+def use_power(app: TaskingApp, cmd: UsePower) -> Result:
+    return _on_case(app, cmd, lambda case, *who: case.use_power(*who, cmd.power))
+
+
+def refer(app: TaskingApp, cmd: Refer) -> Result:
+    return _on_case(app, cmd, lambda case, *who: case.refer(*who, cmd.to))
+
+
+def assess_risk(app: TaskingApp, cmd: AssessRisk) -> Result:
+    return _on_case(app, cmd, lambda case, *who: case.assess_risk(*who, cmd.level, cmd.reason))
+
+
+def correct_case(app: TaskingApp, cmd: CorrectCase) -> Result:
+    config, value = app.config, cmd.value
+    if cmd.field == "category":
+        value = config.check_category(value, "value")
+    elif cmd.field == "area":
+        value = config.check_area(value, "value")
+    elif cmd.field == "source":
+        value = config.check_agency(value, "value")
+    elif cmd.field == "occurred":
+        value = iso(parse_datetime(value, "value"))
+    return _on_case(app, cmd, lambda case, *who: case.correct(*who, cmd.field, value, cmd.reason))
+
+
+def close_case(app: TaskingApp, cmd: CloseCase) -> Result:
+    return _on_case(app, cmd, lambda case, *who: case.close(*who, cmd.reason, cmd.note))
+
+
+def reopen_case(app: TaskingApp, cmd: ReopenCase) -> Result:
+    return _on_case(app, cmd, lambda case, *who: case.reopen(*who, cmd.reason))
+
+
+def _on_case(app: TaskingApp, cmd: Any, decide: Callable[..., None], **extra: str) -> Result:
+    login, agency = _actor(app, cmd)
+    case = app.get_case(cmd.case)
+    decide(case, login, agency, cmd.effective)
+    app.save(case)
+    return {"case": case.reference, **extra}
+
+
+def _check_owner(app: TaskingApp, owner: str | None) -> None:
+    if owner:
+        app.get_user(owner, "owner")
+
+
+COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
+    InitStore: init_store,
+    AddUser: add_user,
+    AddPerson: add_person,
+    RecordReport: record_report,
+    LinkCases: link_cases,
+    RaiseTasking: raise_tasking,
+    ReassignTasking: reassign_tasking,
+    CompleteTasking: complete_tasking,
+    RecordFollowUp: record_follow_up,
+    UpdateReporter: update_reporter,
+    UsePower: use_power,
+    Refer: refer,
+    AssessRisk: assess_risk,
+    CorrectCase: correct_case,
+    CloseCase: close_case,
+    ReopenCase: reopen_case,
+}

@@ -1,0 +1,32 @@
+"""Commands that set a store up: the partnership, its users and the people reports refer to."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+
+from tasking.commands.base import Code, Command, Text
+
+Role = Literal["coordinator", "officer", "analyst", "admin"]
+
+
+class InitStore(Command):
+    """Create a store: record the partnership configuration and its first coordinator."""
+
+    name: Text
+    agency: Code
+    config_toml: str
+
+
+class AddUser(Command):
+    login: Code
+    name: Text
+    agency: Code
+    role: Role
+
+
+class AddPerson(Command):
+    name: Text
+    phone: Text | None = None
+    email: Text | None = None
+    address: Text | None = None

@@ -1,0 +1,139 @@
+"""The partnership configuration: agencies, areas, categories, meeting time and service levels.
+
+A default ships with the package (`partnership.toml`); `tasking init --config FILE` replaces it.
+The configuration chosen at init is recorded as an event, so every process reads the same one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tasking.domain.errors import DomainError
+
+ASBType = Literal["personal", "nuisance", "environmental", "non-asb"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Agency(_Frozen):
+    name: str
+    kind: Literal["partner", "organisation"] = "partner"
+
+
+class Category(_Frozen):
+    name: str
+    asb_type: ASBType
+
+
+class Meeting(_Frozen):
+    time: str = "09:00"
+    briefing_lead_minutes: int = Field(30, ge=0, le=600)
+
+    @field_validator("time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        hours, _, minutes = value.partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
+            raise ValueError("must be HH:MM in 24-hour local time")
+        return f"{int(hours):02d}:{int(minutes):02d}"
+
+
+class Feedback(_Frozen):
+    service_level_working_days: int = Field(10, ge=1)
+
+
+class RiskReview(_Frozen):
+    medium_days: int = Field(28, ge=1)
+    high_days: int = Field(14, ge=1)
+
+
+class Repeats(_Frozen):
+    location_reports: int = Field(3, ge=2)
+    location_days: int = Field(28, ge=1)
+    person_reports: int = Field(2, ge=2)
+    person_months: int = Field(6, ge=1)
+
+
+class CaseReview(_Frozen):
+    threshold: int = Field(3, ge=1)
+    complaint_within_months: int = Field(1, ge=1)
+    application_within_months: int = Field(6, ge=1)
+
+
+class Retention(_Frozen):
+    years_after_closure: int = Field(6, ge=1)
+
+
+class Areas(_Frozen):
+    names: tuple[str, ...]
+
+
+class PartnershipConfig(_Frozen):
+    name: str
+    reference_prefix: str = "CSU"
+    timezone: Literal["Europe/London"] = "Europe/London"
+    meeting: Meeting = Meeting()
+    feedback: Feedback = Feedback()
+    risk_review: RiskReview = RiskReview()
+    repeats: Repeats = Repeats()
+    case_review: CaseReview = CaseReview()
+    retention: Retention = Retention()
+    agencies: dict[str, Agency]
+    areas: Areas
+    categories: dict[str, Category]
+
+    def check_agency(self, code: str, field: str = "agency") -> str:
+        if code not in self.agencies:
+            raise DomainError(field, f"unknown agency {code!r}; known: {', '.join(sorted(self.agencies))}")
+        return code
+
+    def check_area(self, name: str, field: str = "area") -> str:
+        for area in self.areas.names:
+            if area.casefold() == name.strip().casefold():
+                return area
+        raise DomainError(field, f"unknown area {name!r}; known: {', '.join(self.areas.names)}")
+
+    def check_category(self, code: str, field: str = "category") -> str:
+        if code not in self.categories:
+            raise DomainError(field, f"unknown category {code!r}; known: {', '.join(sorted(self.categories))}")
+        return code
+
+    def is_asb(self, category: str) -> bool:
+        known = self.categories.get(category)
+        return known is not None and known.asb_type != "non-asb"
+
+    def reports_back(self, agency: str) -> bool:
+        """Organisations and parish councils get a report back, not a resident's update."""
+        known = self.agencies.get(agency)
+        return known is not None and known.kind == "organisation"
+
+
+def default_config_text() -> str:
+    return resources.files("tasking").joinpath("partnership.toml").read_text(encoding="utf-8")
+
+
+def parse_config(text: str, source: str = "partnership configuration") -> PartnershipConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DomainError("config", f"{source} is not valid TOML: {exc}") from None
+    try:
+        return PartnershipConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise DomainError("config", f"{source}: {where}: {first['msg']}") from None
+
+
+def read_config_file(path: str | Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DomainError("config", f"cannot read {path}: {exc.strerror}") from None

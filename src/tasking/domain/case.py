@@ -1,0 +1,211 @@
+"""A case: one reported problem and everything the partnership did about it.
+
+Each `@event` method *is* an event. Guards (`check_*`) run first; the aggregate never reads
+the clock: every effective time (`at`) is passed in. Attribution (`user`, `agency`) is on
+every event. Never rename these classes or their events: their topics are in the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from tasking.domain.errors import DomainError
+from tasking.domain.ids import case_id
+from tasking.timeutil import LONDON
+
+# Commands that may still be recorded on a closed case.
+ALLOWED_WHEN_CLOSED = ("reopen", "update-reporter", "correct")
+
+
+class Case(Aggregate):
+    @staticmethod
+    def create_id(reference: str, **_: Any) -> object:
+        return case_id(reference)
+
+    @event("Reported")
+    def __init__(
+        self,
+        reference: str,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        occurred_at: dt.datetime,
+        source: str,
+        channel: str,
+        category: str,
+        area: str,
+        location: str,
+        reporter: str | None,
+        victim: str | None,
+        feedback: str,
+        risk: str,
+        summary: str,
+    ):
+        self.reference = reference
+        self.received_at = at
+        self.occurred_at = occurred_at
+        self.source = source
+        self.channel = channel
+        self.category = category
+        self.area = area
+        self.location = location
+        self.reporter = reporter
+        self.victim = victim
+        self.feedback = feedback
+        self.risk = risk
+        self.summary = summary
+        self.status = "open"
+        self.closed_reason: str | None = None
+        self.taskings: dict[str, dict[str, Any]] = {}
+        self.links: list[dict[str, str]] = []
+
+    # --- guards -------------------------------------------------------------------------
+
+    def check_open(self, command: str) -> None:
+        if self.status == "closed" and command not in ALLOWED_WHEN_CLOSED:
+            raise DomainError("case", f"{self.reference} is closed; reopen it before '{command}'")
+
+    def check_tasking(self, tasking: str) -> dict[str, Any]:
+        if tasking not in self.taskings:
+            known = ", ".join(self.taskings) or "none"
+            raise DomainError("tasking", f"{self.reference} has no tasking {tasking!r} (taskings: {known})")
+        return self.taskings[tasking]
+
+    def check_tasking_open(self, tasking: str) -> dict[str, Any]:
+        found = self.check_tasking(tasking)
+        if found["status"] != "open":
+            raise DomainError("tasking", f"{self.reference} {tasking} is already completed")
+        return found
+
+    def check_not_before_received(self, at: dt.datetime, field: str = "at") -> None:
+        if at < self.received_at:
+            raise DomainError(field, f"must not be before the report was received ({self.received_at.isoformat()})")
+
+    # --- decisions ------------------------------------------------------------------------
+
+    def link(self, user: str, agency: str, at: dt.datetime, to: str, reason: str) -> None:
+        self.check_open("link")
+        if to == self.reference:
+            raise DomainError("to", "a case cannot be linked to itself")
+        if any(existing["to"] == to for existing in self.links):
+            raise DomainError("to", f"{self.reference} is already linked to {to}")
+        self._linked(user=user, agency=agency, at=at, to=to, reason=reason)
+
+    def raise_tasking(
+        self, user: str, agency: str, at: dt.datetime, to_agency: str, owner: str | None, action: str, due: dt.date
+    ) -> str:
+        self.check_open("task")
+        if due < at.astimezone(LONDON).date():
+            raise DomainError("due", f"{due.isoformat()} is before the tasking was raised ({at.astimezone(LONDON).date()})")
+        tasking = f"T{len(self.taskings) + 1}"
+        self._tasking_raised(
+            user=user, agency=agency, at=at, tasking=tasking, to_agency=to_agency, owner=owner, action=action, due=due.isoformat()
+        )
+        return tasking
+
+    def reassign(self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str, owner: str | None) -> None:
+        self.check_open("reassign")
+        self.check_tasking_open(tasking)
+        self._tasking_reassigned(user=user, agency=agency, at=at, tasking=tasking, to_agency=to_agency, owner=owner)
+
+    def complete(self, user: str, agency: str, at: dt.datetime, tasking: str, result: str) -> None:
+        self.check_open("complete")
+        found = self.check_tasking_open(tasking)
+        if at < found["raised_at"]:
+            raise DomainError("at", f"{tasking} cannot be completed before it was raised ({found['raised_at'].isoformat()})")
+        self._tasking_completed(user=user, agency=agency, at=at, tasking=tasking, result=result)
+
+    def follow_up(self, user: str, agency: str, at: dt.datetime, kind: str, outcome: str) -> None:
+        self.check_open("follow-up")
+        self._follow_up_made(user=user, agency=agency, at=at, kind=kind, outcome=outcome)
+
+    def update_reporter(self, user: str, agency: str, at: dt.datetime, channel: str, note: str) -> None:
+        self.check_open("update-reporter")
+        self._reporter_updated(user=user, agency=agency, at=at, channel=channel, note=note)
+
+    def use_power(self, user: str, agency: str, at: dt.datetime, power: str) -> None:
+        self.check_open("power")
+        self._power_used(user=user, agency=agency, at=at, power=power)
+
+    def refer(self, user: str, agency: str, at: dt.datetime, target: str) -> None:
+        self.check_open("refer")
+        self._referred(user=user, agency=agency, at=at, target=target)
+
+    def assess_risk(self, user: str, agency: str, at: dt.datetime, level: str, reason: str) -> None:
+        self.check_open("risk")
+        self._risk_assessed(user=user, agency=agency, at=at, level=level, reason=reason)
+
+    def correct(self, user: str, agency: str, at: dt.datetime, field: str, value: str, reason: str) -> None:
+        self.check_open("correct")
+        self._corrected(user=user, agency=agency, at=at, field=field, value=value, reason=reason)
+
+    def close(self, user: str, agency: str, at: dt.datetime, reason: str, note: str | None) -> None:
+        self.check_open("close")
+        self._closed(user=user, agency=agency, at=at, reason=reason, note=note)
+
+    def reopen(self, user: str, agency: str, at: dt.datetime, reason: str) -> None:
+        if self.status != "closed":
+            raise DomainError("case", f"{self.reference} is not closed")
+        self._reopened(user=user, agency=agency, at=at, reason=reason)
+
+    # --- events ---------------------------------------------------------------------------
+
+    @event("Linked")
+    def _linked(self, user: str, agency: str, at: dt.datetime, to: str, reason: str) -> None:
+        self.links.append({"to": to, "reason": reason})
+
+    @event("TaskingRaised")
+    def _tasking_raised(
+        self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str, owner: str | None, action: str, due: str
+    ) -> None:
+        self.taskings[tasking] = {
+            "agency": to_agency, "owner": owner, "action": action, "due": due, "raised_at": at, "status": "open",
+        }
+
+    @event("TaskingReassigned")
+    def _tasking_reassigned(self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str, owner: str | None) -> None:
+        self.taskings[tasking].update(agency=to_agency, owner=owner)
+
+    @event("TaskingCompleted")
+    def _tasking_completed(self, user: str, agency: str, at: dt.datetime, tasking: str, result: str) -> None:
+        self.taskings[tasking].update(status="completed", result=result)
+
+    @event("FollowUpMade")
+    def _follow_up_made(self, user: str, agency: str, at: dt.datetime, kind: str, outcome: str) -> None:
+        pass
+
+    @event("ReporterUpdated")
+    def _reporter_updated(self, user: str, agency: str, at: dt.datetime, channel: str, note: str) -> None:
+        pass
+
+    @event("PowerUsed")
+    def _power_used(self, user: str, agency: str, at: dt.datetime, power: str) -> None:
+        pass
+
+    @event("Referred")
+    def _referred(self, user: str, agency: str, at: dt.datetime, target: str) -> None:
+        pass
+
+    @event("RiskAssessed")
+    def _risk_assessed(self, user: str, agency: str, at: dt.datetime, level: str, reason: str) -> None:
+        self.risk = level
+
+    @event("Corrected")
+    def _corrected(self, user: str, agency: str, at: dt.datetime, field: str, value: str, reason: str) -> None:
+        if field == "occurred":
+            self.occurred_at = dt.datetime.fromisoformat(value)
+        else:
+            setattr(self, field, value)
+
+    @event("Closed")
+    def _closed(self, user: str, agency: str, at: dt.datetime, reason: str, note: str | None) -> None:
+        self.status = "closed"
+        self.closed_reason = reason
+
+    @event("Reopened")
+    def _reopened(self, user: str, agency: str, at: dt.datetime, reason: str) -> None:
+        self.status = "open"
+        self.closed_reason = None

@@ -1,0 +1,19 @@
+"""The partnership: its configuration, recorded once at init so every process reads the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from eventsourcing.domain import Aggregate, event
+
+from tasking.domain.ids import PARTNERSHIP_ID
+
+
+class Partnership(Aggregate):
+    @staticmethod
+    def create_id(**_: object) -> object:
+        return PARTNERSHIP_ID
+
+    @event("Configured")
+    def __init__(self, config_toml: str, user: str, agency: str, at: dt.datetime):
+        self.config_toml = config_toml

@@ -1,0 +1,37 @@
+"""A person record holds a resident's personal details, apart from the case history.
+
+Cases refer to people only by reference, so that these details can later be encrypted
+per person and erased without touching the statistics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from eventsourcing.domain import Aggregate, event
+
+from tasking.domain.ids import person_id
+
+
+class Person(Aggregate):
+    @staticmethod
+    def create_id(reference: str, **_: object) -> object:
+        return person_id(reference)
+
+    @event("Added")
+    def __init__(
+        self,
+        reference: str,
+        name: str,
+        phone: str | None,
+        email: str | None,
+        address: str | None,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+    ):
+        self.reference = reference
+        self.name = name
+        self.phone = phone
+        self.email = email
+        self.address = address

@@ -1,0 +1,26 @@
+"""Gapless, unique reference numbers. Two writers that take the same number conflict and retry."""
+
+from __future__ import annotations
+
+from eventsourcing.domain import Aggregate, event
+
+from tasking.domain.ids import sequence_id
+
+
+class Sequence(Aggregate):
+    @staticmethod
+    def create_id(name: str) -> object:
+        return sequence_id(name)
+
+    @event("Started")
+    def __init__(self, name: str):
+        self.name = name
+        self.last = 0
+
+    def next(self) -> int:
+        self._allocated(number=self.last + 1)
+        return self.last
+
+    @event("Allocated")
+    def _allocated(self, number: int) -> None:
+        self.last = number

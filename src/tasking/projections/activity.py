@@ -1,0 +1,57 @@
+"""The `activity` view: one row per event on a case, by effective time. Feeds feedback, stats, explain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from tasking.domain.case import Case
+from tasking.projections.base import Projection, handles
+from tasking.timeutil import iso
+
+# Things done on a case that the reporter should hear about.
+FEEDBACK_ACTIONS = ("follow-up", "tasking-completed", "power", "referral", "closure")
+
+_KINDS: dict[type, tuple[str, str | None]] = {
+    Case.Reported: ("report", "category"),
+    Case.Linked: ("link", "reason"),
+    Case.TaskingRaised: ("tasking-raised", "to_agency"),
+    Case.TaskingReassigned: ("tasking-reassigned", "to_agency"),
+    Case.TaskingCompleted: ("tasking-completed", "tasking"),
+    Case.FollowUpMade: ("follow-up", "kind"),
+    Case.ReporterUpdated: ("reporter-update", "channel"),
+    Case.PowerUsed: ("power", "power"),
+    Case.Referred: ("referral", "target"),
+    Case.RiskAssessed: ("risk", "level"),
+    Case.Corrected: ("correction", "field"),
+    Case.Closed: ("closure", "reason"),
+    Case.Reopened: ("reopening", None),
+}
+
+
+class ActivityProjection(Projection):
+    name = "activity"
+    tables = ("activity",)
+    version = 1
+
+    def create(self, db: Database) -> None:
+        db["activity"].create(
+            {"position": int, "case_id": str, "kind": str, "detail": str, "value": str, "tasking": str,
+             "at": str, "user": str, "agency": str},
+            pk="position",
+        )
+        db["activity"].create_index(["case_id", "at"])
+        db["activity"].create_index(["kind", "at"])
+
+    @handles(*_KINDS)
+    def _row(self, db: Database, e: Any, position: int) -> None:
+        kind, detail_attr = _KINDS[type(e)]
+        db["activity"].insert(
+            {
+                "position": position, "case_id": str(e.originator_id), "kind": kind,
+                "detail": getattr(e, detail_attr) if detail_attr else None,
+                "value": getattr(e, "value", None) or getattr(e, "to", None),
+                "tasking": getattr(e, "tasking", None), "at": iso(e.at), "user": e.user, "agency": e.agency,
+            }
+        )

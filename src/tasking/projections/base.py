@@ -1,0 +1,54 @@
+"""A projection: its tables, and one small function per event type that writes its rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from sqlite_utils import Database
+
+Handler = Callable[[Any, Database, Any, int], None]
+
+
+def handles(*event_classes: type) -> Callable[[Handler], Handler]:
+    """Mark a method as the handler of these event classes."""
+
+    def mark(fn: Handler) -> Handler:
+        fn.__handles__ = event_classes  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+class Projection:
+    """Subclasses set `name`, `tables` and `version`, implement `create`, and mark handlers."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+    version: ClassVar[int] = 1
+    _handlers: ClassVar[dict[type, Handler]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._handlers = {}
+        for value in cls.__dict__.values():
+            for event_class in getattr(value, "__handles__", ()):
+                cls._handlers[event_class] = value
+
+    @classmethod
+    def topics(cls) -> set[str]:
+        from eventsourcing.utils import get_topic
+
+        return {get_topic(event_class) for event_class in cls._handlers}
+
+    def create(self, db: Database) -> None:
+        raise NotImplementedError
+
+    def drop(self, db: Database) -> None:
+        for table in self.tables:
+            db.execute(f"DROP TABLE IF EXISTS [{table}]")
+
+    def apply(self, db: Database, event: Any, position: int) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(self, db, event, position)

@@ -1,0 +1,8 @@
+"""Every projection, in one list."""
+
+from tasking.projections.activity import ActivityProjection
+from tasking.projections.cases import CasesProjection
+from tasking.projections.taskings import TaskingsProjection
+from tasking.projections.users import UsersProjection
+
+PROJECTIONS = [CasesProjection, TaskingsProjection, ActivityProjection, UsersProjection]

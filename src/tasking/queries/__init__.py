@@ -1,0 +1,1 @@
+"""The read side's questions. Each returns plain data; the CLI and HTTP layers only render it."""

@@ -1,0 +1,84 @@
+"""Time is explicit: store UTC, reason in Europe/London."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from tasking.domain.errors import DomainError
+
+LONDON = ZoneInfo("Europe/London")
+UTC = dt.timezone.utc
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+def parse_datetime(text: str, field: str) -> dt.datetime:
+    """Parse an ISO date-time; one without a zone is Europe/London local time. Returns UTC."""
+    raw = text.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(field, f"{text!r} is not a date-time; use ISO form, e.g. 2018-03-05T09:00") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LONDON)
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def parse_date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise DomainError(field, f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def local(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(LONDON)
+
+
+def local_date(value: dt.datetime) -> dt.date:
+    return value.astimezone(LONDON).date()
+
+
+def at_local(day: dt.date, time: dt.time) -> dt.datetime:
+    """The UTC instant of a local wall-clock time on a day (a gap resolves forward)."""
+    naive = dt.datetime.combine(day, time)
+    aware = naive.replace(tzinfo=LONDON)
+    # A wall time that does not exist (spring gap) round-trips to a different wall time:
+    # zoneinfo then gives the instant one hour later, which is the sensible reading.
+    return aware.astimezone(UTC)
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """Canonical UTC form of an effective time: fixed width, whole seconds, so text order is time order."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_precise(value: dt.datetime) -> str:
+    """A recorded (wall-clock) time, to the microsecond."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def whole_seconds(value: dt.datetime) -> dt.datetime:
+    return value.replace(microsecond=0)
+
+
+def financial_year_of(value: dt.datetime) -> int:
+    """The financial year (1 April to 31 March, London time) an instant falls in, by its start year."""
+    day = local_date(value)
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """[from, to) in UTC: 1 April `year` 00:00 to 1 April `year+1` 00:00, Europe/London."""
+    return at_local(dt.date(year, 4, 1), dt.time(0, 0)), at_local(dt.date(year + 1, 4, 1), dt.time(0, 0))
+
+
+def financial_year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"

@@ -1,0 +1,96 @@
+"""Fixtures: real SQLite files in tmp_path and, when configured, a real PostgreSQL schema per test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tasking.bootstrap import Services, Settings, bootstrap
+from tasking.commands import AddPerson, AddUser, InitStore, send
+from tasking.config import default_config_text
+
+POSTGRES_URL = os.environ.get("TASKING_TEST_POSTGRES")
+NO_POSTGRES = "TASKING_TEST_POSTGRES is not set: no PostgreSQL server is configured for the tests"
+BACKENDS = ["sqlite", "postgres"]
+TASKING = str(Path(sys.executable).with_name("tasking"))
+
+
+def at(text: str) -> dt.datetime:
+    """A Europe/London wall-clock time as an aware datetime."""
+    from tasking.timeutil import parse_datetime
+
+    return parse_datetime(text, "at")
+
+
+def _drop_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def make_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest, name: str = "store") -> str:
+    if kind == "sqlite":
+        return str(tmp_path / f"{name}.db")
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    request.addfinalizer(lambda: _drop_schema(schema))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}schema={schema}"
+
+
+@pytest.fixture(name="backend", params=BACKENDS)
+def fixture_backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(name="store")
+def fixture_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    return make_store(backend, tmp_path, request)
+
+
+@pytest.fixture(name="services")
+def fixture_services(store: str, tmp_path: Path):
+    built = bootstrap(Settings(store=store, views=str(tmp_path / "views.db")), create_tables=True)
+    yield built
+    built.close()
+
+
+def seed_roster(services: Services) -> dict[str, str]:
+    """Init the store with the default partnership, a small roster and two residents."""
+    app = services.app
+    now = at("2018-03-01T08:00")
+    send(app, InitStore(user="coordinator", at=now, name="Sam Patel", agency="COUNCIL", config_toml=default_config_text()))
+    for login, agency, role in [("sgt.jones", "POLICE", "officer"), ("warden.grange", "WARDENS", "officer"),
+                                ("housing.lee", "HOUSING", "officer"), ("analyst", "COUNCIL", "analyst")]:
+        send(app, AddUser(user="coordinator", at=now, login=login, name=login.title(), agency=agency, role=role))
+    people = {}
+    for key, name in [("resident", "Pat Smith"), ("victim", "Chris Doe")]:
+        people[key] = send(app, AddPerson(user="coordinator", at=now, name=name))["person"]
+    return people
+
+
+@pytest.fixture(name="people")
+def fixture_people(services: Services) -> dict[str, str]:
+    return seed_roster(services)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the real `tasking` entry point in a subprocess."""
+    full_env = {**os.environ, "TASKING_LOG_LEVEL": "warning", **(env or {})}
+    done = subprocess.run([TASKING, *args], capture_output=True, text=True, env=full_env, timeout=300)
+    if check and done.returncode != 0:
+        raise AssertionError(f"tasking {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def cli_json(*args: str, env: dict[str, str] | None = None) -> object:
+    return json.loads(run_cli(*args, "--json", env=env).stdout)

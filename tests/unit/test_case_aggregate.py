@@ -1,0 +1,92 @@
+"""The case aggregate decides by its guards, then records; it never reads the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tasking.domain.case import Case
+from tasking.domain.errors import DomainError
+
+UTC = dt.timezone.utc
+RECEIVED = dt.datetime(2018, 3, 5, 10, 0, tzinfo=UTC)
+
+
+def new_case() -> Case:
+    return Case(reference="CSU-2017-00001", user="coordinator", agency="COUNCIL", at=RECEIVED,
+                occurred_at=RECEIVED - dt.timedelta(hours=12), source="COUNCIL", channel="phone",
+                category="noise", area="Swanley", location="High Street", reporter="PER-00001", victim=None,
+                feedback="resident", risk="standard", summary="Loud music")
+
+
+WHO = ("sgt.jones", "POLICE")
+LATER = RECEIVED + dt.timedelta(days=1)
+
+
+class TestTaskings:
+    def test_raising_numbers_taskings_in_order(self) -> None:
+        case = new_case()
+        assert case.raise_tasking(*WHO, LATER, "WARDENS", None, "Patrol", dt.date(2018, 3, 9)) == "T1"
+        assert case.raise_tasking(*WHO, LATER, "POLICE", None, "Visit", dt.date(2018, 3, 9)) == "T2"
+
+    def test_refuses_a_due_date_before_it_was_raised(self) -> None:
+        with pytest.raises(DomainError, match="due"):
+            new_case().raise_tasking(*WHO, LATER, "WARDENS", None, "Patrol", dt.date(2018, 3, 5))
+
+    def test_refuses_completing_an_unknown_tasking(self) -> None:
+        with pytest.raises(DomainError, match="tasking: .* has no tasking 'T9'"):
+            new_case().complete(*WHO, LATER, "T9", "done")
+
+    def test_refuses_completing_twice(self) -> None:
+        case = new_case()
+        case.raise_tasking(*WHO, LATER, "WARDENS", None, "Patrol", dt.date(2018, 3, 9))
+        case.complete(*WHO, LATER, "T1", "done")
+        with pytest.raises(DomainError, match="already completed"):
+            case.complete(*WHO, LATER, "T1", "again")
+
+    def test_refuses_completion_before_raising(self) -> None:
+        case = new_case()
+        case.raise_tasking(*WHO, LATER, "WARDENS", None, "Patrol", dt.date(2018, 3, 9))
+        with pytest.raises(DomainError, match="before it was raised"):
+            case.complete(*WHO, RECEIVED, "T1", "done")
+
+
+class TestClosedCase:
+    def test_refuses_a_follow_up_on_a_closed_case(self) -> None:
+        case = new_case()
+        case.close(*WHO, LATER, "resolved", None)
+        with pytest.raises(DomainError, match="case: CSU-2017-00001 is closed"):
+            case.follow_up(*WHO, LATER, "visit", "x")
+
+    @pytest.mark.parametrize("decide", [
+        lambda c: c.update_reporter(*WHO, LATER, "phone", "told"),
+        lambda c: c.correct(*WHO, LATER, "area", "Hextable", "boundary"),
+        lambda c: c.reopen(*WHO, LATER, "back again"),
+    ])
+    def test_allows_update_correct_and_reopen_when_closed(self, decide) -> None:  # noqa: ANN001
+        case = new_case()
+        case.close(*WHO, LATER, "resolved", None)
+        decide(case)
+
+    def test_reopen_refuses_an_open_case(self) -> None:
+        with pytest.raises(DomainError, match="not closed"):
+            new_case().reopen(*WHO, LATER, "why")
+
+    def test_events_carry_user_agency_and_effective_time(self) -> None:
+        case = new_case()
+        case.follow_up(*WHO, LATER, "call", "spoke")
+        event = case.collect_events()[-1]
+        assert (event.user, event.agency, event.at, event.kind) == ("sgt.jones", "POLICE", LATER, "call")
+
+
+class TestLinks:
+    def test_refuses_linking_to_itself(self) -> None:
+        with pytest.raises(DomainError, match="to: a case cannot be linked to itself"):
+            new_case().link(*WHO, LATER, "CSU-2017-00001", "same-incident")
+
+    def test_refuses_a_second_identical_link(self) -> None:
+        case = new_case()
+        case.link(*WHO, LATER, "CSU-2017-00002", "same-incident")
+        with pytest.raises(DomainError, match="already linked"):
+            case.link(*WHO, LATER, "CSU-2017-00002", "same-problem")
