@@ -94,3 +94,37 @@ def run_cli(*args: str, env: dict[str, str] | None = None, check: bool = True) -
 
 def cli_json(*args: str, env: dict[str, str] | None = None) -> object:
     return json.loads(run_cli(*args, "--json", env=env).stdout)
+
+
+class Desk:
+    """Send real commands tersely in tests: times are Europe/London wall-clock text."""
+
+    def __init__(self, services: Services, people: dict[str, str]) -> None:
+        self.services, self.people = services, people
+
+    def send(self, command_class, user: str = "coordinator", when: str = "2018-03-05T10:00", **fields):  # noqa: ANN001, ANN201
+        return send(self.services.app, command_class(user=user, at=at(when), **fields))
+
+    def report(self, received: str, **over: object) -> str:
+        from tasking.commands import RecordReport
+
+        fields: dict[str, object] = dict(source="COUNCIL", category="youth-nuisance", area="Swanley",
+                                         location="Azalea Shops", reporter=self.people["resident"], summary="s")
+        fields.update(over)
+        if fields.get("anonymous"):
+            fields["reporter"] = None
+        fields.setdefault("occurred_at", at(received) - dt.timedelta(hours=1))
+        return self.send(RecordReport, when=received, **fields)["case"]
+
+    @property
+    def db(self):  # noqa: ANN201
+        return self.services.views.db
+
+    @property
+    def config(self):  # noqa: ANN201
+        return self.services.app.config
+
+
+@pytest.fixture(name="desk")
+def fixture_desk(services: Services, people: dict[str, str]) -> Desk:
+    return Desk(services, people)

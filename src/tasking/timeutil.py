@@ -82,3 +82,15 @@ def financial_year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 def financial_year_label(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
+
+
+def months_before(value: dt.datetime, months: int) -> dt.datetime:
+    """The same local wall-clock time `months` calendar months earlier (day clipped to month end)."""
+    here = value.astimezone(LONDON)
+    month_index = here.year * 12 + (here.month - 1) - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    import calendar as _calendar
+
+    day = min(here.day, _calendar.monthrange(year, month)[1])
+    return here.replace(year=year, month=month, day=day).astimezone(UTC)

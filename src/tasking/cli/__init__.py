@@ -9,6 +9,8 @@ import click
 import structlog
 
 from tasking.cli import cases as case_commands
+from tasking.cli.briefing import briefing, feedback_owed, repeats
+from tasking.cli.projections import projections
 from tasking.cli.reads import audit, cases, show
 from tasking.cli.setup import init, person, users
 from tasking.domain.errors import DomainError
@@ -54,7 +56,8 @@ def cli(store: str | None, user: str | None, log_file: str | None, log_level: st
     configure_logging(log_level, log_file)
 
 
-for command in [init, users, person, *case_commands.COMMANDS, audit, show, cases]:
+for command in [init, users, person, *case_commands.COMMANDS, audit, show, cases, briefing, feedback_owed, repeats,
+                projections]:
     cli.add_command(command)
 
 

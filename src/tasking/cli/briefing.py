@@ -1,0 +1,98 @@
+"""`tasking briefing`, `tasking feedback-owed` and `tasking repeats`."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from tasking import render
+from tasking.cli.context import emit, json_option, read_at_option, services
+from tasking.queries.briefing import briefing as briefing_query
+from tasking.queries.briefing import meeting_for
+from tasking.queries.feedback import feedback_owed as feedback_owed_query
+from tasking.queries.repeats import repeat_flags
+from tasking.timeutil import utcnow
+
+
+@click.group("briefing", invoke_without_command=True)
+@read_at_option
+@click.option("--json", "fmt", flag_value="json", help="Print JSON.")
+@click.option("--markdown", "fmt", flag_value="markdown", help="Print Markdown.")
+@click.option("--html", "fmt", flag_value="html", help="Print a printable HTML page.")
+@click.pass_context
+def briefing(ctx: click.Context, at, fmt: str | None) -> None:  # noqa: ANN001
+    """The queue for the meeting at or just before --at (default: the next meeting from now).
+
+    Everything received since the previous meeting, open taskings due or overdue, feedback owed,
+    repeat flags, case review alerts and risk reviews due.
+
+    \b
+    Example:
+      TASKING_USER=coordinator tasking briefing --at 2018-03-05T09:00
+      tasking briefing --at 2018-03-05T09:00 --html > briefing.html
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    found = services(ctx)
+    config = found.app.config
+    meeting = meeting_for(config, at, utcnow())
+    brief = briefing_query(found.views.db, config, meeting)
+    if fmt == "json":
+        emit(brief, True)
+    elif fmt == "markdown":
+        click.echo(render.markdown(brief))
+    elif fmt == "html":
+        click.echo(render.html(brief))
+    else:
+        render.print_table(brief, Console(width=max(Console().width, 150)))
+
+
+@click.command("feedback-owed")
+@read_at_option
+@json_option
+@click.pass_context
+def feedback_owed(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
+    """Cases whose reporter is owed an update on what was done (references only, no personal details).
+
+    \b
+    Example:
+      tasking feedback-owed --at 2018-03-05T09:00 --json
+    """
+    found = services(ctx)
+    items = feedback_owed_query(found.views.db, found.app.config, at or utcnow())
+    if as_json:
+        emit(items, True)
+        return
+    table = Table(title=f"Feedback owed ({len(items)})", title_justify="left")
+    for column in ("case", "kind", "owed since", "actions", "working days overdue"):
+        table.add_column(column)
+    for item in items:
+        table.add_row(item["case"], item["kind"], render.local_text(item["owed_since"]),
+                      str(item["actions_since_update"]), str(item["overdue_days"]))
+    Console().print(table)
+
+
+@click.command("repeats")
+@read_at_option
+@json_option
+@click.pass_context
+def repeats(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
+    """Repeat locations and repeat victims or reporters, by the partnership's rules.
+
+    \b
+    Example:
+      tasking repeats --at 2018-03-05T09:00 --json
+    """
+    found = services(ctx)
+    flags = repeat_flags(found.views.db, found.app.config, at or utcnow())
+    if as_json:
+        emit(flags, True)
+        return
+    table = Table(title=f"Repeat flags ({len(flags)})", title_justify="left")
+    for column in ("case", "rule", "count", "cases", "why"):
+        table.add_column(column, overflow="fold")
+    for flag in flags:
+        table.add_row(flag["case"], flag["rule"], str(flag["count"]), ", ".join(flag["cases"]),
+                      flag["reason"] + (f" - {flag['prompt']}" if flag.get("prompt") else ""))
+    Console().print(table)

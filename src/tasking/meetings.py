@@ -1,0 +1,88 @@
+"""The daily tasking meeting calendar: working days in England and Wales, at the configured time.
+
+A meeting's window runs from the previous meeting (exclusive) to this one (inclusive), so Monday's
+covers the weekend and the day after a bank holiday covers the holiday. Windows are computed from
+instants in UTC, so a DST change neither loses nor doubles an hour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+from tasking.timeutil import LONDON, at_local, local_date
+
+_MAX_GAP_DAYS = 30  # no run of non-working days is longer than this
+
+
+@lru_cache(maxsize=1)
+def _bank_holidays() -> holidays.HolidayBase:
+    # England and Wales share their bank holidays; the `holidays` package keeps the list.
+    return holidays.country_holidays("GB", subdiv="ENG")
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays()
+
+
+def bank_holiday_name(day: dt.date) -> str | None:
+    return _bank_holidays().get(day)
+
+
+def add_working_days(day: dt.date, count: int) -> dt.date:
+    step = 1 if count >= 0 else -1
+    remaining = abs(count)
+    while remaining:
+        day += dt.timedelta(days=step)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    count, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
+
+
+class MeetingCalendar:
+    def __init__(self, meeting_time: str = "09:00") -> None:
+        hours, minutes = (int(part) for part in meeting_time.split(":"))
+        self.time = dt.time(hours, minutes)
+
+    def meeting_on(self, day: dt.date) -> dt.datetime:
+        return at_local(day, self.time)
+
+    def at_or_before(self, instant: dt.datetime) -> dt.datetime:
+        """The meeting at `instant`, or the last one before it."""
+        day = local_date(instant)
+        for _ in range(_MAX_GAP_DAYS):
+            if is_working_day(day) and self.meeting_on(day) <= instant:
+                return self.meeting_on(day)
+            day -= dt.timedelta(days=1)
+        raise ValueError(f"no working day within {_MAX_GAP_DAYS} days before {instant}")
+
+    def at_or_after(self, instant: dt.datetime) -> dt.datetime:
+        """The meeting at `instant`, or the next one after it."""
+        day = local_date(instant)
+        for _ in range(_MAX_GAP_DAYS):
+            if is_working_day(day) and self.meeting_on(day) >= instant:
+                return self.meeting_on(day)
+            day += dt.timedelta(days=1)
+        raise ValueError(f"no working day within {_MAX_GAP_DAYS} days after {instant}")
+
+    def previous(self, meeting: dt.datetime) -> dt.datetime:
+        return self.at_or_before(meeting - dt.timedelta(seconds=1))
+
+    def window(self, meeting: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """(from, to]: everything received after the previous meeting, up to this one."""
+        return self.previous(meeting), meeting
+
+    def local_day(self, meeting: dt.datetime) -> dt.date:
+        return meeting.astimezone(LONDON).date()

@@ -1,0 +1,89 @@
+"""Projections through the real CLI: status, rebuild with progress, verify, and kill-and-resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from tasking.commands import RecordFollowUp
+from tasking.projections.runner import Views
+from tests.conftest import TASKING, Desk, cli_json, run_cli
+
+
+@pytest.fixture(name="env")
+def fixture_env(services, store) -> dict[str, str]:  # noqa: ANN001
+    return {"TASKING_STORE": store, "TASKING_VIEWS": services.settings.views_path, "TASKING_USER": "coordinator"}
+
+
+def fill(desk: Desk, reports: int) -> None:
+    for n in range(reports):
+        day = 1 + n % 28
+        case = desk.report(f"2018-02-{day:02d}T{8 + n % 10:02d}:{n % 60:02d}", location=f"{n % 7} High Street")
+        desk.send(RecordFollowUp, when=f"2018-02-{day:02d}T20:00", case=case, kind="call", outcome="o")
+
+
+def test_status_rebuild_and_verify(desk: Desk, env: dict[str, str]) -> None:
+    fill(desk, 20)
+    head = desk.services.app.event_count()
+    status = cli_json("projections", "status", env=env)
+    assert {row["projection"] for row in status} == {"cases", "taskings", "activity", "users"}
+    assert all(row["store_position"] == head for row in status)
+    done = run_cli("projections", "rebuild", env=env)
+    assert "Rebuilding all projections" in done.stdout and f"{head}/{head}" in done.stdout
+    assert all(row["behind"] == 0 for row in cli_json("projections", "status", env=env))
+    assert "match" in run_cli("projections", "verify", env=env).stdout
+
+
+def test_verify_reports_a_tampered_view_and_exits_non_zero(desk: Desk, env: dict[str, str]) -> None:
+    fill(desk, 5)
+    run_cli("projections", "catch-up", env=env)
+    with sqlite3.connect(env["TASKING_VIEWS"]) as conn:
+        conn.execute("UPDATE cases SET area = 'Atlantis' WHERE rowid = 1")
+    done = run_cli("projections", "verify", env=env, check=False)
+    assert done.returncode == 1
+    assert "Atlantis" in done.stdout and "differ" in done.stderr
+
+
+def test_a_rebuild_killed_at_any_point_then_resumed_equals_a_clean_rebuild(desk: Desk, env: dict[str, str], tmp_path) -> None:  # noqa: ANN001
+    fill(desk, 400)
+    app = desk.services.app
+    head = app.event_count()
+    clean = Views(str(tmp_path / "clean.db"))
+    clean.catch_up(app)
+    expected = clean.dump()
+    clean.close()
+    stopped_midway = 0
+    for delay in (0.7, 1.0, 1.4, 2.0):
+        proc = subprocess.Popen([TASKING, "projections", "rebuild", "--batch", "20"], env={**os.environ, **env},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        killed_at = Views(env["TASKING_VIEWS"]).positions()
+        if 0 < min(killed_at.values()) < head:
+            stopped_midway += 1
+        run_cli("projections", "catch-up", env=env)  # resume
+        resumed = Views(env["TASKING_VIEWS"])
+        assert resumed.dump() == expected
+        resumed.close()
+    assert stopped_midway >= 1, "no kill landed in the middle of a rebuild; the test proved nothing"
+
+
+def test_briefing_feedback_and_repeats_from_the_cli(desk: Desk, env: dict[str, str]) -> None:
+    case = desk.report("2018-03-03T10:00")
+    desk.send(RecordFollowUp, when="2018-03-04T10:00", case=case, kind="visit", outcome="o")
+    brief = cli_json("briefing", "--at", "2018-03-05T09:00", env=env)
+    assert [r["case"] for r in brief["new_reports"]] == [case]
+    assert brief["window"] == {"from": "2018-03-02T09:00:00Z", "to": "2018-03-05T09:00:00Z"}
+    assert [f["case"] for f in brief["feedback_owed"]] == [case]
+    assert cli_json("feedback-owed", "--at", "2018-03-05T09:00", env=env)[0]["case"] == case
+    assert cli_json("repeats", "--at", "2018-03-05T09:00", env=env) == []
+    page = run_cli("briefing", "--at", "2018-03-05T09:00", "--html", env=env).stdout
+    assert page.startswith("<!doctype html>") and case in page and "@media print" in page
+    assert f"| {case} |" in run_cli("briefing", "--at", "2018-03-05T09:00", "--markdown", env=env).stdout
+    assert case in run_cli("briefing", "--at", "2018-03-05T09:00", env=env).stdout
