@@ -124,8 +124,11 @@ class Services:
         self.app.close()
 
 
-def bootstrap(settings: Settings | None = None, create_tables: bool = False) -> Services:
-    """Build the app and its views. On PostgreSQL, `create_tables` is for `tasking init` alone."""
+def bootstrap(settings: Settings | None = None, create_tables: bool = False, batching: bool = False) -> Services:
+    """Build the app and its views. On PostgreSQL, `create_tables` is for `tasking init` alone.
+
+    `batching` builds a `BatchingApp` for bulk paths: same handlers, one save per batch.
+    """
     settings = settings or Settings.from_env()
     if not settings.is_postgres:
         parent = Path(settings.store).resolve().parent
@@ -135,7 +138,12 @@ def bootstrap(settings: Settings | None = None, create_tables: bool = False) -> 
     if settings.is_postgres:
         check_postgres(settings.store, env)
     try:
-        app = TaskingApp(env=env, store_label=redact(settings.store))
+        app_class = TaskingApp
+        if batching:
+            from tasking.batch import BatchingApp
+
+            app_class = BatchingApp
+        app = app_class(env=env, store_label=redact(settings.store))
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - connection and auth failures become one line

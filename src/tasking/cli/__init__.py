@@ -11,7 +11,9 @@ import structlog
 from tasking.cli import cases as case_commands
 from tasking.cli.briefing import briefing, feedback_owed, repeats
 from tasking.cli.projections import projections
+from tasking.cli.demo import demo
 from tasking.cli.reads import audit, cases, show
+from tasking.cli.stats import stats
 from tasking.cli.setup import init, person, users
 from tasking.domain.errors import DomainError
 from tasking.logs import configure_logging
@@ -28,7 +30,8 @@ class TaskingGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # noqa: BLE001 - the user sees one line; the log keeps the detail
-            structlog.get_logger("tasking").error("internal.error", error=type(exc).__name__, exc_info=True)
+            structlog.get_logger("tasking").error("internal.error", error=type(exc).__name__)
+            structlog.get_logger("tasking").debug("internal.error.detail", exc_info=True)
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise click.ClickException(f"internal error: {type(exc).__name__}: {first}") from None
 
@@ -57,7 +60,7 @@ def cli(store: str | None, user: str | None, log_file: str | None, log_level: st
 
 
 for command in [init, users, person, *case_commands.COMMANDS, audit, show, cases, briefing, feedback_owed, repeats,
-                projections]:
+                projections, stats, demo]:
     cli.add_command(command)
 
 

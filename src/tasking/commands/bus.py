@@ -26,7 +26,8 @@ def _retryable(exc: Exception) -> bool:
     return isinstance(exc, (OperationalError, sqlite3.OperationalError)) and "locked" in str(exc).lower()
 
 
-def send(app: TaskingApp, cmd: Command) -> dict[str, Any]:
+def send(app: TaskingApp, cmd: Command, log_it: bool = True) -> dict[str, Any]:
+    """Run the command's handler; retry on a conflicting writer. `log_it=False` for bulk paths."""
     handler = COMMAND_HANDLERS[type(cmd)]
     bound = log.bind(command=type(cmd).__name__, user=cmd.user, case=getattr(cmd, "case", None))
     started = time.perf_counter()
@@ -40,6 +41,8 @@ def send(app: TaskingApp, cmd: Command) -> dict[str, Any]:
                 continue
             bound.info("command.refused", error=str(exc).splitlines()[0][:200], attempt=attempt)
             raise
+        if not log_it:
+            return result
         agency = _agency_of(app, cmd.user)
         bound.info("command.handled", agency=agency, attempts=attempt, result=result,
                    ms=round((time.perf_counter() - started) * 1000, 1))

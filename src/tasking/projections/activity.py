@@ -38,7 +38,7 @@ class ActivityProjection(Projection):
     def create(self, db: Database) -> None:
         db["activity"].create(
             {"position": int, "case_id": str, "kind": str, "detail": str, "value": str, "tasking": str,
-             "at": str, "user": str, "agency": str},
+             "at": str, "user": str, "agency": str, "source": str, "area": str, "category": str, "feedback": str, "channel": str},
             pk="position",
         )
         db["activity"].create_index(["case_id", "at"])
@@ -53,5 +53,9 @@ class ActivityProjection(Projection):
                 "detail": getattr(e, detail_attr) if detail_attr else None,
                 "value": getattr(e, "value", None) or getattr(e, "to", None),
                 "tasking": getattr(e, "tasking", None), "at": iso(e.at), "user": e.user, "agency": e.agency,
+                # A report's attributes as first recorded; corrections are their own rows.
+                "source": getattr(e, "source", None), "area": getattr(e, "area", None),
+                "category": getattr(e, "category", None), "feedback": getattr(e, "feedback", None),
+                "channel": getattr(e, "channel", None) if kind == "report" else None,
             }
         )

@@ -26,6 +26,7 @@ class Projection:
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
     version: ClassVar[int] = 1
+    handles_all: ClassVar[bool] = False  # True: `on_any` sees every event, whatever its type
     _handlers: ClassVar[dict[type, Handler]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -48,7 +49,16 @@ class Projection:
         for table in self.tables:
             db.execute(f"DROP TABLE IF EXISTS [{table}]")
 
+    def wants(self, event_class: type) -> bool:
+        return self.handles_all or event_class in self._handlers
+
     def apply(self, db: Database, event: Any, position: int) -> None:
+        if self.handles_all:
+            self.on_any(db, event, position)
+            return
         handler = self._handlers.get(type(event))
         if handler is not None:
             handler(self, db, event, position)
+
+    def on_any(self, db: Database, event: Any, position: int) -> None:
+        raise NotImplementedError

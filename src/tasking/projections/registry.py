@@ -2,7 +2,8 @@
 
 from tasking.projections.activity import ActivityProjection
 from tasking.projections.cases import CasesProjection
+from tasking.projections.log import LogProjection
 from tasking.projections.taskings import TaskingsProjection
 from tasking.projections.users import UsersProjection
 
-PROJECTIONS = [CasesProjection, TaskingsProjection, ActivityProjection, UsersProjection]
+PROJECTIONS = [CasesProjection, TaskingsProjection, ActivityProjection, UsersProjection, LogProjection]

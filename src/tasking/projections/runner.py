@@ -96,16 +96,13 @@ class Views:
             notifications = app.recorder.select_notifications(start, batch, inclusive_of_start=False)
             if not notifications:
                 return applied
+            events = [app.mapper.to_domain_event(notification) for notification in notifications]
             with self._write() as db:
                 positions = self.positions()  # re-read under the write lock
                 for projection in chosen:
                     position = positions[projection.name]
-                    handled = projection._handlers
-                    for notification in notifications:
-                        if notification.id <= position:
-                            continue
-                        event = app.mapper.to_domain_event(notification)
-                        if type(event) in handled:
+                    for notification, event in zip(notifications, events, strict=True):
+                        if notification.id > position and projection.wants(type(event)):
                             projection.apply(db, event, notification.id)
                     last = notifications[-1].id
                     if last > position:

@@ -58,13 +58,14 @@ def briefing(db: Database, config: PartnershipConfig, meeting: dt.datetime,
 
 
 def due_taskings(db: Database, meeting: dt.datetime) -> list[dict[str, Any]]:
-    """Taskings open at the meeting and due on or before its day, most overdue first."""
+    """Open taskings of open cases, due on or before the meeting day, most overdue first."""
     day = local_date(meeting)
     items = []
     for row in db.query(
         "SELECT t.*, c.reference FROM taskings t JOIN cases c ON c.id = t.case_id "
-        "WHERE t.raised_at <= ? AND t.due <= ? AND (t.status = 'open' OR t.completed_at > ?)",
-        [iso(meeting), day.isoformat(), iso(meeting)],
+        "WHERE t.raised_at <= ? AND t.due <= ? AND (t.status = 'open' OR t.completed_at > ?) "
+        "AND (c.closed_at IS NULL OR c.closed_at > ?)",  # a closed case's taskings are no longer chased
+        [iso(meeting), day.isoformat(), iso(meeting), iso(meeting)],
     ):
         items.append({
             "case": row["reference"], "tasking": row["tasking"], "agency": row["agency"], "owner": row["owner"],

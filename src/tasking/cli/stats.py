@@ -1,0 +1,93 @@
+"""`tasking stats`: the year's figures, as of any position, explained down to the events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from tasking.annual_report import change_text
+from tasking.cli.context import DATETIME, emit, services
+from tasking.queries.stats import explain, resolve_position, year_stats
+
+
+@click.command("stats")
+@click.option("--year", required=True, type=click.IntRange(1990, 2200), help="Financial year by its first year: 2017 is 2017/18.")
+@click.option("--as-of", "as_of", type=DATETIME, default=None, help="Count only events recorded up to this moment.")
+@click.option("--position", type=int, default=None, help="Count only events up to this notification id.")
+@click.option("--at", "at", type=DATETIME, default=None, help="Same as --as-of.")
+@click.option("--json", "fmt", flag_value="json", help="Print JSON (sorted keys, stable bytes).")
+@click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")
+@click.option("--markdown", "fmt", flag_value="markdown", help="Print Markdown.")
+@click.option("--html", "fmt", flag_value="html", help="Write the annual report with charts into --out.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for --html.")
+@click.option("--explain", "figure", default=None, metavar="FIGURE",
+              help="List the cases and events behind one figure, e.g. taskings, powers.CPW, by_area.Swanley.")
+@click.pass_context
+def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) -> None:  # noqa: ANN001
+    """The financial year's figures (1 April to 31 March, UK time), reproducible byte for byte.
+
+    \b
+    Example:
+      TASKING_USER=analyst tasking stats --year 2017 --json
+      tasking stats --year 2017 --explain powers.CPW
+      tasking stats --year 2017 --html --out report/
+      tasking stats --year 2017 --as-of 2018-04-30T17:00 --json
+    """
+    if fmt == "html" and out is None:
+        raise click.ClickException("out: --html writes files; give --out DIR")
+    found = services(ctx)
+    db, config = found.views.db, found.app.config
+    upto = resolve_position(db, position=position, as_of=as_of or at)
+    if figure:
+        result = explain(db, config, year, upto, figure)
+        if fmt == "json":
+            emit(result, True)
+            return
+        table = Table(title=f"{figure} {result['financial_year']}: {result['count']} events on {result['cases']} cases",
+                      title_justify="left")
+        for column in ("case", "event", "position", "at", "user", "agency", "detail"):
+            table.add_column(column)
+        for item in result["items"]:
+            table.add_row(*(str(item[c]) if item[c] is not None else "" for c in
+                            ("case", "event", "position", "at", "user", "agency", "detail")))
+        Console().print(table)
+        return
+    from tasking import annual_report
+
+    figures = year_stats(db, config, year, upto)
+    if fmt == "json":
+        click.echo(annual_report.to_json(figures), nl=False)
+    elif fmt == "csv":
+        click.echo(annual_report.to_csv(figures), nl=False)
+    elif fmt == "markdown":
+        click.echo(annual_report.to_markdown(figures), nl=False)
+    elif fmt == "html":
+        manifest = annual_report.write_report(figures, config.name, out)
+        click.echo(f"Wrote {', '.join(manifest['files'])} and manifest.json to {out} ({figures['fingerprint']})")
+    else:
+        print_headline(figures)
+
+
+def print_headline(figures: dict) -> None:
+    before = figures["previous_year"]
+    table = Table(title=f"Year-end figures {figures['financial_year']} (position {figures['position']})",
+                  title_justify="left")
+    for column in ("figure", figures["financial_year"], before["financial_year"], "change"):
+        table.add_column(column, justify="right" if column != "figure" else "left")
+    for key, change in before["change"].items():
+        if "." in key:
+            group, name = key.split(".", 1)
+            now, then, label = figures[group].get(name, 0), before[group].get(name, 0), f"ASB reports from residents to {name}"
+        else:
+            now, then, label = figures[key], before[key], key.replace("_", " ")
+        table.add_row(label, str(now), str(then), change_text(change))
+    console = Console()
+    console.print(table)
+    powers = ", ".join(f"{k} {v}" for k, v in figures["powers"].items() if v)
+    console.print(f"Powers used: {powers or 'none'}")
+    console.print(f"Feedback given: {figures['feedback']['given']} of {figures['feedback']['owed']} "
+                  f"(rate {figures['feedback_rate']})")
+    console.print(f"Fingerprint: {figures['fingerprint']}")

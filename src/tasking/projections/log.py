@@ -1,0 +1,32 @@
+"""The `log` view: every notification's position, event name, actor and recorded time.
+
+`stats --as-of` turns a wall-clock moment into the last position recorded by then.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from tasking.projections.base import Projection
+from tasking.timeutil import iso_precise
+
+
+class LogProjection(Projection):
+    name = "log"
+    tables = ("log",)
+    version = 1
+    handles_all = True
+
+    def create(self, db: Database) -> None:
+        db["log"].create({"position": int, "event": str, "aggregate_id": str, "user": str, "recorded_at": str},
+                         pk="position")
+        db["log"].create_index(["recorded_at"])
+
+    def on_any(self, db: Database, event: Any, position: int) -> None:
+        db.execute(
+            "INSERT INTO log (position, event, aggregate_id, user, recorded_at) VALUES (?, ?, ?, ?, ?)",
+            [position, type(event).__qualname__, str(event.originator_id), getattr(event, "user", None),
+             iso_precise(event.timestamp)],
+        )

@@ -1,0 +1,52 @@
+"""Year statistics on both backends: financial-year boundaries, effective times, as-of positions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tasking.commands import CorrectCase, RaiseTasking, UsePower
+from tasking.queries.stats import explain, resolve_position, year_stats
+from tests.conftest import Desk, at
+
+
+def stats(desk: Desk, year: int, **kwargs: object) -> dict:
+    return year_stats(desk.db, desk.config, year, resolve_position(desk.db, **kwargs))
+
+
+def test_the_financial_year_boundary_is_midnight_uk_time(desk: Desk) -> None:
+    late = desk.report("2018-03-31T23:30")  # BST: 22:30 UTC on 31 March
+    early = desk.report("2018-04-01T00:30")  # BST: 23:30 UTC on 31 March
+    assert (late, early) == ("CSU-2017-00001", "CSU-2018-00001")
+    assert stats(desk, 2017)["reports"] == 1 and stats(desk, 2018)["reports"] == 1
+    assert [i["case"] for i in explain(desk.db, desk.config, 2018, resolve_position(desk.db), "reports")["items"]] == [early]
+
+
+def test_events_count_by_their_effective_time(desk: Desk) -> None:
+    case = desk.report("2018-03-30T10:00")
+    desk.send(RaiseTasking, when="2018-04-03T09:30", case=case, agency="POLICE", action="a", due=dt.date(2018, 4, 9))
+    desk.send(UsePower, when="2018-03-31T10:00", case=case, power="CPW")
+    figures = stats(desk, 2017)
+    assert (figures["reports"], figures["taskings"], figures["powers"]["CPW"]) == (1, 0, 1)
+    assert stats(desk, 2018)["taskings"] == 1
+
+
+def test_a_later_correction_changes_current_figures_but_not_as_of_ones(desk: Desk) -> None:
+    case = desk.report("2017-06-01T10:00", area="Swanley")
+    before = resolve_position(desk.db)
+    moment = dt.datetime.now(dt.timezone.utc)
+    desk.send(CorrectCase, when="2017-06-02T10:00", case=case, field="area", value="Hextable", reason="Boundary")
+    now = stats(desk, 2017)
+    assert (now["by_area"]["Swanley"], now["by_area"]["Hextable"]) == (0, 1)
+    then = stats(desk, 2017, position=before)
+    assert (then["by_area"]["Swanley"], then["by_area"]["Hextable"]) == (1, 0)
+    assert stats(desk, 2017, as_of=moment)["by_area"]["Swanley"] == 1
+    assert then["fingerprint"] != now["fingerprint"] and then["position"] == before
+
+
+def test_the_previous_year_and_its_change(desk: Desk) -> None:
+    desk.report("2016-05-01T10:00")
+    for day in (1, 2, 3):
+        desk.report(f"2017-05-0{day}T10:00")
+    change = stats(desk, 2017)["previous_year"]
+    assert (change["financial_year"], change["reports"]) == ("2016/17", 1)
+    assert change["change"]["reports"] == {"absolute": 2, "percent": 200.0}
