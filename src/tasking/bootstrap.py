@@ -106,17 +106,25 @@ class Services:
     app: TaskingApp
     _views: object | None = field(default=None, repr=False)
 
-    @property
-    def views(self):  # type: ignore[no-untyped-def]
-        """The read models, caught up with the store before they are returned."""
+    def _open_views(self):  # type: ignore[no-untyped-def]
         from tasking.projections.runner import Views
 
         if self._views is None:
             if not self.app.is_initialised():
                 self.app.config  # noqa: B018 - raises the "not initialised" error
             self._views = Views(self.settings.views_path)
-        self._views.catch_up(self.app)  # type: ignore[attr-defined]
         return self._views
+
+    @property
+    def views(self):  # type: ignore[no-untyped-def]
+        """The read models, caught up with the store before they are returned."""
+        views = self._open_views()
+        views.catch_up(self.app)
+        return views
+
+    def catch_up(self) -> int:
+        """Bring the read models up to date; returns how many events were applied."""
+        return self._open_views().catch_up(self.app)
 
     def close(self) -> None:
         if self._views is not None:

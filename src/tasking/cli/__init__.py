@@ -13,6 +13,8 @@ from tasking.cli.briefing import briefing, feedback_owed, repeats
 from tasking.cli.projections import projections
 from tasking.cli.demo import demo
 from tasking.cli.reads import audit, cases, show
+from tasking.cli.scheduler import scheduler
+from tasking.cli.store import store
 from tasking.cli.stats import stats
 from tasking.cli.setup import init, person, users
 from tasking.domain.errors import DomainError
@@ -60,7 +62,7 @@ def cli(store: str | None, user: str | None, log_file: str | None, log_level: st
 
 
 for command in [init, users, person, *case_commands.COMMANDS, audit, show, cases, briefing, feedback_owed, repeats,
-                projections, stats, demo]:
+                projections, stats, demo, scheduler, store]:
     cli.add_command(command)
 
 

@@ -1,6 +1,7 @@
 """The write side: commands (frozen pydantic records), their handlers and the bus."""
 
 from tasking.commands.base import Command
+from tasking.commands.briefing import IssueBriefing
 from tasking.commands.bus import send
 from tasking.commands.case import (
     AssessRisk,
@@ -22,6 +23,6 @@ from tasking.commands.setup import AddPerson, AddUser, InitStore
 
 __all__ = [
     "COMMAND_HANDLERS", "AddPerson", "AddUser", "AssessRisk", "CloseCase", "Command", "CompleteTasking",
-    "CorrectCase", "InitStore", "LinkCases", "RaiseTasking", "ReassignTasking", "RecordFollowUp",
+    "CorrectCase", "InitStore", "IssueBriefing", "LinkCases", "RaiseTasking", "ReassignTasking", "RecordFollowUp",
     "RecordReport", "Refer", "ReopenCase", "UpdateReporter", "UsePower", "send",
 ]

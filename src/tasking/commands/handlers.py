@@ -22,8 +22,10 @@ from tasking.commands.case import (
     UpdateReporter,
     UsePower,
 )
+from tasking.commands.briefing import IssueBriefing
 from tasking.commands.setup import AddPerson, AddUser, InitStore
 from tasking.config import parse_config
+from tasking.domain.briefing import Briefing
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError
 from tasking.domain.partnership import Partnership
@@ -180,6 +182,20 @@ def reopen_case(app: TaskingApp, cmd: ReopenCase) -> Result:
     return _on_case(app, cmd, lambda case, *who: case.reopen(*who, cmd.reason))
 
 
+def issue_briefing(app: TaskingApp, cmd: IssueBriefing) -> Result:
+    """Record a pack once per meeting day; a second attempt changes nothing and says so."""
+    login, agency = _actor(app, cmd)
+    if Briefing.create_id(cmd.meeting_day) in app.repository:
+        return {"briefing": cmd.meeting_day, "issued": False}
+    app.save(Briefing(
+        meeting_day=cmd.meeting_day, meeting=cmd.meeting, window_from=cmd.window_from, window_to=cmd.window_to,
+        new_reports=list(cmd.new_reports), due_taskings=list(cmd.due_taskings), feedback_owed=list(cmd.feedback_owed),
+        repeat_flags=list(cmd.repeat_flags), digest=cmd.digest, files=list(cmd.files),
+        user=login, agency=agency, at=cmd.effective,
+    ))
+    return {"briefing": cmd.meeting_day, "issued": True}
+
+
 def _on_case(app: TaskingApp, cmd: Any, decide: Callable[..., None], **extra: str) -> Result:
     login, agency = _actor(app, cmd)
     case = app.get_case(cmd.case)
@@ -210,4 +226,5 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     CorrectCase: correct_case,
     CloseCase: close_case,
     ReopenCase: reopen_case,
+    IssueBriefing: issue_briefing,
 }

@@ -20,3 +20,7 @@ def sequence_id(name: str) -> UUID:
 
 
 PARTNERSHIP_ID = uuid5(NAMESPACE_URL, "/tasking/partnership")
+
+
+def briefing_id(meeting_day: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/briefings/{meeting_day}")

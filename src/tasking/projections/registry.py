@@ -1,9 +1,11 @@
 """Every projection, in one list."""
 
 from tasking.projections.activity import ActivityProjection
+from tasking.projections.briefings import BriefingsProjection
 from tasking.projections.cases import CasesProjection
 from tasking.projections.log import LogProjection
 from tasking.projections.taskings import TaskingsProjection
 from tasking.projections.users import UsersProjection
 
-PROJECTIONS = [CasesProjection, TaskingsProjection, ActivityProjection, UsersProjection, LogProjection]
+PROJECTIONS = [CasesProjection, TaskingsProjection, ActivityProjection, UsersProjection, LogProjection,
+               BriefingsProjection]

@@ -1,0 +1,45 @@
+"""Copy every stored event, in order, from one store to another (e.g. SQLite to PostgreSQL).
+
+Records are copied as stored (topic and state bytes unchanged), in batches, so the copy replays
+to exactly the same aggregates, views and statistics. Copying into a store that holds events
+is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from eventsourcing.persistence import StoredEvent
+
+from tasking.bootstrap import Services
+from tasking.domain.errors import DomainError
+
+BATCH = 1000
+
+
+def check_copy(source: Services, target: Services) -> None:
+    """Refuse a copy into a store that holds events, or from one that holds none."""
+    if target.app.event_count():
+        raise DomainError("to", f"{target.app.store_label} already holds {target.app.event_count()} events; "
+                                "copy only into an empty store")
+    if not source.app.event_count():
+        raise DomainError("from", f"{source.app.store_label} holds no events")
+
+
+def copy_store(source: Services, target: Services, progress: Callable[[int], None] | None = None,
+               batch: int = BATCH) -> int:
+    check_copy(source, target)
+    copied, start = 0, 0
+    while True:
+        notifications = source.app.recorder.select_notifications(start, batch, inclusive_of_start=False)
+        if not notifications:
+            return copied
+        target.app.recorder.insert_events([
+            StoredEvent(originator_id=n.originator_id, originator_version=n.originator_version, topic=n.topic,
+                        state=n.state)
+            for n in notifications
+        ])
+        copied += len(notifications)
+        start = notifications[-1].id
+        if progress is not None:
+            progress(len(notifications))

@@ -1,0 +1,93 @@
+"""Briefing packs and daily reminders, written to files and recorded as events.
+
+Once a pack has been issued, the next pack's window starts exactly where the last one ended,
+so nothing falls between two packs, even after a missed day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from tasking import render
+from tasking.bootstrap import Services
+from tasking.commands import IssueBriefing, send
+from tasking.domain.briefing import Briefing
+from tasking.meetings import MeetingCalendar
+from tasking.queries.briefing import briefing
+from tasking.queries.feedback import feedback_owed
+from tasking.timeutil import iso, local_date
+
+log = structlog.get_logger("tasking.packs")
+
+
+def last_issued_end(services: Services, meeting: dt.datetime) -> dt.datetime | None:
+    row = services.views.db.execute(
+        "SELECT window_to FROM briefings WHERE meeting < ? ORDER BY meeting DESC LIMIT 1", [iso(meeting)]
+    ).fetchone()
+    return dt.datetime.fromisoformat(row[0]) if row else None
+
+
+def is_issued(services: Services, meeting: dt.datetime) -> bool:
+    return Briefing.create_id(local_date(meeting).isoformat()) in services.app.repository
+
+
+def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str, now: dt.datetime) -> dict[str, Any]:
+    """Write the pack for `meeting` into OUTPUT/YYYY-MM-DD/ and record it, once."""
+    day = local_date(meeting).isoformat()
+    if is_issued(services, meeting):
+        return {"briefing": day, "issued": False, "folder": None}
+    config = services.app.config
+    start = last_issued_end(services, meeting) or MeetingCalendar(config.meeting.time).previous(meeting)
+    brief = briefing(services.views.db, config, meeting, window_from=start)
+    folder = output / day
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(brief, indent=2, sort_keys=True) + "\n"
+    files = {"briefing.json": text, "briefing.md": render.markdown(brief), "briefing.html": render.html(brief)}
+    for name, content in files.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    result = send(services.app, IssueBriefing(
+        user=user, at=now, meeting_day=day, meeting=meeting, window_from=start, window_to=meeting,
+        new_reports=tuple(r["case"] for r in brief["new_reports"]),
+        due_taskings=tuple(f"{t['case']}/{t['tasking']}" for t in brief["due_taskings"]),
+        feedback_owed=tuple(f["case"] for f in brief["feedback_owed"]),
+        repeat_flags=tuple(f"{f['rule']}:{f['case']}" for f in brief["repeat_flags"]),
+        digest="sha256:" + hashlib.sha256(text.encode()).hexdigest(), files=tuple(sorted(files)),
+    ))
+    return {**result, "folder": str(folder), "window": brief["window"], "new_reports": len(brief["new_reports"])}
+
+
+def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str, Any]:
+    """One file per agency: its overdue taskings, and the feedback its reports are owed. Once a day."""
+    folder = output / day.isoformat() / "reminders"
+    if folder.exists():
+        return {"written": 0, "folder": str(folder)}
+    db, config = services.views.db, services.app.config
+    at = MeetingCalendar(config.meeting.time).meeting_on(day)
+    overdue: dict[str, list[str]] = {}
+    for row in db.query(
+        "SELECT t.agency, c.reference, t.tasking, t.due, t.action FROM taskings t JOIN cases c ON c.id = t.case_id "
+        "WHERE t.status = 'open' AND t.due < ? AND c.status = 'open' ORDER BY t.due, c.reference", [day.isoformat()]
+    ):
+        overdue.setdefault(row["agency"], []).append(
+            f"- {row['reference']} {row['tasking']} due {row['due']} ({(day - dt.date.fromisoformat(row['due'])).days} days overdue): {row['action']}")
+    sources = {r["reference"]: r["source"] for r in db.query("SELECT reference, source FROM cases")}
+    owed: dict[str, list[str]] = {}
+    for item in feedback_owed(db, config, at):
+        owed.setdefault(sources[item["case"]], []).append(
+            f"- {item['case']} ({item['kind']}) owed since {item['owed_since']}, {item['overdue_days']} working days overdue")
+    folder.mkdir(parents=True, exist_ok=True)
+    agencies = sorted(set(overdue) | set(owed))
+    for agency in agencies:
+        lines = [f"# Reminders for {agency}, {day.isoformat()}", "", "## Overdue taskings", ""]
+        lines += overdue.get(agency, ["None."]) + ["", "## Feedback owed on reports you received", ""]
+        lines += owed.get(agency, ["None."])
+        (folder / f"{agency}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        log.info("reminder.written", agency=agency, overdue_taskings=len(overdue.get(agency, [])),
+                 feedback_owed=len(owed.get(agency, [])))
+    return {"written": len(agencies), "folder": str(folder)}

@@ -1,0 +1,44 @@
+"""The scheduler as a real process: --once from the CLI, and a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+from tests.conftest import TASKING, run_cli
+
+
+def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store, tmp_path) -> None:  # noqa: ANN001
+    env = {"TASKING_STORE": store, "TASKING_VIEWS": services.settings.views_path, "TASKING_USER": "coordinator"}
+    out = tmp_path / "packs"
+    first = json.loads(run_cli("scheduler", "--once", "--at", "2018-03-26T08:30", "--output", str(out), "--json",
+                               env=env).stdout)
+    assert first["briefing"]["issued"] is True
+    assert first["briefing"]["window"] == {"from": "2018-03-23T09:00:00Z", "to": "2018-03-26T08:00:00Z"}
+    second = run_cli("scheduler", "--once", "--at", "2018-03-26T08:30", "--output", str(out), env=env).stdout
+    assert "already issued; nothing written" in second
+    listed = json.loads(run_cli("briefing", "issued", "--json", env=env).stdout)
+    assert [row["meeting_day"] for row in listed] == ["2018-03-26"]
+    by_hand = run_cli("briefing", "issue", "--at", "2018-03-27T09:00", "--output", str(out), env=env).stdout
+    assert "Issued the pack for 2018-03-27" in by_hand
+
+
+def test_a_running_scheduler_stops_cleanly_on_sigterm(services, people, store, tmp_path) -> None:  # noqa: ANN001
+    log_file = tmp_path / "scheduler.log"
+    env = {**os.environ, "TASKING_STORE": store, "TASKING_VIEWS": services.settings.views_path,
+           "TASKING_USER": "coordinator", "TASKING_LOG_FILE": str(log_file)}
+    proc = subprocess.Popen([TASKING, "scheduler", "--output", str(tmp_path / "packs")], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and "scheduler.started" not in (log_file.read_text() if log_file.exists() else ""):
+        time.sleep(0.2)
+    assert "scheduler.started" in log_file.read_text(), proc.stderr.read() if proc.poll() is not None else ""
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+    lines = [json.loads(line) for line in log_file.read_text().splitlines()]
+    events = [line["event"] for line in lines]
+    assert "scheduler.stopping" in events and events[-1] == "scheduler.stopped"
+    assert next(line for line in lines if line["event"] == "scheduler.stopping")["signal"] == "SIGTERM"

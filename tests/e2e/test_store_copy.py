@@ -1,0 +1,35 @@
+"""`tasking store copy`: every event, in order, into an empty store; the same figures after."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import make_store, run_cli
+
+
+@pytest.fixture(name="demo_source", scope="module")
+def fixture_demo_source(tmp_path_factory) -> str:  # noqa: ANN001
+    store = str(tmp_path_factory.mktemp("copy") / "source.db")
+    run_cli("demo", "--store", store)
+    return store
+
+
+def fingerprint(store: str, views: str, year: int) -> str:
+    out = run_cli("--store", store, "stats", "--year", str(year), "--json", env={"TASKING_VIEWS": views}).stdout
+    return json.loads(out)["fingerprint"]
+
+
+def test_a_copy_gives_the_same_fingerprints_and_verifies(demo_source, backend, tmp_path, request) -> None:  # noqa: ANN001
+    target = make_store(backend, tmp_path, request, name="target")
+    done = run_cli("store", "copy", "--from", demo_source, "--to", target)
+    assert "Copied" in done.stdout
+    target_views = str(tmp_path / "target-views.db")
+    source_views = str(tmp_path / "source-views.db")
+    for year in (2016, 2017):
+        assert fingerprint(target, target_views, year) == fingerprint(demo_source, source_views, year)
+    for store, views in ((target, target_views), (demo_source, source_views)):
+        assert "match" in run_cli("--store", store, "projections", "verify", env={"TASKING_VIEWS": views}).stdout
+    again = run_cli("store", "copy", "--from", demo_source, "--to", target, check=False)
+    assert again.returncode != 0 and "already holds" in again.stderr and "Copying" not in again.stdout
