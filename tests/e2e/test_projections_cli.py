@@ -49,29 +49,52 @@ def test_verify_reports_a_tampered_view_and_exits_non_zero(desk: Desk, env: dict
     assert "Atlantis" in done.stdout and "differ" in done.stderr
 
 
+def _position(views_path: str) -> int | None:
+    try:
+        with sqlite3.connect(views_path, timeout=0.05) as conn:
+            row = conn.execute("SELECT MIN(position) FROM _tracking").fetchone()
+            return row[0]
+    except sqlite3.Error:
+        return None
+
+
+def _kill_rebuild_when(env: dict[str, str], ready) -> None:  # noqa: ANN001
+    """Start a real rebuild, SIGKILL it as soon as `ready(position)` holds (or when it ends)."""
+    proc = subprocess.Popen([TASKING, "projections", "rebuild", "--batch", "10"], env={**os.environ, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while proc.poll() is None and time.time() < deadline:
+        position = _position(env["TASKING_VIEWS"])
+        if position is not None and ready(position):
+            break
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
 def test_a_rebuild_killed_at_any_point_then_resumed_equals_a_clean_rebuild(desk: Desk, env: dict[str, str], tmp_path) -> None:  # noqa: ANN001
-    fill(desk, 400)
+    fill(desk, 300)
     app = desk.services.app
     head = app.event_count()
+    run_cli("projections", "catch-up", env=env)
     clean = Views(str(tmp_path / "clean.db"))
     clean.catch_up(app)
     expected = clean.dump()
     clean.close()
-    stopped_midway = 0
-    for delay in (0.7, 1.0, 1.4, 2.0):
-        proc = subprocess.Popen([TASKING, "projections", "rebuild", "--batch", "20"], env={**os.environ, **env},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        killed_at = Views(env["TASKING_VIEWS"]).positions()
-        if 0 < min(killed_at.values()) < head:
-            stopped_midway += 1
+    midway = 0
+    started_at = time.time()
+    targets = [lambda p: time.time() - started_at > 0.3]  # anywhere: maybe before, during or after the reset
+    targets += [lambda p, f=f: int(head * f) <= p < head for f in (0.1, 0.4, 0.7)]
+    for ready in targets:
+        started_at = time.time()
+        _kill_rebuild_when(env, ready)
+        killed_at = _position(env["TASKING_VIEWS"])
+        midway += killed_at is not None and 0 < killed_at < head
         run_cli("projections", "catch-up", env=env)  # resume
         resumed = Views(env["TASKING_VIEWS"])
         assert resumed.dump() == expected
         resumed.close()
-    assert stopped_midway >= 1, "no kill landed in the middle of a rebuild; the test proved nothing"
+    assert midway >= 3, "the kills did not land in the middle of a rebuild; the test proved nothing"
 
 
 def test_briefing_feedback_and_repeats_from_the_cli(desk: Desk, env: dict[str, str]) -> None:
