@@ -11,12 +11,10 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from eventsourcing.application import Repository
-
-from tasking.application import TaskingApp
+from tasking.application import TaskingApp, TaskingRepository
 
 
-class _PendingRepository(Repository[Any]):
+class _PendingRepository(TaskingRepository):
     def __init__(self, *args: Any, pending: dict[Any, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pending = pending
@@ -40,7 +38,7 @@ class BatchingApp(TaskingApp):
         self.flushed = 0
         super().__init__(*args, **kwargs)
 
-    def construct_repository(self) -> Repository[Any]:
+    def construct_repository(self) -> TaskingRepository:
         return _PendingRepository(event_store=self.events, snapshot_store=self.snapshots, pending=self._aggregates)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Any]:  # type: ignore[override]

@@ -57,12 +57,16 @@ def iso(value: dt.datetime | None) -> str | None:
     """Canonical UTC form of an effective time: fixed width, whole seconds, so text order is time order."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def iso_precise(value: dt.datetime) -> str:
     """A recorded (wall-clock) time, to the microsecond."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")[:26] + "Z"
 
 
 def whole_seconds(value: dt.datetime) -> dt.datetime:

@@ -47,7 +47,7 @@ class ActivityProjection(Projection):
     @handles(*_KINDS)
     def _row(self, db: Database, e: Any, position: int) -> None:
         kind, detail_attr = _KINDS[type(e)]
-        db["activity"].insert(
+        self.insert(db, "activity", 
             {
                 "position": position, "case_id": str(e.originator_id), "kind": kind,
                 "detail": getattr(e, detail_attr) if detail_attr else None,
@@ -57,5 +57,5 @@ class ActivityProjection(Projection):
                 "source": getattr(e, "source", None), "area": getattr(e, "area", None),
                 "category": getattr(e, "category", None), "feedback": getattr(e, "feedback", None),
                 "channel": getattr(e, "channel", None) if kind == "report" else None,
-            }
+            }, deferred=True
         )

@@ -49,6 +49,41 @@ class Projection:
         for table in self.tables:
             db.execute(f"DROP TABLE IF EXISTS [{table}]")
 
+    _sql: ClassVar[dict[tuple[str, tuple[str, ...]], str]] = {}
+
+    def __init__(self) -> None:
+        self._deferred: dict[str, list[tuple[Any, ...]]] = {}
+
+    @staticmethod
+    def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+        key = (table, columns)
+        sql = Projection._sql.get(key)
+        if sql is None:
+            sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
+            Projection._sql[key] = sql
+        return sql
+
+    def insert(self, db: Database, table: str, row: dict[str, Any], deferred: bool = False) -> None:
+        """Write one row with a cached statement (sqlite-utils' insert() is too slow per row).
+
+        `deferred` rows of an append-only table are written together by `flush`, which the runner
+        calls at the end of each batch, inside the batch's transaction.
+        """
+        sql = self._insert_sql(table, tuple(row))
+        if deferred:
+            self._deferred.setdefault(sql, []).append(tuple(row.values()))
+        else:
+            db.conn.execute(sql, tuple(row.values()))
+
+    def discard(self) -> None:
+        """Forget deferred rows of a batch whose transaction failed."""
+        self._deferred = {}
+
+    def flush(self, db: Database) -> None:
+        for sql, rows in self._deferred.items():
+            db.conn.executemany(sql, rows)
+        self._deferred = {}
+
     def wants(self, event_class: type) -> bool:
         return self.handles_all or event_class in self._handlers
 

@@ -26,7 +26,7 @@ class BriefingsProjection(Projection):
 
     @handles(Briefing.BriefingIssued)
     def _issued(self, db: Database, e: Any, position: int) -> None:
-        db["briefings"].insert({
+        self.insert(db, "briefings", {
             "meeting_day": e.meeting_day, "meeting": iso(e.meeting), "window_from": iso(e.window_from),
             "window_to": iso(e.window_to), "new_reports": len(e.new_reports), "due_taskings": len(e.due_taskings),
             "feedback_owed": len(e.feedback_owed), "digest": e.digest, "issued_at": iso_precise(e.at),

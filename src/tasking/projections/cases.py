@@ -15,7 +15,7 @@ from tasking.timeutil import iso
 class CasesProjection(Projection):
     name = "cases"
     tables = ("cases",)
-    version = 1
+    version = 2
 
     def create(self, db: Database) -> None:
         db["cases"].create(
@@ -28,12 +28,13 @@ class CasesProjection(Projection):
             },
             pk="reference",
         )
+        db["cases"].create_index(["id"], unique=True)
         db["cases"].create_index(["received_at"])
         db["cases"].create_index(["location_key", "received_at"])
 
     @handles(Case.Reported)
     def _reported(self, db: Database, e: Any, position: int) -> None:
-        db["cases"].insert(
+        self.insert(db, "cases", 
             {
                 "reference": e.reference, "id": str(e.originator_id), "status": "open", "source": e.source,
                 "channel": e.channel, "category": e.category, "area": e.area, "location": e.location,

@@ -25,8 +25,7 @@ class LogProjection(Projection):
         db["log"].create_index(["recorded_at"])
 
     def on_any(self, db: Database, event: Any, position: int) -> None:
-        db.execute(
-            "INSERT INTO log (position, event, aggregate_id, user, recorded_at) VALUES (?, ?, ?, ?, ?)",
-            [position, type(event).__qualname__, str(event.originator_id), getattr(event, "user", None),
-             iso_precise(event.timestamp)],
-        )
+        self.insert(db, "log", {
+            "position": position, "event": type(event).__qualname__, "aggregate_id": str(event.originator_id),
+            "user": getattr(event, "user", None), "recorded_at": iso_precise(event.timestamp),
+        }, deferred=True)

@@ -97,20 +97,30 @@ class Views:
             if not notifications:
                 return applied
             events = [app.mapper.to_domain_event(notification) for notification in notifications]
-            with self._write() as db:
-                positions = self.positions()  # re-read under the write lock
+            try:
+                self._apply_batch(chosen, notifications, events)
+            except BaseException:
                 for projection in chosen:
-                    position = positions[projection.name]
-                    for notification, event in zip(notifications, events, strict=True):
-                        if notification.id > position and projection.wants(type(event)):
-                            projection.apply(db, event, notification.id)
-                    last = notifications[-1].id
-                    if last > position:
-                        db.execute(f"UPDATE {TRACKING} SET position = ? WHERE projection = ?", [last, projection.name])
+                    projection.discard()
+                raise
             applied += len(notifications)
             start = notifications[-1].id
             if progress is not None:
                 progress(len(notifications))
+
+    def _apply_batch(self, chosen: list[Projection], notifications: Any, events: list[Any]) -> None:
+        """One transaction: every chosen projection's rows and its new position."""
+        with self._write() as db:
+            positions = self.positions()  # re-read under the write lock
+            for projection in chosen:
+                position = positions[projection.name]
+                for notification, event in zip(notifications, events, strict=True):
+                    if notification.id > position and projection.wants(type(event)):
+                        projection.apply(db, event, notification.id)
+                projection.flush(db)
+                last = notifications[-1].id
+                if last > position:
+                    db.execute(f"UPDATE {TRACKING} SET position = ? WHERE projection = ?", [last, projection.name])
 
     def rebuild(self, app: Any, names: Iterable[str] | None = None, progress: Progress | None = None,
                 batch: int = BATCH) -> int:

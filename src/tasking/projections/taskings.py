@@ -26,7 +26,7 @@ class TaskingsProjection(Projection):
 
     @handles(Case.TaskingRaised)
     def _raised(self, db: Database, e: Any, position: int) -> None:
-        db["taskings"].insert(
+        self.insert(db, "taskings", 
             {"case_id": str(e.originator_id), "tasking": e.tasking, "agency": e.to_agency, "owner": e.owner,
              "action": e.action, "due": e.due, "raised_at": iso(e.at), "raised_by": e.user, "status": "open",
              "completed_at": None, "result": None}

@@ -22,5 +22,5 @@ class UsersProjection(Projection):
 
     @handles(User.Registered)
     def _registered(self, db: Database, e: Any, position: int) -> None:
-        db["users"].insert({"login": e.login, "name": e.name, "agency": e.member_of, "role": e.role,
+        self.insert(db, "users", {"login": e.login, "name": e.name, "agency": e.member_of, "role": e.role,
                             "added_at": iso(e.at), "added_by": e.user})
