@@ -19,6 +19,9 @@ from tasking.config import default_config_text
 POSTGRES_URL = os.environ.get("TASKING_TEST_POSTGRES")
 NO_POSTGRES = "TASKING_TEST_POSTGRES is not set: no PostgreSQL server is configured for the tests"
 BACKENDS = ["sqlite", "postgres"]
+
+if os.environ.get("CI") and not POSTGRES_URL:  # CI always configures a server: never skip there
+    raise pytest.UsageError("CI is set but TASKING_TEST_POSTGRES is not: .ci/run must start PostgreSQL")
 TASKING = str(Path(sys.executable).with_name("tasking"))
 
 
@@ -37,6 +40,7 @@ def _drop_schema(schema: str) -> None:
 
 
 def make_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest, name: str = "store") -> str:
+    """A new, empty store: a SQLite file in `tmp_path`, or a PostgreSQL schema dropped afterwards."""
     if kind == "sqlite":
         return str(tmp_path / f"{name}.db")
     if not POSTGRES_URL:

@@ -30,6 +30,9 @@ class _PendingRepository(TaskingRepository):
 
 
 class BatchingApp(TaskingApp):
+    # The library names an application after its class unless told: the name is the env prefix,
+    # the PostgreSQL table prefix and the tracking key, so it must stay the same as TaskingApp's.
+    name = TaskingApp.name
     batch_size = 2000
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

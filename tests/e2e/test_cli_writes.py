@@ -133,3 +133,23 @@ def test_a_bad_partnership_file_is_refused_naming_the_key(tmp_path) -> None:  # 
     done = run_cli("--store", str(tmp_path / "bad.db"), "init", "--admin", "b", "--name", "B", "--agency", "POLICE",
                    "--config", str(config), check=False)
     assert done.returncode != 0 and "config" in done.stderr and "categories" in done.stderr
+
+
+@pytest.mark.parametrize("problem", ["password", "port"])
+def test_postgres_connection_failures_are_one_line(problem: str) -> None:
+    from urllib.parse import urlsplit
+
+    from tests.conftest import NO_POSTGRES, POSTGRES_URL
+
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    parts = urlsplit(POSTGRES_URL)
+    user = parts.username or "postgres"
+    if problem == "password":
+        url = f"postgresql://{user}:certainly-wrong@{parts.hostname}:{parts.port or 5432}{parts.path}"
+    else:
+        url = f"postgresql://{user}@127.0.0.1:1{parts.path}"
+    done = run_cli("--store", url, "cases", check=False)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert done.stderr.startswith("Error: store: cannot connect to") and "certainly-wrong" not in done.stderr

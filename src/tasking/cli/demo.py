@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tasking import render
-from tasking.bootstrap import Settings, bootstrap
+from tasking.bootstrap import Settings, bootstrap, redact
 from tasking.cli.context import DATETIME
 from tasking.cli.stats import print_headline
 from tasking.demo import run_demo
@@ -74,9 +74,9 @@ def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool,
         figures = year_stats(views.db, config, 2017, resolve_position(views.db))
         print_headline(figures)
         views.close()
-        where = "" if settings.store == "tasking.db" and not os.environ.get("TASKING_STORE") else f" --store {settings.store}"
+        where = "" if settings.store == "tasking.db" and not os.environ.get("TASKING_STORE") else f" --store {redact(settings.store)}"
         console.print(
-            f"\nBuilt {counts['cases']} cases from {counts['commands']} commands into {settings.store}. Try:\n"
+            f"\nBuilt {counts['cases']} cases from {counts['commands']} commands into {redact(settings.store)}. Try:\n"
             f"  TASKING_USER=coordinator tasking{where} briefing --at 2018-03-05T09:00\n"
             f"  TASKING_USER=analyst tasking{where} stats --year 2017 --explain powers.CPW\n"
             f"  tasking{where} audit {brief['new_reports'][0]['case'] if brief['new_reports'] else 'CSU-2017-00001'}"

@@ -176,6 +176,10 @@ def _figures(found: dict[str, list[Any]], config: PartnershipConfig, year: int) 
         "by_source": _count(found, "by_source", list(config.agencies)),
         "by_month": _count(found, "by_month", months),
         "cases_closed": len(found.get("cases_closed", [])),
+        # Places kept for the ASB case review and Task and Finish group work: null means "not
+        # recorded by this version", which is not the same as zero.
+        "case_reviews": None,
+        "task_and_finish_groups": None,
     }
 
 
