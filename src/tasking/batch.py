@@ -12,6 +12,7 @@ import gc
 from typing import Any
 
 from tasking.application import TaskingApp, TaskingRepository
+from tasking.domain.case import Case
 
 
 class _PendingRepository(TaskingRepository):
@@ -56,6 +57,9 @@ class BatchingApp(TaskingApp):
 
     def flush(self) -> int:
         """Write the held events in one transaction. Returns how many were written."""
+        stray = [a for a in self._aggregates.values() if a._pending_events]  # noqa: SLF001
+        if stray:  # a refused command must not leave half a decision behind
+            raise RuntimeError(f"{len(stray)} aggregates hold events no command saved, e.g. {stray[0].id}")
         if not self._events:
             return 0
         events, self._events = self._events, []
@@ -64,5 +68,9 @@ class BatchingApp(TaskingApp):
             super().save(*events)
         finally:
             gc.enable()
+        # Cases are many and each is touched for a short while: let them go once written.
+        # People, users, sequences and the partnership stay, for the next batch's lookups.
+        for aggregate_id in [k for k, a in self._aggregates.items() if isinstance(a, Case)]:
+            del self._aggregates[aggregate_id]
         self.flushed += len(events)
         return len(events)

@@ -110,8 +110,7 @@ class Services:
         from tasking.projections.runner import Views
 
         if self._views is None:
-            if not self.app.is_initialised():
-                self.app.config  # noqa: B018 - raises the "not initialised" error
+            self.app.config  # noqa: B018 - an uninitialised store raises its clear error here
             self._views = Views(self.settings.views_path)
         return self._views
 
@@ -142,6 +141,9 @@ def bootstrap(settings: Settings | None = None, create_tables: bool = False, bat
         parent = Path(settings.store).resolve().parent
         if not parent.is_dir():
             raise DomainError("store", f"folder {parent} does not exist")
+        if not create_tables and not Path(settings.store).exists():
+            # Only `init`, `demo` and a copy's target create a store; a typo must not make an empty one.
+            raise DomainError("store", f"{settings.store} does not exist; run `tasking init` (or `tasking demo`) first")
     env = settings.event_store_env(create_tables)
     if settings.is_postgres:
         check_postgres(settings.store, env)

@@ -34,7 +34,7 @@ class Category(_Frozen):
 
 class Meeting(_Frozen):
     time: str = "09:00"
-    briefing_lead_minutes: int = Field(30, ge=0, le=600)
+    briefing_lead_minutes: int = Field(30, ge=1, le=600)  # the pack is made before the meeting, not at it
 
     @field_validator("time")
     @classmethod

@@ -28,7 +28,6 @@ from tasking.commands import (
     RecordFollowUp,
     RecordReport,
     Refer,
-    ReopenCase,
     UpdateReporter,
     UsePower,
     send,

@@ -9,16 +9,11 @@ from typing import TextIO
 
 import structlog
 
-_configured_stream: TextIO | None = None
-
-
 def configure_logging(level: str | None = None, file: str | None = None) -> None:
     """Configure once per process. `TASKING_LOG_LEVEL` and `TASKING_LOG_FILE` override defaults."""
-    global _configured_stream
     level_name = (level or os.environ.get("TASKING_LOG_LEVEL") or "info").upper()
     file = file or os.environ.get("TASKING_LOG_FILE") or None
     stream: TextIO = open(file, "a", encoding="utf-8") if file else sys.stderr  # noqa: SIM115
-    _configured_stream = stream
     pretty = not file and stream.isatty()
     renderer = structlog.dev.ConsoleRenderer() if pretty else structlog.processors.JSONRenderer(sort_keys=True)
     structlog.configure(

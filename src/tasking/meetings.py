@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import holidays
 
-from tasking.timeutil import LONDON, at_local, local_date
+from tasking.timeutil import at_local, local_date
 
 _MAX_GAP_DAYS = 30  # no run of non-working days is longer than this
 
@@ -25,10 +25,6 @@ def _bank_holidays() -> holidays.HolidayBase:
 
 def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays()
-
-
-def bank_holiday_name(day: dt.date) -> str | None:
-    return _bank_holidays().get(day)
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:
@@ -83,6 +79,3 @@ class MeetingCalendar:
     def window(self, meeting: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
         """(from, to]: everything received after the previous meeting, up to this one."""
         return self.previous(meeting), meeting
-
-    def local_day(self, meeting: dt.datetime) -> dt.date:
-        return meeting.astimezone(LONDON).date()

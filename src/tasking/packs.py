@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +49,32 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     start = last_issued_end(services, meeting) or MeetingCalendar(config.meeting.time).previous(meeting)
     brief = briefing(services.views.db, config, meeting, window_from=start)
     folder = output / day
-    folder.mkdir(parents=True, exist_ok=True)
+    # Written aside, and moved into place only by the process whose event was recorded: a second
+    # scheduler racing for the same meeting then leaves the first one's files untouched.
+    output.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{day}-", dir=output))
     text = json.dumps(brief, indent=2, sort_keys=True) + "\n"
     files = {"briefing.json": text, "briefing.md": render.markdown(brief), "briefing.html": render.html(brief)}
     for name, content in files.items():
-        (folder / name).write_text(content, encoding="utf-8")
-    result = send(services.app, IssueBriefing(
+        (staging / name).write_text(content, encoding="utf-8")
+    try:
+        result = _record(services, user, now, day, meeting, start, brief, text, files)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if not result["issued"]:
+        shutil.rmtree(staging, ignore_errors=True)
+        return {**result, "folder": None}
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        os.replace(staging / name, folder / name)
+    shutil.rmtree(staging, ignore_errors=True)
+    return {**result, "folder": str(folder), "window": brief["window"], "new_reports": len(brief["new_reports"])}
+
+
+def _record(services: Services, user: str, now: dt.datetime, day: str, meeting: dt.datetime, start: dt.datetime,
+            brief: dict[str, Any], text: str, files: dict[str, str]) -> dict[str, Any]:
+    return send(services.app, IssueBriefing(
         user=user, at=now, meeting_day=day, meeting=meeting, window_from=start, window_to=meeting,
         new_reports=tuple(r["case"] for r in brief["new_reports"]),
         due_taskings=tuple(f"{t['case']}/{t['tasking']}" for t in brief["due_taskings"]),
@@ -59,7 +82,6 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
         repeat_flags=tuple(f"{f['rule']}:{f['case']}" for f in brief["repeat_flags"]),
         digest="sha256:" + hashlib.sha256(text.encode()).hexdigest(), files=tuple(sorted(files)),
     ))
-    return {**result, "folder": str(folder), "window": brief["window"], "new_reports": len(brief["new_reports"])}
 
 
 def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str, Any]:

@@ -36,10 +36,6 @@ def parse_date(text: str, field: str) -> dt.date:
         raise DomainError(field, f"{text!r} is not a date; use YYYY-MM-DD") from None
 
 
-def local(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(LONDON)
-
-
 def local_date(value: dt.datetime) -> dt.date:
     return value.astimezone(LONDON).date()
 
@@ -68,9 +64,6 @@ def iso_precise(value: dt.datetime) -> str:
         value = value.astimezone(UTC)
     return value.isoformat(timespec="microseconds")[:26] + "Z"
 
-
-def whole_seconds(value: dt.datetime) -> dt.datetime:
-    return value.replace(microsecond=0)
 
 
 def financial_year_of(value: dt.datetime) -> int:

@@ -102,10 +102,12 @@ def test_a_write_without_an_acting_user_is_refused(env: dict[str, str]) -> None:
     assert done.returncode != 0 and "user: an acting user is required" in done.stderr
 
 
-def test_an_uninitialised_store_says_so(tmp_path) -> None:  # noqa: ANN001
-    env = {"TASKING_STORE": str(tmp_path / "empty.db"), "TASKING_USER": "coordinator"}
-    done = run_cli("person", "add", "--name", "X", env=env, check=False)
-    assert done.returncode != 0 and "not initialised" in done.stderr and "Traceback" not in done.stderr
+def test_a_missing_store_says_so_and_is_not_created(tmp_path) -> None:  # noqa: ANN001
+    env = {"TASKING_STORE": str(tmp_path / "typo.db"), "TASKING_USER": "coordinator"}
+    for args in (["person", "add", "--name", "X"], ["cases"], ["briefing", "--json"]):
+        done = run_cli(*args, env=env, check=False)
+        assert done.returncode != 0 and "does not exist" in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_second_init_is_refused(env: dict[str, str]) -> None:

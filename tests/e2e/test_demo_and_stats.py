@@ -126,7 +126,13 @@ def test_the_annual_report_has_its_charts_and_a_manifest(demo_store: str, tmp_pa
 
 def test_the_demo_refuses_a_store_that_holds_events(demo_store: str) -> None:
     done = run_cli("demo", "--store", demo_store, check=False)
-    assert done.returncode != 0 and "already holds" in done.stderr and "--replace" in done.stderr
+    assert done.returncode != 0 and "already holds" in done.stderr
+    if demo_store.startswith("postgresql://"):
+        assert "--replace" not in done.stderr and "--store PATH" in done.stderr
+        replace = run_cli("demo", "--store", demo_store, "--replace", check=False)
+        assert replace.returncode != 0 and "--replace deletes SQLite files only" in replace.stderr
+    else:
+        assert "--replace" in done.stderr
 
 
 def test_follow_on_commands_act_as_the_demo_roster(demo_store: str) -> None:

@@ -72,3 +72,32 @@ def test_the_briefing_json_has_the_contract_keys(desk: Desk) -> None:
     result = brief(desk, "2018-03-05T09:00")
     assert {"meeting", "window", "new_reports", "due_taskings", "feedback_owed", "repeat_flags",
             "case_review_alerts"} <= set(result)
+
+
+def test_risk_reviews_are_judged_as_at_the_meeting(desk: Desk) -> None:
+    from tasking.commands import AssessRisk, CloseCase
+
+    case = desk.report("2018-02-01T10:00", risk="high", anonymous=True)
+    assert [r["case"] for r in brief(desk, "2018-02-14T09:00")["risk_reviews_due"]] == []
+    assert [r["case"] for r in brief(desk, "2018-02-16T09:00")["risk_reviews_due"]] == [case]
+    desk.send(AssessRisk, when="2018-02-20T10:00", case=case, level="high", reason="Reviewed")
+    desk.send(CloseCase, when="2018-03-20T10:00", case=case, reason="resolved")
+    # Later events do not rewrite what was due on 16 February ...
+    assert [r["case"] for r in brief(desk, "2018-02-16T09:00")["risk_reviews_due"]] == [case]
+    # ... the review resets the cycle, and the closure ends it.
+    assert brief(desk, "2018-03-05T09:00")["risk_reviews_due"] == []
+    assert [r["case"] for r in brief(desk, "2018-03-07T09:00")["risk_reviews_due"]] == [case]
+    assert brief(desk, "2018-03-21T09:00")["risk_reviews_due"] == []
+
+
+def test_a_same_incident_link_does_not_make_a_repeat(desk: Desk) -> None:
+    from tasking.commands import LinkCases
+
+    first = desk.report("2018-03-03T10:00", location="Mill Lane", anonymous=True)
+    second = desk.report("2018-03-03T10:05", location="Church Road", source="POLICE", anonymous=True)
+    desk.send(LinkCases, when="2018-03-03T11:00", case=second, to=first, reason="same-incident")
+    assert [r["repeat"] for r in brief(desk, "2018-03-05T09:00")["new_reports"]] == [False, False]
+    third = desk.report("2018-03-04T10:00", location="Station Road", anonymous=True)
+    desk.send(LinkCases, when="2018-03-04T11:00", case=third, to=first, reason="same-problem")
+    repeats = {r["case"]: r["repeat"] for r in brief(desk, "2018-03-05T09:00")["new_reports"]}
+    assert repeats == {first: True, second: False, third: True}

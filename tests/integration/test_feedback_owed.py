@@ -27,7 +27,7 @@ def test_a_follow_up_makes_the_reporter_owed_and_an_update_clears_it(desk: Desk)
     desk.send(RecordFollowUp, when="2018-03-06T15:00", case=case, kind="visit", outcome="x")
     item = owed(desk, "2018-03-07T09:00")[case]
     assert item == {"case": case, "owed_since": "2018-03-06T15:00:00Z", "actions_since_update": 1,
-                    "overdue_days": 0, "kind": "resident", "last_update": None, "due_by": "2018-03-20"}
+                    "overdue_days": 0, "kind": "resident", "last_update": None, "due_by": "2018-03-19"}
     assert case not in owed(desk, "2018-03-06T14:00")  # as at a time before the follow-up
     desk.send(UpdateReporter, when="2018-03-07T10:00", case=case, channel="phone", note="Told")
     assert case not in owed(desk, "2018-03-08T09:00")
@@ -58,8 +58,17 @@ def test_each_kind_of_action_counts(desk: Desk) -> None:
 def test_overdue_counts_working_days_past_the_service_level(desk: Desk) -> None:
     case = desk.report("2018-03-01T10:00")
     desk.send(RecordFollowUp, when="2018-03-02T10:00", case=case, kind="visit", outcome="x")
-    # 10 working days after Fri 2 March is Fri 16 March; Tue 20 March is 2 working days past it.
-    assert owed(desk, "2018-03-20T09:00")[case]["overdue_days"] == 2
+    # Never updated, so the service level runs from the report on Thu 1 March: 10 working days
+    # later is Thu 15 March, and Tue 20 March is 3 working days past it.
+    assert owed(desk, "2018-03-20T09:00")[case]["overdue_days"] == 3
+
+
+def test_after_an_update_the_service_level_runs_from_the_next_action(desk: Desk) -> None:
+    case = desk.report("2018-03-01T10:00")
+    desk.send(UpdateReporter, when="2018-03-02T10:00", case=case, channel="phone", note="Told")
+    desk.send(RecordFollowUp, when="2018-03-05T10:00", case=case, kind="visit", outcome="x")
+    item = owed(desk, "2018-03-20T09:00")[case]
+    assert (item["due_by"], item["overdue_days"]) == ("2018-03-19", 1)
 
 
 def test_a_report_with_no_update_is_listed_once_older_than_the_service_level(desk: Desk) -> None:

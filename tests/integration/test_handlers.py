@@ -45,7 +45,7 @@ class TestRecordReport:
             send(services.app, report(people, area="Atlantis"))
 
     def test_refuses_an_unknown_person(self, services, people) -> None:
-        with pytest.raises(DomainError, match="reporter: unknown person 'PER-99999'"):
+        with pytest.raises(DomainError, match="reporter: unknown person: give a reference"):
             send(services.app, report(people, reporter="PER-99999"))
 
     def test_refuses_an_unknown_acting_user(self, services, people) -> None:
@@ -68,7 +68,7 @@ class TestLifeOfACase:
     def test_audit_shows_five_entries_in_order_with_user_and_agency(self, services, people) -> None:
         app = services.app
         ref = send(app, report(people))["case"]
-        send(app, RaiseTasking(user="coordinator", at=at("2018-03-05T09:15"), case=ref, agency="WARDENS",
+        send(app, RaiseTasking(user="coordinator", at=at("2018-03-05T10:15"), case=ref, agency="WARDENS",
                                action="Patrol", due=dt.date(2018, 3, 9)))
         send(app, RecordFollowUp(user="warden.grange", at=at("2018-03-06T20:00"), case=ref, kind="visit", outcome="Moved on"))
         send(app, UpdateReporter(user="coordinator", at=at("2018-03-07T10:00"), case=ref, channel="phone", note="Told"))
@@ -110,3 +110,21 @@ class TestLifeOfACase:
                                    agency="POLICE", role="officer"))
         roster = {row["login"]: row for row in services.views.db.query("SELECT * FROM users")}
         assert roster["pcso.fry"]["added_by"] == "coordinator" and roster["pcso.fry"]["agency"] == "POLICE"
+
+
+class TestPersonalData:
+    def test_free_text_refuses_contact_details(self, services, people) -> None:
+        from pydantic import ValidationError
+
+        with pytest.raises(ValidationError, match="looks like contact details"):
+            RecordFollowUp(user="coordinator", at=at("2018-03-06T10:00"), case="CSU-2017-00001", kind="call",
+                           outcome="Asked to ring back on 07700 900123")
+
+    def test_a_refusal_is_logged_without_the_value_typed(self, services, people) -> None:
+        from structlog.testing import capture_logs
+
+        with capture_logs() as logs, pytest.raises(DomainError):
+            send(services.app, report(people, reporter="Pat Smith"))
+        refused = [e for e in logs if e["event"] == "command.refused"]
+        assert refused and refused[0]["field"] == "reporter"
+        assert "Pat" not in repr(logs) and "PAT" not in repr(logs)

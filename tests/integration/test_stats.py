@@ -6,7 +6,7 @@ import datetime as dt
 
 from tasking.commands import CorrectCase, RaiseTasking, UsePower
 from tasking.queries.stats import explain, resolve_position, year_stats
-from tests.conftest import Desk, at
+from tests.conftest import Desk
 
 
 def stats(desk: Desk, year: int, **kwargs: object) -> dict:

@@ -90,3 +90,22 @@ class TestLinks:
         case.link(*WHO, LATER, "CSU-2017-00002", "same-incident")
         with pytest.raises(DomainError, match="already linked"):
             case.link(*WHO, LATER, "CSU-2017-00002", "same-problem")
+
+
+class TestEffectiveTimes:
+    @pytest.mark.parametrize("decide", [
+        lambda c, t: c.follow_up(*WHO, t, "visit", "x"),
+        lambda c, t: c.use_power(*WHO, t, "CPW"),
+        lambda c, t: c.refer(*WHO, t, "mediation"),
+        lambda c, t: c.update_reporter(*WHO, t, "phone", "told"),
+        lambda c, t: c.close(*WHO, t, "resolved", None),
+        lambda c, t: c.raise_tasking(*WHO, t, "WARDENS", None, "Patrol", dt.date(2018, 3, 9)),
+        lambda c, t: c.link(*WHO, t, "CSU-2017-00002", "same-problem"),
+    ])
+    def test_nothing_is_recorded_before_the_report_was_received(self, decide) -> None:  # noqa: ANN001
+        with pytest.raises(DomainError, match="at: .* is before CSU-2017-00001 was received"):
+            decide(new_case(), RECEIVED - dt.timedelta(days=400))
+
+    def test_a_corrected_occurrence_cannot_be_after_receipt(self) -> None:
+        with pytest.raises(DomainError, match="value: the behaviour cannot have occurred after"):
+            new_case().correct(*WHO, LATER, "occurred", "2030-01-01T00:00:00Z", "typo")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import click
 
 from tasking.cli.context import DATE, DATETIME, json_option, run, user_option, write_options
+from tasking.commands.case import (
+    Channel, CloseReason, CorrectableField, FollowUpKind, LinkReason, Power, ReferralTarget, Risk, UpdateChannel,
+)
 from tasking.commands import (
     AssessRisk,
     CloseCase,
@@ -22,10 +27,9 @@ from tasking.commands import (
 )
 from tasking.timeutil import utcnow
 
-POWERS = ["CPW", "CPN", "CBO", "civil-injunction", "closure-notice", "closure-order", "dispersal",
-          "fixed-penalty", "abc", "warning-letter"]
-REFERRALS = ["community-marac", "task-and-finish", "channel-panel", "adult-safeguarding", "children-safeguarding",
-             "da-marac", "mediation", "youth-services", "substance-services"]
+def _choice(literal: object) -> click.Choice:
+    """The command's own Literal type is the one list of allowed values."""
+    return click.Choice(list(get_args(literal)))
 
 
 def _case_text(verb: str):  # noqa: ANN202
@@ -44,9 +48,8 @@ def _case_text(verb: str):  # noqa: ANN202
 @click.option("--anonymous", is_flag=True, help="The reporter gave no details.")
 @click.option("--victim", metavar="PERSON", default=None, help="The victim's person reference, if any.")
 @click.option("--no-feedback", is_flag=True, help="The reporter asked for no updates.")
-@click.option("--risk", type=click.Choice(["standard", "medium", "high"]), default="standard", show_default=True)
-@click.option("--channel", type=click.Choice(["phone", "email", "online", "in-person", "partner-referral"]),
-              default="phone", show_default=True)
+@click.option("--risk", type=_choice(Risk), default="standard", show_default=True)
+@click.option("--channel", type=_choice(Channel), default="phone", show_default=True)
 @user_option
 @json_option
 @click.pass_context
@@ -66,7 +69,7 @@ def report(ctx: click.Context, received, user, as_json, **fields) -> None:  # no
 @click.command("link")
 @click.argument("case")
 @click.option("--to", "to", required=True, metavar="CASE", help="The other case.")
-@click.option("--reason", required=True, type=click.Choice(["same-incident", "same-problem"]))
+@click.option("--reason", required=True, type=_choice(LinkReason))
 @write_options
 @click.pass_context
 def link(ctx: click.Context, case, to, reason, user, at, as_json) -> None:  # noqa: ANN001
@@ -136,7 +139,7 @@ def complete(ctx: click.Context, case, tasking, result, user, at, as_json) -> No
 
 @click.command("follow-up")
 @click.argument("case")
-@click.option("--kind", required=True, type=click.Choice(["visit", "call", "letter", "email"]))
+@click.option("--kind", required=True, type=_choice(FollowUpKind))
 @click.option("--outcome", required=True, help="What happened.")
 @write_options
 @click.pass_context
@@ -153,7 +156,7 @@ def follow_up(ctx: click.Context, case, kind, outcome, user, at, as_json) -> Non
 
 @click.command("update-reporter")
 @click.argument("case")
-@click.option("--channel", required=True, type=click.Choice(["phone", "email", "letter", "visit", "report-back"]))
+@click.option("--channel", required=True, type=_choice(UpdateChannel))
 @click.option("--note", required=True, help="What the reporter was told.")
 @write_options
 @click.pass_context
@@ -170,7 +173,7 @@ def update_reporter(ctx: click.Context, case, channel, note, user, at, as_json) 
 
 @click.command("power")
 @click.argument("case")
-@click.option("--type", "power", required=True, type=click.Choice(POWERS))
+@click.option("--type", "power", required=True, type=_choice(Power))
 @write_options
 @click.pass_context
 def power(ctx: click.Context, case, power, user, at, as_json) -> None:  # noqa: ANN001
@@ -186,7 +189,7 @@ def power(ctx: click.Context, case, power, user, at, as_json) -> None:  # noqa: 
 
 @click.command("refer")
 @click.argument("case")
-@click.option("--to", "to", required=True, type=click.Choice(REFERRALS))
+@click.option("--to", "to", required=True, type=_choice(ReferralTarget))
 @write_options
 @click.pass_context
 def refer(ctx: click.Context, case, to, user, at, as_json) -> None:  # noqa: ANN001
@@ -201,7 +204,7 @@ def refer(ctx: click.Context, case, to, user, at, as_json) -> None:  # noqa: ANN
 
 @click.command("risk")
 @click.argument("case")
-@click.option("--level", required=True, type=click.Choice(["standard", "medium", "high"]))
+@click.option("--level", required=True, type=_choice(Risk))
 @click.option("--reason", required=True)
 @write_options
 @click.pass_context
@@ -218,7 +221,7 @@ def risk(ctx: click.Context, case, level, reason, user, at, as_json) -> None:  #
 
 @click.command("correct")
 @click.argument("case")
-@click.option("--field", required=True, type=click.Choice(["category", "area", "location", "occurred", "source"]))
+@click.option("--field", required=True, type=_choice(CorrectableField))
 @click.option("--value", required=True)
 @click.option("--reason", required=True)
 @write_options
@@ -236,7 +239,7 @@ def correct(ctx: click.Context, case, field, value, reason, user, at, as_json) -
 
 @click.command("close")
 @click.argument("case")
-@click.option("--reason", required=True, type=click.Choice(["resolved", "no-further-action", "referred-elsewhere", "duplicate"]))
+@click.option("--reason", required=True, type=_choice(CloseReason))
 @click.option("--note", default=None)
 @write_options
 @click.pass_context

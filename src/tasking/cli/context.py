@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -106,8 +105,7 @@ def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def user_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--user", envvar="TASKING_USER", metavar="ID",
-                        help="Acting user (or TASKING_USER, or `tasking --user`).")(fn)
+    return click.option("--user", metavar="ID", help="Acting user (default: `tasking --user`, or TASKING_USER).")(fn)
 
 
 def at_option(help_text: str = "When it happened (default now); no zone means Europe/London.") -> Callable[..., Any]:
@@ -121,7 +119,3 @@ def read_at_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def write_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return json_option(user_option(at_option()(fn)))
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

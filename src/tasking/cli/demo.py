@@ -48,14 +48,17 @@ def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool,
     """
     root = ctx.find_root()
     settings = Settings.from_env(store=store_option or root.params.get("store"))
-    if replace and not settings.is_postgres:
+    if replace and settings.is_postgres:
+        raise click.ClickException("replace: --replace deletes SQLite files only; for PostgreSQL give an empty "
+                                   "database or ?schema=NAME, or drop the schema yourself")
+    if replace:
         _remove_sqlite_store(settings)
     services = bootstrap(settings, create_tables=True, batching=True)
     try:
         if services.app.event_count():
+            again = "--store PATH for a new one" if settings.is_postgres else "--replace to build it again, or --store PATH"
             raise click.ClickException(
-                f"store: {settings.store} already holds {services.app.event_count()} events; "
-                "pass --replace to build the demo again, or --store PATH for a new one")
+                f"store: {redact(settings.store)} already holds {services.app.event_count()} events; pass {again}")
         console = Console(stderr=False)
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console) as bar:

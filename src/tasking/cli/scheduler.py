@@ -22,7 +22,7 @@ def _user(ctx: click.Context, user: str | None) -> str:
 
 OUTPUT = click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("briefings"),
                       show_default=True, help="Packs go to OUTPUT/YYYY-MM-DD/.")
-USER = click.option("--user", envvar="TASKING_USER", metavar="ID", help="Acting user (or TASKING_USER).")
+USER = click.option("--user", metavar="ID", help="Acting user (default: `tasking --user`, or TASKING_USER).")
 
 
 @click.command("scheduler")

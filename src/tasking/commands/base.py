@@ -5,11 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, field_validator
+import re
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints, field_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=64)]
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
+
+
+def _no_contact_details(value: str) -> str:
+    if _EMAIL.search(value) or _PHONE.search(value):
+        raise ValueError("looks like contact details; record them with `tasking person add` and refer to the person")
+    return value
+
+
+# Free text on a case (summary, outcome, note, ...): it goes into events, views and packs, so it
+# refuses email addresses and phone numbers, which belong in person records.
+Narrative = Annotated[Text, AfterValidator(_no_contact_details)]
 
 
 class Command(BaseModel):

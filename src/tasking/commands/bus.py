@@ -29,20 +29,22 @@ def _retryable(exc: Exception) -> bool:
 def send(app: TaskingApp, cmd: Command, log_it: bool = True) -> dict[str, Any]:
     """Run the command's handler; retry on a conflicting writer. `log_it=False` for bulk paths."""
     handler = COMMAND_HANDLERS[type(cmd)]
-    bound = log.bind(command=type(cmd).__name__, user=cmd.user, case=getattr(cmd, "case", None))
     started = time.perf_counter()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             result = handler(app, cmd)
         except Exception as exc:
+            bound = log.bind(command=type(cmd).__name__, user=cmd.user, case=getattr(cmd, "case", None))
             if attempt < MAX_ATTEMPTS and _retryable(exc):
                 bound.debug("command.retry", attempt=attempt, reason=type(exc).__name__)
                 time.sleep(random.uniform(0.005, 0.05) * min(attempt, 10))
                 continue
-            bound.info("command.refused", error=str(exc).splitlines()[0][:200], attempt=attempt)
+            # The field and the rule's kind only: a refused value may be personal data typed in the wrong box.
+            bound.info("command.refused", field=getattr(exc, "field", None), error=type(exc).__name__, attempt=attempt)
             raise
         if not log_it:
             return result
+        bound = log.bind(command=type(cmd).__name__, user=cmd.user, case=getattr(cmd, "case", None))
         agency = _agency_of(app, cmd.user)
         bound.info("command.handled", agency=agency, attempts=attempt, result=result,
                    ms=round((time.perf_counter() - started) * 1000, 1))

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, model_validator
 
-from tasking.commands.base import Code, Command, Ref, Text
+from tasking.commands.base import Code, Command, Narrative, Ref, Text
 
 Channel = Literal["phone", "email", "online", "in-person", "partner-referral"]
 Risk = Literal["standard", "medium", "high"]
@@ -33,14 +33,14 @@ class RecordReport(Command):
     channel: Channel = "phone"
     category: Code
     area: Text
-    location: Text
+    location: Narrative
     occurred_at: AwareDatetime
     reporter: Ref | None = None
     anonymous: bool = False
     victim: Ref | None = None
     no_feedback: bool = False
     risk: Risk = "standard"
-    summary: Text
+    summary: Narrative
 
     @model_validator(mode="after")
     def _reporter_or_anonymous(self) -> "RecordReport":
@@ -64,7 +64,7 @@ class LinkCases(CaseCommand):
 
 class RaiseTasking(CaseCommand):
     agency: Code
-    action: Text
+    action: Narrative
     due: dt.date
     owner: Code | None = None
 
@@ -77,17 +77,17 @@ class ReassignTasking(CaseCommand):
 
 class CompleteTasking(CaseCommand):
     tasking: Ref
-    result: Text
+    result: Narrative
 
 
 class RecordFollowUp(CaseCommand):
     kind: FollowUpKind
-    outcome: Text
+    outcome: Narrative
 
 
 class UpdateReporter(CaseCommand):
     channel: UpdateChannel
-    note: Text
+    note: Narrative
 
 
 class UsePower(CaseCommand):
@@ -100,19 +100,19 @@ class Refer(CaseCommand):
 
 class AssessRisk(CaseCommand):
     level: Risk
-    reason: Text
+    reason: Narrative
 
 
 class CorrectCase(CaseCommand):
     field: CorrectableField
-    value: Text
-    reason: Text
+    value: Narrative
+    reason: Narrative
 
 
 class CloseCase(CaseCommand):
     reason: CloseReason
-    note: Text | None = None
+    note: Narrative | None = None
 
 
 class ReopenCase(CaseCommand):
-    reason: Text
+    reason: Narrative

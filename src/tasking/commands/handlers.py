@@ -111,6 +111,10 @@ def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str) -> tup
 def link_cases(app: TaskingApp, cmd: LinkCases) -> Result:
     login, agency = _actor(app, cmd)
     case, other = app.get_case(cmd.case), app.get_case(cmd.to, "to")
+    for one, two in ((case, other), (other, case)):  # decide on both before recording either
+        one.check_open("link")
+        one.check_not_before_received(cmd.effective)
+        one.check_can_link(two.reference)
     case.link(login, agency, cmd.effective, other.reference, cmd.reason)
     other.link(login, agency, cmd.effective, case.reference, cmd.reason)
     app.save(case, other)

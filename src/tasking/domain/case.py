@@ -82,22 +82,27 @@ class Case(Aggregate):
 
     def check_not_before_received(self, at: dt.datetime, field: str = "at") -> None:
         if at < self.received_at:
-            raise DomainError(field, f"must not be before the report was received ({self.received_at.isoformat()})")
+            raise DomainError(field, f"{at.isoformat()} is before {self.reference} was received ({self.received_at.isoformat()})")
+
+    def check_can_link(self, to: str) -> None:
+        if to == self.reference:
+            raise DomainError("to", "a case cannot be linked to itself")
+        if any(existing["to"] == to for existing in self.links):
+            raise DomainError("to", f"{self.reference} is already linked to {to}")
 
     # --- decisions ------------------------------------------------------------------------
 
     def link(self, user: str, agency: str, at: dt.datetime, to: str, reason: str) -> None:
         self.check_open("link")
-        if to == self.reference:
-            raise DomainError("to", "a case cannot be linked to itself")
-        if any(existing["to"] == to for existing in self.links):
-            raise DomainError("to", f"{self.reference} is already linked to {to}")
+        self.check_not_before_received(at)
+        self.check_can_link(to)
         self._linked(user=user, agency=agency, at=at, to=to, reason=reason)
 
     def raise_tasking(
         self, user: str, agency: str, at: dt.datetime, to_agency: str, owner: str | None, action: str, due: dt.date
     ) -> str:
         self.check_open("task")
+        self.check_not_before_received(at)
         if due < at.astimezone(LONDON).date():
             raise DomainError("due", f"{due.isoformat()} is before the tasking was raised ({at.astimezone(LONDON).date()})")
         tasking = f"T{len(self.taskings) + 1}"
@@ -108,11 +113,13 @@ class Case(Aggregate):
 
     def reassign(self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str, owner: str | None) -> None:
         self.check_open("reassign")
+        self.check_not_before_received(at)
         self.check_tasking_open(tasking)
         self._tasking_reassigned(user=user, agency=agency, at=at, tasking=tasking, to_agency=to_agency, owner=owner)
 
     def complete(self, user: str, agency: str, at: dt.datetime, tasking: str, result: str) -> None:
         self.check_open("complete")
+        self.check_not_before_received(at)
         found = self.check_tasking_open(tasking)
         if at < found["raised_at"]:
             raise DomainError("at", f"{tasking} cannot be completed before it was raised ({found['raised_at'].isoformat()})")
@@ -120,35 +127,45 @@ class Case(Aggregate):
 
     def follow_up(self, user: str, agency: str, at: dt.datetime, kind: str, outcome: str) -> None:
         self.check_open("follow-up")
+        self.check_not_before_received(at)
         self._follow_up_made(user=user, agency=agency, at=at, kind=kind, outcome=outcome)
 
     def update_reporter(self, user: str, agency: str, at: dt.datetime, channel: str, note: str) -> None:
         self.check_open("update-reporter")
+        self.check_not_before_received(at)
         self._reporter_updated(user=user, agency=agency, at=at, channel=channel, note=note)
 
     def use_power(self, user: str, agency: str, at: dt.datetime, power: str) -> None:
         self.check_open("power")
+        self.check_not_before_received(at)
         self._power_used(user=user, agency=agency, at=at, power=power)
 
     def refer(self, user: str, agency: str, at: dt.datetime, target: str) -> None:
         self.check_open("refer")
+        self.check_not_before_received(at)
         self._referred(user=user, agency=agency, at=at, target=target)
 
     def assess_risk(self, user: str, agency: str, at: dt.datetime, level: str, reason: str) -> None:
         self.check_open("risk")
+        self.check_not_before_received(at)
         self._risk_assessed(user=user, agency=agency, at=at, level=level, reason=reason)
 
     def correct(self, user: str, agency: str, at: dt.datetime, field: str, value: str, reason: str) -> None:
         self.check_open("correct")
+        self.check_not_before_received(at)
+        if field == "occurred" and dt.datetime.fromisoformat(value.replace("Z", "+00:00")) > self.received_at:
+            raise DomainError("value", f"the behaviour cannot have occurred after the report was received ({self.received_at.isoformat()})")
         self._corrected(user=user, agency=agency, at=at, field=field, value=value, reason=reason)
 
     def close(self, user: str, agency: str, at: dt.datetime, reason: str, note: str | None) -> None:
         self.check_open("close")
+        self.check_not_before_received(at)
         self._closed(user=user, agency=agency, at=at, reason=reason, note=note)
 
     def reopen(self, user: str, agency: str, at: dt.datetime, reason: str) -> None:
         if self.status != "closed":
             raise DomainError("case", f"{self.reference} is not closed")
+        self.check_not_before_received(at)
         self._reopened(user=user, agency=agency, at=at, reason=reason)
 
     # --- events ---------------------------------------------------------------------------
@@ -196,7 +213,7 @@ class Case(Aggregate):
     @event("Corrected")
     def _corrected(self, user: str, agency: str, at: dt.datetime, field: str, value: str, reason: str) -> None:
         if field == "occurred":
-            self.occurred_at = dt.datetime.fromisoformat(value)
+            self.occurred_at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         else:
             setattr(self, field, value)
 

@@ -1,20 +1,25 @@
 """Deterministic ids: a human reference maps to one aggregate id, whichever process computes it."""
 
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 
+@lru_cache(maxsize=65536)
 def case_id(reference: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/cases/{reference}")
 
 
+@lru_cache(maxsize=65536)
 def user_id(user: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/users/{user}")
 
 
+@lru_cache(maxsize=65536)
 def person_id(reference: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/people/{reference}")
 
 
+@lru_cache(maxsize=65536)
 def sequence_id(name: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/sequences/{name}")
 
@@ -22,5 +27,6 @@ def sequence_id(name: str) -> UUID:
 PARTNERSHIP_ID = uuid5(NAMESPACE_URL, "/tasking/partnership")
 
 
+@lru_cache(maxsize=65536)
 def briefing_id(meeting_day: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/briefings/{meeting_day}")

@@ -13,7 +13,13 @@ from tasking.timeutil import iso
 # Things done on a case that the reporter should hear about.
 FEEDBACK_ACTIONS = ("follow-up", "tasking-completed", "power", "referral", "closure")
 
-_KINDS: dict[type, tuple[str, str | None]] = {
+
+def status_at(alias: str) -> str:
+    """SQL: the case's last closure or reopening at or before the bound time ('closure' means closed)."""
+    return (f"(SELECT s.kind FROM activity s WHERE s.case_id = {alias}.id AND s.kind IN ('closure', 'reopening') "
+            "AND s.at <= ? ORDER BY s.at DESC, s.position DESC LIMIT 1)")
+
+KINDS: dict[type, tuple[str, str | None]] = {
     Case.Reported: ("report", "category"),
     Case.Linked: ("link", "reason"),
     Case.TaskingRaised: ("tasking-raised", "to_agency"),
@@ -33,20 +39,20 @@ _KINDS: dict[type, tuple[str, str | None]] = {
 class ActivityProjection(Projection):
     name = "activity"
     tables = ("activity",)
-    version = 1
+    version = 2
 
     def create(self, db: Database) -> None:
         db["activity"].create(
             {"position": int, "case_id": str, "kind": str, "detail": str, "value": str, "tasking": str,
-             "at": str, "user": str, "agency": str, "source": str, "area": str, "category": str, "feedback": str, "channel": str},
+             "at": str, "user": str, "agency": str, "source": str, "area": str, "category": str, "feedback": str, "channel": str, "risk": str},
             pk="position",
         )
         db["activity"].create_index(["case_id", "at"])
         db["activity"].create_index(["kind", "at"])
 
-    @handles(*_KINDS)
+    @handles(*KINDS)
     def _row(self, db: Database, e: Any, position: int) -> None:
-        kind, detail_attr = _KINDS[type(e)]
+        kind, detail_attr = KINDS[type(e)]
         self.insert(db, "activity", 
             {
                 "position": position, "case_id": str(e.originator_id), "kind": kind,
@@ -57,5 +63,6 @@ class ActivityProjection(Projection):
                 "source": getattr(e, "source", None), "area": getattr(e, "area", None),
                 "category": getattr(e, "category", None), "feedback": getattr(e, "feedback", None),
                 "channel": getattr(e, "channel", None) if kind == "report" else None,
+                "risk": getattr(e, "risk", None) if kind == "report" else None,
             }, deferred=True
         )

@@ -36,12 +36,6 @@ class Projection:
             for event_class in getattr(value, "__handles__", ()):
                 cls._handlers[event_class] = value
 
-    @classmethod
-    def topics(cls) -> set[str]:
-        from eventsourcing.utils import get_topic
-
-        return {get_topic(event_class) for event_class in cls._handlers}
-
     def create(self, db: Database) -> None:
         raise NotImplementedError
 

@@ -112,14 +112,19 @@ class Views:
         """One transaction: every chosen projection's rows and its new position."""
         with self._write() as db:
             positions = self.positions()  # re-read under the write lock
-            for projection in chosen:
-                position = positions[projection.name]
-                for notification, event in zip(notifications, events, strict=True):
-                    if notification.id > position and projection.wants(type(event)):
+            routes: dict[type, list[Projection]] = {}
+            for notification, event in zip(notifications, events, strict=True):
+                kind = type(event)
+                wanted = routes.get(kind)
+                if wanted is None:
+                    wanted = routes[kind] = [p for p in chosen if p.wants(kind)]
+                for projection in wanted:
+                    if notification.id > positions[projection.name]:
                         projection.apply(db, event, notification.id)
+            last = notifications[-1].id
+            for projection in chosen:
                 projection.flush(db)
-                last = notifications[-1].id
-                if last > position:
+                if last > positions[projection.name]:
                     db.execute(f"UPDATE {TRACKING} SET position = ? WHERE projection = ?", [last, projection.name])
 
     def rebuild(self, app: Any, names: Iterable[str] | None = None, progress: Progress | None = None,

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
 from tasking.meetings import MeetingCalendar
+from tasking.projections.activity import status_at
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.repeats import repeat_cases, repeat_flags
 from tasking.timeutil import iso, local_date
@@ -30,7 +31,8 @@ def briefing(db: Database, config: PartnershipConfig, meeting: dt.datetime,
     flags = repeat_flags(db, config, meeting)
     repeats = repeat_cases(flags)
     linked_problems = {row[0] for row in db.execute(
-        "SELECT c.reference FROM activity a JOIN cases c ON c.id = a.case_id WHERE a.kind = 'link' AND a.at <= ?",
+        "SELECT c.reference FROM activity a JOIN cases c ON c.id = a.case_id "
+        "WHERE a.kind = 'link' AND a.detail = 'same-problem' AND a.at <= ?",
         [iso(meeting)]).fetchall()}
     new_reports = [
         {
@@ -64,7 +66,7 @@ def due_taskings(db: Database, meeting: dt.datetime) -> list[dict[str, Any]]:
     for row in db.query(
         "SELECT t.*, c.reference FROM taskings t JOIN cases c ON c.id = t.case_id "
         "WHERE t.raised_at <= ? AND t.due <= ? AND (t.status = 'open' OR t.completed_at > ?) "
-        "AND (c.closed_at IS NULL OR c.closed_at > ?)",  # a closed case's taskings are no longer chased
+        f"AND COALESCE({status_at('c')}, 'open') != 'closure'",  # a closed case's taskings are not chased
         [iso(meeting), day.isoformat(), iso(meeting), iso(meeting)],
     ):
         items.append({
@@ -77,14 +79,23 @@ def due_taskings(db: Database, meeting: dt.datetime) -> list[dict[str, Any]]:
 
 
 def risk_reviews_due(db: Database, config: PartnershipConfig, at: dt.datetime) -> list[dict[str, Any]]:
-    """Open medium- and high-risk cases whose last risk assessment is older than the review cycle."""
+    """Cases open at `at`, at medium or high risk then, whose last assessment is older than the cycle."""
     cycle = {"medium": config.risk_review.medium_days, "high": config.risk_review.high_days}
+    when = iso(at)
+    last_risk = ("(SELECT r.{col} FROM activity r WHERE r.case_id = c.id AND r.kind = 'risk' AND r.at <= ? "
+                 "ORDER BY r.at DESC, r.position DESC LIMIT 1)")
     items = []
-    for row in db.query("SELECT reference, risk, risk_since FROM cases WHERE status = 'open' AND risk IN ('medium', 'high') "
-                        "AND received_at <= ?", [iso(at)]):
-        due = dt.datetime.fromisoformat(row["risk_since"]) + dt.timedelta(days=cycle[row["risk"]])
+    for row in db.query(
+        f"SELECT c.reference, COALESCE({last_risk.format(col='detail')}, rep.risk) AS risk, "
+        f"COALESCE({last_risk.format(col='at')}, rep.at) AS since, COALESCE({status_at('c')}, 'open') AS status "
+        "FROM cases c JOIN activity rep ON rep.case_id = c.id AND rep.kind = 'report' WHERE rep.at <= ?",
+        [when, when, when, when],
+    ):
+        if row["status"] == "closure" or row["risk"] not in cycle:
+            continue
+        due = dt.datetime.fromisoformat(row["since"]) + dt.timedelta(days=cycle[row["risk"]])
         if due <= at:
-            items.append({"case": row["reference"], "risk": row["risk"], "last_assessed": row["risk_since"],
+            items.append({"case": row["reference"], "risk": row["risk"], "last_assessed": row["since"],
                           "review_due": iso(due), "overdue_days": (local_date(at) - local_date(due)).days})
     items.sort(key=lambda r: (-r["overdue_days"], r["case"]))
     return items

@@ -3,7 +3,8 @@
 A case is owed when its reporter wants updates (a resident) or its source is an organisation
 (a report-back), and something was done after the last update: a follow-up, a completed
 tasking, a power, a referral or a closure. A report with no update at all is owed once it is
-older than the service level. Overdue is counted in working days past the service level.
+older than the service level. Overdue is counted in working days past the service level, which for
+a reporter never updated runs from the report, however much has been done since.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def feedback_owed(db: Database, config: PartnershipConfig, at: dt.datetime) -> l
     for reference, feedback, received_at, last_update, since, actions in rows:
         owed_since = since or received_at
         deadline = add_working_days(local_date(dt.datetime.fromisoformat(owed_since)), level)
+        if last_update is None:  # never updated: the clock has run since the report, whatever was done
+            deadline = min(deadline, add_working_days(local_date(dt.datetime.fromisoformat(received_at)), level))
         overdue = working_days_between(deadline, today)
         if not since and overdue == 0:
             continue  # a new report with nothing done yet is owed only once past the service level

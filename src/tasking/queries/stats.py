@@ -20,19 +20,15 @@ from sqlite_utils import Database
 from tasking.commands.case import Power, ReferralTarget
 from tasking.config import PartnershipConfig
 from tasking.domain.errors import DomainError
+from tasking.projections.activity import KINDS as ACTIVITY_KINDS
+from tasking.projections.activity import FEEDBACK_ACTIONS
 from tasking.timeutil import LONDON, financial_year_bounds, financial_year_label, iso, iso_precise
 
 POWERS: tuple[str, ...] = Power.__args__  # type: ignore[attr-defined]
 REFERRALS: tuple[str, ...] = ReferralTarget.__args__  # type: ignore[attr-defined]
 HEADLINE = ("reports", "asb_reports", "taskings", "follow_ups", "reporter_updates", "powers_used", "referrals_made",
             "cases_closed")
-EVENT_NAMES = {
-    "report": "Reported", "link": "Linked", "tasking-raised": "TaskingRaised", "tasking-reassigned": "TaskingReassigned",
-    "tasking-completed": "TaskingCompleted", "follow-up": "FollowUpMade", "reporter-update": "ReporterUpdated",
-    "power": "PowerUsed", "referral": "Referred", "risk": "RiskAssessed", "correction": "Corrected",
-    "closure": "Closed", "reopening": "Reopened",
-}
-ACTIONS = ("follow-up", "tasking-completed", "power", "referral", "closure")
+EVENT_NAMES = {kind: cls.__qualname__.rsplit(".", 1)[-1] for cls, (kind, _) in ACTIVITY_KINDS.items()}
 
 
 def resolve_position(db: Database, position: int | None = None, as_of: dt.datetime | None = None) -> int:
@@ -44,7 +40,13 @@ def resolve_position(db: Database, position: int | None = None, as_of: dt.dateti
             raise DomainError("position", "must be zero or more")
         row = db.execute("SELECT MAX(position) FROM log WHERE position <= ?", [position]).fetchone()
     elif as_of is not None:
-        row = db.execute("SELECT MAX(position) FROM log WHERE recorded_at <= ?", [iso_precise(as_of)]).fetchone()
+        # Timestamps are taken when events are made, so concurrent writers can commit them out of
+        # order: stop just before the first event stamped after the moment, never beyond it.
+        after = db.execute("SELECT MIN(position) FROM log WHERE recorded_at > ?", [iso_precise(as_of)]).fetchone()[0]
+        if after is not None:
+            row = db.execute("SELECT MAX(position) FROM log WHERE position < ?", [after]).fetchone()
+        else:
+            row = db.execute("SELECT MAX(position) FROM log").fetchone()
     else:
         row = db.execute("SELECT MAX(position) FROM log").fetchone()
     return row[0] or 0
@@ -127,7 +129,7 @@ def _feedback(db: Database, year: int, position: int, cases: dict[str, dict[str,
     last: dict[str, dict[str, str]] = defaultdict(dict)
     for row in db.query(
         "SELECT case_id, kind, MAX(at) AS at FROM activity WHERE position <= ? AND at < ? AND kind IN "
-        f"('reporter-update', {', '.join(repr(k) for k in ACTIONS)}) GROUP BY case_id, kind", [position, end]
+        f"('reporter-update', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) GROUP BY case_id, kind", [position, end]
     ):
         if row["case_id"] in wanted:
             slot = "update" if row["kind"] == "reporter-update" else "action"
@@ -150,7 +152,7 @@ def _count(found: dict[str, list[Any]], prefix: str, keys: list[str] | tuple[str
 
 def _figures(found: dict[str, list[Any]], config: PartnershipConfig, year: int) -> dict[str, Any]:
     start, end = financial_year_bounds(year)
-    months = [(dt.date(year, 4, 1) + dt.timedelta(days=31 * n)).strftime("%Y-%m") for n in range(12)]
+    months = [f"{year + (m < 4)}-{m:02d}" for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
     owed, given = len(found.get("feedback_owed", [])), len(found.get("feedback_given", []))
     return {
         "financial_year": financial_year_label(year),
