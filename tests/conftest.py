@@ -25,6 +25,12 @@ if os.environ.get("CI") and not POSTGRES_URL:  # CI always configures a server: 
 TASKING = str(Path(sys.executable).with_name("tasking"))
 
 
+def pytest_report_header() -> str:
+    if POSTGRES_URL:
+        return "PostgreSQL: TASKING_TEST_POSTGRES is set; the storage tests run on SQLite and PostgreSQL"
+    return f"PostgreSQL: not configured; {NO_POSTGRES.split(': ', 1)[0]}, so the PostgreSQL cases are skipped"
+
+
 def at(text: str) -> dt.datetime:
     """A Europe/London wall-clock time as an aware datetime."""
     from tasking.timeutil import parse_datetime

@@ -49,3 +49,24 @@ def test_quickstart_has_exactly_two_shell_commands() -> None:
     commands = [block.split("```", 1)[0].strip() for block in blocks]
     assert "tasking demo" in commands[0] and "pip install ." in commands[0]
     assert '".[test]"' in commands[1] and commands[1].endswith("pytest")
+
+
+def test_the_everyday_examples_run_as_written(tmp_path: Path) -> None:
+    """The README's set-up, record and look blocks, pasted into a shell on a new store, all succeed."""
+    import os
+    import subprocess
+    import sys
+
+    blocks = []
+    for heading in ("### Set up a store", "### Record a case", "### Look at cases"):
+        blocks.append(README.split(heading, 1)[1].split("```text\n", 1)[1].split("```", 1)[0])
+    script = "".join(blocks)
+    for placeholder in (" [--config partnership.toml]", " [--json]", " [--open] [--area Swanley]"):
+        script = script.replace(placeholder, "")
+    script = re.sub(r"\s+#[^\n]*", "", script)
+    env = {**os.environ, "TASKING_STORE": str(tmp_path / "store.db"), "TASKING_LOG_LEVEL": "warning",
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("TASKING_USER", None)
+    done = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "CSU-2017-00002" in done.stdout and "Hextable" in done.stdout

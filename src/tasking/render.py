@@ -32,7 +32,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
     ]),
     ("feedback_owed", "Feedback owed", [
         ("Case", "case"), ("Kind", "kind"), ("Owed since", lambda r: local_text(r["owed_since"])),
-        ("Actions", "actions_since_update"), ("Working days overdue", "overdue_days"),
+        ("Actions", "actions_since_update"), ("Due by", "due_by"), ("Working days overdue", "overdue_days"),
     ]),
     ("repeat_flags", "Repeat flags", [
         ("Case", "case"), ("Rule", "rule"), ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
@@ -70,7 +70,7 @@ def print_table(brief: dict[str, Any], console: Console | None = None) -> None:
             continue
         table = Table(title=f"{heading} ({len(rows)})", title_justify="left", expand=False)
         for name, _ in columns:
-            table.add_column(name, overflow="fold")
+            table.add_column(name, overflow="fold", no_wrap=name == "Case")
         for row in rows:
             style = "bold red" if row.get("risk") == "high" else None
             table.add_row(*(_cell(row, getter) for _, getter in columns), style=style)

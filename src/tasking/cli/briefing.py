@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from tasking import render
-from tasking.cli.context import emit, json_option, read_at_option, services
+from tasking.cli.context import console, emit, json_option, read_at_option, services
 from tasking.queries.briefing import briefing as briefing_query
 from tasking.queries.briefing import meeting_for
 from tasking.queries.feedback import feedback_owed as feedback_owed_query
@@ -45,7 +44,7 @@ def briefing(ctx: click.Context, at, fmt: str | None) -> None:  # noqa: ANN001
     elif fmt == "html":
         click.echo(render.html(brief))
     else:
-        render.print_table(brief, Console(width=max(Console().width, 150)))
+        render.print_table(brief, console())
 
 
 @click.command("feedback-owed")
@@ -65,12 +64,12 @@ def feedback_owed(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN00
         emit(items, True)
         return
     table = Table(title=f"Feedback owed ({len(items)})", title_justify="left")
-    for column in ("case", "kind", "owed since", "actions", "working days overdue"):
-        table.add_column(column)
+    for column in ("case", "kind", "owed since", "actions", "due by", "working days overdue"):
+        table.add_column(column, no_wrap=column == "case")
     for item in items:
         table.add_row(item["case"], item["kind"], render.local_text(item["owed_since"]),
-                      str(item["actions_since_update"]), str(item["overdue_days"]))
-    Console().print(table)
+                      str(item["actions_since_update"]), item["due_by"], str(item["overdue_days"]))
+    console().print(table)
 
 
 @click.command("repeats")
@@ -91,8 +90,8 @@ def repeats(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
         return
     table = Table(title=f"Repeat flags ({len(flags)})", title_justify="left")
     for column in ("case", "rule", "count", "cases", "why"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column == "case")
     for flag in flags:
         table.add_row(flag["case"], flag["rule"], str(flag["count"]), ", ".join(flag["cases"]),
                       flag["reason"] + (f" - {flag['prompt']}" if flag.get("prompt") else ""))
-    Console().print(table)
+    console().print(table)

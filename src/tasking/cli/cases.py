@@ -96,7 +96,8 @@ def task(ctx: click.Context, case, agency, action, due, owner, user, at, as_json
 
     \b
     Example:
-      tasking task CSU-2017-00001 --agency WARDENS --action "Patrol Azalea Shops 8-10pm" --due 2018-03-09
+      tasking task CSU-2017-00001 --agency WARDENS --action "Patrol Azalea Shops 8-10pm" --due 2018-03-09 \\
+        --at 2018-03-05T09:30
     """
     run(ctx, RaiseTasking, as_json=as_json, text=_case_text("Tasked"), user=user, at=at,
         case=case, agency=agency, action=action, due=due, owner=owner)

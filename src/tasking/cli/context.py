@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from pydantic import ValidationError
+from rich.console import Console
 
 from tasking.bootstrap import Services, Settings, bootstrap
 from tasking.commands import Command, send
@@ -98,6 +99,11 @@ def emit(result: Any, as_json: bool, text: Callable[[Any], str] | None = None) -
         click.echo(json.dumps(result, indent=2, sort_keys=False, ensure_ascii=False))
     elif text is not None:
         click.echo(text(result))
+
+
+def console() -> Console:
+    """A console for tables: at least 150 columns, so references are never cut off when piped."""
+    return Console(width=max(Console().width, 150))
 
 
 def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from tasking.cli.context import emit, json_option, read_at_option, services
+from tasking.cli.context import console, emit, json_option, read_at_option, services
 from tasking.queries.audit import audit as audit_query
 from tasking.queries.audit import show as show_query
 from tasking.queries.cases import list_cases
@@ -33,11 +32,11 @@ def audit(ctx: click.Context, case: str, as_json: bool) -> None:
         return
     table = Table(title=f"Audit of {result['case']}", show_lines=False)
     for column in ("#", "event", "user", "agency", "recorded (UTC)", "happened (UTC)", "details"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column == "case")
     for number, entry in enumerate(result["entries"], 1):
         table.add_row(str(number), entry["event"], entry["user"], entry["agency"], entry["recorded_at"],
                       entry["occurred_at"] or "", _details(entry["details"]))
-    Console(width=max(Console().width, 140)).print(table)
+    console().print(table)
 
 
 @click.command("show")
@@ -80,8 +79,8 @@ def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_json: bo
         return
     table = Table()
     for column in ("case", "status", "received", "source", "category", "area", "location", "risk"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "case")
     for row in rows:
         table.add_row(row["reference"], row["status"], row["received_at"], row["source"], row["category"],
                       row["area"], row["location"], row["risk"])
-    Console().print(table)
+    console().print(table)

@@ -7,6 +7,7 @@ import click
 from tasking.cli.context import emit, json_option, run, services, user_option, at_option
 from tasking.commands import AddPerson, AddUser, InitStore, send
 from tasking.cli.context import build
+from tasking.bootstrap import redact
 from tasking.config import default_config_text, read_config_file
 from tasking.timeutil import utcnow
 
@@ -29,7 +30,8 @@ def init(ctx: click.Context, admin: str, name: str, agency: str, config_file: st
     text = read_config_file(config_file) if config_file else default_config_text()
     command = build(InitStore, user=admin, at=utcnow(), name=name, agency=agency, config_toml=text)
     result = send(services(ctx, create_tables=True).app, command)
-    emit(result, as_json, lambda r: f"Initialised {services(ctx).settings.store} for {r['partnership']}; coordinator {r['user']}")
+    emit(result, as_json, lambda r: f"Initialised {redact(services(ctx).settings.store)} for {r['partnership']}; "
+                                    f"first coordinator: {r['user']}")
 
 
 @click.group("users")
@@ -73,7 +75,9 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
       tasking users list --json
     """
     rows = [dict(r) for r in services(ctx).views.db.query("SELECT login, name, agency, role, added_at FROM users ORDER BY login")]
-    emit(rows, as_json, lambda rs: "\n".join(f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}" for r in rs))
+    header = f"{'USER':<20} {'AGENCY':<10} {'ROLE':<12} NAME"
+    emit(rows, as_json, lambda rs: "\n".join([header] + [f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}"
+                                                        for r in rs]))
 
 
 @click.group("person")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from tasking.annual_report import change_text
-from tasking.cli.context import DATETIME, emit, services
+from tasking.cli.context import console, DATETIME, emit, services
 from tasking.queries.stats import explain, resolve_position, year_stats
 
 
@@ -49,11 +48,11 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
         table = Table(title=f"{figure} {result['financial_year']}: {result['count']} events on {result['cases']} cases",
                       title_justify="left")
         for column in ("case", "event", "position", "at", "user", "agency", "detail"):
-            table.add_column(column)
+            table.add_column(column, no_wrap=column == "case")
         for item in result["items"]:
             table.add_row(*(str(item[c]) if item[c] is not None else "" for c in
                             ("case", "event", "position", "at", "user", "agency", "detail")))
-        Console().print(table)
+        console().print(table)
         return
     from tasking import annual_report
 
@@ -84,10 +83,10 @@ def print_headline(figures: dict) -> None:
         else:
             now, then, label = figures[key], before[key], key.replace("_", " ")
         table.add_row(label, str(now), str(then), change_text(change))
-    console = Console()
-    console.print(table)
+    out = console()
+    out.print(table)
     powers = ", ".join(f"{k} {v}" for k, v in figures["powers"].items() if v)
-    console.print(f"Powers used: {powers or 'none'}")
-    console.print(f"Feedback given: {figures['feedback']['given']} of {figures['feedback']['owed']} "
+    out.print(f"Powers used: {powers or 'none'}")
+    out.print(f"Feedback given: {figures['feedback']['given']} of {figures['feedback']['owed']} "
                   f"(rate {figures['feedback_rate']})")
-    console.print(f"Fingerprint: {figures['fingerprint']}")
+    out.print(f"Fingerprint: {figures['fingerprint']}")
