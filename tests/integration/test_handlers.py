@@ -128,3 +128,19 @@ class TestPersonalData:
         refused = [e for e in logs if e["event"] == "command.refused"]
         assert refused and refused[0]["field"] == "reporter"
         assert "Pat" not in repr(logs) and "PAT" not in repr(logs)
+
+
+class TestAsRecordedBy:
+    def test_audit_and_show_answer_as_recorded_by_a_moment(self, services, people) -> None:
+        import datetime as dt
+
+        app = services.app
+        before = dt.datetime.now(dt.timezone.utc)
+        ref = send(app, report(people))["case"]
+        between = dt.datetime.now(dt.timezone.utc)
+        send(app, CloseCase(user="coordinator", at=at("2018-03-06T10:00"), case=ref, reason="resolved"))
+        assert [e["event"] for e in audit(app, ref, between)["entries"]] == ["Reported"]
+        assert [e["event"] for e in audit(app, ref)["entries"]] == ["Reported", "Closed"]
+        assert show(app, ref, between)["status"] == "open" and show(app, ref)["status"] == "closed"
+        with pytest.raises(DomainError, match="at: CSU-2017-00001 had not been recorded by"):
+            show(app, ref, before)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from tasking.cli.context import console, emit, json_option, read_at_option, services
+from tasking.cli.context import DATETIME, console, emit, json_option, read_at_option, services
 from tasking.queries.audit import audit as audit_query
 from tasking.queries.audit import show as show_query
 from tasking.queries.cases import list_cases
@@ -17,16 +17,18 @@ def _details(details: dict) -> str:
 
 @click.command("audit")
 @click.argument("case")
+@click.option("--at", type=DATETIME, default=None, help="Only what had been recorded by this moment.")
 @json_option
 @click.pass_context
-def audit(ctx: click.Context, case: str, as_json: bool) -> None:
+def audit(ctx: click.Context, case: str, at, as_json: bool) -> None:  # noqa: ANN001
     """Every event on a case, in order: what, who, which agency, when recorded and when it happened.
 
     \b
     Example:
       tasking audit CSU-2017-00001 --json
+      tasking audit CSU-2017-00001 --at 2018-03-06T12:00
     """
-    result = audit_query(services(ctx).app, case)
+    result = audit_query(services(ctx).app, case, at)
     if as_json:
         emit(result, True)
         return
@@ -41,16 +43,17 @@ def audit(ctx: click.Context, case: str, as_json: bool) -> None:
 
 @click.command("show")
 @click.argument("case")
+@click.option("--at", type=DATETIME, default=None, help="The case as it had been recorded by this moment.")
 @json_option
 @click.pass_context
-def show(ctx: click.Context, case: str, as_json: bool) -> None:
-    """The current state of a case.
+def show(ctx: click.Context, case: str, at, as_json: bool) -> None:  # noqa: ANN001
+    """The current state of a case (or, with --at, as recorded by then).
 
     \b
     Example:
       tasking show CSU-2017-00001
     """
-    result = show_query(services(ctx).app, case)
+    result = show_query(services(ctx).app, case, at)
     if as_json:
         emit(result, True)
         return

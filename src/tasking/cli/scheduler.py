@@ -9,7 +9,7 @@ import click
 from tasking.cli.briefing import briefing
 from tasking.cli.context import DATETIME, acting_user, emit, json_option, services
 from tasking.queries.briefing import meeting_for
-from tasking.timeutil import utcnow
+from tasking.timeutil import iso_precise, utcnow
 
 
 def _user(ctx: click.Context, user: str | None) -> str:
@@ -94,16 +94,18 @@ def issue(ctx: click.Context, at, output: Path, user: str | None, as_json: bool)
 
 
 @briefing.command("issued")
+@click.option("--at", type=DATETIME, default=None, help="Only packs issued by this moment.")
 @json_option
 @click.pass_context
-def issued(ctx: click.Context, as_json: bool) -> None:
+def issued(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
     """List the briefing packs issued: meeting, window, counts, who issued them.
 
     \b
     Example:
       tasking briefing issued --json
     """
-    rows = [dict(r) for r in services(ctx).views.db.query("SELECT * FROM briefings ORDER BY meeting")]
+    rows = [dict(r) for r in services(ctx).views.db.query(
+        "SELECT * FROM briefings WHERE issued_at <= ? ORDER BY meeting", [iso_precise(at or utcnow())])]
     emit(rows, as_json, lambda rs: "\n".join(
         f"{r['meeting_day']}  {r['window_from']} -> {r['window_to']}  {r['new_reports']} new, "
         f"{r['due_taskings']} due, {r['feedback_owed']} owed  by {r['issued_by']}" for r in rs) or "No packs issued")

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import click
 
-from tasking.cli.context import emit, json_option, run, services, user_option, at_option
-from tasking.commands import AddPerson, AddUser, InitStore, send
-from tasking.cli.context import build
 from tasking.bootstrap import redact
+from tasking.cli.context import (
+    at_option,
+    build,
+    emit,
+    json_option,
+    read_at_option,
+    run,
+    services,
+    user_option,
+)
+from tasking.commands import AddPerson, AddUser, InitStore, send
 from tasking.config import default_config_text, read_config_file
-from tasking.timeutil import utcnow
+from tasking.timeutil import iso, utcnow
 
 
 @click.command("init")
@@ -65,16 +73,18 @@ def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str,
 
 
 @users.command("list")
+@read_at_option
 @json_option
 @click.pass_context
-def users_list(ctx: click.Context, as_json: bool) -> None:
-    """List the users and their agencies and roles.
+def users_list(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
+    """List the users and their agencies and roles (with --at, those added by then).
 
     \b
     Example:
       tasking users list --json
     """
-    rows = [dict(r) for r in services(ctx).views.db.query("SELECT login, name, agency, role, added_at FROM users ORDER BY login")]
+    rows = [dict(r) for r in services(ctx).views.db.query(
+        "SELECT login, name, agency, role, added_at FROM users WHERE added_at <= ? ORDER BY login", [iso(at or utcnow())])]
     header = f"{'USER':<20} {'AGENCY':<10} {'ROLE':<12} NAME"
     emit(rows, as_json, lambda rs: "\n".join([header] + [f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}"
                                                         for r in rs]))

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from tasking.application import TaskingApp
+from tasking.domain.errors import DomainError
 from tasking.timeutil import iso, iso_precise
 
 _HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic", "user", "agency", "at"}
@@ -23,10 +24,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def audit(app: TaskingApp, reference: str) -> dict[str, Any]:
+def audit(app: TaskingApp, reference: str, at: dt.datetime | None = None) -> dict[str, Any]:
+    """Every event on the case in order; with `at`, only those recorded by then (what the record said)."""
     case = app.get_case(reference)
     entries = []
     for event in app.events.get(case.id):
+        if at is not None and event.timestamp > at:
+            break
         details = {key: _plain(value) for key, value in sorted(vars(event).items()) if key not in _HIDDEN}
         entries.append(
             {
@@ -41,8 +45,14 @@ def audit(app: TaskingApp, reference: str) -> dict[str, Any]:
     return {"case": case.reference, "entries": entries}
 
 
-def show(app: TaskingApp, reference: str) -> dict[str, Any]:
+def show(app: TaskingApp, reference: str, at: dt.datetime | None = None) -> dict[str, Any]:
+    """The case's current state; with `at`, its state as recorded by then."""
     case = app.get_case(reference)
+    if at is not None:
+        versions = [e.originator_version for e in app.events.get(case.id) if e.timestamp <= at]
+        if not versions:
+            raise DomainError("at", f"{case.reference} had not been recorded by {iso(at)}")
+        case = app.repository.get(case.id, version=max(versions))
     return {
         "case": case.reference,
         "status": case.status,
