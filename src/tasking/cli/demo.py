@@ -12,8 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tasking import render
 from tasking.bootstrap import Settings, bootstrap, redact
 from tasking.cli.context import DATETIME
+from tasking.cli.context import console as wide_console
 from tasking.cli.stats import print_headline
 from tasking.demo import run_demo
+from tasking.projections.runner import Views
 from tasking.queries.briefing import briefing, meeting_for
 from tasking.queries.stats import resolve_position, year_stats
 from tasking.timeutil import parse_datetime
@@ -65,15 +67,12 @@ def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool,
             task = bar.add_task(f"Recording two years (seed {seed})", total=None)
             counts = run_demo(services.app, seed, progress=lambda done, total: bar.update(task, completed=done, total=total))
             views_task = bar.add_task("Building the views", total=services.app.event_count())
-            services._views = None  # noqa: SLF001 - build the views now, with progress
-            from tasking.projections.runner import Views
-
             views = Views(settings.views_path)
             views.catch_up(services.app, batch=2000, progress=lambda n: bar.advance(views_task, n))
         config = services.app.config
         at = briefing_at or parse_datetime("2018-03-05T09:00", "briefing-at")
         brief = briefing(views.db, config, meeting_for(config, at, at))
-        render.print_table(brief, Console(width=max(console.width, 150)))
+        render.print_table(brief, wide_console())
         figures = year_stats(views.db, config, 2017, resolve_position(views.db))
         print_headline(figures)
         views.close()
