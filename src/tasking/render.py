@@ -60,21 +60,24 @@ def window_text(brief: dict[str, Any]) -> str:
     return f"Reports received after {local_text(brief['window']['from'])} up to {local_text(brief['window']['to'])}"
 
 
+def section_table(key: str, rows: list[dict[str, Any]]) -> Table:
+    """One briefing section as a table; `feedback-owed` and `repeats` print the same tables."""
+    heading, columns = next((heading, columns) for k, heading, columns in SECTIONS if k == key)
+    table = Table(title=f"{heading} ({len(rows)})", title_justify="left", expand=False)
+    for name, _ in columns:
+        table.add_column(name, overflow="fold", no_wrap=name == "Case")
+    for row in rows:
+        style = "bold red" if row.get("risk") == "high" else None
+        table.add_row(*(_cell(row, getter) for _, getter in columns), style=style)
+    return table
+
+
 def print_table(brief: dict[str, Any], console: Console | None = None) -> None:
     console = console or Console()
     parts: list[Any] = [Text(title(brief), style="bold"), Text(window_text(brief), style="dim")]
-    for key, heading, columns in SECTIONS:
+    for key, heading, _ in SECTIONS:
         rows = brief.get(key, [])
-        if not rows:
-            parts.append(Text(f"\n{heading}: none", style="italic"))
-            continue
-        table = Table(title=f"{heading} ({len(rows)})", title_justify="left", expand=False)
-        for name, _ in columns:
-            table.add_column(name, overflow="fold", no_wrap=name == "Case")
-        for row in rows:
-            style = "bold red" if row.get("risk") == "high" else None
-            table.add_row(*(_cell(row, getter) for _, getter in columns), style=style)
-        parts.append(table)
+        parts.append(section_table(key, rows) if rows else Text(f"\n{heading}: none", style="italic"))
     console.print(Group(*parts))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
 from tasking import render
 from tasking.cli.context import console, emit, json_option, read_at_option, services
@@ -63,13 +62,7 @@ def feedback_owed(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN00
     if as_json:
         emit(items, True)
         return
-    table = Table(title=f"Feedback owed ({len(items)})", title_justify="left")
-    for column in ("case", "kind", "owed since", "actions", "due by", "working days overdue"):
-        table.add_column(column, no_wrap=column == "case")
-    for item in items:
-        table.add_row(item["case"], item["kind"], render.local_text(item["owed_since"]),
-                      str(item["actions_since_update"]), item["due_by"], str(item["overdue_days"]))
-    console().print(table)
+    console().print(render.section_table("feedback_owed", items))
 
 
 @click.command("repeats")
@@ -88,10 +81,4 @@ def repeats(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
     if as_json:
         emit(flags, True)
         return
-    table = Table(title=f"Repeat flags ({len(flags)})", title_justify="left")
-    for column in ("case", "rule", "count", "cases", "why"):
-        table.add_column(column, overflow="fold", no_wrap=column == "case")
-    for flag in flags:
-        table.add_row(flag["case"], flag["rule"], str(flag["count"]), ", ".join(flag["cases"]),
-                      flag["reason"] + (f" - {flag['prompt']}" if flag.get("prompt") else ""))
-    console().print(table)
+    console().print(render.section_table("repeat_flags", flags))

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from tasking.domain.errors import DomainError
 from tasking.projections.base import Projection
 from tasking.projections.registry import PROJECTIONS
 
@@ -40,8 +41,6 @@ class Views:
             if projection.name == name:
                 return projection
         known = ", ".join(p.name for p in self.projections)
-        from tasking.domain.errors import DomainError
-
         raise DomainError("name", f"unknown projection {name!r}; known: {known}")
 
     # --- tracking -------------------------------------------------------------------------
