@@ -48,7 +48,7 @@ from tasking.commands import (
 )
 from tasking.config import default_config_text
 from tasking.logs import configure_logging
-from tasking.timeutil import at_local
+from tasking.time.instants import at_local
 
 AREAS = ["Swanley", "Edenbridge", "Westerham", "Hartley", "Hextable", "Sevenoaks Town"]
 CATEGORIES = ["youth-nuisance", "neighbour-nuisance", "noise", "fly-tipping", "drugs"]
@@ -283,7 +283,7 @@ def main() -> None:
 
 
 def _copy_to_sqlite(store: str, folder: Path) -> str:
-    from tasking.migrate import copy_store
+    from tasking.store.migrate import copy_store
 
     target = str(folder / "copy.db")
     copy_store(bootstrap(Settings(store=store)), bootstrap(Settings(store=target), create_tables=True))

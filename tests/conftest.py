@@ -33,7 +33,7 @@ def pytest_report_header() -> str:
 
 def at(text: str) -> dt.datetime:
     """A Europe/London wall-clock time as an aware datetime."""
-    from tasking.timeutil import parse_datetime
+    from tasking.time.instants import parse_datetime
 
     return parse_datetime(text, "at")
 

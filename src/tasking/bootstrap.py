@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tasking.application import TaskingApp
+from tasking.store.application import TaskingApp
 from tasking.domain.errors import DomainError
 
 DEFAULT_STORE = "tasking.db"
@@ -150,7 +150,7 @@ def bootstrap(settings: Settings | None = None, create_tables: bool = False, bat
     try:
         app_class = TaskingApp
         if batching:
-            from tasking.batch import BatchingApp
+            from tasking.store.batch import BatchingApp
 
             app_class = BatchingApp
         app = app_class(env=env, store_label=redact(settings.store))

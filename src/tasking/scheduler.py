@@ -21,9 +21,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tasking.bootstrap import Services
-from tasking.meetings import MeetingCalendar, is_working_day
-from tasking.packs import is_issued, issue_pack, write_reminders
-from tasking.timeutil import LONDON, local_date, utcnow
+from tasking.time.meetings import MeetingCalendar, is_working_day
+from tasking.reporting.packs import is_issued, issue_pack, write_reminders
+from tasking.time.instants import LONDON, local_date, utcnow
 
 log = structlog.get_logger("tasking.scheduler")
 REMINDER_TIME = dt.time(7, 45)

@@ -9,7 +9,7 @@ import time
 from tasking.bootstrap import Settings, bootstrap
 from tasking.commands import RecordFollowUp, RecordReport, send
 from tasking.logs import configure_logging
-from tasking.timeutil import parse_datetime
+from tasking.time.instants import parse_datetime
 
 
 def main(store: str, mode: str, case: str, count: int, start_at: float) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from structlog.testing import capture_logs
 
-from tasking.packs import issue_pack
+from tasking.reporting.packs import issue_pack
 from tasking.scheduler import run_once
 from tests.conftest import Desk, at
 

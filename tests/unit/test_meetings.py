@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tasking.meetings import MeetingCalendar, add_working_days, is_working_day, working_days_between
-from tasking.timeutil import iso
+from tasking.time.meetings import MeetingCalendar, add_working_days, is_working_day, working_days_between
+from tasking.time.instants import iso
 from tests.conftest import at
 
 CALENDAR = MeetingCalendar("09:00")

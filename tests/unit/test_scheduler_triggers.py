@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tasking.scheduler import WorkingDayTrigger
-from tasking.timeutil import LONDON
+from tasking.time.instants import LONDON
 
 PACK = WorkingDayTrigger(dt.time(8, 30))
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tasking.domain.errors import DomainError
-from tasking.timeutil import financial_year_bounds, financial_year_of, iso, parse_datetime
+from tasking.time.instants import financial_year_bounds, financial_year_of, iso, parse_datetime
 
 
 def test_a_time_without_zone_is_london_local_time_in_summer() -> None:

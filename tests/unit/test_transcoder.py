@@ -9,7 +9,7 @@ import uuid
 import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, TranscodingNotRegisteredError, UUIDAsHex
 
-from tasking.transcoder import OrjsonTranscoder
+from tasking.store.transcoder import OrjsonTranscoder
 
 
 def pair() -> tuple[JSONTranscoder, OrjsonTranscoder]:

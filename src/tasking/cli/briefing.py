@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from tasking import render
+from tasking.reporting import render
 from tasking.cli.context import console, emit, json_option, read_at_option, services
 from tasking.queries.briefing import briefing as briefing_query
 from tasking.queries.briefing import meeting_for
 from tasking.queries.feedback import feedback_owed as feedback_owed_query
 from tasking.queries.repeats import repeat_flags
-from tasking.timeutil import utcnow
+from tasking.time.instants import utcnow
 
 
 @click.group("briefing", invoke_without_command=True)

@@ -25,7 +25,7 @@ from tasking.commands import (
     UpdateReporter,
     UsePower,
 )
-from tasking.timeutil import utcnow
+from tasking.time.instants import utcnow
 
 def _choice(literal: object) -> click.Choice:
     """The command's own Literal type is the one list of allowed values."""

@@ -14,7 +14,7 @@ from rich.console import Console
 from tasking.bootstrap import Services, Settings, bootstrap
 from tasking.commands import Command, send
 from tasking.domain.errors import DomainError
-from tasking.timeutil import parse_date, parse_datetime, utcnow
+from tasking.time.instants import parse_date, parse_datetime, utcnow
 
 # Pydantic field names -> the CLI option a user typed.
 _OPTION_NAMES = {"occurred_at": "occurred", "at": "at", "no_feedback": "no-feedback", "login": "id"}

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tasking import render
+from tasking.reporting import render
 from tasking.bootstrap import Settings, bootstrap, redact
 from tasking.cli.context import DATETIME
 from tasking.cli.context import console as wide_console
@@ -18,7 +18,7 @@ from tasking.demo import run_demo
 from tasking.projections.runner import Views
 from tasking.queries.briefing import briefing, meeting_for
 from tasking.queries.stats import resolve_position, year_stats
-from tasking.timeutil import parse_datetime
+from tasking.time.instants import parse_datetime
 
 
 def _remove_sqlite_store(settings: Settings) -> None:

@@ -9,7 +9,7 @@ import click
 from tasking.cli.briefing import briefing
 from tasking.cli.context import DATETIME, acting_user, emit, json_option, services
 from tasking.queries.briefing import meeting_for
-from tasking.timeutil import iso_precise, utcnow
+from tasking.time.instants import iso_precise, utcnow
 
 
 def _user(ctx: click.Context, user: str | None) -> str:
@@ -82,7 +82,7 @@ def issue(ctx: click.Context, at, output: Path, user: str | None, as_json: bool)
     Example:
       TASKING_USER=coordinator tasking briefing issue --at 2018-03-05T09:00 --output briefings
     """
-    from tasking.packs import issue_pack
+    from tasking.reporting.packs import issue_pack
 
     login = _user(ctx, user)
     found = services(ctx)

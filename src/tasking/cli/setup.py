@@ -17,7 +17,7 @@ from tasking.cli.context import (
 )
 from tasking.commands import AddPerson, AddUser, InitStore, send
 from tasking.config import default_config_text, read_config_file
-from tasking.timeutil import iso, utcnow
+from tasking.time.instants import iso, utcnow
 
 
 @click.command("init")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from tasking.annual_report import change_text
+from tasking.reporting.annual_report import change_text
 from tasking.cli.context import console, DATETIME, emit, services
 from tasking.queries.stats import explain, resolve_position, year_stats
 
@@ -54,7 +54,7 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
                             ("case", "event", "position", "at", "user", "agency", "detail")))
         console().print(table)
         return
-    from tasking import annual_report
+    from tasking.reporting import annual_report
 
     figures = year_stats(db, config, year, upto)
     if fmt == "json":

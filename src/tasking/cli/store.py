@@ -33,7 +33,7 @@ def copy(source: str, target: str, batch: int) -> None:
       tasking store copy --from tasking.db --to "postgresql://tasking:secret@127.0.0.1:5432/csu"
       tasking --store "postgresql://tasking:secret@127.0.0.1:5432/csu" projections verify
     """
-    from tasking.migrate import check_copy, copy_store
+    from tasking.store.migrate import check_copy, copy_store
 
     if source == target:
         raise click.ClickException("to: must be a different store from --from")

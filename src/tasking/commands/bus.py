@@ -10,7 +10,7 @@ from typing import Any
 import structlog
 from eventsourcing.persistence import IntegrityError, OperationalError
 
-from tasking.application import TaskingApp
+from tasking.store.application import TaskingApp
 from tasking.commands.base import Command
 from tasking.commands.handlers import COMMAND_HANDLERS
 

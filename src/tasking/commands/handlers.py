@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tasking.application import TaskingApp
+from tasking.store.application import TaskingApp
 from tasking.commands.base import Command
 from tasking.commands.case import (
     AssessRisk,
@@ -31,7 +31,7 @@ from tasking.domain.errors import DomainError
 from tasking.domain.partnership import Partnership
 from tasking.domain.person import Person
 from tasking.domain.user import User
-from tasking.timeutil import financial_year_of, iso, parse_datetime
+from tasking.time.instants import financial_year_of, iso, parse_datetime
 
 Result = dict[str, Any]
 

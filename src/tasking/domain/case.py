@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 
 from tasking.domain.errors import DomainError
 from tasking.domain.ids import case_id
-from tasking.timeutil import LONDON
+from tasking.time.instants import LONDON
 
 # Commands that may still be recorded on a closed case.
 ALLOWED_WHEN_CLOSED = ("reopen", "update-reporter", "correct")

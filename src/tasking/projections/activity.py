@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from tasking.domain.case import Case
 from tasking.projections.base import Projection, handles
-from tasking.timeutil import iso
+from tasking.time.instants import iso
 
 # Things done on a case that the reporter should hear about.
 FEEDBACK_ACTIONS = ("follow-up", "tasking-completed", "power", "referral", "closure")

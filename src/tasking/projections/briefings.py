@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from tasking.domain.briefing import Briefing
 from tasking.projections.base import Projection, handles
-from tasking.timeutil import iso, iso_precise
+from tasking.time.instants import iso, iso_precise
 
 
 class BriefingsProjection(Projection):

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from tasking.domain.case import Case
 from tasking.projections.base import Projection, handles
 from tasking.projections.normalise import location_key
-from tasking.timeutil import iso
+from tasking.time.instants import iso
 
 
 class CasesProjection(Projection):

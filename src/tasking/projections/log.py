@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.projections.base import Projection
-from tasking.timeutil import iso_precise
+from tasking.time.instants import iso_precise
 
 
 class LogProjection(Projection):

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from tasking.domain.user import User
 from tasking.projections.base import Projection, handles
-from tasking.timeutil import iso
+from tasking.time.instants import iso
 
 
 class UsersProjection(Projection):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tasking.application import TaskingApp
+from tasking.store.application import TaskingApp
 from tasking.domain.errors import DomainError
-from tasking.timeutil import iso, iso_precise
+from tasking.time.instants import iso, iso_precise
 
 _HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic", "user", "agency", "at"}
 

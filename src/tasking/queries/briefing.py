@@ -8,11 +8,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
-from tasking.meetings import MeetingCalendar
+from tasking.time.meetings import MeetingCalendar
 from tasking.projections.activity import status_at
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.repeats import repeat_cases, repeat_flags
-from tasking.timeutil import iso, local_date
+from tasking.time.instants import iso, local_date
 
 RISK_ORDER = {"high": 0, "medium": 1, "standard": 2}
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.timeutil import iso
+from tasking.time.instants import iso
 
 
 def list_cases(db: Database, open_only: bool = False, area: str | None = None,

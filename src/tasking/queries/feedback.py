@@ -15,9 +15,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
-from tasking.meetings import add_working_days, working_days_between
+from tasking.time.meetings import add_working_days, working_days_between
 from tasking.projections.activity import FEEDBACK_ACTIONS
-from tasking.timeutil import iso, local_date
+from tasking.time.instants import iso, local_date
 
 
 def feedback_owed(db: Database, config: PartnershipConfig, at: dt.datetime) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
-from tasking.timeutil import iso, months_before
+from tasking.time.instants import iso, months_before
 
 CASE_REVIEW_PROMPT = "Tell the victim about the ASB case review (statutory guidance, September 2025)"
 

@@ -22,7 +22,7 @@ from tasking.config import PartnershipConfig
 from tasking.domain.errors import DomainError
 from tasking.projections.activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.activity import FEEDBACK_ACTIONS
-from tasking.timeutil import LONDON, financial_year_bounds, financial_year_label, iso, iso_precise
+from tasking.time.instants import LONDON, financial_year_bounds, financial_year_label, iso, iso_precise
 
 POWERS: tuple[str, ...] = Power.__args__  # type: ignore[attr-defined]
 REFERRALS: tuple[str, ...] = ReferralTarget.__args__  # type: ignore[attr-defined]

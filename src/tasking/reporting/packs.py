@@ -17,16 +17,16 @@ from typing import Any
 
 import structlog
 
-from tasking import render
+from tasking.reporting import render
 from tasking.bootstrap import Services
 from tasking.commands import IssueBriefing, send
 from tasking.domain.briefing import Briefing
-from tasking.meetings import MeetingCalendar
+from tasking.time.meetings import MeetingCalendar
 from tasking.queries.briefing import briefing
 from tasking.queries.feedback import feedback_owed
-from tasking.timeutil import iso, local_date
+from tasking.time.instants import iso, local_date
 
-log = structlog.get_logger("tasking.packs")
+log = structlog.get_logger("tasking.reporting.packs")
 
 
 def last_issued_end(services: Services, meeting: dt.datetime) -> dt.datetime | None:

@@ -17,7 +17,7 @@ from tasking.domain.partnership import Partnership
 from tasking.domain.person import Person
 from tasking.domain.sequence import Sequence
 from tasking.domain.user import User
-from tasking.transcoder import OrjsonTranscoder
+from tasking.store.transcoder import OrjsonTranscoder
 
 
 def project_events(aggregate: Any, events: Any) -> Any:
@@ -67,7 +67,7 @@ class TaskingApp(Application[Any]):
         return TaskingRepository(event_store=self.events, snapshot_store=self.snapshots)
 
     def construct_transcoder(self) -> Transcoder:
-        """orjson, writing the library's own tagged JSON format (see `tasking.transcoder`)."""
+        """orjson, writing the library's own tagged JSON format (see `tasking.store.transcoder`)."""
         transcoder = OrjsonTranscoder()
         self.register_transcodings(transcoder)  # type: ignore[arg-type]
         return transcoder

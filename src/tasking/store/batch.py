@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from tasking.application import TaskingApp, TaskingRepository
+from tasking.store.application import TaskingApp, TaskingRepository
 from tasking.domain.case import Case
 
 

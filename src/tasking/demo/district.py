@@ -33,7 +33,7 @@ from tasking.commands import (
     send,
 )
 from tasking.config import default_config_text
-from tasking.timeutil import LONDON, at_local
+from tasking.time.instants import LONDON, at_local
 
 YEARS = (2016, 2017)
 DEMO_END = at_local(dt.date(2018, 3, 31), dt.time(23, 0))

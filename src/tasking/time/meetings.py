@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import holidays
 
-from tasking.timeutil import at_local, local_date
+from tasking.time.instants import at_local, local_date
 
 _MAX_GAP_DAYS = 30  # no run of non-working days is longer than this
 

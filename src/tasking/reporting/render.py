@@ -10,7 +10,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from tasking.timeutil import LONDON
+from tasking.time.instants import LONDON
 
 
 def local_text(stamp: str | None, with_date: bool = True) -> str:

@@ -1,0 +1,1 @@
+"""The event store: the application, batched saves, the orjson transcoder and store copies."""
