@@ -59,12 +59,13 @@ def _position(views_path: str) -> int | None:
 
 
 def _kill_rebuild_when(env: dict[str, str], ready) -> None:  # noqa: ANN001
-    """Start a real rebuild, SIGKILL it as soon as `ready(position)` holds (or when it ends)."""
+    """Start a real rebuild, SIGKILL it as soon as `ready(position)` holds in the file it builds."""
     proc = subprocess.Popen([TASKING, "projections", "rebuild", "--batch", "10"], env={**os.environ, **env},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    building = env["TASKING_VIEWS"] + ".building"
     deadline = time.time() + 120
     while proc.poll() is None and time.time() < deadline:
-        position = _position(env["TASKING_VIEWS"])
+        position = _position(building) if os.path.exists(building) else None
         if position is not None and ready(position):
             break
         time.sleep(0.005)
@@ -72,7 +73,7 @@ def _kill_rebuild_when(env: dict[str, str], ready) -> None:  # noqa: ANN001
     proc.wait()
 
 
-def test_a_rebuild_killed_at_any_point_then_resumed_equals_a_clean_rebuild(desk: Desk, env: dict[str, str], tmp_path) -> None:  # noqa: ANN001
+def test_a_rebuild_killed_at_any_point_leaves_the_old_views_and_the_next_starts_clean(desk: Desk, env: dict[str, str], tmp_path) -> None:  # noqa: ANN001
     fill(desk, 300)
     app = desk.services.app
     head = app.event_count()
@@ -81,20 +82,29 @@ def test_a_rebuild_killed_at_any_point_then_resumed_equals_a_clean_rebuild(desk:
     clean.catch_up(app)
     expected = clean.dump()
     clean.close()
+    with sqlite3.connect(env["TASKING_VIEWS"]) as conn:  # a mark the swap must replace
+        conn.execute("UPDATE cases SET summary = 'old views' WHERE rowid = 1")
+    marked = Views(env["TASKING_VIEWS"]).dump()
     midway = 0
     started_at = time.time()
-    targets = [lambda p: time.time() - started_at > 0.3]  # anywhere: maybe before, during or after the reset
+    targets = [lambda p: time.time() - started_at > 0.3]  # anywhere: maybe before, during or after the build
     targets += [lambda p, f=f: int(head * f) <= p < head for f in (0.1, 0.4, 0.7)]
     for ready in targets:
         started_at = time.time()
         _kill_rebuild_when(env, ready)
-        killed_at = _position(env["TASKING_VIEWS"])
+        building = env["TASKING_VIEWS"] + ".building"
+        killed_at = _position(building) if os.path.exists(building) else None
         midway += killed_at is not None and 0 < killed_at < head
-        run_cli("projections", "catch-up", env=env)  # resume
-        resumed = Views(env["TASKING_VIEWS"])
-        assert resumed.dump() == expected
-        resumed.close()
+        survivor = Views(env["TASKING_VIEWS"])
+        survived = survivor.dump()
+        survivor.close()
+        assert survived in (marked, expected), "a killed rebuild left neither the old views nor the new ones"
     assert midway >= 3, "the kills did not land in the middle of a rebuild; the test proved nothing"
+    run_cli("projections", "rebuild", env=env)  # the next rebuild starts clean
+    assert not os.path.exists(env["TASKING_VIEWS"] + ".building")
+    rebuilt = Views(env["TASKING_VIEWS"])
+    assert rebuilt.dump() == expected
+    rebuilt.close()
 
 
 def test_briefing_feedback_and_repeats_from_the_cli(desk: Desk, env: dict[str, str]) -> None:

@@ -6,12 +6,15 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from tasking.cli.context import emit, json_option, services
-from tasking.projections.runner import Views
+from tasking.domain.errors import DomainError
+from tasking.projections.decode import Pages
+from tasking.projections.runner import Views, ViewsUnreadable, build_fresh
 
 
 @click.group("projections")
@@ -43,19 +46,27 @@ def _progress_bar(label: str, total: int) -> Iterator[Progress]:
 @json_option
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Each projection's position against the store's last notification id.
+    """Each projection's position against the store's last notification id, with its running count and
+    digest of the events it applied, a cheap check of its rows, and how stored events are decoded.
 
     \b
     Example:
       tasking projections status --json
     """
     views = _raw_views(ctx)
-    head = services(ctx).app.event_count()
-    rows = [{"projection": name, "position": position, "store_position": head, "behind": head - position}
-            for name, position in views.positions().items()]
+    app = services(ctx).app
+    head = app.event_count()
+    problems = views.check()
+    mode = Pages(app).mode
+    rows = [{"projection": name, "position": found["position"], "store_position": head,
+             "behind": head - found["position"], "applied": found["applied"], "rows": found["rows"],
+             "digest": f"{found['digest']:016x}", "decode": mode,
+             "check": next((p for p in problems if p.startswith(f"{name} ")), "ok")}
+            for name, found in views.tracking().items()]
     views.close()
     emit(rows, as_json, lambda rs: "\n".join(
-        f"{r['projection']:<12} {r['position']:>9} / {r['store_position']:<9} behind {r['behind']}" for r in rs))
+        f"{r['projection']:<12} {r['position']:>9} / {r['store_position']:<9} behind {r['behind']:<6} "
+        f"applied {r['applied']:<9} digest {r['digest']}  check {r['check']}" for r in rs) + f"\ndecode: {mode}")
 
 
 @projections.command("catch-up")
@@ -76,12 +87,15 @@ def catch_up(ctx: click.Context, batch: int) -> None:
 
 @projections.command("rebuild")
 @click.argument("name", required=False)
-@click.option("--batch", default=500, show_default=True, help="Events per transaction.")
+@click.option("--batch", type=click.IntRange(1), default=None,
+              help="Events per transaction (default: 500 for one projection, 20000 for all).")
 @click.pass_context
 def rebuild(ctx: click.Context, name: str | None, batch: int) -> None:
-    """Drop and replay one projection, or all, streaming the store in batches with a progress bar.
+    """Rebuild all projections into a fresh file and swap it in, or replay one projection in place.
 
-    Each batch commits with its position: a rebuild that is killed resumes exactly where it stopped.
+    All: the live views stay as they are until the new file is complete; a killed rebuild leaves them
+    intact and the next one starts clean. One: each batch commits with its position, so a killed
+    rebuild resumes exactly where it stopped.
 
     \b
     Example:
@@ -98,22 +112,32 @@ def rebuild(ctx: click.Context, name: str | None, batch: int) -> None:
     click.echo(f"Rebuilt {name or 'all projections'} from {applied} events")
 
 
+class UnreadableViews(click.ClickException):
+    exit_code = 2
+
+
 @projections.command("verify")
 @click.pass_context
 def verify(ctx: click.Context) -> None:
-    """Rebuild into a temporary database and compare it with the live views; exit 1 on any difference.
+    """Build the views afresh into a temporary file and compare them with the live views.
+
+    Exits 1 when they differ, and 2 when the live views cannot be read (rebuild them).
 
     \b
     Example:
       tasking projections verify
     """
     app = services(ctx).app
-    live = _raw_views(ctx)
-    live.catch_up(app)
+    app.config  # noqa: B018 - an uninitialised store is a clear error
+    try:
+        live = Views(services(ctx).settings.views_path, heal=False)
+        live.catch_up(app)
+    except (ViewsUnreadable, DomainError) as exc:
+        raise UnreadableViews(str(exc)) from None
     with tempfile.TemporaryDirectory() as folder:
-        fresh = Views(os.path.join(folder, "verify.db"))
-        fresh.catch_up(app)
+        fresh, _ = build_fresh(os.path.join(folder, "verify.db"), app)
         differences = compare(live.dump(), fresh.dump())
+        differences += compare_tracking(live.tracking(), fresh.tracking())
         fresh.close()
     live.close()
     if differences:
@@ -121,6 +145,12 @@ def verify(ctx: click.Context) -> None:
             click.echo(line)
         raise click.ClickException(f"views differ from a clean rebuild in {len(differences)} place(s)")
     click.echo(f"Views match a clean rebuild of {app.event_count()} events")
+
+
+def compare_tracking(live: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]]) -> list[str]:
+    """The running counts and digests, which a clean rebuild must reproduce."""
+    return [f"_tracking: {name} {key} is {live[name][key]} live, {fresh[name][key]} in a clean rebuild"
+            for name in sorted(live) for key in ("applied", "rows", "digest") if live[name][key] != fresh[name][key]]
 
 
 def compare(live: dict[str, list[tuple]], fresh: dict[str, list[tuple]]) -> list[str]:

@@ -3,35 +3,156 @@
 The SQLite recorder has no subscribe(), so reads call `catch_up` first and the scheduler calls it
 every minute. A batch is applied under `BEGIN IMMEDIATE`, and positions are re-read inside it, so
 two processes catching up the same views file never apply an event twice.
+
+A full rebuild (and the first catch-up of an empty views file) builds into a fresh file next to
+the views (`<views>.building`) with the journal and syncing off, large batches, and the
+non-unique indexes created after the load. The finished file is then swapped in whole: renamed
+into place when there is no live file, or else copied into the live file by SQLite's backup API
+as one write transaction. That copy, not rename(2), is what makes the swap safe while other
+processes hold the views open: a live WAL database's `-wal` and `-shm` files are named after its
+path, so a file renamed under open connections would share them with the old one. Readers keep
+their snapshot until the copy commits, then see the new views whole; a rebuild killed before
+that leaves the old views untouched, and the next one deletes the half-built file and starts clean.
+
+Views are disposable. A file that is not a database, or whose projection versions or tracking
+format this code does not know, is moved aside (`<views>.broken-<time>`) and rebuilt, with a
+warning naming both paths. Each projection's tracking row keeps a running count of the events it
+applied, the rows it inserted and a digest of those events, so `check` can tell cheaply whether
+rows have gone missing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import fcntl
+import os
 import sqlite3
-from collections.abc import Callable, Iterable
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from tasking.domain.errors import DomainError
 from tasking.projections.base import Projection
+from tasking.projections.decode import Pages
 from tasking.projections.registry import PROJECTIONS
 
 TRACKING = "_tracking"
+TRACKING_COLUMNS = ("projection", "position", "version", "applied", "rows", "digest")
 BATCH = 500
+FRESH_BATCH = 20000  # events per transaction when building a fresh file
+FRESH_FROM = 2000  # an empty views file facing more events than this is built fresh, then swapped in
+DIGEST_MOD = 1 << 62
 
 Progress = Callable[[int], None]
 
 
+class ViewsUnreadable(DomainError):
+    """The views file exists but cannot be read as views (and this caller does not heal it)."""
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
+def check_location(path: str) -> None:
+    """A one-line error naming the path and the fix, before SQLite creates anything there.
+
+    SQLite gives a WAL database's `-shm` file the database file's permissions: opening a
+    read-only views file would leave a read-only `-shm` behind that keeps it broken once fixed.
+    """
+    target = Path(path)
+    folder = target.resolve().parent
+    fix = "set TASKING_VIEWS (or --views) to a writable path, or fix the permissions"
+    if not folder.is_dir():
+        raise DomainError("views", f"folder {folder} for the views file {path} does not exist; create it or {fix}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DomainError("views", f"folder {folder} for the views file {path} is not writable; {fix}")
+    for candidate in (target, Path(path + "-wal"), Path(path + "-shm")):
+        if candidate.exists() and not os.access(candidate, os.R_OK | os.W_OK):
+            raise DomainError("views", f"{candidate} is not writable (views are rebuilt by this process); {fix}")
+        if candidate.exists() and not candidate.is_file():
+            raise DomainError("views", f"{candidate} is not a file; {fix}")
+
+
+@contextlib.contextmanager
+def views_lock(path: str) -> Iterator[None]:
+    """One process at a time moves a views file aside or swaps a rebuilt one in."""
+    with open(path + ".lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove(path: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(path + suffix).unlink(missing_ok=True)
+
+
+def move_aside(path: str, reason: str) -> str:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = f"{path}.broken-{stamp}"
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.replace(path + suffix, aside + suffix)
+    _warn(f"views file {path} {reason}; moved it aside to {aside} and rebuilding it")
+    return aside
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    return sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+
+
 class Views:
-    def __init__(self, path: str, projections: Iterable[Projection] | None = None) -> None:
+    def __init__(self, path: str, projections: Iterable[Projection] | None = None, heal: bool = True) -> None:
         self.path = path
         self.projections = list(projections if projections is not None else (p() for p in PROJECTIONS))
-        conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        self.db = Database(conn)
-        self._ensure()
+        self.heal = heal
+        self.moved_aside: str | None = None
+        self.decode_mode = "lean"
+        check_location(path)
+        self._open()
+
+    def _open(self) -> None:
+        problem = self._try_open()
+        if problem is None:
+            return
+        if not self.heal:
+            raise ViewsUnreadable("views", f"{self.path} {problem}; `tasking projections rebuild` replaces it")
+        with views_lock(self.path):
+            problem = self._try_open()  # another process may have healed it meanwhile
+            if problem is not None:
+                self.moved_aside = move_aside(self.path, problem)
+                problem = self._try_open()
+        if problem is not None:
+            raise ViewsUnreadable("views", f"{self.path} {problem} even after moving it aside")
+
+    def _try_open(self) -> str | None:
+        """Open and check the file; returns what is wrong with it, or None."""
+        conn = _connect(self.path)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self.db = Database(conn)
+            return self._ensure()
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "readonly" in str(exc) or "unable to open" in str(exc):
+                raise DomainError("views", f"cannot write the views file {self.path} ({exc}); set TASKING_VIEWS "
+                                           "(or --views) to a writable path, or fix the permissions") from None
+            raise
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            return f"cannot be read as a database ({exc})"
+        finally:
+            with contextlib.suppress(OSError):
+                self._identity = os.stat(self.path).st_ino
 
     def close(self) -> None:
         self.db.conn.close()
@@ -45,22 +166,32 @@ class Views:
 
     # --- tracking -------------------------------------------------------------------------
 
-    def _ensure(self) -> None:
+    def _ensure(self) -> str | None:
         with self._write():
             self.db.execute(
-                f"CREATE TABLE IF NOT EXISTS {TRACKING} (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, version INTEGER NOT NULL)"
+                f"CREATE TABLE IF NOT EXISTS {TRACKING} (projection TEXT PRIMARY KEY, position INTEGER NOT NULL, "
+                "version INTEGER NOT NULL, applied INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0, "
+                "digest INTEGER NOT NULL DEFAULT 0)"
             )
+            columns = tuple(row[1] for row in self.db.execute(f"PRAGMA table_info({TRACKING})").fetchall())
+            if columns != TRACKING_COLUMNS:
+                return f"has tracking columns {', '.join(columns)}, not {', '.join(TRACKING_COLUMNS)}"
             known = {row[0]: row[1] for row in self.db.execute(f"SELECT projection, version FROM {TRACKING}").fetchall()}
             for projection in self.projections:
-                if known.get(projection.name) != projection.version:
+                found = known.get(projection.name)
+                if found is None:
                     self._reset(projection)
+                elif found != projection.version:
+                    return f"holds {projection.name} version {found}, not version {projection.version}"
+        return None
 
     def _reset(self, projection: Projection) -> None:
         """Drop a projection's tables and position; the caller holds the write transaction."""
         projection.drop(self.db)
         projection.create(self.db)
         self.db.execute(
-            f"INSERT OR REPLACE INTO {TRACKING} (projection, position, version) VALUES (?, 0, ?)",
+            f"INSERT OR REPLACE INTO {TRACKING} (projection, position, version, applied, rows, digest) "
+            "VALUES (?, 0, ?, 0, 0, 0)",
             [projection.name, projection.version],
         )
 
@@ -68,6 +199,22 @@ class Views:
         rows = self.db.execute(f"SELECT projection, position FROM {TRACKING}").fetchall()
         found = dict(rows)
         return {p.name: found.get(p.name, 0) for p in self.projections}
+
+    def tracking(self) -> dict[str, dict[str, int]]:
+        """Each projection's position, events applied, rows inserted and digest of the applied events."""
+        rows = self.db.execute(f"SELECT projection, position, applied, rows, digest FROM {TRACKING}").fetchall()
+        found = {row[0]: {"position": row[1], "applied": row[2], "rows": row[3], "digest": row[4]} for row in rows}
+        return {p.name: found.get(p.name, {"position": 0, "applied": 0, "rows": 0, "digest": 0}) for p in self.projections}
+
+    def check(self) -> list[str]:
+        """Cheap: each projection's tables hold as many rows as it inserted. Returns the problems found."""
+        problems = []
+        for projection in self.projections:
+            expected = self.tracking()[projection.name]["rows"]
+            actual = sum(self.db.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0] for table in projection.tables)
+            if actual != expected:
+                problems.append(f"{projection.name} holds {actual} rows where it wrote {expected}")
+        return problems
 
     class _Tx:
         def __init__(self, db: Database) -> None:
@@ -85,57 +232,161 @@ class Views:
 
     # --- catch-up and rebuild ---------------------------------------------------------------
 
+    def reopen_if_swapped(self) -> None:
+        """A long-lived process notices a views file replaced (moved aside, restored) under it."""
+        try:
+            current = os.stat(self.path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current != getattr(self, "_identity", None):
+            with contextlib.suppress(sqlite3.Error):
+                self.close()
+            check_location(self.path)
+            self._open()
+
     def catch_up(self, app: Any, batch: int = BATCH, progress: Progress | None = None,
-                 only: Iterable[str] | None = None) -> int:
+                 only: Iterable[str] | None = None, lean: bool = True) -> int:
         """Apply every event recorded after each projection's position. Returns events applied."""
+        self.reopen_if_swapped()
         chosen = [p for p in self.projections if only is None or p.name in set(only)]
+        positions = self.positions()
+        start = min(positions[p.name] for p in chosen) if chosen else 0
+        if only is None and start == 0 and not self._fresh_build and app.event_count() > FRESH_FROM:
+            return self._rebuild_fresh(app, progress=progress, lean=lean)
+        pages = Pages(app, lean=lean)
+        self.decode_mode = pages.mode
         applied = 0
-        start = min(self.positions()[p.name] for p in chosen) if chosen else 0
-        while True:
-            notifications = app.recorder.select_notifications(start, batch, inclusive_of_start=False)
-            if not notifications:
-                return applied
-            events = [app.mapper.to_domain_event(notification) for notification in notifications]
+        for rows in pages.after(start, batch):
             try:
-                self._apply_batch(chosen, notifications, events)
+                self._apply_batch(chosen, rows)
             except BaseException:
                 for projection in chosen:
                     projection.discard()
                 raise
-            applied += len(notifications)
-            start = notifications[-1].id
+            applied += len(rows)
             if progress is not None:
-                progress(len(notifications))
+                progress(len(rows))
+        return applied
 
-    def _apply_batch(self, chosen: list[Projection], notifications: Any, events: list[Any]) -> None:
-        """One transaction: every chosen projection's rows and its new position."""
+    _fresh_build = False
+
+    def _apply_batch(self, chosen: list[Projection], rows: list[Any]) -> None:
+        """One transaction: every chosen projection's rows, its new position, count and digest."""
         with self._write() as db:
-            positions = self.positions()  # re-read under the write lock
+            tracking = self.tracking()  # re-read under the write lock
+            positions = {name: found["position"] for name, found in tracking.items()}
             routes: dict[type, list[Projection]] = {}
-            for notification, event in zip(notifications, events, strict=True):
+            applied = {p.name: 0 for p in chosen}
+            digest = {p.name: 0 for p in chosen}
+            inserted = {p.name: p.inserted for p in chosen}
+            for row in rows:
+                event = row.event
                 kind = type(event)
                 wanted = routes.get(kind)
                 if wanted is None:
                     wanted = routes[kind] = [p for p in chosen if p.wants(kind)]
+                if not wanted:
+                    continue
+                mark = zlib.crc32(row.state, row.id & 0xFFFFFFFF)
                 for projection in wanted:
-                    if notification.id > positions[projection.name]:
-                        projection.apply(db, event, notification.id)
-            last = notifications[-1].id
+                    if row.id > positions[projection.name]:
+                        projection.apply(db, event, row.id)
+                        applied[projection.name] += 1
+                        digest[projection.name] += mark
+            last = rows[-1].id
             for projection in chosen:
                 projection.flush(db)
-                if last > positions[projection.name]:
-                    db.execute(f"UPDATE {TRACKING} SET position = ? WHERE projection = ?", [last, projection.name])
+                name = projection.name
+                if last > positions[name]:
+                    found = tracking[name]
+                    db.execute(
+                        f"UPDATE {TRACKING} SET position = ?, applied = ?, rows = ?, digest = ? WHERE projection = ?",
+                        [last, found["applied"] + applied[name], found["rows"] + projection.inserted - inserted[name],
+                         (found["digest"] + digest[name]) % DIGEST_MOD, name])
 
     def rebuild(self, app: Any, names: Iterable[str] | None = None, progress: Progress | None = None,
-                batch: int = BATCH) -> int:
-        """Drop and replay. Each batch commits with its position, so a killed rebuild resumes exactly."""
-        chosen = [self.by_name(name) for name in names] if names else list(self.projections)
+                batch: int | None = None, lean: bool = True) -> int:
+        """All views: build a fresh file and swap it in. One named view: drop and replay in place,
+        each batch committing with its position, so a killed rebuild resumes exactly."""
+        if not names:
+            return self._rebuild_fresh(app, progress=progress, lean=lean, batch=batch or FRESH_BATCH)
+        batch = batch or BATCH
+        chosen = [self.by_name(name) for name in names]
         with self._write():
             for projection in chosen:
                 self._reset(projection)
-        return self.catch_up(app, batch=batch, progress=progress, only=[p.name for p in chosen])
+        return self.catch_up(app, batch=batch, progress=progress, only=[p.name for p in chosen], lean=lean)
+
+    @property
+    def building_path(self) -> str:
+        return self.path + ".building"
+
+    def _rebuild_fresh(self, app: Any, progress: Progress | None = None, lean: bool = True,
+                       batch: int = FRESH_BATCH) -> int:
+        with views_lock(self.path):
+            self.reopen_if_swapped()
+            fresh, applied = build_fresh(self.building_path, app, progress=progress, lean=lean, batch=batch,
+                                         projections=[type(p)() for p in self.projections])
+            self.decode_mode = fresh.decode_mode
+            self._swap_in(fresh.db.conn)
+            fresh.close()
+            _remove(self.building_path)
+        return applied
+
+    def _swap_in(self, source: sqlite3.Connection) -> None:
+        """Copy the finished file into the live one as one write transaction (see the module doc)."""
+        source.backup(self.db.conn)
+        with contextlib.suppress(sqlite3.OperationalError):  # busy readers: the next checkpoint does it
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every projection table's rows, sorted: what `verify` and the property tests compare."""
         tables = [table for projection in self.projections for table in projection.tables]
         return {table: sorted(self.db.execute(f"SELECT * FROM [{table}]").fetchall(), key=repr) for table in tables}
+
+
+def _deferred_indexes(db: Database, tables: Iterable[str]) -> list[str]:
+    """Drop the non-unique indexes of these tables; return their SQL, to create after the load.
+
+    Unique indexes stay: they are constraints, and handlers look rows up by them (`cases.id`).
+    """
+    names = ", ".join("?" * len(list(tables)))
+    found = db.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({names})",
+        list(tables)).fetchall()
+    deferred = []
+    for name, sql in found:
+        if not sql.upper().startswith("CREATE UNIQUE"):
+            db.execute(f"DROP INDEX [{name}]")
+            deferred.append(sql)
+    return deferred
+
+
+def build_fresh(path: str, app: Any, progress: Progress | None = None, lean: bool = True,
+                projections: list[Projection] | None = None, batch: int = FRESH_BATCH) -> tuple[Views, int]:
+    """Build every view into a new file at `path`, fast: no journal, no syncing, large batches, and
+    non-unique indexes created after the load. A file left by a killed build is deleted first.
+    Returns the open views, caught up and synced, and the number of events applied."""
+    _remove(path)
+    conn = _connect(path)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: the pages being updated stay in memory
+    views = Views.__new__(Views)
+    views.path, views.heal, views.moved_aside, views._fresh_build = path, False, None, True
+    views.projections = projections if projections is not None else [p() for p in PROJECTIONS]
+    views.db = Database(conn)
+    views._identity = os.stat(path).st_ino
+    views._ensure()
+    with views._write():
+        deferred = _deferred_indexes(views.db, [t for p in views.projections for t in p.tables])
+    applied = views.catch_up(app, batch=batch, progress=progress, lean=lean)
+    with views._write():
+        for sql in deferred:
+            views.db.execute(sql)
+    # Events recorded while the indexes were built.
+    applied += views.catch_up(app, batch=batch, progress=progress, lean=lean)
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return views, applied

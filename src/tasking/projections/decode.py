@@ -1,0 +1,155 @@
+"""Reading stored events for the projections: large pages, and a lean decode of trusted rows.
+
+The projections only read events this application wrote. For those, the library's path (the
+recorder building a `Notification` per row, then the mapper's generic transcoding and id
+conversion) costs more than the views' own work. `Pages` reads rows in large pages and decodes
+each with `LeanDecoder`, which builds the very event class the topic names, as the library's
+mapper does (`object.__new__` and the state as `__dict__`), so handlers keep their attribute
+access and routing by `type(event)`. It differs from the mapper only in how it gets there:
+
+- only top-level tagged values (`{"_type_": ..., "_data_": ...}`) are restored, through the
+  transcoder's own registered transcodings; nested lists and dicts go through the full restore;
+- an originator id is parsed once per page, and its text form is kept (handlers call `str()`);
+- upcasting (`class_version`) runs the event class's own `upcast_vN_vN+1` methods, as the mapper's.
+
+A cipher or a compressor makes stored state opaque: then `LeanDecoder.fallback` names why, and
+the mapper decodes. `tests/integration/test_projection_property.py` checks, for every topic,
+that both paths give identical views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+from uuid import UUID
+
+import orjson
+from eventsourcing.utils import resolve_topic
+
+
+class EventId(UUID):
+    """A UUID that keeps its text form: view rows hold `str(originator_id)` many times over."""
+
+    __slots__ = ("_text",)
+
+    def __str__(self) -> str:
+        return self._text
+
+
+def event_id(value: Any) -> EventId:
+    found = EventId(value) if not isinstance(value, UUID) else EventId(int=value.int)
+    object.__setattr__(found, "_text", UUID.__str__(found))
+    return found
+
+
+class Row(NamedTuple):
+    """One stored event as the projections need it: its position and its decoded event."""
+
+    id: int
+    topic: str
+    state: bytes
+    event: Any
+
+
+class LeanDecoder:
+    def __init__(self, app: Any) -> None:
+        mapper = app.mapper
+        self.mapper = mapper
+        self.names = getattr(mapper.transcoder, "names", None)
+        self.restore = getattr(mapper.transcoder, "_restore", None)
+        self.fallback: str | None = None
+        if mapper.cipher is not None:
+            self.fallback = "a cipher is configured"
+        elif mapper.compressor is not None:
+            self.fallback = "compression is configured"
+        elif self.names is None or self.restore is None:
+            self.fallback = f"the transcoder is {type(mapper.transcoder).__name__}, not the orjson one"
+        self._classes: dict[str, type] = {}
+
+    @property
+    def mode(self) -> str:
+        return f"mapper ({self.fallback})" if self.fallback else "lean"
+
+    def event_class(self, topic: str) -> type:
+        cls = self._classes.get(topic)
+        if cls is None:
+            cls = self._classes[topic] = resolve_topic(topic)
+        return cls
+
+    def decode(self, topic: str, originator_id: EventId, version: int, state: bytes) -> Any:
+        cls = self.event_class(topic)
+        values: dict[str, Any] = orjson.loads(state)
+        names = self.names
+        for key, value in values.items():
+            kind = type(value)
+            if kind is dict:
+                tag = value.get("_type_")
+                if tag is not None and len(value) == 2 and "_data_" in value and type(value["_data_"]) is str:
+                    values[key] = names[tag].decode(value["_data_"])  # type: ignore[index]
+                else:
+                    values[key] = self.restore(value)  # type: ignore[misc]
+            elif kind is list:
+                values[key] = self.restore(value)  # type: ignore[misc]
+        values["originator_id"] = originator_id
+        values["originator_version"] = version
+        class_version = getattr(cls, "class_version", 1)
+        from_version = values.pop("class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(values)
+            from_version += 1
+        event = object.__new__(cls)
+        object.__setattr__(event, "__dict__", values)
+        return event
+
+
+class Pages:
+    """Stored events after a position, page by page, decoded lean or by the mapper."""
+
+    def __init__(self, app: Any, lean: bool = True) -> None:
+        self.app = app
+        self.decoder = LeanDecoder(app)
+        self.lean = lean and self.decoder.fallback is None
+        recorder = app.recorder
+        self._sqlite = type(recorder).__module__ == "eventsourcing.sqlite"
+        self._table = getattr(recorder, "events_table_name", None)
+
+    @property
+    def mode(self) -> str:
+        return self.decoder.mode if self.lean or self.decoder.fallback else "mapper (asked for)"
+
+    def _rows(self, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
+        if self._sqlite and self.lean:
+            with self.app.recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(
+                    f"SELECT rowid, originator_id, originator_version, topic, state FROM {self._table} "
+                    "WHERE rowid > ? ORDER BY rowid LIMIT ?", (start, limit))
+                return [tuple(row) for row in cursor.fetchall()]
+        found = self.app.recorder.select_notifications(start, limit, inclusive_of_start=False)
+        return [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in found]
+
+    def page(self, start: int, limit: int) -> list[Row]:
+        rows = self._rows(start, limit)
+        if not self.lean:
+            from eventsourcing.persistence import StoredEvent
+
+            to_domain_event = self.app.mapper.to_domain_event
+            return [Row(position, topic, state, to_domain_event(StoredEvent(originator_id=oid, originator_version=version,
+                                                                        topic=topic, state=state)))
+                    for position, oid, version, topic, state in rows]
+        ids: dict[Any, EventId] = {}
+        decode = self.decoder.decode
+        out = []
+        for position, oid, version, topic, state in rows:
+            found = ids.get(oid)
+            if found is None:
+                found = ids[oid] = event_id(oid)
+            out.append(Row(position, topic, state, decode(topic, found, version, state)))
+        return out
+
+    def after(self, start: int, limit: int) -> Iterator[list[Row]]:
+        while True:
+            rows = self.page(start, limit)
+            if not rows:
+                return
+            yield rows
+            start = rows[-1].id
