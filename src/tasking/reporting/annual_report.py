@@ -15,12 +15,19 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+from functools import cache
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
-plt.rcParams["svg.hashsalt"] = "tasking"
+@cache
+def pyplot() -> Any:
+    """matplotlib, imported when a chart is drawn: importing it costs every command two seconds."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "tasking"
+    return plt
 
 
 def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -71,13 +78,13 @@ def change_text(change: dict[str, Any]) -> str:
 def _png(fig: Any) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
+    pyplot().close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _bar(data: dict[str, int], title: str, horizontal: bool = True) -> str:
     items = [(k, v) for k, v in data.items() if v] or list(data.items())
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(items))) if horizontal else (9, 3.5))
+    fig, ax = pyplot().subplots(figsize=(8, max(2.5, 0.32 * len(items))) if horizontal else (9, 3.5))
     names, values = [k for k, _ in items], [v for _, v in items]
     if horizontal:
         ax.barh(names[::-1], values[::-1], color="#2f6f9f")
@@ -91,7 +98,7 @@ def _bar(data: dict[str, int], title: str, horizontal: bool = True) -> str:
 
 def charts(stats: dict[str, Any]) -> dict[str, str]:
     before = stats["previous_year"]
-    fig, ax = plt.subplots(figsize=(9, 3.5))
+    fig, ax = pyplot().subplots(figsize=(9, 3.5))
     keys = [k for k in before["change"] if "." not in k]
     positions = range(len(keys))
     ax.bar([p - 0.2 for p in positions], [before[k] for k in keys], width=0.4, label=before["financial_year"], color="#bbbbbb")
