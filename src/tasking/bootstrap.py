@@ -125,6 +125,25 @@ class Services:
         """Bring the read models up to date; returns how many events were applied."""
         return self._open_views().catch_up(self.app)
 
+    def check_views(self) -> list[str]:
+        """The cheap check of every `stats` run: each view holds the rows its running count says.
+        Views that fail it are rebuilt, with a warning naming what was missing."""
+        views = self.views
+        problems = views.check()
+        if problems:
+            import sys
+
+            print(f"warning: views {self.settings.views_path} fail their check ({'; '.join(problems)}); rebuilding them",
+                  file=sys.stderr, flush=True)
+            views.rebuild(self.app)
+        return problems
+
+    def views_warnings(self) -> list[str]:
+        """What a briefing and a pack must say about the views (the last verify's failure, if any)."""
+        from tasking.projections.health import warnings
+
+        return warnings(self.settings.views_path)
+
     def close(self) -> None:
         if self._views is not None:
             self._views.close()  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""The scheduler: briefing packs before each meeting, daily reminders, catch-up and a retention hook.
+"""The scheduler: briefing packs before each meeting, daily reminders, catch-up, a nightly views
+verify and a retention hook.
 
 Jobs are three-line functions; each has a stable id, coalesces missed runs and has a grace time.
 `run_once` does what is due at one moment, for cron users and tests.
@@ -75,6 +76,24 @@ def retention(services: Services, now: dt.datetime) -> None:
              outcome="nothing to do until erasure is implemented")
 
 
+def nightly_verify(services: Services, now: dt.datetime) -> dict[str, Any]:
+    """Compare the views with a clean rebuild and keep the outcome: a failure warns in the next pack."""
+    from tasking.domain.errors import DomainError
+    from tasking.projections import health
+
+    path = services.settings.views_path
+    try:
+        differences = health.verify(services.app, path)
+    except DomainError as exc:
+        health.record(path, now.isoformat(), None, unreadable=str(exc))
+        log.warning("views.verify", outcome="unreadable", error=str(exc))
+        return {"ok": False, "unreadable": str(exc)}
+    health.record(path, now.isoformat(), differences)
+    if differences:
+        log.warning("views.verify", outcome="differ", differences=len(differences))
+    return {"ok": not differences, "differences": len(differences)}
+
+
 def run_once(services: Services, now: dt.datetime, output: Path, user: str) -> dict[str, Any]:
     """Everything that is due at `now`, once: catch up, the briefing pack, reminders, retention."""
     return {
@@ -115,6 +134,7 @@ def build_scheduler(services: Services, output: Path, user: str) -> BlockingSche
         ("overdue-reminders", WorkingDayTrigger(REMINDER_TIME), 3600, lambda: due_reminders(services, utcnow(), output)),
         ("catch-up", IntervalTrigger(minutes=1, timezone=LONDON), 30, services.catch_up),
         ("retention", CronTrigger(hour=2, minute=0, timezone=LONDON), 3600, lambda: retention(services, utcnow())),
+        ("views-verify", CronTrigger(hour=3, minute=0, timezone=LONDON), 3600, lambda: nightly_verify(services, utcnow())),
     ]
     for job_id, trigger, misfire, job in jobs:
         scheduler.add_job(_timed(job_id, job), trigger, id=job_id, name=job_id, replace_existing=True, coalesce=True,

@@ -36,6 +36,7 @@ def briefing(ctx: click.Context, at, fmt: str | None) -> None:  # noqa: ANN001
     config = found.app.config
     meeting = meeting_for(config, at, utcnow())
     brief = briefing_query(found.views.db, config, meeting)
+    brief["warnings"] = found.views_warnings()
     if fmt == "json":
         emit(brief, True)
     elif fmt == "markdown":

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterator
-from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -14,7 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tasking.cli.context import emit, json_option, services
 from tasking.domain.errors import DomainError
 from tasking.projections.decode import Pages
-from tasking.projections.runner import Views, ViewsUnreadable, build_fresh
+from tasking.projections import health
+from tasking.projections.runner import Views
+from tasking.time.instants import utcnow
 
 
 @click.group("projections")
@@ -109,6 +108,8 @@ def rebuild(ctx: click.Context, name: str | None, batch: int) -> None:
         task = bar.add_task(f"Rebuilding {name or 'all projections'}", total=total)
         applied = views.rebuild(app, [name] if name else None, progress=lambda n: bar.advance(task, n), batch=batch)
     views.close()
+    if not name:  # nothing can differ from a clean rebuild now
+        health.record(services(ctx).settings.views_path, utcnow().isoformat(), [])
     click.echo(f"Rebuilt {name or 'all projections'} from {applied} events")
 
 
@@ -121,42 +122,26 @@ class UnreadableViews(click.ClickException):
 def verify(ctx: click.Context) -> None:
     """Build the views afresh into a temporary file and compare them with the live views.
 
-    Exits 1 when they differ, and 2 when the live views cannot be read (rebuild them).
+    Exits 1 when they differ, and 2 when the live views cannot be read (rebuild them). The outcome
+    is kept next to the views: while it is a failure, briefings and packs carry a warning.
 
     \b
     Example:
       tasking projections verify
     """
-    app = services(ctx).app
+    found = services(ctx)
+    app, path = found.app, found.settings.views_path
     app.config  # noqa: B018 - an uninitialised store is a clear error
+    checked_at = utcnow().isoformat()
     try:
-        live = Views(services(ctx).settings.views_path, heal=False)
-        live.catch_up(app)
-    except (ViewsUnreadable, DomainError) as exc:
+        differences = health.verify(app, path)
+    except DomainError as exc:
+        with contextlib.suppress(OSError):
+            health.record(path, checked_at, None, unreadable=str(exc))
         raise UnreadableViews(str(exc)) from None
-    with tempfile.TemporaryDirectory() as folder:
-        fresh, _ = build_fresh(os.path.join(folder, "verify.db"), app)
-        differences = compare(live.dump(), fresh.dump())
-        differences += compare_tracking(live.tracking(), fresh.tracking())
-        fresh.close()
-    live.close()
+    health.record(path, checked_at, differences)
     if differences:
         for line in differences[:50]:
             click.echo(line)
         raise click.ClickException(f"views differ from a clean rebuild in {len(differences)} place(s)")
     click.echo(f"Views match a clean rebuild of {app.event_count()} events")
-
-
-def compare_tracking(live: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]]) -> list[str]:
-    """The running counts and digests, which a clean rebuild must reproduce."""
-    return [f"_tracking: {name} {key} is {live[name][key]} live, {fresh[name][key]} in a clean rebuild"
-            for name in sorted(live) for key in ("applied", "rows", "digest") if live[name][key] != fresh[name][key]]
-
-
-def compare(live: dict[str, list[tuple]], fresh: dict[str, list[tuple]]) -> list[str]:
-    out = []
-    for table in sorted(set(live) | set(fresh)):
-        left, right = set(map(tuple, live.get(table, []))), set(map(tuple, fresh.get(table, [])))
-        out += [f"{table}: only in live views: {row}" for row in sorted(left - right, key=repr)]
-        out += [f"{table}: only in a clean rebuild: {row}" for row in sorted(right - left, key=repr)]
-    return out

@@ -38,6 +38,7 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
     if fmt == "html" and out is None:
         raise click.ClickException("out: --html writes files; give --out DIR")
     found = services(ctx)
+    found.check_views()
     db, config = found.views.db, found.app.config
     upto = resolve_position(db, position=position, as_of=as_of or at)
     if figure:

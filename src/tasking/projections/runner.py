@@ -140,7 +140,10 @@ class Views:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             self.db = Database(conn)
-            return self._ensure()
+            problem = self._ensure()
+            if problem is not None:
+                conn.close()  # before the file moves: a connection closed later would delete the new file's -wal
+            return problem
         except sqlite3.OperationalError as exc:
             conn.close()
             if "readonly" in str(exc) or "unable to open" in str(exc):
@@ -249,7 +252,13 @@ class Views:
         """Apply every event recorded after each projection's position. Returns events applied."""
         self.reopen_if_swapped()
         chosen = [p for p in self.projections if only is None or p.name in set(only)]
-        positions = self.positions()
+        try:
+            positions = self.positions()
+        except sqlite3.DatabaseError:  # overwritten in place under this process: heal as at opening
+            with contextlib.suppress(sqlite3.Error):
+                self.close()
+            self._open()
+            positions = self.positions()
         start = min(positions[p.name] for p in chosen) if chosen else 0
         if only is None and start == 0 and not self._fresh_build and app.event_count() > FRESH_FROM:
             return self._rebuild_fresh(app, progress=progress, lean=lean)

@@ -48,6 +48,7 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     config = services.app.config
     start = last_issued_end(services, meeting) or MeetingCalendar(config.meeting.time).previous(meeting)
     brief = briefing(services.views.db, config, meeting, window_from=start)
+    brief["warnings"] = services.views_warnings()
     folder = output / day
     # Written aside, and moved into place only by the process whose event was recorded: a second
     # scheduler racing for the same meeting then leaves the first one's files untouched.

@@ -1,0 +1,74 @@
+"""The views' health: a full comparison with a clean rebuild, and what the last one found.
+
+`projections verify` and the scheduler's nightly `views-verify` job record their outcome next to
+the views (`<views>.health.json`); while the last outcome is a failure, every briefing and pack
+carries a warning under `warnings`. A full rebuild or a passing verify clears it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tasking.projections.runner import Views, build_fresh
+
+
+def health_path(views_path: str) -> Path:
+    return Path(views_path + ".health.json")
+
+
+def compare(live: dict[str, list[tuple]], fresh: dict[str, list[tuple]]) -> list[str]:
+    out = []
+    for table in sorted(set(live) | set(fresh)):
+        left, right = set(map(tuple, live.get(table, []))), set(map(tuple, fresh.get(table, [])))
+        out += [f"{table}: only in live views: {row}" for row in sorted(left - right, key=repr)]
+        out += [f"{table}: only in a clean rebuild: {row}" for row in sorted(right - left, key=repr)]
+    return out
+
+
+def compare_tracking(live: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]]) -> list[str]:
+    """The running counts and digests, which a clean rebuild must reproduce."""
+    return [f"_tracking: {name} {key} is {live[name][key]} live, {fresh[name][key]} in a clean rebuild"
+            for name in sorted(live) for key in ("applied", "rows", "digest") if live[name][key] != fresh[name][key]]
+
+
+def verify(app: Any, views_path: str) -> list[str]:
+    """Catch the live views up, build them afresh in a temporary file, and list every difference.
+    Raises `ViewsUnreadable` (or a `DomainError` naming the path) when the live views cannot be read."""
+    live = Views(views_path, heal=False)
+    try:
+        live.catch_up(app)
+        with tempfile.TemporaryDirectory() as folder:
+            fresh, _ = build_fresh(os.path.join(folder, "verify.db"), app)
+            differences = compare(live.dump(), fresh.dump()) + compare_tracking(live.tracking(), fresh.tracking())
+            fresh.close()
+    finally:
+        live.close()
+    return differences
+
+
+def record(views_path: str, checked_at: str, differences: list[str] | None, unreadable: str | None = None) -> None:
+    """Write the outcome of a verify (or of a full rebuild, which leaves nothing to differ)."""
+    outcome = {"checked_at": checked_at, "ok": not differences and not unreadable,
+               "differences": len(differences or []), "first": (differences or [None])[0], "unreadable": unreadable}
+    target = health_path(views_path)
+    staging = target.with_name(target.name + ".tmp")
+    staging.write_text(json.dumps(outcome, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(staging, target)
+
+
+def warnings(views_path: str) -> list[str]:
+    """What the briefing and the pack must say about the views: the last verify's failure, if any."""
+    try:
+        outcome = json.loads(health_path(views_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if outcome.get("ok", True):
+        return []
+    what = (f"could not read them ({outcome['unreadable']})" if outcome.get("unreadable")
+            else f"found {outcome['differences']} difference(s) from a clean rebuild, e.g. {outcome['first']}")
+    return [f"views: the verify at {outcome['checked_at']} {what}; these figures may be wrong until "
+            "`tasking projections rebuild` runs"]

@@ -1,0 +1,128 @@
+"""Views that heal and say what is wrong: garbage, read-only, missing and tampered views files,
+through the real `tasking` entry point in separate processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from tasking.commands import RecordFollowUp
+from tasking.scheduler import nightly_verify
+from tests.conftest import Desk, cli_json, run_cli
+
+
+@pytest.fixture(name="env")
+def fixture_env(services, store) -> dict[str, str]:  # noqa: ANN001
+    return {"TASKING_STORE": store, "TASKING_VIEWS": services.settings.views_path, "TASKING_USER": "coordinator"}
+
+
+def fill(desk: Desk, reports: int = 6) -> None:
+    for n in range(reports):
+        case = desk.report(f"2018-02-{1 + n:02d}T10:00", location=f"{n} High Street")
+        desk.send(RecordFollowUp, when=f"2018-02-{1 + n:02d}T20:00", case=case, kind="call", outcome="o")
+
+
+def stats(env: dict[str, str]) -> dict:
+    return cli_json("stats", "--year", "2017", env={**env, "TASKING_USER": "analyst"})  # type: ignore[return-value]
+
+
+def test_a_views_file_overwritten_with_text_is_moved_aside_and_rebuilt_by_the_next_read(desk: Desk, env) -> None:  # noqa: ANN001
+    fill(desk)
+    before = stats(env)
+    desk.services.close()
+    path = env["TASKING_VIEWS"]
+    with open(path, "w") as handle:
+        handle.write("this is not a database\n" * 100)
+    verify = run_cli("projections", "verify", env=env, check=False)
+    assert verify.returncode == 2, verify.stderr
+    assert path in verify.stderr and "Traceback" not in verify.stderr
+    done = run_cli("stats", "--year", "2017", "--json", env={**env, "TASKING_USER": "analyst"})
+    aside = glob.glob(path + ".broken-*Z")
+    assert len(aside) == 1 and open(aside[0]).read().startswith("this is not a database")
+    assert path in done.stderr and aside[0] in done.stderr and "warning" in done.stderr
+    assert stats(env) == before
+    assert run_cli("projections", "verify", env=env).returncode == 0
+
+
+def test_views_of_an_unknown_projection_version_are_moved_aside_and_rebuilt(desk: Desk, env) -> None:  # noqa: ANN001
+    fill(desk)
+    run_cli("projections", "catch-up", env=env)
+    with sqlite3.connect(env["TASKING_VIEWS"]) as conn:
+        conn.execute("UPDATE _tracking SET version = 99 WHERE projection = 'cases'")
+    assert run_cli("projections", "verify", env=env, check=False).returncode == 2
+    done = run_cli("projections", "status", env=env)
+    assert "cases version 99" in done.stderr and glob.glob(env["TASKING_VIEWS"] + ".broken-*Z")[0] in done.stderr
+    run_cli("projections", "catch-up", env=env)
+    assert all(row["behind"] == 0 and row["check"] == "ok" for row in cli_json("projections", "status", env=env))
+
+
+def test_a_removed_views_file_is_rebuilt_silently(desk: Desk, env) -> None:  # noqa: ANN001
+    fill(desk)
+    before = stats(env)
+    desk.services.close()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(env["TASKING_VIEWS"] + suffix):
+            os.remove(env["TASKING_VIEWS"] + suffix)
+    done = run_cli("stats", "--year", "2017", "--json", env={**env, "TASKING_USER": "analyst"})
+    assert done.stderr.strip() == ""
+    assert stats(env) == before
+
+
+def test_an_unreachable_views_location_is_a_one_line_error_naming_the_path_and_the_fix(desk: Desk, env, tmp_path) -> None:  # noqa: ANN001
+    fill(desk, 1)
+    for views in (str(tmp_path / "missing" / "views.db"), str(tmp_path)):
+        done = run_cli("stats", "--year", "2017", env={**env, "TASKING_VIEWS": views, "TASKING_USER": "analyst"},
+                       check=False)
+        assert done.returncode != 0 and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert views in done.stderr and "TASKING_VIEWS" in done.stderr
+        assert run_cli("projections", "verify", env={**env, "TASKING_VIEWS": views}, check=False).returncode == 2
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files: run as an ordinary user")
+def test_a_read_only_views_file_is_an_error_and_leaves_nothing_read_only_behind(desk: Desk, env) -> None:  # noqa: ANN001
+    fill(desk, 1)
+    desk.services.close()
+    run_cli("projections", "catch-up", env=env)
+    path = env["TASKING_VIEWS"]
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    os.chmod(path, stat.S_IRUSR)
+    done = run_cli("stats", "--year", "2017", env={**env, "TASKING_USER": "analyst"}, check=False)
+    assert done.returncode != 0 and path in done.stderr and "permissions" in done.stderr
+    assert not os.path.exists(path + "-shm")
+    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    assert stats(env)["financial_year"]
+
+
+def test_a_deleted_view_row_is_caught_by_the_next_stats_and_rebuilt(desk: Desk, env) -> None:  # noqa: ANN001
+    fill(desk)
+    before = stats(env)
+    with sqlite3.connect(env["TASKING_VIEWS"]) as conn:
+        conn.execute("DELETE FROM activity WHERE rowid = (SELECT MIN(rowid) FROM activity)")
+    status = {row["projection"]: row for row in cli_json("projections", "status", env=env)}
+    assert status["activity"]["check"] != "ok" and status["cases"]["check"] == "ok"
+    done = run_cli("stats", "--year", "2017", "--json", env={**env, "TASKING_USER": "analyst"})
+    assert "activity holds" in done.stderr and "rebuilding" in done.stderr
+    assert stats(env) == before
+
+
+def test_a_failed_nightly_verify_warns_in_the_next_briefing_until_a_rebuild(desk: Desk, env) -> None:  # noqa: ANN001
+    fill(desk)
+    run_cli("projections", "catch-up", env=env)
+    brief = cli_json("briefing", "--at", "2018-03-05T09:00", env=env)
+    assert brief["warnings"] == []
+    with sqlite3.connect(env["TASKING_VIEWS"]) as conn:
+        conn.execute("UPDATE cases SET area = 'Atlantis' WHERE rowid = 1")
+    assert nightly_verify(desk.services, dt.datetime(2018, 3, 5, 3, 0, tzinfo=dt.timezone.utc))["ok"] is False
+    brief = cli_json("briefing", "--at", "2018-03-05T09:00", env=env)
+    assert len(brief["warnings"]) == 1 and "Atlantis" in brief["warnings"][0]
+    assert run_cli("projections", "verify", env=env, check=False).returncode == 1
+    run_cli("projections", "rebuild", env=env)
+    assert cli_json("briefing", "--at", "2018-03-05T09:00", env=env)["warnings"] == []
