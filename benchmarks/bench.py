@@ -290,10 +290,10 @@ def raw_select(store: str) -> dict:
 
 RAW_READS = {
     # The same view rows each query reads, aggregated by SQLite alone: the floor for that read.
-    "briefing": ("SELECT COUNT(*), COUNT(DISTINCT c.id) FROM cases c LEFT JOIN taskings t ON t.case_id = c.id "
-                 "WHERE c.received_at >= ? AND c.received_at < ?", "window"),
-    "feedback_owed": ("SELECT a.case_id, MAX(a.at) FROM activity a JOIN cases c ON c.id = a.case_id "
-                      "WHERE c.feedback != 'none' AND a.at <= ? GROUP BY a.case_id", "to"),
+    "briefing": ("SELECT COUNT(*), COUNT(DISTINCT c.reference) FROM cases c LEFT JOIN taskings t ON t.[case] = c.reference "
+                 "WHERE c.received_at >= ? AND c.received_at <= ?", "window"),
+    "feedback_owed": ("SELECT a.reference, MAX(a.at) FROM activity a JOIN cases c ON c.reference = a.reference "
+                      "WHERE c.feedback != 'none' AND a.at <= ? GROUP BY a.reference", "to"),
     "year_stats": ("SELECT kind, category, area, source, COUNT(*) FROM activity WHERE at >= ? AND at < ? "
                    "GROUP BY kind, category, area, source", "year"),
 }
@@ -304,17 +304,19 @@ def reads(store: str) -> dict:
     raw SQL aggregate over the same view rows, in the same process and the same views file."""
     from tasking.queries.briefing import briefing, meeting_for
     from tasking.queries.feedback import feedback_owed
-    from tasking.queries.stats import resolve_position, year_stats
+    from tasking.queries.stats import year_stats
+    from tasking.time.instants import iso
 
     services = bootstrap(Settings(store=store, views=views_for(store)))
-    db, config = services.views.db, services.app.config
+    read = services.read()
+    db, config = read.db, read.config
     meeting = meeting_for(config, START + dt.timedelta(days=30), START)
-    year = (START.year, f"{START.year}-04-01", f"{START.year + 1}-04-01")
-    bounds = {"window": (f"{(meeting - dt.timedelta(days=7)):%Y-%m-%d}", f"{meeting:%Y-%m-%d}"),
-              "to": (f"{meeting:%Y-%m-%dT%H:%M:%SZ}",), "year": year[1:]}
-    calls = {"briefing": lambda: briefing(db, config, meeting),
-             "feedback_owed": lambda: feedback_owed(db, config, meeting),
-             "year_stats": lambda: year_stats(db, config, year[0], resolve_position(db))}
+    year = START.year
+    bounds = {"window": (iso(meeting - dt.timedelta(days=7)), iso(meeting)), "to": (iso(meeting),),
+              "year": (f"{year}-04-01", f"{year + 1}-04-01")}
+    calls = {"briefing": lambda: briefing(read, meeting),
+             "feedback_owed": lambda: feedback_owed(db, config, read.point.until(meeting)),
+             "year_stats": lambda: year_stats(db, config, year, read.point.position)}
     timings: dict[str, float] = {}
     for name, call in calls.items():
         sql, bound = RAW_READS[name]

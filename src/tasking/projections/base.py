@@ -47,7 +47,6 @@ class Projection:
 
     def __init__(self) -> None:
         self._deferred: dict[str, list[tuple[Any, ...]]] = {}
-        self.inserted = 0  # rows written by `insert`: the runner keeps the running total per projection
 
     @staticmethod
     def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
@@ -65,7 +64,6 @@ class Projection:
         calls at the end of each batch, inside the batch's transaction.
         """
         sql = self._insert_sql(table, tuple(row))
-        self.inserted += 1
         if deferred:
             self._deferred.setdefault(sql, []).append(tuple(row.values()))
         else:

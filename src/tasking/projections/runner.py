@@ -17,8 +17,9 @@ that leaves the old views untouched, and the next one deletes the half-built fil
 Views are disposable. A file that is not a database, or whose projection versions or tracking
 format this code does not know, is moved aside (`<views>.broken-<time>`) and rebuilt, with a
 warning naming both paths. Each projection's tracking row keeps a running count of the events it
-applied, the rows it inserted and a digest of those events, so `check` can tell cheaply whether
-rows have gone missing.
+applied, the rows it wrote and a digest of those events, so `check` can tell cheaply whether
+rows have gone missing. Rows are counted by TEMP triggers, which fire only on this process's own
+connection, whatever SQL a handler uses: a row deleted by anyone else is not counted, and shows.
 """
 
 from __future__ import annotations
@@ -186,12 +187,31 @@ class Views:
                     self._reset(projection)
                 elif found != projection.version:
                     return f"holds {projection.name} version {found}, not version {projection.version}"
+            self._count_rows()
         return None
+
+    def _count_rows(self) -> None:
+        """TEMP triggers on this connection count the rows each table gains and loses (see the module doc)."""
+        if not hasattr(self, "_counts"):
+            self._counts: dict[str, int] = {}
+            self.db.conn.create_function("tasking_count_row", 2, self._counted)
+        for projection in self.projections:
+            for table in projection.tables:
+                for action, step in (("INSERT", 1), ("DELETE", -1)):
+                    self.db.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS [_count_{table}_{action.lower()}] AFTER {action} "
+                                    f"ON main.[{table}] BEGIN SELECT tasking_count_row('{table}', {step}); END")
+
+    def _counted(self, table: str, step: int) -> None:
+        self._counts[table] = self._counts.get(table, 0) + step
+
+    def _written(self, projection: Projection) -> int:
+        return sum(self._counts.get(table, 0) for table in projection.tables)
 
     def _reset(self, projection: Projection) -> None:
         """Drop a projection's tables and position; the caller holds the write transaction."""
         projection.drop(self.db)
         projection.create(self.db)
+        self._count_rows()
         self.db.execute(
             f"INSERT OR REPLACE INTO {TRACKING} (projection, position, version, applied, rows, digest) "
             "VALUES (?, 0, ?, 0, 0, 0)",
@@ -204,13 +224,13 @@ class Views:
         return {p.name: found.get(p.name, 0) for p in self.projections}
 
     def tracking(self) -> dict[str, dict[str, int]]:
-        """Each projection's position, events applied, rows inserted and digest of the applied events."""
+        """Each projection's position, events applied, rows written and digest of the applied events."""
         rows = self.db.execute(f"SELECT projection, position, applied, rows, digest FROM {TRACKING}").fetchall()
         found = {row[0]: {"position": row[1], "applied": row[2], "rows": row[3], "digest": row[4]} for row in rows}
         return {p.name: found.get(p.name, {"position": 0, "applied": 0, "rows": 0, "digest": 0}) for p in self.projections}
 
     def check(self) -> list[str]:
-        """Cheap: each projection's tables hold as many rows as it inserted. Returns the problems found."""
+        """Cheap: each projection's tables hold as many rows as it wrote. Returns the problems found."""
         problems = []
         for projection in self.projections:
             expected = self.tracking()[projection.name]["rows"]
@@ -287,7 +307,7 @@ class Views:
             routes: dict[type, list[Projection]] = {}
             applied = {p.name: 0 for p in chosen}
             digest = {p.name: 0 for p in chosen}
-            inserted = {p.name: p.inserted for p in chosen}
+            written = {p.name: self._written(p) for p in chosen}
             for row in rows:
                 event = row.event
                 kind = type(event)
@@ -310,7 +330,7 @@ class Views:
                     found = tracking[name]
                     db.execute(
                         f"UPDATE {TRACKING} SET position = ?, applied = ?, rows = ?, digest = ? WHERE projection = ?",
-                        [last, found["applied"] + applied[name], found["rows"] + projection.inserted - inserted[name],
+                        [last, found["applied"] + applied[name], found["rows"] + self._written(projection) - written[name],
                          (found["digest"] + digest[name]) % DIGEST_MOD, name])
 
     def rebuild(self, app: Any, names: Iterable[str] | None = None, progress: Progress | None = None,
