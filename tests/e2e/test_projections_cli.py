@@ -84,7 +84,7 @@ def test_a_rebuild_killed_at_any_point_leaves_the_old_views_and_the_next_starts_
     expected = clean.dump()
     clean.close()
     with sqlite3.connect(env["TASKING_VIEWS"]) as conn:  # a mark the swap must replace
-        conn.execute("UPDATE cases SET summary = 'old views' WHERE rowid = 1")
+        conn.execute("UPDATE cases SET area = 'old views' WHERE rowid = 1")
     marked = Views(env["TASKING_VIEWS"]).dump()
     midway = 0
     started_at = time.time()

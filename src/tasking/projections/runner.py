@@ -138,7 +138,7 @@ class Views:
         """Open and check the file; returns what is wrong with it, or None."""
         conn = _connect(self.path)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA main.journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             self.db = Database(conn)
             problem = self._ensure()
@@ -190,12 +190,12 @@ class Views:
             self._count_rows()
         return None
 
-    def _count_rows(self) -> None:
+    def _count_rows(self, projections: Iterable[Projection] | None = None) -> None:
         """TEMP triggers on this connection count the rows each table gains and loses (see the module doc)."""
         if not hasattr(self, "_counts"):
             self._counts: dict[str, int] = {}
             self.db.conn.create_function("tasking_count_row", 2, self._counted)
-        for projection in self.projections:
+        for projection in self.projections if projections is None else projections:
             for table in projection.tables:
                 for action, step in (("INSERT", 1), ("DELETE", -1)):
                     self.db.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS [_count_{table}_{action.lower()}] AFTER {action} "
@@ -211,7 +211,7 @@ class Views:
         """Drop a projection's tables and position; the caller holds the write transaction."""
         projection.drop(self.db)
         projection.create(self.db)
-        self._count_rows()
+        self._count_rows([projection])
         self.db.execute(
             f"INSERT OR REPLACE INTO {TRACKING} (projection, position, version, applied, rows, digest) "
             "VALUES (?, 0, ?, 0, 0, 0)",
@@ -366,7 +366,7 @@ class Views:
         """Copy the finished file into the live one as one write transaction (see the module doc)."""
         source.backup(self.db.conn)
         with contextlib.suppress(sqlite3.OperationalError):  # busy readers: the next checkpoint does it
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.db.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every projection table's rows, sorted: what `verify` and the property tests compare."""
@@ -398,7 +398,7 @@ def build_fresh(path: str, app: Any, progress: Progress | None = None, lean: boo
     Returns the open views, caught up and synced, and the number of events applied."""
     _remove(path)
     conn = _connect(path)
-    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA main.journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: the pages being updated stay in memory
     views = Views.__new__(Views)
@@ -416,6 +416,6 @@ def build_fresh(path: str, app: Any, progress: Progress | None = None, lean: boo
     # Events recorded while the indexes were built.
     applied += views.catch_up(app, batch=batch, progress=progress, lean=lean)
     conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA main.journal_mode=WAL")
+    conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
     return views, applied
