@@ -257,7 +257,7 @@ print(json.dumps({"events": applied, "seconds": seconds, "events_per_s": applied
 
 def rebuild(store: str, folder: Path, name: str) -> dict:
     """(c)/(e) A full rebuild into a new views file, in a child process so its peak RSS is its own."""
-    views = folder / f"{name}-views.db"
+    views = Path(views_for(store))  # the views the reads (d) then use
     for suffix in ("", "-wal", "-shm"):
         Path(str(views) + suffix).unlink(missing_ok=True)
     done = subprocess.run([sys.executable, "-c", REBUILD_CHILD, store, str(views)], capture_output=True,

@@ -281,7 +281,7 @@ class Views:
             positions = self.positions()
         start = min(positions[p.name] for p in chosen) if chosen else 0
         if only is None and start == 0 and not self._fresh_build and app.event_count() > FRESH_FROM:
-            return self._rebuild_fresh(app, progress=progress, lean=lean)
+            return self._rebuild_fresh(app, progress=progress, lean=lean, only_if_empty=True)
         pages = Pages(app, lean=lean)
         self.decode_mode = pages.mode
         applied = 0
@@ -351,15 +351,24 @@ class Views:
         return self.path + ".building"
 
     def _rebuild_fresh(self, app: Any, progress: Progress | None = None, lean: bool = True,
-                       batch: int = FRESH_BATCH) -> int:
+                       batch: int = FRESH_BATCH, only_if_empty: bool = False) -> int:
         with views_lock(self.path):
             self.reopen_if_swapped()
-            fresh, applied = build_fresh(self.building_path, app, progress=progress, lean=lean, batch=batch,
-                                         projections=[type(p)() for p in self.projections])
-            self.decode_mode = fresh.decode_mode
-            self._swap_in(fresh.db.conn)
-            fresh.close()
-            _remove(self.building_path)
+            if only_if_empty and min(self.positions().values(), default=0) > 0:
+                started = True  # another process built them while this one waited for the lock
+            else:
+                started = False
+                applied = self._build_and_swap(app, progress, lean, batch)
+        return self.catch_up(app, progress=progress, lean=lean) if started else applied
+
+    def _build_and_swap(self, app: Any, progress: Progress | None, lean: bool, batch: int) -> int:
+        """The caller holds the views lock."""
+        fresh, applied = build_fresh(self.building_path, app, progress=progress, lean=lean, batch=batch,
+                                     projections=[type(p)() for p in self.projections])
+        self.decode_mode = fresh.decode_mode
+        self._swap_in(fresh.db.conn)
+        fresh.close()
+        _remove(self.building_path)
         return applied
 
     def _swap_in(self, source: sqlite3.Connection) -> None:
