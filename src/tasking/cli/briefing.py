@@ -65,17 +65,20 @@ def feedback_owed(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN00
     console().print(render.section_table("feedback_owed", items))
 
 
-@click.command("repeats")
+@click.group("repeats", invoke_without_command=True)
 @read_at_option
 @json_option
 @click.pass_context
 def repeats(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
-    """Repeat locations and repeat victims or reporters, by the partnership's rules.
+    """Repeat locations and repeat victims or reporters, by the partnership's rules. Each flag has a
+    stable reference (`P-…` for a person, `L-…` for a location) for `tasking repeats acknowledge`.
 
     \b
     Example:
       tasking repeats --at 2018-03-05T09:00 --json
     """
+    if ctx.invoked_subcommand is not None:
+        return
     found = services(ctx)
     flags = repeat_flags(found.views.db, found.app.config, at or utcnow())
     if as_json:

@@ -76,6 +76,8 @@ def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_json: bo
     Example:
       tasking cases --open --area Swanley --json
     """
+    if area:  # an unknown value is refused, as on writes, rather than answered with an empty list
+        area = services(ctx).app.config.check_area(area)
     rows = list_cases(services(ctx).views.db, open_only=open_only, area=area, until=at)
     if as_json:
         emit(rows, True)

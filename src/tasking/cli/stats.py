@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from tasking.reporting.annual_report import change_text
 from tasking.cli.context import console, DATETIME, emit, services
 from tasking.queries.stats import explain, resolve_position, year_stats
 
@@ -45,7 +44,7 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
         if fmt == "json":
             emit(result, True)
             return
-        table = Table(title=f"{figure} {result['financial_year']}: {result['count']} events on {result['cases']} cases",
+        table = Table(title=f"{result['figure']} {result['financial_year']}: {result['count']} events on {result['cases']} cases",
                       title_justify="left")
         for column in ("case", "event", "position", "at", "user", "agency", "detail"):
             table.add_column(column, no_wrap=column == "case")
@@ -71,6 +70,8 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
 
 
 def print_headline(figures: dict) -> None:
+    from tasking.reporting.annual_report import change_text
+
     before = figures["previous_year"]
     table = Table(title=f"Year-end figures {figures['financial_year']} (position {figures['position']})",
                   title_justify="left")

@@ -30,3 +30,8 @@ PARTNERSHIP_ID = uuid5(NAMESPACE_URL, "/tasking/partnership")
 @lru_cache(maxsize=65536)
 def briefing_id(meeting_day: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/briefings/{meeting_day}")
+
+
+@lru_cache(maxsize=65536)
+def repeat_flag_id(flag: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/repeat-flags/{flag}")

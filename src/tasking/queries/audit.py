@@ -69,6 +69,7 @@ def show(app: TaskingApp, reference: str, at: dt.datetime | None = None) -> dict
         "feedback": case.feedback,
         "risk": case.risk,
         "summary": case.summary,
+        "lead": case.lead,
         "links": case.links,
         "taskings": [
             {"tasking": ref, **{k: _plain(v) for k, v in t.items()}} for ref, t in case.taskings.items()

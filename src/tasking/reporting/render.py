@@ -35,7 +35,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
         ("Actions", "actions_since_update"), ("Due by", "due_by"), ("Working days overdue", "overdue_days"),
     ]),
     ("repeat_flags", "Repeat flags", [
-        ("Case", "case"), ("Rule", "rule"), ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
+        ("Flag", "flag"), ("Case", "case"), ("Rule", "rule"), ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
         ("Why", lambda r: r["reason"] + (f" - {r['prompt']}" if r.get("prompt") else "")),
     ]),
     ("case_review_alerts", "ASB case review alerts", [("Case", "case"), ("Why", lambda r: r.get("reason", ""))]),

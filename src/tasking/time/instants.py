@@ -91,3 +91,12 @@ def months_before(value: dt.datetime, months: int) -> dt.datetime:
 
     day = min(here.day, _calendar.monthrange(year, month)[1])
     return here.replace(year=year, month=month, day=day).astimezone(UTC)
+
+
+def local_time(value: dt.datetime | str | None) -> str:
+    """How people see a time: Europe/London, to the minute, e.g. `Mon 05 Mar 2018 09:00` ('' for none)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")

@@ -1,0 +1,178 @@
+"""Issue 10: what a new coordinator and analyst tripped on, through the real handlers and views."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from structlog.testing import capture_logs
+
+from tasking.commands import (
+    AcknowledgeFlag,
+    AssignLead,
+    CloseCase,
+    RaiseTasking,
+    RecordFollowUp,
+    ReassignTasking,
+    UpdateReporter,
+)
+from tasking.domain.errors import DomainError
+from tasking.queries.audit import audit, show
+from tasking.queries.feedback import feedback_owed
+from tasking.queries.repeats import repeat_flags
+from tasking.queries.stats import explain, resolve_position
+from tests.conftest import Desk, at
+
+
+def events(desk: Desk, case: str) -> list[str]:
+    return [entry["event"] for entry in audit(desk.services.app, case)["entries"]]
+
+
+class TestLeadOfficer:
+    """Item 2: `tasking assign CASE --lead USER`."""
+
+    def test_assigning_a_lead_records_it_on_the_case(self, desk: Desk) -> None:
+        case = desk.report("2018-03-05T08:00")
+        result = desk.send(AssignLead, when="2018-03-05T09:30", case=case, lead="sgt.jones")
+        assert result == {"case": case, "lead": "sgt.jones"}
+        assert events(desk, case)[-1] == "LeadAssigned"
+        assert show(desk.services.app, case)["lead"] == "sgt.jones"
+
+    def test_an_unknown_user_cannot_lead(self, desk: Desk) -> None:
+        case = desk.report("2018-03-05T08:00")
+        with pytest.raises(DomainError, match="lead: unknown user 'nobody'"):
+            desk.send(AssignLead, when="2018-03-05T09:30", case=case, lead="nobody")
+        assert events(desk, case) == ["Reported"]
+
+
+class TestClosingWithOpenTaskings:
+    """Item 5: `close` refuses while taskings are open, unless it completes them in the same command."""
+
+    def test_close_is_refused_naming_the_open_taskings(self, desk: Desk) -> None:
+        case = desk.report("2018-03-05T08:00")
+        for agency in ("WARDENS", "POLICE"):
+            desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency=agency, action="a", due=dt.date(2018, 3, 9))
+        with pytest.raises(DomainError, match=r"case: .* open taskings: T1 \(WARDENS\), T2 \(POLICE\)"):
+            desk.send(CloseCase, when="2018-03-06T10:00", case=case, reason="resolved")
+        assert events(desk, case)[-1] == "TaskingRaised"
+
+    def test_complete_taskings_completes_them_and_closes_in_one_save(self, desk: Desk) -> None:
+        case = desk.report("2018-03-05T08:00")
+        for agency in ("WARDENS", "POLICE"):
+            desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency=agency, action="a", due=dt.date(2018, 3, 9))
+        before = desk.services.app.event_count()
+        desk.send(CloseCase, when="2018-03-06T10:00", case=case, reason="resolved", complete_taskings="Closed with the case")
+        assert events(desk, case)[-3:] == ["TaskingCompleted", "TaskingCompleted", "Closed"]
+        assert desk.services.app.event_count() == before + 3
+        rows = desk.db.execute("SELECT status, result FROM taskings ORDER BY tasking").fetchall()
+        assert rows == [("completed", "Closed with the case")] * 2
+
+
+class TestReporterToldAtClosure:
+    """Item 4: a closure with `--reporter-told` creates no new feedback debt."""
+
+    def test_a_closure_with_reporter_told_owes_nothing(self, desk: Desk) -> None:
+        case = desk.report("2018-03-01T08:00")
+        desk.send(RecordFollowUp, when="2018-03-02T10:00", case=case, kind="visit", outcome="x")
+        desk.send(UpdateReporter, when="2018-03-05T10:00", case=case, channel="phone", note="Told of the visit")
+        desk.send(CloseCase, when="2018-03-05T10:05", case=case, reason="resolved", reporter_told="phone")
+        assert events(desk, case)[-2:] == ["Closed", "ReporterUpdated"]
+        assert [f["case"] for f in feedback_owed(desk.db, desk.config, at("2018-03-30T09:00"))] == []
+
+    def test_a_closure_without_it_is_owed_as_before(self, desk: Desk) -> None:
+        case = desk.report("2018-03-01T08:00")
+        desk.send(UpdateReporter, when="2018-03-05T10:00", case=case, channel="phone", note="Told")
+        desk.send(CloseCase, when="2018-03-05T10:05", case=case, reason="resolved")
+        assert [f["case"] for f in feedback_owed(desk.db, desk.config, at("2018-03-30T09:00"))] == [case]
+
+
+class TestAgencyCodes:
+    """Item 11: agency codes in any case, stored as the partnership spells them."""
+
+    def test_lower_case_agency_codes_are_accepted(self, desk: Desk) -> None:
+        case = desk.report("2018-03-05T08:00", source="council")
+        desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency="wardens", action="a", due=dt.date(2018, 3, 9))
+        desk.send(ReassignTasking, when="2018-03-05T09:40", case=case, tasking="T1", agency="Police")
+        assert desk.db.execute("SELECT source FROM cases").fetchone()[0] == "COUNCIL"
+        assert desk.db.execute("SELECT agency FROM taskings").fetchone()[0] == "POLICE"
+        assert show(desk.services.app, case)["taskings"][0]["agency"] == "POLICE"
+
+
+def person_flags(desk: Desk, local: str) -> list[dict]:
+    return [f for f in repeat_flags(desk.db, desk.config, at(local)) if f["rule"] == "person"]
+
+
+class TestRepeatFlagsAnswered:
+    """Item 3: a flag has a stable reference, can be acknowledged, and wakes up on a new report."""
+
+    def test_an_acknowledged_flag_stays_quiet_until_a_new_report_joins_it(self, desk: Desk) -> None:
+        victim = desk.people["victim"]
+        first = desk.report("2018-01-10T10:00", reporter=victim, location="A")
+        second = desk.report("2018-02-10T10:00", victim=victim, location="B")
+        flag = person_flags(desk, "2018-02-12T09:00")[0]
+        assert flag["flag"].startswith("P-") and flag["cases"] == [first, second]
+        assert person_flags(desk, "2018-03-12T09:00")[0]["flag"] == flag["flag"]  # stable from day to day
+        desk.send(AcknowledgeFlag, when="2018-02-12T09:30", flag=flag["flag"], cases=tuple(flag["cases"]),
+                  note="Victim told of the case review")
+        assert person_flags(desk, "2018-02-12T09:00") != []  # the acknowledgement came after that meeting
+        assert person_flags(desk, "2018-02-13T09:00") == []
+        assert person_flags(desk, "2018-05-01T09:00") == []
+        third = desk.report("2018-05-02T10:00", reporter=victim, location="C")
+        woken = person_flags(desk, "2018-05-03T09:00")
+        assert [(f["flag"], f["cases"]) for f in woken] == [(flag["flag"], [first, second, third])]
+
+    def test_the_same_cases_cannot_be_acknowledged_twice(self, desk: Desk) -> None:
+        victim = desk.people["victim"]
+        cases = (desk.report("2018-01-10T10:00", reporter=victim), desk.report("2018-02-10T10:00", reporter=victim))
+        flag = person_flags(desk, "2018-02-12T09:00")[0]["flag"]
+        desk.send(AcknowledgeFlag, when="2018-02-12T09:30", flag=flag, cases=cases, note="Told")
+        with pytest.raises(DomainError, match="flag: .* already acknowledged"):
+            desk.send(AcknowledgeFlag, when="2018-02-12T09:40", flag=flag, cases=cases, note="Told")
+
+    def test_the_case_review_prompt_cites_the_guidance_only_after_it(self, desk: Desk) -> None:
+        victim = desk.people["victim"]
+        desk.report("2018-01-10T10:00", reporter=victim)
+        desk.report("2018-02-10T10:00", reporter=victim)
+        prompt = person_flags(desk, "2018-02-12T09:00")[0]["prompt"]
+        assert "case review" in prompt and "2025" not in prompt
+        desk.report("2025-10-01T10:00", reporter=victim)
+        desk.report("2025-10-10T10:00", reporter=victim)
+        assert "September 2025" in person_flags(desk, "2025-10-13T09:00")[0]["prompt"]
+
+
+class TestRefusedContactDetails:
+    """Item 12: a refused contact detail is logged by field and rule, never by value."""
+
+    def test_the_refusal_is_logged_without_the_value(self, desk: Desk) -> None:
+        from tasking.cli.context import build
+
+        with capture_logs() as logs, pytest.raises(Exception, match="outcome: looks like contact details"):
+            build(RecordFollowUp, user="coordinator", at=at("2018-03-05T10:00"), case="CSU-2017-00001", kind="call",
+                  outcome="ring 07700 900123")
+        refused = [entry for entry in logs if entry["event"] == "command.refused"]
+        assert refused and refused[0]["field"] == "outcome" and refused[0]["rule"] == "contact-details"
+        assert "07700" not in repr(logs)
+
+
+class TestExplainRefusesWhatItDoesNotKnow:
+    """Item 13: unknown names are refused with the valid ones; keys match in any case when unambiguous."""
+
+    @pytest.fixture(name="year")
+    def fixture_year(self, desk: Desk) -> tuple:
+        desk.report("2017-06-01T10:00", area="Swanley")
+        return desk.db, desk.config, 2017, resolve_position(desk.db)
+
+    @pytest.mark.parametrize(("figure", "message"), [
+        ("by_area.swanly", "by_area has: .*Swanley"),
+        ("powers.XYZ", "powers has: .*CPW"),
+        ("case_reviews", "not recorded.*explainable: .*taskings"),
+        ("nonsense", "is unknown; explainable: .*powers.NAME"),
+    ])
+    def test_unknown_names_are_refused(self, year: tuple, figure: str, message: str) -> None:
+        with pytest.raises(DomainError, match=f"explain: .*{message}"):
+            explain(*year, figure)
+
+    def test_keys_match_in_any_case(self, year: tuple) -> None:
+        result = explain(*year, "by_area.swanley")
+        assert (result["figure"], result["count"]) == ("by_area.Swanley", 1)
+        assert explain(*year, "REPORTS")["count"] == 1
