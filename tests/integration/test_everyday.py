@@ -166,7 +166,7 @@ class TestExplainRefusesWhatItDoesNotKnow:
         ("by_area.swanly", "by_area has: .*Swanley"),
         ("powers.XYZ", "powers has: .*CPW"),
         ("case_reviews", "not recorded.*explainable: .*taskings"),
-        ("nonsense", "is unknown; explainable: .*powers.NAME"),
+        ("nonsense", "unknown figure 'nonsense'; explainable: .*powers.NAME"),
     ])
     def test_unknown_names_are_refused(self, year: tuple, figure: str, message: str) -> None:
         with pytest.raises(DomainError, match=f"explain: .*{message}"):

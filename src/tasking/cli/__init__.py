@@ -26,8 +26,9 @@ LAZY_COMMANDS = {
     "projections": "tasking.cli.projections", "stats": "tasking.cli.stats", "demo": "tasking.cli.demo",
     "scheduler": "tasking.cli.scheduler", "store": "tasking.cli.store",
 }
-# Subcommands defined apart from their group: GROUP -> ["module:attribute", ...].
-LAZY_SUBCOMMANDS = {"repeats": ["tasking.cli.flags:acknowledge"]}
+# Subcommands defined apart from their group: GROUP -> ["module:attribute", ...]; a module alone
+# adds its subcommands to the group itself when imported (`@briefing.command(...)`).
+LAZY_SUBCOMMANDS = {"repeats": ["tasking.cli.flags:acknowledge"], "briefing": ["tasking.cli.scheduler"]}
 
 
 def _target(spec: str, name: str) -> tuple[str, str]:
@@ -84,7 +85,10 @@ class TaskingGroup(click.Group):
         if cmd_name in self.lazy:
             command = _load(self.lazy.pop(cmd_name), cmd_name)
             for spec in LAZY_SUBCOMMANDS.get(cmd_name, []):
-                command.add_command(_load(spec, ""))  # type: ignore[attr-defined]
+                module, _, attribute = spec.partition(":")
+                loaded = importlib.import_module(module)
+                if attribute:
+                    command.add_command(getattr(loaded, attribute))  # type: ignore[attr-defined]
             _name_every_missing_option(command)
             self._commands[cmd_name] = command
         return self._commands.get(cmd_name)

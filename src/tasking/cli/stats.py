@@ -56,14 +56,18 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
     from tasking.reporting import annual_report
 
     figures = year_stats(db, config, year, upto)
+    if fmt in ("csv", "markdown", "html"):  # last year's breakdowns, as of the same position
+        previous = year_stats(db, config, year - 1, upto)
+        names = {code: agency.name for code, agency in config.agencies.items()}
+        names |= {code: category.name for code, category in config.categories.items()}
     if fmt == "json":
         click.echo(annual_report.to_json(figures), nl=False)
     elif fmt == "csv":
-        click.echo(annual_report.to_csv(figures), nl=False)
+        click.echo(annual_report.to_csv(figures, previous, names), nl=False)
     elif fmt == "markdown":
-        click.echo(annual_report.to_markdown(figures), nl=False)
+        click.echo(annual_report.to_markdown(figures, previous, names), nl=False)
     elif fmt == "html":
-        manifest = annual_report.write_report(figures, config.name, out)
+        manifest = annual_report.write_report(figures, config.name, out, previous, names)
         click.echo(f"Wrote {', '.join(manifest['files'])} and manifest.json to {out} ({figures['fingerprint']})")
     else:
         print_headline(figures)

@@ -235,8 +235,10 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
                 raise DomainError("explain", f"unknown figure {figure!r}; {group} has: "
                                              f"{', '.join(name.split('.', 1)[1] for name in groups[group])}")
             known = sorted(n for n in names if "." not in n or n.startswith("feedback.")) + [f"{g}.NAME" for g in sorted(groups)]
-            reason = "has no events to list (not recorded)" if figures.get(wanted) is None and wanted in figures else "is unknown"
-            raise DomainError("explain", f"figure {figure!r} {reason}; explainable: {', '.join(known)}")
+            if wanted in figures and figures[wanted] is None:
+                raise DomainError("explain", f"figure {figure!r} is not recorded by this version, so no events are behind "
+                                             f"it; explainable: {', '.join(known)}")
+            raise DomainError("explain", f"unknown figure {figure!r}; explainable: {', '.join(known)}")
         wanted = matches[0]
     key = aliases.get(wanted, wanted)
     items = []
