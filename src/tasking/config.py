@@ -78,6 +78,7 @@ class Areas(_Frozen):
 class PartnershipConfig(_Frozen):
     name: str
     reference_prefix: str = "CSU"
+    protective_marking: str = "OFFICIAL-SENSITIVE"  # printed at the top and foot of every page of a pack
     timezone: Literal["Europe/London"] = "Europe/London"
     meeting: Meeting = Meeting()
     feedback: Feedback = Feedback()

@@ -176,3 +176,55 @@ class TestExplainRefusesWhatItDoesNotKnow:
         result = explain(*year, "by_area.swanley")
         assert (result["figure"], result["count"]) == ("by_area.Swanley", 1)
         assert explain(*year, "REPORTS")["count"] == 1
+
+
+class TestRemindersAgreeWithThePack:
+    """Item 6: reminders use the state at the meeting and the briefing's own rule."""
+
+    def test_every_overdue_tasking_in_the_pack_is_in_its_agencys_reminders(self, desk: Desk, tmp_path) -> None:  # noqa: ANN001
+        import json
+
+        from tasking.commands import CompleteTasking
+        from tasking.scheduler import run_once
+
+        first = desk.report("2018-03-12T10:00")
+        second = desk.report("2018-03-13T10:00", anonymous=True)
+        desk.send(RaiseTasking, when="2018-03-12T11:00", case=first, agency="COUNCIL", action="Letter", due=dt.date(2018, 3, 16))
+        desk.send(RaiseTasking, when="2018-03-13T11:00", case=second, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 20))
+        desk.send(ReassignTasking, when="2018-03-14T11:00", case=second, tasking="T1", agency="HOUSING")
+        desk.send(RaiseTasking, when="2018-03-13T11:00", case=second, agency="POLICE", action="Visit", due=dt.date(2018, 3, 26))
+        # Done after the meeting: as at the meeting, still overdue, in the pack and in the reminders.
+        desk.send(CompleteTasking, when="2018-03-27T10:00", case=first, tasking="T1", result="Sent")
+        desk.send(CloseCase, when="2018-03-28T10:00", case=second, reason="resolved", complete_taskings="Done")
+        run_once(desk.services, at("2018-03-26T08:30"), tmp_path, "coordinator")
+        pack = json.loads((tmp_path / "2018-03-26" / "briefing.json").read_text())
+        in_pack = {(t["agency"], t["case"], t["tasking"]) for t in pack["due_taskings"]}
+        assert in_pack == {("COUNCIL", first, "T1"), ("HOUSING", second, "T1"), ("POLICE", second, "T2")}
+        for agency, case, tasking in in_pack:
+            text = (tmp_path / "2018-03-26" / "reminders" / f"{agency}.md").read_text()
+            assert f"{case} {tasking} due" in text, (agency, text)
+        assert "due today" in (tmp_path / "2018-03-26" / "reminders" / "POLICE.md").read_text()
+
+
+class TestMarkedAndTimedPages:
+    """Item 7: the protective marking, the print time and the meeting's window on every printed page."""
+
+    def test_the_pack_carries_the_marking_print_time_and_window(self, desk: Desk, tmp_path) -> None:  # noqa: ANN001
+        from tasking.scheduler import run_once
+
+        desk.report("2018-03-24T10:00")
+        run_once(desk.services, at("2018-03-26T08:30"), tmp_path, "coordinator")
+        page = (tmp_path / "2018-03-26" / "briefing.html").read_text()
+        mark = ("OFFICIAL-SENSITIVE · Daily tasking meeting Monday 26 March 2018 09:00 · Reports received after "
+                "Fri 23 Mar 2018 09:00 up to Mon 26 Mar 2018 09:00 · Printed Mon 26 Mar 2018 08:30")
+        assert f'<div class="mark top">{mark}</div>' in page and f'<div class="mark bottom">{mark}</div>' in page
+        assert ".mark { position: fixed" in page  # fixed elements repeat on every printed page
+        markdown = (tmp_path / "2018-03-26" / "briefing.md").read_text()
+        assert markdown.startswith(f"**{mark}**") and markdown.rstrip().endswith(f"**{mark}**")
+
+    def test_the_marking_comes_from_the_configuration(self) -> None:
+        from tasking.config import default_config_text, parse_config
+
+        assert parse_config(default_config_text()).protective_marking == "OFFICIAL-SENSITIVE"
+        text = default_config_text().replace('protective_marking = "OFFICIAL-SENSITIVE"', 'protective_marking = "OFFICIAL"')
+        assert parse_config(text).protective_marking == "OFFICIAL"

@@ -39,9 +39,9 @@ def briefing(ctx: click.Context, at, fmt: str | None) -> None:  # noqa: ANN001
     if fmt == "json":
         emit(brief, True)
     elif fmt == "markdown":
-        click.echo(render.markdown(brief))
+        click.echo(render.markdown(brief, config.protective_marking, utcnow()))
     elif fmt == "html":
-        click.echo(render.html(brief))
+        click.echo(render.html(brief, config.protective_marking, utcnow()))
     else:
         render.print_table(brief, console())
 

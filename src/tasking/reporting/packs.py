@@ -22,9 +22,9 @@ from tasking.bootstrap import Services
 from tasking.commands import IssueBriefing, send
 from tasking.domain.briefing import Briefing
 from tasking.time.meetings import MeetingCalendar
-from tasking.queries.briefing import briefing
+from tasking.queries.briefing import briefing, due_taskings
 from tasking.queries.feedback import feedback_owed
-from tasking.time.instants import iso, local_date
+from tasking.time.instants import iso, local_date, local_time
 
 log = structlog.get_logger("tasking.reporting.packs")
 
@@ -54,7 +54,9 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     output.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{day}-", dir=output))
     text = json.dumps(brief, indent=2, sort_keys=True) + "\n"
-    files = {"briefing.json": text, "briefing.md": render.markdown(brief), "briefing.html": render.html(brief)}
+    marking = config.protective_marking
+    files = {"briefing.json": text, "briefing.md": render.markdown(brief, marking, now),
+             "briefing.html": render.html(brief, marking, now)}
     for name, content in files.items():
         (staging / name).write_text(content, encoding="utf-8")
     try:
@@ -84,6 +86,10 @@ def _record(services: Services, user: str, now: dt.datetime, day: str, meeting: 
     ))
 
 
+def _day(iso_date: str) -> str:
+    return f"{dt.date.fromisoformat(iso_date):%a %d %b %Y}"
+
+
 def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str, Any]:
     """One file per agency: its overdue taskings, and the feedback its reports are owed. Once a day."""
     folder = output / day.isoformat() / "reminders"
@@ -91,22 +97,24 @@ def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str,
         return {"written": 0, "folder": str(folder)}
     db, config = services.views.db, services.app.config
     at = MeetingCalendar(config.meeting.time).meeting_on(day)
+    # The briefing's own rule, as at the meeting: the pack and the reminders list the same taskings.
     overdue: dict[str, list[str]] = {}
-    for row in db.query(
-        "SELECT t.agency, c.reference, t.tasking, t.due, t.action FROM taskings t JOIN cases c ON c.id = t.case_id "
-        "WHERE t.status = 'open' AND t.due < ? AND c.status = 'open' ORDER BY t.due, c.reference", [day.isoformat()]
-    ):
-        overdue.setdefault(row["agency"], []).append(
-            f"- {row['reference']} {row['tasking']} due {row['due']} ({(day - dt.date.fromisoformat(row['due'])).days} days overdue): {row['action']}")
+    for item in due_taskings(db, at):
+        when = f"{item['days_overdue']} days overdue" if item["days_overdue"] else "due today"
+        owner = f", owner {item['owner']}" if item.get("owner") else ""
+        overdue.setdefault(item["agency"], []).append(
+            f"- {item['case']} {item['tasking']} due {_day(item['due'])} ({when}{owner}): {item['action']}")
     sources = {r["reference"]: r["source"] for r in db.query("SELECT reference, source FROM cases")}
     owed: dict[str, list[str]] = {}
     for item in feedback_owed(db, config, at):
         owed.setdefault(sources[item["case"]], []).append(
-            f"- {item['case']} ({item['kind']}) owed since {item['owed_since']}, {item['overdue_days']} working days overdue")
+            f"- {item['case']} ({item['kind']}) owed since {local_time(item['owed_since'])}, "
+            f"{item['overdue_days']} working days overdue")
     folder.mkdir(parents=True, exist_ok=True)
     agencies = sorted(set(overdue) | set(owed))
     for agency in agencies:
-        lines = [f"# Reminders for {agency}, {day.isoformat()}", "", "## Overdue taskings", ""]
+        lines = [f"**{config.protective_marking}**", "", f"# Reminders for {agency}, {day:%a %d %b %Y}", "",
+                 "## Taskings due or overdue", ""]
         lines += overdue.get(agency, ["None."]) + ["", "## Feedback owed on reports you received", ""]
         lines += owed.get(agency, ["None."])
         (folder / f"{agency}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

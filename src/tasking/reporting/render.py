@@ -10,14 +10,25 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from tasking.time.instants import LONDON
+from tasking.time.instants import LONDON, local_time
 
 
 def local_text(stamp: str | None, with_date: bool = True) -> str:
+    """People see local time, one way: `Mon 05 Mar 2018 09:00` (or `09:00`)."""
     if not stamp:
         return ""
-    value = dt.datetime.fromisoformat(stamp).astimezone(LONDON)
-    return value.strftime("%a %d %b %H:%M" if with_date else "%H:%M")
+    if not with_date:
+        return dt.datetime.fromisoformat(stamp).astimezone(LONDON).strftime("%H:%M")
+    return local_time(stamp)
+
+
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+
+
+def page_mark(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.datetime | None = None) -> str:
+    """What every printed page carries: the protective marking, the meeting and its window, the print time."""
+    printed = f" · Printed {local_time(printed_at)}" if printed_at is not None else ""
+    return f"{marking} · {title(brief)} · {window_text(brief)}{printed}"
 
 
 SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
@@ -81,8 +92,9 @@ def print_table(brief: dict[str, Any], console: Console | None = None) -> None:
     console.print(Group(*parts))
 
 
-def markdown(brief: dict[str, Any]) -> str:
-    lines = [f"# {title(brief)}", "", f"_{window_text(brief)}_", ""]
+def markdown(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.datetime | None = None) -> str:
+    mark = page_mark(brief, marking, printed_at)
+    lines = [f"**{mark}**", "", f"# {title(brief)}", "", f"_{window_text(brief)}_", ""]
     for key, heading, columns in SECTIONS:
         rows = brief.get(key, [])
         lines += [f"## {heading} ({len(rows)})", ""]
@@ -94,6 +106,7 @@ def markdown(brief: dict[str, Any]) -> str:
         for row in rows:
             lines.append("| " + " | ".join(_cell(row, g).replace("|", "\\|") for _, g in columns) + " |")
         lines.append("")
+    lines += [f"**{mark}**", ""]
     return "\n".join(lines)
 
 
@@ -105,14 +118,24 @@ table { border-collapse: collapse; width: 100%; font-size: .9em; }
 th, td { border: 1px solid #bbb; padding: .25em .4em; text-align: left; vertical-align: top; }
 th { background: #eee; } tr.high td { background: #fde2e2; font-weight: bold; }
 .none { color: #777; font-style: italic; }
-@media print { body { margin: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
+.mark { position: fixed; left: 0; right: 0; padding: .2em 1.5cm; font-size: .75em; background: #fff; color: #222; }
+.mark.top { top: 0; font-weight: bold; border-bottom: 1px solid #999; }
+.mark.bottom { bottom: 0; border-top: 1px solid #999; }
+body { padding: 2.2em 0; } thead { display: table-header-group; }
+@page { margin: 1.2cm 1cm; }
+@media print { body { margin: 0; padding: 1.4cm 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; }
+  .mark { padding: .2em 0; } }
 """
 
 
-def html(brief: dict[str, Any]) -> str:
+def html(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.datetime | None = None) -> str:
+    """A printable page. Fixed header and footer elements repeat on every printed page, so each page
+    carries the protective marking, the meeting and its window, and the print time."""
+    mark = escape(page_mark(brief, marking, printed_at))
     out = [
         "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(title(brief))}</title><style>{_CSS}</style></head><body>",
+        f'<div class="mark top">{mark}</div>', f'<div class="mark bottom">{mark}</div>',
         f"<h1>{escape(title(brief))}</h1>", f'<p class="window">{escape(window_text(brief))}</p>',
     ]
     for key, heading, columns in SECTIONS:
