@@ -20,10 +20,13 @@ from tasking.time.instants import utcnow
 @click.option("--html", "fmt", flag_value="html", help="Print a printable HTML page.")
 @click.pass_context
 def briefing(ctx: click.Context, at, fmt: str | None) -> None:  # noqa: ANN001
-    """The queue for the meeting at or just before --at (default: the next meeting from now).
+    """The queue for a tasking meeting: everything received since the previous meeting, open
+    taskings due or overdue, feedback owed, repeat flags, case review alerts and risk reviews due.
 
-    Everything received since the previous meeting, open taskings due or overdue, feedback owed,
-    repeat flags, case review alerts and risk reviews due.
+    Which meeting: --at 2018-03-05 (a date alone) is that day's meeting. A date-time before that
+    day's meeting time (e.g. 2018-03-05T08:30, while preparing) is the meeting about to happen;
+    at or after it (2018-03-05T11:00) it is that day's meeting. A weekend or bank holiday means the
+    next meeting. Without --at: the next meeting from now.
 
     \b
     Example:

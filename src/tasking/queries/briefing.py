@@ -18,9 +18,8 @@ RISK_ORDER = {"high": 0, "medium": 1, "standard": 2}
 
 
 def meeting_for(config: PartnershipConfig, at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
-    """With `at`: the meeting at or just before it. Without: the next meeting from now."""
-    calendar = MeetingCalendar(config.meeting.time)
-    return calendar.at_or_before(at) if at is not None else calendar.at_or_after(now)
+    """The meeting meant by `at` (see `MeetingCalendar.meeting_for`); without it, the next from now."""
+    return MeetingCalendar(config.meeting.time).meeting_for(at if at is not None else now)
 
 
 def briefing(db: Database, config: PartnershipConfig, meeting: dt.datetime,
