@@ -126,9 +126,13 @@ class Desk:
         fields.setdefault("occurred_at", at(received) - dt.timedelta(hours=1))
         return self.send(RecordReport, when=received, **fields)["case"]
 
+    def read(self, at: str | None = None, **recorded: object):  # noqa: ANN201
+        """A reader caught up with the store: `at` is local wall-clock text; `as_of`/`position` pass through."""
+        return self.services.read(at=globals()["at"](at) if at else None, **recorded)  # type: ignore[arg-type]
+
     @property
     def db(self):  # noqa: ANN201
-        return self.services.views.db
+        return self.read().db
 
     @property
     def config(self):  # noqa: ANN201

@@ -141,5 +141,5 @@ def test_follow_on_commands_act_as_the_demo_roster(demo_store: str) -> None:
     env = {"TASKING_STORE": demo_store, "TASKING_USER": "coordinator"}
     brief = json.loads(run_cli("briefing", "--at", "2018-03-05T09:00", "--json", env=env).stdout)
     assert brief["new_reports"] and brief["meeting"] == "2018-03-05T09:00:00Z"
-    roster = {u["login"]: u for u in json.loads(run_cli("users", "list", "--json", env=env).stdout)}
+    roster = {u["login"]: u for u in json.loads(run_cli("users", "list", "--json", env=env).stdout)["users"]}
     assert roster["coordinator"]["agency"] == "COUNCIL" and roster["analyst"]["role"] == "analyst"

@@ -78,13 +78,14 @@ def test_repeats_print_flag_references_that_acknowledge_takes(env: dict[str, str
     """Item 3 at the command line."""
     person = cli_json("person", "add", "--name", "Pat Smith", env=env)["person"]
     first, second = new_case(env, person), new_case(env, person)
-    flags = cli_json("repeats", "--at", "2018-03-05T09:00", env=env)
+    flags = cli_json("repeats", "--at", "2018-03-05T09:00", env=env)["repeat_flags"]
     flag = next(f["flag"] for f in flags if f["rule"] == "person")
     assert flag in run_cli("repeats", "--at", "2018-03-05T09:00", env=env).stdout
     done = cli_json("repeats", "acknowledge", flag.lower(), "--note", "Victim told of the case review",
                     "--at", "2018-03-05T09:20", env=env)
     assert done == {"flag": flag, "cases": [first, second]}
-    assert [f for f in cli_json("repeats", "--at", "2018-03-06T09:00", env=env) if f["rule"] == "person"] == []
+    later = cli_json("repeats", "--at", "2018-03-06T09:00", env=env)["repeat_flags"]
+    assert [f for f in later if f["rule"] == "person"] == []
     again = run_cli("repeats", "acknowledge", flag, "--note", "again", "--at", "2018-03-06T09:20", env=env, check=False)
     assert again.returncode == 1 and f"flag: {flag} is not raised" in again.stderr
 

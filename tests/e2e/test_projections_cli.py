@@ -104,8 +104,10 @@ def test_briefing_feedback_and_repeats_from_the_cli(desk: Desk, env: dict[str, s
     assert [r["case"] for r in brief["new_reports"]] == [case]
     assert brief["window"] == {"from": "2018-03-02T09:00:00Z", "to": "2018-03-05T09:00:00Z"}
     assert [f["case"] for f in brief["feedback_owed"]] == [case]
-    assert cli_json("feedback-owed", "--at", "2018-03-05T09:00", env=env)[0]["case"] == case
-    assert cli_json("repeats", "--at", "2018-03-05T09:00", env=env) == []
+    owed = cli_json("feedback-owed", "--at", "2018-03-05T09:00", env=env)
+    assert owed["feedback_owed"][0]["case"] == case and owed["at"] == "2018-03-05T09:00:00Z"
+    assert owed["position"] == brief["position"]
+    assert cli_json("repeats", "--at", "2018-03-05T09:00", env=env)["repeat_flags"] == []
     page = run_cli("briefing", "--at", "2018-03-05T09:00", "--html", env=env).stdout
     assert page.startswith("<!doctype html>") and case in page and "@media print" in page
     assert f"| {case} |" in run_cli("briefing", "--at", "2018-03-05T09:00", "--markdown", env=env).stdout

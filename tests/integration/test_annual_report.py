@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tasking.commands import UsePower
-from tasking.queries.stats import resolve_position, year_stats
+from tasking.queries.stats import year_stats
 from tasking.reporting import annual_report
 from tests.conftest import Desk
 
@@ -23,7 +23,7 @@ def fixture_years(desk: Desk) -> tuple[dict[str, Any], dict[str, Any]]:
         desk.report(f"{2017 + (month > 12)}-{(month - 1) % 12 + 1:02d}-01T10:00", area="Edenbridge")
     case = desk.report("2017-09-01T10:00", source="POLICE", area="Swanley")
     desk.send(UsePower, when="2017-09-02T10:00", case=case, power="CPW")
-    position = resolve_position(desk.db)
+    position = desk.read().point.position
     return year_stats(desk.db, desk.config, 2017, position), year_stats(desk.db, desk.config, 2016, position)
 
 

@@ -20,12 +20,12 @@ from tasking.domain.errors import DomainError
 from tasking.queries.audit import audit, show
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.repeats import repeat_flags
-from tasking.queries.stats import explain, resolve_position
+from tasking.queries.stats import explain
 from tests.conftest import Desk, at
 
 
 def events(desk: Desk, case: str) -> list[str]:
-    return [entry["event"] for entry in audit(desk.services.app, case)["entries"]]
+    return [entry["event"] for entry in audit(desk.read(), case)["entries"]]
 
 
 class TestLeadOfficer:
@@ -36,7 +36,7 @@ class TestLeadOfficer:
         result = desk.send(AssignLead, when="2018-03-05T09:30", case=case, lead="sgt.jones")
         assert result == {"case": case, "lead": "sgt.jones"}
         assert events(desk, case)[-1] == "LeadAssigned"
-        assert show(desk.services.app, case)["lead"] == "sgt.jones"
+        assert show(desk.read(), case)["lead"] == "sgt.jones"
 
     def test_an_unknown_user_cannot_lead(self, desk: Desk) -> None:
         case = desk.report("2018-03-05T08:00")
@@ -64,8 +64,8 @@ class TestClosingWithOpenTaskings:
         desk.send(CloseCase, when="2018-03-06T10:00", case=case, reason="resolved", complete_taskings="Closed with the case")
         assert events(desk, case)[-3:] == ["TaskingCompleted", "TaskingCompleted", "Closed"]
         assert desk.services.app.event_count() == before + 3
-        rows = desk.db.execute("SELECT status, result FROM taskings ORDER BY tasking").fetchall()
-        assert rows == [("completed", "Closed with the case")] * 2
+        taskings = show(desk.read(), case)["taskings"]
+        assert [(t["status"], t["result"]) for t in taskings] == [("completed", "Closed with the case")] * 2
 
 
 class TestReporterToldAtClosure:
@@ -77,13 +77,13 @@ class TestReporterToldAtClosure:
         desk.send(UpdateReporter, when="2018-03-05T10:00", case=case, channel="phone", note="Told of the visit")
         desk.send(CloseCase, when="2018-03-05T10:05", case=case, reason="resolved", reporter_told="phone")
         assert events(desk, case)[-2:] == ["Closed", "ReporterUpdated"]
-        assert [f["case"] for f in feedback_owed(desk.db, desk.config, at("2018-03-30T09:00"))] == []
+        assert [f["case"] for f in feedback_owed(desk.db, desk.config, desk.read("2018-03-30T09:00").point)] == []
 
     def test_a_closure_without_it_is_owed_as_before(self, desk: Desk) -> None:
         case = desk.report("2018-03-01T08:00")
         desk.send(UpdateReporter, when="2018-03-05T10:00", case=case, channel="phone", note="Told")
         desk.send(CloseCase, when="2018-03-05T10:05", case=case, reason="resolved")
-        assert [f["case"] for f in feedback_owed(desk.db, desk.config, at("2018-03-30T09:00"))] == [case]
+        assert [f["case"] for f in feedback_owed(desk.db, desk.config, desk.read("2018-03-30T09:00").point)] == [case]
 
 
 class TestAgencyCodes:
@@ -94,12 +94,12 @@ class TestAgencyCodes:
         desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency="wardens", action="a", due=dt.date(2018, 3, 9))
         desk.send(ReassignTasking, when="2018-03-05T09:40", case=case, tasking="T1", agency="Police")
         assert desk.db.execute("SELECT source FROM cases").fetchone()[0] == "COUNCIL"
-        assert desk.db.execute("SELECT agency FROM taskings").fetchone()[0] == "POLICE"
-        assert show(desk.services.app, case)["taskings"][0]["agency"] == "POLICE"
+        assert desk.db.execute("SELECT tasked_agency FROM taskings").fetchone()[0] == "POLICE"
+        assert show(desk.read(), case)["taskings"][0]["tasked_agency"] == "POLICE"
 
 
 def person_flags(desk: Desk, local: str) -> list[dict]:
-    return [f for f in repeat_flags(desk.db, desk.config, at(local)) if f["rule"] == "person"]
+    return [f for f in repeat_flags(desk.db, desk.config, desk.read(local).point) if f["rule"] == "person"]
 
 
 class TestRepeatFlagsAnswered:
@@ -160,7 +160,7 @@ class TestExplainRefusesWhatItDoesNotKnow:
     @pytest.fixture(name="year")
     def fixture_year(self, desk: Desk) -> tuple:
         desk.report("2017-06-01T10:00", area="Swanley")
-        return desk.db, desk.config, 2017, resolve_position(desk.db)
+        return desk.db, desk.config, 2017, desk.read().point.position
 
     @pytest.mark.parametrize(("figure", "message"), [
         ("by_area.swanly", "by_area has: .*Swanley"),
@@ -198,7 +198,7 @@ class TestRemindersAgreeWithThePack:
         desk.send(CloseCase, when="2018-03-28T10:00", case=second, reason="resolved", complete_taskings="Done")
         run_once(desk.services, at("2018-03-26T08:30"), tmp_path, "coordinator")
         pack = json.loads((tmp_path / "2018-03-26" / "briefing.json").read_text())
-        in_pack = {(t["agency"], t["case"], t["tasking"]) for t in pack["due_taskings"]}
+        in_pack = {(t["tasked_agency"], t["case"], t["tasking"]) for t in pack["due_taskings"]}
         assert in_pack == {("COUNCIL", first, "T1"), ("HOUSING", second, "T1"), ("POLICE", second, "T2")}
         for agency, case, tasking in in_pack:
             text = (tmp_path / "2018-03-26" / "reminders" / f"{agency}.md").read_text()

@@ -8,7 +8,7 @@ from tests.conftest import Desk, at
 
 
 def flags(desk: Desk, local: str, rule: str) -> list[dict]:
-    return [f for f in repeat_flags(desk.db, desk.config, at(local)) if f["rule"] == rule]
+    return [f for f in repeat_flags(desk.db, desk.config, desk.read(local).point) if f["rule"] == rule]
 
 
 def test_three_reports_at_one_location_within_28_days_flag_it(desk: Desk) -> None:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from tasking.commands import CorrectCase, RaiseTasking, UsePower
-from tasking.queries.stats import explain, resolve_position, year_stats
+from tasking.queries.stats import explain, year_stats
 from tests.conftest import Desk
 
 
-def stats(desk: Desk, year: int, **kwargs: object) -> dict:
-    return year_stats(desk.db, desk.config, year, resolve_position(desk.db, **kwargs))
+def stats(desk: Desk, year: int, **recorded: object) -> dict:
+    read = desk.read(**recorded)
+    return year_stats(read.db, read.config, year, read.point.position)
+
+
+def head(desk: Desk) -> int:
+    return desk.read().point.position
 
 
 def test_the_financial_year_boundary_is_midnight_uk_time(desk: Desk) -> None:
@@ -18,7 +23,7 @@ def test_the_financial_year_boundary_is_midnight_uk_time(desk: Desk) -> None:
     early = desk.report("2018-04-01T00:30")  # BST: 23:30 UTC on 31 March
     assert (late, early) == ("CSU-2017-00001", "CSU-2018-00001")
     assert stats(desk, 2017)["reports"] == 1 and stats(desk, 2018)["reports"] == 1
-    assert [i["case"] for i in explain(desk.db, desk.config, 2018, resolve_position(desk.db), "reports")["items"]] == [early]
+    assert [i["case"] for i in explain(desk.db, desk.config, 2018, head(desk), "reports")["items"]] == [early]
 
 
 def test_events_count_by_their_effective_time(desk: Desk) -> None:
@@ -32,7 +37,7 @@ def test_events_count_by_their_effective_time(desk: Desk) -> None:
 
 def test_a_later_correction_changes_current_figures_but_not_as_of_ones(desk: Desk) -> None:
     case = desk.report("2017-06-01T10:00", area="Swanley")
-    before = resolve_position(desk.db)
+    before = head(desk)
     moment = dt.datetime.now(dt.timezone.utc)
     desk.send(CorrectCase, when="2017-06-02T10:00", case=case, field="area", value="Hextable", reason="Boundary")
     now = stats(desk, 2017)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tasking.cli.context import run, services, write_options
+from tasking.cli.context import reader, run, write_options
 from tasking.commands import AcknowledgeFlag
 from tasking.queries.repeats import repeat_flags
 from tasking.time.instants import iso, utcnow
@@ -23,8 +23,8 @@ def acknowledge(ctx: click.Context, flag: str, note: str, user, at, as_json: boo
       tasking repeats acknowledge P-1A2B3C4D --note "Victim told of the case review"
     """
     when = at or utcnow()
-    found = services(ctx)
-    raised = repeat_flags(found.views.db, found.app.config, when)
+    read = reader(ctx, when, None, None)
+    raised = repeat_flags(read.db, read.config, read.point)
     wanted = flag.strip().upper()
     match = next((f for f in raised if f["flag"] == wanted), None)
     if match is None:

@@ -10,7 +10,9 @@ from tasking.cli.context import (
     build,
     emit,
     json_option,
-    read_at_option,
+    emit_read,
+    read_options,
+    reader,
     run,
     services,
     user_option,
@@ -18,7 +20,8 @@ from tasking.cli.context import (
 from tasking.commands import AddPerson, AddUser, InitStore, send
 from tasking.config import default_config_text, read_config_file
 from tasking.queries.people import find_people, person_with_cases
-from tasking.time.instants import iso, local_time, utcnow
+from tasking.queries.roster import users as roster_users
+from tasking.time.instants import local_time, utcnow
 
 
 @click.command("init")
@@ -74,21 +77,23 @@ def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str,
 
 
 @users.command("list")
-@read_at_option
+@read_options
 @json_option
 @click.pass_context
-def users_list(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
+def users_list(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
     """List the users and their agencies and roles (with --at, those added by then).
 
     \b
     Example:
       tasking users list --json
     """
-    rows = [dict(r) for r in services(ctx).views.db.query(
-        "SELECT login, name, agency, role, added_at FROM users WHERE added_at <= ? ORDER BY login", [iso(at or utcnow())])]
+    result = roster_users(reader(ctx, at, as_of, position))
+    if as_json:
+        emit_read(result)
+        return
     header = f"{'USER':<20} {'AGENCY':<10} {'ROLE':<12} NAME"
-    emit(rows, as_json, lambda rs: "\n".join([header] + [f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}"
-                                                        for r in rs]))
+    click.echo("\n".join([header] + [f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}"
+                                     for r in result["users"]]))
 
 
 @click.group("person")
@@ -143,17 +148,17 @@ def person_find(ctx: click.Context, name: str | None, phone: str | None, as_json
 
 @person.command("show")
 @click.argument("reference", metavar="PERSON")
+@read_options
 @json_option
 @click.pass_context
-def person_show(ctx: click.Context, reference: str, as_json: bool) -> None:
+def person_show(ctx: click.Context, reference: str, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
     """A person's details and the cases they reported or were the victim on.
 
     \b
     Example:
       tasking person show PER-00001
     """
-    found = services(ctx)
-    result = person_with_cases(found.app, found.views.db, reference)
+    result = person_with_cases(reader(ctx, at, as_of, position), reference)
 
     def text(r: dict) -> str:
         lines = [f"{label:>8}: {r[key]}" for label, key in
@@ -164,4 +169,7 @@ def person_show(ctx: click.Context, reference: str, as_json: bool) -> None:
                   for c in r["cases"]]
         return "\n".join(lines)
 
-    emit(result, as_json, text)
+    if as_json:
+        emit_read(result)
+        return
+    click.echo(text(result))

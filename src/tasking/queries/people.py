@@ -1,7 +1,8 @@
 """Finding a person for a coordinator: read from the person records themselves, never from views or logs.
 
 Personal details live only in person records (`Person` aggregates), so a search reads their events
-from the store. Cases refer to a person only by reference; `person_cases` lists them from the views.
+from the store. Cases refer to a person only by reference; `person_with_cases` folds them at the
+read point.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import re
 from typing import Any
 
 from eventsourcing.utils import get_topic
-from sqlite_utils import Database
 
 from tasking.domain.errors import DomainError
 from tasking.domain.person import Person
+from tasking.queries.point import Reader
+from tasking.queries.state import case_states, references_where
 from tasking.store.application import TaskingApp
+from tasking.time.instants import iso
 
 BATCH = 1000
 
@@ -55,14 +58,15 @@ def find_people(app: TaskingApp, name: str | None = None, phone: str | None = No
     return found
 
 
-def person_with_cases(app: TaskingApp, db: Database, reference: str) -> dict[str, Any]:
-    """A person's details and every case on which they are the reporter or the victim."""
-    person = _details(app.get_person(reference))
+def person_with_cases(reader: Reader, reference: str) -> dict[str, Any]:
+    """A person's details and every case on which they are the reporter or the victim, at the point."""
+    person = _details(reader.app.get_person(reference))
+    ref = person["person"]
+    found = case_states(reader.db, reader.point, references_where(
+        reader.db, reader.point, "kind = 'report' AND (reporter = ? OR victim = ?)", [ref, ref]))
     cases = [
-        {"case": row["reference"], "role": "reporter" if row["reporter"] == person["person"] else "victim",
-         "status": row["status"], "received_at": row["received_at"], "category": row["category"], "area": row["area"]}
-        for row in db.query("SELECT reference, reporter, victim, status, received_at, category, area FROM cases "
-                            "WHERE reporter = ? OR victim = ? ORDER BY received_at, reference",
-                            [person["person"], person["person"]])
+        {"case": case.reference, "role": "reporter" if case.reporter == ref else "victim", "status": case.status,
+         "received_at": case.received_at, "category": case.category, "area": case.area}
+        for case in sorted(found.values(), key=lambda c: (c.received_at, c.reference))
     ]
-    return {**person, "cases": cases}
+    return {**person, "at": iso(reader.point.at), "position": reader.point.position, "cases": cases}

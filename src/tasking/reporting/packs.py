@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -22,18 +21,12 @@ from tasking.bootstrap import Services
 from tasking.commands import IssueBriefing, send
 from tasking.domain.briefing import Briefing
 from tasking.time.meetings import MeetingCalendar
-from tasking.queries.briefing import briefing, due_taskings
+from tasking.queries.briefing import briefing
+from tasking.queries.state import case_states, due_taskings
 from tasking.queries.feedback import feedback_owed
-from tasking.time.instants import iso, local_date, local_time
+from tasking.time.instants import local_date
 
 log = structlog.get_logger("tasking.reporting.packs")
-
-
-def last_issued_end(services: Services, meeting: dt.datetime) -> dt.datetime | None:
-    row = services.views.db.execute(
-        "SELECT window_to FROM briefings WHERE meeting < ? ORDER BY meeting DESC LIMIT 1", [iso(meeting)]
-    ).fetchone()
-    return dt.datetime.fromisoformat(row[0]) if row else None
 
 
 def is_issued(services: Services, meeting: dt.datetime) -> bool:
@@ -45,16 +38,16 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     day = local_date(meeting).isoformat()
     if is_issued(services, meeting):
         return {"briefing": day, "issued": False, "folder": None}
-    config = services.app.config
-    start = last_issued_end(services, meeting) or MeetingCalendar(config.meeting.time).previous(meeting)
-    brief = briefing(services.views.db, config, meeting, window_from=start)
+    read = services.read()
+    brief = briefing(read, meeting)
+    start = dt.datetime.fromisoformat(brief["window"]["from"])
     folder = output / day
     # Written aside, and moved into place only by the process whose event was recorded: a second
     # scheduler racing for the same meeting then leaves the first one's files untouched.
     output.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{day}-", dir=output))
-    text = json.dumps(brief, indent=2, sort_keys=True) + "\n"
-    marking = config.protective_marking
+    text = render.json_text(brief)
+    marking = read.config.protective_marking
     files = {"briefing.json": text, "briefing.md": render.markdown(brief, marking, now),
              "briefing.html": render.html(brief, marking, now)}
     for name, content in files.items():
@@ -91,33 +84,35 @@ def _day(iso_date: str) -> str:
 
 
 def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str, Any]:
-    """One file per agency: its overdue taskings, and the feedback its reports are owed. Once a day."""
+    """One file per agency: its taskings due or overdue and the feedback its reports are owed, by the
+    same rules and at the same point as that morning's briefing and pack. Once a day."""
     folder = output / day.isoformat() / "reminders"
     if folder.exists():
         return {"written": 0, "folder": str(folder)}
-    db, config = services.views.db, services.app.config
-    at = MeetingCalendar(config.meeting.time).meeting_on(day)
-    # The briefing's own rule, as at the meeting: the pack and the reminders list the same taskings.
-    overdue: dict[str, list[str]] = {}
-    for item in due_taskings(db, at):
-        when = f"{item['days_overdue']} days overdue" if item["days_overdue"] else "due today"
+    read = services.read()
+    meeting = MeetingCalendar(read.config.meeting.time).meeting_on(day)
+    point = read.point.until(meeting)
+    due: dict[str, list[str]] = {}
+    for item in due_taskings(read.db, point, day):
+        late = f"{item['days_overdue']} days overdue" if item["days_overdue"] else "due today"
         owner = f", owner {item['owner']}" if item.get("owner") else ""
-        overdue.setdefault(item["agency"], []).append(
-            f"- {item['case']} {item['tasking']} due {_day(item['due'])} ({when}{owner}): {item['action']}")
-    sources = {r["reference"]: r["source"] for r in db.query("SELECT reference, source FROM cases")}
+        due.setdefault(item["tasked_agency"], []).append(
+            f"- {item['case']} {item['tasking']} due {_day(item['due'])} ({late}{owner}): {item['action']}")
+    owed_items = feedback_owed(read.db, read.config, point)
+    sources = {ref: case.source for ref, case in case_states(read.db, point, [i["case"] for i in owed_items]).items()}
     owed: dict[str, list[str]] = {}
-    for item in feedback_owed(db, config, at):
+    for item in owed_items:
         owed.setdefault(sources[item["case"]], []).append(
-            f"- {item['case']} ({item['kind']}) owed since {local_time(item['owed_since'])}, "
+            f"- {item['case']} ({item['kind']}) owed since {render.local_text(item['owed_since'])}, "
             f"{item['overdue_days']} working days overdue")
     folder.mkdir(parents=True, exist_ok=True)
-    agencies = sorted(set(overdue) | set(owed))
+    agencies = sorted(set(due) | set(owed))
     for agency in agencies:
-        lines = [f"**{config.protective_marking}**", "", f"# Reminders for {agency}, {day:%a %d %b %Y}", "",
+        lines = [f"**{read.config.protective_marking}**", "", f"# Reminders for {agency}, {day:%a %d %b %Y}", "",
                  "## Taskings due or overdue", ""]
-        lines += overdue.get(agency, ["None."]) + ["", "## Feedback owed on reports you received", ""]
+        lines += due.get(agency, ["None."]) + ["", "## Feedback owed on reports you received", ""]
         lines += owed.get(agency, ["None."])
         (folder / f"{agency}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        log.info("reminder.written", agency=agency, overdue_taskings=len(overdue.get(agency, [])),
+        log.info("reminder.written", agency=agency, due_taskings=len(due.get(agency, [])),
                  feedback_owed=len(owed.get(agency, [])))
     return {"written": len(agencies), "folder": str(folder)}
