@@ -228,3 +228,76 @@ class TestMarkedAndTimedPages:
         assert parse_config(default_config_text()).protective_marking == "OFFICIAL-SENSITIVE"
         text = default_config_text().replace('protective_marking = "OFFICIAL-SENSITIVE"', 'protective_marking = "OFFICIAL"')
         assert parse_config(text).protective_marking == "OFFICIAL"
+
+
+class TestFeedbackDueBy:
+    """Item 4: `due_by` is `owed_since` plus the service level, never earlier."""
+
+    def test_due_by_is_never_before_owed_since(self, desk: Desk) -> None:
+        from tasking.time.meetings import add_working_days
+        from tasking.time.instants import local_date
+
+        never_updated = desk.report("2018-02-20T10:00")
+        desk.send(RecordFollowUp, when="2018-03-04T10:00", case=never_updated, kind="visit", outcome="x")
+        updated = desk.report("2018-02-20T11:00")
+        desk.send(UpdateReporter, when="2018-02-21T10:00", case=updated, channel="phone", note="Told")
+        desk.send(RecordFollowUp, when="2018-03-04T10:00", case=updated, kind="call", outcome="x")
+        items = {f["case"]: f for f in feedback_owed(desk.db, desk.config, desk.read("2018-03-20T09:00").point)}
+        level = desk.config.feedback.service_level_working_days
+        for item in items.values():
+            since = local_date(dt.datetime.fromisoformat(item["owed_since"]))
+            assert item["due_by"] == add_working_days(since, level).isoformat() >= since.isoformat()
+        assert items[never_updated]["owed_since"] == "2018-02-20T10:00:00Z"  # owed since the report
+        assert items[updated]["owed_since"] == "2018-03-04T10:00:00Z"
+
+
+class TestBriefingSections:
+    """Item 2: what was tasked at the previous meeting, open taskings not yet due, each report's status and lead."""
+
+    def test_the_briefing_has_the_new_sections(self, desk: Desk) -> None:
+        from tasking.queries.briefing import briefing
+
+        old = desk.report("2018-02-20T10:00")
+        desk.send(RaiseTasking, when="2018-02-20T11:00", case=old, agency="HOUSING", action="Visit", due=dt.date(2018, 3, 30))
+        case = desk.report("2018-03-02T10:00")  # in Monday's window: since Friday's meeting
+        desk.send(RaiseTasking, when="2018-03-02T11:00", case=case, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 9))
+        desk.send(AssignLead, when="2018-03-02T11:05", case=case, lead="sgt.jones")
+        done = desk.report("2018-03-03T10:00", anonymous=True)
+        desk.send(CloseCase, when="2018-03-03T12:00", case=done, reason="no-further-action")
+        brief = briefing(desk.read(), at("2018-03-05T09:00"))
+        reports = {r["case"]: r for r in brief["new_reports"]}
+        assert (reports[case]["status"], reports[case]["lead"]) == ("open", "sgt.jones")
+        assert (reports[done]["status"], reports[done]["lead"]) == ("closed", None)
+        assert [(t["case"], t["tasking"]) for t in brief["tasked_at_previous_meeting"]] == [(case, "T1")]
+        assert [(t["tasked_agency"], t["case"]) for t in brief["open_taskings_not_yet_due"]] == [
+            ("HOUSING", old), ("WARDENS", case)]
+
+
+class TestShowTellsTheWholeStory:
+    """Item 8: `show` has every part of the case's history, and prints no None."""
+
+    def test_show_lists_every_kind_of_action(self, desk: Desk) -> None:
+        from tasking.commands import AssessRisk, CorrectCase, LinkCases, Refer, UsePower
+        from tasking.reporting.render import case_text
+
+        case = desk.report("2018-03-02T10:00", anonymous=True)
+        other = desk.report("2018-03-02T10:30", anonymous=True)
+        desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 9))
+        desk.send(RecordFollowUp, when="2018-03-05T11:00", case=case, kind="visit", outcome="Spoke to parents")
+        desk.send(UpdateReporter, when="2018-03-05T12:00", case=case, channel="report-back", note="Told the parish")
+        desk.send(UsePower, when="2018-03-06T10:00", case=case, power="CPW")
+        desk.send(Refer, when="2018-03-06T11:00", case=case, to="mediation")
+        desk.send(AssessRisk, when="2018-03-06T12:00", case=case, level="medium", reason="Repeat location")
+        desk.send(LinkCases, when="2018-03-06T12:10", case=other, to=case, reason="same-problem")
+        desk.send(CorrectCase, when="2018-03-06T13:00", case=case, field="area", value="Hextable", reason="Boundary")
+        desk.send(AssignLead, when="2018-03-06T14:00", case=case, lead="sgt.jones")
+        shown = show(desk.read(), case)
+        assert [len(shown[key]) for key in ("taskings", "follow_ups", "reporter_updates", "powers", "referrals",
+                                            "links", "corrections")] == [1, 1, 1, 1, 1, 1, 1]
+        assert [r["risk"] for r in shown["risk_history"]] == ["standard", "medium"]
+        assert shown["lead"] == "sgt.jones"
+        text = case_text(shown)
+        assert "None" not in text
+        for words in ("Spoke to parents", "Told the parish", "CPW", "mediation", "area to Hextable", "sgt.jones",
+                      other, "Mon 05 Mar 2018 11:00", "WARDENS"):
+            assert words in text, words

@@ -56,7 +56,7 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         new_reports.append({
             "case": case.reference, "received_at": case.received_at, "occurred_at": case.occurred_at,
             "source": case.source, "channel": case.channel, "category": case.category, "area": case.area,
-            "location": case.location, "risk": case.risk, "status": case.status,
+            "location": case.location, "risk": case.risk, "status": case.status, "lead": case.lead,
             "repeat": case.reference in repeats or case.reference in same_problem,
             "summary": case.summary,
         })
@@ -67,11 +67,39 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         "position": point.position,
         "new_reports": new_reports,
         "due_taskings": due_taskings(db, point, local_date(meeting)),
+        "tasked_at_previous_meeting": tasked_since(db, point, start),
+        "open_taskings_not_yet_due": taskings_not_yet_due(db, point, local_date(meeting)),
         "feedback_owed": feedback_owed(db, config, point),
         "repeat_flags": flags,
         "case_review_alerts": [],
         "risk_reviews_due": risk_reviews_due(db, config, point),
     }
+
+
+def _tasking_item(case: Any, tasking: Any) -> dict[str, Any]:
+    return {"case": case.reference, "tasking": tasking.tasking, "tasked_agency": tasking.tasked_agency,
+            "owner": tasking.owner, "action": tasking.action, "due": tasking.due, "raised_at": tasking.raised_at,
+            "status": tasking.status}
+
+
+def tasked_since(db: Any, point: ReadPoint, start: dt.datetime) -> list[dict[str, Any]]:
+    """What was tasked at (and since) the previous meeting: taskings raised in the window, with their
+    status as at this meeting."""
+    since = iso(start)
+    refs = references_where(db, point, "kind = 'task' AND at > ?", [since])
+    items = [_tasking_item(case, tasking) for case in case_states(db, point, refs).values()
+             for tasking in case.taskings.values() if tasking.raised_at > since]
+    items.sort(key=lambda t: (t["raised_at"], t["case"], t["tasking"]))
+    return items
+
+
+def taskings_not_yet_due(db: Any, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
+    """Every open tasking on an open case that is not yet due on `day`, by agency and owner."""
+    refs = references_where(db, point, "kind = 'task' AND due > ?", [day.isoformat()])
+    items = [_tasking_item(case, tasking) for case in case_states(db, point, refs).values() if case.is_open
+             for tasking in case.taskings.values() if tasking.status == "open" and tasking.due > day.isoformat()]
+    items.sort(key=lambda t: (t["tasked_agency"], t["owner"] or "", t["due"], t["case"], t["tasking"]))
+    return items
 
 
 def risk_reviews_due(db: Any, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:

@@ -37,19 +37,35 @@ def page_mark(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at:
     return f"{marking} · {title(brief)} · {window_text(brief)}{printed}"
 
 
+def day_text(day: str | None) -> str:
+    """A date as people read it: `Mon 05 Mar 2018`."""
+    return dt.date.fromisoformat(day).strftime("%a %d %b %Y") if day else ""
+
+
 SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
     ("new_reports", "New reports", [
         ("Case", "case"), ("Received", lambda r: local_text(r["received_at"])), ("Risk", "risk"),
-        ("Repeat", lambda r: "yes" if r["repeat"] else ""), ("Source", "source"), ("Category", "category"),
-        ("Area", "area"), ("Location", "location"), ("Summary", "summary"),
+        ("Repeat", lambda r: "yes" if r["repeat"] else ""), ("Status", "status"), ("Lead", "lead"),
+        ("Source", "source"), ("Category", "category"), ("Area", "area"), ("Location", "location"),
+        ("Summary", "summary"),
     ]),
     ("due_taskings", "Taskings due or overdue", [
         ("Case", "case"), ("Tasking", "tasking"), ("Tasked agency", "tasked_agency"), ("Owner", lambda r: r["owner"] or ""),
-        ("Due", "due"), ("Days overdue", "days_overdue"), ("Action", "action"),
+        ("Due", lambda r: day_text(r["due"])), ("Days overdue", "days_overdue"), ("Action", "action"),
+    ]),
+    ("tasked_at_previous_meeting", "Tasked at the previous meeting", [
+        ("Case", "case"), ("Tasking", "tasking"), ("Tasked agency", "tasked_agency"), ("Owner", "owner"),
+        ("Raised", lambda r: local_text(r["raised_at"])), ("Due", lambda r: day_text(r["due"])), ("Status", "status"),
+        ("Action", "action"),
+    ]),
+    ("open_taskings_not_yet_due", "Open taskings not yet due, by agency and owner", [
+        ("Tasked agency", "tasked_agency"), ("Owner", "owner"), ("Case", "case"), ("Tasking", "tasking"),
+        ("Due", lambda r: day_text(r["due"])), ("Action", "action"),
     ]),
     ("feedback_owed", "Feedback owed", [
         ("Case", "case"), ("Kind", "kind"), ("Owed since", lambda r: local_text(r["owed_since"])),
-        ("Actions", "actions_since_update"), ("Due by", "due_by"), ("Working days overdue", "overdue_days"),
+        ("Actions", "actions_since_update"), ("Due by", lambda r: day_text(r["due_by"])),
+        ("Working days overdue", "overdue_days"),
     ]),
     ("repeat_flags", "Repeat flags", [
         ("Flag", "flag"), ("Case", "case"), ("Rule", "rule"), ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
@@ -157,3 +173,49 @@ def html(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.d
         out.append("</tbody></table>")
     out.append("</body></html>")
     return "\n".join(out)
+
+
+# --- a case, for people -------------------------------------------------------------------------
+
+_STORY_LINES = [
+    ("follow_ups", "Follow-ups", lambda r: f"{r['follow_up_kind']}: {r['text']}"),
+    ("reporter_updates", "Reporter updates", lambda r: f"{r['update_channel']}: {r['text']}"),
+    ("powers", "Powers used", lambda r: r["power"]),
+    ("referrals", "Referrals", lambda r: r["referral"]),
+    ("risk_history", "Risk history", lambda r: r["risk"] + (f" ({r['text']})" if r.get("text") else "")),
+    ("corrections", "Corrections", lambda r: f"{r['field']} to {r['value']} ({r['text']})"),
+    ("leads", "Lead officers", lambda r: r["lead"]),
+    ("closures", "Closures", lambda r: r["close_reason"] + (f" ({r['text']})" if r.get("text") else "")),
+    ("reopenings", "Reopenings", lambda r: r["text"]),
+]
+
+
+def case_text(case: dict[str, Any]) -> str:
+    """`tasking show` for people: the case's whole story, local times, and nothing printed as None."""
+    def line(label: str, value: Any) -> str:
+        return f"{label:>14}: {value}"
+
+    status = case["status"] + (f" ({case['closed_reason']})" if case.get("closed_reason") else "")
+    reporter = case["reporter"] or ("none (anonymous)" if case["feedback"] == "anonymous" else "none")
+    lines = [line("case", case["case"]), line("status", status), line("lead officer", case.get("lead") or "not assigned"),
+             line("received", local_text(case["received_at"])), line("occurred", local_text(case["occurred_at"])),
+             line("source", f"{case['source']} by {case['channel']}"), line("category", case["category"]),
+             line("area", case["area"]), line("location", case["location"]), line("risk", case["risk"]),
+             line("reporter", f"{reporter}; feedback: {case['feedback']}")]
+    if case.get("victim"):
+        lines.append(line("victim", case["victim"]))
+    lines.append(line("summary", case["summary"]))
+    lines.append("")
+    lines.append(f"Taskings ({len(case['taskings'])})")
+    for t in case["taskings"]:
+        done = f", completed {local_text(t['completed_at'])}: {t['result']}" if t.get("completed_at") else ""
+        owner = f" ({t['owner']})" if t.get("owner") else ""
+        lines.append(f"  {t['tasking']} {t['tasked_agency']}{owner} {t['status']}, due {day_text(t['due'])}, raised "
+                     f"{local_text(t['raised_at'])}: {t['action']}{done}")
+    lines.append(f"Links ({len(case['links'])})")
+    lines += [f"  {link['to']} ({link['reason']})" for link in case["links"]]
+    for key, heading, describe in _STORY_LINES:
+        rows = case.get(key, [])
+        lines.append(f"{heading} ({len(rows)})")
+        lines += [f"  {local_text(r['at'])} {r['user']} ({r['agency']}): {describe(r)}" for r in rows]
+    return "\n".join(lines)
