@@ -301,3 +301,28 @@ class TestShowTellsTheWholeStory:
         for words in ("Spoke to parents", "Told the parish", "CPW", "mediation", "area to Hextable", "sgt.jones",
                       other, "Mon 05 Mar 2018 11:00", "WARDENS"):
             assert words in text, words
+
+
+class TestViewsForAnalysts:
+    """Item 15: rows name cases by reference, carry a local date and financial year; cases an ASB flag."""
+
+    def test_cases_taskings_and_activity_rows(self, desk: Desk) -> None:
+        from tasking.commands import CorrectCase
+
+        late = desk.report("2018-03-31T23:30")  # 22:30 UTC: still 31 March and 2017/18 in UK time
+        desk.send(RaiseTasking, when="2018-04-01T00:30", case=late, agency="WARDENS", action="a", due=dt.date(2018, 4, 9))
+        desk.send(AssignLead, when="2018-04-01T00:40", case=late, lead="sgt.jones")
+        non_asb = desk.report("2018-03-05T10:00", category="domestic-abuse")
+        db = desk.db
+        assert db.execute("SELECT reference, received_date, financial_year, asb, lead FROM cases ORDER BY reference"
+                          ).fetchall() == [("CSU-2017-00001", "2018-03-31", "2017/18", 1, "sgt.jones"),
+                                           ("CSU-2017-00002", "2018-03-05", "2017/18", 0, None)]
+        desk.send(CorrectCase, when="2018-03-06T10:00", case=non_asb, field="category", value="noise", reason="r")
+        assert desk.db.execute("SELECT asb FROM cases WHERE reference = ?", [non_asb]).fetchone()[0] == 1
+        assert desk.db.execute("SELECT [case], raised_date, financial_year FROM taskings").fetchall() == [
+            (late, "2018-04-01", "2018/19")]
+        rows = desk.db.execute("SELECT reference, kind, date, financial_year FROM activity WHERE reference = ? "
+                               "ORDER BY position", [late]).fetchall()
+        assert rows == [(late, "report", "2018-03-31", "2017/18"), (late, "task", "2018-04-01", "2018/19"),
+                        (late, "assign", "2018-04-01", "2018/19")]
+        assert "case_id" not in [c.name for c in desk.db["taskings"].columns]

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from tasking.domain.case import Case
 from tasking.projections.base import Projection, handles
-from tasking.time.instants import iso
+from tasking.time.instants import iso, local_day_and_year
 
 # The CLI command that records each event: the kind's name everywhere on the read side.
 KINDS: dict[type, str] = {
@@ -51,6 +51,7 @@ COLUMNS = {
     "linked_to": str, "link_reason": str, "field": str, "value": str, "close_reason": str,
     "text": str,
     "lead": str,  # assign: the lead officer
+    "date": str, "financial_year": str,  # for analysts: the local date and financial year of `at`
 }
 _TEXT = {Case.Reported: "summary", Case.TaskingRaised: "action", Case.TaskingCompleted: "result",
          Case.FollowUpMade: "outcome", Case.ReporterUpdated: "note", Case.RiskAssessed: "reason",
@@ -114,6 +115,7 @@ class ActivityProjection(Projection):
         row.update(position=position, reference=self._reference(db, e), case_id=str(e.originator_id),
                    kind=KINDS[type(e)], at=iso(e.at), user=e.user, acting_agency=e.agency)
         row.update(_fields(e))
+        row["date"], row["financial_year"] = local_day_and_year(e.at)
         text_attr = _TEXT.get(type(e))
         row["text"] = getattr(e, text_attr, None) if text_attr else None
         self.insert(db, "activity", row, deferred=True)
