@@ -8,17 +8,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasking.bootstrap import Services, Settings, bootstrap
+from tasking.bootstrap import Services
 from tasking.commands import send
 from tasking.domain.errors import DomainError
 from tasking.queries.audit import audit, show
@@ -28,30 +25,11 @@ from tasking.queries.feedback import feedback_owed
 from tasking.queries.repeats import repeat_flags
 from tasking.queries.roster import briefings_issued, users
 from tasking.queries.stats import year_stats
-from tests.conftest import NO_POSTGRES, POSTGRES_URL, _drop_schema, seed_roster
+from tests.conftest import scratch_services, seed_roster
 from tests.integration.test_projection_property import START, command_for, op
 
 T = START + dt.timedelta(days=3)  # after every prefix event: START + at most a day + an hour per case
 LATER = dt.timedelta(days=4)  # a suffix shifted by this is effective after T
-
-
-@contextlib.contextmanager
-def new_services(backend: str, folder: Any) -> Iterator[Services]:
-    schema = None
-    if backend == "postgres":
-        if not POSTGRES_URL:
-            pytest.skip(NO_POSTGRES)
-        schema = f"b_{uuid.uuid4().hex[:12]}"
-        store = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}schema={schema}"
-    else:
-        store = str(folder / "store.db")
-    services = bootstrap(Settings(store=store, views=str(folder / "views.db")), create_tables=True)
-    try:
-        yield services
-    finally:
-        services.close()
-        if schema:
-            _drop_schema(schema)
 
 
 def play(services: Services, people: dict[str, str], ops: list, refs: list[str], shift: dt.timedelta) -> None:
@@ -118,7 +96,7 @@ SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[Healt
 @given(prefix=st.lists(op, min_size=1, max_size=25), suffix=st.lists(op, min_size=1, max_size=25))
 def test_an_event_recorded_after_a_position_never_changes_a_read_at_it(backend: str, prefix, suffix,  # noqa: ANN001
                                                                       tmp_path_factory) -> None:
-    with new_services(backend, tmp_path_factory.mktemp("recorded")) as services:
+    with scratch_services(backend, tmp_path_factory.mktemp("recorded")) as services:
         people = seed_roster(services)
         refs: list[str] = []
         play(services, people, prefix, refs, dt.timedelta(0))
@@ -136,7 +114,7 @@ def test_an_event_recorded_after_a_position_never_changes_a_read_at_it(backend: 
 @given(prefix=st.lists(op, min_size=1, max_size=25), suffix=st.lists(op, min_size=1, max_size=25))
 def test_an_event_effective_after_a_moment_never_changes_a_read_at_it(backend: str, prefix, suffix,  # noqa: ANN001
                                                                      tmp_path_factory) -> None:
-    with new_services(backend, tmp_path_factory.mktemp("effective")) as services:
+    with scratch_services(backend, tmp_path_factory.mktemp("effective")) as services:
         people = seed_roster(services)
         refs: list[str] = []
         play(services, people, prefix, refs, dt.timedelta(0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tasking.commands import LinkCases
 from tasking.queries.repeats import repeat_flags
-from tests.conftest import Desk, at
+from tests.conftest import Desk
 
 
 def flags(desk: Desk, local: str, rule: str) -> list[dict]:

@@ -8,23 +8,23 @@ from tasking.queries.point import Reader
 from tasking.time.instants import iso, iso_precise
 
 
-def users(reader: Reader) -> dict[str, Any]:
-    """Users registered by the point's position and effective by its `at`."""
-    sql = "SELECT login, name, agency, role, added_at FROM users WHERE position <= ?"
+def _listed(reader: Reader, key: str, sql: str, effective: str, stamp: Any, order: str) -> dict[str, Any]:
+    """Rows recorded by the point's position and, when it has an `at`, effective by it."""
     params: list[Any] = [reader.point.position]
     if reader.point.at is not None:
-        sql += " AND added_at <= ?"
-        params.append(iso(reader.point.at))
-    rows = [dict(r) for r in reader.db.query(sql + " ORDER BY login", params)]
-    return {"at": iso(reader.point.at), "position": reader.point.position, "users": rows}
+        sql += f" AND {effective} <= ?"
+        params.append(stamp(reader.point.at))
+    rows = [dict(r) for r in reader.db.query(f"{sql} ORDER BY {order}", params)]
+    return {"at": iso(reader.point.at), "position": reader.point.position, key: rows}
+
+
+def users(reader: Reader) -> dict[str, Any]:
+    """The users registered by the point."""
+    return _listed(reader, "users", "SELECT login, name, agency, role, added_at FROM users WHERE position <= ?",
+                   "added_at", iso, "login")
 
 
 def briefings_issued(reader: Reader) -> dict[str, Any]:
-    """Packs issued by the point's position and effective by its `at`, by meeting."""
-    sql = "SELECT * FROM briefings WHERE position <= ?"
-    params: list[Any] = [reader.point.position]
-    if reader.point.at is not None:
-        sql += " AND issued_at <= ?"
-        params.append(iso_precise(reader.point.at))
-    rows = [dict(r) for r in reader.db.query(sql + " ORDER BY meeting", params)]
-    return {"at": iso(reader.point.at), "position": reader.point.position, "briefings": rows}
+    """The packs issued by the point, by meeting."""
+    return _listed(reader, "briefings", "SELECT * FROM briefings WHERE position <= ?", "issued_at", iso_precise,
+                   "meeting")

@@ -1,7 +1,9 @@
 """The one definition of a case's state at a read point, and of the rules built on it.
 
 Every read folds the `activity` rows recorded by the point's position and effective by its `at`,
-in order of effective time (then position). Corrections, risk, closure, reopening and taskings
+in the order they were recorded, which is the order the aggregate applied them in: the latest
+point's fold is exactly the state the write side decides on (and the `cases` and `taskings`
+views hold). Effective time chooses which facts had happened by `at`; it does not reorder them. Corrections, risk, closure, reopening and taskings
 are applied here and nowhere else; "open at", "a tasking due at" and "one incident" are defined
 here once, and the briefing, the packs, the reminders, repeats and stats all call them.
 """
@@ -127,7 +129,7 @@ def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None
         where += " AND reference IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(wanted))
     states: dict[str, CaseState] = {}
-    for row in db.query(f"SELECT * FROM activity WHERE {where} ORDER BY at, position", params):
+    for row in db.query(f"SELECT * FROM activity WHERE {where} ORDER BY position", params):
         _apply(states, row)
     return states
 
