@@ -245,8 +245,9 @@ def correct(ctx: click.Context, case, field, value, reason, user, at, as_json) -
 @click.option("--note", default=None)
 @click.option("--complete-taskings", "complete_taskings", metavar="RESULT", default=None,
               help="Complete the taskings still open with this result, in the same command.")
-@click.option("--reporter-told", "reporter_told", type=_choice(UpdateChannel), default=None,
-              help="The reporter was told of the closure by this channel: no new feedback is owed.")
+@click.option("--reporter-told", "reporter_told", type=_choice(UpdateChannel), default=None, is_flag=False,
+              flag_value="phone", metavar="[CHANNEL]",
+              help="The reporter was told of the closure (by phone, or the CHANNEL given): no new feedback is owed.")
 @write_options
 @click.pass_context
 def close(ctx: click.Context, case, reason, note, complete_taskings, reporter_told, user, at, as_json) -> None:  # noqa: ANN001
