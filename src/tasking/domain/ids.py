@@ -30,3 +30,12 @@ PARTNERSHIP_ID = uuid5(NAMESPACE_URL, "/tasking/partnership")
 @lru_cache(maxsize=65536)
 def briefing_id(meeting_day: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/briefings/{meeting_day}")
+
+
+@lru_cache(maxsize=65536)
+def request_id(key: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/requests/{key}")
+
+
+def build_id(name: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/builds/{name}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
@@ -12,9 +14,10 @@ from eventsourcing.persistence import ProgrammingError, Transcoder
 from tasking.config import PartnershipConfig, parse_config
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError, NotFound
-from tasking.domain.ids import PARTNERSHIP_ID, case_id, person_id, sequence_id, user_id
+from tasking.domain.ids import PARTNERSHIP_ID, case_id, person_id, request_id, sequence_id, user_id
 from tasking.domain.partnership import Partnership
 from tasking.domain.person import Person
+from tasking.domain.request import Request
 from tasking.domain.sequence import Sequence
 from tasking.domain.user import User
 from tasking.store.transcoder import OrjsonTranscoder
@@ -42,12 +45,17 @@ class TaskingApp(Application[Any]):
 
     def __init__(self, env: dict[str, str] | None = None, store_label: str = "") -> None:
         self._users: dict[str, User] = {}
+        self._deferred: list[Any] | None = None
         super().__init__(env=env)
         self.store_label = store_label
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Any]:  # type: ignore[override]
         """The library's save, collecting events without its runtime-Protocol `isinstance` checks
-        (slow on Python 3.11): aggregates here are `Aggregate` subclasses, anything else an event."""
+        (slow on Python 3.11): aggregates here are `Aggregate` subclasses, anything else an event.
+        Inside `deferred_saves()` it only collects, so the caller can add to the same transaction."""
+        if self._deferred is not None:
+            self._deferred.extend(objs)
+            return []
         processing: ProcessingEvent[Any] = ProcessingEvent()
         for obj in objs:
             if obj is None:
@@ -62,6 +70,22 @@ class TaskingApp(Application[Any]):
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings
+
+    @contextmanager
+    def deferred_saves(self) -> Iterator[list[Any]]:
+        """Collect what a handler saves instead of writing it; the caller saves it all in one go."""
+        self._deferred = collected = []
+        try:
+            yield collected
+        finally:
+            self._deferred = None
+
+    def find_request(self, key: str) -> Request | None:
+        """The record of a request id already handled, if any."""
+        try:
+            return self.repository.get(request_id(key))
+        except (AggregateNotFoundError, ProgrammingError):
+            return None
 
     def construct_repository(self) -> Repository[Any]:
         return TaskingRepository(event_store=self.events, snapshot_store=self.snapshots)
