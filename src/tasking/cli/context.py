@@ -115,6 +115,23 @@ def request_option(fn: Callable[..., Any]) -> Callable[..., Any]:
              "Env: TASKING_REQUEST_ID.")(fn)
 
 
+def unfinished_build_lines(app: Any) -> list[str]:
+    """One line per build (demo, store copy) that this store holds unfinished."""
+    lines = []
+    for build in app.unfinished_builds():
+        fix = ("finish it with `tasking demo --resume`" if build["build"] == "demo"
+               else "copy again into an empty store")
+        lines.append(f"unfinished build: `{build['command']}` started at position {build['started_at']} and did not "
+                     f"finish; the store ends at position {build['store_position']}; {fix}")
+    return lines
+
+
+def warn_unfinished(app: Any) -> None:
+    """Say on stderr when the store holds an unfinished build: its figures are not the whole story."""
+    for line in unfinished_build_lines(app):
+        click.echo(f"Warning: {line}", err=True)
+
+
 def emit(result: Any, as_json: bool, text: Callable[[Any], str] | None = None) -> None:
     if as_json:
         click.echo(json.dumps(result, indent=2, sort_keys=False, ensure_ascii=False))

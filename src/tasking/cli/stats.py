@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from tasking.reporting.annual_report import change_text
-from tasking.cli.context import console, DATETIME, emit, services
+from tasking.cli.context import console, DATETIME, emit, services, warn_unfinished
 from tasking.queries.stats import explain, resolve_position, year_stats
 
 
@@ -39,6 +39,7 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
         raise click.ClickException("out: --html writes files; give --out DIR")
     found = services(ctx)
     db, config = found.views.db, found.app.config
+    warn_unfinished(found.app)
     upto = resolve_position(db, position=position, as_of=as_of or at)
     if figure:
         result = explain(db, config, year, upto, figure)

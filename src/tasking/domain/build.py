@@ -26,9 +26,6 @@ class Build(Aggregate):
         self.detail = detail
         self.finished = False
 
-    def finish(self, events: int, user: str, agency: str, at: dt.datetime) -> None:
-        self._finished(events=events, user=user, agency=agency, at=at)
-
     @event("Finished")
-    def _finished(self, events: int, user: str, agency: str, at: dt.datetime) -> None:
+    def finish(self, user: str, agency: str, at: dt.datetime) -> None:
         self.finished = True

@@ -10,8 +10,10 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import ProgrammingError, Transcoder
+from eventsourcing.utils import get_topic
 
 from tasking.config import PartnershipConfig, parse_config
+from tasking.domain.build import Build
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError, NotFound
 from tasking.domain.ids import PARTNERSHIP_ID, case_id, person_id, request_id, sequence_id, user_id
@@ -153,3 +155,20 @@ class TaskingApp(Application[Any]):
 
     def event_count(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    def unfinished_builds(self) -> list[dict[str, Any]]:
+        """Bulk builds (the demo, a store copy) started in this store and not finished: each with
+        the command that started it, the position it started at, and where the store now ends."""
+        started: dict[Any, dict[str, Any]] = {}
+        topics, start = [get_topic(Build.Started), get_topic(Build.Finished)], 0
+        while notifications := self.recorder.select_notifications(start, 1000, topics=topics, inclusive_of_start=False):
+            for notification in notifications:
+                if notification.topic == topics[0]:
+                    event = self.mapper.to_domain_event(notification)
+                    started[notification.originator_id] = {"build": event.name, "command": event.command,
+                                                           "started_at": notification.id}
+                else:
+                    started.pop(notification.originator_id, None)
+            start = notifications[-1].id
+        head = self.event_count()
+        return [{**found, "store_position": head} for found in started.values()]
