@@ -15,12 +15,18 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
-plt.rcParams["svg.hashsalt"] = "tasking"
+def _pyplot() -> Any:
+    """matplotlib, imported when a chart is drawn: a process that draws none (every write and
+    most reads) then neither loads it at start nor tears it down at exit."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "tasking"
+    return plt
 
 
 def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -71,13 +77,13 @@ def change_text(change: dict[str, Any]) -> str:
 def _png(fig: Any) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
+    _pyplot().close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _bar(data: dict[str, int], title: str, horizontal: bool = True) -> str:
     items = [(k, v) for k, v in data.items() if v] or list(data.items())
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(items))) if horizontal else (9, 3.5))
+    fig, ax = _pyplot().subplots(figsize=(8, max(2.5, 0.32 * len(items))) if horizontal else (9, 3.5))
     names, values = [k for k, _ in items], [v for _, v in items]
     if horizontal:
         ax.barh(names[::-1], values[::-1], color="#2f6f9f")
@@ -91,7 +97,7 @@ def _bar(data: dict[str, int], title: str, horizontal: bool = True) -> str:
 
 def charts(stats: dict[str, Any]) -> dict[str, str]:
     before = stats["previous_year"]
-    fig, ax = plt.subplots(figsize=(9, 3.5))
+    fig, ax = _pyplot().subplots(figsize=(9, 3.5))
     keys = [k for k in before["change"] if "." not in k]
     positions = range(len(keys))
     ax.bar([p - 0.2 for p in positions], [before[k] for k in keys], width=0.4, label=before["financial_year"], color="#bbbbbb")
