@@ -13,7 +13,8 @@ from tasking.queries.stats import explain, resolve_position, year_stats
 
 
 @click.command("stats")
-@click.option("--year", required=True, type=click.IntRange(1990, 2200), help="Financial year by its first year: 2017 is 2017/18.")
+# Every year a write can produce: a partnership's earliest_date is 1900-01-01 at the earliest.
+@click.option("--year", required=True, type=click.IntRange(1899, 9998), help="Financial year by its first year: 2017 is 2017/18.")
 @click.option("--as-of", "as_of", type=DATETIME, default=None, help="Count only events recorded up to this moment.")
 @click.option("--position", type=int, default=None, help="Count only events up to this notification id.")
 @click.option("--at", "at", type=DATETIME, default=None, help="Same as --as-of.")
