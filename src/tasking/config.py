@@ -6,6 +6,7 @@ The configuration chosen at init is recorded as an event, so every process reads
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -80,6 +81,9 @@ class PartnershipConfig(_Frozen):
     reference_prefix: str = "CSU"
     protective_marking: str = "OFFICIAL-SENSITIVE"  # printed at the top and foot of every page of a pack
     timezone: Literal["Europe/London"] = "Europe/London"
+    # Effective times before this are refused. A stored configuration written before the key
+    # existed gets the default.
+    earliest_date: dt.date = dt.date(2000, 1, 1)
     meeting: Meeting = Meeting()
     feedback: Feedback = Feedback()
     risk_review: RiskReview = RiskReview()
@@ -89,6 +93,13 @@ class PartnershipConfig(_Frozen):
     agencies: dict[str, Agency]
     areas: Areas
     categories: dict[str, Category]
+
+    @field_validator("earliest_date")
+    @classmethod
+    def _not_before_1900(cls, value: dt.date) -> dt.date:
+        if value < dt.date(1900, 1, 1):
+            raise ValueError("must be 1900-01-01 or later")
+        return value
 
     def check_agency(self, code: str, field: str = "agency") -> str:
         """The agency's own code, whatever the case it was typed in (`wardens` -> `WARDENS`)."""

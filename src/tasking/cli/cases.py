@@ -6,7 +6,7 @@ from typing import get_args
 
 import click
 
-from tasking.cli.context import DATE, DATETIME, json_option, run, user_option, write_options
+from tasking.cli.context import DATE, DATETIME, json_option, request_option, run, user_option, write_options
 from tasking.commands.case import (
     Channel, CloseReason, CorrectableField, FollowUpKind, LinkReason, Power, ReferralTarget, Risk, UpdateChannel,
 )
@@ -26,7 +26,6 @@ from tasking.commands import (
     UpdateReporter,
     UsePower,
 )
-from tasking.time.instants import utcnow
 
 def _choice(literal: object) -> click.Choice:
     """The command's own Literal type is the one list of allowed values."""
@@ -53,6 +52,7 @@ def _case_text(verb: str):  # noqa: ANN202
 @click.option("--channel", type=_choice(Channel), default="phone", show_default=True)
 @user_option
 @json_option
+@request_option
 @click.pass_context
 def report(ctx: click.Context, received, user, as_json, **fields) -> None:  # noqa: ANN001
     """Record a report received: this opens a case and prints its reference.
@@ -64,7 +64,7 @@ def report(ctx: click.Context, received, user, as_json, **fields) -> None:  # no
         --summary "Groups gathering late, shouting" --json
     """
     fields["occurred_at"] = fields.pop("occurred")
-    run(ctx, RecordReport, as_json=as_json, text=_case_text("Opened"), user=user, at=received or utcnow(), **fields)
+    run(ctx, RecordReport, as_json=as_json, text=_case_text("Opened"), user=user, at=received, **fields)
 
 
 @click.command("link")

@@ -13,6 +13,8 @@ from tasking.cli.context import (
     emit_read,
     read_options,
     reader,
+    request_id,
+    request_option,
     run,
     services,
     user_option,
@@ -31,6 +33,7 @@ from tasking.time.instants import local_time, utcnow
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
               help="A partnership TOML file replacing the default one.")
 @json_option
+@request_option
 @click.pass_context
 def init(ctx: click.Context, admin: str, name: str, agency: str, config_file: str | None, as_json: bool) -> None:
     """Create a store with its partnership configuration and first coordinator.
@@ -41,7 +44,7 @@ def init(ctx: click.Context, admin: str, name: str, agency: str, config_file: st
     """
     text = read_config_file(config_file) if config_file else default_config_text()
     command = build(InitStore, user=admin, at=utcnow(), name=name, agency=agency, config_toml=text)
-    result = send(services(ctx, create_tables=True).app, command)
+    result = send(services(ctx, create_tables=True).app, command, request_id=request_id(ctx), at_given=False)
     emit(result, as_json, lambda r: f"Initialised {redact(services(ctx).settings.store)} for {r['partnership']}; "
                                     f"first coordinator: {r['user']}")
 
@@ -64,6 +67,7 @@ def users() -> None:
 @user_option
 @at_option()
 @json_option
+@request_option
 @click.pass_context
 def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str, user: str | None, at, as_json: bool) -> None:
     """Add a user. The addition is itself an event, so the roster is auditable.
@@ -114,6 +118,7 @@ def person() -> None:
 @user_option
 @at_option()
 @json_option
+@request_option
 @click.pass_context
 def person_add(ctx: click.Context, name: str, phone: str | None, email: str | None, address: str | None,
                user: str | None, at, as_json: bool) -> None:

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from tasking.cli.context import DATETIME, console, emit_read, reader
+from tasking.cli.context import DATETIME, console, emit_read, reader, services, warn_unfinished
 from tasking.queries.stats import explain, year_stats
 
 
 @click.command("stats")
-@click.option("--year", required=True, type=click.IntRange(1990, 2200), help="Financial year by its first year: 2017 is 2017/18.")
+# Every year a write can produce: a partnership's earliest_date is 1900-01-01 at the earliest.
+@click.option("--year", required=True, type=click.IntRange(1899, 9998), help="Financial year by its first year: 2017 is 2017/18.")
 @click.option("--as-of", "as_of", type=DATETIME, default=None, help="Count only events recorded up to this moment.")
 @click.option("--position", type=click.IntRange(min=0), default=None, help="Count only events recorded up to this position.")
 @click.option("--at", "at", default=None, hidden=True, help="Refused: the year is the effective range; use --as-of.")
@@ -41,6 +42,7 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
         raise click.ClickException("out: --html writes files; give --out DIR")
     read = reader(ctx, None, as_of, position)
     db, config, upto = read.db, read.config, read.point.position
+    warn_unfinished(services(ctx).app)
     if figure:
         result = explain(db, config, year, upto, figure)
         if fmt == "json":
