@@ -17,6 +17,10 @@ from tasking.cli.scheduler import scheduler
 from tasking.cli.store import store
 from tasking.cli.stats import stats
 from tasking.cli.setup import init, person, users
+from tasking.cli.case_review import case_review
+from tasking.cli.marac import marac
+from tasking.cli.review import review
+from tasking.cli.tfg import tfg
 from tasking.domain.errors import DomainError
 from tasking.logs import configure_logging
 
@@ -63,6 +67,8 @@ def cli(store: str | None, user: str | None, log_file: str | None, log_level: st
 
 for command in [init, users, person, *case_commands.COMMANDS, audit, show, cases, briefing, feedback_owed, repeats,
                 projections, stats, demo, scheduler, store]:
+    cli.add_command(command)
+for command in [case_review, tfg, marac, review]:
     cli.add_command(command)
 
 

@@ -116,3 +116,10 @@ class CloseCase(CaseCommand):
 
 class ReopenCase(CaseCommand):
     reason: Narrative
+
+
+class ReviewCase(CaseCommand):
+    """A periodic risk review; `level` changes the risk when given."""
+
+    note: Narrative
+    level: Risk | None = None

@@ -23,6 +23,7 @@ from tasking.commands.case import (
     UsePower,
 )
 from tasking.commands.briefing import IssueBriefing
+from tasking.commands.escalation_handlers import ESCALATION_HANDLERS
 from tasking.commands.setup import AddPerson, AddUser, InitStore
 from tasking.config import parse_config
 from tasking.domain.briefing import Briefing
@@ -231,4 +232,5 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     CloseCase: close_case,
     ReopenCase: reopen_case,
     IssueBriefing: issue_briefing,
+    **ESCALATION_HANDLERS,
 }

@@ -30,6 +30,7 @@ KINDS: dict[type, tuple[str, str | None]] = {
     Case.PowerUsed: ("power", "power"),
     Case.Referred: ("referral", "target"),
     Case.RiskAssessed: ("risk", "level"),
+    Case.RiskReviewed: ("risk-review", "level"),
     Case.Corrected: ("correction", "field"),
     Case.Closed: ("closure", "reason"),
     Case.Reopened: ("reopening", None),

@@ -3,9 +3,11 @@
 from tasking.projections.activity import ActivityProjection
 from tasking.projections.briefings import BriefingsProjection
 from tasking.projections.cases import CasesProjection
+from tasking.projections.escalations import EscalationsProjection
 from tasking.projections.log import LogProjection
 from tasking.projections.taskings import TaskingsProjection
 from tasking.projections.users import UsersProjection
 
 PROJECTIONS = [CasesProjection, TaskingsProjection, ActivityProjection, UsersProjection, LogProjection,
                BriefingsProjection]
+PROJECTIONS.append(EscalationsProjection)
