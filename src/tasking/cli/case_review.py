@@ -139,7 +139,7 @@ _milestone("close", CaseReviewClose, "Closed", "Close the case review after the 
 @click.option("--action", required=True, help="What is recommended.")
 @click.option("--due", required=True, type=DATE, help="Due date, YYYY-MM-DD.")
 @click.option("--case", default=None, metavar="CASE",
-              help="The applicant's case to task (default: the latest open one).")
+              help="The applicant's case to task (default: the latest open qualifying or named one).")
 @write_options
 @click.pass_context
 def recommend(ctx: click.Context, review, agency, action, due, case, user, at, as_json) -> None:  # noqa: ANN001

@@ -145,8 +145,11 @@ def case_review_recommend(app: TaskingApp, cmd: CaseReviewRecommend) -> Result:
         if case.reference not in cases:
             raise DomainError("case", f"{case.reference} is not one of the applicant's cases in {review.reference} "
                                       f"({', '.join(cases) or 'none'})")
-    else:
-        open_cases = [c for c in (app.get_case(ref) for ref in reversed(cases)) if c.status == "open"]
+    else:  # the latest open case that counted (or that the application named), else any of the applicant's
+        assessed = review.assessment or {"qualifying": []}
+        preferred = sorted(set(assessed["qualifying"]) | set(review.cases), reverse=True)
+        ordered = preferred + [ref for ref in reversed(cases) if ref not in preferred]
+        open_cases = [c for c in (app.get_case(ref) for ref in ordered) if c.status == "open"]
         if not open_cases:
             raise DomainError("case", f"{review.reference} has no open case to task; reopen one and give --case")
         case = open_cases[0]

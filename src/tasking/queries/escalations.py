@@ -15,7 +15,8 @@ from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
 from tasking.domain.errors import NotFound
-from tasking.time.instants import iso, local_date
+from tasking.domain.qualifying import months_text
+from tasking.time.instants import iso, local_date, months_before
 from tasking.time.meetings import add_working_days
 
 MILESTONES = ("acknowledge", "decide", "hold", "respond")
@@ -250,3 +251,68 @@ def marac_agenda(db: Database, position: int, meeting_day: str | None, now: dt.d
                        "outcome": discussed.get(item["case"], {}).get("outcome")})
     return {"meeting": chosen["meeting"], "at": at, "previous": meetings[index - 1]["meeting"] if index else None,
             "position": position, "items": agenda}
+
+
+# --- the briefing's case review alerts -----------------------------------------------------------
+
+CASE_REVIEW_PROMPT = ("Tell the victim about the ASB case review: 2 or more ASB reports in six months "
+                      "(statutory guidance, September 2025)")
+
+
+def overdue_alerts(db: Database, config: PartnershipConfig, position: int, at: dt.datetime) -> list[dict[str, Any]]:
+    """Every milestone of an open case review overdue at `at`, naming the person's reference and the cases."""
+    alerts = []
+    for review in case_reviews(db, config, position, at, open_only=True):
+        cases = sorted(set(review["cases"]) | set(review["qualifying"]))
+        for item in review["overdue"]:
+            alerts.append({"kind": "overdue-milestone", "review": review["review"], "person": review["applicant"],
+                           "cases": cases, **item,
+                           "reason": f"{item['milestone']} was due by {item['due']}"})
+    return alerts
+
+
+def prompt_alerts(config: PartnershipConfig, reports: list[dict[str, Any]], applications: list[dict[str, Any]],
+                  at: dt.datetime) -> list[dict[str, Any]]:
+    """The second-report prompt: a victim or reporter with N or more ASB incidents in six months up to
+    `at` and no case review application in that time (as applicant or on whose behalf it was made).
+
+    `reports`: {case, incident, person_refs, asb, received_at} as at `at`; `applications`: {applicant,
+    on_behalf_of, received_at}. Only person references and case references leave this function."""
+    months = config.case_review.application_within_months
+    since = iso(months_before(at, months))
+    until = iso(at)
+    applied = {person for a in applications if since < a["received_at"] <= until
+               for person in (a["applicant"], a["on_behalf_of"]) if person}
+    by_person: dict[str, list[dict[str, Any]]] = {}
+    for report in reports:
+        if report["asb"] and since < report["received_at"] <= until:
+            for person in report["people"]:
+                by_person.setdefault(person, []).append(report)
+    alerts = []
+    for person, found in sorted(by_person.items()):
+        incidents = {r["incident"] for r in found}
+        if len(incidents) >= config.case_review.prompt_reports and person not in applied:
+            alerts.append({"kind": "prompt", "person": person, "cases": sorted(r["case"] for r in found),
+                           "count": len(incidents),
+                           "reason": f"{len(incidents)} ASB reports by or about this person in "
+                                     f"{months_text(months)} and no case review application",
+                           "prompt": CASE_REVIEW_PROMPT})
+    return alerts
+
+
+def case_review_alerts(db: Database, config: PartnershipConfig, position: int, at: dt.datetime) -> list[dict[str, Any]]:
+    """The briefing's `case_review_alerts`: second-report prompts, then overdue milestones."""
+    from tasking.queries.repeats import incident_groups
+
+    groups = incident_groups(db)
+    reports = [
+        {"case": row["reference"], "incident": groups.get(row["reference"], row["reference"]),
+         "people": sorted({row["reporter"], row["victim"]} - {None}), "asb": config.is_asb(row["category"]),
+         "received_at": row["received_at"]}
+        for row in db.query("SELECT c.reference, c.reporter, c.victim, c.category, c.received_at FROM cases c "
+                            "WHERE c.received_at <= ? AND c.position <= ?", [iso(at), position])
+    ]
+    applications = list(fold_reviews(rows(db, position, at, "cr-")).values())
+    applications = [{"applicant": a["applicant"], "on_behalf_of": a["on_behalf_of"], "received_at": a["received_at"]}
+                    for a in applications]
+    return prompt_alerts(config, reports, applications, at) + overdue_alerts(db, config, position, at)
