@@ -12,6 +12,8 @@ from tasking.time.meetings import MeetingCalendar
 from tasking.projections.activity import status_at
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.repeats import repeat_cases, repeat_flags
+from tasking.queries.escalations import case_review_alerts, suggest_groups, task_and_finish_groups
+from tasking.queries.stats import resolve_position
 from tasking.time.instants import iso, local_date
 
 RISK_ORDER = {"high": 0, "medium": 1, "standard": 2}
@@ -28,7 +30,8 @@ def briefing(db: Database, config: PartnershipConfig, meeting: dt.datetime,
     """The queue for `meeting`. `window_from` overrides the calendar (the scheduler's last issued pack)."""
     calendar = MeetingCalendar(config.meeting.time)
     start = window_from if window_from is not None else calendar.previous(meeting)
-    flags = repeat_flags(db, config, meeting)
+    position = resolve_position(db)
+    flags = suggest_groups(repeat_flags(db, config, meeting), task_and_finish_groups(db, position, meeting, open_only=True))
     repeats = repeat_cases(flags)
     linked_problems = {row[0] for row in db.execute(
         "SELECT c.reference FROM activity a JOIN cases c ON c.id = a.case_id "
@@ -54,7 +57,7 @@ def briefing(db: Database, config: PartnershipConfig, meeting: dt.datetime,
         "due_taskings": due_taskings(db, meeting),
         "feedback_owed": feedback_owed(db, config, meeting),
         "repeat_flags": flags,
-        "case_review_alerts": [],
+        "case_review_alerts": case_review_alerts(db, config, position, meeting),
         "risk_reviews_due": risk_reviews_due(db, config, meeting),
     }
 
@@ -82,7 +85,7 @@ def risk_reviews_due(db: Database, config: PartnershipConfig, at: dt.datetime) -
     """Cases open at `at`, at medium or high risk then, whose last assessment is older than the cycle."""
     cycle = {"medium": config.risk_review.medium_days, "high": config.risk_review.high_days}
     when = iso(at)
-    last_risk = ("(SELECT r.{col} FROM activity r WHERE r.case_id = c.id AND r.kind = 'risk' AND r.at <= ? "
+    last_risk = ("(SELECT r.{col} FROM activity r WHERE r.case_id = c.id AND r.kind IN ('risk', 'risk-review') AND r.at <= ? "
                  "ORDER BY r.at DESC, r.position DESC LIMIT 1)")
     items = []
     for row in db.query(
@@ -96,6 +99,7 @@ def risk_reviews_due(db: Database, config: PartnershipConfig, at: dt.datetime) -
         due = dt.datetime.fromisoformat(row["since"]) + dt.timedelta(days=cycle[row["risk"]])
         if due <= at:
             items.append({"case": row["reference"], "risk": row["risk"], "last_assessed": row["since"],
-                          "review_due": iso(due), "overdue_days": (local_date(at) - local_date(due)).days})
+                          "review_due": iso(due), "overdue_days": (local_date(at) - local_date(due)).days,
+                          "days_since_review": (local_date(at) - local_date(dt.datetime.fromisoformat(row["since"]))).days})
     items.sort(key=lambda r: (-r["overdue_days"], r["case"]))
     return items

@@ -38,7 +38,7 @@ def contributions(db: Database, year: int, position: int,
     start, end = (iso(bound) for bound in financial_year_bounds(year))
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rows = [dict(r) for r in db.query(
-        "SELECT e.position, e.kind, e.case AS subject, e.detail, e.value, e.at, e.user, e.agency, r.reference "
+        "SELECT e.position, e.kind, e.case_ref AS subject, e.detail, e.value, e.at, e.user, e.agency, r.reference "
         "FROM escalations e JOIN escalation_refs r ON r.aggregate_id = e.aggregate_id "
         "WHERE e.position <= ? AND e.at < ? ORDER BY e.position", [position, end])]
     completed_by_end = {row["reference"] for row in rows if row["kind"] == "tfg-completed"}

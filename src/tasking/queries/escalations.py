@@ -68,7 +68,7 @@ def fold_reviews(found: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         elif kind == "cr-recommended":
             review["recommendations"].append({
                 "recommendation": value["recommendation"], "agency": row["detail"], "action": value["action"],
-                "due": value["due"], "case": row["case"], "tasking": value["tasking"]})
+                "due": value["due"], "case": row["case_ref"], "tasking": value["tasking"]})
         elif kind == "cr-responded":
             review["responded_at"] = row["at"]
         elif kind == "cr-closed":
@@ -145,7 +145,7 @@ def fold_groups(found: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         if group is None:
             continue
         if kind == "tfg-case-added":
-            group["cases"].append(row["case"])
+            group["cases"].append(row["case_ref"])
         elif kind == "tfg-action-raised":
             group["actions"].append({"action": value["action_ref"], "agency": row["detail"], "text": value["action"],
                                      "due": value["due"], "raised_at": row["at"], "status": "open",
@@ -182,7 +182,7 @@ def marac_meetings(db: Database, position: int, at: dt.datetime | None = None) -
         if row["kind"] == "marac-meeting":
             meetings[row["reference"]] = {"meeting": row["reference"], "at": row["at"], "discussions": []}
         elif row["reference"] in meetings:
-            meetings[row["reference"]]["discussions"].append({"case": row["case"], **row["value"]})
+            meetings[row["reference"]]["discussions"].append({"case": row["case_ref"], **row["value"]})
     found = sorted(meetings.values(), key=lambda m: m["at"])
     return found if at is None else [m for m in found if m["at"] <= iso(at)]
 
@@ -316,3 +316,17 @@ def case_review_alerts(db: Database, config: PartnershipConfig, position: int, a
     applications = [{"applicant": a["applicant"], "on_behalf_of": a["on_behalf_of"], "received_at": a["received_at"]}
                     for a in applications]
     return prompt_alerts(config, reports, applications, at) + overdue_alerts(db, config, position, at)
+
+
+def suggest_groups(flags: list[dict[str, Any]], open_groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each location repeat flag suggests a candidate Task and Finish group, unless an open group in
+    the same area already holds one of its cases (then it names that group)."""
+    for flag in flags:
+        if flag["rule"] != "location":
+            continue
+        covering = [g["group"] for g in open_groups if g["area"] == flag["area"] and set(g["cases"]) & set(flag["cases"])]
+        flag["candidate_group"] = (
+            {"covered_by": covering[0]} if covering
+            else {"focus": flag["location"], "area": flag["area"], "cases": list(flag["cases"])}
+        )
+    return flags
