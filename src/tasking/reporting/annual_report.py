@@ -60,6 +60,10 @@ def to_markdown(stats: dict[str, Any]) -> str:
     for group in ("powers", "referrals", "by_area", "by_category", "by_source", "by_month"):
         lines += ["", f"## {group.replace('_', ' ').capitalize()}", "", "| | Count |", "|---|---:|"]
         lines += [f"| {name} | {count} |" for name, count in stats[group].items()]
+    for group in ("case_reviews", "task_and_finish_groups", "community_marac"):
+        if stats.get(group) is not None:
+            lines += ["", f"## {group.replace('_', ' ').capitalize()}", "", "| | Count |", "|---|---:|"]
+            lines += [f"| {name.replace('_', ' ')} | {count} |" for name, count in stats[group].items()]
     return "\n".join(lines) + "\n"
 
 
