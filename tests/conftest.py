@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,27 @@ def make_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest, name: 
     request.addfinalizer(lambda: _drop_schema(schema))
     separator = "&" if "?" in POSTGRES_URL else "?"
     return f"{POSTGRES_URL}{separator}schema={schema}"
+
+
+@contextlib.contextmanager
+def scratch_services(backend: str, folder: Path, views: str = "views.db") -> Iterator[Services]:
+    """A new store for one hypothesis example (fixtures cannot be per example): a SQLite file in
+    `folder`, or a PostgreSQL schema dropped afterwards; the views in `folder`."""
+    schema = None
+    if backend == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip(NO_POSTGRES)
+        schema = f"h_{uuid.uuid4().hex[:12]}"
+        store = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}schema={schema}"
+    else:
+        store = str(folder / "store.db")
+    services = bootstrap(Settings(store=store, views=str(folder / views)), create_tables=True)
+    try:
+        yield services
+    finally:
+        services.close()
+        if schema:
+            _drop_schema(schema)
 
 
 @pytest.fixture(name="backend", params=BACKENDS)
@@ -126,9 +149,13 @@ class Desk:
         fields.setdefault("occurred_at", at(received) - dt.timedelta(hours=1))
         return self.send(RecordReport, when=received, **fields)["case"]
 
+    def read(self, at: str | None = None, **recorded: object):  # noqa: ANN201
+        """A reader caught up with the store: `at` is local wall-clock text; `as_of`/`position` pass through."""
+        return self.services.read(at=globals()["at"](at) if at else None, **recorded)  # type: ignore[arg-type]
+
     @property
     def db(self):  # noqa: ANN201
-        return self.services.views.db
+        return self.read().db
 
     @property
     def config(self):  # noqa: ANN201

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tasking.store.application import TaskingApp
 from tasking.domain.errors import DomainError
+from tasking.queries.point import Reader, ReadPoint, resolve_position
 
 DEFAULT_STORE = "tasking.db"
 
@@ -106,7 +108,8 @@ class Services:
     app: TaskingApp
     _views: object | None = field(default=None, repr=False)
 
-    def _open_views(self):  # type: ignore[no-untyped-def]
+    def open_views(self):  # type: ignore[no-untyped-def]
+        """The read models as they are: no catch-up (see `read` and `catch_up`)."""
         from tasking.projections.runner import Views
 
         if self._views is None:
@@ -114,16 +117,20 @@ class Services:
             self._views = Views(self.settings.views_path)
         return self._views
 
-    @property
-    def views(self):  # type: ignore[no-untyped-def]
-        """The read models, caught up with the store before they are returned."""
-        views = self._open_views()
-        views.catch_up(self.app)
-        return views
-
     def catch_up(self) -> int:
         """Bring the read models up to date; returns how many events were applied."""
-        return self._open_views().catch_up(self.app)
+        return self.open_views().catch_up(self.app)
+
+    def read(self, at: dt.datetime | None = None, as_of: dt.datetime | None = None,
+             position: int | None = None) -> Reader:
+        """Catch the views up, then fix the point every query of this read answers at.
+
+        `at` is effective time (None: no bound); `as_of` or `position` is recorded time (None: all).
+        """
+        self.catch_up()
+        db = self.open_views().db
+        point = ReadPoint(at=at, position=resolve_position(db, position=position, as_of=as_of))
+        return Reader(db=db, config=self.app.config, point=point, app=self.app)
 
     def close(self) -> None:
         if self._views is not None:

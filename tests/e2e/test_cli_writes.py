@@ -47,11 +47,11 @@ def test_the_life_of_a_case_is_audited_in_order(env: dict[str, str]) -> None:
         ("FollowUpMade", "sgt.jones", "POLICE"), ("ReporterUpdated", "coordinator", "COUNCIL"),
         ("Closed", "coordinator", "COUNCIL"),
     ]
-    assert set(audit["entries"][0]) == {"event", "user", "agency", "recorded_at", "occurred_at", "details"}
+    assert set(audit["entries"][0]) == {"event", "user", "agency", "recorded_at", "occurred_at", "position", "details"}
     assert audit["entries"][1]["details"]["tasking"] == tasking
     assert "Pat Smith" not in run_cli("audit", case, env=env).stdout
-    listed = cli_json("cases", env=env)
-    assert [row["reference"] for row in listed] == [case] and listed[0]["status"] == "closed"
+    listed = cli_json("cases", env=env)["cases"]
+    assert [row["case"] for row in listed] == [case] and listed[0]["status"] == "closed"
 
 
 BAD_COMMANDS = [

@@ -14,25 +14,37 @@ WRITERS = 8
 EACH = 50
 
 
-def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(services, store) -> None:  # noqa: ANN001
+def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(services, store, tmp_path) -> None:  # noqa: ANN001
     seed_roster(services)
     case = send(services.app, RecordReport(user="coordinator", at=at("2018-03-05T10:00"), source="COUNCIL",
                                            category="noise", area="Swanley", location="High St",
                                            occurred_at=at("2018-03-05T09:00"), anonymous=True, summary="s"))["case"]
-    start_at = time.time() + 3.0
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
     procs = [
-        subprocess.Popen([sys.executable, "-m", "tests.e2e.worker", store, mode, case, str(EACH), str(start_at)],
+        subprocess.Popen([sys.executable, "-m", "tests.e2e.worker", store, mode, case, str(EACH), str(barrier), str(n)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          env={"TASKING_LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin"}, cwd=str(_root()))
-        for mode in ["follow-up"] * WRITERS + ["new-case"] * WRITERS
+        for n, mode in enumerate(["follow-up"] * WRITERS + ["new-case"] * WRITERS)
     ]
+    deadline = time.time() + 300
+    while len(list(barrier.glob("ready-*"))) < len(procs):  # every worker is up and waiting
+        assert time.time() < deadline and all(p.poll() is None for p in procs), "a worker did not get ready"
+        time.sleep(0.05)
+    (barrier / "go").touch()  # release them all at once
     outputs = [p.communicate(timeout=600) for p in procs]
     for proc, (out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
+    results = [json.loads(out) for out, _ in outputs]
+    # The writes overlapped: every writer was still writing when another had started.
+    for n, mine in enumerate(results):
+        assert any(other["first"] < mine["last"] and mine["first"] < other["last"]
+                   for m, other in enumerate(results) if m != n), f"writer {n} ran alone"
+    assert max(r["first"] for r in results) < min(r["last"] for r in results[:WRITERS])
     events = list(services.app.events.get(services.app.get_case(case).id))
     follow_ups = [e for e in events if type(e).__name__ == "FollowUpMade"]
     assert len(follow_ups) == WRITERS * EACH
-    new_refs = [ref for out, _ in outputs[WRITERS:] for ref in json.loads(out)]
+    new_refs = [ref for result in results[WRITERS:] for ref in result["made"]]
     assert len(new_refs) == WRITERS * EACH == len(set(new_refs))
     numbers = sorted(int(ref.rsplit("-", 1)[1]) for ref in new_refs)
     assert numbers == list(range(2, 2 + WRITERS * EACH))  # gapless after the first case

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from tests.conftest import TASKING, run_cli
+from tests.conftest import TASKING, Desk, run_cli
 
 
 def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store, tmp_path) -> None:  # noqa: ANN001
@@ -20,8 +20,17 @@ def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store,
     assert first["briefing"]["window"] == {"from": "2018-03-23T09:00:00Z", "to": "2018-03-26T08:00:00Z"}
     second = run_cli("scheduler", "--once", "--at", "2018-03-26T08:30", "--output", str(out), env=env).stdout
     assert "already issued; nothing written" in second
-    listed = json.loads(run_cli("briefing", "issued", "--json", env=env).stdout)
+    listed = json.loads(run_cli("briefing", "issued", "--json", env=env).stdout)["briefings"]
     assert [row["meeting_day"] for row in listed] == ["2018-03-26"]
+    # A reprint at the pack's position is the pack, byte for byte, whatever is recorded since.
+    pack = (out / "2018-03-26" / "briefing.json").read_text(encoding="utf-8")
+    position = str(json.loads(pack)["position"])
+    desk = Desk(services, people)
+    late = desk.report("2018-03-25T10:00")  # recorded after the pack, received inside its window
+    reprint = run_cli("briefing", "--at", "2018-03-26T09:00", "--position", position, "--json", env=env).stdout
+    assert reprint == pack
+    now = json.loads(run_cli("briefing", "--at", "2018-03-26T09:00", "--json", env=env).stdout)
+    assert late in {r["case"] for r in now["new_reports"]} and late not in pack
     by_hand = run_cli("briefing", "issue", "--at", "2018-03-27T09:00", "--output", str(out), env=env).stdout
     assert "Issued the pack for 2018-03-27" in by_hand
 

@@ -9,8 +9,8 @@ from tasking.queries.briefing import briefing, meeting_for
 from tests.conftest import Desk, at
 
 
-def brief(desk: Desk, local: str) -> dict:
-    return briefing(desk.db, desk.config, meeting_for(desk.config, at(local), at(local)))
+def brief(desk: Desk, local: str, **recorded: object) -> dict:
+    return briefing(desk.read(**recorded), meeting_for(desk.config, at(local), at(local)))
 
 
 def cases_in(result: dict) -> set[str]:
@@ -62,7 +62,7 @@ def test_due_taskings_show_days_overdue_until_completed(desk: Desk) -> None:
                    due=dt.date(2018, 3, 2))["tasking"]
     desk.send(RaiseTasking, when="2018-03-01T11:00", case=case, agency="POLICE", action="Visit", due=dt.date(2018, 3, 9))
     due = brief(desk, "2018-03-05T09:00")["due_taskings"]
-    assert [(d["case"], d["tasking"], d["agency"], d["days_overdue"]) for d in due] == [(case, t1, "WARDENS", 3)]
+    assert [(d["case"], d["tasking"], d["tasked_agency"], d["days_overdue"]) for d in due] == [(case, t1, "WARDENS", 3)]
     desk.send(CompleteTasking, user="warden.grange", when="2018-03-05T12:00", case=case, tasking=t1, result="Done")
     assert brief(desk, "2018-03-05T09:00")["due_taskings"][0]["tasking"] == t1  # still open at that meeting
     assert brief(desk, "2018-03-06T09:00")["due_taskings"] == []
@@ -93,11 +93,29 @@ def test_risk_reviews_are_judged_as_at_the_meeting(desk: Desk) -> None:
 def test_a_same_incident_link_does_not_make_a_repeat(desk: Desk) -> None:
     from tasking.commands import LinkCases
 
-    first = desk.report("2018-03-03T10:00", location="Mill Lane", anonymous=True)
-    second = desk.report("2018-03-03T10:05", location="Church Road", source="POLICE", anonymous=True)
+    # The same resident reports one incident to the council and to the police: two reports, one incident.
+    first = desk.report("2018-03-03T10:00", location="Mill Lane")
+    second = desk.report("2018-03-03T10:05", location="Mill Lane", source="POLICE")
+    unlinked = {r["case"]: r["repeat"] for r in brief(desk, "2018-03-05T09:00")["new_reports"]}
+    assert unlinked == {first: True, second: True}  # two reports by one person: a repeat, until linked
     desk.send(LinkCases, when="2018-03-03T11:00", case=second, to=first, reason="same-incident")
     assert [r["repeat"] for r in brief(desk, "2018-03-05T09:00")["new_reports"]] == [False, False]
     third = desk.report("2018-03-04T10:00", location="Station Road", anonymous=True)
     desk.send(LinkCases, when="2018-03-04T11:00", case=third, to=first, reason="same-problem")
     repeats = {r["case"]: r["repeat"] for r in brief(desk, "2018-03-05T09:00")["new_reports"]}
     assert repeats == {first: True, second: False, third: True}
+
+
+def test_a_link_recorded_after_a_meeting_changes_neither_that_meeting_nor_an_earlier_position(desk: Desk) -> None:
+    from tasking.commands import LinkCases
+
+    first = desk.report("2018-03-03T10:00", location="Mill Lane")
+    second = desk.report("2018-03-04T10:05", location="Church Road", source="POLICE")
+    position = desk.read().point.position
+    before = brief(desk, "2018-03-05T09:00")
+    assert [r["repeat"] for r in before["new_reports"]] == [True, True]  # one resident, two reports
+    desk.send(LinkCases, when="2018-03-07T11:00", case=second, to=first, reason="same-incident")
+    assert brief(desk, "2018-03-05T09:00") == {**before, "position": desk.read().point.position}  # as at the meeting
+    assert brief(desk, "2018-03-05T09:00", position=position) == before  # as recorded then
+    assert [r["repeat"] for r in brief(desk, "2018-03-08T09:00")["new_reports"]] == []
+    assert brief(desk, "2018-03-08T09:00")["repeat_flags"] == []  # after the link: one incident, no repeat

@@ -29,12 +29,15 @@ from tasking.commands import (
 from tasking.commands.escalation import MaracActionItem
 from tasking.domain.errors import DomainError
 from tasking.queries.escalations import case_review, case_reviews, marac_agenda, task_and_finish_group
-from tasking.queries.stats import resolve_position
 from tests.conftest import Desk, at
 
 
+def point(desk: Desk, local: str):  # noqa: ANN201
+    return desk.read(local).point
+
+
 def position(desk: Desk) -> int:
-    return resolve_position(desk.db)
+    return desk.read().point.position
 
 
 def apply_and_assess(desk: Desk, applied: str = "2018-03-01T10:00", assessed: str = "2018-03-02T10:00", **fields):  # noqa: ANN003, ANN201
@@ -79,7 +82,7 @@ class TestAssess:
         review, result = apply_and_assess(desk)
         assert result["threshold_met"] is False
         desk.report("2018-02-04T08:00")  # back-dated before the assessment, recorded after it
-        shown = case_review(desk.db, desk.config, review, position(desk), at("2018-03-05T10:00"))
+        shown = case_review(desk.db, desk.config, review, point(desk, "2018-03-05T10:00"))
         assert shown["threshold_met"] is False and shown["qualifying"] == result["qualifying"]
         with pytest.raises(DomainError, match="already assessed"):
             desk.send(CaseReviewAssess, when="2018-03-03T10:00", review=review)
@@ -103,7 +106,7 @@ class TestMilestones:
         assert task["agency"] == "HOUSING" and task["due"] == "2018-04-06"
         desk.send(CaseReviewRespond, when="2018-03-22T10:00", review=review, note="Outcome letter sent")
         desk.send(CaseReviewClose, when="2018-03-23T10:00", review=review)
-        shown = case_review(desk.db, desk.config, review, position(desk), at("2018-04-01T10:00"))
+        shown = case_review(desk.db, desk.config, review, point(desk, "2018-04-01T10:00"))
         assert shown["status"] == "closed" and shown["recommendations"][0]["tasking"] == "T1"
 
     def test_a_recommendation_on_a_closed_case_writes_nothing(self, desk: Desk) -> None:
@@ -122,13 +125,13 @@ class TestMilestones:
         desk.report("2018-02-01T08:00")
         review = desk.send(CaseReviewApply, when="2018-03-28T10:00", applicant=desk.people["resident"])["review"]
         # Five working days after Wednesday 28 March 2018 skip Good Friday and Easter Monday: Friday 6 April.
-        items = case_reviews(desk.db, desk.config, position(desk), at("2018-04-06T17:00"))
+        items = case_reviews(desk.db, desk.config, point(desk, "2018-04-06T17:00"))
         assert items[0]["deadlines"]["acknowledge"] == "2018-04-06" and items[0]["overdue"] == []
-        items = case_reviews(desk.db, desk.config, position(desk), at("2018-04-09T09:00"))
+        items = case_reviews(desk.db, desk.config, point(desk, "2018-04-09T09:00"))
         assert items[0]["overdue"] == [{"milestone": "acknowledge", "due": "2018-04-06", "days_overdue": 3}]
         desk.send(CaseReviewAcknowledge, when="2018-04-09T10:00", review=review)
-        assert case_reviews(desk.db, desk.config, position(desk), at("2018-04-09T09:00"))[0]["overdue"]  # as at then
-        assert case_reviews(desk.db, desk.config, position(desk), at("2018-04-09T11:00"))[0]["overdue"] == []
+        assert case_reviews(desk.db, desk.config, point(desk, "2018-04-09T09:00"))[0]["overdue"]  # as at then
+        assert case_reviews(desk.db, desk.config, point(desk, "2018-04-09T11:00"))[0]["overdue"] == []
 
 
 class TestTaskAndFinish:
@@ -143,9 +146,9 @@ class TestTaskAndFinish:
         desk.send(TfgMeet, when="2018-03-12T14:00", group=group, note="Patrol plan agreed")
         desk.send(TfgCompleteAction, when="2018-03-20T14:00", group=group, action="A1", result="Done")
         desk.send(TfgComplete, when="2018-03-28T14:00", group=group, outcome="Reports down")
-        shown = task_and_finish_group(desk.db, group, position(desk), at("2018-03-20T15:00"))
+        shown = task_and_finish_group(desk.db, group, point(desk, "2018-03-20T15:00"))
         assert shown["status"] == "open" and shown["area"] == "Swanley" and shown["actions"][0]["status"] == "completed"
-        assert task_and_finish_group(desk.db, group, position(desk), at("2018-04-01T00:00"))["status"] == "completed"
+        assert task_and_finish_group(desk.db, group, point(desk, "2018-04-01T00:00"))["status"] == "completed"
         with pytest.raises(DomainError, match="completed"):
             desk.send(TfgMeet, when="2018-04-02T14:00", group=group, note="Too late")
 
@@ -159,14 +162,14 @@ class TestMarac:
         desk.send(Refer, when="2017-09-05T10:00", case=case, to="community-marac")
         for when in ("2017-09-20T10:00", "2017-10-18T10:00"):
             desk.send(MaracMeetingsAdd, when=when)
-        agenda = marac_agenda(desk.db, position(desk), "2017-09-20", at("2017-09-01T00:00"))
+        agenda = marac_agenda(desk.db, point(desk, "2017-09-01T00:00"), "2017-09-20")
         assert [(i["case"], i["why"], i["risk"]) for i in agenda["items"]] == [(case, "referred", "medium")]
         made = desk.send(MaracDiscuss, case=case, meeting=at("2017-09-20T12:00").date(), outcome="Joint visit",
                          actions=[MaracActionItem(agency="POLICE", action="Joint visit", due=at("2017-09-29T12:00").date())],
                          review_at=at("2017-10-18T12:00").date())
         assert made == {"meeting": "2017-09-20", "case": case, "taskings": ["T1"]}
         desk.send(Refer, when="2017-10-01T10:00", case=other, to="community-marac")
-        agenda = marac_agenda(desk.db, position(desk), "2017-10-18", at("2017-09-01T00:00"))
+        agenda = marac_agenda(desk.db, point(desk, "2017-09-01T00:00"), "2017-10-18")
         items = {i["case"]: i for i in agenda["items"]}
         assert items[other]["why"] == "referred" and items[case]["why"] == "under review"
         assert [a["tasking"] for a in items[case]["open_actions"]] == ["T1"]

@@ -18,12 +18,12 @@ from tasking.commands import (
     TfgOpen,
 )
 from tasking.queries.briefing import briefing, meeting_for
-from tasking.queries.stats import explain, resolve_position, year_stats
+from tasking.queries.stats import explain, year_stats
 from tests.conftest import Desk, at
 
 
 def brief(desk: Desk, local: str) -> dict:
-    return briefing(desk.db, desk.config, meeting_for(desk.config, at(local), at(local)))
+    return briefing(desk.read(), meeting_for(desk.config, at(local), at(local)))
 
 
 def alerts(desk: Desk, local: str, kind: str) -> list[dict]:
@@ -111,7 +111,7 @@ class TestFigures:
         desk.send(MaracDiscuss, case=cases[0], meeting=at("2017-09-20T12:00").date(), outcome="Visit",
                   review_at=at("2017-10-18T12:00").date())
         desk.send(MaracDiscuss, case=cases[0], meeting=at("2017-10-18T12:00").date(), outcome="Done", discharge=True)
-        position = resolve_position(desk.db)
+        position = desk.read().point.position
         figures = year_stats(desk.db, desk.config, 2017, position)
         assert figures["case_reviews"] == {"applications": 2, "threshold_not_met": 1, "reviews": 1,
                                            "reviews_with_recommendations": 1}

@@ -14,11 +14,11 @@ from tasking.commands import (
     UsePower,
 )
 from tasking.queries.feedback import feedback_owed
-from tests.conftest import Desk, at
+from tests.conftest import Desk
 
 
 def owed(desk: Desk, local: str) -> dict[str, dict]:
-    return {item["case"]: item for item in feedback_owed(desk.db, desk.config, at(local))}
+    return {item["case"]: item for item in feedback_owed(desk.db, desk.config, desk.read(local).point)}
 
 
 def test_a_follow_up_makes_the_reporter_owed_and_an_update_clears_it(desk: Desk) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from tasking.commands import LinkCases
 from tasking.queries.repeats import repeat_flags
-from tests.conftest import Desk, at
+from tests.conftest import Desk
 
 
 def flags(desk: Desk, local: str, rule: str) -> list[dict]:
-    return [f for f in repeat_flags(desk.db, desk.config, at(local)) if f["rule"] == rule]
+    return [f for f in repeat_flags(desk.db, desk.config, desk.read(local).point) if f["rule"] == rule]
 
 
 def test_three_reports_at_one_location_within_28_days_flag_it(desk: Desk) -> None:

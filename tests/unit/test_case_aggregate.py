@@ -59,15 +59,20 @@ class TestClosedCase:
         with pytest.raises(DomainError, match="case: CSU-2017-00001 is closed"):
             case.follow_up(*WHO, LATER, "visit", "x")
 
-    @pytest.mark.parametrize("decide", [
-        lambda c: c.update_reporter(*WHO, LATER, "phone", "told"),
-        lambda c: c.correct(*WHO, LATER, "area", "Hextable", "boundary"),
-        lambda c: c.reopen(*WHO, LATER, "back again"),
+    @pytest.mark.parametrize(("decide", "recorded", "status"), [
+        (lambda c: c.update_reporter(*WHO, LATER, "phone", "told"), "ReporterUpdated", "closed"),
+        (lambda c: c.correct(*WHO, LATER, "area", "Hextable", "boundary"), "Corrected", "closed"),
+        (lambda c: c.reopen(*WHO, LATER, "back again"), "Reopened", "open"),
     ])
-    def test_allows_update_correct_and_reopen_when_closed(self, decide) -> None:  # noqa: ANN001
+    def test_allows_update_correct_and_reopen_when_closed(self, decide, recorded: str, status: str) -> None:  # noqa: ANN001
         case = new_case()
         case.close(*WHO, LATER, "resolved", None)
         decide(case)
+        events = case.collect_events()
+        assert [type(e).__name__ for e in events[-2:]] == ["Closed", recorded]
+        assert case.status == status
+        if recorded == "Corrected":
+            assert case.area == "Hextable"
 
     def test_reopen_refuses_an_open_case(self) -> None:
         with pytest.raises(DomainError, match="not closed"):

@@ -5,39 +5,40 @@ from __future__ import annotations
 import click
 
 from tasking.reporting import render
-from tasking.cli.context import console, emit, json_option, read_at_option, services
+from tasking.cli.context import console, emit_read, json_option, read_options, reader
 from tasking.queries.briefing import briefing as briefing_query
 from tasking.queries.briefing import meeting_for
 from tasking.queries.feedback import feedback_owed as feedback_owed_query
 from tasking.queries.repeats import repeat_flags
-from tasking.time.instants import utcnow
+from tasking.time.instants import iso, utcnow
 
 
 @click.group("briefing", invoke_without_command=True)
-@read_at_option
+@read_options
 @click.option("--json", "fmt", flag_value="json", help="Print JSON.")
 @click.option("--markdown", "fmt", flag_value="markdown", help="Print Markdown.")
 @click.option("--html", "fmt", flag_value="html", help="Print a printable HTML page.")
 @click.pass_context
-def briefing(ctx: click.Context, at, fmt: str | None) -> None:  # noqa: ANN001
+def briefing(ctx: click.Context, at, as_of, position, fmt: str | None) -> None:  # noqa: ANN001
     """The queue for the meeting at or just before --at (default: the next meeting from now).
 
     Everything received since the previous meeting, open taskings due or overdue, feedback owed,
-    repeat flags, case review alerts and risk reviews due.
+    repeat flags, case review alerts and risk reviews due, all as at the meeting. With --position
+    (or --as-of) it is reprinted as the record stood then: the --position of an issued pack gives
+    that pack's briefing.json byte for byte.
 
     \b
     Example:
       TASKING_USER=coordinator tasking briefing --at 2018-03-05T09:00
       tasking briefing --at 2018-03-05T09:00 --html > briefing.html
+      tasking briefing --at 2018-03-05T09:00 --position 9120 --json
     """
     if ctx.invoked_subcommand is not None:
         return
-    found = services(ctx)
-    config = found.app.config
-    meeting = meeting_for(config, at, utcnow())
-    brief = briefing_query(found.views.db, config, meeting)
+    read = reader(ctx, None, as_of, position)
+    brief = briefing_query(read, meeting_for(read.config, at, utcnow()))
     if fmt == "json":
-        emit(brief, True)
+        emit_read(brief)
     elif fmt == "markdown":
         click.echo(render.markdown(brief))
     elif fmt == "html":
@@ -47,38 +48,38 @@ def briefing(ctx: click.Context, at, fmt: str | None) -> None:  # noqa: ANN001
 
 
 @click.command("feedback-owed")
-@read_at_option
+@read_options
 @json_option
 @click.pass_context
-def feedback_owed(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
+def feedback_owed(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
     """Cases whose reporter is owed an update on what was done (references only, no personal details).
 
     \b
     Example:
       tasking feedback-owed --at 2018-03-05T09:00 --json
     """
-    found = services(ctx)
-    items = feedback_owed_query(found.views.db, found.app.config, at or utcnow())
+    read = reader(ctx, at, as_of, position)
+    items = feedback_owed_query(read.db, read.config, read.point.until(at or utcnow()))
     if as_json:
-        emit(items, True)
+        emit_read({"at": iso(at), "position": read.point.position, "feedback_owed": items})
         return
     console().print(render.section_table("feedback_owed", items))
 
 
 @click.command("repeats")
-@read_at_option
+@read_options
 @json_option
 @click.pass_context
-def repeats(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
+def repeats(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
     """Repeat locations and repeat victims or reporters, by the partnership's rules.
 
     \b
     Example:
       tasking repeats --at 2018-03-05T09:00 --json
     """
-    found = services(ctx)
-    flags = repeat_flags(found.views.db, found.app.config, at or utcnow())
+    read = reader(ctx, at, as_of, position)
+    flags = repeat_flags(read.db, read.config, read.point.until(at or utcnow()))
     if as_json:
-        emit(flags, True)
+        emit_read({"at": iso(at), "position": read.point.position, "repeat_flags": flags})
         return
     console().print(render.section_table("repeat_flags", flags))

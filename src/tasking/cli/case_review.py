@@ -8,7 +8,9 @@ from typing import Any
 import click
 from rich.table import Table
 
-from tasking.cli.context import DATE, DATETIME, console, emit, json_option, run, services, user_option, write_options
+from tasking.cli.context import (
+    DATE, DATETIME, console, emit_read, json_option, read_options, reader, run, user_option, write_options,
+)
 from tasking.commands.escalation import (
     CaseReviewAcknowledge,
     CaseReviewApply,
@@ -21,24 +23,13 @@ from tasking.commands.escalation import (
 )
 from tasking.queries.escalations import case_review as case_review_query
 from tasking.queries.escalations import case_reviews
-from tasking.queries.stats import resolve_position
-from tasking.time.instants import utcnow
+from tasking.time.instants import iso, utcnow
 
 
-def read_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """`--at` (effective time), `--as-of` or `--position` (recorded time) and `--json`, as on every read."""
-    fn = click.option("--position", type=int, default=None, help="Only what was recorded up to this notification id.")(fn)
-    fn = click.option("--as-of", "as_of", type=DATETIME, default=None, help="Only what was recorded by this moment.")(fn)
-    fn = click.option("--at", type=DATETIME, default=None,
-                      help="Answer as at this moment (default now); no zone means Europe/London.")(fn)
-    return json_option(fn)
-
-
-def read_point(ctx: click.Context, at: Any, as_of: Any, position: int | None) -> tuple[Any, Any, int]:
-    """The views, the effective moment and the recorded position a read answers at."""
-    found = services(ctx)
-    db = found.views.db
-    return db, at or utcnow(), resolve_position(db, position=position, as_of=as_of)
+def read_point(ctx: click.Context, at: Any, as_of: Any, position: int | None) -> tuple[Any, Any, Any]:
+    """The views, the configuration and the point a read answers at (`--at` defaults to now)."""
+    read = reader(ctx, at, as_of, position)
+    return read.db, read.config, read.point.until(at or utcnow())
 
 
 @click.group("case-review")
@@ -158,6 +149,7 @@ def recommend(ctx: click.Context, review, agency, action, due, case, user, at, a
 @case_review.command("list")
 @click.option("--open", "open_only", is_flag=True, help="Only reviews not closed.")
 @read_options
+@json_option
 @click.pass_context
 def list_reviews(ctx: click.Context, open_only, at, as_of, position, as_json) -> None:  # noqa: ANN001
     """Case reviews with their milestones, as at --at (default now).
@@ -166,12 +158,12 @@ def list_reviews(ctx: click.Context, open_only, at, as_of, position, as_json) ->
     Example:
       tasking case-review list --open --json
     """
-    db, when, upto = read_point(ctx, at, as_of, position)
-    items = case_reviews(db, services(ctx).app.config, upto, when, open_only=open_only)
+    db, config, point = read_point(ctx, at, as_of, position)
+    items = case_reviews(db, config, point, open_only=open_only)
     if as_json:
-        emit({"position": upto, "reviews": items}, True)
+        emit_read({"at": iso(point.at), "position": point.position, "reviews": items})
         return
-    table = Table(title=f"Case reviews (position {upto})", title_justify="left")
+    table = Table(title=f"Case reviews (position {point.position})", title_justify="left")
     for column in ("review", "applicant", "received", "threshold", "decision", "held", "recommendations", "status",
                    "overdue"):
         table.add_column(column, no_wrap=column == "review")
@@ -186,6 +178,7 @@ def list_reviews(ctx: click.Context, open_only, at, as_of, position, as_json) ->
 @case_review.command("show")
 @click.argument("review")
 @read_options
+@json_option
 @click.pass_context
 def show(ctx: click.Context, review, at, as_of, position, as_json) -> None:  # noqa: ANN001
     """One case review: its milestones, deadlines, assessment and recommendations.
@@ -194,9 +187,12 @@ def show(ctx: click.Context, review, at, as_of, position, as_json) -> None:  # n
     Example:
       tasking case-review show CR-2017-001 --json
     """
-    db, when, upto = read_point(ctx, at, as_of, position)
-    found = case_review_query(db, services(ctx).app.config, review, upto, when)
-    emit({"position": upto, **found}, True) if as_json else click.echo(_show_text(found))
+    db, config, point = read_point(ctx, at, as_of, position)
+    found = case_review_query(db, config, review, point)
+    if as_json:
+        emit_read({"at": iso(point.at), "position": point.position, **found})
+        return
+    click.echo(_show_text(found))
 
 
 def _show_text(r: dict[str, Any]) -> str:

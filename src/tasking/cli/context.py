@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from tasking.bootstrap import Services, Settings, bootstrap
+from tasking.queries.point import Reader
+from tasking.reporting.render import json_text
 from tasking.commands import Command, send
 from tasking.domain.errors import DomainError
 from tasking.time.instants import parse_date, parse_datetime, utcnow
@@ -118,9 +120,24 @@ def at_option(help_text: str = "When it happened (default now); no zone means Eu
     return click.option("--at", type=DATETIME, default=None, help=help_text)
 
 
-def read_at_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+def read_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The two kinds of time every read takes: effective (`--at`) and recorded (`--as-of`, `--position`)."""
+    fn = click.option("--position", type=click.IntRange(min=0), default=None, metavar="N",
+                      help="Recorded time: only what the record held up to this position (printed in --json).")(fn)
+    fn = click.option("--as-of", "as_of", type=DATETIME, default=None,
+                      help="Recorded time: only what had been recorded by this moment.")(fn)
     return click.option("--at", type=DATETIME, default=None,
-                        help="Answer as at this moment (default now); no zone means Europe/London.")(fn)
+                        help="Effective time: the world as it stood at this moment (default now).")(fn)
+
+
+def reader(ctx: click.Context, at: dt.datetime | None, as_of: dt.datetime | None, position: int | None) -> Reader:
+    """Catch the views up and fix the point this read answers at."""
+    return services(ctx).read(at=at, as_of=as_of, position=position)
+
+
+def emit_read(result: Any) -> None:
+    """A read's JSON: the same bytes for the same store and point (the packs write the same form)."""
+    click.echo(json_text(result), nl=False)
 
 
 def write_options(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -15,9 +15,8 @@ from tasking.cli.context import DATETIME
 from tasking.cli.context import console as wide_console
 from tasking.cli.stats import print_headline
 from tasking.demo import run_demo
-from tasking.projections.runner import Views
 from tasking.queries.briefing import briefing, meeting_for
-from tasking.queries.stats import resolve_position, year_stats
+from tasking.queries.stats import year_stats
 from tasking.time.instants import parse_datetime
 
 
@@ -67,15 +66,12 @@ def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool,
             task = bar.add_task(f"Recording two years (seed {seed})", total=None)
             counts = run_demo(services.app, seed, progress=lambda done, total: bar.update(task, completed=done, total=total))
             views_task = bar.add_task("Building the views", total=services.app.event_count())
-            views = Views(settings.views_path)
-            views.catch_up(services.app, batch=2000, progress=lambda n: bar.advance(views_task, n))
-        config = services.app.config
+            services.open_views().catch_up(services.app, batch=2000, progress=lambda n: bar.advance(views_task, n))
+        read = services.read()
         at = briefing_at or parse_datetime("2018-03-05T09:00", "briefing-at")
-        brief = briefing(views.db, config, meeting_for(config, at, at))
+        brief = briefing(read, meeting_for(read.config, at, at))
         render.print_table(brief, wide_console())
-        figures = year_stats(views.db, config, 2017, resolve_position(views.db))
-        print_headline(figures)
-        views.close()
+        print_headline(year_stats(read.db, read.config, 2017, read.point.position))
         where = "" if settings.store == "tasking.db" and not os.environ.get("TASKING_STORE") else f" --store {redact(settings.store)}"
         console.print(
             f"\nBuilt {counts['cases']} cases from {counts['commands']} commands into {redact(settings.store)}. Try:\n"

@@ -7,12 +7,12 @@ from typing import Any
 import click
 from rich.table import Table
 
-from tasking.cli.case_review import read_options, read_point
-from tasking.cli.context import DATE, DATETIME, console, emit, json_option, run, user_option, write_options
+from tasking.cli.case_review import read_point
+from tasking.cli.context import DATE, DATETIME, console, emit_read, json_option, read_options, run, user_option
 from tasking.commands.escalation import MaracActionItem, MaracDiscuss, MaracMeetingsAdd
 from tasking.domain.errors import DomainError
 from tasking.queries.escalations import marac_agenda, marac_meetings
-from tasking.time.instants import parse_date
+from tasking.time.instants import iso, parse_date
 
 
 @click.group("marac")
@@ -57,6 +57,7 @@ def add(ctx: click.Context, at, user, as_json) -> None:  # noqa: ANN001
 
 @meetings.command("list")
 @read_options
+@json_option
 @click.pass_context
 def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # noqa: ANN001
     """Meetings held by --at (default now), with the cases discussed at each.
@@ -65,12 +66,12 @@ def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # 
     Example:
       tasking marac meetings list --json
     """
-    db, when, upto = read_point(ctx, at, as_of, position)
-    items = marac_meetings(db, upto, when)
+    db, _, point = read_point(ctx, at, as_of, position)
+    items = marac_meetings(db, point)
     if as_json:
-        emit({"position": upto, "meetings": items}, True)
+        emit_read({"at": iso(point.at), "position": point.position, "meetings": items})
         return
-    table = Table(title=f"Community MARAC meetings (position {upto})", title_justify="left")
+    table = Table(title=f"Community MARAC meetings (position {point.position})", title_justify="left")
     for column in ("meeting", "at", "cases discussed"):
         table.add_column(column)
     for m in items:
@@ -79,10 +80,8 @@ def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # 
 
 
 @marac.command("agenda")
-@click.option("--meeting", type=DATE, default=None, help="The meeting's date (default: the next meeting).")
-@click.option("--position", type=int, default=None, help="Only what was recorded up to this notification id.")
-@click.option("--as-of", "as_of", type=DATETIME, default=None, help="Only what was recorded by this moment.")
-@click.option("--at", type=DATETIME, default=None, help="Pick the next meeting from this moment (default now).")
+@click.option("--meeting", type=DATE, default=None, help="The meeting's date (default: the next meeting from --at).")
+@read_options
 @json_option
 @click.pass_context
 def agenda(ctx: click.Context, meeting, position, as_of, at, as_json) -> None:  # noqa: ANN001
@@ -93,17 +92,17 @@ def agenda(ctx: click.Context, meeting, position, as_of, at, as_json) -> None:  
     Example:
       tasking marac agenda --meeting 2017-10-18 --json
     """
-    db, when, upto = read_point(ctx, at, as_of, position)
-    found = marac_agenda(db, upto, meeting.isoformat() if meeting else None, when)
+    db, _, point = read_point(ctx, at, as_of, position)
+    found = marac_agenda(db, point, meeting.isoformat() if meeting else None)
     if as_json:
-        emit(found, True)
+        emit_read(found)
         return
-    table = Table(title=f"Community MARAC agenda {found['meeting']} (position {upto})", title_justify="left")
+    table = Table(title=f"Community MARAC agenda {found['meeting']} (position {point.position})", title_justify="left")
     for column in ("case", "why", "risk", "open actions", "review at", "discussed"):
         table.add_column(column, no_wrap=column == "case")
     for item in found["items"]:
         table.add_row(item["case"], item["why"], item["risk"] or "",
-                      "; ".join(f"{a['tasking']} {a['agency']} due {a['due']}" for a in item["open_actions"]),
+                      "; ".join(f"{a['tasking']} {a['tasked_agency']} due {a['due']}" for a in item["open_actions"]),
                       item["review_at"] or "", "yes" if item["discussed"] else "")
     console().print(table)
 

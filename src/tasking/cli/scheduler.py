@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from tasking.cli.briefing import briefing
-from tasking.cli.context import DATETIME, acting_user, emit, json_option, services
+from tasking.cli.context import DATETIME, acting_user, emit, emit_read, json_option, read_options, reader, services
 from tasking.queries.briefing import meeting_for
-from tasking.time.instants import iso_precise, utcnow
+from tasking.queries.roster import briefings_issued
+from tasking.reporting.render import local_text
+from tasking.time.instants import utcnow
 
 
 def _user(ctx: click.Context, user: str | None) -> str:
@@ -94,18 +96,22 @@ def issue(ctx: click.Context, at, output: Path, user: str | None, as_json: bool)
 
 
 @briefing.command("issued")
-@click.option("--at", type=DATETIME, default=None, help="Only packs issued by this moment.")
+@read_options
 @json_option
 @click.pass_context
-def issued(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
-    """List the briefing packs issued: meeting, window, counts, who issued them.
+def issued(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+    """List the briefing packs issued: meeting, window, counts, who issued them, and the position each
+    briefing answered at (reprint one with `tasking briefing --at MEETING --position N`).
 
     \b
     Example:
       tasking briefing issued --json
     """
-    rows = [dict(r) for r in services(ctx).views.db.query(
-        "SELECT * FROM briefings WHERE issued_at <= ? ORDER BY meeting", [iso_precise(at or utcnow())])]
-    emit(rows, as_json, lambda rs: "\n".join(
-        f"{r['meeting_day']}  {r['window_from']} -> {r['window_to']}  {r['new_reports']} new, "
-        f"{r['due_taskings']} due, {r['feedback_owed']} owed  by {r['issued_by']}" for r in rs) or "No packs issued")
+    result = briefings_issued(reader(ctx, at, as_of, position))
+    if as_json:
+        emit_read(result)
+        return
+    click.echo("\n".join(
+        f"{r['meeting_day']}  {local_text(r['window_from'])} -> {local_text(r['window_to'])}  {r['new_reports']} new, "
+        f"{r['due_taskings']} due, {r['feedback_owed']} owed  by {r['issued_by']}" for r in result["briefings"])
+               or "No packs issued")

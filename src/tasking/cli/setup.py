@@ -10,14 +10,17 @@ from tasking.cli.context import (
     build,
     emit,
     json_option,
-    read_at_option,
+    emit_read,
+    read_options,
+    reader,
     run,
     services,
     user_option,
 )
 from tasking.commands import AddPerson, AddUser, InitStore, send
 from tasking.config import default_config_text, read_config_file
-from tasking.time.instants import iso, utcnow
+from tasking.queries.roster import users as roster_users
+from tasking.time.instants import utcnow
 
 
 @click.command("init")
@@ -73,21 +76,23 @@ def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str,
 
 
 @users.command("list")
-@read_at_option
+@read_options
 @json_option
 @click.pass_context
-def users_list(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
+def users_list(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
     """List the users and their agencies and roles (with --at, those added by then).
 
     \b
     Example:
       tasking users list --json
     """
-    rows = [dict(r) for r in services(ctx).views.db.query(
-        "SELECT login, name, agency, role, added_at FROM users WHERE added_at <= ? ORDER BY login", [iso(at or utcnow())])]
+    result = roster_users(reader(ctx, at, as_of, position))
+    if as_json:
+        emit_read(result)
+        return
     header = f"{'USER':<20} {'AGENCY':<10} {'ROLE':<12} NAME"
-    emit(rows, as_json, lambda rs: "\n".join([header] + [f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}"
-                                                        for r in rs]))
+    click.echo("\n".join([header] + [f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}"
+                                     for r in result["users"]]))
 
 
 @click.group("person")

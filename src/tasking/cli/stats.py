@@ -8,15 +8,15 @@ import click
 from rich.table import Table
 
 from tasking.reporting.annual_report import change_text
-from tasking.cli.context import console, DATETIME, emit, services
-from tasking.queries.stats import explain, resolve_position, year_stats
+from tasking.cli.context import DATETIME, console, emit_read, reader
+from tasking.queries.stats import explain, year_stats
 
 
 @click.command("stats")
 @click.option("--year", required=True, type=click.IntRange(1990, 2200), help="Financial year by its first year: 2017 is 2017/18.")
 @click.option("--as-of", "as_of", type=DATETIME, default=None, help="Count only events recorded up to this moment.")
-@click.option("--position", type=int, default=None, help="Count only events up to this notification id.")
-@click.option("--at", "at", type=DATETIME, default=None, help="Same as --as-of.")
+@click.option("--position", type=click.IntRange(min=0), default=None, help="Count only events recorded up to this position.")
+@click.option("--at", "at", default=None, hidden=True, help="Refused: the year is the effective range; use --as-of.")
 @click.option("--json", "fmt", flag_value="json", help="Print JSON (sorted keys, stable bytes).")
 @click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")
 @click.option("--markdown", "fmt", flag_value="markdown", help="Print Markdown.")
@@ -35,15 +35,17 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
       tasking stats --year 2017 --html --out report/
       tasking stats --year 2017 --as-of 2018-04-30T17:00 --json
     """
+    if at is not None:
+        raise click.ClickException("at: stats counts the whole financial year (--year is the effective range); "
+                                   "to count what was recorded by a moment, use --as-of DATETIME or --position N")
     if fmt == "html" and out is None:
         raise click.ClickException("out: --html writes files; give --out DIR")
-    found = services(ctx)
-    db, config = found.views.db, found.app.config
-    upto = resolve_position(db, position=position, as_of=as_of or at)
+    read = reader(ctx, None, as_of, position)
+    db, config, upto = read.db, read.config, read.point.position
     if figure:
         result = explain(db, config, year, upto, figure)
         if fmt == "json":
-            emit(result, True)
+            emit_read(result)
             return
         table = Table(title=f"{figure} {result['financial_year']}: {result['count']} events on {result['cases']} cases",
                       title_justify="left")

@@ -7,10 +7,11 @@ from typing import Any
 import click
 from rich.table import Table
 
-from tasking.cli.case_review import read_options, read_point
-from tasking.cli.context import DATE, console, emit, run, write_options
+from tasking.cli.case_review import read_point
+from tasking.cli.context import DATE, console, emit_read, json_option, read_options, run, write_options
 from tasking.commands.escalation import TfgAction, TfgAddCase, TfgComplete, TfgCompleteAction, TfgMeet, TfgOpen
 from tasking.queries.escalations import task_and_finish_group, task_and_finish_groups
+from tasking.time.instants import iso
 
 
 @click.group("tfg")
@@ -132,6 +133,7 @@ def complete(ctx: click.Context, group, outcome, user, at, as_json) -> None:  # 
 @tfg.command("list")
 @click.option("--open", "open_only", is_flag=True, help="Only groups not completed.")
 @read_options
+@json_option
 @click.pass_context
 def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> None:  # noqa: ANN001
     """Task and Finish groups as at --at (default now).
@@ -140,12 +142,12 @@ def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> 
     Example:
       tasking tfg list --open --json
     """
-    db, when, upto = read_point(ctx, at, as_of, position)
-    items = task_and_finish_groups(db, upto, when, open_only=open_only)
+    db, _, point = read_point(ctx, at, as_of, position)
+    items = task_and_finish_groups(db, point, open_only=open_only)
     if as_json:
-        emit({"position": upto, "groups": items}, True)
+        emit_read({"at": iso(point.at), "position": point.position, "groups": items})
         return
-    table = Table(title=f"Task and Finish groups (position {upto})", title_justify="left")
+    table = Table(title=f"Task and Finish groups (position {point.position})", title_justify="left")
     for column in ("group", "area", "focus", "opened", "cases", "actions open", "meetings", "status"):
         table.add_column(column, no_wrap=column == "group")
     for g in items:
@@ -157,6 +159,7 @@ def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> 
 @tfg.command("show")
 @click.argument("group")
 @read_options
+@json_option
 @click.pass_context
 def show(ctx: click.Context, group, at, as_of, position, as_json) -> None:  # noqa: ANN001
     """One group: its focus, cases, actions, meetings and outcome.
@@ -165,10 +168,10 @@ def show(ctx: click.Context, group, at, as_of, position, as_json) -> None:  # no
     Example:
       tasking tfg show TFG-2017-01 --json
     """
-    db, when, upto = read_point(ctx, at, as_of, position)
-    found = task_and_finish_group(db, group, upto, when)
+    db, _, point = read_point(ctx, at, as_of, position)
+    found = task_and_finish_group(db, group, point)
     if as_json:
-        emit({"position": upto, **found}, True)
+        emit_read({"at": iso(point.at), "position": point.position, **found})
         return
     click.echo(_show_text(found))
 

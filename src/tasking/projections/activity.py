@@ -1,4 +1,11 @@
-"""The `activity` view: one row per event on a case, by effective time. Feeds feedback, stats, explain."""
+"""The `activity` view: one row per event on a case, append-only, with its position and effective time.
+
+Every read folds these rows (`tasking.queries.state`), filtered by recorded position and by
+effective time, so this view is the read side's one source of case history. Kinds use the CLI's
+words; `acting_agency` is the agency whose user did it, `tasked_agency` the agency a tasking is for.
+Each column means one thing; `text` is the free text the user wrote (summary, action, result,
+outcome, note or reason).
+"""
 
 from __future__ import annotations
 
@@ -10,60 +17,102 @@ from tasking.domain.case import Case
 from tasking.projections.base import Projection, handles
 from tasking.time.instants import iso
 
-# Things done on a case that the reporter should hear about.
-FEEDBACK_ACTIONS = ("follow-up", "tasking-completed", "power", "referral", "closure")
-
-
-def status_at(alias: str) -> str:
-    """SQL: the case's last closure or reopening at or before the bound time ('closure' means closed)."""
-    return (f"(SELECT s.kind FROM activity s WHERE s.case_id = {alias}.id AND s.kind IN ('closure', 'reopening') "
-            "AND s.at <= ? ORDER BY s.at DESC, s.position DESC LIMIT 1)")
-
-KINDS: dict[type, tuple[str, str | None]] = {
-    Case.Reported: ("report", "category"),
-    Case.Linked: ("link", "reason"),
-    Case.TaskingRaised: ("tasking-raised", "to_agency"),
-    Case.TaskingReassigned: ("tasking-reassigned", "to_agency"),
-    Case.TaskingCompleted: ("tasking-completed", "tasking"),
-    Case.FollowUpMade: ("follow-up", "kind"),
-    Case.ReporterUpdated: ("reporter-update", "channel"),
-    Case.PowerUsed: ("power", "power"),
-    Case.Referred: ("referral", "target"),
-    Case.RiskAssessed: ("risk", "level"),
-    Case.RiskReviewed: ("risk-review", "level"),
-    Case.Corrected: ("correction", "field"),
-    Case.Closed: ("closure", "reason"),
-    Case.Reopened: ("reopening", None),
+# The CLI command that records each event: the kind's name everywhere on the read side.
+KINDS: dict[type, str] = {
+    Case.Reported: "report",
+    Case.Linked: "link",
+    Case.TaskingRaised: "task",
+    Case.TaskingReassigned: "reassign",
+    Case.TaskingCompleted: "complete",
+    Case.FollowUpMade: "follow-up",
+    Case.ReporterUpdated: "update-reporter",
+    Case.PowerUsed: "power",
+    Case.Referred: "refer",
+    Case.RiskAssessed: "risk",
+    Case.RiskReviewed: "review",
+    Case.Corrected: "correct",
+    Case.Closed: "close",
+    Case.Reopened: "reopen",
 }
+
+# Things done on a case that the reporter should hear about.
+FEEDBACK_ACTIONS = ("follow-up", "complete", "power", "refer", "close")
+
+COLUMNS = {
+    "position": int, "reference": str, "case_id": str, "kind": str, "at": str, "user": str, "acting_agency": str,
+    # report (and `risk` for a risk assessment)
+    "source": str, "channel": str, "category": str, "area": str, "location": str, "occurred_at": str,
+    "reporter": str, "victim": str, "feedback": str, "risk": str,
+    # taskings
+    "tasking": str, "tasked_agency": str, "owner": str, "due": str,
+    # follow-ups, reporter updates, powers, referrals
+    "follow_up_kind": str, "update_channel": str, "power": str, "referral": str,
+    # links, corrections, closures
+    "linked_to": str, "link_reason": str, "field": str, "value": str, "close_reason": str,
+    "text": str,
+}
+_TEXT = {Case.Reported: "summary", Case.TaskingRaised: "action", Case.TaskingCompleted: "result",
+         Case.FollowUpMade: "outcome", Case.ReporterUpdated: "note", Case.RiskAssessed: "reason",
+         Case.RiskReviewed: "note",
+         Case.Corrected: "reason", Case.Closed: "note", Case.Reopened: "reason"}
+
+
+def _fields(e: Any) -> dict[str, Any]:
+    kind = type(e)
+    if kind is Case.Reported:
+        return {"source": e.source, "channel": e.channel, "category": e.category, "area": e.area,
+                "location": e.location, "occurred_at": iso(e.occurred_at), "reporter": e.reporter,
+                "victim": e.victim, "feedback": e.feedback, "risk": e.risk}
+    if kind is Case.TaskingRaised:
+        return {"tasking": e.tasking, "tasked_agency": e.to_agency, "owner": e.owner, "due": e.due}
+    if kind is Case.TaskingReassigned:
+        return {"tasking": e.tasking, "tasked_agency": e.to_agency, "owner": e.owner}
+    if kind is Case.TaskingCompleted:
+        return {"tasking": e.tasking}
+    if kind is Case.FollowUpMade:
+        return {"follow_up_kind": e.kind}
+    if kind is Case.ReporterUpdated:
+        return {"update_channel": e.channel}
+    if kind is Case.PowerUsed:
+        return {"power": e.power}
+    if kind is Case.Referred:
+        return {"referral": e.target}
+    if kind is Case.RiskAssessed or kind is Case.RiskReviewed:
+        return {"risk": e.level}
+    if kind is Case.Linked:
+        return {"linked_to": e.to, "link_reason": e.reason}
+    if kind is Case.Corrected:
+        return {"field": e.field, "value": e.value}
+    if kind is Case.Closed:
+        return {"close_reason": e.reason}
+    return {}
 
 
 class ActivityProjection(Projection):
     name = "activity"
-    tables = ("activity",)
-    version = 2
+    tables = ("activity", "case_refs")
+    version = 3
 
     def create(self, db: Database) -> None:
-        db["activity"].create(
-            {"position": int, "case_id": str, "kind": str, "detail": str, "value": str, "tasking": str,
-             "at": str, "user": str, "agency": str, "source": str, "area": str, "category": str, "feedback": str, "channel": str, "risk": str},
-            pk="position",
-        )
-        db["activity"].create_index(["case_id", "at"])
+        db["activity"].create(COLUMNS, pk="position")
+        db["activity"].create_index(["reference", "at"])
         db["activity"].create_index(["kind", "at"])
+        db["activity"].create_index(["at", "position"])
+        db["case_refs"].create({"case_id": str, "reference": str}, pk="case_id")
+
+    def _reference(self, db: Database, e: Any) -> str:
+        if type(e) is Case.Reported:
+            db.conn.execute("INSERT INTO case_refs (case_id, reference) VALUES (?, ?)", (str(e.originator_id), e.reference))
+            return e.reference
+        return db.conn.execute("SELECT reference FROM case_refs WHERE case_id = ?", (str(e.originator_id),)).fetchone()[0]
 
     @handles(*KINDS)
     def _row(self, db: Database, e: Any, position: int) -> None:
-        kind, detail_attr = KINDS[type(e)]
-        self.insert(db, "activity", 
-            {
-                "position": position, "case_id": str(e.originator_id), "kind": kind,
-                "detail": getattr(e, detail_attr) if detail_attr else None,
-                "value": getattr(e, "value", None) or getattr(e, "to", None),
-                "tasking": getattr(e, "tasking", None), "at": iso(e.at), "user": e.user, "agency": e.agency,
-                # A report's attributes as first recorded; corrections are their own rows.
-                "source": getattr(e, "source", None), "area": getattr(e, "area", None),
-                "category": getattr(e, "category", None), "feedback": getattr(e, "feedback", None),
-                "channel": getattr(e, "channel", None) if kind == "report" else None,
-                "risk": getattr(e, "risk", None) if kind == "report" else None,
-            }, deferred=True
-        )
+        row = dict.fromkeys(COLUMNS)
+        row.update(position=position, reference=self._reference(db, e), case_id=str(e.originator_id),
+                   kind=KINDS[type(e)], at=iso(e.at), user=e.user, acting_agency=e.agency)
+        row.update(_fields(e))
+        text_attr = _TEXT.get(type(e))
+        row["text"] = getattr(e, text_attr, None) if text_attr else None
+        self.insert(db, "activity", row, deferred=True)
+

@@ -1,6 +1,7 @@
 """The `log` view: every notification's position, event name, actor and recorded time.
 
-`stats --as-of` turns a wall-clock moment into the last position recorded by then.
+Every read's `--as-of` turns a wall-clock moment into the last position recorded by then, and
+`audit` turns a position into the last version of a case recorded by then.
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ from tasking.time.instants import iso_precise
 class LogProjection(Projection):
     name = "log"
     tables = ("log",)
-    version = 1
+    version = 2
     handles_all = True
 
     def create(self, db: Database) -> None:
-        db["log"].create({"position": int, "event": str, "aggregate_id": str, "user": str, "recorded_at": str},
+        db["log"].create({"position": int, "event": str, "aggregate_id": str, "version": int, "user": str,
+                          "recorded_at": str},
                          pk="position")
         db["log"].create_index(["recorded_at"])
+        db["log"].create_index(["aggregate_id", "position"])
 
     def on_any(self, db: Database, event: Any, position: int) -> None:
         self.insert(db, "log", {
             "position": position, "event": type(event).__qualname__, "aggregate_id": str(event.originator_id),
+            "version": event.originator_version,
             "user": getattr(event, "user", None), "recorded_at": iso_precise(event.timestamp),
         }, deferred=True)

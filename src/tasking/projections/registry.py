@@ -8,6 +8,7 @@ from tasking.projections.log import LogProjection
 from tasking.projections.taskings import TaskingsProjection
 from tasking.projections.users import UsersProjection
 
-PROJECTIONS = [CasesProjection, TaskingsProjection, ActivityProjection, UsersProjection, LogProjection,
+# Activity comes first: it keeps `case_refs`, which the taskings view reads within the same batch.
+PROJECTIONS = [ActivityProjection, CasesProjection, TaskingsProjection, UsersProjection, LogProjection,
                BriefingsProjection]
 PROJECTIONS.append(EscalationsProjection)

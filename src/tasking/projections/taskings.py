@@ -1,4 +1,9 @@
-"""The `taskings` view: one row per tasking, with its agency, owner, due date and state."""
+"""The `taskings` view: one row per tasking as it stands now, for analysts (Datasette, Excel).
+
+Reads never use it: they fold the `activity` rows at the point asked for (`tasking.queries.state`).
+Rows name their case by reference, from `case_refs`, which the activity projection (applied first
+in every batch) keeps.
+"""
 
 from __future__ import annotations
 
@@ -14,30 +19,32 @@ from tasking.time.instants import iso
 class TaskingsProjection(Projection):
     name = "taskings"
     tables = ("taskings",)
-    version = 1
+    version = 2
 
     def create(self, db: Database) -> None:
         db["taskings"].create(
-            {"case_id": str, "tasking": str, "agency": str, "owner": str, "action": str, "due": str,
-             "raised_at": str, "raised_by": str, "status": str, "completed_at": str, "result": str},
-            pk=("case_id", "tasking"),
+            {"case": str, "tasking": str, "tasked_agency": str, "owner": str, "action": str, "due": str,
+             "raised_at": str, "raised_by": str, "status": str, "completed_at": str},
+            pk=("case", "tasking"),
         )
-        db["taskings"].create_index(["status", "due"])
+
+    @staticmethod
+    def _case(db: Database, e: Any) -> str:
+        return db.conn.execute("SELECT reference FROM case_refs WHERE case_id = ?", (str(e.originator_id),)).fetchone()[0]
 
     @handles(Case.TaskingRaised)
     def _raised(self, db: Database, e: Any, position: int) -> None:
-        self.insert(db, "taskings", 
-            {"case_id": str(e.originator_id), "tasking": e.tasking, "agency": e.to_agency, "owner": e.owner,
-             "action": e.action, "due": e.due, "raised_at": iso(e.at), "raised_by": e.user, "status": "open",
-             "completed_at": None, "result": None}
-        )
+        self.insert(db, "taskings", {
+            "case": self._case(db, e), "tasking": e.tasking, "tasked_agency": e.to_agency, "owner": e.owner,
+            "action": e.action, "due": e.due, "raised_at": iso(e.at), "raised_by": e.user, "status": "open",
+            "completed_at": None})
 
     @handles(Case.TaskingReassigned)
     def _reassigned(self, db: Database, e: Any, position: int) -> None:
-        db.execute("UPDATE taskings SET agency = ?, owner = ? WHERE case_id = ? AND tasking = ?",
-                   [e.to_agency, e.owner, str(e.originator_id), e.tasking])
+        db.execute("UPDATE taskings SET tasked_agency = ?, owner = ? WHERE [case] = ? AND tasking = ?",
+                   [e.to_agency, e.owner, self._case(db, e), e.tasking])
 
     @handles(Case.TaskingCompleted)
     def _completed(self, db: Database, e: Any, position: int) -> None:
-        db.execute("UPDATE taskings SET status = 'completed', completed_at = ?, result = ? WHERE case_id = ? AND tasking = ?",
-                   [iso(e.at), e.result, str(e.originator_id), e.tasking])
+        db.execute("UPDATE taskings SET status = 'completed', completed_at = ? WHERE [case] = ? AND tasking = ?",
+                   [iso(e.at), self._case(db, e), e.tasking])

@@ -1,12 +1,18 @@
-"""Who did what on a case, and when: read straight from the case's own events, so never stale."""
+"""Who did what on a case, and when; and the case's state, at a read point.
+
+`audit` reads the case's own events from the store, up to the last version recorded by the
+position (from the `log` view) and effective by `at`. `show` is the fold of the case's activity
+at the point (`tasking.queries.state`), the same state every other read uses.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from tasking.store.application import TaskingApp
 from tasking.domain.errors import DomainError
+from tasking.queries.point import Reader
+from tasking.queries.state import case_states
 from tasking.time.instants import iso, iso_precise
 
 _HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic", "user", "agency", "at"}
@@ -24,37 +30,49 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def audit(app: TaskingApp, reference: str, at: dt.datetime | None = None) -> dict[str, Any]:
-    """Every event on the case in order; with `at`, only those recorded by then (what the record said)."""
-    case = app.get_case(reference)
+def _not_there(reference: str, reader: Reader) -> DomainError:
+    when = f" effective by {iso(reader.point.at)}" if reader.point.at is not None else ""
+    return DomainError("case", f"{reference} had not been recorded by position {reader.point.position}{when}")
+
+
+def audit(reader: Reader, reference: str) -> dict[str, Any]:
+    """Every event on the case in order, with its position: what, who, which agency, when."""
+    case = reader.app.get_case(reference)
+    positions = dict(reader.db.execute(
+        "SELECT version, position FROM log WHERE aggregate_id = ? AND position <= ?",
+        [str(case.id), reader.point.position]).fetchall())
+    if not positions:
+        raise _not_there(case.reference, reader)
     entries = []
-    for event in app.events.get(case.id):
-        if at is not None and event.timestamp > at:
-            break
+    for event in reader.app.events.get(case.id, lte=max(positions)):
+        at = getattr(event, "at", None)
+        if reader.point.at is not None and at is not None and at > reader.point.at:
+            continue
         details = {key: _plain(value) for key, value in sorted(vars(event).items()) if key not in _HIDDEN}
-        entries.append(
-            {
-                "event": event_name(event),
-                "user": event.user,
-                "agency": event.agency,
-                "recorded_at": iso_precise(event.timestamp),
-                "occurred_at": iso(getattr(event, "at", None)),
-                "details": details,
-            }
-        )
-    return {"case": case.reference, "entries": entries}
+        entries.append({
+            "event": event_name(event),
+            "user": event.user,
+            "agency": event.agency,
+            "recorded_at": iso_precise(event.timestamp),
+            "occurred_at": iso(at),
+            "position": positions[event.originator_version],
+            "details": details,
+        })
+    if not entries:
+        raise _not_there(case.reference, reader)
+    return {"case": case.reference, "at": iso(reader.point.at), "position": reader.point.position, "entries": entries}
 
 
-def show(app: TaskingApp, reference: str, at: dt.datetime | None = None) -> dict[str, Any]:
-    """The case's current state; with `at`, its state as recorded by then."""
-    case = app.get_case(reference)
-    if at is not None:
-        versions = [e.originator_version for e in app.events.get(case.id) if e.timestamp <= at]
-        if not versions:
-            raise DomainError("at", f"{case.reference} had not been recorded by {iso(at)}")
-        case = app.repository.get(case.id, version=max(versions))
+def show(reader: Reader, reference: str) -> dict[str, Any]:
+    """The case as it stood at the point."""
+    found = reader.app.get_case(reference).reference
+    case = case_states(reader.db, reader.point, [found]).get(found)
+    if case is None:
+        raise _not_there(found, reader)
     return {
         "case": case.reference,
+        "at": iso(reader.point.at),
+        "position": reader.point.position,
         "status": case.status,
         "closed_reason": case.closed_reason,
         "source": case.source,
@@ -62,16 +80,14 @@ def show(app: TaskingApp, reference: str, at: dt.datetime | None = None) -> dict
         "category": case.category,
         "area": case.area,
         "location": case.location,
-        "occurred_at": iso(case.occurred_at),
-        "received_at": iso(case.received_at),
+        "occurred_at": case.occurred_at,
+        "received_at": case.received_at,
         "reporter": case.reporter,
         "victim": case.victim,
         "feedback": case.feedback,
         "risk": case.risk,
         "summary": case.summary,
         "links": case.links,
-        "taskings": [
-            {"tasking": ref, **{k: _plain(v) for k, v in t.items()}} for ref, t in case.taskings.items()
-        ],
-        "events": case.version,
+        "taskings": [vars(t).copy() for t in case.taskings.values()],
+        "events": len(case.rows),
     }

@@ -1,29 +1,23 @@
-"""The case list, from the `cases` view."""
+"""The case list, folded from the `activity` view at the read point."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from sqlite_utils import Database
-
+from tasking.queries.point import Reader
+from tasking.queries.state import case_states
 from tasking.time.instants import iso
 
 
-def list_cases(db: Database, open_only: bool = False, area: str | None = None,
-               until: dt.datetime | None = None) -> list[dict[str, Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if until is not None:
-        where.append("received_at <= ?")
-        params.append(iso(until))
-    if open_only:
-        where.append("status = 'open'")
-    if area:
-        where.append("lower(area) = lower(?)")
-        params.append(area)
-    sql = "SELECT reference, status, received_at, source, category, area, location, risk FROM cases"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY received_at, reference"
-    return [dict(row) for row in db.query(sql, params)]
+def list_cases(reader: Reader, open_only: bool = False, area: str | None = None) -> dict[str, Any]:
+    rows = []
+    for case in case_states(reader.db, reader.point).values():
+        if open_only and not case.is_open:
+            continue
+        if area and case.area.casefold() != area.casefold():
+            continue
+        rows.append({"case": case.reference, "status": case.status, "received_at": case.received_at,
+                     "source": case.source, "category": case.category, "area": case.area, "location": case.location,
+                     "risk": case.risk})
+    rows.sort(key=lambda r: (r["received_at"], r["case"]))
+    return {"at": iso(reader.point.at), "position": reader.point.position, "cases": rows}

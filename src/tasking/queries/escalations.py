@@ -16,22 +16,20 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.domain.errors import NotFound
 from tasking.domain.qualifying import months_text
+from tasking.queries.point import ReadPoint
+from tasking.queries.state import case_states, incident_groups, references_where
 from tasking.time.instants import iso, local_date, months_before
 from tasking.time.meetings import add_working_days
 
 MILESTONES = ("acknowledge", "decide", "hold", "respond")
 
 
-def rows(db: Database, position: int, at: dt.datetime | None, prefix: str) -> list[dict[str, Any]]:
-    """The escalation rows of one kind family (`cr-`, `tfg-`, `marac-`), in recorded order."""
-    sql = ("SELECT e.*, r.reference FROM escalations e JOIN escalation_refs r ON r.aggregate_id = e.aggregate_id "
-           "WHERE e.position <= ? AND e.kind LIKE ?")
-    params: list[Any] = [position, prefix + "%"]
-    if at is not None:
-        sql += " AND e.at <= ?"
-        params.append(iso(at))
+def rows(db: Database, point: ReadPoint, prefix: str) -> list[dict[str, Any]]:
+    """The escalation rows of one kind family (`cr-`, `tfg-`, `marac-`) within the point, in recorded order."""
+    where, params = point.sql("e")
     found = []
-    for row in db.query(sql + " ORDER BY e.position", params):
+    for row in db.query("SELECT e.*, r.reference FROM escalations e JOIN escalation_refs r ON r.aggregate_id = "
+                        f"e.aggregate_id WHERE {where} AND e.kind LIKE ? ORDER BY e.position", [*params, prefix + "%"]):
         item = dict(row)
         item["value"] = json.loads(item["value"]) if item["value"] else {}
         found.append(item)
@@ -112,19 +110,21 @@ def overdue_milestones(review: dict[str, Any], config: PartnershipConfig, at: dt
     return overdue
 
 
-def case_reviews(db: Database, config: PartnershipConfig, position: int, at: dt.datetime,
+def case_reviews(db: Database, config: PartnershipConfig, point: ReadPoint,
                  open_only: bool = False) -> list[dict[str, Any]]:
+    """Every case review as it stood at the point (its `at` decides what is overdue)."""
+    assert point.at is not None, "milestones are overdue at a moment"
     found = []
-    for review in fold_reviews(rows(db, position, at, "cr-")).values():
+    for review in fold_reviews(rows(db, point, "cr-")).values():
         if open_only and review["status"] != "open":
             continue
         found.append({**review, "deadlines": milestone_deadlines(review, config),
-                      "overdue": overdue_milestones(review, config, at)})
+                      "overdue": overdue_milestones(review, config, point.at)})
     return sorted(found, key=lambda r: r["review"])
 
 
-def case_review(db: Database, config: PartnershipConfig, reference: str, position: int, at: dt.datetime) -> dict[str, Any]:
-    for review in case_reviews(db, config, position, at):
+def case_review(db: Database, config: PartnershipConfig, reference: str, point: ReadPoint) -> dict[str, Any]:
+    for review in case_reviews(db, config, point):
         if review["review"] == reference.strip().upper():
             return review
     raise NotFound("review", f"unknown case review {reference!r}")
@@ -161,13 +161,13 @@ def fold_groups(found: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return groups
 
 
-def task_and_finish_groups(db: Database, position: int, at: dt.datetime, open_only: bool = False) -> list[dict[str, Any]]:
-    found = fold_groups(rows(db, position, at, "tfg-")).values()
+def task_and_finish_groups(db: Database, point: ReadPoint, open_only: bool = False) -> list[dict[str, Any]]:
+    found = fold_groups(rows(db, point, "tfg-")).values()
     return sorted((g for g in found if not open_only or g["status"] == "open"), key=lambda g: g["group"])
 
 
-def task_and_finish_group(db: Database, reference: str, position: int, at: dt.datetime) -> dict[str, Any]:
-    for group in task_and_finish_groups(db, position, at):
+def task_and_finish_group(db: Database, reference: str, point: ReadPoint) -> dict[str, Any]:
+    for group in task_and_finish_groups(db, point):
         if group["group"] == reference.strip().upper():
             return group
     raise NotFound("group", f"unknown Task and Finish group {reference!r}")
@@ -175,44 +175,28 @@ def task_and_finish_group(db: Database, reference: str, position: int, at: dt.da
 
 # --- Community MARAC ------------------------------------------------------------------------------
 
-def marac_meetings(db: Database, position: int, at: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Meetings in date order, each with its discussions."""
+def marac_meetings(db: Database, point: ReadPoint) -> list[dict[str, Any]]:
+    """Meetings held by the point, in date order, each with its discussions."""
     meetings: dict[str, dict[str, Any]] = {}
-    for row in rows(db, position, None, "marac-"):
+    for row in rows(db, point, "marac-"):
         if row["kind"] == "marac-meeting":
             meetings[row["reference"]] = {"meeting": row["reference"], "at": row["at"], "discussions": []}
         elif row["reference"] in meetings:
             meetings[row["reference"]]["discussions"].append({"case": row["case_ref"], **row["value"]})
-    found = sorted(meetings.values(), key=lambda m: m["at"])
-    return found if at is None else [m for m in found if m["at"] <= iso(at)]
+    return sorted(meetings.values(), key=lambda m: m["at"])
 
 
-def _risk_at(db: Database, case_id: str, at: str, position: int) -> str | None:
-    row = db.execute(
-        "SELECT COALESCE((SELECT r.detail FROM activity r WHERE r.case_id = ? AND r.kind IN ('risk', 'risk-review') "
-        "AND r.at <= ? AND r.position <= ? ORDER BY r.at DESC, r.position DESC LIMIT 1), "
-        "(SELECT risk FROM activity WHERE case_id = ? AND kind = 'report'))", [case_id, at, position, case_id],
-    ).fetchone()
-    return row[0] if row else None
-
-
-def _open_actions(db: Database, case_id: str, at: str) -> list[dict[str, Any]]:
-    return [
-        {"tasking": row["tasking"], "agency": row["agency"], "action": row["action"], "due": row["due"]}
-        for row in db.query(
-            "SELECT tasking, agency, action, due FROM taskings WHERE case_id = ? AND raised_at <= ? "
-            "AND (status = 'open' OR completed_at > ?) ORDER BY raised_at, tasking", [case_id, at, at])
-    ]
-
-
-def marac_agenda(db: Database, position: int, meeting_day: str | None, now: dt.datetime) -> dict[str, Any]:
+def marac_agenda(db: Database, point: ReadPoint, meeting_day: str | None) -> dict[str, Any]:
     """The cases referred since the last meeting, plus the cases still under review, each with its
-    risk level at the meeting and its open actions. Default: the next meeting from `now`."""
-    meetings = marac_meetings(db, position)
+    risk level at the meeting and its open actions. Default: the next meeting from the point's `at`.
+
+    Meetings scheduled ahead count whatever the point's `at`: an agenda is read before its meeting."""
+    assert point.at is not None, "the next meeting is chosen from a moment"
+    meetings = marac_meetings(db, point.until(None))
     if not meetings:
         raise NotFound("meeting", "no Community MARAC meeting is scheduled; add one with `tasking marac meetings add`")
     if meeting_day is None:
-        upcoming = [m for m in meetings if m["at"] >= iso(now)]
+        upcoming = [m for m in meetings if m["at"] >= iso(point.at)]
         chosen = upcoming[0] if upcoming else meetings[-1]
     else:
         matches = [m for m in meetings if m["meeting"] == meeting_day]
@@ -221,36 +205,37 @@ def marac_agenda(db: Database, position: int, meeting_day: str | None, now: dt.d
             raise NotFound("meeting", f"no Community MARAC meeting on {meeting_day}; recent: {known}")
         chosen = matches[0]
     index = meetings.index(chosen)
-    since = meetings[index - 1]["at"] if index else None
-    at = chosen["at"]
+    since = meetings[index - 1]["at"] if index else ""
+    at = dt.datetime.fromisoformat(chosen["at"])
+    then = point.until(at)
     items: dict[str, dict[str, Any]] = {}
-    for row in db.query(
-        "SELECT c.reference, a.case_id, a.at FROM activity a JOIN cases c ON c.id = a.case_id "
-        "WHERE a.kind = 'referral' AND a.detail = 'community-marac' AND a.position <= ? AND a.at <= ? "
-        "AND a.at > ? ORDER BY a.at, c.reference", [position, at, since or ""],
-    ):
-        items.setdefault(row["reference"], {"case": row["reference"], "case_id": row["case_id"], "why": "referred",
-                                            "referred_at": row["at"], "review_at": None})
+    where, params = then.sql()
+    for row in db.query(f"SELECT reference, at FROM activity WHERE {where} AND kind = 'refer' "
+                        "AND referral = 'community-marac' AND at > ? ORDER BY at, reference", [*params, since]):
+        items.setdefault(row["reference"], {"case": row["reference"], "why": "referred", "referred_at": row["at"],
+                                            "review_at": None})
     latest: dict[str, dict[str, Any]] = {}
     for meeting in meetings[:index]:
         for discussion in meeting["discussions"]:
             latest[discussion["case"]] = discussion
     for case, discussion in sorted(latest.items()):
         if not discussion.get("discharged") and case not in items:
-            items[case] = {"case": case, "case_id": None, "why": "under review", "referred_at": None,
+            items[case] = {"case": case, "why": "under review", "referred_at": None,
                            "review_at": discussion.get("review_at")}
     discussed = {d["case"]: d for d in chosen["discussions"]}
     for case in discussed:
-        items.setdefault(case, {"case": case, "case_id": None, "why": "discussed", "referred_at": None, "review_at": None})
+        items.setdefault(case, {"case": case, "why": "discussed", "referred_at": None, "review_at": None})
+    states = case_states(db, then, list(items))
     agenda = []
     for item in items.values():
-        case_id = item.pop("case_id") or db.execute(
-            "SELECT id FROM cases WHERE reference = ?", [item["case"]]).fetchone()[0]
-        agenda.append({**item, "risk": _risk_at(db, case_id, at, position), "open_actions": _open_actions(db, case_id, at),
-                       "discussed": item["case"] in discussed,
-                       "outcome": discussed.get(item["case"], {}).get("outcome")})
-    return {"meeting": chosen["meeting"], "at": at, "previous": meetings[index - 1]["meeting"] if index else None,
-            "position": position, "items": agenda}
+        state = states.get(item["case"])
+        agenda.append({
+            **item, "risk": state.risk if state else None,
+            "open_actions": [{"tasking": t.tasking, "tasked_agency": t.tasked_agency, "action": t.action, "due": t.due}
+                             for t in (state.taskings.values() if state else []) if t.status == "open"],
+            "discussed": item["case"] in discussed, "outcome": discussed.get(item["case"], {}).get("outcome")})
+    return {"meeting": chosen["meeting"], "at": chosen["at"], "previous": meetings[index - 1]["meeting"] if index else None,
+            "position": point.position, "items": agenda}
 
 
 # --- the briefing's case review alerts -----------------------------------------------------------
@@ -259,10 +244,10 @@ CASE_REVIEW_PROMPT = ("Tell the victim about the ASB case review: 2 or more ASB 
                       "(statutory guidance, September 2025)")
 
 
-def overdue_alerts(db: Database, config: PartnershipConfig, position: int, at: dt.datetime) -> list[dict[str, Any]]:
-    """Every milestone of an open case review overdue at `at`, naming the person's reference and the cases."""
+def overdue_alerts(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
+    """Every milestone of an open case review overdue at the point, naming the person's reference and the cases."""
     alerts = []
-    for review in case_reviews(db, config, position, at, open_only=True):
+    for review in case_reviews(db, config, point, open_only=True):
         cases = sorted(set(review["cases"]) | set(review["qualifying"]))
         for item in review["overdue"]:
             alerts.append({"kind": "overdue-milestone", "review": review["review"], "person": review["applicant"],
@@ -300,22 +285,18 @@ def prompt_alerts(config: PartnershipConfig, reports: list[dict[str, Any]], appl
     return alerts
 
 
-def case_review_alerts(db: Database, config: PartnershipConfig, position: int, at: dt.datetime) -> list[dict[str, Any]]:
-    """The briefing's `case_review_alerts`: second-report prompts, then overdue milestones."""
-    from tasking.queries.repeats import incident_groups
-
-    groups = incident_groups(db)
-    reports = [
-        {"case": row["reference"], "incident": groups.get(row["reference"], row["reference"]),
-         "people": sorted({row["reporter"], row["victim"]} - {None}), "asb": config.is_asb(row["category"]),
-         "received_at": row["received_at"]}
-        for row in db.query("SELECT c.reference, c.reporter, c.victim, c.category, c.received_at FROM cases c "
-                            "WHERE c.received_at <= ? AND c.position <= ?", [iso(at), position])
-    ]
-    applications = list(fold_reviews(rows(db, position, at, "cr-")).values())
+def case_review_alerts(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
+    """The briefing's `case_review_alerts` at the point: second-report prompts, then overdue milestones."""
+    assert point.at is not None, "alerts are raised at a moment"
+    since = iso(months_before(point.at, config.case_review.application_within_months))
+    groups = incident_groups(db, point)
+    states = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]), kinds=("correct",))
+    reports = [{"case": c.reference, "incident": groups.get(c.reference, c.reference),
+                "people": sorted({c.reporter, c.victim} - {None}), "asb": config.is_asb(c.category),
+                "received_at": c.received_at} for c in states.values()]
     applications = [{"applicant": a["applicant"], "on_behalf_of": a["on_behalf_of"], "received_at": a["received_at"]}
-                    for a in applications]
-    return prompt_alerts(config, reports, applications, at) + overdue_alerts(db, config, position, at)
+                    for a in fold_reviews(rows(db, point, "cr-applied")).values()]
+    return prompt_alerts(config, reports, applications, point.at) + overdue_alerts(db, config, point)
 
 
 def suggest_groups(flags: list[dict[str, Any]], open_groups: list[dict[str, Any]]) -> list[dict[str, Any]]:

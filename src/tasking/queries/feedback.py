@@ -17,34 +17,37 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.time.meetings import add_working_days, working_days_between
 from tasking.projections.activity import FEEDBACK_ACTIONS
-from tasking.time.instants import iso, local_date
+from tasking.queries.point import ReadPoint
+from tasking.time.instants import local_date
 
 
-def feedback_owed(db: Database, config: PartnershipConfig, at: dt.datetime) -> list[dict[str, Any]]:
-    until = iso(at)
+def feedback_owed(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
+    """Who is owed an update at the point (its `at` is "today" for the service level)."""
+    assert point.at is not None, "feedback is owed at a moment"
+    where, params = point.sql()
     level = config.feedback.service_level_working_days
-    today = local_date(at)
+    today = local_date(point.at)
     marks = ",".join("?" * len(FEEDBACK_ACTIONS))
     rows = db.execute(
         f"""
-        WITH last_update AS (
-            SELECT case_id, MAX(at) AS at FROM activity
-            WHERE kind = 'reporter-update' AND at <= ? GROUP BY case_id
+        WITH a AS (SELECT reference, kind, at, feedback FROM activity WHERE {where}),
+        last_update AS (
+            SELECT reference, MAX(at) AS at FROM a WHERE kind = 'update-reporter' GROUP BY reference
         ),
         pending AS (
-            SELECT a.case_id, MIN(a.at) AS since, COUNT(*) AS actions FROM activity a
-            LEFT JOIN last_update u ON u.case_id = a.case_id
-            WHERE a.kind IN ({marks}) AND a.at <= ? AND (u.at IS NULL OR a.at > u.at)
-            GROUP BY a.case_id
+            SELECT a.reference, MIN(a.at) AS since, COUNT(*) AS actions FROM a
+            LEFT JOIN last_update u ON u.reference = a.reference
+            WHERE a.kind IN ({marks}) AND (u.at IS NULL OR a.at > u.at)
+            GROUP BY a.reference
         )
-        SELECT c.reference, c.feedback, c.received_at, u.at AS last_update, p.since, COALESCE(p.actions, 0)
-        FROM cases c
-        LEFT JOIN last_update u ON u.case_id = c.id
-        LEFT JOIN pending p ON p.case_id = c.id
-        WHERE c.feedback IN ('resident', 'report-back') AND c.received_at <= ?
+        SELECT r.reference, r.feedback, r.at AS received_at, u.at AS last_update, p.since, COALESCE(p.actions, 0)
+        FROM a r
+        LEFT JOIN last_update u ON u.reference = r.reference
+        LEFT JOIN pending p ON p.reference = r.reference
+        WHERE r.kind = 'report' AND r.feedback IN ('resident', 'report-back')
           AND (p.since IS NOT NULL OR u.at IS NULL)
         """,
-        [until, *FEEDBACK_ACTIONS, until, until],
+        [*params, *FEEDBACK_ACTIONS],
     ).fetchall()
     items = []
     for reference, feedback, received_at, last_update, since, actions in rows:

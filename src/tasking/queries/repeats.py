@@ -4,7 +4,7 @@
 - person: the same victim or reporter with N or more reports within M months up to now; this is
   the statutory guidance's prompt to tell the victim about the ASB case review.
 
-Cases linked as the same incident count once.
+Cases linked as the same incident (by links within the read point) count once.
 """
 
 from __future__ import annotations
@@ -16,68 +16,48 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
+from tasking.queries.point import ReadPoint
+from tasking.queries.state import CaseState, case_states, incident_groups, references_where
 from tasking.time.instants import iso, months_before
 
 CASE_REVIEW_PROMPT = "Tell the victim about the ASB case review (statutory guidance, September 2025)"
 
 
-def incident_groups(db: Database) -> dict[str, str]:
-    """Map each case reference to the reference that stands for its incident (same-incident links)."""
-    parent: dict[str, str] = {}
-
-    def find(ref: str) -> str:
-        while parent.get(ref, ref) != ref:
-            ref = parent[ref]
-        return ref
-
-    rows = db.execute(
-        "SELECT c.reference, a.value FROM activity a JOIN cases c ON c.id = a.case_id "
-        "WHERE a.kind = 'link' AND a.detail = 'same-incident'"
-    ).fetchall()
-    for left, right in rows:
-        a, b = find(left), find(right)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    return {ref: find(ref) for ref in parent}
-
-
-def repeat_flags(db: Database, config: PartnershipConfig, at: dt.datetime) -> list[dict[str, Any]]:
+def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
+    """The flags at the point (its `at` ends the look-back windows); linked incidents count once."""
+    assert point.at is not None, "repeats are flagged at a moment"
     rules = config.repeats
-    until = iso(at)
-    groups = incident_groups(db)
+    groups = incident_groups(db, point)
     flags: list[dict[str, Any]] = []
 
-    since = iso(at - dt.timedelta(days=rules.location_days))
-    by_place: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for ref, key, location, area, received in db.execute(
-        "SELECT reference, location_key, location, area, received_at FROM cases "
-        "WHERE received_at > ? AND received_at <= ? ORDER BY received_at, reference", [since, until]
-    ).fetchall():
-        by_place[f"{area}|{key}"].append((ref, location, received))
+    since = iso(point.at - dt.timedelta(days=rules.location_days))
+    recent = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]))
+    cases = sorted(recent.values(), key=lambda c: (c.received_at, c.reference))
+    by_place: dict[str, list[CaseState]] = defaultdict(list)
+    for case in cases:
+        by_place[f"{case.area}|{case.location_key}"].append(case)
     for place, found in sorted(by_place.items()):
-        incidents = {groups.get(ref, ref) for ref, _, _ in found}
+        incidents = {groups.get(c.reference, c.reference) for c in found}
         if len(incidents) >= rules.location_reports:
             flags.append({
-                "rule": "location", "case": found[-1][0], "cases": [ref for ref, _, _ in found],
-                "count": len(incidents), "area": place.split("|", 1)[0], "location": found[-1][1],
-                "first_received": found[0][2],
+                "rule": "location", "case": found[-1].reference, "cases": [c.reference for c in found],
+                "count": len(incidents), "area": place.split("|", 1)[0], "location": found[-1].location,
+                "first_received": found[0].received_at,
                 "reason": f"{len(incidents)} reports at this location in {rules.location_days} days",
             })
 
-    since = iso(months_before(at, rules.person_months))
-    by_person: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for ref, reporter, victim, received in db.execute(
-        "SELECT reference, reporter, victim, received_at FROM cases "
-        "WHERE received_at > ? AND received_at <= ? ORDER BY received_at, reference", [since, until]
-    ).fetchall():
-        for person in {reporter, victim} - {None}:
-            by_person[person].append((ref, received))
+    since = iso(months_before(point.at, rules.person_months))
+    recent = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]))
+    by_person: dict[str, list[CaseState]] = defaultdict(list)
+    for case in sorted(recent.values(), key=lambda c: (c.received_at, c.reference)):
+        for person in {case.reporter, case.victim} - {None}:
+            by_person[person].append(case)  # type: ignore[index]
     for person, found in sorted(by_person.items()):
-        incidents = {groups.get(ref, ref) for ref, _ in found}
+        incidents = {groups.get(c.reference, c.reference) for c in found}
         if len(incidents) >= rules.person_reports:
             flags.append({
-                "rule": "person", "case": found[-1][0], "cases": [ref for ref, _ in found], "count": len(incidents),
-                "person": person, "first_received": found[0][1],
+                "rule": "person", "case": found[-1].reference, "cases": [c.reference for c in found],
+                "count": len(incidents), "person": person, "first_received": found[0].received_at,
                 "reason": f"{len(incidents)} reports by or about this person in {rules.person_months} months",
                 "prompt": CASE_REVIEW_PROMPT,
             })

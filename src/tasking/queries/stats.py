@@ -5,6 +5,13 @@ rest) within the financial year, 1 April to 31 March in Europe/London. Only even
 the chosen position count, and a case's area, category and source are taken as corrected up to
 that position. Every figure is the length of its list of contributing events, which `explain`
 returns, so a figure and its explanation cannot disagree.
+
+Incidents are counted once. Reports joined by `same-incident` links recorded by the position
+(transitively) form one incident. `reports`, `asb_reports`, `by_area`, `by_category` and `by_month`
+count each incident once, in the financial year of its earliest report (earliest received, then
+lowest reference), with that report's details as corrected. `by_source` and
+`asb_reports_from_residents` count each receiving agency once per incident, at that agency's own
+first report of it, with that report's details. `reports_received` counts every report.
 """
 
 from __future__ import annotations
@@ -23,126 +30,135 @@ from tasking.domain.errors import DomainError
 from tasking.projections.activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.activity import FEEDBACK_ACTIONS
 from tasking.queries import escalation_stats
-from tasking.time.instants import LONDON, financial_year_bounds, financial_year_label, iso, iso_precise
+from tasking.queries.point import ReadPoint
+from tasking.queries.state import CaseState, case_states, incident_groups
+from tasking.time.instants import LONDON, financial_year_bounds, financial_year_label, iso
 
 POWERS: tuple[str, ...] = Power.__args__  # type: ignore[attr-defined]
 REFERRALS: tuple[str, ...] = ReferralTarget.__args__  # type: ignore[attr-defined]
 HEADLINE = ("reports", "asb_reports", "taskings", "follow_ups", "reporter_updates", "powers_used", "referrals_made",
             "cases_closed")
-EVENT_NAMES = {kind: cls.__qualname__.rsplit(".", 1)[-1] for cls, (kind, _) in ACTIVITY_KINDS.items()}
+EVENT_NAMES = {kind: cls.__qualname__.rsplit(".", 1)[-1] for cls, kind in ACTIVITY_KINDS.items()}
 EVENT_NAMES.update(escalation_stats.EVENT_NAMES)
 
 
-def resolve_position(db: Database, position: int | None = None, as_of: dt.datetime | None = None) -> int:
-    """The last notification id to include: all, up to `position`, or recorded up to `as_of`."""
-    if position is not None and as_of is not None:
-        raise DomainError("as-of", "give either --as-of or --position, not both")
-    if position is not None:
-        if position < 0:
-            raise DomainError("position", "must be zero or more")
-        row = db.execute("SELECT MAX(position) FROM log WHERE position <= ?", [position]).fetchone()
-    elif as_of is not None:
-        # Timestamps are taken when events are made, so concurrent writers can commit them out of
-        # order: stop just before the first event stamped after the moment, never beyond it.
-        after = db.execute("SELECT MIN(position) FROM log WHERE recorded_at > ?", [iso_precise(as_of)]).fetchone()[0]
-        if after is not None:
-            row = db.execute("SELECT MAX(position) FROM log WHERE position < ?", [after]).fetchone()
-        else:
-            row = db.execute("SELECT MAX(position) FROM log").fetchone()
-    else:
-        row = db.execute("SELECT MAX(position) FROM log").fetchone()
-    return row[0] or 0
+def _reports(db: Database, position: int) -> dict[str, CaseState]:
+    """Every case's report as corrected by the position (whatever the corrections' effective time)."""
+    return case_states(db, ReadPoint(at=None, position=position), kinds=("correct",))
 
 
-def _cases_as_of(db: Database, position: int) -> dict[str, dict[str, Any]]:
-    """Each case's reference and its report attributes, corrected up to `position`."""
-    cases: dict[str, dict[str, Any]] = {}
-    for row in db.query(
-        "SELECT a.case_id, c.reference, a.source, a.area, a.category, a.feedback, a.channel, a.at FROM activity a "
-        "JOIN cases c ON c.id = a.case_id WHERE a.kind = 'report' AND a.position <= ?", [position]
-    ):
-        cases[row["case_id"]] = dict(row)
-    for row in db.query(
-        "SELECT case_id, detail, value FROM activity WHERE kind = 'correction' AND position <= ? ORDER BY position",
-        [position],
-    ):
-        if row["case_id"] in cases and row["detail"] in ("source", "area", "category"):
-            cases[row["case_id"]][row["detail"]] = row["value"]
-    return cases
+def _incidents(db: Database, position: int, cases: dict[str, CaseState]) -> list[list[CaseState]]:
+    """Reports joined by `same-incident` links recorded by the position: earliest report first."""
+    groups = incident_groups(db, ReadPoint(at=None, position=position))
+    incidents: dict[str, list[CaseState]] = defaultdict(list)
+    for ref, case in cases.items():
+        incidents[groups.get(ref, ref)].append(case)
+    for members in incidents.values():
+        members.sort(key=lambda c: (c.received_at, c.reference))
+    return sorted(incidents.values(), key=lambda m: (m[0].received_at, m[0].reference))
+
+
+def _report_row(case: CaseState, incident: list[CaseState]) -> dict[str, Any]:
+    first = case.rows[0]
+    return {"case": case.reference, "kind": "report", "position": first["position"], "at": case.received_at,
+            "user": case.reported_by, "agency": case.reporting_agency, "detail": case.category,
+            "reports": [member.reference for member in incident]}
+
+
+def _from_resident(config: PartnershipConfig, case: CaseState) -> bool:
+    return case.feedback != "report-back" and case.channel != "partner-referral" and not config.reports_back(case.source)
 
 
 def _contributions(db: Database, config: PartnershipConfig, year: int, position: int,
-                   cases: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+                   cases: dict[str, CaseState], incidents: list[list[CaseState]]) -> dict[str, list[dict[str, Any]]]:
     start, end = (iso(bound) for bound in financial_year_bounds(year))
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    rows = [dict(r) for r in db.query(
-        "SELECT position, case_id, kind, detail, value, tasking, at, user, agency FROM activity "
-        "WHERE position <= ? AND at >= ? AND at < ? ORDER BY position", [position, start, end])]
-    for row in rows:
-        case = cases.get(row["case_id"])
-        if case is None:
-            continue
-        row["case"] = case["reference"]
-        kind, detail = row["kind"], row["detail"]
-        if kind == "report":
+    for incident in incidents:
+        first = incident[0]
+        if start <= first.received_at < end:  # the incident counts once, at its earliest report
+            row = _report_row(first, incident)
             found["reports"].append(row)
-            found[f"by_area.{case['area']}"].append(row)
-            found[f"by_category.{case['category']}"].append(row)
-            found[f"by_source.{case['source']}"].append(row)
-            month = dt.datetime.fromisoformat(row["at"]).astimezone(LONDON).strftime("%Y-%m")
+            found[f"by_area.{first.area}"].append(row)
+            found[f"by_category.{first.category}"].append(row)
+            month = dt.datetime.fromisoformat(first.received_at).astimezone(LONDON).strftime("%Y-%m")
             found[f"by_month.{month}"].append(row)
-            if config.is_asb(case["category"]):
+            if config.is_asb(first.category):
                 found["asb_reports"].append(row)
-                if case["feedback"] != "report-back" and case["channel"] != "partner-referral" \
-                        and not config.reports_back(case["source"]):
-                    found[f"asb_reports_from_residents.{case['source']}"].append(row)
-        elif kind == "tasking-raised":
-            found["taskings"].append(row)
-            found[f"taskings_by_agency.{detail}"].append(row)
+        firsts: dict[str, CaseState] = {}
+        for member in incident:  # each receiving agency counts once, at its own first report
+            firsts.setdefault(member.source, member)
+        for source, member in sorted(firsts.items()):
+            if start <= member.received_at < end:
+                row = _report_row(member, incident)
+                found[f"by_source.{source}"].append(row)
+                if config.is_asb(member.category) and _from_resident(config, member):
+                    found[f"asb_reports_from_residents.{source}"].append(row)
+        for member in incident:
+            if start <= member.received_at < end:
+                found["reports_received"].append(_report_row(member, incident))
+    for row in db.query(
+        "SELECT position, reference, kind, at, user, acting_agency, tasked_agency, follow_up_kind, update_channel, "
+        "power, referral, close_reason FROM activity "
+        "WHERE position <= ? AND at >= ? AND at < ? AND kind != 'report' ORDER BY position", [position, start, end],
+    ):
+        if row["reference"] not in cases:
+            continue
+        kind = row["kind"]
+        item = {"case": row["reference"], "kind": kind, "position": row["position"], "at": row["at"],
+                "user": row["user"], "agency": row["acting_agency"], "detail": None}
+        if kind == "task":
+            item["detail"] = row["tasked_agency"]
+            found["taskings"].append(item)
+            found[f"taskings_by_agency.{row['tasked_agency']}"].append(item)
         elif kind == "follow-up":
-            found[f"follow_ups_by_kind.{detail}"].append(row)
-            if detail in ("visit", "call"):
-                found["follow_ups"].append(row)
-                found[f"follow_ups_by_agency.{row['agency']}"].append(row)
-        elif kind == "reporter-update":
-            found["reporter_updates"].append(row)
+            item["detail"] = row["follow_up_kind"]
+            found[f"follow_ups_by_kind.{row['follow_up_kind']}"].append(item)
+            if row["follow_up_kind"] in ("visit", "call"):
+                found["follow_ups"].append(item)
+                found[f"follow_ups_by_agency.{row['acting_agency']}"].append(item)
+        elif kind == "update-reporter":
+            item["detail"] = row["update_channel"]
+            found["reporter_updates"].append(item)
         elif kind == "power":
-            found["powers_used"].append(row)
-            found[f"powers.{detail}"].append(row)
-        elif kind == "referral":
-            found["referrals_made"].append(row)
-            found[f"referrals.{detail}"].append(row)
-        elif kind == "closure":
-            found["closures"].append(row)
+            item["detail"] = row["power"]
+            found["powers_used"].append(item)
+            found[f"powers.{row['power']}"].append(item)
+        elif kind == "refer":
+            item["detail"] = row["referral"]
+            found["referrals_made"].append(item)
+            found[f"referrals.{row['referral']}"].append(item)
+        elif kind == "close":
+            item["detail"] = row["close_reason"]
+            found["closures"].append(item)
     seen: set[str] = set()
-    for row in found.get("closures", []):
-        if row["case_id"] not in seen:
-            seen.add(row["case_id"])
-            found["cases_closed"].append(row)
+    for item in found.get("closures", []):
+        if item["case"] not in seen:
+            seen.add(item["case"])
+            found["cases_closed"].append(item)
     _feedback(db, year, position, cases, found)
     found.update(escalation_stats.contributions(db, year, position, found.get("referrals.community-marac", [])))
     return found
 
 
-def _feedback(db: Database, year: int, position: int, cases: dict[str, dict[str, Any]],
+def _feedback(db: Database, year: int, position: int, cases: dict[str, CaseState],
               found: dict[str, list[dict[str, Any]]]) -> None:
     """Cases reported this year that were owed feedback by year end, and those that were given it."""
     start, end = (iso(bound) for bound in financial_year_bounds(year))
-    wanted = {cid for cid, c in cases.items() if c["feedback"] in ("resident", "report-back") and start <= c["at"] < end}
+    wanted = {ref for ref, c in cases.items() if c.feedback in ("resident", "report-back") and start <= c.received_at < end}
     last: dict[str, dict[str, str]] = defaultdict(dict)
     for row in db.query(
-        "SELECT case_id, kind, MAX(at) AS at FROM activity WHERE position <= ? AND at < ? AND kind IN "
-        f"('reporter-update', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) GROUP BY case_id, kind", [position, end]
+        "SELECT reference, kind, MAX(at) AS at FROM activity WHERE position <= ? AND at < ? AND kind IN "
+        f"('update-reporter', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) GROUP BY reference, kind", [position, end]
     ):
-        if row["case_id"] in wanted:
-            slot = "update" if row["kind"] == "reporter-update" else "action"
-            last[row["case_id"]][slot] = max(last[row["case_id"]].get(slot, ""), row["at"])
-    for case_id in sorted(last, key=lambda cid: cases[cid]["reference"]):
-        marks = last[case_id]
+        if row["reference"] in wanted:
+            slot = "update" if row["kind"] == "update-reporter" else "action"
+            last[row["reference"]][slot] = max(last[row["reference"]].get(slot, ""), row["at"])
+    for ref in sorted(last):
+        marks = last[ref]
         if "action" not in marks:
             continue
-        item = {"case": cases[case_id]["reference"], "case_id": case_id, "kind": "feedback",
-                "detail": cases[case_id]["feedback"], "last_action": marks["action"], "last_update": marks.get("update")}
+        item = {"case": ref, "kind": "feedback", "detail": cases[ref].feedback, "last_action": marks["action"],
+                "last_update": marks.get("update")}
         found["feedback_owed"].append(item)
         if marks.get("update", "") >= marks["action"]:
             found["feedback_given"].append(item)
@@ -162,6 +178,7 @@ def _figures(found: dict[str, list[Any]], config: PartnershipConfig, year: int) 
         "from": iso(start),
         "to": iso(end),
         "reports": len(found.get("reports", [])),
+        "reports_received": len(found.get("reports_received", [])),
         "asb_reports": len(found.get("asb_reports", [])),
         "asb_reports_from_residents": _count(found, "asb_reports_from_residents", []),
         "taskings": len(found.get("taskings", [])),
@@ -195,9 +212,10 @@ def canonical(figures: dict[str, Any]) -> str:
 
 
 def year_stats(db: Database, config: PartnershipConfig, year: int, position: int) -> dict[str, Any]:
-    cases = _cases_as_of(db, position)
-    figures = _figures(_contributions(db, config, year, position, cases), config, year)
-    before = _figures(_contributions(db, config, year - 1, position, cases), config, year - 1)
+    cases = _reports(db, position)
+    incidents = _incidents(db, position, cases)
+    figures = _figures(_contributions(db, config, year, position, cases, incidents), config, year)
+    before = _figures(_contributions(db, config, year - 1, position, cases, incidents), config, year - 1)
     figures["previous_year"] = {
         "financial_year": before["financial_year"],
         **{key: before[key] for key in HEADLINE},
@@ -214,8 +232,8 @@ def year_stats(db: Database, config: PartnershipConfig, year: int, position: int
 
 def explain(db: Database, config: PartnershipConfig, year: int, position: int, figure: str) -> dict[str, Any]:
     """The cases and events behind one figure, e.g. `taskings`, `powers.CPW`, `by_area.Swanley`."""
-    cases = _cases_as_of(db, position)
-    found = _contributions(db, config, year, position, cases)
+    cases = _reports(db, position)
+    found = _contributions(db, config, year, position, cases, _incidents(db, position, cases))
     key = figure.strip()
     aliases = {"feedback_rate": "feedback_owed", "feedback.owed": "feedback_owed", "feedback.given": "feedback_given"}
     key = aliases.get(key, key)
@@ -231,8 +249,10 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
                           "user": None, "agency": None,
                           "detail": f"last action {row['last_action']}, last update {row['last_update']}"})
             continue
-        items.append({"case": row["case"], "event": EVENT_NAMES[row["kind"]], "position": row["position"],
-                      "at": row["at"], "user": row["user"], "agency": row["agency"],
-                      "detail": row["detail"] if row["kind"] != "tasking-completed" else row["tasking"]})
+        item = {"case": row["case"], "event": EVENT_NAMES[row["kind"]], "position": row["position"],
+                "at": row["at"], "user": row["user"], "agency": row["agency"], "detail": row["detail"]}
+        if "reports" in row:  # a report figure counts an incident: list all its reports
+            item["reports"] = row["reports"]
+        items.append(item)
     return {"figure": figure, "financial_year": financial_year_label(year), "position": position,
             "count": len(items), "cases": len({item["case"] for item in items}), "items": items}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -23,17 +22,11 @@ from tasking.commands import IssueBriefing, send
 from tasking.domain.briefing import Briefing
 from tasking.time.meetings import MeetingCalendar
 from tasking.queries.briefing import briefing
+from tasking.queries.state import case_states, due_taskings
 from tasking.queries.feedback import feedback_owed
-from tasking.time.instants import iso, local_date
+from tasking.time.instants import local_date
 
 log = structlog.get_logger("tasking.reporting.packs")
-
-
-def last_issued_end(services: Services, meeting: dt.datetime) -> dt.datetime | None:
-    row = services.views.db.execute(
-        "SELECT window_to FROM briefings WHERE meeting < ? ORDER BY meeting DESC LIMIT 1", [iso(meeting)]
-    ).fetchone()
-    return dt.datetime.fromisoformat(row[0]) if row else None
 
 
 def is_issued(services: Services, meeting: dt.datetime) -> bool:
@@ -45,15 +38,14 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     day = local_date(meeting).isoformat()
     if is_issued(services, meeting):
         return {"briefing": day, "issued": False, "folder": None}
-    config = services.app.config
-    start = last_issued_end(services, meeting) or MeetingCalendar(config.meeting.time).previous(meeting)
-    brief = briefing(services.views.db, config, meeting, window_from=start)
+    brief = briefing(services.read(), meeting)
+    start = dt.datetime.fromisoformat(brief["window"]["from"])
     folder = output / day
     # Written aside, and moved into place only by the process whose event was recorded: a second
     # scheduler racing for the same meeting then leaves the first one's files untouched.
     output.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{day}-", dir=output))
-    text = json.dumps(brief, indent=2, sort_keys=True) + "\n"
+    text = render.json_text(brief)
     files = {"briefing.json": text, "briefing.md": render.markdown(brief), "briefing.html": render.html(brief)}
     for name, content in files.items():
         (staging / name).write_text(content, encoding="utf-8")
@@ -85,31 +77,33 @@ def _record(services: Services, user: str, now: dt.datetime, day: str, meeting: 
 
 
 def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str, Any]:
-    """One file per agency: its overdue taskings, and the feedback its reports are owed. Once a day."""
+    """One file per agency: its taskings due or overdue and the feedback its reports are owed, by the
+    same rules and at the same point as that morning's briefing and pack. Once a day."""
     folder = output / day.isoformat() / "reminders"
     if folder.exists():
         return {"written": 0, "folder": str(folder)}
-    db, config = services.views.db, services.app.config
-    at = MeetingCalendar(config.meeting.time).meeting_on(day)
-    overdue: dict[str, list[str]] = {}
-    for row in db.query(
-        "SELECT t.agency, c.reference, t.tasking, t.due, t.action FROM taskings t JOIN cases c ON c.id = t.case_id "
-        "WHERE t.status = 'open' AND t.due < ? AND c.status = 'open' ORDER BY t.due, c.reference", [day.isoformat()]
-    ):
-        overdue.setdefault(row["agency"], []).append(
-            f"- {row['reference']} {row['tasking']} due {row['due']} ({(day - dt.date.fromisoformat(row['due'])).days} days overdue): {row['action']}")
-    sources = {r["reference"]: r["source"] for r in db.query("SELECT reference, source FROM cases")}
+    read = services.read()
+    meeting = MeetingCalendar(read.config.meeting.time).meeting_on(day)
+    point = read.point.until(meeting)
+    due: dict[str, list[str]] = {}
+    for item in due_taskings(read.db, point, day):
+        late = f"{item['days_overdue']} days overdue" if item["days_overdue"] else "due today"
+        due.setdefault(item["tasked_agency"], []).append(
+            f"- {item['case']} {item['tasking']} due {item['due']} ({late}): {item['action']}")
+    owed_items = feedback_owed(read.db, read.config, point)
+    sources = {ref: case.source for ref, case in case_states(read.db, point, [i["case"] for i in owed_items]).items()}
     owed: dict[str, list[str]] = {}
-    for item in feedback_owed(db, config, at):
+    for item in owed_items:
         owed.setdefault(sources[item["case"]], []).append(
-            f"- {item['case']} ({item['kind']}) owed since {item['owed_since']}, {item['overdue_days']} working days overdue")
+            f"- {item['case']} ({item['kind']}) owed since {render.local_text(item['owed_since'])}, "
+            f"{item['overdue_days']} working days overdue")
     folder.mkdir(parents=True, exist_ok=True)
-    agencies = sorted(set(overdue) | set(owed))
+    agencies = sorted(set(due) | set(owed))
     for agency in agencies:
-        lines = [f"# Reminders for {agency}, {day.isoformat()}", "", "## Overdue taskings", ""]
-        lines += overdue.get(agency, ["None."]) + ["", "## Feedback owed on reports you received", ""]
+        lines = [f"# Reminders for {agency}, {day.strftime('%a %d %b %Y')}", "", "## Taskings due or overdue", ""]
+        lines += due.get(agency, ["None."]) + ["", "## Feedback owed on reports you received", ""]
         lines += owed.get(agency, ["None."])
         (folder / f"{agency}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        log.info("reminder.written", agency=agency, overdue_taskings=len(overdue.get(agency, [])),
+        log.info("reminder.written", agency=agency, due_taskings=len(due.get(agency, [])),
                  feedback_owed=len(owed.get(agency, [])))
     return {"written": len(agencies), "folder": str(folder)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from html import escape
 from typing import Any
 
@@ -13,11 +14,18 @@ from rich.text import Text
 from tasking.time.instants import LONDON
 
 
-def local_text(stamp: str | None, with_date: bool = True) -> str:
+def json_text(value: Any) -> str:
+    """The one JSON form of every read and pack: sorted keys, stable bytes, newline-terminated."""
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def local_text(stamp: str | None, with_date: bool = True, seconds: bool = False) -> str:
+    """A stored UTC time as people read it: local, e.g. `Mon 05 Mar 2018 09:00`."""
     if not stamp:
         return ""
-    value = dt.datetime.fromisoformat(stamp).astimezone(LONDON)
-    return value.strftime("%a %d %b %H:%M" if with_date else "%H:%M")
+    value = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(LONDON)
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    return value.strftime(f"%a %d %b %Y {clock}" if with_date else clock)
 
 
 SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
@@ -27,7 +35,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
         ("Area", "area"), ("Location", "location"), ("Summary", "summary"),
     ]),
     ("due_taskings", "Taskings due or overdue", [
-        ("Case", "case"), ("Tasking", "tasking"), ("Agency", "agency"), ("Owner", lambda r: r["owner"] or ""),
+        ("Case", "case"), ("Tasking", "tasking"), ("Tasked agency", "tasked_agency"), ("Owner", lambda r: r["owner"] or ""),
         ("Due", "due"), ("Days overdue", "days_overdue"), ("Action", "action"),
     ]),
     ("feedback_owed", "Feedback owed", [
@@ -38,10 +46,13 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
         ("Case", "case"), ("Rule", "rule"), ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
         ("Why", lambda r: r["reason"] + (f" - {r['prompt']}" if r.get("prompt") else "")),
     ]),
-    ("case_review_alerts", "ASB case review alerts", [("Case", "case"), ("Why", lambda r: r.get("reason", ""))]),
+    ("case_review_alerts", "ASB case review alerts", [
+        ("Person", "person"), ("Review", lambda r: r.get("review", "")), ("Cases", lambda r: ", ".join(r["cases"])),
+        ("Why", lambda r: r.get("reason", "") + (f" - {r['prompt']}" if r.get("prompt") else "")),
+    ]),
     ("risk_reviews_due", "Risk reviews due", [
         ("Case", "case"), ("Risk", "risk"), ("Last assessed", lambda r: local_text(r["last_assessed"])),
-        ("Days overdue", "overdue_days"),
+        ("Days since", "days_since_review"), ("Days overdue", "overdue_days"),
     ]),
 ]
 

@@ -1,0 +1,188 @@
+"""The one definition of a case's state at a read point, and of the rules built on it.
+
+Every read folds the `activity` rows recorded by the point's position and effective by its `at`,
+in the order they were recorded, which is the order the aggregate applied them in: the latest
+point's fold is exactly the state the write side decides on (and the `cases` and `taskings`
+views hold). Effective time chooses which facts had happened by `at`; it does not reorder them. Corrections, risk, closure, reopening and taskings
+are applied here and nowhere else; "open at", "a tasking due at" and "one incident" are defined
+here once, and the briefing, the packs, the reminders, repeats and stats all call them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from tasking.projections.normalise import location_key
+from tasking.queries.point import ReadPoint
+
+
+@dataclass
+class TaskingState:
+    tasking: str
+    tasked_agency: str
+    owner: str | None
+    action: str
+    due: str
+    raised_at: str
+    raised_by: str
+    status: str = "open"
+    completed_at: str | None = None
+    result: str | None = None
+
+
+@dataclass
+class CaseState:
+    reference: str
+    received_at: str
+    occurred_at: str
+    source: str
+    channel: str
+    category: str
+    area: str
+    location: str
+    reporter: str | None
+    victim: str | None
+    feedback: str
+    risk: str
+    risk_since: str
+    summary: str
+    reported_by: str
+    reporting_agency: str
+    status: str = "open"
+    closed_at: str | None = None
+    closed_reason: str | None = None
+    taskings: dict[str, TaskingState] = field(default_factory=dict)
+    links: list[dict[str, str]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the activity rows folded, in order
+
+    @property
+    def location_key(self) -> str:
+        return location_key(self.location)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+_CORRECTABLE = {"category": "category", "area": "area", "location": "location", "source": "source",
+                "occurred": "occurred_at"}
+
+
+def _apply(states: dict[str, CaseState], row: dict[str, Any]) -> None:
+    kind, ref = row["kind"], row["reference"]
+    if kind == "report":
+        states[ref] = CaseState(
+            reference=ref, received_at=row["at"], occurred_at=row["occurred_at"], source=row["source"],
+            channel=row["channel"], category=row["category"], area=row["area"], location=row["location"],
+            reporter=row["reporter"], victim=row["victim"], feedback=row["feedback"], risk=row["risk"],
+            risk_since=row["at"], summary=row["text"], reported_by=row["user"], reporting_agency=row["acting_agency"],
+        )
+    state = states.get(ref)
+    if state is None:
+        return
+    state.rows.append(row)
+    if kind == "task":
+        state.taskings[row["tasking"]] = TaskingState(
+            tasking=row["tasking"], tasked_agency=row["tasked_agency"], owner=row["owner"], action=row["text"],
+            due=row["due"], raised_at=row["at"], raised_by=row["user"])
+    elif kind == "reassign":
+        tasking = state.taskings[row["tasking"]]
+        tasking.tasked_agency, tasking.owner = row["tasked_agency"], row["owner"]
+    elif kind == "complete":
+        tasking = state.taskings[row["tasking"]]
+        tasking.status, tasking.completed_at, tasking.result = "completed", row["at"], row["text"]
+    elif kind in ("risk", "review"):  # an assessment, or a periodic review (`tasking review`)
+        state.risk, state.risk_since = row["risk"], row["at"]
+    elif kind == "link":
+        state.links.append({"to": row["linked_to"], "reason": row["link_reason"]})
+    elif kind == "correct":
+        setattr(state, _CORRECTABLE[row["field"]], row["value"])
+    elif kind == "close":
+        state.status, state.closed_at, state.closed_reason = "closed", row["at"], row["close_reason"]
+    elif kind == "reopen":
+        state.status, state.closed_at, state.closed_reason = "open", None, None
+
+
+def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None = None,
+                kinds: Iterable[str] | None = None) -> dict[str, CaseState]:
+    """Every case (or the named ones) as it stood at `point`, keyed by reference.
+
+    `kinds` folds only those kinds of row (always with the report), for a reader that needs less.
+    """
+    where, params = point.sql()
+    if kinds is not None:
+        where += " AND kind IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted({"report", *kinds})))
+    if references is not None:
+        wanted = sorted(set(references))
+        if not wanted:
+            return {}
+        where += " AND reference IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(wanted))
+    states: dict[str, CaseState] = {}
+    for row in db.query(f"SELECT * FROM activity WHERE {where} ORDER BY position", params):
+        _apply(states, row)
+    return states
+
+
+def references_where(db: Database, point: ReadPoint, condition: str, params: list[Any]) -> list[str]:
+    """The references of cases with an activity row matching `condition`, within the point."""
+    where, base = point.sql()
+    return [row[0] for row in db.execute(
+        f"SELECT DISTINCT reference FROM activity WHERE {where} AND ({condition})", [*base, *params]).fetchall()]
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+def is_due(tasking: TaskingState, case: CaseState, day: dt.date) -> bool:
+    """Chased at the meeting on `day`: open, on an open case, and due on or before that day."""
+    return tasking.status == "open" and case.is_open and tasking.due <= day.isoformat()
+
+
+def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
+    """Every tasking due or overdue on `day`, as the record stood at `point`: most overdue first.
+
+    The briefing, the packs and the reminders all list exactly these.
+    """
+    refs = references_where(db, point, "kind = 'task' AND due <= ?", [day.isoformat()])
+    items = []
+    for case in case_states(db, point, refs).values():
+        for tasking in case.taskings.values():
+            if is_due(tasking, case, day):
+                items.append({
+                    "case": case.reference, "tasking": tasking.tasking, "tasked_agency": tasking.tasked_agency,
+                    "owner": tasking.owner, "action": tasking.action, "due": tasking.due,
+                    "raised_at": tasking.raised_at, "days_overdue": (day - dt.date.fromisoformat(tasking.due)).days,
+                })
+    items.sort(key=lambda t: (-t["days_overdue"], t["case"], t["tasking"]))
+    return items
+
+
+def incident_groups(db: Database, point: ReadPoint) -> dict[str, str]:
+    """Map each linked case reference to the reference standing for its incident.
+
+    Reports joined by `same-incident` links, transitively, are one incident; only links within
+    the point (recorded by its position, effective by its `at`) join them.
+    """
+    parent: dict[str, str] = {}
+
+    def find(ref: str) -> str:
+        while parent.get(ref, ref) != ref:
+            ref = parent[ref]
+        return ref
+
+    where, params = point.sql()
+    for left, right in db.execute(
+        f"SELECT reference, linked_to FROM activity WHERE {where} AND kind = 'link' AND link_reason = 'same-incident' "
+        "ORDER BY position", params,
+    ).fetchall():
+        a, b = find(left), find(right)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return {ref: find(ref) for ref in parent}
