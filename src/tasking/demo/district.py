@@ -33,6 +33,7 @@ from tasking.commands import (
     send,
 )
 from tasking.config import default_config_text
+from tasking.demo import escalations
 from tasking.time.instants import LONDON, at_local
 
 YEARS = (2016, 2017)
@@ -144,6 +145,14 @@ LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "D
         "Green", "Hall", "Wood", "Clarke", "Turner", "Hill", "Cooper", "Ward", "Baker", "Khan", "Moore"]
 
 
+@dataclass(frozen=True)
+class Ref:
+    """An earlier command's result: `kind` is its key in that result (case, person, review, group)."""
+
+    kind: str
+    key: Any
+
+
 @dataclass
 class Plan:
     key: int
@@ -173,8 +182,23 @@ class Demo:
         self.people: list[str] = []
         self.person_count = 0
         self.plans: list[Plan] = []
+        self.results: dict[Any, str] = {}  # what earlier commands named (reviews, groups), by their `Ref`
+        self.marac_referrals: list[tuple[dt.datetime, int]] = []
 
     # --- scheduling ------------------------------------------------------------------------
+
+    def step(self, when: dt.datetime, command: type, names: Ref | None = None, **fields: Any) -> None:
+        """Schedule a command whose fields may be `Ref`s to earlier results (cases, people, reviews, groups)."""
+        def build() -> Any:
+            return command(at=when, **{k: self.resolve(v) if isinstance(v, Ref) else v for k, v in fields.items()})
+        self.at(when, build, (lambda result: self.results.__setitem__(names, result[names.kind])) if names else None)
+
+    def resolve(self, ref: Ref) -> str:
+        if ref.kind == "case":
+            return self.refs[ref.key]
+        if ref.kind == "person":
+            return self.people[ref.key]
+        return self.results[ref]
 
     def at(self, when: dt.datetime, build: Callable[[], Any],
            on_result: Callable[[dict[str, Any]], None] | None = None) -> None:
@@ -365,6 +389,8 @@ class Demo:
                 when = self.later(plan, 1, 15, end) or end - self.minutes(60, 600)
                 plan.actions.append(when)
                 agency = "POLICE" if target in ("da-marac", "channel-panel", "community-marac") else "COUNCIL"
+                if target == "community-marac":
+                    self.marac_referrals.append((when, plan.key))
                 self.at(when, lambda p=plan, t=target, w=when, a=agency: Refer(
                     user=self.staff(a), at=w, case=self.refs[p.key], to=t))
 
@@ -434,6 +460,7 @@ class Demo:
         self.people_pool: list[int] = []
         for year in YEARS:
             plans = self.plan_year(year)
+            applicants = escalations.choose_applicants(plans, year, set(ASB_MIX))
             for plan in plans:
                 self.report(plan)
             self.links_for(plans)
@@ -442,6 +469,7 @@ class Demo:
             self.follow_ups_for(plans)
             self.powers_for(plans, year)
             self.referrals_for(plans, year)
+            escalations.plan_escalations(self.step, Ref, self.plans, plans, year, applicants, self.marac_referrals)
             for plan in plans:
                 if not plan.duplicate:
                     self.risk_for(plan)

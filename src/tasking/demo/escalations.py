@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +32,6 @@ from tasking.commands import (
     CaseReviewRespond,
     MaracDiscuss,
     MaracMeetingsAdd,
-    Refer,
     TfgAction,
     TfgAddCase,
     TfgComplete,
@@ -86,108 +87,124 @@ def choose_applicants(plans: list[Any], year: int, asb: set[str]) -> Applicants:
     return chosen
 
 
-def plan_escalations(planner: Any, plans: list[Any], year: int, applicants: Applicants, ref: Any) -> None:
+def plan_escalations(at: Callable[..., None], ref: Callable[[str, Any], Any], every_plan: list[Any], plans: list[Any],
+                     year: int, applicants: Applicants, marac_referrals: list[tuple[dt.datetime, int]]) -> None:
     """After the year's referrals are planned, before cases close: the escalation routes' commands.
-    `ref(kind, key)` makes a reference to an earlier command's result."""
+
+    `at(when, command, names, **fields)` schedules a command; `ref(kind, key)` stands for an earlier
+    command's result (`case`, `person`, `review`, `group`); `marac_referrals` are the (when, plan
+    key) of the year's referrals to the Community MARAC."""
     rng = _rng(plans, year)
     if year == 2016:
-        _case_reviews(planner, applicants, ref)
+        _case_reviews(at, applicants, ref)
     if year == 2017:
-        _task_and_finish_groups(planner, plans, rng, ref)
-        _community_marac(planner, rng, ref)
+        _task_and_finish_groups(at, plans, rng, ref)
+        _community_marac(at, every_plan, plans, rng, ref, marac_referrals)
 
 
-def _case_reviews(planner: Any, applicants: Applicants, ref: Any) -> None:
+def _case_reviews(at: Callable[..., None], applicants: Applicants, ref: Callable[[str, Any], Any]) -> None:
     day = dt.timedelta(days=1)
     last = applicants.met[-1]
     applied = at_local(last.received.astimezone(LONDON).date() + dt.timedelta(days=14), dt.time(10, 0))
     review = ref("review", "case-review/2016/1")
-    planner.at(applied, CaseReviewApply, review, user="coordinator", applicant=ref("person", last.reporter))
-    planner.at(applied + day, CaseReviewAcknowledge, user="coordinator", review=review, note="Acknowledged by letter")
-    planner.at(applied + 2 * day, CaseReviewAssess, user="coordinator", review=review)
+    at(applied, CaseReviewApply, review, user="coordinator", applicant=ref("person", last.reporter))
+    at(applied + day, CaseReviewAcknowledge, user="coordinator", review=review, note="Acknowledged by letter")
+    at(applied + 2 * day, CaseReviewAssess, user="coordinator", review=review)
     decided = applied + 6 * day
-    planner.at(decided, CaseReviewDecide, user="coordinator", review=review, outcome="review",
+    at(decided, CaseReviewDecide, user="coordinator", review=review, outcome="review",
                reason="Three qualifying complaints in six months")
     held = decided + 20 * day
-    planner.at(held, CaseReviewHold, user="coordinator", review=review, note="Partners reviewed the response")
+    at(held, CaseReviewHold, user="coordinator", review=review, note="Partners reviewed the response")
     recommended = held + dt.timedelta(hours=1)
-    planner.at(recommended, CaseReviewRecommend, user="coordinator", review=review, agency="HOUSING",
+    at(recommended, CaseReviewRecommend, user="coordinator", review=review, agency="HOUSING",
                action="Tenancy enforcement and an acceptable behaviour contract",
                due=(recommended + 21 * day).astimezone(LONDON).date(), case=ref("case", last.key))
     last.actions.append(recommended)
-    planner.at(held + 3 * day, CaseReviewRespond, user="coordinator", review=review,
+    at(held + 3 * day, CaseReviewRespond, user="coordinator", review=review,
                note="Outcome and recommendations sent to the applicant")
-    planner.at(held + 30 * day, CaseReviewClose, user="coordinator", review=review)
+    at(held + 30 * day, CaseReviewClose, user="coordinator", review=review)
 
     single = applicants.not_met
     applied = at_local(single.received.astimezone(LONDON).date() + dt.timedelta(days=20), dt.time(11, 0))
     review = ref("review", "case-review/2016/2")
-    planner.at(applied, CaseReviewApply, review, user="coordinator", applicant=ref("person", single.reporter))
-    planner.at(applied + day, CaseReviewAcknowledge, user="coordinator", review=review)
-    planner.at(applied + 2 * day, CaseReviewAssess, user="coordinator", review=review)
-    planner.at(applied + 5 * day, CaseReviewDecide, user="coordinator", review=review, outcome="no-review",
+    at(applied, CaseReviewApply, review, user="coordinator", applicant=ref("person", single.reporter))
+    at(applied + day, CaseReviewAcknowledge, user="coordinator", review=review)
+    at(applied + 2 * day, CaseReviewAssess, user="coordinator", review=review)
+    at(applied + 5 * day, CaseReviewDecide, user="coordinator", review=review, outcome="no-review",
                reason="One qualifying complaint in six months; the threshold is three")
-    planner.at(applied + 7 * day, CaseReviewRespond, user="coordinator", review=review,
+    at(applied + 7 * day, CaseReviewRespond, user="coordinator", review=review,
                note="Told the threshold was not met and what the partnership is doing")
-    planner.at(applied + 17 * day, CaseReviewClose, user="coordinator", review=review)
+    at(applied + 17 * day, CaseReviewClose, user="coordinator", review=review)
 
 
-def _task_and_finish_groups(planner: Any, plans: list[Any], rng: random.Random, ref: Any) -> None:
-    from tasking.demo.plan import AREAS
-
-    hotspots = [area for area, (weight, _) in AREAS.items() if weight >= 5]
+def _task_and_finish_groups(at: Callable[..., None], plans: list[Any], rng: random.Random,
+                            ref: Callable[[str, Any], Any]) -> None:
+    places = Counter((p.area, p.location) for p in plans if not p.duplicate)
+    hotspots: list[tuple[str, str]] = []  # the busiest street of each of the busiest areas
+    for (area, street), _ in sorted(places.items(), key=lambda item: (-item[1], item[0])):
+        if area not in {a for a, _ in hotspots}:
+            hotspots.append((area, street))
+    hotspots = hotspots[:6]
     for number, ((year, month), weeks) in enumerate(GROUPS, 1):
-        area = hotspots[(number - 1) % len(hotspots)]
-        street = AREAS[area][1][0]
+        area, street = hotspots[(number - 1) % len(hotspots)]
         opened = at_local(dt.date(year, month, rng.randint(3, 24)), dt.time(11, 0))
         group = ref("group", f"tfg/2017/{number}")
         problem = rng.choice(PROBLEMS)
-        planner.at(opened, TfgOpen, group, user="coordinator", focus=f"{street}: {problem}", area=area,
+        at(opened, TfgOpen, group, user="coordinator", focus=f"{street}: {problem}", area=area,
                    reason="Repeat reports through the daily tasking meeting")
         recent = [p for p in plans if p.area == area and p.location == street and not p.duplicate
                   and opened - dt.timedelta(days=60) <= p.received < opened][-3:]
         for minute, plan in enumerate(recent, 1):
-            planner.at(opened + dt.timedelta(minutes=minute), TfgAddCase, user="coordinator", group=group,
+            at(opened + dt.timedelta(minutes=minute), TfgAddCase, user="coordinator", group=group,
                        case=ref("case", plan.key))
         actions = [("POLICE", "Targeted patrols at peak times"), (rng.choice(["WARDENS", "COUNCIL", "HOUSING"]),
                                                                   "Environmental visual audit and follow-up")]
         for number_of, (agency, text) in enumerate(actions, 1):
-            planner.at(opened + dt.timedelta(minutes=10 + number_of), TfgAction, user="coordinator", group=group,
+            at(opened + dt.timedelta(minutes=10 + number_of), TfgAction, user="coordinator", group=group,
                        agency=agency, action=text, due=(opened + dt.timedelta(days=7 + 7 * number_of)).astimezone(LONDON).date())
-        planner.at(opened + dt.timedelta(days=7), TfgMeet, user="coordinator", group=group, note="Action plan agreed")
+        at(opened + dt.timedelta(days=7), TfgMeet, user="coordinator", group=group, note="Action plan agreed")
         if weeks is None:
             continue
-        planner.at(opened + dt.timedelta(days=28), TfgMeet, user="coordinator", group=group, note="Progress reviewed")
+        at(opened + dt.timedelta(days=28), TfgMeet, user="coordinator", group=group, note="Progress reviewed")
         for action in ("A1", "A2"):
-            planner.at(opened + dt.timedelta(days=30), TfgCompleteAction, user="coordinator", group=group,
+            at(opened + dt.timedelta(days=30), TfgCompleteAction, user="coordinator", group=group,
                        action=action, result="Done")
-        planner.at(opened + dt.timedelta(weeks=weeks), TfgComplete, user="coordinator", group=group,
+        at(opened + dt.timedelta(weeks=weeks), TfgComplete, user="coordinator", group=group,
                    outcome=rng.choice(["Reports fell to the usual level", "Problem premises closed",
                                        "Support in place for the residents", "Patrols handed to neighbourhood policing"]))
 
 
-def _community_marac(planner: Any, rng: random.Random, ref: Any) -> None:
+def _community_marac(at: Callable[..., None], every_plan: list[Any], plans: list[Any], rng: random.Random,
+                     ref: Callable[[str, Any], Any], referred: list[tuple[dt.datetime, int]]) -> None:
     meetings = [at_local(day, MARAC_TIME) for day in MARAC_MEETINGS]
     for when in meetings:
-        planner.at(when, MaracMeetingsAdd, user="sgt.csu")
-    referred = sorted((when, step.fields["case"].key) for when, _, step in planner.schedule
-                      if step.command is Refer and step.fields.get("to") == "community-marac")
+        at(when, MaracMeetingsAdd, None, user="sgt.csu")
+    # The first meeting took over the medium- and high-risk cases of the monthly ASB Task Group.
+    first = meetings[0]
+    referred_keys = {key for _, key in referred}
+    carried = [p for p in plans if p.risk != "standard" and not p.duplicate and p.key not in referred_keys
+               and first - dt.timedelta(days=45) <= p.received < first - dt.timedelta(days=5)]
+    for minute, plan in enumerate(rng.sample(carried, min(3, len(carried))), 1):
+        when = first + dt.timedelta(minutes=minute)
+        at(when, MaracDiscuss, None, user="sgt.csu", case=ref("case", plan.key), meeting=first.astimezone(LONDON).date(),
+           outcome="Taken over from the ASB Task Group: support plan reviewed", discharge=True)
+        plan.actions.append(when)
     minute = 0
-    for when, key in referred:
+    for when, key in sorted(referred):
         later = [m for m in meetings if m > when]
         if not later:
             continue  # referred after the last meeting of the year: on the next year's agenda
-        plan = planner.plans[key]
+        plan = every_plan[key]
         first, after = later[0], (later[1] if len(later) > 1 else None)
         minute += 1
         keep = after is not None and (plan.risk != "standard" or rng.random() < 0.5)
-        planner.at(first + dt.timedelta(minutes=30 + minute), MaracDiscuss, user="sgt.csu", case=ref("case", key),
+        at(first + dt.timedelta(minutes=30 + minute), MaracDiscuss, user="sgt.csu", case=ref("case", key),
                    meeting=first.astimezone(LONDON).date(), outcome=rng.choice(
                        ["Joint visit by police and housing agreed", "Support plan agreed with the resident",
                         "Warning letters and patrols agreed", "Referred on to specialist support"]),
                    review_at=after.astimezone(LONDON).date() if keep else None, discharge=not keep)
         plan.actions.append(first + dt.timedelta(minutes=30 + minute))
         if keep:
-            planner.at(after + dt.timedelta(minutes=30 + minute), MaracDiscuss, user="sgt.csu", case=ref("case", key),
+            at(after + dt.timedelta(minutes=30 + minute), MaracDiscuss, user="sgt.csu", case=ref("case", key),
                        meeting=after.astimezone(LONDON).date(), outcome="Reviewed: risk reduced", discharge=True)
             plan.actions.append(after + dt.timedelta(minutes=30 + minute))
