@@ -98,6 +98,7 @@ class Areas(_Frozen):
 class PartnershipConfig(_Frozen):
     name: str
     reference_prefix: str = "CSU"
+    protective_marking: str = "OFFICIAL-SENSITIVE"  # printed at the top and foot of every page of a pack
     timezone: Literal["Europe/London"] = "Europe/London"
     meeting: Meeting = Meeting()
     feedback: Feedback = Feedback()
@@ -110,9 +111,11 @@ class PartnershipConfig(_Frozen):
     categories: dict[str, Category]
 
     def check_agency(self, code: str, field: str = "agency") -> str:
-        if code not in self.agencies:
-            raise DomainError(field, f"unknown agency {code!r}; known: {', '.join(sorted(self.agencies))}")
-        return code
+        """The agency's own code, whatever the case it was typed in (`wardens` -> `WARDENS`)."""
+        for known in self.agencies:
+            if known.casefold() == code.strip().casefold():
+                return known
+        raise DomainError(field, f"unknown agency {code!r}; known: {', '.join(sorted(self.agencies))}")
 
     def check_area(self, name: str, field: str = "area") -> str:
         for area in self.areas.names:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+import structlog
 from pydantic import ValidationError
 from rich.console import Console
 
@@ -77,10 +78,22 @@ def validation_message(exc: ValidationError) -> str:
     return f"{field}: {message}"
 
 
+def refusal_rule(error: Any) -> str:
+    """The rule a refused field broke, never its value: `contact-details`, `literal_error`, ..."""
+    return "contact-details" if "contact details" in str(error.get("msg", "")) else str(error.get("type", "invalid"))
+
+
 def build(command_class: type[Command], **fields: Any) -> Command:
     try:
         return command_class(**fields)
     except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = [str(part) for part in first["loc"]]
+        field = _OPTION_NAMES.get(loc[0], loc[0].replace("_", "-")) if loc else None
+        # By field and rule only: a refused value may be personal data typed in the wrong box.
+        structlog.get_logger("tasking.commands").info(
+            "command.refused", command=command_class.__name__, user=fields.get("user"), case=fields.get("case"),
+            field=field, rule=refusal_rule(first), error="ValidationError")
         raise click.ClickException(validation_message(exc)) from None
 
 

@@ -19,8 +19,9 @@ from tasking.cli.context import (
 )
 from tasking.commands import AddPerson, AddUser, InitStore, send
 from tasking.config import default_config_text, read_config_file
+from tasking.queries.people import find_people, person_with_cases
 from tasking.queries.roster import users as roster_users
-from tasking.time.instants import utcnow
+from tasking.time.instants import local_time, utcnow
 
 
 @click.command("init")
@@ -124,3 +125,51 @@ def person_add(ctx: click.Context, name: str, phone: str | None, email: str | No
     """
     run(ctx, AddPerson, as_json=as_json, text=lambda r: r["person"], user=user, at=at,
         name=name, phone=phone, email=email, address=address)
+
+
+@person.command("find")
+@click.option("--name", default=None, help="Part of the name, any case.")
+@click.option("--phone", default=None, help="Part of the phone number; spaces and +44 do not matter.")
+@json_option
+@click.pass_context
+def person_find(ctx: click.Context, name: str | None, phone: str | None, as_json: bool) -> None:
+    """Find people by name or phone number, e.g. to call a reporter back. Nothing searched for is logged.
+
+    \b
+    Example:
+      tasking person find --name smith
+      tasking person find --phone "01732 000000" --json
+    """
+    found = find_people(services(ctx).app, name=name, phone=phone)
+    emit(found, as_json, lambda rows: "\n".join(
+        [f"{'PERSON':<10} {'NAME':<24} {'PHONE':<16} EMAIL"]
+        + [f"{r['person']:<10} {r['name']:<24} {r['phone'] or '':<16} {r['email'] or ''}" for r in rows]))
+
+
+@person.command("show")
+@click.argument("reference", metavar="PERSON")
+@read_options
+@json_option
+@click.pass_context
+def person_show(ctx: click.Context, reference: str, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+    """A person's details and the cases they reported or were the victim on.
+
+    \b
+    Example:
+      tasking person show PER-00001
+    """
+    result = person_with_cases(reader(ctx, at, as_of, position), reference)
+
+    def text(r: dict) -> str:
+        lines = [f"{label:>8}: {r[key]}" for label, key in
+                 (("person", "person"), ("name", "name"), ("phone", "phone"), ("email", "email"), ("address", "address"))
+                 if r[key]]
+        lines.append(f"{'cases':>8}: {len(r['cases'])}")
+        lines += [f"{'':>8}  {c['case']} {c['role']} {c['status']} {local_time(c['received_at'])} {c['category']} {c['area']}"
+                  for c in r["cases"]]
+        return "\n".join(lines)
+
+    if as_json:
+        emit_read(result)
+        return
+    click.echo(text(result))

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from tasking.reporting.annual_report import change_text
 from tasking.cli.context import DATETIME, console, emit_read, reader
 from tasking.queries.stats import explain, year_stats
 
@@ -47,7 +46,7 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
         if fmt == "json":
             emit_read(result)
             return
-        table = Table(title=f"{figure} {result['financial_year']}: {result['count']} events on {result['cases']} cases",
+        table = Table(title=f"{result['figure']} {result['financial_year']}: {result['count']} events on {result['cases']} cases",
                       title_justify="left")
         for column in ("case", "event", "position", "at", "user", "agency", "detail"):
             table.add_column(column, no_wrap=column == "case")
@@ -59,20 +58,26 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
     from tasking.reporting import annual_report
 
     figures = year_stats(db, config, year, upto)
+    if fmt in ("csv", "markdown", "html"):  # last year's breakdowns, as of the same position
+        previous = year_stats(db, config, year - 1, upto)
+        names = {code: agency.name for code, agency in config.agencies.items()}
+        names |= {code: category.name for code, category in config.categories.items()}
     if fmt == "json":
         click.echo(annual_report.to_json(figures), nl=False)
     elif fmt == "csv":
-        click.echo(annual_report.to_csv(figures), nl=False)
+        click.echo(annual_report.to_csv(figures, previous, names), nl=False)
     elif fmt == "markdown":
-        click.echo(annual_report.to_markdown(figures), nl=False)
+        click.echo(annual_report.to_markdown(figures, previous, names), nl=False)
     elif fmt == "html":
-        manifest = annual_report.write_report(figures, config.name, out)
+        manifest = annual_report.write_report(figures, config.name, out, previous, names)
         click.echo(f"Wrote {', '.join(manifest['files'])} and manifest.json to {out} ({figures['fingerprint']})")
     else:
         print_headline(figures)
 
 
 def print_headline(figures: dict) -> None:
+    from tasking.reporting.annual_report import change_text
+
     before = figures["previous_year"]
     table = Table(title=f"Year-end figures {figures['financial_year']} (position {figures['position']})",
                   title_justify="left")

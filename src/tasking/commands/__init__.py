@@ -39,6 +39,8 @@ from tasking.commands.escalation import (
 from tasking.commands.case import ReviewCase
 from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.setup import AddPerson, AddUser, InitStore
+from tasking.commands.case import AssignLead
+from tasking.commands.repeats import AcknowledgeFlag
 
 __all__ = [
     "COMMAND_HANDLERS", "AddPerson", "AddUser", "AssessRisk", "CloseCase", "Command", "CompleteTasking",
@@ -47,4 +49,5 @@ __all__ = [
     "CaseReviewAcknowledge", "CaseReviewApply", "CaseReviewAssess", "CaseReviewClose", "CaseReviewDecide",
     "CaseReviewHold", "CaseReviewRecommend", "CaseReviewRespond", "MaracDiscuss", "MaracMeetingsAdd", "ReviewCase",
     "TfgAction", "TfgAddCase", "TfgComplete", "TfgCompleteAction", "TfgMeet", "TfgOpen",
+    "AssignLead", "AcknowledgeFlag",
 ]

@@ -112,6 +112,8 @@ class CorrectCase(CaseCommand):
 class CloseCase(CaseCommand):
     reason: CloseReason
     note: Narrative | None = None
+    complete_taskings: Narrative | None = None  # the result recorded on taskings still open
+    reporter_told: UpdateChannel | None = None  # the reporter was told of the closure, by this channel
 
 
 class ReopenCase(CaseCommand):
@@ -123,3 +125,7 @@ class ReviewCase(CaseCommand):
 
     note: Narrative
     level: Risk | None = None
+
+
+class AssignLead(CaseCommand):
+    lead: Code

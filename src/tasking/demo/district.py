@@ -439,7 +439,8 @@ class Demo:
         if closed is None:
             return  # still open at the end of the demo
         reason = self.rng.choices(["resolved", "no-further-action", "referred-elsewhere"], weights=[72, 20, 8])[0]
-        self.at(closed, lambda: CloseCase(user="coordinator", at=closed, case=self.refs[plan.key], reason=reason))
+        self.at(closed, lambda: CloseCase(user="coordinator", at=closed, case=self.refs[plan.key], reason=reason,
+                                          complete_taskings="Closed with the case"))
         final = closed + self.minutes(60, 3 * 1440)
         if wants and final <= DEMO_END:
             self.at(final, lambda: UpdateReporter(user="coordinator", at=final, case=self.refs[plan.key],

@@ -45,3 +45,8 @@ def group_id(reference: str) -> UUID:
 @lru_cache(maxsize=4096)
 def marac_meeting_id(meeting_day: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/community-marac/{meeting_day}")
+
+
+@lru_cache(maxsize=65536)
+def repeat_flag_id(flag: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/repeat-flags/{flag}")

@@ -1,5 +1,6 @@
 """Every projection, in one list."""
 
+from tasking.projections.acknowledgements import AcknowledgementsProjection
 from tasking.projections.activity import ActivityProjection
 from tasking.projections.briefings import BriefingsProjection
 from tasking.projections.cases import CasesProjection
@@ -12,3 +13,4 @@ from tasking.projections.users import UsersProjection
 PROJECTIONS = [ActivityProjection, CasesProjection, TaskingsProjection, UsersProjection, LogProjection,
                BriefingsProjection]
 PROJECTIONS.append(EscalationsProjection)
+PROJECTIONS.append(AcknowledgementsProjection)

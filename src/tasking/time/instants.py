@@ -91,3 +91,21 @@ def months_before(value: dt.datetime, months: int) -> dt.datetime:
 
     day = min(here.day, _calendar.monthrange(year, month)[1])
     return here.replace(year=year, month=month, day=day).astimezone(UTC)
+
+
+def local_day_and_year(value: dt.datetime | str | None) -> tuple[str | None, str | None]:
+    """For analysts' rows: the local date (`2018-03-05`) and the financial year (`2017/18`) of a time."""
+    if not value:
+        return None, None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return local_date(value).isoformat(), financial_year_label(financial_year_of(value))
+
+
+def local_time(value: dt.datetime | str | None) -> str:
+    """How people see a time: Europe/London, to the minute, e.g. `Mon 05 Mar 2018 09:00` ('' for none)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
