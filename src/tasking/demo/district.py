@@ -286,9 +286,10 @@ class Demo:
     def taskings_for(self, plans: list[Plan], year: int) -> None:
         plans = [p for p in plans if not p.duplicate]
         counts = [self.rng.choice([0, 1, 1, 1, 2]) for _ in plans]
-        while sum(counts) < TASKINGS[year]:
+        wanted = TASKINGS[year] - escalations.TASKINGS_RAISED.get(year, 0)  # a recommendation is a tasking too
+        while sum(counts) < wanted:
             counts[self.rng.randrange(len(plans))] += 1
-        while sum(counts) > TASKINGS[year]:
+        while sum(counts) > wanted:
             index = self.rng.randrange(len(plans))
             if counts[index] > 0:
                 counts[index] -= 1

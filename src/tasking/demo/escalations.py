@@ -41,6 +41,7 @@ from tasking.commands import (
 )
 from tasking.time.instants import LONDON, at_local
 
+TASKINGS_RAISED = {2016: 1}  # the 2016/17 review's recommendation, raised as a tasking on the applicant's case
 MARAC_MEETINGS = [dt.date(2017, 9, 20), dt.date(2017, 10, 18), dt.date(2017, 11, 15), dt.date(2017, 12, 20),
                   dt.date(2018, 1, 17), dt.date(2018, 2, 21), dt.date(2018, 3, 21)]
 MARAC_TIME = dt.time(10, 0)
