@@ -6,6 +6,7 @@ The configuration chosen at init is recorded as an event, so every process reads
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -61,10 +62,30 @@ class Repeats(_Frozen):
     person_months: int = Field(6, ge=1)
 
 
+class CaseReviewDeadlines(_Frozen):
+    """Milestone deadlines in working days (England and Wales)."""
+
+    acknowledge: int = Field(5, ge=1)  # after the application is received
+    decide: int = Field(10, ge=1)  # after the application is received
+    hold: int = Field(25, ge=1)  # after the decision to hold a review
+    respond: int = Field(5, ge=1)  # after the review is held
+
+
+class CaseReviewLocalRules(_Frozen):
+    """Local rules a partnership may add; each is off by default."""
+
+    different_complainants: int = Field(0, ge=0)  # N complainants about one location in six months; 0 is off
+    hate_incident: bool = False  # a single qualifying hate incident meets the threshold
+    hate_categories: tuple[str, ...] = ("hate-incident",)
+
+
 class CaseReview(_Frozen):
     threshold: int = Field(3, ge=1)
     complaint_within_months: int = Field(1, ge=1)
     application_within_months: int = Field(6, ge=1)
+    deadlines: CaseReviewDeadlines = CaseReviewDeadlines()
+    local_rules: CaseReviewLocalRules = CaseReviewLocalRules()
+    prompt_reports: int = Field(2, ge=2)  # ASB reports by or about one person in six months: tell them of the review
 
 
 class Retention(_Frozen):
@@ -78,7 +99,11 @@ class Areas(_Frozen):
 class PartnershipConfig(_Frozen):
     name: str
     reference_prefix: str = "CSU"
+    protective_marking: str = "OFFICIAL-SENSITIVE"  # printed at the top and foot of every page of a pack
     timezone: Literal["Europe/London"] = "Europe/London"
+    # Effective times before this are refused. A stored configuration written before the key
+    # existed gets the default.
+    earliest_date: dt.date = dt.date(2000, 1, 1)
     meeting: Meeting = Meeting()
     feedback: Feedback = Feedback()
     risk_review: RiskReview = RiskReview()
@@ -89,10 +114,19 @@ class PartnershipConfig(_Frozen):
     areas: Areas
     categories: dict[str, Category]
 
+    @field_validator("earliest_date")
+    @classmethod
+    def _not_before_1900(cls, value: dt.date) -> dt.date:
+        if value < dt.date(1900, 1, 1):
+            raise ValueError("must be 1900-01-01 or later")
+        return value
+
     def check_agency(self, code: str, field: str = "agency") -> str:
-        if code not in self.agencies:
-            raise DomainError(field, f"unknown agency {code!r}; known: {', '.join(sorted(self.agencies))}")
-        return code
+        """The agency's own code, whatever the case it was typed in (`wardens` -> `WARDENS`)."""
+        for known in self.agencies:
+            if known.casefold() == code.strip().casefold():
+                return known
+        raise DomainError(field, f"unknown agency {code!r}; known: {', '.join(sorted(self.agencies))}")
 
     def check_area(self, name: str, field: str = "area") -> str:
         for area in self.areas.names:

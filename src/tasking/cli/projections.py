@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from tasking.cli.context import emit, json_option, services
+from tasking.cli.context import emit, json_option, services, warn_unfinished
 from tasking.domain.errors import DomainError
-from tasking.projections.decode import Pages
 from tasking.projections import health
+from tasking.projections.decode import Pages
 from tasking.projections.runner import Views
 from tasking.time.instants import utcnow
 
@@ -55,6 +55,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     views = _raw_views(ctx)
     app = services(ctx).app
     head = app.event_count()
+    warn_unfinished(app)
     problems = views.check()
     mode = Pages(app).mode
     rows = [{"projection": name, "position": found["position"], "store_position": head,
@@ -132,6 +133,7 @@ def verify(ctx: click.Context) -> None:
     found = services(ctx)
     app, path = found.app, found.settings.views_path
     app.config  # noqa: B018 - an uninitialised store is a clear error
+    warn_unfinished(app)
     checked_at = utcnow().isoformat()
     try:
         differences = health.verify(app, path)

@@ -30,3 +30,32 @@ PARTNERSHIP_ID = uuid5(NAMESPACE_URL, "/tasking/partnership")
 @lru_cache(maxsize=65536)
 def briefing_id(meeting_day: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/briefings/{meeting_day}")
+
+
+@lru_cache(maxsize=4096)
+def case_review_id(reference: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/case-reviews/{reference}")
+
+
+@lru_cache(maxsize=4096)
+def group_id(reference: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/task-and-finish-groups/{reference}")
+
+
+@lru_cache(maxsize=4096)
+def marac_meeting_id(meeting_day: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/community-marac/{meeting_day}")
+
+
+@lru_cache(maxsize=65536)
+def repeat_flag_id(flag: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/repeat-flags/{flag}")
+
+
+@lru_cache(maxsize=65536)
+def request_id(key: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/requests/{key}")
+
+
+def build_id(name: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/builds/{name}")

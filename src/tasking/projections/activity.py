@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from tasking.domain.case import Case
 from tasking.projections.base import Projection, handles
-from tasking.time.instants import iso
+from tasking.time.instants import iso, local_day_and_year
 
 # The CLI command that records each event: the kind's name everywhere on the read side.
 KINDS: dict[type, str] = {
@@ -29,9 +29,11 @@ KINDS: dict[type, str] = {
     Case.PowerUsed: "power",
     Case.Referred: "refer",
     Case.RiskAssessed: "risk",
+    Case.RiskReviewed: "review",
     Case.Corrected: "correct",
     Case.Closed: "close",
     Case.Reopened: "reopen",
+    Case.LeadAssigned: "assign",
 }
 
 # Things done on a case that the reporter should hear about.
@@ -49,9 +51,12 @@ COLUMNS = {
     # links, corrections, closures
     "linked_to": str, "link_reason": str, "field": str, "value": str, "close_reason": str,
     "text": str,
+    "lead": str,  # assign: the lead officer
+    "date": str, "financial_year": str,  # for analysts: the local date and financial year of `at`
 }
 _TEXT = {Case.Reported: "summary", Case.TaskingRaised: "action", Case.TaskingCompleted: "result",
          Case.FollowUpMade: "outcome", Case.ReporterUpdated: "note", Case.RiskAssessed: "reason",
+         Case.RiskReviewed: "note",
          Case.Corrected: "reason", Case.Closed: "note", Case.Reopened: "reason"}
 
 
@@ -75,7 +80,7 @@ def _fields(e: Any) -> dict[str, Any]:
         return {"power": e.power}
     if kind is Case.Referred:
         return {"referral": e.target}
-    if kind is Case.RiskAssessed:
+    if kind is Case.RiskAssessed or kind is Case.RiskReviewed:
         return {"risk": e.level}
     if kind is Case.Linked:
         return {"linked_to": e.to, "link_reason": e.reason}
@@ -83,13 +88,15 @@ def _fields(e: Any) -> dict[str, Any]:
         return {"field": e.field, "value": e.value}
     if kind is Case.Closed:
         return {"close_reason": e.reason}
+    if kind is Case.LeadAssigned:
+        return {"lead": e.lead}
     return {}
 
 
 class ActivityProjection(Projection):
     name = "activity"
     tables = ("activity", "case_refs")
-    version = 3
+    version = 4
 
     def create(self, db: Database) -> None:
         db["activity"].create(COLUMNS, pk="position")
@@ -110,6 +117,7 @@ class ActivityProjection(Projection):
         row.update(position=position, reference=self._reference(db, e), case_id=str(e.originator_id),
                    kind=KINDS[type(e)], at=iso(e.at), user=e.user, acting_agency=e.agency)
         row.update(_fields(e))
+        row["date"], row["financial_year"] = local_day_and_year(e.at)
         text_attr = _TEXT.get(type(e))
         row["text"] = getattr(e, text_attr, None) if text_attr else None
         self.insert(db, "activity", row, deferred=True)

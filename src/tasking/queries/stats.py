@@ -29,6 +29,7 @@ from tasking.config import PartnershipConfig
 from tasking.domain.errors import DomainError
 from tasking.projections.activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.activity import FEEDBACK_ACTIONS
+from tasking.queries import escalation_stats
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import CaseState, case_states, incident_groups
 from tasking.time.instants import LONDON, financial_year_bounds, financial_year_label, iso
@@ -38,6 +39,7 @@ REFERRALS: tuple[str, ...] = ReferralTarget.__args__  # type: ignore[attr-define
 HEADLINE = ("reports", "asb_reports", "taskings", "follow_ups", "reporter_updates", "powers_used", "referrals_made",
             "cases_closed")
 EVENT_NAMES = {kind: cls.__qualname__.rsplit(".", 1)[-1] for cls, kind in ACTIVITY_KINDS.items()}
+EVENT_NAMES.update(escalation_stats.EVENT_NAMES)
 
 
 def _reports(db: Database, position: int) -> dict[str, CaseState]:
@@ -134,6 +136,7 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
             seen.add(item["case"])
             found["cases_closed"].append(item)
     _feedback(db, year, position, cases, found)
+    found.update(escalation_stats.contributions(db, year, position, found.get("referrals.community-marac", [])))
     return found
 
 
@@ -195,10 +198,8 @@ def _figures(found: dict[str, list[Any]], config: PartnershipConfig, year: int) 
         "by_source": _count(found, "by_source", list(config.agencies)),
         "by_month": _count(found, "by_month", months),
         "cases_closed": len(found.get("cases_closed", [])),
-        # Places kept for the ASB case review and Task and Finish group work: null means "not
-        # recorded by this version", which is not the same as zero.
-        "case_reviews": None,
-        "task_and_finish_groups": None,
+        # case_reviews, task_and_finish_groups, community_marac
+        **escalation_stats.figures(found),
     }
 
 
@@ -219,6 +220,7 @@ def year_stats(db: Database, config: PartnershipConfig, year: int, position: int
         "financial_year": before["financial_year"],
         **{key: before[key] for key in HEADLINE},
         "asb_reports_from_residents": before["asb_reports_from_residents"],
+        "case_reviews": before["case_reviews"],
         "change": {key: _change(figures[key], before[key]) for key in HEADLINE}
         | {f"asb_reports_from_residents.{k}": _change(figures["asb_reports_from_residents"].get(k, 0),
                                                        before["asb_reports_from_residents"].get(k, 0))
@@ -232,14 +234,33 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
     """The cases and events behind one figure, e.g. `taskings`, `powers.CPW`, `by_area.Swanley`."""
     cases = _reports(db, position)
     found = _contributions(db, config, year, position, cases, _incidents(db, position, cases))
-    key = figure.strip()
-    aliases = {"feedback_rate": "feedback_owed", "feedback.owed": "feedback_owed", "feedback.given": "feedback_given"}
-    key = aliases.get(key, key)
     figures = _figures(found, config, year)
-    head = key.split(".", 1)[0]
-    if key not in found and head not in figures and key not in ("feedback_owed", "feedback_given"):
-        known = ", ".join(k for k, v in figures.items() if isinstance(v, (int, dict)) and k not in ("feedback",))
-        raise DomainError("explain", f"unknown figure {figure!r}; try one of: {known} (or e.g. powers.CPW)")
+    aliases = {"feedback_rate": "feedback_owed", "feedback.owed": "feedback_owed", "feedback.given": "feedback_given"}
+    # Every name that is one figure: a count (`taskings`) or one entry of a breakdown (`powers.CPW`).
+    names = {name: name for name in ("feedback.owed", "feedback.given", "feedback_rate")}
+    groups: dict[str, list[str]] = {}
+    for name, value in figures.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            names[name] = name
+        elif isinstance(value, dict) and name != "feedback":
+            groups[name] = [f"{name}.{entry}" for entry in value]
+            names.update({full: full for full in groups[name]})
+    wanted = figure.strip()
+    if wanted not in names:  # any case, where only one name matches
+        matches = [name for name in names if name.casefold() == wanted.casefold()]
+        if len(matches) != 1:
+            head = wanted.split(".", 1)[0].casefold()
+            group = next((g for g in groups if g.casefold() == head), None)
+            if group is not None and "." in wanted:
+                raise DomainError("explain", f"unknown figure {figure!r}; {group} has: "
+                                             f"{', '.join(name.split('.', 1)[1] for name in groups[group])}")
+            known = sorted(n for n in names if "." not in n or n.startswith("feedback.")) + [f"{g}.NAME" for g in sorted(groups)]
+            if wanted in figures and figures[wanted] is None:
+                raise DomainError("explain", f"figure {figure!r} is not recorded by this version, so no events are behind "
+                                             f"it; explainable: {', '.join(known)}")
+            raise DomainError("explain", f"unknown figure {figure!r}; explainable: {', '.join(known)}")
+        wanted = matches[0]
+    key = aliases.get(wanted, wanted)
     items = []
     for row in found.get(key, []):
         if row.get("kind") == "feedback":
@@ -252,5 +273,5 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
         if "reports" in row:  # a report figure counts an incident: list all its reports
             item["reports"] = row["reports"]
         items.append(item)
-    return {"figure": figure, "financial_year": financial_year_label(year), "position": position,
+    return {"figure": wanted, "financial_year": financial_year_label(year), "position": position,
             "count": len(items), "cases": len({item["case"] for item in items}), "items": items}
