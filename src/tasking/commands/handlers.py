@@ -104,6 +104,7 @@ def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str) -> tup
         occurred_at=cmd.occurred_at, source=cmd.source, channel=cmd.channel,
         category=cmd.category, area=area, location=cmd.location, reporter=cmd.reporter, victim=cmd.victim,
         feedback=feedback, risk=cmd.risk, summary=cmd.summary,
+        lat=None if cmd.lat is None else round(cmd.lat, 6), lon=None if cmd.lon is None else round(cmd.lon, 6),
     )
     return sequence, case
 

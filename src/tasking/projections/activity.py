@@ -49,6 +49,8 @@ COLUMNS = {
     # links, corrections, closures
     "linked_to": str, "link_reason": str, "field": str, "value": str, "close_reason": str,
     "text": str,
+    # where a report happened, when known (WGS84)
+    "lat": float, "lon": float,
 }
 _TEXT = {Case.Reported: "summary", Case.TaskingRaised: "action", Case.TaskingCompleted: "result",
          Case.FollowUpMade: "outcome", Case.ReporterUpdated: "note", Case.RiskAssessed: "reason",
@@ -60,7 +62,7 @@ def _fields(e: Any) -> dict[str, Any]:
     if kind is Case.Reported:
         return {"source": e.source, "channel": e.channel, "category": e.category, "area": e.area,
                 "location": e.location, "occurred_at": iso(e.occurred_at), "reporter": e.reporter,
-                "victim": e.victim, "feedback": e.feedback, "risk": e.risk}
+                "victim": e.victim, "feedback": e.feedback, "risk": e.risk, "lat": e.lat, "lon": e.lon}
     if kind is Case.TaskingRaised:
         return {"tasking": e.tasking, "tasked_agency": e.to_agency, "owner": e.owner, "due": e.due}
     if kind is Case.TaskingReassigned:
@@ -89,7 +91,7 @@ def _fields(e: Any) -> dict[str, Any]:
 class ActivityProjection(Projection):
     name = "activity"
     tables = ("activity", "case_refs")
-    version = 3
+    version = 4
 
     def create(self, db: Database) -> None:
         db["activity"].create(COLUMNS, pk="position")
