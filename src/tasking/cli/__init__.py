@@ -17,6 +17,7 @@ from tasking.cli.scheduler import scheduler
 from tasking.cli.store import store
 from tasking.cli.stats import stats
 from tasking.cli.setup import init, person, users
+from tasking.cli import data as data_commands
 from tasking.domain.errors import DomainError
 from tasking.logs import configure_logging
 
@@ -62,7 +63,7 @@ def cli(store: str | None, user: str | None, log_file: str | None, log_level: st
 
 
 for command in [init, users, person, *case_commands.COMMANDS, audit, show, cases, briefing, feedback_owed, repeats,
-                projections, stats, demo, scheduler, store]:
+                projections, stats, demo, scheduler, store, *data_commands.COMMANDS]:
     cli.add_command(command)
 
 

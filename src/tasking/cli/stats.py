@@ -82,6 +82,8 @@ def print_headline(figures: dict) -> None:
         if "." in key:
             group, name = key.split(".", 1)
             now, then, label = figures[group].get(name, 0), before[group].get(name, 0), f"ASB reports from residents to {name}"
+            if group == "police_recorded":
+                label = "police-recorded ASB incidents (data.police.uk)"
         else:
             now, then, label = figures[key], before[key], key.replace("_", " ")
         table.add_row(label, str(now), str(then), change_text(change))

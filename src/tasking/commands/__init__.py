@@ -18,6 +18,7 @@ from tasking.commands.case import (
     UpdateReporter,
     UsePower,
 )
+from tasking.commands.data import DismissDuplicate, ImportReport, RecordPoliceMonth
 from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.setup import AddPerson, AddUser, InitStore
 
@@ -25,4 +26,5 @@ __all__ = [
     "COMMAND_HANDLERS", "AddPerson", "AddUser", "AssessRisk", "CloseCase", "Command", "CompleteTasking",
     "CorrectCase", "InitStore", "IssueBriefing", "LinkCases", "RaiseTasking", "ReassignTasking", "RecordFollowUp",
     "RecordReport", "Refer", "ReopenCase", "UpdateReporter", "UsePower", "send",
+    "DismissDuplicate", "ImportReport", "RecordPoliceMonth",
 ]

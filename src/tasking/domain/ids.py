@@ -30,3 +30,18 @@ PARTNERSHIP_ID = uuid5(NAMESPACE_URL, "/tasking/partnership")
 @lru_cache(maxsize=65536)
 def briefing_id(meeting_day: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/briefings/{meeting_day}")
+
+
+@lru_cache(maxsize=65536)
+def imported_row_id(source: str, reference: str) -> UUID:
+    """One id per row of a partner's system: its agency and its own reference."""
+    return uuid5(NAMESPACE_URL, f"/tasking/imports/{source}/{reference}")
+
+
+def police_month_id(month: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/police-uk/{month}")
+
+
+def duplicate_pair_id(one: str, two: str) -> UUID:
+    first, second = sorted((one, two))
+    return uuid5(NAMESPACE_URL, f"/tasking/duplicates/{first}/{second}")

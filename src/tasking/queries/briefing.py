@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from tasking.config import PartnershipConfig
+from tasking.queries.duplicates import possible_duplicates
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.repeats import repeat_cases, repeat_flags
@@ -72,6 +73,8 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         "repeat_flags": flags,
         "case_review_alerts": [],
         "risk_reviews_due": risk_reviews_due(db, config, point),
+        # pairs involving a report in the window that may be one incident: confirm or dismiss them
+        "possible_duplicates": possible_duplicates(db, config, point, focus=fresh),
     }
 
 
