@@ -66,7 +66,9 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
     elif fmt == "markdown":
         click.echo(annual_report.to_markdown(figures), nl=False)
     elif fmt == "html":
-        manifest = annual_report.write_report(figures, config.name, out)
+        from tasking.queries.geo import hotspots
+
+        manifest = annual_report.write_report(figures, config.name, out, hotspots(db, year, upto))
         click.echo(f"Wrote {', '.join(manifest['files'])} and manifest.json to {out} ({figures['fingerprint']})")
     else:
         print_headline(figures)

@@ -33,6 +33,8 @@ from tasking.commands import (
     send,
 )
 from tasking.config import default_config_text
+from tasking.commands import RecordPoliceMonth
+from tasking.demo.context import place, police_months
 from tasking.time.instants import LONDON, at_local
 
 YEARS = (2016, 2017)
@@ -256,7 +258,8 @@ class Demo:
                 reporter=self.people[plan.reporter] if plan.reporter is not None else None,
                 anonymous=plan.reporter is None, victim=self.people[plan.victim] if plan.victim is not None else None,
                 no_feedback=plan.no_feedback, risk=plan.risk,
-                summary=f"{plan.category.replace('-', ' ').capitalize()} reported at {plan.location}")
+                summary=f"{plan.category.replace('-', ' ').capitalize()} reported at {plan.location}",
+                **place(plan.area, plan.location, plan.key))
         self.at(plan.received, build, lambda result: self.refs.__setitem__(plan.key, result["case"]))
 
     def taskings_for(self, plans: list[Plan], year: int) -> None:
@@ -481,6 +484,8 @@ def run_demo(app: Any, seed: int, progress: Callable[[int, int], None] | None = 
             on_result(result)
         if progress is not None and sent % 250 == 0:
             progress(sent, total)
+    for fields in police_months(seed, AREAS):  # the police-recorded context, taken in at year end
+        send(app, RecordPoliceMonth(user="analyst", at=DEMO_END, **fields), log_it=False)
     app.flush()
     if progress is not None:
         progress(total, total)
