@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -208,8 +209,9 @@ def dismiss(ctx: click.Context, case, other, reason, at, user, as_json) -> None:
 
 
 @click.command("export")
-@click.argument("kind", type=click.Choice(list(exports.KINDS)))
-@click.option("--format", "fmt", type=click.Choice(list(exports.FORMATS)), default="csv", show_default=True)
+@click.argument("kind", type=click.Choice([*exports.KINDS, "metadata"]))
+@click.option("--format", "fmt", type=click.Choice(list(exports.FORMATS)), default=None,
+              help="csv, json or xlsx [default: csv; json for metadata].")
 @click.option("--year", type=click.IntRange(1990, 2200), default=None, help="Only this financial year (2017 is 2017/18).")
 @click.option("--as-of", "as_of", type=DATETIME, default=None, help="Only what had been recorded by this moment.")
 @click.option("--position", type=click.IntRange(min=0), default=None, help="Only what was recorded up to this position.")
@@ -220,12 +222,25 @@ def export(ctx: click.Context, kind, fmt, year, as_of, position, out, as_json) -
     """Export cases, taskings, activity or incidents for analysts, pseudonymised.
 
     No personal details and no free text; people and users become keyed hashes, new for each export.
+    `metadata` writes the views database's Datasette metadata (table titles, column descriptions).
 
     \b
     Example:
       TASKING_USER=analyst tasking export cases --format xlsx --year 2017 --out cases-2017.xlsx
       tasking export incidents --format csv --position 9120 --out incidents.csv
+      tasking export metadata --out metadata.json && datasette tasking.views.db --metadata metadata.json
     """
+    if kind == "metadata":
+        if fmt not in (None, "json"):
+            raise click.ClickException("format: metadata is JSON; leave --format out or give --format json")
+        found = services(ctx)
+        found.open_views()
+        path = found.settings.views_path
+        out.write_text(json.dumps(exports.views_metadata(path), indent=2) + "\n", encoding="utf-8")
+        emit({"export": "metadata", "views": path, "out": str(out)}, as_json,
+             lambda r: f"Wrote Datasette metadata for {r['views']} to {out}")
+        return
+    fmt = fmt or "csv"
     read = reader(ctx, None, as_of, position)
     result = exports.export(read, kind, fmt, out, year)
     emit(result, as_json, lambda r: f"Wrote {r['rows']} {kind} rows to {out} (position {r['position']})")

@@ -160,3 +160,13 @@ def export(reader: Reader, kind: str, fmt: str, out: Path, year: int | None = No
             "pseudonymised": "people and users are keyed hashes, new for each export; no free text"}
     WRITERS[fmt](out, kind, found, meta)
     return {**meta, "format": fmt, "rows": len(found), "out": str(out)}
+
+
+def views_metadata(views_path: str | Path) -> dict[str, Any]:
+    """The shipped Datasette metadata (titles and column descriptions), keyed by this views file's name."""
+    from importlib import resources
+
+    shipped = json.loads(resources.files("tasking").joinpath("views-metadata.json").read_text(encoding="utf-8"))
+    tables = shipped["databases"].pop("tasking.views")["tables"]
+    shipped["databases"] = {Path(views_path).stem: {"tables": tables}}
+    return shipped
