@@ -148,3 +148,26 @@ def test_windows_1252_csv_and_xlsx_are_read(store, tmp_path: Path) -> None:
     assert result["imported"] == 4 and result["errors"] == 0
     case = json.loads(run_cli("show", "CSU-2017-00007", "--json", env=store).stdout)
     assert case["received_at"] == "2018-03-01T10:00:00Z"
+
+
+def test_an_imported_report_matching_another_agencys_is_suggested_then_confirmed_or_dismissed(store, tmp_path: Path) -> None:
+    for location, day in (("0 Azalea Drive", "2018-03-05"), ("1 Azalea Drive", "2018-03-04")):
+        run_cli("report", "--source", "POLICE", "--category", "noise", "--area", "Swanley", "--location", location,
+                "--occurred", f"{day}T08:30", "--received", f"{day}T11:00", "--anonymous",
+                "--summary", "Loud music", env=store)
+    data = tmp_path / "weekly.csv"
+    write_file(data, 2, bad_every=1000)  # 5 March 08:00 at 0 Azalea Drive, 4 March 08:01 at 1
+    result = json.loads(run_cli("import", str(data), "--mapping", str(MAPPING), "--json", env=store).stdout)
+    assert result["imported"] == 2 and result["possible_duplicates"] == 2
+    listed = json.loads(run_cli("duplicates", "--json", env=store).stdout)["possible_duplicates"]
+    assert [(i["case"], i["other"], i["match"]) for i in listed] == [
+        ("CSU-2017-00001", "CSU-2017-00003", "same-location"), ("CSU-2017-00002", "CSU-2017-00004", "same-location")]
+    incidents = json.loads(run_cli("stats", "--year", "2017", "--json", env=store).stdout)["reports"]
+    run_cli("duplicates", "confirm", "CSU-2017-00001", "CSU-2017-00003", "--at", "2018-03-05T12:00", env=store)
+    run_cli("duplicates", "dismiss", "CSU-2017-00002", "CSU-2017-00004", "--reason", "Different flats",
+            "--at", "2018-03-05T12:05", env=store)
+    assert json.loads(run_cli("duplicates", "--json", env=store).stdout)["possible_duplicates"] == []
+    assert json.loads(run_cli("stats", "--year", "2017", "--json", env=store).stdout)["reports"] == incidents - 1
+    again = run_cli("duplicates", "dismiss", "CSU-2017-00004", "CSU-2017-00002", "--reason", "Again", env=store,
+                    check=False)
+    assert again.returncode == 1 and "already dismissed" in again.stderr

@@ -72,6 +72,10 @@ def import_file(ctx: click.Context, file: Path, mapping: Path, source, dry_run, 
                 found.app, file, rules, source, login, dry_run=dry_run, all_or_nothing=all_or_nothing,
                 progress=lambda done, total: bar.update(task, completed=done, total=total))
         written = found.app.flushed
+        duplicates_found = 0
+        if outcome.cases:  # suggestions involving the new reports, from the record as it now stands
+            read = found.read()
+            duplicates_found = len(possible_duplicates(read.db, read.config, read.point, focus=outcome.cases))
     finally:
         found.close()
     if errors_file is not None:
@@ -80,6 +84,7 @@ def import_file(ctx: click.Context, file: Path, mapping: Path, source, dry_run, 
     result = {"file": file.name, "rows": outcome.rows, "imported": outcome.imported,
               "skipped_already_imported": outcome.skipped_already_imported, "conflicts": outcome.conflicts,
               "errors": outcome.bad_rows, "events_written": written, "dry_run": dry_run, "refused": refused,
+              "possible_duplicates": duplicates_found,
               "error_rows": list(partner_import.iter_dicts(outcome.errors))[:50]}
     if refused:
         emit(result, as_json, lambda r: "")
@@ -89,7 +94,8 @@ def import_file(ctx: click.Context, file: Path, mapping: Path, source, dry_run, 
     emit(result, as_json, lambda r: (
         f"{'Would import' if dry_run else 'Imported'} {r['imported']}; skipped (already imported) "
         f"{r['skipped_already_imported']}; conflicts {r['conflicts']}; errors {r['errors']}"
-        + (f" (listed in {errors_file})" if errors_file and outcome.errors else "")))
+        + (f" (listed in {errors_file})" if errors_file and outcome.errors else "")
+        + (f"; {r['possible_duplicates']} possible duplicates: see `tasking duplicates`" if r["possible_duplicates"] else "")))
 
 
 @click.group("context")
