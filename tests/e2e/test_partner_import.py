@@ -6,12 +6,12 @@ import csv
 import datetime as dt
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tasking.bootstrap import Settings, bootstrap
+from tests.conftest import make_store, run_cli
 
 MAPPING = Path(__file__).resolve().parents[2] / "examples" / "housing-import.toml"
 HEADER = ["Case No", "Date Reported", "Incident Date", "ASB Type", "Parish", "Street", "Summary", "Risk", "Latitude",
@@ -72,9 +72,21 @@ def fixture_store(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(name="any_store")
+def fixture_any_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, str]:
+    """A new store on SQLite or PostgreSQL, with its views in tmp_path."""
+    env = {"TASKING_STORE": make_store(backend, tmp_path, request), "TASKING_VIEWS": str(tmp_path / "views.db"),
+           "TASKING_USER": "coordinator"}
+    run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
+    return env
+
+
 def _events(env: dict[str, str]) -> int:
-    with sqlite3.connect(env["TASKING_STORE"]) as conn:
-        return conn.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0]
+    services = bootstrap(Settings(store=env["TASKING_STORE"], views=env.get("TASKING_VIEWS")))
+    try:
+        return services.app.event_count()
+    finally:
+        services.close()
 
 
 def test_5000_rows_with_50_bad_imports_4950_lists_the_50_and_a_reimport_writes_nothing(store, tmp_path: Path) -> None:
@@ -99,7 +111,8 @@ def test_5000_rows_with_50_bad_imports_4950_lists_the_50_and_a_reimport_writes_n
     assert len(cases) == 4950
 
 
-def test_a_changed_row_is_a_conflict_and_is_not_applied(store, tmp_path: Path) -> None:
+def test_a_changed_row_is_a_conflict_and_is_not_applied(any_store, tmp_path: Path) -> None:
+    store = any_store
     data = tmp_path / "weekly.csv"
     write_file(data, 20, bad_every=1000)
     run_cli("import", str(data), "--mapping", str(MAPPING), env=store)
@@ -114,7 +127,8 @@ def test_a_changed_row_is_a_conflict_and_is_not_applied(store, tmp_path: Path) -
     assert _events(store) == before
 
 
-def test_all_or_nothing_refuses_the_whole_file(store, tmp_path: Path) -> None:
+def test_all_or_nothing_refuses_the_whole_file(any_store, tmp_path: Path) -> None:
+    store = any_store
     data = tmp_path / "weekly.csv"
     write_file(data, 30, bad_every=10)
     before = _events(store)
