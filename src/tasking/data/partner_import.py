@@ -40,6 +40,8 @@ PERSONAL = {f"{who}_{part}" for who in PEOPLE for part in PERSON_FIELDS}
 KNOWN = set(REPORT_FIELDS) | PERSONAL
 VALUE_MAPS = ("category", "area", "source", "channel", "risk")
 TRUE_WORDS = {"y", "yes", "true", "1", "x"}
+# A stand-in time for checking a person's details when the row has no valid received time.
+_CHECK_ONLY = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 # pydantic's field names -> the mapping's field names
 _FIELD_OF = {"at": "received", "occurred_at": "occurred"}
 
@@ -263,7 +265,7 @@ def prepare(number: int, values: dict[str, Any], mapping: Mapping, config: Partn
             row.fail(f"{who}_name", f"is required when the {who}'s other details are given")
         elif details:
             try:
-                AddPerson(user=user, at=received or dt.datetime.now(UTC), **details)
+                AddPerson(user=user, at=received or _CHECK_ONLY, **details)
             except ValidationError as exc:
                 for error in exc.errors():  # the rule only: never the value of a personal field
                     part = str(error["loc"][0]) if error["loc"] else "name"
@@ -286,10 +288,10 @@ def prepare(number: int, values: dict[str, Any], mapping: Mapping, config: Partn
         for error in exc.errors():
             loc = [str(part) for part in error["loc"]]
             message = error["msg"].removeprefix("Value error, ")
-            name = _FIELD_OF.get(loc[0], loc[0]) if loc else message.split(":", 1)[0].replace("occurred", "occurred")
-            if not loc and ":" in message:
-                name, message = message.split(":", 1)
-                message = message.strip()
+            if loc:
+                name = loc[0]
+            else:  # a rule across fields names its field first: "occurred: must not be after ..."
+                name, _, message = message.partition(": ")
             row.fail(_FIELD_OF.get(name, name), message)
         return row.errors
     return Prepared(row=number, system=mapping.system or agency, reference=reference, digest=digest,
