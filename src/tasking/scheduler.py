@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 import structlog
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -106,8 +107,8 @@ def _listener(event: JobExecutionEvent) -> None:
                  outcome="ok", result=retval.get("result"))
 
 
-def build_scheduler(services: Services, output: Path, user: str) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone=LONDON, executors={"default": ThreadPoolExecutor(1)})
+def build_scheduler(services: Services, output: Path, user: str) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=LONDON, executors={"default": ThreadPoolExecutor(1)})
     grace = services.app.config.meeting.briefing_lead_minutes * 60
     jobs = [
         ("briefing-pack", WorkingDayTrigger(pack_time(services)), grace,
@@ -125,19 +126,28 @@ def build_scheduler(services: Services, output: Path, user: str) -> BlockingSche
 
 def serve(services: Services, output: Path, user: str) -> None:
     """Run until SIGTERM or SIGINT. A pack missed while the machine was off is made at start-up if its
-    meeting has not yet passed; otherwise the miss is logged."""
+    meeting has not yet passed; otherwise the miss is logged.
+
+    The signal handlers are installed first and only set an event that the main thread waits on, so
+    a signal at any moment (even during start-up) ends in the same clean shutdown."""
+    stopping = threading.Event()
+    received: list[str] = []
+
+    def stop(signum: int, _frame: Any) -> None:
+        received.append(signal.Signals(signum).name)
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     scheduler = build_scheduler(services, output, user)
     now = utcnow()
     started = run_once(services, now, output, user)
     next_runs = {job.id: job.trigger.get_next_fire_time(None, now.astimezone(LONDON)) for job in scheduler.get_jobs()}
+    scheduler.start()
     log.info("scheduler.started", output=str(output), user=user, briefing=started["briefing"],
              next_runs={job_id: when.isoformat() for job_id, when in next_runs.items() if when})
-
-    def stop(signum: int, _frame: Any) -> None:
-        log.info("scheduler.stopping", signal=signal.Signals(signum).name)
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    scheduler.start()
+    while not stopping.wait(1.0):
+        pass
+    log.info("scheduler.stopping", signal=received[0])
+    scheduler.shutdown(wait=True)  # a job that is running finishes first
     log.info("scheduler.stopped", outcome="clean shutdown")
