@@ -149,6 +149,10 @@ def test_windows_1252_csv_and_xlsx_are_read(store, tmp_path: Path) -> None:
     assert result["imported"] == 6
     shown = json.loads(run_cli("show", "CSU-2017-00001", "--json", env=store).stdout)
     assert "caf\u00e9" in json.dumps(shown, ensure_ascii=False)
+    # The mapping's aliases and constants: "Swanley St Mary's" is Swanley, "Noise" noise, "Low" standard.
+    assert (shown["area"], shown["category"], shown["risk"], shown["channel"], shown["source"]) == (
+        "Swanley", "noise", "standard", "partner-referral", "HOUSING")
+    assert shown["reporter"].startswith("PER-") and shown["feedback"] == "declined"  # "No Contact" = Y
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADER)
@@ -185,3 +189,17 @@ def test_an_imported_report_matching_another_agencys_is_suggested_then_confirmed
     again = run_cli("duplicates", "dismiss", "CSU-2017-00004", "CSU-2017-00002", "--reason", "Again", env=store,
                     check=False)
     assert again.returncode == 1 and "already dismissed" in again.stderr
+
+
+def test_without_a_reference_column_a_rows_hash_keeps_it_once(store, tmp_path: Path) -> None:
+    mapping = tmp_path / "no-reference.toml"
+    mapping.write_text(MAPPING.read_text(encoding="utf-8").replace('reference = "Case No"', "# no reference"),
+                       encoding="utf-8")
+    data = tmp_path / "weekly.csv"
+    write_file(data, 3, bad_every=1000)
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text + text.splitlines()[1] + "\r\n", encoding="utf-8")  # the first row again, word for word
+    first = json.loads(run_cli("import", str(data), "--mapping", str(mapping), "--json", env=store).stdout)
+    assert (first["imported"], first["skipped_already_imported"]) == (3, 1)
+    again = json.loads(run_cli("import", str(data), "--mapping", str(mapping), "--json", env=store).stdout)
+    assert (again["imported"], again["skipped_already_imported"], again["events_written"]) == (0, 4, 0)
