@@ -6,6 +6,7 @@ The configuration chosen at init is recorded as an event, so every process reads
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -78,7 +79,11 @@ class Areas(_Frozen):
 class PartnershipConfig(_Frozen):
     name: str
     reference_prefix: str = "CSU"
+    protective_marking: str = "OFFICIAL-SENSITIVE"  # printed at the top and foot of every page of a pack
     timezone: Literal["Europe/London"] = "Europe/London"
+    # Effective times before this are refused. A stored configuration written before the key
+    # existed gets the default.
+    earliest_date: dt.date = dt.date(2000, 1, 1)
     meeting: Meeting = Meeting()
     feedback: Feedback = Feedback()
     risk_review: RiskReview = RiskReview()
@@ -89,10 +94,19 @@ class PartnershipConfig(_Frozen):
     areas: Areas
     categories: dict[str, Category]
 
+    @field_validator("earliest_date")
+    @classmethod
+    def _not_before_1900(cls, value: dt.date) -> dt.date:
+        if value < dt.date(1900, 1, 1):
+            raise ValueError("must be 1900-01-01 or later")
+        return value
+
     def check_agency(self, code: str, field: str = "agency") -> str:
-        if code not in self.agencies:
-            raise DomainError(field, f"unknown agency {code!r}; known: {', '.join(sorted(self.agencies))}")
-        return code
+        """The agency's own code, whatever the case it was typed in (`wardens` -> `WARDENS`)."""
+        for known in self.agencies:
+            if known.casefold() == code.strip().casefold():
+                return known
+        raise DomainError(field, f"unknown agency {code!r}; known: {', '.join(sorted(self.agencies))}")
 
     def check_area(self, name: str, field: str = "area") -> str:
         for area in self.areas.names:

@@ -9,12 +9,18 @@ from typing import TextIO
 
 import structlog
 
-def configure_logging(level: str | None = None, file: str | None = None) -> None:
-    """Configure once per process. `TASKING_LOG_LEVEL` and `TASKING_LOG_FILE` override defaults."""
+def configure_logging(level: str | None = None, file: str | None = None, verbose: bool = False) -> None:
+    """Configure once per process. `TASKING_LOG_LEVEL` and `TASKING_LOG_FILE` override defaults.
+
+    JSON lines go to the log file, or to stderr when it is not a terminal. On a terminal a person
+    sees only the command's own message (and warnings), unless `verbose` asks for the log too.
+    """
     level_name = (level or os.environ.get("TASKING_LOG_LEVEL") or "info").upper()
     file = file or os.environ.get("TASKING_LOG_FILE") or None
     stream: TextIO = open(file, "a", encoding="utf-8") if file else sys.stderr  # noqa: SIM115
     pretty = not file and stream.isatty()
+    if pretty and not verbose and logging.getLevelName(level_name) < logging.WARNING:
+        level_name = "WARNING"
     renderer = structlog.dev.ConsoleRenderer() if pretty else structlog.processors.JSONRenderer(sort_keys=True)
     structlog.configure(
         processors=[

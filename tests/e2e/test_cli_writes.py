@@ -39,13 +39,13 @@ def test_the_life_of_a_case_is_audited_in_order(env: dict[str, str]) -> None:
     cli_json("follow-up", case, "--kind", "visit", "--outcome", "Moved on", "--at", "2018-03-06T20:00",
              env={**env, "TASKING_USER": "sgt.jones"})
     cli_json("update-reporter", case, "--channel", "phone", "--note", "Told", "--at", "2018-03-07T10:00", env=env)
-    cli_json("close", case, "--reason", "resolved", "--at", "2018-03-20T10:00", env=env)
+    cli_json("close", case, "--reason", "resolved", "--complete-taskings", "Patrolled", "--at", "2018-03-20T10:00", env=env)
     audit = cli_json("audit", case, env=env)
     assert audit["case"] == case
     assert [(e["event"], e["user"], e["agency"]) for e in audit["entries"]] == [
         ("Reported", "coordinator", "COUNCIL"), ("TaskingRaised", "coordinator", "COUNCIL"),
         ("FollowUpMade", "sgt.jones", "POLICE"), ("ReporterUpdated", "coordinator", "COUNCIL"),
-        ("Closed", "coordinator", "COUNCIL"),
+        ("TaskingCompleted", "coordinator", "COUNCIL"), ("Closed", "coordinator", "COUNCIL"),
     ]
     assert set(audit["entries"][0]) == {"event", "user", "agency", "recorded_at", "occurred_at", "position", "details"}
     assert audit["entries"][1]["details"]["tasking"] == tasking

@@ -111,14 +111,16 @@ def test_the_annual_report_has_its_charts_and_a_manifest(demo_store: str, tmp_pa
     run_cli("--store", demo_store, "stats", "--year", "2017", "--html", "--out", str(out))
     page = (out / "report.html").read_text()
     images = page.split('src="data:image/png;base64,')[1:]
-    assert len(images) == 5  # four charts and the hotspot map
+    assert len(images) == 6  # five charts and the hotspot map
     assert all(base64.b64decode(img.split('"', 1)[0])[:8] == b"\x89PNG\r\n\x1a\n" for img in images)
-    for caption in ("Reports by area", "Reports by category", "Monthly trend", "This year against last", "Hotspot map"):
+    for caption in ("Reports by area", "Reports by category", "Monthly trend", "This year against last",
+                    "Smaller figures, this year against last", "1 April 2017 to 31 March 2018", "Hotspot map"):
         assert caption in page
     manifest = json.loads((out / "manifest.json").read_text())
     figures = json.loads((out / "figures.json").read_text())
     assert manifest["fingerprint"] == figures["fingerprint"] and manifest["position"] == figures["position"]
-    assert "taskings,653" in (out / "figures.csv").read_text().splitlines()
+    assert "taskings,,Taskings from the daily meeting,653,598,55,9.2" in (out / "figures.csv").read_text().splitlines()
+    assert "asb_reports_from_residents,COUNCIL,Sevenoaks District Council,108,93,15,16.1" in (out / "figures.csv").read_text()
     again = tmp_path / "again"
     run_cli("--store", demo_store, "stats", "--year", "2017", "--html", "--out", str(again))
     assert all((out / n).read_bytes() == (again / n).read_bytes() for n in manifest["files"])

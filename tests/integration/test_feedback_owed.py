@@ -26,7 +26,7 @@ def test_a_follow_up_makes_the_reporter_owed_and_an_update_clears_it(desk: Desk)
     assert case not in owed(desk, "2018-03-06T09:00")
     desk.send(RecordFollowUp, when="2018-03-06T15:00", case=case, kind="visit", outcome="x")
     item = owed(desk, "2018-03-07T09:00")[case]
-    assert item == {"case": case, "owed_since": "2018-03-06T15:00:00Z", "actions_since_update": 1,
+    assert item == {"case": case, "owed_since": "2018-03-05T10:00:00Z", "actions_since_update": 1,
                     "overdue_days": 0, "kind": "resident", "last_update": None, "due_by": "2018-03-19"}
     assert case not in owed(desk, "2018-03-06T14:00")  # as at a time before the follow-up
     desk.send(UpdateReporter, when="2018-03-07T10:00", case=case, channel="phone", note="Told")

@@ -65,20 +65,22 @@ class TestRecordReport:
 
 
 class TestLifeOfACase:
-    def test_audit_shows_five_entries_in_order_with_user_and_agency(self, services, people) -> None:
+    def test_audit_shows_every_entry_in_order_with_user_and_agency(self, services, people) -> None:
         app = services.app
         ref = send(app, report(people))["case"]
         send(app, RaiseTasking(user="coordinator", at=at("2018-03-05T10:15"), case=ref, agency="WARDENS",
                                action="Patrol", due=dt.date(2018, 3, 9)))
         send(app, RecordFollowUp(user="warden.grange", at=at("2018-03-06T20:00"), case=ref, kind="visit", outcome="Moved on"))
         send(app, UpdateReporter(user="coordinator", at=at("2018-03-07T10:00"), case=ref, channel="phone", note="Told"))
-        send(app, CloseCase(user="sgt.jones", at=at("2018-03-20T10:00"), case=ref, reason="resolved"))
+        send(app, CloseCase(user="sgt.jones", at=at("2018-03-20T10:00"), case=ref, reason="resolved",
+                            complete_taskings="Patrols done"))
         entries = audit(services.read(), ref)["entries"]
         assert [(e["event"], e["user"], e["agency"]) for e in entries] == [
             ("Reported", "coordinator", "COUNCIL"),
             ("TaskingRaised", "coordinator", "COUNCIL"),
             ("FollowUpMade", "warden.grange", "WARDENS"),
             ("ReporterUpdated", "coordinator", "COUNCIL"),
+            ("TaskingCompleted", "sgt.jones", "POLICE"),
             ("Closed", "sgt.jones", "POLICE"),
         ]
         assert entries[2]["occurred_at"] == "2018-03-06T20:00:00Z"

@@ -68,3 +68,18 @@ def test_a_configured_meeting_time_moves_the_window() -> None:
     calendar = MeetingCalendar("10:30")
     start, end = calendar.window(calendar.at_or_before(at("2018-03-06T11:00")))
     assert (iso(start), iso(end)) == ("2018-03-05T10:30:00Z", "2018-03-06T10:30:00Z")
+
+
+class TestTheMeetingAPersonMeans:
+    """Issue 10, item 1: a date alone is that day's meeting; before the meeting time, the one about to happen."""
+
+    @pytest.mark.parametrize(("moment", "meeting"), [
+        ("2018-03-05", "2018-03-05T09:00:00Z"),          # a date alone: Monday's meeting, not Friday's
+        ("2018-03-05T08:30", "2018-03-05T09:00:00Z"),    # preparing at 08:30: the meeting about to happen
+        ("2018-03-05T09:00", "2018-03-05T09:00:00Z"),
+        ("2018-03-05T11:00", "2018-03-05T09:00:00Z"),    # after the meeting time: that meeting
+        ("2018-03-03T11:00", "2018-03-05T09:00:00Z"),    # a Saturday: Monday's
+        ("2018-04-02", "2018-04-03T08:00:00Z"),          # Easter Monday: Tuesday's (BST)
+    ])
+    def test_meeting_for(self, moment: str, meeting: str) -> None:
+        assert iso(CALENDAR.meeting_for(at(moment))) == meeting

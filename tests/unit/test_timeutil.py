@@ -43,3 +43,45 @@ def test_financial_year_of(local: str, year: int) -> None:
 def test_effective_times_sort_as_text() -> None:
     early = parse_datetime("2018-03-05T09:00:00", "at")
     assert iso(early) < iso(early + dt.timedelta(seconds=1))
+
+
+@pytest.mark.parametrize("text", ["2018-03-25T01:00", "2018-03-25T01:30", "2018-03-25T01:59", "2019-03-31T01:15"])
+def test_a_local_time_in_the_spring_gap_is_refused_naming_the_gap(text: str) -> None:
+    with pytest.raises(DomainError, match=r"does not exist in Europe/London: the clocks go forward from 01:00 to 02:00"):
+        parse_datetime(text, "at")
+
+
+def test_the_edges_of_the_spring_gap_exist() -> None:
+    assert iso(parse_datetime("2018-03-25T00:59", "at")) == "2018-03-25T00:59:00Z"
+    assert iso(parse_datetime("2018-03-25T02:00", "at")) == "2018-03-25T01:00:00Z"
+
+
+def test_a_local_time_in_the_autumn_overlap_needs_its_offset() -> None:
+    with pytest.raises(DomainError) as refused:
+        parse_datetime("2017-10-29T01:30", "at")
+    assert "2017-10-29T01:30+01:00 (BST) or 2017-10-29T01:30+00:00 (GMT)" in refused.value.rule
+    assert iso(parse_datetime("2017-10-29T01:30+01:00", "at")) == "2017-10-29T00:30:00Z"
+    assert iso(parse_datetime("2017-10-29T01:30Z", "at")) == "2017-10-29T01:30:00Z"
+    assert iso(parse_datetime("2017-10-29T02:00", "at")) == "2017-10-29T02:00:00Z"  # after the overlap: once
+
+
+def test_effective_times_are_kept_between_the_earliest_date_and_a_day_after_now() -> None:
+    from tasking.time.instants import check_effective
+
+    now = parse_datetime("2018-03-05T09:00", "now")
+    earliest = dt.date(2000, 1, 1)
+    check_effective(now + dt.timedelta(days=1), "at", earliest, now)
+    check_effective(parse_datetime("2000-01-01T00:00", "at"), "at", earliest, now)
+    with pytest.raises(DomainError, match="at: 2018-03-06T09:00:01Z is more than one day after now"):
+        check_effective(now + dt.timedelta(days=1, seconds=1), "at", earliest, now)
+    with pytest.raises(DomainError, match="received: 1999-12-31T23:59:00Z is before the partnership's earliest date"):
+        check_effective(parse_datetime("1999-12-31T23:59", "at"), "received", earliest, now)
+
+
+def test_a_stored_configuration_without_earliest_date_gets_the_default() -> None:
+    from tasking.config import default_config_text, parse_config
+
+    text = "\n".join(line for line in default_config_text().splitlines() if not line.startswith("earliest_date"))
+    assert "earliest_date" not in text and parse_config(text).earliest_date == dt.date(2000, 1, 1)
+    with pytest.raises(DomainError, match="earliest_date"):
+        parse_config(default_config_text().replace("earliest_date = 2000-01-01", "earliest_date = 1850-01-01"))

@@ -2,28 +2,112 @@
 
 from __future__ import annotations
 
+import ast
+import functools
+import importlib
+import importlib.util
+import logging
+import os
 import sys
 from typing import Any
 
 import click
-import structlog
 
-from tasking.cli import cases as case_commands
-from tasking.cli.briefing import briefing, feedback_owed, repeats
-from tasking.cli.projections import projections
-from tasking.cli.demo import demo
-from tasking.cli.reads import audit, cases, show
-from tasking.cli.scheduler import scheduler
-from tasking.cli.store import store
-from tasking.cli.stats import stats
-from tasking.cli.setup import init, person, users
-from tasking.cli import data as data_commands
 from tasking.domain.errors import DomainError
-from tasking.logs import configure_logging
+
+# Subcommands load when used, so that `tasking --help` does not import the whole engine (issue 10,
+# item 16). NAME -> "module:attribute"; the attribute defaults to the name with `_` for `-`.
+LAZY_COMMANDS = {
+    "init": "tasking.cli.setup", "users": "tasking.cli.setup", "person": "tasking.cli.setup",
+    **{name: "tasking.cli.cases" for name in ("report", "link", "task", "reassign", "complete", "follow-up",
+                                                "update-reporter", "power", "refer", "risk", "correct", "close",
+                                                "reopen", "assign")},
+    "audit": "tasking.cli.reads", "show": "tasking.cli.reads", "cases": "tasking.cli.reads",
+    "briefing": "tasking.cli.briefing", "feedback-owed": "tasking.cli.briefing", "repeats": "tasking.cli.briefing",
+    "projections": "tasking.cli.projections", "stats": "tasking.cli.stats", "demo": "tasking.cli.demo",
+    "scheduler": "tasking.cli.scheduler", "store": "tasking.cli.store",
+    # data in and out (issue 14)
+    "import": "tasking.cli.data:import_file", "context": "tasking.cli.data", "duplicates": "tasking.cli.data",
+    "export": "tasking.cli.data",
+}
+# Subcommands defined apart from their group: GROUP -> ["module:attribute", ...]; a module alone
+# adds its subcommands to the group itself when imported (`@briefing.command(...)`).
+LAZY_SUBCOMMANDS = {"repeats": ["tasking.cli.flags:acknowledge"], "briefing": ["tasking.cli.scheduler"]}
+
+
+def _target(spec: str, name: str) -> tuple[str, str]:
+    module, _, attribute = spec.partition(":")
+    return module, attribute or name.replace("-", "_")
+
+
+def _load(spec: str, name: str) -> click.Command:
+    module, attribute = _target(spec, name)
+    return getattr(importlib.import_module(module), attribute)
+
+
+@functools.cache
+def _docstrings(module: str) -> dict[str, str]:
+    """The docstrings of a module's functions, read from its source without importing it."""
+    found = importlib.util.find_spec(module)
+    if found is None or not found.origin:
+        return {}
+    with open(found.origin, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    return {node.name: ast.get_docstring(node) or "" for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def _docstring(spec: str, name: str) -> str:
+    module, attribute = _target(spec, name)
+    return _docstrings(module).get(attribute, "")
 
 
 class TaskingGroup(click.Group):
-    """Turns every failure into a one-line error and a non-zero exit: never a traceback."""
+    """Turns every failure into a one-line error and a non-zero exit: never a traceback.
+
+    Its subcommands (`LAZY_COMMANDS`) are imported when first used; `--help` reads their help from
+    the source, and `commands` loads them all (for tests and documentation checks).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(LAZY_COMMANDS)
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        for name in list(getattr(self, "lazy", {})):
+            self.get_command(click.Context(self), name)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self._commands) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            command = _load(self.lazy.pop(cmd_name), cmd_name)
+            for spec in LAZY_SUBCOMMANDS.get(cmd_name, []):
+                module, _, attribute = spec.partition(":")
+                loaded = importlib.import_module(module)
+                if attribute:
+                    command.add_command(getattr(loaded, attribute))  # type: ignore[attr-defined]
+            _name_every_missing_option(command)
+            self._commands[cmd_name] = command
+        return self._commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy:
+                help_text = click.Command(name, help=_docstring(self.lazy[name], name)).get_short_help_str(limit)
+            else:
+                help_text = self._commands[name].get_short_help_str(limit)
+            rows.append((name, help_text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -33,6 +117,8 @@ class TaskingGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # noqa: BLE001 - the user sees one line; the log keeps the detail
+            import structlog
+
             structlog.get_logger("tasking").error("internal.error", error=type(exc).__name__)
             structlog.get_logger("tasking").debug("internal.error.detail", exc_info=True)
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -48,8 +134,9 @@ class TaskingGroup(click.Group):
               help="Write JSON logs here instead of stderr. Env: TASKING_LOG_FILE.")
 @click.option("--log-level", envvar="TASKING_LOG_LEVEL", default="info",
               type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False))
+@click.option("--verbose", "-v", is_flag=True, help="On a terminal, print the log lines too (they always go to --log-file).")
 @click.version_option(package_name="tasking")
-def cli(store: str | None, user: str | None, log_file: str | None, log_level: str) -> None:
+def cli(store: str | None, user: str | None, log_file: str | None, log_level: str, verbose: bool) -> None:
     """Daily tasking for a Community Safety Unit: record reports, taskings, follow-ups and
     feedback as events; brief the morning meeting; publish the year's figures.
 
@@ -59,12 +146,47 @@ def cli(store: str | None, user: str | None, log_file: str | None, log_level: st
       TASKING_USER=coordinator tasking report --source COUNCIL --category noise --area Swanley \\
         --location "High Street" --occurred 2018-03-02T23:00 --anonymous --summary "Loud music"
     """
-    configure_logging(log_level, log_file)
+    from tasking.logs import configure_logging
+
+    configure_logging(log_level, log_file, verbose)
 
 
-for command in [init, users, person, *case_commands.COMMANDS, audit, show, cases, briefing, feedback_owed, repeats,
-                projections, stats, demo, scheduler, store, *data_commands.COMMANDS]:
-    cli.add_command(command)
+def _all_missing(command: click.Command, ctx: click.Context, args: list[str]) -> list[str]:
+    """Every required option or argument not given, in the order of `--help`."""
+    opts, _, _ = command.make_parser(ctx).parse_args(args=list(args))
+    missing = []
+    for param in command.get_params(ctx):
+        value = opts.get(param.name)
+        if not param.required or not (value is None or value == () or type(value).__name__ == "Sentinel"):
+            continue
+        if param.envvar and any(os.environ.get(name) for name in (
+                [param.envvar] if isinstance(param.envvar, str) else param.envvar)):
+            continue
+        names = [opt for opt in getattr(param, "opts", []) if opt.startswith("--")]
+        missing.append(names[0] if names else (param.human_readable_name or param.name or "argument"))
+    return missing
+
+
+def _name_every_missing_option(command: click.Command) -> None:
+    """Make `command` (and its subcommands) name all its missing required options in one line."""
+    parse_args = command.parse_args
+
+    def parse_naming_all(ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        try:
+            return parse_args(ctx, args)
+        except click.MissingParameter as exc:
+            try:
+                missing = _all_missing(command, ctx, given)
+            except click.UsageError:
+                raise exc from None
+            if len(missing) < 2:
+                raise
+            raise click.UsageError(f"missing required options: {', '.join(missing)}", ctx) from None
+
+    command.parse_args = parse_naming_all  # type: ignore[method-assign]
+    for sub in getattr(command, "commands", {}).values():
+        _name_every_missing_option(sub)
 
 
 def _one_line(exc: click.UsageError) -> str:
@@ -83,14 +205,28 @@ def main() -> None:
         code = cli.main(prog_name="tasking", standalone_mode=False)
     except click.UsageError as exc:
         click.echo(f"Error: {_one_line(exc)}", err=True)
-        sys.exit(2)
+        code = 2
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
     except click.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+        code = 1
+    _exit(code if isinstance(code, int) else 0)
+
+
+def _exit(code: int) -> None:
+    """Exit as soon as the output is out. By now the command has committed and closed its store
+    and views, so the interpreter's teardown (freeing a thousand imported modules, ~200-400 ms
+    after every commit) would only widen the window in which a caller that is killed, or gives
+    up, cannot tell that its write succeeded. Output and logs are flushed first."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    logging.shutdown()
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

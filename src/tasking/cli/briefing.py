@@ -20,10 +20,14 @@ from tasking.time.instants import iso, utcnow
 @click.option("--html", "fmt", flag_value="html", help="Print a printable HTML page.")
 @click.pass_context
 def briefing(ctx: click.Context, at, as_of, position, fmt: str | None) -> None:  # noqa: ANN001
-    """The queue for the meeting at or just before --at (default: the next meeting from now).
+    """The queue for a tasking meeting: everything received since the previous meeting, open
+    taskings due or overdue, feedback owed, repeat flags, case review alerts and risk reviews due,
+    all as at the meeting.
 
-    Everything received since the previous meeting, open taskings due or overdue, feedback owed,
-    repeat flags, case review alerts and risk reviews due, all as at the meeting. With --position
+    Which meeting: --at 2018-03-05 (a date alone) is that day's meeting. A date-time before that
+    day's meeting time (e.g. 2018-03-05T08:30, while preparing) is the meeting about to happen;
+    at or after it (2018-03-05T11:00) it is that day's meeting. A weekend or bank holiday means the
+    next meeting. Without --at: the next meeting from now. With --position
     (or --as-of) it is reprinted as the record stood then: the --position of an issued pack gives
     that pack's briefing.json byte for byte.
 
@@ -40,9 +44,9 @@ def briefing(ctx: click.Context, at, as_of, position, fmt: str | None) -> None: 
     if fmt == "json":
         emit_read(brief)
     elif fmt == "markdown":
-        click.echo(render.markdown(brief))
+        click.echo(render.markdown(brief, read.config.protective_marking, utcnow()))
     elif fmt == "html":
-        click.echo(render.html(brief))
+        click.echo(render.html(brief, read.config.protective_marking, utcnow()))
     else:
         render.print_table(brief, console())
 
@@ -66,17 +70,20 @@ def feedback_owed(ctx: click.Context, at, as_of, position, as_json: bool) -> Non
     console().print(render.section_table("feedback_owed", items))
 
 
-@click.command("repeats")
+@click.group("repeats", invoke_without_command=True)
 @read_options
 @json_option
 @click.pass_context
 def repeats(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
-    """Repeat locations and repeat victims or reporters, by the partnership's rules.
+    """Repeat locations and repeat victims or reporters, by the partnership's rules. Each flag has a
+    stable reference (`P-…` for a person, `L-…` for a location) for `tasking repeats acknowledge`.
 
     \b
     Example:
       tasking repeats --at 2018-03-05T09:00 --json
     """
+    if ctx.invoked_subcommand is not None:
+        return
     read = reader(ctx, at, as_of, position)
     flags = repeat_flags(read.db, read.config, read.point.until(at or utcnow()))
     if as_json:

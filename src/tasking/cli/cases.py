@@ -6,11 +6,12 @@ from typing import get_args
 
 import click
 
-from tasking.cli.context import DATE, DATETIME, json_option, run, user_option, write_options
+from tasking.cli.context import DATE, DATETIME, json_option, request_option, run, user_option, write_options
 from tasking.commands.case import (
     Channel, CloseReason, CorrectableField, FollowUpKind, LinkReason, Power, ReferralTarget, Risk, UpdateChannel,
 )
 from tasking.commands import (
+    AssignLead,
     AssessRisk,
     CloseCase,
     CompleteTasking,
@@ -25,7 +26,6 @@ from tasking.commands import (
     UpdateReporter,
     UsePower,
 )
-from tasking.time.instants import utcnow
 
 def _choice(literal: object) -> click.Choice:
     """The command's own Literal type is the one list of allowed values."""
@@ -54,6 +54,7 @@ def _case_text(verb: str):  # noqa: ANN202
 @click.option("--lon", type=float, default=None, help="Longitude of the place (WGS84), with --lat; optional.")
 @user_option
 @json_option
+@request_option
 @click.pass_context
 def report(ctx: click.Context, received, user, as_json, **fields) -> None:  # noqa: ANN001
     """Record a report received: this opens a case and prints its reference.
@@ -65,7 +66,7 @@ def report(ctx: click.Context, received, user, as_json, **fields) -> None:  # no
         --summary "Groups gathering late, shouting" --json
     """
     fields["occurred_at"] = fields.pop("occurred")
-    run(ctx, RecordReport, as_json=as_json, text=_case_text("Opened"), user=user, at=received or utcnow(), **fields)
+    run(ctx, RecordReport, as_json=as_json, text=_case_text("Opened"), user=user, at=received, **fields)
 
 
 @click.command("link")
@@ -244,16 +245,40 @@ def correct(ctx: click.Context, case, field, value, reason, user, at, as_json) -
 @click.argument("case")
 @click.option("--reason", required=True, type=_choice(CloseReason))
 @click.option("--note", default=None)
+@click.option("--complete-taskings", "complete_taskings", metavar="RESULT", default=None,
+              help="Complete the taskings still open with this result, in the same command.")
+@click.option("--reporter-told", "reporter_told", type=_choice(UpdateChannel), default=None, is_flag=False,
+              flag_value="phone", metavar="[CHANNEL]",
+              help="The reporter was told of the closure (by phone, or the CHANNEL given): no new feedback is owed.")
 @write_options
 @click.pass_context
-def close(ctx: click.Context, case, reason, note, user, at, as_json) -> None:  # noqa: ANN001
-    """Close a case.
+def close(ctx: click.Context, case, reason, note, complete_taskings, reporter_told, user, at, as_json) -> None:  # noqa: ANN001
+    """Close a case. It is refused while taskings are open, naming them, unless --complete-taskings
+    completes them in the same command.
 
     \b
     Example:
       tasking close CSU-2017-00001 --reason resolved --note "No reports for 4 weeks"
+      tasking close CSU-2017-00001 --reason resolved --complete-taskings "Closed with the case" --reporter-told phone
     """
-    run(ctx, CloseCase, as_json=as_json, text=_case_text("Closed"), user=user, at=at, case=case, reason=reason, note=note)
+    run(ctx, CloseCase, as_json=as_json, text=_case_text("Closed"), user=user, at=at, case=case, reason=reason, note=note,
+        complete_taskings=complete_taskings, reporter_told=reporter_told)
+
+
+@click.command("assign")
+@click.argument("case")
+@click.option("--lead", required=True, metavar="USER", help="The lead officer: a user's login.")
+@write_options
+@click.pass_context
+def assign(ctx: click.Context, case, lead, user, at, as_json) -> None:  # noqa: ANN001
+    """Make a user the case's lead officer (shown in the briefing and in `show`).
+
+    \b
+    Example:
+      tasking assign CSU-2017-00001 --lead sgt.jones
+    """
+    run(ctx, AssignLead, as_json=as_json, text=lambda r: f"{r['lead']} leads {r['case']}", user=user, at=at,
+        case=case, lead=lead)
 
 
 @click.command("reopen")
@@ -272,4 +297,5 @@ def reopen(ctx: click.Context, case, reason, user, at, as_json) -> None:  # noqa
 
 
 COMMANDS = [report, link, task, reassign, complete, follow_up, update_reporter, power, refer, risk, correct, close, reopen]
+COMMANDS.append(assign)
 __all__ = ["COMMANDS", "json_option", "user_option"]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+import structlog
 from pydantic import ValidationError
 from rich.console import Console
 
@@ -77,10 +78,22 @@ def validation_message(exc: ValidationError) -> str:
     return f"{field}: {message}"
 
 
+def refusal_rule(error: Any) -> str:
+    """The rule a refused field broke, never its value: `contact-details`, `literal_error`, ..."""
+    return "contact-details" if "contact details" in str(error.get("msg", "")) else str(error.get("type", "invalid"))
+
+
 def build(command_class: type[Command], **fields: Any) -> Command:
     try:
         return command_class(**fields)
     except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = [str(part) for part in first["loc"]]
+        field = _OPTION_NAMES.get(loc[0], loc[0].replace("_", "-")) if loc else None
+        # By field and rule only: a refused value may be personal data typed in the wrong box.
+        structlog.get_logger("tasking.commands").info(
+            "command.refused", command=command_class.__name__, user=fields.get("user"), case=fields.get("case"),
+            field=field, rule=refusal_rule(first), error="ValidationError")
         raise click.ClickException(validation_message(exc)) from None
 
 
@@ -91,9 +104,47 @@ def run(ctx: click.Context, command_class: type[Command], *, as_json: bool, text
     if not login:
         raise click.ClickException("user: an acting user is required; pass --user ID or set TASKING_USER")
     command = build(command_class, user=login, at=at or utcnow(), **fields)
-    result = send(services(ctx).app, command)
+    result = send(services(ctx).app, command, request_id=request_id(ctx), at_given=at is not None)
     emit(result, as_json, text)
     return result
+
+
+def request_id(ctx: click.Context) -> str | None:
+    """The `--request-id` (or TASKING_REQUEST_ID) given to this write, if any."""
+    return ctx.meta.get("tasking.request_id")
+
+
+def _keep_request_id(ctx: click.Context, _param: Any, value: str | None) -> None:
+    if value is None or value == "":
+        return
+    value = value.strip()
+    if not 1 <= len(value) <= 200 or any(c.isspace() for c in value):
+        raise click.BadParameter("must be 1 to 200 characters without spaces")
+    ctx.meta["tasking.request_id"] = value
+
+
+def request_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--request-id", envvar="TASKING_REQUEST_ID", metavar="ID", expose_value=False, callback=_keep_request_id,
+        help="Make this write safe to retry: the same id again writes nothing and prints the first result. "
+             "Env: TASKING_REQUEST_ID.")(fn)
+
+
+def unfinished_build_lines(app: Any) -> list[str]:
+    """One line per build (demo, store copy) that this store holds unfinished."""
+    lines = []
+    for build in app.unfinished_builds():
+        fix = ("finish it with `tasking demo --resume`" if build["build"] == "demo"
+               else "copy again into an empty store")
+        lines.append(f"unfinished build: `{build['command']}` started at position {build['started_at']} and did not "
+                     f"finish; the store ends at position {build['store_position']}; {fix}")
+    return lines
+
+
+def warn_unfinished(app: Any) -> None:
+    """Say on stderr when the store holds an unfinished build: its figures are not the whole story."""
+    for line in unfinished_build_lines(app):
+        click.echo(f"Warning: {line}", err=True)
 
 
 def emit(result: Any, as_json: bool, text: Callable[[Any], str] | None = None) -> None:
@@ -141,4 +192,4 @@ def emit_read(result: Any) -> None:
 
 
 def write_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return json_option(user_option(at_option()(fn)))
+    return request_option(json_option(user_option(at_option()(fn))))

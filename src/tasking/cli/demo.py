@@ -34,8 +34,9 @@ def _remove_sqlite_store(settings: Settings) -> None:
 @click.option("--seed", default=2017, show_default=True, help="The same seed builds the same district, event for event.")
 @click.option("--replace", is_flag=True, help="Delete an existing SQLite store (and its views) first.")
 @click.option("--briefing-at", type=DATETIME, default=None, help="The morning to brief [default: 2018-03-05T09:00].")
+@click.option("--resume", is_flag=True, help="Finish a demo that was interrupted, with the seed it started with.")
 @click.pass_context
-def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool, briefing_at) -> None:  # noqa: ANN001
+def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool, briefing_at, resume: bool) -> None:  # noqa: ANN001
     """Build a demo district modelled on the seed annual report (financial years 2016/17 and 2017/18).
 
     Every report, tasking, follow-up, update, power, referral and closure goes through the real
@@ -45,10 +46,13 @@ def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool,
     Example:
       tasking demo
       tasking demo --store district.db --seed 7 --replace
+      tasking demo --store district.db --resume
       TASKING_USER=coordinator tasking briefing --at 2018-03-05T09:00
     """
     root = ctx.find_root()
     settings = Settings.from_env(store=store_option or root.params.get("store"))
+    if replace and resume:
+        raise click.ClickException("resume: give either --resume or --replace, not both")
     if replace and settings.is_postgres:
         raise click.ClickException("replace: --replace deletes SQLite files only; for PostgreSQL give an empty "
                                    "database or ?schema=NAME, or drop the schema yourself")
@@ -56,15 +60,18 @@ def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool,
         _remove_sqlite_store(settings)
     services = bootstrap(settings, create_tables=True, batching=True)
     try:
-        if services.app.event_count():
+        if services.app.event_count() and not resume:
             again = "--store PATH for a new one" if settings.is_postgres else "--replace to build it again, or --store PATH"
+            if any(build["build"] == "demo" for build in services.app.unfinished_builds()):
+                again = "--resume to finish the demo that was interrupted, or " + again
             raise click.ClickException(
                 f"store: {redact(settings.store)} already holds {services.app.event_count()} events; pass {again}")
         console = Console(stderr=False)
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console) as bar:
-            task = bar.add_task(f"Recording two years (seed {seed})", total=None)
-            counts = run_demo(services.app, seed, progress=lambda done, total: bar.update(task, completed=done, total=total))
+            task = bar.add_task("Resuming the demo" if resume else f"Recording two years (seed {seed})", total=None)
+            counts = run_demo(services.app, seed, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                              resume=resume)
             views_task = bar.add_task("Building the views", total=services.app.event_count())
             services.open_views().catch_up(services.app, batch=2000, progress=lambda n: bar.advance(views_task, n))
         read = services.read()

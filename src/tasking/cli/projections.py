@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from tasking.cli.context import emit, json_option, services
+from tasking.cli.context import emit, json_option, services, warn_unfinished
 from tasking.projections.runner import Views
 
 
@@ -51,6 +51,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """
     views = _raw_views(ctx)
     head = services(ctx).app.event_count()
+    warn_unfinished(services(ctx).app)
     rows = [{"projection": name, "position": position, "store_position": head, "behind": head - position}
             for name, position in views.positions().items()]
     views.close()
@@ -110,6 +111,7 @@ def verify(ctx: click.Context) -> None:
     app = services(ctx).app
     live = _raw_views(ctx)
     live.catch_up(app)
+    warn_unfinished(app)
     with tempfile.TemporaryDirectory() as folder:
         fresh = Views(os.path.join(folder, "verify.db"))
         fresh.catch_up(app)

@@ -6,7 +6,7 @@ import click
 from rich.table import Table
 
 from tasking.cli.context import console, emit_read, json_option, read_options, reader
-from tasking.reporting.render import local_text
+from tasking.reporting.render import case_text, local_text
 from tasking.queries.audit import audit as audit_query
 from tasking.queries.audit import show as show_query
 from tasking.queries.cases import list_cases
@@ -63,11 +63,7 @@ def show(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> N
     if as_json:
         emit_read(result)
         return
-    lines = [f"{k:>13}: {v}" for k, v in result.items() if k not in ("taskings", "links")]
-    lines += [f"{'link':>13}: {link['to']} ({link['reason']})" for link in result["links"]]
-    lines += [f"{t['tasking']:>13}: {t['tasked_agency']} {t['status']} due {t['due']} - {t['action']}"
-              for t in result["taskings"]]
-    click.echo("\n".join(lines))
+    click.echo(case_text(result))
 
 
 @click.command("cases")
@@ -84,7 +80,10 @@ def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, posi
     Example:
       tasking cases --open --area Swanley --json
     """
-    result = list_cases(reader(ctx, at, as_of, position), open_only=open_only, area=area)
+    read = reader(ctx, at, as_of, position)
+    if area:  # an unknown value is refused, as on writes, rather than answered with an empty list
+        area = read.config.check_area(area)
+    result = list_cases(read, open_only=open_only, area=area)
     if as_json:
         emit_read(result)
         return

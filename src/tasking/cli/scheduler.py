@@ -72,7 +72,7 @@ def scheduler(ctx: click.Context, once: bool, at, output: Path, user: str | None
 
 
 @briefing.command("issue")
-@click.option("--at", type=DATETIME, default=None, help="The meeting at or just before this (default: the next one).")
+@click.option("--at", type=DATETIME, default=None, help="The meeting meant by this moment, as for `tasking briefing` (default: the next one).")
 @OUTPUT
 @USER
 @json_option

@@ -13,14 +13,17 @@ from tasking.cli.context import (
     emit_read,
     read_options,
     reader,
+    request_id,
+    request_option,
     run,
     services,
     user_option,
 )
 from tasking.commands import AddPerson, AddUser, InitStore, send
 from tasking.config import default_config_text, read_config_file
+from tasking.queries.people import find_people, person_with_cases
 from tasking.queries.roster import users as roster_users
-from tasking.time.instants import utcnow
+from tasking.time.instants import local_time, utcnow
 
 
 @click.command("init")
@@ -30,6 +33,7 @@ from tasking.time.instants import utcnow
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
               help="A partnership TOML file replacing the default one.")
 @json_option
+@request_option
 @click.pass_context
 def init(ctx: click.Context, admin: str, name: str, agency: str, config_file: str | None, as_json: bool) -> None:
     """Create a store with its partnership configuration and first coordinator.
@@ -40,7 +44,7 @@ def init(ctx: click.Context, admin: str, name: str, agency: str, config_file: st
     """
     text = read_config_file(config_file) if config_file else default_config_text()
     command = build(InitStore, user=admin, at=utcnow(), name=name, agency=agency, config_toml=text)
-    result = send(services(ctx, create_tables=True).app, command)
+    result = send(services(ctx, create_tables=True).app, command, request_id=request_id(ctx), at_given=False)
     emit(result, as_json, lambda r: f"Initialised {redact(services(ctx).settings.store)} for {r['partnership']}; "
                                     f"first coordinator: {r['user']}")
 
@@ -63,6 +67,7 @@ def users() -> None:
 @user_option
 @at_option()
 @json_option
+@request_option
 @click.pass_context
 def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str, user: str | None, at, as_json: bool) -> None:
     """Add a user. The addition is itself an event, so the roster is auditable.
@@ -113,6 +118,7 @@ def person() -> None:
 @user_option
 @at_option()
 @json_option
+@request_option
 @click.pass_context
 def person_add(ctx: click.Context, name: str, phone: str | None, email: str | None, address: str | None,
                user: str | None, at, as_json: bool) -> None:
@@ -124,3 +130,51 @@ def person_add(ctx: click.Context, name: str, phone: str | None, email: str | No
     """
     run(ctx, AddPerson, as_json=as_json, text=lambda r: r["person"], user=user, at=at,
         name=name, phone=phone, email=email, address=address)
+
+
+@person.command("find")
+@click.option("--name", default=None, help="Part of the name, any case.")
+@click.option("--phone", default=None, help="Part of the phone number; spaces and +44 do not matter.")
+@json_option
+@click.pass_context
+def person_find(ctx: click.Context, name: str | None, phone: str | None, as_json: bool) -> None:
+    """Find people by name or phone number, e.g. to call a reporter back. Nothing searched for is logged.
+
+    \b
+    Example:
+      tasking person find --name smith
+      tasking person find --phone "01732 000000" --json
+    """
+    found = find_people(services(ctx).app, name=name, phone=phone)
+    emit(found, as_json, lambda rows: "\n".join(
+        [f"{'PERSON':<10} {'NAME':<24} {'PHONE':<16} EMAIL"]
+        + [f"{r['person']:<10} {r['name']:<24} {r['phone'] or '':<16} {r['email'] or ''}" for r in rows]))
+
+
+@person.command("show")
+@click.argument("reference", metavar="PERSON")
+@read_options
+@json_option
+@click.pass_context
+def person_show(ctx: click.Context, reference: str, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+    """A person's details and the cases they reported or were the victim on.
+
+    \b
+    Example:
+      tasking person show PER-00001
+    """
+    result = person_with_cases(reader(ctx, at, as_of, position), reference)
+
+    def text(r: dict) -> str:
+        lines = [f"{label:>8}: {r[key]}" for label, key in
+                 (("person", "person"), ("name", "name"), ("phone", "phone"), ("email", "email"), ("address", "address"))
+                 if r[key]]
+        lines.append(f"{'cases':>8}: {len(r['cases'])}")
+        lines += [f"{'':>8}  {c['case']} {c['role']} {c['status']} {local_time(c['received_at'])} {c['category']} {c['area']}"
+                  for c in r["cases"]]
+        return "\n".join(lines)
+
+    if as_json:
+        emit_read(result)
+        return
+    click.echo(text(result))

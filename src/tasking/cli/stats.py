@@ -7,13 +7,13 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from tasking.reporting.annual_report import change_text
-from tasking.cli.context import DATETIME, console, emit_read, reader
+from tasking.cli.context import DATETIME, console, emit_read, reader, services, warn_unfinished
 from tasking.queries.stats import explain, year_stats
 
 
 @click.command("stats")
-@click.option("--year", required=True, type=click.IntRange(1990, 2200), help="Financial year by its first year: 2017 is 2017/18.")
+# Every year a write can produce: a partnership's earliest_date is 1900-01-01 at the earliest.
+@click.option("--year", required=True, type=click.IntRange(1899, 9998), help="Financial year by its first year: 2017 is 2017/18.")
 @click.option("--as-of", "as_of", type=DATETIME, default=None, help="Count only events recorded up to this moment.")
 @click.option("--position", type=click.IntRange(min=0), default=None, help="Count only events recorded up to this position.")
 @click.option("--at", "at", default=None, hidden=True, help="Refused: the year is the effective range; use --as-of.")
@@ -42,12 +42,13 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
         raise click.ClickException("out: --html writes files; give --out DIR")
     read = reader(ctx, None, as_of, position)
     db, config, upto = read.db, read.config, read.point.position
+    warn_unfinished(services(ctx).app)
     if figure:
         result = explain(db, config, year, upto, figure)
         if fmt == "json":
             emit_read(result)
             return
-        table = Table(title=f"{figure} {result['financial_year']}: {result['count']} events on {result['cases']} cases",
+        table = Table(title=f"{result['figure']} {result['financial_year']}: {result['count']} events on {result['cases']} cases",
                       title_justify="left")
         for column in ("case", "event", "position", "at", "user", "agency", "detail"):
             table.add_column(column, no_wrap=column == "case")
@@ -59,22 +60,28 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
     from tasking.reporting import annual_report
 
     figures = year_stats(db, config, year, upto)
+    if fmt in ("csv", "markdown", "html"):  # last year's breakdowns, as of the same position
+        previous = year_stats(db, config, year - 1, upto)
+        names = {code: agency.name for code, agency in config.agencies.items()}
+        names |= {code: category.name for code, category in config.categories.items()}
     if fmt == "json":
         click.echo(annual_report.to_json(figures), nl=False)
     elif fmt == "csv":
-        click.echo(annual_report.to_csv(figures), nl=False)
+        click.echo(annual_report.to_csv(figures, previous, names), nl=False)
     elif fmt == "markdown":
-        click.echo(annual_report.to_markdown(figures), nl=False)
+        click.echo(annual_report.to_markdown(figures, previous, names), nl=False)
     elif fmt == "html":
         from tasking.queries.geo import hotspots
 
-        manifest = annual_report.write_report(figures, config.name, out, hotspots(db, year, upto))
+        manifest = annual_report.write_report(figures, config.name, out, previous, names, hotspots(db, year, upto))
         click.echo(f"Wrote {', '.join(manifest['files'])} and manifest.json to {out} ({figures['fingerprint']})")
     else:
         print_headline(figures)
 
 
 def print_headline(figures: dict) -> None:
+    from tasking.reporting.annual_report import change_text
+
     before = figures["previous_year"]
     table = Table(title=f"Year-end figures {figures['financial_year']} (position {figures['position']})",
                   title_justify="left")

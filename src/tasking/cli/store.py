@@ -22,11 +22,13 @@ def store() -> None:
 @click.option("--from", "source", required=True, metavar="STORE", help="A SQLite path or postgresql:// URL.")
 @click.option("--to", "target", required=True, metavar="STORE", help="An empty store to copy into.")
 @click.option("--batch", default=1000, show_default=True, help="Events per transaction.")
-def copy(source: str, target: str, batch: int) -> None:
+@click.pass_context
+def copy(ctx: click.Context, source: str, target: str, batch: int) -> None:
     """Copy every event, in order, into an empty store, with a progress bar.
 
     The copy replays to the same views and the same statistics fingerprints. A store that already
-    holds events is refused.
+    holds events is refused. The copy records its start and its end, so a copy that was
+    interrupted is reported as unfinished by `stats` and `projections status`.
 
     \b
     Example:
@@ -44,7 +46,8 @@ def copy(source: str, target: str, batch: int) -> None:
         total = origin.app.event_count()
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
             task = bar.add_task(f"Copying to {redact(target)}", total=total)
-            copied = copy_store(origin, destination, progress=lambda n: bar.advance(task, n), batch=batch)
+            copied = copy_store(origin, destination, progress=lambda n: bar.advance(task, n), batch=batch,
+                                user=ctx.find_root().params.get("user"))
         click.echo(f"Copied {copied} events from {redact(source)} to {redact(target)}")
     finally:
         origin.close()

@@ -21,10 +21,13 @@ from tasking.commands.case import (
 from tasking.commands.data import DismissDuplicate, ImportReport, RecordPoliceMonth
 from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.setup import AddPerson, AddUser, InitStore
+from tasking.commands.case import AssignLead
+from tasking.commands.repeats import AcknowledgeFlag
 
 __all__ = [
     "COMMAND_HANDLERS", "AddPerson", "AddUser", "AssessRisk", "CloseCase", "Command", "CompleteTasking",
     "CorrectCase", "InitStore", "IssueBriefing", "LinkCases", "RaiseTasking", "ReassignTasking", "RecordFollowUp",
     "RecordReport", "Refer", "ReopenCase", "UpdateReporter", "UsePower", "send",
+    "AssignLead", "AcknowledgeFlag",
     "DismissDuplicate", "ImportReport", "RecordPoliceMonth",
 ]

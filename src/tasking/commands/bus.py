@@ -1,7 +1,14 @@
-"""Send a command: validate, look up its handler, retry on a concurrent writer, log the outcome."""
+"""Send a command: validate, look up its handler, retry on a concurrent writer, log the outcome.
+
+A command sent with a request id is handled once: its `Request` record is saved in the same
+transaction as its events, so a retry (or a racing twin) finds it and returns the first result.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import datetime as dt
 import random
 import sqlite3
 import time
@@ -13,6 +20,10 @@ from eventsourcing.persistence import IntegrityError, OperationalError
 from tasking.store.application import TaskingApp
 from tasking.commands.base import Command
 from tasking.commands.handlers import COMMAND_HANDLERS
+from tasking.commands.setup import InitStore
+from tasking.config import parse_config
+from tasking.domain.request import Request
+from tasking.time.instants import check_effective, utcnow
 
 log = structlog.get_logger("tasking.commands")
 
@@ -26,13 +37,37 @@ def _retryable(exc: Exception) -> bool:
     return isinstance(exc, (OperationalError, sqlite3.OperationalError)) and "locked" in str(exc).lower()
 
 
-def send(app: TaskingApp, cmd: Command, log_it: bool = True) -> dict[str, Any]:
-    """Run the command's handler; retry on a conflicting writer. `log_it=False` for bulk paths."""
+def request_digest(key: str, cmd: Command, at_given: bool = True) -> str:
+    """The content of a command, salted with its request id. A defaulted `at` (now) is left out,
+    so a retry made later is still the same request."""
+    content = cmd.model_dump(mode="json", exclude=None if at_given else {"at"})
+    text = json.dumps([key, type(cmd).__name__, content], sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_times(app: TaskingApp, cmd: Command, now: dt.datetime) -> None:
+    """Effective times within [the partnership's earliest date, a day after now]."""
+    config = parse_config(cmd.config_toml) if isinstance(cmd, InitStore) else app.config
+    names = {"at": "received" if type(cmd).__name__ == "RecordReport" else "at", "occurred_at": "occurred"}
+    for name, field in names.items():
+        value = getattr(cmd, name, None)
+        if value is not None:
+            check_effective(value, field, config.earliest_date, now)
+
+
+def send(app: TaskingApp, cmd: Command, log_it: bool = True, request_id: str | None = None,
+         at_given: bool = True) -> dict[str, Any]:
+    """Run the command's handler; retry on a conflicting writer. `log_it=False` for bulk paths.
+
+    With a `request_id`, a request already handled returns its first result and writes nothing;
+    the same id with different content is refused.
+    """
     handler = COMMAND_HANDLERS[type(cmd)]
     started = time.perf_counter()
+    digest = request_digest(request_id, cmd, at_given) if request_id else ""
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            result = handler(app, cmd)
+            repeated, result = _handle_once(app, cmd, handler, request_id, digest)
         except Exception as exc:
             bound = log.bind(command=type(cmd).__name__, user=cmd.user, case=getattr(cmd, "case", None))
             if attempt < MAX_ATTEMPTS and _retryable(exc):
@@ -46,10 +81,29 @@ def send(app: TaskingApp, cmd: Command, log_it: bool = True) -> dict[str, Any]:
             return result
         bound = log.bind(command=type(cmd).__name__, user=cmd.user, case=getattr(cmd, "case", None))
         agency = _agency_of(app, cmd.user)
-        bound.info("command.handled", agency=agency, attempts=attempt, result=result,
-                   ms=round((time.perf_counter() - started) * 1000, 1))
+        bound.info("command.handled", agency=agency, attempts=attempt, result=result, request=request_id,
+                   repeated=repeated, ms=round((time.perf_counter() - started) * 1000, 1))
         return result
     raise AssertionError("unreachable")
+
+
+def _handle_once(app: TaskingApp, cmd: Command, handler: Any, request_id: str | None,
+                 digest: str) -> tuple[bool, dict[str, Any]]:
+    """(repeated, result): the first result of a request already handled, or handle it now."""
+    if request_id:
+        found = app.find_request(request_id)
+        if found is not None:
+            found.check_same(type(cmd).__name__, digest)
+            return True, dict(found.result)
+    check_times(app, cmd, utcnow())
+    with app.deferred_saves() as saved:
+        result = handler(app, cmd)
+    if request_id:
+        agency = _agency_of(app, cmd.user) or getattr(cmd, "agency", "")
+        saved.append(Request(key=request_id, command=type(cmd).__name__, digest=digest, result=result,
+                             user=cmd.user, agency=agency, at=cmd.effective))
+    app.save(*saved)
+    return False, result
 
 
 def _agency_of(app: TaskingApp, login: str) -> str | None:

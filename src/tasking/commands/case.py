@@ -121,7 +121,13 @@ class CorrectCase(CaseCommand):
 class CloseCase(CaseCommand):
     reason: CloseReason
     note: Narrative | None = None
+    complete_taskings: Narrative | None = None  # the result recorded on taskings still open
+    reporter_told: UpdateChannel | None = None  # the reporter was told of the closure, by this channel
 
 
 class ReopenCase(CaseCommand):
     reason: Narrative
+
+
+class AssignLead(CaseCommand):
+    lead: Code

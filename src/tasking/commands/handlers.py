@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from eventsourcing.application import AggregateNotFoundError
+
 from tasking.store.application import TaskingApp
 from tasking.commands.base import Command
 from tasking.commands.case import (
@@ -23,6 +25,9 @@ from tasking.commands.case import (
     UsePower,
 )
 from tasking.commands.briefing import IssueBriefing
+from tasking.commands.case import AssignLead
+from tasking.commands.repeats import AcknowledgeFlag
+from tasking.domain.repeat_flag import RepeatFlag
 from tasking.commands.setup import AddPerson, AddUser, InitStore
 from tasking.commands.data import DismissDuplicate, ImportReport, RecordPoliceMonth
 from tasking.domain.duplicates import DuplicateDismissal
@@ -49,20 +54,20 @@ def init_store(app: TaskingApp, cmd: InitStore) -> Result:
     if app.is_initialised():
         raise DomainError("store", f"{app.store_label or 'the store'} is already initialised")
     config = parse_config(cmd.config_toml)
-    config.check_agency(cmd.agency)
-    partnership = Partnership(config_toml=cmd.config_toml, user=cmd.user, agency=cmd.agency, at=cmd.effective)
-    admin = User(login=cmd.user, name=cmd.name, member_of=cmd.agency, role="coordinator",
-                 user=cmd.user, agency=cmd.agency, at=cmd.effective)
+    member_of = config.check_agency(cmd.agency)
+    partnership = Partnership(config_toml=cmd.config_toml, user=cmd.user, agency=member_of, at=cmd.effective)
+    admin = User(login=cmd.user, name=cmd.name, member_of=member_of, role="coordinator",
+                 user=cmd.user, agency=member_of, at=cmd.effective)
     app.save(partnership, admin)
     return {"user": cmd.user, "partnership": config.name}
 
 
 def add_user(app: TaskingApp, cmd: AddUser) -> Result:
     login, agency = _actor(app, cmd)
-    app.config.check_agency(cmd.agency)
+    member_of = app.config.check_agency(cmd.agency)
     if User.create_id(cmd.login) in app.repository:
         raise DomainError("login", f"user {cmd.login!r} already exists")
-    app.save(User(login=cmd.login, name=cmd.name, member_of=cmd.agency, role=cmd.role, user=login, agency=agency, at=cmd.effective))
+    app.save(User(login=cmd.login, name=cmd.name, member_of=member_of, role=cmd.role, user=login, agency=agency, at=cmd.effective))
     return {"user": cmd.login}
 
 
@@ -86,7 +91,7 @@ def record_report(app: TaskingApp, cmd: RecordReport) -> Result:
 def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str) -> tuple[Any, Case]:
     """Validate a report against the partnership and build its case (unsaved), with its reference."""
     config = app.config
-    config.check_agency(cmd.source, "source")
+    source = config.check_agency(cmd.source, "source")
     config.check_category(cmd.category)
     area = config.check_area(cmd.area)
     for field, person in (("reporter", cmd.reporter), ("victim", cmd.victim)):
@@ -94,7 +99,7 @@ def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str) -> tup
             app.get_person(person, field)
     if cmd.no_feedback:
         feedback = "declined"
-    elif config.reports_back(cmd.source):
+    elif config.reports_back(source):
         feedback = "report-back"
     elif cmd.anonymous:
         feedback = "anonymous"
@@ -105,7 +110,7 @@ def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str) -> tup
     reference = f"{config.reference_prefix}-{year}-{sequence.next():05d}"
     case = Case(
         reference=reference, user=login, agency=agency, at=cmd.effective,
-        occurred_at=cmd.occurred_at, source=cmd.source, channel=cmd.channel,
+        occurred_at=cmd.occurred_at, source=source, channel=cmd.channel,
         category=cmd.category, area=area, location=cmd.location, reporter=cmd.reporter, victim=cmd.victim,
         feedback=feedback, risk=cmd.risk, summary=cmd.summary,
         lat=None if cmd.lat is None else round(cmd.lat, 6), lon=None if cmd.lon is None else round(cmd.lon, 6),
@@ -128,20 +133,20 @@ def link_cases(app: TaskingApp, cmd: LinkCases) -> Result:
 
 def raise_tasking(app: TaskingApp, cmd: RaiseTasking) -> Result:
     login, agency = _actor(app, cmd)
-    app.config.check_agency(cmd.agency)
+    to_agency = app.config.check_agency(cmd.agency)
     _check_owner(app, cmd.owner)
     case = app.get_case(cmd.case)
-    tasking = case.raise_tasking(login, agency, cmd.effective, cmd.agency, cmd.owner, cmd.action, cmd.due)
+    tasking = case.raise_tasking(login, agency, cmd.effective, to_agency, cmd.owner, cmd.action, cmd.due)
     app.save(case)
     return {"case": case.reference, "tasking": tasking}
 
 
 def reassign_tasking(app: TaskingApp, cmd: ReassignTasking) -> Result:
     login, agency = _actor(app, cmd)
-    app.config.check_agency(cmd.agency)
+    to_agency = app.config.check_agency(cmd.agency)
     _check_owner(app, cmd.owner)
     case = app.get_case(cmd.case)
-    case.reassign(login, agency, cmd.effective, cmd.tasking, cmd.agency, cmd.owner)
+    case.reassign(login, agency, cmd.effective, cmd.tasking, to_agency, cmd.owner)
     app.save(case)
     return {"case": case.reference, "tasking": cmd.tasking}
 
@@ -184,7 +189,28 @@ def correct_case(app: TaskingApp, cmd: CorrectCase) -> Result:
 
 
 def close_case(app: TaskingApp, cmd: CloseCase) -> Result:
-    return _on_case(app, cmd, lambda case, *who: case.close(*who, cmd.reason, cmd.note))
+    """One save: the closure, any taskings it completes and the reporter told of it."""
+    return _on_case(app, cmd, lambda case, *who: case.close(*who, cmd.reason, cmd.note, cmd.complete_taskings,
+                                                            cmd.reporter_told))
+
+
+def assign_lead(app: TaskingApp, cmd: AssignLead) -> Result:
+    lead = app.get_user(cmd.lead, "lead").login
+    return _on_case(app, cmd, lambda case, *who: case.assign_lead(*who, lead), lead=lead)
+
+
+def acknowledge_flag(app: TaskingApp, cmd: AcknowledgeFlag) -> Result:
+    login, agency = _actor(app, cmd)
+    for reference in cmd.cases:
+        app.get_case(reference, "cases")
+    try:
+        flag = app.repository.get(RepeatFlag.create_id(cmd.flag))
+    except AggregateNotFoundError:
+        flag = RepeatFlag(flag=cmd.flag, cases=list(cmd.cases), note=cmd.note, user=login, agency=agency, at=cmd.effective)
+    else:
+        flag.acknowledge(list(cmd.cases), cmd.note, login, agency, cmd.effective)
+    app.save(flag)
+    return {"flag": cmd.flag, "cases": list(cmd.cases)}
 
 
 def reopen_case(app: TaskingApp, cmd: ReopenCase) -> Result:
@@ -281,6 +307,8 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     CloseCase: close_case,
     ReopenCase: reopen_case,
     IssueBriefing: issue_briefing,
+    AssignLead: assign_lead,
+    AcknowledgeFlag: acknowledge_flag,
     ImportReport: import_report,
     RecordPoliceMonth: record_police_month,
     DismissDuplicate: dismiss_duplicate,

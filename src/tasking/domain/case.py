@@ -93,6 +93,7 @@ class Case(Aggregate):
         self.closed_reason: str | None = None
         self.taskings: dict[str, dict[str, Any]] = {}
         self.links: list[dict[str, str]] = []
+        self.lead: str | None = None
 
     # --- guards -------------------------------------------------------------------------
 
@@ -189,10 +190,36 @@ class Case(Aggregate):
             raise DomainError("value", f"the behaviour cannot have occurred after the report was received ({self.received_at.isoformat()})")
         self._corrected(user=user, agency=agency, at=at, field=field, value=value, reason=reason)
 
-    def close(self, user: str, agency: str, at: dt.datetime, reason: str, note: str | None) -> None:
+    def open_taskings(self) -> list[str]:
+        return [ref for ref, found in self.taskings.items() if found["status"] == "open"]
+
+    def check_no_open_taskings(self) -> None:
+        stranded = self.open_taskings()
+        if stranded:
+            named = ", ".join(f"{ref} ({self.taskings[ref]['agency']})" for ref in stranded)
+            raise DomainError("case", f"{self.reference} has open taskings: {named}; complete them first, "
+                                      "or close with --complete-taskings RESULT")
+
+    def close(self, user: str, agency: str, at: dt.datetime, reason: str, note: str | None,
+              complete_taskings: str | None = None, reporter_told: str | None = None) -> None:
+        """Close; `complete_taskings` completes the open taskings first with that result, and
+        `reporter_told` (an update channel) records that the reporter was told of the closure."""
         self.check_open("close")
         self.check_not_before_received(at)
+        if complete_taskings is None:
+            self.check_no_open_taskings()
+        for tasking in self.open_taskings():
+            self.complete(user, agency, at, tasking, complete_taskings or "")
         self._closed(user=user, agency=agency, at=at, reason=reason, note=note)
+        if reporter_told is not None:
+            self.update_reporter(user, agency, at, reporter_told, note or f"Told the case is closed ({reason})")
+
+    def assign_lead(self, user: str, agency: str, at: dt.datetime, lead: str) -> None:
+        self.check_open("assign")
+        self.check_not_before_received(at)
+        if lead == self.lead:
+            raise DomainError("lead", f"{lead} is already the lead officer of {self.reference}")
+        self._lead_assigned(user=user, agency=agency, at=at, lead=lead)
 
     def reopen(self, user: str, agency: str, at: dt.datetime, reason: str) -> None:
         if self.status != "closed":
@@ -258,3 +285,7 @@ class Case(Aggregate):
     def _reopened(self, user: str, agency: str, at: dt.datetime, reason: str) -> None:
         self.status = "open"
         self.closed_reason = None
+
+    @event("LeadAssigned")
+    def _lead_assigned(self, user: str, agency: str, at: dt.datetime, lead: str) -> None:
+        self.lead = lead

@@ -33,6 +33,20 @@ def briefing_id(meeting_day: str) -> UUID:
 
 
 @lru_cache(maxsize=65536)
+def repeat_flag_id(flag: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/repeat-flags/{flag}")
+
+
+@lru_cache(maxsize=65536)
+def request_id(key: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/requests/{key}")
+
+
+def build_id(name: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/builds/{name}")
+
+
+@lru_cache(maxsize=65536)
 def imported_row_id(source: str, reference: str) -> UUID:
     """One id per row of a partner's system: its agency and its own reference."""
     return uuid5(NAMESPACE_URL, f"/tasking/imports/{source}/{reference}")

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from tasking.domain.case import Case
 from tasking.projections.base import Projection, handles
-from tasking.time.instants import iso
+from tasking.time.instants import iso, local_day_and_year
 
 # The CLI command that records each event: the kind's name everywhere on the read side.
 KINDS: dict[type, str] = {
@@ -32,6 +32,7 @@ KINDS: dict[type, str] = {
     Case.Corrected: "correct",
     Case.Closed: "close",
     Case.Reopened: "reopen",
+    Case.LeadAssigned: "assign",
 }
 
 # Things done on a case that the reporter should hear about.
@@ -49,6 +50,8 @@ COLUMNS = {
     # links, corrections, closures
     "linked_to": str, "link_reason": str, "field": str, "value": str, "close_reason": str,
     "text": str,
+    "lead": str,  # assign: the lead officer
+    "date": str, "financial_year": str,  # for analysts: the local date and financial year of `at`
     # where a report happened, when known (WGS84)
     "lat": float, "lon": float,
 }
@@ -85,13 +88,15 @@ def _fields(e: Any) -> dict[str, Any]:
         return {"field": e.field, "value": e.value}
     if kind is Case.Closed:
         return {"close_reason": e.reason}
+    if kind is Case.LeadAssigned:
+        return {"lead": e.lead}
     return {}
 
 
 class ActivityProjection(Projection):
     name = "activity"
     tables = ("activity", "case_refs")
-    version = 4
+    version = 5
 
     def create(self, db: Database) -> None:
         db["activity"].create(COLUMNS, pk="position")
@@ -112,6 +117,7 @@ class ActivityProjection(Projection):
         row.update(position=position, reference=self._reference(db, e), case_id=str(e.originator_id),
                    kind=KINDS[type(e)], at=iso(e.at), user=e.user, acting_agency=e.agency)
         row.update(_fields(e))
+        row["date"], row["financial_year"] = local_day_and_year(e.at)
         text_attr = _TEXT.get(type(e))
         row["text"] = getattr(e, text_attr, None) if text_attr else None
         self.insert(db, "activity", row, deferred=True)

@@ -10,15 +10,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from tasking.config import parse_config
 from tasking.domain.case import Case
+from tasking.domain.partnership import Partnership
 from tasking.projections.base import Projection, handles
-from tasking.time.instants import iso
+from tasking.time.instants import iso, local_day_and_year
 
 
 class CasesProjection(Projection):
     name = "cases"
-    tables = ("cases",)
-    version = 3
+    tables = ("cases", "categories")
+    version = 4
 
     def create(self, db: Database) -> None:
         db["cases"].create(
@@ -26,14 +28,32 @@ class CasesProjection(Projection):
                 "reference": str, "id": str, "status": str, "received_at": str, "occurred_at": str, "source": str,
                 "channel": str, "category": str, "area": str, "location": str, "feedback": str, "risk": str,
                 "closed_at": str, "closed_reason": str,
+                # for analysts: the local date and financial year of receipt, the police ASB flag, the lead
+                "received_date": str, "financial_year": str, "asb": int, "lead": str,
             },
             pk="reference",
         )
+        db["categories"].create({"category": str, "name": str, "asb_type": str, "asb": int}, pk="category")
         db["cases"].create_index(["id"], unique=True)
+
+    @handles(Partnership.Configured)
+    def _configured(self, db: Database, e: Any, position: int) -> None:
+        """The partnership's categories, so that each case can carry its ASB flag."""
+        for code, category in parse_config(e.config_toml).categories.items():
+            self.insert(db, "categories", {"category": code, "name": category.name, "asb_type": category.asb_type,
+                                           "asb": int(category.asb_type != "non-asb")})
+
+    @staticmethod
+    def _asb(db: Database, category: str) -> int | None:
+        row = db.conn.execute("SELECT asb FROM categories WHERE category = ?", (category,)).fetchone()
+        return row[0] if row else None
 
     @handles(Case.Reported)
     def _reported(self, db: Database, e: Any, position: int) -> None:
+        received_date, financial_year = local_day_and_year(e.at)
         self.insert(db, "cases", {
+            "received_date": received_date, "financial_year": financial_year, "asb": self._asb(db, e.category),
+            "lead": None,
             "reference": e.reference, "id": str(e.originator_id), "status": "open", "received_at": iso(e.at),
             "occurred_at": iso(e.occurred_at), "source": e.source, "channel": e.channel, "category": e.category,
             "area": e.area, "location": e.location, "feedback": e.feedback, "risk": e.risk, "closed_at": None,
@@ -51,6 +71,12 @@ class CasesProjection(Projection):
     @handles(Case.Corrected)
     def _corrected(self, db: Database, e: Any, position: int) -> None:
         self._update(db, e, **{"occurred_at" if e.field == "occurred" else e.field: e.value})
+        if e.field == "category":
+            self._update(db, e, asb=self._asb(db, e.value))
+
+    @handles(Case.LeadAssigned)
+    def _lead(self, db: Database, e: Any, position: int) -> None:
+        self._update(db, e, lead=e.lead)
 
     @handles(Case.Closed)
     def _closed(self, db: Database, e: Any, position: int) -> None:

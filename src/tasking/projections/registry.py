@@ -1,5 +1,6 @@
 """Every projection, in one list."""
 
+from tasking.projections.acknowledgements import AcknowledgementsProjection
 from tasking.projections.activity import ActivityProjection
 from tasking.projections.briefings import BriefingsProjection
 from tasking.projections.cases import CasesProjection
@@ -12,4 +13,5 @@ from tasking.projections.dismissals import DismissalsProjection
 # Activity comes first: it keeps `case_refs`, which the taskings view reads within the same batch.
 PROJECTIONS = [ActivityProjection, CasesProjection, TaskingsProjection, UsersProjection, LogProjection,
                BriefingsProjection]
+PROJECTIONS.append(AcknowledgementsProjection)
 PROJECTIONS += [PoliceProjection, DismissalsProjection]

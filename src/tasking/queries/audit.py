@@ -94,7 +94,38 @@ def show(reader: Reader, reference: str) -> dict[str, Any]:
         "feedback": case.feedback,
         "risk": case.risk,
         "summary": case.summary,
+        "lead": case.lead,
         "links": case.links,
         "taskings": [vars(t).copy() for t in case.taskings.values()],
+        **story(case.rows),
         "events": len(case.rows),
     }
+
+
+# The rows of a case's history that `show` tells, by kind: (key, the columns that say what happened).
+STORY = {
+    "follow-up": ("follow_ups", ("follow_up_kind", "text")),
+    "update-reporter": ("reporter_updates", ("update_channel", "text")),
+    "power": ("powers", ("power",)),
+    "refer": ("referrals", ("referral",)),
+    "risk": ("risk_history", ("risk", "text")),
+    "correct": ("corrections", ("field", "value", "text")),
+    "assign": ("leads", ("lead",)),
+    "close": ("closures", ("close_reason", "text")),
+    "reopen": ("reopenings", ("text",)),
+}
+
+
+def story(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """What was done on the case, in order, each with when, who and which agency."""
+    found: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in STORY.values()}
+    for row in rows:
+        if row["kind"] == "report":  # the risk as first assessed opens the risk history
+            found["risk_history"].append({"at": row["at"], "user": row["user"], "agency": row["acting_agency"],
+                                          "risk": row["risk"], "text": "as reported"})
+        if row["kind"] not in STORY:
+            continue
+        key, columns = STORY[row["kind"]]
+        found[key].append({"at": row["at"], "user": row["user"], "agency": row["acting_agency"],
+                           **{column: row[column] for column in columns}})
+    return found

@@ -23,9 +23,8 @@ RISK_ORDER = {"high": 0, "medium": 1, "standard": 2}
 
 
 def meeting_for(config: PartnershipConfig, at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
-    """With `at`: the meeting at or just before it. Without: the next meeting from now."""
-    calendar = MeetingCalendar(config.meeting.time)
-    return calendar.at_or_before(at) if at is not None else calendar.at_or_after(now)
+    """The meeting meant by `at` (see `MeetingCalendar.meeting_for`); without it, the next from now."""
+    return MeetingCalendar(config.meeting.time).meeting_for(at if at is not None else now)
 
 
 def window_start(reader: Reader, meeting: dt.datetime) -> dt.datetime:
@@ -58,7 +57,7 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         new_reports.append({
             "case": case.reference, "received_at": case.received_at, "occurred_at": case.occurred_at,
             "source": case.source, "channel": case.channel, "category": case.category, "area": case.area,
-            "location": case.location, "risk": case.risk, "status": case.status,
+            "location": case.location, "risk": case.risk, "status": case.status, "lead": case.lead,
             "repeat": case.reference in repeats or case.reference in same_problem,
             "summary": case.summary,
         })
@@ -69,6 +68,8 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         "position": point.position,
         "new_reports": new_reports,
         "due_taskings": due_taskings(db, point, local_date(meeting)),
+        "tasked_at_previous_meeting": tasked_since(db, point, start),
+        "open_taskings_not_yet_due": taskings_not_yet_due(db, point, local_date(meeting)),
         "feedback_owed": feedback_owed(db, config, point),
         "repeat_flags": flags,
         "case_review_alerts": [],
@@ -76,6 +77,32 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         # pairs involving a report in the window that may be one incident: confirm or dismiss them
         "possible_duplicates": possible_duplicates(db, config, point, focus=fresh),
     }
+
+
+def _tasking_item(case: Any, tasking: Any) -> dict[str, Any]:
+    return {"case": case.reference, "tasking": tasking.tasking, "tasked_agency": tasking.tasked_agency,
+            "owner": tasking.owner, "action": tasking.action, "due": tasking.due, "raised_at": tasking.raised_at,
+            "status": tasking.status}
+
+
+def tasked_since(db: Any, point: ReadPoint, start: dt.datetime) -> list[dict[str, Any]]:
+    """What was tasked at (and since) the previous meeting: taskings raised in the window, with their
+    status as at this meeting."""
+    since = iso(start)
+    refs = references_where(db, point, "kind = 'task' AND at > ?", [since])
+    items = [_tasking_item(case, tasking) for case in case_states(db, point, refs).values()
+             for tasking in case.taskings.values() if tasking.raised_at > since]
+    items.sort(key=lambda t: (t["raised_at"], t["case"], t["tasking"]))
+    return items
+
+
+def taskings_not_yet_due(db: Any, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
+    """Every open tasking on an open case that is not yet due on `day`, by agency and owner."""
+    refs = references_where(db, point, "kind = 'task' AND due > ?", [day.isoformat()])
+    items = [_tasking_item(case, tasking) for case in case_states(db, point, refs).values() if case.is_open
+             for tasking in case.taskings.values() if tasking.status == "open" and tasking.due > day.isoformat()]
+    items.sort(key=lambda t: (t["tasked_agency"], t["owner"] or "", t["due"], t["case"], t["tasking"]))
+    return items
 
 
 def risk_reviews_due(db: Any, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:

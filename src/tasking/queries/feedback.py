@@ -3,8 +3,14 @@
 A case is owed when its reporter wants updates (a resident) or its source is an organisation
 (a report-back), and something was done after the last update: a follow-up, a completed
 tasking, a power, a referral or a closure. A report with no update at all is owed once it is
-older than the service level. Overdue is counted in working days past the service level, which for
-a reporter never updated runs from the report, however much has been done since.
+older than the service level.
+
+- `owed_since`: the first thing done after the last update; for a reporter never updated, the
+  report itself (the clock runs from the report, however much has been done since).
+- `due_by`: `owed_since` plus the service level in working days, so never earlier than it.
+- `overdue_days`: working days past `due_by`.
+- An update at the same effective time as an action (`close --reporter-told`, or an update
+  recorded for the same moment) answers it: only actions after the last update are owed.
 """
 
 from __future__ import annotations
@@ -51,10 +57,8 @@ def feedback_owed(db: Database, config: PartnershipConfig, point: ReadPoint) -> 
     ).fetchall()
     items = []
     for reference, feedback, received_at, last_update, since, actions in rows:
-        owed_since = since or received_at
+        owed_since = received_at if last_update is None else since
         deadline = add_working_days(local_date(dt.datetime.fromisoformat(owed_since)), level)
-        if last_update is None:  # never updated: the clock has run since the report, whatever was done
-            deadline = min(deadline, add_working_days(local_date(dt.datetime.fromisoformat(received_at)), level))
         overdue = working_days_between(deadline, today)
         if not since and overdue == 0:
             continue  # a new report with nothing done yet is owed only once past the service level

@@ -10,17 +10,37 @@ Cases linked as the same incident (by links within the read point) count once.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from typing import Any
 
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
+from tasking.domain.repeat_flag import flag_reference
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import CaseState, case_states, incident_groups, references_where
-from tasking.time.instants import iso, months_before
+from tasking.time.instants import iso, local_date, months_before
 
-CASE_REVIEW_PROMPT = "Tell the victim about the ASB case review (statutory guidance, September 2025)"
+CASE_REVIEW_PROMPT = "Tell the victim about the ASB case review"
+GUIDANCE = (dt.date(2025, 9, 1), "statutory guidance, September 2025")
+
+
+def case_review_prompt(at: dt.datetime) -> str:
+    """The prompt cites the guidance only at meetings held after it was published."""
+    since, citation = GUIDANCE
+    return f"{CASE_REVIEW_PROMPT} ({citation})" if local_date(at) >= since else CASE_REVIEW_PROMPT
+
+
+def quiet_acknowledged(db: Database, flags: list[dict[str, Any]], point: ReadPoint) -> list[dict[str, Any]]:
+    """Drop the flags answered (at the point) for all their current cases; a new report wakes a flag up."""
+    answered: dict[str, set[str]] = {}
+    where, params = point.sql()
+    for flag, cases in db.execute(
+        f"SELECT flag, cases FROM flag_acknowledgements WHERE {where} ORDER BY at, position", params
+    ).fetchall():
+        answered[flag] = set(json.loads(cases))
+    return [flag for flag in flags if not set(flag["cases"]) <= answered.get(flag["flag"], set())]
 
 
 def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
@@ -40,7 +60,8 @@ def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> l
         incidents = {groups.get(c.reference, c.reference) for c in found}
         if len(incidents) >= rules.location_reports:
             flags.append({
-                "rule": "location", "case": found[-1].reference, "cases": [c.reference for c in found],
+                "flag": flag_reference("location", place), "rule": "location", "case": found[-1].reference,
+                "cases": [c.reference for c in found],
                 "count": len(incidents), "area": place.split("|", 1)[0], "location": found[-1].location,
                 "first_received": found[0].received_at,
                 "reason": f"{len(incidents)} reports at this location in {rules.location_days} days",
@@ -56,12 +77,13 @@ def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> l
         incidents = {groups.get(c.reference, c.reference) for c in found}
         if len(incidents) >= rules.person_reports:
             flags.append({
-                "rule": "person", "case": found[-1].reference, "cases": [c.reference for c in found],
+                "flag": flag_reference("person", person), "rule": "person", "case": found[-1].reference,
+                "cases": [c.reference for c in found],
                 "count": len(incidents), "person": person, "first_received": found[0].received_at,
                 "reason": f"{len(incidents)} reports by or about this person in {rules.person_months} months",
-                "prompt": CASE_REVIEW_PROMPT,
+                "prompt": case_review_prompt(point.at),
             })
-    return flags
+    return quiet_acknowledged(db, flags, point)
 
 
 def repeat_cases(flags: list[dict[str, Any]]) -> set[str]:

@@ -57,6 +57,7 @@ class CaseState:
     status: str = "open"
     closed_at: str | None = None
     closed_reason: str | None = None
+    lead: str | None = None
     taskings: dict[str, TaskingState] = field(default_factory=dict)
     links: list[dict[str, str]] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)  # the activity rows folded, in order
@@ -108,6 +109,8 @@ def _apply(states: dict[str, CaseState], row: dict[str, Any]) -> None:
         setattr(state, _CORRECTABLE[row["field"]], row["value"])
     elif kind == "close":
         state.status, state.closed_at, state.closed_reason = "closed", row["at"], row["close_reason"]
+    elif kind == "assign":
+        state.lead = row["lead"]
     elif kind == "reopen":
         state.status, state.closed_at, state.closed_reason = "open", None, None
 

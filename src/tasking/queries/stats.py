@@ -247,14 +247,33 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
         return _explain_police(db, year, position, figure.strip())
     cases = _reports(db, position)
     found = _contributions(db, config, year, position, cases, _incidents(db, position, cases))
-    key = figure.strip()
-    aliases = {"feedback_rate": "feedback_owed", "feedback.owed": "feedback_owed", "feedback.given": "feedback_given"}
-    key = aliases.get(key, key)
     figures = _figures(found, config, year)
-    head = key.split(".", 1)[0]
-    if key not in found and head not in figures and key not in ("feedback_owed", "feedback_given"):
-        known = ", ".join(k for k, v in figures.items() if isinstance(v, (int, dict)) and k not in ("feedback",))
-        raise DomainError("explain", f"unknown figure {figure!r}; try one of: {known} (or e.g. powers.CPW)")
+    aliases = {"feedback_rate": "feedback_owed", "feedback.owed": "feedback_owed", "feedback.given": "feedback_given"}
+    # Every name that is one figure: a count (`taskings`) or one entry of a breakdown (`powers.CPW`).
+    names = {name: name for name in ("feedback.owed", "feedback.given", "feedback_rate")}
+    groups: dict[str, list[str]] = {}
+    for name, value in figures.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            names[name] = name
+        elif isinstance(value, dict) and name != "feedback":
+            groups[name] = [f"{name}.{entry}" for entry in value]
+            names.update({full: full for full in groups[name]})
+    wanted = figure.strip()
+    if wanted not in names:  # any case, where only one name matches
+        matches = [name for name in names if name.casefold() == wanted.casefold()]
+        if len(matches) != 1:
+            head = wanted.split(".", 1)[0].casefold()
+            group = next((g for g in groups if g.casefold() == head), None)
+            if group is not None and "." in wanted:
+                raise DomainError("explain", f"unknown figure {figure!r}; {group} has: "
+                                             f"{', '.join(name.split('.', 1)[1] for name in groups[group])}")
+            known = sorted(n for n in names if "." not in n or n.startswith("feedback.")) + [f"{g}.NAME" for g in sorted(groups)]
+            if wanted in figures and figures[wanted] is None:
+                raise DomainError("explain", f"figure {figure!r} is not recorded by this version, so no events are behind "
+                                             f"it; explainable: {', '.join(known)}")
+            raise DomainError("explain", f"unknown figure {figure!r}; explainable: {', '.join(known)}")
+        wanted = matches[0]
+    key = aliases.get(wanted, wanted)
     items = []
     for row in found.get(key, []):
         if row.get("kind") == "feedback":
@@ -267,7 +286,7 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
         if "reports" in row:  # a report figure counts an incident: list all its reports
             item["reports"] = row["reports"]
         items.append(item)
-    return {"figure": figure, "financial_year": financial_year_label(year), "position": position,
+    return {"figure": wanted, "financial_year": financial_year_label(year), "position": position,
             "count": len(items), "cases": len({item["case"] for item in items}), "items": items}
 
 

@@ -1,13 +1,18 @@
-"""The annual report: a self-contained HTML page with charts, plus JSON, CSV and a manifest.
+"""The annual report: a self-contained HTML page with charts, plus JSON, CSV, Markdown and a manifest.
 
-Charts are matplotlib PNGs embedded as data URIs, so the page opens anywhere with no network.
-Nothing here reads the clock: the same figures give the same files, byte for byte.
+It reads like the seed's report (the Sevenoaks District CSP annual report 2017-18): its own
+headline first (ASB reports from residents to the council, with the change on last year), the
+period in words, rates as percentages, and labels in words rather than keys. Charts are
+matplotlib PNGs embedded as data URIs, so the page opens anywhere with no network; matplotlib is
+imported only when a chart is drawn. Nothing here reads the clock: the same figures give the same
+files, byte for byte.
 """
 
 from __future__ import annotations
 
 import base64
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -15,13 +20,91 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+HEADLINE_AGENCY = "COUNCIL"  # the seed's headline: ASB reports from residents to the council
+HEADLINE_LABEL = "ASB reports from residents to the council"
+COUNTS = {
+    "reports": "Reports received",
+    "asb_reports": "ASB reports",
+    "taskings": "Taskings from the daily meeting",
+    "follow_ups": "Follow-up visits and calls",
+    "reporter_updates": "Updates given to reporters",
+    "powers_used": "ASB powers used",
+    "referrals_made": "Referrals made",
+    "cases_closed": "Cases closed",
+}
+GROUPS = {
+    "asb_reports_from_residents": "ASB reports from residents, by the agency that received them",
+    "by_area": "Reports by area",
+    "by_category": "Reports by category",
+    "by_source": "Reports by the agency that received them",
+    "by_month": "Reports by month",
+    "powers": "ASB powers used",
+    "referrals": "Referrals",
+    "taskings_by_agency": "Taskings by agency",
+    "follow_ups_by_agency": "Follow-up visits and calls by agency",
+    "follow_ups_by_kind": "Follow-ups by kind",
+}
+WORDS = {
+    "CPW": "Community Protection Warnings", "CPN": "Community Protection Notices", "CBO": "Criminal Behaviour Orders",
+    "civil-injunction": "Civil injunctions", "closure-notice": "Closure notices", "closure-order": "Closure orders",
+    "dispersal": "Dispersal directions", "fixed-penalty": "Fixed penalty notices",
+    "abc": "Acceptable behaviour contracts", "warning-letter": "Warning letters",
+    "community-marac": "Community MARAC", "task-and-finish": "Task and Finish group", "channel-panel": "Channel panel",
+    "adult-safeguarding": "Adult safeguarding", "children-safeguarding": "Children's safeguarding",
+    "da-marac": "Domestic abuse MARAC", "mediation": "Mediation", "youth-services": "Youth services",
+    "substance-services": "Substance misuse services",
+    "visit": "Visits", "call": "Calls", "letter": "Letters", "email": "Emails",
+}
+THIS_YEAR, LAST_YEAR = "#2f6f9f", "#b8b8b8"
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
-plt.rcParams["svg.hashsalt"] = "tasking"
+# --- words ------------------------------------------------------------------------------------
 
+def period_text(stats: dict[str, Any]) -> str:
+    """`2017/18` -> `1 April 2017 to 31 March 2018`."""
+    first = int(stats["financial_year"][:4])
+    return f"1 April {first} to 31 March {first + 1}"
+
+
+def percent(rate: float | None) -> str:
+    return "not applicable" if rate is None else f"{rate * 100:.1f}%"
+
+
+def item_label(group: str, key: str, names: dict[str, str] | None = None) -> str:
+    """One entry of a breakdown in words: `2017-04` -> `April 2017`, `CPW` -> `Community Protection Warnings`."""
+    if group == "by_month":
+        return dt.date.fromisoformat(f"{key}-01").strftime("%B %Y")
+    if key in WORDS:
+        return WORDS[key]
+    return (names or {}).get(key, key.replace("-", " ").capitalize() if key.islower() else key)
+
+
+def change_text(change: dict[str, Any]) -> str:
+    pct = f" ({change['percent']:+.1f}%)" if change["percent"] is not None else ""
+    return f"{change['absolute']:+d}{pct}"
+
+
+def _change(now: int, before: int | None) -> dict[str, Any]:
+    if before is None:
+        return {"absolute": None, "percent": None}
+    return {"absolute": now - before, "percent": round((now - before) * 100 / before, 1) if before else None}
+
+
+def headline_rows(stats: dict[str, Any]) -> list[tuple[str, int, int, dict[str, Any]]]:
+    """(label, this year, last year, change): the seed's own headline first, then the counts."""
+    before = stats["previous_year"]
+    rows = []
+    key = f"asb_reports_from_residents.{HEADLINE_AGENCY}"
+    if key in before["change"]:
+        rows.append((HEADLINE_LABEL, stats["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0),
+                     before["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0), before["change"][key]))
+    for name, label in COUNTS.items():
+        if name in before["change"]:
+            rows.append((label, stats[name], before[name], before["change"][name]))
+    return rows
+
+
+# --- data files -------------------------------------------------------------------------------
 
 def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     if isinstance(value, dict):
@@ -32,12 +115,48 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, value)]
 
 
-def to_csv(stats: dict[str, Any]) -> str:
+def wide_rows(stats: dict[str, Any], previous: dict[str, Any] | None = None,
+              names: dict[str, str] | None = None) -> list[list[Any]]:
+    """Every count and every breakdown: figure, item, label, this year, last year, change, change %."""
+    before = previous or {}
+    rows: list[list[Any]] = []
+
+    def add(figure: str, item: str, label: str, now: int, then: int | None) -> None:
+        change = _change(now, then)
+        rows.append([figure, item, label, now, "" if then is None else then,
+                     "" if change["absolute"] is None else change["absolute"],
+                     "" if change["percent"] is None else change["percent"]])
+
+    for name, label in COUNTS.items():
+        add(name, "", label, stats[name], before.get(name, stats["previous_year"].get(name)))
+    rate, rate_before = stats.get("feedback_rate"), before.get("feedback_rate")
+    rows.append(["feedback_rate", "", "Reporters updated on the action taken (%)",
+                 "" if rate is None else round(rate * 100, 1), "" if rate_before is None else round(rate_before * 100, 1),
+                 "" if rate is None or rate_before is None else round((rate - rate_before) * 100, 1), ""])
+    for group in GROUPS:
+        now_group = stats.get(group) or {}
+        then_group = before.get(group, stats["previous_year"].get(group))  # None: last year not given
+        items = list(now_group) if group == "by_month" else sorted(set(now_group) | set(then_group or {}))
+        for item in items:
+            then = None if then_group is None else then_group.get(_last_year_key(group, item), 0)
+            add(group, item, item_label(group, item, names), now_group.get(item, 0), then)
+    return rows
+
+
+def _last_year_key(group: str, item: str) -> str:
+    """The same entry a year earlier: a month moves back a year; anything else is itself."""
+    if group == "by_month":
+        return f"{int(item[:4]) - 1}{item[4:]}"
+    return item
+
+
+def to_csv(stats: dict[str, Any], previous: dict[str, Any] | None = None, names: dict[str, str] | None = None) -> str:
+    """A wide CSV for a spreadsheet: one row per figure or breakdown entry, this year against last."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["figure", "value"])
-    for key, value in flatten(stats):
-        writer.writerow([key, "" if value is None else value])
+    before_label = stats["previous_year"]["financial_year"]
+    writer.writerow(["figure", "item", "label", stats["financial_year"], before_label, "change", "change_percent"])
+    writer.writerows(wide_rows(stats, previous, names))
     return buffer.getvalue()
 
 
@@ -45,67 +164,120 @@ def to_json(stats: dict[str, Any]) -> str:
     return json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def to_markdown(stats: dict[str, Any]) -> str:
-    lines = [f"# Year-end figures {stats['financial_year']}", "",
-             f"Position {stats['position']} · `{stats['fingerprint']}`", "", "| Figure | This year | Last year | Change |",
-             "|---|---:|---:|---:|"]
+def to_markdown(stats: dict[str, Any], previous: dict[str, Any] | None = None, names: dict[str, str] | None = None) -> str:
     before = stats["previous_year"]
-    for key, change in before["change"].items():
-        if "." in key:
-            group, name = key.split(".", 1)
-            now, then = stats[group].get(name, 0), before[group].get(name, 0)
-        else:
-            now, then = stats[key], before[key]
-        lines.append(f"| {key.replace('_', ' ')} | {now} | {then} | {change_text(change)} |")
+    lines = [f"# Year-end figures {stats['financial_year']}", "", f"{period_text(stats)}.", "",
+             f"| Figure | {stats['financial_year']} | {before['financial_year']} | Change |", "|---|---:|---:|---:|"]
+    for label, now, then, change in headline_rows(stats):
+        lines.append(f"| {label} | {now} | {then} | {change_text(change)} |")
+    lines.append(f"| Reporters updated on the action taken | {percent(stats['feedback_rate'])} | "
+                 f"{percent((previous or {}).get('feedback_rate'))} | |")
     for group in ("powers", "referrals", "by_area", "by_category", "by_source", "by_month"):
-        lines += ["", f"## {group.replace('_', ' ').capitalize()}", "", "| | Count |", "|---|---:|"]
-        lines += [f"| {name} | {count} |" for name, count in stats[group].items()]
+        lines += ["", f"## {GROUPS[group]}", "", "| | Count |", "|---|---:|"]
+        lines += [f"| {item_label(group, name, names)} | {count} |" for name, count in stats[group].items()]
+    lines += ["", f"Event position {stats['position']} · `{stats['fingerprint']}`"]
     return "\n".join(lines) + "\n"
 
 
-def change_text(change: dict[str, Any]) -> str:
-    pct = f" ({change['percent']:+.1f}%)" if change["percent"] is not None else ""
-    return f"{change['absolute']:+d}{pct}"
+# --- charts -----------------------------------------------------------------------------------
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "tasking"
+    return plt
 
 
 def _png(fig: Any) -> str:
+    plt = _pyplot()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _bar(data: dict[str, int], title: str, horizontal: bool = True) -> str:
-    items = [(k, v) for k, v in data.items() if v] or list(data.items())
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(items))) if horizontal else (9, 3.5))
-    names, values = [k for k, _ in items], [v for _, v in items]
-    if horizontal:
-        ax.barh(names[::-1], values[::-1], color="#2f6f9f")
-    else:
-        ax.bar(names, values, color="#2f6f9f")
-        ax.tick_params(axis="x", rotation=45)
-    ax.set_title(title)
+def _tidy(ax: Any, title: str) -> None:
+    ax.set_title(title, loc="left", pad=24)
     ax.spines[["top", "right"]].set_visible(False)
+
+
+def _legend_above(ax: Any) -> None:
+    """The legend sits between the title and the plot, never over the bars."""
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, borderaxespad=0.2)
+
+
+def _bar(data: dict[str, int], title: str, labels: dict[str, str], keep_zeros: bool = False) -> str:
+    items = [(k, v) for k, v in data.items() if v or keep_zeros] or list(data.items())
+    items.sort(key=lambda kv: (-kv[1], labels.get(kv[0], kv[0])))
+    fig, ax = _pyplot().subplots(figsize=(8, max(2.5, 0.34 * len(items))))
+    names, values = [labels.get(k, k) for k, _ in items], [v for _, v in items]
+    bars = ax.barh(names[::-1], values[::-1], color=THIS_YEAR)
+    ax.bar_label(bars, padding=3, fontsize=8)
+    _tidy(ax, title)
     return _png(fig)
 
 
-def charts(stats: dict[str, Any]) -> dict[str, str]:
+def _months(stats: dict[str, Any], previous: dict[str, Any] | None) -> str:
+    months = list(stats["by_month"])
+    fig, ax = _pyplot().subplots(figsize=(9, 3.8))
+    words = [dt.date.fromisoformat(f"{m}-01").strftime("%b") for m in months]
+    if previous is not None:
+        then = [previous["by_month"].get(_last_year_key("by_month", m), 0) for m in months]
+        ax.plot(words, then, marker="o", color=LAST_YEAR, linewidth=2, label=previous["financial_year"])
+    ax.plot(words, [stats["by_month"][m] for m in months], marker="o", color=THIS_YEAR, linewidth=2,
+            label=stats["financial_year"])
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("Reports received")
+    _legend_above(ax)
+    _tidy(ax, "Reports received each month, this year against last")
+    return _png(fig)
+
+
+def _against_last(stats: dict[str, Any], rows: list[tuple[str, int, int, Any]], title: str) -> str:
     before = stats["previous_year"]
-    fig, ax = plt.subplots(figsize=(9, 3.5))
-    keys = [k for k in before["change"] if "." not in k]
-    positions = range(len(keys))
-    ax.bar([p - 0.2 for p in positions], [before[k] for k in keys], width=0.4, label=before["financial_year"], color="#bbbbbb")
-    ax.bar([p + 0.2 for p in positions], [stats[k] for k in keys], width=0.4, label=stats["financial_year"], color="#2f6f9f")
-    ax.set_xticks(list(positions), [k.replace("_", " ") for k in keys], rotation=30, ha="right")
-    ax.legend()
-    ax.set_title("This year against last")
-    ax.spines[["top", "right"]].set_visible(False)
-    return {
-        "Reports by area": _bar(stats["by_area"], "Reports by area"),
-        "Reports by category": _bar(stats["by_category"], "Reports by category"),
-        "Monthly trend": _bar(stats["by_month"], "Reports received each month", horizontal=False),
-        "This year against last": _png(fig),
+    fig, ax = _pyplot().subplots(figsize=(9, 3.8))
+    positions = list(range(len(rows)))
+    old = ax.bar([p - 0.2 for p in positions], [then for _, _, then, _ in rows], width=0.4,
+                 label=before["financial_year"], color=LAST_YEAR)
+    new = ax.bar([p + 0.2 for p in positions], [now for _, now, _, _ in rows], width=0.4,
+                 label=stats["financial_year"], color=THIS_YEAR)
+    ax.bar_label(old, padding=2, fontsize=8)
+    ax.bar_label(new, padding=2, fontsize=8)
+    ax.set_xticks(positions, [label for label, _, _, _ in rows], rotation=20, ha="right")
+    _legend_above(ax)
+    _tidy(ax, title)
+    return _png(fig)
+
+
+def charts(stats: dict[str, Any], previous: dict[str, Any] | None = None,
+           names: dict[str, str] | None = None) -> dict[str, str]:
+    """Caption -> PNG data URI. Small counts (under a tenth of the largest) get a chart of their own."""
+    rows = headline_rows(stats)
+    largest = max([max(now, then) for _, now, then, _ in rows] + [1])
+    small = [row for row in rows if max(row[1], row[2]) * 10 < largest]
+    large = [row for row in rows if row not in small]
+    areas = {k: item_label("by_area", k, names) for k in stats["by_area"]}
+    categories = {k: item_label("by_category", k, names) for k in stats["by_category"]}
+    found = {
+        "Reports by area": _bar(stats["by_area"], "Reports by area", areas, keep_zeros=True),
+        "Reports by category": _bar(stats["by_category"], "Reports by category", categories),
+        "Monthly trend": _months(stats, previous),
+        "This year against last": _against_last(stats, large, "This year against last"),
     }
+    if small:
+        found["Smaller figures, this year against last"] = _against_last(
+            stats, small, "Smaller figures, this year against last")
+    return found
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+def _table(head: list[str], rows: list[list[Any]]) -> str:
+    cells = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return "<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + f"</tr>{cells}</table>"
 
 
 def hotspot_png(geo: dict[str, Any]) -> bytes:
@@ -116,6 +288,7 @@ def hotspot_png(geo: dict[str, Any]) -> bytes:
     """
     import math
 
+    plt = _pyplot()
     layers = [("Partnership reports", geo["reports"], "Blues"), ("Police-recorded ASB (data.police.uk)", geo["police"], "Oranges")]
     everything = [p for _, points, _ in layers for p in points] + list(geo["centroids"].values())
     extent = None
@@ -171,31 +344,38 @@ def _map_section(geo: dict[str, Any] | None) -> str:
             f"<h3>Reports without coordinates, by area</h3><table><tr><th>Area</th><th>Reports</th></tr>{rows}</table>")
 
 
-def to_html(stats: dict[str, Any], partnership: str, geo: dict[str, Any] | None = None) -> str:
+def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | None = None,
+            names: dict[str, str] | None = None, geo: dict[str, Any] | None = None) -> str:
     head = f"{partnership}: year-end figures {stats['financial_year']}"
     before = stats["previous_year"]
-    rows = "".join(
-        f"<tr><td>{escape(k.replace('_', ' '))}</td><td>{stats[k]}</td><td>{before[k]}</td><td>{change_text(c)}</td></tr>"
-        for k, c in before["change"].items() if "." not in k
-    )
-    powers = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in stats["powers"].items())
-    referrals = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in stats["referrals"].items())
+    headline = _table(["Figure", stats["financial_year"], before["financial_year"], "Change"],
+                      [[label, now, then, change_text(change)] for label, now, then, change in headline_rows(stats)]
+                      + [["Reporters updated on the action taken", percent(stats["feedback_rate"]),
+                          percent((previous or {}).get("feedback_rate")), ""]])
+    powers = _table(["Power", "Count"], [[item_label("powers", k), v] for k, v in stats["powers"].items()])
+    referrals = _table(["Referred to", "Count"], [[item_label("referrals", k), v] for k, v in stats["referrals"].items()])
     figures = "".join(f'<figure><img alt="{escape(t)}" src="{src}"><figcaption>{escape(t)}</figcaption></figure>'
-                      for t, src in charts(stats).items())
+                      for t, src in charts(stats, previous, names).items())
+    residents = stats["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0)
+    change = before["change"].get(f"asb_reports_from_residents.{HEADLINE_AGENCY}")
+    lead = (f"The council worked on {residents} reports of anti-social behaviour from residents"
+            + (f", {abs(change['absolute'])} {'more' if change['absolute'] >= 0 else 'fewer'} than the year before"
+               if change and change["absolute"] is not None else "") + ".")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(head)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:60em}}table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border:1px solid #bbb;padding:.25em .6em}}td:not(:first-child){{text-align:right}}figure{{margin:1.5em 0}}
 img{{max-width:100%}}.meta{{color:#666;font-size:.85em}}</style></head><body>
 <h1>{escape(head)}</h1>
-<p>{escape(stats['from'])} to {escape(stats['to'])} (1 April to 31 March, UK time).</p>
+<p>{escape(period_text(stats))} (UK time).</p>
+<p><strong>{escape(lead)}</strong></p>
 <h2>Headline figures</h2>
-<table><tr><th>Figure</th><th>{stats['financial_year']}</th><th>{before['financial_year']}</th><th>Change</th></tr>{rows}</table>
+{headline}
 <p>Feedback given to {stats['feedback']['given']} of {stats['feedback']['owed']} reporters owed it
-(rate {stats['feedback_rate']}).</p>
+({percent(stats['feedback_rate'])}).</p>
 <h2>Police-recorded ASB beside the partnership's reports</h2>{_police_table(stats)}
-<h2>Powers used</h2><table><tr><th>Power</th><th>Count</th></tr>{powers}</table>
-<h2>Referrals</h2><table><tr><th>To</th><th>Count</th></tr>{referrals}</table>
+<h2>ASB powers used</h2>{powers}
+<h2>Referrals</h2>{referrals}
 <h2>Charts</h2>{figures}
 {_map_section(geo)}
 <p class="meta">Event position {stats['position']} · fingerprint {escape(stats['fingerprint'])}.
@@ -204,9 +384,11 @@ Reproduce with <code>tasking stats --year {stats['financial_year'][:4]} --positi
 """
 
 
-def write_report(stats: dict[str, Any], partnership: str, out: Path, geo: dict[str, Any] | None = None) -> dict[str, Any]:
+def write_report(stats: dict[str, Any], partnership: str, out: Path, previous: dict[str, Any] | None = None,
+                 names: dict[str, str] | None = None, geo: dict[str, Any] | None = None) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
-    files = {"report.html": to_html(stats, partnership, geo), "figures.json": to_json(stats), "figures.csv": to_csv(stats)}
+    files = {"report.html": to_html(stats, partnership, previous, names, geo), "figures.json": to_json(stats),
+             "figures.csv": to_csv(stats, previous, names)}
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
     picture = hotspot_png(geo) if geo is not None else None

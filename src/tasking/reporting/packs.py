@@ -38,7 +38,8 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     day = local_date(meeting).isoformat()
     if is_issued(services, meeting):
         return {"briefing": day, "issued": False, "folder": None}
-    brief = briefing(services.read(), meeting)
+    read = services.read()
+    brief = briefing(read, meeting)
     start = dt.datetime.fromisoformat(brief["window"]["from"])
     folder = output / day
     # Written aside, and moved into place only by the process whose event was recorded: a second
@@ -46,7 +47,9 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     output.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{day}-", dir=output))
     text = render.json_text(brief)
-    files = {"briefing.json": text, "briefing.md": render.markdown(brief), "briefing.html": render.html(brief)}
+    marking = read.config.protective_marking
+    files = {"briefing.json": text, "briefing.md": render.markdown(brief, marking, now),
+             "briefing.html": render.html(brief, marking, now)}
     for name, content in files.items():
         (staging / name).write_text(content, encoding="utf-8")
     try:
@@ -76,6 +79,10 @@ def _record(services: Services, user: str, now: dt.datetime, day: str, meeting: 
     ))
 
 
+def _day(iso_date: str) -> str:
+    return f"{dt.date.fromisoformat(iso_date):%a %d %b %Y}"
+
+
 def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str, Any]:
     """One file per agency: its taskings due or overdue and the feedback its reports are owed, by the
     same rules and at the same point as that morning's briefing and pack. Once a day."""
@@ -88,8 +95,9 @@ def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str,
     due: dict[str, list[str]] = {}
     for item in due_taskings(read.db, point, day):
         late = f"{item['days_overdue']} days overdue" if item["days_overdue"] else "due today"
+        owner = f", owner {item['owner']}" if item.get("owner") else ""
         due.setdefault(item["tasked_agency"], []).append(
-            f"- {item['case']} {item['tasking']} due {item['due']} ({late}): {item['action']}")
+            f"- {item['case']} {item['tasking']} due {_day(item['due'])} ({late}{owner}): {item['action']}")
     owed_items = feedback_owed(read.db, read.config, point)
     sources = {ref: case.source for ref, case in case_states(read.db, point, [i["case"] for i in owed_items]).items()}
     owed: dict[str, list[str]] = {}
@@ -100,7 +108,8 @@ def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str,
     folder.mkdir(parents=True, exist_ok=True)
     agencies = sorted(set(due) | set(owed))
     for agency in agencies:
-        lines = [f"# Reminders for {agency}, {day.strftime('%a %d %b %Y')}", "", "## Taskings due or overdue", ""]
+        lines = [f"**{read.config.protective_marking}**", "", f"# Reminders for {agency}, {day:%a %d %b %Y}", "",
+                 "## Taskings due or overdue", ""]
         lines += due.get(agency, ["None."]) + ["", "## Feedback owed on reports you received", ""]
         lines += owed.get(agency, ["None."])
         (folder / f"{agency}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -11,7 +11,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from tasking.time.instants import LONDON
+from tasking.time.instants import LONDON, local_time
 
 
 def json_text(value: Any) -> str:
@@ -28,22 +28,47 @@ def local_text(stamp: str | None, with_date: bool = True, seconds: bool = False)
     return value.strftime(f"%a %d %b %Y {clock}" if with_date else clock)
 
 
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+
+
+def page_mark(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.datetime | None = None) -> str:
+    """What every printed page carries: the protective marking, the meeting and its window, the print time."""
+    printed = f" · Printed {local_time(printed_at)}" if printed_at is not None else ""
+    return f"{marking} · {title(brief)} · {window_text(brief)}{printed}"
+
+
+def day_text(day: str | None) -> str:
+    """A date as people read it: `Mon 05 Mar 2018`."""
+    return dt.date.fromisoformat(day).strftime("%a %d %b %Y") if day else ""
+
+
 SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
     ("new_reports", "New reports", [
         ("Case", "case"), ("Received", lambda r: local_text(r["received_at"])), ("Risk", "risk"),
-        ("Repeat", lambda r: "yes" if r["repeat"] else ""), ("Source", "source"), ("Category", "category"),
-        ("Area", "area"), ("Location", "location"), ("Summary", "summary"),
+        ("Repeat", lambda r: "yes" if r["repeat"] else ""), ("Status", "status"), ("Lead", "lead"),
+        ("Source", "source"), ("Category", "category"), ("Area", "area"), ("Location", "location"),
+        ("Summary", "summary"),
     ]),
     ("due_taskings", "Taskings due or overdue", [
         ("Case", "case"), ("Tasking", "tasking"), ("Tasked agency", "tasked_agency"), ("Owner", lambda r: r["owner"] or ""),
-        ("Due", "due"), ("Days overdue", "days_overdue"), ("Action", "action"),
+        ("Due", lambda r: day_text(r["due"])), ("Days overdue", "days_overdue"), ("Action", "action"),
+    ]),
+    ("tasked_at_previous_meeting", "Tasked at the previous meeting", [
+        ("Case", "case"), ("Tasking", "tasking"), ("Tasked agency", "tasked_agency"), ("Owner", "owner"),
+        ("Raised", lambda r: local_text(r["raised_at"])), ("Due", lambda r: day_text(r["due"])), ("Status", "status"),
+        ("Action", "action"),
+    ]),
+    ("open_taskings_not_yet_due", "Open taskings not yet due, by agency and owner", [
+        ("Tasked agency", "tasked_agency"), ("Owner", "owner"), ("Case", "case"), ("Tasking", "tasking"),
+        ("Due", lambda r: day_text(r["due"])), ("Action", "action"),
     ]),
     ("feedback_owed", "Feedback owed", [
         ("Case", "case"), ("Kind", "kind"), ("Owed since", lambda r: local_text(r["owed_since"])),
-        ("Actions", "actions_since_update"), ("Due by", "due_by"), ("Working days overdue", "overdue_days"),
+        ("Actions", "actions_since_update"), ("Due by", lambda r: day_text(r["due_by"])),
+        ("Working days overdue", "overdue_days"),
     ]),
     ("repeat_flags", "Repeat flags", [
-        ("Case", "case"), ("Rule", "rule"), ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
+        ("Flag", "flag"), ("Case", "case"), ("Rule", "rule"), ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
         ("Why", lambda r: r["reason"] + (f" - {r['prompt']}" if r.get("prompt") else "")),
     ]),
     ("case_review_alerts", "ASB case review alerts", [("Case", "case"), ("Why", lambda r: r.get("reason", ""))]),
@@ -93,8 +118,9 @@ def print_table(brief: dict[str, Any], console: Console | None = None) -> None:
     console.print(Group(*parts))
 
 
-def markdown(brief: dict[str, Any]) -> str:
-    lines = [f"# {title(brief)}", "", f"_{window_text(brief)}_", ""]
+def markdown(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.datetime | None = None) -> str:
+    mark = page_mark(brief, marking, printed_at)
+    lines = [f"**{mark}**", "", f"# {title(brief)}", "", f"_{window_text(brief)}_", ""]
     for key, heading, columns in SECTIONS:
         rows = brief.get(key, [])
         lines += [f"## {heading} ({len(rows)})", ""]
@@ -106,6 +132,7 @@ def markdown(brief: dict[str, Any]) -> str:
         for row in rows:
             lines.append("| " + " | ".join(_cell(row, g).replace("|", "\\|") for _, g in columns) + " |")
         lines.append("")
+    lines += [f"**{mark}**", ""]
     return "\n".join(lines)
 
 
@@ -117,14 +144,24 @@ table { border-collapse: collapse; width: 100%; font-size: .9em; }
 th, td { border: 1px solid #bbb; padding: .25em .4em; text-align: left; vertical-align: top; }
 th { background: #eee; } tr.high td { background: #fde2e2; font-weight: bold; }
 .none { color: #777; font-style: italic; }
-@media print { body { margin: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
+.mark { position: fixed; left: 0; right: 0; padding: .2em 1.5cm; font-size: .75em; background: #fff; color: #222; }
+.mark.top { top: 0; font-weight: bold; border-bottom: 1px solid #999; }
+.mark.bottom { bottom: 0; border-top: 1px solid #999; }
+body { padding: 2.2em 0; } thead { display: table-header-group; }
+@page { margin: 1.2cm 1cm; }
+@media print { body { margin: 0; padding: 1.4cm 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; }
+  .mark { padding: .2em 0; } }
 """
 
 
-def html(brief: dict[str, Any]) -> str:
+def html(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.datetime | None = None) -> str:
+    """A printable page. Fixed header and footer elements repeat on every printed page, so each page
+    carries the protective marking, the meeting and its window, and the print time."""
+    mark = escape(page_mark(brief, marking, printed_at))
     out = [
         "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(title(brief))}</title><style>{_CSS}</style></head><body>",
+        f'<div class="mark top">{mark}</div>', f'<div class="mark bottom">{mark}</div>',
         f"<h1>{escape(title(brief))}</h1>", f'<p class="window">{escape(window_text(brief))}</p>',
     ]
     for key, heading, columns in SECTIONS:
@@ -140,3 +177,49 @@ def html(brief: dict[str, Any]) -> str:
         out.append("</tbody></table>")
     out.append("</body></html>")
     return "\n".join(out)
+
+
+# --- a case, for people -------------------------------------------------------------------------
+
+_STORY_LINES = [
+    ("follow_ups", "Follow-ups", lambda r: f"{r['follow_up_kind']}: {r['text']}"),
+    ("reporter_updates", "Reporter updates", lambda r: f"{r['update_channel']}: {r['text']}"),
+    ("powers", "Powers used", lambda r: r["power"]),
+    ("referrals", "Referrals", lambda r: r["referral"]),
+    ("risk_history", "Risk history", lambda r: r["risk"] + (f" ({r['text']})" if r.get("text") else "")),
+    ("corrections", "Corrections", lambda r: f"{r['field']} to {r['value']} ({r['text']})"),
+    ("leads", "Lead officers", lambda r: r["lead"]),
+    ("closures", "Closures", lambda r: r["close_reason"] + (f" ({r['text']})" if r.get("text") else "")),
+    ("reopenings", "Reopenings", lambda r: r["text"]),
+]
+
+
+def case_text(case: dict[str, Any]) -> str:
+    """`tasking show` for people: the case's whole story, local times, and nothing printed as None."""
+    def line(label: str, value: Any) -> str:
+        return f"{label:>14}: {value}"
+
+    status = case["status"] + (f" ({case['closed_reason']})" if case.get("closed_reason") else "")
+    reporter = case["reporter"] or ("none (anonymous)" if case["feedback"] == "anonymous" else "none")
+    lines = [line("case", case["case"]), line("status", status), line("lead officer", case.get("lead") or "not assigned"),
+             line("received", local_text(case["received_at"])), line("occurred", local_text(case["occurred_at"])),
+             line("source", f"{case['source']} by {case['channel']}"), line("category", case["category"]),
+             line("area", case["area"]), line("location", case["location"]), line("risk", case["risk"]),
+             line("reporter", f"{reporter}; feedback: {case['feedback']}")]
+    if case.get("victim"):
+        lines.append(line("victim", case["victim"]))
+    lines.append(line("summary", case["summary"]))
+    lines.append("")
+    lines.append(f"Taskings ({len(case['taskings'])})")
+    for t in case["taskings"]:
+        done = f", completed {local_text(t['completed_at'])}: {t['result']}" if t.get("completed_at") else ""
+        owner = f" ({t['owner']})" if t.get("owner") else ""
+        lines.append(f"  {t['tasking']} {t['tasked_agency']}{owner} {t['status']}, due {day_text(t['due'])}, raised "
+                     f"{local_text(t['raised_at'])}: {t['action']}{done}")
+    lines.append(f"Links ({len(case['links'])})")
+    lines += [f"  {link['to']} ({link['reason']})" for link in case["links"]]
+    for key, heading, describe in _STORY_LINES:
+        rows = case.get(key, [])
+        lines.append(f"{heading} ({len(rows)})")
+        lines += [f"  {local_text(r['at'])} {r['user']} ({r['agency']}): {describe(r)}" for r in rows]
+    return "\n".join(lines)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import ProgrammingError, Transcoder
+from eventsourcing.utils import get_topic
 
 from tasking.config import PartnershipConfig, parse_config
+from tasking.domain.build import Build
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError, NotFound
-from tasking.domain.ids import PARTNERSHIP_ID, case_id, person_id, sequence_id, user_id
+from tasking.domain.ids import PARTNERSHIP_ID, case_id, person_id, request_id, sequence_id, user_id
 from tasking.domain.partnership import Partnership
 from tasking.domain.person import Person
+from tasking.domain.request import Request
 from tasking.domain.sequence import Sequence
 from tasking.domain.user import User
 from tasking.store.transcoder import OrjsonTranscoder
@@ -42,12 +47,17 @@ class TaskingApp(Application[Any]):
 
     def __init__(self, env: dict[str, str] | None = None, store_label: str = "") -> None:
         self._users: dict[str, User] = {}
+        self._deferred: list[Any] | None = None
         super().__init__(env=env)
         self.store_label = store_label
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Any]:  # type: ignore[override]
         """The library's save, collecting events without its runtime-Protocol `isinstance` checks
-        (slow on Python 3.11): aggregates here are `Aggregate` subclasses, anything else an event."""
+        (slow on Python 3.11): aggregates here are `Aggregate` subclasses, anything else an event.
+        Inside `deferred_saves()` it only collects, so the caller can add to the same transaction."""
+        if self._deferred is not None:
+            self._deferred.extend(objs)
+            return []
         processing: ProcessingEvent[Any] = ProcessingEvent()
         for obj in objs:
             if obj is None:
@@ -62,6 +72,22 @@ class TaskingApp(Application[Any]):
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings
+
+    @contextmanager
+    def deferred_saves(self) -> Iterator[list[Any]]:
+        """Collect what a handler saves instead of writing it; the caller saves it all in one go."""
+        self._deferred = collected = []
+        try:
+            yield collected
+        finally:
+            self._deferred = None
+
+    def find_request(self, key: str) -> Request | None:
+        """The record of a request id already handled, if any."""
+        try:
+            return self.repository.get(request_id(key))
+        except (AggregateNotFoundError, ProgrammingError):
+            return None
 
     def construct_repository(self) -> Repository[Any]:
         return TaskingRepository(event_store=self.events, snapshot_store=self.snapshots)
@@ -129,3 +155,20 @@ class TaskingApp(Application[Any]):
 
     def event_count(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    def unfinished_builds(self) -> list[dict[str, Any]]:
+        """Bulk builds (the demo, a store copy) started in this store and not finished: each with
+        the command that started it, the position it started at, and where the store now ends."""
+        started: dict[Any, dict[str, Any]] = {}
+        topics, start = [get_topic(Build.Started), get_topic(Build.Finished)], 0
+        while notifications := self.recorder.select_notifications(start, 1000, topics=topics, inclusive_of_start=False):
+            for notification in notifications:
+                if notification.topic == topics[0]:
+                    event = self.mapper.to_domain_event(notification)
+                    started[notification.originator_id] = {"build": event.name, "command": event.command,
+                                                           "started_at": notification.id}
+                else:
+                    started.pop(notification.originator_id, None)
+            start = notifications[-1].id
+        head = self.event_count()
+        return [{**found, "store_position": head} for found in started.values()]

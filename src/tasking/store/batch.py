@@ -12,7 +12,11 @@ import gc
 from typing import Any
 
 from tasking.store.application import TaskingApp, TaskingRepository
+from eventsourcing.utils import get_topic
+
 from tasking.domain.case import Case
+from tasking.domain.ids import request_id
+from tasking.domain.request import Request
 
 
 class _PendingRepository(TaskingRepository):
@@ -39,6 +43,7 @@ class BatchingApp(TaskingApp):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._aggregates: dict[Any, Any] = {}
         self._events: list[Any] = []
+        self._requests: dict[str, Request] | None = None
         self.flushed = 0
         super().__init__(*args, **kwargs)
 
@@ -46,6 +51,8 @@ class BatchingApp(TaskingApp):
         return _PendingRepository(event_store=self.events, snapshot_store=self.snapshots, pending=self._aggregates)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Any]:  # type: ignore[override]
+        if self._deferred is not None:
+            return super().save(*objs)  # only collects
         for obj in objs:
             if obj is None:
                 continue
@@ -54,6 +61,23 @@ class BatchingApp(TaskingApp):
         if len(self._events) >= self.batch_size:
             self.flush()
         return []
+
+    def find_request(self, key: str) -> Request | None:
+        """Requests held in this batch, or recorded before it (all read once: a resumed demo asks
+        for thousands, and a new one for thousands that are not there)."""
+        pending = self._aggregates.get(request_id(key))
+        if pending is not None:
+            return pending
+        if self._requests is None:
+            self._requests = {}
+            topic, start = get_topic(Request.Handled), 0
+            while notifications := self.recorder.select_notifications(start, 5000, topics=[topic],
+                                                                       inclusive_of_start=False):
+                for notification in notifications:
+                    found = self.mapper.to_domain_event(notification).mutate(None)
+                    self._requests[found.key] = found
+                start = notifications[-1].id
+        return self._requests.get(key)
 
     def flush(self) -> int:
         """Write the held events in one transaction. Returns how many were written."""
@@ -70,7 +94,9 @@ class BatchingApp(TaskingApp):
             gc.enable()
         # Cases are many and each is touched for a short while: let them go once written.
         # People, users, sequences and the partnership stay, for the next batch's lookups.
-        for aggregate_id in [k for k, a in self._aggregates.items() if isinstance(a, Case)]:
-            del self._aggregates[aggregate_id]
+        for aggregate_id in [k for k, a in self._aggregates.items() if isinstance(a, (Case, Request))]:
+            written = self._aggregates.pop(aggregate_id)
+            if isinstance(written, Request) and self._requests is not None:
+                self._requests[written.key] = written
         self.flushed += len(events)
         return len(events)

@@ -16,7 +16,11 @@ def utcnow() -> dt.datetime:
 
 
 def parse_datetime(text: str, field: str) -> dt.datetime:
-    """Parse an ISO date-time; one without a zone is Europe/London local time. Returns UTC."""
+    """Parse an ISO date-time; one without a zone is Europe/London local time. Returns UTC.
+
+    A local time that the clocks skip (the spring gap) is refused, and so is one that they pass
+    twice (the autumn overlap) unless it carries its offset: neither can be what the user meant.
+    """
     raw = text.strip()
     if raw.endswith(("Z", "z")):
         raw = raw[:-1] + "+00:00"
@@ -25,8 +29,35 @@ def parse_datetime(text: str, field: str) -> dt.datetime:
     except ValueError:
         raise DomainError(field, f"{text!r} is not a date-time; use ISO form, e.g. 2018-03-05T09:00") from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=LONDON)
+        value = _local(value, text, field)
     return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _local(naive: dt.datetime, text: str, field: str) -> dt.datetime:
+    """A wall-clock time in Europe/London that exists, and exists once."""
+    first, second = naive.replace(tzinfo=LONDON, fold=0), naive.replace(tzinfo=LONDON, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    earlier, later = sorted((first, second), key=lambda v: v.astimezone(UTC))
+    if first.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != naive:  # the clocks skip it
+        start = naive.replace(minute=0, second=0, microsecond=0)  # London's clocks change on the hour
+        end = start + abs(first.utcoffset() - second.utcoffset())  # type: ignore[operator]
+        raise DomainError(field, f"{text.strip()!r} does not exist in Europe/London: the clocks go forward from "
+                                 f"{start:%H:%M} to {end:%H:%M} "
+                                 f"on {naive:%Y-%m-%d}; give a time outside the gap, or with its offset")
+    readings = " or ".join(f"{v.isoformat(timespec='minutes')} ({v.tzname()})" for v in (earlier, later))
+    raise DomainError(field, f"{text.strip()!r} happens twice in Europe/London (the clocks go back): it is "
+                             f"{readings}; give the offset")
+
+
+def check_effective(value: dt.datetime, field: str, earliest: dt.date, now: dt.datetime) -> None:
+    """An effective time may not be more than a day after it is recorded, nor before the earliest date."""
+    if value > now + dt.timedelta(days=1):
+        raise DomainError(field, f"{iso(value)} is more than one day after now ({iso(now)}); "
+                                 "an effective time cannot be in the future")
+    if value < at_local(earliest, dt.time(0, 0)):
+        raise DomainError(field, f"{iso(value)} is before the partnership's earliest date {earliest.isoformat()} "
+                                 "(earliest_date in its configuration)")
 
 
 def parse_date(text: str, field: str) -> dt.date:
@@ -91,3 +122,21 @@ def months_before(value: dt.datetime, months: int) -> dt.datetime:
 
     day = min(here.day, _calendar.monthrange(year, month)[1])
     return here.replace(year=year, month=month, day=day).astimezone(UTC)
+
+
+def local_day_and_year(value: dt.datetime | str | None) -> tuple[str | None, str | None]:
+    """For analysts' rows: the local date (`2018-03-05`) and the financial year (`2017/18`) of a time."""
+    if not value:
+        return None, None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return local_date(value).isoformat(), financial_year_label(financial_year_of(value))
+
+
+def local_time(value: dt.datetime | str | None) -> str:
+    """How people see a time: Europe/London, to the minute, e.g. `Mon 05 Mar 2018 09:00` ('' for none)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")

@@ -73,6 +73,15 @@ class MeetingCalendar:
             day += dt.timedelta(days=1)
         raise ValueError(f"no working day within {_MAX_GAP_DAYS} days after {instant}")
 
+    def meeting_for(self, instant: dt.datetime) -> dt.datetime:
+        """The meeting a person means by a moment: that day's meeting once it has started (so `--at`
+        after the meeting time is that meeting), otherwise the meeting about to happen (so a date
+        alone, or 08:30 while preparing, is that day's meeting; a weekend means Monday's)."""
+        day = local_date(instant)
+        if is_working_day(day) and self.meeting_on(day) <= instant:
+            return self.meeting_on(day)
+        return self.at_or_after(instant)
+
     def previous(self, meeting: dt.datetime) -> dt.datetime:
         return self.at_or_before(meeting - dt.timedelta(seconds=1))
 

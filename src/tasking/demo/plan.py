@@ -1,16 +1,16 @@
-"""The demo district: two financial years of a CSU modelled on the seed annual report.
+"""The demo district's plan: two financial years of a CSU modelled on the seed annual report.
 
-Everything is decided by a seeded random generator, then sent as ordinary commands, in order of
-effective time, through the real handlers (`BatchingApp` only groups the saves). Nothing is
-written to the views, and the statistics code knows nothing of these numbers: the targets below
-describe the district, and the figures come out of the events.
+Pure data. A seeded random generator decides which cases arrive, when, and what happens to each;
+the result is a list of steps (a command class, its fields, and when), in sending order. A field
+that needs an earlier command's result (a case or tasking reference, a person reference) holds a
+`Ref` that the runner fills in. The statistics code knows nothing of these numbers: the targets
+below describe the district, and the figures come out of the events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from tasking.commands import (
     AddUser,
     AssessRisk,
     CloseCase,
+    Command,
     CompleteTasking,
     CorrectCase,
     InitStore,
@@ -26,14 +27,13 @@ from tasking.commands import (
     RaiseTasking,
     ReassignTasking,
     RecordFollowUp,
+    RecordPoliceMonth,
     RecordReport,
     Refer,
     UpdateReporter,
     UsePower,
-    send,
 )
 from tasking.config import default_config_text
-from tasking.commands import RecordPoliceMonth
 from tasking.demo.context import place, police_months
 from tasking.time.instants import LONDON, at_local
 
@@ -146,6 +146,32 @@ LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "D
         "Green", "Hall", "Wood", "Clarke", "Turner", "Hill", "Cooper", "Ward", "Baker", "Khan", "Moore"]
 
 
+@dataclass(frozen=True)
+class Ref:
+    """An earlier command's result: `kind` is its key in that result (case, tasking, person)."""
+
+    kind: str
+    key: Any
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command to send: its class, its fields (some may be `Ref`s) and what its result names."""
+
+    when: dt.datetime
+    command: type[Command]
+    fields: dict[str, Any]
+    names: Ref | None = None
+
+
+@dataclass(frozen=True)
+class District:
+    seed: int
+    steps: tuple[Step, ...]
+    cases: int
+    people: int
+
+
 @dataclass
 class Plan:
     key: int
@@ -166,21 +192,18 @@ class Plan:
     duplicate: bool = False
 
 
-class Demo:
+class Planner:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.schedule: list[tuple[dt.datetime, int, Callable[[], Any], Callable[[dict[str, Any]], None] | None]] = []
-        self.refs: dict[int, str] = {}
-        self.taskings: dict[tuple[int, int], str] = {}
-        self.people: list[str] = []
+        self.schedule: list[tuple[dt.datetime, int, Step]] = []
         self.person_count = 0
         self.plans: list[Plan] = []
+        self.people_pool: list[int] = []
 
     # --- scheduling ------------------------------------------------------------------------
 
-    def at(self, when: dt.datetime, build: Callable[[], Any],
-           on_result: Callable[[dict[str, Any]], None] | None = None) -> None:
-        self.schedule.append((when, len(self.schedule), build, on_result))
+    def at(self, when: dt.datetime, command: type[Command], names: Ref | None = None, **fields: Any) -> None:
+        self.schedule.append((when, len(self.schedule), Step(when, command, {"at": when, **fields}, names)))
 
     def minutes(self, low: float, high: float) -> dt.timedelta:
         return dt.timedelta(minutes=round(self.rng.uniform(low, high)))
@@ -250,17 +273,15 @@ class Demo:
     # --- actions -------------------------------------------------------------------------
 
     def report(self, plan: Plan) -> None:
-        def build() -> RecordReport:
-            return RecordReport(
-                user=self.staff(plan.source) if plan.source in STAFF else "coordinator", at=plan.received,
+        self.at(plan.received, RecordReport, Ref("case", plan.key),
+                user=self.staff(plan.source) if plan.source in STAFF else "coordinator",
                 source=plan.source, channel=plan.channel, category=plan.category, area=plan.area,
                 location=plan.location, occurred_at=plan.received - self.minutes(20, 2 * 1440),
-                reporter=self.people[plan.reporter] if plan.reporter is not None else None,
-                anonymous=plan.reporter is None, victim=self.people[plan.victim] if plan.victim is not None else None,
+                reporter=Ref("person", plan.reporter) if plan.reporter is not None else None,
+                anonymous=plan.reporter is None, victim=Ref("person", plan.victim) if plan.victim is not None else None,
                 no_feedback=plan.no_feedback, risk=plan.risk,
                 summary=f"{plan.category.replace('-', ' ').capitalize()} reported at {plan.location}",
                 **place(plan.area, plan.location, plan.key))
-        self.at(plan.received, build, lambda result: self.refs.__setitem__(plan.key, result["case"]))
 
     def taskings_for(self, plans: list[Plan], year: int) -> None:
         plans = [p for p in plans if not p.duplicate]
@@ -280,8 +301,9 @@ class Demo:
                 due = raised.astimezone(LONDON).date() + dt.timedelta(days=self.rng.randint(2, 14))
                 key = (plan.key, number)
                 plan.actions.append(raised)
-                self.at(raised, lambda p=plan, a=agency, d=due, k=key, r=raised: self._raise(p, a, d, k, r),
-                        lambda result, k=key: self.taskings.__setitem__(k, result["tasking"]))
+                self.at(raised, RaiseTasking, Ref("tasking", key), user="coordinator", case=Ref("case", plan.key),
+                        agency=agency, action=self.rng.choice(ACTIONS_BY_AGENCY.get(agency, ["Contact and advise"])),
+                        due=due, owner=self.staff(agency) if agency in STAFF and self.rng.random() < 0.6 else None)
                 last = raised
                 if self.rng.random() < 0.05:
                     moved = raised + self.minutes(60, 2 * 1440)
@@ -289,22 +311,17 @@ class Demo:
                     new_agency = self.rng.choice(TASKED_BY_CATEGORY.get(plan.category, ["POLICE"]))
                     if moved <= DEMO_END:
                         plan.actions.append(moved)
-                        self.at(moved, lambda p=plan, k=key, a=new_agency, w=moved: ReassignTasking(
-                            user="coordinator", at=w, case=self.refs[p.key], tasking=self.taskings[k], agency=a,
-                            owner=self.staff(a) if a in STAFF else None))
+                        self.at(moved, ReassignTasking, user="coordinator", case=Ref("case", plan.key),
+                                tasking=Ref("tasking", key), agency=new_agency,
+                                owner=self.staff(new_agency) if new_agency in STAFF else None)
                 if self.rng.random() < 0.985:
                     done = last + self.minutes(6 * 60, 12 * 1440)
                     if done <= DEMO_END:
                         plan.actions.append(done)
-                        self.at(done, lambda p=plan, k=key, a=agency, w=done: CompleteTasking(
-                            user=self.staff(a), at=w, case=self.refs[p.key], tasking=self.taskings[k],
-                            result="Done: " + self.rng.choice(["no further issues seen", "words of advice given",
-                                                               "warning given", "area cleared", "support accepted"])))
-
-    def _raise(self, plan: Plan, agency: str, due: dt.date, key: tuple[int, int], raised: dt.datetime) -> RaiseTasking:
-        return RaiseTasking(user="coordinator", at=raised, case=self.refs[plan.key], agency=agency,
-                            action=self.rng.choice(ACTIONS_BY_AGENCY.get(agency, ["Contact and advise"])), due=due,
-                            owner=self.staff(agency) if agency in STAFF and self.rng.random() < 0.6 else None)
+                        self.at(done, CompleteTasking, user=self.staff(agency), case=Ref("case", plan.key),
+                                tasking=Ref("tasking", key),
+                                result="Done: " + self.rng.choice(["no further issues seen", "words of advice given",
+                                                                   "warning given", "area cleared", "support accepted"]))
 
     def follow_ups_for(self, plans: list[Plan]) -> None:
         for plan in plans:
@@ -317,10 +334,9 @@ class Demo:
                 agency = self.rng.choice(["POLICE", "COUNCIL", "WARDENS", "HOUSING"])
                 kind = self.rng.choices(["visit", "call", "letter", "email"], weights=[46, 40, 9, 5])[0]
                 plan.actions.append(when)
-                self.at(when, lambda p=plan, a=agency, k=kind, w=when: RecordFollowUp(
-                    user=self.staff(a), at=w, case=self.refs[p.key], kind=k,
-                    outcome=self.rng.choice(["Spoke to the reporter", "Spoke to those involved", "No reply; card left",
-                                             "Advice given", "Situation improved"])))
+                self.at(when, RecordFollowUp, user=self.staff(agency), case=Ref("case", plan.key), kind=kind,
+                        outcome=self.rng.choice(["Spoke to the reporter", "Spoke to those involved",
+                                                 "No reply; card left", "Advice given", "Situation improved"]))
 
     def powers_for(self, plans: list[Plan], year: int) -> None:
         end = self.year_end(year) - dt.timedelta(days=1)
@@ -344,14 +360,14 @@ class Demo:
                 if power == "CBO":  # served on an individual in October
                     when = at_local(dt.date(year, 10, self.rng.randint(2, 27)), dt.time(11, 0))
                     plan.actions.append(when)
-                    self.at(when, lambda p=plan, w=when: UsePower(user="sgt.csu", at=w, case=self.refs[p.key], power="CBO"))
+                    self.at(when, UsePower, user="sgt.csu", case=Ref("case", plan.key), power="CBO")
                     continue
                 self._power(plan, power, agency, 2, 25, end)
 
     def _power(self, plan: Plan, power: str, agency: str, low: float, high: float, end: dt.datetime) -> None:
         when = self.later(plan, low, high, end) or end - self.minutes(60, 600)
         plan.actions.append(when)
-        self.at(when, lambda: UsePower(user=self.staff(agency), at=when, case=self.refs[plan.key], power=power))
+        self.at(when, UsePower, user=self.staff(agency), case=Ref("case", plan.key), power=power)
 
     def referrals_for(self, plans: list[Plan], year: int) -> None:
         end = self.year_end(year) - dt.timedelta(days=1)
@@ -368,8 +384,7 @@ class Demo:
                 when = self.later(plan, 1, 15, end) or end - self.minutes(60, 600)
                 plan.actions.append(when)
                 agency = "POLICE" if target in ("da-marac", "channel-panel", "community-marac") else "COUNCIL"
-                self.at(when, lambda p=plan, t=target, w=when, a=agency: Refer(
-                    user=self.staff(a), at=w, case=self.refs[p.key], to=t))
+                self.at(when, Refer, user=self.staff(agency), case=Ref("case", plan.key), to=target)
 
     def links_for(self, plans: list[Plan]) -> None:
         """One incident reported to the council and the police: link, and close the second as a duplicate."""
@@ -381,13 +396,13 @@ class Demo:
             twin.location, twin.area, twin.category = first.location, first.area, first.category
             when = max(first.received, twin.received) + self.minutes(30, 1440)
             twin.actions.append(when)
-            self.at(when, lambda a=twin, b=first, w=when: LinkCases(
-                user="coordinator", at=w, case=self.refs[a.key], to=self.refs[b.key], reason="same-incident"))
+            self.at(when, LinkCases, user="coordinator", case=Ref("case", twin.key), to=Ref("case", first.key),
+                    reason="same-incident")
             twin.closes = False
             twin.duplicate = True
             close_at = when + self.minutes(5, 60)
-            self.at(close_at, lambda a=twin, w=close_at: CloseCase(
-                user="coordinator", at=w, case=self.refs[a.key], reason="duplicate", note="Same incident as linked case"))
+            self.at(close_at, CloseCase, user="coordinator", case=Ref("case", twin.key), reason="duplicate",
+                    note="Same incident as linked case")
             twin.actions.append(close_at)
             twin.report_back = False
             twin.no_feedback = True
@@ -399,8 +414,8 @@ class Demo:
         if when is not None:
             level = self.rng.choice(["standard", plan.risk])
             plan.actions.append(when)
-            self.at(when, lambda: AssessRisk(user="sgt.csu", at=when, case=self.refs[plan.key], level=level,
-                                             reason="Reviewed at the daily tasking meeting"))
+            self.at(when, AssessRisk, user="sgt.csu", case=Ref("case", plan.key), level=level,
+                    reason="Reviewed at the daily tasking meeting")
 
     def close_and_update(self, plan: Plan) -> None:
         wants = plan.report_back or (plan.reporter is not None and not plan.no_feedback)
@@ -408,33 +423,32 @@ class Demo:
         if wants and plan.actions and self.rng.random() < 0.5:  # an interim update
             interim = min(plan.actions) + self.minutes(120, 2 * 1440)
             if interim <= DEMO_END:
-                self.at(interim, lambda: UpdateReporter(user="coordinator", at=interim, case=self.refs[plan.key],
-                                                        channel=channel, note="Told what has been done so far"))
+                self.at(interim, UpdateReporter, user="coordinator", case=Ref("case", plan.key), channel=channel,
+                        note="Told what has been done so far")
         if not plan.closes:
             return
         closed = self.later(plan, 2, 25)
         if closed is None:
             return  # still open at the end of the demo
         reason = self.rng.choices(["resolved", "no-further-action", "referred-elsewhere"], weights=[72, 20, 8])[0]
-        self.at(closed, lambda: CloseCase(user="coordinator", at=closed, case=self.refs[plan.key], reason=reason))
+        self.at(closed, CloseCase, user="coordinator", case=Ref("case", plan.key), reason=reason,
+                complete_taskings="Closed with the case")
         final = closed + self.minutes(60, 3 * 1440)
         if wants and final <= DEMO_END:
-            self.at(final, lambda: UpdateReporter(user="coordinator", at=final, case=self.refs[plan.key],
-                                                  channel=channel, note="Told of the outcome and the case closed"))
+            self.at(final, UpdateReporter, user="coordinator", case=Ref("case", plan.key), channel=channel,
+                    note="Told of the outcome and the case closed")
 
     def corrections_for(self, plans: list[Plan]) -> None:
         for plan in self.rng.sample([p for p in plans[:-60] if not p.duplicate], 4):
             when = plan.received + self.minutes(60, 1440)
             area = self.rng.choice([a for a in AREAS if a != plan.area])
             plan.actions.append(when)
-            self.at(when, lambda p=plan, w=when, a=area: CorrectCase(
-                user="coordinator", at=w, case=self.refs[p.key], field="area", value=a,
-                reason="Location checked against the parish boundary"))
+            self.at(when, CorrectCase, user="coordinator", case=Ref("case", plan.key), field="area", value=area,
+                    reason="Location checked against the parish boundary")
 
     # --- everything --------------------------------------------------------------------------
 
     def build(self) -> None:
-        self.people_pool: list[int] = []
         for year in YEARS:
             plans = self.plan_year(year)
             for plan in plans:
@@ -450,43 +464,30 @@ class Demo:
                     self.risk_for(plan)
                     self.close_and_update(plan)
 
+    def setup(self) -> list[Step]:
+        """The partnership, its roster and the residents, before the first report."""
+        start = at_local(dt.date(2016, 3, 21), dt.time(9, 0))
+        out = [Step(start, InitStore, dict(user="coordinator", at=start, name="Community Safety Manager",
+                                           agency="COUNCIL", config_toml=default_config_text()))]
+        out += [Step(start, AddUser, dict(user="coordinator", at=start, login=login, name=name, agency=agency, role=role))
+                for login, name, agency, role in ROSTER if login != "coordinator"]
+        for n in range(self.person_count):
+            first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
+            out.append(Step(start, AddPerson, dict(
+                user="coordinator", at=start, name=f"{first} {last}", phone=f"01732 {self.rng.randrange(100000, 999999)}",
+                address=f"{self.rng.randrange(1, 120)} {self.rng.choice(['Mill', 'Church', 'Station', 'Park'])} Road"),
+                Ref("person", n)))
+        return out
 
-def setup_commands(demo: Demo) -> list[Any]:
-    start = at_local(dt.date(2016, 3, 21), dt.time(9, 0))
-    out: list[Any] = [InitStore(user="coordinator", at=start, name="Community Safety Manager", agency="COUNCIL",
-                                config_toml=default_config_text())]
-    out += [AddUser(user="coordinator", at=start, login=login, name=name, agency=agency, role=role)
-            for login, name, agency, role in ROSTER if login != "coordinator"]
-    for n in range(demo.person_count):
-        first, last = demo.rng.choice(FIRST), demo.rng.choice(LAST)
-        out.append(AddPerson(user="coordinator", at=start, name=f"{first} {last}",
-                             phone=f"01732 {demo.rng.randrange(100000, 999999)}",
-                             address=f"{demo.rng.randrange(1, 120)} {demo.rng.choice(['Mill', 'Church', 'Station', 'Park'])} Road"))
-    return out
 
-
-def run_demo(app: Any, seed: int, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Plan the district, then send every command in order of effective time. Returns counts."""
-    demo = Demo(seed)
-    demo.build()
-    setup = setup_commands(demo)
-    demo.schedule.sort(key=lambda item: (item[0], item[1]))
-    total = len(setup) + len(demo.schedule)
-    for sent, command in enumerate(setup, 1):
-        result = send(app, command, log_it=False)
-        if isinstance(command, AddPerson):
-            demo.people.append(result["person"])
-        if progress is not None and sent % 250 == 0:
-            progress(sent, total)
-    for sent, (_, _, build, on_result) in enumerate(demo.schedule, len(setup) + 1):
-        result = send(app, build(), log_it=False)
-        if on_result is not None:
-            on_result(result)
-        if progress is not None and sent % 250 == 0:
-            progress(sent, total)
-    for fields in police_months(seed, AREAS):  # the police-recorded context, taken in at year end
-        send(app, RecordPoliceMonth(user="analyst", at=DEMO_END, **fields), log_it=False)
-    app.flush()
-    if progress is not None:
-        progress(total, total)
-    return {"commands": total, "cases": len(demo.plans), "people": demo.person_count}
+def plan_district(seed: int) -> District:
+    """Every command of the demo district, in sending order, decided by the seed alone."""
+    planner = Planner(seed)
+    planner.build()
+    setup = planner.setup()
+    planner.schedule.sort(key=lambda item: (item[0], item[1]))
+    # The police-recorded context (data.police.uk months), taken in by the analyst at year end.
+    context = [Step(DEMO_END, RecordPoliceMonth, {"user": "analyst", "at": DEMO_END, **fields})
+               for fields in police_months(seed, AREAS)]
+    steps = tuple(setup + [step for _, _, step in planner.schedule] + context)
+    return District(seed=seed, steps=steps, cases=len(planner.plans), people=planner.person_count)

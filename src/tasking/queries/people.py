@@ -1,0 +1,72 @@
+"""Finding a person for a coordinator: read from the person records themselves, never from views or logs.
+
+Personal details live only in person records (`Person` aggregates), so a search reads their events
+from the store. Cases refer to a person only by reference; `person_with_cases` folds them at the
+read point.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from eventsourcing.utils import get_topic
+
+from tasking.domain.errors import DomainError
+from tasking.domain.person import Person
+from tasking.queries.point import Reader
+from tasking.queries.state import case_states, references_where
+from tasking.store.application import TaskingApp
+from tasking.time.instants import iso
+
+BATCH = 1000
+
+
+def _digits(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return "0" + digits[2:] if digits.startswith("44") else digits
+
+
+def _details(person: Any) -> dict[str, Any]:
+    return {"person": person.reference, "name": person.name, "phone": person.phone, "email": person.email,
+            "address": person.address}
+
+
+def find_people(app: TaskingApp, name: str | None = None, phone: str | None = None) -> list[dict[str, Any]]:
+    """People whose name contains `name` (any case) or whose phone number contains `phone`'s digits."""
+    if bool(name) == bool(phone):
+        raise DomainError("name", "give one of --name TEXT or --phone TEXT")
+    wanted_name = (name or "").strip().casefold()
+    wanted_phone = _digits(phone or "")
+    if phone is not None and len(wanted_phone) < 3:
+        raise DomainError("phone", "give at least 3 digits")
+    references = []
+    start, topic = 0, get_topic(Person.Added)
+    while True:
+        batch = app.recorder.select_notifications(start, BATCH, topics=[topic], inclusive_of_start=False)
+        if not batch:
+            break
+        references += [app.mapper.to_domain_event(n).reference for n in batch]
+        start = batch[-1].id
+    found = []
+    for reference in references:
+        person = app.get_person(reference)
+        if wanted_name and wanted_name in (person.name or "").casefold():
+            found.append(_details(person))
+        elif wanted_phone and person.phone and wanted_phone in _digits(person.phone):
+            found.append(_details(person))
+    return found
+
+
+def person_with_cases(reader: Reader, reference: str) -> dict[str, Any]:
+    """A person's details and every case on which they are the reporter or the victim, at the point."""
+    person = _details(reader.app.get_person(reference))
+    ref = person["person"]
+    found = case_states(reader.db, reader.point, references_where(
+        reader.db, reader.point, "kind = 'report' AND (reporter = ? OR victim = ?)", [ref, ref]))
+    cases = [
+        {"case": case.reference, "role": "reporter" if case.reporter == ref else "victim", "status": case.status,
+         "received_at": case.received_at, "category": case.category, "area": case.area}
+        for case in sorted(found.values(), key=lambda c: (c.received_at, c.reference))
+    ]
+    return {**person, "at": iso(reader.point.at), "position": reader.point.position, "cases": cases}
