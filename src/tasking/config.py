@@ -62,10 +62,30 @@ class Repeats(_Frozen):
     person_months: int = Field(6, ge=1)
 
 
+class CaseReviewDeadlines(_Frozen):
+    """Milestone deadlines in working days (England and Wales)."""
+
+    acknowledge: int = Field(5, ge=1)  # after the application is received
+    decide: int = Field(10, ge=1)  # after the application is received
+    hold: int = Field(25, ge=1)  # after the decision to hold a review
+    respond: int = Field(5, ge=1)  # after the review is held
+
+
+class CaseReviewLocalRules(_Frozen):
+    """Local rules a partnership may add; each is off by default."""
+
+    different_complainants: int = Field(0, ge=0)  # N complainants about one location in six months; 0 is off
+    hate_incident: bool = False  # a single qualifying hate incident meets the threshold
+    hate_categories: tuple[str, ...] = ("hate-incident",)
+
+
 class CaseReview(_Frozen):
     threshold: int = Field(3, ge=1)
     complaint_within_months: int = Field(1, ge=1)
     application_within_months: int = Field(6, ge=1)
+    deadlines: CaseReviewDeadlines = CaseReviewDeadlines()
+    local_rules: CaseReviewLocalRules = CaseReviewLocalRules()
+    prompt_reports: int = Field(2, ge=2)  # ASB reports by or about one person in six months: tell them of the review
 
 
 class Retention(_Frozen):

@@ -236,3 +236,26 @@ def test_an_independent_recount_from_the_stored_events_agrees_with_stats(demo_st
                                    "--json").stdout)
     assert explained["count"] == figures["reports"]
     assert sum(len(item["reports"]) for item in explained["items"]) >= figures["reports"] + 12
+
+
+def test_the_demo_escalation_routes_match_the_seed(demo_store: str, tmp_path: Path) -> None:
+    """2017/18: no case review, 9 Task and Finish groups (7 completed, 2 ongoing), 3 Channel Panel
+    referrals, a monthly Community MARAC from 20 September 2017; 2016/17: two applications."""
+    figures = json.loads(stats_bytes(demo_store))
+    assert figures["case_reviews"] == {"applications": 0, "threshold_not_met": 0, "reviews": 0,
+                                       "reviews_with_recommendations": 0}
+    assert figures["task_and_finish_groups"] == {"opened": 9, "completed": 7, "ongoing": 2}
+    assert figures["referrals"]["channel-panel"] == 3
+    assert figures["community_marac"]["meetings"] == 7 and figures["community_marac"]["cases_discussed"] > 0
+    assert figures["community_marac"]["referrals"] == figures["referrals"]["community-marac"]
+    before = json.loads(run_cli("--store", demo_store, "stats", "--year", "2016", "--json").stdout)
+    assert before["case_reviews"] == {"applications": 2, "threshold_not_met": 1, "reviews": 1,
+                                      "reviews_with_recommendations": 1}
+    explained = json.loads(run_cli("--store", demo_store, "stats", "--year", "2016", "--explain",
+                                   "case_reviews.applications", "--json").stdout)
+    assert [item["case"] for item in explained["items"]] == ["CR-2016-001", "CR-2016-002"]
+    meetings = json.loads(run_cli("--store", demo_store, "marac", "meetings", "list", "--json").stdout)["meetings"]
+    assert meetings[0]["meeting"] == "2017-09-20" and meetings[0]["discussions"]
+    run_cli("--store", demo_store, "stats", "--year", "2016", "--html", "--out", str(tmp_path / "report"))
+    page = (tmp_path / "report" / "report.html").read_text()
+    assert '<table class="case-reviews">' in page and "Case reviews that led to recommendations" in page

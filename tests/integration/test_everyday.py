@@ -165,7 +165,7 @@ class TestExplainRefusesWhatItDoesNotKnow:
     @pytest.mark.parametrize(("figure", "message"), [
         ("by_area.swanly", "by_area has: .*Swanley"),
         ("powers.XYZ", "powers has: .*CPW"),
-        ("case_reviews", "not recorded.*explainable: .*taskings"),
+        ("case_reviews", "unknown figure .case_reviews.*case_reviews.NAME"),
         ("nonsense", "unknown figure 'nonsense'; explainable: .*powers.NAME"),
     ])
     def test_unknown_names_are_refused(self, year: tuple, figure: str, message: str) -> None:

@@ -26,6 +26,8 @@ LAZY_COMMANDS = {
     "briefing": "tasking.cli.briefing", "feedback-owed": "tasking.cli.briefing", "repeats": "tasking.cli.briefing",
     "projections": "tasking.cli.projections", "stats": "tasking.cli.stats", "demo": "tasking.cli.demo",
     "scheduler": "tasking.cli.scheduler", "store": "tasking.cli.store",
+    "case-review": "tasking.cli.case_review", "tfg": "tasking.cli.tfg", "marac": "tasking.cli.marac",
+    "review": "tasking.cli.review",
     # data in and out (issue 14)
     "import": "tasking.cli.data:import_file", "context": "tasking.cli.data", "duplicates": "tasking.cli.data",
     "export": "tasking.cli.data",

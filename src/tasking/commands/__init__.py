@@ -18,6 +18,25 @@ from tasking.commands.case import (
     UpdateReporter,
     UsePower,
 )
+from tasking.commands.escalation import (
+    CaseReviewAcknowledge,
+    CaseReviewApply,
+    CaseReviewAssess,
+    CaseReviewClose,
+    CaseReviewDecide,
+    CaseReviewHold,
+    CaseReviewRecommend,
+    CaseReviewRespond,
+    MaracDiscuss,
+    MaracMeetingsAdd,
+    TfgAction,
+    TfgAddCase,
+    TfgComplete,
+    TfgCompleteAction,
+    TfgMeet,
+    TfgOpen,
+)
+from tasking.commands.case import ReviewCase
 from tasking.commands.data import DismissDuplicate, ImportReport, RecordPoliceMonth
 from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.setup import AddPerson, AddUser, InitStore
@@ -28,6 +47,9 @@ __all__ = [
     "COMMAND_HANDLERS", "AddPerson", "AddUser", "AssessRisk", "CloseCase", "Command", "CompleteTasking",
     "CorrectCase", "InitStore", "IssueBriefing", "LinkCases", "RaiseTasking", "ReassignTasking", "RecordFollowUp",
     "RecordReport", "Refer", "ReopenCase", "UpdateReporter", "UsePower", "send",
+    "CaseReviewAcknowledge", "CaseReviewApply", "CaseReviewAssess", "CaseReviewClose", "CaseReviewDecide",
+    "CaseReviewHold", "CaseReviewRecommend", "CaseReviewRespond", "MaracDiscuss", "MaracMeetingsAdd", "ReviewCase",
+    "TfgAction", "TfgAddCase", "TfgComplete", "TfgCompleteAction", "TfgMeet", "TfgOpen",
     "AssignLead", "AcknowledgeFlag",
     "DismissDuplicate", "ImportReport", "RecordPoliceMonth",
 ]

@@ -129,5 +129,12 @@ class ReopenCase(CaseCommand):
     reason: Narrative
 
 
+class ReviewCase(CaseCommand):
+    """A periodic risk review; `level` changes the risk when given."""
+
+    note: Narrative
+    level: Risk | None = None
+
+
 class AssignLead(CaseCommand):
     lead: Code

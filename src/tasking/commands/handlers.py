@@ -25,6 +25,7 @@ from tasking.commands.case import (
     UsePower,
 )
 from tasking.commands.briefing import IssueBriefing
+from tasking.commands.escalation_handlers import ESCALATION_HANDLERS
 from tasking.commands.case import AssignLead
 from tasking.commands.repeats import AcknowledgeFlag
 from tasking.domain.repeat_flag import RepeatFlag
@@ -307,6 +308,7 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     CloseCase: close_case,
     ReopenCase: reopen_case,
     IssueBriefing: issue_briefing,
+    **ESCALATION_HANDLERS,
     AssignLead: assign_lead,
     AcknowledgeFlag: acknowledge_flag,
     ImportReport: import_report,

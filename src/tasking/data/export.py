@@ -27,7 +27,7 @@ KINDS = ("cases", "taskings", "activity", "incidents")
 FORMATS = ("csv", "json", "xlsx")
 # Free text a user wrote, and nothing else, is what these activity columns hold.
 FREE_TEXT = ("text",)
-PEOPLE = ("reporter", "victim", "user", "owner", "raised_by")
+PEOPLE = ("reporter", "victim", "user", "owner", "raised_by", "lead")
 
 
 class Pseudonyms:

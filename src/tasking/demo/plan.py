@@ -34,6 +34,7 @@ from tasking.commands import (
     UsePower,
 )
 from tasking.config import default_config_text
+from tasking.demo import escalations
 from tasking.demo.context import place, police_months
 from tasking.time.instants import LONDON, at_local
 
@@ -148,7 +149,7 @@ LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "D
 
 @dataclass(frozen=True)
 class Ref:
-    """An earlier command's result: `kind` is its key in that result (case, tasking, person)."""
+    """An earlier command's result: `kind` is its key in that result (case, tasking, person, review, group)."""
 
     kind: str
     key: Any
@@ -199,6 +200,7 @@ class Planner:
         self.person_count = 0
         self.plans: list[Plan] = []
         self.people_pool: list[int] = []
+        self.marac_referrals: list[tuple[dt.datetime, int]] = []  # (when, plan key): the MARAC's agenda
 
     # --- scheduling ------------------------------------------------------------------------
 
@@ -286,9 +288,10 @@ class Planner:
     def taskings_for(self, plans: list[Plan], year: int) -> None:
         plans = [p for p in plans if not p.duplicate]
         counts = [self.rng.choice([0, 1, 1, 1, 2]) for _ in plans]
-        while sum(counts) < TASKINGS[year]:
+        wanted = TASKINGS[year] - escalations.TASKINGS_RAISED.get(year, 0)  # a recommendation is a tasking too
+        while sum(counts) < wanted:
             counts[self.rng.randrange(len(plans))] += 1
-        while sum(counts) > TASKINGS[year]:
+        while sum(counts) > wanted:
             index = self.rng.randrange(len(plans))
             if counts[index] > 0:
                 counts[index] -= 1
@@ -384,6 +387,8 @@ class Planner:
                 when = self.later(plan, 1, 15, end) or end - self.minutes(60, 600)
                 plan.actions.append(when)
                 agency = "POLICE" if target in ("da-marac", "channel-panel", "community-marac") else "COUNCIL"
+                if target == "community-marac":
+                    self.marac_referrals.append((when, plan.key))
                 self.at(when, Refer, user=self.staff(agency), case=Ref("case", plan.key), to=target)
 
     def links_for(self, plans: list[Plan]) -> None:
@@ -451,6 +456,7 @@ class Planner:
     def build(self) -> None:
         for year in YEARS:
             plans = self.plan_year(year)
+            applicants = escalations.choose_applicants(plans, year, set(ASB_MIX))
             for plan in plans:
                 self.report(plan)
             self.links_for(plans)
@@ -459,6 +465,7 @@ class Planner:
             self.follow_ups_for(plans)
             self.powers_for(plans, year)
             self.referrals_for(plans, year)
+            escalations.plan_escalations(self.at, Ref, self.plans, plans, year, applicants, self.marac_referrals)
             for plan in plans:
                 if not plan.duplicate:
                     self.risk_for(plan)

@@ -183,6 +183,12 @@ class Case(Aggregate):
         self.check_not_before_received(at)
         self._risk_assessed(user=user, agency=agency, at=at, level=level, reason=reason)
 
+    def review_risk(self, user: str, agency: str, at: dt.datetime, level: str | None, note: str) -> None:
+        """A periodic risk review (medium every 28 days, high every 14): the level stays unless given."""
+        self.check_open("review")
+        self.check_not_before_received(at)
+        self._risk_reviewed(user=user, agency=agency, at=at, level=level or self.risk, note=note)
+
     def correct(self, user: str, agency: str, at: dt.datetime, field: str, value: str, reason: str) -> None:
         self.check_open("correct")
         self.check_not_before_received(at)
@@ -267,6 +273,10 @@ class Case(Aggregate):
 
     @event("RiskAssessed")
     def _risk_assessed(self, user: str, agency: str, at: dt.datetime, level: str, reason: str) -> None:
+        self.risk = level
+
+    @event("RiskReviewed")
+    def _risk_reviewed(self, user: str, agency: str, at: dt.datetime, level: str, note: str) -> None:
         self.risk = level
 
     @event("Corrected")

@@ -32,6 +32,21 @@ def briefing_id(meeting_day: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/briefings/{meeting_day}")
 
 
+@lru_cache(maxsize=4096)
+def case_review_id(reference: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/case-reviews/{reference}")
+
+
+@lru_cache(maxsize=4096)
+def group_id(reference: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/task-and-finish-groups/{reference}")
+
+
+@lru_cache(maxsize=4096)
+def marac_meeting_id(meeting_day: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/community-marac/{meeting_day}")
+
+
 @lru_cache(maxsize=65536)
 def repeat_flag_id(flag: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/repeat-flags/{flag}")

@@ -29,6 +29,7 @@ KINDS: dict[type, str] = {
     Case.PowerUsed: "power",
     Case.Referred: "refer",
     Case.RiskAssessed: "risk",
+    Case.RiskReviewed: "review",
     Case.Corrected: "correct",
     Case.Closed: "close",
     Case.Reopened: "reopen",
@@ -57,6 +58,7 @@ COLUMNS = {
 }
 _TEXT = {Case.Reported: "summary", Case.TaskingRaised: "action", Case.TaskingCompleted: "result",
          Case.FollowUpMade: "outcome", Case.ReporterUpdated: "note", Case.RiskAssessed: "reason",
+         Case.RiskReviewed: "note",
          Case.Corrected: "reason", Case.Closed: "note", Case.Reopened: "reason"}
 
 
@@ -80,7 +82,7 @@ def _fields(e: Any) -> dict[str, Any]:
         return {"power": e.power}
     if kind is Case.Referred:
         return {"referral": e.target}
-    if kind is Case.RiskAssessed:
+    if kind is Case.RiskAssessed or kind is Case.RiskReviewed:
         return {"risk": e.level}
     if kind is Case.Linked:
         return {"linked_to": e.to, "link_reason": e.reason}

@@ -64,7 +64,7 @@ class CasesProjection(Projection):
         db.execute("UPDATE cases SET " + ", ".join(f"{k} = ?" for k in values) + " WHERE id = ?",
                    [*values.values(), str(e.originator_id)])
 
-    @handles(Case.RiskAssessed)
+    @handles(Case.RiskAssessed, Case.RiskReviewed)
     def _risk(self, db: Database, e: Any, position: int) -> None:
         self._update(db, e, risk=e.level)
 

@@ -4,6 +4,7 @@ from tasking.projections.acknowledgements import AcknowledgementsProjection
 from tasking.projections.activity import ActivityProjection
 from tasking.projections.briefings import BriefingsProjection
 from tasking.projections.cases import CasesProjection
+from tasking.projections.escalations import EscalationsProjection
 from tasking.projections.log import LogProjection
 from tasking.projections.taskings import TaskingsProjection
 from tasking.projections.users import UsersProjection
@@ -13,5 +14,6 @@ from tasking.projections.dismissals import DismissalsProjection
 # Activity comes first: it keeps `case_refs`, which the taskings view reads within the same batch.
 PROJECTIONS = [ActivityProjection, CasesProjection, TaskingsProjection, UsersProjection, LogProjection,
                BriefingsProjection]
+PROJECTIONS.append(EscalationsProjection)
 PROJECTIONS.append(AcknowledgementsProjection)
 PROJECTIONS += [PoliceProjection, DismissalsProjection]

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from tasking.config import PartnershipConfig
+from tasking.queries.escalations import case_review_alerts, suggest_groups, task_and_finish_groups
 from tasking.queries.duplicates import possible_duplicates
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.point import Reader, ReadPoint
@@ -44,7 +45,7 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
     db, config = reader.db, reader.config
     point = reader.point.until(meeting)
     start = window_start(reader, meeting)
-    flags = repeat_flags(db, config, point)
+    flags = suggest_groups(repeat_flags(db, config, point), task_and_finish_groups(db, point, open_only=True))
     repeats = repeat_cases(flags)
     fresh = references_where(db, point, "kind = 'report' AND at > ?", [iso(start)])
     states = case_states(db, point, fresh)
@@ -72,7 +73,7 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         "open_taskings_not_yet_due": taskings_not_yet_due(db, point, local_date(meeting)),
         "feedback_owed": feedback_owed(db, config, point),
         "repeat_flags": flags,
-        "case_review_alerts": [],
+        "case_review_alerts": case_review_alerts(db, config, point),
         "risk_reviews_due": risk_reviews_due(db, config, point),
         # pairs involving a report in the window that may be one incident: confirm or dismiss them
         "possible_duplicates": possible_duplicates(db, config, point, focus=fresh),
@@ -106,7 +107,8 @@ def taskings_not_yet_due(db: Any, point: ReadPoint, day: dt.date) -> list[dict[s
 
 
 def risk_reviews_due(db: Any, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
-    """Cases open at the point, at medium or high risk then, whose last assessment is older than the cycle."""
+    """Cases open at the point, at medium or high risk then, whose last assessment or review (`tasking
+    review`) is older than the cycle, with the days since it."""
     assert point.at is not None, "a risk review is due at a moment"
     cycle = {"medium": config.risk_review.medium_days, "high": config.risk_review.high_days}
     refs = references_where(db, point, "risk IN ('medium', 'high')", [])
@@ -116,7 +118,9 @@ def risk_reviews_due(db: Any, config: PartnershipConfig, point: ReadPoint) -> li
             continue
         due = dt.datetime.fromisoformat(case.risk_since) + dt.timedelta(days=cycle[case.risk])
         if due <= point.at:
+            since = dt.datetime.fromisoformat(case.risk_since)
             items.append({"case": case.reference, "risk": case.risk, "last_assessed": case.risk_since,
-                          "review_due": iso(due), "overdue_days": (local_date(point.at) - local_date(due)).days})
+                          "review_due": iso(due), "overdue_days": (local_date(point.at) - local_date(due)).days,
+                          "days_since_review": (local_date(point.at) - local_date(since)).days})
     items.sort(key=lambda r: (-r["overdue_days"], r["case"]))
     return items

@@ -101,7 +101,7 @@ def _apply(states: dict[str, CaseState], row: dict[str, Any]) -> None:
     elif kind == "complete":
         tasking = state.taskings[row["tasking"]]
         tasking.status, tasking.completed_at, tasking.result = "completed", row["at"], row["text"]
-    elif kind == "risk":
+    elif kind in ("risk", "review"):  # an assessment, or a periodic review (`tasking review`)
         state.risk, state.risk_since = row["risk"], row["at"]
     elif kind == "link":
         state.links.append({"to": row["linked_to"], "reason": row["link_reason"]})

@@ -29,6 +29,7 @@ from tasking.config import PartnershipConfig
 from tasking.domain.errors import DomainError
 from tasking.projections.activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.activity import FEEDBACK_ACTIONS
+from tasking.queries import escalation_stats
 from tasking.queries import police
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import CaseState, case_states, incident_groups
@@ -39,6 +40,7 @@ REFERRALS: tuple[str, ...] = ReferralTarget.__args__  # type: ignore[attr-define
 HEADLINE = ("reports", "asb_reports", "taskings", "follow_ups", "reporter_updates", "powers_used", "referrals_made",
             "cases_closed")
 EVENT_NAMES = {kind: cls.__qualname__.rsplit(".", 1)[-1] for cls, kind in ACTIVITY_KINDS.items()}
+EVENT_NAMES.update(escalation_stats.EVENT_NAMES)
 
 
 def _reports(db: Database, position: int) -> dict[str, CaseState]:
@@ -135,6 +137,7 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
             seen.add(item["case"])
             found["cases_closed"].append(item)
     _feedback(db, year, position, cases, found)
+    found.update(escalation_stats.contributions(db, year, position, found.get("referrals.community-marac", [])))
     return found
 
 
@@ -196,10 +199,8 @@ def _figures(found: dict[str, list[Any]], config: PartnershipConfig, year: int) 
         "by_source": _count(found, "by_source", list(config.agencies)),
         "by_month": _count(found, "by_month", months),
         "cases_closed": len(found.get("cases_closed", [])),
-        # Places kept for the ASB case review and Task and Finish group work: null means "not
-        # recorded by this version", which is not the same as zero.
-        "case_reviews": None,
-        "task_and_finish_groups": None,
+        # case_reviews, task_and_finish_groups, community_marac
+        **escalation_stats.figures(found),
     }
 
 
@@ -220,6 +221,7 @@ def year_stats(db: Database, config: PartnershipConfig, year: int, position: int
         "financial_year": before["financial_year"],
         **{key: before[key] for key in HEADLINE},
         "asb_reports_from_residents": before["asb_reports_from_residents"],
+        "case_reviews": before["case_reviews"],
         "change": {key: _change(figures[key], before[key]) for key in HEADLINE}
         | {f"asb_reports_from_residents.{k}": _change(figures["asb_reports_from_residents"].get(k, 0),
                                                        before["asb_reports_from_residents"].get(k, 0))

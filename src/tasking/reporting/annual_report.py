@@ -175,6 +175,10 @@ def to_markdown(stats: dict[str, Any], previous: dict[str, Any] | None = None, n
     for group in ("powers", "referrals", "by_area", "by_category", "by_source", "by_month"):
         lines += ["", f"## {GROUPS[group]}", "", "| | Count |", "|---|---:|"]
         lines += [f"| {item_label(group, name, names)} | {count} |" for name, count in stats[group].items()]
+    for group in ("case_reviews", "task_and_finish_groups", "community_marac"):
+        if stats.get(group) is not None:
+            lines += ["", f"## {group.replace('_', ' ').capitalize()}", "", "| | Count |", "|---|---:|"]
+            lines += [f"| {name.replace('_', ' ')} | {count} |" for name, count in stats[group].items()]
     lines += ["", f"Event position {stats['position']} · `{stats['fingerprint']}`"]
     return "\n".join(lines) + "\n"
 
@@ -376,11 +380,38 @@ img{{max-width:100%}}.meta{{color:#666;font-size:.85em}}</style></head><body>
 <h2>Police-recorded ASB beside the partnership's reports</h2>{_police_table(stats)}
 <h2>ASB powers used</h2>{powers}
 <h2>Referrals</h2>{referrals}
-<h2>Charts</h2>{figures}
+{escalations_html(stats)}<h2>Charts</h2>{figures}
 {_map_section(geo)}
 <p class="meta">Event position {stats['position']} · fingerprint {escape(stats['fingerprint'])}.
 Reproduce with <code>tasking stats --year {stats['financial_year'][:4]} --position {stats['position']} --json</code>.</p>
 </body></html>
+"""
+
+
+CASE_REVIEW_FIGURES = {  # the four figures a partnership must publish each year, in the guidance's words
+    "applications": "Applications for an ASB case review",
+    "threshold_not_met": "Times the threshold was not met",
+    "reviews": "Case reviews carried out",
+    "reviews_with_recommendations": "Case reviews that led to recommendations",
+}
+
+
+def escalations_html(stats: dict[str, Any]) -> str:
+    """The escalation routes: the ASB case review table, Task and Finish groups, the Community MARAC
+    and the Channel Panel. A figure not recorded (null) is shown as such, never as zero."""
+    reviews, groups, marac = (stats.get(k) for k in ("case_reviews", "task_and_finish_groups", "community_marac"))
+    if reviews is None:
+        return "<h2>ASB case reviews and escalation routes</h2><p>Not recorded.</p>"
+    before = stats["previous_year"].get("case_reviews") or {}
+    rows = "".join(f"<tr><td>{escape(label)}</td><td>{reviews[key]}</td><td>{before.get(key, '')}</td></tr>"
+                   for key, label in CASE_REVIEW_FIGURES.items())
+    return f"""<h2>ASB case reviews and escalation routes</h2>
+<table class="case-reviews"><tr><th>ASB case review (Community Trigger)</th><th>{stats['financial_year']}</th>
+<th>{stats['previous_year']['financial_year']}</th></tr>{rows}</table>
+<p>Task and Finish groups: {groups['opened']} set up, {groups['completed']} completed, {groups['ongoing']} ongoing
+at the end of the year.</p>
+<p>Community MARAC: {marac['meetings']} meetings, {marac['cases_discussed']} cases discussed,
+{marac['referrals']} referrals. Prevent Channel Panel referrals: {stats['referrals'].get('channel-panel', 0)}.</p>
 """
 
 

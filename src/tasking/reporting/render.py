@@ -71,10 +71,13 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
         ("Flag", "flag"), ("Case", "case"), ("Rule", "rule"), ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
         ("Why", lambda r: r["reason"] + (f" - {r['prompt']}" if r.get("prompt") else "")),
     ]),
-    ("case_review_alerts", "ASB case review alerts", [("Case", "case"), ("Why", lambda r: r.get("reason", ""))]),
+    ("case_review_alerts", "ASB case review alerts", [
+        ("Person", "person"), ("Review", lambda r: r.get("review", "")), ("Cases", lambda r: ", ".join(r["cases"])),
+        ("Why", lambda r: r.get("reason", "") + (f" - {r['prompt']}" if r.get("prompt") else "")),
+    ]),
     ("risk_reviews_due", "Risk reviews due", [
         ("Case", "case"), ("Risk", "risk"), ("Last assessed", lambda r: local_text(r["last_assessed"])),
-        ("Days overdue", "overdue_days"),
+        ("Days since", "days_since_review"), ("Days overdue", "overdue_days"),
     ]),
 ]
 SECTIONS.append(("possible_duplicates", "Possible duplicates (confirm or dismiss: tasking duplicates)", [

@@ -58,6 +58,10 @@ class TaskingApp(Application[Any]):
         if self._deferred is not None:
             self._deferred.extend(objs)
             return []
+        return self.write(*objs, **kwargs)
+
+    def write(self, *objs: Any, **kwargs: Any) -> list[Any]:
+        """Record aggregates' new events (and loose events) in one transaction, now, deferred or not."""
         processing: ProcessingEvent[Any] = ProcessingEvent()
         for obj in objs:
             if obj is None:
