@@ -111,10 +111,10 @@ def test_the_annual_report_has_its_charts_and_a_manifest(demo_store: str, tmp_pa
     run_cli("--store", demo_store, "stats", "--year", "2017", "--html", "--out", str(out))
     page = (out / "report.html").read_text()
     images = page.split('src="data:image/png;base64,')[1:]
-    assert len(images) == 5
+    assert len(images) == 6  # five charts and the hotspot map
     assert all(base64.b64decode(img.split('"', 1)[0])[:8] == b"\x89PNG\r\n\x1a\n" for img in images)
     for caption in ("Reports by area", "Reports by category", "Monthly trend", "This year against last",
-                    "Smaller figures, this year against last", "1 April 2017 to 31 March 2018"):
+                    "Smaller figures, this year against last", "1 April 2017 to 31 March 2018", "Hotspot map"):
         assert caption in page
     manifest = json.loads((out / "manifest.json").read_text())
     figures = json.loads((out / "figures.json").read_text())

@@ -28,6 +28,9 @@ LAZY_COMMANDS = {
     "scheduler": "tasking.cli.scheduler", "store": "tasking.cli.store",
     "case-review": "tasking.cli.case_review", "tfg": "tasking.cli.tfg", "marac": "tasking.cli.marac",
     "review": "tasking.cli.review",
+    # data in and out (issue 14)
+    "import": "tasking.cli.data:import_file", "context": "tasking.cli.data", "duplicates": "tasking.cli.data",
+    "export": "tasking.cli.data",
 }
 # Subcommands defined apart from their group: GROUP -> ["module:attribute", ...]; a module alone
 # adds its subcommands to the group itself when imported (`@briefing.command(...)`).

@@ -50,6 +50,8 @@ def _case_text(verb: str):  # noqa: ANN202
 @click.option("--no-feedback", is_flag=True, help="The reporter asked for no updates.")
 @click.option("--risk", type=_choice(Risk), default="standard", show_default=True)
 @click.option("--channel", type=_choice(Channel), default="phone", show_default=True)
+@click.option("--lat", type=float, default=None, help="Latitude of the place (WGS84), with --lon; optional.")
+@click.option("--lon", type=float, default=None, help="Longitude of the place (WGS84), with --lat; optional.")
 @user_option
 @json_option
 @request_option

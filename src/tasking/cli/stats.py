@@ -72,7 +72,9 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
     elif fmt == "markdown":
         click.echo(annual_report.to_markdown(figures, previous, names), nl=False)
     elif fmt == "html":
-        manifest = annual_report.write_report(figures, config.name, out, previous, names)
+        from tasking.queries.geo import hotspots
+
+        manifest = annual_report.write_report(figures, config.name, out, previous, names, hotspots(db, year, upto))
         click.echo(f"Wrote {', '.join(manifest['files'])} and manifest.json to {out} ({figures['fingerprint']})")
     else:
         print_headline(figures)
@@ -90,6 +92,8 @@ def print_headline(figures: dict) -> None:
         if "." in key:
             group, name = key.split(".", 1)
             now, then, label = figures[group].get(name, 0), before[group].get(name, 0), f"ASB reports from residents to {name}"
+            if group == "police_recorded":
+                label = "police-recorded ASB incidents (data.police.uk)"
         else:
             now, then, label = figures[key], before[key], key.replace("_", " ")
         table.add_row(label, str(now), str(then), change_text(change))

@@ -37,6 +37,7 @@ from tasking.commands.escalation import (
     TfgOpen,
 )
 from tasking.commands.case import ReviewCase
+from tasking.commands.data import DismissDuplicate, ImportReport, RecordPoliceMonth
 from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.setup import AddPerson, AddUser, InitStore
 from tasking.commands.case import AssignLead
@@ -50,4 +51,5 @@ __all__ = [
     "CaseReviewHold", "CaseReviewRecommend", "CaseReviewRespond", "MaracDiscuss", "MaracMeetingsAdd", "ReviewCase",
     "TfgAction", "TfgAddCase", "TfgComplete", "TfgCompleteAction", "TfgMeet", "TfgOpen",
     "AssignLead", "AcknowledgeFlag",
+    "DismissDuplicate", "ImportReport", "RecordPoliceMonth",
 ]

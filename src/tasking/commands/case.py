@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import AwareDatetime, model_validator
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field, model_validator
 
 from tasking.commands.base import Code, Command, Narrative, Ref, Text
 
@@ -24,6 +26,9 @@ ReferralTarget = Literal[
 LinkReason = Literal["same-incident", "same-problem"]
 CorrectableField = Literal["category", "area", "location", "occurred", "source"]
 CloseReason = Literal["resolved", "no-further-action", "referred-elsewhere", "duplicate"]
+# WGS84 degrees, as police.uk and GPS give them; six decimals is about 10 cm.
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
 class RecordReport(Command):
@@ -41,9 +46,13 @@ class RecordReport(Command):
     no_feedback: bool = False
     risk: Risk = "standard"
     summary: Narrative
+    lat: Latitude | None = None
+    lon: Longitude | None = None
 
     @model_validator(mode="after")
     def _reporter_or_anonymous(self) -> "RecordReport":
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat: give both --lat and --lon, or neither")
         if self.anonymous and self.reporter:
             raise ValueError("reporter: give either --reporter PERSON or --anonymous, not both")
         if not self.anonymous and not self.reporter:

@@ -30,6 +30,10 @@ from tasking.commands.case import AssignLead
 from tasking.commands.repeats import AcknowledgeFlag
 from tasking.domain.repeat_flag import RepeatFlag
 from tasking.commands.setup import AddPerson, AddUser, InitStore
+from tasking.commands.data import DismissDuplicate, ImportReport, RecordPoliceMonth
+from tasking.domain.duplicates import DuplicateDismissal
+from tasking.domain.imported import ImportedRow
+from tasking.domain.police import PoliceMonth
 from tasking.config import parse_config
 from tasking.domain.briefing import Briefing
 from tasking.domain.case import Case
@@ -110,6 +114,7 @@ def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str) -> tup
         occurred_at=cmd.occurred_at, source=source, channel=cmd.channel,
         category=cmd.category, area=area, location=cmd.location, reporter=cmd.reporter, victim=cmd.victim,
         feedback=feedback, risk=cmd.risk, summary=cmd.summary,
+        lat=None if cmd.lat is None else round(cmd.lat, 6), lon=None if cmd.lon is None else round(cmd.lon, 6),
     )
     return sequence, case
 
@@ -227,6 +232,51 @@ def issue_briefing(app: TaskingApp, cmd: IssueBriefing) -> Result:
     return {"briefing": cmd.meeting_day, "issued": True}
 
 
+def import_report(app: TaskingApp, cmd: ImportReport) -> Result:
+    """Open a case from a partner's row, once: the row's record is saved with the case, in one save."""
+    login, agency = _actor(app, cmd)
+    key = ImportedRow.create_id(cmd.system, cmd.source_reference)
+    if key in app.repository:
+        before = app.repository.get(key)
+        return {"case": before.case, "imported": False, "conflict": before.digest != cmd.digest}
+    sequence, case = new_case(app, cmd.report, login, agency)
+    row = ImportedRow(source=cmd.system, source_reference=cmd.source_reference, digest=cmd.digest,
+                      case=case.reference, user=login, agency=agency, at=cmd.effective)
+    app.save(sequence, case, row)
+    return {"case": case.reference, "imported": True, "conflict": False}
+
+
+def record_police_month(app: TaskingApp, cmd: RecordPoliceMonth) -> Result:
+    """Record a month's figures, or replace them with a new event; the same figures again change nothing."""
+    login, agency = _actor(app, cmd)
+    asb, files = [list(item) for item in cmd.asb], list(cmd.files)
+    key = PoliceMonth.create_id(cmd.month)
+    if key in app.repository:
+        month = app.repository.get(key)
+        if month.digest == files:
+            return {"month": cmd.month, "recorded": "unchanged", "asb_incidents": len(asb)}
+        month.replace(asb=asb, crimes=cmd.crimes, files=files, user=login, agency=agency, at=cmd.effective)
+        outcome = "replaced"
+    else:
+        month = PoliceMonth(month=cmd.month, asb=asb, crimes=cmd.crimes, files=files, user=login, agency=agency,
+                            at=cmd.effective)
+        outcome = "recorded"
+    app.save(month)
+    return {"month": cmd.month, "recorded": outcome, "asb_incidents": len(asb)}
+
+
+def dismiss_duplicate(app: TaskingApp, cmd: DismissDuplicate) -> Result:
+    login, agency = _actor(app, cmd)
+    case, other = app.get_case(cmd.case), app.get_case(cmd.other, "other")
+    if case.reference == other.reference:
+        raise DomainError("other", "a case cannot be a duplicate of itself")
+    if DuplicateDismissal.create_id(case.reference, other.reference) in app.repository:
+        raise DomainError("other", f"{case.reference} and {other.reference} were already dismissed as duplicates")
+    app.save(DuplicateDismissal(case=case.reference, other=other.reference, reason=cmd.reason, user=login,
+                                agency=agency, at=cmd.effective))
+    return {"case": case.reference, "other": other.reference, "dismissed": True}
+
+
 def _on_case(app: TaskingApp, cmd: Any, decide: Callable[..., None], **extra: str) -> Result:
     login, agency = _actor(app, cmd)
     case = app.get_case(cmd.case)
@@ -261,4 +311,7 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     **ESCALATION_HANDLERS,
     AssignLead: assign_lead,
     AcknowledgeFlag: acknowledge_flag,
+    ImportReport: import_report,
+    RecordPoliceMonth: record_police_month,
+    DismissDuplicate: dismiss_duplicate,
 }

@@ -27,6 +27,7 @@ from tasking.commands import (
     RaiseTasking,
     ReassignTasking,
     RecordFollowUp,
+    RecordPoliceMonth,
     RecordReport,
     Refer,
     UpdateReporter,
@@ -34,6 +35,7 @@ from tasking.commands import (
 )
 from tasking.config import default_config_text
 from tasking.demo import escalations
+from tasking.demo.context import place, police_months
 from tasking.time.instants import LONDON, at_local
 
 YEARS = (2016, 2017)
@@ -280,7 +282,8 @@ class Planner:
                 reporter=Ref("person", plan.reporter) if plan.reporter is not None else None,
                 anonymous=plan.reporter is None, victim=Ref("person", plan.victim) if plan.victim is not None else None,
                 no_feedback=plan.no_feedback, risk=plan.risk,
-                summary=f"{plan.category.replace('-', ' ').capitalize()} reported at {plan.location}")
+                summary=f"{plan.category.replace('-', ' ').capitalize()} reported at {plan.location}",
+                **place(plan.area, plan.location, plan.key))
 
     def taskings_for(self, plans: list[Plan], year: int) -> None:
         plans = [p for p in plans if not p.duplicate]
@@ -490,5 +493,8 @@ def plan_district(seed: int) -> District:
     planner.build()
     setup = planner.setup()
     planner.schedule.sort(key=lambda item: (item[0], item[1]))
-    steps = tuple(setup + [step for _, _, step in planner.schedule])
+    # The police-recorded context (data.police.uk months), taken in by the analyst at year end.
+    context = [Step(DEMO_END, RecordPoliceMonth, {"user": "analyst", "at": DEMO_END, **fields})
+               for fields in police_months(seed, AREAS)]
+    steps = tuple(setup + [step for _, _, step in planner.schedule] + context)
     return District(seed=seed, steps=steps, cases=len(planner.plans), people=planner.person_count)

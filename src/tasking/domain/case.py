@@ -25,7 +25,35 @@ class Case(Aggregate):
     def create_id(reference: str, **_: Any) -> object:
         return case_id(reference)
 
-    @event("Reported")
+    class Reported(Aggregate.Created):
+        """A report received. Version 2 added the optional coordinates `lat` and `lon` (WGS84)."""
+
+        class_version = 2
+        reference: str
+        user: str
+        agency: str
+        at: dt.datetime
+        occurred_at: dt.datetime
+        source: str
+        channel: str
+        category: str
+        area: str
+        location: str
+        reporter: str | None
+        victim: str | None
+        feedback: str
+        risk: str
+        summary: str
+        lat: float | None = None
+        lon: float | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Reports recorded before coordinates existed have none."""
+            state["lat"] = None
+            state["lon"] = None
+
+    @event(Reported)
     def __init__(
         self,
         reference: str,
@@ -43,6 +71,8 @@ class Case(Aggregate):
         feedback: str,
         risk: str,
         summary: str,
+        lat: float | None = None,
+        lon: float | None = None,
     ):
         self.reference = reference
         self.received_at = at
@@ -57,6 +87,8 @@ class Case(Aggregate):
         self.feedback = feedback
         self.risk = risk
         self.summary = summary
+        self.lat = lat
+        self.lon = lon
         self.status = "open"
         self.closed_reason: str | None = None
         self.taskings: dict[str, dict[str, Any]] = {}

@@ -59,3 +59,18 @@ def request_id(key: str) -> UUID:
 
 def build_id(name: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/builds/{name}")
+
+
+@lru_cache(maxsize=65536)
+def imported_row_id(source: str, reference: str) -> UUID:
+    """One id per row of a partner's system: its agency and its own reference."""
+    return uuid5(NAMESPACE_URL, f"/tasking/imports/{source}/{reference}")
+
+
+def police_month_id(month: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/police-uk/{month}")
+
+
+def duplicate_pair_id(one: str, two: str) -> UUID:
+    first, second = sorted((one, two))
+    return uuid5(NAMESPACE_URL, f"/tasking/duplicates/{first}/{second}")

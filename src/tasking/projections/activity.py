@@ -53,6 +53,8 @@ COLUMNS = {
     "text": str,
     "lead": str,  # assign: the lead officer
     "date": str, "financial_year": str,  # for analysts: the local date and financial year of `at`
+    # where a report happened, when known (WGS84)
+    "lat": float, "lon": float,
 }
 _TEXT = {Case.Reported: "summary", Case.TaskingRaised: "action", Case.TaskingCompleted: "result",
          Case.FollowUpMade: "outcome", Case.ReporterUpdated: "note", Case.RiskAssessed: "reason",
@@ -65,7 +67,7 @@ def _fields(e: Any) -> dict[str, Any]:
     if kind is Case.Reported:
         return {"source": e.source, "channel": e.channel, "category": e.category, "area": e.area,
                 "location": e.location, "occurred_at": iso(e.occurred_at), "reporter": e.reporter,
-                "victim": e.victim, "feedback": e.feedback, "risk": e.risk}
+                "victim": e.victim, "feedback": e.feedback, "risk": e.risk, "lat": e.lat, "lon": e.lon}
     if kind is Case.TaskingRaised:
         return {"tasking": e.tasking, "tasked_agency": e.to_agency, "owner": e.owner, "due": e.due}
     if kind is Case.TaskingReassigned:
@@ -96,7 +98,7 @@ def _fields(e: Any) -> dict[str, Any]:
 class ActivityProjection(Projection):
     name = "activity"
     tables = ("activity", "case_refs")
-    version = 4
+    version = 5
 
     def create(self, db: Database) -> None:
         db["activity"].create(COLUMNS, pk="position")

@@ -8,9 +8,12 @@ from tasking.projections.escalations import EscalationsProjection
 from tasking.projections.log import LogProjection
 from tasking.projections.taskings import TaskingsProjection
 from tasking.projections.users import UsersProjection
+from tasking.projections.police import PoliceProjection
+from tasking.projections.dismissals import DismissalsProjection
 
 # Activity comes first: it keeps `case_refs`, which the taskings view reads within the same batch.
 PROJECTIONS = [ActivityProjection, CasesProjection, TaskingsProjection, UsersProjection, LogProjection,
                BriefingsProjection]
 PROJECTIONS.append(EscalationsProjection)
 PROJECTIONS.append(AcknowledgementsProjection)
+PROJECTIONS += [PoliceProjection, DismissalsProjection]

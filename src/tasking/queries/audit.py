@@ -18,6 +18,10 @@ from tasking.time.instants import iso, iso_precise
 _HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic", "user", "agency", "at"}
 
 
+# Optional fields added to an event class after it was first stored (with an upcaster).
+_ADDED_LATER = ("lat", "lon")
+
+
 def event_name(event: Any) -> str:
     return type(event).__qualname__.rsplit(".", 1)[-1]
 
@@ -49,6 +53,9 @@ def audit(reader: Reader, reference: str) -> dict[str, Any]:
         if reader.point.at is not None and at is not None and at > reader.point.at:
             continue
         details = {key: _plain(value) for key, value in sorted(vars(event).items()) if key not in _HIDDEN}
+        for key in _ADDED_LATER:  # optional fields added by a later class version show only when given
+            if key in details and details[key] is None:
+                del details[key]
         entries.append({
             "event": event_name(event),
             "user": event.user,

@@ -12,6 +12,7 @@ from typing import Any
 
 from tasking.config import PartnershipConfig
 from tasking.queries.escalations import case_review_alerts, suggest_groups, task_and_finish_groups
+from tasking.queries.duplicates import possible_duplicates
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.repeats import repeat_cases, repeat_flags
@@ -74,6 +75,8 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         "repeat_flags": flags,
         "case_review_alerts": case_review_alerts(db, config, point),
         "risk_reviews_due": risk_reviews_due(db, config, point),
+        # pairs involving a report in the window that may be one incident: confirm or dismiss them
+        "possible_duplicates": possible_duplicates(db, config, point, focus=fresh),
     }
 
 

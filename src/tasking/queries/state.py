@@ -61,6 +61,8 @@ class CaseState:
     taskings: dict[str, TaskingState] = field(default_factory=dict)
     links: list[dict[str, str]] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)  # the activity rows folded, in order
+    lat: float | None = None
+    lon: float | None = None
 
     @property
     def location_key(self) -> str:
@@ -83,6 +85,7 @@ def _apply(states: dict[str, CaseState], row: dict[str, Any]) -> None:
             channel=row["channel"], category=row["category"], area=row["area"], location=row["location"],
             reporter=row["reporter"], victim=row["victim"], feedback=row["feedback"], risk=row["risk"],
             risk_since=row["at"], summary=row["text"], reported_by=row["user"], reporting_agency=row["acting_agency"],
+            lat=row.get("lat"), lon=row.get("lon"),
         )
     state = states.get(ref)
     if state is None:

@@ -30,6 +30,7 @@ from tasking.domain.errors import DomainError
 from tasking.projections.activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.activity import FEEDBACK_ACTIONS
 from tasking.queries import escalation_stats
+from tasking.queries import police
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import CaseState, case_states, incident_groups
 from tasking.time.instants import LONDON, financial_year_bounds, financial_year_label, iso
@@ -226,12 +227,26 @@ def year_stats(db: Database, config: PartnershipConfig, year: int, position: int
                                                        before["asb_reports_from_residents"].get(k, 0))
            for k in sorted(set(figures["asb_reports_from_residents"]) | set(before["asb_reports_from_residents"]))},
     }
+    _police_recorded(db, year, position, figures)
     fingerprint = "sha256:" + hashlib.sha256(canonical(figures).encode("ascii")).hexdigest()
     return {**figures, "position": position, "fingerprint": fingerprint}
 
 
+def _police_recorded(db: Database, year: int, position: int, figures: dict[str, Any]) -> None:
+    """The police-recorded ASB context (data.police.uk), beside the partnership's own reports."""
+    now = police.figures(police.contributions(db, year, position), year)
+    before = police.figures(police.contributions(db, year - 1, position), year - 1)
+    figures["police_recorded"] = now
+    figures["previous_year"]["police_recorded"] = None if before is None else {"asb_incidents": before["asb_incidents"]}
+    if now is not None and before is not None:
+        figures["previous_year"]["change"]["police_recorded.asb_incidents"] = _change(
+            now["asb_incidents"], before["asb_incidents"])
+
+
 def explain(db: Database, config: PartnershipConfig, year: int, position: int, figure: str) -> dict[str, Any]:
     """The cases and events behind one figure, e.g. `taskings`, `powers.CPW`, `by_area.Swanley`."""
+    if figure.strip().startswith(police.PREFIX + "."):
+        return _explain_police(db, year, position, figure.strip())
     cases = _reports(db, position)
     found = _contributions(db, config, year, position, cases, _incidents(db, position, cases))
     figures = _figures(found, config, year)
@@ -275,3 +290,14 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
         items.append(item)
     return {"figure": wanted, "financial_year": financial_year_label(year), "position": position,
             "count": len(items), "cases": len({item["case"] for item in items}), "items": items}
+
+
+def _explain_police(db: Database, year: int, position: int, key: str) -> dict[str, Any]:
+    found = police.contributions(db, year, position) or {}
+    if key not in found and key.split(".")[1] not in ("asb_incidents", "by_area", "by_month"):
+        raise DomainError("explain", f"unknown figure {key!r}; try police_recorded.asb_incidents, "
+                                     "police_recorded.by_area.AREA or police_recorded.by_month.YYYY-MM")
+    items = [{"case": None, "event": "PoliceMonth", "position": row["position"], "at": row["at"], "user": row["user"],
+              "agency": None, "detail": row["detail"]} for row in found.get(key, [])]
+    return {"figure": key, "financial_year": financial_year_label(year), "position": position,
+            "count": len(items), "cases": 0, "items": items}

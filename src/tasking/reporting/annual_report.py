@@ -284,8 +284,72 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
     return "<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + f"</tr>{cells}</table>"
 
 
+def hotspot_png(geo: dict[str, Any]) -> bytes:
+    """Hexbin maps of the year's reports and of the police-recorded ASB, side by side, offline.
+
+    No tiles: the only geography is the points themselves and the area names at their centroids.
+    Longitude is scaled by the cosine of the latitude, so distances look right at UK latitudes.
+    """
+    import math
+
+    plt = _pyplot()
+    layers = [("Partnership reports", geo["reports"], "Blues"), ("Police-recorded ASB (data.police.uk)", geo["police"], "Oranges")]
+    everything = [p for _, points, _ in layers for p in points] + list(geo["centroids"].values())
+    extent = None
+    if everything:  # one grid for both layers, so a hexagon is the same ground on each
+        lats, lons = [p[0] for p in everything], [p[1] for p in everything]
+        extent = (min(lons) - 0.01, max(lons) + 0.01, min(lats) - 0.01, max(lats) + 0.01)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.5), sharex=True, sharey=True)
+    for ax, (title, points, cmap) in zip(axes, layers, strict=True):
+        if points:
+            ax.hexbin([p[1] for p in points], [p[0] for p in points], gridsize=28, cmap=cmap, mincnt=1, extent=extent,
+                      linewidths=0.2, edgecolors="#ffffff")
+        else:
+            ax.text(0.5, 0.5, "no points with coordinates", ha="center", va="center", transform=ax.transAxes,
+                    color="#666666")
+        for area, (lat, lon) in geo["centroids"].items():
+            ax.annotate(area, (lon, lat), fontsize=7, ha="center", va="center", color="#222222",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "#ffffffb0", "ec": "none"})
+        ax.set_title(f"{title}: {len(points)}")
+        ax.set_xlabel("longitude")
+        ax.spines[["top", "right"]].set_visible(False)
+        if everything:
+            middle = sum(p[0] for p in everything) / len(everything)
+            ax.set_aspect(1 / math.cos(math.radians(middle)))
+    axes[0].set_ylabel("latitude")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _police_table(stats: dict[str, Any]) -> str:
+    police = stats.get("police_recorded")
+    if not police:
+        return "<p>Police-recorded ASB: not recorded for this year (see <code>tasking context import-police-uk</code>).</p>"
+    before = stats["previous_year"]
+    change = before["change"].get("police_recorded.asb_incidents")
+    last = (before.get("police_recorded") or {}).get("asb_incidents")
+    return (f"<table><tr><th></th><th>{stats['financial_year']}</th><th>{before['financial_year']}</th><th>Change</th></tr>"
+            f"<tr><td>Reports to the partnership (incidents)</td><td>{stats['reports']}</td><td>{before['reports']}</td>"
+            f"<td>{change_text(before['change']['reports'])}</td></tr>"
+            f"<tr><td>Police-recorded ASB incidents</td><td>{police['asb_incidents']}</td>"
+            f"<td>{'' if last is None else last}</td><td>{'' if change is None else change_text(change)}</td></tr></table>"
+            f"<p class=\"meta\">{escape(police['source'])}; {police['months_recorded']} of 12 months recorded.</p>")
+
+
+def _map_section(geo: dict[str, Any] | None) -> str:
+    if geo is None:
+        return ""
+    src = "data:image/png;base64," + base64.b64encode(hotspot_png(geo)).decode("ascii")
+    rows = "".join(f"<tr><td>{escape(area)}</td><td>{count}</td></tr>" for area, count in geo["without_coordinates"].items())
+    return (f'<h2>Hotspots</h2><figure><img alt="Hotspot map" src="{src}"><figcaption>Reports and police-recorded '
+            f"ASB with coordinates; area names at the centre of their points.</figcaption></figure>"
+            f"<h3>Reports without coordinates, by area</h3><table><tr><th>Area</th><th>Reports</th></tr>{rows}</table>")
+
+
 def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | None = None,
-            names: dict[str, str] | None = None) -> str:
+            names: dict[str, str] | None = None, geo: dict[str, Any] | None = None) -> str:
     head = f"{partnership}: year-end figures {stats['financial_year']}"
     before = stats["previous_year"]
     headline = _table(["Figure", stats["financial_year"], before["financial_year"], "Change"],
@@ -313,9 +377,11 @@ img{{max-width:100%}}.meta{{color:#666;font-size:.85em}}</style></head><body>
 {headline}
 <p>Feedback given to {stats['feedback']['given']} of {stats['feedback']['owed']} reporters owed it
 ({percent(stats['feedback_rate'])}).</p>
+<h2>Police-recorded ASB beside the partnership's reports</h2>{_police_table(stats)}
 <h2>ASB powers used</h2>{powers}
 <h2>Referrals</h2>{referrals}
 {escalations_html(stats)}<h2>Charts</h2>{figures}
+{_map_section(geo)}
 <p class="meta">Event position {stats['position']} · fingerprint {escape(stats['fingerprint'])}.
 Reproduce with <code>tasking stats --year {stats['financial_year'][:4]} --position {stats['position']} --json</code>.</p>
 </body></html>
@@ -350,15 +416,20 @@ at the end of the year.</p>
 
 
 def write_report(stats: dict[str, Any], partnership: str, out: Path, previous: dict[str, Any] | None = None,
-                 names: dict[str, str] | None = None) -> dict[str, Any]:
+                 names: dict[str, str] | None = None, geo: dict[str, Any] | None = None) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
-    files = {"report.html": to_html(stats, partnership, previous, names), "figures.json": to_json(stats),
+    files = {"report.html": to_html(stats, partnership, previous, names, geo), "figures.json": to_json(stats),
              "figures.csv": to_csv(stats, previous, names)}
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
+    picture = hotspot_png(geo) if geo is not None else None
+    if picture is not None:  # the map on its own too, for other documents
+        (out / "hotspots.png").write_bytes(picture)
     manifest = {
         "financial_year": stats["financial_year"], "position": stats["position"], "fingerprint": stats["fingerprint"],
         "files": {name: "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())},
     }
+    if picture is not None:
+        manifest["files"]["hotspots.png"] = "sha256:" + hashlib.sha256(picture).hexdigest()
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest

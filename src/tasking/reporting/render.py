@@ -80,6 +80,10 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
         ("Days since", "days_since_review"), ("Days overdue", "overdue_days"),
     ]),
 ]
+SECTIONS.append(("possible_duplicates", "Possible duplicates (confirm or dismiss: tasking duplicates)", [
+    ("Case", "case"), ("Other", "other"), ("Sources", lambda r: " / ".join(r["sources"])), ("Match", "match"),
+    ("Minutes apart", "minutes_apart"), ("Location", lambda r: r["locations"][0]),
+]))
 
 
 def _cell(row: dict[str, Any], getter: Any) -> str:

@@ -1,0 +1,255 @@
+"""Data in and out: partner spreadsheets, police.uk context, possible duplicates, exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from tasking.bootstrap import bootstrap
+from tasking.cli.context import (
+    DATETIME, acting_user, build, console, emit, emit_read, json_option, read_options, reader, run, services,
+    user_option,
+)
+from tasking.commands import DismissDuplicate, LinkCases, RecordPoliceMonth, send
+from tasking.data import export as exports
+from tasking.data import partner_import, police_uk
+from tasking.queries.duplicates import possible_duplicates
+from tasking.time.instants import utcnow
+
+
+def _bar() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True))
+
+
+def _user(ctx: click.Context, user: str | None) -> str:
+    login = acting_user(ctx, user)
+    if not login:
+        raise click.ClickException("user: an acting user is required; pass --user ID or set TASKING_USER")
+    return login
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mapping", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The mapping file (TOML): columns, value maps, date formats; see examples/housing-import.toml.")
+@click.option("--source", metavar="AGENCY", default=None, help="The agency that received these reports.")
+@click.option("--dry-run", is_flag=True, help="Check every row and count, but write nothing.")
+@click.option("--all-or-nothing", is_flag=True, help="Refuse the whole file if any row is bad.")
+@click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the bad rows here (CSV: row, column, rule; never a value).")
+@user_option
+@json_option
+@click.pass_context
+def import_file(ctx: click.Context, file: Path, mapping: Path, source, dry_run, all_or_nothing, errors_file, user,
+                as_json) -> None:  # noqa: ANN001
+    """Import a partner's spreadsheet (CSV or XLSX): each good row becomes a report, once.
+
+    Rows go through the same commands as `tasking report`; reporter and victim columns become
+    person records. Importing the same file again writes nothing; a row whose reference was
+    imported before with other content is a conflict and is not applied.
+
+    \b
+    Example:
+      TASKING_USER=coordinator tasking import weekly.csv --mapping examples/housing-import.toml \\
+        --source HOUSING --errors weekly-errors.csv --json
+    """
+    login = _user(ctx, user)
+    root = ctx.find_root()
+    from tasking.bootstrap import Settings
+
+    found = bootstrap(Settings.from_env(store=root.params.get("store")), batching=True)
+    try:
+        rules = partner_import.Mapping.load(mapping)
+        with _bar() as bar:
+            task = bar.add_task(f"Importing {file.name}", total=None)
+            outcome = partner_import.run_import(
+                found.app, file, rules, source, login, dry_run=dry_run, all_or_nothing=all_or_nothing,
+                progress=lambda done, total: bar.update(task, completed=done, total=total))
+        written = found.app.flushed
+        duplicates_found = 0
+        if outcome.cases:  # suggestions involving the new reports, from the record as it now stands
+            read = found.read()
+            duplicates_found = len(possible_duplicates(read.db, read.config, read.point, focus=outcome.cases))
+    finally:
+        found.close()
+    if errors_file is not None:
+        partner_import.write_errors(errors_file, outcome.errors)
+    refused = all_or_nothing and bool(outcome.errors) and not dry_run
+    result = {"file": file.name, "rows": outcome.rows, "imported": outcome.imported,
+              "skipped_already_imported": outcome.skipped_already_imported, "conflicts": outcome.conflicts,
+              "errors": outcome.bad_rows, "events_written": written, "dry_run": dry_run, "refused": refused,
+              "possible_duplicates": duplicates_found,
+              "error_rows": list(partner_import.iter_dicts(outcome.errors))[:50]}
+    if refused:
+        emit(result, as_json, lambda r: "")
+        first = outcome.errors[0]
+        raise click.ClickException(f"all-or-nothing: {outcome.bad_rows} bad rows and {outcome.conflicts} conflicts; "
+                                   f"nothing imported (first: row {first.row}, column {first.column}: {first.rule})")
+    emit(result, as_json, lambda r: (
+        f"{'Would import' if dry_run else 'Imported'} {r['imported']}; skipped (already imported) "
+        f"{r['skipped_already_imported']}; conflicts {r['conflicts']}; errors {r['errors']}"
+        + (f" (listed in {errors_file})" if errors_file and outcome.errors else "")
+        + (f"; {r['possible_duplicates']} possible duplicates: see `tasking duplicates`" if r["possible_duplicates"] else "")))
+
+
+@click.group("context")
+def context() -> None:
+    """Context figures from outside the partnership, such as police-recorded ASB (data.police.uk).
+
+    \b
+    Example:
+      tasking context import-police-uk 2017-04-kent-street.csv --area-map lsoa-areas.csv
+    """
+
+
+@context.command("import-police-uk")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--area-map", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV of 'LSOA code,area': the LSOAs in the partnership and their areas.")
+@click.option("--at", type=DATETIME, default=None, help="When the figures were taken in (default now).")
+@user_option
+@json_option
+@click.pass_context
+def import_police_uk(ctx: click.Context, files, area_map, at, user, as_json) -> None:  # noqa: ANN001
+    """Load data.police.uk street-level CSVs: each month's ASB incidents and crimes, by area.
+
+    A month imported again replaces that month's figures with a new event; it never adds to them.
+
+    \b
+    Example:
+      TASKING_USER=analyst tasking context import-police-uk 2017-*-kent-street.csv --area-map lsoa-areas.csv
+      TASKING_USER=analyst tasking stats --year 2017 --explain police_recorded.asb_incidents
+    """
+    login = _user(ctx, user)
+    app = services(ctx).app
+    mapped = police_uk.read_area_map(area_map, app.config) if area_map else None
+    reading = police_uk.read_files(list(files), mapped)
+    months = []
+    for month in sorted(reading.months):
+        asb, crimes, digest = reading.months[month].content()
+        command = build(RecordPoliceMonth, user=login, at=at or utcnow(), month=month, asb=asb, crimes=crimes,
+                        files=digest)
+        months.append(send(app, command))
+    result = {"rows": reading.rows, "outside_area": reading.outside, "months": months,
+              "asb_incidents": sum(m["asb_incidents"] for m in months)}
+    emit(result, as_json, lambda r: "\n".join(
+        [f"{m['month']}: {m['recorded']}, {m['asb_incidents']} ASB incidents" for m in r["months"]]
+        + [f"{r['rows']} rows read; {r['outside_area']} outside the area map"]))
+
+
+@click.group("duplicates", invoke_without_command=True)
+@read_options
+@json_option
+@click.pass_context
+def duplicates(ctx: click.Context, at, as_of, position, as_json) -> None:  # noqa: ANN001
+    """Possible duplicates: reports from different agencies that may be one incident.
+
+    Two open reports match when they came from different agencies, occurred within 2 hours, have
+    the same ASB type and the same normalised location (or are within 150 m). Confirm a pair to
+    link it as one incident, or dismiss it: it is never suggested again.
+
+    \b
+    Example:
+      tasking duplicates --json
+      TASKING_USER=coordinator tasking duplicates confirm CSU-2017-00001 CSU-2017-00002
+      TASKING_USER=coordinator tasking duplicates dismiss CSU-2017-00003 CSU-2017-00004 --reason "Different flats"
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    read = reader(ctx, at, as_of, position)
+    items = possible_duplicates(read.db, read.config, read.point)
+    if as_json:
+        emit_read({"at": None if at is None else at.isoformat(), "position": read.point.position,
+                   "possible_duplicates": items})
+        return
+    table = Table(title=f"Possible duplicates ({len(items)})", title_justify="left")
+    for column in ("case", "other", "sources", "match", "minutes apart", "location"):
+        table.add_column(column, no_wrap=column in ("case", "other"))
+    for item in items:
+        table.add_row(item["case"], item["other"], " / ".join(item["sources"]), item["match"],
+                      str(item["minutes_apart"]), item["locations"][0])
+    console().print(table)
+
+
+@duplicates.command("confirm")
+@click.argument("case")
+@click.argument("other")
+@click.option("--at", type=DATETIME, default=None, help="When it was decided (default now).")
+@user_option
+@json_option
+@click.pass_context
+def confirm(ctx: click.Context, case, other, at, user, as_json) -> None:  # noqa: ANN001
+    """Confirm a possible duplicate: link the two reports as one incident (`same-incident`).
+
+    \b
+    Example:
+      TASKING_USER=coordinator tasking duplicates confirm CSU-2017-00001 CSU-2017-00002
+    """
+    run(ctx, LinkCases, as_json=as_json, text=lambda r: f"Linked {r['case']} to {r['to']} as one incident",
+        user=user, at=at, case=other, to=case, reason="same-incident")
+
+
+@duplicates.command("dismiss")
+@click.argument("case")
+@click.argument("other")
+@click.option("--reason", required=True, help="Why they are not one incident.")
+@click.option("--at", type=DATETIME, default=None, help="When it was decided (default now).")
+@user_option
+@json_option
+@click.pass_context
+def dismiss(ctx: click.Context, case, other, reason, at, user, as_json) -> None:  # noqa: ANN001
+    """Dismiss a possible duplicate: the pair is never suggested again.
+
+    \b
+    Example:
+      TASKING_USER=coordinator tasking duplicates dismiss CSU-2017-00003 CSU-2017-00004 --reason "Different flats"
+    """
+    run(ctx, DismissDuplicate, as_json=as_json, text=lambda r: f"Dismissed {r['case']} / {r['other']}",
+        user=user, at=at, case=case, other=other, reason=reason)
+
+
+@click.command("export")
+@click.argument("kind", type=click.Choice([*exports.KINDS, "metadata"]))
+@click.option("--format", "fmt", type=click.Choice(list(exports.FORMATS)), default=None,
+              help="csv, json or xlsx [default: csv; json for metadata].")
+@click.option("--year", type=click.IntRange(1990, 2200), default=None, help="Only this financial year (2017 is 2017/18).")
+@click.option("--as-of", "as_of", type=DATETIME, default=None, help="Only what had been recorded by this moment.")
+@click.option("--position", type=click.IntRange(min=0), default=None, help="Only what was recorded up to this position.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The file to write.")
+@json_option
+@click.pass_context
+def export(ctx: click.Context, kind, fmt, year, as_of, position, out, as_json) -> None:  # noqa: ANN001
+    """Export cases, taskings, activity or incidents for analysts, pseudonymised.
+
+    No personal details and no free text; people and users become keyed hashes, new for each export.
+    `metadata` writes the views database's Datasette metadata (table titles, column descriptions).
+
+    \b
+    Example:
+      TASKING_USER=analyst tasking export cases --format xlsx --year 2017 --out cases-2017.xlsx
+      tasking export incidents --format csv --position 9120 --out incidents.csv
+      tasking export metadata --out metadata.json && datasette tasking.views.db --metadata metadata.json
+    """
+    if kind == "metadata":
+        if fmt not in (None, "json"):
+            raise click.ClickException("format: metadata is JSON; leave --format out or give --format json")
+        found = services(ctx)
+        found.open_views()
+        path = found.settings.views_path
+        out.write_text(json.dumps(exports.views_metadata(path), indent=2) + "\n", encoding="utf-8")
+        emit({"export": "metadata", "views": path, "out": str(out)}, as_json,
+             lambda r: f"Wrote Datasette metadata for {r['views']} to {out}")
+        return
+    fmt = fmt or "csv"
+    read = reader(ctx, None, as_of, position)
+    result = exports.export(read, kind, fmt, out, year)
+    emit(result, as_json, lambda r: f"Wrote {r['rows']} {kind} rows to {out} (position {r['position']})")
+
+
+COMMANDS = [import_file, context, duplicates, export]

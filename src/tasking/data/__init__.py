@@ -1,0 +1,1 @@
+"""Data in and out: partner spreadsheets, police.uk open data, and pseudonymised exports."""

@@ -1,0 +1,113 @@
+"""Possible duplicates: two agencies' reports that look like one incident, for a person to decide.
+
+Two open reports are a possible same incident when they came from different agencies, the
+behaviour occurred within 2 hours of each other, their categories have the same ASB type, and
+they were at the same place: the same normalised location, or within 150 m when both have
+coordinates. Pairs already joined (by any link, or in one incident) and pairs dismissed by the
+point are not suggested. Confirming a pair is a `same-incident` link; dismissing it is a
+`DuplicateDismissal`, and the pair is never suggested again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from tasking.config import PartnershipConfig
+from tasking.queries.point import ReadPoint
+from tasking.queries.state import CaseState, case_states, incident_groups, references_where
+from tasking.time.instants import iso
+
+WITHIN = dt.timedelta(hours=2)
+RADIUS_M = 150.0
+_FOLDED = ("correct", "close", "reopen", "link")
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in metres (haversine, mean Earth radius)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(h))
+
+
+def dismissed_pairs(db: Database, point: ReadPoint) -> set[frozenset[str]]:
+    sql, params = "SELECT [case], other FROM duplicate_dismissals WHERE position <= ?", [point.position]
+    if point.at is not None:
+        sql, params = sql + " AND at <= ?", [*params, iso(point.at)]
+    return {frozenset(pair) for pair in db.execute(sql, params).fetchall()}
+
+
+def _when(case: CaseState) -> dt.datetime:
+    return dt.datetime.fromisoformat(case.occurred_at.replace("Z", "+00:00"))
+
+
+def _candidates(db: Database, point: ReadPoint, focus: set[str] | None) -> dict[str, CaseState]:
+    if focus is None:
+        return case_states(db, point, kinds=_FOLDED)
+    mine = case_states(db, point, focus, kinds=_FOLDED)
+    if not mine:
+        return {}
+    times = [_when(case) for case in mine.values()]
+    low, high = iso(min(times) - WITHIN), iso(max(times) + WITHIN)
+    near = references_where(db, point, "(kind = 'report' AND occurred_at BETWEEN ? AND ?) OR "
+                                       "(kind = 'correct' AND field = 'occurred')", [low, high])
+    return case_states(db, point, set(near) | set(mine), kinds=_FOLDED)
+
+
+def _match(config: PartnershipConfig, one: CaseState, two: CaseState) -> dict[str, Any] | None:
+    if one.source == two.source:
+        return None
+    kinds = [config.categories.get(case.category) for case in (one, two)]
+    if kinds[0] is None or kinds[1] is None or kinds[0].asb_type != kinds[1].asb_type:
+        return None
+    distance = None
+    if None not in (one.lat, one.lon, two.lat, two.lon):
+        distance = distance_m((one.lat, one.lon), (two.lat, two.lon))  # type: ignore[arg-type]
+    if one.location_key and one.location_key == two.location_key:
+        match = "same-location"
+    elif distance is not None and distance <= RADIUS_M:
+        match = "within-150m"
+    else:
+        return None
+    return {"match": match, "distance_m": None if distance is None else round(distance),
+            "asb_type": kinds[0].asb_type}
+
+
+def possible_duplicates(db: Database, config: PartnershipConfig, point: ReadPoint,
+                        focus: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Every possible same-incident pair at the point (with `focus`, only pairs involving those cases)."""
+    wanted = None if focus is None else set(focus)
+    states = _candidates(db, point, wanted)
+    groups = incident_groups(db, point)
+    dismissed = dismissed_pairs(db, point)
+    open_cases = sorted((case for case in states.values() if case.is_open), key=lambda c: (_when(c), c.reference))
+    items = []
+    for index, one in enumerate(open_cases):
+        for two in open_cases[index + 1:]:
+            apart = _when(two) - _when(one)
+            if apart > WITHIN:
+                break
+            if wanted is not None and one.reference not in wanted and two.reference not in wanted:
+                continue
+            pair = frozenset((one.reference, two.reference))
+            if pair in dismissed or groups.get(one.reference, one.reference) == groups.get(two.reference, two.reference):
+                continue
+            if any(link["to"] == two.reference for link in one.links):
+                continue
+            found = _match(config, one, two)
+            if found is None:
+                continue
+            first, second = sorted((one, two), key=lambda c: c.reference)
+            items.append({
+                "case": first.reference, "other": second.reference, "sources": [first.source, second.source],
+                "categories": [first.category, second.category], "areas": [first.area, second.area],
+                "locations": [first.location, second.location],
+                "occurred_at": [first.occurred_at, second.occurred_at],
+                "minutes_apart": int(apart.total_seconds() // 60), **found,
+            })
+    items.sort(key=lambda item: (item["case"], item["other"]))
+    return items
