@@ -201,3 +201,33 @@ def test_a_demo_killed_mid_way_is_reported_unfinished_and_resumes_to_a_clean_dem
     assert "unfinished" not in done.stderr
     again = run_cli("demo", "--store", killed, "--resume", env=env, check=False)
     assert again.returncode == 1 and "already complete" in again.stderr
+
+
+def test_an_import_killed_mid_way_resumes_by_importing_it_again(backend: str, tmp_path: Path,
+                                                                request: pytest.FixtureRequest) -> None:
+    """kill -9 during an import, then the same import again: every row once, none twice, none lost."""
+    from tests.e2e.test_partner_import import MAPPING, write_file
+
+    store = make_store(backend, tmp_path, request)
+    env = {"TASKING_STORE": store, "TASKING_VIEWS": str(tmp_path / "views.db"), "TASKING_USER": "coordinator"}
+    run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
+    data = tmp_path / "partner.csv"
+    bad = write_file(data, 3000)
+    start = event_count(store)
+    importing = subprocess.Popen([TASKING, "import", str(data), "--mapping", str(MAPPING)],
+                                 env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and importing.poll() is None and event_count(store) < start + 1000:
+        time.sleep(0.05)
+    importing.send_signal(signal.SIGKILL)
+    importing.wait()
+    part = event_count(store) - start
+    assert importing.returncode == -signal.SIGKILL, "the import finished before it could be killed"
+    assert 0 < part, "the import was killed before it committed a batch"
+    again = cli_json("import", str(data), "--mapping", str(MAPPING), env=env)
+    good = 3000 - len(bad)
+    assert again["imported"] + again["skipped_already_imported"] == good and again["conflicts"] == 0
+    assert again["skipped_already_imported"] > 0 and again["imported"] > 0  # kept what was committed, added the rest
+    cases = cli_json("cases", env=env)["cases"]
+    assert len(cases) == good  # every good row once: none lost, none twice
+    assert cli_json("import", str(data), "--mapping", str(MAPPING), env=env)["imported"] == 0
