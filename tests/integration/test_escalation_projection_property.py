@@ -30,7 +30,10 @@ from tasking.commands.escalation import MaracActionItem
 from tasking.domain.errors import DomainError
 from tasking.projections.runner import Views
 from tests.conftest import scratch_services, seed_roster
-from tests.integration.test_projection_property import assert_analyst_views_match_the_fold
+from tests.integration.test_projection_property import (
+    assert_analyst_views_match_the_fold,
+    assert_catch_up_equals_rebuild,
+)
 
 START = dt.datetime(2018, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
 KINDS = ["report", "report", "apply", "ack", "assess", "decide", "hold", "recommend", "tfg", "tfg-case", "tfg-action",
@@ -88,11 +91,6 @@ def test_incremental_catch_up_equals_a_full_rebuild(backend: str, ops, batch: in
                 if key in result and result[key] not in made[key] and kind not in ("discuss", "tfg-case", "recommend"):
                     made[key].append(result[key])
             live.catch_up(services.app, batch=batch)
-        fresh = Views(str(folder / "fresh.db"))
-        fresh.catch_up(services.app, batch=1000)
-        assert live.dump() == fresh.dump()
-        live.rebuild(services.app, batch=batch + 3)
-        assert live.dump() == fresh.dump()
+        assert_catch_up_equals_rebuild(services, live, folder, batch)
         assert_analyst_views_match_the_fold(services)
         live.close()
-        fresh.close()
