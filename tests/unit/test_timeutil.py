@@ -85,3 +85,19 @@ def test_a_stored_configuration_without_earliest_date_gets_the_default() -> None
     assert "earliest_date" not in text and parse_config(text).earliest_date == dt.date(2000, 1, 1)
     with pytest.raises(DomainError, match="earliest_date"):
         parse_config(default_config_text().replace("earliest_date = 2000-01-01", "earliest_date = 1850-01-01"))
+
+
+def test_the_projections_remembered_day_and_year_match_the_plain_function_across_clock_changes() -> None:
+    from tasking.projections.memo import day_and_year
+    from tasking.time.instants import local_day_and_year
+
+    start = dt.datetime(2017, 3, 25, 20, 0, tzinfo=dt.timezone.utc)  # spans 26 March 2017 (forward) ...
+    instants = [start + dt.timedelta(minutes=17 * step) for step in range(600)]
+    autumn = dt.datetime(2017, 10, 28, 20, 0, tzinfo=dt.timezone.utc)  # ... and 29 October 2017 (back)
+    instants += [autumn + dt.timedelta(minutes=17 * step) for step in range(600)]
+    instants += [dt.datetime(2018, 3, 31, 22, 59, 59, tzinfo=dt.timezone.utc),  # 23:59:59 BST, 31 March
+                 dt.datetime(2018, 3, 31, 23, 0, tzinfo=dt.timezone.utc)]  # 00:00 BST, 1 April: next year
+    for value in instants + list(reversed(instants)):  # the second pass reads what the first remembered
+        assert day_and_year(value) == local_day_and_year(value), value
+    assert day_and_year(instants[-1]) == ("2018-04-01", "2018/19")
+    assert day_and_year(None) == (None, None)

@@ -15,7 +15,8 @@ from sqlite_utils import Database
 
 from tasking.domain.case import Case
 from tasking.projections.base import Projection, handles
-from tasking.time.instants import iso, local_day_and_year
+from tasking.projections.memo import REFERENCES, day_and_year
+from tasking.time.instants import iso
 
 # The CLI command that records each event: the kind's name everywhere on the read side.
 KINDS: dict[type, str] = {
@@ -107,20 +108,27 @@ class ActivityProjection(Projection):
         db["activity"].create_index(["at", "position"])
         db["case_refs"].create({"case_id": str, "reference": str}, pk="case_id")
 
-    def _reference(self, db: Database, e: Any) -> str:
-        if type(e) is Case.Reported:
-            db.conn.execute("INSERT INTO case_refs (case_id, reference) VALUES (?, ?)", (str(e.originator_id), e.reference))
-            return e.reference
-        return db.conn.execute("SELECT reference FROM case_refs WHERE case_id = ?", (str(e.originator_id),)).fetchone()[0]
-
     @handles(*KINDS)
     def _row(self, db: Database, e: Any, position: int) -> None:
-        row = dict.fromkeys(COLUMNS)
-        row.update(position=position, reference=self._reference(db, e), case_id=str(e.originator_id),
-                   kind=KINDS[type(e)], at=iso(e.at), user=e.user, acting_agency=e.agency)
-        row.update(_fields(e))
-        row["date"], row["financial_year"] = local_day_and_year(e.at)
-        text_attr = _TEXT.get(type(e))
-        row["text"] = getattr(e, text_attr, None) if text_attr else None
-        self.insert(db, "activity", row, deferred=True)
+        kind = type(e)
+        case_id = str(e.originator_id)
+        if kind is Case.Reported:
+            reference = e.reference
+            db.conn.execute("INSERT INTO case_refs (case_id, reference) VALUES (?, ?)", (case_id, reference))
+            REFERENCES.learn(case_id, reference)
+        else:
+            reference = REFERENCES.of(db, case_id)
+        fields = _fields(e)
+        sql = self._statements.get(kind)
+        if sql is None:
+            sql = self._statements[kind] = self.insert_sql("activity", _COMMON + tuple(fields))
+        text_attr = _TEXT.get(kind)
+        at = e.at
+        self.append(sql, (position, reference, case_id, KINDS[kind], iso(at), e.user, e.agency, *day_and_year(at),
+                          getattr(e, text_attr, None) if text_attr else None, *fields.values()))
 
+    _statements: dict[type, str] = {}  # per event class: its columns are the common ones and its `_fields`
+
+
+# Every row's columns, then its kind's own (`_fields`); a column not named is NULL.
+_COMMON = ("position", "reference", "case_id", "kind", "at", "user", "acting_agency", "date", "financial_year", "text")

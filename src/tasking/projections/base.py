@@ -47,6 +47,7 @@ class Projection:
 
     def __init__(self) -> None:
         self._deferred: dict[str, list[tuple[Any, ...]]] = {}
+        self._pending: dict[str, dict[Any, dict[str, Any]]] = {}
 
     @staticmethod
     def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
@@ -61,25 +62,59 @@ class Projection:
         """Write one row with a cached statement (sqlite-utils' insert() is too slow per row).
 
         `deferred` rows of an append-only table are written together by `flush`, which the runner
-        calls at the end of each batch, inside the batch's transaction.
+        calls at the end of each batch, inside the batch's transaction. Only the columns that hold a
+        value are named: SQLite's cost per row grows with the values bound, and most are NULL in the
+        wide `activity` view.
         """
+        row = {column: value for column, value in row.items() if value is not None}  # NULL is every column's default
         sql = self._insert_sql(table, tuple(row))
         if deferred:
             self._deferred.setdefault(sql, []).append(tuple(row.values()))
         else:
             db.conn.execute(sql, tuple(row.values()))
 
+    def append(self, sql: str, values: tuple[Any, ...]) -> None:
+        """Defer one row of an append-only table, by a prepared statement (`insert_sql`) and its values in
+        column order: the per-event path of the busiest views, which skips building a dict per row."""
+        found = self._deferred.get(sql)
+        if found is None:
+            found = self._deferred[sql] = []
+        found.append(values)
+
+    insert_sql = _insert_sql
+
+    def hold(self, table: str, key: Any, row: dict[str, Any]) -> None:
+        """Insert a row that later events update, at the end of the batch: until then `held` gives it,
+        and an update in the same batch changes it in memory instead of running an `UPDATE`."""
+        self._pending.setdefault(table, {})[key] = row
+
+    def held(self, table: str, key: Any) -> dict[str, Any] | None:
+        found = self._pending.get(table)
+        return None if found is None else found.get(key)
+
     def discard(self) -> None:
-        """Forget deferred rows of a batch whose transaction failed."""
+        """Forget deferred and held rows of a batch whose transaction failed."""
         self._deferred = {}
+        self._pending = {}
 
     def flush(self, db: Database) -> None:
+        for table, rows in self._pending.items():
+            for row in rows.values():
+                self.insert(db, table, row, deferred=True)
+        self._pending = {}
         for sql, rows in self._deferred.items():
             db.conn.executemany(sql, rows)
         self._deferred = {}
 
     def wants(self, event_class: type) -> bool:
         return self.handles_all or event_class in self._handlers
+
+    def handler_for(self, event_class: type) -> Callable[[Database, Any, int], None] | None:
+        """The bound method that applies events of this class (what `apply` calls), or None."""
+        if self.handles_all:
+            return self.on_any
+        handler = self._handlers.get(event_class)
+        return None if handler is None else handler.__get__(self)
 
     def apply(self, db: Database, event: Any, position: int) -> None:
         if self.handles_all:

@@ -14,7 +14,8 @@ from tasking.config import parse_config
 from tasking.domain.case import Case
 from tasking.domain.partnership import Partnership
 from tasking.projections.base import Projection, handles
-from tasking.time.instants import iso, local_day_and_year
+from tasking.projections.memo import day_and_year
+from tasking.time.instants import iso
 
 
 class CasesProjection(Projection):
@@ -39,19 +40,31 @@ class CasesProjection(Projection):
     @handles(Partnership.Configured)
     def _configured(self, db: Database, e: Any, position: int) -> None:
         """The partnership's categories, so that each case can carry its ASB flag."""
+        self.__dict__.pop("_asb_known", None)
         for code, category in parse_config(e.config_toml).categories.items():
             self.insert(db, "categories", {"category": code, "name": category.name, "asb_type": category.asb_type,
                                            "asb": int(category.asb_type != "non-asb")})
 
-    @staticmethod
-    def _asb(db: Database, category: str) -> int | None:
-        row = db.conn.execute("SELECT asb FROM categories WHERE category = ?", (category,)).fetchone()
-        return row[0] if row else None
+    def _asb(self, db: Database, category: str) -> int | None:
+        """The category's ASB flag, read once per batch (`categories` changes only with a `Configured`)."""
+        known = self.__dict__.setdefault("_asb_known", {})
+        if category not in known:
+            row = db.conn.execute("SELECT asb FROM categories WHERE category = ?", (category,)).fetchone()
+            known[category] = row[0] if row else None
+        return known[category]
+
+    def flush(self, db: Database) -> None:
+        super().flush(db)
+        self.__dict__.pop("_asb_known", None)
+
+    def discard(self) -> None:
+        super().discard()
+        self.__dict__.pop("_asb_known", None)
 
     @handles(Case.Reported)
     def _reported(self, db: Database, e: Any, position: int) -> None:
-        received_date, financial_year = local_day_and_year(e.at)
-        self.insert(db, "cases", {
+        received_date, financial_year = day_and_year(e.at)
+        self.hold("cases", str(e.originator_id), {
             "received_date": received_date, "financial_year": financial_year, "asb": self._asb(db, e.category),
             "lead": None,
             "reference": e.reference, "id": str(e.originator_id), "status": "open", "received_at": iso(e.at),
@@ -60,9 +73,18 @@ class CasesProjection(Projection):
             "closed_reason": None,
         })
 
+    _updates: dict[tuple[str, ...], str] = {}
+
     def _update(self, db: Database, e: Any, **values: Any) -> None:
-        db.execute("UPDATE cases SET " + ", ".join(f"{k} = ?" for k in values) + " WHERE id = ?",
-                   [*values.values(), str(e.originator_id)])
+        held = self.held("cases", str(e.originator_id))
+        if held is not None:  # reported in this batch: not written yet
+            held.update(values)
+            return
+        columns = tuple(values)
+        sql = self._updates.get(columns)
+        if sql is None:
+            sql = self._updates[columns] = "UPDATE cases SET " + ", ".join(f"{k} = ?" for k in values) + " WHERE id = ?"
+        db.conn.execute(sql, (*values.values(), str(e.originator_id)))
 
     @handles(Case.RiskAssessed, Case.RiskReviewed)
     def _risk(self, db: Database, e: Any, position: int) -> None:

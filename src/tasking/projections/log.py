@@ -27,9 +27,8 @@ class LogProjection(Projection):
         db["log"].create_index(["recorded_at"])
         db["log"].create_index(["aggregate_id", "position"])
 
+    _insert = Projection.insert_sql("log", ("position", "event", "aggregate_id", "version", "user", "recorded_at"))
+
     def on_any(self, db: Database, event: Any, position: int) -> None:
-        self.insert(db, "log", {
-            "position": position, "event": type(event).__qualname__, "aggregate_id": str(event.originator_id),
-            "version": event.originator_version,
-            "user": getattr(event, "user", None), "recorded_at": iso_precise(event.timestamp),
-        }, deferred=True)
+        self.append(self._insert, (position, type(event).__qualname__, str(event.originator_id),
+                                   event.originator_version, getattr(event, "user", None), iso_precise(event.timestamp)))

@@ -195,6 +195,8 @@ class Views:
         if not hasattr(self, "_counts"):
             self._counts: dict[str, int] = {}
             self.db.conn.create_function("tasking_count_row", 2, self._counted)
+        if self._fresh_build:
+            return  # a fresh file has one writer, this one: `build_fresh` counts its rows once, at the end
         for projection in self.projections if projections is None else projections:
             for table in projection.tables:
                 for action, step in (("INSERT", 1), ("DELETE", -1)):
@@ -304,7 +306,8 @@ class Views:
         with self._write() as db:
             tracking = self.tracking()  # re-read under the write lock
             positions = {name: found["position"] for name, found in tracking.items()}
-            routes: dict[type, list[Projection]] = {}
+            # Per event class: each projection that wants it, with its handler and its position.
+            routes: dict[type, list[tuple[str, int, Callable[[Database, Any, int], None]]]] = {}
             applied = {p.name: 0 for p in chosen}
             digest = {p.name: 0 for p in chosen}
             written = {p.name: self._written(p) for p in chosen}
@@ -313,15 +316,17 @@ class Views:
                 kind = type(event)
                 wanted = routes.get(kind)
                 if wanted is None:
-                    wanted = routes[kind] = [p for p in chosen if p.wants(kind)]
+                    wanted = routes[kind] = [(p.name, positions[p.name], p.handler_for(kind))  # type: ignore[misc]
+                                             for p in chosen if p.wants(kind)]
                 if not wanted:
                     continue
-                mark = zlib.crc32(row.state, row.id & 0xFFFFFFFF)
-                for projection in wanted:
-                    if row.id > positions[projection.name]:
-                        projection.apply(db, event, row.id)
-                        applied[projection.name] += 1
-                        digest[projection.name] += mark
+                position = row.id
+                mark = zlib.crc32(row.state, position & 0xFFFFFFFF)
+                for name, after, handler in wanted:
+                    if position > after:
+                        handler(db, event, position)
+                        applied[name] += 1
+                        digest[name] += mark
             last = rows[-1].id
             for projection in chosen:
                 projection.flush(db)
@@ -424,6 +429,10 @@ def build_fresh(path: str, app: Any, progress: Progress | None = None, lean: boo
             views.db.execute(sql)
     # Events recorded while the indexes were built.
     applied += views.catch_up(app, batch=batch, progress=progress, lean=lean)
+    with views._write():
+        for projection in views.projections:
+            rows = sum(views.db.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0] for table in projection.tables)
+            views.db.execute(f"UPDATE {TRACKING} SET rows = ? WHERE projection = ?", [rows, projection.name])
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA main.journal_mode=WAL")
     conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")

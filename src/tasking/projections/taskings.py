@@ -13,7 +13,8 @@ from sqlite_utils import Database
 
 from tasking.domain.case import Case
 from tasking.projections.base import Projection, handles
-from tasking.time.instants import iso, local_day_and_year
+from tasking.projections.memo import REFERENCES, day_and_year
+from tasking.time.instants import iso
 
 
 class TaskingsProjection(Projection):
@@ -32,23 +33,32 @@ class TaskingsProjection(Projection):
 
     @staticmethod
     def _case(db: Database, e: Any) -> str:
-        return db.conn.execute("SELECT reference FROM case_refs WHERE case_id = ?", (str(e.originator_id),)).fetchone()[0]
+        return REFERENCES.of(db, str(e.originator_id))
 
     @handles(Case.TaskingRaised)
     def _raised(self, db: Database, e: Any, position: int) -> None:
-        raised_date, financial_year = local_day_and_year(e.at)
-        self.insert(db, "taskings", {
+        raised_date, financial_year = day_and_year(e.at)
+        case = self._case(db, e)
+        self.hold("taskings", (case, e.tasking), {
             "raised_date": raised_date, "financial_year": financial_year, "completed_date": None,
-            "case": self._case(db, e), "tasking": e.tasking, "tasked_agency": e.to_agency, "owner": e.owner,
+            "case": case, "tasking": e.tasking, "tasked_agency": e.to_agency, "owner": e.owner,
             "action": e.action, "due": e.due, "raised_at": iso(e.at), "raised_by": e.user, "status": "open",
             "completed_at": None})
 
     @handles(Case.TaskingReassigned)
     def _reassigned(self, db: Database, e: Any, position: int) -> None:
-        db.execute("UPDATE taskings SET tasked_agency = ?, owner = ? WHERE [case] = ? AND tasking = ?",
-                   [e.to_agency, e.owner, self._case(db, e), e.tasking])
+        held = self.held("taskings", (self._case(db, e), e.tasking))
+        if held is not None:  # raised in this batch: not written yet
+            held.update(tasked_agency=e.to_agency, owner=e.owner)
+            return
+        db.conn.execute("UPDATE taskings SET tasked_agency = ?, owner = ? WHERE [case] = ? AND tasking = ?",
+                        (e.to_agency, e.owner, self._case(db, e), e.tasking))
 
     @handles(Case.TaskingCompleted)
     def _completed(self, db: Database, e: Any, position: int) -> None:
-        db.execute("UPDATE taskings SET status = 'completed', completed_at = ?, completed_date = ? "
-                   "WHERE [case] = ? AND tasking = ?", [iso(e.at), local_day_and_year(e.at)[0], self._case(db, e), e.tasking])
+        held = self.held("taskings", (self._case(db, e), e.tasking))
+        if held is not None:
+            held.update(status="completed", completed_at=iso(e.at), completed_date=day_and_year(e.at)[0])
+            return
+        db.conn.execute("UPDATE taskings SET status = 'completed', completed_at = ?, completed_date = ? "
+                        "WHERE [case] = ? AND tasking = ?", (iso(e.at), day_and_year(e.at)[0], self._case(db, e), e.tasking))

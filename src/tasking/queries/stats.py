@@ -32,8 +32,9 @@ from tasking.projections.activity import FEEDBACK_ACTIONS
 from tasking.queries import escalation_stats
 from tasking.queries import police
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import CaseState, case_states, incident_groups
-from tasking.time.instants import LONDON, financial_year_bounds, financial_year_label, iso
+from tasking.queries.state import CaseState, case_states, incident_groups, references_where
+from tasking.projections.memo import day_and_year
+from tasking.time.instants import financial_year_bounds, financial_year_label, iso
 
 POWERS: tuple[str, ...] = Power.__args__  # type: ignore[attr-defined]
 REFERRALS: tuple[str, ...] = ReferralTarget.__args__  # type: ignore[attr-defined]
@@ -43,9 +44,29 @@ EVENT_NAMES = {kind: cls.__qualname__.rsplit(".", 1)[-1] for cls, kind in ACTIVI
 EVENT_NAMES.update(escalation_stats.EVENT_NAMES)
 
 
-def _reports(db: Database, position: int) -> dict[str, CaseState]:
-    """Every case's report as corrected by the position (whatever the corrections' effective time)."""
-    return case_states(db, ReadPoint(at=None, position=position), kinds=("correct",))
+def _reports(db: Database, position: int, years: tuple[int, ...]) -> dict[str, CaseState]:
+    """The reports that the figures of these financial years can read, as corrected by the position
+    (whatever the corrections' effective time): every report received in one of the years, and every
+    other report of the same incidents (an incident counts at its earliest report, and lists them all).
+    Reports of other incidents add nothing to these years' figures, so they are not read."""
+    point = ReadPoint(at=None, position=position)
+    wanted: set[str] = set()
+    for year in years:
+        start, end = (iso(bound) for bound in financial_year_bounds(year))
+        wanted.update(references_where(db, point, "kind = 'report' AND at >= ? AND at < ?", [start, end]))
+    groups = incident_groups(db, point)
+    roots = {groups.get(ref, ref) for ref in wanted}
+    wanted |= roots | {ref for ref, root in groups.items() if root in roots}
+    return case_states(db, point, references=wanted, kinds=("correct",))
+
+
+def _reported(db: Database, position: int, references: set[str]) -> set[str]:
+    """Which of these references have a report recorded by the position."""
+    if not references:
+        return set()
+    return set(references_where(db, ReadPoint(at=None, position=position),
+                                "kind = 'report' AND reference IN (SELECT value FROM json_each(?))",
+                                [json.dumps(sorted(references))]))
 
 
 def _incidents(db: Database, position: int, cases: dict[str, CaseState]) -> list[list[CaseState]]:
@@ -70,18 +91,31 @@ def _from_resident(config: PartnershipConfig, case: CaseState) -> bool:
     return case.feedback != "report-back" and case.channel != "partner-referral" and not config.reports_back(case.source)
 
 
+# The kinds of activity row that the figures count (besides reports): no other kind adds to a list.
+_COUNTED = ("task", "follow-up", "update-reporter", "power", "refer", "close")
+
+
 def _contributions(db: Database, config: PartnershipConfig, year: int, position: int,
                    cases: dict[str, CaseState], incidents: list[list[CaseState]]) -> dict[str, list[dict[str, Any]]]:
     start, end = (iso(bound) for bound in financial_year_bounds(year))
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for incident in incidents:
+        made: dict[str, dict[str, Any]] = {}  # one row per report of the incident, shared by the lists it counts in
+
+        def report_row(case: CaseState, incident: list[CaseState] = incident,
+                       made: dict[str, dict[str, Any]] = made) -> dict[str, Any]:
+            row = made.get(case.reference)
+            if row is None:
+                row = made[case.reference] = _report_row(case, incident)
+            return row
+
         first = incident[0]
         if start <= first.received_at < end:  # the incident counts once, at its earliest report
-            row = _report_row(first, incident)
+            row = report_row(first)
             found["reports"].append(row)
             found[f"by_area.{first.area}"].append(row)
             found[f"by_category.{first.category}"].append(row)
-            month = dt.datetime.fromisoformat(first.received_at).astimezone(LONDON).strftime("%Y-%m")
+            month = day_and_year(dt.datetime.fromisoformat(first.received_at))[0][:7]  # type: ignore[index]
             found[f"by_month.{month}"].append(row)
             if config.is_asb(first.category):
                 found["asb_reports"].append(row)
@@ -90,46 +124,49 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
             firsts.setdefault(member.source, member)
         for source, member in sorted(firsts.items()):
             if start <= member.received_at < end:
-                row = _report_row(member, incident)
+                row = report_row(member)
                 found[f"by_source.{source}"].append(row)
                 if config.is_asb(member.category) and _from_resident(config, member):
                     found[f"asb_reports_from_residents.{source}"].append(row)
         for member in incident:
             if start <= member.received_at < end:
-                found["reports_received"].append(_report_row(member, incident))
-    for row in db.query(
+                found["reports_received"].append(report_row(member))
+    rows = db.execute(
         "SELECT position, reference, kind, at, user, acting_agency, tasked_agency, follow_up_kind, update_channel, "
         "power, referral, close_reason FROM activity "
-        "WHERE position <= ? AND at >= ? AND at < ? AND kind != 'report' ORDER BY position", [position, start, end],
-    ):
-        if row["reference"] not in cases:
+        f"WHERE position <= ? AND at >= ? AND at < ? AND kind IN ({', '.join(repr(k) for k in _COUNTED)}) "
+        "ORDER BY position", [position, start, end],
+    ).fetchall()
+    reported = _reported(db, position, {row[1] for row in rows} - cases.keys())
+    for (at_position, reference, kind, at, user, acting_agency, tasked_agency, follow_up_kind, update_channel, power,
+         referral, close_reason) in rows:
+        if reference not in cases and reference not in reported:
             continue
-        kind = row["kind"]
-        item = {"case": row["reference"], "kind": kind, "position": row["position"], "at": row["at"],
-                "user": row["user"], "agency": row["acting_agency"], "detail": None}
+        item = {"case": reference, "kind": kind, "position": at_position, "at": at, "user": user,
+                "agency": acting_agency, "detail": None}
         if kind == "task":
-            item["detail"] = row["tasked_agency"]
+            item["detail"] = tasked_agency
             found["taskings"].append(item)
-            found[f"taskings_by_agency.{row['tasked_agency']}"].append(item)
+            found[f"taskings_by_agency.{tasked_agency}"].append(item)
         elif kind == "follow-up":
-            item["detail"] = row["follow_up_kind"]
-            found[f"follow_ups_by_kind.{row['follow_up_kind']}"].append(item)
-            if row["follow_up_kind"] in ("visit", "call"):
+            item["detail"] = follow_up_kind
+            found[f"follow_ups_by_kind.{follow_up_kind}"].append(item)
+            if follow_up_kind in ("visit", "call"):
                 found["follow_ups"].append(item)
-                found[f"follow_ups_by_agency.{row['acting_agency']}"].append(item)
+                found[f"follow_ups_by_agency.{acting_agency}"].append(item)
         elif kind == "update-reporter":
-            item["detail"] = row["update_channel"]
+            item["detail"] = update_channel
             found["reporter_updates"].append(item)
         elif kind == "power":
-            item["detail"] = row["power"]
+            item["detail"] = power
             found["powers_used"].append(item)
-            found[f"powers.{row['power']}"].append(item)
+            found[f"powers.{power}"].append(item)
         elif kind == "refer":
-            item["detail"] = row["referral"]
+            item["detail"] = referral
             found["referrals_made"].append(item)
-            found[f"referrals.{row['referral']}"].append(item)
+            found[f"referrals.{referral}"].append(item)
         elif kind == "close":
-            item["detail"] = row["close_reason"]
+            item["detail"] = close_reason
             found["closures"].append(item)
     seen: set[str] = set()
     for item in found.get("closures", []):
@@ -147,13 +184,14 @@ def _feedback(db: Database, year: int, position: int, cases: dict[str, CaseState
     start, end = (iso(bound) for bound in financial_year_bounds(year))
     wanted = {ref for ref, c in cases.items() if c.feedback in ("resident", "report-back") and start <= c.received_at < end}
     last: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in db.query(
+    for reference, kind, at in db.execute(
         "SELECT reference, kind, MAX(at) AS at FROM activity WHERE position <= ? AND at < ? AND kind IN "
-        f"('update-reporter', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) GROUP BY reference, kind", [position, end]
-    ):
-        if row["reference"] in wanted:
-            slot = "update" if row["kind"] == "update-reporter" else "action"
-            last[row["reference"]][slot] = max(last[row["reference"]].get(slot, ""), row["at"])
+        f"('update-reporter', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) "
+        "AND reference IN (SELECT value FROM json_each(?)) GROUP BY reference, kind", [position, end, json.dumps(sorted(wanted))]
+    ).fetchall():
+        if reference in wanted:
+            slot = "update" if kind == "update-reporter" else "action"
+            last[reference][slot] = max(last[reference].get(slot, ""), at)
     for ref in sorted(last):
         marks = last[ref]
         if "action" not in marks:
@@ -213,7 +251,7 @@ def canonical(figures: dict[str, Any]) -> str:
 
 
 def year_stats(db: Database, config: PartnershipConfig, year: int, position: int) -> dict[str, Any]:
-    cases = _reports(db, position)
+    cases = _reports(db, position, (year, year - 1))
     incidents = _incidents(db, position, cases)
     figures = _figures(_contributions(db, config, year, position, cases, incidents), config, year)
     before = _figures(_contributions(db, config, year - 1, position, cases, incidents), config, year - 1)
@@ -247,7 +285,7 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
     """The cases and events behind one figure, e.g. `taskings`, `powers.CPW`, `by_area.Swanley`."""
     if figure.strip().startswith(police.PREFIX + "."):
         return _explain_police(db, year, position, figure.strip())
-    cases = _reports(db, position)
+    cases = _reports(db, position, (year,))
     found = _contributions(db, config, year, position, cases, _incidents(db, position, cases))
     figures = _figures(found, config, year)
     aliases = {"feedback_rate": "feedback_owed", "feedback.owed": "feedback_owed", "feedback.given": "feedback_given"}
