@@ -99,13 +99,15 @@ def _fields(e: Any) -> dict[str, Any]:
 class ActivityProjection(Projection):
     name = "activity"
     tables = ("activity", "case_refs")
-    version = 5
+    version = 6
 
     def create(self, db: Database) -> None:
         db["activity"].create(COLUMNS, pk="position")
         db["activity"].create_index(["reference", "at"])
         db["activity"].create_index(["kind", "at"])
         db["activity"].create_index(["at", "position"])
+        # Covers the year statistics' last action and last update per case (`position` is the rowid, in every index).
+        db["activity"].create_index(["kind", "reference", "at"])
         db["case_refs"].create({"case_id": str, "reference": str}, pk="case_id")
 
     @handles(*KINDS)

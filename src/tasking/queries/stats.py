@@ -186,8 +186,8 @@ def _feedback(db: Database, year: int, position: int, cases: dict[str, CaseState
     last: dict[str, dict[str, str]] = defaultdict(dict)
     for reference, kind, at in db.execute(
         "SELECT reference, kind, MAX(at) AS at FROM activity WHERE position <= ? AND at < ? AND kind IN "
-        f"('update-reporter', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) "
-        "AND reference IN (SELECT value FROM json_each(?)) GROUP BY reference, kind", [position, end, json.dumps(sorted(wanted))]
+        f"('update-reporter', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) GROUP BY kind, reference",  # index order
+        [position, end]
     ).fetchall():
         if reference in wanted:
             slot = "update" if kind == "update-reporter" else "action"
