@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from tasking.cli.context import emit, json_option, services, warn_unfinished
 from tasking.domain.errors import DomainError
@@ -35,7 +35,9 @@ def _raw_views(ctx: click.Context) -> Views:
 
 
 @contextlib.contextmanager
-def _progress_bar(label: str, total: int) -> Iterator[Progress]:
+def _progress_bar(label: str, total: int) -> Iterator[Any]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # only when drawn
+
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   transient=False) as bar:
         yield bar

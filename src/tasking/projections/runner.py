@@ -20,6 +20,7 @@ warning naming both paths. Each projection's tracking row keeps a running count 
 applied, the rows it wrote and a digest of those events, so `check` can tell cheaply whether
 rows have gone missing. Rows are counted by TEMP triggers, which fire only on this process's own
 connection, whatever SQL a handler uses: a row deleted by anyone else is not counted, and shows.
+A fresh build has no triggers (it has one writer, itself): it counts its tables once, at the end.
 """
 
 from __future__ import annotations
