@@ -120,10 +120,12 @@ class Pages:
     def _rows(self, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
         if self._sqlite and self.lean:
             with self.app.recorder.datastore.transaction(commit=False) as cursor:
-                cursor.execute(
+                raw = getattr(cursor, "sqlite_cursor", cursor)
+                raw.row_factory = None  # plain tuples: the library's connection makes sqlite3.Row objects
+                raw.execute(
                     f"SELECT rowid, originator_id, originator_version, topic, state FROM {self._table} "
                     "WHERE rowid > ? ORDER BY rowid LIMIT ?", (start, limit))
-                return [tuple(row) for row in cursor.fetchall()]
+                return raw.fetchall()
         found = self.app.recorder.select_notifications(start, limit, inclusive_of_start=False)
         return [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in found]
 
