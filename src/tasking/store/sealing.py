@@ -1,0 +1,82 @@
+"""Which event fields are personal details or free text, and sealing them at the store's edge.
+
+`SEALED` is the one table: a person's details are sealed with the person's key, a case's free text
+with the case's key (the owner is the event's aggregate). `SealingMapper` seals those fields as it
+turns a domain event into a stored one, so no handler can forget to, and the stored event keeps
+its shape (same field names, a token string for a value). Reading gives the tokens back as they
+are (the projections' lean decode and the mapper agree, and the views hold tokens); aggregates
+loaded for a decision get the plaintext through `reveal_event`, and reads reveal what they show
+through `KeyStore.reveal` (`[erased]` once the key is destroyed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from tasking.domain.case import Case
+from tasking.domain.person import Person
+from tasking.store.keys import KeyStore
+
+PERSON_FIELDS = ("name", "phone", "email", "address")
+
+SEALED: dict[type, tuple[str, ...]] = {
+    Person.Added: PERSON_FIELDS,
+    Case.Reported: ("summary",),
+    Case.TaskingRaised: ("action",),
+    Case.TaskingCompleted: ("result",),
+    Case.FollowUpMade: ("outcome",),
+    Case.ReporterUpdated: ("note",),
+    Case.RiskAssessed: ("reason",),
+    Case.RiskReviewed: ("note",),
+    Case.Corrected: ("reason",),
+    Case.Closed: ("note",),
+    Case.Reopened: ("reason",),
+}
+
+
+def _with(event: Any, state: dict[str, Any]) -> Any:
+    copy = object.__new__(type(event))
+    object.__setattr__(copy, "__dict__", state)
+    return copy
+
+
+def seal_event(keys: KeyStore, event: Any) -> Any:
+    """A copy of the event with its sealed fields encrypted (the event itself if it has none)."""
+    fields = SEALED.get(type(event))
+    if not fields:
+        return event
+    state = dict(vars(event))
+    owner = state["originator_id"]
+    for name in fields:
+        state[name] = keys.seal(owner, name, state.get(name))
+    return _with(event, state)
+
+
+def reveal_event(keys: KeyStore, event: Any) -> Any:
+    """A copy of the event with its sealed fields in plaintext (or `[erased]`)."""
+    fields = SEALED.get(type(event))
+    if not fields:
+        return event
+    state = dict(vars(event))
+    owner = state["originator_id"]
+    for name in fields:
+        state[name] = keys.reveal(state.get(name), owner)
+    return _with(event, state)
+
+
+def owners_to_seal(events: list[Any]) -> set[Any]:
+    """The aggregates whose new events need a key."""
+    return {event.originator_id for event in events if type(event) in SEALED}
+
+
+class SealingMapper(Mapper):
+    """The library's mapper, sealing `SEALED` fields on the way in; reading is unchanged."""
+
+    def __init__(self, mapper: Mapper, keys: KeyStore) -> None:
+        super().__init__(transcoder=mapper.transcoder, compressor=mapper.compressor, cipher=mapper.cipher)
+        self.keys = keys
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        return super().to_stored_event(seal_event(self.keys, domain_event))
