@@ -24,6 +24,7 @@ from tasking.commands.privacy_handlers import is_held
 from tasking.domain.ids import case_id, person_id
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import case_states
+from tasking.store.sealing import holds_plaintext
 from tasking.time.instants import iso, months_before
 
 log = structlog.get_logger("tasking.retention")
@@ -54,8 +55,13 @@ def due(services: Services, at: dt.datetime) -> dict[str, Any]:
     people = [{"person": p, "cases": sorted(refs)} for p, refs in sorted(people_of.items())
               if p not in kept_people and (keys is None or not keys.is_destroyed(person_id(p)))]
     kept = sorted(p for p in people_of if p in kept_people)
+    # Written before encryption: destroying a key would not erase it; `store copy` migrates it.
+    unmigrated = [c["case"] for c in cases if holds_plaintext(services.app, case_id(c["case"]))]
+    unmigrated += [p["person"] for p in people if holds_plaintext(services.app, person_id(p["person"]))]
+    cases = [c for c in cases if c["case"] not in unmigrated]
+    people = [p for p in people if p["person"] not in unmigrated]
     return {"at": iso(at), "years_after_closure": years, "closed_by": cutoff, "cases": cases, "people": people,
-            "held": held, "people_kept": kept}
+            "held": held, "people_kept": kept, "unmigrated": unmigrated}
 
 
 def run(services: Services, at: dt.datetime, user: str, dry_run: bool = False) -> dict[str, Any]:
@@ -70,5 +76,5 @@ def run(services: Services, at: dt.datetime, user: str, dry_run: bool = False) -
             send(services.app, ApplyRetention(user=user, at=at, subject="person", reference=item["person"],
                                               reason=f"on cases closed {years} or more years before"))
     log.info("retention.run", at=found["at"], dry_run=dry_run, cases=len(found["cases"]), people=len(found["people"]),
-             held=len(found["held"]))
+             held=len(found["held"]), unmigrated=len(found["unmigrated"]))
     return {**found, "dry_run": dry_run}

@@ -102,6 +102,7 @@ def retention_run(ctx: click.Context, at, dry_run: bool, user: str | None, as_js
         lines += [f"  case   {c['case']} closed {c['closed_at']}" for c in r["cases"]]
         lines += [f"  person {p['person']} on {', '.join(p['cases'])}" for p in r["people"]]
         lines += [f"  held   {c}" for c in r["held"]]
+        lines += [f"  not erasable before `tasking store copy` migrates the store: {ref}" for ref in r["unmigrated"]]
         return "\n".join(lines)
 
     emit(found, as_json, text)

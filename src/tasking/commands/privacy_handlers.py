@@ -12,6 +12,7 @@ from tasking.domain.erasure import Erasure, LegalHold
 from tasking.domain.errors import DomainError
 from tasking.domain.ids import case_id, person_id
 from tasking.store.application import TaskingApp
+from tasking.store.sealing import holds_plaintext
 
 Result = dict[str, Any]
 
@@ -33,6 +34,9 @@ def erase(app: TaskingApp, subject: str, reference: str, rule: str, reason: str,
         owner = case_id(reference)
     if Erasure.create_id(subject, reference) in app.repository and app.keys.is_destroyed(owner):
         raise DomainError(subject, f"{reference} was already erased")
+    if holds_plaintext(app, owner):
+        raise DomainError(subject, f"{reference} was recorded before encryption, so destroying its key would not "
+                                   "erase it; migrate the store first (tasking store copy --from OLD --to NEW)")
     app.keys.destroy([owner], f"{rule}: {reason}")
     if Erasure.create_id(subject, reference) not in app.repository:
         app.save(Erasure(subject=subject, reference=reference, rule=rule, reason=reason, user=who[0], agency=who[1],

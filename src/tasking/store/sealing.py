@@ -17,7 +17,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 
 from tasking.domain.case import Case
 from tasking.domain.person import Person
-from tasking.store.keys import KeyStore
+from tasking.store.keys import PREFIX, KeyStore
 
 PERSON_FIELDS = ("name", "phone", "email", "address")
 
@@ -64,6 +64,17 @@ def reveal_event(keys: KeyStore, event: Any) -> Any:
     for name in fields:
         state[name] = keys.reveal(state.get(name), owner)
     return _with(event, state)
+
+
+def holds_plaintext(app: Any, owner: Any) -> bool:
+    """Whether an aggregate has a sealed field stored in plaintext (written before encryption):
+    destroying its key would not erase that."""
+    for event in app.events.get(owner):
+        for name in SEALED.get(type(event), ()):
+            value = getattr(event, name, None)
+            if value is not None and not (isinstance(value, str) and value.startswith(PREFIX)):
+                return True
+    return False
 
 
 def owners_to_seal(events: list[Any]) -> set[Any]:
