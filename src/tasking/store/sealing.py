@@ -1,7 +1,8 @@
 """Which event fields are personal details or free text, and sealing them at the store's edge.
 
 `SEALED` is the one table: a person's details are sealed with the person's key, a case's free text
-with the case's key (the owner is the event's aggregate). `SealingMapper` seals those fields as it
+with the case's key, an escalation route's free text with its own key (the owner is always the
+event's aggregate). `SealingMapper` seals those fields as it
 turns a domain event into a stored one, so no handler can forget to, and the stored event keeps
 its shape (same field names, a token string for a value). Reading gives the tokens back as they
 are (the projections' lean decode and the mapper agree, and the views hold tokens); aggregates
@@ -16,6 +17,11 @@ from typing import Any
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from tasking.domain.case import Case
+from tasking.domain.case_review import CaseReview
+from tasking.domain.duplicates import DuplicateDismissal
+from tasking.domain.marac import MaracMeeting
+from tasking.domain.repeat_flag import RepeatFlag
+from tasking.domain.task_and_finish import TaskAndFinishGroup
 from tasking.domain.person import Person
 from tasking.store.keys import PREFIX, KeyStore
 
@@ -33,6 +39,22 @@ SEALED: dict[type, tuple[str, ...]] = {
     Case.Corrected: ("reason",),
     Case.Closed: ("note",),
     Case.Reopened: ("reason",),
+    # The escalation routes' free text, each with its own aggregate's key.
+    CaseReview.Acknowledged: ("note",),
+    CaseReview.Decided: ("reason",),
+    CaseReview.Held: ("note",),
+    CaseReview.Recommended: ("action",),
+    CaseReview.Responded: ("note",),
+    CaseReview.Closed: ("note",),
+    TaskAndFinishGroup.Opened: ("focus", "reason"),
+    TaskAndFinishGroup.ActionRaised: ("action",),
+    TaskAndFinishGroup.ActionCompleted: ("result",),
+    TaskAndFinishGroup.Met: ("note",),
+    TaskAndFinishGroup.Completed: ("outcome",),
+    MaracMeeting.Discussed: ("outcome",),
+    RepeatFlag.Acknowledged: ("note",),
+    RepeatFlag.AcknowledgedAgain: ("note",),
+    DuplicateDismissal.Dismissed: ("reason",),
 }
 
 
