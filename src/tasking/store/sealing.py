@@ -64,28 +64,26 @@ def _with(event: Any, state: dict[str, Any]) -> Any:
     return copy
 
 
-def seal_event(keys: KeyStore, event: Any) -> Any:
-    """A copy of the event with its sealed fields encrypted (the event itself if it has none)."""
+def _each_sealed(event: Any, change: Any) -> Any:
+    """A copy of the event with `change(owner, field, value)` applied to its sealed fields."""
     fields = SEALED.get(type(event))
     if not fields:
         return event
     state = dict(vars(event))
     owner = state["originator_id"]
     for name in fields:
-        state[name] = keys.seal(owner, name, state.get(name))
+        state[name] = change(owner, name, state.get(name))
     return _with(event, state)
+
+
+def seal_event(keys: KeyStore, event: Any) -> Any:
+    """A copy of the event with its sealed fields encrypted (the event itself if it has none)."""
+    return _each_sealed(event, keys.seal)
 
 
 def reveal_event(keys: KeyStore, event: Any) -> Any:
     """A copy of the event with its sealed fields in plaintext (or `[erased]`)."""
-    fields = SEALED.get(type(event))
-    if not fields:
-        return event
-    state = dict(vars(event))
-    owner = state["originator_id"]
-    for name in fields:
-        state[name] = keys.reveal(state.get(name), owner)
-    return _with(event, state)
+    return _each_sealed(event, lambda owner, _name, value: keys.reveal(value, owner))
 
 
 def holds_plaintext(app: Any, owner: Any) -> bool:
