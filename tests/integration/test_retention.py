@@ -74,3 +74,11 @@ def test_a_released_hold_lets_retention_take_the_case_and_its_people(desk: Desk,
     assert show(desk.read(), closed["held"])["erased"] == ["reporter", "free-text"]
     again = retention.run(desk.services, at("2024-03-12T03:00"), "coordinator")
     assert again["cases"] == [] and again["people"] == []  # done once
+
+
+def test_the_schedulers_nightly_job_runs_the_same_retention(desk: Desk, closed: dict[str, str], tmp_path) -> None:  # noqa: ANN001
+    from tasking.scheduler import run_once
+
+    done = run_once(desk.services, at("2024-03-11T02:00"), tmp_path, "coordinator")["retention"]
+    assert done == {"cases": 1, "people": 0, "held": 1}
+    assert show(desk.read(), closed["gone"])["summary"] == "[erased]"
