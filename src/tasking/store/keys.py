@@ -47,6 +47,7 @@ class KeyStore:
     def __init__(self) -> None:
         self._ciphers: dict[str, AESGCM | None] = {}  # None: destroyed
         self._loaded = False
+        self._misses = 0
 
     # --- storage, per backend ----------------------------------------------------------------
 
@@ -70,10 +71,12 @@ class KeyStore:
         self._loaded = True
 
     def _cipher(self, owner: str) -> AESGCM | None:
-        """The owner's cipher; None when destroyed; KeyError when it never had a key."""
+        """The owner's cipher; None when destroyed; KeyError when it never had a key. Keys are read
+        one by one for a few owners, all at once for a read that needs many (a briefing, stats)."""
         if owner in self._ciphers:
             return self._ciphers[owner]
-        if not self._loaded:
+        self._misses += 1
+        if not self._loaded and self._misses > 32:
             self._load_all()
         else:
             self._read([owner])
@@ -90,9 +93,10 @@ class KeyStore:
     def ensure(self, owners: Iterable[Any]) -> None:
         """Make a key for each owner that has none (one transaction); a destroyed key stays destroyed.
         A key another process made first is kept: the stored row is read back."""
-        if not self._loaded:
-            self._load_all()
         missing = sorted({str(owner) for owner in owners} - self._ciphers.keys())
+        if missing and not self._loaded:
+            self._read(missing)
+            missing = [owner for owner in missing if owner not in self._ciphers]
         if not missing:
             return
         now = dt.datetime.now(dt.timezone.utc).isoformat()
