@@ -52,6 +52,8 @@ class Settings:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": self.store,
             "SQLITE_LOCK_TIMEOUT": "60",
+            # Every stored event is chained in the transaction that stores it (tasking.store.chain).
+            "APPLICATION_RECORDER_TOPIC": "tasking.store.chain:ChainedSQLiteRecorder",
         }
 
 
@@ -71,6 +73,7 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "4",
+        "APPLICATION_RECORDER_TOPIC": "tasking.store.chain_pg:ChainedPostgresRecorder",
     }
     if schema:
         env["POSTGRES_SCHEMA"] = schema
