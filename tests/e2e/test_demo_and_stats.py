@@ -126,6 +126,12 @@ def test_the_annual_report_has_its_charts_and_a_manifest(demo_store: str, tmp_pa
     assert all((out / n).read_bytes() == (again / n).read_bytes() for n in manifest["files"])
 
 
+def test_the_demo_store_verifies_its_hash_chain(demo_store: str) -> None:
+    """The demo writes through the batching app: every one of its events is chained too."""
+    found = json.loads(run_cli("--store", demo_store, "verify", "--json").stdout)
+    assert found["ok"] is True and found["events"] > 9000
+
+
 def test_the_demo_refuses_a_store_that_holds_events(demo_store: str) -> None:
     done = run_cli("demo", "--store", demo_store, check=False)
     assert done.returncode != 0 and "already holds" in done.stderr

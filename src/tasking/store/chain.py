@@ -68,7 +68,7 @@ def link(previous: bytes, position: int, originator_id: str, version: int, topic
 def links(previous: bytes, rows: Iterable[Row]) -> Iterator[tuple[int, str]]:
     """(position, hex link) for each row, in order, chained from `previous`."""
     for position, oid, version, topic, state in rows:
-        previous = link(previous, position, oid, version, topic, bytes(state))
+        previous = link(previous, position, id_text(oid), version, topic, _bytes(state))
         yield position, previous.hex()
 
 
