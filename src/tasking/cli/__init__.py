@@ -204,8 +204,14 @@ def _one_line(exc: click.UsageError) -> str:
 
 
 def main() -> None:
+    _exit(run())
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run one `tasking` command line and return its exit code: every failure is one line on stderr
+    (2: usage, 1: an error, 3: refused). `main` and the in-process fuzz tests both go through here."""
     try:
-        code = cli.main(prog_name="tasking", standalone_mode=False)
+        code = cli.main(args=args, prog_name="tasking", standalone_mode=False)
     except click.UsageError as exc:
         click.echo(f"Error: {_one_line(exc)}", err=True)
         code = 2
@@ -215,7 +221,7 @@ def main() -> None:
     except click.Abort:
         click.echo("Aborted.", err=True)
         code = 1
-    _exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else 0
 
 
 def _exit(code: int) -> None:

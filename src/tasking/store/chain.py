@@ -157,6 +157,19 @@ class ChainError(DomainError):
                                   "rows were removed behind the engine's back; run `tasking verify`")
 
 
+def head_at(recorder: Any, position: int) -> dict[str, Any]:
+    """The chain's head at `position`, as a pack and a report print it (`tasking verify --head`): a
+    partner who keeps it can later check that the store still holds exactly what it held then.
+    A store written before the chain is sealed first."""
+    head = recorder.chain_head(position)
+    if head is None and position:
+        recorder.seal()
+        head = recorder.chain_head(position)
+    text = str(head) if head else None
+    return {"position": head.position if head else 0, "hash": head.hash if head else None, "head": text,
+            "verify": f"tasking verify --head {text}" if text else None}
+
+
 def chain_table(events_table: str) -> str:
     return events_table.removesuffix("events") + "event_chain"
 
