@@ -21,6 +21,9 @@ from psycopg.sql import SQL, Identifier
 from tasking.store.chain import GENESIS, PAGE, ChainError, Head, Row, Verdict, chain_table, links, new_rows, verify
 
 
+_UNREAD = object()
+
+
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
@@ -31,6 +34,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self.create_chain_statement = SQL(
             "CREATE TABLE IF NOT EXISTS {}.{} (position bigint PRIMARY KEY, hash text NOT NULL)").format(*self._chain)
         self.sql_create_statements.append(self.create_chain_statement)
+        self.select_head_statement = SQL("SELECT position, hash FROM {}.{} ORDER BY position DESC LIMIT 1").format(
+            *self._chain)
         self._chain_ready = False
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
@@ -39,21 +44,36 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             return []
         pg_events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
                      for e in stored_events]
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._lock_table(curs)
-            self._notify_channel(curs)
-            curs.execute(self.insert_events_statement, (pg_events,), prepare=True)
-            ids = [row["notification_id"] for row in curs.fetchall()]
-            self._extend(curs, new_rows(ids, stored_events))
+        exc: Exception | None = None
+        ids: list[int] = []
+        with self.datastore.get_connection() as conn:
+            # Pipelined, as the library's own transaction path: the lock, the insert and the read of the
+            # last link go in one round trip; the new links in a second; then the commit.
+            with conn.pipeline() as pipeline, conn.transaction():
+                try:
+                    curs, inserted, head = conn.cursor(), conn.cursor(), conn.cursor()
+                    self._lock_table(curs)
+                    self._notify_channel(curs)
+                    inserted.execute(self.insert_events_statement, (pg_events,), prepare=True)
+                    if self._chain_ready:
+                        head.execute(self.select_head_statement, prepare=True)
+                    pipeline.sync()
+                    ids = [row["notification_id"] for row in inserted.fetchall()]
+                    last = head.fetchone() if self._chain_ready else _UNREAD
+                    self._extend(curs, new_rows(ids, stored_events), last)
+                except Exception as e:  # raised after the pipeline closes, as the library does
+                    exc = e
+            if exc:
+                raise exc
         return ids
 
-    def _extend(self, curs: Cursor[DictRow], rows: list[Row]) -> None:
-        if not self._chain_ready:  # a store made before the chain has no table yet; writers are serialised here
-            curs.execute(self.create_chain_statement)
+    def _extend(self, curs: Cursor[DictRow], rows: list[Row], last: Any = _UNREAD) -> None:
+        if last is _UNREAD:
+            if not self._chain_ready and not self._has_chain(curs):  # a store made before the chain
+                curs.execute(self.create_chain_statement)  # writers are serialised by the lock
             self._chain_ready = True
-        curs.execute(SQL("SELECT position, hash FROM {}.{} ORDER BY position DESC LIMIT 1").format(*self._chain),
-                     prepare=True)
-        last = curs.fetchone()
+            curs.execute(self.select_head_statement, prepare=True)
+            last = curs.fetchone()
         insert = SQL("INSERT INTO {}.{} (position, hash) SELECT * FROM unnest(%s::bigint[], %s::text[])").format(
             *self._chain)
         if last is None:  # never chained: seal every earlier row first
