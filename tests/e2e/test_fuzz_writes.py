@@ -122,7 +122,7 @@ def invoke(args: list[str]) -> tuple[int, str, str]:
 
 
 @pytest.fixture(name="fuzz_store", scope="module", params=["sqlite", "postgres"])
-def fixture_fuzz_store(request, tmp_path_factory) -> Iterator[dict[str, str]]:  # noqa: ANN001
+def fixture_fuzz_store(request, tmp_path_factory) -> Iterator[dict]:  # type: ignore[type-arg]  # noqa: ANN001
     """A store with a roster, people, three cases (one tasked), a case review, a group and a meeting."""
     folder = tmp_path_factory.mktemp(f"fuzz-{request.param}")
     store = make_store(request.param, folder, request)
@@ -150,7 +150,9 @@ def fixture_fuzz_store(request, tmp_path_factory) -> Iterator[dict[str, str]]:  
     for args in setup:
         code, _, err = invoke(["--store", store, "--user", "coordinator", *args])
         assert code == 0, (args, err)
-    yield {"store": store, "views": views, "folder": str(folder)}
+    watcher = bootstrap(Settings(store=store, views=views))  # one connection for every snapshot
+    yield {"store": store, "views": views, "folder": str(folder), "services": watcher}
+    watcher.close()
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
@@ -166,13 +168,10 @@ def test_every_command_is_fuzzed_or_named_as_a_read() -> None:
     assert {"report", "init", "import", "context import-police-uk", "briefing issue", "marac discuss"} <= set(WRITES)
 
 
-def snapshot(found: dict[str, str]) -> tuple[int, object]:
-    services = bootstrap(Settings(store=found["store"], views=found["views"]))
-    try:
-        services.catch_up()
-        return services.app.event_count(), services.open_views().dump()
-    finally:
-        services.close()
+def snapshot(found: dict) -> tuple[int, object]:  # type: ignore[type-arg]
+    services = found["services"]
+    services.catch_up()
+    return services.app.event_count(), services.open_views().dump()
 
 
 @pytest.mark.parametrize("name", WRITES)
