@@ -47,12 +47,47 @@ class Settings:
         if self.is_postgres:
             # Only `tasking init` creates tables and functions: concurrent DDL from many
             # processes starting at once makes PostgreSQL fail with "tuple concurrently updated".
-            return {**postgres_env(self.store), "CREATE_TABLE": "y" if create_tables else "n"}
-        return {
+            return {**postgres_env(self.store), "CREATE_TABLE": "y" if create_tables else "n", **cipher_env()}
+        return {**cipher_env(),
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": self.store,
             "SQLITE_LOCK_TIMEOUT": "60",
+            # Every stored event is chained in the transaction that stores it (tasking.store.chain).
+            "APPLICATION_RECORDER_TOPIC": "tasking.store.chain:ChainedSQLiteRecorder",
         }
+
+
+def cipher_env() -> dict[str, str]:
+    """Whole-store encryption at rest through the library's cipher, when `TASKING_CIPHER_KEY` is set."""
+    key = os.environ.get("TASKING_CIPHER_KEY", "").strip()
+    if not key:
+        return {}
+    import base64
+    import binascii
+
+    try:
+        size = len(base64.b64decode(key, validate=True))
+    except (binascii.Error, ValueError):
+        size = 0
+    if size not in (16, 24, 32):
+        raise DomainError("TASKING_CIPHER_KEY", "must be a base64 AES key of 16, 24 or 32 bytes")
+    return {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": key}
+
+
+def check_cipher(app: TaskingApp, label: str) -> None:
+    """Decode the first stored event, so that a missing or wrong `TASKING_CIPHER_KEY` is one line."""
+    try:
+        first = app.recorder.select_notifications(None, 1)
+    except Exception:  # noqa: BLE001 - no tables yet: nothing to decode
+        return
+    if not first:
+        return
+    try:
+        app.mapper.to_domain_event(first[0])
+    except Exception:  # noqa: BLE001 - ciphertext read as JSON, or a tag that does not match the key
+        rule = ("its events do not decrypt with TASKING_CIPHER_KEY (a wrong key, or a store that is not encrypted)"
+                if app.mapper.cipher is not None else "its events are encrypted; set TASKING_CIPHER_KEY")
+        raise DomainError("store", f"{label}: {rule}") from None
 
 
 def postgres_env(url: str) -> dict[str, str]:
@@ -71,6 +106,7 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "4",
+        "APPLICATION_RECORDER_TOPIC": "tasking.store.chain_pg:ChainedPostgresRecorder",
     }
     if schema:
         env["POSTGRES_SCHEMA"] = schema
@@ -194,6 +230,7 @@ def bootstrap(settings: Settings | None = None, create_tables: bool = False, bat
 
             app_class = BatchingApp
         app = app_class(env=env, store_label=redact(settings.store), keys=open_keys(settings, env, create_tables))
+        check_cipher(app, redact(settings.store))
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - connection and auth failures become one line

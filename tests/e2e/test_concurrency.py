@@ -8,7 +8,7 @@ import sys
 import time
 
 from tasking.commands import RecordReport, send
-from tests.conftest import at, seed_roster
+from tests.conftest import at, run_cli, seed_roster
 
 WRITERS = 8
 EACH = 50
@@ -48,6 +48,9 @@ def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(s
     assert len(new_refs) == WRITERS * EACH == len(set(new_refs))
     numbers = sorted(int(ref.rsplit("-", 1)[1]) for ref in new_refs)
     assert numbers == list(range(2, 2 + WRITERS * EACH))  # gapless after the first case
+    # Every writer chained its events from the link before it: the whole chain verifies.
+    verified = json.loads(run_cli("--store", store, "verify", "--json").stdout)
+    assert verified["ok"] is True and verified["events"] == services.app.recorder.verify().events > 2 * WRITERS * EACH
 
 
 def _root():  # noqa: ANN202

@@ -119,11 +119,19 @@ def test_the_annual_report_has_its_charts_and_a_manifest(demo_store: str, tmp_pa
     manifest = json.loads((out / "manifest.json").read_text())
     figures = json.loads((out / "figures.json").read_text())
     assert manifest["fingerprint"] == figures["fingerprint"] and manifest["position"] == figures["position"]
+    assert manifest["chain_head"].startswith(f"{manifest['position']}:")  # the chain's head at the report's position
+    assert run_cli("--store", demo_store, "verify", "--head", manifest["chain_head"]).returncode == 0
     assert "taskings,,Taskings from the daily meeting,653,598,55,9.2" in (out / "figures.csv").read_text().splitlines()
     assert "asb_reports_from_residents,COUNCIL,Sevenoaks District Council,108,93,15,16.1" in (out / "figures.csv").read_text()
     again = tmp_path / "again"
     run_cli("--store", demo_store, "stats", "--year", "2017", "--html", "--out", str(again))
     assert all((out / n).read_bytes() == (again / n).read_bytes() for n in manifest["files"])
+
+
+def test_the_demo_store_verifies_its_hash_chain(demo_store: str) -> None:
+    """The demo writes through the batching app: every one of its events is chained too."""
+    found = json.loads(run_cli("--store", demo_store, "verify", "--json").stdout)
+    assert found["ok"] is True and found["events"] > 9000
 
 
 def test_the_demo_refuses_a_store_that_holds_events(demo_store: str) -> None:

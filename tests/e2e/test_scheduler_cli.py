@@ -29,6 +29,13 @@ def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store,
     late = desk.report("2018-03-25T10:00")  # recorded after the pack, received inside its window
     reprint = run_cli("briefing", "--at", "2018-03-26T09:00", "--position", position, "--json", env=env).stdout
     assert reprint == pack
+    # The pack keeps the hash chain's head at its position: it still verifies after later writes.
+    head = json.loads((out / "2018-03-26" / "chain.json").read_text(encoding="utf-8"))
+    assert head["position"] <= int(position) and head["head"] == f"{head['position']}:{head['hash']}"
+    at_pack = services.app.recorder.chain_head(int(position))
+    assert str(at_pack) == head["head"]
+    checked = json.loads(run_cli("verify", "--head", head["head"], "--json", env=env).stdout)
+    assert checked["ok"] is True and checked["position"] > head["position"]
     now = json.loads(run_cli("briefing", "--at", "2018-03-26T09:00", "--json", env=env).stdout)
     assert late in {r["case"] for r in now["new_reports"]} and late not in pack
     by_hand = run_cli("briefing", "issue", "--at", "2018-03-27T09:00", "--output", str(out), env=env).stdout

@@ -31,5 +31,6 @@ def test_a_copy_gives_the_same_fingerprints_and_verifies(demo_source, backend, t
         assert fingerprint(target, target_views, year) == fingerprint(demo_source, source_views, year)
     for store, views in ((target, target_views), (demo_source, source_views)):
         assert "match" in run_cli("--store", store, "projections", "verify", env={"TASKING_VIEWS": views}).stdout
+        assert run_cli("--store", store, "verify").stdout.startswith("verified: ")  # the copy is chained as it goes
     again = run_cli("store", "copy", "--from", demo_source, "--to", target, check=False)
     assert again.returncode != 0 and "already holds" in again.stderr and "Copying" not in again.stdout

@@ -31,6 +31,7 @@ LAZY_COMMANDS = {
     # data in and out (issue 14)
     "import": "tasking.cli.data:import_file", "context": "tasking.cli.data", "duplicates": "tasking.cli.data",
     "export": "tasking.cli.data",
+    "verify": "tasking.cli.verify",  # the hash chain (issue 12)
     # erasure and retention (issue 12)
     "hold": "tasking.cli.privacy", "release": "tasking.cli.privacy", "retention": "tasking.cli.privacy",
 }
@@ -206,8 +207,14 @@ def _one_line(exc: click.UsageError) -> str:
 
 
 def main() -> None:
+    _exit(run())
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run one `tasking` command line and return its exit code: every failure is one line on stderr
+    (2: usage, 1: an error, 3: refused). `main` and the in-process fuzz tests both go through here."""
     try:
-        code = cli.main(prog_name="tasking", standalone_mode=False)
+        code = cli.main(args=args, prog_name="tasking", standalone_mode=False)
     except click.UsageError as exc:
         click.echo(f"Error: {_one_line(exc)}", err=True)
         code = 2
@@ -217,7 +224,7 @@ def main() -> None:
     except click.Abort:
         click.echo("Aborted.", err=True)
         code = 1
-    _exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else 0
 
 
 def _exit(code: int) -> None:

@@ -23,8 +23,9 @@ from tasking.time.instants import utcnow
 
 
 def _bar() -> Progress:
+    """Transient: the bar goes when the work is done, so a refusal is one line (the fuzz test holds this)."""
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True))
+                    console=Console(stderr=True), transient=True)
 
 
 def _user(ctx: click.Context, user: str | None) -> str:

@@ -74,7 +74,10 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
     elif fmt == "html":
         from tasking.queries.geo import hotspots
 
-        manifest = annual_report.write_report(figures, config.name, out, previous, names, hotspots(db, year, upto))
+        from tasking.store.chain import head_at
+
+        head = head_at(services(ctx).app.recorder, figures["position"])["head"]
+        manifest = annual_report.write_report(figures, config.name, out, previous, names, hotspots(db, year, upto), head)
         click.echo(f"Wrote {', '.join(manifest['files'])} and manifest.json to {out} ({figures['fingerprint']})")
     else:
         print_headline(figures)

@@ -416,7 +416,9 @@ at the end of the year.</p>
 
 
 def write_report(stats: dict[str, Any], partnership: str, out: Path, previous: dict[str, Any] | None = None,
-                 names: dict[str, str] | None = None, geo: dict[str, Any] | None = None) -> dict[str, Any]:
+                 names: dict[str, str] | None = None, geo: dict[str, Any] | None = None,
+                 chain_head: str | None = None) -> dict[str, Any]:
+    """`chain_head` (POSITION:HASH, the hash chain's head at the report's position) goes in the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     files = {"report.html": to_html(stats, partnership, previous, names, geo), "figures.json": to_json(stats),
              "figures.csv": to_csv(stats, previous, names)}
@@ -428,6 +430,7 @@ def write_report(stats: dict[str, Any], partnership: str, out: Path, previous: d
     manifest = {
         "financial_year": stats["financial_year"], "position": stats["position"], "fingerprint": stats["fingerprint"],
         "files": {name: "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())},
+        "chain_head": chain_head,
     }
     if picture is not None:
         manifest["files"]["hotspots.png"] = "sha256:" + hashlib.sha256(picture).hexdigest()

@@ -20,6 +20,7 @@ from tasking.reporting import render
 from tasking.bootstrap import Services
 from tasking.commands import IssueBriefing, send
 from tasking.domain.briefing import Briefing
+from tasking.store.chain import head_at
 from tasking.time.meetings import MeetingCalendar
 from tasking.queries.briefing import briefing
 from tasking.queries.state import case_states, due_taskings
@@ -50,7 +51,8 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     text = render.json_text(brief)
     marking = read.config.protective_marking
     files = {"briefing.json": text, "briefing.md": render.markdown(brief, marking, now),
-             "briefing.html": render.html(brief, marking, now)}
+             "briefing.html": render.html(brief, marking, now),
+             "chain.json": render.json_text(head_at(services.app.recorder, brief["position"]))}
     for name, content in files.items():
         (staging / name).write_text(content, encoding="utf-8")
     try:

@@ -1,0 +1,148 @@
+"""The hash chain: `tasking verify` names the first row edited, deleted, inserted or reordered behind the
+engine's back, on both backends; a kept head catches a rewrite of the whole chain; old stores are sealed."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tasking.commands import RecordReport, send
+from tests.conftest import at, run_cli, seed_roster
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@contextlib.contextmanager
+def dba(store: str) -> Iterator[tuple[object, str, str, str]]:
+    """A database administrator's own connection: (connection, events table, position column, chain table)."""
+    if store.startswith("postgresql://"):
+        import psycopg
+
+        schema = parse_qs(urlsplit(store).query)["schema"][0]
+        with psycopg.connect(store.split("?")[0], autocommit=True) as conn:
+            yield conn, f'"{schema}".tasking_events', "notification_id", f'"{schema}".tasking_event_chain'
+    else:
+        conn = sqlite3.connect(store, isolation_level=None)
+        try:
+            yield conn, "stored_events", "rowid", "stored_event_chain"
+        finally:
+            conn.close()
+
+
+def verify(store: str, *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    done = run_cli("--store", store, "verify", "--json", *args, check=False)
+    return done.returncode, json.loads(done.stdout)
+
+
+@pytest.fixture(name="chained")
+def fixture_chained(services, store) -> str:  # noqa: ANN001
+    """A store with a roster and three cases, all written through the engine."""
+    seed_roster(services)
+    for n in range(3):
+        send(services.app, RecordReport(user="coordinator", at=at(f"2018-03-0{n + 2}T10:00"), source="COUNCIL",
+                                        category="noise", area="Swanley", location="High St",
+                                        occurred_at=at(f"2018-03-0{n + 2}T09:00"), anonymous=True, summary="s"))
+    return store
+
+
+def positions(store: str) -> list[int]:
+    with dba(store) as (conn, events, pos, _):
+        return [row[0] for row in conn.execute(f"SELECT {pos} FROM {events} ORDER BY {pos}").fetchall()]
+
+
+def test_an_untouched_store_verifies(chained) -> None:  # noqa: ANN001
+    code, found = verify(chained)
+    assert code == 0 and found["ok"] is True and found["first_bad_position"] is None
+    assert found["events"] == len(positions(chained)) and found["position"] == positions(chained)[-1]
+    assert found["head"].startswith(f"{found['position']}:")
+
+
+def test_flipping_one_byte_of_a_state_is_named(chained) -> None:  # noqa: ANN001
+    target = positions(chained)[5]
+    with dba(chained) as (conn, events, pos, _):
+        state = bytes(conn.execute(f"SELECT state FROM {events} WHERE {pos} = {target}").fetchone()[0])
+        flipped = state[:10] + bytes([state[10] ^ 0x01]) + state[11:]
+        conn.execute(f"UPDATE {events} SET state = {'?' if pos == 'rowid' else '%s'} WHERE {pos} = {target}", (flipped,))
+    code, found = verify(chained)
+    assert code == 4 and found["ok"] is False
+    assert found["first_bad_position"] == target and found["problem"] == "altered"
+    assert found["position"] == positions(chained)[4]  # everything before it still verifies
+
+
+def test_a_deleted_row_is_named(chained) -> None:  # noqa: ANN001
+    target = positions(chained)[7]
+    with dba(chained) as (conn, events, pos, _):
+        conn.execute(f"DELETE FROM {events} WHERE {pos} = {target}")
+    code, found = verify(chained)
+    assert code == 4 and (found["first_bad_position"], found["problem"]) == (target, "deleted")
+
+
+def test_an_inserted_row_is_named_and_the_next_write_does_not_hide_it(chained, services) -> None:  # noqa: ANN001
+    last = positions(chained)[-1]
+    with dba(chained) as (conn, events, pos, _):
+        columns = "originator_id, originator_version, topic, state"
+        conn.execute(f"INSERT INTO {events} ({columns}) SELECT originator_id, originator_version + 1000, topic, state "
+                     f"FROM {events} WHERE {pos} = {last}")
+    inserted = positions(chained)[-1]
+    assert inserted > last
+    send(services.app, RecordReport(user="coordinator", at=at("2018-03-06T10:00"), source="COUNCIL", category="noise",
+                                    area="Swanley", location="High St", occurred_at=at("2018-03-06T09:00"),
+                                    anonymous=True, summary="after the insert"))
+    code, found = verify(chained)
+    assert code == 4 and (found["first_bad_position"], found["problem"]) == (inserted, "inserted")
+
+
+def test_two_swapped_rows_are_named(chained) -> None:  # noqa: ANN001
+    first, second = positions(chained)[3], positions(chained)[9]
+    with dba(chained) as (conn, events, pos, _):
+        conn.execute(f"UPDATE {events} SET {pos} = -1 WHERE {pos} = {first}")
+        conn.execute(f"UPDATE {events} SET {pos} = {first} WHERE {pos} = {second}")
+        conn.execute(f"UPDATE {events} SET {pos} = {second} WHERE {pos} = -1")
+    code, found = verify(chained)
+    assert code == 4 and (found["first_bad_position"], found["problem"]) == (first, "altered")
+
+
+def test_a_kept_head_catches_a_rewrite_of_the_whole_chain(chained) -> None:  # noqa: ANN001
+    _, kept = verify(chained)
+    target = positions(chained)[2]
+    with dba(chained) as (conn, events, pos, chain):
+        conn.execute(f"UPDATE {events} SET topic = topic || ' ' WHERE {pos} = {target}")
+        conn.execute(f"DELETE FROM {chain}")  # then the chain is rebuilt over the edited rows
+    assert run_cli("--store", chained, "verify", "--seal", check=False).returncode == 0
+    code, found = verify(chained)
+    assert code == 0 and found["head"] != kept["head"]  # the rewritten chain is consistent in itself
+    code, found = verify(chained, "--head", kept["head"])
+    assert code == 4 and found["problem"] == "head-mismatch" and found["first_bad_position"] == kept["position"]
+    done = run_cli("--store", chained, "verify", "--head", kept["head"], check=False)
+    assert done.returncode == 4 and f"first bad position {kept['position']}" in done.stdout
+
+
+def test_a_kept_head_passes_after_more_writes_and_fails_beyond_the_end(chained, services) -> None:  # noqa: ANN001
+    _, kept = verify(chained)
+    send(services.app, RecordReport(user="coordinator", at=at("2018-03-06T10:00"), source="COUNCIL", category="noise",
+                                    area="Swanley", location="High St", occurred_at=at("2018-03-06T09:00"),
+                                    anonymous=True, summary="later"))
+    code, found = verify(chained, "--head", kept["head"])
+    assert code == 0 and found["checked_head"] == kept["head"] and found["position"] > kept["position"]
+    beyond = f"{found['position'] + 10}:{'0' * 64}"
+    code, found = verify(chained, "--head", beyond)
+    assert code == 4 and found["problem"] == "head-beyond-end"
+    bad = run_cli("--store", chained, "verify", "--head", "12:nothex", check=False)
+    assert bad.returncode == 2 and bad.stderr.strip().startswith("Error: head:")
+
+
+def test_a_store_written_before_the_chain_is_sealed_by_its_next_write(tmp_path) -> None:  # noqa: ANN001
+    store = str(tmp_path / "old.db")
+    shutil.copy(FIXTURES / "store-0.1.db", store)
+    code, found = verify(store)
+    assert code == 4 and (found["first_bad_position"], found["problem"]) == (1, "unsealed")
+    run_cli("--store", store, "--user", "coordinator", "person", "add", "--name", "New Person")
+    code, found = verify(store)
+    assert code == 0 and found["events"] == len(positions(store)) == found["position"] > 31
