@@ -31,6 +31,7 @@ LAZY_COMMANDS = {
     # data in and out (issue 14)
     "import": "tasking.cli.data:import_file", "context": "tasking.cli.data", "duplicates": "tasking.cli.data",
     "export": "tasking.cli.data",
+    "serve": "tasking.cli.web",  # the web (issue 13)
 }
 # Subcommands defined apart from their group: GROUP -> ["module:attribute", ...]; a module alone
 # adds its subcommands to the group itself when imported (`@briefing.command(...)`).
