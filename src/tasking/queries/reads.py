@@ -85,3 +85,16 @@ def open_taskings_read(reader: Reader, agency: str, at: dt.datetime | None, now:
                           "days_overdue": max(0, (day - dt.date.fromisoformat(tasking.due)).days)})
     items.sort(key=lambda t: (-t["days_overdue"], t["due"], t["case"], t["tasking"]))
     return {"at": iso(point.at), "position": point.position, "agency": agency, "taskings": items}
+
+
+def annual_report_parts(reader: Reader, year: int, with_map: bool = False) -> dict[str, Any]:
+    """What the annual report shows: the year's figures, last year's as of the same position, the
+    agencies' and categories' names, and (for the HTML report) the hotspot map's points."""
+    from tasking.queries.geo import hotspots
+    from tasking.queries.stats import year_stats
+
+    db, config, upto = reader.db, reader.config, reader.point.position
+    names = {code: agency.name for code, agency in config.agencies.items()}
+    names |= {code: category.name for code, category in config.categories.items()}
+    return {"figures": year_stats(db, config, year, upto), "previous": year_stats(db, config, year - 1, upto),
+            "names": names, "geo": hotspots(db, year, upto) if with_map else None}

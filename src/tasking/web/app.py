@@ -14,7 +14,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -86,7 +86,7 @@ async def _handle(request: Request, exc: Exception) -> Any:
         return JSONResponse(problem.body(), status_code=problem.status, headers=problem.headers, media_type=PROBLEM)
     from tasking.web.pages import error_page
 
-    return HTMLResponse(error_page(request, problem), status_code=problem.status, headers=problem.headers)
+    return error_page(request, problem)
 
 
 def _wants_html(request: Request) -> bool:
