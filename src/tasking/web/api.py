@@ -11,6 +11,7 @@
 # No `from __future__ import annotations`: the write routes' body types are made at import time.
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 from tasking.bootstrap import Services
 from tasking.commands import COMMAND_HANDLERS, Command, InitStore, IssueToken, send
 from tasking.commands.bus import check_times
-from tasking.domain.errors import DomainError
+from tasking.commands.data import ImportReport, RecordPoliceMonth
+from tasking.domain.errors import DomainError, NotFound
 from tasking.queries import reads
 from tasking.queries.audit import audit, show
 from tasking.queries.cases import list_cases
@@ -37,7 +39,7 @@ from tasking.web.auth import Principal, authenticate
 from tasking.web.problems import Problem, openapi_responses
 
 bearer = HTTPBearer(auto_error=False, description="A token from `tasking users token ID`.")
-router = APIRouter(prefix="/api/v1", responses=openapi_responses(401, 403, 422, 429, 503))
+router = APIRouter(prefix="/api/v1", responses=openapi_responses(401, 403, 404, 422, 429, 503))
 NOT_FOUND = openapi_responses(404)
 WRITE_ERRORS = openapi_responses(404, 409)
 
@@ -100,15 +102,34 @@ def answer(result: Any) -> Response:
     return Response(json_text(result), media_type="application/json")
 
 
+def reading(endpoint: Any) -> Any:
+    """A read has no rule to break: a query's refusal names input it cannot answer for (422), or a
+    reference the point does not hold (404)."""
+    @functools.wraps(endpoint)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return endpoint(*args, **kwargs)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            if exc.field in ("store", "views"):
+                raise
+            status = 404 if exc.field in ("case", "review", "group", "meeting") and "recorded" in exc.rule else 422
+            raise Problem(status, str(exc), field=exc.field, rule=exc.rule) from None
+    return wrapped
+
+
 # --- reads -------------------------------------------------------------------------------------
 
 @router.get("/me", tags=["reads"], summary="The token's user.")
+@reading
 def me(desk: Desk = Depends(api_desk)) -> dict[str, str]:
     return {"user": desk.user.login, "name": desk.user.name, "agency": desk.user.agency, "role": desk.user.role,
             "token": desk.user.token}
 
 
 @router.get("/briefing", tags=["reads"], summary="The queue for a tasking meeting (`tasking briefing --json`).")
+@reading
 def briefing(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     result = reads.briefing_read(read(desk, when, at=False), when.at, utcnow())
     result["warnings"] = desk.services.views_warnings()
@@ -116,16 +137,19 @@ def briefing(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Re
 
 
 @router.get("/feedback-owed", tags=["reads"], summary="Cases whose reporter is owed an update.")
+@reading
 def feedback_owed(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     return answer(reads.feedback_owed_read(read(desk, when), when.at, utcnow()))
 
 
 @router.get("/repeats", tags=["reads"], summary="Repeat locations, victims and reporters.")
+@reading
 def repeats(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     return answer(reads.repeats_read(read(desk, when), when.at, utcnow()))
 
 
 @router.get("/cases", tags=["reads"], summary="Cases, oldest first (`tasking cases --json`).")
+@reading
 def cases(desk: Desk = Depends(api_desk), when: Times = Depends(times),
           open: bool = Query(False, description="Only open cases."),
           area: str | None = Query(None, max_length=100, description="Only cases in this area.")) -> Response:
@@ -142,17 +166,20 @@ Reference = Path(..., max_length=64, description="A case reference, e.g. CSU-201
 
 
 @router.get("/cases/{case}", tags=["reads"], summary="A case as it stood (`tasking show --json`).", responses=NOT_FOUND)
+@reading
 def case(case: str = Reference, desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     return answer(show(read(desk, when), case))
 
 
 @router.get("/cases/{case}/audit", tags=["reads"], summary="Every event on a case (`tasking audit --json`).",
             responses=NOT_FOUND)
+@reading
 def case_audit(case: str = Reference, desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     return answer(audit(read(desk, when), case))
 
 
 @router.get("/taskings", tags=["reads"], summary="Open taskings of an agency (default yours), overdue first.")
+@reading
 def taskings(desk: Desk = Depends(api_desk), when: Times = Depends(times),
              agency: str | None = Query(None, max_length=64, description="Agency code (default the user's).")) -> Response:
     reader = read(desk, when)
@@ -167,6 +194,7 @@ Year = Path(..., ge=1899, le=9998, description="Financial year by its first year
 
 
 @router.get("/stats/{year}", tags=["reads"], summary="The year's figures (`tasking stats --year --json`).")
+@reading
 def stats(year: int = Year, desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     from tasking.reporting.annual_report import to_json
 
@@ -177,6 +205,7 @@ def stats(year: int = Year, desk: Desk = Depends(api_desk), when: Times = Depend
 
 @router.get("/stats/{year}/explain/{figure}", tags=["reads"], responses=NOT_FOUND,
             summary="The cases and events behind one figure (`tasking stats --explain FIGURE --json`).")
+@reading
 def stats_explain(year: int = Year, figure: str = Path(..., max_length=200), desk: Desk = Depends(api_desk),
                   when: Times = Depends(times)) -> Response:
     reader = _stats_reader(desk, when)
@@ -192,18 +221,21 @@ def _stats_reader(desk: Desk, when: Times) -> Reader:
 
 
 @router.get("/case-reviews", tags=["reads"], summary="ASB case reviews with their milestones.")
+@reading
 def case_reviews(desk: Desk = Depends(api_desk), when: Times = Depends(times),
                  open: bool = Query(False, description="Only reviews not closed.")) -> Response:
     return answer(reads.case_reviews_read(read(desk, when), when.at, utcnow(), open_only=open))
 
 
 @router.get("/case-reviews/{review}", tags=["reads"], summary="One case review.", responses=NOT_FOUND)
+@reading
 def case_review(review: str = Path(..., max_length=64), desk: Desk = Depends(api_desk),
                 when: Times = Depends(times)) -> Response:
     return answer(reads.case_review_read(read(desk, when), review, when.at, utcnow()))
 
 
 @router.get("/task-and-finish-groups", tags=["reads"], summary="Task and Finish groups.")
+@reading
 def groups(desk: Desk = Depends(api_desk), when: Times = Depends(times),
            open: bool = Query(False, description="Only groups not completed.")) -> Response:
     return answer(reads.groups_read(read(desk, when), when.at, utcnow(), open_only=open))
@@ -211,16 +243,19 @@ def groups(desk: Desk = Depends(api_desk), when: Times = Depends(times),
 
 @router.get("/task-and-finish-groups/{group}", tags=["reads"], summary="One Task and Finish group.",
             responses=NOT_FOUND)
+@reading
 def group(group: str = Path(..., max_length=64), desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     return answer(reads.group_read(read(desk, when), group, when.at, utcnow()))
 
 
 @router.get("/marac/meetings", tags=["reads"], summary="Community MARAC meetings held.")
+@reading
 def marac_meetings(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     return answer(reads.marac_meetings_read(read(desk, when), when.at, utcnow()))
 
 
 @router.get("/marac/agenda", tags=["reads"], summary="The Community MARAC agenda.", responses=NOT_FOUND)
+@reading
 def marac_agenda(desk: Desk = Depends(api_desk), when: Times = Depends(times),
                  meeting: str | None = Query(None, max_length=10, description="The meeting's date, YYYY-MM-DD.")) -> Response:
     day = None
@@ -233,18 +268,22 @@ def marac_agenda(desk: Desk = Depends(api_desk), when: Times = Depends(times),
 
 
 @router.get("/users", tags=["reads"], summary="The roster (`tasking users list --json`).")
+@reading
 def roster(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     return answer(users(read(desk, when)))
 
 
 @router.get("/briefings/issued", tags=["reads"], summary="Briefing packs issued (`tasking briefing issued --json`).")
+@reading
 def issued(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     return answer(briefings_issued(read(desk, when)))
 
 
 # --- writes ------------------------------------------------------------------------------------
 
-NOT_OVER_HTTP = {InitStore, IssueToken}  # a store is created, and a token first issued, from the CLI
+# From the CLI only: a store is created and a token first issued there; and the file imports, whose
+# rows the CLI's parsers build and check (`tasking import`, `tasking context import-police-uk`).
+NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth}
 
 
 def path_name(command_class: type[Command]) -> str:
