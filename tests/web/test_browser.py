@@ -104,9 +104,9 @@ def test_sign_in_brief_the_morning_and_record_a_follow_up(served, page, tmp_path
     assert f"Feedback owed ({len(expected['feedback_owed'])})" in headings
     for report in expected["new_reports"]:
         assert page.get_by_role("link", name=report["case"]).first.is_visible()
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.screenshot(path=str(folder / "web-briefing.png"), full_page=True)
+    page.keyboard.press("Tab")  # the keyboard reaches the skip link first
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     briefing_findings = axe_findings(page)
 
     # 3. A follow-up through the case page's form, on an open case.
