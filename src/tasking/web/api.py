@@ -12,6 +12,7 @@
 
 import datetime as dt
 import functools
+import inspect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -92,9 +93,18 @@ def times(at: str | None = Query(None, max_length=64, description="Effective tim
     return found
 
 
-def read(desk: Desk, when: Times, at: bool = True) -> Reader:
-    """Catch the views up and fix the point this read answers at (as `tasking.cli.context.reader`)."""
-    return desk.services.read(at=when.at if at else None, as_of=when.as_of, position=when.position)
+def read(desk: Desk, when: Times, action: str, at: bool = True) -> Reader:
+    """As `tasking.cli.context.reader`: the token's user must be allowed `action` (the CLI command's
+    name); then the views catch up and the point this read answers at is fixed."""
+    return open_reader(desk.services, desk.user.login, action, at=when.at if at else None, as_of=when.as_of,
+                       position=when.position)
+
+
+def open_reader(services: Services, login: str, action: str, **point: Any) -> Reader:
+    """`Services.read` for this user and action, where the read layer checks permissions (issue 12)."""
+    if "action" in inspect.signature(services.read).parameters:
+        return services.read(**point, user=login, action=action)
+    return services.read(**point)
 
 
 def answer(result: Any) -> Response:
@@ -131,7 +141,7 @@ def me(desk: Desk = Depends(api_desk)) -> dict[str, str]:
 @router.get("/briefing", tags=["reads"], summary="The queue for a tasking meeting (`tasking briefing --json`).")
 @reading
 def briefing(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    result = reads.briefing_read(read(desk, when, at=False), when.at, utcnow())
+    result = reads.briefing_read(read(desk, when, "briefing", at=False), when.at, utcnow())
     result["warnings"] = desk.services.views_warnings()
     return answer(result)
 
@@ -139,13 +149,13 @@ def briefing(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Re
 @router.get("/feedback-owed", tags=["reads"], summary="Cases whose reporter is owed an update.")
 @reading
 def feedback_owed(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    return answer(reads.feedback_owed_read(read(desk, when), when.at, utcnow()))
+    return answer(reads.feedback_owed_read(read(desk, when, "feedback-owed"), when.at, utcnow()))
 
 
 @router.get("/repeats", tags=["reads"], summary="Repeat locations, victims and reporters.")
 @reading
 def repeats(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    return answer(reads.repeats_read(read(desk, when), when.at, utcnow()))
+    return answer(reads.repeats_read(read(desk, when, "repeats"), when.at, utcnow()))
 
 
 @router.get("/cases", tags=["reads"], summary="Cases, oldest first (`tasking cases --json`).")
@@ -153,7 +163,7 @@ def repeats(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Res
 def cases(desk: Desk = Depends(api_desk), when: Times = Depends(times),
           open: bool = Query(False, description="Only open cases."),
           area: str | None = Query(None, max_length=100, description="Only cases in this area.")) -> Response:
-    reader = read(desk, when)
+    reader = read(desk, when, "cases")
     if area:
         try:
             area = reader.config.check_area(area)
@@ -168,21 +178,21 @@ Reference = Path(..., max_length=64, description="A case reference, e.g. CSU-201
 @router.get("/cases/{case}", tags=["reads"], summary="A case as it stood (`tasking show --json`).", responses=NOT_FOUND)
 @reading
 def case(case: str = Reference, desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    return answer(show(read(desk, when), case))
+    return answer(show(read(desk, when, "show"), case))
 
 
 @router.get("/cases/{case}/audit", tags=["reads"], summary="Every event on a case (`tasking audit --json`).",
             responses=NOT_FOUND)
 @reading
 def case_audit(case: str = Reference, desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    return answer(audit(read(desk, when), case))
+    return answer(audit(read(desk, when, "audit"), case))
 
 
 @router.get("/taskings", tags=["reads"], summary="Open taskings of an agency (default yours), overdue first.")
 @reading
 def taskings(desk: Desk = Depends(api_desk), when: Times = Depends(times),
              agency: str | None = Query(None, max_length=64, description="Agency code (default the user's).")) -> Response:
-    reader = read(desk, when)
+    reader = read(desk, when, "cases")
     try:
         code = reader.config.check_agency(agency) if agency else desk.user.agency
     except DomainError as exc:
@@ -198,7 +208,7 @@ Year = Path(..., ge=1899, le=9998, description="Financial year by its first year
 def stats(year: int = Year, desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     from tasking.reporting.annual_report import to_json
 
-    reader = _stats_reader(desk, when)
+    reader = _stats_reader(desk, when, "stats")
     return Response(to_json(year_stats(reader.db, reader.config, year, reader.point.position)),
                     media_type="application/json")
 
@@ -208,50 +218,50 @@ def stats(year: int = Year, desk: Desk = Depends(api_desk), when: Times = Depend
 @reading
 def stats_explain(year: int = Year, figure: str = Path(..., max_length=200), desk: Desk = Depends(api_desk),
                   when: Times = Depends(times)) -> Response:
-    reader = _stats_reader(desk, when)
+    reader = _stats_reader(desk, when, "explain")
     return answer(explain(reader.db, reader.config, year, reader.point.position, figure))
 
 
-def _stats_reader(desk: Desk, when: Times) -> Reader:
+def _stats_reader(desk: Desk, when: Times, action: str) -> Reader:
     if when.at is not None:
         raise Problem(422, "at: stats counts the whole financial year; use as_of or position", field="at",
                       rule="not-for-stats")
     desk.services.check_views()
-    return read(desk, when)
+    return read(desk, when, action)
 
 
 @router.get("/case-reviews", tags=["reads"], summary="ASB case reviews with their milestones.")
 @reading
 def case_reviews(desk: Desk = Depends(api_desk), when: Times = Depends(times),
                  open: bool = Query(False, description="Only reviews not closed.")) -> Response:
-    return answer(reads.case_reviews_read(read(desk, when), when.at, utcnow(), open_only=open))
+    return answer(reads.case_reviews_read(read(desk, when, "case-review list"), when.at, utcnow(), open_only=open))
 
 
 @router.get("/case-reviews/{review}", tags=["reads"], summary="One case review.", responses=NOT_FOUND)
 @reading
 def case_review(review: str = Path(..., max_length=64), desk: Desk = Depends(api_desk),
                 when: Times = Depends(times)) -> Response:
-    return answer(reads.case_review_read(read(desk, when), review, when.at, utcnow()))
+    return answer(reads.case_review_read(read(desk, when, "case-review list"), review, when.at, utcnow()))
 
 
 @router.get("/task-and-finish-groups", tags=["reads"], summary="Task and Finish groups.")
 @reading
 def groups(desk: Desk = Depends(api_desk), when: Times = Depends(times),
            open: bool = Query(False, description="Only groups not completed.")) -> Response:
-    return answer(reads.groups_read(read(desk, when), when.at, utcnow(), open_only=open))
+    return answer(reads.groups_read(read(desk, when, "tfg list"), when.at, utcnow(), open_only=open))
 
 
 @router.get("/task-and-finish-groups/{group}", tags=["reads"], summary="One Task and Finish group.",
             responses=NOT_FOUND)
 @reading
 def group(group: str = Path(..., max_length=64), desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    return answer(reads.group_read(read(desk, when), group, when.at, utcnow()))
+    return answer(reads.group_read(read(desk, when, "tfg list"), group, when.at, utcnow()))
 
 
 @router.get("/marac/meetings", tags=["reads"], summary="Community MARAC meetings held.")
 @reading
 def marac_meetings(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    return answer(reads.marac_meetings_read(read(desk, when), when.at, utcnow()))
+    return answer(reads.marac_meetings_read(read(desk, when, "marac agenda"), when.at, utcnow()))
 
 
 @router.get("/marac/agenda", tags=["reads"], summary="The Community MARAC agenda.", responses=NOT_FOUND)
@@ -264,19 +274,19 @@ def marac_agenda(desk: Desk = Depends(api_desk), when: Times = Depends(times),
             day = parse_date(meeting, "meeting")
         except DomainError as exc:
             raise Problem(422, str(exc), field="meeting", rule="date") from None
-    return answer(reads.marac_agenda_read(read(desk, when), day, when.at, utcnow()))
+    return answer(reads.marac_agenda_read(read(desk, when, "marac agenda"), day, when.at, utcnow()))
 
 
 @router.get("/users", tags=["reads"], summary="The roster (`tasking users list --json`).")
 @reading
 def roster(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    return answer(users(read(desk, when)))
+    return answer(users(read(desk, when, "users list")))
 
 
 @router.get("/briefings/issued", tags=["reads"], summary="Briefing packs issued (`tasking briefing issued --json`).")
 @reading
 def issued(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    return answer(briefings_issued(read(desk, when)))
+    return answer(briefings_issued(read(desk, when, "briefing issued")))
 
 
 # --- writes ------------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from tasking.queries import reads
 from tasking.queries.audit import audit, show
 from tasking.reporting import render
 from tasking.time.instants import parse_date, parse_datetime, utcnow
-from tasking.web.api import body_model, client_of, send_command
+from tasking.queries.point import Reader
+from tasking.web.api import body_model, client_of, open_reader, send_command
 from tasking.web.auth import Principal, authenticate, check_csrf, new_csrf_token, principal_from_session
 from tasking.web.problems import Problem, problem_for
 
@@ -44,6 +45,9 @@ class PageDesk:
     services: Services
     user: Principal
     request: Request
+
+    def read(self, action: str, **point: Any) -> Reader:
+        return open_reader(self.services, self.user.login, action, **point)
 
     def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(self.request, name, {"user": self.user, "csrf": csrf_of(self.request),
@@ -136,13 +140,13 @@ def _day(text: str) -> dt.datetime:
 
 @router.get("/briefing", response_class=HTMLResponse)
 def next_briefing(desk: PageDesk = Depends(page_desk)) -> Response:
-    brief = reads.briefing_read(desk.services.read(), None, utcnow())
+    brief = reads.briefing_read(desk.read("briefing"), None, utcnow())
     return RedirectResponse(f"/briefing/{brief['meeting'][:10]}", status_code=303)
 
 
 @router.get("/briefing/{day}", response_class=HTMLResponse)
 def briefing(day: str, position: int | None = None, desk: PageDesk = Depends(page_desk)) -> Response:
-    reader = desk.services.read(position=position)
+    reader = desk.read("briefing", position=position)
     brief = reads.briefing_read(reader, _day(day), utcnow())
     brief["warnings"] = desk.services.views_warnings()
     sections = [(key, heading, columns, brief.get(key, [])) for key, heading, columns in render.SECTIONS]
@@ -153,9 +157,8 @@ def briefing(day: str, position: int | None = None, desk: PageDesk = Depends(pag
 
 def _case_page(desk: PageDesk, reference: str, status: int = 200, error: str | None = None,
                done: str | None = None) -> Response:
-    reader = desk.services.read()
-    case = show(reader, reference)
-    timeline = audit(reader, reference)
+    case = show(desk.read("show"), reference)
+    timeline = audit(desk.read("audit"), reference)
     open_taskings = [t for t in case["taskings"] if t["status"] == "open"]
     return desk.page("case.html", status=status, case=case, timeline=timeline["entries"], open_taskings=open_taskings,
                      kinds=get_args(FollowUpKind), channels=get_args(UpdateChannel), error=error, done=done,
@@ -170,13 +173,13 @@ def case_page(reference: str, done: str | None = None, desk: PageDesk = Depends(
 
 @router.get("/my-taskings", response_class=HTMLResponse)
 def my_taskings(desk: PageDesk = Depends(page_desk)) -> Response:
-    found = reads.open_taskings_read(desk.services.read(), desk.user.agency, None, utcnow())
+    found = reads.open_taskings_read(desk.read("cases"), desk.user.agency, None, utcnow())
     return desk.page("taskings.html", found=found)
 
 
 @router.get("/feedback-owed", response_class=HTMLResponse)
 def feedback_owed(desk: PageDesk = Depends(page_desk)) -> Response:
-    found = reads.feedback_owed_read(desk.services.read(), None, utcnow())
+    found = reads.feedback_owed_read(desk.read("feedback-owed"), None, utcnow())
     columns = next(columns for key, _, columns in render.SECTIONS if key == "feedback_owed")
     return desk.page("feedback.html", found=found, columns=columns)
 
@@ -197,7 +200,7 @@ def annual_report(year: int, desk: PageDesk = Depends(page_desk)) -> Response:
     if not 1899 <= year <= 9998:
         raise Problem(422, "year: must be from 1899 to 9998", field="year", rule="range")
     desk.services.check_views()
-    reader = desk.services.read()
+    reader = desk.read("stats")
     parts = reads.annual_report_parts(reader, year, with_map=True)
     return HTMLResponse(to_html(parts["figures"], reader.config.name, parts["previous"], parts["names"], parts["geo"]))
 

@@ -55,10 +55,16 @@ class Problem(Exception):
 
 def _permission_errors() -> tuple[type[BaseException], ...]:
     """The command and query layers' refusal of a permission (issue 12), when that layer has one."""
-    import tasking.domain.errors as errors
+    import importlib
 
-    return tuple(cls for name in ("PermissionDenied", "Forbidden", "NotPermitted", "AccessDenied")
-                 if isinstance(cls := getattr(errors, name, None), type))
+    found = []
+    for module in ("tasking.domain.errors", "tasking.domain.permissions"):
+        try:
+            loaded = importlib.import_module(module)
+        except ImportError:
+            continue
+        found += [cls for name in ("Forbidden", "PermissionDenied") if isinstance(cls := getattr(loaded, name, None), type)]
+    return tuple(found)
 
 
 def _store_errors() -> tuple[type[BaseException], ...]:
