@@ -56,10 +56,10 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
 
     @app.get("/health", tags=["health"], summary="Liveness and store reachability (no token needed).",
              responses={503: {"description": "Store unavailable", "content": {PROBLEM: {}}}})
-    def health() -> dict[str, Any]:
+    def health() -> dict[str, str]:
         with app.state.pool.borrow() as services:
             services.app.config  # noqa: B018 - reads the store: unreachable becomes a 503
-            return {"status": "ok", "position": services.app.event_count()}
+            return {"status": "ok"}
 
     for exc_class in (Problem, RequestValidationError, ValidationError, DomainError, StarletteHTTPException,
                       *_store_errors(), Exception):
