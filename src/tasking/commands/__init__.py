@@ -43,6 +43,7 @@ from tasking.commands.setup import AddPerson, AddUser, InitStore
 from tasking.commands.case import AssignLead
 from tasking.commands.repeats import AcknowledgeFlag
 from tasking.commands.tokens import IssueToken, RevokeToken
+from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
 
 __all__ = [
     "COMMAND_HANDLERS", "AddPerson", "AddUser", "AssessRisk", "CloseCase", "Command", "CompleteTasking",
@@ -54,4 +55,5 @@ __all__ = [
     "AssignLead", "AcknowledgeFlag",
     "DismissDuplicate", "ImportReport", "RecordPoliceMonth",
     "IssueToken", "RevokeToken",
+    "ApplyRetention", "ErasePerson", "PlaceHold", "ReleaseHold",
 ]

@@ -27,6 +27,7 @@ from tasking.commands.case import (
 from tasking.commands.briefing import IssueBriefing
 from tasking.commands.tokens import TOKEN_HANDLERS
 from tasking.commands.escalation_handlers import ESCALATION_HANDLERS
+from tasking.commands.privacy_handlers import PRIVACY_HANDLERS
 from tasking.commands.case import AssignLead
 from tasking.commands.repeats import AcknowledgeFlag
 from tasking.domain.repeat_flag import RepeatFlag
@@ -316,4 +317,5 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     RecordPoliceMonth: record_police_month,
     DismissDuplicate: dismiss_duplicate,
     **TOKEN_HANDLERS,
+    **PRIVACY_HANDLERS,
 }
