@@ -13,6 +13,7 @@ from tasking.commands import (
     AssignLead,
     CloseCase,
     IssueBriefing,
+    IssueToken,
     CompleteTasking,
     CorrectCase,
     LinkCases,
@@ -23,6 +24,7 @@ from tasking.commands import (
     Refer,
     ReviewCase,
     ReopenCase,
+    RevokeToken,
     UpdateReporter,
     UsePower,
     send,
@@ -45,6 +47,8 @@ EVERY_TOPIC = [("report", 0, 0, 0), ("report", 1, 1, 0)] + [
     (kind, -2, option, minutes) for minutes, (kind, option) in enumerate(
         [("task", 0), ("reassign", 0), ("complete", 0), ("follow-up", 1), ("update", 0), ("power", 0), ("refer", 0),
          ("risk", 2), ("correct", 1), ("lead", 0), ("review", 0), ("link", 0), ("close", 0), ("reopen", 0), ("brief", 0)], start=5)]  # -2: the first of the two
+# A user's API tokens (issue 13): issued, then revoked.
+EVERY_TOPIC += [("token", 0, 0, 30), ("revoke", 0, 0, 31)]
 
 
 # Aggregates whose every event the random steps and the tail below produce. The aggregates added
@@ -86,6 +90,10 @@ def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str]
     if kind == "brief":
         return IssueBriefing(**who, meeting_day=f"{at.date()}-{pick}", meeting=at, window_from=at - dt.timedelta(days=3),
                              window_to=at, new_reports=tuple(refs[:option]), digest="d" * 8)
+    if kind == "token":
+        return IssueToken(**who, login="sgt.jones", token_hash="sha256:" + "0" * 64, expires_at=at + dt.timedelta(days=30))
+    if kind == "revoke":
+        return RevokeToken(**who, login="sgt.jones")
     if kind == "report" or not refs:
         reporter = [people["resident"], people["victim"], None][option % 3]
         return RecordReport(**who, source=["COUNCIL", "POLICE", "PARISH"][pick % 3], category="youth-nuisance",

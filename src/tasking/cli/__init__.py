@@ -32,6 +32,7 @@ LAZY_COMMANDS = {
     "import": "tasking.cli.data:import_file", "context": "tasking.cli.data", "duplicates": "tasking.cli.data",
     "export": "tasking.cli.data",
     "verify": "tasking.cli.verify",  # the hash chain (issue 12)
+    "serve": "tasking.cli.web",  # the web (issue 13)
     # erasure and retention (issue 12)
     "hold": "tasking.cli.privacy", "release": "tasking.cli.privacy", "retention": "tasking.cli.privacy",
 }

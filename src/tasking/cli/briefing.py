@@ -6,11 +6,8 @@ import click
 
 from tasking.reporting import render
 from tasking.cli.context import console, emit_read, json_option, read_options, reader, services
-from tasking.queries.briefing import briefing as briefing_query
-from tasking.queries.briefing import meeting_for
-from tasking.queries.feedback import feedback_owed as feedback_owed_query
-from tasking.queries.repeats import repeat_flags
-from tasking.time.instants import iso, utcnow
+from tasking.queries.reads import briefing_read, feedback_owed_read, repeats_read
+from tasking.time.instants import utcnow
 
 
 @click.group("briefing", invoke_without_command=True)
@@ -40,7 +37,7 @@ def briefing(ctx: click.Context, at, as_of, position, fmt: str | None) -> None: 
     if ctx.invoked_subcommand is not None:
         return
     read = reader(ctx, None, as_of, position)
-    brief = briefing_query(read, meeting_for(read.config, at, utcnow()))
+    brief = briefing_read(read, at, utcnow())
     brief["warnings"] = services(ctx).views_warnings()
     if fmt == "json":
         emit_read(brief)
@@ -64,11 +61,11 @@ def feedback_owed(ctx: click.Context, at, as_of, position, as_json: bool) -> Non
       tasking feedback-owed --at 2018-03-05T09:00 --json
     """
     read = reader(ctx, at, as_of, position)
-    items = feedback_owed_query(read.db, read.config, read.point.until(at or utcnow()))
+    result = feedback_owed_read(read, at, utcnow())
     if as_json:
-        emit_read({"at": iso(at), "position": read.point.position, "feedback_owed": items})
+        emit_read(result)
         return
-    console().print(render.section_table("feedback_owed", items))
+    console().print(render.section_table("feedback_owed", result["feedback_owed"]))
 
 
 @click.group("repeats", invoke_without_command=True)
@@ -86,8 +83,8 @@ def repeats(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # 
     if ctx.invoked_subcommand is not None:
         return
     read = reader(ctx, at, as_of, position)
-    flags = repeat_flags(read.db, read.config, read.point.until(at or utcnow()))
+    result = repeats_read(read, at, utcnow())
     if as_json:
-        emit_read({"at": iso(at), "position": read.point.position, "repeat_flags": flags})
+        emit_read(result)
         return
-    console().print(render.section_table("repeat_flags", flags))
+    console().print(render.section_table("repeat_flags", result["repeat_flags"]))

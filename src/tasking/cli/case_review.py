@@ -21,15 +21,8 @@ from tasking.commands.escalation import (
     CaseReviewRecommend,
     CaseReviewRespond,
 )
-from tasking.queries.escalations import case_review as case_review_query
-from tasking.queries.escalations import case_reviews
-from tasking.time.instants import iso, utcnow
-
-
-def read_point(ctx: click.Context, at: Any, as_of: Any, position: int | None) -> tuple[Any, Any, Any]:
-    """The views, the configuration and the point a read answers at (`--at` defaults to now)."""
-    read = reader(ctx, at, as_of, position)
-    return read.db, read.config, read.point.until(at or utcnow())
+from tasking.queries.reads import case_review_read, case_reviews_read
+from tasking.time.instants import utcnow
 
 
 @click.group("case-review")
@@ -158,12 +151,12 @@ def list_reviews(ctx: click.Context, open_only, at, as_of, position, as_json) ->
     Example:
       tasking case-review list --open --json
     """
-    db, config, point = read_point(ctx, at, as_of, position)
-    items = case_reviews(db, config, point, open_only=open_only)
+    result = case_reviews_read(reader(ctx, at, as_of, position), at, utcnow(), open_only=open_only)
+    items = result["reviews"]
     if as_json:
-        emit_read({"at": iso(point.at), "position": point.position, "reviews": items})
+        emit_read(result)
         return
-    table = Table(title=f"Case reviews (position {point.position})", title_justify="left")
+    table = Table(title=f"Case reviews (position {result['position']})", title_justify="left")
     for column in ("review", "applicant", "received", "threshold", "decision", "held", "recommendations", "status",
                    "overdue"):
         table.add_column(column, no_wrap=column == "review")
@@ -187,10 +180,9 @@ def show(ctx: click.Context, review, at, as_of, position, as_json) -> None:  # n
     Example:
       tasking case-review show CR-2017-001 --json
     """
-    db, config, point = read_point(ctx, at, as_of, position)
-    found = case_review_query(db, config, review, point)
+    found = case_review_read(reader(ctx, at, as_of, position), review, at, utcnow())
     if as_json:
-        emit_read({"at": iso(point.at), "position": point.position, **found})
+        emit_read(found)
         return
     click.echo(_show_text(found))
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from tasking.cli.case_review import read_point
-from tasking.cli.context import DATE, DATETIME, console, emit_read, json_option, read_options, run, user_option
+from tasking.cli.context import DATE, DATETIME, console, emit_read, json_option, read_options, reader, run, user_option
 from tasking.commands.escalation import MaracActionItem, MaracDiscuss, MaracMeetingsAdd
 from tasking.domain.errors import DomainError
-from tasking.queries.escalations import marac_agenda, marac_meetings
-from tasking.time.instants import iso, parse_date
+from tasking.queries.reads import marac_agenda_read, marac_meetings_read
+from tasking.time.instants import parse_date, utcnow
 
 
 @click.group("marac")
@@ -65,12 +64,12 @@ def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # 
     Example:
       tasking marac meetings list --json
     """
-    db, _, point = read_point(ctx, at, as_of, position)
-    items = marac_meetings(db, point)
+    result = marac_meetings_read(reader(ctx, at, as_of, position), at, utcnow())
+    items = result["meetings"]
     if as_json:
-        emit_read({"at": iso(point.at), "position": point.position, "meetings": items})
+        emit_read(result)
         return
-    table = Table(title=f"Community MARAC meetings (position {point.position})", title_justify="left")
+    table = Table(title=f"Community MARAC meetings (position {result['position']})", title_justify="left")
     for column in ("meeting", "at", "cases discussed"):
         table.add_column(column)
     for m in items:
@@ -91,12 +90,12 @@ def agenda(ctx: click.Context, meeting, position, as_of, at, as_json) -> None:  
     Example:
       tasking marac agenda --meeting 2017-10-18 --json
     """
-    db, _, point = read_point(ctx, at, as_of, position)
-    found = marac_agenda(db, point, meeting.isoformat() if meeting else None)
+    read = reader(ctx, at, as_of, position)
+    found = marac_agenda_read(read, meeting, at, utcnow())
     if as_json:
         emit_read(found)
         return
-    table = Table(title=f"Community MARAC agenda {found['meeting']} (position {point.position})", title_justify="left")
+    table = Table(title=f"Community MARAC agenda {found['meeting']} (position {read.point.position})", title_justify="left")
     for column in ("case", "why", "risk", "open actions", "review at", "discussed"):
         table.add_column(column, no_wrap=column == "case")
     for item in found["items"]:

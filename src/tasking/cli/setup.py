@@ -6,6 +6,7 @@ import click
 
 from tasking.bootstrap import redact
 from tasking.cli.context import (
+    acting_user,
     at_option,
     build,
     emit,
@@ -178,3 +179,54 @@ def person_show(ctx: click.Context, reference: str, at, as_of, position, as_json
         emit_read(result)
         return
     click.echo(text(result))
+
+
+@users.command("token")
+@click.argument("login", metavar="ID")
+@click.option("--expires", "days", type=click.IntRange(1, 3650), default=90, show_default=True, metavar="DAYS",
+              help="Days until the token stops working.")
+@user_option
+@json_option
+@click.pass_context
+def users_token(ctx: click.Context, login: str, days: int, user: str | None, as_json: bool) -> None:
+    """Issue an API token for a user (for `tasking serve`). It is printed once: only its hash is
+    recorded, so keep it now. Users issue their own; coordinators and admins anyone's.
+
+    \b
+    Example:
+      TASKING_USER=coordinator tasking users token sgt.jones --expires 30
+      TASKING_USER=coordinator tasking users token sgt.jones --json
+    """
+    from tasking.commands.tokens import IssueToken, expiry, new_token
+
+    acting = acting_user(ctx, user)
+    if not acting:
+        raise click.ClickException("user: an acting user is required; pass --user ID or set TASKING_USER")
+    token, digest = new_token(login)
+    now = utcnow()
+    command = build(IssueToken, user=acting, at=now, login=login, token_hash=digest, expires_at=expiry(now, days))
+    result = send(services(ctx).app, command)
+    shown = {**result, "secret": token}
+    emit(shown, as_json, lambda r: f"{r['secret']}\n(token {r['token']} for {r['user']}, expires "
+                                   f"{local_time(r['expires_at'])}; shown once, keep it now)")
+
+
+@users.command("revoke-token")
+@click.argument("login", metavar="ID")
+@click.option("--token", default=None, metavar="K1", help="The token's id (default: every active token of the user).")
+@user_option
+@at_option()
+@json_option
+@click.pass_context
+def users_revoke_token(ctx: click.Context, login: str, token: str | None, user: str | None, at, as_json: bool) -> None:  # noqa: ANN001
+    """Revoke a user's API token (one by its id, or all of them): it stops working at once.
+
+    \b
+    Example:
+      TASKING_USER=coordinator tasking users revoke-token sgt.jones
+      TASKING_USER=coordinator tasking users revoke-token sgt.jones --token K1
+    """
+    from tasking.commands.tokens import RevokeToken
+
+    run(ctx, RevokeToken, as_json=as_json, text=lambda r: f"Revoked {', '.join(r['revoked'])} of {r['user']}",
+        user=user, at=at, login=login, token=token)

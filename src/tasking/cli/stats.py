@@ -60,11 +60,13 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
         return
     from tasking.reporting import annual_report
 
-    figures = year_stats(db, config, year, upto)
     if fmt in ("csv", "markdown", "html"):  # last year's breakdowns, as of the same position
-        previous = year_stats(db, config, year - 1, upto)
-        names = {code: agency.name for code, agency in config.agencies.items()}
-        names |= {code: category.name for code, category in config.categories.items()}
+        from tasking.queries.reads import annual_report_parts
+
+        parts = annual_report_parts(read, year, with_map=fmt == "html")
+        figures, previous, names = parts["figures"], parts["previous"], parts["names"]
+    else:
+        figures = year_stats(db, config, year, upto)
     if fmt == "json":
         click.echo(annual_report.to_json(figures), nl=False)
     elif fmt == "csv":
@@ -72,12 +74,10 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
     elif fmt == "markdown":
         click.echo(annual_report.to_markdown(figures, previous, names), nl=False)
     elif fmt == "html":
-        from tasking.queries.geo import hotspots
-
         from tasking.store.chain import head_at
 
         head = head_at(services(ctx).app.recorder, figures["position"])["head"]
-        manifest = annual_report.write_report(figures, config.name, out, previous, names, hotspots(db, year, upto), head)
+        manifest = annual_report.write_report(figures, config.name, out, previous, names, parts["geo"], head)
         click.echo(f"Wrote {', '.join(manifest['files'])} and manifest.json to {out} ({figures['fingerprint']})")
     else:
         print_headline(figures)

@@ -7,11 +7,10 @@ from typing import Any
 import click
 from rich.table import Table
 
-from tasking.cli.case_review import read_point
-from tasking.cli.context import DATE, console, emit_read, json_option, read_options, run, write_options
+from tasking.cli.context import DATE, console, emit_read, json_option, read_options, reader, run, write_options
 from tasking.commands.escalation import TfgAction, TfgAddCase, TfgComplete, TfgCompleteAction, TfgMeet, TfgOpen
-from tasking.queries.escalations import task_and_finish_group, task_and_finish_groups
-from tasking.time.instants import iso
+from tasking.queries.reads import group_read, groups_read
+from tasking.time.instants import utcnow
 
 
 @click.group("tfg")
@@ -142,12 +141,12 @@ def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> 
     Example:
       tasking tfg list --open --json
     """
-    db, _, point = read_point(ctx, at, as_of, position)
-    items = task_and_finish_groups(db, point, open_only=open_only)
+    result = groups_read(reader(ctx, at, as_of, position), at, utcnow(), open_only=open_only)
+    items = result["groups"]
     if as_json:
-        emit_read({"at": iso(point.at), "position": point.position, "groups": items})
+        emit_read(result)
         return
-    table = Table(title=f"Task and Finish groups (position {point.position})", title_justify="left")
+    table = Table(title=f"Task and Finish groups (position {result['position']})", title_justify="left")
     for column in ("group", "area", "focus", "opened", "cases", "actions open", "meetings", "status"):
         table.add_column(column, no_wrap=column == "group")
     for g in items:
@@ -168,10 +167,9 @@ def show(ctx: click.Context, group, at, as_of, position, as_json) -> None:  # no
     Example:
       tasking tfg show TFG-2017-01 --json
     """
-    db, _, point = read_point(ctx, at, as_of, position)
-    found = task_and_finish_group(db, group, point)
+    found = group_read(reader(ctx, at, as_of, position), group, at, utcnow())
     if as_json:
-        emit_read({"at": iso(point.at), "position": point.position, **found})
+        emit_read(found)
         return
     click.echo(_show_text(found))
 

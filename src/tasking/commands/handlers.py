@@ -25,6 +25,7 @@ from tasking.commands.case import (
     UsePower,
 )
 from tasking.commands.briefing import IssueBriefing
+from tasking.commands.tokens import TOKEN_HANDLERS
 from tasking.commands.escalation_handlers import ESCALATION_HANDLERS
 from tasking.commands.privacy_handlers import PRIVACY_HANDLERS
 from tasking.commands.case import AssignLead
@@ -315,5 +316,6 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     ImportReport: import_report,
     RecordPoliceMonth: record_police_month,
     DismissDuplicate: dismiss_duplicate,
+    **TOKEN_HANDLERS,
     **PRIVACY_HANDLERS,
 }

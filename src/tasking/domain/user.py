@@ -22,3 +22,49 @@ class User(Aggregate):
         self.name = name
         self.member_of = member_of
         self.role = role
+
+    # --- API tokens (issue 13): only a token's hash is ever recorded ------------------------------
+
+    @property
+    def tokens(self) -> dict[str, dict]:
+        """Token id (`K1`, `K2`, ...) -> {"hash", "expires_at", "revoked_at"}."""
+        return self.__dict__.setdefault("_tokens", {})
+
+    def issue_token(self, token_hash: str, expires_at: dt.datetime, user: str, agency: str, at: dt.datetime) -> str:
+        token = f"K{len(self.tokens) + 1}"
+        self._token_issued(token=token, token_hash=token_hash, expires_at=expires_at, user=user, agency=agency, at=at)
+        return token
+
+    @event("TokenIssued")
+    def _token_issued(self, token: str, token_hash: str, expires_at: dt.datetime, user: str, agency: str,
+                      at: dt.datetime) -> None:
+        self.tokens[token] = {"hash": token_hash, "expires_at": expires_at, "revoked_at": None}
+
+    def revoke_tokens(self, token: str | None, user: str, agency: str, at: dt.datetime) -> list[str]:
+        """Revoke one token by its id, or (None) every token still active; returns the ids revoked."""
+        from tasking.domain.errors import DomainError
+
+        if token is not None and token not in self.tokens:
+            raise DomainError("token", f"{self.login} has no token {token!r} (tokens: {', '.join(self.tokens) or 'none'})")
+        wanted = [token] if token is not None else [k for k, t in self.tokens.items() if t["revoked_at"] is None]
+        wanted = [k for k in wanted if self.tokens[k]["revoked_at"] is None]
+        if not wanted:
+            raise DomainError("token", f"{self.login} has no active token to revoke")
+        for name in wanted:
+            self._token_revoked(token=name, user=user, agency=agency, at=at)
+        return wanted
+
+    @event("TokenRevoked")
+    def _token_revoked(self, token: str, user: str, agency: str, at: dt.datetime) -> None:
+        self.tokens[token]["revoked_at"] = at
+
+    def token_matching(self, token_hash: str, now: dt.datetime) -> str | None:
+        """The id of the active, unexpired token with this hash, if any (compared in constant time)."""
+        import hmac
+
+        found = None
+        for name, token in self.tokens.items():
+            if hmac.compare_digest(token["hash"], token_hash) and token["revoked_at"] is None \
+                    and token["expires_at"] > now:
+                found = name
+        return found

@@ -1,0 +1,158 @@
+"""A load run of the web API: 4 concurrent clients, 2,000 mixed reads and writes, to 127.0.0.1 only.
+
+    python benchmarks/web_load.py [--requests 2000] [--clients 4] [--workers 2] [--json OUT]
+
+It builds the demo district into a temporary folder (or uses `--store`), issues a token, starts
+`tasking serve --workers N` on a free local port, and sends a fixed, seeded mix from each client:
+briefings, case pages (`show`), audits, case lists, feedback-owed, and follow-ups on open cases
+(about a quarter of the requests), each write with its own `Request-Id`. It reports p50 and p99
+latency overall and per kind, and checks that no write was lost: every acknowledged follow-up is
+in the store afterwards, once. This is a script run on demand, not a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+
+TASKING = str(Path(sys.executable).with_name("tasking"))
+MIX = [("briefing", 3), ("show", 4), ("audit", 3), ("cases", 1), ("feedback-owed", 1), ("follow-up", 4)]
+
+
+def run(*args: str, env: dict[str, str]) -> str:
+    return subprocess.run([TASKING, *args], check=True, capture_output=True, text=True, env=env).stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--store", default=None, help="An existing demo store (default: build one).")
+    parser.add_argument("--json", dest="out", default=None)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="tasking-load-"))
+    store = args.store or str(folder / "district.db")
+    env = {**os.environ, "TASKING_STORE": store, "TASKING_LOG_LEVEL": "warning", "TASKING_LOG_FILE": str(folder / "log.jsonl")}
+    if args.store is None:
+        env["TASKING_VIEWS"] = str(folder / "district.views.db")
+        print(f"building the demo into {store} ...", flush=True)
+        run("demo", env=env)
+    token = run("--user", "coordinator", "users", "token", "coordinator", env=env).splitlines()[0]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([TASKING, "serve", "--port", str(port), "--workers", str(args.workers)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        cases = httpx.get(f"{base}/api/v1/cases", headers=headers, timeout=120).json()["cases"]
+        open_cases = [c["case"] for c in cases if c["status"] == "open"]
+        every = [c["case"] for c in cases]
+        before = {case: len(httpx.get(f"{base}/api/v1/cases/{case}", headers=headers, timeout=60).json()["follow_ups"])
+                  for case in open_cases}
+        timings: dict[str, list[float]] = defaultdict(list)
+        acknowledged: dict[str, int] = defaultdict(int)
+        errors: list[str] = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(args.clients)
+        share = args.requests // args.clients
+
+        def client(n: int) -> None:
+            rng = random.Random(n)
+            kinds = [kind for kind, weight in MIX for _ in range(weight)]
+            with httpx.Client(base_url=base, headers=headers, timeout=300) as http:
+                barrier.wait()
+                for i in range(share):
+                    kind = rng.choice(kinds)
+                    if kind == "briefing":
+                        call = lambda: http.get("/api/v1/briefing", params={"at": f"2018-03-{rng.randint(1, 28):02d}"})  # noqa: E731
+                    elif kind == "show":
+                        call = lambda: http.get(f"/api/v1/cases/{rng.choice(every)}")  # noqa: E731
+                    elif kind == "audit":
+                        call = lambda: http.get(f"/api/v1/cases/{rng.choice(every)}/audit")  # noqa: E731
+                    elif kind == "cases":
+                        call = lambda: http.get("/api/v1/cases", params={"open": "true"})  # noqa: E731
+                    elif kind == "feedback-owed":
+                        call = lambda: http.get("/api/v1/feedback-owed", params={"at": "2018-03-05T09:00"})  # noqa: E731
+                    else:
+                        case = rng.choice(open_cases)
+                        call = lambda: http.post("/api/v1/commands/record-follow-up",  # noqa: E731
+                                                 headers={"Request-Id": str(uuid.uuid4())},
+                                                 json={"case": case, "kind": "call", "outcome": f"load run {n}-{i}"})
+                    started = time.perf_counter()
+                    response = call()
+                    elapsed = (time.perf_counter() - started) * 1000
+                    with lock:
+                        timings[kind].append(elapsed)
+                        if response.status_code != 200:
+                            errors.append(f"{kind} {response.status_code} {response.text[:200]}")
+                        elif kind == "follow-up":
+                            acknowledged[case] += 1
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+        lost = {}
+        for case, count in acknowledged.items():
+            now = len(httpx.get(f"{base}/api/v1/cases/{case}", headers=headers, timeout=60).json()["follow_ups"])
+            if now != before[case] + count:
+                lost[case] = {"before": before[case], "acknowledged": count, "found": now}
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    every_timing = [t for values in timings.values() for t in values]
+    result = {
+        "requests": len(every_timing), "clients": args.clients, "workers": args.workers, "wall_s": round(wall, 1),
+        "requests_per_s": round(len(every_timing) / wall, 1),
+        "p50_ms": round(percentile(every_timing, 0.50), 1), "p99_ms": round(percentile(every_timing, 0.99), 1),
+        "by_kind": {kind: {"n": len(values), "p50_ms": round(percentile(values, 0.5), 1),
+                           "p99_ms": round(percentile(values, 0.99), 1), "mean_ms": round(statistics.mean(values), 1)}
+                    for kind, values in sorted(timings.items())},
+        "writes_acknowledged": sum(acknowledged.values()), "writes_lost": lost, "errors": errors[:20],
+        "error_count": len(errors),
+    }
+    print(json.dumps(result, indent=2))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+    if lost or errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

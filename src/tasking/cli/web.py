@@ -1,0 +1,48 @@
+"""`tasking serve`: the HTTP API and the pages, under uvicorn."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+
+from tasking.cli.context import services
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep localhost and put a TLS reverse proxy in front (see README).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes; they share the store (and its views file) as CLI processes do.")
+@click.option("--secure-cookies", is_flag=True, envvar="TASKING_WEB_SECURE_COOKIES",
+              help="Mark the session cookie Secure: set it when a TLS proxy is in front. Env: TASKING_WEB_SECURE_COOKIES=1.")
+@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True, metavar="IPS",
+              help="Proxies trusted for X-Forwarded-For/-Proto (the client address used for sign-in limits).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, secure_cookies: bool,
+          forwarded_allow_ips: str) -> None:
+    """Serve the JSON API (/api/v1, /docs) and the pages (/briefing/DATE, /cases/REF, ...) for this store.
+
+    Every request needs a bearer token from `tasking users token ID`, except /health; the pages sign
+    in with the token into a session cookie.
+
+    \b
+    Example:
+      tasking serve
+      tasking --store csu.db serve --host 127.0.0.1 --port 8000 --workers 2 --secure-cookies
+    """
+    import uvicorn
+
+    found = services(ctx)  # a missing or uninitialised store is a one-line error now, not in every worker
+    found.app.config  # noqa: B018
+    os.environ["TASKING_STORE"] = found.settings.store
+    if found.settings.views:
+        os.environ["TASKING_VIEWS"] = found.settings.views
+    # One signing key for every worker of this run, so a session cookie works whichever answers.
+    os.environ.setdefault("TASKING_WEB_SECRET", secrets.token_hex(32))
+    os.environ["TASKING_WEB_SECURE_COOKIES"] = "1" if secure_cookies else ""
+    click.echo(f"Serving on http://{host}:{port} (API docs at /docs); stop with Ctrl+C", err=True)
+    uvicorn.run("tasking.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips, log_level="warning", access_log=False)

@@ -1,0 +1,96 @@
+"""API tokens (issue 13): issued to a user, shown once, recorded only as a hash; revoked by id.
+
+A token reads `tsk.<login, base64url>.<secret>`: the login part finds the user, the secret is 32
+random bytes, and the store keeps `sha256:` of the whole token, never the token itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import secrets
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, StringConstraints
+
+from tasking.commands.base import Code, Command
+
+TokenHash = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
+TokenId = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[Kk][0-9]{1,6}$")]
+DEFAULT_DAYS = 90
+
+
+class IssueToken(Command):
+    """Record a new API token for `login`; the command carries only its hash."""
+
+    login: Code
+    token_hash: TokenHash
+    expires_at: AwareDatetime
+
+
+class RevokeToken(Command):
+    """Revoke one of `login`'s tokens (`K1`, ...), or all its active tokens when `token` is None."""
+
+    login: Code
+    token: TokenId | None = None
+
+
+def token_hash(token: str) -> str:
+    return "sha256:" + hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token(login: str) -> tuple[str, str]:
+    """(token, its hash): the token is shown once, the hash is what is recorded."""
+    name = base64.urlsafe_b64encode(login.encode("utf-8")).decode("ascii").rstrip("=")
+    token = f"tsk.{name}.{secrets.token_urlsafe(32)}"
+    return token, token_hash(token)
+
+
+def login_of(token: str) -> str | None:
+    """The login a token names, or None when it is not shaped like one of ours."""
+    parts = token.split(".", 2) if token.startswith("tsk.") else []
+    if len(parts) != 3 or not parts[1] or len(token) > 400:
+        return None
+    name = parts[1]
+    try:
+        login = base64.urlsafe_b64decode(name + "=" * (-len(name) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return login or None
+
+
+def expiry(now: dt.datetime, days: int) -> dt.datetime:
+    return (now + dt.timedelta(days=days)).astimezone(dt.timezone.utc).replace(microsecond=0)
+
+
+# --- handlers (registered in `tasking.commands.handlers.COMMAND_HANDLERS`) ----------------------
+
+def _may_manage(app: Any, cmd: IssueToken | RevokeToken) -> tuple[Any, Any]:
+    """The acting user and the token's owner: users manage their own tokens; coordinators and
+    admins anyone's."""
+    from tasking.domain.errors import DomainError
+
+    actor = app.get_user(cmd.user)
+    owner = app.repository.get(app.get_user(cmd.login, "login").id)  # fresh: tokens change
+    if actor.login != owner.login and actor.role not in ("coordinator", "admin"):
+        raise DomainError("login", f"{actor.login} may manage only their own tokens")
+    return actor, owner
+
+
+def issue_token(app: Any, cmd: IssueToken) -> dict[str, Any]:
+    actor, owner = _may_manage(app, cmd)
+    token = owner.issue_token(cmd.token_hash, cmd.expires_at, user=actor.login, agency=actor.member_of, at=cmd.effective)
+    app.save(owner)
+    return {"user": owner.login, "token": token, "expires_at": cmd.expires_at.isoformat()}
+
+
+def revoke_token(app: Any, cmd: RevokeToken) -> dict[str, Any]:
+    actor, owner = _may_manage(app, cmd)
+    revoked = owner.revoke_tokens(cmd.token, user=actor.login, agency=actor.member_of, at=cmd.effective)
+    app.save(owner)
+    return {"user": owner.login, "revoked": revoked}
+
+
+TOKEN_HANDLERS = {IssueToken: issue_token, RevokeToken: revoke_token}

@@ -1,0 +1,100 @@
+"""Each read as the CLI and the HTTP API both answer it: a reader and the times in, plain data out.
+
+`now` is passed in (the caller's clock); `at=None` means "as at now" where a read needs a moment.
+The CLI's `--json` and the API's JSON are these dictionaries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tasking.queries.briefing import briefing, meeting_for
+from tasking.queries.escalations import (
+    case_review, case_reviews, marac_agenda, marac_meetings, task_and_finish_group, task_and_finish_groups,
+)
+from tasking.queries.feedback import feedback_owed
+from tasking.queries.point import Reader
+from tasking.queries.repeats import repeat_flags
+from tasking.queries.state import case_states, references_where
+from tasking.time.instants import iso, local_date
+
+
+def briefing_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    """The briefing for the meeting `at` means (see `meeting_for`); without it the next from now."""
+    return briefing(reader, meeting_for(reader.config, at, now))
+
+
+def feedback_owed_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    items = feedback_owed(reader.db, reader.config, reader.point.until(at or now))
+    return {"at": iso(at), "position": reader.point.position, "feedback_owed": items}
+
+
+def repeats_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    flags = repeat_flags(reader.db, reader.config, reader.point.until(at or now))
+    return {"at": iso(at), "position": reader.point.position, "repeat_flags": flags}
+
+
+def case_reviews_read(reader: Reader, at: dt.datetime | None, now: dt.datetime, open_only: bool = False) -> dict[str, Any]:
+    point = reader.point.until(at or now)
+    return {"at": iso(point.at), "position": point.position,
+            "reviews": case_reviews(reader.db, reader.config, point, open_only=open_only)}
+
+
+def case_review_read(reader: Reader, review: str, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    point = reader.point.until(at or now)
+    return {"at": iso(point.at), "position": point.position, **case_review(reader.db, reader.config, review, point)}
+
+
+def groups_read(reader: Reader, at: dt.datetime | None, now: dt.datetime, open_only: bool = False) -> dict[str, Any]:
+    point = reader.point.until(at or now)
+    return {"at": iso(point.at), "position": point.position,
+            "groups": task_and_finish_groups(reader.db, point, open_only=open_only)}
+
+
+def group_read(reader: Reader, group: str, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    point = reader.point.until(at or now)
+    return {"at": iso(point.at), "position": point.position, **task_and_finish_group(reader.db, group, point)}
+
+
+def marac_meetings_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    point = reader.point.until(at or now)
+    return {"at": iso(point.at), "position": point.position, "meetings": marac_meetings(reader.db, point)}
+
+
+def marac_agenda_read(reader: Reader, meeting: dt.date | None, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    point = reader.point.until(at or now)
+    return marac_agenda(reader.db, point, meeting.isoformat() if meeting else None)
+
+
+def open_taskings_read(reader: Reader, agency: str, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    """Open taskings of one agency on open cases, overdue first (most overdue first), then by due date."""
+    point = reader.point.until(at or now)
+    day = local_date(point.at)
+    refs = references_where(reader.db, point, "kind = 'task'", [])
+    items = []
+    for case in case_states(reader.db, point, refs).values():
+        if not case.is_open:
+            continue
+        for tasking in case.taskings.values():
+            if tasking.status != "open" or tasking.tasked_agency != agency:
+                continue
+            items.append({"case": case.reference, "tasking": tasking.tasking, "tasked_agency": tasking.tasked_agency,
+                          "owner": tasking.owner, "action": tasking.action, "due": tasking.due,
+                          "raised_at": tasking.raised_at, "area": case.area, "category": case.category,
+                          "days_overdue": max(0, (day - dt.date.fromisoformat(tasking.due)).days)})
+    items.sort(key=lambda t: (-t["days_overdue"], t["due"], t["case"], t["tasking"]))
+    return {"at": iso(point.at), "position": point.position, "agency": agency, "taskings": items}
+
+
+def annual_report_parts(reader: Reader, year: int, with_map: bool = False) -> dict[str, Any]:
+    """What the annual report shows: the year's figures, last year's as of the same position, the
+    agencies' and categories' names, and (for the HTML report) the hotspot map's points."""
+    from tasking.queries.geo import hotspots
+    from tasking.queries.stats import year_stats
+
+    db, config, upto = reader.db, reader.config, reader.point.position
+    names = {code: agency.name for code, agency in config.agencies.items()}
+    names |= {code: category.name for code, category in config.categories.items()}
+    return {"figures": year_stats(db, config, year, upto), "previous": year_stats(db, config, year - 1, upto),
+            "names": names, "geo": hotspots(db, year, upto) if with_map else None}

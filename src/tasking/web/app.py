@@ -1,0 +1,102 @@
+"""The FastAPI application: the JSON API under /api/v1, the pages, /health, and problem details.
+
+`create_app(settings)` builds it; `tasking serve` runs `tasking.web.app:app_from_env` under uvicorn
+(an import string, so `--workers N` can start several processes, each with its own pool).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
+
+from tasking.bootstrap import Settings
+from tasking.domain.errors import DomainError
+from tasking.web.auth import FailedAttempts
+from tasking.web.pool import ServicesPool
+from tasking.web.problems import PROBLEM, Problem, _store_errors, problem_for, validation_errors
+
+log = structlog.get_logger("tasking.web")
+HERE = Path(__file__).parent
+SESSION_HOURS = 10  # a working day
+
+
+def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: str | None = None,
+               secure_cookies: bool = False, attempts: FailedAttempts | None = None) -> FastAPI:
+    """The web face of one store: the same commands, queries and renderers as the CLI."""
+    from tasking import __version__
+    from tasking.web import api, pages
+
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="tasking", version=__version__, openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
+        description="The daily tasking engine's HTTP API: every write command with its pydantic model as the "
+                    "body, every read with `at`, `as_of` and `position`. Send `Authorization: Bearer TOKEN` "
+                    "(a token from `tasking users token ID`). Errors are RFC 9457 problem details.",
+    )
+    app.state.pool = ServicesPool(settings, size=pool_size)
+    app.state.attempts = attempts or FailedAttempts()
+    app.state.settings = settings
+    app.add_middleware(SessionMiddleware, secret_key=secret or os.environ.get("TASKING_WEB_SECRET") or secrets.token_hex(32),
+                       session_cookie="tasking_session", max_age=SESSION_HOURS * 3600, same_site="strict",
+                       https_only=secure_cookies)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/health", tags=["health"], summary="Liveness and store reachability (no token needed).",
+             responses={503: {"description": "Store unavailable", "content": {PROBLEM: {}}}})
+    def health() -> dict[str, str]:
+        with app.state.pool.borrow() as services:
+            services.app.config  # noqa: B018 - reads the store: unreachable becomes a 503
+            return {"status": "ok"}
+
+    for exc_class in (Problem, RequestValidationError, ValidationError, DomainError, StarletteHTTPException,
+                      *_store_errors(), Exception):
+        app.add_exception_handler(exc_class, _handle)
+    app.router.on_shutdown.append(app.state.pool.close)
+    return app
+
+
+async def _handle(request: Request, exc: Exception) -> Any:
+    if isinstance(exc, RequestValidationError):
+        errors = validation_errors(exc.errors())
+        first = errors[0] if errors else {"loc": [], "msg": "invalid"}
+        where = [part for part in first["loc"] if part not in ("body", "query", "path", "header")]
+        field = where[0] if where else None
+        problem = Problem(422, f"{field}: {first['msg']}" if field else first["msg"], field=field,
+                          rule=first.get("type"), errors=errors)
+    elif isinstance(exc, StarletteHTTPException):
+        problem = Problem(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+    else:
+        problem = problem_for(exc)
+    if problem.status >= 500:
+        log.error("web.error", path=request.url.path, status=problem.status, error=type(exc).__name__)
+    if request.url.path.startswith(("/api/", "/health")) or not _wants_html(request):
+        return JSONResponse(problem.body(), status_code=problem.status, headers=problem.headers, media_type=PROBLEM)
+    from tasking.web.pages import error_page
+
+    return error_page(request, problem)
+
+
+def _wants_html(request: Request) -> bool:
+    return "json" not in request.headers.get("accept", "")
+
+
+def app_from_env() -> FastAPI:
+    """The factory `tasking serve` hands uvicorn: settings from TASKING_* variables."""
+    from tasking.logs import configure_logging
+
+    configure_logging()
+    return create_app(Settings.from_env(), pool_size=int(os.environ.get("TASKING_WEB_POOL", "4")),
+                      secure_cookies=os.environ.get("TASKING_WEB_SECURE_COOKIES", "") == "1")

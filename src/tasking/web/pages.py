@@ -1,0 +1,240 @@
+"""The pages: server-rendered with Jinja2, usable without JavaScript, printable.
+
+They read through the same queries as the CLI (`tasking.queries.reads`, `show`, `audit`), lay out
+the briefing with the CLI's own sections and columns (`tasking.reporting.render.SECTIONS`), and
+write through the same command models and bus as the API. Sign-in turns a token into a session
+cookie; every form carries the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from tasking.bootstrap import Services
+from tasking.commands import CompleteTasking, RecordFollowUp, UpdateReporter
+from tasking.commands.case import FollowUpKind, UpdateChannel
+from tasking.commands.tokens import token_hash
+from tasking.domain.errors import DomainError
+from tasking.queries import reads
+from tasking.queries.audit import audit, show
+from tasking.reporting import render
+from tasking.time.instants import parse_date, parse_datetime, utcnow
+from tasking.queries.point import Reader
+from tasking.web.api import body_model, client_of, open_reader, send_command
+from tasking.web.auth import Principal, authenticate, check_csrf, new_csrf_token, principal_from_session
+from tasking.web.problems import Problem, problem_for
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals.update(local_text=render.local_text, day_text=render.day_text, cell=render._cell)
+
+
+@dataclass
+class PageDesk:
+    services: Services
+    user: Principal
+    request: Request
+
+    def read(self, action: str, **point: Any) -> Reader:
+        return open_reader(self.services, self.user.login, action, **point)
+
+    def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(self.request, name, {"user": self.user, "csrf": csrf_of(self.request),
+                                                               **context}, status_code=status)
+
+
+def csrf_of(request: Request) -> str:
+    session = request.session
+    if "csrf" not in session:
+        session["csrf"] = new_csrf_token()
+    return session["csrf"]
+
+
+@contextmanager
+def signed_in(request: Request) -> Iterator[PageDesk]:
+    """The signed-in user's borrowed services; a 401 (sent to the sign-in page) otherwise."""
+    with request.app.state.pool.borrow() as services:
+        user = principal_from_session(services.app, request.session)
+        if user is None:
+            request.session.pop("login", None)
+            raise Problem(401, "sign in with your API token")
+        yield PageDesk(services, user, request)
+
+
+def page_desk(request: Request) -> Iterator[PageDesk]:
+    with signed_in(request) as desk:
+        yield desk
+
+
+def error_page(request: Request, problem: Problem) -> Response:
+    if problem.status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?next={quote(target)}", status_code=303)
+    return templates.TemplateResponse(request, "error.html", {"problem": problem, "user": None, "csrf": csrf_of(request)},
+                                      status_code=problem.status, headers=problem.headers)
+
+
+# --- signing in and out ------------------------------------------------------------------------
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_form(request: Request, next: str | None = None) -> Response:
+    return templates.TemplateResponse(request, "sign_in.html", {"user": None, "csrf": csrf_of(request),
+                                                                "next": _safe_next(next), "error": None})
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+def sign_in(request: Request, token: str = Form("", max_length=400), csrf_token: str = Form(""),
+            next: str = Form("/")) -> Response:
+    check_csrf(request.session, csrf_token)
+    try:
+        with request.app.state.pool.borrow() as services:
+            user = authenticate(services.app, token.strip(), client_of(request), request.app.state.attempts, via="page")
+    except Problem as problem:
+        if problem.status not in (401, 429):
+            raise
+        return templates.TemplateResponse(request, "sign_in.html", {
+            "user": None, "csrf": csrf_of(request), "next": _safe_next(next),
+            "error": problem.detail if problem.status == 429 else "That token is not valid (unknown, revoked or expired)."},
+            status_code=problem.status, headers=problem.headers)
+    request.session.clear()
+    request.session.update({"login": user.login, "token_hash": token_hash(token.strip()), "csrf": new_csrf_token()})
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, csrf_token: str = Form("")) -> Response:
+    check_csrf(request.session, csrf_token)
+    request.session.clear()
+    return RedirectResponse("/sign-in", status_code=303)
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/my-taskings", status_code=303)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def _day(text: str) -> dt.datetime:
+    try:
+        parse_date(text, "date")
+        return parse_datetime(text, "date")
+    except DomainError as exc:
+        raise Problem(422, str(exc), field="date", rule="date") from None
+
+
+@router.get("/briefing", response_class=HTMLResponse)
+def next_briefing(desk: PageDesk = Depends(page_desk)) -> Response:
+    brief = reads.briefing_read(desk.read("briefing"), None, utcnow())
+    return RedirectResponse(f"/briefing/{brief['meeting'][:10]}", status_code=303)
+
+
+@router.get("/briefing/{day}", response_class=HTMLResponse)
+def briefing(day: str, position: int | None = None, desk: PageDesk = Depends(page_desk)) -> Response:
+    reader = desk.read("briefing", position=position)
+    brief = reads.briefing_read(reader, _day(day), utcnow())
+    brief["warnings"] = desk.services.views_warnings()
+    sections = [(key, heading, columns, brief.get(key, [])) for key, heading, columns in render.SECTIONS]
+    return desk.page("briefing.html", brief=brief, sections=sections, title=render.title(brief),
+                     window=render.window_text(brief), mark=render.page_mark(brief, reader.config.protective_marking,
+                                                                          utcnow()))
+
+
+def _case_page(desk: PageDesk, reference: str, status: int = 200, error: str | None = None,
+               done: str | None = None) -> Response:
+    case = show(desk.read("show"), reference)
+    timeline = audit(desk.read("audit"), reference)
+    open_taskings = [t for t in case["taskings"] if t["status"] == "open"]
+    return desk.page("case.html", status=status, case=case, timeline=timeline["entries"], open_taskings=open_taskings,
+                     kinds=get_args(FollowUpKind), channels=get_args(UpdateChannel), error=error, done=done,
+                     story=[(key, heading, [(r, describe(r)) for r in case.get(key, [])])
+                            for key, heading, describe in render._STORY_LINES])
+
+
+@router.get("/cases/{reference}", response_class=HTMLResponse)
+def case_page(reference: str, done: str | None = None, desk: PageDesk = Depends(page_desk)) -> Response:
+    return _case_page(desk, reference, done=done)
+
+
+@router.get("/my-taskings", response_class=HTMLResponse)
+def my_taskings(desk: PageDesk = Depends(page_desk)) -> Response:
+    found = reads.open_taskings_read(desk.read("cases"), desk.user.agency, None, utcnow())
+    return desk.page("taskings.html", found=found)
+
+
+@router.get("/feedback-owed", response_class=HTMLResponse)
+def feedback_owed(desk: PageDesk = Depends(page_desk)) -> Response:
+    found = reads.feedback_owed_read(desk.read("feedback-owed"), None, utcnow())
+    columns = next(columns for key, _, columns in render.SECTIONS if key == "feedback_owed")
+    return desk.page("feedback.html", found=found, columns=columns)
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports(year: int | None = None, desk: PageDesk = Depends(page_desk)) -> Response:
+    from tasking.time.instants import financial_year_of
+
+    if year is not None:
+        return RedirectResponse(f"/reports/{year}", status_code=303)
+    return desk.page("reports.html", last=financial_year_of(utcnow()) - 1)
+
+
+@router.get("/reports/{year}", response_class=HTMLResponse)
+def annual_report(year: int, desk: PageDesk = Depends(page_desk)) -> Response:
+    from tasking.reporting.annual_report import to_html
+
+    if not 1899 <= year <= 9998:
+        raise Problem(422, "year: must be from 1899 to 9998", field="year", rule="range")
+    desk.services.check_views()
+    reader = desk.read("stats")
+    parts = reads.annual_report_parts(reader, year, with_map=True)
+    return HTMLResponse(to_html(parts["figures"], reader.config.name, parts["previous"], parts["names"], parts["geo"]))
+
+
+# --- the officer's everyday writes -------------------------------------------------------------
+
+FORMS = {"follow-up": (RecordFollowUp, "Follow-up recorded"), "update-reporter": (UpdateReporter, "Reporter update recorded"),
+         "complete": (CompleteTasking, "Tasking completed")}
+
+
+@router.post("/cases/{reference}/{action}", response_class=HTMLResponse)
+async def case_write(reference: str, action: str, request: Request) -> Response:
+    form = dict(await request.form())
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_case_write, request, reference, action, form)
+
+
+def _case_write(request: Request, reference: str, action: str, form: dict[str, Any]) -> Response:
+    if action not in FORMS:
+        raise Problem(404, f"no form {action!r} on a case")
+    check_csrf(request.session, form.pop("csrf_token", None))
+    command_class, done = FORMS[action]
+    with signed_in(request) as desk:
+        fields: dict[str, Any] = {k: str(v).strip() for k, v in form.items() if str(v).strip()}
+        request_id = fields.pop("request_id", None)
+        try:
+            if "at" in fields:
+                fields["at"] = parse_datetime(fields["at"], "at")
+            body = body_model(command_class)(case=reference, **fields)
+            send_command(desk, command_class, body, request_id=request_id)
+        except (ValidationError, DomainError, Problem) as exc:
+            problem = problem_for(exc)
+            if problem.status >= 500 or problem.status == 404:
+                raise
+            return _case_page(desk, reference, status=problem.status, error=problem.detail)
+    return RedirectResponse(f"/cases/{reference}?done={quote(done)}", status_code=303)
