@@ -14,6 +14,13 @@ from typing import Any
 import click
 
 from tasking.domain.errors import DomainError
+from tasking.domain.permissions import Forbidden
+
+
+class Refused(click.ClickException):
+    """A refused attempt (the role's permissions): one line, exit code 3."""
+
+    exit_code = 3
 
 # Subcommands load when used, so that `tasking --help` does not import the whole engine (issue 10,
 # item 16). NAME -> "module:attribute"; the attribute defaults to the name with `_` for `-`.
@@ -31,6 +38,7 @@ LAZY_COMMANDS = {
     # data in and out (issue 14)
     "import": "tasking.cli.data:import_file", "context": "tasking.cli.data", "duplicates": "tasking.cli.data",
     "export": "tasking.cli.data",
+    "access-log": "tasking.cli.access",  # issue 12
 }
 # Subcommands defined apart from their group: GROUP -> ["module:attribute", ...]; a module alone
 # adds its subcommands to the group itself when imported (`@briefing.command(...)`).
@@ -114,6 +122,8 @@ class TaskingGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except Forbidden as exc:  # refused by the permission rules: exit code 3
+            raise Refused(str(exc)) from None
         except DomainError as exc:
             raise click.ClickException(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):

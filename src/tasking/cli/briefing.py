@@ -39,7 +39,7 @@ def briefing(ctx: click.Context, at, as_of, position, fmt: str | None) -> None: 
     """
     if ctx.invoked_subcommand is not None:
         return
-    read = reader(ctx, None, as_of, position)
+    read = reader(ctx, None, as_of, position, "briefing")
     brief = briefing_query(read, meeting_for(read.config, at, utcnow()))
     brief["warnings"] = services(ctx).views_warnings()
     if fmt == "json":
@@ -63,7 +63,7 @@ def feedback_owed(ctx: click.Context, at, as_of, position, as_json: bool) -> Non
     Example:
       tasking feedback-owed --at 2018-03-05T09:00 --json
     """
-    read = reader(ctx, at, as_of, position)
+    read = reader(ctx, at, as_of, position, "feedback-owed")
     items = feedback_owed_query(read.db, read.config, read.point.until(at or utcnow()))
     if as_json:
         emit_read({"at": iso(at), "position": read.point.position, "feedback_owed": items})
@@ -85,7 +85,7 @@ def repeats(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # 
     """
     if ctx.invoked_subcommand is not None:
         return
-    read = reader(ctx, at, as_of, position)
+    read = reader(ctx, at, as_of, position, "repeats")
     flags = repeat_flags(read.db, read.config, read.point.until(at or utcnow()))
     if as_json:
         emit_read({"at": iso(at), "position": read.point.position, "repeat_flags": flags})

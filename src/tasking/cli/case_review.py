@@ -26,9 +26,10 @@ from tasking.queries.escalations import case_reviews
 from tasking.time.instants import iso, utcnow
 
 
-def read_point(ctx: click.Context, at: Any, as_of: Any, position: int | None) -> tuple[Any, Any, Any]:
+def read_point(ctx: click.Context, at: Any, as_of: Any, position: int | None,
+               action: str = "case-review list") -> tuple[Any, Any, Any]:
     """The views, the configuration and the point a read answers at (`--at` defaults to now)."""
-    read = reader(ctx, at, as_of, position)
+    read = reader(ctx, at, as_of, position, action)
     return read.db, read.config, read.point.until(at or utcnow())
 
 

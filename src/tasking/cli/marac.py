@@ -65,7 +65,7 @@ def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # 
     Example:
       tasking marac meetings list --json
     """
-    db, _, point = read_point(ctx, at, as_of, position)
+    db, _, point = read_point(ctx, at, as_of, position, "marac agenda")
     items = marac_meetings(db, point)
     if as_json:
         emit_read({"at": iso(point.at), "position": point.position, "meetings": items})
@@ -91,7 +91,7 @@ def agenda(ctx: click.Context, meeting, position, as_of, at, as_json) -> None:  
     Example:
       tasking marac agenda --meeting 2017-10-18 --json
     """
-    db, _, point = read_point(ctx, at, as_of, position)
+    db, _, point = read_point(ctx, at, as_of, position, "marac agenda")
     found = marac_agenda(db, point, meeting.isoformat() if meeting else None)
     if as_json:
         emit_read(found)

@@ -32,7 +32,7 @@ def audit(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> 
       tasking audit CSU-2017-00001 --at 2018-03-06T12:00
       tasking audit CSU-2017-00001 --position 9120
     """
-    result = audit_query(reader(ctx, at, as_of, position), case)
+    result = audit_query(reader(ctx, at, as_of, position, "audit"), case)
     if as_json:
         emit_read(result)
         return
@@ -59,7 +59,7 @@ def show(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> N
       tasking show CSU-2017-00001
       tasking show CSU-2017-00001 --at 2018-03-06T12:00 --json
     """
-    result = show_query(reader(ctx, at, as_of, position), case)
+    result = show_query(reader(ctx, at, as_of, position, "show"), case)
     if as_json:
         emit_read(result)
         return
@@ -80,7 +80,7 @@ def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, posi
     Example:
       tasking cases --open --area Swanley --json
     """
-    read = reader(ctx, at, as_of, position)
+    read = reader(ctx, at, as_of, position, "cases")
     if area:  # an unknown value is refused, as on writes, rather than answered with an empty list
         area = read.config.check_area(area)
     result = list_cases(read, open_only=open_only, area=area)

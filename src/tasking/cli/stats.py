@@ -41,7 +41,7 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
     if fmt == "html" and out is None:
         raise click.ClickException("out: --html writes files; give --out DIR")
     services(ctx).check_views()
-    read = reader(ctx, None, as_of, position)
+    read = reader(ctx, None, as_of, position, "explain" if figure else "stats")
     db, config, upto = read.db, read.config, read.point.position
     warn_unfinished(services(ctx).app)
     if figure:

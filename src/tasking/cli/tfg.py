@@ -142,7 +142,7 @@ def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> 
     Example:
       tasking tfg list --open --json
     """
-    db, _, point = read_point(ctx, at, as_of, position)
+    db, _, point = read_point(ctx, at, as_of, position, "tfg list")
     items = task_and_finish_groups(db, point, open_only=open_only)
     if as_json:
         emit_read({"at": iso(point.at), "position": point.position, "groups": items})
@@ -168,7 +168,7 @@ def show(ctx: click.Context, group, at, as_of, position, as_json) -> None:  # no
     Example:
       tasking tfg show TFG-2017-01 --json
     """
-    db, _, point = read_point(ctx, at, as_of, position)
+    db, _, point = read_point(ctx, at, as_of, position, "tfg list")
     found = task_and_finish_group(db, group, point)
     if as_json:
         emit_read({"at": iso(point.at), "position": point.position, **found})
