@@ -27,7 +27,8 @@ def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store,
     position = str(json.loads(pack)["position"])
     desk = Desk(services, people)
     late = desk.report("2018-03-25T10:00")  # recorded after the pack, received inside its window
-    reprint = run_cli("briefing", "--at", "2018-03-26T09:00", "--position", position, "--json", env=env).stdout
+    reprint = run_cli("briefing", "--at", "2018-03-26T09:00", "--position", position, "--shared", "--json",
+                      env=env).stdout
     assert reprint == pack
     now = json.loads(run_cli("briefing", "--at", "2018-03-26T09:00", "--json", env=env).stdout)
     assert late in {r["case"] for r in now["new_reports"]} and late not in pack

@@ -138,7 +138,7 @@ def users_list(ctx: click.Context, at, as_of, position, as_json: bool) -> None: 
         return
     header = f"{'USER':<20} {'AGENCY':<10} {'ROLE':<12} NAME"
     click.echo("\n".join([header] + [f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}"
-                                     for r in result["users"]]))
+                                     + ("" if r["active"] else " (deactivated)") for r in result["users"]]))
 
 
 @click.group("person")

@@ -32,18 +32,18 @@ class User(Aggregate):
 
     def deactivate(self, reason: str, user: str, agency: str, at: dt.datetime) -> None:
         self.check_active()
-        self._deactivated(reason=reason, user=user, agency=agency, at=at)
+        self._deactivated(login=self.login, reason=reason, user=user, agency=agency, at=at)
 
     def change_role(self, role: str, reason: str, user: str, agency: str, at: dt.datetime) -> None:
         self.check_active()
         if role == self.role:
             raise DomainError("role", f"user {self.login!r} is already {role}")
-        self._role_changed(role=role, reason=reason, user=user, agency=agency, at=at)
+        self._role_changed(login=self.login, role=role, reason=reason, user=user, agency=agency, at=at)
 
     @event("Deactivated")
-    def _deactivated(self, reason: str, user: str, agency: str, at: dt.datetime) -> None:
+    def _deactivated(self, login: str, reason: str, user: str, agency: str, at: dt.datetime) -> None:
         self.active = False
 
     @event("RoleChanged")
-    def _role_changed(self, role: str, reason: str, user: str, agency: str, at: dt.datetime) -> None:
+    def _role_changed(self, login: str, role: str, reason: str, user: str, agency: str, at: dt.datetime) -> None:
         self.role = role

@@ -93,7 +93,7 @@ def access_log(reader: Reader, case: str | None = None, user: str | None = None)
     """The access log's entries recorded by the point (and made by `at`), oldest first; for the
     roles that may (`access-log`)."""
     reader.app.authorize(reader.actor, "access-log")
-    sql, params = "SELECT position, at, user, agency, action, what, cases FROM access_log WHERE position <= ?", \
+    sql, params = "SELECT position, at, user, agency, role, action, what, cases, refused FROM access_log WHERE position <= ?", \
         [reader.point.position]
     if reader.point.at is not None:
         sql += " AND at <= ?"
