@@ -260,3 +260,15 @@ def test_analysts_list_cases_without_the_location(matrix_store: Store) -> None:
     assert rows and all("location" not in row for row in rows)
     rows = list_cases(matrix_store.services.read(user="sgt.jones", action="cases"))["cases"]
     assert any("location" in row for row in rows)
+
+
+def test_an_analyst_s_explain_counts_restricted_cases_without_saying_who_or_what(matrix_store: Store) -> None:
+    from tasking.queries.access import redact_explained
+    from tasking.queries.stats import explain
+
+    for who, hidden in (("analyst", True), ("coordinator", False)):
+        read = matrix_store.services.read(user=who, action="explain")
+        found = redact_explained(read, explain(read.db, read.config, 2017, read.point.position, "referrals.da-marac"))
+        [item] = [i for i in found["items"] if i["case"] == matrix_store.cases["da-marac"]]
+        assert found["count"] >= 1 and item.get("restricted", False) is hidden
+        assert (item["detail"] is None) is hidden

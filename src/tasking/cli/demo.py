@@ -84,7 +84,7 @@ def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool,
             f"\nBuilt {counts['cases']} cases from {counts['commands']} commands into {redact(settings.store)}. Try:\n"
             f"  TASKING_USER=coordinator tasking{where} briefing --at 2018-03-05T09:00\n"
             f"  TASKING_USER=analyst tasking{where} stats --year 2017 --explain powers.CPW\n"
-            f"  tasking{where} audit {brief['new_reports'][0]['case'] if brief['new_reports'] else 'CSU-2017-00001'}"
+            f"  TASKING_USER=coordinator tasking{where} audit {brief['new_reports'][0]['case'] if brief['new_reports'] else 'CSU-2017-00001'}"
         )
     finally:
         services.close()

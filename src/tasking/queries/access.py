@@ -19,7 +19,7 @@ from typing import Any
 from tasking.domain.access import CaseAccess
 from tasking.domain.permissions import RESTRICTED_CATEGORIES, RESTRICTED_REFERRALS
 from tasking.queries.point import Reader
-from tasking.queries.state import CaseState
+from tasking.queries.state import CaseState, case_states
 from tasking.time.instants import iso, utcnow
 
 
@@ -73,6 +73,16 @@ def outline(case: CaseState) -> dict[str, Any]:
 def no_free_text(reader: Reader) -> bool:
     """Analysts and admins get lists without personal details or free text."""
     return reader.actor is not None and reader.actor.role in ("analyst", "admin")
+
+
+def redact_explained(reader: Reader, result: dict[str, Any]) -> dict[str, Any]:
+    """`stats --explain`: an item on a restricted case the reader may not see in full keeps what
+    the figure counts (case, event, position, when) and says `restricted`, without who or what."""
+    refs = {item["case"] for item in result["items"] if item.get("case")}
+    hidden = {ref for ref, case in case_states(reader.db, reader.point, refs).items() if not in_full(reader, case)}
+    result["items"] = [{**item, "user": None, "agency": None, "detail": None, "restricted": True}
+                       if item.get("case") in hidden else item for item in result["items"]]
+    return result
 
 
 def check_case(reader: Reader, action: str, case: CaseState) -> None:
