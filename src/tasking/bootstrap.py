@@ -129,7 +129,9 @@ class Services:
 
         `at` is effective time (None: no bound); `as_of` or `position` is recorded time (None: all).
         `shared` reads as every partner sees it (restricted cases as outlines): the packs.
-        `case` names the case a refusal is recorded against (`show`, `audit`).
+        `case` names the case a refusal is recorded against (`show`, `audit`). Every caller that
+        serves a user (the CLI, the HTTP API) passes the `action` it serves; the queries that
+        show one case, a list of cases or the briefing check their own action again.
         """
         actor = self.app.actor(user)
         if action is not None:

@@ -13,6 +13,7 @@ from tasking.time.instants import iso
 def list_cases(reader: Reader, open_only: bool = False, area: str | None = None) -> dict[str, Any]:
     """Every case at the point, oldest first: restricted ones as outlines for readers not entitled to
     them in full, and without the location for analysts and admins."""
+    reader.app.authorize(reader.actor, "cases")
     rows = []
     for case in case_states(reader.db, reader.point).values():
         if open_only and not case.is_open:
