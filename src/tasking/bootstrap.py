@@ -102,6 +102,15 @@ def redact(url: str) -> str:
     return url
 
 
+def open_keys(settings: Settings, env: dict[str, str], create_tables: bool = False):  # type: ignore[no-untyped-def]
+    """The key store beside the events: a file of its own on SQLite, a table of its own on PostgreSQL."""
+    from tasking.store.keys import PostgresKeyStore, SqliteKeyStore, keys_path
+
+    if settings.is_postgres:
+        return PostgresKeyStore(env, create=create_tables)
+    return SqliteKeyStore(keys_path(settings.store))
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -115,6 +124,8 @@ class Services:
         if self._views is None:
             self.app.config  # noqa: B018 - an uninitialised store raises its clear error here
             self._views = Views(self.settings.views_path)
+            # The views hold sealed tokens; the reads reveal them with the store's keys.
+            self._views.db.keys = self.app.keys  # type: ignore[attr-defined]
         return self._views
 
     def catch_up(self) -> int:
@@ -165,6 +176,8 @@ class Services:
         if self._views is not None:
             self._views.close()  # type: ignore[attr-defined]
         self.app.close()
+        if self.app.keys is not None:
+            self.app.keys.close()
 
 
 def bootstrap(settings: Settings | None = None, create_tables: bool = False, batching: bool = False) -> Services:
@@ -189,7 +202,7 @@ def bootstrap(settings: Settings | None = None, create_tables: bool = False, bat
             from tasking.store.batch import BatchingApp
 
             app_class = BatchingApp
-        app = app_class(env=env, store_label=redact(settings.store))
+        app = app_class(env=env, store_label=redact(settings.store), keys=open_keys(settings, env, create_tables))
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - connection and auth failures become one line

@@ -71,10 +71,12 @@ def due_reminders(services: Services, now: dt.datetime, output: Path) -> dict[st
     return None
 
 
-def retention(services: Services, now: dt.datetime) -> None:
-    """A hook for the privacy issue: erase personal data past its retention period."""
-    log.info("retention.hook", years_after_closure=services.app.config.retention.years_after_closure,
-             outcome="nothing to do until erasure is implemented")
+def retention(services: Services, now: dt.datetime, user: str) -> dict[str, Any]:
+    """Destroy the free text and people's details past their retention period (`tasking retention run`)."""
+    from tasking import retention as rules
+
+    found = rules.run(services, now, user)
+    return {"cases": len(found["cases"]), "people": len(found["people"]), "held": len(found["held"])}
 
 
 def nightly_verify(services: Services, now: dt.datetime) -> dict[str, Any]:
@@ -101,7 +103,7 @@ def run_once(services: Services, now: dt.datetime, output: Path, user: str) -> d
         "caught_up": services.catch_up(),
         "briefing": due_pack(services, now, output, user),
         "reminders": due_reminders(services, now, output),
-        "retention": retention(services, now),
+        "retention": retention(services, now, user),
     }
 
 
@@ -134,7 +136,7 @@ def build_scheduler(services: Services, output: Path, user: str) -> BackgroundSc
          lambda: due_pack(services, utcnow(), output, user)),
         ("overdue-reminders", WorkingDayTrigger(REMINDER_TIME), 3600, lambda: due_reminders(services, utcnow(), output)),
         ("catch-up", IntervalTrigger(minutes=1, timezone=LONDON), 30, services.catch_up),
-        ("retention", CronTrigger(hour=2, minute=0, timezone=LONDON), 3600, lambda: retention(services, utcnow())),
+        ("retention", CronTrigger(hour=2, minute=0, timezone=LONDON), 3600, lambda: retention(services, utcnow(), user)),
         ("views-verify", CronTrigger(hour=3, minute=0, timezone=LONDON), 3600, lambda: nightly_verify(services, utcnow())),
     ]
     for job_id, trigger, misfire, job in jobs:

@@ -263,3 +263,15 @@ def test_the_demo_escalation_routes_match_the_seed(demo_store: str, tmp_path: Pa
     run_cli("--store", demo_store, "stats", "--year", "2016", "--html", "--out", str(tmp_path / "report"))
     page = (tmp_path / "report" / "report.html").read_text()
     assert '<table class="case-reviews">' in page and "Case reviews that led to recommendations" in page
+
+
+def test_erasing_a_demo_person_changes_no_figure_of_either_year(demo_store: str) -> None:
+    """Crypto-shredding destroys a key, not an event: both years' fingerprints stay as they were."""
+    before = {year: json.loads(run_cli("--store", demo_store, "stats", "--year", year, "--json").stdout)["fingerprint"]
+              for year in ("2016", "2017")}
+    env = {"TASKING_USER": "coordinator"}
+    run_cli("--store", demo_store, "person", "erase", "PER-00001", "--reason", "Erasure request ER-7", env=env)
+    assert "[erased]" in run_cli("--store", demo_store, "person", "show", "PER-00001").stdout
+    after = {year: json.loads(run_cli("--store", demo_store, "stats", "--year", year, "--json").stdout)["fingerprint"]
+             for year in ("2016", "2017")}
+    assert after == before

@@ -22,6 +22,7 @@ from tasking.commands import (
     UpdateReporter, UsePower, send,
 )
 from tasking.commands.handlers import COMMAND_HANDLERS
+from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
 from tasking.commands.setup import ChangeRole, DeactivateUser
 from tasking.config import default_config_text
 from tasking.domain.case import Case
@@ -65,6 +66,7 @@ class Store:
                                     ("temp", "FIRE", "officer")]:
             send(app, AddUser(user="coordinator", at=when, login=login, name=login.title(), agency=agency, role=role))
         self.person = send(app, AddPerson(user="coordinator", at=when, name="Pat Smith"))["person"]
+        self.erasable = send(app, AddPerson(user="coordinator", at=when, name="Jo Bloggs"))["person"]
         self.cases = {"plain": send(app, _report())["case"],
                       "domestic-abuse": send(app, _report("domestic-abuse"))["case"],
                       "vulnerable-adult": send(app, _report("vulnerable-adult"))["case"],
@@ -136,6 +138,10 @@ def commands(s: Store, case: str) -> dict[type, Callable[[str], Any]]:
         TfgMeet: lambda u: TfgMeet(user=u, **w, group=s.group, note="Met"),
         TfgComplete: lambda u: TfgComplete(user=u, **w, group=s.group, outcome="Done"),
         MaracMeetingsAdd: lambda u: MaracMeetingsAdd(user=u, at=at(f"2018-04-{2 + len(u) % 20:02d}T10:00")),
+        ErasePerson: lambda u: ErasePerson(user=u, **w, person=s.erasable, reason="Asked to be forgotten"),
+        ApplyRetention: lambda u: ApplyRetention(user=u, **w, subject="person", reference=s.erasable, reason="Six years"),
+        PlaceHold: lambda u: PlaceHold(user=u, **w, case=case, reason="Litigation"),
+        ReleaseHold: lambda u: ReleaseHold(user=u, **w, case=case, reason="Settled"),
         MaracDiscuss: lambda u: MaracDiscuss(user=u, **w, case=case, meeting=dt.date(2018, 3, 8), outcome="Discussed"),
     }
 

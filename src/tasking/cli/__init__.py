@@ -39,10 +39,13 @@ LAZY_COMMANDS = {
     "import": "tasking.cli.data:import_file", "context": "tasking.cli.data", "duplicates": "tasking.cli.data",
     "export": "tasking.cli.data",
     "access-log": "tasking.cli.access",  # issue 12
+    # erasure and retention (issue 12)
+    "hold": "tasking.cli.privacy", "release": "tasking.cli.privacy", "retention": "tasking.cli.privacy",
 }
 # Subcommands defined apart from their group: GROUP -> ["module:attribute", ...]; a module alone
 # adds its subcommands to the group itself when imported (`@briefing.command(...)`).
-LAZY_SUBCOMMANDS = {"repeats": ["tasking.cli.flags:acknowledge"], "briefing": ["tasking.cli.scheduler"]}
+LAZY_SUBCOMMANDS = {"repeats": ["tasking.cli.flags:acknowledge"], "briefing": ["tasking.cli.scheduler"],
+                    "person": ["tasking.cli.privacy:erase"]}
 
 
 def _target(spec: str, name: str) -> tuple[str, str]:

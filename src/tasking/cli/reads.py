@@ -47,6 +47,8 @@ def audit(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> 
                       local_text(entry["recorded_at"], seconds=True), local_text(entry["occurred_at"]),
                       _details(entry["details"]))
     console().print(table)
+    for what in result.get("erased", []):
+        click.echo(f"{what}: [erased]")
 
 
 @click.command("show")

@@ -42,6 +42,7 @@ from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.setup import AddPerson, AddUser, InitStore
 from tasking.commands.case import AssignLead
 from tasking.commands.repeats import AcknowledgeFlag
+from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
 
 __all__ = [
     "COMMAND_HANDLERS", "AddPerson", "AddUser", "AssessRisk", "CloseCase", "Command", "CompleteTasking",
@@ -52,4 +53,5 @@ __all__ = [
     "TfgAction", "TfgAddCase", "TfgComplete", "TfgCompleteAction", "TfgMeet", "TfgOpen",
     "AssignLead", "AcknowledgeFlag",
     "DismissDuplicate", "ImportReport", "RecordPoliceMonth",
+    "ApplyRetention", "ErasePerson", "PlaceHold", "ReleaseHold",
 ]

@@ -26,6 +26,7 @@ from tasking.commands.case import (
 )
 from tasking.commands.briefing import IssueBriefing
 from tasking.commands.escalation_handlers import ESCALATION_HANDLERS
+from tasking.commands.privacy_handlers import PRIVACY_HANDLERS
 from tasking.commands.case import AssignLead
 from tasking.commands.repeats import AcknowledgeFlag
 from tasking.domain.repeat_flag import RepeatFlag
@@ -341,4 +342,5 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     DismissDuplicate: dismiss_duplicate,
     DeactivateUser: deactivate_user,
     ChangeRole: change_role,
+    **PRIVACY_HANDLERS,
 }

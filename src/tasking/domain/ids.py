@@ -74,3 +74,12 @@ def police_month_id(month: str) -> UUID:
 def duplicate_pair_id(one: str, two: str) -> UUID:
     first, second = sorted((one, two))
     return uuid5(NAMESPACE_URL, f"/tasking/duplicates/{first}/{second}")
+
+
+def erasure_id(subject: str, reference: str) -> UUID:
+    """One erasure per person (`person`) or per case's free text (`case`)."""
+    return uuid5(NAMESPACE_URL, f"/tasking/erasures/{subject}/{reference}")
+
+
+def legal_hold_id(case: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/tasking/legal-holds/{case}")

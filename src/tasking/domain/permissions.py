@@ -29,6 +29,9 @@ RULES: dict[str, tuple[str, str, str, str, str]] = {
     "users role": (ANY, NONE, NONE, ANY, ""),
     "store copy": (ANY, NONE, NONE, ANY, "the acting user must be a coordinator or admin in the source store"),
     "person add": (ANY, ANY, NONE, NONE, "officers add the reporters of the reports they record"),
+    "person erase": (ANY, NONE, NONE, ANY, "admins and coordinators (issue 12)"),
+    "retention run": (ANY, NONE, NONE, ANY, "also the scheduler's nightly retention job"),
+    "hold": (ANY, NONE, NONE, ANY, "a legal hold; also `release`"),
     # --- writes on cases ---
     "report": (ANY, ANY, NONE, NONE, ""),
     "import": (ANY, NONE, NONE, NONE, "a bulk report from a partner's system: coordinators"),
@@ -96,6 +99,7 @@ COMMAND_ACTIONS: dict[str, str] = {
                                          "CaseReviewRespond", "CaseReviewClose")},
     **{name: "tfg" for name in ("TfgOpen", "TfgAddCase", "TfgAction", "TfgCompleteAction", "TfgMeet", "TfgComplete")},
     "MaracMeetingsAdd": "marac", "MaracDiscuss": "marac",
+    "ErasePerson": "person erase", "ApplyRetention": "retention run", "PlaceHold": "hold", "ReleaseHold": "hold",
 }
 
 RESTRICTED_CATEGORIES = ("domestic-abuse", "vulnerable-adult", "vulnerable-young-person")

@@ -12,6 +12,8 @@ from typing import Any
 
 from tasking.domain.errors import DomainError
 from tasking.queries.access import check_case, in_full, outline, record_read
+from tasking.domain.ids import case_id, person_id
+from tasking.store.sealing import reveal_event
 from tasking.queries.point import Reader
 from tasking.queries.state import case_states
 from tasking.time.instants import iso, iso_precise
@@ -57,8 +59,10 @@ def audit(reader: Reader, reference: str) -> dict[str, Any]:
         [str(case.id), reader.point.position]).fetchall())
     if not positions:
         raise _not_there(case.reference, reader)
-    entries = []
+    entries, keys = [], reader.app.keys
     for event in reader.app.events.get(case.id, lte=max(positions)):
+        if keys is not None:
+            event = reveal_event(keys, event)  # free text in plaintext, or `[erased]`
         at = getattr(event, "at", None)
         if reader.point.at is not None and at is not None and at > reader.point.at:
             continue
@@ -78,7 +82,18 @@ def audit(reader: Reader, reference: str) -> dict[str, Any]:
     if not entries:
         raise _not_there(case.reference, reader)
     record_read(reader, "audit", [case.reference], "events")
-    return {"case": case.reference, "at": iso(reader.point.at), "position": reader.point.position, "entries": entries}
+    return {"case": case.reference, "at": iso(reader.point.at), "position": reader.point.position, "entries": entries,
+            "erased": erased(reader.app, case.reference, case.reporter, case.victim)}
+
+
+def erased(app: Any, reference: str, reporter: str | None, victim: str | None) -> list[str]:
+    """What of a case was erased: `reporter` and `victim` (their details), `free-text` (the case's)."""
+    keys = app.keys
+    if keys is None:
+        return []
+    found = [role for role, person in (("reporter", reporter), ("victim", victim))
+             if person and keys.is_destroyed(person_id(person))]
+    return found + (["free-text"] if keys.is_destroyed(case_id(reference)) else [])
 
 
 def show(reader: Reader, reference: str) -> dict[str, Any]:
@@ -114,6 +129,7 @@ def show(reader: Reader, reference: str) -> dict[str, Any]:
         "taskings": [vars(t).copy() for t in case.taskings.values()],
         **story(case.rows),
         "events": len(case.rows),
+        "erased": erased(reader.app, case.reference, case.reporter, case.victim),
     }
 
 

@@ -17,7 +17,7 @@ from tasking.config import PartnershipConfig
 from tasking.domain.errors import NotFound
 from tasking.domain.qualifying import months_text
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import case_states, incident_groups, references_where
+from tasking.queries.state import case_states, incident_groups, references_where, revealer
 from tasking.time.instants import iso, local_date, months_before
 from tasking.time.meetings import add_working_days
 
@@ -27,11 +27,11 @@ MILESTONES = ("acknowledge", "decide", "hold", "respond")
 def rows(db: Database, point: ReadPoint, prefix: str) -> list[dict[str, Any]]:
     """The escalation rows of one kind family (`cr-`, `tfg-`, `marac-`) within the point, in recorded order."""
     where, params = point.sql("e")
-    found = []
+    found, reveal = [], revealer(db)
     for row in db.query("SELECT e.*, r.reference FROM escalations e JOIN escalation_refs r ON r.aggregate_id = "
                         f"e.aggregate_id WHERE {where} AND e.kind LIKE ? ORDER BY e.position", [*params, prefix + "%"]):
         item = dict(row)
-        item["value"] = json.loads(item["value"]) if item["value"] else {}
+        item["value"] = {k: reveal(v) for k, v in json.loads(item["value"]).items()} if item["value"] else {}
         found.append(item)
     return found
 

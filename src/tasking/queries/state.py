@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,9 +132,19 @@ def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None
         where += " AND reference IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(wanted))
     states: dict[str, CaseState] = {}
+    reveal = revealer(db)
     for row in db.query(f"SELECT * FROM activity WHERE {where} ORDER BY position", params):
+        if row["text"] is not None:
+            row["text"] = reveal(row["text"])
         _apply(states, row)
     return states
+
+
+def revealer(db: Database) -> Callable[[Any], Any]:
+    """The one helper every read shows free text through: a sealed token's plaintext, or `[erased]`
+    once its key is destroyed; plaintext (a store written before encryption) as it is."""
+    keys = getattr(db, "keys", None)
+    return keys.reveal if keys is not None else (lambda value, owner=None: value)
 
 
 def references_where(db: Database, point: ReadPoint, condition: str, params: list[Any]) -> list[str]:

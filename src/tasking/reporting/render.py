@@ -213,13 +213,15 @@ def case_text(case: dict[str, Any]) -> str:
 
     status = case["status"] + (f" ({case['closed_reason']})" if case.get("closed_reason") else "")
     reporter = case["reporter"] or ("none (anonymous)" if case["feedback"] == "anonymous" else "none")
+    gone = case.get("erased", [])
+    reporter += " [erased]" if "reporter" in gone else ""
     lines = [line("case", case["case"]), line("status", status), line("lead officer", case.get("lead") or "not assigned"),
              line("received", local_text(case["received_at"])), line("occurred", local_text(case["occurred_at"])),
              line("source", f"{case['source']} by {case['channel']}"), line("category", case["category"]),
              line("area", case["area"]), line("location", case["location"]), line("risk", case["risk"]),
              line("reporter", f"{reporter}; feedback: {case['feedback']}")]
     if case.get("victim"):
-        lines.append(line("victim", case["victim"]))
+        lines.append(line("victim", case["victim"] + (" [erased]" if "victim" in gone else "")))
     lines.append(line("summary", case["summary"]))
     lines.append("")
     lines.append(f"Taskings ({len(case['taskings'])})")

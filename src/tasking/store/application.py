@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, Repository
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import ProgrammingError, Transcoder
+from eventsourcing.persistence import Mapper, ProgrammingError, Transcoder
 from eventsourcing.utils import get_topic
 
 from tasking.config import PartnershipConfig, parse_config
@@ -25,6 +25,8 @@ from tasking.domain.person import Person
 from tasking.domain.request import Request
 from tasking.domain.sequence import Sequence
 from tasking.domain.user import User
+from tasking.store.keys import KeyStore
+from tasking.store.sealing import SealingMapper, owners_to_seal, reveal_event
 from tasking.store.transcoder import OrjsonTranscoder
 
 
@@ -37,8 +39,15 @@ def project_events(aggregate: Any, events: Any) -> Any:
 
 
 class TaskingRepository(Repository[Any]):
+    keys: KeyStore | None = None  # set by the app: aggregates are given sealed fields in plaintext
+
     def get(self, aggregate_id: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("projector_func", project_events)
+        keys = self.keys
+        if keys is None:
+            kwargs.setdefault("projector_func", project_events)
+        else:
+            kwargs.setdefault("projector_func", lambda aggregate, events: project_events(
+                aggregate, (reveal_event(keys, event) for event in events)))
         return super().get(aggregate_id, **kwargs)
 
 
@@ -49,11 +58,13 @@ class TaskingApp(Application[Any]):
     snapshotting_intervals = {Sequence: 50}
     fast_forward_users = True  # a kept user catches up with role changes and deactivations on each use
 
-    def __init__(self, env: dict[str, str] | None = None, store_label: str = "") -> None:
+    def __init__(self, env: dict[str, str] | None = None, store_label: str = "", keys: KeyStore | None = None) -> None:
         self._users: dict[str, User] = {}
         self._deferred: list[Any] | None = None
+        self.keys = keys  # the key store (see `tasking.store.keys`); None writes plaintext, as before
         super().__init__(env=env)
         self.store_label = store_label
+        self.repository.keys = keys  # type: ignore[attr-defined]
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Any]:  # type: ignore[override]
         """The library's save, collecting events without its runtime-Protocol `isinstance` checks
@@ -76,6 +87,8 @@ class TaskingApp(Application[Any]):
             else:
                 processing.events.append(obj)
         processing.saved_kwargs.update(kwargs)
+        if self.keys is not None:
+            self.keys.ensure(owners_to_seal(processing.events))  # keys first, in one transaction
         recordings = self._record(processing)
         self._take_snapshots(processing)
         self._notify(recordings)
@@ -99,6 +112,11 @@ class TaskingApp(Application[Any]):
 
     def construct_repository(self) -> Repository[Any]:
         return TaskingRepository(event_store=self.events, snapshot_store=self.snapshots)
+
+    def construct_mapper(self) -> Mapper[Any]:
+        """The library's mapper; with a key store, one that seals personal details and free text."""
+        mapper = super().construct_mapper()
+        return mapper if self.keys is None else SealingMapper(mapper, self.keys)
 
     def construct_transcoder(self) -> Transcoder:
         """orjson, writing the library's own tagged JSON format (see `tasking.store.transcoder`)."""

@@ -1,0 +1,90 @@
+"""Handlers of erasure and legal holds. A key is destroyed before its erasure is recorded: a retry
+after a failed save finds it destroyed and records the erasure then."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
+from tasking.domain.erasure import Erasure, LegalHold
+from tasking.domain.errors import DomainError
+from tasking.domain.ids import case_id, person_id
+from tasking.store.application import TaskingApp
+from tasking.store.sealing import holds_plaintext
+
+Result = dict[str, Any]
+
+
+def _actor(app: TaskingApp, cmd: Any) -> tuple[str, str]:
+    user = app.get_user(cmd.user)
+    return user.login, user.member_of
+
+
+def erase(app: TaskingApp, subject: str, reference: str, rule: str, reason: str, who: tuple[str, str],
+          at: dt.datetime) -> Result:
+    """Destroy the key of a person (their details) or of a case (its free text) and record it."""
+    if app.keys is None:
+        raise DomainError("store", "this store has no key store; nothing can be erased")
+    if subject == "person":
+        reference, owner = app.get_person(reference).reference, person_id(reference)
+    else:
+        reference = app.get_case(reference).reference
+        owner = case_id(reference)
+    if Erasure.create_id(subject, reference) in app.repository and app.keys.is_destroyed(owner):
+        raise DomainError(subject, f"{reference} was already erased")
+    if holds_plaintext(app, owner):
+        raise DomainError(subject, f"{reference} was recorded before encryption, so destroying its key would not "
+                                   "erase it; migrate the store first (tasking store copy --from OLD --to NEW)")
+    app.keys.destroy([owner], f"{rule}: {reason}")
+    if Erasure.create_id(subject, reference) not in app.repository:
+        app.save(Erasure(subject=subject, reference=reference, rule=rule, reason=reason, user=who[0], agency=who[1],
+                         at=at))
+    return {subject: reference, "erased": True, "rule": rule}
+
+
+def erase_person(app: TaskingApp, cmd: ErasePerson) -> Result:
+    return erase(app, "person", cmd.person, "request", cmd.reason, _actor(app, cmd), cmd.effective)
+
+
+def apply_retention(app: TaskingApp, cmd: ApplyRetention) -> Result:
+    return erase(app, cmd.subject, cmd.reference, "retention", cmd.reason, _actor(app, cmd), cmd.effective)
+
+
+def place_hold(app: TaskingApp, cmd: PlaceHold) -> Result:
+    login, agency = _actor(app, cmd)
+    case = app.get_case(cmd.case).reference
+    key = LegalHold.create_id(case)
+    if key in app.repository:
+        hold = app.repository.get(key)
+        hold.place(cmd.reason, login, agency, cmd.effective)
+    else:
+        hold = LegalHold(case=case, reason=cmd.reason, user=login, agency=agency, at=cmd.effective)
+    app.save(hold)
+    return {"case": case, "held": True}
+
+
+def release_hold(app: TaskingApp, cmd: ReleaseHold) -> Result:
+    login, agency = _actor(app, cmd)
+    case = app.get_case(cmd.case).reference
+    key = LegalHold.create_id(case)
+    if key not in app.repository:
+        raise DomainError("case", f"{case} is not held")
+    hold = app.repository.get(key)
+    hold.release(cmd.reason, login, agency, cmd.effective)
+    app.save(hold)
+    return {"case": case, "held": False}
+
+
+def is_held(app: TaskingApp, case: str) -> bool:
+    key = LegalHold.create_id(case)
+    return key in app.repository and app.repository.get(key).held
+
+
+PRIVACY_HANDLERS: dict[type, Callable[[TaskingApp, Any], Result]] = {
+    ErasePerson: erase_person,
+    ApplyRetention: apply_retention,
+    PlaceHold: place_hold,
+    ReleaseHold: release_hold,
+}
