@@ -118,7 +118,8 @@ def fixture_people(services: Services) -> dict[str, str]:
 
 def run_cli(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run the real `tasking` entry point in a subprocess."""
-    full_env = {**os.environ, "TASKING_LOG_LEVEL": "warning", **(env or {})}
+    # Reads need an acting user too: the demo's (and `seed_roster`'s) coordinator unless a test says.
+    full_env = {"TASKING_USER": "coordinator", **os.environ, "TASKING_LOG_LEVEL": "warning", **(env or {})}
     done = subprocess.run([TASKING, *args], capture_output=True, text=True, env=full_env, timeout=300)
     if check and done.returncode != 0:
         raise AssertionError(f"tasking {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -149,9 +150,10 @@ class Desk:
         fields.setdefault("occurred_at", at(received) - dt.timedelta(hours=1))
         return self.send(RecordReport, when=received, **fields)["case"]
 
-    def read(self, at: str | None = None, **recorded: object):  # noqa: ANN201
-        """A reader caught up with the store: `at` is local wall-clock text; `as_of`/`position` pass through."""
-        return self.services.read(at=globals()["at"](at) if at else None, **recorded)  # type: ignore[arg-type]
+    def read(self, at: str | None = None, user: str = "coordinator", **recorded: object):  # noqa: ANN201
+        """A reader caught up with the store, for `user` (the coordinator unless said): `at` is local
+        wall-clock text; `as_of`/`position` pass through."""
+        return self.services.read(at=globals()["at"](at) if at else None, user=user, **recorded)  # type: ignore[arg-type]
 
     @property
     def db(self):  # noqa: ANN201

@@ -70,3 +70,11 @@ def test_the_everyday_examples_run_as_written(tmp_path: Path) -> None:
     done = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "CSU-2017-00002" in done.stdout and "Hextable" in done.stdout
+
+
+def test_the_readme_permissions_table_is_the_code_s_table() -> None:
+    from tasking.domain.permissions import markdown_table
+
+    start = "<!-- permissions table: generated from tasking.domain.permissions.markdown_table() -->\n"
+    shown = README.split(start, 1)[1].split("\n<!-- end of permissions table -->", 1)[0]
+    assert shown == markdown_table()

@@ -169,15 +169,24 @@ class Services:
         return self.open_views().catch_up(self.app)
 
     def read(self, at: dt.datetime | None = None, as_of: dt.datetime | None = None,
-             position: int | None = None) -> Reader:
-        """Catch the views up, then fix the point every query of this read answers at.
+             position: int | None = None, *, user: str | None = None, action: str | None = None,
+             shared: bool = False, case: str | None = None) -> Reader:
+        """Check that `user` may `action` (see `tasking.domain.permissions`), catch the views up,
+        then fix the point every query of this read answers at.
 
         `at` is effective time (None: no bound); `as_of` or `position` is recorded time (None: all).
+        `shared` reads as every partner sees it (restricted cases as outlines): the packs.
+        `case` names the case a refusal is recorded against (`show`, `audit`). Every caller that
+        serves a user (the CLI, the HTTP API) passes the `action` it serves; the queries that
+        show one case, a list of cases or the briefing check their own action again.
         """
+        actor = self.app.actor(user)
+        if action is not None:
+            self.app.authorize(actor, action, case.strip().upper() if case else None)
         self.catch_up()
         db = self.open_views().db
         point = ReadPoint(at=at, position=resolve_position(db, position=position, as_of=as_of))
-        return Reader(db=db, config=self.app.config, point=point, app=self.app)
+        return Reader(db=db, config=self.app.config, point=point, app=self.app, actor=actor, shared=shared)
 
     def check_views(self) -> list[str]:
         """The cheap check of every `stats` run: each view holds the rows its running count says.

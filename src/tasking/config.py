@@ -31,6 +31,7 @@ class Agency(_Frozen):
 class Category(_Frozen):
     name: str
     asb_type: ASBType
+    restricted: bool = False  # shown in full only to coordinators and involved agencies (issue 12)
 
 
 class Meeting(_Frozen):

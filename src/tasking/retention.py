@@ -17,6 +17,7 @@ from typing import Any
 
 import structlog
 
+from tasking.domain.permissions import SYSTEM
 from tasking.bootstrap import Services
 from tasking.commands.bus import send
 from tasking.commands.privacy import ApplyRetention
@@ -30,9 +31,10 @@ from tasking.time.instants import iso, months_before
 log = structlog.get_logger("tasking.retention")
 
 
-def due(services: Services, at: dt.datetime) -> dict[str, Any]:
-    """What retention destroys at `at`, and what it keeps and why (references and rules only)."""
-    reader = services.read()
+def due(services: Services, at: dt.datetime, user: str = SYSTEM) -> dict[str, Any]:
+    """What retention destroys at `at`, and what it keeps and why (references and rules only), as
+    `user` may see (`retention run`; the scheduler's job: `system`, a coordinator's rights)."""
+    reader = services.read(user=user, action="retention run")
     point = ReadPoint(at=at, position=reader.point.position)
     years = services.app.config.retention.years_after_closure
     cutoff = iso(months_before(at, 12 * years))
@@ -66,7 +68,7 @@ def due(services: Services, at: dt.datetime) -> dict[str, Any]:
 
 def run(services: Services, at: dt.datetime, user: str, dry_run: bool = False) -> dict[str, Any]:
     """Destroy what is due at `at` (nothing with `dry_run`); returns what was (or would be) destroyed."""
-    found = due(services, at)
+    found = due(services, at, user)
     years = found["years_after_closure"]
     if not dry_run:
         for item in found["cases"]:

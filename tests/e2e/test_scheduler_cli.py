@@ -27,7 +27,8 @@ def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store,
     position = str(json.loads(pack)["position"])
     desk = Desk(services, people)
     late = desk.report("2018-03-25T10:00")  # recorded after the pack, received inside its window
-    reprint = run_cli("briefing", "--at", "2018-03-26T09:00", "--position", position, "--json", env=env).stdout
+    reprint = run_cli("briefing", "--at", "2018-03-26T09:00", "--position", position, "--shared", "--json",
+                      env=env).stdout
     assert reprint == pack
     # The pack keeps the hash chain's head at its position: it still verifies after later writes.
     head = json.loads((out / "2018-03-26" / "chain.json").read_text(encoding="utf-8"))

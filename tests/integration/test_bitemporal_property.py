@@ -57,7 +57,7 @@ def _attempt(fn: Any, *args: Any) -> Any:
 def reads(services: Services, refs: list[str], at: dt.datetime | None, position: int | None,
           with_stats: bool = True) -> dict[str, Any]:
     """Every read command's answer at one point (`at` None: no effective bound; T for the clock reads)."""
-    r = services.read(at=at, position=position)
+    r = services.read(at=at, position=position, user="coordinator")
     moment = r.point.until(at or T)
     meeting = meeting_for(r.config, at or T, at or T)
     found: dict[str, Any] = {
@@ -66,7 +66,7 @@ def reads(services: Services, refs: list[str], at: dt.datetime | None, position:
         "issued": briefings_issued(r),
         "feedback": feedback_owed(r.db, r.config, moment),
         "repeats": repeat_flags(r.db, r.config, moment),
-        "briefing": briefing(services.read(position=position), meeting),
+        "briefing": briefing(services.read(position=position, user="coordinator"), meeting),
         "show": {ref: _attempt(show, r, ref) for ref in refs},
         "audit": {ref: _attempt(audit, r, ref) for ref in refs},
     }
@@ -100,7 +100,7 @@ def test_an_event_recorded_after_a_position_never_changes_a_read_at_it(backend: 
         people = seed_roster(services)
         refs: list[str] = []
         play(services, people, prefix, refs, dt.timedelta(0))
-        p = services.read().point.position
+        p = services.read(user="coordinator").point.position
         known = list(refs)
         before = {at: reads(services, known, at, p) for at in (None, T)}
         # The suffix is effective around the same times: many entries are back-dated before T.

@@ -62,8 +62,8 @@ class TestClosingWithOpenTaskings:
             desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency=agency, action="a", due=dt.date(2018, 3, 9))
         before = desk.services.app.event_count()
         desk.send(CloseCase, when="2018-03-06T10:00", case=case, reason="resolved", complete_taskings="Closed with the case")
-        assert events(desk, case)[-3:] == ["TaskingCompleted", "TaskingCompleted", "Closed"]
         assert desk.services.app.event_count() == before + 3
+        assert events(desk, case)[-3:] == ["TaskingCompleted", "TaskingCompleted", "Closed"]
         taskings = show(desk.read(), case)["taskings"]
         assert [(t["status"], t["result"]) for t in taskings] == [("completed", "Closed with the case")] * 2
 

@@ -86,7 +86,9 @@ op = st.tuples(
 
 def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str], people: dict[str, str]):  # noqa: ANN201
     at = START + dt.timedelta(minutes=minutes + 60 * len(refs))
-    who = dict(user=["coordinator", "sgt.jones", "warden.grange"][option % 3], at=at)
+    # Random steps act as any of three users (an officer's step on a case not theirs is refused,
+    # and writes only its refusal); the every-topic tail (pick -2) acts as the coordinator.
+    who = dict(user="coordinator" if pick < 0 else ["coordinator", "sgt.jones", "warden.grange"][option % 3], at=at)
     if kind == "brief":
         return IssueBriefing(**who, meeting_day=f"{at.date()}-{pick}", meeting=at, window_from=at - dt.timedelta(days=3),
                              window_to=at, new_reports=tuple(refs[:option]), digest="d" * 8)

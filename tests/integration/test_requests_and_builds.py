@@ -53,7 +53,7 @@ def test_an_interrupted_store_copy_is_an_unfinished_build(desk: Desk, tmp_path: 
 
     try:
         with pytest.raises(KeyboardInterrupt):
-            copy_store(desk.services, target, progress=stop, batch=5)
+            copy_store(desk.services, target, progress=stop, batch=5, user="coordinator")
         [unfinished] = target.app.unfinished_builds()
         assert unfinished["command"].startswith("tasking store copy --from ") and unfinished["started_at"] == 1
         assert unfinished["store_position"] == 6

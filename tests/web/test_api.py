@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
@@ -135,9 +134,6 @@ class TestWrites:
                        422, field)
         assert services.app.event_count() == before
 
-    @pytest.mark.xfail(importlib.util.find_spec("tasking.domain.permissions") is None, strict=True,
-                       reason="issue 12's rule (officers act only on cases tasked to or received by their agency) "
-                              "is not in the command layer yet")
     def test_an_officer_of_an_uninvolved_agency_gets_403(self, web, services, desk) -> None:  # noqa: ANN001
         """The permission rule of issue 12: officers act on cases tasked to (or received by) their agency."""
         case = case_tasked_to_wardens(desk)

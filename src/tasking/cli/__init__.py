@@ -14,6 +14,13 @@ from typing import Any
 import click
 
 from tasking.domain.errors import DomainError
+from tasking.domain.permissions import Forbidden
+
+
+class Refused(click.ClickException):
+    """A refused attempt (the role's permissions): one line, exit code 3."""
+
+    exit_code = 3
 
 # Subcommands load when used, so that `tasking --help` does not import the whole engine (issue 10,
 # item 16). NAME -> "module:attribute"; the attribute defaults to the name with `_` for `-`.
@@ -33,6 +40,7 @@ LAZY_COMMANDS = {
     "export": "tasking.cli.data",
     "verify": "tasking.cli.verify",  # the hash chain (issue 12)
     "serve": "tasking.cli.web",  # the web (issue 13)
+    "access-log": "tasking.cli.access",  # issue 12
     # erasure and retention (issue 12)
     "hold": "tasking.cli.privacy", "release": "tasking.cli.privacy", "retention": "tasking.cli.privacy",
 }
@@ -119,6 +127,8 @@ class TaskingGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except Forbidden as exc:  # refused by the permission rules: exit code 3
+            raise Refused(str(exc)) from None
         except DomainError as exc:
             raise click.ClickException(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):

@@ -15,8 +15,9 @@ from tasking.time.instants import utcnow
 @click.option("--json", "fmt", flag_value="json", help="Print JSON.")
 @click.option("--markdown", "fmt", flag_value="markdown", help="Print Markdown.")
 @click.option("--html", "fmt", flag_value="html", help="Print a printable HTML page.")
+@click.option("--shared", is_flag=True, help="As the packs show it to every partner: restricted cases as outlines.")
 @click.pass_context
-def briefing(ctx: click.Context, at, as_of, position, fmt: str | None) -> None:  # noqa: ANN001
+def briefing(ctx: click.Context, at, as_of, position, fmt: str | None, shared: bool) -> None:  # noqa: ANN001
     """The queue for a tasking meeting: everything received since the previous meeting, open
     taskings due or overdue, feedback owed, repeat flags, case review alerts and risk reviews due,
     all as at the meeting.
@@ -25,18 +26,19 @@ def briefing(ctx: click.Context, at, as_of, position, fmt: str | None) -> None: 
     day's meeting time (e.g. 2018-03-05T08:30, while preparing) is the meeting about to happen;
     at or after it (2018-03-05T11:00) it is that day's meeting. A weekend or bank holiday means the
     next meeting. Without --at: the next meeting from now. With --position
-    (or --as-of) it is reprinted as the record stood then: the --position of an issued pack gives
-    that pack's briefing.json byte for byte.
+    (or --as-of) it is reprinted as the record stood then: the --position of an issued pack, with
+    --shared (restricted cases as outlines, as in every pack), gives that pack's briefing.json
+    byte for byte.
 
     \b
     Example:
       TASKING_USER=coordinator tasking briefing --at 2018-03-05T09:00
       tasking briefing --at 2018-03-05T09:00 --html > briefing.html
-      tasking briefing --at 2018-03-05T09:00 --position 9120 --json
+      tasking briefing --at 2018-03-05T09:00 --position 9120 --shared --json
     """
     if ctx.invoked_subcommand is not None:
         return
-    read = reader(ctx, None, as_of, position)
+    read = reader(ctx, None, as_of, position, "briefing", shared=shared)
     brief = briefing_read(read, at, utcnow())
     brief["warnings"] = services(ctx).views_warnings()
     if fmt == "json":
@@ -60,7 +62,7 @@ def feedback_owed(ctx: click.Context, at, as_of, position, as_json: bool) -> Non
     Example:
       tasking feedback-owed --at 2018-03-05T09:00 --json
     """
-    read = reader(ctx, at, as_of, position)
+    read = reader(ctx, at, as_of, position, "feedback-owed")
     result = feedback_owed_read(read, at, utcnow())
     if as_json:
         emit_read(result)
@@ -82,7 +84,7 @@ def repeats(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # 
     """
     if ctx.invoked_subcommand is not None:
         return
-    read = reader(ctx, at, as_of, position)
+    read = reader(ctx, at, as_of, position, "repeats")
     result = repeats_read(read, at, utcnow())
     if as_json:
         emit_read(result)

@@ -151,7 +151,7 @@ def list_reviews(ctx: click.Context, open_only, at, as_of, position, as_json) ->
     Example:
       tasking case-review list --open --json
     """
-    result = case_reviews_read(reader(ctx, at, as_of, position), at, utcnow(), open_only=open_only)
+    result = case_reviews_read(reader(ctx, at, as_of, position, "case-review list"), at, utcnow(), open_only=open_only)
     items = result["reviews"]
     if as_json:
         emit_read(result)
@@ -180,7 +180,7 @@ def show(ctx: click.Context, review, at, as_of, position, as_json) -> None:  # n
     Example:
       tasking case-review show CR-2017-001 --json
     """
-    found = case_review_read(reader(ctx, at, as_of, position), review, at, utcnow())
+    found = case_review_read(reader(ctx, at, as_of, position, "case-review list"), review, at, utcnow())
     if as_json:
         emit_read(found)
         return

@@ -181,9 +181,15 @@ def read_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="Effective time: the world as it stood at this moment (default now).")(fn)
 
 
-def reader(ctx: click.Context, at: dt.datetime | None, as_of: dt.datetime | None, position: int | None) -> Reader:
-    """Catch the views up and fix the point this read answers at."""
-    return services(ctx).read(at=at, as_of=as_of, position=position)
+def reader(ctx: click.Context, at: dt.datetime | None, as_of: dt.datetime | None, position: int | None,
+           action: str, shared: bool = False, case: str | None = None) -> Reader:
+    """Check the acting user (`--user`, TASKING_USER) may `action`, catch the views up and fix the
+    point this read answers at."""
+    user = acting_user(ctx, None)
+    if not user:
+        raise click.ClickException("user: reads need an acting user too; pass --user ID or set TASKING_USER")
+    return services(ctx).read(at=at, as_of=as_of, position=position, user=user, action=action, shared=shared,
+                              case=case)
 
 
 def emit_read(result: Any) -> None:

@@ -75,7 +75,7 @@ def import_file(ctx: click.Context, file: Path, mapping: Path, source, dry_run, 
         written = found.app.flushed
         duplicates_found = 0
         if outcome.cases:  # suggestions involving the new reports, from the record as it now stands
-            read = found.read()
+            read = found.read(user=login, action="duplicates")
             duplicates_found = len(possible_duplicates(read.db, read.config, read.point, focus=outcome.cases))
     finally:
         found.close()
@@ -163,7 +163,7 @@ def duplicates(ctx: click.Context, at, as_of, position, as_json) -> None:  # noq
     """
     if ctx.invoked_subcommand is not None:
         return
-    read = reader(ctx, at, as_of, position)
+    read = reader(ctx, at, as_of, position, "duplicates")
     items = possible_duplicates(read.db, read.config, read.point)
     if as_json:
         emit_read({"at": None if at is None else at.isoformat(), "position": read.point.position,
@@ -248,7 +248,7 @@ def export(ctx: click.Context, kind, fmt, year, as_of, position, out, as_json) -
              lambda r: f"Wrote Datasette metadata for {r['views']} to {out}")
         return
     fmt = fmt or "csv"
-    read = reader(ctx, None, as_of, position)
+    read = reader(ctx, None, as_of, position, "export")
     result = exports.export(read, kind, fmt, out, year)
     emit(result, as_json, lambda r: f"Wrote {r['rows']} {kind} rows to {out} (position {r['position']})")
 

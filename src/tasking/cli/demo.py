@@ -74,7 +74,7 @@ def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool,
                               resume=resume)
             views_task = bar.add_task("Building the views", total=services.app.event_count())
             services.open_views().catch_up(services.app, batch=2000, progress=lambda n: bar.advance(views_task, n))
-        read = services.read()
+        read = services.read(user="coordinator", action="briefing")  # as the demo's coordinator
         at = briefing_at or parse_datetime("2018-03-05T09:00", "briefing-at")
         brief = briefing(read, meeting_for(read.config, at, at))
         render.print_table(brief, wide_console())
@@ -84,7 +84,7 @@ def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool,
             f"\nBuilt {counts['cases']} cases from {counts['commands']} commands into {redact(settings.store)}. Try:\n"
             f"  TASKING_USER=coordinator tasking{where} briefing --at 2018-03-05T09:00\n"
             f"  TASKING_USER=analyst tasking{where} stats --year 2017 --explain powers.CPW\n"
-            f"  tasking{where} audit {brief['new_reports'][0]['case'] if brief['new_reports'] else 'CSU-2017-00001'}"
+            f"  TASKING_USER=coordinator tasking{where} audit {brief['new_reports'][0]['case'] if brief['new_reports'] else 'CSU-2017-00001'}"
         )
     finally:
         services.close()

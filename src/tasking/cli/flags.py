@@ -23,7 +23,7 @@ def acknowledge(ctx: click.Context, flag: str, note: str, user, at, as_json: boo
       tasking repeats acknowledge P-1A2B3C4D --note "Victim told of the case review"
     """
     when = at or utcnow()
-    read = reader(ctx, when, None, None)
+    read = reader(ctx, when, None, None, "repeats")
     raised = repeat_flags(read.db, read.config, read.point)
     wanted = flag.strip().upper()
     match = next((f for f in raised if f["flag"] == wanted), None)

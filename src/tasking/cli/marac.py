@@ -64,7 +64,7 @@ def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # 
     Example:
       tasking marac meetings list --json
     """
-    result = marac_meetings_read(reader(ctx, at, as_of, position), at, utcnow())
+    result = marac_meetings_read(reader(ctx, at, as_of, position, "marac agenda"), at, utcnow())
     items = result["meetings"]
     if as_json:
         emit_read(result)
@@ -90,7 +90,7 @@ def agenda(ctx: click.Context, meeting, position, as_of, at, as_json) -> None:  
     Example:
       tasking marac agenda --meeting 2017-10-18 --json
     """
-    read = reader(ctx, at, as_of, position)
+    read = reader(ctx, at, as_of, position, "marac agenda")
     found = marac_agenda_read(read, meeting, at, utcnow())
     if as_json:
         emit_read(found)

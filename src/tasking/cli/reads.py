@@ -32,9 +32,12 @@ def audit(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> 
       tasking audit CSU-2017-00001 --at 2018-03-06T12:00
       tasking audit CSU-2017-00001 --position 9120
     """
-    result = audit_query(reader(ctx, at, as_of, position), case)
+    result = audit_query(reader(ctx, at, as_of, position, "audit", case=case), case)
     if as_json:
         emit_read(result)
+        return
+    if "entries" not in result:  # a restricted case's outline
+        click.echo(case_text(result))
         return
     table = Table(title=f"Audit of {result['case']}", show_lines=False)
     for column in ("position", "event", "user", "agency", "recorded", "happened", "details"):
@@ -61,7 +64,7 @@ def show(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> N
       tasking show CSU-2017-00001
       tasking show CSU-2017-00001 --at 2018-03-06T12:00 --json
     """
-    result = show_query(reader(ctx, at, as_of, position), case)
+    result = show_query(reader(ctx, at, as_of, position, "show", case=case), case)
     if as_json:
         emit_read(result)
         return
@@ -82,7 +85,7 @@ def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, posi
     Example:
       tasking cases --open --area Swanley --json
     """
-    read = reader(ctx, at, as_of, position)
+    read = reader(ctx, at, as_of, position, "cases")
     if area:  # an unknown value is refused, as on writes, rather than answered with an empty list
         area = read.config.check_area(area)
     result = list_cases(read, open_only=open_only, area=area)
@@ -93,6 +96,7 @@ def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, posi
     for column in ("case", "status", "received", "source", "category", "area", "location", "risk"):
         table.add_column(column, no_wrap=column == "case")
     for row in result["cases"]:
-        table.add_row(row["case"], row["status"], local_text(row["received_at"]), row["source"], row["category"],
-                      row["area"], row["location"], row["risk"])
+        table.add_row(row["case"], row.get("status", "restricted"), local_text(row["received_at"]),
+                      row.get("source", ""), row.get("category", ""), row["area"], row.get("location", ""),
+                      row.get("risk", ""))
     console().print(table)

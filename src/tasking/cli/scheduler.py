@@ -107,7 +107,7 @@ def issued(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # n
     Example:
       tasking briefing issued --json
     """
-    result = briefings_issued(reader(ctx, at, as_of, position))
+    result = briefings_issued(reader(ctx, at, as_of, position, "briefing issued"))
     if as_json:
         emit_read(result)
         return

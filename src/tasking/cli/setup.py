@@ -21,6 +21,7 @@ from tasking.cli.context import (
     user_option,
 )
 from tasking.commands import AddPerson, AddUser, InitStore, send
+from tasking.commands.setup import ChangeRole, DeactivateUser
 from tasking.config import default_config_text, read_config_file
 from tasking.queries.people import find_people, person_with_cases
 from tasking.queries.roster import users as roster_users
@@ -81,6 +82,45 @@ def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str,
         login=login, name=name, agency=agency, role=role)
 
 
+@users.command("deactivate")
+@click.argument("login", metavar="ID")
+@click.option("--reason", required=True, help="Why, e.g. left the partnership.")
+@user_option
+@at_option()
+@json_option
+@request_option
+@click.pass_context
+def users_deactivate(ctx: click.Context, login: str, reason: str, user: str | None, at, as_json: bool) -> None:  # noqa: ANN001
+    """Deactivate a user: from then on they are refused everything. Their history stays.
+
+    \b
+    Example:
+      TASKING_USER=coordinator tasking users deactivate pcso.fry --reason "Left the partnership"
+    """
+    run(ctx, DeactivateUser, as_json=as_json, text=lambda r: f"Deactivated user {r['user']}", user=user, at=at,
+        login=login, reason=reason)
+
+
+@users.command("role")
+@click.argument("login", metavar="ID")
+@click.argument("role", type=click.Choice(["coordinator", "officer", "analyst", "admin"]))
+@click.option("--reason", required=True, help="Why, e.g. a new post.")
+@user_option
+@at_option()
+@json_option
+@request_option
+@click.pass_context
+def users_role(ctx: click.Context, login: str, role: str, reason: str, user: str | None, at, as_json: bool) -> None:  # noqa: ANN001
+    """Change a user's role (coordinator, officer, analyst or admin), as an event on the user.
+
+    \b
+    Example:
+      TASKING_USER=coordinator tasking users role pcso.fry analyst --reason "Moved to the analysis team"
+    """
+    run(ctx, ChangeRole, as_json=as_json, text=lambda r: f"User {r['user']} is now {r['role']}", user=user, at=at,
+        login=login, role=role, reason=reason)
+
+
 @users.command("list")
 @read_options
 @json_option
@@ -92,13 +132,13 @@ def users_list(ctx: click.Context, at, as_of, position, as_json: bool) -> None: 
     Example:
       tasking users list --json
     """
-    result = roster_users(reader(ctx, at, as_of, position))
+    result = roster_users(reader(ctx, at, as_of, position, "users list"))
     if as_json:
         emit_read(result)
         return
     header = f"{'USER':<20} {'AGENCY':<10} {'ROLE':<12} NAME"
     click.echo("\n".join([header] + [f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}"
-                                     for r in result["users"]]))
+                                     + ("" if r["active"] else " (deactivated)") for r in result["users"]]))
 
 
 @click.group("person")
@@ -146,7 +186,7 @@ def person_find(ctx: click.Context, name: str | None, phone: str | None, as_json
       tasking person find --name smith
       tasking person find --phone "01732 000000" --json
     """
-    found = find_people(services(ctx).app, name=name, phone=phone)
+    found = find_people(services(ctx).app, name=name, phone=phone, user=acting_user(ctx, None))
     emit(found, as_json, lambda rows: "\n".join(
         [f"{'PERSON':<10} {'NAME':<24} {'PHONE':<16} EMAIL"]
         + [f"{r['person']:<10} {r['name']:<24} {r['phone'] or '':<16} {r['email'] or ''}" for r in rows]))
@@ -164,7 +204,7 @@ def person_show(ctx: click.Context, reference: str, at, as_of, position, as_json
     Example:
       tasking person show PER-00001
     """
-    result = person_with_cases(reader(ctx, at, as_of, position), reference)
+    result = person_with_cases(reader(ctx, at, as_of, position, "person show"), reference)
 
     def text(r: dict) -> str:
         lines = [f"{label:>8}: {r[key]}" for label, key in

@@ -8,6 +8,7 @@ import click
 from rich.table import Table
 
 from tasking.cli.context import DATETIME, console, emit_read, reader, services, warn_unfinished
+from tasking.queries.access import redact_explained
 from tasking.queries.stats import explain, year_stats
 
 
@@ -41,11 +42,11 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
     if fmt == "html" and out is None:
         raise click.ClickException("out: --html writes files; give --out DIR")
     services(ctx).check_views()
-    read = reader(ctx, None, as_of, position)
+    read = reader(ctx, None, as_of, position, "explain" if figure else "stats")
     db, config, upto = read.db, read.config, read.point.position
     warn_unfinished(services(ctx).app)
     if figure:
-        result = explain(db, config, year, upto, figure)
+        result = redact_explained(read, explain(db, config, year, upto, figure))
         if fmt == "json":
             emit_read(result)
             return

@@ -141,7 +141,7 @@ def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> 
     Example:
       tasking tfg list --open --json
     """
-    result = groups_read(reader(ctx, at, as_of, position), at, utcnow(), open_only=open_only)
+    result = groups_read(reader(ctx, at, as_of, position, "tfg list"), at, utcnow(), open_only=open_only)
     items = result["groups"]
     if as_json:
         emit_read(result)
@@ -167,7 +167,7 @@ def show(ctx: click.Context, group, at, as_of, position, as_json) -> None:  # no
     Example:
       tasking tfg show TFG-2017-01 --json
     """
-    found = group_read(reader(ctx, at, as_of, position), group, at, utcnow())
+    found = group_read(reader(ctx, at, as_of, position, "tfg list"), group, at, utcnow())
     if as_json:
         emit_read(found)
         return

@@ -22,6 +22,8 @@ from tasking.commands.base import Command
 from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.setup import InitStore
 from tasking.config import parse_config
+from tasking.domain.case import Case
+from tasking.domain.permissions import COMMAND_ACTIONS, OWN
 from tasking.domain.request import Request
 from tasking.time.instants import check_effective, utcnow
 
@@ -63,6 +65,7 @@ def send(app: TaskingApp, cmd: Command, log_it: bool = True, request_id: str | N
     the same id with different content is refused.
     """
     handler = COMMAND_HANDLERS[type(cmd)]
+    authorize(app, cmd)
     started = time.perf_counter()
     digest = request_digest(request_id, cmd, at_given) if request_id else ""
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -85,6 +88,25 @@ def send(app: TaskingApp, cmd: Command, log_it: bool = True, request_id: str | N
                    repeated=repeated, ms=round((time.perf_counter() - started) * 1000, 1))
         return result
     raise AssertionError("unreachable")
+
+
+def authorize(app: TaskingApp, cmd: Command) -> None:
+    """The acting user's role must allow the command (`tasking.domain.permissions.RULES`); with an
+    `own` scope, on a case received by or tasked to their agency. A refusal is recorded apart from
+    the case and raised as `Forbidden`. `init` is not checked: no one acts before it."""
+    if isinstance(cmd, InitStore):
+        return
+    actor = app.actor(cmd.user)
+    action = COMMAND_ACTIONS[type(cmd).__name__]
+    reference = getattr(cmd, "case", None)
+    if app.authorize(actor, action, reference) == OWN and reference:
+        case = app.get_case(reference)
+        app.authorize(actor, action, case.reference, own=case_involves(case, actor.agency))
+
+
+def case_involves(case: Case, agency: str | None) -> bool:
+    """Received by the agency (its source) or tasked to it now: as `tasking.queries.access.is_own`."""
+    return agency is not None and (agency == case.source or any(t["agency"] == agency for t in case.taskings.values()))
 
 
 def _handle_once(app: TaskingApp, cmd: Command, handler: Any, request_id: str | None,

@@ -31,7 +31,8 @@ from tasking.commands.privacy_handlers import PRIVACY_HANDLERS
 from tasking.commands.case import AssignLead
 from tasking.commands.repeats import AcknowledgeFlag
 from tasking.domain.repeat_flag import RepeatFlag
-from tasking.commands.setup import AddPerson, AddUser, InitStore
+from tasking.commands.setup import AddPerson, AddUser, ChangeRole, DeactivateUser, InitStore
+from tasking.domain.ids import user_id
 from tasking.commands.data import DismissDuplicate, ImportReport, RecordPoliceMonth
 from tasking.domain.duplicates import DuplicateDismissal
 from tasking.domain.imported import ImportedRow
@@ -72,6 +73,30 @@ def add_user(app: TaskingApp, cmd: AddUser) -> Result:
         raise DomainError("login", f"user {cmd.login!r} already exists")
     app.save(User(login=cmd.login, name=cmd.name, member_of=member_of, role=cmd.role, user=login, agency=agency, at=cmd.effective))
     return {"user": cmd.login}
+
+
+def _stored_user(app: TaskingApp, login: str) -> User:
+    """The user as stored (not the process's kept copy), to decide on and save."""
+    app.get_user(login, "id")
+    return app.repository.get(user_id(login))
+
+
+def deactivate_user(app: TaskingApp, cmd: DeactivateUser) -> Result:
+    login, agency = _actor(app, cmd)
+    if cmd.login == login:
+        raise DomainError("id", "a user cannot deactivate themselves")
+    found = _stored_user(app, cmd.login)
+    found.deactivate(cmd.reason, login, agency, cmd.effective)
+    app.save(found)
+    return {"user": cmd.login, "active": False}
+
+
+def change_role(app: TaskingApp, cmd: ChangeRole) -> Result:
+    login, agency = _actor(app, cmd)
+    found = _stored_user(app, cmd.login)
+    found.change_role(cmd.role, cmd.reason, login, agency, cmd.effective)
+    app.save(found)
+    return {"user": cmd.login, "role": cmd.role}
 
 
 def add_person(app: TaskingApp, cmd: AddPerson) -> Result:
@@ -317,5 +342,7 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     RecordPoliceMonth: record_police_month,
     DismissDuplicate: dismiss_duplicate,
     **TOKEN_HANDLERS,
+    DeactivateUser: deactivate_user,
+    ChangeRole: change_role,
     **PRIVACY_HANDLERS,
 }

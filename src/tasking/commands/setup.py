@@ -30,3 +30,14 @@ class AddPerson(Command):
     phone: Text | None = None
     email: Text | None = None
     address: Text | None = None
+
+
+class DeactivateUser(Command):
+    login: Code
+    reason: Text
+
+
+class ChangeRole(Command):
+    login: Code
+    role: Role
+    reason: Text

@@ -179,7 +179,7 @@ def _community_marac(at: Callable[..., None], every_plan: list[Any], plans: list
                      ref: Callable[[str, Any], Any], referred: list[tuple[dt.datetime, int]]) -> None:
     meetings = [at_local(day, MARAC_TIME) for day in MARAC_MEETINGS]
     for when in meetings:
-        at(when, MaracMeetingsAdd, None, user="sgt.csu")
+        at(when, MaracMeetingsAdd, None, user="coordinator")
     # The first meeting took over the medium- and high-risk cases of the monthly ASB Task Group.
     first = meetings[0]
     referred_keys = {key for _, key in referred}
@@ -187,7 +187,7 @@ def _community_marac(at: Callable[..., None], every_plan: list[Any], plans: list
                and first - dt.timedelta(days=45) <= p.received < first - dt.timedelta(days=5)]
     for minute, plan in enumerate(rng.sample(carried, min(3, len(carried))), 1):
         when = first + dt.timedelta(minutes=minute)
-        at(when, MaracDiscuss, None, user="sgt.csu", case=ref("case", plan.key), meeting=first.astimezone(LONDON).date(),
+        at(when, MaracDiscuss, None, user="coordinator", case=ref("case", plan.key), meeting=first.astimezone(LONDON).date(),
            outcome="Taken over from the ASB Task Group: support plan reviewed", discharge=True)
         plan.actions.append(when)
     minute = 0
@@ -199,13 +199,13 @@ def _community_marac(at: Callable[..., None], every_plan: list[Any], plans: list
         first, after = later[0], (later[1] if len(later) > 1 else None)
         minute += 1
         keep = after is not None and (plan.risk != "standard" or rng.random() < 0.5)
-        at(first + dt.timedelta(minutes=30 + minute), MaracDiscuss, user="sgt.csu", case=ref("case", key),
+        at(first + dt.timedelta(minutes=30 + minute), MaracDiscuss, user="coordinator", case=ref("case", key),
                    meeting=first.astimezone(LONDON).date(), outcome=rng.choice(
                        ["Joint visit by police and housing agreed", "Support plan agreed with the resident",
                         "Warning letters and patrols agreed", "Referred on to specialist support"]),
                    review_at=after.astimezone(LONDON).date() if keep else None, discharge=not keep)
         plan.actions.append(first + dt.timedelta(minutes=30 + minute))
         if keep:
-            at(after + dt.timedelta(minutes=30 + minute), MaracDiscuss, user="sgt.csu", case=ref("case", key),
+            at(after + dt.timedelta(minutes=30 + minute), MaracDiscuss, user="coordinator", case=ref("case", key),
                        meeting=after.astimezone(LONDON).date(), outcome="Reviewed: risk reduced", discharge=True)
             plan.actions.append(after + dt.timedelta(minutes=30 + minute))

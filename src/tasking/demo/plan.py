@@ -191,6 +191,8 @@ class Plan:
     actions: list[dt.datetime] = field(default_factory=list)
     closes: bool = True
     duplicate: bool = False
+    # (when, tasking number, agency) for each tasking raised or reassigned: who is tasked when
+    tasked: list[tuple[dt.datetime, int, str]] = field(default_factory=list)
 
 
 class Planner:
@@ -212,6 +214,17 @@ class Planner:
 
     def staff(self, agency: str) -> str:
         return self.rng.choice(STAFF.get(agency, ["coordinator"]))
+
+    def worker(self, plan: Plan, agency: str, when: dt.datetime, login: str | None = None) -> str:
+        """A member of the agency's staff for case work at `when`, if the permission rules let an
+        officer of that agency do it (it received the case or is tasked on it then); else the
+        coordinator does it. The same random draws either way, so the plan is otherwise unchanged."""
+        login = login or self.staff(agency)
+        current: dict[int, str] = {}
+        for moment, number, tasked in sorted(plan.tasked):
+            if moment <= when:
+                current[number] = tasked
+        return login if agency == plan.source or agency in current.values() else "coordinator"
 
     # --- the plan ----------------------------------------------------------------------------
 
@@ -304,6 +317,7 @@ class Planner:
                 due = raised.astimezone(LONDON).date() + dt.timedelta(days=self.rng.randint(2, 14))
                 key = (plan.key, number)
                 plan.actions.append(raised)
+                plan.tasked.append((raised, number, agency))
                 self.at(raised, RaiseTasking, Ref("tasking", key), user="coordinator", case=Ref("case", plan.key),
                         agency=agency, action=self.rng.choice(ACTIONS_BY_AGENCY.get(agency, ["Contact and advise"])),
                         due=due, owner=self.staff(agency) if agency in STAFF and self.rng.random() < 0.6 else None)
@@ -314,6 +328,7 @@ class Planner:
                     new_agency = self.rng.choice(TASKED_BY_CATEGORY.get(plan.category, ["POLICE"]))
                     if moved <= DEMO_END:
                         plan.actions.append(moved)
+                        plan.tasked.append((moved, number, new_agency))
                         self.at(moved, ReassignTasking, user="coordinator", case=Ref("case", plan.key),
                                 tasking=Ref("tasking", key), agency=new_agency,
                                 owner=self.staff(new_agency) if new_agency in STAFF else None)
@@ -321,7 +336,7 @@ class Planner:
                     done = last + self.minutes(6 * 60, 12 * 1440)
                     if done <= DEMO_END:
                         plan.actions.append(done)
-                        self.at(done, CompleteTasking, user=self.staff(agency), case=Ref("case", plan.key),
+                        self.at(done, CompleteTasking, user=self.worker(plan, agency, done), case=Ref("case", plan.key),
                                 tasking=Ref("tasking", key),
                                 result="Done: " + self.rng.choice(["no further issues seen", "words of advice given",
                                                                    "warning given", "area cleared", "support accepted"]))
@@ -337,7 +352,7 @@ class Planner:
                 agency = self.rng.choice(["POLICE", "COUNCIL", "WARDENS", "HOUSING"])
                 kind = self.rng.choices(["visit", "call", "letter", "email"], weights=[46, 40, 9, 5])[0]
                 plan.actions.append(when)
-                self.at(when, RecordFollowUp, user=self.staff(agency), case=Ref("case", plan.key), kind=kind,
+                self.at(when, RecordFollowUp, user=self.worker(plan, agency, when), case=Ref("case", plan.key), kind=kind,
                         outcome=self.rng.choice(["Spoke to the reporter", "Spoke to those involved",
                                                  "No reply; card left", "Advice given", "Situation improved"]))
 
@@ -363,14 +378,15 @@ class Planner:
                 if power == "CBO":  # served on an individual in October
                     when = at_local(dt.date(year, 10, self.rng.randint(2, 27)), dt.time(11, 0))
                     plan.actions.append(when)
-                    self.at(when, UsePower, user="sgt.csu", case=Ref("case", plan.key), power="CBO")
+                    self.at(when, UsePower, user=self.worker(plan, "POLICE", when, "sgt.csu"), case=Ref("case", plan.key),
+                            power="CBO")
                     continue
                 self._power(plan, power, agency, 2, 25, end)
 
     def _power(self, plan: Plan, power: str, agency: str, low: float, high: float, end: dt.datetime) -> None:
         when = self.later(plan, low, high, end) or end - self.minutes(60, 600)
         plan.actions.append(when)
-        self.at(when, UsePower, user=self.staff(agency), case=Ref("case", plan.key), power=power)
+        self.at(when, UsePower, user=self.worker(plan, agency, when), case=Ref("case", plan.key), power=power)
 
     def referrals_for(self, plans: list[Plan], year: int) -> None:
         end = self.year_end(year) - dt.timedelta(days=1)
@@ -389,7 +405,7 @@ class Planner:
                 agency = "POLICE" if target in ("da-marac", "channel-panel", "community-marac") else "COUNCIL"
                 if target == "community-marac":
                     self.marac_referrals.append((when, plan.key))
-                self.at(when, Refer, user=self.staff(agency), case=Ref("case", plan.key), to=target)
+                self.at(when, Refer, user=self.worker(plan, agency, when), case=Ref("case", plan.key), to=target)
 
     def links_for(self, plans: list[Plan]) -> None:
         """One incident reported to the council and the police: link, and close the second as a duplicate."""
@@ -419,7 +435,7 @@ class Planner:
         if when is not None:
             level = self.rng.choice(["standard", plan.risk])
             plan.actions.append(when)
-            self.at(when, AssessRisk, user="sgt.csu", case=Ref("case", plan.key), level=level,
+            self.at(when, AssessRisk, user="coordinator", case=Ref("case", plan.key), level=level,
                     reason="Reviewed at the daily tasking meeting")
 
     def close_and_update(self, plan: Plan) -> None:

@@ -10,6 +10,7 @@ from tasking.projections.taskings import TaskingsProjection
 from tasking.projections.users import UsersProjection
 from tasking.projections.police import PoliceProjection
 from tasking.projections.dismissals import DismissalsProjection
+from tasking.projections.access import AccessLogProjection
 
 # Activity comes first: it keeps `case_refs`, which the taskings view reads within the same batch.
 PROJECTIONS = [ActivityProjection, CasesProjection, TaskingsProjection, UsersProjection, LogProjection,
@@ -17,3 +18,4 @@ PROJECTIONS = [ActivityProjection, CasesProjection, TaskingsProjection, UsersPro
 PROJECTIONS.append(EscalationsProjection)
 PROJECTIONS.append(AcknowledgementsProjection)
 PROJECTIONS += [PoliceProjection, DismissalsProjection]
+PROJECTIONS.append(AccessLogProjection)

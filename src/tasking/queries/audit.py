@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from tasking.domain.errors import DomainError
+from tasking.queries.access import check_case, in_full, outline, record_read
 from tasking.domain.ids import case_id, person_id
 from tasking.store.sealing import reveal_event
 from tasking.queries.point import Reader
@@ -42,8 +43,17 @@ def _not_there(reference: str, reader: Reader) -> DomainError:
 
 
 def audit(reader: Reader, reference: str) -> dict[str, Any]:
-    """Every event on the case in order, with its position: what, who, which agency, when."""
+    """Every event on the case in order, with its position: what, who, which agency, when.
+
+    Checked against the reader's role; a restricted case not involving the reader's agency is its
+    outline; a read of the events is recorded in the access log."""
     case = reader.app.get_case(reference)
+    state = case_states(reader.db, reader.point, [case.reference]).get(case.reference)
+    if state is None:
+        raise _not_there(case.reference, reader)
+    check_case(reader, "audit", state)
+    if not in_full(reader, state):
+        return {**outline(state), "at": iso(reader.point.at), "position": reader.point.position}
     positions = dict(reader.db.execute(
         "SELECT version, position FROM log WHERE aggregate_id = ? AND position <= ?",
         [str(case.id), reader.point.position]).fetchall())
@@ -71,6 +81,7 @@ def audit(reader: Reader, reference: str) -> dict[str, Any]:
         })
     if not entries:
         raise _not_there(case.reference, reader)
+    record_read(reader, "audit", [case.reference], "events")
     return {"case": case.reference, "at": iso(reader.point.at), "position": reader.point.position, "entries": entries,
             "erased": erased(reader.app, case.reference, case.reporter, case.victim)}
 
@@ -91,6 +102,10 @@ def show(reader: Reader, reference: str) -> dict[str, Any]:
     case = case_states(reader.db, reader.point, [found]).get(found)
     if case is None:
         raise _not_there(found, reader)
+    check_case(reader, "show", case)
+    if not in_full(reader, case):
+        return {**outline(case), "at": iso(reader.point.at), "position": reader.point.position}
+    record_read(reader, "show", [case.reference], "details")
     return {
         "case": case.reference,
         "at": iso(reader.point.at),

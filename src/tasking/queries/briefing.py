@@ -14,6 +14,7 @@ from tasking.config import PartnershipConfig
 from tasking.queries.escalations import case_review_alerts, suggest_groups, task_and_finish_groups
 from tasking.queries.duplicates import possible_duplicates
 from tasking.queries.feedback import feedback_owed
+from tasking.queries.access import in_full, outline, record_read
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.repeats import repeat_cases, repeat_flags
 from tasking.queries.state import case_states, due_taskings, references_where
@@ -41,7 +42,11 @@ def window_start(reader: Reader, meeting: dt.datetime) -> dt.datetime:
 
 
 def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
-    """The queue for `meeting`, as at the meeting, as recorded by the reader's position."""
+    """The queue for `meeting`, as at the meeting, as recorded by the reader's position.
+
+    Restricted cases are outlines for readers not entitled to them (and always in a shared read,
+    the packs); the cases shown in full in the detail are recorded in the access log."""
+    reader.app.authorize(reader.actor, "briefing")
     db, config = reader.db, reader.config
     point = reader.point.until(meeting)
     start = window_start(reader, meeting)
@@ -63,7 +68,7 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
             "summary": case.summary,
         })
     new_reports.sort(key=lambda r: (RISK_ORDER.get(r["risk"], 9), not r["repeat"], r["received_at"], r["case"]))
-    return {
+    brief = {
         "meeting": iso(meeting),
         "window": {"from": iso(start), "to": iso(meeting)},
         "position": point.position,
@@ -78,6 +83,26 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         # pairs involving a report in the window that may be one incident: confirm or dismiss them
         "possible_duplicates": possible_duplicates(db, config, point, focus=fresh),
     }
+    shown = redact_briefing(reader, brief, point)
+    record_read(reader, "briefing", shown, "briefing detail")
+    return brief
+
+
+DETAIL = ("new_reports", "due_taskings", "tasked_at_previous_meeting", "open_taskings_not_yet_due")
+
+
+def redact_briefing(reader: Reader, brief: dict[str, Any], point: ReadPoint) -> list[str]:
+    """Replace every item about a restricted case the reader may not see in full (in a pack: every
+    restricted case) with the case's outline. Returns the cases shown in full in the detail."""
+    sections = [key for key, value in brief.items() if isinstance(value, list)]
+    refs = {item[key] for name in sections for item in brief[name] for key in ("case", "other")
+            if isinstance(item, dict) and isinstance(item.get(key), str)}
+    states = case_states(reader.db, point, refs)
+    hidden = {ref: state for ref, state in states.items() if not in_full(reader, state)}
+    for name in sections:
+        brief[name] = [next((outline(hidden[item[key]]) for key in ("case", "other")
+                             if isinstance(item, dict) and item.get(key) in hidden), item) for item in brief[name]]
+    return sorted({item["case"] for name in DETAIL for item in brief[name] if not item.get("restricted")})
 
 
 def _tasking_item(case: Any, tasking: Any) -> dict[str, Any]:

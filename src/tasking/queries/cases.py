@@ -4,20 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from tasking.queries.access import in_full, no_free_text, outline
 from tasking.queries.point import Reader
 from tasking.queries.state import case_states
 from tasking.time.instants import iso
 
 
 def list_cases(reader: Reader, open_only: bool = False, area: str | None = None) -> dict[str, Any]:
+    """Every case at the point, oldest first: restricted ones as outlines for readers not entitled to
+    them in full, and without the location for analysts and admins."""
+    reader.app.authorize(reader.actor, "cases")
     rows = []
     for case in case_states(reader.db, reader.point).values():
         if open_only and not case.is_open:
             continue
         if area and case.area.casefold() != area.casefold():
             continue
-        rows.append({"case": case.reference, "status": case.status, "received_at": case.received_at,
-                     "source": case.source, "category": case.category, "area": case.area, "location": case.location,
-                     "risk": case.risk})
+        if not in_full(reader, case):  # a restricted case: its outline only
+            rows.append(outline(case))
+            continue
+        row = {"case": case.reference, "status": case.status, "received_at": case.received_at,
+               "source": case.source, "category": case.category, "area": case.area, "location": case.location,
+               "risk": case.risk}
+        if no_free_text(reader):  # analysts and admins: no free text
+            del row["location"]
+        rows.append(row)
     rows.sort(key=lambda r: (r["received_at"], r["case"]))
     return {"at": iso(reader.point.at), "position": reader.point.position, "cases": rows}

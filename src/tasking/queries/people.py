@@ -14,6 +14,7 @@ from eventsourcing.utils import get_topic
 
 from tasking.domain.errors import DomainError
 from tasking.domain.person import Person
+from tasking.queries.access import in_full, outline
 from tasking.queries.point import Reader
 from tasking.queries.state import case_states, references_where
 from tasking.store.application import TaskingApp
@@ -32,8 +33,11 @@ def _details(person: Any) -> dict[str, Any]:
             "address": person.address}
 
 
-def find_people(app: TaskingApp, name: str | None = None, phone: str | None = None) -> list[dict[str, Any]]:
-    """People whose name contains `name` (any case) or whose phone number contains `phone`'s digits."""
+def find_people(app: TaskingApp, name: str | None = None, phone: str | None = None,
+                user: str | None = None) -> list[dict[str, Any]]:
+    """People whose name contains `name` (any case) or whose phone number contains `phone`'s digits,
+    for a `user` whose role may (`person find`)."""
+    app.authorize(app.actor(user), "person find")
     if bool(name) == bool(phone):
         raise DomainError("name", "give one of --name TEXT or --phone TEXT")
     wanted_name = (name or "").strip().casefold()
@@ -60,13 +64,15 @@ def find_people(app: TaskingApp, name: str | None = None, phone: str | None = No
 
 def person_with_cases(reader: Reader, reference: str) -> dict[str, Any]:
     """A person's details and every case on which they are the reporter or the victim, at the point."""
+    reader.app.authorize(reader.actor, "person show")
     person = _details(reader.app.get_person(reference))
     ref = person["person"]
     found = case_states(reader.db, reader.point, references_where(
         reader.db, reader.point, "kind = 'report' AND (reporter = ? OR victim = ?)", [ref, ref]))
-    cases = [
+    cases = [  # a restricted case the reader may not see in full: its outline (not even the person's role)
         {"case": case.reference, "role": "reporter" if case.reporter == ref else "victim", "status": case.status,
          "received_at": case.received_at, "category": case.category, "area": case.area}
+        if in_full(reader, case) else outline(case)
         for case in sorted(found.values(), key=lambda c: (c.received_at, c.reference))
     ]
     return {**person, "at": iso(reader.point.at), "position": reader.point.position, "cases": cases}

@@ -47,6 +47,9 @@ class Reader:
     config: PartnershipConfig
     point: ReadPoint
     app: Any
+    # Who reads (`tasking.domain.permissions.Actor`); `shared`: as every partner sees it (the packs).
+    actor: Any = None
+    shared: bool = False
 
 
 def head(db: Database) -> int:

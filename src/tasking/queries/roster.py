@@ -19,9 +19,22 @@ def _listed(reader: Reader, key: str, sql: str, effective: str, stamp: Any, orde
 
 
 def users(reader: Reader) -> dict[str, Any]:
-    """The users registered by the point."""
-    return _listed(reader, "users", "SELECT login, name, agency, role, added_at FROM users WHERE position <= ?",
-                   "added_at", iso, "login")
+    """The users registered by the point, each with their role and whether active at the point."""
+    reader.app.authorize(reader.actor, "users list")
+    found = _listed(reader, "users", "SELECT login, name, agency, role, added_at FROM users WHERE position <= ?",
+                    "added_at", iso, "login")
+    changes = _listed(reader, "changes", "SELECT * FROM user_changes WHERE position <= ?", "at", iso, "position")
+    rows = {row["login"]: {**row, "active": True} for row in found["users"]}
+    for change in changes["changes"]:
+        row = rows.get(change["login"])
+        if row is None:
+            continue
+        if change["change"] == "role":
+            row["role"] = change["role"]
+        else:
+            row["active"] = False
+    found["users"] = list(rows.values())
+    return found
 
 
 def briefings_issued(reader: Reader) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import structlog
 
 from tasking.reporting import render
 from tasking.bootstrap import Services
+from tasking.domain.permissions import SYSTEM
 from tasking.commands import IssueBriefing, send
 from tasking.domain.briefing import Briefing
 from tasking.store.chain import head_at
@@ -39,7 +40,8 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     day = local_date(meeting).isoformat()
     if is_issued(services, meeting):
         return {"briefing": day, "issued": False, "folder": None}
-    read = services.read()
+    # Packs go to every partner at the meeting: a shared read, restricted cases as outlines.
+    read = services.read(user=user, action="briefing issue", shared=True)
     brief = briefing(read, meeting)
     start = dt.datetime.fromisoformat(brief["window"]["from"])
     brief["warnings"] = services.views_warnings()
@@ -92,7 +94,7 @@ def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str,
     folder = output / day.isoformat() / "reminders"
     if folder.exists():
         return {"written": 0, "folder": str(folder)}
-    read = services.read()
+    read = services.read(user=SYSTEM, action="briefing")  # the scheduler's job: a coordinator's rights
     meeting = MeetingCalendar(read.config.meeting.time).meeting_on(day)
     point = read.point.until(meeting)
     due: dict[str, list[str]] = {}

@@ -87,6 +87,12 @@ SECTIONS.append(("possible_duplicates", "Possible duplicates (confirm or dismiss
 
 
 def _cell(row: dict[str, Any], getter: Any) -> str:
+    if row.get("restricted"):  # a restricted case's outline: reference, area, received date only
+        try:
+            value = getter(row) if callable(getter) else row.get(getter)
+        except (KeyError, TypeError, IndexError):
+            value = "restricted"
+        return "" if value is None else str(value)
     value = getter(row) if callable(getter) else row.get(getter)
     return "" if value is None else str(value)
 
@@ -199,6 +205,9 @@ _STORY_LINES = [
 
 def case_text(case: dict[str, Any]) -> str:
     """`tasking show` for people: the case's whole story, local times, and nothing printed as None."""
+    if case.get("restricted") and "status" not in case:  # the outline of a restricted case
+        return (f"{case['case']} (restricted: shown in full only to coordinators and agencies involved)\n"
+                f"  area:      {case['area']}\n  received:  {local_text(case['received_at'])}")
     def line(label: str, value: Any) -> str:
         return f"{label:>14}: {value}"
 

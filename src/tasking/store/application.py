@@ -13,7 +13,10 @@ from eventsourcing.persistence import Mapper, ProgrammingError, Transcoder
 from eventsourcing.utils import get_topic
 
 from tasking.config import PartnershipConfig, parse_config
+from tasking.domain.access import AccessRefusal
 from tasking.domain.build import Build
+from tasking.domain.permissions import SYSTEM, SYSTEM_ACTOR, Actor, Forbidden, check, check_case
+from tasking.time.instants import utcnow
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError, NotFound
 from tasking.domain.ids import PARTNERSHIP_ID, case_id, person_id, request_id, sequence_id, user_id
@@ -53,6 +56,7 @@ class TaskingApp(Application[Any]):
 
     name = "Tasking"
     snapshotting_intervals = {Sequence: 50}
+    fast_forward_users = True  # a kept user catches up with role changes and deactivations on each use
 
     def __init__(self, env: dict[str, str] | None = None, store_label: str = "", keys: KeyStore | None = None) -> None:
         self._users: dict[str, User] = {}
@@ -145,15 +149,38 @@ class TaskingApp(Application[Any]):
             raise DomainError(field, "an acting user is required; pass --user ID or set TASKING_USER")
         found = self._users.get(login)
         if found is not None:
-            return found
+            # A user's role can change and a user can be deactivated: fast-forward the kept copy
+            # with any events recorded since (by any process), one indexed select.
+            if not self.fast_forward_users:
+                return found
+            newer = list(self.events.get(found.id, gt=found.version))
+            return project_events(found, newer) if newer else found
         self.config  # noqa: B018 - an uninitialised store is the clearer error
         try:
             found = self.repository.get(user_id(login))
         except AggregateNotFoundError:
             raise NotFound(field, f"unknown user {login!r}") from None
-        # A user has one event (Registered), so a process may keep it. When roles or
-        # deactivation become events, this cache must fast-forward or be dropped.
         self._users[login] = found
+        return found
+
+    def actor(self, login: str | None) -> Actor:
+        """Who acts, for the permission rules: a stored user (or the scheduler's `system`)."""
+        if login == SYSTEM:
+            return SYSTEM_ACTOR
+        user = self.get_user(login)
+        return Actor(login=user.login, agency=user.member_of, role=user.role, active=user.active)
+
+    def authorize(self, actor: Actor, action: str, case: str | None = None, own: bool | None = None) -> str:
+        """The actor's scope for the action (and, given `own`, for this case); a refusal is recorded
+        as an event of its own (never on the case) and raised as `Forbidden`."""
+        try:
+            found = check(actor, action)
+            if own is not None and case is not None:
+                check_case(actor, action, case, own)
+        except Forbidden as exc:
+            self.write(AccessRefusal(action=action, case=case, role=actor.role, rule=exc.rule, user=actor.login,
+                                     agency=actor.agency, at=utcnow()))
+            raise
         return found
 
     def get_case(self, reference: str, field: str = "case") -> Case:

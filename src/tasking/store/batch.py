@@ -39,6 +39,7 @@ class BatchingApp(TaskingApp):
     # the PostgreSQL table prefix and the tracking key, so it must stay the same as TaskingApp's.
     name = TaskingApp.name
     batch_size = 2000
+    fast_forward_users = False  # a single writer filling a store: no one else changes its users meanwhile
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._aggregates: dict[Any, Any] = {}

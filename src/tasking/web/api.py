@@ -12,7 +12,6 @@
 
 import datetime as dt
 import functools
-import inspect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -93,18 +92,16 @@ def times(at: str | None = Query(None, max_length=64, description="Effective tim
     return found
 
 
-def read(desk: Desk, when: Times, action: str, at: bool = True) -> Reader:
+def read(desk: Desk, when: Times, action: str, at: bool = True, case: str | None = None) -> Reader:
     """As `tasking.cli.context.reader`: the token's user must be allowed `action` (the CLI command's
     name); then the views catch up and the point this read answers at is fixed."""
     return open_reader(desk.services, desk.user.login, action, at=when.at if at else None, as_of=when.as_of,
-                       position=when.position)
+                       position=when.position, case=case)
 
 
 def open_reader(services: Services, login: str, action: str, **point: Any) -> Reader:
     """`Services.read` for this user and action, where the read layer checks permissions (issue 12)."""
-    if "action" in inspect.signature(services.read).parameters:
-        return services.read(**point, user=login, action=action)
-    return services.read(**point)
+    return services.read(**point, user=login, action=action)
 
 
 def answer(result: Any) -> Response:
@@ -178,14 +175,14 @@ Reference = Path(..., max_length=64, description="A case reference, e.g. CSU-201
 @router.get("/cases/{case}", tags=["reads"], summary="A case as it stood (`tasking show --json`).", responses=NOT_FOUND)
 @reading
 def case(case: str = Reference, desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    return answer(show(read(desk, when, "show"), case))
+    return answer(show(read(desk, when, "show", case=case), case))
 
 
 @router.get("/cases/{case}/audit", tags=["reads"], summary="Every event on a case (`tasking audit --json`).",
             responses=NOT_FOUND)
 @reading
 def case_audit(case: str = Reference, desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
-    return answer(audit(read(desk, when, "audit"), case))
+    return answer(audit(read(desk, when, "audit", case=case), case))
 
 
 @router.get("/taskings", tags=["reads"], summary="Open taskings of an agency (default yours), overdue first.")

@@ -157,8 +157,8 @@ def briefing(day: str, position: int | None = None, desk: PageDesk = Depends(pag
 
 def _case_page(desk: PageDesk, reference: str, status: int = 200, error: str | None = None,
                done: str | None = None) -> Response:
-    case = show(desk.read("show"), reference)
-    timeline = audit(desk.read("audit"), reference)
+    case = show(desk.read("show", case=reference), reference)
+    timeline = audit(desk.read("audit", case=reference), reference)
     open_taskings = [t for t in case["taskings"] if t["status"] == "open"]
     return desk.page("case.html", status=status, case=case, timeline=timeline["entries"], open_taskings=open_taskings,
                      kinds=get_args(FollowUpKind), channels=get_args(UpdateChannel), error=error, done=done,

@@ -54,17 +54,10 @@ class Problem(Exception):
 
 
 def _permission_errors() -> tuple[type[BaseException], ...]:
-    """The command and query layers' refusal of a permission (issue 12), when that layer has one."""
-    import importlib
+    """The command and query layers' refusal of a permission (issue 12)."""
+    from tasking.domain.permissions import Forbidden
 
-    found = []
-    for module in ("tasking.domain.errors", "tasking.domain.permissions"):
-        try:
-            loaded = importlib.import_module(module)
-        except ImportError:
-            continue
-        found += [cls for name in ("Forbidden", "PermissionDenied") if isinstance(cls := getattr(loaded, name, None), type)]
-    return tuple(found)
+    return (Forbidden,)
 
 
 def _store_errors() -> tuple[type[BaseException], ...]:

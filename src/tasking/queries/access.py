@@ -1,0 +1,119 @@
+"""The read side of the permission rules: whose case it is, what a reader may see, and the access log.
+
+- A case is the reader's agency's own when it received it (its source) or a tasking on it is for
+  that agency; it *involves* the agency also when the agency was ever tasked or did case work on
+  it (`ACTS`).
+- A restricted case (a restricted category, a `channel-panel` or `da-marac` referral, or a
+  category marked `restricted = true` in the configuration) is shown in full only to
+  coordinators and to officers of an agency involved; everyone else, and every pack (shared with
+  every partner at the meeting), gets its outline: reference, area, received date, `restricted`.
+- Every read of a case's details is recorded as a `CaseAccess` event, written after the read (so a
+  read at a fixed `--position` answers with the same bytes) and never on the case.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tasking.domain.access import CaseAccess
+from tasking.domain.permissions import RESTRICTED_CATEGORIES, RESTRICTED_REFERRALS
+from tasking.queries.point import Reader
+from tasking.queries.state import CaseState, case_states
+from tasking.time.instants import iso, utcnow
+
+
+# The case work an agency does on a case (what a tasked or receiving agency records): doing one
+# makes the agency involved. The coordinator's own steps (recording the report, tasking, risk,
+# links, corrections, closure) do not make the coordinator's agency involved in every case.
+ACTS = ("follow-up", "update-reporter", "power", "refer", "complete")
+
+
+def is_own(case: CaseState, agency: str | None) -> bool:
+    """Received by the agency (its source) or tasked to it now: the officer's `own` scope."""
+    return agency is not None and (agency == case.source
+                                   or any(t.tasked_agency == agency for t in case.taskings.values()))
+
+
+def involves(case: CaseState, agency: str | None) -> bool:
+    """Received by the agency, ever tasked to it, or the agency acted on it (`ACTS`)."""
+    if agency is None:
+        return False
+    return is_own(case, agency) or any(row["tasked_agency"] == agency or (
+        row["kind"] in ACTS and row["acting_agency"] == agency) for row in case.rows)
+
+
+def restricted_categories(config: Any) -> set[str]:
+    marked = {code for code, category in config.categories.items() if getattr(category, "restricted", False)}
+    return set(RESTRICTED_CATEGORIES) | marked
+
+
+def is_restricted(config: Any, case: CaseState) -> bool:
+    return case.category in restricted_categories(config) or any(
+        row["kind"] == "refer" and row["referral"] in RESTRICTED_REFERRALS for row in case.rows)
+
+
+def in_full(reader: Reader, case: CaseState) -> bool:
+    """May this reader see the case in full? Unrestricted cases: yes; restricted: coordinators and
+    involved agencies, never in a shared read (a pack)."""
+    if not is_restricted(reader.config, case):
+        return True
+    if reader.shared:
+        return False
+    actor = reader.actor  # analysts and admins do no case work: outlines only
+    return actor is not None and actor.active and (
+        actor.is_coordinator or (actor.role == "officer" and involves(case, actor.agency)))
+
+
+def outline(case: CaseState) -> dict[str, Any]:
+    """What everyone may see of a restricted case."""
+    return {"case": case.reference, "area": case.area, "received_at": case.received_at, "restricted": True}
+
+
+def no_free_text(reader: Reader) -> bool:
+    """Analysts and admins get lists without personal details or free text."""
+    return reader.actor is not None and reader.actor.role in ("analyst", "admin")
+
+
+def redact_explained(reader: Reader, result: dict[str, Any]) -> dict[str, Any]:
+    """`stats --explain`: an item on a restricted case the reader may not see in full keeps what
+    the figure counts (case, event, position, when) and says `restricted`, without who or what."""
+    refs = {item["case"] for item in result["items"] if item.get("case")}
+    hidden = {ref for ref, case in case_states(reader.db, reader.point, refs).items() if not in_full(reader, case)}
+    result["items"] = [{**item, "user": None, "agency": None, "detail": None, "restricted": True}
+                       if item.get("case") in hidden else item for item in result["items"]]
+    return result
+
+
+def check_case(reader: Reader, action: str, case: CaseState) -> None:
+    """The reader's scope for `action` on this case (`own`: it must be their agency's case)."""
+    reader.app.authorize(reader.actor, action, case.reference, own=is_own(case, reader.actor.agency))
+
+
+def record_read(reader: Reader, action: str, cases: list[str], what: str) -> None:
+    """One access-log event for one read of case details; nothing when no case was shown."""
+    if not cases or reader.actor is None:
+        return
+    actor = reader.actor
+    reader.app.write(CaseAccess(action=action, cases=sorted(set(cases)), what=what, user=actor.login,
+                                agency=actor.agency, at=utcnow()))
+
+
+def access_log(reader: Reader, case: str | None = None, user: str | None = None) -> dict[str, Any]:
+    """The access log's entries recorded by the point (and made by `at`), oldest first; for the
+    roles that may (`access-log`)."""
+    reader.app.authorize(reader.actor, "access-log")
+    sql, params = "SELECT position, at, user, agency, role, action, what, cases, refused FROM access_log WHERE position <= ?", \
+        [reader.point.position]
+    if reader.point.at is not None:
+        sql += " AND at <= ?"
+        params.append(iso(reader.point.at))
+    if user:
+        sql += " AND user = ?"
+        params.append(user)
+    if case:
+        sql += " AND EXISTS (SELECT 1 FROM json_each(cases) WHERE value = ?)"
+        params.append(case.strip().upper())
+    entries = [{**dict(row), "cases": json.loads(row["cases"])} for row in reader.db.query(sql + " ORDER BY position", params)]
+    return {"at": iso(reader.point.at), "position": reader.point.position, "case": case, "user": user,
+            "entries": entries}
