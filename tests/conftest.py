@@ -167,3 +167,13 @@ class Desk:
 @pytest.fixture(name="desk")
 def fixture_desk(services: Services, people: dict[str, str]) -> Desk:
     return Desk(services, people)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logging() -> Iterator[None]:
+    """Each test starts with structlog's defaults: an in-process CLI run (the fuzz) or a web app
+    configures logging for its process, and its level must not hide a later test's captured logs."""
+    import structlog
+
+    structlog.reset_defaults()
+    yield

@@ -16,7 +16,8 @@ EACH = 50
 
 def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(services, store, tmp_path) -> None:  # noqa: ANN001
     seed_roster(services)
-    case = send(services.app, RecordReport(user="coordinator", at=at("2018-03-05T10:00"), source="COUNCIL",
+    # received by the POLICE, so the sergeant's follow-ups are allowed (issue 12's rule)
+    case = send(services.app, RecordReport(user="coordinator", at=at("2018-03-05T10:00"), source="POLICE",
                                            category="noise", area="Swanley", location="High St",
                                            occurred_at=at("2018-03-05T09:00"), anonymous=True, summary="s"))["case"]
     barrier = tmp_path / "barrier"

@@ -37,23 +37,23 @@ def test_the_copy_seals_the_plaintext_and_reads_the_same(pair) -> None:  # noqa:
     source, target = pair
     with pytest.raises(DomainError, match="before encryption"):  # the old store cannot be erased as it is
         send(source.app, ErasePerson(user="coordinator", at=utcnow(), person="PER-00001", reason="Request ER-2"))
-    assert copy_store(source, target) == 31
+    assert copy_store(source, target, user="coordinator") == 31
     assert verify_copy(source, target) == 31
     stored = [n.state for n in target.app.recorder.select_notifications(0, 100)]
     assert not any(b"Pat Smith" in state or b"Groups gathering" in state for state in stored)
     assert any(b"enc:v1:" in state for state in stored)
     for case in CASES:
-        before, after = show(source.read(), case), show(target.read(), case)
+        before, after = show(source.read(user="coordinator"), case), show(target.read(user="coordinator"), case)
         assert {k: v for k, v in after.items() if k != "position"} == {k: v for k, v in before.items() if k != "position"}
-        assert [e["details"] for e in audit(target.read(), case)["entries"]] == [
-            e["details"] for e in audit(source.read(), case)["entries"]]
+        assert [e["details"] for e in audit(target.read(user="coordinator"), case)["entries"]] == [
+            e["details"] for e in audit(source.read(user="coordinator"), case)["entries"]]
     send(target.app, ErasePerson(user="coordinator", at=utcnow(), person="PER-00001", reason="Request ER-2"))
     assert target.app.get_person("PER-00001").name == "[erased]"
 
 
 def test_verification_names_a_copy_that_differs(pair) -> None:  # noqa: ANN001
     source, target = pair
-    copy_store(source, target)
+    copy_store(source, target, user="coordinator")
     target.app.keys.destroy([target.app.get_person("PER-00002").id], "tampered")
     with pytest.raises(DomainError, match="differs from the source at source position"):
         verify_copy(source, target)

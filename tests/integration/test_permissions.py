@@ -24,6 +24,7 @@ from tasking.commands import (
 from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
 from tasking.commands.setup import ChangeRole, DeactivateUser
+from tasking.commands.tokens import IssueToken, RevokeToken
 from tasking.config import default_config_text
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError
@@ -97,6 +98,10 @@ def commands(s: Store, case: str) -> dict[type, Callable[[str], Any]]:
         AddUser: lambda u: AddUser(user=u, **w, login=f"new.{u}", name="New", agency="FIRE", role="officer"),
         DeactivateUser: lambda u: DeactivateUser(user=u, **w, login="temp", reason="Left"),
         ChangeRole: lambda u: ChangeRole(user=u, **w, login="temp", role="analyst", reason="Moved"),
+        # API tokens (issue 13): one's own, issued then revoked
+        IssueToken: lambda u: IssueToken(user=u, **w, login=u, token_hash="sha256:" + "0" * 64,
+                                         expires_at=when + dt.timedelta(days=30)),
+        RevokeToken: lambda u: RevokeToken(user=u, **w, login=u),
         AddPerson: lambda u: AddPerson(user=u, **w, name="Chris Doe"),
         RecordReport: lambda u: _report(user=u),
         ImportReport: lambda u: ImportReport(user=u, **w, report=_report(user=u), system="crm",

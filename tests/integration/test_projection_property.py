@@ -29,6 +29,7 @@ from tasking.commands import (
     UsePower,
     send,
 )
+from tasking.commands.setup import ChangeRole, DeactivateUser
 from tasking.domain.errors import DomainError
 from tasking.projections.decode import Pages
 from tasking.projections.runner import Views
@@ -49,6 +50,8 @@ EVERY_TOPIC = [("report", 0, 0, 0), ("report", 1, 1, 0)] + [
          ("risk", 2), ("correct", 1), ("lead", 0), ("review", 0), ("link", 0), ("close", 0), ("reopen", 0), ("brief", 0)], start=5)]  # -2: the first of the two
 # A user's API tokens (issue 13): issued, then revoked.
 EVERY_TOPIC += [("token", 0, 0, 30), ("revoke", 0, 0, 31)]
+# A user's role changed, and a user deactivated (issue 12).
+EVERY_TOPIC += [("role", 0, 0, 32), ("deactivate", 0, 0, 33)]
 
 
 # Aggregates whose every event the random steps and the tail below produce. The aggregates added
@@ -96,6 +99,10 @@ def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str]
         return IssueToken(**who, login="sgt.jones", token_hash="sha256:" + "0" * 64, expires_at=at + dt.timedelta(days=30))
     if kind == "revoke":
         return RevokeToken(**who, login="sgt.jones")
+    if kind == "role":
+        return ChangeRole(**who, login="analyst", role="admin", reason="r")
+    if kind == "deactivate":
+        return DeactivateUser(**who, login="housing.lee", reason="r")
     if kind == "report" or not refs:
         reporter = [people["resident"], people["victim"], None][option % 3]
         return RecordReport(**who, source=["COUNCIL", "POLICE", "PARISH"][pick % 3], category="youth-nuisance",
@@ -163,7 +170,7 @@ def assert_analyst_views_match_the_fold(services) -> None:  # noqa: ANN001
     """The `cases` and `taskings` views (for analysts) hold exactly the latest point's fold."""
     from tasking.queries.state import case_states
 
-    read = services.read()
+    read = services.read(user="coordinator")
     states = case_states(read.db, read.point)
     cases = {row["reference"]: row for row in read.db.query("SELECT * FROM cases")}
     assert set(cases) == set(states)

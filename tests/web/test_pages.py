@@ -101,5 +101,7 @@ def test_my_taskings_feedback_owed_and_the_annual_report(web, services, desk) ->
     sign_in(web, issue(services, "warden.grange"))
     assert f'<a href="/cases/{case}">{case}</a>' in web.get("/my-taskings").text
     assert "<h1>Feedback owed" in web.get("/feedback-owed").text
+    assert web.get("/reports/2017").status_code == 403  # officers do not read the statistics (issue 12)
+    sign_in(web, issue(services, "analyst"))
     report = web.get("/reports/2017")
     assert report.status_code == 200 and "year-end figures 2017/18" in report.text and "data:image/png;base64," in report.text
