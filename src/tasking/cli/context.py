@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import structlog
@@ -15,9 +15,11 @@ from rich.console import Console
 from tasking.bootstrap import Services, Settings, bootstrap
 from tasking.queries.point import Reader
 from tasking.reporting.render import json_text
-from tasking.commands import Command, send
 from tasking.domain.errors import DomainError
 from tasking.time.instants import parse_date, parse_datetime, utcnow
+
+if TYPE_CHECKING:  # the command layer is imported by the writes that use it, not by every read
+    from tasking.commands import Command
 
 # Pydantic field names -> the CLI option a user typed.
 _OPTION_NAMES = {"occurred_at": "occurred", "at": "at", "no_feedback": "no-feedback", "login": "id"}
@@ -103,6 +105,8 @@ def run(ctx: click.Context, command_class: type[Command], *, as_json: bool, text
     login = acting_user(ctx, user)
     if not login:
         raise click.ClickException("user: an acting user is required; pass --user ID or set TASKING_USER")
+    from tasking.commands import send
+
     command = build(command_class, user=login, at=at or utcnow(), **fields)
     result = send(services(ctx).app, command, request_id=request_id(ctx), at_given=at is not None)
     emit(result, as_json, text)
