@@ -308,7 +308,7 @@ def reads(store: str) -> dict:
     from tasking.time.instants import iso
 
     services = bootstrap(Settings(store=store, views=views_for(store)))
-    read = services.read()
+    read = services.read(user="coordinator")
     db, config = read.db, read.config
     meeting = meeting_for(config, START + dt.timedelta(days=30), START)
     year = START.year
