@@ -9,6 +9,8 @@ outcome, note or reason).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -63,37 +65,32 @@ _TEXT = {Case.Reported: "summary", Case.TaskingRaised: "action", Case.TaskingCom
          Case.Corrected: "reason", Case.Closed: "note", Case.Reopened: "reason"}
 
 
+# Each kind's own columns (after the common ones) and the attribute each is read from. An
+# instant's column holds its canonical UTC form (`iso`): `_ISO` names those.
+_OWN: dict[type, tuple[tuple[str, str], ...]] = {
+    Case.Reported: (("source", "source"), ("channel", "channel"), ("category", "category"), ("area", "area"),
+                    ("location", "location"), ("occurred_at", "occurred_at"), ("reporter", "reporter"),
+                    ("victim", "victim"), ("feedback", "feedback"), ("risk", "risk"), ("lat", "lat"), ("lon", "lon")),
+    Case.TaskingRaised: (("tasking", "tasking"), ("tasked_agency", "to_agency"), ("owner", "owner"), ("due", "due")),
+    Case.TaskingReassigned: (("tasking", "tasking"), ("tasked_agency", "to_agency"), ("owner", "owner")),
+    Case.TaskingCompleted: (("tasking", "tasking"),),
+    Case.FollowUpMade: (("follow_up_kind", "kind"),),
+    Case.ReporterUpdated: (("update_channel", "channel"),),
+    Case.PowerUsed: (("power", "power"),),
+    Case.Referred: (("referral", "target"),),
+    Case.RiskAssessed: (("risk", "level"),),
+    Case.RiskReviewed: (("risk", "level"),),
+    Case.Linked: (("linked_to", "to"), ("link_reason", "reason")),
+    Case.Corrected: (("field", "field"), ("value", "value")),
+    Case.Closed: (("close_reason", "reason"),),
+    Case.LeadAssigned: (("lead", "lead"),),
+}
+_ISO = frozenset({"occurred_at"})
+
+
 def _fields(e: Any) -> dict[str, Any]:
-    kind = type(e)
-    if kind is Case.Reported:
-        return {"source": e.source, "channel": e.channel, "category": e.category, "area": e.area,
-                "location": e.location, "occurred_at": iso(e.occurred_at), "reporter": e.reporter,
-                "victim": e.victim, "feedback": e.feedback, "risk": e.risk, "lat": e.lat, "lon": e.lon}
-    if kind is Case.TaskingRaised:
-        return {"tasking": e.tasking, "tasked_agency": e.to_agency, "owner": e.owner, "due": e.due}
-    if kind is Case.TaskingReassigned:
-        return {"tasking": e.tasking, "tasked_agency": e.to_agency, "owner": e.owner}
-    if kind is Case.TaskingCompleted:
-        return {"tasking": e.tasking}
-    if kind is Case.FollowUpMade:
-        return {"follow_up_kind": e.kind}
-    if kind is Case.ReporterUpdated:
-        return {"update_channel": e.channel}
-    if kind is Case.PowerUsed:
-        return {"power": e.power}
-    if kind is Case.Referred:
-        return {"referral": e.target}
-    if kind is Case.RiskAssessed or kind is Case.RiskReviewed:
-        return {"risk": e.level}
-    if kind is Case.Linked:
-        return {"linked_to": e.to, "link_reason": e.reason}
-    if kind is Case.Corrected:
-        return {"field": e.field, "value": e.value}
-    if kind is Case.Closed:
-        return {"close_reason": e.reason}
-    if kind is Case.LeadAssigned:
-        return {"lead": e.lead}
-    return {}
+    """An event's own columns and their values."""
+    return {column: iso(getattr(e, attr)) if column in _ISO else getattr(e, attr) for column, attr in _OWN.get(type(e), ())}
 
 
 class ActivityProjection(Projection):
@@ -120,17 +117,31 @@ class ActivityProjection(Projection):
             REFERENCES.learn(case_id, reference)
         else:
             reference = REFERENCES.of(db, case_id)
-        fields = _fields(e)
-        sql = self._statements.get(kind)
-        if sql is None:
-            sql = self._statements[kind] = self.insert_sql("activity", _COMMON + tuple(fields))
-        text_attr = _TEXT.get(kind)
+        plan = _PLANS.get(kind)
+        if plan is None:
+            plan = _PLANS[kind] = _plan(kind)
+        sql, word, text_attr, own, converted = plan
         at = e.at
-        self.append(sql, (position, reference, case_id, KINDS[kind], iso(at), e.user, e.agency, *day_and_year(at),
-                          getattr(e, text_attr, None) if text_attr else None, *fields.values()))
+        values = (position, reference, case_id, word, iso(at), e.user, e.agency, *day_and_year(at),
+                  getattr(e, text_attr, None) if text_attr else None, *own(e))
+        if converted:
+            values += tuple(iso(getattr(e, attr)) for attr in converted)
+        self.append(sql, values)
 
-    _statements: dict[type, str] = {}  # per event class: its columns are the common ones and its `_fields`
 
-
-# Every row's columns, then its kind's own (`_fields`); a column not named is NULL.
+# Every row's columns, then its kind's own (`_OWN`); a column not named is NULL.
 _COMMON = ("position", "reference", "case_id", "kind", "at", "user", "acting_agency", "date", "financial_year", "text")
+_Plan = tuple[str, str, "str | None", Callable[[Any], tuple[Any, ...]], tuple[str, ...]]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(kind: type) -> _Plan:
+    """One kind's statement, its word, its text attribute, a getter of its own plain values (in one
+    C call) and the attributes of its instants, which follow them."""
+    plain = [(column, attr) for column, attr in _OWN.get(kind, ()) if column not in _ISO]
+    instants = [(column, attr) for column, attr in _OWN.get(kind, ()) if column in _ISO]
+    columns = _COMMON + tuple(column for column, _ in plain + instants)
+    getter = attrgetter(*(attr for _, attr in plain)) if plain else (lambda e: ())
+    own = getter if len(plain) != 1 else (lambda e: (getter(e),))
+    return (Projection.insert_sql("activity", columns), KINDS[kind], _TEXT.get(kind), own,
+            tuple(attr for _, attr in instants))

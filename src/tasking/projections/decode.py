@@ -19,11 +19,14 @@ that both paths give identical views.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 from uuid import UUID
 
 import orjson
+from eventsourcing.persistence import DatetimeAsISO
+from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import resolve_topic
 
 
@@ -64,35 +67,39 @@ class LeanDecoder:
             self.fallback = "compression is configured"
         elif self.names is None or self.restore is None:
             self.fallback = f"the transcoder is {type(mapper.transcoder).__name__}, not the orjson one"
-        self._classes: dict[str, type] = {}
+        self._classes: dict[str, tuple[type, int]] = {}  # topic -> its class and the class's version
+        # Per tag: the function that restores its data. The library's `DatetimeAsISO.decode` is
+        # `datetime.fromisoformat` after asserting a str, which `decode` checks first: call it directly.
+        self.decoders = {name: dt.datetime.fromisoformat if type(transcoding) is DatetimeAsISO else transcoding.decode
+                         for name, transcoding in (self.names or {}).items()}
 
     @property
     def mode(self) -> str:
         return f"mapper ({self.fallback})" if self.fallback else "lean"
 
-    def event_class(self, topic: str) -> type:
-        cls = self._classes.get(topic)
-        if cls is None:
-            cls = self._classes[topic] = resolve_topic(topic)
-        return cls
+    def event_class(self, topic: str) -> tuple[type, int]:
+        found = self._classes.get(topic)
+        if found is None:
+            cls = resolve_topic(topic)
+            found = self._classes[topic] = (cls, getattr(cls, "class_version", 1))
+        return found
 
     def decode(self, topic: str, originator_id: EventId, version: int, state: bytes) -> Any:
-        cls = self.event_class(topic)
+        cls, class_version = self.event_class(topic)
         values: dict[str, Any] = orjson.loads(state)
-        names = self.names
+        decoders = self.decoders
         for key, value in values.items():
-            kind = type(value)
+            kind = value.__class__
             if kind is dict:
-                tag = value.get("_type_")
-                if tag is not None and len(value) == 2 and "_data_" in value and type(value["_data_"]) is str:
-                    values[key] = names[tag].decode(value["_data_"])  # type: ignore[index]
+                data = value.get("_data_")
+                if data.__class__ is str and len(value) == 2 and "_type_" in value:
+                    values[key] = decoders[value["_type_"]](data)
                 else:
                     values[key] = self.restore(value)  # type: ignore[misc]
             elif kind is list:
                 values[key] = self.restore(value)  # type: ignore[misc]
         values["originator_id"] = originator_id
         values["originator_version"] = version
-        class_version = getattr(cls, "class_version", 1)
         from_version = values.pop("class_version", 1)
         while from_version < class_version:
             getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(values)
@@ -110,7 +117,9 @@ class Pages:
         self.decoder = LeanDecoder(app)
         self.lean = lean and self.decoder.fallback is None
         recorder = app.recorder
-        self._sqlite = type(recorder).__module__ == "eventsourcing.sqlite"
+        # The library's SQLite recorders and their subclasses (the store's chained recorder) keep
+        # the events in one table whose rowid is the position: read it directly.
+        self._sqlite = isinstance(recorder, SQLiteAggregateRecorder)
         self._table = getattr(recorder, "events_table_name", None)
 
     @property
