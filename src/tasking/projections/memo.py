@@ -17,6 +17,9 @@ from typing import Any
 from tasking.time.instants import LONDON, financial_year_label
 
 LIMIT = 100_000
+# Case references remembered: the cases being worked on. More would only make a rebuild's memory
+# grow with the store (a miss is one indexed read of `case_refs`).
+REFERENCE_LIMIT = 10_000
 _days: dict[int, tuple[str, str]] = {}
 
 
@@ -45,7 +48,7 @@ class References:
 
     def learn(self, case_id: str, reference: str) -> None:
         known = self._known
-        if len(known) >= LIMIT:
+        if len(known) >= REFERENCE_LIMIT:
             known.clear()
         known[case_id] = reference
 

@@ -46,7 +46,10 @@ from tasking.projections.registry import PROJECTIONS
 TRACKING = "_tracking"
 TRACKING_COLUMNS = ("projection", "position", "version", "applied", "rows", "digest")
 BATCH = 500
-FRESH_BATCH = 20000  # events per transaction when building a fresh file
+# Events per transaction when building a fresh file. Each batch's decoded events and rows are held
+# in memory until it commits: 5,000 keeps that to a few tens of MB, and larger batches are no faster.
+FRESH_BATCH = 5000
+FRESH_CACHE_KIB = 8192  # SQLite's page cache while building a fresh file
 FRESH_FROM = 2000  # an empty views file facing more events than this is built fresh, then swapped in
 DIGEST_MOD = 1 << 62
 
@@ -415,7 +418,10 @@ def build_fresh(path: str, app: Any, progress: Progress | None = None, lean: boo
     conn = _connect(path)
     conn.execute("PRAGMA main.journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
-    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: the pages being updated stay in memory
+    # A small page cache, so that a rebuild's memory does not grow with the store: the append-only
+    # tables only touch their last pages, and the pages that a larger cache would keep are in the
+    # operating system's file cache anyway (measured: no slower at 40,000 cases than 64 MiB).
+    conn.execute(f"PRAGMA cache_size=-{FRESH_CACHE_KIB}")
     views = Views.__new__(Views)
     views.path, views.heal, views.moved_aside, views._fresh_build = path, False, None, True
     views.projections = projections if projections is not None else [p() for p in PROJECTIONS]
