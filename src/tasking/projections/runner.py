@@ -315,22 +315,37 @@ class Views:
             applied = {p.name: 0 for p in chosen}
             digest = {p.name: 0 for p in chosen}
             written = {p.name: self._written(p) for p in chosen}
-            for row in rows:
-                event = row.event
+            # When every chosen projection is behind the whole batch (a fresh build, and most
+            # catch-ups), each event goes to every projection that wants it: count the events and
+            # sum their marks per event class, and share them out to those projections at the end.
+            behind = all(positions[p.name] < rows[0].id for p in chosen)
+            per_class: dict[type, list[int]] = {}
+            for position, _, state, event in rows:
                 kind = type(event)
                 wanted = routes.get(kind)
                 if wanted is None:
                     wanted = routes[kind] = [(p.name, positions[p.name], p.handler_for(kind))  # type: ignore[misc]
                                              for p in chosen if p.wants(kind)]
+                    per_class[kind] = [0, 0]
                 if not wanted:
                     continue
-                position = row.id
-                mark = zlib.crc32(row.state, position & 0xFFFFFFFF)
+                mark = zlib.crc32(state, position & 0xFFFFFFFF)
+                if behind:
+                    for _, _, handler in wanted:
+                        handler(db, event, position)
+                    counted = per_class[kind]
+                    counted[0] += 1
+                    counted[1] += mark
+                    continue
                 for name, after, handler in wanted:
                     if position > after:
                         handler(db, event, position)
                         applied[name] += 1
                         digest[name] += mark
+            for kind, (count, marks) in per_class.items():
+                for name, _, _ in routes[kind]:
+                    applied[name] += count
+                    digest[name] += marks
             last = rows[-1].id
             for projection in chosen:
                 projection.flush(db)
