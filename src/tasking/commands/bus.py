@@ -64,6 +64,11 @@ def send(app: TaskingApp, cmd: Command, log_it: bool = True, request_id: str | N
     With a `request_id`, a request already handled returns its first result and writes nothing;
     the same id with different content is refused.
     """
+    with app.one_command():
+        return _send(app, cmd, log_it, request_id, at_given)
+
+
+def _send(app: TaskingApp, cmd: Command, log_it: bool, request_id: str | None, at_given: bool) -> dict[str, Any]:
     handler = COMMAND_HANDLERS[type(cmd)]
     authorize(app, cmd)
     started = time.perf_counter()

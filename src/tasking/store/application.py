@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -39,16 +40,61 @@ def project_events(aggregate: Any, events: Any) -> Any:
 
 
 class TaskingRepository(Repository[Any]):
-    keys: KeyStore | None = None  # set by the app: aggregates are given sealed fields in plaintext
+    """The library's repository, keeping the aggregates it loads (and the app saves) in a small
+    per-app cache, fast-forwarded on each use with the events recorded since (by any process), one
+    indexed select, as the library's own cache does. An app is used by one thread at a time (see
+    `tasking.web.pool`), so the cached object is handed out as it is, not deep-copied; an object a
+    caller changed without that change being recorded (a refused command, a failed save) no longer
+    matches its recorded version and is loaded again from the store. A stale copy can never decide:
+    it is fast-forwarded first, and a writer that lands in between makes the save fail its version
+    check, and the command is retried on a fresh load."""
 
-    def get(self, aggregate_id: Any, **kwargs: Any) -> Any:
+    keys: KeyStore | None = None  # set by the app: aggregates are given sealed fields in plaintext
+    cache_size = 2000  # aggregates kept per app (least recently used go first); 0: none
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._kept: OrderedDict[Any, tuple[Any, int]] = OrderedDict()  # id -> (aggregate, recorded version)
+        self._kept_destroyed = 0  # the key store's destruction count the kept aggregates were revealed under
+
+    def _projector(self) -> Any:
         keys = self.keys
         if keys is None:
-            kwargs.setdefault("projector_func", project_events)
-        else:
-            kwargs.setdefault("projector_func", lambda aggregate, events: project_events(
-                aggregate, (reveal_event(keys, event) for event in events)))
-        return super().get(aggregate_id, **kwargs)
+            return project_events
+        return lambda aggregate, events: project_events(aggregate, (reveal_event(keys, event) for event in events))
+
+    def get(self, aggregate_id: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("projector_func", self._projector())
+        if not self.cache_size or set(kwargs) != {"projector_func"}:
+            return super().get(aggregate_id, **kwargs)
+        if self.keys is not None and self.keys.destroyed != self._kept_destroyed:
+            self._kept.clear()  # a key was destroyed: kept plaintext must not outlive it
+            self._kept_destroyed = self.keys.destroyed
+        kept = self._kept.pop(aggregate_id, None)
+        if kept is not None:
+            aggregate, recorded = kept
+            if aggregate.version == recorded and not aggregate._pending_events:  # noqa: SLF001
+                newer = list(self.event_store.get(aggregate_id, gt=recorded))
+                if newer:
+                    aggregate = kwargs["projector_func"](aggregate, newer)
+                self.keep(aggregate)
+                return aggregate
+        aggregate = super().get(aggregate_id, **kwargs)
+        self.keep(aggregate)
+        return aggregate
+
+    def keep(self, aggregate: Any) -> None:
+        """Keep an aggregate as recorded at its current version."""
+        if not self.cache_size:
+            return
+        self._kept[aggregate.id] = (aggregate, aggregate.version)
+        self._kept.move_to_end(aggregate.id)
+        while len(self._kept) > self.cache_size:
+            self._kept.popitem(last=False)
+
+    def forget(self, aggregate_ids: Any) -> None:
+        for aggregate_id in aggregate_ids:
+            self._kept.pop(aggregate_id, None)
 
 
 class TaskingApp(Application[Any]):
@@ -60,6 +106,7 @@ class TaskingApp(Application[Any]):
 
     def __init__(self, env: dict[str, str] | None = None, store_label: str = "", keys: KeyStore | None = None) -> None:
         self._users: dict[str, User] = {}
+        self._acting: dict[str, User] | None = None  # users as looked up once in the current command
         self._deferred: list[Any] | None = None
         self.keys = keys  # the key store (see `tasking.store.keys`); None writes plaintext, as before
         super().__init__(env=env)
@@ -87,12 +134,32 @@ class TaskingApp(Application[Any]):
             else:
                 processing.events.append(obj)
         processing.saved_kwargs.update(kwargs)
-        if self.keys is not None:
-            self.keys.ensure(owners_to_seal(processing.events))  # keys first, in one transaction
-        recordings = self._record(processing)
+        try:
+            if self.keys is not None:
+                self.keys.ensure(owners_to_seal(processing.events))  # keys first, in one transaction
+            recordings = self._record(processing)
+        except BaseException:
+            # Not recorded: what these aggregates now hold is not what the store holds.
+            self.repository.forget([*processing.aggregates, *(e.originator_id for e in processing.events)])  # type: ignore[attr-defined]
+            raise
+        for aggregate in processing.aggregates.values():
+            self.repository.keep(aggregate)  # type: ignore[attr-defined]
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings
+
+    @contextmanager
+    def one_command(self) -> Iterator[None]:
+        """While one command is sent, each user is looked up (and fast-forwarded) once: the
+        permission check, the handler and the log line see the same user."""
+        if self._acting is not None:  # a command sent while sending another: same scope
+            yield
+            return
+        self._acting = {}
+        try:
+            yield
+        finally:
+            self._acting = None
 
     @contextmanager
     def deferred_saves(self) -> Iterator[list[Any]]:
@@ -147,6 +214,15 @@ class TaskingApp(Application[Any]):
     def get_user(self, login: str | None, field: str = "user") -> User:
         if not login:
             raise DomainError(field, "an acting user is required; pass --user ID or set TASKING_USER")
+        acting = self._acting
+        if acting is not None and login in acting:
+            return acting[login]
+        found = self._get_user(login, field)
+        if acting is not None:
+            acting[login] = found
+        return found
+
+    def _get_user(self, login: str, field: str) -> User:
         found = self._users.get(login)
         if found is not None:
             # A user's role can change and a user can be deactivated: fast-forward the kept copy

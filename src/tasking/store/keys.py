@@ -48,6 +48,7 @@ class KeyStore:
         self._ciphers: dict[str, AESGCM | None] = {}  # None: destroyed
         self._loaded = False
         self._misses = 0
+        self.destroyed = 0  # keys destroyed through this store: kept plaintext must be dropped
 
     # --- storage, per backend ----------------------------------------------------------------
 
@@ -121,6 +122,7 @@ class KeyStore:
                           f"VALUES ({p}, NULL, {p}, {p}, {p})", (owner, now, now, reason))
             self._ciphers[owner] = None
             destroyed.append(owner)
+            self.destroyed += 1
         if destroyed:
             self._after_destroy()
         return destroyed
