@@ -10,8 +10,10 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from tasking.bootstrap import Settings, bootstrap
-from tasking.commands import CompleteTasking, RaiseTasking, RecordReport, send
+from tasking.commands.setup import DeactivateUser
+from tasking.commands import CompleteTasking, RaiseTasking, RecordFollowUp, RecordReport, send
 from tasking.domain.errors import DomainError
+from tasking.domain.permissions import Forbidden
 from tests.conftest import at
 
 
@@ -68,3 +70,15 @@ def test_a_change_that_was_never_saved_is_not_kept(services, people) -> None:
     with pytest.raises(DomainError, match="tasking"):
         send(app, CompleteTasking(user="coordinator", at=at("2018-03-06T10:00"), case=ref, tasking="T1", result="Done"))
     assert app.get_case(ref).version == 1
+
+
+def test_a_user_deactivated_by_another_app_is_refused_at_once(services, people, other) -> None:
+    app = services.app
+    ref = _report(app, people)
+    follow = dict(at=at("2018-03-06T10:00"), case=ref, kind="visit", outcome="Spoke")
+    _task(app, ref)  # to WARDENS: the warden's own case
+    send(app, RecordFollowUp(user="warden.grange", **follow))  # the warden is kept by this app now
+    send(app, RecordFollowUp(user="coordinator", **follow))  # this app's own write follows on: kept users stay in use
+    send(other, DeactivateUser(user="coordinator", at=at("2018-03-06T11:00"), login="warden.grange", reason="Left"))
+    with pytest.raises(Forbidden, match="deactivated"):
+        send(app, RecordFollowUp(user="warden.grange", **follow))

@@ -41,27 +41,54 @@ def project_events(aggregate: Any, events: Any) -> Any:
 
 class TaskingRepository(Repository[Any]):
     """The library's repository, keeping the aggregates it loads (and the app saves) in a small
-    per-app cache, fast-forwarded on each use with the events recorded since (by any process), one
-    indexed select, as the library's own cache does. An app is used by one thread at a time (see
-    `tasking.web.pool`), so the cached object is handed out as it is, not deep-copied; an object a
-    caller changed without that change being recorded (a refused command, a failed save) no longer
-    matches its recorded version and is loaded again from the store. A stale copy can never decide:
-    it is fast-forwarded first, and a writer that lands in between makes the save fail its version
-    check, and the command is retried on a fresh load."""
+    per-app cache. An app is used by one thread at a time (see `tasking.web.pool`), so a kept
+    object is handed out as it is, not deep-copied; an object a caller changed without that change
+    being recorded (a refused command, a failed save) no longer matches its recorded version and
+    is loaded again.
+
+    Kept aggregates are current as of a store position (`_gen_head`, one generation of them).
+    Each use reads the store's head (once per command): when no one has written since, a kept
+    aggregate is used as it is; otherwise it is fast-forwarded with the events recorded since (by
+    any process), one indexed select, as the library's own cache does, and joins the new
+    generation. This app's own writes keep the generation when their positions follow on from it
+    (nothing else was written in between). A stale copy can never decide a write: a writer that
+    lands in between makes the save fail its version check, and the command is retried on a fresh
+    load."""
 
     keys: KeyStore | None = None  # set by the app: aggregates are given sealed fields in plaintext
     cache_size = 2000  # aggregates kept per app (least recently used go first); 0: none
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._kept: OrderedDict[Any, tuple[Any, int]] = OrderedDict()  # id -> (aggregate, recorded version)
+        # id -> (aggregate, recorded version, generation)
+        self._kept: OrderedDict[Any, tuple[Any, int, int]] = OrderedDict()
         self._kept_destroyed = 0  # the key store's destruction count the kept aggregates were revealed under
+        self._gen = 0  # kept aggregates of this generation are current as of `_gen_head`
+        self._gen_head: int | None = None
+        self._command_head: int | None = None  # the head as read once in the current command
+        self.in_command = False
 
     def _projector(self) -> Any:
         keys = self.keys
         if keys is None:
             return project_events
         return lambda aggregate, events: project_events(aggregate, (reveal_event(keys, event) for event in events))
+
+    def _read_head(self) -> None:
+        """Read the store's head (once per command) and start a new generation if it moved."""
+        if self.in_command and self._command_head is not None:
+            return
+        head = self.event_store.recorder.max_notification_id() or 0  # type: ignore[attr-defined]
+        if head != self._gen_head:
+            self._gen, self._gen_head = self._gen + 1, head
+        if self.in_command:
+            self._command_head = head
+
+    def begin_command(self) -> None:
+        self.in_command, self._command_head = True, None
+
+    def end_command(self) -> None:
+        self.in_command, self._command_head = False, None
 
     def get(self, aggregate_id: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("projector_func", self._projector())
@@ -70,13 +97,15 @@ class TaskingRepository(Repository[Any]):
         if self.keys is not None and self.keys.destroyed != self._kept_destroyed:
             self._kept.clear()  # a key was destroyed: kept plaintext must not outlive it
             self._kept_destroyed = self.keys.destroyed
+        self._read_head()  # before any read: what is read next is current as of at least this head
         kept = self._kept.pop(aggregate_id, None)
         if kept is not None:
-            aggregate, recorded = kept
+            aggregate, recorded, gen = kept
             if aggregate.version == recorded and not aggregate._pending_events:  # noqa: SLF001
-                newer = list(self.event_store.get(aggregate_id, gt=recorded))
-                if newer:
-                    aggregate = kwargs["projector_func"](aggregate, newer)
+                if gen != self._gen:
+                    newer = list(self.event_store.get(aggregate_id, gt=recorded))
+                    if newer:
+                        aggregate = kwargs["projector_func"](aggregate, newer)
                 self.keep(aggregate)
                 return aggregate
         aggregate = super().get(aggregate_id, **kwargs)
@@ -84,15 +113,31 @@ class TaskingRepository(Repository[Any]):
         return aggregate
 
     def keep(self, aggregate: Any) -> None:
-        """Keep an aggregate as recorded at its current version."""
-        if not self.cache_size:
-            return
-        self._kept[aggregate.id] = (aggregate, aggregate.version)
+        """Keep an aggregate, current as of the generation's head, at its current version."""
+        self._kept[aggregate.id] = (aggregate, aggregate.version, self._gen)
         self._kept.move_to_end(aggregate.id)
         while len(self._kept) > self.cache_size:
             self._kept.popitem(last=False)
 
+    def recorded(self, aggregates: Any, events: Any, positions: list[int]) -> None:
+        """After this app's write: keep the saved aggregates; drop any kept aggregate a loose event
+        changed; keep the generation if the positions follow on from its head."""
+        if not self.cache_size:
+            return
+        self._command_head = None
+        saved = {aggregate.id for aggregate in aggregates}
+        self.forget({event.originator_id for event in events} - saved)
+        if positions:
+            first, last = min(positions), max(positions)
+            if self._gen_head is not None and first == self._gen_head + 1 and last - first + 1 == len(positions):
+                self._gen_head = last  # only these events were written since: the rest stay current
+            else:
+                self._gen, self._gen_head = self._gen + 1, last
+        for aggregate in aggregates:
+            self.keep(aggregate)
+
     def forget(self, aggregate_ids: Any) -> None:
+        self._command_head = None
         for aggregate_id in aggregate_ids:
             self._kept.pop(aggregate_id, None)
 
@@ -142,8 +187,9 @@ class TaskingApp(Application[Any]):
             # Not recorded: what these aggregates now hold is not what the store holds.
             self.repository.forget([*processing.aggregates, *(e.originator_id for e in processing.events)])  # type: ignore[attr-defined]
             raise
-        for aggregate in processing.aggregates.values():
-            self.repository.keep(aggregate)  # type: ignore[attr-defined]
+        self.repository.recorded(  # type: ignore[attr-defined]
+            list(processing.aggregates.values()), processing.events,
+            [r.notification.id for r in recordings if r.notification.id is not None])
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings
@@ -156,10 +202,12 @@ class TaskingApp(Application[Any]):
             yield
             return
         self._acting = {}
+        self.repository.begin_command()  # type: ignore[attr-defined]
         try:
             yield
         finally:
             self._acting = None
+            self.repository.end_command()  # type: ignore[attr-defined]
 
     @contextmanager
     def deferred_saves(self) -> Iterator[list[Any]]:
@@ -224,13 +272,10 @@ class TaskingApp(Application[Any]):
 
     def _get_user(self, login: str, field: str) -> User:
         found = self._users.get(login)
-        if found is not None:
-            # A user's role can change and a user can be deactivated: fast-forward the kept copy
-            # with any events recorded since (by any process), one indexed select.
-            if not self.fast_forward_users:
-                return found
-            newer = list(self.events.get(found.id, gt=found.version))
-            return project_events(found, newer) if newer else found
+        if found is not None and not self.fast_forward_users:
+            return found
+        # A user's role can change and a user can be deactivated: the repository keeps users and
+        # fast-forwards them with any events recorded since (by any process).
         self.config  # noqa: B018 - an uninitialised store is the clearer error
         try:
             found = self.repository.get(user_id(login))
