@@ -76,8 +76,12 @@ def send(app: TaskingApp, cmd: Command, log_it: bool = True, request_id: str | N
     With a `request_id`, a request already handled returns its first result and writes nothing;
     the same id with different content is refused.
     """
-    with app.one_command():
+    outermost = app.begin_command()  # (not a context manager: bulk paths send tens of thousands)
+    try:
         return _send(app, cmd, log_it, request_id, at_given)
+    finally:
+        if outermost:
+            app.end_command()
 
 
 def _send(app: TaskingApp, cmd: Command, log_it: bool, request_id: str | None, at_given: bool) -> dict[str, Any]:

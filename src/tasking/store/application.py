@@ -194,20 +194,20 @@ class TaskingApp(Application[Any]):
         self._notify(recordings)
         return recordings
 
-    @contextmanager
-    def one_command(self) -> Iterator[None]:
-        """While one command is sent, each user is looked up (and fast-forwarded) once: the
-        permission check, the handler and the log line see the same user."""
-        if self._acting is not None:  # a command sent while sending another: same scope
-            yield
-            return
+    def begin_command(self) -> bool:
+        """While one command is sent, each user is looked up (and fast-forwarded) once, and the
+        store's head is read once: the permission check, the handler and the log line see the same
+        user. False when a command is already being sent (a command sent while sending another:
+        same scope); otherwise call `end_command` after it, in a `finally`."""
+        if self._acting is not None:
+            return False
         self._acting = {}
         self.repository.begin_command()  # type: ignore[attr-defined]
-        try:
-            yield
-        finally:
-            self._acting = None
-            self.repository.end_command()  # type: ignore[attr-defined]
+        return True
+
+    def end_command(self) -> None:
+        self._acting = None
+        self.repository.end_command()  # type: ignore[attr-defined]
 
     @contextmanager
     def deferred_saves(self) -> Iterator[list[Any]]:
