@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from tasking.time.meetings import MeetingCalendar, add_working_days, is_working_day, working_days_between
 from tasking.time.instants import iso
@@ -62,6 +63,18 @@ def test_working_days_follow_england_and_wales(day: str, working: bool) -> None:
 def test_working_day_arithmetic_skips_weekends_and_holidays() -> None:
     assert add_working_days(dt.date(2018, 3, 29), 1) == dt.date(2018, 4, 3)
     assert working_days_between(dt.date(2018, 3, 29), dt.date(2018, 4, 3)) == 1
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.dates(dt.date(2012, 1, 1), dt.date(2030, 12, 31)), st.integers(-40, 2000))
+def test_working_days_between_counts_each_working_day_after_start_up_to_end(start: dt.date, span: int) -> None:
+    """The running totals across years give what walking the days one by one gives."""
+    end = start + dt.timedelta(days=span)
+    walked, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        walked += is_working_day(day)
+    assert working_days_between(start, end) == walked
 
 
 def test_a_configured_meeting_time_moves_the_window() -> None:

@@ -53,6 +53,26 @@ def is_restricted(config: Any, case: CaseState) -> bool:
         row["kind"] == "refer" and row["referral"] in RESTRICTED_REFERRALS for row in case.rows)
 
 
+def hidden_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseState]:
+    """Of these cases, those the reader may not see in full at the point, with their states.
+
+    Only cases that SQL finds could be restricted (a restricted category reported or corrected
+    to, or a restricted referral, within the point) are folded; `in_full` decides for those."""
+    if not refs:
+        return {}
+    categories = json.dumps(sorted(restricted_categories(reader.config)))
+    referrals = json.dumps(sorted(RESTRICTED_REFERRALS))
+    where, params = point.sql()
+    maybe = sorted(refs.intersection(row[0] for row in reader.db.execute(
+        f"SELECT DISTINCT reference FROM activity WHERE {where} AND ("
+        "(kind = 'report' AND category IN (SELECT value FROM json_each(?))) OR "
+        "(kind = 'correct' AND field = 'category' AND value IN (SELECT value FROM json_each(?))) OR "
+        "(kind = 'refer' AND referral IN (SELECT value FROM json_each(?))))",
+        [*params, categories, categories, referrals]).fetchall()))
+    states = case_states(reader.db, point, maybe, reveal_text=False)
+    return {ref: state for ref, state in states.items() if not in_full(reader, state)}
+
+
 def in_full(reader: Reader, case: CaseState) -> bool:
     """May this reader see the case in full? Unrestricted cases: yes; restricted: coordinators and
     involved agencies, never in a shared read (a pack)."""
@@ -79,7 +99,7 @@ def redact_explained(reader: Reader, result: dict[str, Any]) -> dict[str, Any]:
     """`stats --explain`: an item on a restricted case the reader may not see in full keeps what
     the figure counts (case, event, position, when) and says `restricted`, without who or what."""
     refs = {item["case"] for item in result["items"] if item.get("case")}
-    hidden = {ref for ref, case in case_states(reader.db, reader.point, refs).items() if not in_full(reader, case)}
+    hidden = hidden_cases(reader, reader.point, refs)
     result["items"] = [{**item, "user": None, "agency": None, "detail": None, "restricted": True}
                        if item.get("case") in hidden else item for item in result["items"]]
     return result

@@ -290,7 +290,8 @@ def case_review_alerts(db: Database, config: PartnershipConfig, point: ReadPoint
     assert point.at is not None, "alerts are raised at a moment"
     since = iso(months_before(point.at, config.case_review.application_within_months))
     groups = incident_groups(db, point)
-    states = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]), kinds=("correct",))
+    states = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]), kinds=("correct",),
+                         reveal_text=False)
     reports = [{"case": c.reference, "incident": groups.get(c.reference, c.reference),
                 "people": sorted({c.reporter, c.victim} - {None}), "asb": config.is_asb(c.category),
                 "received_at": c.received_at} for c in states.values()]

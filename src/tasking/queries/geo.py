@@ -24,7 +24,7 @@ def hotspots(db: Database, year: int, position: int) -> dict[str, Any]:
     reports: list[list[float]] = []
     without: dict[str, int] = defaultdict(int)
     by_area: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for case in case_states(db, ReadPoint(at=None, position=position), kinds=("correct",)).values():
+    for case in case_states(db, ReadPoint(at=None, position=position), kinds=("correct",), reveal_text=False).values():
         if not start <= case.received_at < end:
             continue
         if case.lat is None or case.lon is None:

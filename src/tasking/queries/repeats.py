@@ -51,7 +51,8 @@ def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> l
     flags: list[dict[str, Any]] = []
 
     since = iso(point.at - dt.timedelta(days=rules.location_days))
-    recent = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]))
+    recent = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]),
+                         kinds=("correct",), reveal_text=False)
     cases = sorted(recent.values(), key=lambda c: (c.received_at, c.reference))
     by_place: dict[str, list[CaseState]] = defaultdict(list)
     for case in cases:
@@ -68,7 +69,8 @@ def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> l
             })
 
     since = iso(months_before(point.at, rules.person_months))
-    recent = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]))
+    recent = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]),
+                         kinds=("correct",), reveal_text=False)
     by_person: dict[str, list[CaseState]] = defaultdict(list)
     for case in sorted(recent.values(), key=lambda c: (c.received_at, c.reference)):
         for person in {case.reporter, case.victim} - {None}:

@@ -116,10 +116,12 @@ def _apply(states: dict[str, CaseState], row: dict[str, Any]) -> None:
 
 
 def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None = None,
-                kinds: Iterable[str] | None = None) -> dict[str, CaseState]:
+                kinds: Iterable[str] | None = None, reveal_text: bool = True) -> dict[str, CaseState]:
     """Every case (or the named ones) as it stood at `point`, keyed by reference.
 
     `kinds` folds only those kinds of row (always with the report), for a reader that needs less.
+    `reveal_text=False` leaves free text sealed, for a reader that shows none of it (repeat flags,
+    restriction checks): decrypting every row's text is most of a large fold's time.
     """
     where, params = point.sql()
     if kinds is not None:
@@ -132,12 +134,17 @@ def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None
         where += " AND reference IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(wanted))
     states: dict[str, CaseState] = {}
-    reveal = revealer(db)
-    for row in db.query(f"SELECT * FROM activity WHERE {where} ORDER BY position", params):
-        if row["text"] is not None:
+    reveal = revealer(db) if reveal_text else None
+    # Sorted here, not by SQL: a temporary B-tree of whole activity rows costs more than the fold.
+    for row in sorted(db.query(f"SELECT * FROM activity WHERE {where}", params), key=_position):
+        if reveal is not None and row["text"] is not None:
             row["text"] = reveal(row["text"])
         _apply(states, row)
     return states
+
+
+def _position(row: dict[str, Any]) -> int:
+    return row["position"]
 
 
 def revealer(db: Database) -> Callable[[Any], Any]:
@@ -145,6 +152,27 @@ def revealer(db: Database) -> Callable[[Any], Any]:
     once its key is destroyed; plaintext (a store written before encryption) as it is."""
     keys = getattr(db, "keys", None)
     return keys.reveal if keys is not None else (lambda value, owner=None: value)
+
+
+# Prefilters: SQL that narrows a fold to the cases that can matter, so a read at county scale
+# does not fold all of history. Each is implied by the fold's own rule (which still decides):
+# a completion is final, and a case is open when no closure stands without a later reopening.
+def not_completed(point: ReadPoint) -> tuple[str, list[Any]]:
+    """SQL true for a `task` row of `activity` whose tasking has no completion within the point."""
+    where, params = point.sql("d")
+    return ("NOT EXISTS (SELECT 1 FROM activity d WHERE d.kind = 'complete' AND d.reference = activity.reference "
+            f"AND d.tasking = activity.tasking AND {where})"), params
+
+
+def open_at(point: ReadPoint) -> tuple[str, list[Any]]:
+    """SQL true for an `activity` row whose case is open at the point: no closure within it
+    without a later reopening within it."""
+    closed, closed_params = point.sql("c")
+    reopened, reopened_params = point.sql("r")
+    return ("NOT EXISTS (SELECT 1 FROM activity c WHERE c.kind = 'close' AND c.reference = activity.reference "
+            f"AND {closed} AND NOT EXISTS (SELECT 1 FROM activity r WHERE r.kind = 'reopen' "
+            f"AND r.reference = activity.reference AND r.position > c.position AND {reopened}))"), \
+        [*closed_params, *reopened_params]
 
 
 def references_where(db: Database, point: ReadPoint, condition: str, params: list[Any]) -> list[str]:
@@ -166,9 +194,16 @@ def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str,
 
     The briefing, the packs and the reminders all list exactly these.
     """
-    refs = references_where(db, point, "kind = 'task' AND due <= ?", [day.isoformat()])
+    (undone, undone_params), (is_open, open_params) = not_completed(point), open_at(point)
+    refs = references_where(db, point, f"kind = 'task' AND due <= ? AND {undone} AND {is_open}",
+                            [day.isoformat(), *undone_params, *open_params])
+    return due_items(case_states(db, point, refs), day)
+
+
+def due_items(states: dict[str, CaseState], day: dt.date) -> list[dict[str, Any]]:
+    """The taskings of these cases that are due on `day` (`is_due`), most overdue first."""
     items = []
-    for case in case_states(db, point, refs).values():
+    for case in states.values():
         for tasking in case.taskings.values():
             if is_due(tasking, case, day):
                 items.append({

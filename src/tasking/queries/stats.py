@@ -57,7 +57,7 @@ def _reports(db: Database, position: int, years: tuple[int, ...]) -> dict[str, C
     groups = incident_groups(db, point)
     roots = {groups.get(ref, ref) for ref in wanted}
     wanted |= roots | {ref for ref, root in groups.items() if root in roots}
-    return case_states(db, point, references=wanted, kinds=("correct",))
+    return case_states(db, point, references=wanted, kinds=("correct",), reveal_text=False)  # figures show no free text
 
 
 def _reported(db: Database, position: int, references: set[str]) -> set[str]:
@@ -134,9 +134,10 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
     rows = db.execute(
         "SELECT position, reference, kind, at, user, acting_agency, tasked_agency, follow_up_kind, update_channel, "
         "power, referral, close_reason FROM activity "
-        f"WHERE position <= ? AND at >= ? AND at < ? AND kind IN ({', '.join(repr(k) for k in _COUNTED)}) "
-        "ORDER BY position", [position, start, end],
+        f"WHERE position <= ? AND at >= ? AND at < ? AND kind IN ({', '.join(repr(k) for k in _COUNTED)})",
+        [position, start, end],
     ).fetchall()
+    rows.sort()  # by position (the first column, unique): cheaper here than SQLite's temporary B-tree
     reported = _reported(db, position, {row[1] for row in rows} - cases.keys())
     for (at_position, reference, kind, at, user, acting_agency, tasked_agency, follow_up_kind, update_channel, power,
          referral, close_reason) in rows:
@@ -186,8 +187,10 @@ def _feedback(db: Database, year: int, position: int, cases: dict[str, CaseState
     last: dict[str, dict[str, str]] = defaultdict(dict)
     for reference, kind, at in db.execute(
         "SELECT reference, kind, MAX(at) AS at FROM activity WHERE position <= ? AND at < ? AND kind IN "
-        f"('update-reporter', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) GROUP BY kind, reference",  # index order
-        [position, end]
+        f"('update-reporter', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) "
+        # only the references that can be wanted: a range of the index, whatever the history's length
+        "AND reference BETWEEN ? AND ? GROUP BY kind, reference",  # index order
+        [position, end, min(wanted, default=""), max(wanted, default="")]
     ).fetchall():
         if reference in wanted:
             slot = "update" if kind == "update-reporter" else "action"

@@ -46,7 +46,8 @@ class KeyStore:
     placeholder = "?"
 
     def __init__(self) -> None:
-        self._ciphers: dict[str, AESGCM | None] = {}  # None: destroyed
+        # None: destroyed; bytes: a key read but not used yet (made into a cipher on first use)
+        self._ciphers: dict[str, AESGCM | bytes | None] = {}
         self._loaded = False
         self._misses = 0
         self.destroyed = 0  # keys destroyed through this store: kept plaintext must be dropped
@@ -69,20 +70,23 @@ class KeyStore:
 
     def _load_all(self) -> None:
         for owner, key in self._execute("SELECT owner, key FROM tasking_keys"):
-            self._ciphers[owner] = AESGCM(bytes(key)) if key is not None else None
+            self._ciphers[owner] = bytes(key) if key is not None else None  # a read of many uses few
         self._loaded = True
 
     def _cipher(self, owner: str) -> AESGCM | None:
         """The owner's cipher; None when destroyed; KeyError when it never had a key. Keys are read
         one by one for a few owners, all at once for a read that needs many (a briefing, stats)."""
-        if owner in self._ciphers:
-            return self._ciphers[owner]
-        self._misses += 1
-        if not self._loaded and self._misses > 32:
-            self._load_all()
-        else:
-            self._read([owner])
-        return self._ciphers[owner]
+        found = self._ciphers.get(owner, self)
+        if found is self:
+            self._misses += 1
+            if not self._loaded and self._misses > 32:
+                self._load_all()
+            else:
+                self._read([owner])
+            found = self._ciphers[owner]
+        if type(found) is bytes:
+            found = self._ciphers[owner] = AESGCM(found)
+        return found  # type: ignore[return-value]
 
     def _read(self, owners: list[str]) -> None:
         """Read these owners' rows into the cache (in chunks)."""

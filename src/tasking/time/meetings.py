@@ -23,10 +23,28 @@ def _bank_holidays() -> holidays.HolidayBase:
     return holidays.country_holidays("GB", subdiv="ENG")
 
 
+@lru_cache(maxsize=4096)
 def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays()
 
 
+@lru_cache(maxsize=256)
+def _working_days_to(year: int) -> tuple[int, ...]:
+    """For each day of `year` (index 0 is 1 January), the working days from 1 January to it, inclusive."""
+    counts, total, day = [], 0, dt.date(year, 1, 1)
+    while day.year == year:
+        total += is_working_day(day)
+        counts.append(total)
+        day += dt.timedelta(days=1)
+    return tuple(counts)
+
+
+def _working_days_through(day: dt.date) -> int:
+    """Working days from 1 January of `day`'s year up to and including `day`."""
+    return _working_days_to(day.year)[day.timetuple().tm_yday - 1]
+
+
+@lru_cache(maxsize=8192)
 def add_working_days(day: dt.date, count: int) -> dt.date:
     step = 1 if count >= 0 else -1
     remaining = abs(count)
@@ -37,13 +55,17 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
     return day
 
 
+@lru_cache(maxsize=65536)
 def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (0 when end <= start)."""
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if is_working_day(day):
-            count += 1
+    """Working days after `start` up to and including `end` (0 when end <= start).
+
+    Counted from per-year running totals, so a case owed for years costs a few lookups, not a
+    walk over every day since."""
+    if end <= start:
+        return 0
+    count = _working_days_through(end) - _working_days_through(start)
+    for year in range(start.year, end.year):
+        count += _working_days_to(year)[-1]
     return count
 
 
