@@ -47,8 +47,8 @@ class TaskingRepository(Repository[Any]):
     is loaded again.
 
     Kept aggregates are current as of a store position (`_gen_head`, one generation of them).
-    Each use reads the store's head (once per command): when no one has written since, a kept
-    aggregate is used as it is; otherwise it is fast-forwarded with the events recorded since (by
+    Each use of a kept aggregate reads the store's head (once per command; a first load reads
+    none): when no one has written since, a kept aggregate is used as it is; otherwise it is fast-forwarded with the events recorded since (by
     any process), one indexed select, as the library's own cache does, and joins the new
     generation. This app's own writes keep the generation when their positions follow on from it
     (nothing else was written in between). A stale copy can never decide a write: a writer that
@@ -97,11 +97,11 @@ class TaskingRepository(Repository[Any]):
         if self.keys is not None and self.keys.destroyed != self._kept_destroyed:
             self._kept.clear()  # a key was destroyed: kept plaintext must not outlive it
             self._kept_destroyed = self.keys.destroyed
-        self._read_head()  # before any read: what is read next is current as of at least this head
         kept = self._kept.pop(aggregate_id, None)
         if kept is not None:
             aggregate, recorded, gen = kept
             if aggregate.version == recorded and not aggregate._pending_events:  # noqa: SLF001
+                self._read_head()  # before the select: what it reads is current as of at least this head
                 if gen != self._gen:
                     newer = list(self.event_store.get(aggregate_id, gt=recorded))
                     if newer:
@@ -109,12 +109,12 @@ class TaskingRepository(Repository[Any]):
                 self.keep(aggregate)
                 return aggregate
         aggregate = super().get(aggregate_id, **kwargs)
-        self.keep(aggregate)
+        self.keep(aggregate, current=False)  # no head was read for it: its next use fast-forwards it
         return aggregate
 
-    def keep(self, aggregate: Any) -> None:
-        """Keep an aggregate, current as of the generation's head, at its current version."""
-        self._kept[aggregate.id] = (aggregate, aggregate.version, self._gen)
+    def keep(self, aggregate: Any, current: bool = True) -> None:
+        """Keep an aggregate at its current version; `current`: as of the generation's head."""
+        self._kept[aggregate.id] = (aggregate, aggregate.version, self._gen if current else -1)
         self._kept.move_to_end(aggregate.id)
         while len(self._kept) > self.cache_size:
             self._kept.popitem(last=False)
