@@ -47,12 +47,24 @@ def request_digest(key: str, cmd: Command, at_given: bool = True) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_TIME_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _time_fields(kind: type) -> tuple[tuple[str, str], ...]:
+    """The effective-time fields a command class has, with the names its errors give them."""
+    found = _TIME_FIELDS.get(kind)
+    if found is None:
+        names = {"at": "received" if kind.__name__ == "RecordReport" else "at", "occurred_at": "occurred"}
+        found = _TIME_FIELDS[kind] = tuple((name, field) for name, field in names.items()
+                                           if name in kind.model_fields)  # type: ignore[attr-defined]
+    return found
+
+
 def check_times(app: TaskingApp, cmd: Command, now: dt.datetime) -> None:
     """Effective times within [the partnership's earliest date, a day after now]."""
     config = parse_config(cmd.config_toml) if isinstance(cmd, InitStore) else app.config
-    names = {"at": "received" if type(cmd).__name__ == "RecordReport" else "at", "occurred_at": "occurred"}
-    for name, field in names.items():
-        value = getattr(cmd, name, None)
+    for name, field in _time_fields(type(cmd)):
+        value = getattr(cmd, name)
         if value is not None:
             check_effective(value, field, config.earliest_date, now)
 
@@ -64,6 +76,15 @@ def send(app: TaskingApp, cmd: Command, log_it: bool = True, request_id: str | N
     With a `request_id`, a request already handled returns its first result and writes nothing;
     the same id with different content is refused.
     """
+    outermost = app.begin_command()  # (not a context manager: bulk paths send tens of thousands)
+    try:
+        return _send(app, cmd, log_it, request_id, at_given)
+    finally:
+        if outermost:
+            app.end_command()
+
+
+def _send(app: TaskingApp, cmd: Command, log_it: bool, request_id: str | None, at_given: bool) -> dict[str, Any]:
     handler = COMMAND_HANDLERS[type(cmd)]
     authorize(app, cmd)
     started = time.perf_counter()

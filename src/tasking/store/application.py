@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -39,16 +40,106 @@ def project_events(aggregate: Any, events: Any) -> Any:
 
 
 class TaskingRepository(Repository[Any]):
-    keys: KeyStore | None = None  # set by the app: aggregates are given sealed fields in plaintext
+    """The library's repository, keeping the aggregates it loads (and the app saves) in a small
+    per-app cache. An app is used by one thread at a time (see `tasking.web.pool`), so a kept
+    object is handed out as it is, not deep-copied; an object a caller changed without that change
+    being recorded (a refused command, a failed save) no longer matches its recorded version and
+    is loaded again.
 
-    def get(self, aggregate_id: Any, **kwargs: Any) -> Any:
+    Kept aggregates are current as of a store position (`_gen_head`, one generation of them).
+    Each use of a kept aggregate reads the store's head (once per command; a first load reads
+    none): when no one has written since, a kept aggregate is used as it is; otherwise it is fast-forwarded with the events recorded since (by
+    any process), one indexed select, as the library's own cache does, and joins the new
+    generation. This app's own writes keep the generation when their positions follow on from it
+    (nothing else was written in between). A stale copy can never decide a write: a writer that
+    lands in between makes the save fail its version check, and the command is retried on a fresh
+    load."""
+
+    keys: KeyStore | None = None  # set by the app: aggregates are given sealed fields in plaintext
+    cache_size = 2000  # aggregates kept per app (least recently used go first); 0: none
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # id -> (aggregate, recorded version, generation)
+        self._kept: OrderedDict[Any, tuple[Any, int, int]] = OrderedDict()
+        self._kept_destroyed = 0  # the key store's destruction count the kept aggregates were revealed under
+        self._gen = 0  # kept aggregates of this generation are current as of `_gen_head`
+        self._gen_head: int | None = None
+        self._command_head: int | None = None  # the head as read once in the current command
+        self.in_command = False
+
+    def _projector(self) -> Any:
         keys = self.keys
         if keys is None:
-            kwargs.setdefault("projector_func", project_events)
-        else:
-            kwargs.setdefault("projector_func", lambda aggregate, events: project_events(
-                aggregate, (reveal_event(keys, event) for event in events)))
-        return super().get(aggregate_id, **kwargs)
+            return project_events
+        return lambda aggregate, events: project_events(aggregate, (reveal_event(keys, event) for event in events))
+
+    def _read_head(self) -> None:
+        """Read the store's head (once per command) and start a new generation if it moved."""
+        if self.in_command and self._command_head is not None:
+            return
+        head = self.event_store.recorder.max_notification_id() or 0  # type: ignore[attr-defined]
+        if head != self._gen_head:
+            self._gen, self._gen_head = self._gen + 1, head
+        if self.in_command:
+            self._command_head = head
+
+    def begin_command(self) -> None:
+        self.in_command, self._command_head = True, None
+
+    def end_command(self) -> None:
+        self.in_command, self._command_head = False, None
+
+    def get(self, aggregate_id: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("projector_func", self._projector())
+        if not self.cache_size or set(kwargs) != {"projector_func"}:
+            return super().get(aggregate_id, **kwargs)
+        if self.keys is not None and self.keys.destroyed != self._kept_destroyed:
+            self._kept.clear()  # a key was destroyed: kept plaintext must not outlive it
+            self._kept_destroyed = self.keys.destroyed
+        kept = self._kept.pop(aggregate_id, None)
+        if kept is not None:
+            aggregate, recorded, gen = kept
+            if aggregate.version == recorded and not aggregate._pending_events:  # noqa: SLF001
+                self._read_head()  # before the select: what it reads is current as of at least this head
+                if gen != self._gen:
+                    newer = list(self.event_store.get(aggregate_id, gt=recorded))
+                    if newer:
+                        aggregate = kwargs["projector_func"](aggregate, newer)
+                self.keep(aggregate)
+                return aggregate
+        aggregate = super().get(aggregate_id, **kwargs)
+        self.keep(aggregate, current=False)  # no head was read for it: its next use fast-forwards it
+        return aggregate
+
+    def keep(self, aggregate: Any, current: bool = True) -> None:
+        """Keep an aggregate at its current version; `current`: as of the generation's head."""
+        self._kept[aggregate.id] = (aggregate, aggregate.version, self._gen if current else -1)
+        self._kept.move_to_end(aggregate.id)
+        while len(self._kept) > self.cache_size:
+            self._kept.popitem(last=False)
+
+    def recorded(self, aggregates: Any, events: Any, positions: list[int]) -> None:
+        """After this app's write: keep the saved aggregates; drop any kept aggregate a loose event
+        changed; keep the generation if the positions follow on from its head."""
+        if not self.cache_size:
+            return
+        self._command_head = None
+        saved = {aggregate.id for aggregate in aggregates}
+        self.forget({event.originator_id for event in events} - saved)
+        if positions:
+            first, last = min(positions), max(positions)
+            if self._gen_head is not None and first == self._gen_head + 1 and last - first + 1 == len(positions):
+                self._gen_head = last  # only these events were written since: the rest stay current
+            else:
+                self._gen, self._gen_head = self._gen + 1, last
+        for aggregate in aggregates:
+            self.keep(aggregate)
+
+    def forget(self, aggregate_ids: Any) -> None:
+        self._command_head = None
+        for aggregate_id in aggregate_ids:
+            self._kept.pop(aggregate_id, None)
 
 
 class TaskingApp(Application[Any]):
@@ -60,6 +151,7 @@ class TaskingApp(Application[Any]):
 
     def __init__(self, env: dict[str, str] | None = None, store_label: str = "", keys: KeyStore | None = None) -> None:
         self._users: dict[str, User] = {}
+        self._acting: dict[str, User] | None = None  # users as looked up once in the current command
         self._deferred: list[Any] | None = None
         self.keys = keys  # the key store (see `tasking.store.keys`); None writes plaintext, as before
         super().__init__(env=env)
@@ -87,12 +179,35 @@ class TaskingApp(Application[Any]):
             else:
                 processing.events.append(obj)
         processing.saved_kwargs.update(kwargs)
-        if self.keys is not None:
-            self.keys.ensure(owners_to_seal(processing.events))  # keys first, in one transaction
-        recordings = self._record(processing)
+        try:
+            if self.keys is not None:
+                self.keys.ensure(owners_to_seal(processing.events))  # keys first, in one transaction
+            recordings = self._record(processing)
+        except BaseException:
+            # Not recorded: what these aggregates now hold is not what the store holds.
+            self.repository.forget([*processing.aggregates, *(e.originator_id for e in processing.events)])  # type: ignore[attr-defined]
+            raise
+        self.repository.recorded(  # type: ignore[attr-defined]
+            list(processing.aggregates.values()), processing.events,
+            [r.notification.id for r in recordings if r.notification.id is not None])
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings
+
+    def begin_command(self) -> bool:
+        """While one command is sent, each user is looked up (and fast-forwarded) once, and the
+        store's head is read once: the permission check, the handler and the log line see the same
+        user. False when a command is already being sent (a command sent while sending another:
+        same scope); otherwise call `end_command` after it, in a `finally`."""
+        if self._acting is not None:
+            return False
+        self._acting = {}
+        self.repository.begin_command()  # type: ignore[attr-defined]
+        return True
+
+    def end_command(self) -> None:
+        self._acting = None
+        self.repository.end_command()  # type: ignore[attr-defined]
 
     @contextmanager
     def deferred_saves(self) -> Iterator[list[Any]]:
@@ -147,14 +262,20 @@ class TaskingApp(Application[Any]):
     def get_user(self, login: str | None, field: str = "user") -> User:
         if not login:
             raise DomainError(field, "an acting user is required; pass --user ID or set TASKING_USER")
+        acting = self._acting
+        if acting is not None and login in acting:
+            return acting[login]
+        found = self._get_user(login, field)
+        if acting is not None:
+            acting[login] = found
+        return found
+
+    def _get_user(self, login: str, field: str) -> User:
         found = self._users.get(login)
-        if found is not None:
-            # A user's role can change and a user can be deactivated: fast-forward the kept copy
-            # with any events recorded since (by any process), one indexed select.
-            if not self.fast_forward_users:
-                return found
-            newer = list(self.events.get(found.id, gt=found.version))
-            return project_events(found, newer) if newer else found
+        if found is not None and not self.fast_forward_users:
+            return found
+        # A user's role can change and a user can be deactivated: the repository keeps users and
+        # fast-forwards them with any events recorded since (by any process).
         self.config  # noqa: B018 - an uninitialised store is the clearer error
         try:
             found = self.repository.get(user_id(login))

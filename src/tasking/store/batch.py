@@ -20,6 +20,8 @@ from tasking.domain.request import Request
 
 
 class _PendingRepository(TaskingRepository):
+    cache_size = 0  # the batch holds what it touches in `pending`
+
     def __init__(self, *args: Any, pending: dict[Any, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pending = pending

@@ -5,7 +5,8 @@ their figures and attribution, but their personal details and free text can no l
 
 - On SQLite the keys live in a file of their own next to the store (`tasking.keys.db` beside
   `tasking.db`), with `secure_delete` on, so a destroyed key's bytes are zeroed, not left in free
-  pages; on PostgreSQL in a table of their own (`tasking_keys`), vacuumed after a destruction.
+  pages (in WAL mode, as the store: the WAL is checkpointed and emptied after a destruction);
+  on PostgreSQL in a table of their own (`tasking_keys`), vacuumed after a destruction.
 - A destroyed key leaves a tombstone row (owner, when, why): a new key is never made for it.
 - A value is sealed as a token, `enc:v1:<owner id>:<field>:<base64 nonce+ciphertext>`, with a
   random 96-bit nonce, and the owner id and field as associated data: a token moved to another
@@ -49,6 +50,7 @@ class KeyStore:
         self._ciphers: dict[str, AESGCM | bytes | None] = {}
         self._loaded = False
         self._misses = 0
+        self.destroyed = 0  # keys destroyed through this store: kept plaintext must be dropped
 
     # --- storage, per backend ----------------------------------------------------------------
 
@@ -125,6 +127,7 @@ class KeyStore:
                           f"VALUES ({p}, NULL, {p}, {p}, {p})", (owner, now, now, reason))
             self._ciphers[owner] = None
             destroyed.append(owner)
+            self.destroyed += 1
         if destroyed:
             self._after_destroy()
         return destroyed
@@ -192,7 +195,10 @@ class SqliteKeyStore(KeyStore):
         self.path = path
         self._conn = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
         self._conn.execute("PRAGMA secure_delete = ON")
-        self._conn.execute("PRAGMA journal_mode = DELETE")
+        # WAL, as the event store: one fsync per new key (a rollback journal took three, and a new
+        # key is made with every new case). Durable on return (synchronous FULL), before its events.
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = FULL")
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS tasking_keys (owner TEXT PRIMARY KEY, key BLOB, created_at TEXT NOT NULL, "
             "destroyed_at TEXT, reason TEXT)")
@@ -211,6 +217,9 @@ class SqliteKeyStore(KeyStore):
 
     def _after_destroy(self) -> None:
         self._conn.execute("VACUUM")
+        # Page images written before (the key's own included) may sit in the WAL: fold it into the
+        # zeroed file and empty it.
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self._conn.close()

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import Transcoder, Transcoding, TranscodingNotRegisteredError
+from eventsourcing.persistence import DatetimeAsISO, Transcoder, Transcoding, TranscodingNotRegisteredError
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.datetime})  # datetimes: tagged by `default`
@@ -22,10 +22,13 @@ class OrjsonTranscoder(Transcoder):
     def __init__(self) -> None:
         self.types: dict[type, Transcoding] = {}
         self.names: dict[str, Transcoding] = {}
+        self.iso_datetimes = False
 
     def register(self, transcoding: Transcoding) -> None:
         self.types[transcoding.type] = transcoding
         self.names[transcoding.name] = transcoding
+        if transcoding.type is dt.datetime:
+            self.iso_datetimes = type(transcoding) is DatetimeAsISO and transcoding.name == "datetime_iso"
 
     def encode(self, obj: Any) -> bytes:
         return orjson.dumps(self._prepare(obj), default=self._tag, option=_OPTIONS)
@@ -34,6 +37,8 @@ class OrjsonTranscoder(Transcoder):
         return self._restore(orjson.loads(data))
 
     def _tag(self, value: Any) -> dict[str, Any]:
+        if type(value) is dt.datetime and self.iso_datetimes:  # most tagged values, as `DatetimeAsISO` writes them
+            return {"_type_": "datetime_iso", "_data_": value.isoformat()}
         transcoding = self.types.get(type(value))
         if transcoding is None:
             raise TranscodingNotRegisteredError(f"Object of type {type(value)} is not serializable; register a transcoding")

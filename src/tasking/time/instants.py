@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from tasking.domain.errors import DomainError
@@ -55,7 +56,7 @@ def check_effective(value: dt.datetime, field: str, earliest: dt.date, now: dt.d
     if value > now + dt.timedelta(days=1):
         raise DomainError(field, f"{iso(value)} is more than one day after now ({iso(now)}); "
                                  "an effective time cannot be in the future")
-    if value < at_local(earliest, dt.time(0, 0)):
+    if value < start_of_day(earliest):
         raise DomainError(field, f"{iso(value)} is before the partnership's earliest date {earliest.isoformat()} "
                                  "(earliest_date in its configuration)")
 
@@ -69,6 +70,12 @@ def parse_date(text: str, field: str) -> dt.date:
 
 def local_date(value: dt.datetime) -> dt.date:
     return value.astimezone(LONDON).date()
+
+
+@functools.lru_cache(maxsize=64)
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The UTC instant a local day starts (kept: every command checks its times against one)."""
+    return at_local(day, dt.time(0, 0))
 
 
 def at_local(day: dt.date, time: dt.time) -> dt.datetime:
