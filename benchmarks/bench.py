@@ -60,9 +60,19 @@ CATEGORIES = ["youth-nuisance", "neighbour-nuisance", "noise", "fly-tipping", "d
 START = at_local(dt.date(2017, 4, 3), dt.time(8, 0))
 
 
-def case_commands(n: int, person: str) -> list:
+SPAN_CASES = 100_000  # a report every 37 minutes for up to this many cases: about 7 years from START
+
+
+def spacing(cases: int) -> dt.timedelta:
+    """The time between two reports: 37 minutes, or less for a run of more than SPAN_CASES cases, so
+    that every history ends within about 7 years of START (a county's retention period; and 4N at
+    N = 100,000 at 37 minutes would run 28 years, into the future, which the write path refuses)."""
+    return dt.timedelta(minutes=37) * min(1.0, SPAN_CASES / cases)
+
+
+def case_commands(n: int, person: str, step: dt.timedelta = dt.timedelta(minutes=37)) -> list:
     """Six commands for case number n; its reference is filled in when the report is saved."""
-    received = START + dt.timedelta(minutes=37 * n)
+    received = START + step * n
     return [
         ("report", dict(user="coordinator", at=received, source="COUNCIL", channel="phone",
                         category=CATEGORIES[n % len(CATEGORIES)], area=AREAS[n % len(AREAS)],
@@ -81,9 +91,9 @@ KINDS = {"task": RaiseTasking, "follow-up": RecordFollowUp, "complete": Complete
          "close": CloseCase}
 
 
-def run_case(app, n: int, person: str) -> None:  # noqa: ANN001
+def run_case(app, n: int, person: str, step: dt.timedelta) -> None:  # noqa: ANN001
     """Validate and send one case's six commands (validation is part of the measured path)."""
-    steps = case_commands(n, person)
+    steps = case_commands(n, person, step)
     ref = send(app, RecordReport(**steps[0][1]), log_it=False)["case"]
     for kind, fields in steps[1:]:
         send(app, KINDS[kind](case=ref, **fields), log_it=False)
@@ -120,8 +130,9 @@ def ingest(store: str, cases: int) -> dict:
     services = bootstrap(Settings(store=store, views=views_for(store)), create_tables=True, batching=True)
     person = setup(services.app)
     started = time.perf_counter()
+    step = spacing(cases)
     for n in range(cases):
-        run_case(services.app, n, person)
+        run_case(services.app, n, person, step)
     services.app.flush()
     seconds = time.perf_counter() - started
     events = services.app.event_count()
@@ -317,7 +328,7 @@ def reads(store: str, cases: int) -> dict:
     db, config = read.db, read.config
     meeting = meeting_for(config, START + dt.timedelta(days=30), START)
     year = START.year
-    last = meeting_for(config, START + dt.timedelta(minutes=37 * cases, days=1), START)
+    last = meeting_for(config, START + spacing(cases) * cases + dt.timedelta(days=1), START)
     bounds = {"window": (iso(meeting - dt.timedelta(days=7)), iso(meeting)), "to": (iso(meeting),),
               "year": (f"{year}-04-01", f"{year + 1}-04-01"),
               "last_window": (iso(last - dt.timedelta(days=7)), iso(last)), "last_to": (iso(last),)}
