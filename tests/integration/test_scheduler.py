@@ -75,3 +75,24 @@ def test_reminders_give_each_agency_its_overdue_taskings(desk: Desk, tmp_path: P
     assert result["reminders"]["written"] >= 1
     text = (tmp_path / "2018-03-26" / "reminders" / "WARDENS.md").read_text()
     assert case in text and "5 days overdue" in text
+
+
+def test_a_pack_with_a_restricted_case_due_and_flagged_is_issued_with_outlines(desk: Desk, tmp_path: Path) -> None:
+    """A restricted case's due tasking and repeat flag are outlines in the pack; the pack is still
+    issued and recorded with every item counted (it once failed on the outlines' missing fields)."""
+    import datetime as dt
+
+    from tasking.commands import RaiseTasking
+
+    cases = [desk.report(f"2018-03-{day}T10:00", category="domestic-abuse", location="Mill Road") for day in (12, 14, 19)]
+    desk.send(RaiseTasking, when="2018-03-19T11:00", case=cases[-1], agency="WARDENS", action="Visit",
+              due=dt.date(2018, 3, 21))
+    result = issue_pack(desk.services, at("2018-03-26T09:00"), tmp_path, "coordinator", at("2018-03-26T08:30"))
+    assert result["issued"] is True
+    brief = json.loads((tmp_path / "2018-03-26" / "briefing.json").read_text())
+    assert brief["due_taskings"] == [{"case": cases[-1], "area": "Swanley", "received_at": "2018-03-19T10:00:00Z",
+                                      "restricted": True}]
+    assert brief["repeat_flags"] and all(flag.get("restricted") for flag in brief["repeat_flags"])  # place and person
+    assert "Visit" not in (tmp_path / "2018-03-26" / "briefing.md").read_text()
+    row = desk.db.execute("SELECT due_taskings FROM briefings WHERE meeting_day = '2018-03-26'").fetchone()
+    assert row[0] == 1

@@ -72,14 +72,19 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     return {**result, "folder": str(folder), "window": brief["window"], "new_reports": len(brief["new_reports"])}
 
 
+RESTRICTED = "restricted"
+
+
 def _record(services: Services, user: str, now: dt.datetime, day: str, meeting: dt.datetime, start: dt.datetime,
             brief: dict[str, Any], text: str, files: dict[str, str]) -> dict[str, Any]:
     return send(services.app, IssueBriefing(
         user=user, at=now, meeting_day=day, meeting=meeting, window_from=start, window_to=meeting,
         new_reports=tuple(r["case"] for r in brief["new_reports"]),
-        due_taskings=tuple(f"{t['case']}/{t['tasking']}" for t in brief["due_taskings"]),
+        # A restricted case is an outline in the pack (case, area, received, `restricted`): its item is
+        # recorded as restricted, so the pack's counts stay whole and the record holds no more than the pack.
+        due_taskings=tuple(f"{t['case']}/{t.get('tasking', RESTRICTED)}" for t in brief["due_taskings"]),
         feedback_owed=tuple(f["case"] for f in brief["feedback_owed"]),
-        repeat_flags=tuple(f"{f['rule']}:{f['case']}" for f in brief["repeat_flags"]),
+        repeat_flags=tuple(f"{f.get('rule', RESTRICTED)}:{f['case']}" for f in brief["repeat_flags"]),
         digest="sha256:" + hashlib.sha256(text.encode()).hexdigest(), files=tuple(sorted(files)),
     ))
 
