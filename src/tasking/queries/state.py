@@ -136,7 +136,11 @@ def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None
     states: dict[str, CaseState] = {}
     reveal = revealer(db) if reveal_text else None
     # Sorted here, not by SQL: a temporary B-tree of whole activity rows costs more than the fold.
-    for row in sorted(db.query(f"SELECT * FROM activity WHERE {where}", params), key=_position):
+    cursor = db.conn.execute(f"SELECT * FROM activity WHERE {where}", params)
+    names = [column[0] for column in cursor.description]
+    rows = [dict(zip(names, values)) for values in cursor]
+    rows.sort(key=_position)
+    for row in rows:
         if reveal is not None and row["text"] is not None:
             row["text"] = reveal(row["text"])
         _apply(states, row)

@@ -87,10 +87,6 @@ def _report_row(case: CaseState, incident: list[CaseState]) -> dict[str, Any]:
             "reports": [member.reference for member in incident]}
 
 
-def _from_resident(config: PartnershipConfig, case: CaseState) -> bool:
-    return case.feedback != "report-back" and case.channel != "partner-referral" and not config.reports_back(case.source)
-
-
 # The kinds of activity row that the figures count (besides reports): no other kind adds to a list.
 _COUNTED = ("task", "follow-up", "update-reporter", "power", "refer", "close")
 
@@ -99,6 +95,21 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
                    cases: dict[str, CaseState], incidents: list[list[CaseState]]) -> dict[str, list[dict[str, Any]]]:
     start, end = (iso(bound) for bound in financial_year_bounds(year))
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    asb: dict[str, bool] = {}  # per category and per source, asked once of the configuration
+    back: dict[str, bool] = {}
+
+    def is_asb(category: str) -> bool:
+        known = asb.get(category)
+        if known is None:
+            known = asb[category] = config.is_asb(category)
+        return known
+
+    def from_resident(case: CaseState) -> bool:
+        known = back.get(case.source)
+        if known is None:
+            known = back[case.source] = config.reports_back(case.source)
+        return case.feedback != "report-back" and case.channel != "partner-referral" and not known
+
     for incident in incidents:
         made: dict[str, dict[str, Any]] = {}  # one row per report of the incident, shared by the lists it counts in
 
@@ -117,7 +128,7 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
             found[f"by_category.{first.category}"].append(row)
             month = day_and_year(dt.datetime.fromisoformat(first.received_at))[0][:7]  # type: ignore[index]
             found[f"by_month.{month}"].append(row)
-            if config.is_asb(first.category):
+            if is_asb(first.category):
                 found["asb_reports"].append(row)
         firsts: dict[str, CaseState] = {}
         for member in incident:  # each receiving agency counts once, at its own first report
@@ -126,7 +137,7 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
             if start <= member.received_at < end:
                 row = report_row(member)
                 found[f"by_source.{source}"].append(row)
-                if config.is_asb(member.category) and _from_resident(config, member):
+                if is_asb(member.category) and from_resident(member):
                     found[f"asb_reports_from_residents.{source}"].append(row)
         for member in incident:
             if start <= member.received_at < end:
@@ -184,26 +195,25 @@ def _feedback(db: Database, year: int, position: int, cases: dict[str, CaseState
     """Cases reported this year that were owed feedback by year end, and those that were given it."""
     start, end = (iso(bound) for bound in financial_year_bounds(year))
     wanted = {ref for ref, c in cases.items() if c.feedback in ("resident", "report-back") and start <= c.received_at < end}
-    last: dict[str, dict[str, str]] = defaultdict(dict)
-    for reference, kind, at in db.execute(
-        "SELECT reference, kind, MAX(at) AS at FROM activity WHERE position <= ? AND at < ? AND kind IN "
+    owed, given = found["feedback_owed"], found["feedback_given"]
+    for ref, last_update, last_action in sorted(db.execute(
+        "SELECT reference, MAX(CASE WHEN kind = 'update-reporter' THEN at END), "
+        "MAX(CASE WHEN kind != 'update-reporter' THEN at END) FROM activity WHERE position <= ? AND at < ? AND kind IN "
         f"('update-reporter', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) "
         # only the references that can be wanted: a range of the index, whatever the history's length
-        "AND reference BETWEEN ? AND ? GROUP BY kind, reference",  # index order
+        "AND reference BETWEEN ? AND ? GROUP BY reference",
         [position, end, min(wanted, default=""), max(wanted, default="")]
-    ).fetchall():
-        if reference in wanted:
-            slot = "update" if kind == "update-reporter" else "action"
-            last[reference][slot] = max(last[reference].get(slot, ""), at)
-    for ref in sorted(last):
-        marks = last[ref]
-        if "action" not in marks:
+    ).fetchall()):
+        if last_action is None or ref not in wanted:
             continue
-        item = {"case": ref, "kind": "feedback", "detail": cases[ref].feedback, "last_action": marks["action"],
-                "last_update": marks.get("update")}
-        found["feedback_owed"].append(item)
-        if marks.get("update", "") >= marks["action"]:
-            found["feedback_given"].append(item)
+        item = {"case": ref, "kind": "feedback", "detail": cases[ref].feedback, "last_action": last_action,
+                "last_update": last_update}
+        owed.append(item)
+        if (last_update or "") >= last_action:
+            given.append(item)
+    for name in ("feedback_owed", "feedback_given"):
+        if not found[name]:
+            del found[name]  # as before: a figure's list exists only once something counts in it
 
 
 def _count(found: dict[str, list[Any]], prefix: str, keys: list[str] | tuple[str, ...]) -> dict[str, int]:
