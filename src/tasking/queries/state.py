@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -139,16 +140,12 @@ def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None
     cursor = db.conn.execute(f"SELECT * FROM activity WHERE {where}", params)
     names = [column[0] for column in cursor.description]
     rows = [dict(zip(names, values)) for values in cursor]
-    rows.sort(key=_position)
+    rows.sort(key=itemgetter("position"))
     for row in rows:
         if reveal is not None and row["text"] is not None:
             row["text"] = reveal(row["text"])
         _apply(states, row)
     return states
-
-
-def _position(row: dict[str, Any]) -> int:
-    return row["position"]
 
 
 def revealer(db: Database) -> Callable[[Any], Any]:

@@ -17,9 +17,11 @@ first report of it, with that report's details. `reports_received` counts every 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Database
@@ -87,6 +89,10 @@ def _report_row(case: CaseState, incident: list[CaseState]) -> dict[str, Any]:
             "reports": [member.reference for member in incident]}
 
 
+def _from_resident(reports_back: Callable[[str], bool], case: CaseState) -> bool:
+    return case.feedback != "report-back" and case.channel != "partner-referral" and not reports_back(case.source)
+
+
 # The kinds of activity row that the figures count (besides reports): no other kind adds to a list.
 _COUNTED = ("task", "follow-up", "update-reporter", "power", "refer", "close")
 
@@ -95,20 +101,8 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
                    cases: dict[str, CaseState], incidents: list[list[CaseState]]) -> dict[str, list[dict[str, Any]]]:
     start, end = (iso(bound) for bound in financial_year_bounds(year))
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    asb: dict[str, bool] = {}  # per category and per source, asked once of the configuration
-    back: dict[str, bool] = {}
-
-    def is_asb(category: str) -> bool:
-        known = asb.get(category)
-        if known is None:
-            known = asb[category] = config.is_asb(category)
-        return known
-
-    def from_resident(case: CaseState) -> bool:
-        known = back.get(case.source)
-        if known is None:
-            known = back[case.source] = config.reports_back(case.source)
-        return case.feedback != "report-back" and case.channel != "partner-referral" and not known
+    # Asked once per category and per source of the configuration, not once per report.
+    is_asb, reports_back = functools.cache(config.is_asb), functools.cache(config.reports_back)
 
     for incident in incidents:
         made: dict[str, dict[str, Any]] = {}  # one row per report of the incident, shared by the lists it counts in
@@ -137,7 +131,7 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
             if start <= member.received_at < end:
                 row = report_row(member)
                 found[f"by_source.{source}"].append(row)
-                if is_asb(member.category) and from_resident(member):
+                if is_asb(member.category) and _from_resident(reports_back, member):
                     found[f"asb_reports_from_residents.{source}"].append(row)
         for member in incident:
             if start <= member.received_at < end:
@@ -195,7 +189,8 @@ def _feedback(db: Database, year: int, position: int, cases: dict[str, CaseState
     """Cases reported this year that were owed feedback by year end, and those that were given it."""
     start, end = (iso(bound) for bound in financial_year_bounds(year))
     wanted = {ref for ref, c in cases.items() if c.feedback in ("resident", "report-back") and start <= c.received_at < end}
-    owed, given = found["feedback_owed"], found["feedback_given"]
+    owed: list[dict[str, Any]] = []
+    given: list[dict[str, Any]] = []
     for ref, last_update, last_action in sorted(db.execute(
         "SELECT reference, MAX(CASE WHEN kind = 'update-reporter' THEN at END), "
         "MAX(CASE WHEN kind != 'update-reporter' THEN at END) FROM activity WHERE position <= ? AND at < ? AND kind IN "
@@ -211,9 +206,10 @@ def _feedback(db: Database, year: int, position: int, cases: dict[str, CaseState
         owed.append(item)
         if (last_update or "") >= last_action:
             given.append(item)
-    for name in ("feedback_owed", "feedback_given"):
-        if not found[name]:
-            del found[name]  # as before: a figure's list exists only once something counts in it
+    if owed:  # a figure's list exists only once something counts in it
+        found["feedback_owed"] = owed
+    if given:
+        found["feedback_given"] = given
 
 
 def _count(found: dict[str, list[Any]], prefix: str, keys: list[str] | tuple[str, ...]) -> dict[str, int]:
