@@ -146,3 +146,20 @@ def test_a_store_written_before_the_chain_is_sealed_by_its_next_write(tmp_path) 
     run_cli("--store", store, "--user", "coordinator", "person", "add", "--name", "New Person")
     code, found = verify(store)
     assert code == 0 and found["events"] == len(positions(store)) == found["position"] > 31
+
+
+def test_a_write_refused_by_the_chain_check_leaves_nothing(chained) -> None:  # noqa: ANN001
+    """A write that fails inside its transaction (here the chain's own check, which finds a link already
+    at a later position) is rolled back whole on both backends: no rows, no links, verify still passes."""
+    before = positions(chained)
+    with dba(chained) as (conn, _events, _pos, chain):
+        mark = "?" if chain == "stored_event_chain" else "%s"
+        conn.execute(f"INSERT INTO {chain} (position, hash) VALUES ({mark}, {mark})", (before[-1] + 1000, "0" * 64))
+    # A new process: its first write takes the recorder's transaction path, not the database function.
+    done = run_cli("--store", chained, "--user", "coordinator", "person", "add", "--name", "New Person", check=False)
+    assert done.returncode != 0 and "event chain already holds position" in done.stderr
+    assert positions(chained) == before
+    with dba(chained) as (conn, _events, _pos, chain):
+        conn.execute(f"DELETE FROM {chain} WHERE position = {before[-1] + 1000}")
+    code, found = verify(chained)
+    assert code == 0 and found["events"] == len(before)

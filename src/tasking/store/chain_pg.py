@@ -14,7 +14,7 @@ from typing import Any
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
-from psycopg import Cursor
+from psycopg import Cursor, Rollback
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
@@ -99,6 +99,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                     linked = self._extend(curs, new_rows(ids, stored_events), last)
                 except Exception as e:  # raised after the pipeline closes, as the library does
                     exc = e
+                    # Roll back, whatever failed: left to itself the transaction would commit a
+                    # failure raised in Python (the chain's check) with the rows in and no links.
+                    raise Rollback() from None
             if exc:
                 raise exc
         self._function_ready = linked  # committed: the function and a link to go on from exist
