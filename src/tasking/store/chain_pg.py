@@ -82,6 +82,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 return [row[self.chain_function] for row in curs.fetchall()]
         exc: Exception | None = None
         ids: list[int] = []
+        # Read once: another thread's first write may set it while this one is in its pipeline, and the
+        # head must be fetched exactly when it was asked for ("no result available" otherwise).
+        chain_ready = self._chain_ready
         with self.datastore.get_connection() as conn:
             # Pipelined, as the library's own transaction path: the lock, the insert and the read of the
             # last link go in one round trip; the new links in a second; then the commit.
@@ -91,11 +94,11 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                     self._lock_table(curs)
                     self._notify_channel(curs)
                     inserted.execute(self.insert_events_statement, (pg_events,), prepare=True)
-                    if self._chain_ready:
+                    if chain_ready:
                         head.execute(self.select_head_statement, prepare=True)
                     pipeline.sync()
                     ids = [row["notification_id"] for row in inserted.fetchall()]
-                    last = head.fetchone() if self._chain_ready else _UNREAD
+                    last = head.fetchone() if chain_ready else _UNREAD
                     linked = self._extend(curs, new_rows(ids, stored_events), last)
                 except Exception as e:  # raised after the pipeline closes, as the library does
                     exc = e
