@@ -26,7 +26,26 @@ from tasking.store.chain_pg import ChainedPostgresRecorder
 from tests.conftest import NO_POSTGRES, POSTGRES_URL, _drop_schema
 
 
-class ChainedSQLite:
+class VerifiedAfter:
+    """After each test, every recorder the test made verifies; then its store is dropped."""
+
+    recorders: list[Any]
+
+    def drop(self) -> None:
+        raise NotImplementedError
+
+    def tearDown(self) -> None:
+        try:
+            for recorder in self.recorders:
+                verdict = recorder.verify()
+                self.assertTrue(verdict.ok, verdict.as_json())  # type: ignore[attr-defined]
+        finally:
+            self.drop()
+            self.recorders.clear()
+            super().tearDown()  # type: ignore[misc]
+
+
+class ChainedSQLite(VerifiedAfter):
     """A new SQLite file per test, a chained recorder over it, and the chain checked afterwards."""
 
     def setUp(self) -> None:
@@ -41,18 +60,11 @@ class ChainedSQLite:
         self.recorders.append(recorder)
         return recorder
 
-    def tearDown(self) -> None:
-        try:
-            for recorder in self.recorders:
-                verdict = recorder.verify()
-                self.assertTrue(verdict.ok, verdict.as_json())  # type: ignore[attr-defined]
-        finally:
-            self.recorders.clear()
-            shutil.rmtree(self.folder, ignore_errors=True)
-            super().tearDown()  # type: ignore[misc]
+    def drop(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class ChainedPostgres:
+class ChainedPostgres(VerifiedAfter):
     """A new PostgreSQL schema per test, a chained recorder over it (with the database function the
     application uses), and the chain checked afterwards."""
 
@@ -77,17 +89,10 @@ class ChainedPostgres:
         self.recorders.append(recorder)
         return recorder
 
-    def tearDown(self) -> None:
-        try:
-            for recorder in self.recorders:
-                verdict = recorder.verify()
-                self.assertTrue(verdict.ok, verdict.as_json())  # type: ignore[attr-defined]
-        finally:
-            for recorder in self.recorders:
-                recorder.datastore.close()
-            self.recorders.clear()
-            _drop_schema(self.schema)
-            super().tearDown()  # type: ignore[misc]
+    def drop(self) -> None:
+        for recorder in self.recorders:
+            recorder.datastore.close()
+        _drop_schema(self.schema)
 
 
 class TestChainedSQLiteAsApplicationRecorder(ChainedSQLite, ApplicationRecorderTestCase):
