@@ -85,6 +85,36 @@ def in_full(reader: Reader, case: CaseState) -> bool:
         actor.is_coordinator or (actor.role == "officer" and involves(case, actor.agency)))
 
 
+# The keys by which a list's item names a case (a duplicate pair names two).
+CASE_KEYS = ("case", "other")
+
+
+def screen(reader: Reader, point: Any, found: dict[str, Any], sections: tuple[str, ...]) -> dict[str, CaseState]:
+    """The one rule for lists: in each of these lists of `found`, every item about a case the reader
+    may not see in full at the point (in a shared read, every restricted case) becomes the case's
+    outline, in place. Returns the hidden cases."""
+    refs = {item[key] for name in sections for item in found[name] for key in CASE_KEYS
+            if isinstance(item, dict) and isinstance(item.get(key), str)}
+    hidden = hidden_cases(reader, point, refs)
+    for name in sections if hidden else ():
+        found[name] = [next((outline(hidden[item[key]]) for key in CASE_KEYS
+                             if isinstance(item, dict) and item.get(key) in hidden), item) for item in found[name]]
+    return hidden
+
+
+def shown_in_full(found: dict[str, Any], sections: tuple[str, ...]) -> list[str]:
+    """The cases these lists of `found` show in full (after `screen`)."""
+    return sorted({item["case"] for name in sections for item in found[name] if not item.get("restricted")})
+
+
+def screen_and_record(reader: Reader, point: Any, found: dict[str, Any], sections: tuple[str, ...],
+                      action: str, what: str) -> dict[str, Any]:
+    """`screen` a read's lists of case details, then record the cases shown in full in the access log."""
+    screen(reader, point, found, sections)
+    record_read(reader, action, shown_in_full(found, sections), what)
+    return found
+
+
 def outline(case: CaseState) -> dict[str, Any]:
     """What everyone may see of a restricted case."""
     return {"case": case.reference, "area": case.area, "received_at": case.received_at, "restricted": True}
