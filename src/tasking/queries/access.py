@@ -54,10 +54,15 @@ def is_restricted(config: Any, case: CaseState) -> bool:
 
 
 def hidden_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseState]:
-    """Of these cases, those the reader may not see in full at the point, with their states.
+    """Of these cases, those the reader may not see in full at the point, with their states."""
+    return {ref: state for ref, state in restricted_cases(reader, point, refs).items() if not in_full(reader, state)}
+
+
+def restricted_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseState]:
+    """Of these cases, those restricted at the point, with their states.
 
     Only cases that SQL finds could be restricted (a restricted category reported or corrected
-    to, or a restricted referral, within the point) are folded; `in_full` decides for those."""
+    to, or a restricted referral, within the point) are folded; `is_restricted` decides for those."""
     if not refs:
         return {}
     categories = json.dumps(sorted(restricted_categories(reader.config)))
@@ -70,7 +75,7 @@ def hidden_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseSt
         "(kind = 'refer' AND referral IN (SELECT value FROM json_each(?))))",
         [*params, categories, categories, referrals]).fetchall()))
     states = case_states(reader.db, point, maybe, reveal_text=False)
-    return {ref: state for ref, state in states.items() if not in_full(reader, state)}
+    return {ref: state for ref, state in states.items() if is_restricted(reader.config, state)}
 
 
 def in_full(reader: Reader, case: CaseState) -> bool:
