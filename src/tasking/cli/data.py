@@ -17,7 +17,7 @@ from tasking.cli.context import (
 )
 from tasking.commands import DismissDuplicate, LinkCases, RecordPoliceMonth, send
 from tasking.data import export as exports
-from tasking.data import partner_import, police_uk
+from tasking.data import analysts_db, partner_import, police_uk
 from tasking.queries.duplicates import possible_duplicates
 from tasking.time.instants import utcnow
 
@@ -216,7 +216,7 @@ def dismiss(ctx: click.Context, case, other, reason, at, user, as_json) -> None:
 
 
 @click.command("export")
-@click.argument("kind", type=click.Choice([*exports.KINDS, "metadata"]))
+@click.argument("kind", type=click.Choice([*exports.KINDS, "datasette", "metadata"]))
 @click.option("--format", "fmt", type=click.Choice(list(exports.FORMATS)), default=None,
               help="csv, json or xlsx [default: csv; json for metadata].")
 @click.option("--year", type=click.IntRange(1990, 2200), default=None, help="Only this financial year (2017 is 2017/18).")
@@ -229,13 +229,16 @@ def export(ctx: click.Context, kind, fmt, year, as_of, position, out, as_json) -
     """Export cases, taskings, activity or incidents for analysts, pseudonymised.
 
     No personal details and no free text; people and users become keyed hashes, new for each export.
-    `metadata` writes the views database's Datasette metadata (table titles, column descriptions).
+    A restricted case is its outline unless you may see it in full (the restricted cases shown in
+    full are recorded in the access log). `datasette` writes the database analysts browse with
+    Datasette: all four tables, the same rules, no location. `metadata` writes the views
+    database's Datasette metadata (table titles, column descriptions) for operators.
 
     \b
     Example:
       TASKING_USER=analyst tasking export cases --format xlsx --year 2017 --out cases-2017.xlsx
       tasking export incidents --format csv --position 9120 --out incidents.csv
-      tasking export metadata --out metadata.json && datasette tasking.views.db --metadata metadata.json
+      TASKING_USER=analyst tasking export datasette --out analysts.db && datasette analysts.db
     """
     if kind == "metadata":
         if fmt not in (None, "json"):
@@ -246,6 +249,13 @@ def export(ctx: click.Context, kind, fmt, year, as_of, position, out, as_json) -
         out.write_text(json.dumps(exports.views_metadata(path), indent=2) + "\n", encoding="utf-8")
         emit({"export": "metadata", "views": path, "out": str(out)}, as_json,
              lambda r: f"Wrote Datasette metadata for {r['views']} to {out}")
+        return
+    if kind == "datasette":
+        if fmt is not None or year is not None:
+            raise click.ClickException("format: the analysts' database is SQLite and holds every year; "
+                                       "leave --format and --year out")
+        result = analysts_db.build(reader(ctx, None, as_of, position, "export"), out)
+        emit(result, as_json, lambda r: f"Wrote the analysts' database to {out} (position {r['position']})")
         return
     fmt = fmt or "csv"
     read = reader(ctx, None, as_of, position, "export")

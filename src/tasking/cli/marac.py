@@ -58,7 +58,8 @@ def add(ctx: click.Context, at, user, as_json) -> None:  # noqa: ANN001
 @json_option
 @click.pass_context
 def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # noqa: ANN001
-    """Meetings held by --at (default now), with the cases discussed at each.
+    """Meetings held by --at (default now), with the cases discussed at each (a restricted case's
+    discussion is its outline unless you may see the case in full).
 
     \b
     Example:
@@ -84,7 +85,8 @@ def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # 
 @click.pass_context
 def agenda(ctx: click.Context, meeting, position, as_of, at, as_json) -> None:  # noqa: ANN001
     """The agenda: cases referred since the last meeting and cases still under review, each with
-    its risk level at the meeting and its open actions.
+    its risk level at the meeting and its open actions. A restricted case is its outline unless you
+    may see it in full; the cases shown in full are recorded in the access log.
 
     \b
     Example:
@@ -99,6 +101,9 @@ def agenda(ctx: click.Context, meeting, position, as_of, at, as_json) -> None:  
     for column in ("case", "why", "risk", "open actions", "review at", "discussed"):
         table.add_column(column, no_wrap=column == "case")
     for item in found["items"]:
+        if item.get("restricted"):  # a restricted case's outline
+            table.add_row(item["case"], "restricted", "", "", "", "")
+            continue
         table.add_row(item["case"], item["why"], item["risk"] or "",
                       "; ".join(f"{a['tasking']} {a['tasked_agency']} due {a['due']}" for a in item["open_actions"]),
                       item["review_at"] or "", "yes" if item["discussed"] else "")

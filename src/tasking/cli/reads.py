@@ -79,7 +79,8 @@ def show(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> N
 @click.pass_context
 def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, position,  # noqa: ANN001
           as_json: bool) -> None:
-    """List cases, oldest first.
+    """List cases, oldest first. A restricted case is its outline unless you may see it in full;
+    the restricted cases shown in full are recorded in the access log.
 
     \b
     Example:

@@ -19,6 +19,7 @@ from typing import Any
 
 from tasking.domain.errors import DomainError
 from tasking.projections.activity import COLUMNS as ACTIVITY_COLUMNS
+from tasking.queries.access import in_full, record_read, restricted_cases
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.state import CaseState, case_states, incident_groups
 from tasking.time.instants import financial_year_bounds, financial_year_of, iso
@@ -28,6 +29,8 @@ FORMATS = ("csv", "json", "xlsx")
 # Free text a user wrote, and nothing else, is what these activity columns hold.
 FREE_TEXT = ("text",)
 PEOPLE = ("reporter", "victim", "user", "owner", "raised_by", "lead")
+PSEUDONYMISED = ("people and users are keyed hashes, new for each export; no free text; restricted cases "
+                 "as outlines unless the reader may see them in full")
 
 
 class Pseudonyms:
@@ -118,6 +121,38 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
     raise DomainError("kind", f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
 
 
+# What a row about a restricted case keeps for a reader who may not see the case in full: the
+# case's outline (reference, area, received date) and what the row counts; the rest is empty.
+OUTLINE_COLUMNS = {
+    "cases": ("case", "incident", "financial_year", "received_at", "area"),
+    "taskings": ("case", "tasking", "financial_year", "area"),
+    "activity": ("position", "reference", "kind", "at", "area"),
+    "incidents": ("incident", "financial_year", "reports", "cases", "first_received_at", "area"),
+}
+
+
+def _row_cases(kind: str, row: dict[str, Any]) -> list[str]:
+    if kind == "incidents":
+        return row["cases"].split(";")
+    return [row["reference" if kind == "activity" else "case"]]
+
+
+def outline_rows(reader: Reader, kind: str, found: list[dict[str, Any]]) -> list[str]:
+    """The outline rule on export rows, in place: a row about a restricted case the reader may not
+    see in full keeps only `OUTLINE_COLUMNS` (an incident, when any of its reports is such a case);
+    every row says `restricted`. Returns the restricted cases shown in full (for the access log)."""
+    point = ReadPoint(at=None, position=reader.point.position)
+    restricted = restricted_cases(reader, point, {ref for row in found for ref in _row_cases(kind, row)})
+    hidden = {ref for ref, state in restricted.items() if not in_full(reader, state)}
+    keep = OUTLINE_COLUMNS[kind]
+    for row in found:
+        cases = _row_cases(kind, row)
+        row["restricted"] = any(ref in restricted for ref in cases)
+        if hidden.intersection(cases):
+            row.update({column: None for column in row if column not in keep and column != "restricted"})
+    return sorted(set(restricted) - hidden)
+
+
 def _write_csv(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=list(found[0]) if found else ["none"])
@@ -155,10 +190,12 @@ def export(reader: Reader, kind: str, fmt: str, out: Path, year: int | None = No
     if not out.parent.is_dir():
         raise DomainError("out", f"folder {out.parent} does not exist")
     found = rows(reader, kind, year, Pseudonyms())
+    shown = outline_rows(reader, kind, found)
     meta = {"export": kind, "position": reader.point.position,
             "financial_year": None if year is None else f"{year}/{(year + 1) % 100:02d}",
-            "pseudonymised": "people and users are keyed hashes, new for each export; no free text"}
+            "pseudonymised": PSEUDONYMISED}
     WRITERS[fmt](out, kind, found, meta)
+    record_read(reader, "export", shown, f"restricted cases in the {kind} export")
     return {**meta, "format": fmt, "rows": len(found), "out": str(out)}
 
 

@@ -54,10 +54,15 @@ def is_restricted(config: Any, case: CaseState) -> bool:
 
 
 def hidden_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseState]:
-    """Of these cases, those the reader may not see in full at the point, with their states.
+    """Of these cases, those the reader may not see in full at the point, with their states."""
+    return {ref: state for ref, state in restricted_cases(reader, point, refs).items() if not in_full(reader, state)}
+
+
+def restricted_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseState]:
+    """Of these cases, those restricted at the point, with their states.
 
     Only cases that SQL finds could be restricted (a restricted category reported or corrected
-    to, or a restricted referral, within the point) are folded; `in_full` decides for those."""
+    to, or a restricted referral, within the point) are folded; `is_restricted` decides for those."""
     if not refs:
         return {}
     categories = json.dumps(sorted(restricted_categories(reader.config)))
@@ -70,7 +75,7 @@ def hidden_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseSt
         "(kind = 'refer' AND referral IN (SELECT value FROM json_each(?))))",
         [*params, categories, categories, referrals]).fetchall()))
     states = case_states(reader.db, point, maybe, reveal_text=False)
-    return {ref: state for ref, state in states.items() if not in_full(reader, state)}
+    return {ref: state for ref, state in states.items() if is_restricted(reader.config, state)}
 
 
 def in_full(reader: Reader, case: CaseState) -> bool:
@@ -83,6 +88,36 @@ def in_full(reader: Reader, case: CaseState) -> bool:
     actor = reader.actor  # analysts and admins do no case work: outlines only
     return actor is not None and actor.active and (
         actor.is_coordinator or (actor.role == "officer" and involves(case, actor.agency)))
+
+
+# The keys by which a list's item names a case (a duplicate pair names two).
+CASE_KEYS = ("case", "other")
+
+
+def screen(reader: Reader, point: Any, found: dict[str, Any], sections: tuple[str, ...]) -> dict[str, CaseState]:
+    """The one rule for lists: in each of these lists of `found`, every item about a case the reader
+    may not see in full at the point (in a shared read, every restricted case) becomes the case's
+    outline, in place. Returns the hidden cases."""
+    refs = {item[key] for name in sections for item in found[name] for key in CASE_KEYS
+            if isinstance(item, dict) and isinstance(item.get(key), str)}
+    hidden = hidden_cases(reader, point, refs)
+    for name in sections if hidden else ():
+        found[name] = [next((outline(hidden[item[key]]) for key in CASE_KEYS
+                             if isinstance(item, dict) and item.get(key) in hidden), item) for item in found[name]]
+    return hidden
+
+
+def shown_in_full(found: dict[str, Any], sections: tuple[str, ...]) -> list[str]:
+    """The cases these lists of `found` show in full (after `screen`)."""
+    return sorted({item["case"] for name in sections for item in found[name] if not item.get("restricted")})
+
+
+def screen_and_record(reader: Reader, point: Any, found: dict[str, Any], sections: tuple[str, ...],
+                      action: str, what: str) -> dict[str, Any]:
+    """`screen` a read's lists of case details, then record the cases shown in full in the access log."""
+    screen(reader, point, found, sections)
+    record_read(reader, action, shown_in_full(found, sections), what)
+    return found
 
 
 def outline(case: CaseState) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from tasking.config import PartnershipConfig
 from tasking.queries.escalations import case_review_alerts, suggest_groups, task_and_finish_groups
 from tasking.queries.duplicates import possible_duplicates
 from tasking.queries.feedback import feedback_owed
-from tasking.queries.access import hidden_cases, outline, record_read
+from tasking.queries.access import record_read, screen, shown_in_full
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.repeats import repeat_cases, repeat_flags
 from tasking.queries.state import case_states, due_taskings, references_where
@@ -94,14 +94,8 @@ DETAIL = ("new_reports", "due_taskings", "tasked_at_previous_meeting", "open_tas
 def redact_briefing(reader: Reader, brief: dict[str, Any], point: ReadPoint) -> list[str]:
     """Replace every item about a restricted case the reader may not see in full (in a pack: every
     restricted case) with the case's outline. Returns the cases shown in full in the detail."""
-    sections = [key for key, value in brief.items() if isinstance(value, list)]
-    refs = {item[key] for name in sections for item in brief[name] for key in ("case", "other")
-            if isinstance(item, dict) and isinstance(item.get(key), str)}
-    hidden = hidden_cases(reader, point, refs)
-    for name in sections if hidden else ():
-        brief[name] = [next((outline(hidden[item[key]]) for key in ("case", "other")
-                             if isinstance(item, dict) and item.get(key) in hidden), item) for item in brief[name]]
-    return sorted({item["case"] for name in DETAIL for item in brief[name] if not item.get("restricted")})
+    screen(reader, point, brief, tuple(key for key, value in brief.items() if isinstance(value, list)))
+    return shown_in_full(brief, DETAIL)
 
 
 def _tasking_item(case: Any, tasking: Any) -> dict[str, Any]:

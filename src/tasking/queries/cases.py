@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasking.queries.access import in_full, no_free_text, outline
+from tasking.queries.access import in_full, is_restricted, no_free_text, outline, record_read
 from tasking.queries.point import Reader
 from tasking.queries.state import case_states
 from tasking.time.instants import iso
@@ -12,9 +12,10 @@ from tasking.time.instants import iso
 
 def list_cases(reader: Reader, open_only: bool = False, area: str | None = None) -> dict[str, Any]:
     """Every case at the point, oldest first: restricted ones as outlines for readers not entitled to
-    them in full, and without the location for analysts and admins."""
+    them in full, and without the location for analysts and admins. The restricted cases shown in
+    full are recorded in the access log."""
     reader.app.authorize(reader.actor, "cases")
-    rows = []
+    rows, restricted = [], []
     for case in case_states(reader.db, reader.point).values():
         if open_only and not case.is_open:
             continue
@@ -23,6 +24,8 @@ def list_cases(reader: Reader, open_only: bool = False, area: str | None = None)
         if not in_full(reader, case):  # a restricted case: its outline only
             rows.append(outline(case))
             continue
+        if is_restricted(reader.config, case):
+            restricted.append(case.reference)
         row = {"case": case.reference, "status": case.status, "received_at": case.received_at,
                "source": case.source, "category": case.category, "area": case.area, "location": case.location,
                "risk": case.risk}
@@ -30,4 +33,5 @@ def list_cases(reader: Reader, open_only: bool = False, area: str | None = None)
             del row["location"]
         rows.append(row)
     rows.sort(key=lambda r: (r["received_at"], r["case"]))
+    record_read(reader, "cases", restricted, "restricted cases in the list")
     return {"at": iso(reader.point.at), "position": reader.point.position, "cases": rows}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tasking.queries.access import screen, screen_and_record
 from tasking.queries.briefing import briefing, meeting_for
 from tasking.queries.escalations import (
     case_review, case_reviews, marac_agenda, marac_meetings, task_and_finish_group, task_and_finish_groups,
@@ -26,13 +27,19 @@ def briefing_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> d
 
 
 def feedback_owed_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
-    items = feedback_owed(reader.db, reader.config, reader.point.until(at or now))
-    return {"at": iso(at), "position": reader.point.position, "feedback_owed": items}
+    """References only; an item on a restricted case the reader may not see in full is its outline."""
+    point = reader.point.until(at or now)
+    found = {"at": iso(at), "position": reader.point.position, "feedback_owed": feedback_owed(reader.db, reader.config, point)}
+    screen(reader, point, found, ("feedback_owed",))
+    return found
 
 
 def repeats_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
-    flags = repeat_flags(reader.db, reader.config, reader.point.until(at or now))
-    return {"at": iso(at), "position": reader.point.position, "repeat_flags": flags}
+    """A flag about a restricted case the reader may not see in full is its outline, as in the briefing."""
+    point = reader.point.until(at or now)
+    found = {"at": iso(at), "position": reader.point.position, "repeat_flags": repeat_flags(reader.db, reader.config, point)}
+    screen(reader, point, found, ("repeat_flags",))
+    return found
 
 
 def case_reviews_read(reader: Reader, at: dt.datetime | None, now: dt.datetime, open_only: bool = False) -> dict[str, Any]:
@@ -58,17 +65,27 @@ def group_read(reader: Reader, group: str, at: dt.datetime | None, now: dt.datet
 
 
 def marac_meetings_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    """Each meeting's discussion of a restricted case the reader may not see in full is its outline."""
     point = reader.point.until(at or now)
-    return {"at": iso(point.at), "position": point.position, "meetings": marac_meetings(reader.db, point)}
+    meetings = marac_meetings(reader.db, point)
+    for meeting in meetings:
+        screen(reader, point, meeting, ("discussions",))
+    return {"at": iso(point.at), "position": point.position, "meetings": meetings}
 
 
 def marac_agenda_read(reader: Reader, meeting: dt.date | None, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+    """An item on a restricted case the reader may not see in full is its outline; the cases shown in
+    full are recorded in the access log."""
     point = reader.point.until(at or now)
-    return marac_agenda(reader.db, point, meeting.isoformat() if meeting else None)
+    agenda = marac_agenda(reader.db, point, meeting.isoformat() if meeting else None)
+    return screen_and_record(reader, point, agenda, ("items",), "marac agenda", "agenda items")
 
 
 def open_taskings_read(reader: Reader, agency: str, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
-    """Open taskings of one agency on open cases, overdue first (most overdue first), then by due date."""
+    """Open taskings of one agency on open cases, overdue first (most overdue first), then by due date.
+
+    A tasking on a restricted case the reader may not see in full is the case's outline; the cases
+    shown in full are recorded in the access log."""
     point = reader.point.until(at or now)
     day = local_date(point.at)
     refs = references_where(reader.db, point, "kind = 'task'", [])
@@ -84,7 +101,8 @@ def open_taskings_read(reader: Reader, agency: str, at: dt.datetime | None, now:
                           "raised_at": tasking.raised_at, "area": case.area, "category": case.category,
                           "days_overdue": max(0, (day - dt.date.fromisoformat(tasking.due)).days)})
     items.sort(key=lambda t: (-t["days_overdue"], t["due"], t["case"], t["tasking"]))
-    return {"at": iso(point.at), "position": point.position, "agency": agency, "taskings": items}
+    found = {"at": iso(point.at), "position": point.position, "agency": agency, "taskings": items}
+    return screen_and_record(reader, point, found, ("taskings",), "taskings", "taskings")
 
 
 def annual_report_parts(reader: Reader, year: int, with_map: bool = False) -> dict[str, Any]:
