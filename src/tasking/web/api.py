@@ -26,6 +26,7 @@ from tasking.bootstrap import Services
 from tasking.commands import COMMAND_HANDLERS, Command, InitStore, IssueToken, send
 from tasking.commands.bus import check_times
 from tasking.commands.data import ImportReport, RecordPoliceMonth
+from tasking.commands.privacy import ApplyRetention
 from tasking.domain.errors import DomainError, NotFound
 from tasking.queries import reads
 from tasking.queries.audit import audit, show
@@ -288,9 +289,11 @@ def issued(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Resp
 
 # --- writes ------------------------------------------------------------------------------------
 
-# From the CLI only: a store is created and a token first issued there; and the file imports, whose
-# rows the CLI's parsers build and check (`tasking import`, `tasking context import-police-uk`).
-NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth}
+# From the CLI only: a store is created and a token first issued there; the file imports, whose
+# rows the CLI's parsers build and check (`tasking import`, `tasking context import-police-uk`); and
+# retention, whose targets only the retention rule selects (`tasking retention run`, the scheduler):
+# no request body names what to destroy.
+NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth, ApplyRetention}
 
 
 def path_name(command_class: type[Command]) -> str:
