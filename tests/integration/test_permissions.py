@@ -28,6 +28,8 @@ from tasking.commands.tokens import IssueToken, RevokeToken
 from tasking.config import default_config_text
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError
+from tasking.time.instants import local_date
+from tasking.time.meetings import MeetingCalendar
 from tasking.domain.permissions import ANY, COMMAND_ACTIONS, NONE, OWN, RULES, Forbidden, scope
 from tasking.queries.audit import audit, show
 from tasking.queries.briefing import briefing
@@ -89,6 +91,13 @@ class Store:
                                           action="Patrol", due=dt.date(2018, 3, 9)))["action"]
 
 
+def _pack(user: str, when: dt.datetime) -> IssueBriefing:
+    """A pack for a real meeting (one per user) whose time has come by `when`."""
+    meeting = MeetingCalendar().at_or_before(when - dt.timedelta(days=len(user) % 20))
+    return IssueBriefing(user=user, at=when, meeting_day=local_date(meeting).isoformat(), meeting=meeting,
+                         window_from=meeting - dt.timedelta(days=1), window_to=meeting, digest="sha256:x")
+
+
 def commands(s: Store, case: str) -> dict[type, Callable[[str], Any]]:
     """A valid command of every kind by `user`, on `case` where it takes one. Taskings go to POLICE
     only and corrections leave the source alone, so no command makes WARDENS involved."""
@@ -123,8 +132,7 @@ def commands(s: Store, case: str) -> dict[type, Callable[[str], Any]]:
         AssignLead: lambda u: AssignLead(user=u, **w, case=case, lead="sgt.jones"),
         AcknowledgeFlag: lambda u: AcknowledgeFlag(user=u, **w, flag="L-1234ABCD", cases=(case,), note="Seen"),
         DismissDuplicate: lambda u: DismissDuplicate(user=u, **w, case=case, other=s.other, reason="Different"),
-        IssueBriefing: lambda u: IssueBriefing(user=u, **w, meeting_day=f"2018-03-{5 + len(u) % 20:02d}",
-                                               meeting=when, window_from=when, window_to=when, digest="sha256:x"),
+        IssueBriefing: lambda u: _pack(u, when),
         RecordPoliceMonth: lambda u: RecordPoliceMonth(user=u, **w, month="2018-01", asb=(), crimes={}, files=()),
         CaseReviewApply: lambda u: CaseReviewApply(user=u, **w, applicant=s.person, cases=(case,)),
         CaseReviewAcknowledge: lambda u: CaseReviewAcknowledge(user=u, **w, review=s.review),

@@ -31,6 +31,8 @@ from tasking.commands import (
 )
 from tasking.commands.setup import ChangeRole, DeactivateUser
 from tasking.domain.errors import DomainError
+from tasking.time.instants import local_date
+from tasking.time.meetings import MeetingCalendar
 from tasking.projections.decode import Pages
 from tasking.projections.runner import Views
 from tests.conftest import scratch_services, seed_roster
@@ -93,8 +95,10 @@ def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str]
     # and writes only its refusal); the every-topic tail (pick -2) acts as the coordinator.
     who = dict(user="coordinator" if pick < 0 else ["coordinator", "sgt.jones", "warden.grange"][option % 3], at=at)
     if kind == "brief":
-        return IssueBriefing(**who, meeting_day=f"{at.date()}-{pick}", meeting=at, window_from=at - dt.timedelta(days=3),
-                             window_to=at, new_reports=tuple(refs[:option]), digest="d" * 8)
+        meeting = MeetingCalendar().at_or_before(at)  # a real meeting whose time has come
+        return IssueBriefing(**who, meeting_day=local_date(meeting).isoformat(), meeting=meeting,
+                             window_from=meeting - dt.timedelta(days=3), window_to=meeting,
+                             new_reports=tuple(refs[:option]), digest="d" * 8)
     if kind == "token":
         return IssueToken(**who, login="sgt.jones", token_hash="sha256:" + "0" * 64, expires_at=at + dt.timedelta(days=30))
     if kind == "revoke":

@@ -33,6 +33,7 @@ def bearer(token: str) -> dict[str, str]:
 def fixture_web(services: Services, people: dict[str, str], tmp_path: Path):  # noqa: ANN201
     """A client of the real app over the test's store (its views file too), the roster seeded."""
     settings = Settings(store=services.settings.store, views=services.settings.views_path)
-    app = create_app(settings, pool_size=2, secret="test-secret", attempts=FailedAttempts(limit=5))
+    app = create_app(settings, pool_size=2, secret="test-secret", attempts=FailedAttempts(limit=5),
+                     packs=tmp_path / "packs")
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client

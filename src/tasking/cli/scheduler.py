@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from tasking.queries.briefing import meeting_for
 from tasking.queries.roster import briefings_issued
 from tasking.reporting.render import local_text
 from tasking.time.instants import utcnow
+from tasking.time.meetings import MeetingCalendar
 
 
 def _user(ctx: click.Context, user: str | None) -> str:
@@ -71,14 +73,23 @@ def scheduler(ctx: click.Context, once: bool, at, output: Path, user: str | None
     emit(result, as_json, text)
 
 
+def latest_due_meeting(config, now):  # noqa: ANN001, ANN201
+    """The latest meeting whose pack time (`briefing_lead_minutes` before it) has come by `now`."""
+    lead = dt.timedelta(minutes=config.meeting.briefing_lead_minutes)
+    return MeetingCalendar(config.meeting.time).at_or_before(now + lead)
+
+
 @briefing.command("issue")
-@click.option("--at", type=DATETIME, default=None, help="The meeting meant by this moment, as for `tasking briefing` (default: the next one).")
+@click.option("--at", type=DATETIME, default=None, help="The meeting meant by this moment, as for `tasking briefing` "
+              "(default: the latest meeting whose pack time, `briefing_lead_minutes` before it, has come).")
 @OUTPUT
 @USER
 @json_option
 @click.pass_context
 def issue(ctx: click.Context, at, output: Path, user: str | None, as_json: bool) -> None:  # noqa: ANN001
-    """Issue the briefing pack for a meeting by hand (once: a second call writes nothing).
+    """Issue the briefing pack for a meeting by hand (once: a second call writes nothing). Only a real
+    meeting (a working day, not an England and Wales bank holiday, at the meeting time) whose pack
+    time has come is accepted; any other is refused.
 
     \b
     Example:
@@ -89,7 +100,7 @@ def issue(ctx: click.Context, at, output: Path, user: str | None, as_json: bool)
     login = _user(ctx, user)
     found = services(ctx)
     now = utcnow()
-    meeting = meeting_for(found.app.config, at, now)
+    meeting = meeting_for(found.app.config, at, now) if at is not None else latest_due_meeting(found.app.config, now)
     result = issue_pack(found, meeting, output, login, now)
     emit(result, as_json, lambda r: (f"Issued the pack for {r['briefing']} into {r['folder']}" if r["issued"]
                                      else f"The pack for {r['briefing']} was already issued; nothing written"))

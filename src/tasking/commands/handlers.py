@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -37,14 +38,15 @@ from tasking.commands.data import DismissDuplicate, ImportReport, RecordPoliceMo
 from tasking.domain.duplicates import DuplicateDismissal
 from tasking.domain.imported import ImportedRow
 from tasking.domain.police import PoliceMonth
-from tasking.config import parse_config
+from tasking.config import PartnershipConfig, parse_config
 from tasking.domain.briefing import Briefing
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError
 from tasking.domain.partnership import Partnership
 from tasking.domain.person import Person
 from tasking.domain.user import User
-from tasking.time.instants import financial_year_of, iso, parse_datetime
+from tasking.time.instants import financial_year_of, iso, local_date, parse_datetime
+from tasking.time.meetings import MeetingCalendar
 
 Result = dict[str, Any]
 
@@ -248,6 +250,7 @@ def reopen_case(app: TaskingApp, cmd: ReopenCase) -> Result:
 def issue_briefing(app: TaskingApp, cmd: IssueBriefing) -> Result:
     """Record a pack once per meeting day; a second attempt changes nothing and says so."""
     login, agency = _actor(app, cmd)
+    check_meeting(app, cmd)
     if Briefing.create_id(cmd.meeting_day) in app.repository:
         return {"briefing": cmd.meeting_day, "issued": False}
     app.save(Briefing(
@@ -257,6 +260,27 @@ def issue_briefing(app: TaskingApp, cmd: IssueBriefing) -> Result:
         user=login, agency=agency, at=cmd.effective,
     ))
     return {"briefing": cmd.meeting_day, "issued": True}
+
+
+def check_real_meeting(config: PartnershipConfig, meeting: dt.datetime, at: dt.datetime) -> None:
+    """A pack is for a real meeting on the partnership's calendar whose pack time (the meeting less
+    `briefing_lead_minutes`) has come by `at`, the issue time."""
+    rules = config.meeting
+    if not MeetingCalendar(rules.time).is_meeting(meeting):
+        raise DomainError("meeting", f"{iso(meeting)} is not a tasking meeting: meetings are on working days "
+                                     f"(not England and Wales bank holidays) at {rules.time} Europe/London")
+    if meeting - dt.timedelta(minutes=rules.briefing_lead_minutes) > at:
+        raise DomainError("meeting", f"the pack for the meeting at {iso(meeting)} cannot be issued more than "
+                                     f"{rules.briefing_lead_minutes} minutes ahead of it")
+
+
+def check_meeting(app: TaskingApp, cmd: IssueBriefing) -> None:
+    """A real meeting whose pack time has come (`check_real_meeting`), once; its window ends at it."""
+    check_real_meeting(app.config, cmd.meeting, cmd.effective)
+    if cmd.meeting_day != local_date(cmd.meeting).isoformat():
+        raise DomainError("meeting_day", f"meeting_day must be the meeting's date, {local_date(cmd.meeting)}")
+    if cmd.window_to != cmd.meeting or not cmd.window_from < cmd.window_to:
+        raise DomainError("window_to", "a pack's window ends at its meeting and starts before it")
 
 
 def import_report(app: TaskingApp, cmd: ImportReport) -> Result:

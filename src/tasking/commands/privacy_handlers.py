@@ -13,6 +13,7 @@ from tasking.domain.errors import DomainError
 from tasking.domain.ids import case_id, person_id
 from tasking.store.application import TaskingApp
 from tasking.store.sealing import holds_plaintext
+from tasking.time.instants import months_before
 
 Result = dict[str, Any]
 
@@ -49,6 +50,10 @@ def erase_person(app: TaskingApp, cmd: ErasePerson) -> Result:
 
 
 def apply_retention(app: TaskingApp, cmd: ApplyRetention) -> Result:
+    """Only what the retention rule selects: a case's text only when it is closed, past the period at
+    `at` and not held (whoever sends it; `tasking.retention.due` selects the people, from the views)."""
+    if cmd.subject == "case":
+        check_due(app, cmd.reference, cmd.effective)
     return erase(app, cmd.subject, cmd.reference, "retention", cmd.reason, _actor(app, cmd), cmd.effective)
 
 
@@ -75,6 +80,18 @@ def release_hold(app: TaskingApp, cmd: ReleaseHold) -> Result:
     hold.release(cmd.reason, login, agency, cmd.effective)
     app.save(hold)
     return {"case": case, "held": False}
+
+
+def check_due(app: TaskingApp, reference: str, at: dt.datetime) -> None:
+    """Refuse destroying a case's free text unless the retention rule selects it at `at`."""
+    case = app.get_case(reference)
+    years = app.config.retention.years_after_closure
+    closed_at = getattr(case, "closed_at", None)
+    if case.status != "closed" or closed_at is None or closed_at > months_before(at, 12 * years):
+        raise DomainError("case", f"{case.reference} is not due for retention: only a case closed {years} or more "
+                                  "years before is (`tasking retention run --dry-run` lists what is due)")
+    if is_held(app, case.reference):
+        raise DomainError("case", f"{case.reference} is under a legal hold; retention keeps it until released")
 
 
 def is_held(app: TaskingApp, case: str) -> bool:

@@ -91,6 +91,7 @@ class Case(Aggregate):
         self.lon = lon
         self.status = "open"
         self.closed_reason: str | None = None
+        self.closed_at: dt.datetime | None = None
         self.taskings: dict[str, dict[str, Any]] = {}
         self.links: list[dict[str, str]] = []
         self.lead: str | None = None
@@ -290,11 +291,13 @@ class Case(Aggregate):
     def _closed(self, user: str, agency: str, at: dt.datetime, reason: str, note: str | None) -> None:
         self.status = "closed"
         self.closed_reason = reason
+        self.closed_at = at
 
     @event("Reopened")
     def _reopened(self, user: str, agency: str, at: dt.datetime, reason: str) -> None:
         self.status = "open"
         self.closed_reason = None
+        self.closed_at = None
 
     @event("LeadAssigned")
     def _lead_assigned(self, user: str, agency: str, at: dt.datetime, lead: str) -> None:

@@ -77,6 +77,11 @@ class MeetingCalendar:
     def meeting_on(self, day: dt.date) -> dt.datetime:
         return at_local(day, self.time)
 
+    def is_meeting(self, instant: dt.datetime) -> bool:
+        """A real meeting: a working day (England and Wales bank holidays excluded) at the meeting time."""
+        day = local_date(instant)
+        return is_working_day(day) and self.meeting_on(day) == instant
+
     def at_or_before(self, instant: dt.datetime) -> dt.datetime:
         """The meeting at `instant`, or the last one before it."""
         day = local_date(instant)

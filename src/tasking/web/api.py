@@ -23,9 +23,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from tasking.bootstrap import Services
-from tasking.commands import COMMAND_HANDLERS, Command, InitStore, IssueToken, send
+from tasking.commands import COMMAND_HANDLERS, Command, InitStore, IssueBriefing, IssueToken, send
+from tasking.commands.handlers import check_real_meeting
 from tasking.commands.bus import check_times
 from tasking.commands.data import ImportReport, RecordPoliceMonth
+from tasking.commands.privacy import ApplyRetention
 from tasking.domain.errors import DomainError, NotFound
 from tasking.queries import reads
 from tasking.queries.audit import audit, show
@@ -288,9 +290,13 @@ def issued(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Resp
 
 # --- writes ------------------------------------------------------------------------------------
 
-# From the CLI only: a store is created and a token first issued there; and the file imports, whose
-# rows the CLI's parsers build and check (`tasking import`, `tasking context import-police-uk`).
-NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth}
+# From the CLI only: a store is created and a token first issued there; the file imports, whose
+# rows the CLI's parsers build and check (`tasking import`, `tasking context import-police-uk`); and
+# retention, whose targets only the retention rule selects (`tasking retention run`, the scheduler):
+# no request body names what to destroy.
+NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth, ApplyRetention}
+# Made by the server, not sent: a pack is computed from the store (`issue_briefing` below).
+SERVER_MADE = {IssueBriefing}
 
 
 def path_name(command_class: type[Command]) -> str:
@@ -342,6 +348,29 @@ def _write_route(command_class: type[Command]) -> None:
                          operation_id=command_class.__name__)
 
 
-WRITES = [command_class for command_class in COMMAND_HANDLERS if command_class not in NOT_OVER_HTTP]
+class MeetingBody(BaseModel):
+    """Which meeting's pack to issue; the server computes the pack (as `tasking briefing issue`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    meeting: AwareDatetime = Field(..., description="The meeting, with its zone: a working day at the meeting "
+                                   "time, e.g. 2018-03-05T09:00:00+00:00; its pack time must have come.")
+
+
+@router.post("/commands/issue-briefing", tags=["commands"], responses=WRITE_ERRORS, operation_id="IssueBriefing",
+             summary="Issue the briefing pack for a meeting: the server makes and records it, once.")
+def issue_briefing(body: MeetingBody, request: Request, desk: Desk = Depends(api_desk)) -> dict[str, Any]:
+    """As `tasking briefing issue`: the pack is written under the server's packs folder (`TASKING_PACKS`)."""
+    from tasking.reporting.packs import issue_pack
+
+    now = utcnow()
+    try:
+        check_real_meeting(desk.services.app.config, body.meeting, now)
+    except DomainError as exc:
+        raise Problem(422, str(exc), field=exc.field, rule="meeting") from None
+    return issue_pack(desk.services, body.meeting, request.app.state.packs, desk.user.login, now)
+
+
+WRITES = [command_class for command_class in COMMAND_HANDLERS
+          if command_class not in NOT_OVER_HTTP and command_class not in SERVER_MADE]
 for _command_class in WRITES:
     _write_route(_command_class)

@@ -32,7 +32,8 @@ SESSION_HOURS = 10  # a working day
 
 
 def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: str | None = None,
-               secure_cookies: bool = False, attempts: FailedAttempts | None = None) -> FastAPI:
+               secure_cookies: bool = False, attempts: FailedAttempts | None = None,
+               packs: Path | None = None) -> FastAPI:
     """The web face of one store: the same commands, queries and renderers as the CLI."""
     from tasking import __version__
     from tasking.web import api, pages
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
     app.state.pool = ServicesPool(settings, size=pool_size)
     app.state.attempts = attempts or FailedAttempts()
     app.state.settings = settings
+    app.state.packs = packs or Path(os.environ.get("TASKING_PACKS") or "briefings")  # as `briefing issue --output`
     app.add_middleware(SessionMiddleware, secret_key=secret or os.environ.get("TASKING_WEB_SECRET") or secrets.token_hex(32),
                        session_cookie="tasking_session", max_age=SESSION_HOURS * 3600, same_site="strict",
                        https_only=secure_cookies)

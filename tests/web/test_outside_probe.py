@@ -1,0 +1,99 @@
+"""Issue 21, web and API: the outside probe's findings against the HTTP face, repeated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from tasking.commands import AddUser, ApplyRetention, CloseCase, IssueBriefing, PlaceHold, send
+from tasking.domain.errors import DomainError
+from tasking.domain.ids import case_id, person_id
+from tasking.time.instants import utcnow
+from tests.conftest import Desk, at
+from tests.web.conftest import bearer, issue
+
+PROBLEM = "application/problem+json"
+
+
+def admin_token(desk: Desk) -> str:
+    desk.send(AddUser, login="admin.kay", name="Kay", agency="COUNCIL", role="admin")
+    return issue(desk.services, "admin.kay")
+
+
+class TestRetentionOverHttp:
+    """Item 3: no request body names what retention destroys."""
+
+    def test_the_api_cannot_destroy_a_held_case_or_a_person(self, web, desk) -> None:  # noqa: ANN001
+        case = desk.report("2018-03-02T10:00", summary="Shouting outside the flats")
+        desk.send(PlaceHold, when="2018-03-11T10:00", case=case, reason="Civil claim LS-881")
+        token, keys = admin_token(desk), desk.services.app.keys
+        for body in ({"subject": "case", "reference": case, "reason": "probe"},
+                     {"subject": "person", "reference": desk.people["resident"], "reason": "probe"}):
+            response = web.post("/api/v1/commands/apply-retention", json=body, headers=bearer(token))
+            assert response.status_code in (404, 405), response.text
+        assert not keys.is_destroyed(case_id(case)) and not keys.is_destroyed(person_id(desk.people["resident"]))
+        assert "/api/v1/commands/apply-retention" not in web.get("/openapi.json").json()["paths"]
+
+    def test_the_handler_refuses_a_case_the_rule_does_not_select(self, desk) -> None:  # noqa: ANN001
+        open_case = desk.report("2018-03-02T10:00")
+        held = desk.report("2018-03-02T11:00")
+        recent = desk.report("2018-03-02T12:00")
+        for case in (held, recent):
+            desk.send(CloseCase, when="2018-03-10T10:00", case=case, reason="resolved", note="Quiet")
+        desk.send(PlaceHold, when="2018-03-11T10:00", case=held, reason="Civil claim LS-881")
+        app = desk.services.app
+        for case, when in ((open_case, utcnow()), (held, utcnow()), (recent, at("2020-03-11T10:00"))):
+            with pytest.raises(DomainError) as refused:
+                send(app, ApplyRetention(user="coordinator", at=when, subject="case", reference=case, reason="probe"))
+            assert refused.value.field == "case"
+            assert not app.keys.is_destroyed(case_id(case))
+
+
+def issued_packs(web, token: str) -> list[dict]:  # noqa: ANN001
+    return web.get("/api/v1/briefings/issued", headers=bearer(token)).json()["briefings"]
+
+
+class TestPacksOverHttp:
+    """Items 8 and 29: the server makes the pack; the body only names a real meeting whose time has come."""
+
+    def test_a_pack_made_from_the_body_is_refused_and_nothing_is_recorded(self, web, desk) -> None:  # noqa: ANN001
+        token = issue(desk.services, "coordinator")
+        forged = {"meeting_day": "2018-03-05", "meeting": "2018-03-05T09:00:00Z", "window_from": "2018-03-02T09:00:00Z",
+                  "window_to": 0, "digest": "sha256:fake", "new_reports": ["CSU-2099-99999"]}
+        response = web.post("/api/v1/commands/issue-briefing", json=forged, headers=bearer(token))
+        assert response.status_code == 422 and response.headers["content-type"].startswith(PROBLEM)
+        assert issued_packs(web, token) == []
+
+    @pytest.mark.parametrize("meeting", ["2018-03-03T09:00:00Z",  # a Saturday
+                                         "2018-03-05T10:00:00Z",  # not the meeting time
+                                         "2018-04-02T08:00:00Z",  # Easter Monday (BST: 09:00 local)
+                                         "2099-03-05T09:00:00Z"])  # in the future
+    def test_only_a_real_meeting_whose_time_has_come(self, web, desk, meeting: str) -> None:  # noqa: ANN001
+        token = issue(desk.services, "coordinator")
+        response = web.post("/api/v1/commands/issue-briefing", json={"meeting": meeting}, headers=bearer(token))
+        assert response.status_code == 422, response.text
+        assert response.json()["field"] == "meeting"
+        assert issued_packs(web, token) == []
+
+    def test_the_server_computes_the_pack_once(self, web, desk, tmp_path) -> None:  # noqa: ANN001
+        case = desk.report("2018-03-03T08:10")
+        token = issue(desk.services, "coordinator")
+        body = {"meeting": "2018-03-05T09:00:00Z"}
+        first = web.post("/api/v1/commands/issue-briefing", json=body, headers=bearer(token)).json()
+        assert first["issued"] is True and first["window"] == {"from": "2018-03-02T09:00:00Z", "to": "2018-03-05T09:00:00Z"}
+        pack = json.loads((tmp_path / "packs" / "2018-03-05" / "briefing.json").read_text())
+        assert [r["case"] for r in pack["new_reports"]] == [case]
+        assert web.post("/api/v1/commands/issue-briefing", json=body, headers=bearer(token)).json()["issued"] is False
+        [record] = issued_packs(web, token)
+        assert record["meeting_day"] == "2018-03-05" and record["new_reports"] == 1
+
+    def test_the_handler_refuses_a_forged_meeting_whoever_sends_it(self, desk) -> None:  # noqa: ANN001
+        app = desk.services.app
+        count = app.event_count()
+        saturday = at("2018-03-03T09:00")
+        with pytest.raises(DomainError) as refused:
+            send(app, IssueBriefing(user="coordinator", at=utcnow(), meeting_day="2018-03-03", meeting=saturday,
+                                    window_from=saturday - dt.timedelta(days=1), window_to=saturday, digest="x"))
+        assert refused.value.field == "meeting" and app.event_count() == count
