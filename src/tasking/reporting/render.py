@@ -43,6 +43,13 @@ def day_text(day: str | None) -> str:
     return dt.date.fromisoformat(day).strftime("%a %d %b %Y") if day else ""
 
 
+def _flag_subject(flag: dict[str, Any]) -> str:
+    """A repeat flag's place (location, area) or person (their reference), as the JSON has it."""
+    if flag["rule"] == "location":
+        return f"{flag['location']}, {flag['area']}"
+    return f"person {flag['person']}"
+
+
 SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
     ("new_reports", "New reports", [
         ("Case", "case"), ("Received", lambda r: local_text(r["received_at"])), ("Risk", "risk"),
@@ -69,7 +76,8 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
         ("Working days overdue", "overdue_days"),
     ]),
     ("repeat_flags", "Repeat flags", [
-        ("Flag", "flag"), ("Case", "case"), ("Rule", "rule"), ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
+        ("Flag", "flag"), ("Case", "case"), ("Rule", "rule"), ("Where or who", lambda r: _flag_subject(r)),
+        ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
         ("Why", lambda r: r["reason"] + (f" - {r['prompt']}" if r.get("prompt") else "")),
     ]),
     ("case_review_alerts", "ASB case review alerts", [
