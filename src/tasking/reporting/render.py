@@ -29,6 +29,14 @@ def local_text(stamp: str | None, with_date: bool = True, seconds: bool = False)
     return value.strftime(f"%a %d %b %Y {clock}" if with_date else clock)
 
 
+_UTC_STAMP = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:Z|\+00:00)")
+
+
+def local_stamps(text: str) -> str:
+    """Text for people with every stored UTC time in it (`2017-04-24T09:00:00Z`) shown as local time."""
+    return _UTC_STAMP.sub(lambda m: local_text(m.group(0)), text)
+
+
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
 
