@@ -40,6 +40,15 @@ class TestSecondReportPrompt:
         assert [(a["person"], a["cases"], a["count"]) for a in found] == [(victim, [first, second], 2)]
         assert "Chris Doe" not in repr(brief(desk, "2018-03-05T09:00")["case_review_alerts"])
 
+    def test_the_prompt_cites_the_statutory_guidance_only_at_meetings_after_it(self, desk: Desk) -> None:
+        victim = desk.people["victim"]
+        for when in ("2018-01-02T10:00", "2018-03-02T10:00", "2025-09-01T10:00", "2025-09-02T10:00"):
+            desk.report(when, reporter=None, anonymous=True, victim=victim)
+        before = alerts(desk, "2018-03-05T09:00", "prompt")[0]["prompt"]
+        assert before == "Tell the victim about the ASB case review: 2 or more ASB reports in six months"
+        after = alerts(desk, "2025-09-03T09:00", "prompt")[0]["prompt"]
+        assert after == before + " (statutory guidance, September 2025)"
+
     def test_one_incident_twice_non_asb_reports_and_old_reports_do_not_prompt(self, desk: Desk) -> None:
         me = desk.people["resident"]
         desk.report("2017-08-01T10:00")  # more than six months before the meeting

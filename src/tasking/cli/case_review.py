@@ -23,6 +23,7 @@ from tasking.commands.escalation import (
 )
 from tasking.queries.reads import case_review_read, case_reviews_read
 from tasking.time.instants import utcnow
+from tasking.reporting.render import local_stamps, local_text
 
 
 @click.group("case-review")
@@ -162,7 +163,8 @@ def list_reviews(ctx: click.Context, open_only, at, as_of, position, as_json) ->
         table.add_column(column, no_wrap=column == "review")
     for r in items:
         threshold = "" if r["threshold_met"] is None else ("met" if r["threshold_met"] else "not met")
-        table.add_row(r["review"], r["applicant"], r["received_at"], threshold, r["decision"] or "", r["held_at"] or "",
+        table.add_row(r["review"], r["applicant"], local_text(r["received_at"]), threshold, r["decision"] or "",
+                      local_text(r["held_at"]),
                       str(len(r["recommendations"])), r["status"],
                       ", ".join(f"{o['milestone']} (due {o['due']})" for o in r["overdue"]))
     console().print(table)
@@ -184,7 +186,7 @@ def show(ctx: click.Context, review, at, as_of, position, as_json) -> None:  # n
     if as_json:
         emit_read(found)
         return
-    click.echo(_show_text(found))
+    click.echo(local_stamps(_show_text(found)))
 
 
 def _show_text(r: dict[str, Any]) -> str:

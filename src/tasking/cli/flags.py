@@ -7,7 +7,7 @@ import click
 from tasking.cli.context import reader, run, write_options
 from tasking.commands import AcknowledgeFlag
 from tasking.queries.repeats import repeat_flags
-from tasking.time.instants import iso, utcnow
+from tasking.time.instants import local_time, utcnow
 
 
 @click.command("acknowledge")
@@ -29,6 +29,6 @@ def acknowledge(ctx: click.Context, flag: str, note: str, user, at, as_json: boo
     match = next((f for f in raised if f["flag"] == wanted), None)
     if match is None:
         known = ", ".join(f["flag"] for f in raised) or "none"
-        raise click.ClickException(f"flag: {wanted} is not raised (or already acknowledged) at {iso(when)}; raised: {known}")
+        raise click.ClickException(f"flag: {wanted} is not raised (or already acknowledged) at {local_time(when)}; raised: {known}")
     run(ctx, AcknowledgeFlag, as_json=as_json, user=user, at=when, flag=wanted, cases=tuple(match["cases"]), note=note,
         text=lambda r: f"Acknowledged {r['flag']} for {', '.join(r['cases'])}")

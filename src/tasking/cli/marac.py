@@ -11,6 +11,7 @@ from tasking.commands.escalation import MaracActionItem, MaracDiscuss, MaracMeet
 from tasking.domain.errors import DomainError
 from tasking.queries.reads import marac_agenda_read, marac_meetings_read
 from tasking.time.instants import parse_date, utcnow
+from tasking.reporting.render import local_text
 
 
 @click.group("marac")
@@ -74,7 +75,7 @@ def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # 
     for column in ("meeting", "at", "cases discussed"):
         table.add_column(column)
     for m in items:
-        table.add_row(m["meeting"], m["at"], ", ".join(d["case"] for d in m["discussions"]))
+        table.add_row(m["meeting"], local_text(m["at"]), ", ".join(d["case"] for d in m["discussions"]))
     console().print(table)
 
 

@@ -6,14 +6,14 @@ import click
 from rich.table import Table
 
 from tasking.cli.context import console, emit_read, json_option, read_options, reader
-from tasking.reporting.render import case_text, local_text
+from tasking.reporting.render import case_text, local_stamps, local_text
 from tasking.queries.audit import audit as audit_query
 from tasking.queries.audit import show as show_query
 from tasking.queries.cases import list_cases
 
 
 def _details(details: dict) -> str:
-    return "; ".join(f"{k}={v}" for k, v in details.items() if v not in (None, ""))
+    return local_stamps("; ".join(f"{k}={v}" for k, v in details.items() if v not in (None, "")))
 
 
 @click.command("audit")

@@ -10,6 +10,7 @@ from rich.table import Table
 from tasking.cli.context import DATETIME, console, emit_read, reader, services, warn_unfinished
 from tasking.queries.access import redact_explained
 from tasking.queries.stats import explain, year_stats
+from tasking.reporting.render import local_stamps
 
 
 @click.command("stats")
@@ -55,7 +56,7 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
         for column in ("case", "event", "position", "at", "user", "agency", "detail"):
             table.add_column(column, no_wrap=column == "case")
         for item in result["items"]:
-            table.add_row(*(str(item[c]) if item[c] is not None else "" for c in
+            table.add_row(*(local_stamps(str(item[c])) if item[c] is not None else "" for c in
                             ("case", "event", "position", "at", "user", "agency", "detail")))
         console().print(table)
         return

@@ -11,6 +11,7 @@ from tasking.cli.context import DATE, console, emit_read, json_option, read_opti
 from tasking.commands.escalation import TfgAction, TfgAddCase, TfgComplete, TfgCompleteAction, TfgMeet, TfgOpen
 from tasking.queries.reads import group_read, groups_read
 from tasking.time.instants import utcnow
+from tasking.reporting.render import local_stamps, local_text
 
 
 @click.group("tfg")
@@ -150,7 +151,7 @@ def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> 
     for column in ("group", "area", "focus", "opened", "cases", "actions open", "meetings", "status"):
         table.add_column(column, no_wrap=column == "group")
     for g in items:
-        table.add_row(g["group"], g["area"], g["focus"], g["opened_at"], str(len(g["cases"])),
+        table.add_row(g["group"], g["area"], g["focus"], local_text(g["opened_at"]), str(len(g["cases"])),
                       str(sum(a["status"] == "open" for a in g["actions"])), str(len(g["meetings"])), g["status"])
     console().print(table)
 
@@ -171,7 +172,7 @@ def show(ctx: click.Context, group, at, as_of, position, as_json) -> None:  # no
     if as_json:
         emit_read(found)
         return
-    click.echo(_show_text(found))
+    click.echo(local_stamps(_show_text(found)))
 
 
 def _show_text(g: dict[str, Any]) -> str:

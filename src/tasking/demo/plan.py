@@ -37,6 +37,7 @@ from tasking.config import default_config_text
 from tasking.demo import escalations
 from tasking.demo.context import place, police_months
 from tasking.time.instants import LONDON, at_local
+from tasking.time.meetings import is_working_day
 
 YEARS = (2016, 2017)
 DEMO_END = at_local(dt.date(2018, 3, 31), dt.time(23, 0))
@@ -141,6 +142,39 @@ ACTIONS_BY_AGENCY = {
     "YOUTH": ["Youth worker outreach"], "KENWARD": ["Substance misuse outreach"], "DAVSS": ["Contact and safety plan"],
     "FIRE": ["Home fire safety visit"],
 }
+# What a report says, by category: varied, the way officers write them, and never a name or a number.
+SUMMARIES = {
+    "youth-nuisance": ["Group of youths gathering in the evenings, shouting and kicking a ball against cars",
+                       "Teenagers on bikes riding at pedestrians on the footpath", "Youths drinking and leaving litter "
+                       "by the benches after dark", "Group climbing onto shop roofs and throwing stones"],
+    "neighbour-nuisance": ["Ongoing dispute with next door over shouting and banging late at night",
+                           "Neighbour's visitors blocking the shared drive and being abusive",
+                           "Repeated arguments in the communal hallway; resident feels intimidated",
+                           "Rubbish dumped in the shared garden and threats when challenged"],
+    "noise": ["Loud music from a flat most nights until the early hours", "Dog barking for hours while the owner is out",
+              "Parties every weekend with music and shouting in the garden", "Banging and drilling late at night"],
+    "vehicle-nuisance": ["Cars racing and revving in the car park late at night", "Off-road bikes on the recreation ground",
+                         "Abandoned car with flat tyres left for several weeks", "Vehicles doing doughnuts by the shops"],
+    "fly-tipping": ["Mattresses and bags of rubbish dumped in the lay-by", "Builder's waste tipped at the field gate",
+                    "Fridge and sofa left on the verge", "Garden waste repeatedly dumped behind the garages"],
+    "criminal-damage": ["Bus shelter glass smashed overnight", "Graffiti tags sprayed on the underpass and shop shutters",
+                        "Fence panels kicked in and plant pots broken", "Car wing mirrors snapped along the road"],
+    "drugs": ["Suspected drug dealing from a car in the car park", "Strong smell of cannabis and people coming and going",
+              "Needles found in the play area", "Groups meeting briefly by the alleyway; suspected dealing"],
+    "street-drinking": ["Group drinking on the benches and urinating in doorways",
+                        "Street drinkers asking passers-by for money outside the station"],
+    "hate-incident": ["Verbal abuse targeted at a resident because of their religion",
+                      "Offensive graffiti aimed at a family on the street", "Racist comments shouted from a passing car"],
+    "mental-health-concern": ["Resident appears confused and distressed, knocking on doors at night",
+                              "Concern for a resident who has stopped answering the door"],
+    "domestic-abuse": ["Referral following a domestic incident; victim supported by the service",
+                       "Repeat domestic incident at the address; safety planning needed"],
+    "vulnerable-adult": ["Elderly resident targeted by cold callers", "Vulnerable adult befriended by people using the flat"],
+    "vulnerable-young-person": ["Young person going missing and seen with older males",
+                                "Concern a young person is being drawn into drug running"],
+    "speeding": ["Vehicles speeding through the village past the school", "Speeding on the hill at school times"],
+    "acquisitive-crime": ["Sheds broken into and tools taken along the road", "Doorstep sellers pressuring residents"],
+}
 FIRST = ["Alex", "Sam", "Jo", "Chris", "Pat", "Morgan", "Jamie", "Taylor", "Robin", "Lee", "Kim", "Ashley", "Dana",
          "Frankie", "Jordan", "Casey", "Charlie", "Rowan", "Sasha", "Toni"]
 LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Wright", "Walker",
@@ -212,6 +246,32 @@ class Planner:
     def minutes(self, low: float, high: float) -> dt.timedelta:
         return dt.timedelta(minutes=round(self.rng.uniform(low, high)))
 
+    def working_time(self, after: dt.datetime, low_days: float, high_days: float) -> dt.datetime:
+        """A visit, call or update some days after `after`: mostly in working hours, some in the
+        early evening, none in the small hours; always after `after`."""
+        day = (after + self.minutes(low_days * 1440, high_days * 1440)).astimezone(LONDON).date()
+        hour = self.rng.choices(range(8, 21), weights=[3, 8, 10, 10, 8, 9, 10, 10, 8, 6, 5, 4, 2])[0]
+        clock = dt.time(hour, self.rng.randrange(60))
+        when = at_local(day, clock)
+        while when <= after:
+            day += dt.timedelta(days=1)
+            when = at_local(day, clock)
+        return when
+
+    @staticmethod
+    def meeting_after(after: dt.datetime, limit: dt.datetime, minute: int = 30) -> dt.datetime | None:
+        """`minute` minutes into the first daily tasking meeting after `after` (working days,
+        09:00-10:00), or as near it as that meeting allows, by `limit`; None if there is none."""
+        day, last = after.astimezone(LONDON).date(), limit.astimezone(LONDON).date()
+        while day <= last:
+            if is_working_day(day):
+                low = max(after + dt.timedelta(minutes=1), at_local(day, dt.time(9, 5)))
+                high = min(limit, at_local(day, dt.time(9, 59)))
+                if low <= high:
+                    return min(max(at_local(day, dt.time(9, 0)) + dt.timedelta(minutes=minute), low), high)
+            day += dt.timedelta(days=1)
+        return None
+
     def staff(self, agency: str) -> str:
         return self.rng.choice(STAFF.get(agency, ["coordinator"]))
 
@@ -281,7 +341,7 @@ class Planner:
 
     def later(self, plan: Plan, low_days: float, high_days: float, limit: dt.datetime | None = None) -> dt.datetime | None:
         """A time after the report (and its actions so far); None when it would fall after `limit`."""
-        when = max([plan.received, *plan.actions]) + self.minutes(low_days * 1440, high_days * 1440)
+        when = self.working_time(max([plan.received, *plan.actions]), low_days, high_days)
         limit = limit or DEMO_END
         return when if when <= limit else None
 
@@ -295,11 +355,13 @@ class Planner:
                 reporter=Ref("person", plan.reporter) if plan.reporter is not None else None,
                 anonymous=plan.reporter is None, victim=Ref("person", plan.victim) if plan.victim is not None else None,
                 no_feedback=plan.no_feedback, risk=plan.risk,
-                summary=f"{plan.category.replace('-', ' ').capitalize()} reported at {plan.location}",
+                summary=self.rng.choice(SUMMARIES.get(plan.category, ["Reported for the partnership's attention"])),
                 **place(plan.area, plan.location, plan.key))
 
     def taskings_for(self, plans: list[Plan], year: int) -> None:
-        plans = [p for p in plans if not p.duplicate]
+        end = self.year_end(year)
+        last = end - dt.timedelta(minutes=5)  # tasked at a meeting of the same year
+        plans = [p for p in plans if not p.duplicate and self.meeting_after(p.received, last) is not None]
         counts = [self.rng.choice([0, 1, 1, 1, 2]) for _ in plans]
         wanted = TASKINGS[year] - escalations.TASKINGS_RAISED.get(year, 0)  # a recommendation is a tasking too
         while sum(counts) < wanted:
@@ -308,11 +370,12 @@ class Planner:
             index = self.rng.randrange(len(plans))
             if counts[index] > 0:
                 counts[index] -= 1
-        end = self.year_end(year)
         for plan, count in zip(plans, counts, strict=True):
             for number in range(count):
-                raised = min(plan.received + self.minutes(20, 3 * 1440), end - dt.timedelta(minutes=5))
-                raised = max(raised, plan.received + dt.timedelta(minutes=1))
+                minute = self.rng.randrange(5, 56)
+                raised = (self.meeting_after(plan.received + self.minutes(20, 2 * 1440), last, minute)
+                          or self.meeting_after(plan.received, last, minute))
+                assert raised is not None
                 agency = self.rng.choice(TASKED_BY_CATEGORY.get(plan.category, ["POLICE"]))
                 due = raised.astimezone(LONDON).date() + dt.timedelta(days=self.rng.randint(2, 14))
                 key = (plan.key, number)
@@ -321,19 +384,19 @@ class Planner:
                 self.at(raised, RaiseTasking, Ref("tasking", key), user="coordinator", case=Ref("case", plan.key),
                         agency=agency, action=self.rng.choice(ACTIONS_BY_AGENCY.get(agency, ["Contact and advise"])),
                         due=due, owner=self.staff(agency) if agency in STAFF and self.rng.random() < 0.6 else None)
-                last = raised
+                latest = raised
                 if self.rng.random() < 0.05:
-                    moved = raised + self.minutes(60, 2 * 1440)
-                    last = moved
+                    moved = self.meeting_after(raised + self.minutes(60, 2 * 1440), DEMO_END, minute)
+                    latest = moved or latest
                     new_agency = self.rng.choice(TASKED_BY_CATEGORY.get(plan.category, ["POLICE"]))
-                    if moved <= DEMO_END:
+                    if moved is not None:
                         plan.actions.append(moved)
                         plan.tasked.append((moved, number, new_agency))
                         self.at(moved, ReassignTasking, user="coordinator", case=Ref("case", plan.key),
                                 tasking=Ref("tasking", key), agency=new_agency,
                                 owner=self.staff(new_agency) if new_agency in STAFF else None)
                 if self.rng.random() < 0.985:
-                    done = last + self.minutes(6 * 60, 12 * 1440)
+                    done = self.working_time(latest, 0.25, 12)
                     if done <= DEMO_END:
                         plan.actions.append(done)
                         self.at(done, CompleteTasking, user=self.worker(plan, agency, done), case=Ref("case", plan.key),
@@ -346,7 +409,7 @@ class Planner:
             if plan.duplicate:
                 continue
             for _ in range(self.rng.choices([0, 1, 2, 3], weights=[22, 42, 26, 10])[0]):
-                when = plan.received + self.minutes(2 * 60, 20 * 1440)
+                when = self.working_time(plan.received, 0.1, 20)
                 if when > DEMO_END:
                     continue
                 agency = self.rng.choice(["POLICE", "COUNCIL", "WARDENS", "HOUSING"])
@@ -442,7 +505,7 @@ class Planner:
         wants = plan.report_back or (plan.reporter is not None and not plan.no_feedback)
         channel = "report-back" if plan.report_back else self.rng.choice(["phone", "email", "letter", "visit"])
         if wants and plan.actions and self.rng.random() < 0.5:  # an interim update
-            interim = min(plan.actions) + self.minutes(120, 2 * 1440)
+            interim = self.working_time(min(plan.actions), 0.1, 2)
             if interim <= DEMO_END:
                 self.at(interim, UpdateReporter, user="coordinator", case=Ref("case", plan.key), channel=channel,
                         note="Told what has been done so far")
@@ -454,7 +517,7 @@ class Planner:
         reason = self.rng.choices(["resolved", "no-further-action", "referred-elsewhere"], weights=[72, 20, 8])[0]
         self.at(closed, CloseCase, user="coordinator", case=Ref("case", plan.key), reason=reason,
                 complete_taskings="Closed with the case")
-        final = closed + self.minutes(60, 3 * 1440)
+        final = self.working_time(closed, 0.05, 3)
         if wants and final <= DEMO_END:
             self.at(final, UpdateReporter, user="coordinator", case=Ref("case", plan.key), channel=channel,
                     note="Told of the outcome and the case closed")

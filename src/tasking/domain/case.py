@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 
 from tasking.domain.errors import DomainError
 from tasking.domain.ids import case_id
-from tasking.time.instants import LONDON
+from tasking.time.instants import LONDON, local_time
 
 # Commands that may still be recorded on a closed case.
 ALLOWED_WHEN_CLOSED = ("reopen", "update-reporter", "correct")
@@ -116,7 +116,7 @@ class Case(Aggregate):
 
     def check_not_before_received(self, at: dt.datetime, field: str = "at") -> None:
         if at < self.received_at:
-            raise DomainError(field, f"{at.isoformat()} is before {self.reference} was received ({self.received_at.isoformat()})")
+            raise DomainError(field, f"{local_time(at)} is before {self.reference} was received ({local_time(self.received_at)})")
 
     def check_can_link(self, to: str) -> None:
         if to == self.reference:
@@ -156,7 +156,7 @@ class Case(Aggregate):
         self.check_not_before_received(at)
         found = self.check_tasking_open(tasking)
         if at < found["raised_at"]:
-            raise DomainError("at", f"{tasking} cannot be completed before it was raised ({found['raised_at'].isoformat()})")
+            raise DomainError("at", f"{tasking} cannot be completed before it was raised ({local_time(found['raised_at'])})")
         self._tasking_completed(user=user, agency=agency, at=at, tasking=tasking, result=result)
 
     def follow_up(self, user: str, agency: str, at: dt.datetime, kind: str, outcome: str) -> None:
@@ -194,7 +194,7 @@ class Case(Aggregate):
         self.check_open("correct")
         self.check_not_before_received(at)
         if field == "occurred" and dt.datetime.fromisoformat(value.replace("Z", "+00:00")) > self.received_at:
-            raise DomainError("value", f"the behaviour cannot have occurred after the report was received ({self.received_at.isoformat()})")
+            raise DomainError("value", f"the behaviour cannot have occurred after the report was received ({local_time(self.received_at)})")
         self._corrected(user=user, agency=agency, at=at, field=field, value=value, reason=reason)
 
     def open_taskings(self) -> list[str]:

@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate, event
 
 from tasking.domain.errors import DomainError
 from tasking.domain.ids import case_review_id
+from tasking.time.instants import local_time
 
 DecisionOutcome = ("review", "no-review")
 
@@ -50,7 +51,7 @@ class CaseReview(Aggregate):
     def check_not_before(self, at: dt.datetime, since: dt.datetime | None, what: str) -> None:
         since = since or self.received_at
         if at < since:
-            raise DomainError("at", f"{at.isoformat()} is before {what} of {self.reference} ({since.isoformat()})")
+            raise DomainError("at", f"{local_time(at)} is before {what} of {self.reference} ({local_time(since)})")
 
     def check_once(self, done: object, milestone: str) -> None:
         if done:

@@ -13,7 +13,7 @@ from eventsourcing.domain import Aggregate, event
 
 from tasking.domain.errors import DomainError
 from tasking.domain.ids import group_id
-from tasking.time.instants import LONDON
+from tasking.time.instants import LONDON, local_time
 
 
 class TaskAndFinishGroup(Aggregate):
@@ -43,7 +43,7 @@ class TaskAndFinishGroup(Aggregate):
 
     def check_not_before_opened(self, at: dt.datetime) -> None:
         if at < self.opened_at:
-            raise DomainError("at", f"{at.isoformat()} is before {self.reference} was opened ({self.opened_at.isoformat()})")
+            raise DomainError("at", f"{local_time(at)} is before {self.reference} was opened ({local_time(self.opened_at)})")
 
     def check_action_open(self, action: str) -> dict[str, Any]:
         if action not in self.actions:
@@ -76,7 +76,7 @@ class TaskAndFinishGroup(Aggregate):
         self.check_open("complete-action")
         found = self.check_action_open(action)
         if at < found["raised_at"]:
-            raise DomainError("at", f"{action} cannot be completed before it was raised ({found['raised_at'].isoformat()})")
+            raise DomainError("at", f"{action} cannot be completed before it was raised ({local_time(found['raised_at'])})")
         self._action_completed(user=user, agency=agency, at=at, action_ref=action, result=result)
 
     def meet(self, user: str, agency: str, at: dt.datetime, note: str) -> None:

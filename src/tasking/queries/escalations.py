@@ -17,6 +17,7 @@ from tasking.config import PartnershipConfig
 from tasking.domain.errors import NotFound
 from tasking.domain.qualifying import months_text
 from tasking.queries.point import ReadPoint
+from tasking.queries.repeats import CASE_REVIEW_PROMPT, case_review_prompt
 from tasking.queries.state import case_states, incident_groups, references_where, revealer
 from tasking.time.instants import iso, local_date, months_before
 from tasking.time.meetings import add_working_days
@@ -240,8 +241,6 @@ def marac_agenda(db: Database, point: ReadPoint, meeting_day: str | None) -> dic
 
 # --- the briefing's case review alerts -----------------------------------------------------------
 
-CASE_REVIEW_PROMPT = ("Tell the victim about the ASB case review: 2 or more ASB reports in six months "
-                      "(statutory guidance, September 2025)")
 
 
 def overdue_alerts(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
@@ -263,7 +262,7 @@ def prompt_alerts(config: PartnershipConfig, reports: list[dict[str, Any]], appl
 
     `reports`: {case, incident, person_refs, asb, received_at} as at `at`; `applications`: {applicant,
     on_behalf_of, received_at}. Only person references and case references leave this function."""
-    months = config.case_review.application_within_months
+    months, prompt_reports = config.case_review.application_within_months, config.case_review.prompt_reports
     since = iso(months_before(at, months))
     until = iso(at)
     applied = {person for a in applications if since < a["received_at"] <= until
@@ -276,12 +275,13 @@ def prompt_alerts(config: PartnershipConfig, reports: list[dict[str, Any]], appl
     alerts = []
     for person, found in sorted(by_person.items()):
         incidents = {r["incident"] for r in found}
-        if len(incidents) >= config.case_review.prompt_reports and person not in applied:
+        if len(incidents) >= prompt_reports and person not in applied:
             alerts.append({"kind": "prompt", "person": person, "cases": sorted(r["case"] for r in found),
                            "count": len(incidents),
                            "reason": f"{len(incidents)} ASB reports by or about this person in "
                                      f"{months_text(months)} and no case review application",
-                           "prompt": CASE_REVIEW_PROMPT})
+                           "prompt": case_review_prompt(at, f"{CASE_REVIEW_PROMPT}: {prompt_reports} or more ASB "
+                                                                f"reports in {months_text(months)}")})
     return alerts
 
 

@@ -26,10 +26,10 @@ CASE_REVIEW_PROMPT = "Tell the victim about the ASB case review"
 GUIDANCE = (dt.date(2025, 9, 1), "statutory guidance, September 2025")
 
 
-def case_review_prompt(at: dt.datetime) -> str:
+def case_review_prompt(at: dt.datetime, prompt: str = CASE_REVIEW_PROMPT) -> str:
     """The prompt cites the guidance only at meetings held after it was published."""
     since, citation = GUIDANCE
-    return f"{CASE_REVIEW_PROMPT} ({citation})" if local_date(at) >= since else CASE_REVIEW_PROMPT
+    return f"{prompt} ({citation})" if local_date(at) >= since else prompt
 
 
 def quiet_acknowledged(db: Database, flags: list[dict[str, Any]], point: ReadPoint) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from html import escape
 from typing import Any
 
@@ -28,6 +29,14 @@ def local_text(stamp: str | None, with_date: bool = True, seconds: bool = False)
     return value.strftime(f"%a %d %b %Y {clock}" if with_date else clock)
 
 
+_UTC_STAMP = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:Z|\+00:00)")
+
+
+def local_stamps(text: str) -> str:
+    """Text for people with every stored UTC time in it (`2017-04-24T09:00:00Z`) shown as local time."""
+    return _UTC_STAMP.sub(lambda m: local_text(m.group(0)), text)
+
+
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
 
@@ -40,6 +49,13 @@ def page_mark(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at:
 def day_text(day: str | None) -> str:
     """A date as people read it: `Mon 05 Mar 2018`."""
     return dt.date.fromisoformat(day).strftime("%a %d %b %Y") if day else ""
+
+
+def _flag_subject(flag: dict[str, Any]) -> str:
+    """A repeat flag's place (location, area) or person (their reference), as the JSON has it."""
+    if flag["rule"] == "location":
+        return f"{flag['location']}, {flag['area']}"
+    return f"person {flag['person']}"
 
 
 SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
@@ -68,7 +84,8 @@ SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
         ("Working days overdue", "overdue_days"),
     ]),
     ("repeat_flags", "Repeat flags", [
-        ("Flag", "flag"), ("Case", "case"), ("Rule", "rule"), ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
+        ("Flag", "flag"), ("Case", "case"), ("Rule", "rule"), ("Where or who", lambda r: _flag_subject(r)),
+        ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
         ("Why", lambda r: r["reason"] + (f" - {r['prompt']}" if r.get("prompt") else "")),
     ]),
     ("case_review_alerts", "ASB case review alerts", [
@@ -148,29 +165,60 @@ def markdown(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 1.5cm; color: #111; }
 h1 { font-size: 1.4em; margin-bottom: 0; } .window { color: #555; margin-top: .2em; }
-h2 { font-size: 1.1em; border-bottom: 2px solid #333; margin-top: 1.4em; }
+h2 { font-size: 1.1em; border-bottom: 2px solid #333; margin-top: 1.4em; break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%; font-size: .9em; }
-th, td { border: 1px solid #bbb; padding: .25em .4em; text-align: left; vertical-align: top; }
+thead { display: table-header-group; } tr { break-inside: avoid; page-break-inside: avoid; }
+th, td { border: 1px solid #bbb; padding: .25em .4em; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+.ref { white-space: nowrap; }
 th { background: #eee; } tr.high td { background: #fde2e2; font-weight: bold; }
 .none { color: #777; font-style: italic; }
-.mark { position: fixed; left: 0; right: 0; padding: .2em 1.5cm; font-size: .75em; background: #fff; color: #222; }
-.mark.top { top: 0; font-weight: bold; border-bottom: 1px solid #999; }
-.mark.bottom { bottom: 0; border-top: 1px solid #999; }
-body { padding: 2.2em 0; } thead { display: table-header-group; }
-@page { margin: 1.2cm 1cm; }
-@media print { body { margin: 0; padding: 1.4cm 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; }
-  .mark { padding: .2em 0; } }
+.mark { font-size: .75em; color: #222; padding: .2em 0; }
+.mark.top { font-weight: bold; border-bottom: 1px solid #999; } .mark.bottom { border-top: 1px solid #999; margin-top: 2em; }
+@media print {
+  body { margin: 0; font-size: 10pt; }
+  .mark { display: none; }
+}
 """
 
 
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal: quotes, backslashes, line breaks and `<` escaped, so a marking
+    can neither end the string nor the style element."""
+    return '"' + "".join(c if c.isalnum() or c in " .,:;-()/·'" else f"\\{ord(c):x} " for c in text) + '"'
+
+
+_HYPHENATED = re.compile(r"\b\w+(?:-\w+)+")
+
+
+def _refs_whole(text: str) -> str:
+    """References (`CSU-2017-00042`, `PER-00001`) and codes (`youth-nuisance`) are never broken at their hyphens."""
+    return _HYPHENATED.sub(lambda m: f'<span class="ref">{m.group(0)}</span>', text)
+
+
+def _page_css(brief: dict[str, Any], marking: str, printed_at: dt.datetime | None) -> str:
+    """Each printed page's marks in its margins (CSS paged media margin boxes), never over the
+    content: the marking and the meeting at the top; the window, the print time and the page at the foot."""
+    top = _css_string(f"{marking} · {title(brief)}")
+    printed = f" · Printed {local_time(printed_at)}" if printed_at is not None else ""
+    foot = _css_string(f"{window_text(brief)}{printed}")
+    box = "font-family: system-ui, sans-serif; font-size: 8pt; color: #222;"
+    return (f"@page {{ size: A4 landscape; margin: 1.6cm 1.2cm;"
+            f" @top-left {{ content: {top}; {box} font-weight: bold; vertical-align: bottom;"
+            f" border-bottom: 1px solid #999; }}"
+            f" @bottom-left {{ content: {foot}; {box} vertical-align: top; border-top: 1px solid #999; }}"
+            f" @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); {box}"
+            f" vertical-align: top; border-top: 1px solid #999; }} }}")
+
+
 def html(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.datetime | None = None) -> str:
-    """A printable page. Fixed header and footer elements repeat on every printed page, so each page
-    carries the protective marking, the meeting and its window, and the print time."""
+    """A printable page. On screen the marks head and foot the page; printed, each page carries the
+    protective marking, the meeting and its window, and the print time in its margins, where they
+    cannot cover a row or a heading."""
     mark = escape(page_mark(brief, marking, printed_at))
     out = [
         "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{escape(title(brief))}</title><style>{_CSS}</style></head><body>",
-        f'<div class="mark top">{mark}</div>', f'<div class="mark bottom">{mark}</div>',
+        f"<title>{escape(title(brief))}</title><style>{_CSS}{_page_css(brief, marking, printed_at)}</style></head><body>",
+        f'<div class="mark top">{mark}</div>',
         f"<h1>{escape(title(brief))}</h1>", f'<p class="window">{escape(window_text(brief))}</p>',
     ]
     for key, heading, columns in SECTIONS:
@@ -182,8 +230,10 @@ def html(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.d
         out.append("<table><thead><tr>" + "".join(f"<th>{escape(n)}</th>" for n, _ in columns) + "</tr></thead><tbody>")
         for row in rows:
             css = ' class="high"' if row.get("risk") == "high" else ""
-            out.append(f"<tr{css}>" + "".join(f"<td>{escape(_cell(row, g))}</td>" for _, g in columns) + "</tr>")
+            out.append(f"<tr{css}>" + "".join(f"<td>{_refs_whole(escape(_cell(row, g)))}</td>" for _, g in columns)
+                       + "</tr>")
         out.append("</tbody></table>")
+    out.append(f'<div class="mark bottom">{mark}</div>')
     out.append("</body></html>")
     return "\n".join(out)
 

@@ -54,10 +54,10 @@ def _local(naive: dt.datetime, text: str, field: str) -> dt.datetime:
 def check_effective(value: dt.datetime, field: str, earliest: dt.date, now: dt.datetime) -> None:
     """An effective time may not be more than a day after it is recorded, nor before the earliest date."""
     if value > now + dt.timedelta(days=1):
-        raise DomainError(field, f"{iso(value)} is more than one day after now ({iso(now)}); "
+        raise DomainError(field, f"{local_time(value)} is more than one day after now ({local_time(now)}); "
                                  "an effective time cannot be in the future")
     if value < start_of_day(earliest):
-        raise DomainError(field, f"{iso(value)} is before the partnership's earliest date {earliest.isoformat()} "
+        raise DomainError(field, f"{local_time(value)} is before the partnership's earliest date {earliest.isoformat()} "
                                  "(earliest_date in its configuration)")
 
 
