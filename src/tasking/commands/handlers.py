@@ -45,6 +45,7 @@ from tasking.domain.partnership import Partnership
 from tasking.domain.person import Person
 from tasking.domain.user import User
 from tasking.time.instants import financial_year_of, iso, parse_datetime
+from tasking.notify.queue import queue_resident_email
 
 Result = dict[str, Any]
 
@@ -188,7 +189,18 @@ def record_follow_up(app: TaskingApp, cmd: RecordFollowUp) -> Result:
 
 
 def update_reporter(app: TaskingApp, cmd: UpdateReporter) -> Result:
-    return _on_case(app, cmd, lambda case, *who: case.update_reporter(*who, cmd.channel, cmd.note))
+    """The update; with `public_note`, the words shared through Open311; with `send`, the note
+    queued to the reporter by email (`tasking.notify`), all in one save."""
+    login, agency = _actor(app, cmd)
+    case = app.get_case(cmd.case)
+    case.update_reporter(login, agency, cmd.effective, cmd.channel, cmd.note)
+    if cmd.public_note:
+        case.share_public_note(login, agency, cmd.effective, cmd.public_note)
+    saved: list[Any] = [case]
+    if cmd.send:
+        saved.append(queue_resident_email(case, cmd.note, login, agency, cmd.effective))
+    app.save(*saved)
+    return {"case": case.reference, **({"queued": saved[1].key} if cmd.send else {})}
 
 
 def use_power(app: TaskingApp, cmd: UsePower) -> Result:
@@ -218,8 +230,12 @@ def correct_case(app: TaskingApp, cmd: CorrectCase) -> Result:
 
 def close_case(app: TaskingApp, cmd: CloseCase) -> Result:
     """One save: the closure, any taskings it completes and the reporter told of it."""
-    return _on_case(app, cmd, lambda case, *who: case.close(*who, cmd.reason, cmd.note, cmd.complete_taskings,
-                                                            cmd.reporter_told))
+    def decide(case: Case, *who: Any) -> None:
+        case.close(*who, cmd.reason, cmd.note, cmd.complete_taskings, cmd.reporter_told)
+        if cmd.public_note:
+            case.share_public_note(*who, cmd.public_note)
+
+    return _on_case(app, cmd, decide)
 
 
 def assign_lead(app: TaskingApp, cmd: AssignLead) -> Result:

@@ -19,3 +19,6 @@ PROJECTIONS.append(EscalationsProjection)
 PROJECTIONS.append(AcknowledgementsProjection)
 PROJECTIONS += [PoliceProjection, DismissalsProjection]
 PROJECTIONS.append(AccessLogProjection)
+from tasking.projections.outbox import OutboxProjection  # noqa: E402 - issue 23
+
+PROJECTIONS.append(OutboxProjection)
