@@ -117,14 +117,15 @@ def record_report(app: TaskingApp, cmd: RecordReport) -> Result:
     return {"case": case[1].reference}
 
 
-def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str) -> tuple[Any, Case]:
-    """Validate a report against the partnership and build its case (unsaved), with its reference."""
+def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str, new_people: tuple[str, ...] = ()) -> tuple[Any, Case]:
+    """Validate a report against the partnership and build its case (unsaved), with its reference.
+    `new_people`: people saved in the same transaction as the case (not yet in the store)."""
     config = app.config
     source = config.check_agency(cmd.source, "source")
     config.check_category(cmd.category)
     area = config.check_area(cmd.area)
     for field, person in (("reporter", cmd.reporter), ("victim", cmd.victim)):
-        if person:
+        if person and person not in new_people:
             app.get_person(person, field)
     if cmd.no_feedback:
         feedback = "declined"
@@ -362,3 +363,8 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     ChangeRole: change_role,
     **PRIVACY_HANDLERS,
 }
+
+
+from tasking.commands.open311 import OPEN311_HANDLERS  # noqa: E402 - it builds on `new_case` above (issue 23)
+
+COMMAND_HANDLERS.update(OPEN311_HANDLERS)

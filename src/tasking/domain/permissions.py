@@ -110,6 +110,7 @@ COMMAND_ACTIONS: dict[str, str] = {
                                          "CaseReviewRespond", "CaseReviewClose")},
     **{name: "tfg" for name in ("TfgOpen", "TfgAddCase", "TfgAction", "TfgCompleteAction", "TfgMeet", "TfgComplete")},
     "MaracMeetingsAdd": "marac", "MaracDiscuss": "marac",
+    "RecordOpen311Report": "open311 report",
     "ErasePerson": "person erase", "ApplyRetention": "retention run", "PlaceHold": "hold", "ReleaseHold": "hold",
 }
 
