@@ -26,6 +26,7 @@ class _Frozen(BaseModel):
 class Agency(_Frozen):
     name: str
     kind: Literal["partner", "organisation"] = "partner"
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # where its tasking emails go (issue 23)
 
 
 class Category(_Frozen):
@@ -93,6 +94,24 @@ class Retention(_Frozen):
     years_after_closure: int = Field(6, ge=1)
 
 
+class Notifications(_Frozen):
+    """The outbox's emails (issue 23): who they are from and where their links point."""
+
+    sender: str = Field("tasking@localhost", alias="from", pattern=r"^[^@\s]+@[^@\s]+$")
+    base_url: str = "http://127.0.0.1:8000"  # the case page is BASE_URL/cases/REFERENCE
+    digest: bool = False  # true: one email per agency per send, listing its notifications
+
+
+class Open311(_Frozen):
+    """FixMyStreet's reports in through Open311 GeoReport v2 (issue 23)."""
+
+    source: str = "COUNCIL"  # the agency a report from Open311 is received by
+    public_categories: tuple[str, ...] = ("fly-tipping", "criminal-damage", "noise", "vehicle-nuisance",
+                                         "street-drinking", "youth-nuisance")
+    # A report's area: an area named in its address, else the nearest of these centres to its point.
+    area_centres: dict[str, tuple[float, float]] = {}
+
+
 class Areas(_Frozen):
     names: tuple[str, ...]
 
@@ -111,6 +130,8 @@ class PartnershipConfig(_Frozen):
     repeats: Repeats = Repeats()
     case_review: CaseReview = CaseReview()
     retention: Retention = Retention()
+    notifications: Notifications = Notifications()
+    open311: Open311 = Open311()
     agencies: dict[str, Agency]
     areas: Areas
     categories: dict[str, Category]

@@ -97,6 +97,18 @@ def nightly_verify(services: Services, now: dt.datetime) -> dict[str, Any]:
     return {"ok": not differences, "differences": len(differences)}
 
 
+def notify(services: Services, now: dt.datetime) -> dict[str, Any] | None:
+    """Send the outbox through TASKING_SMTP_URL (`tasking notify send`); nothing when it is not set."""
+    import os
+
+    from tasking.notify.sender import send_due
+    from tasking.notify.smtp import Relay
+
+    if not os.environ.get("TASKING_SMTP_URL"):
+        return None
+    return send_due(services, now, Relay.from_env())
+
+
 def run_once(services: Services, now: dt.datetime, output: Path, user: str) -> dict[str, Any]:
     """Everything that is due at `now`, once: catch up, the briefing pack, reminders, retention."""
     return {
@@ -136,6 +148,7 @@ def build_scheduler(services: Services, output: Path, user: str) -> BackgroundSc
          lambda: due_pack(services, utcnow(), output, user)),
         ("overdue-reminders", WorkingDayTrigger(REMINDER_TIME), 3600, lambda: due_reminders(services, utcnow(), output)),
         ("catch-up", IntervalTrigger(minutes=1, timezone=LONDON), 30, services.catch_up),
+        ("notify", IntervalTrigger(minutes=1, timezone=LONDON), 30, lambda: notify(services, utcnow())),
         ("retention", CronTrigger(hour=2, minute=0, timezone=LONDON), 3600, lambda: retention(services, utcnow(), user)),
         ("views-verify", CronTrigger(hour=3, minute=0, timezone=LONDON), 3600, lambda: nightly_verify(services, utcnow())),
     ]

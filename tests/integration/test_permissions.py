@@ -25,6 +25,7 @@ from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
 from tasking.commands.setup import ChangeRole, DeactivateUser
 from tasking.commands.tokens import IssueToken, RevokeToken
+from tasking.commands.open311 import RecordOpen311Report
 from tasking.config import default_config_text
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError
@@ -38,9 +39,9 @@ from tests.conftest import at, make_store
 
 # role -> the user acting in it; the officers: one of the agency every case involves, one not.
 USERS = {"coordinator": "coordinator", "own-officer": "sgt.jones", "other-officer": "warden.grange",
-         "analyst": "analyst", "admin": "keeper"}
+         "analyst": "analyst", "admin": "keeper", "integration": "fixmystreet"}
 ROLE = {"coordinator": "coordinator", "own-officer": "officer", "other-officer": "officer", "analyst": "analyst",
-        "admin": "admin"}
+        "admin": "admin", "integration": "integration"}
 NOW = "2018-03-05T10:00"
 # A partnership whose configuration marks one more category restricted.
 CONFIG = default_config_text().replace('hate-incident = { name = "Hate incident", asb_type = "personal" }',
@@ -66,7 +67,7 @@ class Store:
         send(app, InitStore(user="coordinator", at=when, name="Sam Patel", agency="COUNCIL", config_toml=CONFIG))
         for login, agency, role in [("sgt.jones", "POLICE", "officer"), ("warden.grange", "WARDENS", "officer"),
                                     ("analyst", "COUNCIL", "analyst"), ("keeper", "COUNCIL", "admin"),
-                                    ("temp", "FIRE", "officer")]:
+                                    ("temp", "FIRE", "officer"), ("fixmystreet", "COUNCIL", "integration")]:
             send(app, AddUser(user="coordinator", at=when, login=login, name=login.title(), agency=agency, role=role))
         self.person = send(app, AddPerson(user="coordinator", at=when, name="Pat Smith"))["person"]
         self.erasable = send(app, AddPerson(user="coordinator", at=when, name="Jo Bloggs"))["person"]
@@ -134,6 +135,8 @@ def commands(s: Store, case: str) -> dict[type, Callable[[str], Any]]:
         DismissDuplicate: lambda u: DismissDuplicate(user=u, **w, case=case, other=s.other, reason="Different"),
         IssueBriefing: lambda u: _pack(u, when),
         RecordPoliceMonth: lambda u: RecordPoliceMonth(user=u, **w, month="2018-01", asb=(), crimes={}, files=()),
+        RecordOpen311Report: lambda u: RecordOpen311Report(user=u, **w, key=f"fixmystreet:{u}", service_code="noise",
+                                                           address_string="High Street, Swanley", description="Loud"),
         CaseReviewApply: lambda u: CaseReviewApply(user=u, **w, applicant=s.person, cases=(case,)),
         CaseReviewAcknowledge: lambda u: CaseReviewAcknowledge(user=u, **w, review=s.review),
         CaseReviewAssess: lambda u: CaseReviewAssess(user=u, **w, review=s.review),

@@ -41,6 +41,7 @@ LAZY_COMMANDS = {
     "verify": "tasking.cli.verify",  # the hash chain (issue 12)
     "serve": "tasking.cli.web",  # the web (issue 13)
     "access-log": "tasking.cli.access",  # issue 12
+    "notify": "tasking.cli.notify",  # the email outbox (issue 23)
     # erasure and retention (issue 12)
     "hold": "tasking.cli.privacy", "release": "tasking.cli.privacy", "retention": "tasking.cli.privacy",
 }

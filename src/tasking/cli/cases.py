@@ -162,17 +162,25 @@ def follow_up(ctx: click.Context, case, kind, outcome, user, at, as_json) -> Non
 @click.argument("case")
 @click.option("--channel", required=True, type=_choice(UpdateChannel))
 @click.option("--note", required=True, help="What the reporter was told.")
+@click.option("--public-note", "public_note", default=None, help="What Open311 (FixMyStreet) may show the public.")
+@click.option("--send", is_flag=True, help="With --channel email: email the note to the reporter (the outbox).")
 @write_options
 @click.pass_context
-def update_reporter(ctx: click.Context, case, channel, note, user, at, as_json) -> None:  # noqa: ANN001
+def update_reporter(ctx: click.Context, case, channel, note, public_note, send, user, at, as_json) -> None:  # noqa: ANN001
     """Record that the reporter (or the reporting organisation) was told what was done.
+
+    --send (with --channel email) queues the note to the reporter's address, read from their person
+    record when the outbox sends it (`tasking notify send`). --public-note is what Open311's
+    servicerequestupdates.json shows (FixMyStreet); nothing else of the update leaves.
 
     \b
     Example:
       tasking update-reporter CSU-2017-00001 --channel phone --note "Told of patrols and visit"
+      tasking update-reporter CSU-2017-00001 --channel email --send --note "Wardens patrol nightly" \\
+        --public-note "Patrols have been arranged"
     """
     run(ctx, UpdateReporter, as_json=as_json, text=_case_text("Reporter updated on"), user=user, at=at,
-        case=case, channel=channel, note=note)
+        case=case, channel=channel, note=note, public_note=public_note, send=send)
 
 
 @click.command("power")
@@ -250,9 +258,10 @@ def correct(ctx: click.Context, case, field, value, reason, user, at, as_json) -
 @click.option("--reporter-told", "reporter_told", type=_choice(UpdateChannel), default=None, is_flag=False,
               flag_value="phone", metavar="[CHANNEL]",
               help="The reporter was told of the closure (by phone, or the CHANNEL given): no new feedback is owed.")
+@click.option("--public-note", "public_note", default=None, help="What Open311 (FixMyStreet) may show the public.")
 @write_options
 @click.pass_context
-def close(ctx: click.Context, case, reason, note, complete_taskings, reporter_told, user, at, as_json) -> None:  # noqa: ANN001
+def close(ctx: click.Context, case, reason, note, complete_taskings, reporter_told, public_note, user, at, as_json) -> None:  # noqa: ANN001
     """Close a case. It is refused while taskings are open, naming them, unless --complete-taskings
     completes them in the same command.
 
@@ -260,9 +269,10 @@ def close(ctx: click.Context, case, reason, note, complete_taskings, reporter_to
     Example:
       tasking close CSU-2017-00001 --reason resolved --note "No reports for 4 weeks"
       tasking close CSU-2017-00001 --reason resolved --complete-taskings "Closed with the case" --reporter-told phone
+      tasking close CSU-2017-00001 --reason resolved --public-note "The rubbish was cleared"
     """
     run(ctx, CloseCase, as_json=as_json, text=_case_text("Closed"), user=user, at=at, case=case, reason=reason, note=note,
-        complete_taskings=complete_taskings, reporter_told=reporter_told)
+        complete_taskings=complete_taskings, reporter_told=reporter_told, public_note=public_note)
 
 
 @click.command("assign")

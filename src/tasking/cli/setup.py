@@ -65,7 +65,7 @@ def users() -> None:
 @click.argument("login", metavar="ID")
 @click.option("--name", required=True, help="Full name.")
 @click.option("--agency", required=True, metavar="CODE", help="Agency code, e.g. POLICE.")
-@click.option("--role", required=True, type=click.Choice(["coordinator", "officer", "analyst", "admin"]))
+@click.option("--role", required=True, type=click.Choice(["coordinator", "officer", "analyst", "admin", "integration"]))
 @user_option
 @at_option()
 @json_option
@@ -103,7 +103,7 @@ def users_deactivate(ctx: click.Context, login: str, reason: str, user: str | No
 
 @users.command("role")
 @click.argument("login", metavar="ID")
-@click.argument("role", type=click.Choice(["coordinator", "officer", "analyst", "admin"]))
+@click.argument("role", type=click.Choice(["coordinator", "officer", "analyst", "admin", "integration"]))
 @click.option("--reason", required=True, help="Why, e.g. a new post.")
 @user_option
 @at_option()

@@ -97,6 +97,14 @@ class RecordFollowUp(CaseCommand):
 class UpdateReporter(CaseCommand):
     channel: UpdateChannel
     note: Narrative
+    public_note: Narrative | None = None  # shared through Open311's servicerequestupdates (issue 23)
+    send: bool = False  # with channel `email`: queue the note to the reporter's address through the outbox
+
+    @model_validator(mode="after")
+    def _send_by_email(self) -> "UpdateReporter":
+        if self.send and self.channel != "email":
+            raise ValueError("send: only an update by --channel email can be sent")
+        return self
 
 
 class UsePower(CaseCommand):
@@ -123,6 +131,7 @@ class CloseCase(CaseCommand):
     note: Narrative | None = None
     complete_taskings: Narrative | None = None  # the result recorded on taskings still open
     reporter_told: UpdateChannel | None = None  # the reporter was told of the closure, by this channel
+    public_note: Narrative | None = None  # shared through Open311's servicerequestupdates (issue 23)
 
 
 class ReopenCase(CaseCommand):

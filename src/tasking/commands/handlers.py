@@ -45,6 +45,7 @@ from tasking.domain.errors import DomainError
 from tasking.domain.partnership import Partnership
 from tasking.domain.person import Person
 from tasking.domain.user import User
+from tasking.notify.queue import queue_resident_email
 from tasking.time.instants import financial_year_of, iso, local_date, parse_datetime
 from tasking.time.meetings import MeetingCalendar
 
@@ -118,14 +119,15 @@ def record_report(app: TaskingApp, cmd: RecordReport) -> Result:
     return {"case": case[1].reference}
 
 
-def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str) -> tuple[Any, Case]:
-    """Validate a report against the partnership and build its case (unsaved), with its reference."""
+def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str, new_people: tuple[str, ...] = ()) -> tuple[Any, Case]:
+    """Validate a report against the partnership and build its case (unsaved), with its reference.
+    `new_people`: people saved in the same transaction as the case (not yet in the store)."""
     config = app.config
     source = config.check_agency(cmd.source, "source")
     config.check_category(cmd.category)
     area = config.check_area(cmd.area)
     for field, person in (("reporter", cmd.reporter), ("victim", cmd.victim)):
-        if person:
+        if person and person not in new_people:
             app.get_person(person, field)
     if cmd.no_feedback:
         feedback = "declined"
@@ -190,7 +192,18 @@ def record_follow_up(app: TaskingApp, cmd: RecordFollowUp) -> Result:
 
 
 def update_reporter(app: TaskingApp, cmd: UpdateReporter) -> Result:
-    return _on_case(app, cmd, lambda case, *who: case.update_reporter(*who, cmd.channel, cmd.note))
+    """The update; with `public_note`, the words shared through Open311; with `send`, the note
+    queued to the reporter by email (`tasking.notify`), all in one save."""
+    login, agency = _actor(app, cmd)
+    case = app.get_case(cmd.case)
+    case.update_reporter(login, agency, cmd.effective, cmd.channel, cmd.note)
+    if cmd.public_note:
+        case.share_public_note(login, agency, cmd.effective, cmd.public_note)
+    saved: list[Any] = [case]
+    if cmd.send:
+        saved.append(queue_resident_email(case, cmd.note, login, agency, cmd.effective))
+    app.save(*saved)
+    return {"case": case.reference, **({"queued": saved[1].key} if cmd.send else {})}
 
 
 def use_power(app: TaskingApp, cmd: UsePower) -> Result:
@@ -220,8 +233,12 @@ def correct_case(app: TaskingApp, cmd: CorrectCase) -> Result:
 
 def close_case(app: TaskingApp, cmd: CloseCase) -> Result:
     """One save: the closure, any taskings it completes and the reporter told of it."""
-    return _on_case(app, cmd, lambda case, *who: case.close(*who, cmd.reason, cmd.note, cmd.complete_taskings,
-                                                            cmd.reporter_told))
+    def decide(case: Case, *who: Any) -> None:
+        case.close(*who, cmd.reason, cmd.note, cmd.complete_taskings, cmd.reporter_told)
+        if cmd.public_note:
+            case.share_public_note(*who, cmd.public_note)
+
+    return _on_case(app, cmd, decide)
 
 
 def assign_lead(app: TaskingApp, cmd: AssignLead) -> Result:
@@ -370,3 +387,8 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     ChangeRole: change_role,
     **PRIVACY_HANDLERS,
 }
+
+
+from tasking.commands.open311 import OPEN311_HANDLERS  # noqa: E402 - it builds on `new_case` above (issue 23)
+
+COMMAND_HANDLERS.update(OPEN311_HANDLERS)

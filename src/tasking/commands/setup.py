@@ -7,7 +7,7 @@ from typing import Literal
 
 from tasking.commands.base import Code, Command, Text
 
-Role = Literal["coordinator", "officer", "analyst", "admin"]
+Role = Literal["coordinator", "officer", "analyst", "admin", "integration"]
 
 
 class InitStore(Command):

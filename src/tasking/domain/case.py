@@ -221,6 +221,11 @@ class Case(Aggregate):
         if reporter_told is not None:
             self.update_reporter(user, agency, at, reporter_told, note or f"Told the case is closed ({reason})")
 
+    def share_public_note(self, user: str, agency: str, at: dt.datetime, note: str) -> None:
+        """The words the officer chose to share with the public (Open311's update), for the last
+        reporter update or closure just recorded (issue 23)."""
+        self._public_note_shared(user=user, agency=agency, at=at, note=note)
+
     def assign_lead(self, user: str, agency: str, at: dt.datetime, lead: str) -> None:
         self.check_open("assign")
         self.check_not_before_received(at)
@@ -292,6 +297,10 @@ class Case(Aggregate):
         self.status = "closed"
         self.closed_reason = reason
         self.closed_at = at
+
+    @event("PublicNoteShared")
+    def _public_note_shared(self, user: str, agency: str, at: dt.datetime, note: str) -> None:
+        pass
 
     @event("Reopened")
     def _reopened(self, user: str, agency: str, at: dt.datetime, reason: str) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from tasking.domain.errors import DomainError
 
-ROLES = ("coordinator", "officer", "analyst", "admin")
+ROLES = ("coordinator", "officer", "analyst", "admin", "integration")
 ANY, OWN, NONE = "any", "own", "-"
 
 # action: (coordinator, officer, analyst, admin, the decision where the issue is silent)
@@ -76,7 +76,16 @@ RULES: dict[str, tuple[str, str, str, str, str]] = {
     "marac agenda": (ANY, ANY, NONE, NONE, "also `marac meetings list`"),
     "duplicates": (ANY, NONE, NONE, NONE, "possible duplicates, with locations"),
     "access-log": (ANY, NONE, NONE, ANY, ""),
+    # --- the outbox and Open311 (issue 23) ---
+    "notify send": (ANY, NONE, NONE, ANY, "also the scheduler's every-minute job, as `system`; also `notify release`"),
+    "notify list": (ANY, NONE, NONE, ANY, "the outbox: references and statuses, never an address"),
+    "open311 report": (NONE, NONE, NONE, NONE, "`POST /open311/v2/requests.json`: the `integration` role only"),
+    "open311 read": (NONE, NONE, NONE, NONE, "`GET /open311/v2/requests...` with its `api_key`: only the requests it made"),
 }
+
+# The `integration` role (a FixMyStreet install's `api_key`): it may only report through Open311 and
+# read what it reported. Every other action is refused to it.
+INTEGRATION: dict[str, str] = {"open311 report": ANY, "open311 read": OWN}
 
 # Not checked: `init` and `demo` make a new store and its first coordinator (no one acts yet);
 # `projections ...` and `scheduler` are operations on the disposable views and the pack folder
@@ -101,6 +110,7 @@ COMMAND_ACTIONS: dict[str, str] = {
                                          "CaseReviewRespond", "CaseReviewClose")},
     **{name: "tfg" for name in ("TfgOpen", "TfgAddCase", "TfgAction", "TfgCompleteAction", "TfgMeet", "TfgComplete")},
     "MaracMeetingsAdd": "marac", "MaracDiscuss": "marac",
+    "RecordOpen311Report": "open311 report",
     "ErasePerson": "person erase", "ApplyRetention": "retention run", "PlaceHold": "hold", "ReleaseHold": "hold",
 }
 
@@ -137,6 +147,8 @@ def scope(role: str, action: str) -> str:
     """The scope a role has for an action (`any`, `own` or `-`)."""
     if action not in RULES:
         raise KeyError(f"no permission rule for {action!r}")
+    if role == "integration":
+        return INTEGRATION.get(action, NONE)
     return RULES[action][ROLES.index(role)] if role in ROLES else NONE
 
 
@@ -161,5 +173,5 @@ def markdown_table() -> str:
     """The rules as the README shows them."""
     lines = ["| action | " + " | ".join(ROLES) + " | decision |", "|---|" + "---|" * len(ROLES) + "---|"]
     for action, row in RULES.items():
-        lines.append(f"| `{action}` | " + " | ".join(row[:4]) + f" | {row[4]} |")
+        lines.append(f"| `{action}` | " + " | ".join((*row[:4], scope("integration", action))) + f" | {row[4]} |")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from eventsourcing.domain import Aggregate, event
 from tasking.domain.errors import DomainError
 from tasking.domain.ids import user_id
 
-ROLES = ("coordinator", "officer", "analyst", "admin")
+ROLES = ("coordinator", "officer", "analyst", "admin", "integration")
 
 
 class User(Aggregate):

@@ -19,3 +19,9 @@ PROJECTIONS.append(EscalationsProjection)
 PROJECTIONS.append(AcknowledgementsProjection)
 PROJECTIONS += [PoliceProjection, DismissalsProjection]
 PROJECTIONS.append(AccessLogProjection)
+from tasking.projections.outbox import OutboxProjection  # noqa: E402 - issue 23
+
+PROJECTIONS.append(OutboxProjection)
+from tasking.projections.open311 import Open311Projection  # noqa: E402 - issue 23
+
+PROJECTIONS.append(Open311Projection)

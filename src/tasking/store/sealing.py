@@ -23,6 +23,7 @@ from tasking.domain.marac import MaracMeeting
 from tasking.domain.repeat_flag import RepeatFlag
 from tasking.domain.task_and_finish import TaskAndFinishGroup
 from tasking.domain.person import Person
+from tasking.domain.notification import Notification
 from tasking.store.keys import PREFIX, KeyStore
 
 PERSON_FIELDS = ("name", "phone", "email", "address")
@@ -39,6 +40,8 @@ SEALED: dict[type, tuple[str, ...]] = {
     Case.Corrected: ("reason",),
     Case.Closed: ("note",),
     Case.Reopened: ("reason",),
+    Case.PublicNoteShared: ("note",),
+    Notification.NotificationQueued: ("note",),  # a resident's email: sealed with the notification's own key
     # The escalation routes' free text, each with its own aggregate's key.
     CaseReview.Acknowledged: ("note",),
     CaseReview.Decided: ("reason",),

@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
                packs: Path | None = None) -> FastAPI:
     """The web face of one store: the same commands, queries and renderers as the CLI."""
     from tasking import __version__
-    from tasking.web import api, pages
+    from tasking.web import api, open311, pages
 
     settings = settings or Settings.from_env()
     app = FastAPI(
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(open311.router)  # Open311 GeoReport v2 for FixMyStreet (issue 23)
 
     @app.get("/health", tags=["health"], summary="Liveness and store reachability (no token needed).",
              responses={503: {"description": "Store unavailable", "content": {PROBLEM: {}}}})

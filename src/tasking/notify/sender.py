@@ -1,0 +1,147 @@
+"""Send what the outbox holds: claim, send, record. `tasking notify send` and the scheduler call `send_due`.
+
+For each due row: the sender records a claim on the row's `Notification` (created at the first
+claim for a tasking or pack email), then hands the message to the SMTP relay, then records `Sent`.
+Two senders claiming the same row write the same aggregate version, and the store keeps only the
+first: the second skips it. A relay that refuses or fails is recorded as `Failed` with a retry time
+(back-off doubling from a minute, to at most an hour), and the next run after it retries. A claim
+with no outcome (the process died between the claim and the record) is never resent by itself:
+SMTP cannot tell us whether the relay took it, so it is listed by `notify list --failed` as
+`unknown` until a person checks the relay and runs `notify release KEY`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import smtplib
+import socket
+from typing import Any
+
+import structlog
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from tasking.domain.errors import DomainError
+from tasking.domain.notification import Notification, notification_id
+from tasking.domain.permissions import SYSTEM
+from tasking.notify import message as messages
+from tasking.notify.smtp import Relay
+from tasking.time.instants import iso
+
+log = structlog.get_logger("tasking.notify")
+FIRST_RETRY = dt.timedelta(minutes=1)
+LAST_RETRY = dt.timedelta(hours=1)
+MAX_ATTEMPTS = 10
+FAULT = "TASKING_NOTIFY_FAULT"  # tests: `after-accept` exits the process between the relay's yes and `Sent`
+
+
+def backoff(attempt: int) -> dt.timedelta:
+    return min(FIRST_RETRY * 2 ** max(attempt - 1, 0), LAST_RETRY)
+
+
+def describe(exc: BaseException) -> str:
+    """The failure without what the server echoed back (it may name the recipient)."""
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__}" + (f" {code}" if code else "")
+
+
+def due_rows(db: Any, now: dt.datetime) -> list[dict[str, Any]]:
+    cursor = db.execute("SELECT * FROM outbox WHERE status = 'queued' OR (status = 'failed' AND retry_at <= ?) "
+                        "ORDER BY position, key", [iso(now)])
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def send_due(services: Any, now: dt.datetime, relay: Relay, user: str = SYSTEM) -> dict[str, Any]:
+    """Send every due notification once; the counts of what happened."""
+    reader = services.read(user=user, action="notify send", shared=True)
+    app, config = services.app, services.app.config
+    counts = {"sent": 0, "failed": 0, "dropped": 0, "skipped": 0}
+    for row in due_rows(reader.db, now):
+        outcome = _send_one(app, config, reader, row, now, relay, user)
+        counts[outcome] += 1
+    return counts
+
+
+def _notification(app: Any, row: dict[str, Any], user: str, now: dt.datetime) -> Notification:
+    try:
+        return app.repository.get(notification_id(row["key"]))
+    except AggregateNotFoundError:
+        return Notification(key=row["key"], kind=row["kind"], case=row["case"] or "", agency_to=row["agency_to"],
+                            person=None, note=None, user=user, agency="", at=now)
+
+
+def _address(app: Any, config: Any, found: Notification) -> str | None:
+    if found.kind == "resident":
+        try:
+            email = app.get_person(found.person or "").email or ""
+        except DomainError:
+            return None
+        return email if "@" in email else None  # erased (`[erased]`): no address, nothing sent
+    agency = config.agencies.get(found.agency_to or "")
+    return agency.email if agency else None
+
+
+def _send_one(app: Any, config: Any, reader: Any, row: dict[str, Any], now: dt.datetime, relay: Relay,
+              user: str) -> str:
+    found = _notification(app, row, user, now)
+    try:
+        found.claim(by=f"{user}@{socket.gethostname()}:{os.getpid()}", at=now)
+        app.save(found)
+    except (DomainError, IntegrityError):  # sent, claimed or not yet due; or another sender claimed it first
+        return "skipped"
+    bound = log.bind(key=row["key"], kind=row["kind"], case=row["case"], attempt=found.attempts)
+    to = _address(app, config, found)
+    if not to:
+        found.drop("no address: the agency has no `email`, or the person has none (or was erased)", now)
+        app.save(found)
+        bound.warning("notify.dropped", reason="no address")
+        return "dropped"
+    email = messages.stamp(messages.build(config, reader.db, reader.point, row, to, found.note), now)
+    try:
+        relay.send(email)
+    except (OSError, smtplib.SMTPException) as exc:
+        if found.attempts >= MAX_ATTEMPTS:
+            found.drop(f"gave up after {found.attempts} attempts: {describe(exc)}", now)
+            app.save(found)
+            bound.error("notify.dropped", reason="attempts", error=describe(exc))
+            return "dropped"
+        found.failed(describe(exc), now, now + backoff(found.attempts))
+        app.save(found)
+        bound.warning("notify.failed", error=describe(exc), retry_at=iso(found.retry_at))
+        return "failed"
+    if os.environ.get(FAULT) == "after-accept":
+        os._exit(75)  # the relay has it; `Sent` is not yet recorded
+    found.sent(email["Message-ID"], now)
+    app.save(found)
+    bound.info("notify.sent", message_id=email["Message-ID"])
+    return "sent"
+
+
+def release(app: Any, key: str, user: str, now: dt.datetime) -> dict[str, Any]:
+    """A claimed notification whose outcome is unknown may be sent again (a person checked the relay)."""
+    try:
+        found = app.repository.get(notification_id(key))
+    except AggregateNotFoundError:
+        raise DomainError("key", f"no notification {key!r} has been claimed") from None
+    found.release(user, now)
+    app.save(found)
+    return {"key": key, "status": "failed"}
+
+
+def outbox(reader: Any, queued: bool = False, failed: bool = False) -> list[dict[str, Any]]:
+    """The outbox's rows; `failed` also lists claims whose outcome is unknown and dropped ones."""
+    where = "1"
+    if queued:
+        where = "status = 'queued'"
+    elif failed:
+        where = "status IN ('failed', 'claimed', 'dropped')"
+    cursor = reader.db.execute(f"SELECT key, kind, [case], tasking, agency_to, day, status, attempts, queued_at, "
+                               f"updated_at, retry_at, message_id, error FROM outbox WHERE {where} ORDER BY position, key")
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    for row in rows:
+        if row["status"] == "claimed":
+            row["status"] = "unknown"  # claimed with no outcome recorded: see the module's docstring
+    return rows
