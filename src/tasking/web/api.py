@@ -23,7 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from tasking.bootstrap import Services
-from tasking.commands import COMMAND_HANDLERS, Command, InitStore, IssueToken, send
+from tasking.commands import COMMAND_HANDLERS, Command, InitStore, IssueToken, SealChain, send
 from tasking.commands.bus import check_times
 from tasking.commands.data import ImportReport, RecordPoliceMonth
 from tasking.domain.errors import DomainError, NotFound
@@ -289,8 +289,9 @@ def issued(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Resp
 # --- writes ------------------------------------------------------------------------------------
 
 # From the CLI only: a store is created and a token first issued there; and the file imports, whose
-# rows the CLI's parsers build and check (`tasking import`, `tasking context import-police-uk`).
-NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth}
+# rows the CLI's parsers build and check (`tasking import`, `tasking context import-police-uk`); and
+# sealing the hash chain, an operator's decision made at the store (`tasking seal-chain`).
+NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth, SealChain}
 
 
 def path_name(command_class: type[Command]) -> str:
