@@ -234,6 +234,19 @@ def test_a_broken_chain_is_not_sealed_over(chained, services) -> None:  # noqa: 
     done = seal(chained)
     assert done.returncode == 1 and f"broken at position {target} (altered)" in done.stderr
     assert verify(chained)[1]["first_bad_position"] == target
+    # Unsealed rows first, then linked ones (chained from the genesis by later writes), one of them edited.
+    with dba(chained) as (conn, events, pos, chain):
+        conn.execute(f"UPDATE {events} SET topic = rtrim(topic) WHERE {pos} = {target}")
+        conn.execute(f"DELETE FROM {chain}")
+    report(services, "first write after the links went")
+    report(services, "second write after the links went")
+    later = positions(chained)[-1]
+    with dba(chained) as (conn, events, pos, _):
+        conn.execute(f"UPDATE {events} SET topic = topic || ' ' WHERE {pos} = {later}")
+    code, found = verify(chained)
+    assert code == 4 and found["problem"] == "unsealed"
+    done = seal(chained)
+    assert done.returncode == 1 and f"broken at position {later} (altered), not only unsealed" in done.stderr
 
 
 def test_a_row_deleted_with_its_link_is_named_by_its_own_position(chained) -> None:  # noqa: ANN001

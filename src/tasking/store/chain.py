@@ -118,11 +118,17 @@ class Verdict:
         return self
 
 
-def verify(rows: Iterator[Row], chain: Iterator[tuple[int, str]], head: Head | None = None) -> Verdict:
-    """Recompute the chain from the rows and compare it with the stored links, in position order."""
+def verify(rows: Iterator[Row], chain: Iterator[tuple[int, str]], head: Head | None = None,
+           linked_part: bool = False) -> Verdict:
+    """Recompute the chain from the rows and compare it with the stored links, in position order.
+    `linked_part`: only from the first link on, as if the rows before it were not there (what
+    `tasking seal-chain` checks: the part it would seal over must not be broken)."""
     verdict = Verdict(checked_head=str(head) if head else None)
     previous, met_head = GENESIS, head is None
     row, kept = next(rows, None), next(chain, None)
+    if linked_part:
+        while row is not None and (kept is None or row[0] < kept[0]):
+            row = next(rows, None)
     if row is not None and (kept is None or row[0] < kept[0]):
         return verdict.fail(row[0], "unsealed")
     while row is not None or kept is not None:
@@ -224,10 +230,10 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             yield page  # type: ignore[misc]
             start = page[-1][0]
 
-    def verify(self, head: Head | None = None) -> Verdict:
+    def verify(self, head: Head | None = None, linked_part: bool = False) -> Verdict:
         with self.datastore.transaction(commit=False) as c:  # one snapshot of both tables
             rows = (row for page in self._pages(c, None) for row in page)
-            return verify(rows, self._links(c), head)
+            return verify(rows, self._links(c), head, linked_part)
 
     def _links(self, c: SQLiteCursor) -> Iterator[tuple[int, str]]:
         start = -(2**63)

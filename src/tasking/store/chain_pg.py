@@ -179,13 +179,13 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         row = curs.fetchone()
         return bool(row and row["found"])
 
-    def verify(self, head: Head | None = None) -> Verdict:
+    def verify(self, head: Head | None = None, linked_part: bool = False) -> Verdict:
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             curs.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # one snapshot of both tables
             curs.execute("SET LOCAL idle_in_transaction_session_timeout = 0")  # a long read on a loaded machine
             rows = (row for page in self._pages(curs, None) for row in page)
             chain = self._links(curs) if self._has_chain(curs) else iter(())
-            return verify(rows, chain, head)
+            return verify(rows, chain, head, linked_part)
 
     def chain_head(self, position: int | None = None) -> Head | None:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
