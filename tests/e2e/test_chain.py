@@ -1,5 +1,6 @@
 """The hash chain: `tasking verify` names the first row edited, deleted, inserted or reordered behind the
-engine's back, on both backends; a kept head catches a rewrite of the whole chain; old stores are sealed."""
+engine's back, on both backends; a kept head catches a rewrite of the whole chain; rows with no link stay
+`unsealed` until an admin seals them on purpose (`tasking seal-chain`, recorded)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tasking.commands import RecordReport, send
+from tasking.commands import AddUser, RecordReport, send
 from tests.conftest import at, run_cli, seed_roster
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -50,6 +51,22 @@ def fixture_chained(services, store) -> str:  # noqa: ANN001
                                         category="noise", area="Swanley", location="High St",
                                         occurred_at=at(f"2018-03-0{n + 2}T09:00"), anonymous=True, summary="s"))
     return store
+
+
+def add_admin(services) -> None:  # noqa: ANN001
+    send(services.app, AddUser(user="coordinator", at=at("2018-03-01T08:00"), login="admin", name="Ada Admin",
+                               agency="COUNCIL", role="admin"))
+
+
+def seal(store: str, user: str = "admin", *args: str):  # noqa: ANN201
+    return run_cli("--store", store, "--user", user, "seal-chain", "--reason", "Accepted after review, OPS-1", *args,
+                   check=False)
+
+
+def report(services, summary: str) -> None:  # noqa: ANN001
+    send(services.app, RecordReport(user="coordinator", at=at("2018-03-06T10:00"), source="COUNCIL", category="noise",
+                                    area="Swanley", location="High St", occurred_at=at("2018-03-06T09:00"),
+                                    anonymous=True, summary=summary))
 
 
 def positions(store: str) -> list[int]:
@@ -109,13 +126,14 @@ def test_two_swapped_rows_are_named(chained) -> None:  # noqa: ANN001
     assert code == 4 and (found["first_bad_position"], found["problem"]) == (first, "altered")
 
 
-def test_a_kept_head_catches_a_rewrite_of_the_whole_chain(chained) -> None:  # noqa: ANN001
+def test_a_kept_head_catches_a_rewrite_of_the_whole_chain(chained, services) -> None:  # noqa: ANN001
+    add_admin(services)
     _, kept = verify(chained)
     target = positions(chained)[2]
     with dba(chained) as (conn, events, pos, chain):
         conn.execute(f"UPDATE {events} SET topic = topic || ' ' WHERE {pos} = {target}")
-        conn.execute(f"DELETE FROM {chain}")  # then the chain is rebuilt over the edited rows
-    assert run_cli("--store", chained, "verify", "--seal", check=False).returncode == 0
+        conn.execute(f"DELETE FROM {chain}")  # then an admin, misled, seals the edited rows
+    assert seal(chained).returncode == 0
     code, found = verify(chained)
     assert code == 0 and found["head"] != kept["head"]  # the rewritten chain is consistent in itself
     code, found = verify(chained, "--head", kept["head"])
@@ -138,12 +156,19 @@ def test_a_kept_head_passes_after_more_writes_and_fails_beyond_the_end(chained, 
     assert bad.returncode == 2 and bad.stderr.strip().startswith("Error: head:")
 
 
-def test_a_store_written_before_the_chain_is_sealed_by_its_next_write(tmp_path) -> None:  # noqa: ANN001
+def test_a_store_written_before_the_chain_stays_unsealed_until_an_admin_seals_it(tmp_path) -> None:  # noqa: ANN001
+    """The upgrade path: an old store keeps working (reads and writes), and verifies once sealed on purpose."""
     store = str(tmp_path / "old.db")
     shutil.copy(FIXTURES / "store-0.1.db", store)
     code, found = verify(store)
     assert code == 4 and (found["first_bad_position"], found["problem"]) == (1, "unsealed")
     run_cli("--store", store, "--user", "coordinator", "person", "add", "--name", "New Person")
+    run_cli("--store", store, "--user", "coordinator", "users", "add", "admin", "--name", "Ada Admin",
+            "--agency", "COUNCIL", "--role", "admin")
+    code, found = verify(store)
+    assert code == 4 and (found["first_bad_position"], found["problem"]) == (1, "unsealed")
+    done = seal(store)
+    assert done.returncode == 0, done.stderr
     code, found = verify(store)
     assert code == 0 and found["events"] == len(positions(store)) == found["position"] > 31
 
@@ -163,3 +188,73 @@ def test_a_write_refused_by_the_chain_check_leaves_nothing(chained) -> None:  # 
         conn.execute(f"DELETE FROM {chain} WHERE position = {before[-1] + 1000}")
     code, found = verify(chained)
     assert code == 0 and found["events"] == len(before)
+
+
+def test_deleting_every_link_then_reads_and_writes_leaves_the_store_unsealed(chained, services) -> None:  # noqa: ANN001
+    """No read and no write chains rows that have no link: the probe's silent re-seal."""
+    first = positions(chained)[0]
+    with dba(chained) as (conn, _events, _pos, chain):
+        conn.execute(f"DELETE FROM {chain}")
+    run_cli("--store", chained, "--user", "coordinator", "show", "CSU-2017-00001")  # an ordinary read
+    run_cli("--store", chained, "--user", "coordinator", "briefing", "--at", "2018-03-05T09:00")
+    run_cli("--store", chained, "--user", "coordinator", "person", "add", "--name", "New Person")  # a new process
+    report(services, "a write from a process that had written before")  # PostgreSQL: the database function
+    code, found = verify(chained)
+    assert code == 4 and (found["first_bad_position"], found["problem"]) == (first, "unsealed")
+    assert "tasking seal-chain" in found["detail"]
+
+
+def test_sealing_is_for_admins_on_purpose_and_is_recorded(chained, services) -> None:  # noqa: ANN001
+    add_admin(services)
+    done = seal(chained)
+    assert done.returncode == 1 and "nothing to seal" in done.stderr  # the chain verifies
+    with dba(chained) as (conn, _events, _pos, chain):
+        conn.execute(f"DELETE FROM {chain}")
+    refused = seal(chained, "coordinator")
+    assert refused.returncode == 3 and refused.stderr.count("\n") == 1
+    assert verify(chained)[1]["problem"] == "unsealed"
+    refusals = [n for n in services.app.recorder.select_notifications(0, 10000) if "AccessRefusal" in n.topic]
+    assert any(b"seal-chain" in n.state for n in refusals)
+    done = seal(chained, "admin", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["unsealed_from"] == positions(chained)[0]
+    code, found = verify(chained)
+    assert code == 0 and found["events"] == len(positions(chained))
+    sealed = [n for n in services.app.recorder.select_notifications(0, 10000) if n.topic.endswith("ChainSeal.Sealed")]
+    assert len(sealed) == 1 and sealed[0].id == positions(chained)[-1]
+    event = services.app.mapper.to_domain_event(sealed[0])
+    assert (event.user, event.agency, event.reason) == ("admin", "COUNCIL", "Accepted after review, OPS-1")
+
+
+def test_a_broken_chain_is_not_sealed_over(chained, services) -> None:  # noqa: ANN001
+    add_admin(services)
+    target = positions(chained)[4]
+    with dba(chained) as (conn, events, pos, _):
+        conn.execute(f"UPDATE {events} SET topic = topic || ' ' WHERE {pos} = {target}")
+    done = seal(chained)
+    assert done.returncode == 1 and f"broken at position {target} (altered)" in done.stderr
+    assert verify(chained)[1]["first_bad_position"] == target
+    # Unsealed rows first, then linked ones (chained from the genesis by later writes), one of them edited.
+    with dba(chained) as (conn, events, pos, chain):
+        conn.execute(f"UPDATE {events} SET topic = rtrim(topic) WHERE {pos} = {target}")
+        conn.execute(f"DELETE FROM {chain}")
+    report(services, "first write after the links went")
+    report(services, "second write after the links went")
+    later = positions(chained)[-1]
+    with dba(chained) as (conn, events, pos, _):
+        conn.execute(f"UPDATE {events} SET topic = topic || ' ' WHERE {pos} = {later}")
+    code, found = verify(chained)
+    assert code == 4 and found["problem"] == "unsealed"
+    done = seal(chained)
+    assert done.returncode == 1 and f"broken at position {later} (altered), not only unsealed" in done.stderr
+
+
+def test_a_row_deleted_with_its_link_is_named_by_its_own_position(chained) -> None:  # noqa: ANN001
+    """The probe deleted row 5000 and its link; verify named 5001. It names the missing position."""
+    for index in (6, 0):  # in the middle, and the very first row
+        target = positions(chained)[index]
+        with dba(chained) as (conn, events, pos, chain):
+            conn.execute(f"DELETE FROM {events} WHERE {pos} = {target}")
+            conn.execute(f"DELETE FROM {chain} WHERE position = {target}")
+        code, found = verify(chained)
+        assert code == 4 and (found["first_bad_position"], found["problem"]) == (target, "deleted")

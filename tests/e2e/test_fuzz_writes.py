@@ -35,7 +35,7 @@ READS = {
     "case-review list": "read", "case-review show": "read", "tfg list": "read", "tfg show": "read",
     "marac agenda": "read", "marac meetings list": "read", "duplicates": "read", "export": "read (writes a file)",
     "stats": "read (writes files)", "projections status": "views only", "projections catch-up": "views only",
-    "projections rebuild": "views only", "projections verify": "views only", "verify": "read (--seal: links only)",
+    "projections rebuild": "views only", "projections verify": "views only", "verify": "read",
     "access-log": "read", "serve": "a long-running web server (tests/web)",
     "scheduler": "a long-running process; its jobs send `briefing issue` (fuzzed) and catch-up",
     "demo": "fills a new store with a fixed plan; --replace deletes files (tests/e2e/test_demo_and_stats.py)",

@@ -23,6 +23,7 @@ from tasking.commands import (
 )
 from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
+from tasking.commands.chain import SealChain
 from tasking.commands.setup import ChangeRole, DeactivateUser
 from tasking.commands.tokens import IssueToken, RevokeToken
 from tasking.commands.open311 import RecordOpen311Report
@@ -158,6 +159,7 @@ def commands(s: Store, case: str) -> dict[type, Callable[[str], Any]]:
         ApplyRetention: lambda u: ApplyRetention(user=u, **w, subject="person", reference=s.erasable, reason="Six years"),
         PlaceHold: lambda u: PlaceHold(user=u, **w, case=case, reason="Litigation"),
         ReleaseHold: lambda u: ReleaseHold(user=u, **w, case=case, reason="Settled"),
+        SealChain: lambda u: SealChain(user=u, **w, reason="Accepted after review"),  # admin: nothing to seal
         MaracDiscuss: lambda u: MaracDiscuss(user=u, **w, case=case, meeting=dt.date(2018, 3, 8), outcome="Discussed"),
     }
 

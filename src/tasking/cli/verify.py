@@ -1,10 +1,12 @@
-"""`tasking verify`: recompute the hash chain over every stored event (see `tasking.store.chain`)."""
+"""`tasking verify`: recompute the hash chain over every stored event (see `tasking.store.chain`);
+`tasking seal-chain`: accept rows that have no link, on purpose (admins; recorded)."""
 
 from __future__ import annotations
 
 import click
 
-from tasking.cli.context import emit, json_option, services
+from tasking.cli.context import emit, json_option, run, services, write_options
+from tasking.commands import SealChain
 
 BROKEN = 4  # the exit code of a chain that does not verify (1: an error, 2: usage, 3: refused)
 
@@ -23,16 +25,17 @@ def _head(_ctx: click.Context, _param: click.Parameter, value: str | None):  # n
 @click.command("verify")
 @click.option("--head", "head", default=None, metavar="POSITION:HASH", callback=_head,
               help="A head printed in a pack or a report: check the store still holds exactly what it held then.")
-@click.option("--seal", is_flag=True, help="First chain a store written before the chain (any write does it too).")
 @json_option
 @click.pass_context
-def verify(ctx: click.Context, head, seal: bool, as_json: bool) -> None:  # noqa: ANN001
+def verify(ctx: click.Context, head, as_json: bool) -> None:  # noqa: ANN001
     """Recompute the hash chain over every stored event; exit 4 naming the first bad position.
 
     Each stored event is chained by a SHA-256 over its stored bytes, its position and the previous
     link, written with it. A row edited, inserted, deleted or reordered behind the engine's back is
     named by its position. `--head` checks a head kept from a briefing pack or an annual report:
-    it catches a rewrite of the whole chain. Exit codes: 0 verified, 4 not verified, 1 an error.
+    it catches a rewrite of the whole chain. Rows before the chain's first link (a store written
+    before the chain, or links deleted) are `unsealed` until an admin runs `tasking seal-chain`;
+    nothing seals them implicitly. Exit codes: 0 verified, 4 not verified, 1 an error.
 
     \b
     Example:
@@ -40,10 +43,7 @@ def verify(ctx: click.Context, head, seal: bool, as_json: bool) -> None:  # noqa
       tasking verify --json
       tasking verify --head 9308:5f0c1f0e8d2b4c5e9a7d3b1f6e2a4c8d0b9f7e5d3c1a2b4c6d8e0f1a3b5c7d9e
     """
-    recorder = services(ctx).app.recorder
-    if seal:
-        recorder.seal()
-    verdict = recorder.verify(head)
+    verdict = services(ctx).app.recorder.verify(head)
     emit(verdict.as_json(), as_json, _text)
     if not verdict.ok:
         ctx.exit(BROKEN)
@@ -55,3 +55,26 @@ def _text(found: dict) -> str:  # type: ignore[type-arg]
         return f"verified: {found['events']} events, chain head {found['head'] or 'none (empty store)'}{checked}"
     good = f"; verified up to {found['head']}" if found["head"] else ""
     return f"NOT verified: first bad position {found['first_bad_position']}: {found['problem']}: {found['detail']}{good}"
+
+
+@click.command("seal-chain")
+@click.option("--reason", required=True, help="Why these rows are accepted as they stand, e.g. the upgrade's ticket.")
+@write_options
+@click.pass_context
+def seal_chain(ctx: click.Context, reason: str, user, at, as_json: bool) -> None:  # noqa: ANN001
+    """Chain every stored event again from the start, accepting rows that have no link; admins only.
+
+    For a store that `tasking verify` finds `unsealed`: one written before the chain (an upgrade),
+    or one whose links were deleted. Nothing else seals it, so look at what it holds first: the
+    seal accepts those rows as they stand. It is refused when the chain verifies, and when it is
+    broken otherwise (a row edited, inserted or deleted: sealing would hide it). The seal is
+    recorded as an event (who, when, why, the first unsealed position) in the same transaction;
+    heads printed before it no longer match.
+
+    \b
+    Example:
+      tasking --user admin seal-chain --reason "Upgrade to the chained store, ticket OPS-112"
+    """
+    run(ctx, SealChain, as_json=as_json, user=user, at=at, reason=reason,
+        text=lambda r: f"Sealed the chain over {r['last_position']} events (unsealed from position "
+                       f"{r['unsealed_from']})")

@@ -44,6 +44,7 @@ from tasking.commands.case import AssignLead
 from tasking.commands.repeats import AcknowledgeFlag
 from tasking.commands.tokens import IssueToken, RevokeToken
 from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
+from tasking.commands.chain import SealChain
 
 __all__ = [
     "COMMAND_HANDLERS", "AddPerson", "AddUser", "AssessRisk", "CloseCase", "Command", "CompleteTasking",
@@ -56,4 +57,5 @@ __all__ = [
     "DismissDuplicate", "ImportReport", "RecordPoliceMonth",
     "IssueToken", "RevokeToken",
     "ApplyRetention", "ErasePerson", "PlaceHold", "ReleaseHold",
+    "SealChain",
 ]

@@ -145,7 +145,7 @@ def _handle_once(app: TaskingApp, cmd: Command, handler: Any, request_id: str | 
         agency = _agency_of(app, cmd.user) or getattr(cmd, "agency", "")
         saved.append(Request(key=request_id, command=type(cmd).__name__, digest=digest, result=result,
                              user=cmd.user, agency=agency, at=cmd.effective))
-    app.save(*saved)
+    app.save(*saved, **saved.kwargs)
     return False, result
 
 

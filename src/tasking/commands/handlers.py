@@ -29,6 +29,7 @@ from tasking.commands.briefing import IssueBriefing
 from tasking.commands.tokens import TOKEN_HANDLERS
 from tasking.commands.escalation_handlers import ESCALATION_HANDLERS
 from tasking.commands.privacy_handlers import PRIVACY_HANDLERS
+from tasking.commands.chain import CHAIN_HANDLERS
 from tasking.commands.case import AssignLead
 from tasking.commands.repeats import AcknowledgeFlag
 from tasking.domain.repeat_flag import RepeatFlag
@@ -386,6 +387,7 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     DeactivateUser: deactivate_user,
     ChangeRole: change_role,
     **PRIVACY_HANDLERS,
+    **CHAIN_HANDLERS,
 }
 
 

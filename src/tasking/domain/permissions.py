@@ -29,6 +29,7 @@ RULES: dict[str, tuple[str, str, str, str, str]] = {
     "users role": (ANY, NONE, NONE, ANY, ""),
     "users token": (ANY, ANY, ANY, ANY, "API tokens, also `users revoke-token`: one's own; coordinators and admins anyone's"),
     "store copy": (ANY, NONE, NONE, ANY, "the acting user must be a coordinator or admin in the source store"),
+    "seal-chain": (NONE, NONE, NONE, ANY, "admins accept rows that have no chain link, on purpose; recorded"),
     "person add": (ANY, ANY, NONE, NONE, "officers add the reporters of the reports they record"),
     "person erase": (ANY, NONE, NONE, ANY, "admins and coordinators (issue 12)"),
     "retention run": (ANY, NONE, NONE, ANY, "also the scheduler's nightly retention job"),
@@ -111,6 +112,7 @@ COMMAND_ACTIONS: dict[str, str] = {
     **{name: "tfg" for name in ("TfgOpen", "TfgAddCase", "TfgAction", "TfgCompleteAction", "TfgMeet", "TfgComplete")},
     "MaracMeetingsAdd": "marac", "MaracDiscuss": "marac",
     "RecordOpen311Report": "open311 report",
+    "SealChain": "seal-chain",
     "ErasePerson": "person erase", "ApplyRetention": "retention run", "PlaceHold": "hold", "ReleaseHold": "hold",
 }
 

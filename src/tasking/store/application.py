@@ -142,6 +142,14 @@ class TaskingRepository(Repository[Any]):
             self._kept.pop(aggregate_id, None)
 
 
+class Deferred(list[Any]):
+    """What a handler saved inside `TaskingApp.deferred_saves()`, and the keyword arguments it saved with."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kwargs: dict[str, Any] = {}
+
+
 class TaskingApp(Application[Any]):
     """One application name: it is the environment prefix and the projections' tracking key."""
 
@@ -152,7 +160,7 @@ class TaskingApp(Application[Any]):
     def __init__(self, env: dict[str, str] | None = None, store_label: str = "", keys: KeyStore | None = None) -> None:
         self._users: dict[str, User] = {}
         self._acting: dict[str, User] | None = None  # users as looked up once in the current command
-        self._deferred: list[Any] | None = None
+        self._deferred: Deferred | None = None
         self.keys = keys  # the key store (see `tasking.store.keys`); None writes plaintext, as before
         super().__init__(env=env)
         self.store_label = store_label
@@ -164,6 +172,7 @@ class TaskingApp(Application[Any]):
         Inside `deferred_saves()` it only collects, so the caller can add to the same transaction."""
         if self._deferred is not None:
             self._deferred.extend(objs)
+            self._deferred.kwargs.update(kwargs)
             return []
         return self.write(*objs, **kwargs)
 
@@ -210,9 +219,10 @@ class TaskingApp(Application[Any]):
         self.repository.end_command()  # type: ignore[attr-defined]
 
     @contextmanager
-    def deferred_saves(self) -> Iterator[list[Any]]:
-        """Collect what a handler saves instead of writing it; the caller saves it all in one go."""
-        self._deferred = collected = []
+    def deferred_saves(self) -> Iterator["Deferred"]:
+        """Collect what a handler saves instead of writing it; the caller saves it all in one go,
+        with the keyword arguments it was saved with (`collected.kwargs`, e.g. the chain's `seal`)."""
+        self._deferred = collected = Deferred()
         try:
             yield collected
         finally:

@@ -9,14 +9,16 @@ write the new ones, computed in Python in one pass over the batch.
 
 `verify` walks the events and the links together, in position order, and names the first
 position that does not match: a row edited or reordered (its link no longer matches), a row
-inserted (a row without a link), a row deleted (a link without a row). A head kept from a pack
-or a report (`POSITION:HASH`) proves the store still holds exactly what it held then, even after
-someone rewrote the whole chain.
+inserted (a row without a link), a row deleted (a link without a row, or a gap in the positions
+that the next link was chained over), rows before the first link (`unsealed`). A head kept from
+a pack or a report (`POSITION:HASH`) proves the store still holds exactly what it held then, even
+after someone rewrote the whole chain.
 
-A store written before the chain (no links at all) is sealed by its first write after the
-upgrade: that transaction chains every earlier row, then its own. Once a store has links, a
-write chains only its own rows, so a row slipped in behind the engine's back stays unchained and
-`verify` names it.
+A write chains only its own rows, from the last link (or from the genesis when there is none):
+it never chains rows that have no link. A store written before the chain, or one whose links
+were deleted, stays `unsealed` until an admin seals it on purpose (`tasking seal-chain`): that
+write passes `seal=True`, and its transaction re-chains every row from the genesis, then its
+own, which records who sealed it, when and why (`tasking.domain.chain_seal`).
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ PAGE = 5000
 PROBLEMS = {
     "altered": "its stored bytes no longer match its link: the row was edited, or rows were reordered",
     "inserted": "a row with no link: it was inserted behind the engine's back",
-    "deleted": "a link with no row: the row was deleted",
-    "unsealed": "the store was written before the chain and no write has sealed it yet; "
-                "the next write (or `tasking verify --seal`) chains it",
+    "deleted": "a row was deleted: a link with no row, or no row and no link here while the next link was "
+               "chained from one",
+    "unsealed": "rows before the chain's first link: the store was written before the chain, or its links were "
+                "deleted; an admin seals it on purpose with `tasking seal-chain` (recorded)",
     "head-mismatch": "the store no longer holds what it held when that head was printed",
     "head-beyond-end": "the store ends before the head's position: rows were removed from its end",
 }
@@ -115,12 +118,18 @@ class Verdict:
         return self
 
 
-def verify(rows: Iterator[Row], chain: Iterator[tuple[int, str]], head: Head | None = None) -> Verdict:
-    """Recompute the chain from the rows and compare it with the stored links, in position order."""
+def verify(rows: Iterator[Row], chain: Iterator[tuple[int, str]], head: Head | None = None,
+           linked_part: bool = False) -> Verdict:
+    """Recompute the chain from the rows and compare it with the stored links, in position order.
+    `linked_part`: only from the first link on, as if the rows before it were not there (what
+    `tasking seal-chain` checks: the part it would seal over must not be broken)."""
     verdict = Verdict(checked_head=str(head) if head else None)
     previous, met_head = GENESIS, head is None
     row, kept = next(rows, None), next(chain, None)
-    if row is not None and kept is None:
+    if linked_part:
+        while row is not None and (kept is None or row[0] < kept[0]):
+            row = next(rows, None)
+    if row is not None and (kept is None or row[0] < kept[0]):
         return verdict.fail(row[0], "unsealed")
     while row is not None or kept is not None:
         if kept is None or (row is not None and row[0] < kept[0]):
@@ -133,6 +142,10 @@ def verify(rows: Iterator[Row], chain: Iterator[tuple[int, str]], head: Head | N
         except (TypeError, ValueError, struct.error):  # a column rewritten with the wrong type
             return verdict.fail(position, "altered")
         if previous.hex() != kept[1]:
+            if position > verdict.position + 1:
+                # Positions skipped and the link does not follow: it was chained from a row (and
+                # link) deleted in the gap. Name the first missing position.
+                return verdict.fail(verdict.position + 1, "deleted")
             return verdict.fail(position, "altered")
         if head is not None and head.position == position:
             if head.hash != kept[1]:
@@ -160,11 +173,8 @@ class ChainError(DomainError):
 def head_at(recorder: Any, position: int) -> dict[str, Any]:
     """The chain's head at `position`, as a pack and a report print it (`tasking verify --head`): a
     partner who keeps it can later check that the store still holds exactly what it held then.
-    A store written before the chain is sealed first."""
+    Nothing is sealed here: an unsealed store has no head until an admin seals it."""
     head = recorder.chain_head(position)
-    if head is None and position:
-        recorder.seal()
-        head = recorder.chain_head(position)
     text = str(head) if head else None
     return {"position": head.position if head else 0, "hash": head.hash if head else None, "head": text,
             "verify": f"tasking verify --head {text}" if text else None}
@@ -185,24 +195,25 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         return [*super().construct_create_table_statements(),
                 f"CREATE TABLE IF NOT EXISTS {self.chain_table} (position INTEGER PRIMARY KEY, hash TEXT NOT NULL)"]
 
-    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], *, seal: bool = False,
+                       **kwargs: Any) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)  # takes the write lock
-        self._extend(c, new_rows(ids or [], stored_events))
+        self._extend(c, new_rows(ids or [], stored_events), seal)
         return ids
 
-    def _extend(self, c: SQLiteCursor, rows: list[Row]) -> None:
-        c.execute(f"SELECT position, hash FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
-        last = c.fetchone()
-        if last is None:  # never chained: seal every earlier row first
+    def _extend(self, c: SQLiteCursor, rows: list[Row], seal: bool) -> None:
+        if seal:  # on purpose (`tasking seal-chain`): every row, from the genesis, then this write's own
+            c.execute(f"DELETE FROM {self.chain_table}")
             previous = GENESIS
-            before = rows[0][0] if rows else None
-            for page in self._pages(c, before):
+            for page in self._pages(c, rows[0][0] if rows else None):
                 sealed = list(links(previous, page))
                 c.executemany(f"INSERT INTO {self.chain_table} (position, hash) VALUES (?, ?)", sealed)
                 previous = bytes.fromhex(sealed[-1][1])
-        else:
-            previous = bytes.fromhex(last[1])
-            if rows and last[0] >= rows[0][0]:
+        else:  # only this write's rows: rows with no link stay unsealed (never chained implicitly)
+            c.execute(f"SELECT position, hash FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
+            last = c.fetchone()
+            previous = GENESIS if last is None else bytes.fromhex(last[1])
+            if last is not None and rows and last[0] >= rows[0][0]:
                 raise ChainError(last[0])
         if rows:
             c.executemany(f"INSERT INTO {self.chain_table} (position, hash) VALUES (?, ?)", list(links(previous, rows)))
@@ -219,19 +230,10 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             yield page  # type: ignore[misc]
             start = page[-1][0]
 
-    def seal(self) -> int:
-        """Chain a store written before the chain, now; returns how many links it holds."""
-        with self.datastore.transaction(commit=True) as c:
-            # The library began a deferred transaction: a no-op write takes the write lock before any read.
-            c.execute(f"DELETE FROM {self.chain_table} WHERE 0")
-            self._extend(c, [])
-            c.execute(f"SELECT COUNT(*) FROM {self.chain_table}")
-            return c.fetchone()[0]
-
-    def verify(self, head: Head | None = None) -> Verdict:
+    def verify(self, head: Head | None = None, linked_part: bool = False) -> Verdict:
         with self.datastore.transaction(commit=False) as c:  # one snapshot of both tables
             rows = (row for page in self._pages(c, None) for row in page)
-            return verify(rows, self._links(c), head)
+            return verify(rows, self._links(c), head, linked_part)
 
     def _links(self, c: SQLiteCursor) -> Iterator[tuple[int, str]]:
         start = -(2**63)

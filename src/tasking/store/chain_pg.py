@@ -4,6 +4,8 @@ The library's recorder locks the events table in EXCLUSIVE mode before inserting
 serialised: reading the previous link under that lock is safe. Its database-function path inserts
 in one statement with no room for the links, so this recorder always takes the transaction path
 (lock, insert returning positions, read the head, write the links), in one round of statements.
+A write chains only its own rows (from the genesis when the chain has no link); only a write that
+passes `seal=True` (`tasking seal-chain`) re-chains every row, on the transaction path.
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self.select_head_statement = SQL("SELECT position, hash FROM {}.{} ORDER BY position DESC LIMIT 1").format(
             *self._chain)
         self._chain_ready = False
-        # After the first write of a process (the Python path, which creates what is missing and seals
-        # an old store), writes go through one database function: lock, insert, chain, in one statement.
-        self.chain_function = f"tasking_insert_chained_v1_{self.datastore.originator_id_type}"
+        # After the first write of a process (the Python path, which creates what is missing), writes go
+        # through one database function: lock, insert, chain, in one statement. (v1 refused a chain with
+        # no link; v2 starts from the genesis, as the Python path does, and seals nothing.)
+        self.chain_function = f"tasking_insert_chained_v2_{self.datastore.originator_id_type}"
         self._function_ready = False
         function = Identifier(self.datastore.schema), Identifier(self.chain_function)
         self.create_function_statement = SQL(
@@ -50,7 +53,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             "  LOCK TABLE {}.{} IN EXCLUSIVE MODE; "
             "  NOTIFY {}; "
             "  SELECT decode(hash, 'hex') INTO previous FROM {}.{} ORDER BY position DESC LIMIT 1; "
-            "  IF previous IS NULL THEN RAISE EXCEPTION 'the event chain is empty: run tasking verify'; END IF; "
+            "  previous := coalesce(previous, '\\x{}'::bytea); "
             "  WITH ins AS (INSERT INTO {}.{} (originator_id, originator_version, topic, state) "
             "    SELECT originator_id, originator_version, topic, state FROM unnest(events) RETURNING notification_id) "
             "    SELECT array_agg(notification_id ORDER BY notification_id) INTO ids FROM ins; "
@@ -66,17 +69,19 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             "END; $BODY$"
         ).format(*function, Identifier(self.datastore.schema), Identifier(self.stored_event_type_name),
                  self.datastore.lock_timeout, *self._events, Identifier(self.channel_name), *self._chain,
+                 SQL(GENESIS.hex()),
                  *self._events, *self._events, *self._chain)
         self.sql_create_statements.append(self.create_function_statement)
         self.call_function_statement = SQL("SELECT * FROM {}.{}(%s)").format(*function)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+    def insert_events(self, stored_events: Sequence[StoredEvent], *, seal: bool = False,
+                      **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
         pg_events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
                      for e in stored_events]
-        if self._function_ready:
+        if self._function_ready and not seal:
             with self.datastore.get_connection() as conn, conn.cursor() as curs:
                 curs.execute(self.call_function_statement, (pg_events,), prepare=True)
                 return [row[self.chain_function] for row in curs.fetchall()]
@@ -99,7 +104,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                     pipeline.sync()
                     ids = [row["notification_id"] for row in inserted.fetchall()]
                     last = head.fetchone() if chain_ready else _UNREAD
-                    linked = self._extend(curs, new_rows(ids, stored_events), last)
+                    linked = self._extend(curs, new_rows(ids, stored_events), last, seal)
                 except Exception as e:  # raised after the pipeline closes, as the library does
                     exc = e
                     # Roll back, whatever failed: left to itself the transaction would commit a
@@ -110,7 +115,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self._function_ready = linked  # committed: the function and a link to go on from exist
         return ids
 
-    def _extend(self, curs: Cursor[DictRow], rows: list[Row], last: Any = _UNREAD) -> bool:
+    def _extend(self, curs: Cursor[DictRow], rows: list[Row], last: Any = _UNREAD, seal: bool = False) -> bool:
         if last is _UNREAD:
             if not self._chain_ready and not self._has_chain(curs):  # a store made before the chain
                 curs.execute(self.create_chain_statement)  # writers are serialised by the lock
@@ -124,13 +129,16 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             last = curs.fetchone()
         insert = SQL("INSERT INTO {}.{} (position, hash) SELECT * FROM unnest(%s::bigint[], %s::text[])").format(
             *self._chain)
-        if last is None:  # never chained: seal every earlier row first
+        if seal:  # on purpose (`tasking seal-chain`): every row, from the genesis, then this write's own
             curs.execute("SET LOCAL idle_in_transaction_session_timeout = 0")  # a long store takes a while
+            curs.execute(SQL("DELETE FROM {}.{}").format(*self._chain))
             previous = GENESIS
             for page in self._pages(curs, rows[0][0] if rows else None):
                 sealed = list(links(previous, page))
                 curs.execute(insert, ([p for p, _ in sealed], [h for _, h in sealed]))
                 previous = bytes.fromhex(sealed[-1][1])
+        elif last is None:  # no link: this write's rows start the chain; rows with no link stay unsealed
+            previous = GENESIS
         else:
             previous = bytes.fromhex(last["hash"])
             if rows and last["position"] >= rows[0][0]:
@@ -171,20 +179,13 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         row = curs.fetchone()
         return bool(row and row["found"])
 
-    def seal(self) -> int:
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._lock_table(curs)
-            self._extend(curs, [])
-            curs.execute(SQL("SELECT COUNT(*) AS n FROM {}.{}").format(*self._chain))
-            return curs.fetchone()["n"]  # type: ignore[index]
-
-    def verify(self, head: Head | None = None) -> Verdict:
+    def verify(self, head: Head | None = None, linked_part: bool = False) -> Verdict:
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             curs.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # one snapshot of both tables
             curs.execute("SET LOCAL idle_in_transaction_session_timeout = 0")  # a long read on a loaded machine
             rows = (row for page in self._pages(curs, None) for row in page)
             chain = self._links(curs) if self._has_chain(curs) else iter(())
-            return verify(rows, chain, head)
+            return verify(rows, chain, head, linked_part)
 
     def chain_head(self, position: int | None = None) -> Head | None:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

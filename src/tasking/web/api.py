@@ -23,7 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from tasking.bootstrap import Services
-from tasking.commands import COMMAND_HANDLERS, Command, InitStore, IssueBriefing, IssueToken, send
+from tasking.commands import COMMAND_HANDLERS, Command, InitStore, IssueBriefing, IssueToken, SealChain, send
 from tasking.commands.handlers import check_real_meeting
 from tasking.commands.bus import check_times
 from tasking.commands.data import ImportReport, RecordPoliceMonth
@@ -293,8 +293,9 @@ def issued(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Resp
 # From the CLI only: a store is created and a token first issued there; the file imports, whose
 # rows the CLI's parsers build and check (`tasking import`, `tasking context import-police-uk`); and
 # retention, whose targets only the retention rule selects (`tasking retention run`, the scheduler):
-# no request body names what to destroy.
-NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth, ApplyRetention}
+# no request body names what to destroy; and sealing the hash chain, an operator's decision made at
+# the store (`tasking seal-chain`).
+NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth, ApplyRetention, SealChain}
 # Made by the server, not sent: a pack is computed from the store (`issue_briefing` below).
 SERVER_MADE = {IssueBriefing}
 
