@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from tasking.store.application import TaskingApp
 from tasking.domain.errors import DomainError
 from tasking.queries.point import Reader, ReadPoint, resolve_position
+from tasking.files import private_sqlite
 
 DEFAULT_STORE = "tasking.db"
 
@@ -230,6 +231,8 @@ def bootstrap(settings: Settings | None = None, create_tables: bool = False, bat
             # Only `init`, `demo` and a copy's target create a store; a typo must not make an empty one.
             raise DomainError("store", f"{settings.store} does not exist; run `tasking init` (or `tasking demo`) first")
     env = settings.event_store_env(create_tables)
+    if not settings.is_postgres:
+        private_sqlite(settings.store)  # owner-only before the library creates or opens it
     if settings.is_postgres:
         check_postgres(settings.store, env)
     try:

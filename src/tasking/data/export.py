@@ -22,6 +22,7 @@ from tasking.projections.activity import COLUMNS as ACTIVITY_COLUMNS
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.state import CaseState, case_states, incident_groups
 from tasking.time.instants import financial_year_bounds, financial_year_of, iso
+from tasking.files import open_private, write_private_text
 
 KINDS = ("cases", "taskings", "activity", "incidents")
 FORMATS = ("csv", "json", "xlsx")
@@ -119,14 +120,14 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
 
 
 def _write_csv(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
+    with open_private(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=list(found[0]) if found else ["none"])
         writer.writeheader()
         writer.writerows(found)
 
 
 def _write_json(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
-    path.write_text(json.dumps({**meta, "rows": found}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_private_text(path, json.dumps({**meta, "rows": found}, indent=2, ensure_ascii=False) + "\n")
 
 
 def _write_xlsx(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
@@ -141,7 +142,8 @@ def _write_xlsx(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[s
     about = book.create_sheet("about")
     for key, value in meta.items():
         about.append([key, value])
-    book.save(path)
+    with open_private(path, "wb") as out:
+        book.save(out)
 
 
 WRITERS: dict[str, Callable[[Path, str, list[dict[str, Any]], dict[str, Any]], None]] = {

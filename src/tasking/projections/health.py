@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tasking.projections.runner import Views, build_fresh
+from tasking.files import write_private_text
 
 
 def health_path(views_path: str) -> Path:
@@ -66,7 +67,7 @@ def record(views_path: str, checked_at: str, differences: list[str] | None, unre
                "differences": len(differences or []), "first": (differences or [None])[0], "unreadable": unreadable}
     target = health_path(views_path)
     staging = target.with_name(target.name + ".tmp")
-    staging.write_text(json.dumps(outcome, sort_keys=True) + "\n", encoding="utf-8")
+    write_private_text(staging, json.dumps(outcome, sort_keys=True) + "\n")
     os.replace(staging, target)
 
 

@@ -28,6 +28,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from tasking.domain.errors import DomainError
+from tasking.files import SQLITE_COMPANIONS, private_sqlite, refuse_if_others_can_read
 
 PREFIX = "enc:v1:"
 ERASED = "[erased]"
@@ -193,6 +194,8 @@ class SqliteKeyStore(KeyStore):
     def __init__(self, path: str) -> None:
         super().__init__()
         self.path = path
+        refuse_if_others_can_read(path, "keys", SQLITE_COMPANIONS)
+        private_sqlite(path)
         self._conn = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
         self._conn.execute("PRAGMA secure_delete = ON")
         # WAL, as the event store: one fsync per new key (a rollback journal took three, and a new
