@@ -11,8 +11,10 @@ companions owner-only too.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -89,6 +91,17 @@ def refuse_if_others_can_read(path: str | Path, what: str, companions: tuple[str
         if mode & 0o077:
             raise DomainError(what, f"{candidate} can be read by other users (mode {mode:04o}); "
                                     f"run `chmod 600 {candidate}` and try again")
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: str | Path) -> Iterator[None]:
+    """One process at a time, through an owner-only lock file (`flock`)."""
+    with open_private(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def owner_only_umask() -> None:

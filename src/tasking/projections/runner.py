@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
 import sqlite3
 import sys
@@ -42,7 +41,7 @@ from tasking.domain.errors import DomainError
 from tasking.projections.base import Projection
 from tasking.projections.decode import Pages
 from tasking.projections.registry import PROJECTIONS
-from tasking.files import open_private, private_sqlite
+from tasking.files import exclusive_lock, private_sqlite
 
 TRACKING = "_tracking"
 TRACKING_COLUMNS = ("projection", "position", "version", "applied", "rows", "digest")
@@ -88,12 +87,8 @@ def check_location(path: str) -> None:
 @contextlib.contextmanager
 def views_lock(path: str) -> Iterator[None]:
     """One process at a time moves a views file aside or swaps a rebuilt one in."""
-    with open_private(path + ".lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive_lock(path + ".lock"):
+        yield
 
 
 def _remove(path: str) -> None:
