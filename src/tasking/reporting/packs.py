@@ -66,6 +66,10 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     if not result["issued"]:
         shutil.rmtree(staging, ignore_errors=True)
         return {**result, "folder": None}
+    if brief["warnings"]:  # the nightly verify's finding has now been reported
+        from tasking.projections import health
+
+        health.mark_reported(services.settings.views_path)
     private_folder(folder)
     for name in files:
         os.replace(staging / name, folder / name)
