@@ -169,6 +169,19 @@ def fixture_desk(services: Services, people: dict[str, str]) -> Desk:
     return Desk(services, people)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _kek_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """PostgreSQL stores keep their key-encryption key under `$XDG_CONFIG_HOME/tasking/` unless
+    `TASKING_KEK` says otherwise: the tests' keys go to a folder of their own (subprocesses inherit it)."""
+    previous = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = previous
+
+
 @pytest.fixture(autouse=True)
 def _fresh_logging() -> Iterator[None]:
     """Each test starts with structlog's defaults: an in-process CLI run (the fuzz) or a web app

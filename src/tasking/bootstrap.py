@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from tasking.store.application import TaskingApp
 from tasking.domain.errors import DomainError
 from tasking.queries.point import Reader, ReadPoint, resolve_position
+from tasking.files import private_sqlite
 
 DEFAULT_STORE = "tasking.db"
 
@@ -19,6 +20,7 @@ DEFAULT_STORE = "tasking.db"
 class Settings:
     store: str = DEFAULT_STORE
     views: str | None = None
+    kek: str | None = None
 
     @classmethod
     def from_env(cls, store: str | None = None, views: str | None = None) -> "Settings":
@@ -26,6 +28,29 @@ class Settings:
             store=store or os.environ.get("TASKING_STORE") or DEFAULT_STORE,
             views=views or os.environ.get("TASKING_VIEWS") or None,
         )
+
+    @property
+    def kek_path(self) -> str:
+        """The key-encryption key's file (`tasking.store.kek`): `TASKING_KEK`, else beside a SQLite
+        store (`tasking.kek` for `tasking.db`), else `$XDG_CONFIG_HOME/tasking/<server-db-schema>.kek`
+        (every node of a PostgreSQL store must see the same file: set `TASKING_KEK` to a shared path)."""
+        from tasking.store.keys import kek_path
+
+        chosen = self.kek or os.environ.get("TASKING_KEK")
+        if chosen:
+            return chosen
+        if not self.is_postgres:
+            return kek_path(self.store)
+        from tasking.files import private_folder
+
+        config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "tasking"
+        private_folder(config)
+        return str(config / (self._server_name() + ".kek"))
+
+    def _server_name(self) -> str:
+        parts = urlsplit(self.store)
+        schema = parse_qs(parts.query).get("schema", [""])[0]
+        return "-".join(part for part in (parts.hostname or "local", parts.path.strip("/"), schema) if part)
 
     @property
     def is_postgres(self) -> bool:
@@ -36,10 +61,7 @@ class Settings:
         if self.views:
             return self.views
         if self.is_postgres:
-            parts = urlsplit(self.store)
-            schema = parse_qs(parts.query).get("schema", [""])[0]
-            name = "-".join(part for part in (parts.hostname or "local", parts.path.strip("/"), schema) if part)
-            return f"tasking-views-{name}.db"
+            return f"tasking-views-{self._server_name()}.db"
         path = Path(self.store)
         return str(path.with_name(path.stem + ".views" + (path.suffix or ".db")))
 
@@ -143,8 +165,8 @@ def open_keys(settings: Settings, env: dict[str, str], create_tables: bool = Fal
     from tasking.store.keys import PostgresKeyStore, SqliteKeyStore, keys_path
 
     if settings.is_postgres:
-        return PostgresKeyStore(env, create=create_tables)
-    return SqliteKeyStore(keys_path(settings.store))
+        return PostgresKeyStore(env, settings.kek_path, create=create_tables)
+    return SqliteKeyStore(keys_path(settings.store), settings.kek_path)
 
 
 @dataclass
@@ -230,6 +252,8 @@ def bootstrap(settings: Settings | None = None, create_tables: bool = False, bat
             # Only `init`, `demo` and a copy's target create a store; a typo must not make an empty one.
             raise DomainError("store", f"{settings.store} does not exist; run `tasking init` (or `tasking demo`) first")
     env = settings.event_store_env(create_tables)
+    if not settings.is_postgres:
+        private_sqlite(settings.store)  # owner-only before the library creates or opens it
     if settings.is_postgres:
         check_postgres(settings.store, env)
     try:

@@ -9,6 +9,8 @@ from typing import TextIO
 
 import structlog
 
+from tasking.files import open_private
+
 def configure_logging(level: str | None = None, file: str | None = None, verbose: bool = False) -> None:
     """Configure once per process. `TASKING_LOG_LEVEL` and `TASKING_LOG_FILE` override defaults.
 
@@ -17,7 +19,7 @@ def configure_logging(level: str | None = None, file: str | None = None, verbose
     """
     level_name = (level or os.environ.get("TASKING_LOG_LEVEL") or "info").upper()
     file = file or os.environ.get("TASKING_LOG_FILE") or None
-    stream: TextIO = open(file, "a", encoding="utf-8") if file else sys.stderr  # noqa: SIM115
+    stream: TextIO = open_private(file, "a", encoding="utf-8") if file else sys.stderr  # noqa: SIM115
     pretty = not file and stream.isatty()
     if pretty and not verbose and logging.getLevelName(level_name) < logging.WARNING:
         level_name = "WARNING"

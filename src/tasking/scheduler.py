@@ -80,21 +80,27 @@ def retention(services: Services, now: dt.datetime, user: str) -> dict[str, Any]
 
 
 def nightly_verify(services: Services, now: dt.datetime) -> dict[str, Any]:
-    """Compare the views with a clean rebuild and keep the outcome: a failure warns in the next pack."""
+    """Compare the views with a clean rebuild. A failure (rows edited in the views file, say) is logged
+    as an error and the views are rebuilt at once, so edited rows are not served; the finding is
+    kept and reported in the next pack."""
     from tasking.domain.errors import DomainError
     from tasking.projections import health
 
     path = services.settings.views_path
+    unreadable = None
     try:
         differences = health.verify(services.app, path)
     except DomainError as exc:
-        health.record(path, now.isoformat(), None, unreadable=str(exc))
-        log.warning("views.verify", outcome="unreadable", error=str(exc))
-        return {"ok": False, "unreadable": str(exc)}
-    health.record(path, now.isoformat(), differences)
-    if differences:
-        log.warning("views.verify", outcome="differ", differences=len(differences))
-    return {"ok": not differences, "differences": len(differences)}
+        differences, unreadable = [], str(exc)
+    if not differences and unreadable is None:
+        health.record(path, now.isoformat(), [])
+        log.info("views.verify", outcome="ok")
+        return {"ok": True, "differences": 0}
+    log.error("views.verify", outcome="unreadable" if unreadable else "differ", differences=len(differences),
+              error=unreadable, action="rebuilding the views")
+    services.open_views().rebuild(services.app)  # an unreadable file is moved aside when opened
+    health.record(path, now.isoformat(), differences, unreadable=unreadable, rebuilt=True)
+    return {"ok": False, "differences": len(differences), "unreadable": unreadable, "rebuilt": True}
 
 
 def notify(services: Services, now: dt.datetime) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import json
 import os
 import sqlite3
 import stat
@@ -113,16 +114,45 @@ def test_a_deleted_view_row_is_caught_by_the_next_stats_and_rebuilt(desk: Desk, 
     assert stats(env) == before
 
 
-def test_a_failed_nightly_verify_warns_in_the_next_briefing_until_a_rebuild(desk: Desk, env) -> None:  # noqa: ANN001
+def test_a_failed_manual_verify_warns_in_the_next_briefing_until_a_rebuild(desk: Desk, env) -> None:  # noqa: ANN001
     fill(desk)
     run_cli("projections", "catch-up", env=env)
-    brief = cli_json("briefing", "--at", "2018-03-05T09:00", env=env)
-    assert brief["warnings"] == []
+    assert cli_json("briefing", "--at", "2018-03-05T09:00", env=env)["warnings"] == []
     with sqlite3.connect(env["TASKING_VIEWS"]) as conn:
         conn.execute("UPDATE cases SET area = 'Atlantis' WHERE rowid = 1")
-    assert nightly_verify(desk.services, dt.datetime(2018, 3, 5, 3, 0, tzinfo=dt.timezone.utc))["ok"] is False
+    assert run_cli("projections", "verify", env=env, check=False).returncode == 1
     brief = cli_json("briefing", "--at", "2018-03-05T09:00", env=env)
     assert len(brief["warnings"]) == 1 and "Atlantis" in brief["warnings"][0]
-    assert run_cli("projections", "verify", env=env, check=False).returncode == 1
     run_cli("projections", "rebuild", env=env)
     assert cli_json("briefing", "--at", "2018-03-05T09:00", env=env)["warnings"] == []
+
+
+def test_rows_edited_in_the_views_are_caught_nightly_logged_rebuilt_and_reported_in_the_next_pack(
+        desk: Desk, env, tmp_path) -> None:  # noqa: ANN001
+    """Issue 21, item 10: the cheap check passes an edited row; the nightly verify does not."""
+    from structlog.testing import capture_logs
+
+    fill(desk)
+    run_cli("projections", "catch-up", env=env)
+    status = cli_json("projections", "status", env=env)
+    assert status[0]["verified_at"] is None and status[0]["verified"].startswith("never verified")
+    with sqlite3.connect(env["TASKING_VIEWS"]) as conn:
+        conn.execute("UPDATE activity SET area = 'Atlantis' WHERE rowid = (SELECT MIN(rowid) FROM activity)")
+    assert all(row["check"] == "ok" for row in cli_json("projections", "status", env=env))  # counts only
+    assert "Atlantis" in str(cli_json("cases", env=env))  # served, until the nightly verify
+    with capture_logs() as logs:
+        outcome = nightly_verify(desk.services, dt.datetime(2018, 3, 5, 3, 0, tzinfo=dt.timezone.utc))
+    assert outcome["ok"] is False and outcome["rebuilt"] is True and outcome["differences"] == 2
+    assert [(e["log_level"], e["outcome"]) for e in logs if e["event"] == "views.verify"] == [("error", "differ")]
+    assert "Atlantis" not in str(cli_json("cases", env=env))  # rebuilt: no longer served
+    status = run_cli("projections", "status", env=env).stdout
+    assert "last verified: Mon 05 Mar 2018 03:00: found 2 difference(s) from a clean rebuild" in status
+    assert status.rstrip().endswith("; rebuilt")
+    assert run_cli("projections", "verify", env=env).returncode == 0  # a later verify passes...
+    brief = cli_json("briefing", "--at", "2018-03-05T09:00", env=env)
+    assert len(brief["warnings"]) == 1 and "nightly verify" in brief["warnings"][0]  # ... the finding stays
+    out = tmp_path / "packs"
+    run_cli("briefing", "issue", "--at", "2018-03-05T09:00", "--output", str(out), env=env)
+    pack = json.loads((out / "2018-03-05" / "briefing.json").read_text(encoding="utf-8"))
+    assert pack["warnings"] == brief["warnings"]
+    assert cli_json("briefing", "--at", "2018-03-06T09:00", env=env)["warnings"] == []  # reported once

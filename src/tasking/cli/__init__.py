@@ -157,7 +157,8 @@ class TaskingGroup(click.Group):
 @click.version_option(package_name="tasking")
 def cli(store: str | None, user: str | None, log_file: str | None, log_level: str, verbose: bool) -> None:
     """Daily tasking for a Community Safety Unit: record reports, taskings, follow-ups and
-    feedback as events; brief the morning meeting; publish the year's figures.
+    feedback as events; brief the morning meeting; publish the year's figures. Every file it
+    writes is owner-only (0600; folders 0700), whatever the umask.
 
     \b
     Example:
@@ -220,6 +221,9 @@ def _one_line(exc: click.UsageError) -> str:
 
 
 def main() -> None:
+    from tasking.files import owner_only_umask
+
+    owner_only_umask()  # a second guard: every file written here is made owner-only anyway
     _exit(run())
 
 

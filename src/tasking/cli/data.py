@@ -20,6 +20,7 @@ from tasking.data import export as exports
 from tasking.data import analysts_db, partner_import, police_uk
 from tasking.queries.duplicates import possible_duplicates
 from tasking.time.instants import utcnow
+from tasking.files import write_private_text
 
 
 def _bar() -> Progress:
@@ -246,7 +247,7 @@ def export(ctx: click.Context, kind, fmt, year, as_of, position, out, as_json) -
         found = services(ctx)
         found.open_views()
         path = found.settings.views_path
-        out.write_text(json.dumps(exports.views_metadata(path), indent=2) + "\n", encoding="utf-8")
+        write_private_text(out, json.dumps(exports.views_metadata(path), indent=2) + "\n")
         emit({"export": "metadata", "views": path, "out": str(out)}, as_json,
              lambda r: f"Wrote Datasette metadata for {r['views']} to {out}")
         return

@@ -12,21 +12,30 @@ from tasking.time.instants import utcnow
 @click.command("erase")
 @click.argument("person", metavar="PERSON")
 @click.option("--reason", required=True, help="Why, e.g. the data subject's request reference; no personal details.")
+@click.option("--now", "rotate", is_flag=True,
+              help="Also rotate the key-encryption key now, so the destroyed key cannot be unwrapped from a "
+                   "database log or backup (otherwise the nightly retention job does it).")
 @write_options
 @click.pass_context
-def erase(ctx: click.Context, person: str, reason: str, user, at, as_json: bool) -> None:  # noqa: ANN001
+def erase(ctx: click.Context, person: str, reason: str, rotate: bool, user, at, as_json: bool) -> None:  # noqa: ANN001
     """Erase a person's details by destroying their key; their cases and every figure stay.
 
     Their name, phone, email and address then read `[erased]` everywhere (`person show`, `show`,
     `audit`), and no copy of them is left in the store, the key store or the views. The erasure
-    is recorded (who, when, why). It cannot be undone.
+    is recorded (who, when, why). It cannot be undone. The destroyed key's wrapped bytes may stay
+    in the database's write-ahead log or backups until the key-encryption key is next rotated
+    (nightly, by the retention job); `--now` rotates it at once.
 
     \b
     Example:
-      tasking person erase PER-00001 --reason "Subject access request SAR-2024-17: erasure"
+      tasking person erase PER-00001 --reason "Subject access request SAR-2024-17: erasure" --now
     """
     run(ctx, ErasePerson, as_json=as_json, user=user, at=at, person=person, reason=reason,
         text=lambda r: f"Erased the details of {r['person']}")
+    if rotate:
+        services(ctx).app.keys.rotate()
+        if not as_json:
+            click.echo("Rotated the key-encryption key: the destroyed key can no longer be unwrapped from any copy")
 
 
 @click.command("hold")

@@ -48,7 +48,9 @@ def _progress_bar(label: str, total: int) -> Iterator[Any]:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Each projection's position against the store's last notification id, with its running count and
-    digest of the events it applied, a cheap check of its rows, and how stored events are decoded.
+    digest of the events it applied, a cheap check of its rows (counts only: an edited row passes it),
+    how stored events are decoded, and when the views were last verified against a clean rebuild
+    (`projections verify`, nightly by the scheduler) and what that found.
 
     \b
     Example:
@@ -60,15 +62,18 @@ def status(ctx: click.Context, as_json: bool) -> None:
     warn_unfinished(app)
     problems = views.check()
     mode = Pages(app).mode
+    verified = health.last(views.path)
     rows = [{"projection": name, "position": found["position"], "store_position": head,
              "behind": head - found["position"], "applied": found["applied"], "rows": found["rows"],
              "digest": f"{found['digest']:016x}", "decode": mode,
-             "check": next((p for p in problems if p.startswith(f"{name} ")), "ok")}
+             "check": next((p for p in problems if p.startswith(f"{name} ")), "ok"),
+             "verified_at": verified and verified["checked_at"], "verified": health.summary(verified)}
             for name, found in views.tracking().items()]
     views.close()
     emit(rows, as_json, lambda rs: "\n".join(
         f"{r['projection']:<12} {r['position']:>9} / {r['store_position']:<9} behind {r['behind']:<6} "
-        f"applied {r['applied']:<9} digest {r['digest']}  check {r['check']}" for r in rs) + f"\ndecode: {mode}")
+        f"applied {r['applied']:<9} digest {r['digest']}  check {r['check']}" for r in rs)
+        + f"\ndecode: {mode}\nlast verified: {health.summary(verified)}")
 
 
 @projections.command("catch-up")

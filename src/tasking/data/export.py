@@ -23,6 +23,7 @@ from tasking.queries.access import in_full, record_read, restricted_cases
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.state import CaseState, case_states, incident_groups
 from tasking.time.instants import financial_year_bounds, financial_year_of, iso
+from tasking.files import open_private, write_private_text
 
 KINDS = ("cases", "taskings", "activity", "incidents")
 FORMATS = ("csv", "json", "xlsx")
@@ -154,14 +155,14 @@ def outline_rows(reader: Reader, kind: str, found: list[dict[str, Any]]) -> list
 
 
 def _write_csv(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
+    with open_private(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=list(found[0]) if found else ["none"])
         writer.writeheader()
         writer.writerows(found)
 
 
 def _write_json(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
-    path.write_text(json.dumps({**meta, "rows": found}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_private_text(path, json.dumps({**meta, "rows": found}, indent=2, ensure_ascii=False) + "\n")
 
 
 def _write_xlsx(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
@@ -176,7 +177,8 @@ def _write_xlsx(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[s
     about = book.create_sheet("about")
     for key, value in meta.items():
         about.append([key, value])
-    book.save(path)
+    with open_private(path, "wb") as out:
+        book.save(out)
 
 
 WRITERS: dict[str, Callable[[Path, str, list[dict[str, Any]], dict[str, Any]], None]] = {

@@ -31,6 +31,7 @@ from tasking.config import PartnershipConfig
 from tasking.domain.errors import DomainError
 from tasking.domain.imported import ImportedRow
 from tasking.time.instants import LONDON, UTC
+from tasking.files import open_private
 
 REPORT_FIELDS = ("reference", "received", "occurred", "source", "channel", "category", "area", "location", "summary",
                  "risk", "lat", "lon", "no_feedback")
@@ -370,7 +371,7 @@ def _send(app: Any, item: Prepared, user: str) -> str:
 
 
 def write_errors(path: Path, errors: list[RowError]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
+    with open_private(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["row", "column", "rule"])
         for error in sorted(errors, key=lambda e: (e.row, e.column)):

@@ -3,6 +3,9 @@
 `projections verify` and the scheduler's nightly `views-verify` job record their outcome next to
 the views (`<views>.health.json`); while the last outcome is a failure, every briefing and pack
 carries a warning under `warnings`. A full rebuild or a passing verify clears it.
+
+The nightly job rebuilds views that fail (edited rows must not go on being served); its finding is
+kept as `unreported` and carried by every briefing until a pack has been issued with it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from tasking.projections.runner import Views, build_fresh
+from tasking.files import write_private_text
+from tasking.time.instants import local_time
 
 
 def health_path(views_path: str) -> Path:
@@ -60,25 +65,66 @@ def verify(app: Any, views_path: str) -> list[str]:
     return differences
 
 
-def record(views_path: str, checked_at: str, differences: list[str] | None, unreadable: str | None = None) -> None:
-    """Write the outcome of a verify (or of a full rebuild, which leaves nothing to differ)."""
-    outcome = {"checked_at": checked_at, "ok": not differences and not unreadable,
-               "differences": len(differences or []), "first": (differences or [None])[0], "unreadable": unreadable}
+def record(views_path: str, checked_at: str, differences: list[str] | None, unreadable: str | None = None,
+           rebuilt: bool = False) -> None:
+    """Write the outcome of a verify (or of a full rebuild, which leaves nothing to differ). `rebuilt`:
+    the views failed and were rebuilt at once (the nightly job); the finding stays `unreported`
+    until a pack carries it."""
+    outcome: dict[str, Any] = {"checked_at": checked_at, "ok": not differences and not unreadable,
+                               "differences": len(differences or []), "first": (differences or [None])[0],
+                               "unreadable": unreadable, "rebuilt": rebuilt}
+    previous = last(views_path) or {}
+    outcome["unreported"] = {k: v for k, v in outcome.items() if k != "unreported"} if rebuilt else previous.get("unreported")
+    _write(views_path, outcome)
+
+
+def _write(views_path: str, outcome: dict[str, Any]) -> None:
     target = health_path(views_path)
     staging = target.with_name(target.name + ".tmp")
-    staging.write_text(json.dumps(outcome, sort_keys=True) + "\n", encoding="utf-8")
+    write_private_text(staging, json.dumps(outcome, sort_keys=True) + "\n")
     os.replace(staging, target)
 
 
-def warnings(views_path: str) -> list[str]:
-    """What the briefing and the pack must say about the views: the last verify's failure, if any."""
+def last(views_path: str) -> dict[str, Any] | None:
+    """The last verify's outcome (None: never verified here)."""
     try:
-        outcome = json.loads(health_path(views_path).read_text(encoding="utf-8"))
+        return json.loads(health_path(views_path).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
     except (OSError, ValueError):
-        return []
-    if outcome.get("ok", True):
-        return []
-    what = (f"could not read them ({outcome['unreadable']})" if outcome.get("unreadable")
+        return None
+
+
+def mark_reported(views_path: str) -> None:
+    """A pack has carried the nightly job's finding: later briefings need not repeat it."""
+    outcome = last(views_path)
+    if outcome and outcome.get("unreported"):
+        _write(views_path, {**outcome, "unreported": None})
+
+
+def _what(outcome: dict[str, Any]) -> str:
+    return (f"could not read them ({outcome['unreadable']})" if outcome.get("unreadable")
             else f"found {outcome['differences']} difference(s) from a clean rebuild, e.g. {outcome['first']}")
-    return [f"views: the verify at {outcome['checked_at']} {what}; these figures may be wrong until "
-            "`tasking projections rebuild` runs"]
+
+
+def summary(outcome: dict[str, Any] | None) -> str:
+    """One line for `projections status`: when the views were last verified, and what it found."""
+    if outcome is None:
+        return "never verified here; run `tasking projections verify`"
+    found = "ok" if outcome.get("ok") else _what(outcome) + ("; rebuilt" if outcome.get("rebuilt") else "")
+    return f"{local_time(outcome['checked_at'])}: {found}"
+
+
+def warnings(views_path: str) -> list[str]:
+    """What the briefing and the pack must say about the views: the last verify's failure, if any, and
+    a failure the nightly job found and rebuilt that no pack has reported yet."""
+    outcome = last(views_path)
+    if outcome is None:
+        return []
+    found = []
+    if not outcome.get("ok", True) and not outcome.get("rebuilt"):
+        found.append(f"views: the verify at {outcome['checked_at']} {_what(outcome)}; these figures may be wrong until "
+                     "`tasking projections rebuild` runs")
+    unreported = outcome.get("unreported")
+    if unreported:
+        found.append(f"views: the nightly verify at {unreported['checked_at']} {_what(unreported)}; the views were "
+                     "rebuilt from the events then; what was read from them before may have been wrong")
+    return found

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
 import sqlite3
 import sys
@@ -42,6 +41,7 @@ from tasking.domain.errors import DomainError
 from tasking.projections.base import Projection
 from tasking.projections.decode import Pages
 from tasking.projections.registry import PROJECTIONS
+from tasking.files import exclusive_lock, private_sqlite
 
 TRACKING = "_tracking"
 TRACKING_COLUMNS = ("projection", "position", "version", "applied", "rows", "digest")
@@ -87,12 +87,8 @@ def check_location(path: str) -> None:
 @contextlib.contextmanager
 def views_lock(path: str) -> Iterator[None]:
     """One process at a time moves a views file aside or swaps a rebuilt one in."""
-    with open(path + ".lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive_lock(path + ".lock"):
+        yield
 
 
 def _remove(path: str) -> None:
@@ -111,6 +107,7 @@ def move_aside(path: str, reason: str) -> str:
 
 
 def _connect(path: str) -> sqlite3.Connection:
+    private_sqlite(path)
     return sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
 
 

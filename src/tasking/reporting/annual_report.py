@@ -20,6 +20,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from tasking.files import private_folder, write_private_bytes, write_private_text
+
 HEADLINE_AGENCY = "COUNCIL"  # the seed's headline: ASB reports from residents to the council
 HEADLINE_LABEL = "ASB reports from residents to the council"
 COUNTS = {
@@ -419,14 +421,14 @@ def write_report(stats: dict[str, Any], partnership: str, out: Path, previous: d
                  names: dict[str, str] | None = None, geo: dict[str, Any] | None = None,
                  chain_head: str | None = None) -> dict[str, Any]:
     """`chain_head` (POSITION:HASH, the hash chain's head at the report's position) goes in the manifest."""
-    out.mkdir(parents=True, exist_ok=True)
+    private_folder(out)
     files = {"report.html": to_html(stats, partnership, previous, names, geo), "figures.json": to_json(stats),
              "figures.csv": to_csv(stats, previous, names)}
     for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8")
+        write_private_text(out / name, text)
     picture = hotspot_png(geo) if geo is not None else None
     if picture is not None:  # the map on its own too, for other documents
-        (out / "hotspots.png").write_bytes(picture)
+        write_private_bytes(out / "hotspots.png", picture)
     manifest = {
         "financial_year": stats["financial_year"], "position": stats["position"], "fingerprint": stats["fingerprint"],
         "files": {name: "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())},
@@ -434,5 +436,5 @@ def write_report(stats: dict[str, Any], partnership: str, out: Path, previous: d
     }
     if picture is not None:
         manifest["files"]["hotspots.png"] = "sha256:" + hashlib.sha256(picture).hexdigest()
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_private_text(out / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest

@@ -27,6 +27,7 @@ from tasking.queries.briefing import briefing
 from tasking.queries.state import case_states, due_taskings
 from tasking.queries.feedback import feedback_owed
 from tasking.time.instants import local_date
+from tasking.files import private_folder, write_private_text
 
 log = structlog.get_logger("tasking.reporting.packs")
 
@@ -48,7 +49,7 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     folder = output / day
     # Written aside, and moved into place only by the process whose event was recorded: a second
     # scheduler racing for the same meeting then leaves the first one's files untouched.
-    output.mkdir(parents=True, exist_ok=True)
+    private_folder(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{day}-", dir=output))
     text = render.json_text(brief)
     marking = read.config.protective_marking
@@ -56,7 +57,7 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
              "briefing.html": render.html(brief, marking, now),
              "chain.json": render.json_text(head_at(services.app.recorder, brief["position"]))}
     for name, content in files.items():
-        (staging / name).write_text(content, encoding="utf-8")
+        write_private_text(staging / name, content)
     try:
         result = _record(services, user, now, day, meeting, start, brief, text, files)
     except BaseException:
@@ -65,7 +66,11 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     if not result["issued"]:
         shutil.rmtree(staging, ignore_errors=True)
         return {**result, "folder": None}
-    folder.mkdir(parents=True, exist_ok=True)
+    if brief["warnings"]:  # the nightly verify's finding has now been reported
+        from tasking.projections import health
+
+        health.mark_reported(services.settings.views_path)
+    private_folder(folder)
     for name in files:
         os.replace(staging / name, folder / name)
     shutil.rmtree(staging, ignore_errors=True)
@@ -115,14 +120,14 @@ def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str,
         owed.setdefault(sources[item["case"]], []).append(
             f"- {item['case']} ({item['kind']}) owed since {render.local_text(item['owed_since'])}, "
             f"{item['overdue_days']} working days overdue")
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     agencies = sorted(set(due) | set(owed))
     for agency in agencies:
         lines = [f"**{read.config.protective_marking}**", "", f"# Reminders for {agency}, {day:%a %d %b %Y}", "",
                  "## Taskings due or overdue", ""]
         lines += due.get(agency, ["None."]) + ["", "## Feedback owed on reports you received", ""]
         lines += owed.get(agency, ["None."])
-        (folder / f"{agency}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_private_text(folder / f"{agency}.md", "\n".join(lines) + "\n")
         log.info("reminder.written", agency=agency, due_taskings=len(due.get(agency, [])),
                  feedback_owed=len(owed.get(agency, [])))
     return {"written": len(agencies), "folder": str(folder)}
