@@ -14,7 +14,7 @@ from eventsourcing.utils import get_topic
 
 from tasking.domain.errors import DomainError
 from tasking.domain.person import Person
-from tasking.queries.access import in_full, outline, record_access
+from tasking.queries.access import in_full, is_restricted, outline, record_access, record_read
 from tasking.queries.point import Reader
 from tasking.queries.state import case_states, references_where
 from tasking.store.application import TaskingApp
@@ -67,7 +67,8 @@ def find_people(app: TaskingApp, name: str | None = None, phone: str | None = No
 
 
 def person_with_cases(reader: Reader, reference: str) -> dict[str, Any]:
-    """A person's details and every case on which they are the reporter or the victim, at the point."""
+    """A person's details and every case on which they are the reporter or the victim, at the point;
+    the restricted cases shown in full are recorded in the access log, as `tasking cases` does."""
     reader.app.authorize(reader.actor, "person show")
     person = _details(reader.app.get_person(reference))
     ref = person["person"]
@@ -79,4 +80,7 @@ def person_with_cases(reader: Reader, reference: str) -> dict[str, Any]:
         if in_full(reader, case) else outline(case)
         for case in sorted(found.values(), key=lambda c: (c.received_at, c.reference))
     ]
+    record_read(reader, "person show", [case.reference for case in found.values()
+                                        if is_restricted(reader.config, case) and in_full(reader, case)],
+                "restricted cases of a person")
     return {**person, "at": iso(reader.point.at), "position": reader.point.position, "cases": cases}
