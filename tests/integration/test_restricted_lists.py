@@ -92,3 +92,15 @@ class TestOtherLists:
         assert set(item) == OUTLINE
         found = feedback_owed_read(desk.read(user="coordinator", action="feedback-owed"), at("2018-03-20T09:00"), NOW)
         assert "owed_since" in next(i for i in found["feedback_owed"] if i["case"] == restricted)
+
+
+def test_person_show_records_the_restricted_cases_it_shows_in_full(desk: Desk, restricted: str) -> None:
+    from tasking.queries.people import person_with_cases
+
+    resident = desk.people["resident"]
+    found = person_with_cases(desk.read(user="warden.grange", action="person show"), resident)
+    assert [set(c) for c in found["cases"]] == [OUTLINE]
+    found = person_with_cases(desk.read(action="person show"), resident)
+    assert found["cases"][0]["category"] == "domestic-abuse"
+    assert entries(desk, "coordinator", "person show") == [[restricted]]
+    assert entries(desk, "warden.grange", "person show") == []

@@ -13,7 +13,7 @@ from tasking.time.instants import utcnow
 @click.group("briefing", invoke_without_command=True)
 @read_options
 @click.option("--json", "fmt", flag_value="json", help="Print JSON.")
-@click.option("--markdown", "fmt", flag_value="markdown", help="Print Markdown.")
+@click.option("--markdown", "fmt", flag_value="markdown", help="Print Markdown (case text HTML-escaped).")
 @click.option("--html", "fmt", flag_value="html", help="Print a printable HTML page.")
 @click.option("--shared", is_flag=True, help="As the packs show it to every partner: restricted cases as outlines.")
 @click.pass_context

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from tasking.cli.context import console, emit_read, json_option, read_options, reader
-from tasking.reporting.render import case_text, local_stamps, local_text
+from tasking.reporting.render import case_text, local_stamps, local_text, visible
 from tasking.queries.audit import audit as audit_query
 from tasking.queries.audit import show as show_query
 from tasking.queries.cases import list_cases
@@ -25,6 +26,7 @@ def audit(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> 
     """Every event on a case, in order: what, who, which agency, when recorded and when it happened.
 
     --at lists what had happened by then; --as-of or --position what had been recorded by then.
+    Control characters in typed text are printed visibly (e.g. \\x1b); --json is unchanged.
 
     \b
     Example:
@@ -43,9 +45,9 @@ def audit(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> 
     for column in ("position", "event", "user", "agency", "recorded", "happened", "details"):
         table.add_column(column, overflow="fold")
     for entry in result["entries"]:
-        table.add_row(str(entry["position"]), entry["event"], entry["user"], entry["agency"],
-                      local_text(entry["recorded_at"], seconds=True), local_text(entry["occurred_at"]),
-                      _details(entry["details"]))
+        cells = (str(entry["position"]), entry["event"], entry["user"], entry["agency"],
+                 local_text(entry["recorded_at"], seconds=True), local_text(entry["occurred_at"]), _details(entry["details"]))
+        table.add_row(*(Text(visible(cell or "")) for cell in cells))  # typed text shown, never acted on
     console().print(table)
     for what in result.get("erased", []):
         click.echo(f"{what}: [erased]")
@@ -58,6 +60,7 @@ def audit(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> 
 @click.pass_context
 def show(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
     """A case as it stands (or as it stood --at a moment, as recorded by --as-of or --position).
+    Control characters in typed text are printed visibly (e.g. \\x1b); --json is unchanged.
 
     \b
     Example:
@@ -97,7 +100,7 @@ def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, posi
     for column in ("case", "status", "received", "source", "category", "area", "location", "risk"):
         table.add_column(column, no_wrap=column == "case")
     for row in result["cases"]:
-        table.add_row(row["case"], row.get("status", "restricted"), local_text(row["received_at"]),
-                      row.get("source", ""), row.get("category", ""), row["area"], row.get("location", ""),
-                      row.get("risk", ""))
+        cells = (row["case"], row.get("status", "restricted"), local_text(row["received_at"]), row.get("source", ""),
+                 row.get("category", ""), row["area"], row.get("location", ""), row.get("risk", ""))
+        table.add_row(*(Text(visible(cell)) for cell in cells))
     console().print(table)

@@ -179,7 +179,8 @@ def person_add(ctx: click.Context, name: str, phone: str | None, email: str | No
 @json_option
 @click.pass_context
 def person_find(ctx: click.Context, name: str | None, phone: str | None, as_json: bool) -> None:
-    """Find people by name or phone number, e.g. to call a reporter back. Nothing searched for is logged.
+    """Find people by name or phone number, e.g. to call a reporter back. Each search is recorded in
+    the access log by its kind (by name, by phone) and the people found, never by what was searched for.
 
     \b
     Example:

@@ -149,9 +149,12 @@ def record_read(reader: Reader, action: str, cases: list[str], what: str) -> Non
     """One access-log event for one read of case details; nothing when no case was shown."""
     if not cases or reader.actor is None:
         return
-    actor = reader.actor
-    reader.app.write(CaseAccess(action=action, cases=sorted(set(cases)), what=what, user=actor.login,
-                                agency=actor.agency, at=utcnow()))
+    record_access(reader.app, reader.actor, action, sorted(set(cases)), what)
+
+
+def record_access(app: Any, actor: Any, action: str, cases: list[str], what: str) -> None:
+    """One access-log event: who (and their agency) read what, about which cases (maybe none), now."""
+    app.write(CaseAccess(action=action, cases=cases, what=what, user=actor.login, agency=actor.agency, at=utcnow()))
 
 
 def access_log(reader: Reader, case: str | None = None, user: str | None = None) -> dict[str, Any]:

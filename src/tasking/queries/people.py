@@ -14,7 +14,7 @@ from eventsourcing.utils import get_topic
 
 from tasking.domain.errors import DomainError
 from tasking.domain.person import Person
-from tasking.queries.access import in_full, outline
+from tasking.queries.access import in_full, is_restricted, outline, record_access, record_read
 from tasking.queries.point import Reader
 from tasking.queries.state import case_states, references_where
 from tasking.store.application import TaskingApp
@@ -36,8 +36,10 @@ def _details(person: Any) -> dict[str, Any]:
 def find_people(app: TaskingApp, name: str | None = None, phone: str | None = None,
                 user: str | None = None) -> list[dict[str, Any]]:
     """People whose name contains `name` (any case) or whose phone number contains `phone`'s digits,
-    for a `user` whose role may (`person find`)."""
-    app.authorize(app.actor(user), "person find")
+    for a `user` whose role may (`person find`). Each search is recorded in the access log by its
+    kind (`by name`, `by phone`) and the references found, never by what was searched for."""
+    actor = app.actor(user)
+    app.authorize(actor, "person find")
     if bool(name) == bool(phone):
         raise DomainError("name", "give one of --name TEXT or --phone TEXT")
     wanted_name = (name or "").strip().casefold()
@@ -59,11 +61,14 @@ def find_people(app: TaskingApp, name: str | None = None, phone: str | None = No
             found.append(_details(person))
         elif wanted_phone and person.phone and wanted_phone in _digits(person.phone):
             found.append(_details(person))
+    shown = ", ".join(person["person"] for person in found) or "none"
+    record_access(app, actor, "person find", [], f"search by {'name' if name else 'phone'}; found: {shown}")
     return found
 
 
 def person_with_cases(reader: Reader, reference: str) -> dict[str, Any]:
-    """A person's details and every case on which they are the reporter or the victim, at the point."""
+    """A person's details and every case on which they are the reporter or the victim, at the point;
+    the restricted cases shown in full are recorded in the access log, as `tasking cases` does."""
     reader.app.authorize(reader.actor, "person show")
     person = _details(reader.app.get_person(reference))
     ref = person["person"]
@@ -75,4 +80,7 @@ def person_with_cases(reader: Reader, reference: str) -> dict[str, Any]:
         if in_full(reader, case) else outline(case)
         for case in sorted(found.values(), key=lambda c: (c.received_at, c.reference))
     ]
+    record_read(reader, "person show", [case.reference for case in found.values()
+                                        if is_restricted(reader.config, case) and in_full(reader, case)],
+                "restricted cases of a person")
     return {**person, "at": iso(reader.point.at), "position": reader.point.position, "cases": cases}

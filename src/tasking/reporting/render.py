@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from html import escape
 from typing import Any
 
@@ -13,6 +14,18 @@ from rich.table import Table
 from rich.text import Text
 
 from tasking.time.instants import LONDON, local_time
+
+
+def visible(text: str) -> str:
+    """Text typed by a user, safe to print on a terminal: control and format characters (escape
+    sequences, carriage returns, line breaks, bidi overrides, zero-width characters) are shown as
+    escapes (`\\x1b`, `\\u202e`) instead of acting; the stored text is unchanged."""
+    return "".join(_escape_char(c) if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def json_text(value: Any) -> str:
@@ -109,9 +122,9 @@ def _cell(row: dict[str, Any], getter: Any) -> str:
             value = getter(row) if callable(getter) else row.get(getter)
         except (KeyError, TypeError, IndexError):
             value = "restricted"
-        return "" if value is None else str(value)
+        return "" if value is None else visible(str(value))
     value = getter(row) if callable(getter) else row.get(getter)
-    return "" if value is None else str(value)
+    return "" if value is None else visible(str(value))
 
 
 def title(brief: dict[str, Any]) -> str:
@@ -131,7 +144,7 @@ def section_table(key: str, rows: list[dict[str, Any]]) -> Table:
         table.add_column(name, overflow="fold", no_wrap=name == "Case")
     for row in rows:
         style = "bold red" if row.get("risk") == "high" else None
-        table.add_row(*(_cell(row, getter) for _, getter in columns), style=style)
+        table.add_row(*(Text(_cell(row, getter)) for _, getter in columns), style=style)  # text, never markup
     return table
 
 
@@ -156,7 +169,8 @@ def markdown(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: 
         lines.append("| " + " | ".join(name for name, _ in columns) + " |")
         lines.append("|" + "---|" * len(columns))
         for row in rows:
-            lines.append("| " + " | ".join(_cell(row, g).replace("|", "\\|") for _, g in columns) + " |")
+            # case text is HTML-escaped: a Markdown viewer renders raw HTML
+            lines.append("| " + " | ".join(escape(_cell(row, g), quote=False).replace("|", "\\|") for _, g in columns) + " |")
         lines.append("")
     lines += [f"**{mark}**", ""]
     return "\n".join(lines)
@@ -286,4 +300,4 @@ def case_text(case: dict[str, Any]) -> str:
         rows = case.get(key, [])
         lines.append(f"{heading} ({len(rows)})")
         lines += [f"  {local_text(r['at'])} {r['user']} ({r['agency']}): {describe(r)}" for r in rows]
-    return "\n".join(lines)
+    return "\n".join(visible(line) for line in lines)
