@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import httpx
 import pytest
 
 from tasking.commands import AddUser, ApplyRetention, CloseCase, IssueBriefing, PlaceHold, send
@@ -12,7 +13,7 @@ from tasking.domain.errors import DomainError
 from tasking.domain.ids import case_id, person_id
 from tasking.time.instants import utcnow
 from tests.conftest import Desk, at
-from tests.web.conftest import bearer, issue
+from tests.web.conftest import bearer, issue, serving
 
 PROBLEM = "application/problem+json"
 
@@ -97,3 +98,44 @@ class TestPacksOverHttp:
             send(app, IssueBriefing(user="coordinator", at=utcnow(), meeting_day="2018-03-03", meeting=saturday,
                                     window_from=saturday - dt.timedelta(days=1), window_to=saturday, digest="x"))
         assert refused.value.field == "meeting" and app.event_count() == count
+
+
+def sign_in_failures(tmp_path) -> list[dict]:  # noqa: ANN001
+    lines = (tmp_path / "serve.log").read_text().splitlines()
+    return [entry for entry in map(json.loads, lines) if entry.get("event") == "web.sign_in.failed"]
+
+
+class TestSignInLimits:
+    """Item 11: forwarded headers only from named proxies; failures limited per address and per login; a
+    valid token is never locked out."""
+
+    def test_by_default_x_forwarded_for_is_not_trusted(self, services, people, tmp_path) -> None:  # noqa: ANN001
+        good = issue(services, "sgt.jones")
+        with serving(services, tmp_path) as base:
+            statuses = [httpx.get(f"{base}/api/v1/me", headers={**bearer(good[:-4] + "zzzz"),
+                                                               "X-Forwarded-For": f"203.0.113.{n}"}).status_code
+                        for n in range(11)]
+            assert statuses == [401] * 10 + [429]  # rotating the header does not escape the limit
+            assert httpx.get(f"{base}/api/v1/me", headers=bearer(good)).status_code == 200  # never locked out
+        assert {entry["client"] for entry in sign_in_failures(tmp_path)} == {"127.0.0.1"}
+
+    def test_behind_a_named_proxy_each_login_is_limited_too(self, services, people, tmp_path) -> None:  # noqa: ANN001
+        good = issue(services, "sgt.jones")
+        with serving(services, tmp_path, "--forwarded-allow-ips", "127.0.0.1") as base:
+            statuses = [httpx.get(f"{base}/api/v1/me", headers={**bearer(good[:-4] + "zzzz"),
+                                                               "X-Forwarded-For": f"203.0.113.{n}"}).status_code
+                        for n in range(11)]
+            assert statuses == [401] * 10 + [429]  # ten addresses, one login
+            assert httpx.get(f"{base}/api/v1/me", headers={**bearer(good), "X-Forwarded-For": "203.0.113.99"}
+                             ).status_code == 200
+        assert {entry["client"] for entry in sign_in_failures(tmp_path)} == {f"203.0.113.{n}" for n in range(10)}
+
+
+class TestFailedAttempts:
+    def test_a_valid_token_is_never_locked_out_at_a_busy_address(self, web, services) -> None:  # noqa: ANN001
+        good, other = issue(services, "sgt.jones"), issue(services, "warden.grange")
+        for _ in range(5):  # the fixture's limit
+            assert web.get("/api/v1/me", headers=bearer(other[:-4] + "zzzz")).status_code == 401
+        assert web.get("/api/v1/me", headers=bearer(other[:-4] + "zzzz")).status_code == 429
+        assert web.get("/api/v1/me", headers=bearer(good)).json()["user"] == "sgt.jones"
+        assert web.get("/api/v1/me", headers=bearer(other)).json()["user"] == "warden.grange"
