@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 
@@ -139,3 +140,38 @@ class TestFailedAttempts:
         assert web.get("/api/v1/me", headers=bearer(other[:-4] + "zzzz")).status_code == 429
         assert web.get("/api/v1/me", headers=bearer(good)).json()["user"] == "sgt.jones"
         assert web.get("/api/v1/me", headers=bearer(other)).json()["user"] == "warden.grange"
+
+
+class TestBodySize:
+    """Item 12: a body over the limit is refused with 413 before it is read; no token, no body read."""
+
+    def test_a_declared_length_over_the_limit_is_refused_before_a_byte_is_read(self, web) -> None:  # noqa: ANN001
+        sent: list[dict] = []
+
+        async def receive() -> dict:
+            raise AssertionError("the body was read")
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+                 "path": "/api/v1/commands/record-follow-up", "raw_path": b"/api/v1/commands/record-follow-up",
+                 "query_string": b"", "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+                 "headers": [(b"content-length", str(150 * 1024 * 1024).encode()),
+                             (b"content-type", b"application/json")]}
+        asyncio.run(web.app(scope, receive, send))
+        assert sent[0]["status"] == 413
+
+    def test_a_chunked_body_over_the_limit_gets_413_and_writes_nothing(self, web, services, desk) -> None:  # noqa: ANN001
+        case = desk.report("2018-03-03T08:10")
+        token, count = issue(services, "coordinator"), services.app.event_count()
+        chunks = iter([b'{"case": "' + case.encode() + b'", "kind": "call", "outcome": "'] + [b"x" * 65536] * 24 + [b'"}'])
+        response = web.post("/api/v1/commands/record-follow-up", content=chunks,
+                            headers={**bearer(token), "Content-Type": "application/json"})
+        assert response.status_code == 413 and response.headers["content-type"].startswith(PROBLEM)
+        assert services.app.event_count() == count
+
+    def test_without_a_token_the_body_is_not_parsed(self, web) -> None:  # noqa: ANN001
+        response = web.post("/api/v1/commands/record-follow-up", content=b"{not json",
+                            headers={"Content-Type": "application/json"})
+        assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")

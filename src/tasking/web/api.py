@@ -43,7 +43,7 @@ from tasking.web.problems import Problem, openapi_responses
 bearer = HTTPBearer(auto_error=False, description="A token from `tasking users token ID`.")
 router = APIRouter(prefix="/api/v1", responses=openapi_responses(401, 403, 404, 422, 429, 503))
 NOT_FOUND = openapi_responses(404)
-WRITE_ERRORS = openapi_responses(404, 409)
+WRITE_ERRORS = openapi_responses(404, 409, 413)
 
 
 @dataclass
