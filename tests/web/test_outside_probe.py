@@ -15,6 +15,7 @@ from tasking.domain.ids import case_id, person_id
 from tasking.time.instants import utcnow
 from tests.conftest import Desk, at
 from tests.web.conftest import bearer, issue, serving
+from tests.web.test_pages import csrf, sign_in
 
 PROBLEM = "application/problem+json"
 
@@ -175,3 +176,44 @@ class TestBodySize:
         response = web.post("/api/v1/commands/record-follow-up", content=b"{not json",
                             headers={"Content-Type": "application/json"})
         assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
+
+
+class TestReadRefusals:
+    """Item 13: a read the permission rule refuses is 403 (as documented), and is in the access log."""
+
+    @pytest.mark.parametrize("path", ["/api/v1/stats/2017", "/api/v1/users", "/api/v1/stats/2017/explain/powers.CPW"])
+    def test_an_officer_refused_a_read_gets_403(self, web, services, path: str) -> None:  # noqa: ANN001
+        token = issue(services, "sgt.jones")
+
+        def refused() -> int:
+            services.catch_up()
+            return services.open_views().db.execute("SELECT COUNT(*) FROM access_log WHERE refused = 1").fetchone()[0]
+
+        before = refused()
+        response = web.get(path, headers=bearer(token))
+        assert response.status_code == 403 and response.headers["content-type"].startswith(PROBLEM)
+        assert "officer may not" in response.json()["detail"]
+        assert refused() == before + 1
+
+
+class TestNoServerErrors:
+    """Item 16: inputs that answered 500 get their 4xx problem."""
+
+    @pytest.mark.parametrize("at_", ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59"])
+    def test_a_briefing_at_the_ends_of_time(self, web, services, at_: str) -> None:  # noqa: ANN001
+        token = issue(services, "coordinator")
+        for path in ("/api/v1/briefing", "/api/v1/feedback-owed", "/api/v1/cases", "/api/v1/marac/agenda"):
+            response = web.get(path, params={"at": at_}, headers=bearer(token))
+            assert response.status_code == 422, (path, response.text)
+            assert response.json()["field"] == "at"
+        assert web.get("/api/v1/briefing", params={"as_of": at_}, headers=bearer(token)).json()["field"] == "as-of"
+        assert web.get(f"/briefing/{at_[:10]}", headers={"Accept": "application/json"}).status_code in (401, 422)
+
+    def test_a_case_form_with_an_extra_case_field(self, web, services, desk) -> None:  # noqa: ANN001
+        case = desk.report("2018-03-03T08:10")
+        token = issue(services, "coordinator")
+        sign_in(web, token)
+        response = web.post(f"/cases/{case}/follow-up", data={"csrf_token": csrf(web.get(f"/cases/{case}").text),
+                                                               "case": "CSU-2018-99999",
+                                                               "kind": "call", "outcome": "Spoke"})
+        assert response.status_code == 422, response.text

@@ -228,6 +228,9 @@ def _case_write(request: Request, reference: str, action: str, form: dict[str, A
         fields: dict[str, Any] = {k: str(v).strip() for k, v in form.items() if str(v).strip()}
         request_id = fields.pop("request_id", None)
         try:
+            if "case" in fields:  # the case is the page's own, never a form field
+                raise Problem(422, "case: the case is the page's; a form may not name another", field="case",
+                              rule="extra")
             if "at" in fields:
                 fields["at"] = parse_datetime(fields["at"], "at")
             body = body_model(command_class)(case=reference, **fields)
