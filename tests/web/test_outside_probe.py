@@ -217,3 +217,17 @@ class TestNoServerErrors:
                                                                "case": "CSU-2018-99999",
                                                                "kind": "call", "outcome": "Spoke"})
         assert response.status_code == 422, response.text
+
+
+class TestSignOut:
+    """Item 14: sign-out ends the session on the server; a cookie copied before it no longer works."""
+
+    def test_a_copied_cookie_stops_working_at_sign_out(self, web, services) -> None:  # noqa: ANN001
+        sign_in(web, issue(services, "sgt.jones"))
+        assert web.get("/my-taskings").status_code == 200
+        copied = web.cookies.get("tasking_session")
+        page = web.get("/my-taskings").text
+        assert web.post("/sign-out", data={"csrf_token": csrf(page)}, follow_redirects=False).status_code == 303
+        web.cookies.set("tasking_session", copied)
+        later = web.get("/my-taskings", follow_redirects=False)
+        assert later.status_code == 303 and later.headers["location"].startswith("/sign-in")

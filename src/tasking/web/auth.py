@@ -22,6 +22,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from tasking.commands.tokens import login_of, token_hash
 from tasking.domain.ids import user_id
+from tasking.domain.session import EndedSession
 from tasking.time.instants import utcnow
 from tasking.web.problems import Problem
 
@@ -106,6 +107,22 @@ def authenticate(app: Any, token: str | None, client: str, attempts: FailedAttem
     return Principal(login=user.login, name=user.name, agency=user.member_of, role=user.role, token=found)
 
 
+def new_session_id() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def end_session(app: Any, session: dict[str, Any], now: dt.datetime | None = None) -> None:
+    """Sign-out: record the session as ended, so a copy of its cookie no longer signs anyone in."""
+    sid, login = session.get("sid"), session.get("login")
+    if not sid or EndedSession.create_id(sid) in app.repository:
+        return
+    user = principal_from_session(app, session, now)
+    if user is None:
+        return
+    app.save(EndedSession(session=sid, user=user.login, agency=user.agency, at=now or utcnow()))
+    log.info("web.sign_out", user=user.login)
+
+
 def new_csrf_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -119,8 +136,8 @@ def check_csrf(session: dict[str, Any], sent: str | None) -> None:
 
 def principal_from_session(app: Any, session: dict[str, Any], now: dt.datetime | None = None) -> Principal | None:
     """The session's user while the token it signed in with is still active; else None (sign in again)."""
-    login, digest = session.get("login"), session.get("token_hash")
-    if not login or not digest:
+    login, digest, sid = session.get("login"), session.get("token_hash"), session.get("sid")
+    if not login or not digest or not sid or EndedSession.create_id(sid) in app.repository:
         return None
     try:
         user = app.repository.get(user_id(login))
