@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,6 +20,8 @@ from tasking.commands.tokens import expiry, new_token
 from tasking.time.instants import utcnow
 from tasking.web import create_app
 from tasking.web.auth import FailedAttempts
+from tests.conftest import TASKING
+from tests.web.test_browser import free_port
 
 
 def issue(services: Services, login: str, days: int = 30, by: str = "coordinator") -> str:
@@ -23,6 +31,31 @@ def issue(services: Services, login: str, days: int = 30, by: str = "coordinator
     send(services.app, IssueToken(user=by, at=now, login=login, token_hash=digest,
                                   expires_at=expiry(now, days) if days > 0 else now - dt.timedelta(days=1)))
     return token
+
+
+@contextlib.contextmanager
+def serving(services: Services, tmp_path: Path, *options: str) -> Iterator[str]:
+    """`tasking serve` on a free port over the test's store (the process is the subject: uvicorn's options)."""
+    env = {**os.environ, "TASKING_STORE": services.settings.store, "TASKING_VIEWS": services.settings.views_path,
+           "TASKING_LOG_LEVEL": "warning", "TASKING_LOG_FILE": str(tmp_path / "serve.log")}
+    port = free_port()
+    server = subprocess.Popen([TASKING, "serve", "--port", str(port), *options], env=env,
+                              stdout=subprocess.DEVNULL, stderr=open(tmp_path / "serve.err", "w"))  # noqa: SIM115
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # a start-up wait, not a timed assertion
+            try:
+                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.err").read_text()
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 
+import httpx
 import pytest
 
 from tasking.commands import AddUser, ApplyRetention, CloseCase, IssueBriefing, PlaceHold, send
@@ -12,7 +14,8 @@ from tasking.domain.errors import DomainError
 from tasking.domain.ids import case_id, person_id
 from tasking.time.instants import utcnow
 from tests.conftest import Desk, at
-from tests.web.conftest import bearer, issue
+from tests.web.conftest import bearer, issue, serving
+from tests.web.test_pages import csrf, sign_in
 
 PROBLEM = "application/problem+json"
 
@@ -97,3 +100,134 @@ class TestPacksOverHttp:
             send(app, IssueBriefing(user="coordinator", at=utcnow(), meeting_day="2018-03-03", meeting=saturday,
                                     window_from=saturday - dt.timedelta(days=1), window_to=saturday, digest="x"))
         assert refused.value.field == "meeting" and app.event_count() == count
+
+
+def sign_in_failures(tmp_path) -> list[dict]:  # noqa: ANN001
+    lines = (tmp_path / "serve.log").read_text().splitlines()
+    return [entry for entry in map(json.loads, lines) if entry.get("event") == "web.sign_in.failed"]
+
+
+class TestSignInLimits:
+    """Item 11: forwarded headers only from named proxies; failures limited per address and per login; a
+    valid token is never locked out."""
+
+    def test_by_default_x_forwarded_for_is_not_trusted(self, services, people, tmp_path) -> None:  # noqa: ANN001
+        good = issue(services, "sgt.jones")
+        with serving(services, tmp_path) as base:
+            statuses = [httpx.get(f"{base}/api/v1/me", headers={**bearer(good[:-4] + "zzzz"),
+                                                               "X-Forwarded-For": f"203.0.113.{n}"}).status_code
+                        for n in range(11)]
+            assert statuses == [401] * 10 + [429]  # rotating the header does not escape the limit
+            assert httpx.get(f"{base}/api/v1/me", headers=bearer(good)).status_code == 200  # never locked out
+        assert {entry["client"] for entry in sign_in_failures(tmp_path)} == {"127.0.0.1"}
+
+    def test_behind_a_named_proxy_each_login_is_limited_too(self, services, people, tmp_path) -> None:  # noqa: ANN001
+        good = issue(services, "sgt.jones")
+        with serving(services, tmp_path, "--forwarded-allow-ips", "127.0.0.1") as base:
+            statuses = [httpx.get(f"{base}/api/v1/me", headers={**bearer(good[:-4] + "zzzz"),
+                                                               "X-Forwarded-For": f"203.0.113.{n}"}).status_code
+                        for n in range(11)]
+            assert statuses == [401] * 10 + [429]  # ten addresses, one login
+            assert httpx.get(f"{base}/api/v1/me", headers={**bearer(good), "X-Forwarded-For": "203.0.113.99"}
+                             ).status_code == 200
+        assert {entry["client"] for entry in sign_in_failures(tmp_path)} == {f"203.0.113.{n}" for n in range(10)}
+
+
+class TestFailedAttempts:
+    def test_a_valid_token_is_never_locked_out_at_a_busy_address(self, web, services) -> None:  # noqa: ANN001
+        good, other = issue(services, "sgt.jones"), issue(services, "warden.grange")
+        for _ in range(5):  # the fixture's limit
+            assert web.get("/api/v1/me", headers=bearer(other[:-4] + "zzzz")).status_code == 401
+        assert web.get("/api/v1/me", headers=bearer(other[:-4] + "zzzz")).status_code == 429
+        assert web.get("/api/v1/me", headers=bearer(good)).json()["user"] == "sgt.jones"
+        assert web.get("/api/v1/me", headers=bearer(other)).json()["user"] == "warden.grange"
+
+
+class TestBodySize:
+    """Item 12: a body over the limit is refused with 413 before it is read; no token, no body read."""
+
+    def test_a_declared_length_over_the_limit_is_refused_before_a_byte_is_read(self, web) -> None:  # noqa: ANN001
+        sent: list[dict] = []
+
+        async def receive() -> dict:
+            raise AssertionError("the body was read")
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+                 "path": "/api/v1/commands/record-follow-up", "raw_path": b"/api/v1/commands/record-follow-up",
+                 "query_string": b"", "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+                 "headers": [(b"content-length", str(150 * 1024 * 1024).encode()),
+                             (b"content-type", b"application/json")]}
+        asyncio.run(web.app(scope, receive, send))
+        assert sent[0]["status"] == 413
+
+    def test_a_chunked_body_over_the_limit_gets_413_and_writes_nothing(self, web, services, desk) -> None:  # noqa: ANN001
+        case = desk.report("2018-03-03T08:10")
+        token, count = issue(services, "coordinator"), services.app.event_count()
+        chunks = iter([b'{"case": "' + case.encode() + b'", "kind": "call", "outcome": "'] + [b"x" * 65536] * 24 + [b'"}'])
+        response = web.post("/api/v1/commands/record-follow-up", content=chunks,
+                            headers={**bearer(token), "Content-Type": "application/json"})
+        assert response.status_code == 413 and response.headers["content-type"].startswith(PROBLEM)
+        assert services.app.event_count() == count
+
+    def test_without_a_token_the_body_is_not_parsed(self, web) -> None:  # noqa: ANN001
+        response = web.post("/api/v1/commands/record-follow-up", content=b"{not json",
+                            headers={"Content-Type": "application/json"})
+        assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
+
+
+class TestReadRefusals:
+    """Item 13: a read the permission rule refuses is 403 (as documented), and is in the access log."""
+
+    @pytest.mark.parametrize("path", ["/api/v1/stats/2017", "/api/v1/users", "/api/v1/stats/2017/explain/powers.CPW"])
+    def test_an_officer_refused_a_read_gets_403(self, web, services, path: str) -> None:  # noqa: ANN001
+        token = issue(services, "sgt.jones")
+
+        def refused() -> int:
+            services.catch_up()
+            return services.open_views().db.execute("SELECT COUNT(*) FROM access_log WHERE refused = 1").fetchone()[0]
+
+        before = refused()
+        response = web.get(path, headers=bearer(token))
+        assert response.status_code == 403 and response.headers["content-type"].startswith(PROBLEM)
+        assert "officer may not" in response.json()["detail"]
+        assert refused() == before + 1
+
+
+class TestNoServerErrors:
+    """Item 16: inputs that answered 500 get their 4xx problem."""
+
+    @pytest.mark.parametrize("at_", ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59"])
+    def test_a_briefing_at_the_ends_of_time(self, web, services, at_: str) -> None:  # noqa: ANN001
+        token = issue(services, "coordinator")
+        for path in ("/api/v1/briefing", "/api/v1/feedback-owed", "/api/v1/cases", "/api/v1/marac/agenda"):
+            response = web.get(path, params={"at": at_}, headers=bearer(token))
+            assert response.status_code == 422, (path, response.text)
+            assert response.json()["field"] == "at"
+        assert web.get("/api/v1/briefing", params={"as_of": at_}, headers=bearer(token)).json()["field"] == "as-of"
+        assert web.get(f"/briefing/{at_[:10]}", headers={"Accept": "application/json"}).status_code in (401, 422)
+
+    def test_a_case_form_with_an_extra_case_field(self, web, services, desk) -> None:  # noqa: ANN001
+        case = desk.report("2018-03-03T08:10")
+        token = issue(services, "coordinator")
+        sign_in(web, token)
+        response = web.post(f"/cases/{case}/follow-up", data={"csrf_token": csrf(web.get(f"/cases/{case}").text),
+                                                               "case": "CSU-2018-99999",
+                                                               "kind": "call", "outcome": "Spoke"})
+        assert response.status_code == 422, response.text
+
+
+class TestSignOut:
+    """Item 14: sign-out ends the session on the server; a cookie copied before it no longer works."""
+
+    def test_a_copied_cookie_stops_working_at_sign_out(self, web, services) -> None:  # noqa: ANN001
+        sign_in(web, issue(services, "sgt.jones"))
+        assert web.get("/my-taskings").status_code == 200
+        copied = web.cookies.get("tasking_session")
+        page = web.get("/my-taskings").text
+        assert web.post("/sign-out", data={"csrf_token": csrf(page)}, follow_redirects=False).status_code == 303
+        web.cookies.set("tasking_session", copied)
+        later = web.get("/my-taskings", follow_redirects=False)
+        assert later.status_code == 303 and later.headers["location"].startswith("/sign-in")

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import threading
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import TASKING, run_cli
-from tests.web.conftest import bearer, issue
-from tests.web.test_browser import free_port
+from tests.conftest import run_cli
+from tests.web.conftest import bearer, issue, serving
 
 API_WRITES, CLI_WRITES = 4 * 4, 2 * 2
 
@@ -20,22 +16,7 @@ API_WRITES, CLI_WRITES = 4 * 4, 2 * 2
 def test_two_workers_and_the_cli_lose_no_follow_up(services, desk, tmp_path: Path) -> None:  # noqa: ANN001
     case = desk.report("2018-03-03T08:10")
     token = issue(services, "coordinator")
-    env = {**os.environ, "TASKING_STORE": services.settings.store, "TASKING_VIEWS": services.settings.views_path,
-           "TASKING_LOG_LEVEL": "warning"}
-    port = free_port()
-    server = subprocess.Popen([TASKING, "serve", "--port", str(port), "--workers", "2"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=open(tmp_path / "serve.err", "w"))  # noqa: SIM115
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:  # a start-up wait, not a timed assertion
-            try:
-                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.err").read_text()
-            time.sleep(0.2)
+    with serving(services, tmp_path, "--workers", "2") as base:
         barrier = threading.Barrier(6)
         failures: list[str] = []
 
@@ -66,6 +47,3 @@ def test_two_workers_and_the_cli_lose_no_follow_up(services, desk, tmp_path: Pat
         assert len(outcomes) == API_WRITES + CLI_WRITES
         assert outcomes == sorted([f"api {n}-{i}" for n in range(4) for i in range(API_WRITES // 4)]
                                   + [f"cli {n}-{i}" for n in range(2) for i in range(CLI_WRITES // 2)])
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

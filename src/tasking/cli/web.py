@@ -18,11 +18,13 @@ from tasking.cli.context import services
               help="Worker processes; they share the store (and its views file) as CLI processes do.")
 @click.option("--secure-cookies", is_flag=True, envvar="TASKING_WEB_SECURE_COOKIES",
               help="Mark the session cookie Secure: set it when a TLS proxy is in front. Env: TASKING_WEB_SECURE_COOKIES=1.")
-@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True, metavar="IPS",
-              help="Proxies trusted for X-Forwarded-For/-Proto (the client address used for sign-in limits).")
+@click.option("--forwarded-allow-ips", default=None, metavar="IPS",
+              help="The reverse proxies (comma-separated addresses) trusted for X-Forwarded-For/-Proto, e.g. "
+                   "127.0.0.1 for a proxy on this machine. Default: none; the client address (for sign-in limits "
+                   "and the logs) is the connection's.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, secure_cookies: bool,
-          forwarded_allow_ips: str) -> None:
+          forwarded_allow_ips: str | None) -> None:
     """Serve the JSON API (/api/v1, /docs) and the pages (/briefing/DATE, /cases/REF, ...) for this store.
 
     Every request needs a bearer token from `tasking users token ID`, except /health; the pages sign
@@ -32,6 +34,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, secure_cookies
     Example:
       tasking serve
       tasking --store csu.db serve --host 127.0.0.1 --port 8000 --workers 2 --secure-cookies
+      tasking serve --forwarded-allow-ips 127.0.0.1   # behind a TLS proxy on this machine
     """
     import uvicorn
 
@@ -45,4 +48,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, secure_cookies
     os.environ["TASKING_WEB_SECURE_COOKIES"] = "1" if secure_cookies else ""
     click.echo(f"Serving on http://{host}:{port} (API docs at /docs); stop with Ctrl+C", err=True)
     uvicorn.run("tasking.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips, log_level="warning", access_log=False)
+                # uvicorn's ProxyHeadersMiddleware only for named proxies: otherwise a client could
+                # send X-Forwarded-For to dodge the sign-in limits and spoof the logged address.
+                proxy_headers=bool(forwarded_allow_ips), forwarded_allow_ips=forwarded_allow_ips or None,
+                log_level="warning", access_log=False)

@@ -12,6 +12,9 @@ LONDON = ZoneInfo("Europe/London")
 UTC = dt.timezone.utc
 
 
+FIRST_YEAR, LAST_YEAR = 1800, 9998
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(UTC)
 
@@ -29,6 +32,8 @@ def parse_datetime(text: str, field: str) -> dt.datetime:
         value = dt.datetime.fromisoformat(raw)
     except ValueError:
         raise DomainError(field, f"{text!r} is not a date-time; use ISO form, e.g. 2018-03-05T09:00") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:  # the calendar's arithmetic (a day either side) stays in range
+        raise DomainError(field, f"{text.strip()!r} is out of range: the year must be from {FIRST_YEAR} to {LAST_YEAR}")
     if value.tzinfo is None:
         value = _local(value, text, field)
     return value.astimezone(UTC).replace(microsecond=0)

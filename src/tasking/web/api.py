@@ -29,6 +29,7 @@ from tasking.commands.bus import check_times
 from tasking.commands.data import ImportReport, RecordPoliceMonth
 from tasking.commands.privacy import ApplyRetention
 from tasking.domain.errors import DomainError, NotFound
+from tasking.domain.permissions import Forbidden
 from tasking.queries import reads
 from tasking.queries.audit import audit, show
 from tasking.queries.cases import list_cases
@@ -43,7 +44,7 @@ from tasking.web.problems import Problem, openapi_responses
 bearer = HTTPBearer(auto_error=False, description="A token from `tasking users token ID`.")
 router = APIRouter(prefix="/api/v1", responses=openapi_responses(401, 403, 404, 422, 429, 503))
 NOT_FOUND = openapi_responses(404)
-WRITE_ERRORS = openapi_responses(404, 409)
+WRITE_ERRORS = openapi_responses(404, 409, 413)
 
 
 @dataclass
@@ -113,12 +114,12 @@ def answer(result: Any) -> Response:
 
 def reading(endpoint: Any) -> Any:
     """A read has no rule to break: a query's refusal names input it cannot answer for (422), or a
-    reference the point does not hold (404)."""
+    reference the point does not hold (404); a permission refused is 403, as for a write."""
     @functools.wraps(endpoint)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
             return endpoint(*args, **kwargs)
-        except NotFound:
+        except (NotFound, Forbidden):
             raise
         except DomainError as exc:
             if exc.field in ("store", "views"):

@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from tasking.bootstrap import Settings
 from tasking.domain.errors import DomainError
 from tasking.web.auth import FailedAttempts
+from tasking.web.limits import DEFAULT_MAX_BODY, BodyLimit
 from tasking.web.pool import ServicesPool
 from tasking.web.problems import PROBLEM, Problem, _store_errors, problem_for, validation_errors
 
@@ -33,7 +34,7 @@ SESSION_HOURS = 10  # a working day
 
 def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: str | None = None,
                secure_cookies: bool = False, attempts: FailedAttempts | None = None,
-               packs: Path | None = None) -> FastAPI:
+               packs: Path | None = None, max_body: int | None = None) -> FastAPI:
     """The web face of one store: the same commands, queries and renderers as the CLI."""
     from tasking import __version__
     from tasking.web import api, open311, pages
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
     app.add_middleware(SessionMiddleware, secret_key=secret or os.environ.get("TASKING_WEB_SECRET") or secrets.token_hex(32),
                        session_cookie="tasking_session", max_age=SESSION_HOURS * 3600, same_site="strict",
                        https_only=secure_cookies)
+    limit = max_body or int(os.environ.get("TASKING_WEB_MAX_BODY") or DEFAULT_MAX_BODY)
+    app.add_middleware(BodyLimit, max_body=limit)  # outermost: before the session is decoded or a body read
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -32,7 +32,8 @@ from tasking.reporting import render
 from tasking.time.instants import parse_date, parse_datetime, utcnow
 from tasking.queries.point import Reader
 from tasking.web.api import body_model, client_of, open_reader, send_command
-from tasking.web.auth import Principal, authenticate, check_csrf, new_csrf_token, principal_from_session
+from tasking.web.auth import (Principal, authenticate, check_csrf, end_session, new_csrf_token, new_session_id,
+                              principal_from_session)
 from tasking.web.problems import Problem, problem_for
 
 router = APIRouter(include_in_schema=False)
@@ -112,13 +113,16 @@ def sign_in(request: Request, token: str = Form("", max_length=400), csrf_token:
             "error": problem.detail if problem.status == 429 else "That token is not valid (unknown, revoked or expired)."},
             status_code=problem.status, headers=problem.headers)
     request.session.clear()
-    request.session.update({"login": user.login, "token_hash": token_hash(token.strip()), "csrf": new_csrf_token()})
+    request.session.update({"login": user.login, "token_hash": token_hash(token.strip()), "csrf": new_csrf_token(),
+                            "sid": new_session_id()})
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/sign-out")
 def sign_out(request: Request, csrf_token: str = Form("")) -> Response:
     check_csrf(request.session, csrf_token)
+    with request.app.state.pool.borrow() as services:
+        end_session(services.app, request.session)  # ended on the server, not only in this browser
     request.session.clear()
     return RedirectResponse("/sign-in", status_code=303)
 
@@ -228,6 +232,9 @@ def _case_write(request: Request, reference: str, action: str, form: dict[str, A
         fields: dict[str, Any] = {k: str(v).strip() for k, v in form.items() if str(v).strip()}
         request_id = fields.pop("request_id", None)
         try:
+            if "case" in fields:  # the case is the page's own, never a form field
+                raise Problem(422, "case: the case is the page's; a form may not name another", field="case",
+                              rule="extra")
             if "at" in fields:
                 fields["at"] = parse_datetime(fields["at"], "at")
             body = body_model(command_class)(case=reference, **fields)

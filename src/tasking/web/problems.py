@@ -16,7 +16,7 @@ from tasking.domain.errors import DomainError, NotFound
 
 PROBLEM = "application/problem+json"
 _TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found", 405: "Method not allowed",
-           409: "Refused by a rule of the record", 422: "Invalid request", 429: "Too many failed sign-ins",
+           409: "Refused by a rule of the record", 413: "Request body too large", 422: "Invalid request", 429: "Too many failed sign-ins",
            500: "Internal error", 503: "Store unavailable"}
 
 

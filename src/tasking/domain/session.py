@@ -1,0 +1,22 @@
+"""A page session ended by signing out: the signed cookie alone no longer lets anyone in.
+
+Its id is derived from the session's random id (never the token), so every worker finds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+
+class EndedSession(Aggregate):
+    @staticmethod
+    def create_id(session: str, **_: Any) -> object:
+        return uuid5(NAMESPACE_URL, f"/tasking/sessions/{session}")
+
+    @event("SignedOut")
+    def __init__(self, session: str, user: str, agency: str, at: dt.datetime):
+        self.session = session

@@ -1,0 +1,65 @@
+"""Request bodies: over the configured limit is refused with 413 before it is read, and an API
+request without a bearer token is refused with 401 before its body is read (issue 21, item 12).
+
+A pure ASGI middleware: a declared `Content-Length` over the limit is answered at once; a chunked
+(or understated) body is counted as it arrives and refused at the first byte over the limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+
+from tasking.web.problems import PROBLEM, Problem
+
+DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: every command fits; imports stay on the CLI
+
+
+class BodyTooLarge(HTTPException):
+    """An HTTPException, so FastAPI's body parsing lets it through as 413 (not "error parsing the body")."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"body: larger than this server's limit of {limit} bytes")
+
+
+class BodyLimit:
+    def __init__(self, app: Any, max_body: int = DEFAULT_MAX_BODY) -> None:
+        self.app, self.max_body = app, max_body
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            status = 413 if length.isdigit() else 400
+            detail = str(BodyTooLarge(self.max_body).detail) if status == 413 else "content-length: not a byte count"
+            await _problem(Problem(status, detail, field="body", rule="size"))(scope, receive, send)
+            return
+        expects_body = length not in (None, "0") or "chunked" in headers.get("transfer-encoding", "").lower()
+        if (expects_body and scope["path"].startswith("/api/")
+                and not headers.get("authorization", "").lower().startswith("bearer ")):
+            await _problem(Problem(401, "a bearer token is required: `Authorization: Bearer TOKEN` "
+                                        "(from `tasking users token ID`)",
+                                   headers={"WWW-Authenticate": 'Bearer realm="tasking"'}))(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> dict[str, Any]:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise BodyTooLarge(self.max_body)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _problem(problem: Problem) -> JSONResponse:
+    return JSONResponse(problem.body(), status_code=problem.status, headers=problem.headers, media_type=PROBLEM)
