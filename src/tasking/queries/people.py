@@ -37,7 +37,7 @@ def find_people(app: TaskingApp, name: str | None = None, phone: str | None = No
                 user: str | None = None) -> list[dict[str, Any]]:
     """People whose name contains `name` (any case) or whose phone number contains `phone`'s digits,
     for a `user` whose role may (`person find`)."""
-    app.authorize(app.actor(user), "person find")
+    app.authorize(app.actor(user, "person find"), "person find")
     if bool(name) == bool(phone):
         raise DomainError("name", "give one of --name TEXT or --phone TEXT")
     wanted_name = (name or "").strip().casefold()

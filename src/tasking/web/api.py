@@ -23,7 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from tasking.bootstrap import Services
-from tasking.commands import COMMAND_HANDLERS, Command, InitStore, IssueToken, send
+from tasking.commands import COMMAND_HANDLERS, Command, EnrolUser, InitStore, IssueToken, RedeemEnrolment, send
 from tasking.commands.bus import check_times
 from tasking.commands.data import ImportReport, RecordPoliceMonth
 from tasking.domain.errors import DomainError, NotFound
@@ -38,7 +38,7 @@ from tasking.time.instants import parse_date, parse_datetime, utcnow
 from tasking.web.auth import Principal, authenticate
 from tasking.web.problems import Problem, openapi_responses
 
-bearer = HTTPBearer(auto_error=False, description="A token from `tasking users token ID`.")
+bearer = HTTPBearer(auto_error=False, description="A token of your own from `tasking users token` (or `tasking users redeem CODE`).")
 router = APIRouter(prefix="/api/v1", responses=openapi_responses(401, 403, 404, 422, 429, 503))
 NOT_FOUND = openapi_responses(404)
 WRITE_ERRORS = openapi_responses(404, 409)
@@ -290,7 +290,7 @@ def issued(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Resp
 
 # From the CLI only: a store is created and a token first issued there; and the file imports, whose
 # rows the CLI's parsers build and check (`tasking import`, `tasking context import-police-uk`).
-NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth}
+NOT_OVER_HTTP = {InitStore, IssueToken, EnrolUser, RedeemEnrolment, ImportReport, RecordPoliceMonth}
 
 
 def path_name(command_class: type[Command]) -> str:

@@ -70,7 +70,7 @@ def authenticate(app: Any, token: str | None, client: str, attempts: FailedAttem
     """The user a token belongs to, or 401 (or 429 after too many failures from `client`)."""
     attempts.check(client)
     if not token:
-        raise Problem(401, "a bearer token is required: `Authorization: Bearer TOKEN` (from `tasking users token ID`)",
+        raise Problem(401, "a bearer token is required: `Authorization: Bearer TOKEN` (from `tasking users token`)",
                       headers=BEARER)
     login = login_of(token)
     reason, user, found = "malformed", None, None
