@@ -202,7 +202,7 @@ class Services:
         serves a user (the CLI, the HTTP API) passes the `action` it serves; the queries that
         show one case, a list of cases or the briefing check their own action again.
         """
-        actor = self.app.actor(user)
+        actor = self.app.actor(user, action)
         if action is not None:
             self.app.authorize(actor, action, case.strip().upper() if case else None)
         self.catch_up()

@@ -46,7 +46,7 @@ def test_a_refused_write_and_read_exit_3_with_one_line_and_are_in_the_access_log
 
 def test_reads_need_an_acting_user_and_a_deactivated_user_is_refused(env: dict[str, str]) -> None:
     done = run_cli("cases", "--json", env={**env, "TASKING_USER": ""}, check=False)
-    assert done.returncode == 1 and "user: reads need an acting user" in done.stderr
+    assert done.returncode == 3 and "user: reads need an acting user" in done.stderr  # refused and recorded (issue 21, 19)
     run_cli("users", "deactivate", "analyst", "--reason", "Left", env={**env, "TASKING_USER": "keeper"})
     done = run_cli("stats", "--year", "2017", "--json", env={**env, "TASKING_USER": "analyst"}, check=False)
     assert done.returncode == 3 and "user 'analyst' is deactivated" in done.stderr

@@ -25,7 +25,7 @@ from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
 from tasking.commands.chain import SealChain
 from tasking.commands.setup import ChangeRole, DeactivateUser
-from tasking.commands.tokens import IssueToken, RevokeToken
+from tasking.commands.tokens import EnrolUser, IssueToken, RedeemEnrolment, RevokeToken
 from tasking.commands.open311 import RecordOpen311Report
 from tasking.config import default_config_text
 from tasking.domain.case import Case
@@ -113,6 +113,11 @@ def commands(s: Store, case: str) -> dict[type, Callable[[str], Any]]:
         IssueToken: lambda u: IssueToken(user=u, **w, login=u, token_hash="sha256:" + "0" * 64,
                                          expires_at=when + dt.timedelta(days=30)),
         RevokeToken: lambda u: RevokeToken(user=u, **w, login=u),
+        # enrolment (issue 21, 7): a code for another user; redeeming one's own (none pending: a domain refusal)
+        EnrolUser: lambda u: EnrolUser(user=u, **w, login="temp", code_hash="sha256:" + "1" * 64,
+                                       expires_at=when + dt.timedelta(days=7)),
+        RedeemEnrolment: lambda u: RedeemEnrolment(user=u, **w, login=u, code_hash="sha256:" + "2" * 64,
+                                                   token_hash="sha256:" + "3" * 64, expires_at=when + dt.timedelta(days=30)),
         AddPerson: lambda u: AddPerson(user=u, **w, name="Chris Doe"),
         RecordReport: lambda u: _report(user=u),
         ImportReport: lambda u: ImportReport(user=u, **w, report=_report(user=u), system="crm",

@@ -24,8 +24,10 @@ from tests.conftest import TASKING
 from tests.web.test_browser import free_port
 
 
-def issue(services: Services, login: str, days: int = 30, by: str = "coordinator") -> str:
-    """A real token for `login`, issued through the command bus; returns the secret."""
+def issue(services: Services, login: str, days: int = 30, by: str | None = None) -> str:
+    """A real token for `login`, issued through the command bus by `login` themselves (a token is
+    issued only to its own user: issue 21, 7); returns the secret."""
+    by = by or login
     token, digest = new_token(login)
     now = utcnow()
     send(services.app, IssueToken(user=by, at=now, login=login, token_hash=digest,

@@ -66,12 +66,13 @@ class TestAuthentication:
         assert len(failures) == 5 and failures[0]["login"] == "sgt.jones"
         assert wrong not in json.dumps(logs, default=str) and good not in json.dumps(logs, default=str)
 
-    def test_only_coordinators_and_admins_issue_tokens_for_others(self, services, people) -> None:  # noqa: ANN001
-        from tasking.domain.errors import DomainError
+    def test_a_token_is_issued_only_to_its_own_user(self, services, people) -> None:  # noqa: ANN001
+        from tasking.domain.permissions import Forbidden
 
         issue(services, "sgt.jones", by="sgt.jones")
-        with pytest.raises(DomainError, match="only their own tokens"):
-            issue(services, "warden.grange", by="sgt.jones")
+        for by in ("sgt.jones", "coordinator"):
+            with pytest.raises(Forbidden, match="a token is issued only to its own user"):
+                issue(services, "warden.grange", by=by)
 
 
 class TestWrites:

@@ -70,6 +70,27 @@ def acting_user(ctx: click.Context, user: str | None) -> str | None:
     return user or ctx.find_root().params.get("user")
 
 
+NO_USER = "user: an acting user is required; pass --user ID or set TASKING_USER"
+
+
+def required_user(ctx: click.Context, user: str | None, action: str, message: str = NO_USER) -> str:
+    """The acting user; when there is none, the refusal is recorded in the store's access log (as
+    `Services.read` and `send` record an unknown user: issue 21, 19) and the CLI says `message`."""
+    login = acting_user(ctx, user)
+    if login:
+        return login
+    from tasking.domain.errors import DomainError
+    from tasking.domain.permissions import Forbidden, Unidentified
+
+    try:
+        services(ctx).app.actor(None, action)  # records the refusal, then raises
+    except Forbidden:
+        raise Unidentified("user", message.removeprefix("user: ")) from None  # exit 3, as every refusal
+    except DomainError:
+        pass  # no store yet: nothing to record it in
+    raise click.ClickException(message)
+
+
 def validation_message(exc: ValidationError) -> str:
     first = exc.errors()[0]
     message = first["msg"].removeprefix("Value error, ")
@@ -102,10 +123,10 @@ def build(command_class: type[Command], **fields: Any) -> Command:
 def run(ctx: click.Context, command_class: type[Command], *, as_json: bool, text: Callable[[dict[str, Any]], str],
         user: str | None, at: dt.datetime | None = None, **fields: Any) -> dict[str, Any]:
     """Validate, send and print one write command."""
-    login = acting_user(ctx, user)
-    if not login:
-        raise click.ClickException("user: an acting user is required; pass --user ID or set TASKING_USER")
     from tasking.commands import send
+    from tasking.domain.permissions import COMMAND_ACTIONS
+
+    login = required_user(ctx, user, COMMAND_ACTIONS[command_class.__name__])
 
     command = build(command_class, user=login, at=at or utcnow(), **fields)
     result = send(services(ctx).app, command, request_id=request_id(ctx), at_given=at is not None)
@@ -189,9 +210,7 @@ def reader(ctx: click.Context, at: dt.datetime | None, as_of: dt.datetime | None
            action: str, shared: bool = False, case: str | None = None) -> Reader:
     """Check the acting user (`--user`, TASKING_USER) may `action`, catch the views up and fix the
     point this read answers at."""
-    user = acting_user(ctx, None)
-    if not user:
-        raise click.ClickException("user: reads need an acting user too; pass --user ID or set TASKING_USER")
+    user = required_user(ctx, None, action, "user: reads need an acting user too; pass --user ID or set TASKING_USER")
     return services(ctx).read(at=at, as_of=as_of, position=position, user=user, action=action, shared=shared,
                               case=case)
 

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from tasking.bootstrap import bootstrap
 from tasking.cli.context import (
-    DATETIME, acting_user, build, console, emit, emit_read, json_option, read_options, reader, run, services,
+    DATETIME, build, console, emit, emit_read, json_option, read_options, reader, required_user, run,
+    services,
     user_option,
 )
 from tasking.commands import DismissDuplicate, LinkCases, RecordPoliceMonth, send
@@ -29,11 +30,8 @@ def _bar() -> Progress:
                     console=Console(stderr=True), transient=True)
 
 
-def _user(ctx: click.Context, user: str | None) -> str:
-    login = acting_user(ctx, user)
-    if not login:
-        raise click.ClickException("user: an acting user is required; pass --user ID or set TASKING_USER")
-    return login
+def _user(ctx: click.Context, user: str | None, action: str = "import") -> str:
+    return required_user(ctx, user, action)
 
 
 @click.command("import")
@@ -128,7 +126,7 @@ def import_police_uk(ctx: click.Context, files, area_map, at, user, as_json) -> 
       TASKING_USER=analyst tasking context import-police-uk 2017-*-kent-street.csv --area-map lsoa-areas.csv
       TASKING_USER=analyst tasking stats --year 2017 --explain police_recorded.asb_incidents
     """
-    login = _user(ctx, user)
+    login = _user(ctx, user, "context import-police-uk")
     app = services(ctx).app
     mapped = police_uk.read_area_map(area_map, app.config) if area_map else None
     reading = police_uk.read_files(list(files), mapped)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from tasking.bootstrap import redact
@@ -15,6 +18,7 @@ from tasking.cli.context import (
     read_options,
     reader,
     request_id,
+    required_user,
     request_option,
     run,
     services,
@@ -222,34 +226,92 @@ def person_show(ctx: click.Context, reference: str, at, as_of, position, as_json
     click.echo(text(result))
 
 
+def _expires_option(default: int, most: int, what: str) -> Callable[[Any], Any]:
+    return click.option("--expires", "days", type=click.IntRange(1, most), default=default, show_default=True,
+                        metavar="DAYS", help=f"Days until the {what} stops working.")
+
+
 @users.command("token")
-@click.argument("login", metavar="ID")
-@click.option("--expires", "days", type=click.IntRange(1, 3650), default=90, show_default=True, metavar="DAYS",
-              help="Days until the token stops working.")
+@click.argument("login", metavar="ID", required=False)
+@_expires_option(90, 3650, "token")
 @user_option
 @json_option
 @click.pass_context
-def users_token(ctx: click.Context, login: str, days: int, user: str | None, as_json: bool) -> None:
-    """Issue an API token for a user (for `tasking serve`). It is printed once: only its hash is
-    recorded, so keep it now. Users issue their own; coordinators and admins anyone's.
+def users_token(ctx: click.Context, login: str | None, days: int, user: str | None, as_json: bool) -> None:
+    """Issue an API token for yourself (for `tasking serve`). It is printed once: only its hash is
+    recorded, so keep it now. A token is issued only to its own user (ID, if given, must be the
+    acting user): a new user redeems the one-time code of `tasking users enrol` instead.
 
     \b
     Example:
-      TASKING_USER=coordinator tasking users token sgt.jones --expires 30
-      TASKING_USER=coordinator tasking users token sgt.jones --json
+      TASKING_USER=sgt.jones tasking users token --expires 30
+      TASKING_USER=sgt.jones tasking users token sgt.jones --json
     """
-    from tasking.commands.tokens import IssueToken, expiry, new_token
+    from tasking.commands.tokens import IssueToken
 
-    acting = acting_user(ctx, user)
-    if not acting:
-        raise click.ClickException("user: an acting user is required; pass --user ID or set TASKING_USER")
+    acting = required_user(ctx, user, "users token")
+    _issue(ctx, IssueToken, acting, login or acting, days, as_json)
+
+
+def _issue(ctx: click.Context, kind: type, acting: str, login: str, days: int, as_json: bool, **fields: str) -> None:
+    """Make a token for `login`, send `kind` with its hash, print the token once."""
+    from tasking.commands.tokens import expiry, new_token
+
     token, digest = new_token(login)
     now = utcnow()
-    command = build(IssueToken, user=acting, at=now, login=login, token_hash=digest, expires_at=expiry(now, days))
+    command = build(kind, user=acting, at=now, login=login, token_hash=digest, expires_at=expiry(now, days), **fields)
     result = send(services(ctx).app, command)
     shown = {**result, "secret": token}
     emit(shown, as_json, lambda r: f"{r['secret']}\n(token {r['token']} for {r['user']}, expires "
                                    f"{local_time(r['expires_at'])}; shown once, keep it now)")
+
+
+@users.command("enrol")
+@click.argument("login", metavar="ID")
+@_expires_option(7, 30, "code")
+@user_option
+@json_option
+@click.pass_context
+def users_enrol(ctx: click.Context, login: str, days: int, user: str | None, as_json: bool) -> None:
+    """Enrol a user: print a one-time sign-up code (shown once, only its hash recorded) that the
+    user redeems with `tasking users redeem` for a token of their own. Whoever enrols never holds
+    the user's token. Coordinators and admins; the event names who enrolled.
+
+    \b
+    Example:
+      TASKING_USER=admin tasking users enrol sgt.jones --expires 3
+    """
+    from tasking.commands.tokens import EnrolUser, expiry, new_token
+
+    acting = required_user(ctx, user, "users enrol")
+    code, digest = new_token(login, kind="enr")
+    now = utcnow()
+    result = send(services(ctx).app, build(EnrolUser, user=acting, at=now, login=login, code_hash=digest,
+                                           expires_at=expiry(now, days)))
+    emit({**result, "code": code}, as_json, lambda r: f"{r['code']}\n(one-time code for {r['user']}, expires "
+                                                      f"{local_time(r['expires_at'])}; give it to them: "
+                                                      f"`tasking users redeem CODE`)")
+
+
+@users.command("redeem")
+@click.argument("code", metavar="CODE")
+@_expires_option(90, 3650, "token")
+@json_option
+@click.pass_context
+def users_redeem(ctx: click.Context, code: str, days: int, as_json: bool) -> None:
+    """Redeem the one-time code of `tasking users enrol` for your own API token (printed once).
+    The code names its user, who is the acting user; it works once, until it expires.
+
+    \b
+    Example:
+      tasking users redeem enr.c2d0LmpvbmVz.XXXX --json
+    """
+    from tasking.commands.tokens import RedeemEnrolment, login_of, token_hash
+
+    login = login_of(code, kind="enr")
+    if login is None:
+        raise click.ClickException("code: not an enrolment code (it reads enr.<user>.<secret>)")
+    _issue(ctx, RedeemEnrolment, login, login, days, as_json, code_hash=token_hash(code))
 
 
 @users.command("revoke-token")

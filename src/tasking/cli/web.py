@@ -27,7 +27,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, secure_cookies
           forwarded_allow_ips: str | None) -> None:
     """Serve the JSON API (/api/v1, /docs) and the pages (/briefing/DATE, /cases/REF, ...) for this store.
 
-    Every request needs a bearer token from `tasking users token ID`, except /health; the pages sign
+    Every request needs a bearer token of your own (`tasking users token`), except /health; the pages sign
     in with the token into a session cookie.
 
     \b

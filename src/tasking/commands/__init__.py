@@ -42,7 +42,7 @@ from tasking.commands.handlers import COMMAND_HANDLERS
 from tasking.commands.setup import AddPerson, AddUser, InitStore
 from tasking.commands.case import AssignLead
 from tasking.commands.repeats import AcknowledgeFlag
-from tasking.commands.tokens import IssueToken, RevokeToken
+from tasking.commands.tokens import EnrolUser, IssueToken, RedeemEnrolment, RevokeToken
 from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
 from tasking.commands.chain import SealChain
 
@@ -55,7 +55,7 @@ __all__ = [
     "TfgAction", "TfgAddCase", "TfgComplete", "TfgCompleteAction", "TfgMeet", "TfgOpen",
     "AssignLead", "AcknowledgeFlag",
     "DismissDuplicate", "ImportReport", "RecordPoliceMonth",
-    "IssueToken", "RevokeToken",
+    "IssueToken", "RevokeToken", "EnrolUser", "RedeemEnrolment",
     "ApplyRetention", "ErasePerson", "PlaceHold", "ReleaseHold",
     "SealChain",
 ]

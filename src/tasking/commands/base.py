@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 import re
+import unicodedata
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints, field_validator
 
@@ -13,12 +14,42 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=64)]
 
+_LOGIN = re.compile(r"[a-z0-9._-]{1,64}")
+
+
+def _login(value: str) -> str:
+    """A new login (issue 21, 18): lower-case letters, digits, `.`, `_`, `-`; so no control, bidi or
+    zero-width character can make two logins look alike. Old stored logins still load: events are
+    not re-validated, only new users are checked."""
+    if not _LOGIN.fullmatch(value):
+        raise ValueError("a login is 1 to 64 of a-z, 0-9, '.', '_' and '-' (e.g. sgt.jones)")
+    return value
+
+
+# The login of a new user (`users add`, `init --admin`).
+Login = Annotated[Code, AfterValidator(_login)]
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
 
 
+_AT = re.compile(r"\s*[\[({<]\s*at\s*[\])}>]\s*", re.IGNORECASE)
+_DOT = re.compile(r"\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*", re.IGNORECASE)
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\s().\-\u2010-\u2015]+(?=\d)")
+
+
+def contact_view(value: str) -> str:
+    """The text as the contact-details screen reads it (issue 21, 20): NFKC (full-width digits and
+    letters become ASCII), `[at]`/`(at)` read as `@` and `[dot]` as `.`, and the separators between
+    digits dropped, so `0 7 7 0 0 9 0 0 1 2 3` and `jo [at] example [dot] com` are caught too."""
+    text = unicodedata.normalize("NFKC", value)
+    text = _DOT.sub(".", _AT.sub("@", text))
+    return _BETWEEN_DIGITS.sub("", text)
+
+
 def _no_contact_details(value: str) -> str:
-    if _EMAIL.search(value) or _PHONE.search(value):
+    seen = contact_view(value)
+    if _EMAIL.search(seen) or _PHONE.search(seen):
         raise ValueError("looks like contact details; record them with `tasking person add` and refer to the person")
     return value
 

@@ -113,16 +113,22 @@ def _send(app: TaskingApp, cmd: Command, log_it: bool, request_id: str | None, a
 
 def authorize(app: TaskingApp, cmd: Command) -> None:
     """The acting user's role must allow the command (`tasking.domain.permissions.RULES`); with an
-    `own` scope, on a case received by or tasked to their agency. A refusal is recorded apart from
+    `own` scope, on a case received by or tasked to their agency (and a tasking is completed only
+    by the agency it is tasked to). A refusal is recorded apart from
     the case and raised as `Forbidden`. `init` is not checked: no one acts before it."""
     if isinstance(cmd, InitStore):
         return
-    actor = app.actor(cmd.user)
     action = COMMAND_ACTIONS[type(cmd).__name__]
+    actor = app.actor(cmd.user, action)
     reference = getattr(cmd, "case", None)
     if app.authorize(actor, action, reference) == OWN and reference:
         case = app.get_case(reference)
         app.authorize(actor, action, case.reference, own=case_involves(case, actor.agency))
+        tasking = case.taskings.get(getattr(cmd, "tasking", None) or "") if action == "complete" else None
+        if tasking is not None and tasking["agency"] != actor.agency:  # issue 21, 22
+            raise app.refuse(actor, action, f"{case.reference} {cmd.tasking} is tasked to {tasking['agency']}, "  # type: ignore[attr-defined]
+                                            f"not {actor.agency}: only the tasked agency or a coordinator completes it",
+                             case.reference)
 
 
 def case_involves(case: Case, agency: str | None) -> bool:

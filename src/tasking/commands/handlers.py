@@ -97,6 +97,8 @@ def deactivate_user(app: TaskingApp, cmd: DeactivateUser) -> Result:
 
 def change_role(app: TaskingApp, cmd: ChangeRole) -> Result:
     login, agency = _actor(app, cmd)
+    if cmd.login == login:  # no one changes their own role (issue 21, 7)
+        raise app.refuse(app.actor(login), "users role", "no one changes their own role")
     found = _stored_user(app, cmd.login)
     found.change_role(cmd.role, cmd.reason, login, agency, cmd.effective)
     app.save(found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 
-from tasking.commands.base import Code, Command, Text
+from tasking.commands.base import Code, Command, Login, Text
 
 Role = Literal["coordinator", "officer", "analyst", "admin", "integration"]
 
@@ -13,13 +13,14 @@ Role = Literal["coordinator", "officer", "analyst", "admin", "integration"]
 class InitStore(Command):
     """Create a store: record the partnership configuration and its first coordinator."""
 
+    user: Login  # the first coordinator's login
     name: Text
     agency: Code
     config_toml: str
 
 
 class AddUser(Command):
-    login: Code
+    login: Login
     name: Text
     agency: Code
     role: Role

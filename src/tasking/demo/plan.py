@@ -275,15 +275,19 @@ class Planner:
     def staff(self, agency: str) -> str:
         return self.rng.choice(STAFF.get(agency, ["coordinator"]))
 
-    def worker(self, plan: Plan, agency: str, when: dt.datetime, login: str | None = None) -> str:
+    def worker(self, plan: Plan, agency: str, when: dt.datetime, login: str | None = None,
+               tasking: int | None = None) -> str:
         """A member of the agency's staff for case work at `when`, if the permission rules let an
-        officer of that agency do it (it received the case or is tasked on it then); else the
-        coordinator does it. The same random draws either way, so the plan is otherwise unchanged."""
+        officer of that agency do it (it received the case or is tasked on it then; a tasking is
+        completed only by the agency it is tasked to then); else the coordinator does it. The same
+        random draws either way, so the plan is otherwise unchanged."""
         login = login or self.staff(agency)
         current: dict[int, str] = {}
         for moment, number, tasked in sorted(plan.tasked):
             if moment <= when:
                 current[number] = tasked
+        if tasking is not None:
+            return login if current.get(tasking) == agency else "coordinator"
         return login if agency == plan.source or agency in current.values() else "coordinator"
 
     # --- the plan ----------------------------------------------------------------------------
@@ -399,7 +403,7 @@ class Planner:
                     done = self.working_time(latest, 0.25, 12)
                     if done <= DEMO_END:
                         plan.actions.append(done)
-                        self.at(done, CompleteTasking, user=self.worker(plan, agency, done), case=Ref("case", plan.key),
+                        self.at(done, CompleteTasking, user=self.worker(plan, agency, done, tasking=number), case=Ref("case", plan.key),
                                 tasking=Ref("tasking", key),
                                 result="Done: " + self.rng.choice(["no further issues seen", "words of advice given",
                                                                    "warning given", "area cleared", "support accepted"]))

@@ -26,8 +26,9 @@ RULES: dict[str, tuple[str, str, str, str, str]] = {
     # --- writes: users, configuration and the store ---
     "users add": (ANY, NONE, NONE, ANY, "coordinators and admins manage users"),
     "users deactivate": (ANY, NONE, NONE, ANY, "a deactivated user is refused everything"),
-    "users role": (ANY, NONE, NONE, ANY, ""),
-    "users token": (ANY, ANY, ANY, ANY, "API tokens, also `users revoke-token`: one's own; coordinators and admins anyone's"),
+    "users role": (ANY, NONE, NONE, ANY, "never one's own role"),
+    "users token": (ANY, ANY, ANY, ANY, "API tokens, issued only to oneself; `users revoke-token`: coordinators and admins anyone's"),
+    "users enrol": (ANY, NONE, NONE, ANY, "a one-time code the new user redeems for their own token (`users redeem`)"),
     "store copy": (ANY, NONE, NONE, ANY, "the acting user must be a coordinator or admin in the source store"),
     "seal-chain": (NONE, NONE, NONE, ANY, "admins accept rows that have no chain link, on purpose; recorded"),
     "person add": (ANY, ANY, NONE, NONE, "officers add the reporters of the reports they record"),
@@ -37,7 +38,7 @@ RULES: dict[str, tuple[str, str, str, str, str]] = {
     # --- writes on cases ---
     "report": (ANY, ANY, NONE, NONE, ""),
     "import": (ANY, NONE, NONE, NONE, "a bulk report from a partner's system: coordinators"),
-    "complete": (ANY, OWN, NONE, NONE, ""),
+    "complete": (ANY, OWN, NONE, NONE, "only the agency the tasking is for (or a coordinator)"),
     "follow-up": (ANY, OWN, NONE, NONE, ""),
     "update-reporter": (ANY, OWN, NONE, NONE, ""),
     "power": (ANY, OWN, NONE, NONE, ""),
@@ -98,7 +99,8 @@ SYSTEM = "system"  # the scheduler's identity: not a stored user, a coordinator'
 # Each write command (by class name) and the action it is checked as.
 COMMAND_ACTIONS: dict[str, str] = {
     "AddUser": "users add", "DeactivateUser": "users deactivate", "ChangeRole": "users role",
-    "IssueToken": "users token", "RevokeToken": "users token",
+    "IssueToken": "users token", "RevokeToken": "users token", "EnrolUser": "users enrol",
+    "RedeemEnrolment": "users token",
     "AddPerson": "person add",
     "RecordReport": "report", "ImportReport": "import", "CompleteTasking": "complete", "RecordFollowUp": "follow-up",
     "UpdateReporter": "update-reporter", "UsePower": "power", "Refer": "refer", "RaiseTasking": "task",
@@ -126,6 +128,14 @@ class Forbidden(DomainError):
     def __init__(self, role: str, action: str, rule: str, case: str | None = None):
         super().__init__("user", f"{role} may not {action}: {rule}")
         self.role, self.action, self.case = role, action, case
+
+
+class Unidentified(Forbidden):
+    """No stored user acts: none was given, or the login is unknown (refused: exit 3, recorded)."""
+
+    def __init__(self, field: str, rule: str):
+        DomainError.__init__(self, field, rule)
+        self.role, self.action, self.case = "-", "-", None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,37 @@ class User(Aggregate):
                       at: dt.datetime) -> None:
         self.tokens[token] = {"hash": token_hash, "expires_at": expires_at, "revoked_at": None}
 
+    # --- enrolment (issue 21, 7): a one-time code the new user redeems for their own token --------
+
+    @property
+    def enrolments(self) -> dict[str, dict]:
+        """Code hash -> {"expires_at", "redeemed_at"}: who enrolled the user is in the event."""
+        return self.__dict__.setdefault("_enrolments", {})
+
+    def enrol(self, code_hash: str, expires_at: dt.datetime, user: str, agency: str, at: dt.datetime) -> None:
+        self.check_active()
+        self._enrolled(code_hash=code_hash, expires_at=expires_at, user=user, agency=agency, at=at)
+
+    @event("Enrolled")
+    def _enrolled(self, code_hash: str, expires_at: dt.datetime, user: str, agency: str, at: dt.datetime) -> None:
+        self.enrolments[code_hash] = {"expires_at": expires_at, "redeemed_at": None}
+
+    def redeem(self, code_hash: str, token_hash: str, expires_at: dt.datetime, at: dt.datetime) -> str:
+        """Spend a one-time enrolment code on a token of the user's own (issued by the user)."""
+        import hmac
+
+        self.check_active()
+        found = [k for k in self.enrolments if hmac.compare_digest(k, code_hash)]
+        pending = self.enrolments[found[0]] if found else None
+        if pending is None or pending["redeemed_at"] is not None or pending["expires_at"] <= at:
+            raise DomainError("code", f"no unused, unexpired enrolment code of {self.login} matches")
+        self._enrolment_redeemed(code_hash=found[0], user=self.login, agency=self.member_of, at=at)
+        return self.issue_token(token_hash, expires_at, user=self.login, agency=self.member_of, at=at)
+
+    @event("EnrolmentRedeemed")
+    def _enrolment_redeemed(self, code_hash: str, user: str, agency: str, at: dt.datetime) -> None:
+        self.enrolments[code_hash]["redeemed_at"] = at
+
     def revoke_tokens(self, token: str | None, user: str, agency: str, at: dt.datetime) -> list[str]:
         """Revoke one token by its id, or (None) every token still active; returns the ids revoked."""
         from tasking.domain.errors import DomainError

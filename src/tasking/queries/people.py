@@ -38,7 +38,7 @@ def find_people(app: TaskingApp, name: str | None = None, phone: str | None = No
     """People whose name contains `name` (any case) or whose phone number contains `phone`'s digits,
     for a `user` whose role may (`person find`). Each search is recorded in the access log by its
     kind (`by name`, `by phone`) and the references found, never by what was searched for."""
-    actor = app.actor(user)
+    actor = app.actor(user, "person find")
     app.authorize(actor, "person find")
     if bool(name) == bool(phone):
         raise DomainError("name", "give one of --name TEXT or --phone TEXT")

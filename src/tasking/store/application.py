@@ -16,7 +16,7 @@ from eventsourcing.utils import get_topic
 from tasking.config import PartnershipConfig, parse_config
 from tasking.domain.access import AccessRefusal
 from tasking.domain.build import Build
-from tasking.domain.permissions import SYSTEM, SYSTEM_ACTOR, Actor, Forbidden, check, check_case
+from tasking.domain.permissions import SYSTEM, SYSTEM_ACTOR, Actor, Forbidden, Unidentified, check, check_case
 from tasking.time.instants import utcnow
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError, NotFound
@@ -294,12 +294,31 @@ class TaskingApp(Application[Any]):
         self._users[login] = found
         return found
 
-    def actor(self, login: str | None) -> Actor:
-        """Who acts, for the permission rules: a stored user (or the scheduler's `system`)."""
+    def actor(self, login: str | None, action: str | None = None) -> Actor:
+        """Who acts, for the permission rules: a stored user (or the scheduler's `system`). A missing
+        or unknown user is refused, and the refusal is recorded in the access log (issue 21, 19)."""
         if login == SYSTEM:
             return SYSTEM_ACTOR
-        user = self.get_user(login)
+        try:
+            user = self.get_user(login)
+        except DomainError as exc:
+            if not self.is_initialised():
+                raise  # the store's own error is the clearer one
+            self.write(AccessRefusal(action=action or "-", case=None, role="-", rule=exc.rule,
+                                     user=login or "-", agency=None, at=utcnow()))
+            raise Unidentified(exc.field, exc.rule) from None
         return Actor(login=user.login, agency=user.member_of, role=user.role, active=user.active)
+
+    def refuse(self, actor: Actor, action: str, rule: str, case: str | None = None) -> Forbidden:
+        """Record a refusal in the access log (an event of its own, never on the case) and return
+        the `Forbidden` to raise."""
+        refused = Forbidden(actor.role, action, rule, case)
+        self._record_refusal(actor, action, refused)
+        return refused
+
+    def _record_refusal(self, actor: Actor, action: str, refused: Forbidden) -> None:
+        self.write(AccessRefusal(action=action, case=refused.case, role=actor.role, rule=refused.rule,
+                                 user=actor.login, agency=actor.agency, at=utcnow()))
 
     def authorize(self, actor: Actor, action: str, case: str | None = None, own: bool | None = None) -> str:
         """The actor's scope for the action (and, given `own`, for this case); a refusal is recorded
@@ -309,8 +328,8 @@ class TaskingApp(Application[Any]):
             if own is not None and case is not None:
                 check_case(actor, action, case, own)
         except Forbidden as exc:
-            self.write(AccessRefusal(action=action, case=case, role=actor.role, rule=exc.rule, user=actor.login,
-                                     agency=actor.agency, at=utcnow()))
+            exc.case = case
+            self._record_refusal(actor, action, exc)
             raise
         return found
 

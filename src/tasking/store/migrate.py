@@ -45,7 +45,7 @@ def copy_store(source: Services, target: Services, progress: Callable[[int], Non
     """Copy every event; returns how many were copied (the copy's two markers not counted)."""
     check_copy(source, target)
     # A coordinator or admin of the source store (`tasking.domain.permissions`); the refusal is recorded there.
-    agency = source.app.actor(user).agency if source.app.authorize(source.app.actor(user), "store copy") else "-"
+    agency = source.app.actor(user).agency if source.app.authorize(source.app.actor(user, "store copy"), "store copy") else "-"
     build = Build(name=f"copy-{uuid.uuid4().hex[:12]}", user=user or "-", agency=agency, at=utcnow(),
                   command=f"tasking store copy --from {redact(source.settings.store)} --to {redact(target.settings.store)}",
                   detail={"from": redact(source.settings.store), "events": source.app.event_count()})

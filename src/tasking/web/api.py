@@ -23,7 +23,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from tasking.bootstrap import Services
-from tasking.commands import COMMAND_HANDLERS, Command, InitStore, IssueBriefing, IssueToken, SealChain, send
+from tasking.commands import (COMMAND_HANDLERS, Command, EnrolUser, InitStore, IssueBriefing, IssueToken,
+                               RedeemEnrolment, SealChain, send)
 from tasking.commands.handlers import check_real_meeting
 from tasking.commands.bus import check_times
 from tasking.commands.data import ImportReport, RecordPoliceMonth
@@ -41,7 +42,7 @@ from tasking.time.instants import parse_date, parse_datetime, utcnow
 from tasking.web.auth import Principal, authenticate
 from tasking.web.problems import Problem, openapi_responses
 
-bearer = HTTPBearer(auto_error=False, description="A token from `tasking users token ID`.")
+bearer = HTTPBearer(auto_error=False, description="A token of your own from `tasking users token` (or `tasking users redeem CODE`).")
 router = APIRouter(prefix="/api/v1", responses=openapi_responses(401, 403, 404, 422, 429, 503))
 NOT_FOUND = openapi_responses(404)
 WRITE_ERRORS = openapi_responses(404, 409, 413)
@@ -291,12 +292,13 @@ def issued(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Resp
 
 # --- writes ------------------------------------------------------------------------------------
 
-# From the CLI only: a store is created and a token first issued there; the file imports, whose
-# rows the CLI's parsers build and check (`tasking import`, `tasking context import-police-uk`); and
-# retention, whose targets only the retention rule selects (`tasking retention run`, the scheduler):
-# no request body names what to destroy; and sealing the hash chain, an operator's decision made at
-# the store (`tasking seal-chain`).
-NOT_OVER_HTTP = {InitStore, IssueToken, ImportReport, RecordPoliceMonth, ApplyRetention, SealChain}
+# From the CLI only: a store is created and a token first issued there; enrolment codes are issued
+# and redeemed there; the file imports, whose rows the CLI's parsers build and check (`tasking
+# import`, `tasking context import-police-uk`); retention, whose targets only the retention rule
+# selects (`tasking retention run`, the scheduler): no request body names what to destroy; and
+# sealing the hash chain, an operator's decision made at the store (`tasking seal-chain`).
+NOT_OVER_HTTP = {InitStore, IssueToken, EnrolUser, RedeemEnrolment, ImportReport, RecordPoliceMonth, ApplyRetention,
+                 SealChain}
 # Made by the server, not sent: a pack is computed from the store (`issue_briefing` below).
 SERVER_MADE = {IssueBriefing}
 

@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
         title="tasking", version=__version__, openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
         description="The daily tasking engine's HTTP API: every write command with its pydantic model as the "
                     "body, every read with `at`, `as_of` and `position`. Send `Authorization: Bearer TOKEN` "
-                    "(a token from `tasking users token ID`). Errors are RFC 9457 problem details.",
+                    "(your own token from `tasking users token`). Errors are RFC 9457 problem details.",
     )
     app.state.pool = ServicesPool(settings, size=pool_size)
     app.state.attempts = attempts or FailedAttempts()

@@ -84,7 +84,7 @@ def authenticate(app: Any, token: str | None, client: str, attempts: FailedAttem
     """The user a token belongs to; or 401, or 429 after too many failures from `client` or for the
     login the token names. A valid token is checked first, so no one's failures lock it out."""
     if not token:
-        raise Problem(401, "a bearer token is required: `Authorization: Bearer TOKEN` (from `tasking users token ID`)",
+        raise Problem(401, "a bearer token is required: `Authorization: Bearer TOKEN` (from `tasking users token`)",
                       headers=BEARER)
     login = login_of(token)
     reason, user, found = "malformed", None, None
