@@ -159,8 +159,9 @@ def emit(result: Any, as_json: bool, text: Callable[[Any], str] | None = None) -
 
 
 def console() -> Console:
-    """A console for tables: at least 150 columns, so references are never cut off when piped."""
-    return Console(width=max(Console().width, 150))
+    """A console for tables as wide as the terminal (COLUMNS when set; 80 when piped): tables keep
+    words and references whole, and a section too wide for it prints a block per row."""
+    return Console()
 
 
 def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
