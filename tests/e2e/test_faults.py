@@ -134,7 +134,7 @@ class TestTimes:
         ahead = run_cli(*FOLLOW_UP[:-3], "--at", "9999-12-31", env=env, check=False)
         assert ahead.returncode == 1 and "at: Fri 31 Dec 9999 00:00 is more than one day after now" in ahead.stderr
         old = run_cli("report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley", "--location", "x",
-                      "--occurred", "1900-06-01", "--received", "1900-06-01", "--anonymous", "--summary", "s",
+                      "--occurred", "1900-06-01T00:00", "--received", "1900-06-01", "--anonymous", "--summary", "s",
                       env=env, check=False)
         assert old.returncode == 1 and old.stderr.strip() == (
             "Error: received: Fri 01 Jun 1900 00:00 is before the partnership's earliest date 2000-01-01 "

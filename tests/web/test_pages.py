@@ -105,3 +105,10 @@ def test_my_taskings_feedback_owed_and_the_annual_report(web, services, desk) ->
     sign_in(web, issue(services, "analyst"))
     report = web.get("/reports/2017")
     assert report.status_code == 200 and "year-end figures 2017/18" in report.text and "data:image/png;base64," in report.text
+
+
+def test_the_case_page_of_an_anonymous_report_offers_no_reporter_update(web, services, desk) -> None:  # noqa: ANN001
+    named, anonymous = desk.report("2018-03-03T08:10"), desk.report("2018-03-03T08:20", anonymous=True)
+    sign_in(web, issue(services, "coordinator"))
+    assert "Record a reporter update" in web.get(f"/cases/{named}").text
+    assert "Record a reporter update" not in web.get(f"/cases/{anonymous}").text

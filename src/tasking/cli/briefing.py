@@ -67,7 +67,8 @@ def feedback_owed(ctx: click.Context, at, as_of, position, as_json: bool) -> Non
     if as_json:
         emit_read(result)
         return
-    console().print(render.section_table("feedback_owed", result["feedback_owed"]))
+    out = console()
+    out.print(render.section_table("feedback_owed", result["feedback_owed"], out.width))
 
 
 @click.group("repeats", invoke_without_command=True)
@@ -89,4 +90,5 @@ def repeats(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # 
     if as_json:
         emit_read(result)
         return
-    console().print(render.section_table("repeat_flags", result["repeat_flags"]))
+    out = console()
+    out.print(render.section_table("repeat_flags", result["repeat_flags"], out.width))

@@ -6,7 +6,9 @@ from typing import get_args
 
 import click
 
-from tasking.cli.context import DATE, DATETIME, json_option, request_option, run, user_option, write_options
+from tasking.cli.context import (
+    DATE, DATETIME, DATETIME_WITH_TIME, json_option, request_option, run, user_option, write_options,
+)
 from tasking.commands.case import (
     Channel, CloseReason, CorrectableField, FollowUpKind, LinkReason, Power, ReferralTarget, Risk, UpdateChannel,
 )
@@ -41,7 +43,7 @@ def _case_text(verb: str):  # noqa: ANN202
 @click.option("--category", required=True, metavar="CODE", help="e.g. youth-nuisance, noise, fly-tipping.")
 @click.option("--area", required=True, help="Town or parish, e.g. Swanley.")
 @click.option("--location", required=True, help="Street or premises, free text.")
-@click.option("--occurred", required=True, type=DATETIME, help="When the behaviour happened.")
+@click.option("--occurred", required=True, type=DATETIME_WITH_TIME, help="When the behaviour happened (a date and a time).")
 @click.option("--received", "--at", "received", type=DATETIME, default=None, help="When it was received (default now).")
 @click.option("--summary", required=True, help="A short summary: no names or contact details.")
 @click.option("--reporter", metavar="PERSON", default=None, help="The reporter's person reference.")

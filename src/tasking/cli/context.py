@@ -16,7 +16,7 @@ from tasking.bootstrap import Services, Settings, bootstrap
 from tasking.queries.point import Reader
 from tasking.reporting.render import json_text
 from tasking.domain.errors import DomainError
-from tasking.time.instants import parse_date, parse_datetime, utcnow
+from tasking.time.instants import has_time, parse_date, parse_datetime, utcnow
 
 if TYPE_CHECKING:  # the command layer is imported by the writes that use it, not by every read
     from tasking.commands import Command
@@ -26,17 +26,25 @@ _OPTION_NAMES = {"occurred_at": "occurred", "at": "at", "no_feedback": "no-feedb
 
 
 class DateTimeType(click.ParamType):
-    """An ISO date-time; without a zone it is Europe/London local time."""
+    """An ISO date-time; without a zone it is Europe/London local time. With `need_time`, a date
+    alone is refused rather than read as midnight."""
 
     name = "DATETIME"
+
+    def __init__(self, need_time: bool = False) -> None:
+        self.need_time = need_time
 
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
         if isinstance(value, dt.datetime):
             return value
         try:
-            return parse_datetime(value, param.name if param else "datetime")
+            parsed = parse_datetime(value, param.name if param else "datetime")
         except DomainError as exc:
             self.fail(exc.rule, param, ctx)
+        if self.need_time and not has_time(value):
+            self.fail(f"{value.strip()!r} has no time of day; give it, e.g. {value.strip()}T21:30 "
+                      "(a date alone would read as midnight)", param, ctx)
+        return parsed
 
 
 class DateType(click.ParamType):
@@ -52,6 +60,7 @@ class DateType(click.ParamType):
 
 
 DATETIME = DateTimeType()
+DATETIME_WITH_TIME = DateTimeType(need_time=True)
 DATE = DateType()
 
 
@@ -180,8 +189,9 @@ def emit(result: Any, as_json: bool, text: Callable[[Any], str] | None = None) -
 
 
 def console() -> Console:
-    """A console for tables: at least 150 columns, so references are never cut off when piped."""
-    return Console(width=max(Console().width, 150))
+    """A console for tables as wide as the terminal (COLUMNS when set; 80 when piped): tables keep
+    words and references whole, and a section too wide for it prints a block per row."""
+    return Console()
 
 
 def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:

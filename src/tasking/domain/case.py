@@ -167,6 +167,8 @@ class Case(Aggregate):
     def update_reporter(self, user: str, agency: str, at: dt.datetime, channel: str, note: str) -> None:
         self.check_open("update-reporter")
         self.check_not_before_received(at)
+        if self.feedback == "anonymous":
+            raise DomainError("case", f"{self.reference} was reported anonymously: there is no reporter to update")
         self._reporter_updated(user=user, agency=agency, at=at, channel=channel, note=note)
 
     def use_power(self, user: str, agency: str, at: dt.datetime, power: str) -> None:
@@ -237,6 +239,9 @@ class Case(Aggregate):
         if self.status != "closed":
             raise DomainError("case", f"{self.reference} is not closed")
         self.check_not_before_received(at)
+        closed_at = getattr(self, "closed_at", None)
+        if closed_at is not None and at < closed_at:
+            raise DomainError("at", f"{local_time(at)} is before {self.reference} was closed ({local_time(closed_at)})")
         self._reopened(user=user, agency=agency, at=at, reason=reason)
 
     # --- events ---------------------------------------------------------------------------

@@ -62,12 +62,13 @@ def _reports(db: Database, position: int, years: tuple[int, ...]) -> dict[str, C
     return case_states(db, point, references=wanted, kinds=("correct",), reveal_text=False)  # figures show no free text
 
 
-def _reported(db: Database, position: int, references: set[str]) -> set[str]:
-    """Which of these references have a report recorded by the position."""
+def _reported(db: Database, position: int, references: set[str], which: str = "") -> set[str]:
+    """Which of these references have a report recorded by the position (`which`: a further
+    condition on the report row, e.g. `AND feedback = 'anonymous'`)."""
     if not references:
         return set()
     return set(references_where(db, ReadPoint(at=None, position=position),
-                                "kind = 'report' AND reference IN (SELECT value FROM json_each(?))",
+                                f"kind = 'report' {which} AND reference IN (SELECT value FROM json_each(?))",
                                 [json.dumps(sorted(references))]))
 
 
@@ -144,6 +145,8 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
     ).fetchall()
     rows.sort()  # by position (the first column, unique): cheaper here than SQLite's temporary B-tree
     reported = _reported(db, position, {row[1] for row in rows} - cases.keys())
+    anonymous = _reported(db, position, {row[1] for row in rows if row[2] == "update-reporter"},
+                          "AND feedback = 'anonymous'")
     for (at_position, reference, kind, at, user, acting_agency, tasked_agency, follow_up_kind, update_channel, power,
          referral, close_reason) in rows:
         if reference not in cases and reference not in reported:
@@ -161,6 +164,8 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
                 found["follow_ups"].append(item)
                 found[f"follow_ups_by_agency.{acting_agency}"].append(item)
         elif kind == "update-reporter":
+            if reference in anonymous:  # no one to update: such an update (refused since) never counts
+                continue
             item["detail"] = update_channel
             found["reporter_updates"].append(item)
         elif kind == "power":

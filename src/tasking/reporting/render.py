@@ -136,16 +136,56 @@ def window_text(brief: dict[str, Any]) -> str:
     return f"Reports received after {local_text(brief['window']['from'])} up to {local_text(brief['window']['to'])}"
 
 
-def section_table(key: str, rows: list[dict[str, Any]]) -> Table:
-    """One briefing section as a table; `feedback-owed` and `repeats` print the same tables."""
+def _longest_word(texts: list[str]) -> int:
+    return max((len(word) for text in texts for word in text.split()), default=1)
+
+
+def section_table(key: str, rows: list[dict[str, Any]], width: int | None = None) -> Table | Group:
+    """One briefing section as a table; `feedback-owed` and `repeats` print the same tables.
+
+    Every column is at least as wide as its longest word, so no word or reference is split; when
+    that cannot fit `width` (a narrow terminal), each row is printed as a block of `name: value`
+    lines instead, so no box is broken either."""
     heading, columns = next((heading, columns) for k, heading, columns in SECTIONS if k == key)
+    cells = [[_cell(row, getter) for _, getter in columns] for row in rows]
+    minimums = [_longest_word([name] + [line[i] for line in cells]) for i, (name, _) in enumerate(columns)]
+    if width is not None and sum(minimums) + 3 * len(columns) + 1 > width:  # first leave out empty columns
+        kept = [i for i in range(len(columns)) if any(line[i] for line in cells)]
+        columns, minimums = [columns[i] for i in kept], [minimums[i] for i in kept]
+        cells = [[line[i] for i in kept] for line in cells]
+    if width is not None and sum(minimums) + 3 * len(columns) + 1 > width:
+        return _section_blocks(f"{heading} ({len(rows)})", columns, rows, cells)
     table = Table(title=f"{heading} ({len(rows)})", title_justify="left", expand=False)
-    for name, _ in columns:
-        table.add_column(name, overflow="fold", no_wrap=name == "Case")
-    for row in rows:
-        style = "bold red" if row.get("risk") == "high" else None
-        table.add_row(*(Text(_cell(row, getter)) for _, getter in columns), style=style)  # text, never markup
+    widths = _fitted_widths([[name] + [line[i] for line in cells] for i, (name, _) in enumerate(columns)], minimums,
+                            width)
+    for (name, _), fitted in zip(columns, widths, strict=True):
+        table.add_column(name, overflow="fold", no_wrap=name == "Case", width=fitted)
+    for row, line in zip(rows, cells, strict=True):  # text, never markup
+        table.add_row(*(Text(cell) for cell in line), style="bold red" if row.get("risk") == "high" else None)
     return table
+
+
+def _fitted_widths(texts: list[list[str]], minimums: list[int], width: int | None) -> list[int | None]:
+    """Column widths that fit `width`: each column its natural width if all fit, else its longest
+    word plus a share of the room left in proportion to what it would like more."""
+    natural = [max(len(text) for text in column) for column in texts]
+    room = (width or 0) - 3 * len(texts) - 1
+    if width is None or sum(natural) <= room:
+        return [None] * len(texts)
+    spare, wants = room - sum(minimums), [n - m for n, m in zip(natural, minimums, strict=True)]
+    shares = [minimum + spare * want // max(sum(wants), 1) for minimum, want in zip(minimums, wants, strict=True)]
+    return shares
+
+
+def _section_blocks(title_text: str, columns: list[tuple[str, Any]], rows: list[dict[str, Any]],
+                    cells: list[list[str]]) -> Group:
+    """A section for a narrow terminal: a block per row, a `name: value` line per filled cell."""
+    parts: list[Any] = [Text(title_text, style="italic")]
+    for row, line in zip(rows, cells, strict=True):
+        style = "bold red" if row.get("risk") == "high" else None
+        parts.append(Text(""))
+        parts += [Text(f"{name}: {value}", style=style) for (name, _), value in zip(columns, line, strict=True) if value]
+    return Group(*parts)
 
 
 def print_table(brief: dict[str, Any], console: Console | None = None) -> None:
@@ -153,7 +193,7 @@ def print_table(brief: dict[str, Any], console: Console | None = None) -> None:
     parts: list[Any] = [Text(title(brief), style="bold"), Text(window_text(brief), style="dim")]
     for key, heading, _ in SECTIONS:
         rows = brief.get(key, [])
-        parts.append(section_table(key, rows) if rows else Text(f"\n{heading}: none", style="italic"))
+        parts.append(section_table(key, rows, console.width) if rows else Text(f"\n{heading}: none", style="italic"))
     console.print(Group(*parts))
 
 

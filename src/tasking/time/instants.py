@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import functools
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ def parse_datetime(text: str, field: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(raw)
     except ValueError:
+        _check_real_date(text, field)
         raise DomainError(field, f"{text!r} is not a date-time; use ISO form, e.g. 2018-03-05T09:00") from None
     if not FIRST_YEAR <= value.year <= LAST_YEAR:  # the calendar's arithmetic (a day either side) stays in range
         raise DomainError(field, f"{text.strip()!r} is out of range: the year must be from {FIRST_YEAR} to {LAST_YEAR}")
@@ -70,7 +72,23 @@ def parse_date(text: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
+        _check_real_date(text, field)
         raise DomainError(field, f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _check_real_date(text: str, field: str) -> None:
+    """A date in ISO form that no calendar has (2018-02-30) is named as such, not as a bad form."""
+    found = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ])", text)
+    if found:
+        try:
+            dt.date(*(int(part) for part in found.groups()))
+        except ValueError:
+            raise DomainError(field, f"{text.strip()!r} is not a real date") from None
+
+
+def has_time(text: str) -> bool:
+    """Whether date-time text gives a time of day, not a date alone."""
+    return bool(re.match(r"\s*\d{4}-\d{2}-\d{2}[T ]\d", text))
 
 
 def local_date(value: dt.datetime) -> dt.date:
