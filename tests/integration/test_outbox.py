@@ -197,3 +197,17 @@ def test_an_erased_resident_gets_nothing(services, people):
     with smtp_server() as (url, received):
         assert send_due(services, NOW, Relay.from_url(url))["dropped"] == 1
     assert received.messages == []
+
+
+def test_the_tasking_owner_gets_it_at_their_own_address_too(services, people):
+    send(services.app, AddUser(user="coordinator", at=NOW, login="pc.owner", name="P Owner", agency="WARDENS",
+                               role="officer", email="p.owner@kcc.example"))
+    case = report(services, people)
+    send(services.app, RaiseTasking(user="coordinator", at=NOW, case=case, agency="WARDENS", owner="pc.owner",
+                                    action="Visit", due=dt.date(2018, 3, 9)))
+    with smtp_server() as (url, received):
+        assert send_due(services, NOW, Relay.from_url(url))["sent"] == 1
+    [(recipients, raw)] = received.messages
+    assert sorted(recipients) == ["p.owner@kcc.example", "wardens@kcc.example"]
+    stored = services.app.recorder.select_notifications(None, 10_000)
+    assert not any(b"p.owner@kcc.example" in row.state for row in stored)  # sealed with the user's key

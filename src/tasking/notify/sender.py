@@ -72,15 +72,36 @@ def _notification(app: Any, row: dict[str, Any], user: str, now: dt.datetime) ->
                             person=None, note=None, user=user, agency="", at=now)
 
 
-def _address(app: Any, config: Any, found: Notification) -> str | None:
+def _addresses(app: Any, config: Any, reader: Any, found: Notification) -> list[str]:
+    """Where it goes: the resident's address (read now), or the agency's and the tasking owner's own."""
     if found.kind == "resident":
         try:
             email = app.get_person(found.person or "").email or ""
         except DomainError:
-            return None
-        return email if "@" in email else None  # erased (`[erased]`): no address, nothing sent
+            return []
+        return [email] if "@" in email else []  # erased (`[erased]`): no address, nothing sent
     agency = config.agencies.get(found.agency_to or "")
-    return agency.email if agency else None
+    found_to = [agency.email] if agency and agency.email else []
+    owner = _owner(reader, found)
+    if owner:
+        try:
+            email = app.get_user(owner).email or ""
+        except DomainError:
+            email = ""
+        if "@" in email and email not in found_to:
+            found_to.append(email)
+    return found_to
+
+
+def _owner(reader: Any, found: Notification) -> str | None:
+    """The owner of the tasking an email is about, as the case stands now (none for a pack)."""
+    if found.kind not in ("tasking", "reassignment") or not found.case:
+        return None
+    from tasking.queries.state import case_states
+
+    state = case_states(reader.db, reader.point, [found.case], reveal_text=False).get(found.case)
+    tasking = next((t for t in state.taskings.values() if f":{t.tasking}:" in found.key), None) if state else None
+    return tasking.owner if tasking and tasking.tasked_agency == found.agency_to else None
 
 
 def _send_one(app: Any, config: Any, reader: Any, row: dict[str, Any], now: dt.datetime, relay: Relay,
@@ -92,7 +113,7 @@ def _send_one(app: Any, config: Any, reader: Any, row: dict[str, Any], now: dt.d
     except (DomainError, IntegrityError):  # sent, claimed or not yet due; or another sender claimed it first
         return "skipped"
     bound = log.bind(key=row["key"], kind=row["kind"], case=row["case"], attempt=found.attempts)
-    to = _address(app, config, found)
+    to = ", ".join(_addresses(app, config, reader, found))
     if not to:
         found.drop("no address: the agency has no `email`, or the person has none (or was erased)", now)
         app.save(found)
