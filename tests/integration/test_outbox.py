@@ -15,7 +15,7 @@ from tasking.commands.case import UpdateReporter
 from tasking.commands.privacy import ErasePerson
 from tasking.config import default_config_text
 from tasking.notify.message import message_id
-from tasking.notify.sender import _send_one, due_rows, outbox, send_due
+from tasking.notify.sender import _send_batch, due_rows, outbox, send_due
 from tasking.notify.smtp import Relay
 from tests.conftest import TASKING, at
 from tests.relay import free_port, smtp_server
@@ -27,21 +27,27 @@ VICTIM = {"name": "Chris Doe-Marston", "phone": "07700 900456", "email": "chris.
 NOW = at("2018-03-05T10:00")
 
 
-def config_with_emails() -> str:
+def config_with_emails(digest: bool = False) -> str:
     text = default_config_text()
     for code, address in (("POLICE", "csu@police.example"), ("WARDENS", "wardens@kcc.example"),
                           ("HOUSING", "asb@housing.example")):
         start = text.index(f"\n{code} = {{") + 1
         end = text.index("}", start)
         text = text[:end] + f', email = "{address}" ' + text[end:]
-    return text + '\n[notifications]\nfrom = "csu@sevenoaks.example"\nbase_url = "https://tasking.example"\n'
+    return text + ('\n[notifications]\nfrom = "csu@sevenoaks.example"\nbase_url = "https://tasking.example"\n'
+                   f'digest = {"true" if digest else "false"}\n')
 
 
 @pytest.fixture(name="people")
 def fixture_people(services: Services) -> dict[str, str]:
+    return seed(services)
+
+
+def seed(services: Services, digest: bool = False) -> dict[str, str]:
     app = services.app
     earlier = at("2018-03-01T08:00")
-    send(app, InitStore(user="coordinator", at=earlier, name="Sam Patel", agency="COUNCIL", config_toml=config_with_emails()))
+    send(app, InitStore(user="coordinator", at=earlier, name="Sam Patel", agency="COUNCIL",
+                        config_toml=config_with_emails(digest)))
     send(app, AddUser(user="coordinator", at=earlier, login="warden.grange", name="W", agency="WARDENS", role="officer"))
     return {"resident": send(app, AddPerson(user="coordinator", at=earlier, **PEOPLE))["person"],
             "victim": send(app, AddPerson(user="coordinator", at=earlier, **VICTIM))["person"]}
@@ -120,14 +126,14 @@ def test_a_second_sender_skips_what_the_first_has_claimed(services, people, tmp_
                 def send(self, message):  # noqa: ANN001, ANN201
                     # the other sender runs mid-send: from its views, and from the row it read before the claim
                     inner.append(send_due(other, NOW, real))
-                    inner.append(_send_one(other.app, other.app.config, other.read(user="coordinator", shared=True),
-                                           row, NOW, real, "coordinator"))
+                    inner.append(_send_batch(other.app, other.app.config, other.read(user="coordinator", shared=True),
+                                             [row], NOW, real, "coordinator"))
                     real.send(message)
 
             send_due(services, NOW, Racing("smtp", real.host, real.port))
     finally:
         other.close()
-    assert inner == [{"sent": 0, "failed": 0, "dropped": 0, "skipped": 0}, "skipped"]
+    assert inner == [{"sent": 0, "failed": 0, "dropped": 0, "skipped": 0}, {"skipped": 1}]
     assert len(received.messages) == 1
 
 
@@ -197,3 +203,31 @@ def test_an_erased_resident_gets_nothing(services, people):
     with smtp_server() as (url, received):
         assert send_due(services, NOW, Relay.from_url(url))["dropped"] == 1
     assert received.messages == []
+
+
+def test_the_tasking_owner_gets_it_at_their_own_address_too(services, people):
+    send(services.app, AddUser(user="coordinator", at=NOW, login="pc.owner", name="P Owner", agency="WARDENS",
+                               role="officer", email="p.owner@kcc.example"))
+    case = report(services, people)
+    send(services.app, RaiseTasking(user="coordinator", at=NOW, case=case, agency="WARDENS", owner="pc.owner",
+                                    action="Visit", due=dt.date(2018, 3, 9)))
+    with smtp_server() as (url, received):
+        assert send_due(services, NOW, Relay.from_url(url))["sent"] == 1
+    [(recipients, raw)] = received.messages
+    assert sorted(recipients) == ["p.owner@kcc.example", "wardens@kcc.example"]
+    stored = services.app.recorder.select_notifications(None, 10_000)
+    assert not any(b"p.owner@kcc.example" in row.state for row in stored)  # sealed with the user's key
+
+
+def test_a_digest_sends_an_agency_one_message_for_all_its_notifications(services):
+    people = seed(services, digest=True)
+    assert services.app.config.notifications.digest
+    for agency in ("WARDENS", "WARDENS", "HOUSING"):
+        task(services, report(services, people), agency=agency)
+    with smtp_server() as (url, received):
+        assert send_due(services, NOW, Relay.from_url(url))["sent"] == 3
+    [wardens] = received.to("wardens@kcc.example")
+    assert wardens["Subject"].endswith("2 notifications for WARDENS") and wardens.get_payload().count("== ") == 2
+    assert len(received.to("asb@housing.example")) == 1
+    rows = outbox(services.read(user="coordinator", action="notify list"))
+    assert len({row["message_id"] for row in rows if row["agency_to"] == "WARDENS"}) == 1

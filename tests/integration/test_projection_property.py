@@ -48,7 +48,7 @@ KINDS = ["report", "report", "task", "reassign", "complete", "follow-up", "updat
 # After the random steps, one case through every kind of step, so every topic is in every example.
 EVERY_TOPIC = [("report", 0, 0, 0), ("report", 1, 1, 0)] + [
     (kind, -2, option, minutes) for minutes, (kind, option) in enumerate(
-        [("task", 0), ("reassign", 0), ("complete", 0), ("follow-up", 1), ("update", 0), ("power", 0), ("refer", 0),
+        [("task", 0), ("reassign", 0), ("complete", 0), ("follow-up", 1), ("update", 1), ("power", 0), ("refer", 0),
          ("risk", 2), ("correct", 1), ("lead", 0), ("review", 0), ("link", 0), ("close", 0), ("reopen", 0), ("brief", 0)], start=5)]  # -2: the first of the two
 # A user's API tokens (issue 13): issued, then revoked.
 EVERY_TOPIC += [("token", 0, 0, 30), ("revoke", 0, 0, 31)]
@@ -119,7 +119,9 @@ def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str]
         "reassign": lambda: ReassignTasking(**who, case=case, tasking=tasking, agency="POLICE"),
         "complete": lambda: CompleteTasking(**who, case=case, tasking=tasking, result="r"),
         "follow-up": lambda: RecordFollowUp(**who, case=case, kind=["visit", "call", "letter", "email"][option], outcome="o"),
-        "update": lambda: UpdateReporter(**who, case=case, channel="phone", note="n"),
+        # option 1: a public note (Open311); option 3: emailed to the reporter through the outbox (issue 23)
+        "update": lambda: UpdateReporter(**who, case=case, channel="email" if option == 3 else "phone", note="n",
+                                         public_note="p" if option % 2 else None, send=option == 3),
         "power": lambda: UsePower(**who, case=case, power=["CPW", "CPN", "CBO", "abc"][option]),
         "refer": lambda: Refer(**who, case=case, to="mediation"),
         "risk": lambda: AssessRisk(**who, case=case, level=["standard", "medium", "high", "high"][option], reason="r"),

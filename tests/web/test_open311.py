@@ -148,3 +148,13 @@ def test_the_update_and_the_closure_come_back_with_the_public_note_only(served, 
                          params={"api_key": api_key, "start_date": "2999-01-01T00:00:00Z"})
     assert later.json() == []
     assert requests.get(f"{served}/servicerequestupdates.json", timeout=30).status_code == 403
+
+
+def test_the_same_fixmystreet_id_posted_at_once_makes_one_case(served, api_key, desk):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: post(served, api_key, **{"attribute[fixmystreet_id]": "777"}), range(4)))
+    assert [answer.status_code for answer in answers] == [200] * 4
+    assert len({answer.json()[0]["service_request_id"] for answer in answers}) == 1
+    assert desk.read().db.execute("SELECT COUNT(*) FROM activity WHERE kind = 'report'").fetchone()[0] == 1

@@ -70,20 +70,23 @@ def users() -> None:
 @click.option("--name", required=True, help="Full name.")
 @click.option("--agency", required=True, metavar="CODE", help="Agency code, e.g. POLICE.")
 @click.option("--role", required=True, type=click.Choice(["coordinator", "officer", "analyst", "admin", "integration"]))
+@click.option("--email", default=None, help="Their own work address: taskings they own are emailed to it too.")
 @user_option
 @at_option()
 @json_option
 @request_option
 @click.pass_context
-def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str, user: str | None, at, as_json: bool) -> None:
+def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str, email: str | None, user: str | None,
+              at, as_json: bool) -> None:  # noqa: ANN001
     """Add a user. The addition is itself an event, so the roster is auditable.
 
     \b
     Example:
-      TASKING_USER=coordinator tasking users add pcso.fry --name "Jo Fry" --agency POLICE --role officer
+      TASKING_USER=coordinator tasking users add pcso.fry --name "Jo Fry" --agency POLICE --role officer \\
+        --email jo.fry@police.example
     """
     run(ctx, AddUser, as_json=as_json, text=lambda r: f"Added user {r['user']}", user=user, at=at,
-        login=login, name=name, agency=agency, role=role)
+        login=login, name=name, agency=agency, role=role, email=email)
 
 
 @users.command("deactivate")

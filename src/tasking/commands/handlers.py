@@ -75,7 +75,10 @@ def add_user(app: TaskingApp, cmd: AddUser) -> Result:
     member_of = app.config.check_agency(cmd.agency)
     if User.create_id(cmd.login) in app.repository:
         raise DomainError("login", f"user {cmd.login!r} already exists")
-    app.save(User(login=cmd.login, name=cmd.name, member_of=member_of, role=cmd.role, user=login, agency=agency, at=cmd.effective))
+    added = User(login=cmd.login, name=cmd.name, member_of=member_of, role=cmd.role, user=login, agency=agency, at=cmd.effective)
+    if cmd.email:
+        added.set_email(cmd.email, login, agency, cmd.effective)  # where the taskings they own are emailed
+    app.save(added)
     return {"user": cmd.login}
 
 

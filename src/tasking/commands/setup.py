@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
+from pydantic import StringConstraints
 
 from tasking.commands.base import Code, Command, Login, Text
 
@@ -24,6 +25,8 @@ class AddUser(Command):
     name: Text
     agency: Code
     role: Role
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
+                                            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
 
 
 class AddPerson(Command):

@@ -25,6 +25,14 @@ class User(Aggregate):
         self.role = role
 
     active = True  # users registered before deactivation existed are active
+    email: str | None = None  # their own address, for taskings they own (issue 23); sealed with their key
+
+    def set_email(self, email: str, user: str, agency: str, at: dt.datetime) -> None:
+        self._email_set(login=self.login, email=email, user=user, agency=agency, at=at)
+
+    @event("EmailSet")
+    def _email_set(self, login: str, email: str, user: str, agency: str, at: dt.datetime) -> None:
+        self.email = email
 
     def check_active(self) -> None:
         if not self.active:

@@ -48,12 +48,11 @@ def _case_lines(config: PartnershipConfig, case: CaseState, tasking: str | None)
     return [*lines, f"Case page: {link}"]
 
 
-def build(config: PartnershipConfig, db: Any, point: Any, row: dict[str, Any], to: str,
-          note: str | None = None) -> EmailMessage:
-    """The message for one outbox row, as the case stands at `point` (the views, caught up)."""
-    marking = config.protective_marking
+def content(config: PartnershipConfig, db: Any, point: Any, row: dict[str, Any],
+            note: str | None = None) -> tuple[str, list[str]]:
+    """The subject and the body's lines for one outbox row, as the case stands at `point`."""
     kind = row["kind"]
-    body: list[str] = [marking, ""]
+    body: list[str] = []
     if kind == "pack":
         subject = f"Taskings due at the meeting of {row['day']} for {row['agency_to']}"
         body += [f"Agency: {_agency(config, row['agency_to'])}",
@@ -79,14 +78,28 @@ def build(config: PartnershipConfig, db: Any, point: Any, row: dict[str, Any], t
         body += [f"Agency: {_agency(config, row['agency_to'])}", ""]
         body += _case_lines(config, state, row["tasking"]) if state else [f"Case: {row['case']}"]
         body.append("")
-    body += [marking]
+    return subject, body
+
+
+def build(config: PartnershipConfig, db: Any, point: Any, rows: list[dict[str, Any]], to: str,
+          note: str | None = None) -> EmailMessage:
+    """One row's message; several rows (a digest for one agency) make one message listing each."""
+    marking = config.protective_marking
+    parts = [content(config, db, point, row, note) for row in rows]
+    if len(parts) == 1:
+        subject, lines = parts[0]
+        key = rows[0]["key"]
+    else:
+        subject = f"{len(parts)} notifications for {rows[0]['agency_to']}"
+        lines = [line for part_subject, part_lines in parts for line in (f"== {part_subject}", *part_lines)]
+        key = "digest:" + "|".join(sorted(row["key"] for row in rows))
     message = EmailMessage()
     message["Subject"] = f"[{marking}] {subject}"
     message["From"] = config.notifications.sender
     message["To"] = to
-    message["Message-ID"] = message_id(row["key"], config.notifications.sender)
-    message["X-Tasking-Key"] = row["key"]
-    message.set_content("\n".join(body) + "\n")
+    message["Message-ID"] = message_id(key, config.notifications.sender)
+    message["X-Tasking-Key"] = key if len(key) < 900 else key[:900]
+    message.set_content("\n".join([marking, "", *lines, marking]) + "\n")
     return message
 
 

@@ -54,13 +54,21 @@ def due_rows(db: Any, now: dt.datetime) -> list[dict[str, Any]]:
 
 
 def send_due(services: Any, now: dt.datetime, relay: Relay, user: str = SYSTEM) -> dict[str, Any]:
-    """Send every due notification once; the counts of what happened."""
+    """Send every due notification once; the counts of what happened. With `[notifications]
+    digest = true`, an agency's due notifications go as one message."""
     reader = services.read(user=user, action="notify send", shared=True)
     app, config = services.app, services.app.config
     counts = {"sent": 0, "failed": 0, "dropped": 0, "skipped": 0}
+    batches: list[list[dict[str, Any]]] = []
+    by_agency: dict[str, list[dict[str, Any]]] = {}
     for row in due_rows(reader.db, now):
-        outcome = _send_one(app, config, reader, row, now, relay, user)
-        counts[outcome] += 1
+        if config.notifications.digest and row["kind"] != "resident":
+            by_agency.setdefault(row["agency_to"], []).append(row)
+        else:
+            batches.append([row])
+    for batch in [*batches, *by_agency.values()]:
+        for outcome, count in _send_batch(app, config, reader, batch, now, relay, user).items():
+            counts[outcome] += count
     return counts
 
 
@@ -72,51 +80,87 @@ def _notification(app: Any, row: dict[str, Any], user: str, now: dt.datetime) ->
                             person=None, note=None, user=user, agency="", at=now)
 
 
-def _address(app: Any, config: Any, found: Notification) -> str | None:
+def _addresses(app: Any, config: Any, reader: Any, found: Notification) -> list[str]:
+    """Where it goes: the resident's address (read now), or the agency's and the tasking owner's own."""
     if found.kind == "resident":
         try:
             email = app.get_person(found.person or "").email or ""
         except DomainError:
-            return None
-        return email if "@" in email else None  # erased (`[erased]`): no address, nothing sent
+            return []
+        return [email] if "@" in email else []  # erased (`[erased]`): no address, nothing sent
     agency = config.agencies.get(found.agency_to or "")
-    return agency.email if agency else None
+    found_to = [agency.email] if agency and agency.email else []
+    owner = _owner(reader, found)
+    if owner:
+        try:
+            email = app.get_user(owner).email or ""
+        except DomainError:
+            email = ""
+        if "@" in email and email not in found_to:
+            found_to.append(email)
+    return found_to
 
 
-def _send_one(app: Any, config: Any, reader: Any, row: dict[str, Any], now: dt.datetime, relay: Relay,
-              user: str) -> str:
+def _owner(reader: Any, found: Notification) -> str | None:
+    """The owner of the tasking an email is about, as the case stands now (none for a pack)."""
+    if found.kind not in ("tasking", "reassignment") or not found.case:
+        return None
+    from tasking.queries.state import case_states
+
+    state = case_states(reader.db, reader.point, [found.case], reveal_text=False).get(found.case)
+    tasking = next((t for t in state.taskings.values() if f":{t.tasking}:" in found.key), None) if state else None
+    return tasking.owner if tasking and tasking.tasked_agency == found.agency_to else None
+
+
+def _claim(app: Any, row: dict[str, Any], now: dt.datetime, user: str) -> Notification | None:
     found = _notification(app, row, user, now)
     try:
         found.claim(by=f"{user}@{socket.gethostname()}:{os.getpid()}", at=now)
         app.save(found)
     except (DomainError, IntegrityError):  # sent, claimed or not yet due; or another sender claimed it first
-        return "skipped"
-    bound = log.bind(key=row["key"], kind=row["kind"], case=row["case"], attempt=found.attempts)
-    to = _address(app, config, found)
+        return None
+    return found
+
+
+def _send_batch(app: Any, config: Any, reader: Any, rows: list[dict[str, Any]], now: dt.datetime, relay: Relay,
+                user: str) -> dict[str, int]:
+    """Claim each row, hand one message for those claimed to the relay, then record the outcome on each."""
+    claimed = [(row, found) for row in rows if (found := _claim(app, row, now, user)) is not None]
+    counts = {"skipped": len(rows) - len(claimed)}
+    if not claimed:
+        return counts
+    bound = log.bind(keys=[row["key"] for row, _ in claimed], kind=claimed[0][0]["kind"], case=claimed[0][0]["case"])
+    to: list[str] = []
+    for _, found in claimed:
+        to += [address for address in _addresses(app, config, reader, found) if address not in to]
     if not to:
-        found.drop("no address: the agency has no `email`, or the person has none (or was erased)", now)
-        app.save(found)
+        for _, found in claimed:
+            found.drop("no address: the agency has no `email`, or the person has none (or was erased)", now)
+        app.save(*(found for _, found in claimed))
         bound.warning("notify.dropped", reason="no address")
-        return "dropped"
-    email = messages.stamp(messages.build(config, reader.db, reader.point, row, to, found.note), now)
+        return {**counts, "dropped": len(claimed)}
+    email = messages.stamp(messages.build(config, reader.db, reader.point, [row for row, _ in claimed], ", ".join(to),
+                                          claimed[0][1].note), now)
     try:
         relay.send(email)
     except (OSError, smtplib.SMTPException) as exc:
-        if found.attempts >= MAX_ATTEMPTS:
-            found.drop(f"gave up after {found.attempts} attempts: {describe(exc)}", now)
-            app.save(found)
-            bound.error("notify.dropped", reason="attempts", error=describe(exc))
-            return "dropped"
-        found.failed(describe(exc), now, now + backoff(found.attempts))
-        app.save(found)
-        bound.warning("notify.failed", error=describe(exc), retry_at=iso(found.retry_at))
-        return "failed"
+        outcome = "failed"
+        for _, found in claimed:
+            if found.attempts >= MAX_ATTEMPTS:
+                found.drop(f"gave up after {found.attempts} attempts: {describe(exc)}", now)
+                outcome = "dropped"
+            else:
+                found.failed(describe(exc), now, now + backoff(found.attempts))
+        app.save(*(found for _, found in claimed))
+        bound.warning(f"notify.{outcome}", error=describe(exc), attempt=claimed[0][1].attempts)
+        return {**counts, outcome: len(claimed)}
     if os.environ.get(FAULT) == "after-accept":
         os._exit(75)  # the relay has it; `Sent` is not yet recorded
-    found.sent(email["Message-ID"], now)
-    app.save(found)
+    for _, found in claimed:
+        found.sent(email["Message-ID"], now)
+    app.save(*(found for _, found in claimed))
     bound.info("notify.sent", message_id=email["Message-ID"])
-    return "sent"
+    return {**counts, "sent": len(claimed)}
 
 
 def release(app: Any, key: str, user: str, now: dt.datetime) -> dict[str, Any]:

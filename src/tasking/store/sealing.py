@@ -24,6 +24,7 @@ from tasking.domain.repeat_flag import RepeatFlag
 from tasking.domain.task_and_finish import TaskAndFinishGroup
 from tasking.domain.person import Person
 from tasking.domain.notification import Notification
+from tasking.domain.user import User
 from tasking.store.keys import PREFIX, KeyStore
 
 PERSON_FIELDS = ("name", "phone", "email", "address")
@@ -41,6 +42,7 @@ SEALED: dict[type, tuple[str, ...]] = {
     Case.Closed: ("note",),
     Case.Reopened: ("reason",),
     Case.PublicNoteShared: ("note",),
+    User.EmailSet: ("email",),  # a user's own address, with the user's key
     Notification.NotificationQueued: ("note",),  # a resident's email: sealed with the notification's own key
     # The escalation routes' free text, each with its own aggregate's key.
     CaseReview.Acknowledged: ("note",),
