@@ -11,6 +11,7 @@ from tasking.projections.users import UsersProjection
 from tasking.projections.police import PoliceProjection
 from tasking.projections.dismissals import DismissalsProjection
 from tasking.projections.access import AccessLogProjection
+from tasking.projections.year import YearProjection
 
 # Activity comes first: it keeps `case_refs`, which the taskings view reads within the same batch.
 PROJECTIONS = [ActivityProjection, CasesProjection, TaskingsProjection, UsersProjection, LogProjection,
@@ -19,3 +20,4 @@ PROJECTIONS.append(EscalationsProjection)
 PROJECTIONS.append(AcknowledgementsProjection)
 PROJECTIONS += [PoliceProjection, DismissalsProjection]
 PROJECTIONS.append(AccessLogProjection)
+PROJECTIONS.append(YearProjection)  # the partnership's year (issue 26)
