@@ -18,7 +18,14 @@ HALVES = ("first", "second")
 
 
 def pounds(pence: int) -> str:
-    return f"{pence / 100:,.2f}"
+    """Whole pence as pounds with two decimals, exactly: 3110700 -> `31107.00`."""
+    whole, part = divmod(abs(pence), 100)
+    return f"{'-' if pence < 0 else ''}{whole}.{part:02d}"
+
+
+def money(pence: int) -> str:
+    """For people: `£31,107.00`."""
+    return f"£{pence / 100:,.2f}"
 
 
 class Grant(Aggregate):
@@ -43,8 +50,8 @@ class Grant(Aggregate):
             raise DomainError("half", f"unknown half-year {half!r}; known: {', '.join(HALVES)}")
         left = self.amount - self.allocated
         if amount > left:
-            raise DomainError("amount", f"£{pounds(amount)} exceeds what is left of {self.reference} "
-                                        f"(£{pounds(left)} of £{pounds(self.amount)})")
+            raise DomainError("amount", f"{money(amount)} exceeds what is left of {self.reference} "
+                                        f"({money(left)} of {money(self.amount)})")
         number = f"F{len(self.allocations) + 1}"
         self._allocated(user=user, agency=agency, at=at, allocation=number, organisation=organisation,
                         project=project, half=half, amount=amount)
@@ -56,8 +63,8 @@ class Grant(Aggregate):
             raise DomainError("allocation", f"{self.reference} has no allocation {allocation!r} (allocations: {known})")
         found = self.allocations[allocation]
         if found["spent"] + amount > found["amount"]:
-            raise DomainError("amount", f"£{pounds(amount)} would take {allocation} beyond its allocation "
-                                        f"(£{pounds(found['amount'] - found['spent'])} left)")
+            raise DomainError("amount", f"{money(amount)} would take {allocation} beyond its allocation "
+                                        f"({money(found['amount'] - found['spent'])} left)")
         self._spent(user=user, agency=agency, at=at, allocation=allocation, amount=amount, note=note)
 
     @event("Allocated")

@@ -27,7 +27,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.domain.errors import DomainError
-from tasking.domain.funding import pounds
+from tasking.domain.funding import money, pounds
 from tasking.domain.partnership_activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.year import KINDS
 from tasking.queries.police import year_months
@@ -235,7 +235,7 @@ def explain(db: Database, year: int, position: int, figure: str) -> dict[str, An
               "detail": " ".join(part for part in (row["reference"], row["detail"],
                                                   None if "amount" not in row else (
                                                       str(row["amount"]) if row["kind"] == "activity"
-                                                      else f"£{pounds(row['amount'])}")) if part)}
+                                                      else money(row["amount"]))) if part)}
              for row in found.get(key, [])]
     if key == "funding.received" and wanted == "funding.unallocated":
         items += [{**item, "detail": f"less {item['detail']}"} for item in explain(db, year, position, "funding.allocated")["items"]]
