@@ -160,3 +160,21 @@ class TestCctv:
         assert due == [{"camera": "CAM-01", "deployment": "D1", "location": "Azalea Shops", "area": "Swanley",
                         "to": "2017-06-30", "days_left": 5}]
         assert cameras(desk.read(), desk.read().point)["cameras"][0]["deployments"][0]["cases"] == [case]
+
+
+def test_the_briefing_lists_the_days_and_weeks_activities_and_cameras_due_to_move(desk) -> None:  # noqa: ANN001
+    from tasking.queries.briefing import briefing
+
+    desk.send(ActivityRecord, when="2018-03-01T21:00", kind="night-of-action", areas=("Swanley",), lead="POLICE",
+              outcome="Patrols")
+    desk.send(ActivityRecord, when="2018-03-05T08:30", kind="campaign", areas=("Edenbridge",), lead="COUNCIL",
+              outcome="Leaflets")
+    desk.send(ActivityRecord, when="2018-02-20T10:00", kind="training", areas=("Swanley",), lead="COUNCIL",
+              outcome="Too early for the week")
+    camera = desk.send(CctvAdd, when="2018-02-01T10:00", description="Camera")["camera"]
+    desk.send(CctvDeploy, when="2018-02-01T10:00", camera=camera, location="Moultain Hill", area="Swanley",
+              start="2018-02-01", end="2018-03-09", flag="L-1")
+    brief = briefing(desk.read(), at("2018-03-05T09:00"))
+    assert [a["kind"] for a in brief["activities_today"]] == ["campaign"]
+    assert [a["kind"] for a in brief["activities_this_week"]] == ["night-of-action", "campaign"]
+    assert [(c["camera"], c["days_left"]) for c in brief["cameras_due_to_move"]] == [("CAM-01", 4)]

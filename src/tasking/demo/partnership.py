@@ -65,7 +65,7 @@ CAMERAS = [  # location, area, lat, lon, from, to, the Task and Finish group (de
     ("Moultain Hill", "Swanley", 51.3937, 0.1851, dt.date(2017, 7, 31), dt.date(2017, 9, 29), "tfg/2017/3"),
     ("Caxton Close", "Hartley", 51.3857, 0.3047, dt.date(2017, 8, 28), dt.date(2017, 10, 31), "tfg/2017/4"),
     ("Caxton Close", "Hartley", 51.3857, 0.3047, dt.date(2017, 11, 27), dt.date(2018, 1, 31), "tfg/2017/7"),
-    ("Azalea Shops", "Swanley", 51.3976, 0.1707, dt.date(2018, 2, 26), dt.date(2018, 4, 6), "tfg/2017/8"),
+    ("Moultain Hill", "Swanley", 51.3937, 0.1851, dt.date(2018, 1, 8), dt.date(2018, 3, 9), "tfg/2017/7"),
 ]
 FUNDING = [  # organisation, project, first half, second half (pounds)
     ("Kenward Trust", "Substance Misuse Youth Worker", "6000", "6000"),
@@ -132,7 +132,7 @@ def _activities(out: _Steps) -> None:
            areas=("Westerham",), lead="POLICE", partners=("COUNCIL", "PARISH", "BUSINESS"), attendance=24,
            panel="Westerham", outcome="Set up after a rise in ASB and burglary; action plan agreed",
            actions=("Evening patrols at Market Square", "Burglary prevention leaflets"))
-    out.at(at_local(dt.date(2018, 3, 6), dt.time(19, 0)), ActivityRecord, user="sgt.csu", kind="pact-meeting",
+    out.at(at_local(dt.date(2018, 3, 1), dt.time(19, 0)), ActivityRecord, user="sgt.csu", kind="pact-meeting",
            areas=("Westerham",), lead="POLICE", partners=("COUNCIL", "PARISH"), attendance=15, panel="Westerham",
            outcome="Action plan reviewed", actions=("Shed alarms for allotment holders",))
     nights = {2016: 12, 2017: 16}
@@ -165,7 +165,7 @@ def _activities(out: _Steps) -> None:
                partners=("POLICE",), attendance=attendance, outcome=outcome)
     out.at(at_local(dt.date(2017, 9, 4), dt.time(10, 0)), ActivityRecord, kind="campaign", areas=("Sevenoaks Town",),
            lead="COUNCIL", outcome="Talking Letters video: how to report ASB and what partners do")
-    out.at(at_local(dt.date(2018, 3, 16), dt.time(10, 0)), ActivityRecord, kind="campaign", areas=("Sevenoaks Town",),
+    out.at(at_local(dt.date(2018, 3, 5), dt.time(10, 0)), ActivityRecord, kind="campaign", areas=("Sevenoaks Town",),
            lead="COUNCIL", partners=("POLICE", "YOUTH"), outcome="CSE day: online and social media messaging")
     out.at(at_local(dt.date(2017, 11, 21), dt.time(10, 0)), ActivityRecord, user="sgt.csu", kind="operation",
            areas=("Swanley", "Sevenoaks Town", "Edenbridge"), lead="POLICE", partners=("COUNCIL", "TRADING"),

@@ -183,6 +183,6 @@ def briefing_section(reader: Reader, point: ReadPoint, day: dt.date) -> dict[str
                 due.append({"camera": cam["camera"], "deployment": d["deployment"], "location": d["location"],
                             "area": d["area"], "to": d["to"], "days_left": (ends - day).days})
     brief = lambda a: {k: a[k] for k in ("activity", "kind", "day", "areas", "lead")}  # noqa: E731
-    return {"today": [brief(a) for a in week if a["day"] == day.isoformat()],
-            "week": [brief(a) for a in week],
+    return {"activities_today": [brief(a) for a in week if a["day"] == day.isoformat()],
+            "activities_this_week": [brief(a) for a in week],
             "cameras_due_to_move": sorted(due, key=lambda d: (d["to"], d["camera"]))}
