@@ -283,3 +283,44 @@ def test_erasing_a_demo_person_changes_no_figure_of_either_year(demo_store: str)
     after = {year: json.loads(run_cli("--store", demo_store, "stats", "--year", year, "--json").stdout)["fingerprint"]
              for year in ("2016", "2017")}
     assert after == before
+
+
+def test_the_demo_partnership_year_matches_the_seed(demo_store: str) -> None:
+    """Issue 26: the action plan, activities, funding and mobile CCTV, each figure explainable."""
+    figures = json.loads(stats_bytes(demo_store))
+    assert figures["action_plan"]["achieved_percent"] == 92
+    assert figures["previous_year"]["action_plan"]["achieved_percent"] == 85
+    before = json.loads(run_cli("--store", demo_store, "stats", "--year", "2016", "--json").stdout)
+    assert before["action_plan"]["achieved_percent"] == 85
+    funding = figures["funding"]
+    assert funding["by_funder"] == {"KFRS": "3500.00", "PCC": "31107.00"}
+    assert {name: p["full_year"] for name, p in funding["projects"].items() if p["funder"] == "PCC"} == {
+        "Substance Misuse Youth Worker": "12000.00", "Community Domestic Abuse Perpetrators Programme": "1500.00",
+        "CSU Initiatives": "11500.00", "Medium Risk DA Victims": "6107.00"}
+    assert funding["unallocated"] == "0.00" and funding["received"] == funding["allocated"]
+    cctv = figures["cctv"]
+    assert cctv["cameras"] == 5 and set(cctv["by_location"]) == {"Azalea Shops", "Bradbourne Vale Road",
+                                                                 "Moultain Hill", "Caxton Close"}
+    kinds = figures["activities"]["by_kind"]
+    assert kinds["eva"] == 2 and kinds["night-of-action"] >= 15
+    assert {"PACT-SWANLEY", "PACT-EDENBRIDGE", "PACT-WEST-KINGSDOWN", "PACT-NEW-ASH-GREEN",
+            "PACT-WESTERHAM"} == set(figures["activities"]["by_panel"])
+    nights = json.loads(run_cli("--store", demo_store, "activity", "list", "--kind", "night-of-action", "--from",
+                                "2017-04-01", "--to", "2018-03-31", "--json").stdout)["activities"]
+    assert {area for night in nights for area in night["areas"]} == {"New Ash Green", "Westerham", "Sevenoaks Town",
+                                                                     "West Kingsdown", "Swanley"}
+    analyst = {"TASKING_USER": "analyst"}
+    for figure, count in (("action_plan.achieved", 23), ("action_plan.actions", 25), ("cctv.deployments",
+                                                                                      cctv["deployments"]),
+                          ("activities.by_kind.eva", 2), ("funding.by_funder.PCC", 1),
+                          ("funding.projects.Medium Risk DA Victims.full_year", 2)):
+        explained = json.loads(run_cli("--store", demo_store, "stats", "--year", "2017", "--explain", figure, "--json",
+                                       env=analyst).stdout)
+        assert explained["count"] == count, figure
+    csv_text = run_cli("--store", demo_store, "stats", "--year", "2017", "--csv", env=analyst).stdout
+    rows = {(row.split(",")[0], row.split(",")[1]) for row in csv_text.splitlines()[1:]}
+    for group in ("action_plan", "activities", "funding", "cctv"):
+        from tasking.reporting.annual_report import flatten
+
+        for name, _ in flatten(figures[group]):
+            assert (group, name) in rows, (group, name)

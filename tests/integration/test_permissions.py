@@ -27,6 +27,10 @@ from tasking.commands.chain import SealChain
 from tasking.commands.setup import ChangeRole, DeactivateUser
 from tasking.commands.tokens import EnrolUser, IssueToken, RedeemEnrolment, RevokeToken
 from tasking.commands.open311 import RecordOpen311Report
+from tasking.commands.year import (
+    ActivityRecord, CctvAdd, CctvDeploy, CctvLink, FundingAllocate, FundingGrant, FundingSpend, PactAdd, PlanAdd,
+    PlanUpdate,
+)
 from tasking.config import default_config_text
 from tasking.domain.case import Case
 from tasking.domain.errors import DomainError
@@ -91,6 +95,16 @@ class Store:
                                        cases=(self.cases["plain"],), reason="Repeat calls"))["group"]
         self.action = send(app, TfgAction(user="coordinator", at=when, group=self.group, agency="POLICE",
                                           action="Patrol", due=dt.date(2018, 3, 9)))["action"]
+        # the partnership's year (issue 26)
+        self.plan = send(app, PlanAdd(user="coordinator", at=when, year=2017, priority="asb", action="Patrols",
+                                      lead="POLICE", due=dt.date(2018, 3, 31)))["action"]
+        self.grant = send(app, FundingGrant(user="coordinator", at=when, funder="PCC", amount="1000", year=2017))["grant"]
+        send(app, FundingAllocate(user="coordinator", at=when, grant=self.grant, organisation="CSU", project="P",
+                                  half="first", amount="10"))
+        self.camera = send(app, CctvAdd(user="coordinator", at=when, description="Camera"))["camera"]
+        send(app, CctvDeploy(user="coordinator", at=when, camera=self.camera, location="High Street", area="Swanley",
+                             start=dt.date(2018, 3, 1), end=dt.date(2018, 3, 2), flag="L-1"))
+        send(app, PactAdd(user="coordinator", at=when, name="Swanley", area="Swanley"))
 
 
 def _pack(user: str, when: dt.datetime) -> IssueBriefing:
@@ -166,6 +180,21 @@ def commands(s: Store, case: str) -> dict[type, Callable[[str], Any]]:
         ReleaseHold: lambda u: ReleaseHold(user=u, **w, case=case, reason="Settled"),
         SealChain: lambda u: SealChain(user=u, **w, reason="Accepted after review"),  # admin: nothing to seal
         MaracDiscuss: lambda u: MaracDiscuss(user=u, **w, case=case, meeting=dt.date(2018, 3, 8), outcome="Discussed"),
+        PlanAdd: lambda u: PlanAdd(user=u, **w, year=2017, priority="asb", action="More", lead="POLICE",
+                                   due=dt.date(2018, 3, 31)),
+        PlanUpdate: lambda u: PlanUpdate(user=u, **w, action=s.plan, status="on-track"),
+        PactAdd: lambda u: PactAdd(user=u, **w, name=f"Panel {u}", area="Swanley"),
+        # led by POLICE: the POLICE officer's own activity, not the WARDENS officer's
+        ActivityRecord: lambda u: ActivityRecord(user=u, **w, kind="operation", areas=("Swanley",), lead="POLICE",
+                                                 outcome="Done", cases=(case,)),
+        FundingGrant: lambda u: FundingGrant(user=u, **w, funder="KFRS", amount="5", year=2017),
+        FundingAllocate: lambda u: FundingAllocate(user=u, **w, grant=s.grant, organisation="CSU", project="P",
+                                                   half="second", amount="1"),
+        FundingSpend: lambda u: FundingSpend(user=u, **w, grant=s.grant, allocation="F1", amount="0.01"),
+        CctvAdd: lambda u: CctvAdd(user=u, **w, description="Another camera"),
+        CctvDeploy: lambda u: CctvDeploy(user=u, **w, camera=s.camera, location="Low Street", area="Swanley",
+                                         start=dt.date(2018, 3, 1), end=dt.date(2018, 3, 2), case=case),
+        CctvLink: lambda u: CctvLink(user=u, **w, camera=s.camera, deployment="D1", case=case),
     }
 
 

@@ -45,6 +45,9 @@ LAZY_COMMANDS = {
     "notify": "tasking.cli.notify",  # the email outbox (issue 23)
     # erasure and retention (issue 12)
     "hold": "tasking.cli.privacy", "release": "tasking.cli.privacy", "retention": "tasking.cli.privacy",
+    # the partnership's year (issue 26)
+    "plan": "tasking.cli.plan", "activity": "tasking.cli.activity", "pact": "tasking.cli.activity",
+    "funding": "tasking.cli.funding", "cctv": "tasking.cli.cctv",
 }
 # Subcommands defined apart from their group: GROUP -> ["module:attribute", ...]; a module alone
 # adds its subcommands to the group itself when imported (`@briefing.command(...)`).

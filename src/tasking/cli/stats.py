@@ -79,7 +79,8 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
         from tasking.store.chain import head_at
 
         head = head_at(services(ctx).app.recorder, figures["position"])["head"]
-        manifest = annual_report.write_report(figures, config.name, out, previous, names, parts["geo"], head)
+        manifest = annual_report.write_report(figures, config.name, out, previous, names, parts["geo"], head,
+                                              year_parts=parts["year"])
         click.echo(f"Wrote {', '.join(manifest['files'])} and manifest.json to {out} ({figures['fingerprint']})")
     else:
         print_headline(figures)

@@ -364,6 +364,8 @@ def _check_owner(app: TaskingApp, owner: str | None) -> None:
         app.get_user(owner, "owner")
 
 
+from tasking.commands.year_handlers import YEAR_HANDLERS  # noqa: E402
+
 COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     InitStore: init_store,
     AddUser: add_user,
@@ -393,6 +395,7 @@ COMMAND_HANDLERS: dict[type[Command], Callable[[TaskingApp, Any], Result]] = {
     ChangeRole: change_role,
     **PRIVACY_HANDLERS,
     **CHAIN_HANDLERS,
+    **YEAR_HANDLERS,  # the partnership's year (issue 26)
 }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tasking.commands import send
+from tasking.demo.partnership import with_partnership_year
 from tasking.demo.plan import Ref, plan_district
 from tasking.domain.build import Build
 from tasking.domain.errors import DomainError
@@ -43,7 +44,7 @@ def run_demo(app: Any, seed: int, progress: Callable[[int, int], None] | None = 
         seed = build.detail["seed"]
     elif build is not None:
         raise DomainError("store", "this store already holds a demo; `tasking demo --resume` finishes an unfinished one")
-    district = plan_district(seed)
+    district = with_partnership_year(plan_district(seed))  # the partnership's year (issue 26)
     total = len(district.steps)
     if build is None:
         build = Build(name=BUILD, command=f"tasking demo --seed {seed}", detail={"seed": seed, "commands": total},

@@ -83,3 +83,8 @@ def erasure_id(subject: str, reference: str) -> UUID:
 
 def legal_hold_id(case: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"/tasking/legal-holds/{case}")
+
+
+def year_record_id(kind: str, reference: str) -> UUID:
+    """The partnership's year (issue 26): a plan action, activity, PACT panel, grant or camera."""
+    return uuid5(NAMESPACE_URL, f"/tasking/{kind}/{reference}")

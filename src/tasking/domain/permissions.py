@@ -59,6 +59,11 @@ RULES: dict[str, tuple[str, str, str, str, str]] = {
     "case-review": (ANY, NONE, NONE, NONE, "every `case-review` write: apply, acknowledge, assess, decide, ..."),
     "tfg": (ANY, NONE, NONE, NONE, "every `tfg` write: open, add-case, action, complete-action, meet, complete"),
     "marac": (ANY, NONE, NONE, NONE, "`marac meetings add` and `marac discuss`"),
+    "plan": (ANY, NONE, NONE, NONE, "the action plan: `plan add`, `plan update`"),
+    "activity": (ANY, OWN, NONE, NONE, "`activity record`: officers only activities their agency led"),
+    "pact": (ANY, NONE, NONE, NONE, "`pact add`: a named PACT panel"),
+    "funding": (ANY, NONE, NONE, NONE, "`funding grant`, `funding allocate`, `funding spend`"),
+    "cctv": (ANY, NONE, NONE, NONE, "`cctv add`, `cctv deploy`, `cctv link`"),
     # --- reads ---
     "show": (ANY, OWN, NONE, NONE, "a case's details; recorded in the access log"),
     "audit": (ANY, OWN, NONE, NONE, "a case's events; recorded in the access log"),
@@ -77,6 +82,10 @@ RULES: dict[str, tuple[str, str, str, str, str]] = {
     "tfg list": (ANY, ANY, NONE, NONE, "also `tfg show`"),
     "marac agenda": (ANY, ANY, NONE, NONE, "also `marac meetings list`"),
     "duplicates": (ANY, NONE, NONE, NONE, "possible duplicates, with locations"),
+    "plan list": (ANY, ANY, ANY, NONE, "also `plan show`"),
+    "activity list": (ANY, ANY, ANY, NONE, "also `pact list`; linked restricted cases as outlines"),
+    "funding list": (ANY, NONE, ANY, NONE, "the funding table"),
+    "cctv list": (ANY, ANY, ANY, NONE, "cameras and deployments; linked restricted cases as outlines"),
     "access-log": (ANY, NONE, NONE, ANY, ""),
     # --- the outbox and Open311 (issue 23) ---
     "notify send": (ANY, NONE, NONE, ANY, "also the scheduler's every-minute job, as `system`; also `notify release`"),
@@ -115,6 +124,9 @@ COMMAND_ACTIONS: dict[str, str] = {
     "MaracMeetingsAdd": "marac", "MaracDiscuss": "marac",
     "RecordOpen311Report": "open311 report",
     "SealChain": "seal-chain",
+    "PlanAdd": "plan", "PlanUpdate": "plan", "ActivityRecord": "activity", "PactAdd": "pact",
+    "FundingGrant": "funding", "FundingAllocate": "funding", "FundingSpend": "funding",
+    "CctvAdd": "cctv", "CctvDeploy": "cctv", "CctvLink": "cctv",
     "ErasePerson": "person erase", "ApplyRetention": "retention run", "PlaceHold": "hold", "ReleaseHold": "hold",
 }
 

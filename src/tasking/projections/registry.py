@@ -11,6 +11,7 @@ from tasking.projections.users import UsersProjection
 from tasking.projections.police import PoliceProjection
 from tasking.projections.dismissals import DismissalsProjection
 from tasking.projections.access import AccessLogProjection
+from tasking.projections.year import YearProjection
 
 # Activity comes first: it keeps `case_refs`, which the taskings view reads within the same batch.
 PROJECTIONS = [ActivityProjection, CasesProjection, TaskingsProjection, UsersProjection, LogProjection,
@@ -25,3 +26,4 @@ PROJECTIONS.append(OutboxProjection)
 from tasking.projections.open311 import Open311Projection  # noqa: E402 - issue 23
 
 PROJECTIONS.append(Open311Projection)
+PROJECTIONS.append(YearProjection)  # the partnership's year (issue 26)

@@ -18,6 +18,7 @@ from tasking.queries.access import record_read, screen, shown_in_full
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.repeats import repeat_cases, repeat_flags
 from tasking.queries.state import case_states, due_taskings, references_where
+from tasking.queries.year_reads import briefing_section
 from tasking.time.instants import iso, local_date
 from tasking.time.meetings import MeetingCalendar
 
@@ -39,6 +40,7 @@ def window_start(reader: Reader, meeting: dt.datetime) -> dt.datetime:
     if row:
         return dt.datetime.fromisoformat(row[0])
     return MeetingCalendar(reader.config.meeting.time).previous(meeting)
+
 
 
 def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
@@ -82,6 +84,8 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         "risk_reviews_due": risk_reviews_due(db, config, point),
         # pairs involving a report in the window that may be one incident: confirm or dismiss them
         "possible_duplicates": possible_duplicates(db, config, point, focus=fresh),
+        # the partnership's year (issue 26): the day's and week's activities, cameras due to move
+        **briefing_section(reader, point, local_date(meeting)),
     }
     shown = redact_briefing(reader, brief, point)
     record_read(reader, "briefing", shown, "briefing detail")

@@ -114,5 +114,17 @@ def annual_report_parts(reader: Reader, year: int, with_map: bool = False) -> di
     db, config, upto = reader.db, reader.config, reader.point.position
     names = {code: agency.name for code, agency in config.agencies.items()}
     names |= {code: category.name for code, category in config.categories.items()}
-    return {"figures": year_stats(db, config, year, upto), "previous": year_stats(db, config, year - 1, upto),
-            "names": names, "geo": hotspots(db, year, upto) if with_map else None}
+    parts = {"figures": year_stats(db, config, year, upto), "previous": year_stats(db, config, year - 1, upto),
+             "names": names, "geo": hotspots(db, year, upto) if with_map else None}
+    return partnership_parts(reader, year, parts)
+
+
+def partnership_parts(reader: Reader, year: int, parts: dict[str, Any]) -> dict[str, Any]:
+    """The partnership's year (issue 26): its activities and deployments, and the deployments on the map."""
+    from tasking.reporting.partnership_report import year_parts
+
+    parts["year"] = year_parts(reader, year)
+    if parts["geo"] is not None:
+        parts["geo"]["cctv"] = [(d["lat"], d["lon"], d["location"]) for d in parts["year"]["deployments"]
+                                if d["lat"] is not None and d["lon"] is not None]
+    return parts

@@ -33,6 +33,7 @@ from tasking.projections.activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.activity import FEEDBACK_ACTIONS
 from tasking.queries import escalation_stats
 from tasking.queries import police
+from tasking.queries import year_figures
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import CaseState, case_states, incident_groups, references_where
 from tasking.projections.memo import day_and_year
@@ -280,6 +281,9 @@ def year_stats(db: Database, config: PartnershipConfig, year: int, position: int
            for k in sorted(set(figures["asb_reports_from_residents"]) | set(before["asb_reports_from_residents"]))},
     }
     _police_recorded(db, year, position, figures)
+    partnership = year_figures.year_figures(db, year, position)  # the partnership's year (issue 26)
+    figures["previous_year"].update(partnership.pop("previous_year"))
+    figures.update(partnership)
     fingerprint = "sha256:" + hashlib.sha256(canonical(figures).encode("ascii")).hexdigest()
     return {**figures, "position": position, "fingerprint": fingerprint}
 
@@ -299,6 +303,8 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
     """The cases and events behind one figure, e.g. `taskings`, `powers.CPW`, `by_area.Swanley`."""
     if figure.strip().startswith(police.PREFIX + "."):
         return _explain_police(db, year, position, figure.strip())
+    if figure.strip().split(".", 1)[0].casefold() in year_figures.PREFIXES:
+        return year_figures.explain(db, year, position, figure)
     cases = _reports(db, position, (year,))
     found = _contributions(db, config, year, position, cases, _incidents(db, position, cases))
     figures = _figures(found, config, year)

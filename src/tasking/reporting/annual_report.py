@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tasking.files import private_folder, write_private_bytes, write_private_text
+from tasking.reporting import partnership_report
 
 HEADLINE_AGENCY = "COUNCIL"  # the seed's headline: ASB reports from residents to the council
 HEADLINE_LABEL = "ASB reports from residents to the council"
@@ -159,6 +160,7 @@ def to_csv(stats: dict[str, Any], previous: dict[str, Any] | None = None, names:
     before_label = stats["previous_year"]["financial_year"]
     writer.writerow(["figure", "item", "label", stats["financial_year"], before_label, "change", "change_percent"])
     writer.writerows(wide_rows(stats, previous, names))
+    writer.writerows(partnership_report.csv_rows(stats, previous))  # the partnership's year (issue 26)
     return buffer.getvalue()
 
 
@@ -312,6 +314,8 @@ def hotspot_png(geo: dict[str, Any]) -> bytes:
         for area, (lat, lon) in geo["centroids"].items():
             ax.annotate(area, (lon, lat), fontsize=7, ha="center", va="center", color="#222222",
                         bbox={"boxstyle": "round,pad=0.15", "fc": "#ffffffb0", "ec": "none"})
+        for lat, lon, place in geo.get("cctv", []):  # mobile CCTV deployments (issue 26)
+            ax.plot(lon, lat, marker="s", markersize=7, color="#c0392b", markeredgecolor="#ffffff", linestyle="none")
         ax.set_title(f"{title}: {len(points)}")
         ax.set_xlabel("longitude")
         ax.spines[["top", "right"]].set_visible(False)
@@ -351,7 +355,8 @@ def _map_section(geo: dict[str, Any] | None) -> str:
 
 
 def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | None = None,
-            names: dict[str, str] | None = None, geo: dict[str, Any] | None = None) -> str:
+            names: dict[str, str] | None = None, geo: dict[str, Any] | None = None,
+            year_parts: dict[str, Any] | None = None) -> str:
     head = f"{partnership}: year-end figures {stats['financial_year']}"
     before = stats["previous_year"]
     headline = _table(["Figure", stats["financial_year"], before["financial_year"], "Change"],
@@ -379,6 +384,7 @@ img{{max-width:100%}}.meta{{color:#666;font-size:.85em}}</style></head><body>
 {headline}
 <p>Feedback given to {stats['feedback']['given']} of {stats['feedback']['owed']} reporters owed it
 ({percent(stats['feedback_rate'])}).</p>
+{partnership_report.html(stats, year_parts)}
 <h2>Police-recorded ASB beside the partnership's reports</h2>{_police_table(stats)}
 <h2>ASB powers used</h2>{powers}
 <h2>Referrals</h2>{referrals}
@@ -419,10 +425,10 @@ at the end of the year.</p>
 
 def write_report(stats: dict[str, Any], partnership: str, out: Path, previous: dict[str, Any] | None = None,
                  names: dict[str, str] | None = None, geo: dict[str, Any] | None = None,
-                 chain_head: str | None = None) -> dict[str, Any]:
+                 chain_head: str | None = None, year_parts: dict[str, Any] | None = None) -> dict[str, Any]:
     """`chain_head` (POSITION:HASH, the hash chain's head at the report's position) goes in the manifest."""
     private_folder(out)
-    files = {"report.html": to_html(stats, partnership, previous, names, geo), "figures.json": to_json(stats),
+    files = {"report.html": to_html(stats, partnership, previous, names, geo, year_parts), "figures.json": to_json(stats),
              "figures.csv": to_csv(stats, previous, names)}
     for name, text in files.items():
         write_private_text(out / name, text)

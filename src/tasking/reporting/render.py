@@ -114,6 +114,16 @@ SECTIONS.append(("possible_duplicates", "Possible duplicates (confirm or dismiss
     ("Case", "case"), ("Other", "other"), ("Sources", lambda r: " / ".join(r["sources"])), ("Match", "match"),
     ("Minutes apart", "minutes_apart"), ("Location", lambda r: r["locations"][0]),
 ]))
+SECTIONS += [  # the partnership's year (issue 26)
+    ("activities_today", "Partnership activities today", [
+        ("Activity", "activity"), ("Kind", "kind"), ("Areas", lambda r: ", ".join(r["areas"])), ("Lead", "lead")]),
+    ("activities_this_week", "Partnership activities this week", [
+        ("Activity", "activity"), ("Day", lambda r: day_text(r["day"])), ("Kind", "kind"),
+        ("Areas", lambda r: ", ".join(r["areas"])), ("Lead", "lead")]),
+    ("cameras_due_to_move", "Mobile CCTV due to move", [
+        ("Camera", "camera"), ("Deployment", "deployment"), ("Location", "location"), ("Area", "area"),
+        ("Until", lambda r: day_text(r["to"])), ("Days left", "days_left")]),
+]
 
 
 def _cell(row: dict[str, Any], getter: Any) -> str:

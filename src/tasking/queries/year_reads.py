@@ -1,0 +1,188 @@
+"""Reads of the partnership's year (issue 26): the plan, activities, PACT panels, the funding
+table and the cameras, as at a point (effective `at`, recorded `position`). Linked cases that the
+reader may not see in full are given as their outlines (`tasking.queries.access`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from tasking.domain.errors import NotFound
+from tasking.domain.funding import pounds
+from tasking.queries.access import hidden_cases, outline
+from tasking.queries.point import ReadPoint, Reader
+from tasking.queries.year_figures import year_rows
+from tasking.time.instants import iso, local_date
+
+
+def _rows(reader: Reader, point: ReadPoint) -> list[dict[str, Any]]:
+    bound = iso(point.at) if point.at is not None else None
+    return [row for row in year_rows(reader.db, point.position) if bound is None or row["at"] <= bound]
+
+
+def _cases(reader: Reader, point: ReadPoint, refs: list[str]) -> list[Any]:
+    """Each linked case as its reference, or its outline when the reader may not see it in full."""
+    hidden = hidden_cases(reader, point, set(refs))
+    return [outline(hidden[ref]) if ref in hidden else ref for ref in refs]
+
+
+def _head(point: ReadPoint) -> dict[str, Any]:
+    return {"at": iso(point.at), "position": point.position}
+
+
+# --- the action plan -------------------------------------------------------------------------
+
+def plan_actions(reader: Reader, point: ReadPoint, year: int | None = None) -> dict[str, Any]:
+    actions: dict[str, dict[str, Any]] = {}
+    for row in _rows(reader, point):
+        value = row["value"]
+        if row["kind"] == "plan-added" and (year is None or value["year"] == year):
+            actions[row["reference"]] = {"action": row["reference"], "year": value["year"],
+                                         "priority": value["priority"], "text": value["action"],
+                                         "lead": value["lead"], "due": value["due"], "status": "planned",
+                                         "reason": None, "added_at": row["at"], "history": []}
+        elif row["kind"] == "plan-updated" and row["reference"] in actions:
+            found = actions[row["reference"]]
+            found.update(status=value["status"], reason=value["reason"])
+            found["history"].append({"status": value["status"], "reason": value["reason"], "at": row["at"],
+                                     "user": row["user"]})
+    ordered = sorted(actions.values(), key=lambda a: (a["year"], a["priority"], a["action"]))
+    return {**_head(point), "actions": ordered}
+
+
+def plan_action(reader: Reader, point: ReadPoint, reference: str) -> dict[str, Any]:
+    wanted = reference.strip().upper()
+    for found in plan_actions(reader, point)["actions"]:
+        if found["action"] == wanted:
+            return {**_head(point), **found}
+    raise NotFound("action", f"unknown plan action {reference!r}")
+
+
+# --- activities and PACT panels ---------------------------------------------------------------
+
+def activities(reader: Reader, point: ReadPoint, start: dt.date | None = None, end: dt.date | None = None,
+               kind: str | None = None, area: str | None = None) -> dict[str, Any]:
+    """Activities that took place between the days (inclusive), newest last."""
+    items = []
+    for row in _rows(reader, point):
+        value = row["value"]
+        if row["kind"] != "activity" or (kind and value["kind"] != kind) or (area and area not in value["areas"]):
+            continue
+        day = dt.date.fromisoformat(value["day"])
+        if (start and day < start) or (end and day > end):
+            continue
+        items.append({"activity": row["reference"], "kind": value["kind"], "day": value["day"], "at": row["at"],
+                      "areas": value["areas"], "lead": value["lead"], "partners": value["partners"],
+                      "attendance": value["attendance"], "outcome": value["outcome"], "panel": value["panel"],
+                      "actions": value["actions"], "cases": value["cases"], "flags": value["flags"],
+                      "groups": value["groups"], "recorded_by": row["user"]})
+    refs = sorted({ref for item in items for ref in item["cases"]})
+    hidden = hidden_cases(reader, point, set(refs))
+    for item in items:
+        item["cases"] = [outline(hidden[ref]) if ref in hidden else ref for ref in item["cases"]]
+    return {**_head(point), "activities": items}
+
+
+def pact_panels(reader: Reader, point: ReadPoint) -> dict[str, Any]:
+    panels: dict[str, dict[str, Any]] = {}
+    meetings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _rows(reader, point):
+        value = row["value"]
+        if row["kind"] == "pact-panel":
+            panels[row["reference"]] = {"panel": row["reference"], "name": value["name"], "area": value["area"],
+                                        "set_up": local_date(dt.datetime.fromisoformat(row["at"])).isoformat()}
+        elif row["kind"] == "activity" and value["panel"]:
+            meetings[value["panel"]].append({"activity": row["reference"], "day": value["day"],
+                                             "attendance": value["attendance"], "actions": value["actions"]})
+    return {**_head(point), "panels": [{**panel, "meetings": meetings.get(ref, [])}
+                                       for ref, panel in sorted(panels.items(), key=lambda p: p[1]["set_up"])]}
+
+
+# --- funding --------------------------------------------------------------------------------------
+
+def funding_table(reader: Reader, point: ReadPoint, year: int) -> dict[str, Any]:
+    """The year's grants and their allocations, as the seed's table: it reconciles by construction."""
+    grants: dict[str, dict[str, Any]] = {}
+    allocations: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in _rows(reader, point):
+        value, ref = row["value"], row["reference"]
+        if row["kind"] == "grant" and value["year"] == year:
+            grants[ref] = {"grant": ref, "funder": value["funder"], "amount": value["amount"], "allocated": 0,
+                           "spent": 0}
+        elif row["kind"] == "allocation" and ref in grants:
+            allocations[(ref, value["allocation"])] = {
+                "grant": ref, "allocation": value["allocation"], "funder": grants[ref]["funder"],
+                "organisation": value["organisation"], "project": value["project"], "half": value["half"],
+                "amount": value["amount"], "spent": 0}
+            grants[ref]["allocated"] += value["amount"]
+        elif row["kind"] == "spend" and (ref, value["allocation"]) in allocations:
+            allocations[(ref, value["allocation"])]["spent"] += value["amount"]
+            grants[ref]["spent"] += value["amount"]
+    projects: dict[tuple[str, str, str], dict[str, int]] = {}
+    for found in allocations.values():
+        key = (found["funder"], found["organisation"], found["project"])
+        row = projects.setdefault(key, {"full_year": 0, "first_half": 0, "second_half": 0, "spent": 0})
+        row["full_year"] += found["amount"]
+        row[f"{found['half']}_half"] += found["amount"]
+        row["spent"] += found["spent"]
+    table = [{"funder": funder, "organisation": organisation, "project": project,
+              **{name: pounds(amount) for name, amount in amounts.items()}}
+             for (funder, organisation, project), amounts in projects.items()]
+    return {**_head(point), "year": year,
+            "grants": [{**g, **{k: pounds(g[k]) for k in ("amount", "allocated", "spent")},
+                        "unallocated": pounds(g["amount"] - g["allocated"])} for g in grants.values()],
+            "projects": table,
+            "received": pounds(sum(g["amount"] for g in grants.values())),
+            "allocated": pounds(sum(g["allocated"] for g in grants.values()))}
+
+
+# --- mobile CCTV -------------------------------------------------------------------------------------
+
+def cameras(reader: Reader, point: ReadPoint) -> dict[str, Any]:
+    found: dict[str, dict[str, Any]] = {}
+    for row in _rows(reader, point):
+        value, ref = row["value"], row["reference"]
+        if row["kind"] == "camera":
+            found[ref] = {"camera": ref, "description": value["description"], "deployments": {}}
+        elif row["kind"] == "deployment" and ref in found:
+            found[ref]["deployments"][value["deployment"]] = {
+                "deployment": value["deployment"], "location": value["location"], "area": value["area"],
+                "lat": value["lat"], "lon": value["lon"], "from": value["start"], "to": value["end"],
+                "reason": {"kind": value["reason_kind"], "reference": value["reason"]}, "cases": []}
+        elif row["kind"] == "deployment-link" and ref in found:
+            found[ref]["deployments"][value["deployment"]]["cases"].append(value["case"])
+    refs = [case for cam in found.values() for d in cam["deployments"].values() for case in d["cases"]]
+    refs += [d["reason"]["reference"] for cam in found.values() for d in cam["deployments"].values()
+             if d["reason"]["kind"] == "case"]
+    hidden = hidden_cases(reader, point, set(refs))
+    show = lambda ref: outline(hidden[ref]) if ref in hidden else ref  # noqa: E731
+    out = []
+    for cam in found.values():
+        deployments = list(cam["deployments"].values())
+        for d in deployments:
+            d["cases"] = [show(ref) for ref in d["cases"]]
+            if d["reason"]["kind"] == "case":
+                d["reason"]["reference"] = show(d["reason"]["reference"])
+        out.append({**cam, "deployments": deployments})
+    return {**_head(point), "cameras": out}
+
+
+# --- the briefing's section -----------------------------------------------------------------------
+
+def briefing_section(reader: Reader, point: ReadPoint, day: dt.date) -> dict[str, Any]:
+    """The day's and the week's partnership activities (the seven days to the day), and the cameras
+    due to move: deployments that end within the coming seven days."""
+    week = activities(reader, point, start=day - dt.timedelta(days=6), end=day)["activities"]
+    due = []
+    for cam in cameras(reader, point)["cameras"]:
+        for d in cam["deployments"]:
+            ends = dt.date.fromisoformat(d["to"])
+            if dt.date.fromisoformat(d["from"]) <= day + dt.timedelta(days=7) and day <= ends <= day + dt.timedelta(days=7):
+                due.append({"camera": cam["camera"], "deployment": d["deployment"], "location": d["location"],
+                            "area": d["area"], "to": d["to"], "days_left": (ends - day).days})
+    brief = lambda a: {k: a[k] for k in ("activity", "kind", "day", "areas", "lead")}  # noqa: E731
+    return {"activities_today": [brief(a) for a in week if a["day"] == day.isoformat()],
+            "activities_this_week": [brief(a) for a in week],
+            "cameras_due_to_move": sorted(due, key=lambda d: (d["to"], d["camera"]))}
