@@ -174,6 +174,14 @@ class KeyStore:
         self._after_destroy()
         return new_id
 
+    def rotate_if_destroyed(self) -> str | None:
+        """Rotate when a key was destroyed since the last rotation (the nightly retention job); else
+        nothing is written. Returns the new KEK's id, or None."""
+        p = self.placeholder
+        found = self._execute(f"SELECT 1 FROM tasking_keys WHERE destroyed_at > (SELECT MAX(rotated_at) FROM tasking_kek) "
+                              f"LIMIT {p}", (1,))
+        return self.rotate() if found else None
+
     # --- keys -------------------------------------------------------------------------------
 
     def _load_all(self) -> None:
