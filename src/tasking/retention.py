@@ -78,9 +78,9 @@ def run(services: Services, at: dt.datetime, user: str, dry_run: bool = False) -
             send(services.app, ApplyRetention(user=user, at=at, subject="person", reference=item["person"],
                                               reason=f"on cases closed {years} or more years before"))
     if not dry_run and services.app.keys is not None:
-        # Every night: keys destroyed today (here, or by `person erase`) can no longer be unwrapped
-        # from the database's write-ahead log or a backup.
-        services.app.keys.rotate()
+        # Every night: keys destroyed since the last rotation (here, or by `person erase`) can no
+        # longer be unwrapped from the database's write-ahead log or a backup.
+        services.app.keys.rotate_if_destroyed()
     log.info("retention.run", at=found["at"], dry_run=dry_run, cases=len(found["cases"]), people=len(found["people"]),
              held=len(found["held"]), unmigrated=len(found["unmigrated"]))
     return {**found, "dry_run": dry_run}

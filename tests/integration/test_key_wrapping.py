@@ -77,13 +77,22 @@ def test_a_person_erased_now_leaves_a_key_no_kek_on_disk_can_unwrap(services: Se
         fresh.close()
 
 
-def test_the_nightly_retention_job_rotates_the_kek(services: Services, people: dict[str, str]) -> None:
+def test_the_nightly_retention_job_rotates_the_kek_after_an_erasure(services: Services, people: dict[str, str]) -> None:
+    from tasking.commands import ErasePerson, send
     from tasking.scheduler import retention
 
+    night = dt.datetime(2018, 3, 6, 2, 0, tzinfo=dt.timezone.utc)
     before = kek_on_disk(services)
-    retention(services, dt.datetime(2018, 3, 6, 2, 0, tzinfo=dt.timezone.utc), "coordinator")
+    retention(services, night, "coordinator")
+    assert kek_on_disk(services) == before  # nothing destroyed since the last rotation: nothing written
+    wrapped = stored_key(services, str(person_id(people["resident"])))
+    assert wrapped is not None
+    send(services.app, ErasePerson(user="coordinator", at=night, person=people["resident"], reason="Erasure ER-2"))
+    retention(services, night, "coordinator")
     after = kek_on_disk(services)
     assert len(after) == 1 and after[0] not in before
+    with pytest.raises(InvalidUnwrap):
+        aes_key_unwrap(after[0], wrapped)
     victim = str(person_id(people["victim"]))
     wrapped = stored_key(services, victim)
     assert wrapped is not None

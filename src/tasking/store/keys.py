@@ -92,7 +92,8 @@ class KeyStore:
     def _update_many(self, rows: list[tuple[bytes, str]]) -> None:
         p = self.placeholder
         for key, owner in rows:
-            self._execute(f"UPDATE tasking_keys SET key = {p} WHERE owner = {p}", (key, owner))
+            # Never onto a tombstone: a key destroyed meanwhile stays destroyed.
+            self._execute(f"UPDATE tasking_keys SET key = {p} WHERE owner = {p} AND key IS NOT NULL", (key, owner))
 
     def _after_destroy(self) -> None:
         """Make the destroyed key's bytes unrecoverable from the database files."""
@@ -174,6 +175,14 @@ class KeyStore:
         self._after_destroy()
         return new_id
 
+    def rotate_if_destroyed(self) -> str | None:
+        """Rotate when a key was destroyed since the last rotation (the nightly retention job); else
+        nothing is written. Returns the new KEK's id, or None."""
+        p = self.placeholder
+        found = self._execute(f"SELECT 1 FROM tasking_keys WHERE destroyed_at > (SELECT MAX(rotated_at) FROM tasking_kek) "
+                              f"LIMIT {p}", (1,))
+        return self.rotate() if found else None
+
     # --- keys -------------------------------------------------------------------------------
 
     def _load_all(self) -> None:
@@ -233,9 +242,10 @@ class KeyStore:
         for owner in sorted({str(o) for o in owners}):
             if self.is_destroyed(owner):
                 continue
-            self._execute(f"DELETE FROM tasking_keys WHERE owner = {p}", (owner,))
-            self._execute(f"INSERT INTO tasking_keys (owner, key, created_at, destroyed_at, reason) "
-                          f"VALUES ({p}, NULL, {p}, {p}, {p})", (owner, now, now, reason))
+            with self._transaction():  # not interleaved with a rotation's re-wrapping
+                self._execute(f"DELETE FROM tasking_keys WHERE owner = {p}", (owner,))
+                self._execute(f"INSERT INTO tasking_keys (owner, key, created_at, destroyed_at, reason) "
+                              f"VALUES ({p}, NULL, {p}, {p}, {p})", (owner, now, now, reason))
             self._ciphers[owner] = None
             destroyed.append(owner)
             self.destroyed += 1
