@@ -231,3 +231,20 @@ class TestSignOut:
         web.cookies.set("tasking_session", copied)
         later = web.get("/my-taskings", follow_redirects=False)
         assert later.status_code == 303 and later.headers["location"].startswith("/sign-in")
+
+
+class TestSecurityHeaders:
+    """Item 15: every response carries a strict CSP, nosniff, a referrer policy and no framing."""
+
+    @pytest.mark.parametrize("path", ["/sign-in", "/health", "/api/v1/me", "/docs", "/openapi.json", "/static/style.css"])
+    def test_every_response_carries_them(self, web, path: str) -> None:  # noqa: ANN001
+        headers = web.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self';" in csp and "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
+        assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "no-referrer"
+
+    def test_the_docs_page_has_no_inline_script(self, web) -> None:  # noqa: ANN001
+        page = web.get("/docs").text
+        assert "<script>" not in page and "cdn" not in page
+        assert web.get("/docs-assets/swagger-ui-bundle.js").status_code == 200

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -23,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 from tasking.bootstrap import Settings
 from tasking.domain.errors import DomainError
 from tasking.web.auth import FailedAttempts
+from tasking.web.headers import SecurityHeaders
 from tasking.web.limits import DEFAULT_MAX_BODY, BodyLimit
 from tasking.web.pool import ServicesPool
 from tasking.web.problems import PROBLEM, Problem, _store_errors, problem_for, validation_errors
@@ -30,6 +32,13 @@ from tasking.web.problems import PROBLEM, Problem, _store_errors, problem_for, v
 log = structlog.get_logger("tasking.web")
 HERE = Path(__file__).parent
 SESSION_HOURS = 10  # a working day
+SWAGGER_UI = Path(importlib.util.find_spec("fastapi_offline").origin).parent / "static"  # type: ignore[arg-type,union-attr]
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>tasking API</title>
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
+"""
 
 
 def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: str | None = None,
@@ -41,7 +50,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
 
     settings = settings or Settings.from_env()
     app = FastAPI(
-        title="tasking", version=__version__, openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
+        title="tasking", version=__version__, openapi_url="/openapi.json", docs_url=None, redoc_url=None,
         description="The daily tasking engine's HTTP API: every write command with its pydantic model as the "
                     "body, every read with `at`, `as_of` and `position`. Send `Authorization: Bearer TOKEN` "
                     "(your own token from `tasking users token`). Errors are RFC 9457 problem details.",
@@ -54,8 +63,16 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
                        session_cookie="tasking_session", max_age=SESSION_HOURS * 3600, same_site="strict",
                        https_only=secure_cookies)
     limit = max_body or int(os.environ.get("TASKING_WEB_MAX_BODY") or DEFAULT_MAX_BODY)
-    app.add_middleware(BodyLimit, max_body=limit)  # outermost: before the session is decoded or a body read
+    app.add_middleware(BodyLimit, max_body=limit)  # outside the session and the routes: before a body is read
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI served from this server (fastapi-offline's copy) under the strict CSP: no inline script."""
+        return HTMLResponse(DOCS_PAGE)
+
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(open311.router)  # Open311 GeoReport v2 for FixMyStreet (issue 23)
