@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from tasking.commands import AddPerson, ImportReport, RecordReport, send
 from tasking.config import PartnershipConfig
+from tasking.data.cells import neutral_row
 from tasking.domain.errors import DomainError
 from tasking.domain.imported import ImportedRow
 from tasking.time.instants import LONDON, UTC
@@ -374,7 +375,7 @@ def write_errors(path: Path, errors: list[RowError]) -> None:
         writer = csv.writer(out)
         writer.writerow(["row", "column", "rule"])
         for error in sorted(errors, key=lambda e: (e.row, e.column)):
-            writer.writerow([error.row, error.column, error.rule])
+            writer.writerow(neutral_row([error.row, error.column, error.rule]))
 
 
 def iter_dicts(errors: list[RowError]) -> Iterator[dict[str, Any]]:

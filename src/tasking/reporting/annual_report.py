@@ -20,6 +20,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from tasking.data.cells import neutral_row
+
 HEADLINE_AGENCY = "COUNCIL"  # the seed's headline: ASB reports from residents to the council
 HEADLINE_LABEL = "ASB reports from residents to the council"
 COUNTS = {
@@ -156,7 +158,7 @@ def to_csv(stats: dict[str, Any], previous: dict[str, Any] | None = None, names:
     writer = csv.writer(buffer, lineterminator="\n")
     before_label = stats["previous_year"]["financial_year"]
     writer.writerow(["figure", "item", "label", stats["financial_year"], before_label, "change", "change_percent"])
-    writer.writerows(wide_rows(stats, previous, names))
+    writer.writerows(neutral_row(list(row)) for row in wide_rows(stats, previous, names))
     return buffer.getvalue()
 
 
