@@ -172,3 +172,29 @@ def test_a_text_cell_is_neutralised_and_a_number_is_left_alone() -> None:
         "'\t=1", "'\r=1", "'-x", "Azalea Shops", -3, 2.5, None]
     assert xlsx_value("2018-03-09") == dt.date(2018, 3, 9)
     assert xlsx_value("2018-07-01T08:00:00+01:00") == dt.datetime(2018, 7, 1, 7, 0)
+
+
+@pytest.mark.parametrize(("text", "cli_text", "rule"), [
+    ("25/03/2018 01:30", "2018-03-25T01:30", "does not exist in Europe/London: the clocks go forward from 01:00 to 02:00"),
+    ("29/10/2017 01:30", "2017-10-29T01:30", "happens twice in Europe/London (the clocks go back)"),
+])
+@pytest.mark.parametrize("cell", ["text", "spreadsheet date"])
+def test_an_imported_time_in_the_spring_gap_or_autumn_overlap_is_refused_as_the_cli_refuses_it(
+        people, services: Services, text: str, cli_text: str, rule: str, cell: str) -> None:  # noqa: ANN001
+    """Item 28: one rule for every way in (`tasking.time.instants.wall_clock`), with the CLI's message."""
+    from pathlib import Path
+
+    from tasking.data.partner_import import Mapping, prepare
+    from tasking.time.instants import parse_datetime
+
+    mapping = Mapping.load(Path(__file__).resolve().parents[2] / "examples" / "housing-import.toml")
+    value = text if cell == "text" else dt.datetime.strptime(text, "%d/%m/%Y %H:%M")
+    row = {"Case No": "WK-1", "Date Reported": value, "ASB Type": "Noise", "Parish": "Edenbridge",
+           "Street": "1 Azalea Drive", "Summary": "Loud music", "Risk": "Low"}
+    errors = prepare(2, row, mapping, services.app.config, None, "coordinator")
+    assert isinstance(errors, list), "the row was accepted"
+    [error] = [e for e in errors if e.column == "Date Reported"]
+    with pytest.raises(DomainError) as cli:
+        parse_datetime(cli_text, "received")
+    assert rule in error.rule and rule in str(cli.value)
+    assert error.rule.split("' ", 1)[1] == str(cli.value).split("' ", 1)[1]  # the same words after the value

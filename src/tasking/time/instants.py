@@ -30,12 +30,13 @@ def parse_datetime(text: str, field: str) -> dt.datetime:
     except ValueError:
         raise DomainError(field, f"{text!r} is not a date-time; use ISO form, e.g. 2018-03-05T09:00") from None
     if value.tzinfo is None:
-        value = _local(value, text, field)
+        value = wall_clock(value, text, field)
     return value.astimezone(UTC).replace(microsecond=0)
 
 
-def _local(naive: dt.datetime, text: str, field: str) -> dt.datetime:
-    """A wall-clock time in Europe/London that exists, and exists once."""
+def wall_clock(naive: dt.datetime, text: str, field: str) -> dt.datetime:
+    """A wall-clock time in Europe/London that exists, and exists once: the one rule for every way
+    in (the CLI's and the API's times, a partner import's cells); `text` is the value as given."""
     first, second = naive.replace(tzinfo=LONDON, fold=0), naive.replace(tzinfo=LONDON, fold=1)
     if first.utcoffset() == second.utcoffset():
         return first
