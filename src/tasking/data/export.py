@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tasking.data.cells import neutral, neutral_row, xlsx_value
 from tasking.domain.errors import DomainError
 from tasking.projections.activity import COLUMNS as ACTIVITY_COLUMNS
 from tasking.queries.access import in_full, record_read, restricted_cases
@@ -158,7 +159,7 @@ def _write_csv(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[st
     with open_private(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=list(found[0]) if found else ["none"])
         writer.writeheader()
-        writer.writerows(found)
+        writer.writerows({column: neutral(value) for column, value in row.items()} for row in found)
 
 
 def _write_json(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
@@ -173,10 +174,10 @@ def _write_xlsx(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[s
     columns = list(found[0]) if found else []
     sheet.append(columns)
     for row in found:
-        sheet.append([row[column] for column in columns])
+        sheet.append([xlsx_value(row[column]) for column in columns])
     about = book.create_sheet("about")
-    for key, value in meta.items():
-        about.append([key, value])
+    for key, value in {**meta, "times": "dates and times are UTC"}.items():
+        about.append(neutral_row([key, value]))
     with open_private(path, "wb") as out:
         book.save(out)
 

@@ -28,10 +28,11 @@ from pydantic import ValidationError
 
 from tasking.commands import AddPerson, ImportReport, RecordReport, send
 from tasking.config import PartnershipConfig
+from tasking.data.cells import neutral_row
 from tasking.domain.errors import DomainError
 from tasking.domain.imported import ImportedRow
-from tasking.time.instants import LONDON, UTC
 from tasking.files import open_private
+from tasking.time.instants import LONDON, UTC, wall_clock
 
 REPORT_FIELDS = ("reference", "received", "occurred", "source", "channel", "category", "area", "location", "summary",
                  "risk", "lat", "lon", "no_feedback")
@@ -201,14 +202,26 @@ class _Row:
         if value is None:
             return None
         if isinstance(value, dt.datetime):  # a spreadsheet's date cell: local wall-clock time
-            return _local(value)
+            return self._instant(name, value, value.isoformat(sep=" ", timespec="minutes"))
         for fmt in self.mapping.formats:
             try:
-                return _local(dt.datetime.strptime(str(value), fmt))
+                parsed = dt.datetime.strptime(str(value), fmt)
             except ValueError:
                 continue
+            return self._instant(name, parsed, str(value))
         self.fail(name, f"not a date in the mapping's formats ({', '.join(self.mapping.formats)})")
         return None
+
+    def _instant(self, name: str, value: dt.datetime, text: str) -> dt.datetime | None:
+        """UTC; a local time through the CLI's rule (issue 21, 28): a time in the spring gap or the
+        autumn overlap is refused with the CLI's message, never guessed."""
+        if value.tzinfo is not None:
+            return value.astimezone(UTC)
+        try:
+            return wall_clock(value, text, name).astimezone(UTC)
+        except DomainError as exc:
+            self.fail(name, exc.rule)
+            return None
 
     def number_(self, name: str) -> float | None:
         value = self.raw(name)
@@ -219,12 +232,6 @@ class _Row:
         except (TypeError, ValueError):
             self.fail(name, "not a number")
             return None
-
-
-def _local(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    return value.replace(tzinfo=LONDON).astimezone(UTC)
 
 
 def _plain(value: Any) -> Any:
@@ -375,7 +382,7 @@ def write_errors(path: Path, errors: list[RowError]) -> None:
         writer = csv.writer(out)
         writer.writerow(["row", "column", "rule"])
         for error in sorted(errors, key=lambda e: (e.row, e.column)):
-            writer.writerow([error.row, error.column, error.rule])
+            writer.writerow(neutral_row([error.row, error.column, error.rule]))
 
 
 def iter_dicts(errors: list[RowError]) -> Iterator[dict[str, Any]]:

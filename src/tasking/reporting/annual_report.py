@@ -20,6 +20,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from tasking.data.cells import neutral_row
 from tasking.files import private_folder, write_private_bytes, write_private_text
 from tasking.reporting import partnership_report
 
@@ -159,8 +160,8 @@ def to_csv(stats: dict[str, Any], previous: dict[str, Any] | None = None, names:
     writer = csv.writer(buffer, lineterminator="\n")
     before_label = stats["previous_year"]["financial_year"]
     writer.writerow(["figure", "item", "label", stats["financial_year"], before_label, "change", "change_percent"])
-    writer.writerows(wide_rows(stats, previous, names))
-    writer.writerows(partnership_report.csv_rows(stats, previous))  # the partnership's year (issue 26)
+    writer.writerows(neutral_row(list(row)) for row in wide_rows(stats, previous, names))
+    writer.writerows(neutral_row(list(row)) for row in partnership_report.csv_rows(stats, previous))  # issue 26
     return buffer.getvalue()
 
 

@@ -37,12 +37,13 @@ def parse_datetime(text: str, field: str) -> dt.datetime:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:  # the calendar's arithmetic (a day either side) stays in range
         raise DomainError(field, f"{text.strip()!r} is out of range: the year must be from {FIRST_YEAR} to {LAST_YEAR}")
     if value.tzinfo is None:
-        value = _local(value, text, field)
+        value = wall_clock(value, text, field)
     return value.astimezone(UTC).replace(microsecond=0)
 
 
-def _local(naive: dt.datetime, text: str, field: str) -> dt.datetime:
-    """A wall-clock time in Europe/London that exists, and exists once."""
+def wall_clock(naive: dt.datetime, text: str, field: str) -> dt.datetime:
+    """A wall-clock time in Europe/London that exists, and exists once: the one rule for every way
+    in (the CLI's and the API's times, a partner import's cells); `text` is the value as given."""
     first, second = naive.replace(tzinfo=LONDON, fold=0), naive.replace(tzinfo=LONDON, fold=1)
     if first.utcoffset() == second.utcoffset():
         return first
