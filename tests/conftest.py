@@ -180,6 +180,40 @@ def _kek_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("XDG_CONFIG_HOME", None)
     else:
         os.environ["XDG_CONFIG_HOME"] = previous
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def _untracked() -> set[str] | None:
+    """Files in the repository that git does not track, ignored ones included (None outside git)."""
+    done = subprocess.run(["git", "-C", str(REPOSITORY), "ls-files", "--others", "--exclude=.venv", "--exclude=*.egg-info",
+                           "--exclude=__pycache__", "--exclude=.hypothesis", "--exclude=.pytest_cache"],
+                          capture_output=True, text=True, check=False)
+    return set(done.stdout.splitlines()) if done.returncode == 0 else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_BEFORE] = _untracked()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No test leaves files in the repository: a run that does fails, naming them."""
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller checks once
+        return
+    before, after = session.config.stash.get(_BEFORE, None), _untracked()
+    left = sorted((after or set()) - (before or set())) if before is not None else []
+    if left:
+        print(f"\ntests left files in the repository: {', '.join(left)}", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_BEFORE = pytest.StashKey[set[str] | None]()
+
+
+@pytest.fixture(autouse=True)
+def _work_elsewhere(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in a folder of its own, so a default path (./tasking.db, ./briefings/) never
+    lands in the repository."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 @pytest.fixture(autouse=True)

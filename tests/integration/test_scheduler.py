@@ -43,11 +43,15 @@ def test_after_a_missed_day_the_next_pack_starts_where_the_last_one_ended(desk: 
     issue_pack(desk.services, at("2018-03-26T09:00"), tmp_path, "coordinator", at("2018-03-26T08:30"))
     issue_pack(desk.services, at("2018-03-28T09:00"), tmp_path, "coordinator", at("2018-03-28T08:30"))
     pack = json.loads((tmp_path / "2018-03-28" / "briefing.json").read_text())
-    assert pack["window"] == {"from": "2018-03-26T08:00:00Z", "to": "2018-03-28T08:00:00Z"}
+    assert pack["window"] == {"from": "2018-03-26T08:00:00Z", "to": "2018-03-28T08:00:00Z",
+                              "why": "since the last pack issued, for Mon 26 Mar 2018"}
+    assert ("Reports received after Mon 26 Mar 2018 09:00 (since the last pack issued, for Mon 26 Mar 2018) up to "
+            "Wed 28 Mar 2018 09:00") in (tmp_path / "2018-03-28" / "briefing.md").read_text()
     assert [r["case"] for r in pack["new_reports"]] == [tuesday, wednesday]
     issue_pack(desk.services, at("2018-03-29T09:00"), tmp_path, "coordinator", at("2018-03-29T08:30"))
     thursday = json.loads((tmp_path / "2018-03-29" / "briefing.json").read_text())
     assert thursday["window"]["from"] == pack["window"]["to"]
+    assert "why" not in thursday["window"]  # the usual window needs no reason
     issued = [dict(r) for r in desk.db.query("SELECT * FROM briefings ORDER BY meeting")]
     assert [r["window_from"] for r in issued[1:]] == [r["window_to"] for r in issued[:-1]]
 

@@ -23,7 +23,7 @@ from tasking.commands.escalation import (
 )
 from tasking.queries.reads import case_review_read, case_reviews_read
 from tasking.time.instants import utcnow
-from tasking.reporting.render import local_stamps, local_text
+from tasking.reporting.render import day_text, local_stamps, local_text
 
 
 @click.group("case-review")
@@ -190,13 +190,35 @@ def show(ctx: click.Context, review, at, as_of, position, as_json) -> None:  # n
 
 
 def _show_text(r: dict[str, Any]) -> str:
-    lines = [f"{r['review']} ({r['status']}): applicant {r['applicant']}, received {r['received_at']}",
-             f"  cases named: {', '.join(r['cases']) or 'none'}"]
-    for milestone, due in r["deadlines"].items():
-        if due:
-            lines.append(f"  {milestone} by {due}")
-    if r["threshold_met"] is not None:
-        lines.append(_assessment_text(r).split("\n", 1)[1])
-    lines += [f"  {x['recommendation']} {x['agency']}: {x['action']} (due {x['due']}; {x['case']} {x['tasking']})"
-              for x in r["recommendations"]]
+    """The review's story in order: received, acknowledged, the threshold, the decision, the review
+    held, its recommendations, the response and the closure; each milestone still to come with its
+    deadline."""
+    def when(stamp: str | None, milestone: str | None = None) -> str:
+        if stamp:
+            return local_text(stamp)
+        due = r["deadlines"].get(milestone or "")
+        return f"not yet (due by {day_text(due)})" if due else "not yet"
+
+    behalf = f" on behalf of {r['on_behalf_of']}" if r.get("on_behalf_of") else ""
+    lines = [f"{r['review']} ({r['status']}): applicant {r['applicant']}{behalf}",
+             f"  received:      {local_text(r['received_at'])}",
+             f"  cases named:   {', '.join(r['cases']) or 'none'}",
+             f"  acknowledged:  {when(r.get('acknowledged_at'), 'acknowledge')}"]
+    if r["threshold_met"] is None:
+        lines.append(f"  threshold:     not yet assessed (decide by {day_text(r['deadlines'].get('decide'))})")
+    else:
+        lines.append(f"  threshold:     {'met' if r['threshold_met'] else 'not met'} "
+                     f"(assessed {local_text(r.get('assessed_at'))})")
+        lines += ["  " + line for line in _assessment_text(r).split("\n")[1:]]
+    decision = f"{r['decision']} ({local_text(r.get('decided_at'))})" if r.get("decision") else when(None, "decide")
+    lines.append(f"  decision:      {decision}")
+    if r.get("decision") != "no-review":
+        lines.append(f"  review held:   {when(r.get('held_at'), 'hold')}")
+    lines.append(f"  recommendations ({len(r['recommendations'])}):")
+    lines += [f"    {x['recommendation']} {x['agency']}: {x['action']} (due {day_text(x['due'])}; tasking "
+              f"{x['case']} {x['tasking']})" for x in r["recommendations"]]
+    lines.append(f"  response:      {when(r.get('responded_at'), 'respond')}")
+    if r.get("closed_at"):
+        lines.append(f"  closed:        {local_text(r['closed_at'])}")
+    lines += [f"  overdue:       {o['milestone']} (due {day_text(o['due'])})" for o in r["overdue"]]
     return "\n".join(lines)

@@ -87,7 +87,7 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
 
 
 def print_headline(figures: dict) -> None:
-    from tasking.reporting.annual_report import change_text
+    from tasking.reporting.annual_report import COUNTS, FEEDBACK_LABEL, change_text, escalation_rows, percent
 
     before = figures["previous_year"]
     table = Table(title=f"Year-end figures {figures['financial_year']} (position {figures['position']})",
@@ -101,12 +101,18 @@ def print_headline(figures: dict) -> None:
             if group == "police_recorded":
                 label = "police-recorded ASB incidents (data.police.uk)"
         else:
-            now, then, label = figures[key], before[key], key.replace("_", " ")
+            now, then, label = figures[key], before[key], COUNTS.get(key, key.replace("_", " "))
         table.add_row(label, str(now), str(then), change_text(change))
+    table.add_row(COUNTS["reports_received"], str(figures["reports_received"]),
+                  str(before.get("reports_received", "")), "")
+    then_rate = before.get("feedback_rate")
+    table.add_row(FEEDBACK_LABEL, percent(figures["feedback_rate"]), "" if then_rate is None else percent(then_rate), "")
+    for _, _, label, now, then in escalation_rows(figures):
+        table.add_row(label, str(now), "" if then is None else str(then), "")
     out = console()
     out.print(table)
     powers = ", ".join(f"{k} {v}" for k, v in figures["powers"].items() if v)
     out.print(f"Powers used: {powers or 'none'}")
     out.print(f"Feedback given: {figures['feedback']['given']} of {figures['feedback']['owed']} "
-                  f"(rate {figures['feedback_rate']})")
+              f"({percent(figures['feedback_rate'])})")
     out.print(f"Fingerprint: {figures['fingerprint']}")

@@ -30,16 +30,20 @@ def meeting_for(config: PartnershipConfig, at: dt.datetime | None, now: dt.datet
     return MeetingCalendar(config.meeting.time).meeting_for(at if at is not None else now)
 
 
-def window_start(reader: Reader, meeting: dt.datetime) -> dt.datetime:
+def window_start(reader: Reader, meeting: dt.datetime) -> tuple[dt.datetime, str | None]:
     """Where the meeting's window starts: where the last pack issued before it ended (as recorded
-    by the position), or else the previous meeting on the calendar. Nothing falls between packs."""
+    by the position), or else the previous meeting on the calendar. Nothing falls between packs.
+    With it, why the window reaches back further than the previous meeting (else None)."""
+    previous = MeetingCalendar(reader.config.meeting.time).previous(meeting)
     row = reader.db.execute(
         "SELECT window_to FROM briefings WHERE meeting < ? AND position <= ? ORDER BY meeting DESC LIMIT 1",
         [iso(meeting), reader.point.position],
     ).fetchone()
-    if row:
-        return dt.datetime.fromisoformat(row[0])
-    return MeetingCalendar(reader.config.meeting.time).previous(meeting)
+    if not row:
+        return previous, None
+    start = dt.datetime.fromisoformat(row[0])
+    why = f"since the last pack issued, for {local_date(start):%a %d %b %Y}" if start < previous else None
+    return start, why
 
 
 
@@ -51,7 +55,7 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
     reader.app.authorize(reader.actor, "briefing")
     db, config = reader.db, reader.config
     point = reader.point.until(meeting)
-    start = window_start(reader, meeting)
+    start, why = window_start(reader, meeting)
     flags = suggest_groups(repeat_flags(db, config, point), task_and_finish_groups(db, point, open_only=True))
     repeats = repeat_cases(flags)
     fresh = references_where(db, point, "kind = 'report' AND at > ?", [iso(start)])
@@ -72,7 +76,7 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
     new_reports.sort(key=lambda r: (RISK_ORDER.get(r["risk"], 9), not r["repeat"], r["received_at"], r["case"]))
     brief = {
         "meeting": iso(meeting),
-        "window": {"from": iso(start), "to": iso(meeting)},
+        "window": {"from": iso(start), "to": iso(meeting), **({"why": why} if why else {})},
         "position": point.position,
         "new_reports": new_reports,
         "due_taskings": due_taskings(db, point, local_date(meeting)),

@@ -27,7 +27,8 @@ from tasking.reporting import partnership_report
 HEADLINE_AGENCY = "COUNCIL"  # the seed's headline: ASB reports from residents to the council
 HEADLINE_LABEL = "ASB reports from residents to the council"
 COUNTS = {
-    "reports": "Reports received",
+    "reports_received": "Reports received (each agency's report)",
+    "reports": "Incidents reported (each counted once)",
     "asb_reports": "ASB reports",
     "taskings": "Taskings from the daily meeting",
     "follow_ups": "Follow-up visits and calls",
@@ -59,6 +60,34 @@ WORDS = {
     "substance-services": "Substance misuse services",
     "visit": "Visits", "call": "Calls", "letter": "Letters", "email": "Emails",
 }
+CASE_REVIEW_FIGURES = {  # the four figures a partnership must publish each year, in the guidance's words
+    "applications": "Applications for an ASB case review",
+    "threshold_not_met": "Times the threshold was not met",
+    "reviews": "Case reviews carried out",
+    "reviews_with_recommendations": "Case reviews that led to recommendations",
+}
+ESCALATIONS = {  # the escalation routes' figures, in the same words in every format
+    "case_reviews": ("ASB case review (Community Trigger)", CASE_REVIEW_FIGURES),
+    "task_and_finish_groups": ("Task and Finish groups", {
+        "opened": "Task and Finish groups set up", "completed": "Task and Finish groups completed",
+        "ongoing": "Task and Finish groups ongoing at the end of the year"}),
+    "community_marac": ("Community MARAC", {
+        "meetings": "Community MARAC meetings", "cases_discussed": "Community MARAC cases discussed",
+        "referrals": "Community MARAC referrals"}),
+}
+ESCALATIONS_HEADING = "ASB case reviews and escalation routes"
+FEEDBACK_LABEL = "Reporters updated on the action taken"
+
+
+def escalation_rows(stats: dict[str, Any]) -> list[tuple[str, str, str, Any, Any]]:
+    """(group, figure, label, this year, last year or None) for every escalation figure recorded."""
+    rows = []
+    for group, (_, labels) in ESCALATIONS.items():
+        now, before = stats.get(group), (stats["previous_year"].get(group) or {})
+        if now is not None:
+            rows += [(group, key, label, now[key], before.get(key)) for key, label in labels.items()]
+    return rows
+
 THIS_YEAR, LAST_YEAR = "#2f6f9f", "#b8b8b8"
 
 
@@ -133,8 +162,11 @@ def wide_rows(stats: dict[str, Any], previous: dict[str, Any] | None = None,
 
     for name, label in COUNTS.items():
         add(name, "", label, stats[name], before.get(name, stats["previous_year"].get(name)))
+    for key, label in (("owed", "Reporters owed an update"), ("given", "Reporters given an update")):
+        then = (before.get("feedback") or {}).get(key)
+        add("feedback", key, label, stats["feedback"][key], then)
     rate, rate_before = stats.get("feedback_rate"), before.get("feedback_rate")
-    rows.append(["feedback_rate", "", "Reporters updated on the action taken (%)",
+    rows.append(["feedback_rate", "", f"{FEEDBACK_LABEL} (%)",
                  "" if rate is None else round(rate * 100, 1), "" if rate_before is None else round(rate_before * 100, 1),
                  "" if rate is None or rate_before is None else round((rate - rate_before) * 100, 1), ""])
     for group in GROUPS:
@@ -144,6 +176,16 @@ def wide_rows(stats: dict[str, Any], previous: dict[str, Any] | None = None,
         for item in items:
             then = None if then_group is None else then_group.get(_last_year_key(group, item), 0)
             add(group, item, item_label(group, item, names), now_group.get(item, 0), then)
+    for group, key, label, now, then in escalation_rows(stats):
+        add(group, key, label, now, then)
+    police = stats.get("police_recorded")
+    if police is not None:
+        then_police = (before.get("police_recorded") or stats["previous_year"].get("police_recorded") or {})
+        add("police_recorded", "asb_incidents", "Police-recorded ASB incidents (data.police.uk)", police["asb_incidents"],
+            then_police.get("asb_incidents"))
+        for breakdown in ("by_area", "by_month"):
+            for item, count in (police.get(breakdown) or {}).items():
+                add(f"police_recorded.{breakdown}", item, item_label(breakdown, item, names), count, None)
     return rows
 
 
@@ -175,15 +217,16 @@ def to_markdown(stats: dict[str, Any], previous: dict[str, Any] | None = None, n
              f"| Figure | {stats['financial_year']} | {before['financial_year']} | Change |", "|---|---:|---:|---:|"]
     for label, now, then, change in headline_rows(stats):
         lines.append(f"| {label} | {now} | {then} | {change_text(change)} |")
-    lines.append(f"| Reporters updated on the action taken | {percent(stats['feedback_rate'])} | "
+    lines.append(f"| {FEEDBACK_LABEL} | {percent(stats['feedback_rate'])} | "
                  f"{percent((previous or {}).get('feedback_rate'))} | |")
     for group in ("powers", "referrals", "by_area", "by_category", "by_source", "by_month"):
         lines += ["", f"## {GROUPS[group]}", "", "| | Count |", "|---|---:|"]
         lines += [f"| {item_label(group, name, names)} | {count} |" for name, count in stats[group].items()]
-    for group in ("case_reviews", "task_and_finish_groups", "community_marac"):
-        if stats.get(group) is not None:
-            lines += ["", f"## {group.replace('_', ' ').capitalize()}", "", "| | Count |", "|---|---:|"]
-            lines += [f"| {name.replace('_', ' ')} | {count} |" for name, count in stats[group].items()]
+    escalations = escalation_rows(stats)
+    if escalations:
+        lines += ["", f"## {ESCALATIONS_HEADING}", "", f"| | {stats['financial_year']} | {before['financial_year']} |",
+                  "|---|---:|---:|"]
+        lines += [f"| {label} | {now} | {'' if then is None else then} |" for _, _, label, now, then in escalations]
     lines += ["", f"Event position {stats['position']} · `{stats['fingerprint']}`"]
     return "\n".join(lines) + "\n"
 
@@ -397,25 +440,17 @@ Reproduce with <code>tasking stats --year {stats['financial_year'][:4]} --positi
 """
 
 
-CASE_REVIEW_FIGURES = {  # the four figures a partnership must publish each year, in the guidance's words
-    "applications": "Applications for an ASB case review",
-    "threshold_not_met": "Times the threshold was not met",
-    "reviews": "Case reviews carried out",
-    "reviews_with_recommendations": "Case reviews that led to recommendations",
-}
-
-
 def escalations_html(stats: dict[str, Any]) -> str:
     """The escalation routes: the ASB case review table, Task and Finish groups, the Community MARAC
     and the Channel Panel. A figure not recorded (null) is shown as such, never as zero."""
     reviews, groups, marac = (stats.get(k) for k in ("case_reviews", "task_and_finish_groups", "community_marac"))
     if reviews is None:
-        return "<h2>ASB case reviews and escalation routes</h2><p>Not recorded.</p>"
+        return f"<h2>{ESCALATIONS_HEADING}</h2><p>Not recorded.</p>"
     before = stats["previous_year"].get("case_reviews") or {}
     rows = "".join(f"<tr><td>{escape(label)}</td><td>{reviews[key]}</td><td>{before.get(key, '')}</td></tr>"
                    for key, label in CASE_REVIEW_FIGURES.items())
-    return f"""<h2>ASB case reviews and escalation routes</h2>
-<table class="case-reviews"><tr><th>ASB case review (Community Trigger)</th><th>{stats['financial_year']}</th>
+    return f"""<h2>{ESCALATIONS_HEADING}</h2>
+<table class="case-reviews"><tr><th>{ESCALATIONS['case_reviews'][0]}</th><th>{stats['financial_year']}</th>
 <th>{stats['previous_year']['financial_year']}</th></tr>{rows}</table>
 <p>Task and Finish groups: {groups['opened']} set up, {groups['completed']} completed, {groups['ongoing']} ongoing
 at the end of the year.</p>

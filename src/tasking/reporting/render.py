@@ -143,7 +143,10 @@ def title(brief: dict[str, Any]) -> str:
 
 
 def window_text(brief: dict[str, Any]) -> str:
-    return f"Reports received after {local_text(brief['window']['from'])} up to {local_text(brief['window']['to'])}"
+    """The window, and why it is longer than usual when it is (a missed day, a historic pack)."""
+    window = brief["window"]
+    why = f" ({window['why']})" if window.get("why") else ""
+    return f"Reports received after {local_text(window['from'])}{why} up to {local_text(window['to'])}"
 
 
 def _longest_word(texts: list[str]) -> int:
