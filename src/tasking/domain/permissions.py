@@ -96,7 +96,8 @@ RULES: dict[str, tuple[str, str, str, str, str]] = {
 
 # The `integration` role (a FixMyStreet install's `api_key`): it may only report through Open311 and
 # read what it reported. Every other action is refused to it.
-INTEGRATION: dict[str, str] = {"open311 report": ANY, "open311 read": OWN}
+# Like every user, it redeems its own enrolment code for its own token (`users token`: only one's own).
+INTEGRATION: dict[str, str] = {"open311 report": ANY, "open311 read": OWN, "users token": ANY}
 
 # Not checked: `init` and `demo` make a new store and its first coordinator (no one acts yet);
 # `projections ...` and `scheduler` are operations on the disposable views and the pack folder
