@@ -57,3 +57,18 @@ def test_visible_leaves_ordinary_text_alone() -> None:
 
     assert visible("Café – 5 flats, £20 ✓") == "Café – 5 flats, £20 ✓"
     assert visible("a\nb\tc\u200bd") == "a\\x0ab\\x09c\\u200bd"
+
+
+def test_the_agencies_reminders_escape_html_and_controls(desk: Desk, tmp_path) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from tasking.commands import RaiseTasking
+    from tasking.scheduler import run_once
+    from tests.conftest import at
+
+    case = desk.report("2018-03-19T10:00")
+    desk.send(RaiseTasking, when="2018-03-19T11:00", case=case, agency="WARDENS", action="Patrol <b>now</b>\x1b[5m",
+              due=dt.date(2018, 3, 21))
+    run_once(desk.services, at("2018-03-26T08:30"), tmp_path, "coordinator")
+    text = (tmp_path / "2018-03-26" / "reminders" / "WARDENS.md").read_text()
+    assert "Patrol &lt;b&gt;now&lt;/b&gt;\\x1b[5m" in text and "<b>" not in text and "\x1b" not in text

@@ -112,7 +112,7 @@ def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str,
         late = f"{item['days_overdue']} days overdue" if item["days_overdue"] else "due today"
         owner = f", owner {item['owner']}" if item.get("owner") else ""
         due.setdefault(item["tasked_agency"], []).append(
-            f"- {item['case']} {item['tasking']} due {_day(item['due'])} ({late}{owner}): {item['action']}")
+            f"- {item['case']} {item['tasking']} due {_day(item['due'])} ({late}{owner}): {render.markdown_text(item['action'])}")
     owed_items = feedback_owed(read.db, read.config, point)
     sources = {ref: case.source for ref, case in case_states(read.db, point, [i["case"] for i in owed_items]).items()}
     owed: dict[str, list[str]] = {}

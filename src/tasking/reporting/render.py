@@ -28,6 +28,11 @@ def _escape_char(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+def markdown_text(text: str) -> str:
+    """Typed text in a Markdown file: control characters visible, HTML escaped (a viewer renders raw HTML)."""
+    return escape(visible(text), quote=False)
+
+
 def json_text(value: Any) -> str:
     """The one JSON form of every read and pack: sorted keys, stable bytes, newline-terminated."""
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -223,7 +228,7 @@ def markdown(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: 
         lines.append("|" + "---|" * len(columns))
         for row in rows:
             # case text is HTML-escaped: a Markdown viewer renders raw HTML
-            lines.append("| " + " | ".join(escape(_cell(row, g), quote=False).replace("|", "\\|") for _, g in columns) + " |")
+            lines.append("| " + " | ".join(markdown_text(_cell(row, g)).replace("|", "\\|") for _, g in columns) + " |")
         lines.append("")
     lines += [f"**{mark}**", ""]
     return "\n".join(lines)
