@@ -219,7 +219,7 @@ class TaskingApp(Application[Any]):
         self.repository.end_command()  # type: ignore[attr-defined]
 
     @contextmanager
-    def deferred_saves(self) -> Iterator["Deferred"]:
+    def deferred_saves(self) -> Iterator[Deferred]:
         """Collect what a handler saves instead of writing it; the caller saves it all in one go,
         with the keyword arguments it was saved with (`collected.kwargs`, e.g. the chain's `seal`)."""
         self._deferred = collected = Deferred()
