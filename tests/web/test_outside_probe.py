@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import re
 
 import httpx
 import pytest
@@ -206,7 +207,7 @@ class TestNoServerErrors:
             response = web.get(path, params={"at": at_}, headers=bearer(token))
             assert response.status_code == 422, (path, response.text)
             assert response.json()["field"] == "at"
-        assert web.get("/api/v1/briefing", params={"as_of": at_}, headers=bearer(token)).json()["field"] == "as-of"
+        assert web.get("/api/v1/briefing", params={"as_of": at_}, headers=bearer(token)).json()["field"] == "as_of"
         assert web.get(f"/briefing/{at_[:10]}", headers={"Accept": "application/json"}).status_code in (401, 422)
 
     def test_a_case_form_with_an_extra_case_field(self, web, services, desk) -> None:  # noqa: ANN001
@@ -248,3 +249,35 @@ class TestSecurityHeaders:
         page = web.get("/docs").text
         assert "<script>" not in page and "cdn" not in page
         assert web.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+class TestSchemaSaysWhatIsChecked:
+    """Item 30: formats and enums in OpenAPI; a body that is not UTF-8 gets a documented 400."""
+
+    def test_a_body_that_is_not_utf8_gets_a_documented_400(self, web, services, desk) -> None:  # noqa: ANN001
+        case = desk.report("2018-03-03T08:10")
+        token = issue(services, "coordinator")
+        body = f'{{"case": "{case}", "kind": "call", "outcome": "caf\xe9"}}'.encode("latin-1")
+        response = web.post("/api/v1/commands/record-follow-up", content=body,
+                            headers={**bearer(token), "Content-Type": "application/json"})
+        assert response.status_code == 400 and response.json()["field"] == "body", response.text
+        documented = web.get("/openapi.json").json()["paths"]["/api/v1/commands/record-follow-up"]["post"]["responses"]
+        assert "400" in documented
+
+    def test_times_areas_agencies_categories_and_figures_carry_their_formats_and_enums(self, web, desk) -> None:  # noqa: ANN001
+        schema = web.get("/openapi.json").json()
+        params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/cases"]["get"]["parameters"]}
+        for name in ("at", "as_of"):
+            assert any("pattern" in member for member in params[name]["anyOf"]), params[name]
+        assert any(member.get("minimum") == 0 for member in params["position"]["anyOf"])
+        config = desk.config
+        area = params["area"]
+        assert sorted(next(s for s in area.get("anyOf", [area]) if "enum" in s)["enum"]) == sorted(config.areas.names)
+        taskings = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/taskings"]["get"]["parameters"]}
+        agency = taskings["agency"]
+        assert set(next(s for s in agency.get("anyOf", [agency]) if "enum" in s)["enum"]) == set(config.agencies)
+        report = schema["components"]["schemas"]["RecordReport"]["properties"]
+        assert set(report["category"]["enum"]) == set(config.categories)
+        explain = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/stats/{year}/explain/{figure}"]["get"]["parameters"]}
+        figure = re.compile(explain["figure"]["pattern"])
+        assert figure.match("powers.CPW") and figure.match("taskings") and not figure.match("nonsense")

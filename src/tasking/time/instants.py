@@ -14,6 +14,11 @@ UTC = dt.timezone.utc
 
 
 FIRST_YEAR, LAST_YEAR = 1800, 9998
+# The forms `parse_datetime` is documented to take (the OpenAPI schema gives it for `at` and `as_of`):
+# a date, or a date and time to the minute or second, with `Z` or an offset or none (Europe/London).
+ISO_PATTERN = (r"^(?:1[89]\d\d|[2-8]\d{3}|9[0-8]\d\d|99[0-8]\d|999[0-8])-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
+               r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))"
+               r"(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)?)?$")
 
 
 def utcnow() -> dt.datetime:

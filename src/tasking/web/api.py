@@ -38,14 +38,14 @@ from tasking.queries.point import Reader
 from tasking.queries.roster import briefings_issued, users
 from tasking.queries.stats import explain, year_stats
 from tasking.reporting.render import json_text
-from tasking.time.instants import parse_date, parse_datetime, utcnow
+from tasking.time.instants import ISO_PATTERN, parse_date, parse_datetime, utcnow
 from tasking.web.auth import Principal, authenticate
 from tasking.web.problems import Problem, openapi_responses
 
 bearer = HTTPBearer(auto_error=False, description="A token of your own from `tasking users token` (or `tasking users redeem CODE`).")
 router = APIRouter(prefix="/api/v1", responses=openapi_responses(401, 403, 404, 422, 429, 503))
 NOT_FOUND = openapi_responses(404)
-WRITE_ERRORS = openapi_responses(404, 409, 413)
+WRITE_ERRORS = openapi_responses(400, 404, 409, 413)
 
 
 @dataclass
@@ -85,15 +85,25 @@ def _moment(text: str | None, field: str) -> dt.datetime | None:
         raise Problem(422, str(exc), field=exc.field, rule="datetime") from None
 
 
-def times(at: str | None = Query(None, max_length=64, description="Effective time: the world as it stood then "
-                                  "(ISO; no zone means Europe/London). Default now."),
-          as_of: str | None = Query(None, max_length=64, description="Recorded time: what had been recorded by then."),
-          position: int | None = Query(None, ge=0, le=2**62, description="Recorded time, exactly: events up to "
-                                       "this position (every answer gives its `position`).")) -> Times:
+AS_OF = Query(None, max_length=64, pattern=ISO_PATTERN, description="Recorded time: what had been recorded by then "
+              "(as `at`).")
+POSITION = Query(None, ge=0, le=2**62, description="Recorded time, exactly: events up to this position (every answer "
+                 "gives its `position`).")
+
+
+def times(at: str | None = Query(None, max_length=64, pattern=ISO_PATTERN,
+                                  description="Effective time: the world as it stood then (ISO date or date-time, "
+                                  "years 1800-9998; no zone means Europe/London). Default now."),
+          as_of: str | None = AS_OF, position: int | None = POSITION) -> Times:
     found = Times(_moment(at, "at"), _moment(as_of, "as-of"), position)
     if found.as_of is not None and found.position is not None:
         raise Problem(422, "as-of: give either as_of or position, not both", field="as-of", rule="exclusive")
     return found
+
+
+def recorded_times(as_of: str | None = AS_OF, position: int | None = POSITION) -> Times:
+    """Recorded time only: the stats count the whole financial year, so they take no `at`."""
+    return times(None, as_of, position)
 
 
 def read(desk: Desk, when: Times, action: str, at: bool = True, case: str | None = None) -> Reader:
@@ -206,7 +216,7 @@ Year = Path(..., ge=1899, le=9998, description="Financial year by its first year
 
 @router.get("/stats/{year}", tags=["reads"], summary="The year's figures (`tasking stats --year --json`).")
 @reading
-def stats(year: int = Year, desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
+def stats(year: int = Year, desk: Desk = Depends(api_desk), when: Times = Depends(recorded_times)) -> Response:
     from tasking.reporting.annual_report import to_json
 
     reader = _stats_reader(desk, when, "stats")
@@ -218,15 +228,12 @@ def stats(year: int = Year, desk: Desk = Depends(api_desk), when: Times = Depend
             summary="The cases and events behind one figure (`tasking stats --explain FIGURE --json`).")
 @reading
 def stats_explain(year: int = Year, figure: str = Path(..., max_length=200), desk: Desk = Depends(api_desk),
-                  when: Times = Depends(times)) -> Response:
+                  when: Times = Depends(recorded_times)) -> Response:
     reader = _stats_reader(desk, when, "explain")
     return answer(explain(reader.db, reader.config, year, reader.point.position, figure))
 
 
 def _stats_reader(desk: Desk, when: Times, action: str) -> Reader:
-    if when.at is not None:
-        raise Problem(422, "at: stats counts the whole financial year; use as_of or position", field="at",
-                      rule="not-for-stats")
     desk.services.check_views()
     return read(desk, when, action)
 

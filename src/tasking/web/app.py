@@ -25,6 +25,7 @@ from tasking.bootstrap import Settings
 from tasking.domain.errors import DomainError
 from tasking.web.auth import FailedAttempts
 from tasking.web.headers import SecurityHeaders
+from tasking.web.schema import with_config
 from tasking.web.limits import DEFAULT_MAX_BODY, BodyLimit
 from tasking.web.pool import ServicesPool
 from tasking.web.problems import PROBLEM, Problem, _store_errors, problem_for, validation_errors
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(open311.router)  # Open311 GeoReport v2 for FixMyStreet (issue 23)
+    app.openapi = lambda: with_config(app)  # type: ignore[method-assign]
 
     @app.get("/health", tags=["health"], summary="Liveness and store reachability (no token needed).",
              responses={503: {"description": "Store unavailable", "content": {PROBLEM: {}}}})

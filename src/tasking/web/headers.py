@@ -17,7 +17,7 @@ HEADERS = {
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
 }
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
 def csp_with_inline_styles(html: str) -> dict[str, str]:

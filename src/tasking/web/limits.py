@@ -1,5 +1,6 @@
 """Request bodies: over the configured limit is refused with 413 before it is read, and an API
-request without a bearer token is refused with 401 before its body is read (issue 21, item 12).
+request without a bearer token is refused with 401 before its body is read (issue 21, item 12);
+a JSON body (at most the limit) that is not UTF-8 is refused with 400 (item 30).
 
 A pure ASGI middleware: a declared `Content-Length` over the limit is answered at once; a chunked
 (or understated) body is counted as it arrives and refused at the first byte over the limit.
@@ -47,6 +48,20 @@ class BodyLimit:
                                         "(from `tasking users token ID`)",
                                    headers={"WWW-Authenticate": 'Bearer realm="tasking"'}))(scope, receive, send)
             return
+        if expects_body and "json" in headers.get("content-type", ""):
+            body = await _read_all(receive, self.max_body)
+            if body is None:
+                await _problem(Problem(413, str(BodyTooLarge(self.max_body).detail), field="body", rule="size"))(
+                    scope, receive, send)
+                return
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                await _problem(Problem(400, "body: not UTF-8; send JSON encoded as UTF-8", field="body",
+                                       rule="utf-8"))(scope, receive, send)
+                return
+            await self.app(scope, _replay(body), send)
+            return
         seen = 0
 
         async def counted() -> dict[str, Any]:
@@ -59,6 +74,34 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+async def _read_all(receive: Any, limit: int) -> bytes | None:
+    """The whole body (JSON, at most `limit` bytes, so bounded), or None past the limit."""
+    parts, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(parts)
+        size += len(message.get("body", b""))
+        if size > limit:
+            return None
+        parts.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(parts)
+
+
+def _replay(body: bytes) -> Any:
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 def _problem(problem: Problem) -> JSONResponse:
