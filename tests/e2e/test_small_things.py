@@ -30,3 +30,12 @@ def test_reassigning_to_a_new_owner_keeps_the_agency(desk: None) -> None:
 def test_the_top_level_help_says_reads_need_a_user_too() -> None:
     code, out, _ = invoke("--help")
     assert code == 0 and "reads too" in " ".join(out.split())
+
+
+def test_show_mentions_a_tasking_s_reassignment(desk: None) -> None:
+    assert invoke("reassign", "CSU-2017-00001", "T1", "--agency", "POLICE", "--at", "2017-04-25T10:00")[0] == 0
+    code, out, err = invoke("show", "CSU-2017-00001")
+    assert code == 0, err
+    assert "Reassignments (1)" in out and "Tue 25 Apr 2017 10:00 coordinator (COUNCIL): T1 to POLICE" in out, out
+    shown = json.loads(invoke("show", "CSU-2017-00001", "--json")[1])
+    assert [(r["tasking"], r["tasked_agency"]) for r in shown["reassignments"]] == [("T1", "POLICE")]
