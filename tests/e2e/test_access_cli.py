@@ -28,10 +28,10 @@ def test_a_refused_write_and_read_exit_3_with_one_line_and_are_in_the_access_log
     case = open_case(env)
     before = event_count(env)
     for user, args, rule in (
-        ("sgt.jones", ["close", case, "--reason", "resolved"], "user: officer may not close: only coordinator may"),
-        ("analyst", ["show", case], "user: analyst may not show: only coordinator or officer may"),
+        ("sgt.jones", ["close", case, "--reason", "resolved"], "user: an officer may not use `tasking close`: only coordinator may"),
+        ("analyst", ["show", case], "user: an analyst may not use `tasking show`: only coordinator or officer may"),
         ("sgt.jones", ["follow-up", case, "--kind", "visit", "--outcome", "x"],
-         f"user: officer may not follow-up: {case} is neither received by nor tasked to POLICE"),
+         f"user: an officer may not use `tasking follow-up`: {case} is neither received by nor tasked to POLICE"),
     ):
         done = run_cli(*args, env={**env, "TASKING_USER": user}, check=False)
         assert done.returncode == 3, done.stderr

@@ -58,7 +58,7 @@ class TestTheAccessLog:
         assert "refused: " in log(desk, user="warden.grange")[0]["what"]
         assert [e["action"] for e in log(desk, user="sgt.jones")] == ["show"]
         for login in ("sgt.jones", "analyst"):
-            with pytest.raises(Forbidden, match="may not access-log"):
+            with pytest.raises(Forbidden, match="may not use `tasking access-log`"):
                 desk.read(user=login, action="access-log")
 
 
@@ -66,7 +66,7 @@ class TestRefusals:
     def test_a_refused_write_is_recorded_apart_from_the_case_and_writes_nothing_on_it(self, desk: Desk) -> None:
         case = desk.report("2018-03-03T10:00")
         before = desk.services.app.event_count()
-        with pytest.raises(Forbidden, match="^user: officer may not close: only coordinator may$"):
+        with pytest.raises(Forbidden, match="^user: an officer may not use `tasking close`: only coordinator may$"):
             desk.send(CloseCase, user="sgt.jones", case=case, reason="resolved")
         assert desk.services.app.event_count() == before + 1
         assert [e["event"] for e in audit(desk.read(), case)["entries"]] == ["Reported"]

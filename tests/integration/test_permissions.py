@@ -240,7 +240,7 @@ def test_every_write_command_is_allowed_or_refused_by_the_table(matrix_store: St
             send(app, command)
         except Forbidden as exc:
             assert not expected(who, action), (who, action, str(exc))
-            assert f"{ROLE[who]} may not {action}" in str(exc) and "\n" not in str(exc)
+            assert f"{ROLE[who]} may not use `tasking {action}`" in str(exc) and "\n" not in str(exc)
             assert app.event_count() == before + 1, (who, action)  # the refusal, and nothing else
             assert refusals(s.services) == refused_before + 1
             assert app.repository.get(Case.create_id(case)).version == before_case

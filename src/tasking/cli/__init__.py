@@ -151,7 +151,8 @@ class TaskingGroup(click.Group):
 @click.option("--store", envvar="TASKING_STORE", default=None, metavar="PATH|URL",
               help="Event store: a SQLite file (default ./tasking.db) or a postgresql:// URL. Env: TASKING_STORE.")
 @click.option("--user", envvar="TASKING_USER", default=None, metavar="ID",
-              help="Acting user for write commands. Env: TASKING_USER.")
+              help="Acting user for every command that reads or writes the store (reads are permission-checked "
+                   "and logged too). Env: TASKING_USER.")
 @click.option("--log-file", envvar="TASKING_LOG_FILE", default=None, type=click.Path(dir_okay=False),
               help="Write JSON logs here instead of stderr. Env: TASKING_LOG_FILE.")
 @click.option("--log-level", envvar="TASKING_LOG_LEVEL", default="info",
@@ -163,11 +164,15 @@ def cli(store: str | None, user: str | None, log_file: str | None, log_level: st
     feedback as events; brief the morning meeting; publish the year's figures. Every file it
     writes is owner-only (0600; folders 0700), whatever the umask.
 
+    Every command that reads or writes the store acts as a user (--user or TASKING_USER): reads
+    too, since what a user may see depends on their role and agency, and every read is logged.
+
     \b
     Example:
       tasking --store csu.db init --admin coordinator --name "Sam Patel" --agency COUNCIL
       TASKING_USER=coordinator tasking report --source COUNCIL --category noise --area Swanley \\
         --location "High Street" --occurred 2018-03-02T23:00 --anonymous --summary "Loud music"
+      TASKING_USER=coordinator tasking briefing --at 2018-03-05
     """
     from tasking.logs import configure_logging
 

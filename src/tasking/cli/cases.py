@@ -111,8 +111,8 @@ def task(ctx: click.Context, case, agency, action, due, owner, user, at, as_json
 @click.command("reassign")
 @click.argument("case")
 @click.argument("tasking")
-@click.option("--agency", required=True, metavar="CODE")
-@click.option("--owner", metavar="USER", default=None)
+@click.option("--agency", metavar="CODE", default=None, help="The agency to task (default: the one tasked now).")
+@click.option("--owner", metavar="USER", default=None, help="The officer who owns it (give this, --agency, or both).")
 @write_options
 @click.pass_context
 def reassign(ctx: click.Context, case, tasking, agency, owner, user, at, as_json) -> None:  # noqa: ANN001
@@ -121,6 +121,7 @@ def reassign(ctx: click.Context, case, tasking, agency, owner, user, at, as_json
     \b
     Example:
       tasking reassign CSU-2017-00001 T1 --agency POLICE --owner pcso.fry
+      tasking reassign CSU-2017-00001 T1 --owner warden.sharrad
     """
     run(ctx, ReassignTasking, as_json=as_json, text=_case_text("Reassigned"), user=user, at=at,
         case=case, tasking=tasking, agency=agency, owner=owner)

@@ -80,11 +80,12 @@ def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool,
         render.print_table(brief, wide_console())
         print_headline(year_stats(read.db, read.config, 2017, read.point.position))
         where = "" if settings.store == "tasking.db" and not os.environ.get("TASKING_STORE") else f" --store {redact(settings.store)}"
-        console.print(
+        console.print(  # the "Try:" lines are commands to copy: never wrapped, whatever the width
             f"\nBuilt {counts['cases']} cases from {counts['commands']} commands into {redact(settings.store)}. Try:\n"
             f"  TASKING_USER=coordinator tasking{where} briefing --at 2018-03-05T09:00\n"
             f"  TASKING_USER=analyst tasking{where} stats --year 2017 --explain powers.CPW\n"
-            f"  TASKING_USER=coordinator tasking{where} audit {brief['new_reports'][0]['case'] if brief['new_reports'] else 'CSU-2017-00001'}"
+            f"  TASKING_USER=coordinator tasking{where} audit {brief['new_reports'][0]['case'] if brief['new_reports'] else 'CSU-2017-00001'}",
+            soft_wrap=True, highlight=False,
         )
     finally:
         services.close()

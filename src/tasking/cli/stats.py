@@ -51,7 +51,10 @@ def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) 
         if fmt == "json":
             emit_read(result)
             return
-        table = Table(title=f"{result['figure']} {result['financial_year']}: {result['count']} events on {result['cases']} cases",
+        things = {"task_and_finish_groups": "group", "case_reviews": "case review"}.get(
+            result["figure"].split(".", 1)[0], "case") + ("" if result["cases"] == 1 else "s")  # what the items name
+        table = Table(title=f"{result['figure']} {result['financial_year']}: {result['count']} events on "
+                            f"{result['cases']} {things}",
                       title_justify="left")
         for column in ("case", "event", "position", "at", "user", "agency", "detail"):
             table.add_column(column, no_wrap=column == "case")

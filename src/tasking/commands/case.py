@@ -80,7 +80,7 @@ class RaiseTasking(CaseCommand):
 
 class ReassignTasking(CaseCommand):
     tasking: Ref
-    agency: Code
+    agency: Code | None = None  # None: the agency it is tasked to now keeps it (a new owner only)
     owner: Code | None = None
 
 

@@ -181,7 +181,9 @@ def raise_tasking(app: TaskingApp, cmd: RaiseTasking) -> Result:
 
 def reassign_tasking(app: TaskingApp, cmd: ReassignTasking) -> Result:
     login, agency = _actor(app, cmd)
-    to_agency = app.config.check_agency(cmd.agency)
+    if cmd.agency is None and cmd.owner is None:
+        raise DomainError("agency", "give the agency to reassign to (--agency), the new owner (--owner), or both")
+    to_agency = app.config.check_agency(cmd.agency) if cmd.agency is not None else None
     _check_owner(app, cmd.owner)
     case = app.get_case(cmd.case)
     case.reassign(login, agency, cmd.effective, cmd.tasking, to_agency, cmd.owner)

@@ -145,11 +145,14 @@ class Case(Aggregate):
         )
         return tasking
 
-    def reassign(self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str, owner: str | None) -> None:
+    def reassign(self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str | None,
+                 owner: str | None) -> None:
+        """To another agency, or (`to_agency` None) to another owner in the agency it is tasked to now."""
         self.check_open("reassign")
         self.check_not_before_received(at)
-        self.check_tasking_open(tasking)
-        self._tasking_reassigned(user=user, agency=agency, at=at, tasking=tasking, to_agency=to_agency, owner=owner)
+        found = self.check_tasking_open(tasking)
+        self._tasking_reassigned(user=user, agency=agency, at=at, tasking=tasking, to_agency=to_agency or found["agency"],
+                                 owner=owner)
 
     def complete(self, user: str, agency: str, at: dt.datetime, tasking: str, result: str) -> None:
         self.check_open("complete")

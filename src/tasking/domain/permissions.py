@@ -139,7 +139,8 @@ class Forbidden(DomainError):
     """The acting user's role does not allow this (CLI exit code 3)."""
 
     def __init__(self, role: str, action: str, rule: str, case: str | None = None):
-        super().__init__("user", f"{role} may not {action}: {rule}")
+        article = "an" if role[:1] in "aeiou" else "a"
+        super().__init__("user", f"{article} {role} may not use `tasking {action}`: {rule}")
         self.role, self.action, self.case = role, action, case
 
 

@@ -144,6 +144,7 @@ STORY = {
     "assign": ("leads", ("lead",)),
     "close": ("closures", ("close_reason", "text")),
     "reopen": ("reopenings", ("text",)),
+    "reassign": ("reassignments", ("tasking", "tasked_agency", "owner")),
 }
 
 

@@ -322,6 +322,8 @@ _STORY_LINES = [
     ("leads", "Lead officers", lambda r: r["lead"]),
     ("closures", "Closures", lambda r: r["close_reason"] + (f" ({r['text']})" if r.get("text") else "")),
     ("reopenings", "Reopenings", lambda r: r["text"]),
+    ("reassignments", "Reassignments", lambda r: f"{r['tasking']} to {r['tasked_agency']}"
+                                                + (f" ({r['owner']})" if r.get("owner") else "")),
 ]
 
 
