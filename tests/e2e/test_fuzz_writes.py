@@ -40,6 +40,8 @@ READS = {
     "scheduler": "a long-running process; its jobs send `briefing issue` (fuzzed) and catch-up",
     "demo": "fills a new store with a fixed plan; --replace deletes files (tests/e2e/test_demo_and_stats.py)",
     "store copy": "copies into a second, empty store (tests/e2e/test_store_copy.py)",
+    "plan list": "read", "plan show": "read", "activity list": "read", "pact list": "read", "funding list": "read",
+    "cctv list": "read",
 }
 REFERENCES = {
     "case": ["CSU-2017-00001", "CSU-2017-00002", "csu-2017-00003"], "other": ["CSU-2017-00002"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 import click
 from rich.table import Table
@@ -29,7 +28,7 @@ def funding() -> None:
 
 @funding.command("grant")
 @click.option("--funder", required=True, help="Who gave it, e.g. PCC or KFRS.")
-@click.option("--amount", required=True, type=Decimal, help="Pounds, e.g. 31107 or 6107.50.")
+@click.option("--amount", required=True, help="Pounds, e.g. 31107 or 6107.50.")
 @click.option("--year", required=True, type=click.IntRange(1900, 9998), help="The financial year it funds.")
 @click.option("--note", default=None, help="What it is for.")
 @write_options
@@ -50,7 +49,7 @@ def grant(ctx: click.Context, funder, amount, year, note, user, at, as_json) -> 
 @click.option("--organisation", required=True, help="The organisation that runs the project.")
 @click.option("--project", required=True, help="The project's name.")
 @click.option("--half", required=True, type=click.Choice(["first", "second"]), help="Which half of the year.")
-@click.option("--amount", required=True, type=Decimal, help="Pounds; refused beyond what is left of the grant.")
+@click.option("--amount", required=True, help="Pounds; refused beyond what is left of the grant.")
 @write_options
 @click.pass_context
 def allocate(ctx: click.Context, grant, organisation, project, half, amount, user, at, as_json) -> None:  # noqa: ANN001
@@ -68,7 +67,7 @@ def allocate(ctx: click.Context, grant, organisation, project, half, amount, use
 @funding.command("spend")
 @click.argument("grant")
 @click.argument("allocation")
-@click.option("--amount", required=True, type=Decimal, help="Pounds; refused beyond the allocation.")
+@click.option("--amount", required=True, help="Pounds; refused beyond the allocation.")
 @click.option("--note", default=None, help="What it was spent on.")
 @write_options
 @click.pass_context
