@@ -26,7 +26,9 @@ from tasking.time.instants import iso, parse_datetime, utcnow
 from tasking.web.auth import Principal, authenticate
 from tasking.web.problems import Problem
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"])
+# Not in /openapi.json: these routes follow GeoReport v2's own contract (form posts, error lists),
+# not the API's problem details, and are documented in the README's Open311 section.
+router = APIRouter(prefix="/open311/v2", tags=["open311"], include_in_schema=False)
 MAX_TEXT = 2000
 
 
