@@ -202,7 +202,8 @@ def annual_report(year: int, desk: PageDesk = Depends(page_desk)) -> Response:
     desk.services.check_views()
     reader = desk.read("stats")
     parts = reads.annual_report_parts(reader, year, with_map=True)
-    return HTMLResponse(to_html(parts["figures"], reader.config.name, parts["previous"], parts["names"], parts["geo"]))
+    return HTMLResponse(to_html(parts["figures"], reader.config.name, parts["previous"], parts["names"], parts["geo"],
+                                year_parts=parts["year"]))
 
 
 # --- the officer's everyday writes -------------------------------------------------------------
