@@ -207,7 +207,8 @@ def annual_report(year: int, desk: PageDesk = Depends(page_desk)) -> Response:
     desk.services.check_views()
     reader = desk.read("stats")
     parts = reads.annual_report_parts(reader, year, with_map=True)
-    html = to_html(parts["figures"], reader.config.name, parts["previous"], parts["names"], parts["geo"])
+    html = to_html(parts["figures"], reader.config.name, parts["previous"], parts["names"], parts["geo"],
+                   year_parts=parts["year"])
     return HTMLResponse(html, headers=csp_with_inline_styles(html))  # its one <style>, allowed by hash
 
 
