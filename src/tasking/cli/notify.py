@@ -45,8 +45,9 @@ def send(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
     from tasking.notify.sender import send_due
     from tasking.notify.smtp import Relay
 
-    relay = Relay.from_env()
-    counts = send_due(services(ctx), at or utcnow(), relay, user=_user(ctx))
+    found, user = services(ctx), _user(ctx)
+    found.app.authorize(found.app.actor(user, "notify send"), "notify send")  # before the relay's settings
+    counts = send_due(found, at or utcnow(), Relay.from_env(), user=user)
     if as_json:
         emit_read(counts)
         return
