@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -25,7 +26,9 @@ def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(s
     procs = [
         subprocess.Popen([sys.executable, "-m", "tests.e2e.worker", store, mode, case, str(EACH), str(barrier), str(n)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env={"TASKING_LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin"}, cwd=str(_root()))
+                         env={"TASKING_LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin",
+                              # where a PostgreSQL store's key-encryption key is (every node needs it)
+                              "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"]}, cwd=str(_root()))
         for n, mode in enumerate(["follow-up"] * WRITERS + ["new-case"] * WRITERS)
     ]
     deadline = time.time() + 300
