@@ -101,8 +101,11 @@ def times(at: str | None = Query(None, max_length=64, pattern=ISO_PATTERN,
     return found
 
 
-def recorded_times(as_of: str | None = AS_OF, position: int | None = POSITION) -> Times:
-    """Recorded time only: the stats count the whole financial year, so they take no `at`."""
+def recorded_times(request: Request, as_of: str | None = AS_OF, position: int | None = POSITION) -> Times:
+    """Recorded time only: the stats count the whole financial year, so they take no `at` (refused)."""
+    if "at" in request.query_params:
+        raise Problem(422, "at: stats counts the whole financial year; use as_of or position", field="at",
+                      rule="not-for-stats")
     return times(None, as_of, position)
 
 
