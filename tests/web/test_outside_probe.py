@@ -178,6 +178,13 @@ class TestBodySize:
                             headers={"Content-Type": "application/json"})
         assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
 
+    def test_with_a_wrong_token_the_body_is_not_read(self, web) -> None:  # noqa: ANN001
+        """Authentication comes before the body: a wrong token is 401 whatever the body holds (a body
+        that is not UTF-8 would be 400 if it were read first)."""
+        response = web.post("/api/v1/commands/record-follow-up", content=b'{"case": "\xff\xfe"}',
+                            headers={**bearer("tsk.coordinator.not-the-secret"), "Content-Type": "application/json"})
+        assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
+
 
 class TestReadRefusals:
     """Item 13: a read the permission rule refuses is 403 (as documented), and is in the access log."""

@@ -1,5 +1,5 @@
 """Request bodies: over the configured limit is refused with 413 before it is read, and an API
-request without a bearer token is refused with 401 before its body is read (issue 21, item 12);
+request without a valid bearer token is refused with 401 before its body is read (issue 21, item 12);
 a JSON body (at most the limit) that is not UTF-8 is refused with 400 (item 30).
 
 A pure ASGI middleware: a declared `Content-Length` over the limit is answered at once; a chunked
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
@@ -48,6 +49,11 @@ class BodyLimit:
                                         "(from `tasking users token ID`)",
                                    headers={"WWW-Authenticate": 'Bearer realm="tasking"'}))(scope, receive, send)
             return
+        if expects_body and scope["path"].startswith("/api/"):  # the token is checked before the body is read
+            refused = await run_in_threadpool(_token_refused, scope, headers)
+            if refused is not None:
+                await _problem(refused)(scope, receive, send)
+                return
         if expects_body and "json" in headers.get("content-type", ""):
             body = await _read_all(receive, self.max_body)
             if body is None:
@@ -74,6 +80,22 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+def _token_refused(scope: dict[str, Any], headers: Headers) -> Problem | None:
+    """The API's own token check (`authenticate`: 401, or 429 after too many failures), run before a
+    body is read; None when the token is valid. The route checks it again as it always does."""
+    from tasking.web.auth import authenticate
+
+    app = scope["app"]
+    token = headers.get("authorization", "")[len("bearer "):].strip()
+    client = scope["client"][0] if scope.get("client") else "unknown"
+    try:
+        with app.state.pool.borrow() as services:
+            authenticate(services.app, token, client, app.state.attempts, via="api")
+    except Problem as problem:
+        return problem
+    return None
 
 
 async def _read_all(receive: Any, limit: int) -> bytes | None:
