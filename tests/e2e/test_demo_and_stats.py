@@ -32,7 +32,22 @@ def fixture_demo_store(request, tmp_path_factory) -> str:  # noqa: ANN001
     done = run_cli("demo", "--store", store)
     assert "Daily tasking meeting Monday 05 March 2018" in done.stdout
     assert "Year-end figures 2017/18" in done.stdout
+    DEMO_OUTPUT[store] = done.stdout
     return store
+
+
+DEMO_OUTPUT: dict[str, str] = {}
+
+
+def test_the_demo_s_try_lines_are_whole_commands_whatever_the_width(demo_store: str) -> None:
+    """Printed through a pipe (80 columns), each suggested command stays on one line to copy, even with
+    a long --store (a PostgreSQL URL)."""
+    tail = DEMO_OUTPUT[demo_store].split(" Try:\n", 1)[1].splitlines()
+    assert [line.split(" --store ")[0] for line in tail[:3]] == ["  TASKING_USER=coordinator tasking",
+                                                                 "  TASKING_USER=analyst tasking",
+                                                                 "  TASKING_USER=coordinator tasking"]
+    assert tail[0].endswith("briefing --at 2018-03-05T09:00") and tail[1].endswith("stats --year 2017 --explain powers.CPW")
+    assert " audit CSU-" in tail[2]
 
 
 def stats_bytes(store: str, *args: str) -> str:
