@@ -74,7 +74,15 @@ def private_sqlite(path: str | Path) -> None:
     """Before SQLite opens `path`: create it empty and owner-only, or narrow an existing database and
     its `-wal`/`-shm`/`-journal` files to owner-only (SQLite creates those with the database's mode)."""
     path = str(path)
-    os.close(_opener(path, os.O_CREAT | os.O_RDONLY))
+    # Never open (and close) a descriptor on a database that exists: closing any descriptor of a file
+    # drops every POSIX lock this process holds on it, so another pooled connection of this process
+    # would lose its locks, and another process could then checkpoint and delete the WAL under it
+    # (SQLite's "posix advisory locks" pitfall): writes would then be lost. An existing file is
+    # narrowed by its path; a new one is created exclusively (no connection can hold it yet).
+    try:
+        os.close(_opener(path, os.O_CREAT | os.O_EXCL | os.O_RDONLY))
+    except FileExistsError:
+        _own(path)
     for suffix in SQLITE_COMPANIONS:
         with contextlib.suppress(FileNotFoundError):
             _own(path + suffix)

@@ -97,3 +97,38 @@ def test_a_key_store_that_others_can_read_is_refused_with_the_chmod_to_run(tmp_p
                      "and try again")
     os.chmod(keys, 0o600)
     assert run([*env, "--user", "coordinator", "users", "list"]) == 0
+
+
+def test_making_a_store_owner_only_never_drops_this_process_s_sqlite_locks(tmp_path: Path) -> None:
+    """The web server opens a second pooled connection while the first is in use. Narrowing the file
+    for it must not open (and close) a descriptor on the database: that drops every POSIX lock this
+    process holds, so another process closing its connection checkpoints and deletes the WAL under the
+    first, and the first one's later writes are lost to everyone else. Real processes: the other writer
+    and the count are other programs, as in production."""
+    import subprocess
+    import sys
+
+    from tasking.bootstrap import Settings, bootstrap
+    from tasking.commands import AddUser, send
+    from tasking.time.instants import utcnow
+    from tests.conftest import TASKING
+
+    settings = Settings(store=str(tmp_path / "store.db"), views=str(tmp_path / "views.db"))
+    env = {**os.environ, "TASKING_STORE": settings.store, "TASKING_VIEWS": settings.views_path}
+    subprocess.run([TASKING, "init", "--admin", "coordinator", "--name", "Sam", "--agency", "COUNCIL"], env=env,
+                   check=True, capture_output=True)
+    first = bootstrap(settings)
+    send(first.app, AddUser(user="coordinator", at=utcnow(), login="one", name="One", agency="COUNCIL", role="officer"))
+    second = bootstrap(settings)  # the pool's next connection: the store is narrowed again
+    try:
+        subprocess.run([TASKING, "--user", "coordinator", "users", "add", "two", "--name", "Two", "--agency", "COUNCIL",
+                        "--role", "officer"], env=env, check=True, capture_output=True)
+        send(first.app, AddUser(user="coordinator", at=utcnow(), login="three", name="Three", agency="COUNCIL",
+                                role="officer"))
+        count = subprocess.run([sys.executable, "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1])"
+                                ".execute('SELECT count(*) FROM stored_events').fetchone()[0])", settings.store],
+                               check=True, capture_output=True, text=True)
+        assert int(count.stdout) == first.app.event_count()  # every write, seen by another program
+    finally:
+        second.close()
+        first.close()

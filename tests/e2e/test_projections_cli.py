@@ -34,7 +34,8 @@ def test_status_rebuild_and_verify(desk: Desk, env: dict[str, str]) -> None:
     status = cli_json("projections", "status", env=env)
     assert {row["projection"] for row in status} == {"cases", "taskings", "activity", "users", "log", "briefings", "access_log",
                                                             "flag_acknowledgements", "escalations",
-                                                            "police", "dismissals"}
+                                                            "police", "dismissals", "outbox", "open311",
+                                                            "partnership_year"}
     assert all(row["store_position"] == head for row in status)
     done = run_cli("projections", "rebuild", env=env)
     assert "Rebuilding all projections" in done.stdout and f"{head}/{head}" in done.stdout

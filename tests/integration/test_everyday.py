@@ -218,7 +218,8 @@ class TestMarkedAndTimedPages:
         mark = ("OFFICIAL-SENSITIVE · Daily tasking meeting Monday 26 March 2018 09:00 · Reports received after "
                 "Fri 23 Mar 2018 09:00 up to Mon 26 Mar 2018 09:00 · Printed Mon 26 Mar 2018 08:30")
         assert f'<div class="mark top">{mark}</div>' in page and f'<div class="mark bottom">{mark}</div>' in page
-        assert ".mark { position: fixed" in page  # fixed elements repeat on every printed page
+        assert "@top-left" in page and "@bottom-left" in page  # printed, each page's margins carry them
+        assert "position: fixed" not in page  # never over the content (tests/e2e/test_printed_briefing.py prints it)
         markdown = (tmp_path / "2018-03-26" / "briefing.md").read_text()
         assert markdown.startswith(f"**{mark}**") and markdown.rstrip().endswith(f"**{mark}**")
 
@@ -280,7 +281,7 @@ class TestShowTellsTheWholeStory:
         from tasking.commands import AssessRisk, CorrectCase, LinkCases, Refer, UsePower
         from tasking.reporting.render import case_text
 
-        case = desk.report("2018-03-02T10:00", anonymous=True)
+        case = desk.report("2018-03-02T10:00")  # a reporter to update (an anonymous case has none)
         other = desk.report("2018-03-02T10:30", anonymous=True)
         desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 9))
         desk.send(RecordFollowUp, when="2018-03-05T11:00", case=case, kind="visit", outcome="Spoke to parents")

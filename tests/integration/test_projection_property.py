@@ -100,7 +100,9 @@ def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str]
                              window_from=meeting - dt.timedelta(days=3), window_to=meeting,
                              new_reports=tuple(refs[:option]), digest="d" * 8)
     if kind == "token":
-        return IssueToken(**who, login="sgt.jones", token_hash="sha256:" + "0" * 64, expires_at=at + dt.timedelta(days=30))
+        # a token is issued only to its own user (issue 21, 7): sgt.jones issues theirs
+        return IssueToken(user="sgt.jones", at=at, login="sgt.jones", token_hash="sha256:" + "0" * 64,
+                          expires_at=at + dt.timedelta(days=30))
     if kind == "revoke":
         return RevokeToken(**who, login="sgt.jones")
     if kind == "role":

@@ -21,6 +21,7 @@ LOCATION = "High\rStreet\x9b31m"
 @pytest.fixture(name="typed")
 def fixture_typed(desk: Desk, monkeypatch) -> dict[str, str]:  # noqa: ANN001
     monkeypatch.setenv("TASKING_VIEWS", desk.services.settings.views_path)
+    monkeypatch.setenv("COLUMNS", "400")  # wide enough that no cell is folded: the escapes are read whole
     case = desk.report("2018-03-02T10:00", summary=SUMMARY, location=LOCATION)
     return {"case": case, "store": desk.services.settings.store}
 

@@ -104,10 +104,10 @@ def test_bad_input_gets_georeport_s_error_list(served, api_key):
 def test_only_the_integration_role_may_report_and_it_may_do_nothing_else(served, api_key, services):
     officer = issue(services, "sgt.jones")
     refused = post(served, officer)
-    assert refused.status_code == 403 and "may not open311 report" in refused.json()[0]["description"]
+    assert refused.status_code == 403 and "may not use `tasking open311 report`" in refused.json()[0]["description"]
     cases = requests.get(served.replace("/open311/v2", "/api/v1/cases"), headers={"Authorization": f"Bearer {api_key}"},
                          timeout=30)
-    assert cases.status_code in (403, 422) and "integration may not cases" in cases.text  # 403 once issue 21 lands
+    assert cases.status_code == 403 and "integration may not use `tasking cases`" in cases.text
 
 
 def test_reads_show_details_only_to_the_integration_that_made_the_request(served, api_key, services):
