@@ -489,20 +489,27 @@ def test_every_cli_read_follows_the_table_and_hides_restricted_text(route_store:
             assert CANARY not in stdout + written, (who, name)
 
 
-@pytest.mark.parametrize("who", list(USERS))
-def test_every_http_read_route_follows_the_table_and_hides_restricted_text(route_store: Store, who: str) -> None:
+def _signed_web(s: Store, who: str) -> tuple[str, Any]:
+    """A token of the role's own user (issued by that user) and a test client of the app over the store."""
     from fastapi.testclient import TestClient
 
     from tasking.commands.tokens import expiry, new_token
     from tasking.web import create_app
 
-    s, login = route_store, USERS[who]
+    login = USERS[who]
     token, digest = new_token(login)
     now = dt.datetime.now(dt.timezone.utc)
     send(s.services.app, IssueToken(user=login, at=now, login=login, token_hash=digest, expires_at=expiry(now, 1)))
     app = create_app(Settings(store=s.services.settings.store, views=s.services.settings.views_path), pool_size=1,
                      secret="matrix")
-    with TestClient(app, raise_server_exceptions=False) as web:
+    return token, TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("who", list(USERS))
+def test_every_http_read_route_follows_the_table_and_hides_restricted_text(route_store: Store, who: str) -> None:
+    s = route_store
+    token, web_client = _signed_web(s, who)
+    with web_client as web:
         headers = {"Authorization": f"Bearer {token}"}
         for (method, template), (action, path) in API_READS.items():
             response = web.get(_fill(path, s), headers=headers)
@@ -547,18 +554,9 @@ def test_every_outbox_operation_follows_the_table(route_store: Store, who: str, 
 
 @pytest.mark.parametrize("who", list(USERS))
 def test_every_open311_route_follows_the_table_and_hides_restricted_text(route_store: Store, who: str) -> None:
-    from fastapi.testclient import TestClient
-
-    from tasking.commands.tokens import expiry, new_token
-    from tasking.web import create_app
-
-    s, login = route_store, USERS[who]
-    token, digest = new_token(login)
-    now = dt.datetime.now(dt.timezone.utc)
-    send(s.services.app, IssueToken(user=login, at=now, login=login, token_hash=digest, expires_at=expiry(now, 1)))
-    app = create_app(Settings(store=s.services.settings.store, views=s.services.settings.views_path), pool_size=1,
-                     secret="matrix")
-    with TestClient(app, raise_server_exceptions=False) as web:
+    s = route_store
+    token, web_client = _signed_web(s, who)
+    with web_client as web:
         for (method, _), (action, path) in OPEN311.items():
             if method == "POST":  # a report with this role's token as the api_key: only the integration may
                 response = web.post(path, data={"api_key": token, "service_code": "nope", "description": "x"})
