@@ -8,12 +8,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tasking.commands.setup import AddUser
+from tasking.commands.tokens import token_hash
 from tasking.commands import (
     AssessRisk,
     AssignLead,
     CloseCase,
     IssueBriefing,
     IssueToken,
+    EnrolUser,
+    RedeemEnrolment,
     CompleteTasking,
     CorrectCase,
     LinkCases,
@@ -54,6 +58,9 @@ EVERY_TOPIC = [("report", 0, 0, 0), ("report", 1, 1, 0)] + [
 EVERY_TOPIC += [("token", 0, 0, 30), ("revoke", 0, 0, 31)]
 # A user's role changed, and a user deactivated (issue 12).
 EVERY_TOPIC += [("role", 0, 0, 32), ("deactivate", 0, 0, 33)]
+# A user enrolled with a one-time code that they redeem (issue 21, 7), and a user with an email (issue 23).
+EVERY_TOPIC += [("enrol", 0, 0, 34), ("redeem", 0, 0, 35), ("email", 0, 0, 36)]
+ENROLMENT = "enr.c2d0LmpvbmVz.property-test-code"  # names sgt.jones
 
 
 # Aggregates whose every event the random steps and the tail below produce. The aggregates added
@@ -103,6 +110,15 @@ def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str]
         # a token is issued only to its own user (issue 21, 7): sgt.jones issues theirs
         return IssueToken(user="sgt.jones", at=at, login="sgt.jones", token_hash="sha256:" + "0" * 64,
                           expires_at=at + dt.timedelta(days=30))
+    if kind == "enrol":
+        return EnrolUser(user="coordinator", at=at, login="sgt.jones", code_hash=token_hash(ENROLMENT),
+                         expires_at=at + dt.timedelta(days=7))
+    if kind == "redeem":
+        return RedeemEnrolment(user="sgt.jones", at=at, login="sgt.jones", code_hash=token_hash(ENROLMENT),
+                               token_hash="sha256:" + "1" * 64, expires_at=at + dt.timedelta(days=30))
+    if kind == "email":
+        return AddUser(user="coordinator", at=at, login="mail.user", name="Mail User", agency="WARDENS",
+                       role="officer", email="wardens.desk@example.org")
     if kind == "revoke":
         return RevokeToken(**who, login="sgt.jones")
     if kind == "role":
