@@ -111,6 +111,15 @@ class TestWrites:
                         json={"case": "CSU-2017-09999", "kind": "visit", "outcome": "x"})
         assert_problem(sent, 404, "case")
 
+    def test_an_unknown_entry_of_a_breakdown_is_not_found_and_a_nameless_figure_is_invalid(self, web, services) -> None:  # noqa: ANN001
+        """`powers.NAME` names a power used that year: one never used is not there (404), as an
+        unknown case is. A name the schema's figure pattern refuses is invalid input (422)."""
+        token = issue(services, "analyst")
+        found = assert_problem(web.get("/api/v1/stats/2017/explain/powers.never-used", headers=bearer(token)),
+                               404, "explain")
+        assert "unknown figure 'powers.never-used'" in found["detail"]
+        assert web.get("/api/v1/stats/2017/explain/nonsense", headers=bearer(token)).status_code == 422
+
     def test_a_closed_case_refuses_a_follow_up_with_409(self, web, services, desk) -> None:  # noqa: ANN001
         from tasking.commands import CloseCase
 

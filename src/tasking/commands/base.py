@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import re
 import unicodedata
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Ref = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=64)]
+# Blank once stripped is refused: the schema says so, with a character that `str.strip` keeps (spelt
+# out, since JSON Schema's `\S` is ECMAScript's, which does not count U+0085 or U+001C-U+001F as space).
+_WHITE = "".join(f"\\u{ord(c):04x}" for c in map(chr, range(0x10000)) if c.isspace())
+_NOT_BLANK = Field(json_schema_extra={"pattern": f"[^{_WHITE}]"})
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), _NOT_BLANK]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), _NOT_BLANK]
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=64), _NOT_BLANK]
 
 _LOGIN = re.compile(r"[a-z0-9._-]{1,64}")
 
@@ -27,7 +31,7 @@ def _login(value: str) -> str:
 
 
 # The login of a new user (`users add`, `init --admin`).
-Login = Annotated[Code, AfterValidator(_login)]
+Login = Annotated[Code, AfterValidator(_login), Field(json_schema_extra={"pattern": r"^[a-z0-9._-]{1,64}$"})]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)\d(?:[\s-]?\d){8,9}(?!\d)")
@@ -57,6 +61,16 @@ def _no_contact_details(value: str) -> str:
 # Free text on a case (summary, outcome, note, ...): it goes into events, views and packs, so it
 # refuses email addresses and phone numbers, which belong in person records.
 Narrative = Annotated[Text, AfterValidator(_no_contact_details)]
+
+
+def absent_or_null(*names: str) -> dict[str, Any]:
+    """JSON Schema (the API's OpenAPI): each of these fields absent or null."""
+    return {"properties": {name: {"type": "null"} for name in names}}
+
+
+def present(types: dict[str, str]) -> dict[str, Any]:
+    """JSON Schema: each of these fields given, with a value of this JSON type."""
+    return {"required": list(types), "properties": {name: {"type": kind} for name, kind in types.items()}}
 
 
 class Command(BaseModel):

@@ -7,9 +7,9 @@ from typing import Literal
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
-from tasking.commands.base import Code, Command, Narrative, Ref, Text
+from tasking.commands.base import Code, Command, Narrative, Ref, Text, absent_or_null, present
 
 Channel = Literal["phone", "email", "online", "in-person", "partner-referral"]
 Risk = Literal["standard", "medium", "high"]
@@ -33,6 +33,15 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 class RecordReport(Command):
     """A report received: `at` is when it was received."""
+
+    # What the validator below checks, said in the API's schema: a reporter or anonymous, not both;
+    # a map point is both lat and lon, or neither.
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"oneOf": [{**present({"reporter": "string"}), "properties": {"reporter": {"type": "string"},
+                                                                        "anonymous": {"const": False}}},
+                   {"required": ["anonymous"], "properties": {"anonymous": {"const": True},
+                                                              "reporter": {"type": "null"}}}]},
+        {"anyOf": [present({"lat": "number", "lon": "number"}), absent_or_null("lat", "lon")]}]})
 
     source: Code
     channel: Channel = "phone"
@@ -99,6 +108,11 @@ class UpdateReporter(CaseCommand):
     note: Narrative
     public_note: Narrative | None = None  # shared through Open311's servicerequestupdates (issue 23)
     send: bool = False  # with channel `email`: queue the note to the reporter's address through the outbox
+
+    # Said in the API's schema too: only an email update can be sent.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"required": ["send"], "properties": {"send": {"const": True}}},
+        "then": {"required": ["channel"], "properties": {"channel": {"const": "email"}}}})
 
     @model_validator(mode="after")
     def _send_by_email(self) -> "UpdateReporter":

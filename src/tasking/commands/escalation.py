@@ -123,6 +123,11 @@ class MaracDiscuss(Command):
     review_at: dt.date | None = None
     discharge: bool = False
 
+    # Said in the API's schema too: a review date or a discharge, not both.
+    model_config = ConfigDict(json_schema_extra={"not": {
+        "required": ["review_at", "discharge"],
+        "properties": {"review_at": {"type": "string"}, "discharge": {"const": True}}}})
+
     @model_validator(mode="after")
     def _review_or_discharge(self) -> "MaracDiscuss":
         if self.review_at is not None and self.discharge:

@@ -7,9 +7,9 @@ import math
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
-from pydantic import model_validator
+from pydantic import ConfigDict, model_validator
 
-from tasking.commands.base import Code, Command, Narrative, Text
+from tasking.commands.base import Code, Command, Narrative, Text, absent_or_null, present
 from tasking.commands.case import Latitude, Longitude, RecordReport
 from tasking.config import PartnershipConfig
 from tasking.domain.errors import DomainError
@@ -20,6 +20,11 @@ from tasking.queries.access import restricted_categories
 
 class RecordOpen311Report(Command):
     """`POST /open311/v2/requests.json`; `key` is `fixmystreet:ID` or `request:ID`, or None."""
+
+    # Said in the API's schema too: a map point (lat and lon) or an address, and never half a point.
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"anyOf": [present({"lat": "number", "lon": "number"}), absent_or_null("lat", "lon")]},
+        {"anyOf": [present({"lat": "number", "lon": "number"}), present({"address_string": "string"})]}]})
 
     key: Text | None = None
     service_code: Code

@@ -9,14 +9,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, WithJsonSchema, model_validator
 
-from tasking.commands.base import Code, Command, Narrative, Ref, Text
+from tasking.commands.base import Code, Command, Narrative, Ref, Text, absent_or_null, present
 
 Status = Literal["planned", "on-track", "achieved", "not-achieved", "dropped"]
 ActivityKind = Literal["night-of-action", "eva", "community-event", "pact-meeting", "training", "operation", "campaign"]
 Half = Literal["first", "second"]
-Pounds = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+# Pence exactly: the schema gives money as text (pounds and at most two decimals, 12 digits in all),
+# or a whole number of pounds, since a JSON float cannot hold 0.10 exactly.
+Pounds = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2), WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": r"^(?=.*[1-9])\d{1,10}(?:\.\d{1,2})?$"},
+    {"type": "integer", "minimum": 1, "maximum": 9_999_999_999}]})]
 Priority = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 
 
@@ -33,6 +37,11 @@ class PlanAdd(Command):
 
 
 class PlanUpdate(Command):
+    # Said in the API's schema too: a dropped action gives its reason.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"required": ["status"], "properties": {"status": {"const": "dropped"}}},
+        "then": present({"reason": "string"})})
+
     action: Ref
     status: Status
     reason: Narrative | None = None
@@ -67,6 +76,11 @@ class ActivityRecord(Command):
     groups: tuple[Ref, ...] = ()
     panel: Text | None = None
     actions: tuple[Narrative, ...] = ()
+
+    # Said in the API's schema too: a PACT meeting names its panel, and only a PACT meeting does.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"required": ["kind"], "properties": {"kind": {"const": "pact-meeting"}}},
+        "then": present({"panel": "string"}), "else": absent_or_null("panel")})
 
     @model_validator(mode="after")
     def _panel_for_pact(self) -> "ActivityRecord":
@@ -108,6 +122,14 @@ class CctvAdd(Command):
 
 
 class CctvDeploy(Command):
+    # Said in the API's schema too: exactly one reason (a flag, a case or a group). That `end` is not
+    # before `start` no JSON Schema can say; the 422 names it.
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {**present({reason: "string"}), "properties": {reason: {"type": "string"},
+                                                        **absent_or_null(*others)["properties"]}}
+        for reason, others in (("flag", ("case", "group")), ("case", ("flag", "group")),
+                               ("group", ("flag", "case")))]})
+
     camera: Ref
     location: Text
     area: Text

@@ -28,7 +28,7 @@ from sqlite_utils import Database
 
 from tasking.commands.case import Power, ReferralTarget
 from tasking.config import PartnershipConfig
-from tasking.domain.errors import DomainError
+from tasking.domain.errors import DomainError, NotFound
 from tasking.projections.activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.activity import FEEDBACK_ACTIONS
 from tasking.queries import escalation_stats
@@ -325,7 +325,7 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
             head = wanted.split(".", 1)[0].casefold()
             group = next((g for g in groups if g.casefold() == head), None)
             if group is not None and "." in wanted:
-                raise DomainError("explain", f"unknown figure {figure!r}; {group} has: "
+                raise NotFound("explain", f"unknown figure {figure!r}; {group} has: "
                                              f"{', '.join(name.split('.', 1)[1] for name in groups[group])}")
             known = sorted(n for n in names if "." not in n or n.startswith("feedback.")) + [f"{g}.NAME" for g in sorted(groups)]
             if wanted in figures and figures[wanted] is None:

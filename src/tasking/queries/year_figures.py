@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.domain.errors import DomainError
+from tasking.domain.errors import DomainError, NotFound
 from tasking.domain.funding import money, pounds
 from tasking.domain.partnership_activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.year import KINDS
@@ -220,7 +220,7 @@ def explain(db: Database, year: int, position: int, figure: str) -> dict[str, An
         matches = [name for name in names if name.casefold() == wanted.casefold()]
         if len(matches) != 1:
             head = wanted.split(".", 1)[0]
-            raise DomainError("explain", f"unknown figure {figure!r}; {head} has: "
+            raise NotFound("explain", f"unknown figure {figure!r}; {head} has: "
                                          f"{', '.join(name for name in names if name.startswith(head + '.'))}")
         wanted = matches[0]
     key = wanted

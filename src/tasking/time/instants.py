@@ -20,6 +20,9 @@ ISO_PATTERN = (r"^(?:1[89]\d\d|[2-8]\d{3}|9[0-8]\d\d|99[0-8]\d|999[0-8])-(?:(?:0
                r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))"
                r"(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)?)?$")
 
+# A date alone, as `parse_date` takes it (years 1800-9998).
+DATE_PATTERN = ISO_PATTERN.split("(?:T", 1)[0] + "$"
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(UTC)

@@ -38,7 +38,7 @@ from tasking.queries.point import Reader
 from tasking.queries.roster import briefings_issued, users
 from tasking.queries.stats import explain, year_stats
 from tasking.reporting.render import json_text
-from tasking.time.instants import ISO_PATTERN, parse_date, parse_datetime, utcnow
+from tasking.time.instants import DATE_PATTERN, ISO_PATTERN, parse_date, parse_datetime, utcnow
 from tasking.web.auth import Principal, authenticate
 from tasking.web.problems import Problem, openapi_responses
 
@@ -278,7 +278,8 @@ def marac_meetings(desk: Desk = Depends(api_desk), when: Times = Depends(times))
 @router.get("/marac/agenda", tags=["reads"], summary="The Community MARAC agenda.", responses=NOT_FOUND)
 @reading
 def marac_agenda(desk: Desk = Depends(api_desk), when: Times = Depends(times),
-                 meeting: str | None = Query(None, max_length=10, description="The meeting's date, YYYY-MM-DD.")) -> Response:
+                 meeting: str | None = Query(None, max_length=10, pattern=DATE_PATTERN,
+                                             description="The meeting's date, YYYY-MM-DD.")) -> Response:
     day = None
     if meeting:
         try:
@@ -325,11 +326,11 @@ def body_model(command_class: type[Command]) -> type[BaseModel]:
         if name == "user":
             continue
         if name == "at":
-            fields[name] = (AwareDatetime | None, Field(None, description="Effective time (default now); with a zone."))
+            fields[name] = (AwareDatetime | None, Field(None, description="Effective time (default now); with a zone; from the partnership's `earliest_date` to one day after now (a 422 names the rule otherwise)."))
         else:
             fields[name] = (info.annotation, info)
-    return create_model(command_class.__name__, __config__=ConfigDict(extra="forbid"), __doc__=command_class.__doc__,
-                        **fields)
+    config = ConfigDict(extra="forbid", json_schema_extra=command_class.model_config.get("json_schema_extra"))
+    return create_model(command_class.__name__, __config__=config, __doc__=command_class.__doc__, **fields)
 
 
 def send_command(desk: Desk, command_class: type[Command], body: BaseModel, request_id: str | None) -> dict[str, Any]:

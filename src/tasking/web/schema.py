@@ -11,11 +11,17 @@ from fastapi.openapi.utils import get_openapi
 
 from tasking.config import PartnershipConfig
 
-# The figures of `tasking stats` a name may start with: a count, or a breakdown and one entry of it.
-FIGURES = (r"^(?:reports|reports_received|asb_reports|asb_reports_from_residents|taskings|taskings_by_agency"
-           r"|follow_ups|follow_ups_by_agency|follow_ups_by_kind|reporter_updates|feedback|feedback_rate"
-           r"|feedback_owed|feedback_given|powers_used|powers|referrals_made|referrals|by_area|by_category|by_source"
-           r"|by_month|cases_closed|case_reviews|task_and_finish_groups|community_marac|police)(?:\..+)?$")
+# The figures `tasking stats --explain` takes: a count, one entry of a breakdown (the entries are the
+# year's own: an unknown one is not found, 404), the police's recorded figures, and the leaves of the
+# partnership's year (action plan, activities, funding, CCTV).
+COUNTS = ("reports", "reports_received", "asb_reports", "taskings", "follow_ups", "reporter_updates", "feedback_rate",
+          r"feedback\.owed", r"feedback\.given", "powers_used", "referrals_made", "cases_closed")
+BREAKDOWNS = ("asb_reports_from_residents", "taskings_by_agency", "follow_ups_by_agency", "follow_ups_by_kind",
+              "powers", "referrals", "by_area", "by_category", "by_source", "by_month", "case_reviews",
+              "task_and_finish_groups", "community_marac")
+FIGURES = (rf"^(?:(?:{'|'.join(COUNTS)})|(?:{'|'.join(BREAKDOWNS)})\..+"
+           r"|police_recorded\.(?:asb_incidents|by_area\..+|by_month\.\d{4}-\d{2})"
+           r"|(?:action_plan|activities|funding|cctv)\..+)$")
 
 
 def enums_of(config: PartnershipConfig) -> dict[str, list[str]]:
