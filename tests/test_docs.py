@@ -253,6 +253,8 @@ def test_the_cli_reference_is_the_click_tree(site: Path) -> None:
     tree = {"tasking"} | {path for path, _ in COMMANDS}
     assert shown - tree == set(), "the CLI reference names commands that do not exist"
     assert tree - shown == set(), "commands of the click tree missing from the CLI reference"
+    page = (site / "reference/cli/index.html").read_text(encoding="utf-8")
+    assert page.count("<p>Example:</p>\n<pre><code>") == len(tree)  # every command's example, line by line
 
 
 def test_the_http_reference_is_the_openapi_schema(site: Path) -> None:

@@ -7,7 +7,8 @@ A page holds a marker comment and this hook puts the generated Markdown in its p
 - `<!-- generated: http reference -->`: the FastAPI app's OpenAPI schema (`create_app().openapi()`,
   on a throwaway store of the default partnership), rendered as Markdown.
 
-The CLI reference needs no hook: `mkdocs-click` walks `tasking.cli`'s click group.
+The CLI reference is `mkdocs-click`'s walk of `tasking.cli`'s click group; this hook only shows each
+command's `Example:` block as code (`on_page_content`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import contextlib
 import functools
 import io
 import json
+import re
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,18 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if HTTP in markdown:
         markdown = markdown.replace(HTTP, http_reference(openapi_schema()))
     return markdown
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """The CLI reference (mkdocs-click) prints each command's help as Markdown, which runs the
+    lines of its `Example:` block together: show them as the code they are, line by line."""
+    if page.file.src_uri != "reference/cli.md":
+        return html
+    return EXAMPLE.sub(lambda found: "<p>Example:</p>\n<pre><code>" + textwrap.dedent(found.group(1)).strip("\n")
+                       + "</code></pre>", html)
+
+
+EXAMPLE = re.compile(r"<p>Example:\n(.*?)</p>", re.S)
 
 
 @functools.cache
@@ -59,7 +74,7 @@ def openapi_schema() -> dict[str, Any]:
 
 def http_reference(schema: dict[str, Any]) -> str:
     """Every operation of the schema: its route, summary, parameters, body and responses."""
-    lines: list[str] = []
+    lines: list[str] = [_text(schema.get("info", {}).get("description", "")), ""]
     by_tag: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
