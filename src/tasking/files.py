@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700

@@ -34,7 +34,7 @@ from tasking.commands.year import (
 )
 from tasking.config import default_config_text
 from tasking.domain.case import Case
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.time.instants import local_date
 from tasking.time.meetings import MeetingCalendar
 from tasking.domain.permissions import ANY, COMMAND_ACTIONS, NONE, OWN, RULES, Forbidden, scope

@@ -15,7 +15,7 @@ from tasking.commands import (
 )
 from tasking.commands.setup import ChangeRole
 from tasking.commands.tokens import expiry, new_token, token_hash
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.permissions import Forbidden
 from tasking.time.instants import utcnow
 from tests.conftest import Desk, at

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.permissions import Forbidden
 
 

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from tasking.cli.context import DATE, DATETIME, console, emit_read, json_option, read_options, reader, run, user_option
 from tasking.commands.escalation import MaracActionItem, MaracDiscuss, MaracMeetingsAdd
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.reads import marac_agenda_read, marac_meetings_read
 from tasking.time.instants import parse_date, utcnow
 from tasking.reporting.render import local_text

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
-
 from typing import Annotated
 
 from pydantic import AwareDatetime, Field, model_validator
 
 from tasking.commands.base import Code, Command, Narrative, Ref, Text
+from tasking.domain.vocabulary import (Channel, CloseReason, CorrectableField, FollowUpKind, LinkReason, Power,
+                                       ReferralTarget, Risk, UpdateChannel)
 
-Channel = Literal["phone", "email", "online", "in-person", "partner-referral"]
-Risk = Literal["standard", "medium", "high"]
-FollowUpKind = Literal["visit", "call", "letter", "email"]
-UpdateChannel = Literal["phone", "email", "letter", "visit", "report-back"]
-Power = Literal[
-    "CPW", "CPN", "CBO", "civil-injunction", "closure-notice", "closure-order",
-    "dispersal", "fixed-penalty", "abc", "warning-letter",
-]
-ReferralTarget = Literal[
-    "community-marac", "task-and-finish", "channel-panel", "adult-safeguarding",
-    "children-safeguarding", "da-marac", "mediation", "youth-services", "substance-services",
-]
-LinkReason = Literal["same-incident", "same-problem"]
-CorrectableField = Literal["category", "area", "location", "occurred", "source"]
-CloseReason = Literal["resolved", "no-further-action", "referred-elsewhere", "duplicate"]
 # WGS84 degrees, as police.uk and GPS give them; six decimals is about 10 cm.
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]

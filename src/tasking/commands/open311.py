@@ -12,10 +12,10 @@ from pydantic import model_validator
 from tasking.commands.base import Code, Command, Narrative, Text
 from tasking.commands.case import Latitude, Longitude, RecordReport
 from tasking.config import PartnershipConfig
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.open311 import Open311Request, open311_request_id
 from tasking.domain.person import Person
-from tasking.queries.access import restricted_categories
+from tasking.domain.permissions import restricted_categories
 
 
 class RecordOpen311Report(Command):

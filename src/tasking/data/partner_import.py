@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from tasking.commands import AddPerson, ImportReport, RecordReport, send
 from tasking.config import PartnershipConfig
 from tasking.data.cells import neutral_row
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.imported import ImportedRow
 from tasking.files import open_private
 from tasking.time.instants import LONDON, UTC, wall_clock

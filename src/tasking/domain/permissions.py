@@ -15,8 +15,9 @@ date and `restricted: true`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 ROLES = ("coordinator", "officer", "analyst", "admin", "integration")
 ANY, OWN, NONE = "any", "own", "-"
@@ -133,6 +134,12 @@ COMMAND_ACTIONS: dict[str, str] = {
 
 RESTRICTED_CATEGORIES = ("domestic-abuse", "vulnerable-adult", "vulnerable-young-person")
 RESTRICTED_REFERRALS = ("channel-panel", "da-marac")
+
+
+def restricted_categories(config: Any) -> set[str]:
+    """The categories whose cases are restricted: the fixed three, and any the partnership marks."""
+    marked = {code for code, category in config.categories.items() if getattr(category, "restricted", False)}
+    return set(RESTRICTED_CATEGORIES) | marked
 
 
 class Forbidden(DomainError):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import user_id
 
 ROLES = ("coordinator", "officer", "analyst", "admin", "integration")
@@ -106,7 +106,7 @@ class User(Aggregate):
 
     def revoke_tokens(self, token: str | None, user: str, agency: str, at: dt.datetime) -> list[str]:
         """Revoke one token by its id, or (None) every token still active; returns the ids revoked."""
-        from tasking.domain.errors import DomainError
+        from tasking.errors import DomainError
 
         if token is not None and token not in self.tokens:
             raise DomainError("token", f"{self.login} has no token {token!r} (tokens: {', '.join(self.tokens) or 'none'})")

@@ -22,7 +22,7 @@ import structlog
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.notification import Notification, notification_id
 from tasking.domain.permissions import SYSTEM
 from tasking.notify import message as messages

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 TIMEOUT = 30
 

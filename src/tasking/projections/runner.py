@@ -37,7 +37,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.projections.base import Projection
 from tasking.projections.decode import Pages
 from tasking.projections.registry import PROJECTIONS

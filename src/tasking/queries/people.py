@@ -12,7 +12,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.person import Person
 from tasking.queries.access import in_full, is_restricted, outline, record_access, record_read
 from tasking.queries.point import Reader

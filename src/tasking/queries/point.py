@@ -18,7 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.time.instants import iso, iso_precise
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.projections.normalise import location_key
+from tasking.domain.location import location_key
 from tasking.queries.point import ReadPoint
 
 

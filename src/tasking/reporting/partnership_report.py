@@ -2,8 +2,8 @@
 year before, the partnership month by month, the funding table and the mobile CCTV deployments.
 
 The figures come from `stats` (so the report and `stats --json` cannot disagree); the lists
-(activities, deployments) from `parts`, read at the same position by `year_parts`. A published
-report names no case: a deployment's reason is its kind and, for a Task and Finish group, its
+(activities, deployments) from `parts`, read at the same position by `queries.year_reads.year_parts`.
+A published report names no case: a deployment's reason is its kind and, for a Task and Finish group, its
 reference.
 """
 
@@ -13,23 +13,10 @@ import datetime as dt
 from html import escape
 from typing import Any
 
-from tasking.queries.point import Reader
-from tasking.queries.year_reads import activities, cameras
-
 GROUPS = ("action_plan", "activities", "funding", "cctv")
 KIND_LABELS = {"night-of-action": "Night of action", "eva": "Environmental Visual Audit",
                "community-event": "Community event", "pact-meeting": "PACT meeting", "training": "Training",
                "operation": "Operation", "campaign": "Campaign"}
-
-
-def year_parts(reader: Reader, year: int) -> dict[str, Any]:
-    """The year's activities and the deployments starting in it, as of the reader's position."""
-    point = reader.point.until(None)
-    first, last = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
-    found = activities(reader, point, first, last)["activities"]
-    deployments = [{"camera": cam["camera"], **d} for cam in cameras(reader, point)["cameras"]
-                   for d in cam["deployments"] if first.isoformat() <= d["from"] <= last.isoformat()]
-    return {"activities": found, "deployments": sorted(deployments, key=lambda d: (d["from"], d["camera"]))}
 
 
 def _flat(value: Any, prefix: str = "") -> list[tuple[str, Any]]:

@@ -19,7 +19,7 @@ from tasking.domain.build import Build
 from tasking.domain.permissions import SYSTEM, SYSTEM_ACTOR, Actor, Forbidden, Unidentified, check, check_case
 from tasking.time.instants import utcnow
 from tasking.domain.case import Case
-from tasking.domain.errors import DomainError, NotFound
+from tasking.errors import DomainError, NotFound
 from tasking.domain.ids import PARTNERSHIP_ID, case_id, person_id, request_id, sequence_id, user_id
 from tasking.domain.partnership import Partnership
 from tasking.domain.person import Person

@@ -33,7 +33,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 GENESIS = bytes(32)
 PAGE = 5000

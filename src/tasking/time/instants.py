@@ -7,7 +7,7 @@ import re
 import functools
 from zoneinfo import ZoneInfo
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 LONDON = ZoneInfo("Europe/London")
 UTC = dt.timezone.utc

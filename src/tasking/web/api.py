@@ -29,7 +29,7 @@ from tasking.commands.handlers import check_real_meeting
 from tasking.commands.bus import check_times
 from tasking.commands.data import ImportReport, RecordPoliceMonth
 from tasking.commands.privacy import ApplyRetention
-from tasking.domain.errors import DomainError, NotFound
+from tasking.errors import DomainError, NotFound
 from tasking.domain.permissions import Forbidden
 from tasking.queries import reads
 from tasking.queries.audit import audit, show

@@ -25,7 +25,7 @@ from tasking.bootstrap import Services
 from tasking.commands import CompleteTasking, RecordFollowUp, UpdateReporter
 from tasking.commands.case import FollowUpKind, UpdateChannel
 from tasking.commands.tokens import token_hash
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries import reads
 from tasking.queries.audit import audit, show
 from tasking.reporting import render

@@ -1,4 +1,8 @@
-"""Domain errors: each names the field and the rule that was broken."""
+"""The errors every layer raises: each names the field and the rule that was broken.
+
+At the bottom of the layers (`docs/layers.md`): `time` and `domain` raise them, and the CLI and
+the HTTP API turn them into one-line messages. They are not stored, so they moved here freely.
+"""
 
 
 class DomainError(Exception):
