@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tasking.settings import DEFAULT_STORE, Settings, cipher_env, postgres_env, redact
 from tasking.store.application import TaskingApp
 from tasking.errors import DomainError
 from tasking.queries.point import Reader, ReadPoint, resolve_position
 from tasking.files import private_sqlite
+
+if TYPE_CHECKING:
+    from tasking.projections.runner import Views
+    from tasking.store.keys import KeyStore
 
 # The settings are re-exported: the CLI, the web and the tests build a store from here.
 __all__ = ["DEFAULT_STORE", "Services", "Settings", "bootstrap", "cipher_env", "postgres_env", "redact"]
@@ -50,7 +55,7 @@ def check_postgres(url: str, env: dict[str, str]) -> None:
         raise DomainError("store", f"cannot connect to {redact(url)}: {reason}") from None
 
 
-def open_keys(settings: Settings, env: dict[str, str], create_tables: bool = False):  # type: ignore[no-untyped-def]
+def open_keys(settings: Settings, env: dict[str, str], create_tables: bool = False) -> KeyStore:
     """The key store beside the events: a file of its own on SQLite, a table of its own on PostgreSQL."""
     from tasking.store.keys import PostgresKeyStore, SqliteKeyStore, keys_path
 
@@ -65,7 +70,7 @@ class Services:
     app: TaskingApp
     _views: object | None = field(default=None, repr=False)
 
-    def open_views(self):  # type: ignore[no-untyped-def]
+    def open_views(self) -> Views:
         """The read models as they are: no catch-up (see `read` and `catch_up`)."""
         from tasking.projections.runner import Views
 

@@ -8,7 +8,7 @@ the HTTP API turn them into one-line messages. They are not stored, so they move
 class DomainError(Exception):
     """A command broke a rule. `field` names the input at fault."""
 
-    def __init__(self, field: str, rule: str):
+    def __init__(self, field: str, rule: str) -> None:
         super().__init__(f"{field}: {rule}")
         self.field = field
         self.rule = rule

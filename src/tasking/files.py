@@ -42,7 +42,7 @@ def _opener(path: str, flags: int) -> int:
 
 def open_private(path: str | Path, mode: str = "w", **kwargs: Any) -> IO[Any]:
     """`open`, for writing, with the file owner-only (created 0600, or narrowed to 0600)."""
-    return open(path, mode, opener=_opener, **kwargs)  # noqa: SIM115 - the caller closes it
+    return open(path, mode, opener=_opener, **kwargs)
 
 
 def write_private_text(path: str | Path, text: str) -> None:

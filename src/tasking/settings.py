@@ -22,7 +22,7 @@ class Settings:
     kek: str | None = None
 
     @classmethod
-    def from_env(cls, store: str | None = None, views: str | None = None) -> "Settings":
+    def from_env(cls, store: str | None = None, views: str | None = None) -> Settings:
         return cls(
             store=store or os.environ.get("TASKING_STORE") or DEFAULT_STORE,
             views=views or os.environ.get("TASKING_VIEWS") or None,

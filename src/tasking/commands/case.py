@@ -35,7 +35,7 @@ class RecordReport(Command):
     lon: Longitude | None = None
 
     @model_validator(mode="after")
-    def _reporter_or_anonymous(self) -> "RecordReport":
+    def _reporter_or_anonymous(self) -> RecordReport:
         if (self.lat is None) != (self.lon is None):
             raise ValueError("lat: give both --lat and --lon, or neither")
         if self.anonymous and self.reporter:
@@ -86,7 +86,7 @@ class UpdateReporter(CaseCommand):
     send: bool = False  # with channel `email`: queue the note to the reporter's address through the outbox
 
     @model_validator(mode="after")
-    def _send_by_email(self) -> "UpdateReporter":
+    def _send_by_email(self) -> UpdateReporter:
         if self.send and self.channel != "email":
             raise ValueError("send: only an update by --channel email can be sent")
         return self

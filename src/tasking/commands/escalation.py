@@ -124,7 +124,7 @@ class MaracDiscuss(Command):
     discharge: bool = False
 
     @model_validator(mode="after")
-    def _review_or_discharge(self) -> "MaracDiscuss":
+    def _review_or_discharge(self) -> MaracDiscuss:
         if self.review_at is not None and self.discharge:
             raise ValueError("review-at: give either --review-at DATE or --discharge, not both")
         return self

@@ -33,7 +33,7 @@ class RecordOpen311Report(Command):
     phone: Text | None = None
 
     @model_validator(mode="after")
-    def _somewhere(self) -> "RecordOpen311Report":
+    def _somewhere(self) -> RecordOpen311Report:
         if (self.lat is None) != (self.lon is None):
             raise ValueError("lat: give both lat and long, or neither")
         if self.lat is None and not self.address_string:

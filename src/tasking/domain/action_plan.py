@@ -24,7 +24,7 @@ class PlanAction(Aggregate):
 
     @event("Added")
     def __init__(self, reference: str, year: int, priority: str, action: str, lead: str, due: str,
-                 user: str, agency: str, at: dt.datetime):
+                 user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.year = year
         self.added_at = at

@@ -73,7 +73,7 @@ class Case(Aggregate):
         summary: str,
         lat: float | None = None,
         lon: float | None = None,
-    ):
+    ) -> None:
         self.reference = reference
         self.received_at = at
         self.occurred_at = occurred_at

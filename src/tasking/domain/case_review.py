@@ -27,7 +27,7 @@ class CaseReview(Aggregate):
 
     @event("Applied")
     def __init__(self, reference: str, applicant: str, on_behalf_of: str | None, cases: list[str],
-                 user: str, agency: str, at: dt.datetime):
+                 user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.applicant = applicant
         self.on_behalf_of = on_behalf_of

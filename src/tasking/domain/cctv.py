@@ -22,7 +22,7 @@ class Camera(Aggregate):
         return year_record_id("cameras", reference)
 
     @event("Added")
-    def __init__(self, reference: str, description: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, reference: str, description: str, user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.deployments: dict[str, dict[str, Any]] = {}
 

@@ -23,7 +23,7 @@ class MaracMeeting(Aggregate):
         return marac_meeting_id(meeting_day)
 
     @event("Scheduled")
-    def __init__(self, meeting_day: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, meeting_day: str, user: str, agency: str, at: dt.datetime) -> None:
         self.meeting_day = meeting_day
         self.meeting_at = at
         self.discussed: list[str] = []

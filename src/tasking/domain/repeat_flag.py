@@ -29,7 +29,7 @@ class RepeatFlag(Aggregate):
         return repeat_flag_id(flag)
 
     @event("Acknowledged")
-    def __init__(self, flag: str, cases: list[str], note: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, flag: str, cases: list[str], note: str, user: str, agency: str, at: dt.datetime) -> None:
         self.flag = flag
         self.cases = list(cases)
 

@@ -23,7 +23,7 @@ class TaskAndFinishGroup(Aggregate):
 
     @event("Opened")
     def __init__(self, reference: str, focus: str, area: str, cases: list[str], reason: str,
-                 user: str, agency: str, at: dt.datetime):
+                 user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.focus = focus
         self.area = area

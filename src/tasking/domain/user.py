@@ -18,7 +18,7 @@ class User(Aggregate):
         return user_id(login)
 
     @event("Registered")
-    def __init__(self, login: str, name: str, member_of: str, role: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, login: str, name: str, member_of: str, role: str, user: str, agency: str, at: dt.datetime) -> None:
         self.login = login
         self.name = name
         self.member_of = member_of

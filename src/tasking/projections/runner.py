@@ -253,7 +253,7 @@ class Views:
         def __exit__(self, exc_type: object, *_: object) -> None:
             self.db.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
-    def _write(self) -> "Views._Tx":
+    def _write(self) -> Views._Tx:
         return Views._Tx(self.db)
 
     # --- catch-up and rebuild ---------------------------------------------------------------

@@ -57,9 +57,7 @@ def find_people(app: TaskingApp, name: str | None = None, phone: str | None = No
     found = []
     for reference in references:
         person = app.get_person(reference)
-        if wanted_name and wanted_name in (person.name or "").casefold():
-            found.append(_details(person))
-        elif wanted_phone and person.phone and wanted_phone in _digits(person.phone):
+        if wanted_name and wanted_name in (person.name or "").casefold() or wanted_phone and person.phone and wanted_phone in _digits(person.phone):
             found.append(_details(person))
     shown = ", ".join(person["person"] for person in found) or "none"
     record_access(app, actor, "person find", [], f"search by {'name' if name else 'phone'}; found: {shown}")

@@ -352,7 +352,7 @@ def hotspot_png(geo: dict[str, Any]) -> bytes:
         for area, (lat, lon) in geo["centroids"].items():
             ax.annotate(area, (lon, lat), fontsize=7, ha="center", va="center", color="#222222",
                         bbox={"boxstyle": "round,pad=0.15", "fc": "#ffffffb0", "ec": "none"})
-        for lat, lon, place in geo.get("cctv", []):  # mobile CCTV deployments (issue 26)
+        for lat, lon, _place in geo.get("cctv", []):  # mobile CCTV deployments (issue 26)
             ax.plot(lon, lat, marker="s", markersize=7, color="#c0392b", markeredgecolor="#ffffff", linestyle="none")
         ax.set_title(f"{title}: {len(points)}")
         ax.set_xlabel("longitude")

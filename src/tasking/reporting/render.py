@@ -193,8 +193,7 @@ def _fitted_widths(texts: list[list[str]], minimums: list[int], width: int | Non
     if width is None or sum(natural) <= room:
         return [None] * len(texts)
     spare, wants = room - sum(minimums), [n - m for n, m in zip(natural, minimums, strict=True)]
-    shares = [minimum + spare * want // max(sum(wants), 1) for minimum, want in zip(minimums, wants, strict=True)]
-    return shares
+    return [minimum + spare * want // max(sum(wants), 1) for minimum, want in zip(minimums, wants, strict=True)]
 
 
 def _section_blocks(title_text: str, columns: list[tuple[str, Any]], rows: list[dict[str, Any]],

@@ -100,7 +100,7 @@ class TaskingRepository(Repository[Any]):
         kept = self._kept.pop(aggregate_id, None)
         if kept is not None:
             aggregate, recorded, gen = kept
-            if aggregate.version == recorded and not aggregate._pending_events:  # noqa: SLF001
+            if aggregate.version == recorded and not aggregate._pending_events:
                 self._read_head()  # before the select: what it reads is current as of at least this head
                 if gen != self._gen:
                     newer = list(self.event_store.get(aggregate_id, gt=recorded))
