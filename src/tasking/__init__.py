@@ -21,7 +21,7 @@ def _hide_numpy_from_sqlite_utils() -> None:
                     frame = frame.f_back
             return
 
-    sys.meta_path.insert(0, Finder)  # type: ignore[arg-type]
+    sys.meta_path.insert(0, Finder)
 
 
 _hide_numpy_from_sqlite_utils()

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from tasking.cli.context import emit, json_option, run, services, write_options
@@ -49,7 +51,7 @@ def verify(ctx: click.Context, head, as_json: bool) -> None:
         ctx.exit(BROKEN)
 
 
-def _text(found: dict) -> str:  # type: ignore[type-arg]
+def _text(found: dict[str, Any]) -> str:
     if found["ok"]:
         checked = f"; head {found['checked_head']} matches" if found["checked_head"] else ""
         return f"verified: {found['events']} events, chain head {found['head'] or 'none (empty store)'}{checked}"
