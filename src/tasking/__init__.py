@@ -19,9 +19,9 @@ def _hide_numpy_from_sqlite_utils() -> None:
                     if frame.f_globals.get("__name__") == "sqlite_utils.db":
                         raise ModuleNotFoundError("numpy is not needed by sqlite-utils in tasking", name=name)
                     frame = frame.f_back
-            return None
+            return
 
-    sys.meta_path.insert(0, Finder)  # type: ignore[arg-type]
+    sys.meta_path.insert(0, Finder)
 
 
 _hide_numpy_from_sqlite_utils()

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 ASBType = Literal["personal", "nuisance", "environmental", "non-asb"]
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -42,7 +42,7 @@ def _opener(path: str, flags: int) -> int:
 
 def open_private(path: str | Path, mode: str = "w", **kwargs: Any) -> IO[Any]:
     """`open`, for writing, with the file owner-only (created 0600, or narrowed to 0600)."""
-    return open(path, mode, opener=_opener, **kwargs)  # noqa: SIM115 - the caller closes it
+    return open(path, mode, opener=_opener, **kwargs)
 
 
 def write_private_text(path: str | Path, text: str) -> None:

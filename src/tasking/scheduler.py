@@ -83,7 +83,7 @@ def nightly_verify(services: Services, now: dt.datetime) -> dict[str, Any]:
     """Compare the views with a clean rebuild. A failure (rows edited in the views file, say) is logged
     as an error and the views are rebuilt at once, so edited rows are not served; the finding is
     kept and reported in the next pack."""
-    from tasking.domain.errors import DomainError
+    from tasking.errors import DomainError
     from tasking.projections import health
 
     path = services.settings.views_path

@@ -37,7 +37,7 @@ def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(s
         time.sleep(0.05)
     (barrier / "go").touch()  # release them all at once
     outputs = [p.communicate(timeout=600) for p in procs]
-    for proc, (out, err) in zip(procs, outputs, strict=True):
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
     results = [json.loads(out) for out, _ in outputs]
     # The writes overlapped: every writer was still writing when another had started.

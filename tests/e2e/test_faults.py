@@ -225,7 +225,7 @@ def test_an_import_killed_mid_way_resumes_by_importing_it_again(backend: str, tm
     importing.wait()
     part = event_count(store) - start
     assert importing.returncode == -signal.SIGKILL, "the import finished before it could be killed"
-    assert 0 < part, "the import was killed before it committed a batch"
+    assert part > 0, "the import was killed before it committed a batch"
     again = cli_json("import", str(data), "--mapping", str(MAPPING), env=env)
     good = 3000 - len(bad)
     assert again["imported"] + again["skipped_already_imported"] == good and again["conflicts"] == 0

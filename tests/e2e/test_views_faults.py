@@ -44,7 +44,8 @@ def test_a_views_file_overwritten_with_text_is_moved_aside_and_rebuilt_by_the_ne
     assert path in verify.stderr and "Traceback" not in verify.stderr
     done = run_cli("stats", "--year", "2017", "--json", env={**env, "TASKING_USER": "analyst"})
     aside = glob.glob(path + ".broken-*Z")
-    assert len(aside) == 1 and open(aside[0]).read().startswith("this is not a database")
+    with open(aside[0]) as moved:
+        assert len(aside) == 1 and moved.read().startswith("this is not a database")
     assert path in done.stderr and aside[0] in done.stderr and "warning" in done.stderr
     assert stats(env) == before
     assert run_cli("projections", "verify", env=env).returncode == 0

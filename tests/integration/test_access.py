@@ -8,7 +8,7 @@ import pytest
 from tasking.bootstrap import Settings, bootstrap
 from tasking.commands import CloseCase, RecordFollowUp, Refer
 from tasking.commands.setup import ChangeRole, DeactivateUser
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.permissions import Forbidden
 from tasking.queries.access import access_log
 from tasking.queries.audit import audit, show

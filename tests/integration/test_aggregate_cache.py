@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError
 from tasking.bootstrap import Settings, bootstrap
 from tasking.commands.setup import DeactivateUser
 from tasking.commands import CompleteTasking, RaiseTasking, RecordFollowUp, RecordReport, send
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.permissions import Forbidden
 from tests.conftest import at
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tasking.bootstrap import Services
 from tasking.commands import send
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.audit import audit, show
 from tasking.queries.briefing import briefing, meeting_for
 from tasking.queries.cases import list_cases

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasking.commands import DismissDuplicate, RecordPoliceMonth, RecordReport, send
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.projections.runner import Views
 from tasking.queries.police import contributions, figures
 from tests.conftest import scratch_services, seed_roster

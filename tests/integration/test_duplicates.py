@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tasking.commands import DismissDuplicate, LinkCases
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.briefing import briefing, meeting_for
 from tasking.queries.duplicates import distance_m, possible_duplicates
 from tasking.queries.stats import year_stats

@@ -27,7 +27,7 @@ from tasking.commands import (
     TfgOpen,
 )
 from tasking.commands.escalation import MaracActionItem
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.escalations import case_review, case_reviews, marac_agenda, task_and_finish_group
 from tests.conftest import Desk, at
 

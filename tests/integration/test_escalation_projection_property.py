@@ -27,7 +27,7 @@ from tasking.commands import (
     send,
 )
 from tasking.commands.escalation import MaracActionItem
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.projections.runner import Views
 from tests.conftest import scratch_services, seed_roster
 from tests.integration.test_projection_property import (

@@ -16,7 +16,7 @@ from tasking.commands import (
     ReassignTasking,
     UpdateReporter,
 )
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.audit import audit, show
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.repeats import repeat_flags

@@ -19,7 +19,7 @@ from tasking.commands import (
     UsePower,
     send,
 )
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.audit import audit, show
 from tests.conftest import at
 

@@ -139,7 +139,7 @@ def test_a_store_whose_keys_are_bare_has_them_wrapped_when_first_opened(services
 def test_a_kek_that_others_can_read_is_refused(services: Services, people: dict[str, str]) -> None:
     import os
 
-    from tasking.domain.errors import DomainError
+    from tasking.errors import DomainError
 
     path = services.settings.kek_path
     os.chmod(path, 0o640)
@@ -150,7 +150,7 @@ def test_a_kek_that_others_can_read_is_refused(services: Services, people: dict[
 
 def test_a_missing_kek_is_one_line_and_no_new_one_is_made(services: Services, people: dict[str, str],
                                                           tmp_path: Path) -> None:
-    from tasking.domain.errors import DomainError
+    from tasking.errors import DomainError
 
     elsewhere = Settings(store=services.settings.store, views=services.settings.views_path,
                          kek=str(tmp_path / "nowhere.kek"))

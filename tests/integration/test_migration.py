@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import make_store, run_cli
 from tasking.bootstrap import Settings, bootstrap
 from tasking.commands import ErasePerson, send
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.audit import audit, show
 from tasking.store.migrate import copy_store, verify_copy
 from tasking.time.instants import utcnow

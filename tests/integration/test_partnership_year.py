@@ -17,7 +17,7 @@ from tasking.commands.year import (
     PlanAdd,
     PlanUpdate,
 )
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.permissions import Forbidden
 from tasking.queries.stats import explain, year_stats
 from tasking.queries.year_reads import activities, briefing_section, cameras, funding_table

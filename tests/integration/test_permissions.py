@@ -34,7 +34,7 @@ from tasking.commands.year import (
 )
 from tasking.config import default_config_text
 from tasking.domain.case import Case
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.time.instants import local_date
 from tasking.time.meetings import MeetingCalendar
 from tasking.domain.permissions import ANY, COMMAND_ACTIONS, NONE, OWN, RULES, Forbidden, scope
@@ -369,7 +369,7 @@ CLI_UNCHECKED = {
     "verify": "the chain's check: digests and positions only", "serve": "the web server: its routes are below",
     "scheduler": "the service's jobs (as `system`)", "store copy": "checked as `store copy` (tests/e2e/test_store_copy.py)",
     "users redeem": "the enrolment code is the credential; checked as `users token`",
-    **{name: "checked as `notify send`: test_every_outbox_operation_follows_the_table" for name in CLI_OPERATIONS},
+    **dict.fromkeys(CLI_OPERATIONS, "checked as `notify send`: test_every_outbox_operation_follows_the_table"),
 }
 CLI_WRITE_ALIASES = {"duplicates confirm": "link", "release": "hold", "users revoke-token": "users token"}
 # API and page routes: (method, path template) -> (action or None, the concrete path). None: no case data
@@ -511,7 +511,7 @@ def test_every_http_read_route_follows_the_table_and_hides_restricted_text(route
     token, web_client = _signed_web(s, who)
     with web_client as web:
         headers = {"Authorization": f"Bearer {token}"}
-        for (method, template), (action, path) in API_READS.items():
+        for (_method, template), (action, path) in API_READS.items():
             response = web.get(_fill(path, s), headers=headers)
             allowed = action is None or scope(ROLE[who], action) == ANY or (scope(ROLE[who], action) == OWN and (
                 who == "own-officer" or action not in ("show", "audit")))

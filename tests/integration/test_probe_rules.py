@@ -15,7 +15,7 @@ from tasking.commands import (
 )
 from tasking.commands.setup import ChangeRole
 from tasking.commands.tokens import expiry, new_token, token_hash
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.permissions import Forbidden
 from tasking.time.instants import utcnow
 from tests.conftest import Desk, at
@@ -157,7 +157,7 @@ def test_exports_never_carry_a_live_formula_and_xlsx_dates_are_dates(desk: Desk,
     else:
         sheet = openpyxl.load_workbook(out)["cases"]
         header = [cell.value for cell in sheet[1]]
-        rows = {row[0].value: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)}
+        rows = {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
         assert all(rows[case]["location"].data_type == "s" for case in cases)
         cells = {case: rows[case]["location"].value for case in cases}
         received = rows[next(iter(cases))]["received_at"]

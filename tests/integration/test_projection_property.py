@@ -34,7 +34,7 @@ from tasking.commands import (
     send,
 )
 from tasking.commands.setup import ChangeRole, DeactivateUser
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.time.instants import local_date
 from tasking.time.meetings import MeetingCalendar
 from tasking.projections.decode import Pages

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tasking.commands import CorrectCase, Refer, send
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.access import hidden_cases, in_full
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import case_states, due_items, due_taskings

@@ -8,7 +8,7 @@ import pytest
 
 from tasking.bootstrap import Settings, bootstrap
 from tasking.commands import RecordFollowUp, send
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tests.conftest import Desk, at, make_store
 
 

@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import Desk, at
 from tasking import retention
 from tasking.commands import CloseCase, PlaceHold, RecordFollowUp, ReleaseHold, ReopenCase
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.audit import show
 
 

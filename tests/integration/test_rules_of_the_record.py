@@ -6,7 +6,7 @@ import pytest
 
 from tasking.commands import CloseCase, ReopenCase, UpdateReporter
 from tasking.domain.case import Case
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.stats import year_stats
 from tests.conftest import Desk, at
 

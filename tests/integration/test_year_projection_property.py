@@ -23,7 +23,7 @@ from tasking.commands.year import (
     PlanAdd,
     PlanUpdate,
 )
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.projections.runner import Views
 from tasking.queries.stats import canonical
 from tasking.queries.year_figures import year_figures

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tasking.domain.case import Case
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 UTC = dt.timezone.utc
 RECEIVED = dt.datetime(2018, 3, 5, 10, 0, tzinfo=UTC)

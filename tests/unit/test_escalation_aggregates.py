@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tasking.domain.case_review import CaseReview
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.marac import MaracMeeting
 from tasking.domain.task_and_finish import TaskAndFinishGroup
 from tasking.time.instants import parse_datetime

@@ -6,7 +6,7 @@ import pytest
 
 from tasking.commands.open311 import accepted, area_of
 from tasking.config import default_config_text, parse_config
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 CENTRES = '\n[open311]\npublic_categories = ["noise", "domestic-abuse"]\n' \
           '[open311.area_centres]\nSwanley = [51.397, 0.173]\nEdenbridge = [51.197, 0.065]\n'

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.time.instants import financial_year_bounds, financial_year_of, iso, parse_datetime
 
 

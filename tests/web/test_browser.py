@@ -82,11 +82,10 @@ def axe_findings(page) -> list[dict]:  # noqa: ANN001
     """axe-core's violations on the page, WCAG 2.1 A and AA rules."""
     # Through the DevTools protocol, not a <script>: the page's CSP allows no inline script, rightly.
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = page.evaluate("""async () => {
+    return page.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}));
     }""")
-    return result
 
 
 def test_sign_in_brief_the_morning_and_record_a_follow_up(served, page, tmp_path: Path) -> None:  # noqa: ANN001

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tasking.commands import AddUser, ApplyRetention, CloseCase, IssueBriefing, PlaceHold, send
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import case_id, person_id
 from tasking.time.instants import utcnow
 from tests.conftest import Desk, at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import importlib
 import importlib.util
@@ -13,7 +14,7 @@ from typing import Any
 
 import click
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.permissions import Forbidden
 
 
@@ -26,9 +27,7 @@ class Refused(click.ClickException):
 # item 16). NAME -> "module:attribute"; the attribute defaults to the name with `_` for `-`.
 LAZY_COMMANDS = {
     "init": "tasking.cli.setup", "users": "tasking.cli.setup", "person": "tasking.cli.setup",
-    **{name: "tasking.cli.cases" for name in ("report", "link", "task", "reassign", "complete", "follow-up",
-                                                "update-reporter", "power", "refer", "risk", "correct", "close",
-                                                "reopen", "assign")},
+    **dict.fromkeys(("report", "link", "task", "reassign", "complete", "follow-up", "update-reporter", "power", "refer", "risk", "correct", "close", "reopen", "assign"), "tasking.cli.cases"),
     "audit": "tasking.cli.reads", "show": "tasking.cli.reads", "cases": "tasking.cli.reads",
     "briefing": "tasking.cli.briefing", "feedback-owed": "tasking.cli.briefing", "repeats": "tasking.cli.briefing",
     "projections": "tasking.cli.projections", "stats": "tasking.cli.stats", "demo": "tasking.cli.demo",
@@ -258,10 +257,8 @@ def _exit(code: int) -> None:
     after every commit) would only widen the window in which a caller that is killed, or gives
     up, cannot tell that its write succeeded. Output and logs are flushed first."""
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can be said
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can be said
-            pass
     logging.shutdown()
     os._exit(code)
 

@@ -16,7 +16,7 @@ from tasking.reporting.render import local_text
 @read_options
 @json_option
 @click.pass_context
-def access_log(ctx: click.Context, case: str | None, who: str | None, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+def access_log(ctx: click.Context, case: str | None, who: str | None, at, as_of, position, as_json: bool) -> None:
     """The access log: every read of a case's details (show, audit, a briefing's detail) and every
     refused attempt, with who, which cases, what and when. For coordinators and admins.
 

@@ -39,7 +39,7 @@ def activity() -> None:
 @write_options
 @click.pass_context
 def record(ctx: click.Context, kind, areas, lead, partners, attendance, outcome, cases, flags, groups, panel, actions,
-           user, at, as_json) -> None:  # noqa: ANN001
+           user, at, as_json) -> None:
     """Record an activity; --at is when it took place. Prints its reference (ACT-2017-001).
 
     \b
@@ -62,7 +62,7 @@ def record(ctx: click.Context, kind, areas, lead, partners, attendance, outcome,
 @read_options
 @json_option
 @click.pass_context
-def list_activities(ctx: click.Context, start, end, kind, area, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def list_activities(ctx: click.Context, start, end, kind, area, at, as_of, position, as_json) -> None:
     """Activities as at --at (default now); linked restricted cases as outlines.
 
     \b
@@ -99,7 +99,7 @@ def pact() -> None:
 @click.option("--area", required=True, help="Town or parish.")
 @write_options
 @click.pass_context
-def add_panel(ctx: click.Context, name, area, user, at, as_json) -> None:  # noqa: ANN001
+def add_panel(ctx: click.Context, name, area, user, at, as_json) -> None:
     """Set up a named PACT panel; --at is when it was set up. Prints its reference (PACT-WESTERHAM).
 
     \b
@@ -113,7 +113,7 @@ def add_panel(ctx: click.Context, name, area, user, at, as_json) -> None:  # noq
 @read_options
 @json_option
 @click.pass_context
-def list_panels(ctx: click.Context, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def list_panels(ctx: click.Context, at, as_of, position, as_json) -> None:
     """PACT panels with their meetings and the actions agreed.
 
     \b

@@ -17,7 +17,7 @@ from tasking.time.instants import utcnow
 @click.option("--html", "fmt", flag_value="html", help="Print a printable HTML page.")
 @click.option("--shared", is_flag=True, help="As the packs show it to every partner: restricted cases as outlines.")
 @click.pass_context
-def briefing(ctx: click.Context, at, as_of, position, fmt: str | None, shared: bool) -> None:  # noqa: ANN001
+def briefing(ctx: click.Context, at, as_of, position, fmt: str | None, shared: bool) -> None:
     """The queue for a tasking meeting: everything received since the previous meeting, open
     taskings due or overdue, feedback owed, repeat flags, case review alerts and risk reviews due,
     all as at the meeting.
@@ -55,7 +55,7 @@ def briefing(ctx: click.Context, at, as_of, position, fmt: str | None, shared: b
 @read_options
 @json_option
 @click.pass_context
-def feedback_owed(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+def feedback_owed(ctx: click.Context, at, as_of, position, as_json: bool) -> None:
     """Cases whose reporter is owed an update on what was done (references only, no personal details).
 
     \b
@@ -75,7 +75,7 @@ def feedback_owed(ctx: click.Context, at, as_of, position, as_json: bool) -> Non
 @read_options
 @json_option
 @click.pass_context
-def repeats(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+def repeats(ctx: click.Context, at, as_of, position, as_json: bool) -> None:
     """Repeat locations and repeat victims or reporters, by the partnership's rules. Each flag has a
     stable reference (`P-…` for a person, `L-…` for a location) for `tasking repeats acknowledge`.
 

@@ -50,7 +50,7 @@ def _review_text(verb: str) -> Callable[[dict[str, Any]], str]:
 @user_option
 @json_option
 @click.pass_context
-def apply(ctx: click.Context, applicant, received, cases, on_behalf_of, user, as_json) -> None:  # noqa: ANN001
+def apply(ctx: click.Context, applicant, received, cases, on_behalf_of, user, as_json) -> None:
     """Record an application for an ASB case review; prints its reference (CR-2017-001).
 
     \b
@@ -73,7 +73,7 @@ def _assessment_text(result: dict[str, Any]) -> str:
 @click.argument("review")
 @write_options
 @click.pass_context
-def assess(ctx: click.Context, review, user, at, as_json) -> None:  # noqa: ANN001
+def assess(ctx: click.Context, review, user, at, as_json) -> None:
     """Assess the threshold on the record as it stands at --at, and record the decision.
 
     Prints the qualifying complaints and every report of the applicant that was considered and
@@ -127,7 +127,7 @@ _milestone("close", CaseReviewClose, "Closed", "Close the case review after the 
               help="The applicant's case to task (default: the latest open qualifying or named one).")
 @write_options
 @click.pass_context
-def recommend(ctx: click.Context, review, agency, action, due, case, user, at, as_json) -> None:  # noqa: ANN001
+def recommend(ctx: click.Context, review, agency, action, due, case, user, at, as_json) -> None:
     """Record a recommendation of the review: it becomes a tasking on the applicant's case.
 
     \b
@@ -145,7 +145,7 @@ def recommend(ctx: click.Context, review, agency, action, due, case, user, at, a
 @read_options
 @json_option
 @click.pass_context
-def list_reviews(ctx: click.Context, open_only, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def list_reviews(ctx: click.Context, open_only, at, as_of, position, as_json) -> None:
     """Case reviews with their milestones, as at --at (default now).
 
     \b
@@ -175,7 +175,7 @@ def list_reviews(ctx: click.Context, open_only, at, as_of, position, as_json) ->
 @read_options
 @json_option
 @click.pass_context
-def show(ctx: click.Context, review, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def show(ctx: click.Context, review, at, as_of, position, as_json) -> None:
     """One case review: its milestones, deadlines, assessment and recommendations.
 
     \b

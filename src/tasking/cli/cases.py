@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import Any, get_args
 
 import click
 
@@ -58,7 +58,7 @@ def _case_text(verb: str):  # noqa: ANN202
 @json_option
 @request_option
 @click.pass_context
-def report(ctx: click.Context, received, user, as_json, **fields) -> None:  # noqa: ANN001
+def report(ctx: click.Context, received, user, as_json, **fields: Any) -> None:
     """Record a report received: this opens a case and prints its reference.
 
     \b
@@ -77,7 +77,7 @@ def report(ctx: click.Context, received, user, as_json, **fields) -> None:  # no
 @click.option("--reason", required=True, type=_choice(LinkReason))
 @write_options
 @click.pass_context
-def link(ctx: click.Context, case, to, reason, user, at, as_json) -> None:  # noqa: ANN001
+def link(ctx: click.Context, case, to, reason, user, at, as_json) -> None:
     """Link two cases: one incident reported to several agencies, or a repeat of the same problem.
 
     \b
@@ -96,7 +96,7 @@ def link(ctx: click.Context, case, to, reason, user, at, as_json) -> None:  # no
 @click.option("--owner", metavar="USER", default=None, help="The officer who owns it.")
 @write_options
 @click.pass_context
-def task(ctx: click.Context, case, agency, action, due, owner, user, at, as_json) -> None:  # noqa: ANN001
+def task(ctx: click.Context, case, agency, action, due, owner, user, at, as_json) -> None:
     """Task an agency to act on a case; `--at` is when it was raised. Prints the tasking reference.
 
     \b
@@ -115,7 +115,7 @@ def task(ctx: click.Context, case, agency, action, due, owner, user, at, as_json
 @click.option("--owner", metavar="USER", default=None, help="The officer who owns it (give this, --agency, or both).")
 @write_options
 @click.pass_context
-def reassign(ctx: click.Context, case, tasking, agency, owner, user, at, as_json) -> None:  # noqa: ANN001
+def reassign(ctx: click.Context, case, tasking, agency, owner, user, at, as_json) -> None:
     """Reassign an open tasking to another agency or officer.
 
     \b
@@ -133,7 +133,7 @@ def reassign(ctx: click.Context, case, tasking, agency, owner, user, at, as_json
 @click.option("--result", required=True, help="What was done.")
 @write_options
 @click.pass_context
-def complete(ctx: click.Context, case, tasking, result, user, at, as_json) -> None:  # noqa: ANN001
+def complete(ctx: click.Context, case, tasking, result, user, at, as_json) -> None:
     """Complete a tasking.
 
     \b
@@ -150,7 +150,7 @@ def complete(ctx: click.Context, case, tasking, result, user, at, as_json) -> No
 @click.option("--outcome", required=True, help="What happened.")
 @write_options
 @click.pass_context
-def follow_up(ctx: click.Context, case, kind, outcome, user, at, as_json) -> None:  # noqa: ANN001
+def follow_up(ctx: click.Context, case, kind, outcome, user, at, as_json) -> None:
     """Record a follow-up visit, call, letter or email.
 
     \b
@@ -169,7 +169,7 @@ def follow_up(ctx: click.Context, case, kind, outcome, user, at, as_json) -> Non
 @click.option("--send", is_flag=True, help="With --channel email: email the note to the reporter (the outbox).")
 @write_options
 @click.pass_context
-def update_reporter(ctx: click.Context, case, channel, note, public_note, send, user, at, as_json) -> None:  # noqa: ANN001
+def update_reporter(ctx: click.Context, case, channel, note, public_note, send, user, at, as_json) -> None:
     """Record that the reporter (or the reporting organisation) was told what was done.
 
     --send (with --channel email) queues the note to the reporter's address, read from their person
@@ -191,7 +191,7 @@ def update_reporter(ctx: click.Context, case, channel, note, public_note, send, 
 @click.option("--type", "power", required=True, type=_choice(Power))
 @write_options
 @click.pass_context
-def power(ctx: click.Context, case, power, user, at, as_json) -> None:  # noqa: ANN001
+def power(ctx: click.Context, case, power, user, at, as_json) -> None:
     """Record the use of an ASB power (CPW, CPN, CBO, injunction, closure, dispersal, ...).
 
     \b
@@ -207,7 +207,7 @@ def power(ctx: click.Context, case, power, user, at, as_json) -> None:  # noqa: 
 @click.option("--to", "to", required=True, type=_choice(ReferralTarget))
 @write_options
 @click.pass_context
-def refer(ctx: click.Context, case, to, user, at, as_json) -> None:  # noqa: ANN001
+def refer(ctx: click.Context, case, to, user, at, as_json) -> None:
     """Record a referral: Community MARAC, safeguarding, Channel panel, mediation, ...
 
     \b
@@ -223,7 +223,7 @@ def refer(ctx: click.Context, case, to, user, at, as_json) -> None:  # noqa: ANN
 @click.option("--reason", required=True)
 @write_options
 @click.pass_context
-def risk(ctx: click.Context, case, level, reason, user, at, as_json) -> None:  # noqa: ANN001
+def risk(ctx: click.Context, case, level, reason, user, at, as_json) -> None:
     """Record a risk assessment of the case.
 
     \b
@@ -241,7 +241,7 @@ def risk(ctx: click.Context, case, level, reason, user, at, as_json) -> None:  #
 @click.option("--reason", required=True)
 @write_options
 @click.pass_context
-def correct(ctx: click.Context, case, field, value, reason, user, at, as_json) -> None:  # noqa: ANN001
+def correct(ctx: click.Context, case, field, value, reason, user, at, as_json) -> None:
     """Correct a field of the report. The original stays in the log; the correction is a new event.
 
     \b
@@ -264,7 +264,7 @@ def correct(ctx: click.Context, case, field, value, reason, user, at, as_json) -
 @click.option("--public-note", "public_note", default=None, help="What Open311 (FixMyStreet) may show the public.")
 @write_options
 @click.pass_context
-def close(ctx: click.Context, case, reason, note, complete_taskings, reporter_told, public_note, user, at, as_json) -> None:  # noqa: ANN001
+def close(ctx: click.Context, case, reason, note, complete_taskings, reporter_told, public_note, user, at, as_json) -> None:
     """Close a case. It is refused while taskings are open, naming them, unless --complete-taskings
     completes them in the same command.
 
@@ -283,7 +283,7 @@ def close(ctx: click.Context, case, reason, note, complete_taskings, reporter_to
 @click.option("--lead", required=True, metavar="USER", help="The lead officer: a user's login.")
 @write_options
 @click.pass_context
-def assign(ctx: click.Context, case, lead, user, at, as_json) -> None:  # noqa: ANN001
+def assign(ctx: click.Context, case, lead, user, at, as_json) -> None:
     """Make a user the case's lead officer (shown in the briefing and in `show`).
 
     \b
@@ -299,7 +299,7 @@ def assign(ctx: click.Context, case, lead, user, at, as_json) -> None:  # noqa: 
 @click.option("--reason", required=True)
 @write_options
 @click.pass_context
-def reopen(ctx: click.Context, case, reason, user, at, as_json) -> None:  # noqa: ANN001
+def reopen(ctx: click.Context, case, reason, user, at, as_json) -> None:
     """Reopen a closed case.
 
     \b

@@ -27,7 +27,7 @@ def cctv() -> None:
 @click.option("--description", required=True, help="The camera: make, fitting.")
 @write_options
 @click.pass_context
-def add(ctx: click.Context, description, user, at, as_json) -> None:  # noqa: ANN001
+def add(ctx: click.Context, description, user, at, as_json) -> None:
     """Add a camera to the partnership's assets; prints its reference (CAM-01).
 
     \b
@@ -51,7 +51,7 @@ def add(ctx: click.Context, description, user, at, as_json) -> None:  # noqa: AN
 @write_options
 @click.pass_context
 def deploy(ctx: click.Context, camera, location, area, lat, lon, start, end, flag, case, group, user, at,
-           as_json) -> None:  # noqa: ANN001
+           as_json) -> None:
     """Deploy a camera from one day to another, for one reason (--flag, --case or --group).
 
     \b
@@ -70,7 +70,7 @@ def deploy(ctx: click.Context, camera, location, area, lat, lon, start, end, fla
 @click.option("--case", required=True, metavar="CASE", help="A case the deployment led to.")
 @write_options
 @click.pass_context
-def link(ctx: click.Context, camera, deployment, case, user, at, as_json) -> None:  # noqa: ANN001
+def link(ctx: click.Context, camera, deployment, case, user, at, as_json) -> None:
     """Record a case that a deployment led to (an arrest, a CPW, ...).
 
     \b
@@ -85,7 +85,7 @@ def link(ctx: click.Context, camera, deployment, case, user, at, as_json) -> Non
 @read_options
 @json_option
 @click.pass_context
-def list_cameras(ctx: click.Context, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def list_cameras(ctx: click.Context, at, as_of, position, as_json) -> None:
     """Cameras and their deployments as at --at; linked restricted cases as outlines.
 
     \b

@@ -15,7 +15,7 @@ from rich.console import Console
 from tasking.bootstrap import Services, Settings, bootstrap
 from tasking.queries.point import Reader
 from tasking.reporting.render import json_text
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.time.instants import has_time, parse_date, parse_datetime, utcnow
 
 if TYPE_CHECKING:  # the command layer is imported by the writes that use it, not by every read
@@ -88,7 +88,7 @@ def required_user(ctx: click.Context, user: str | None, action: str, message: st
     login = acting_user(ctx, user)
     if login:
         return login
-    from tasking.domain.errors import DomainError
+    from tasking.errors import DomainError
     from tasking.domain.permissions import Forbidden, Unidentified
 
     try:

@@ -47,7 +47,7 @@ def _user(ctx: click.Context, user: str | None, action: str = "import") -> str:
 @json_option
 @click.pass_context
 def import_file(ctx: click.Context, file: Path, mapping: Path, source, dry_run, all_or_nothing, errors_file, user,
-                as_json) -> None:  # noqa: ANN001
+                as_json) -> None:
     """Import a partner's spreadsheet (CSV or XLSX): each good row becomes a report, once.
 
     Rows go through the same commands as `tasking report`; reporter and victim columns become
@@ -116,7 +116,7 @@ def context() -> None:
 @user_option
 @json_option
 @click.pass_context
-def import_police_uk(ctx: click.Context, files, area_map, at, user, as_json) -> None:  # noqa: ANN001
+def import_police_uk(ctx: click.Context, files, area_map, at, user, as_json) -> None:
     """Load data.police.uk street-level CSVs: each month's ASB incidents and crimes, by area.
 
     A month imported again replaces that month's figures with a new event; it never adds to them.
@@ -147,7 +147,7 @@ def import_police_uk(ctx: click.Context, files, area_map, at, user, as_json) -> 
 @read_options
 @json_option
 @click.pass_context
-def duplicates(ctx: click.Context, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def duplicates(ctx: click.Context, at, as_of, position, as_json) -> None:
     """Possible duplicates: reports from different agencies that may be one incident.
 
     Two open reports match when they came from different agencies, occurred within 2 hours, have
@@ -184,7 +184,7 @@ def duplicates(ctx: click.Context, at, as_of, position, as_json) -> None:  # noq
 @user_option
 @json_option
 @click.pass_context
-def confirm(ctx: click.Context, case, other, at, user, as_json) -> None:  # noqa: ANN001
+def confirm(ctx: click.Context, case, other, at, user, as_json) -> None:
     """Confirm a possible duplicate: link the two reports as one incident (`same-incident`).
 
     \b
@@ -203,7 +203,7 @@ def confirm(ctx: click.Context, case, other, at, user, as_json) -> None:  # noqa
 @user_option
 @json_option
 @click.pass_context
-def dismiss(ctx: click.Context, case, other, reason, at, user, as_json) -> None:  # noqa: ANN001
+def dismiss(ctx: click.Context, case, other, reason, at, user, as_json) -> None:
     """Dismiss a possible duplicate: the pair is never suggested again.
 
     \b
@@ -224,7 +224,7 @@ def dismiss(ctx: click.Context, case, other, reason, at, user, as_json) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The file to write.")
 @json_option
 @click.pass_context
-def export(ctx: click.Context, kind, fmt, year, as_of, position, out, as_json) -> None:  # noqa: ANN001
+def export(ctx: click.Context, kind, fmt, year, as_of, position, out, as_json) -> None:
     """Export cases, taskings, activity or incidents for analysts, pseudonymised.
 
     No personal details and no free text; people and users become keyed hashes, new for each export.

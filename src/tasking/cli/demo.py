@@ -36,7 +36,7 @@ def _remove_sqlite_store(settings: Settings) -> None:
 @click.option("--briefing-at", type=DATETIME, default=None, help="The morning to brief [default: 2018-03-05T09:00].")
 @click.option("--resume", is_flag=True, help="Finish a demo that was interrupted, with the seed it started with.")
 @click.pass_context
-def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool, briefing_at, resume: bool) -> None:  # noqa: ANN001
+def demo(ctx: click.Context, store_option: str | None, seed: int, replace: bool, briefing_at, resume: bool) -> None:
     """Build a demo district modelled on the seed annual report (financial years 2016/17 and 2017/18).
 
     Every report, tasking, follow-up, update, power, referral and closure goes through the real

@@ -15,7 +15,7 @@ from tasking.time.instants import local_time, utcnow
 @click.option("--note", required=True, help='What was done, e.g. "victim told of the case review".')
 @write_options
 @click.pass_context
-def acknowledge(ctx: click.Context, flag: str, note: str, user, at, as_json: bool) -> None:  # noqa: ANN001
+def acknowledge(ctx: click.Context, flag: str, note: str, user, at, as_json: bool) -> None:
     """Record that a repeat flag was dealt with. It stays quiet until a new report joins it.
 
     \b

@@ -33,7 +33,7 @@ def funding() -> None:
 @click.option("--note", default=None, help="What it is for.")
 @write_options
 @click.pass_context
-def grant(ctx: click.Context, funder, amount, year, note, user, at, as_json) -> None:  # noqa: ANN001
+def grant(ctx: click.Context, funder, amount, year, note, user, at, as_json) -> None:
     """Record a grant received; prints its reference (GR-2017-01).
 
     \b
@@ -52,7 +52,7 @@ def grant(ctx: click.Context, funder, amount, year, note, user, at, as_json) -> 
 @click.option("--amount", required=True, help="Pounds; refused beyond what is left of the grant.")
 @write_options
 @click.pass_context
-def allocate(ctx: click.Context, grant, organisation, project, half, amount, user, at, as_json) -> None:  # noqa: ANN001
+def allocate(ctx: click.Context, grant, organisation, project, half, amount, user, at, as_json) -> None:
     """Allocate part of a grant to a project for a half-year; prints the allocation (F1, F2, ...).
 
     \b
@@ -71,7 +71,7 @@ def allocate(ctx: click.Context, grant, organisation, project, half, amount, use
 @click.option("--note", default=None, help="What it was spent on.")
 @write_options
 @click.pass_context
-def spend(ctx: click.Context, grant, allocation, amount, note, user, at, as_json) -> None:  # noqa: ANN001
+def spend(ctx: click.Context, grant, allocation, amount, note, user, at, as_json) -> None:
     """Record spend against an allocation.
 
     \b
@@ -87,7 +87,7 @@ def spend(ctx: click.Context, grant, allocation, amount, note, user, at, as_json
 @read_options
 @json_option
 @click.pass_context
-def list_funding(ctx: click.Context, year, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def list_funding(ctx: click.Context, year, at, as_of, position, as_json) -> None:
     """The year's funding table: each project's full year, first and second half, and spend.
 
     \b

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from tasking.cli.context import DATE, DATETIME, console, emit_read, json_option, read_options, reader, run, user_option
 from tasking.commands.escalation import MaracActionItem, MaracDiscuss, MaracMeetingsAdd
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.reads import marac_agenda_read, marac_meetings_read
 from tasking.time.instants import parse_date, utcnow
 from tasking.reporting.render import local_text
@@ -43,7 +43,7 @@ def meetings() -> None:
 @user_option
 @json_option
 @click.pass_context
-def add(ctx: click.Context, at, user, as_json) -> None:  # noqa: ANN001
+def add(ctx: click.Context, at, user, as_json) -> None:
     """Schedule a Community MARAC meeting (one a day).
 
     \b
@@ -58,7 +58,7 @@ def add(ctx: click.Context, at, user, as_json) -> None:  # noqa: ANN001
 @read_options
 @json_option
 @click.pass_context
-def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:
     """Meetings held by --at (default now), with the cases discussed at each (a restricted case's
     discussion is its outline unless you may see the case in full).
 
@@ -84,7 +84,7 @@ def list_meetings(ctx: click.Context, at, as_of, position, as_json) -> None:  # 
 @read_options
 @json_option
 @click.pass_context
-def agenda(ctx: click.Context, meeting, position, as_of, at, as_json) -> None:  # noqa: ANN001
+def agenda(ctx: click.Context, meeting, position, as_of, at, as_json) -> None:
     """The agenda: cases referred since the last meeting and cases still under review, each with
     its risk level at the meeting and its open actions. A restricted case is its outline unless you
     may see it in full; the cases shown in full are recorded in the access log.
@@ -134,7 +134,7 @@ def parse_action(text: str) -> MaracActionItem:
 @user_option
 @json_option
 @click.pass_context
-def discuss(ctx: click.Context, case, meeting, outcome, actions, review_at, discharge, user, as_json) -> None:  # noqa: ANN001
+def discuss(ctx: click.Context, case, meeting, outcome, actions, review_at, discharge, user, as_json) -> None:
     """Record a case's discussion at a meeting; each action becomes a tasking on the case.
 
     \b

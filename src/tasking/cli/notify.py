@@ -32,7 +32,7 @@ def _user(ctx: click.Context) -> str:
 @click.option("--at", type=DATETIME, default=None, help="Now, for the retries' back-off (default: the clock).")
 @json_option
 @click.pass_context
-def send(ctx: click.Context, at, as_json: bool) -> None:  # noqa: ANN001
+def send(ctx: click.Context, at, as_json: bool) -> None:
     """Send every queued email (and every failed one whose retry is due) through TASKING_SMTP_URL.
 
     Each is recorded as sent only after the relay accepted it; a failure is recorded with a retry
@@ -89,7 +89,7 @@ def list_outbox(ctx: click.Context, queued: bool, failed: bool, as_json: bool) -
 @click.option("--at", type=DATETIME, default=None, help="When (default now).")
 @json_option
 @click.pass_context
-def release(ctx: click.Context, key: str, at, as_json: bool) -> None:  # noqa: ANN001
+def release(ctx: click.Context, key: str, at, as_json: bool) -> None:
     """Let an email claimed with no recorded outcome (`unknown`) be sent again, once a person has
     checked with the relay that it never left.
 

@@ -32,7 +32,7 @@ def plan() -> None:
 @click.option("--due", required=True, type=DATE, help="Due date, YYYY-MM-DD.")
 @write_options
 @click.pass_context
-def add(ctx: click.Context, year, priority, action, lead, due, user, at, as_json) -> None:  # noqa: ANN001
+def add(ctx: click.Context, year, priority, action, lead, due, user, at, as_json) -> None:
     """Add an action to a year's plan; prints its reference (AP-2017-01), status `planned`.
 
     \b
@@ -50,7 +50,7 @@ def add(ctx: click.Context, year, priority, action, lead, due, user, at, as_json
 @click.option("--reason", default=None, help="Why: required for `dropped`.")
 @write_options
 @click.pass_context
-def update(ctx: click.Context, action, status, reason, user, at, as_json) -> None:  # noqa: ANN001
+def update(ctx: click.Context, action, status, reason, user, at, as_json) -> None:
     """Change an action's status: planned, on-track, achieved, not-achieved or dropped (with --reason).
 
     \b
@@ -67,7 +67,7 @@ def update(ctx: click.Context, action, status, reason, user, at, as_json) -> Non
 @read_options
 @json_option
 @click.pass_context
-def list_actions(ctx: click.Context, year, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def list_actions(ctx: click.Context, year, at, as_of, position, as_json) -> None:
     """The plan's actions and their status as at --at (default now).
 
     \b
@@ -92,7 +92,7 @@ def list_actions(ctx: click.Context, year, at, as_of, position, as_json) -> None
 @read_options
 @json_option
 @click.pass_context
-def show(ctx: click.Context, action, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def show(ctx: click.Context, action, at, as_of, position, as_json) -> None:
     """One action: its priority, lead, due date, status and the history of its status.
 
     \b

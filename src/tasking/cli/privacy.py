@@ -17,7 +17,7 @@ from tasking.time.instants import utcnow
                    "database log or backup (otherwise the nightly retention job does it).")
 @write_options
 @click.pass_context
-def erase(ctx: click.Context, person: str, reason: str, rotate: bool, user, at, as_json: bool) -> None:  # noqa: ANN001
+def erase(ctx: click.Context, person: str, reason: str, rotate: bool, user, at, as_json: bool) -> None:
     """Erase a person's details by destroying their key; their cases and every figure stay.
 
     Their name, phone, email and address then read `[erased]` everywhere (`person show`, `show`,
@@ -43,7 +43,7 @@ def erase(ctx: click.Context, person: str, reason: str, rotate: bool, user, at, 
 @click.option("--reason", required=True, help="Why, e.g. the litigation or inquiry; no personal details.")
 @write_options
 @click.pass_context
-def hold(ctx: click.Context, case: str, reason: str, user, at, as_json: bool) -> None:  # noqa: ANN001
+def hold(ctx: click.Context, case: str, reason: str, user, at, as_json: bool) -> None:
     """Place a legal hold on a case: retention keeps its free text and its people's details.
 
     \b
@@ -59,7 +59,7 @@ def hold(ctx: click.Context, case: str, reason: str, user, at, as_json: bool) ->
 @click.option("--reason", required=True, help="Why the hold ends.")
 @write_options
 @click.pass_context
-def release(ctx: click.Context, case: str, reason: str, user, at, as_json: bool) -> None:  # noqa: ANN001
+def release(ctx: click.Context, case: str, reason: str, user, at, as_json: bool) -> None:
     """Lift a case's legal hold: retention applies to it again.
 
     \b
@@ -86,7 +86,7 @@ def retention() -> None:
 @user_option
 @json_option
 @click.pass_context
-def retention_run(ctx: click.Context, at, dry_run: bool, user: str | None, as_json: bool) -> None:  # noqa: ANN001
+def retention_run(ctx: click.Context, at, dry_run: bool, user: str | None, as_json: bool) -> None:
     """Destroy the keys of cases closed N years ago (6 by default) and of their people, and record it.
 
     A case under a legal hold (`tasking hold`) is kept, and so is a person who is also on a case

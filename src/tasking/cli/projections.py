@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from tasking.cli.context import emit, json_option, services, warn_unfinished
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.projections import health
 from tasking.projections.decode import Pages
 from tasking.projections.runner import Views

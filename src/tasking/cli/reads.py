@@ -22,7 +22,7 @@ def _details(details: dict) -> str:
 @read_options
 @json_option
 @click.pass_context
-def audit(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+def audit(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> None:
     """Every event on a case, in order: what, who, which agency, when recorded and when it happened.
 
     --at lists what had happened by then; --as-of or --position what had been recorded by then.
@@ -58,7 +58,7 @@ def audit(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> 
 @read_options
 @json_option
 @click.pass_context
-def show(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+def show(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> None:
     """A case as it stands (or as it stood --at a moment, as recorded by --as-of or --position).
     Control characters in typed text are printed visibly (e.g. \\x1b); --json is unchanged.
 
@@ -80,7 +80,7 @@ def show(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> N
 @read_options
 @json_option
 @click.pass_context
-def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, position,  # noqa: ANN001
+def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, position,
           as_json: bool) -> None:
     """List cases, oldest first. A restricted case is its outline unless you may see it in full;
     the restricted cases shown in full are recorded in the access log.

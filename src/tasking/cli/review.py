@@ -15,7 +15,7 @@ from tasking.cli.cases import _choice
 @click.option("--level", type=_choice(Risk), default=None, help="A new risk level (default: unchanged).")
 @write_options
 @click.pass_context
-def review(ctx: click.Context, case, note, level, user, at, as_json) -> None:  # noqa: ANN001
+def review(ctx: click.Context, case, note, level, user, at, as_json) -> None:
     """Record a risk review: open medium-risk cases are due every 28 days, high-risk every 14.
 
     \b

@@ -36,7 +36,7 @@ USER = click.option("--user", metavar="ID", help="Acting user (default: `tasking
 @USER
 @json_option
 @click.pass_context
-def scheduler(ctx: click.Context, once: bool, at, output: Path, user: str | None, as_json: bool) -> None:  # noqa: ANN001
+def scheduler(ctx: click.Context, once: bool, at, output: Path, user: str | None, as_json: bool) -> None:
     """Run the daily jobs: the briefing pack before each meeting, overdue reminders, catch-up, retention.
 
     The pack for a meeting is written to OUTPUT/YYYY-MM-DD/ (HTML, Markdown, JSON) at the meeting time
@@ -58,7 +58,7 @@ def scheduler(ctx: click.Context, once: bool, at, output: Path, user: str | None
         serve(found, output, login)
         return
     result = run_once(found, at or utcnow(), output, login)
-    def text(r: dict) -> str:  # noqa: ANN001
+    def text(r: dict) -> str:
         pack = r["briefing"]
         if pack is None:
             line = "No briefing pack due"
@@ -73,7 +73,7 @@ def scheduler(ctx: click.Context, once: bool, at, output: Path, user: str | None
     emit(result, as_json, text)
 
 
-def latest_due_meeting(config, now):  # noqa: ANN001, ANN201
+def latest_due_meeting(config, now):  # noqa: ANN201
     """The latest meeting whose pack time (`briefing_lead_minutes` before it) has come by `now`."""
     lead = dt.timedelta(minutes=config.meeting.briefing_lead_minutes)
     return MeetingCalendar(config.meeting.time).at_or_before(now + lead)
@@ -86,7 +86,7 @@ def latest_due_meeting(config, now):  # noqa: ANN001, ANN201
 @USER
 @json_option
 @click.pass_context
-def issue(ctx: click.Context, at, output: Path, user: str | None, as_json: bool) -> None:  # noqa: ANN001
+def issue(ctx: click.Context, at, output: Path, user: str | None, as_json: bool) -> None:
     """Issue the briefing pack for a meeting by hand (once: a second call writes nothing). Only a real
     meeting (a working day, not an England and Wales bank holiday, at the meeting time) whose pack
     time has come is accepted; any other is refused.
@@ -110,7 +110,7 @@ def issue(ctx: click.Context, at, output: Path, user: str | None, as_json: bool)
 @read_options
 @json_option
 @click.pass_context
-def issued(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+def issued(ctx: click.Context, at, as_of, position, as_json: bool) -> None:
     """List the briefing packs issued: meeting, window, counts, who issued them, and the position each
     briefing answered at (reprint one with `tasking briefing --at MEETING --position N`).
 

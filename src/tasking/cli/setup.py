@@ -77,7 +77,7 @@ def users() -> None:
 @request_option
 @click.pass_context
 def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str, email: str | None, user: str | None,
-              at, as_json: bool) -> None:  # noqa: ANN001
+              at, as_json: bool) -> None:
     """Add a user. The addition is itself an event, so the roster is auditable.
 
     \b
@@ -97,7 +97,7 @@ def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str,
 @json_option
 @request_option
 @click.pass_context
-def users_deactivate(ctx: click.Context, login: str, reason: str, user: str | None, at, as_json: bool) -> None:  # noqa: ANN001
+def users_deactivate(ctx: click.Context, login: str, reason: str, user: str | None, at, as_json: bool) -> None:
     """Deactivate a user: from then on they are refused everything. Their history stays.
 
     \b
@@ -117,7 +117,7 @@ def users_deactivate(ctx: click.Context, login: str, reason: str, user: str | No
 @json_option
 @request_option
 @click.pass_context
-def users_role(ctx: click.Context, login: str, role: str, reason: str, user: str | None, at, as_json: bool) -> None:  # noqa: ANN001
+def users_role(ctx: click.Context, login: str, role: str, reason: str, user: str | None, at, as_json: bool) -> None:
     """Change a user's role (coordinator, officer, analyst or admin), as an event on the user.
 
     \b
@@ -132,7 +132,7 @@ def users_role(ctx: click.Context, login: str, role: str, reason: str, user: str
 @read_options
 @json_option
 @click.pass_context
-def users_list(ctx: click.Context, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+def users_list(ctx: click.Context, at, as_of, position, as_json: bool) -> None:
     """List the users and their agencies and roles (with --at, those added by then).
 
     \b
@@ -205,7 +205,7 @@ def person_find(ctx: click.Context, name: str | None, phone: str | None, as_json
 @read_options
 @json_option
 @click.pass_context
-def person_show(ctx: click.Context, reference: str, at, as_of, position, as_json: bool) -> None:  # noqa: ANN001
+def person_show(ctx: click.Context, reference: str, at, as_of, position, as_json: bool) -> None:
     """A person's details and the cases they reported or were the victim on.
 
     \b
@@ -324,7 +324,7 @@ def users_redeem(ctx: click.Context, code: str, days: int, as_json: bool) -> Non
 @at_option()
 @json_option
 @click.pass_context
-def users_revoke_token(ctx: click.Context, login: str, token: str | None, user: str | None, at, as_json: bool) -> None:  # noqa: ANN001
+def users_revoke_token(ctx: click.Context, login: str, token: str | None, user: str | None, at, as_json: bool) -> None:
     """Revoke a user's API token (one by its id, or all of them): it stops working at once.
 
     \b

@@ -27,7 +27,7 @@ from tasking.reporting.render import local_stamps
 @click.option("--explain", "figure", default=None, metavar="FIGURE",
               help="List the cases and events behind one figure, e.g. taskings, powers.CPW, by_area.Swanley.")
 @click.pass_context
-def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) -> None:  # noqa: ANN001
+def stats(ctx: click.Context, year: int, as_of, position, at, fmt, out, figure) -> None:
     """The financial year's figures (1 April to 31 March, UK time), reproducible byte for byte.
 
     \b

@@ -37,7 +37,7 @@ def _group_text(verb: str):  # noqa: ANN202
 @click.option("--reason", required=True, help="Why the group is set up.")
 @write_options
 @click.pass_context
-def open_group(ctx: click.Context, focus, area, cases, reason, user, at, as_json) -> None:  # noqa: ANN001
+def open_group(ctx: click.Context, focus, area, cases, reason, user, at, as_json) -> None:
     """Open a Task and Finish group; prints its reference (TFG-2017-01).
 
     \b
@@ -54,7 +54,7 @@ def open_group(ctx: click.Context, focus, area, cases, reason, user, at, as_json
 @click.argument("case")
 @write_options
 @click.pass_context
-def add_case(ctx: click.Context, group, case, user, at, as_json) -> None:  # noqa: ANN001
+def add_case(ctx: click.Context, group, case, user, at, as_json) -> None:
     """Add a case to a group.
 
     \b
@@ -72,7 +72,7 @@ def add_case(ctx: click.Context, group, case, user, at, as_json) -> None:  # noq
 @click.option("--due", required=True, type=DATE, help="Due date, YYYY-MM-DD.")
 @write_options
 @click.pass_context
-def action(ctx: click.Context, group, agency, action, due, user, at, as_json) -> None:  # noqa: ANN001
+def action(ctx: click.Context, group, agency, action, due, user, at, as_json) -> None:
     """Raise an action of the group: a tasking owned by the group (A1, A2, ...).
 
     \b
@@ -89,7 +89,7 @@ def action(ctx: click.Context, group, agency, action, due, user, at, as_json) ->
 @click.option("--result", required=True, help="What was done.")
 @write_options
 @click.pass_context
-def complete_action(ctx: click.Context, group, action, result, user, at, as_json) -> None:  # noqa: ANN001
+def complete_action(ctx: click.Context, group, action, result, user, at, as_json) -> None:
     """Complete an action of the group.
 
     \b
@@ -105,7 +105,7 @@ def complete_action(ctx: click.Context, group, action, result, user, at, as_json
 @click.option("--note", required=True, help="What the meeting agreed: no personal details.")
 @write_options
 @click.pass_context
-def meet(ctx: click.Context, group, note, user, at, as_json) -> None:  # noqa: ANN001
+def meet(ctx: click.Context, group, note, user, at, as_json) -> None:
     """Record a meeting of the group; --at is when it met.
 
     \b
@@ -120,7 +120,7 @@ def meet(ctx: click.Context, group, note, user, at, as_json) -> None:  # noqa: A
 @click.option("--outcome", required=True, help="What the group achieved.")
 @write_options
 @click.pass_context
-def complete(ctx: click.Context, group, outcome, user, at, as_json) -> None:  # noqa: ANN001
+def complete(ctx: click.Context, group, outcome, user, at, as_json) -> None:
     """Complete the group with its outcome.
 
     \b
@@ -135,7 +135,7 @@ def complete(ctx: click.Context, group, outcome, user, at, as_json) -> None:  # 
 @read_options
 @json_option
 @click.pass_context
-def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> None:
     """Task and Finish groups as at --at (default now).
 
     \b
@@ -161,7 +161,7 @@ def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> 
 @read_options
 @json_option
 @click.pass_context
-def show(ctx: click.Context, group, at, as_of, position, as_json) -> None:  # noqa: ANN001
+def show(ctx: click.Context, group, at, as_of, position, as_json) -> None:
     """One group: its focus, cases, actions, meetings and outcome.
 
     \b

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from tasking.cli.context import emit, json_option, run, services, write_options
@@ -27,7 +29,7 @@ def _head(_ctx: click.Context, _param: click.Parameter, value: str | None):  # n
               help="A head printed in a pack or a report: check the store still holds exactly what it held then.")
 @json_option
 @click.pass_context
-def verify(ctx: click.Context, head, as_json: bool) -> None:  # noqa: ANN001
+def verify(ctx: click.Context, head, as_json: bool) -> None:
     """Recompute the hash chain over every stored event; exit 4 naming the first bad position.
 
     Each stored event is chained by a SHA-256 over its stored bytes, its position and the previous
@@ -49,7 +51,7 @@ def verify(ctx: click.Context, head, as_json: bool) -> None:  # noqa: ANN001
         ctx.exit(BROKEN)
 
 
-def _text(found: dict) -> str:  # type: ignore[type-arg]
+def _text(found: dict[str, Any]) -> str:
     if found["ok"]:
         checked = f"; head {found['checked_head']} matches" if found["checked_head"] else ""
         return f"verified: {found['events']} events, chain head {found['head'] or 'none (empty store)'}{checked}"
@@ -61,7 +63,7 @@ def _text(found: dict) -> str:  # type: ignore[type-arg]
 @click.option("--reason", required=True, help="Why these rows are accepted as they stand, e.g. the upgrade's ticket.")
 @write_options
 @click.pass_context
-def seal_chain(ctx: click.Context, reason: str, user, at, as_json: bool) -> None:  # noqa: ANN001
+def seal_chain(ctx: click.Context, reason: str, user, at, as_json: bool) -> None:
     """Chain every stored event again from the start, accepting rows that have no link; admins only.
 
     For a store that `tasking verify` finds `unsealed`: one written before the chain (an upgrade),

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
-
 from typing import Annotated
 
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from tasking.commands.base import Code, Command, Narrative, Ref, Text, absent_or_null, present
+from tasking.domain.vocabulary import (Channel, CloseReason, CorrectableField, FollowUpKind, LinkReason, Power,
+                                       ReferralTarget, Risk, UpdateChannel)
 
-Channel = Literal["phone", "email", "online", "in-person", "partner-referral"]
-Risk = Literal["standard", "medium", "high"]
-FollowUpKind = Literal["visit", "call", "letter", "email"]
-UpdateChannel = Literal["phone", "email", "letter", "visit", "report-back"]
-Power = Literal[
-    "CPW", "CPN", "CBO", "civil-injunction", "closure-notice", "closure-order",
-    "dispersal", "fixed-penalty", "abc", "warning-letter",
-]
-ReferralTarget = Literal[
-    "community-marac", "task-and-finish", "channel-panel", "adult-safeguarding",
-    "children-safeguarding", "da-marac", "mediation", "youth-services", "substance-services",
-]
-LinkReason = Literal["same-incident", "same-problem"]
-CorrectableField = Literal["category", "area", "location", "occurred", "source"]
-CloseReason = Literal["resolved", "no-further-action", "referred-elsewhere", "duplicate"]
 # WGS84 degrees, as police.uk and GPS give them; six decimals is about 10 cm.
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -59,7 +44,7 @@ class RecordReport(Command):
     lon: Longitude | None = None
 
     @model_validator(mode="after")
-    def _reporter_or_anonymous(self) -> "RecordReport":
+    def _reporter_or_anonymous(self) -> RecordReport:
         if (self.lat is None) != (self.lon is None):
             raise ValueError("lat: give both --lat and --lon, or neither")
         if self.anonymous and self.reporter:
@@ -115,7 +100,7 @@ class UpdateReporter(CaseCommand):
         "then": {"required": ["channel"], "properties": {"channel": {"const": "email"}}}})
 
     @model_validator(mode="after")
-    def _send_by_email(self) -> "UpdateReporter":
+    def _send_by_email(self) -> UpdateReporter:
         if self.send and self.channel != "email":
             raise ValueError("send: only an update by --channel email can be sent")
         return self

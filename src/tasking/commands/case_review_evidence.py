@@ -18,7 +18,7 @@ from tasking.config import PartnershipConfig
 from tasking.domain.case import Case
 from tasking.domain.ids import case_id
 from tasking.domain.qualifying import Complaint, IncidentLink
-from tasking.projections.normalise import location_key
+from tasking.domain.location import location_key
 from tasking.store.application import TaskingApp
 
 BATCH = 1000

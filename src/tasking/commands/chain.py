@@ -12,7 +12,7 @@ from typing import Any
 
 from tasking.commands.base import Command, Narrative
 from tasking.domain.chain_seal import ChainSeal
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.store.application import TaskingApp
 
 

@@ -129,7 +129,7 @@ class MaracDiscuss(Command):
         "properties": {"review_at": {"type": "string"}, "discharge": {"const": True}}}})
 
     @model_validator(mode="after")
-    def _review_or_discharge(self) -> "MaracDiscuss":
+    def _review_or_discharge(self) -> MaracDiscuss:
         if self.review_at is not None and self.discharge:
             raise ValueError("review-at: give either --review-at DATE or --discharge, not both")
         return self

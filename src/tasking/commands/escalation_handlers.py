@@ -33,7 +33,7 @@ from tasking.commands.escalation import (
     TfgOpen,
 )
 from tasking.domain.case_review import CaseReview
-from tasking.domain.errors import DomainError, NotFound
+from tasking.errors import DomainError, NotFound
 from tasking.domain.marac import MaracMeeting
 from tasking.domain.qualifying import Application, Rules, assess
 from tasking.domain.task_and_finish import TaskAndFinishGroup

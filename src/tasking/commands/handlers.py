@@ -42,11 +42,11 @@ from tasking.domain.police import PoliceMonth
 from tasking.config import PartnershipConfig, parse_config
 from tasking.domain.briefing import Briefing
 from tasking.domain.case import Case
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.partnership import Partnership
 from tasking.domain.person import Person
 from tasking.domain.user import User
-from tasking.notify.queue import queue_resident_email
+from tasking.domain.resident_email import queue_resident_email
 from tasking.time.instants import financial_year_of, iso, local_date, parse_datetime
 from tasking.time.meetings import MeetingCalendar
 

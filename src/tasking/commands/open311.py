@@ -12,10 +12,10 @@ from pydantic import ConfigDict, model_validator
 from tasking.commands.base import Code, Command, Narrative, Text, absent_or_null, present
 from tasking.commands.case import Latitude, Longitude, RecordReport
 from tasking.config import PartnershipConfig
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.open311 import Open311Request, open311_request_id
 from tasking.domain.person import Person
-from tasking.queries.access import restricted_categories
+from tasking.domain.permissions import restricted_categories
 
 
 class RecordOpen311Report(Command):
@@ -38,7 +38,7 @@ class RecordOpen311Report(Command):
     phone: Text | None = None
 
     @model_validator(mode="after")
-    def _somewhere(self) -> "RecordOpen311Report":
+    def _somewhere(self) -> RecordOpen311Report:
         if (self.lat is None) != (self.lon is None):
             raise ValueError("lat: give both lat and long, or neither")
         if self.lat is None and not self.address_string:

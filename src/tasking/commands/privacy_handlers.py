@@ -9,7 +9,7 @@ from typing import Any
 
 from tasking.commands.privacy import ApplyRetention, ErasePerson, PlaceHold, ReleaseHold
 from tasking.domain.erasure import Erasure, LegalHold
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import case_id, person_id
 from tasking.store.application import TaskingApp
 from tasking.store.sealing import holds_plaintext

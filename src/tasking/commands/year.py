@@ -47,7 +47,7 @@ class PlanUpdate(Command):
     reason: Narrative | None = None
 
     @model_validator(mode="after")
-    def _dropped_has_reason(self) -> "PlanUpdate":
+    def _dropped_has_reason(self) -> PlanUpdate:
         if self.status == "dropped" and not self.reason:
             raise ValueError("reason: a dropped action needs --reason")
         return self
@@ -83,7 +83,7 @@ class ActivityRecord(Command):
         "then": present({"panel": "string"}), "else": absent_or_null("panel")})
 
     @model_validator(mode="after")
-    def _panel_for_pact(self) -> "ActivityRecord":
+    def _panel_for_pact(self) -> ActivityRecord:
         if (self.kind == "pact-meeting") != (self.panel is not None):
             raise ValueError("panel: a pact-meeting names its --panel, and only a pact-meeting does")
         return self
@@ -142,7 +142,7 @@ class CctvDeploy(Command):
     group: Ref | None = None
 
     @model_validator(mode="after")
-    def _one_reason(self) -> "CctvDeploy":
+    def _one_reason(self) -> CctvDeploy:
         if sum(value is not None for value in (self.flag, self.case, self.group)) != 1:
             raise ValueError("reason: give one of --flag, --case or --group")
         if self.end < self.start:

@@ -24,7 +24,7 @@ from tasking.commands.year import (
 from tasking.domain.access import AccessRefusal
 from tasking.domain.action_plan import PlanAction
 from tasking.domain.cctv import Camera
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.funding import Grant
 from tasking.domain.partnership_activity import PactPanel, PartnershipActivity
 from tasking.domain.permissions import OWN, Forbidden

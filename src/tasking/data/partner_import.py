@@ -29,10 +29,10 @@ from pydantic import ValidationError
 from tasking.commands import AddPerson, ImportReport, RecordReport, send
 from tasking.config import PartnershipConfig
 from tasking.data.cells import neutral_row
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.imported import ImportedRow
 from tasking.files import open_private
-from tasking.time.instants import LONDON, UTC, wall_clock
+from tasking.time.instants import UTC, wall_clock
 
 REPORT_FIELDS = ("reference", "received", "occurred", "source", "channel", "category", "area", "location", "summary",
                  "risk", "lat", "lon", "no_feedback")
@@ -60,7 +60,7 @@ class Mapping:
     encoding: str | None
 
     @classmethod
-    def load(cls, path: Path) -> "Mapping":
+    def load(cls, path: Path) -> Mapping:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
@@ -148,7 +148,7 @@ def _csv_rows(path: Path, encoding: str | None) -> tuple[list[str], list[dict[st
         raise DomainError("file", f"cannot read {path}: {exc.strerror}") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip() for name in next(reader, [])]
-    return header, [dict(zip(header, values)) for values in reader]
+    return header, [dict(zip(header, values, strict=False)) for values in reader]  # a short row: blanks
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]]]:
@@ -163,7 +163,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str,
             raise DomainError("sheet", f"{path.name} has no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}")
         rows = book[sheet].iter_rows(values_only=True) if sheet else book.worksheets[0].iter_rows(values_only=True)
         header = [str(value).strip() if value is not None else "" for value in next(rows, ())]
-        return header, [dict(zip(header, values)) for values in rows]
+        return header, [dict(zip(header, values, strict=False)) for values in rows]
     finally:
         book.close()
 

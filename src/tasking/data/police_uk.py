@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tasking.config import PartnershipConfig
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
           "LSOA name", "Crime type", "Last outcome category", "Context"]

@@ -15,7 +15,7 @@ from tasking.commands import send
 from tasking.demo.partnership import with_partnership_year
 from tasking.demo.plan import Ref, plan_district
 from tasking.domain.build import Build
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import build_id
 from tasking.time.instants import utcnow
 

@@ -17,7 +17,7 @@ class AccessRefusal(Aggregate):
 
     @event("Recorded")
     def __init__(self, action: str, case: str | None, role: str, rule: str, user: str, agency: str | None,
-                 at: dt.datetime):
+                 at: dt.datetime) -> None:
         self.action = action
         self.case = case
         self.role = role
@@ -28,7 +28,7 @@ class CaseAccess(Aggregate):
     """One read of case details (`show`, `audit`, a briefing's detail): who, which cases, what, when."""
 
     @event("Recorded")
-    def __init__(self, action: str, cases: list[str], what: str, user: str, agency: str | None, at: dt.datetime):
+    def __init__(self, action: str, cases: list[str], what: str, user: str, agency: str | None, at: dt.datetime) -> None:
         self.action = action
         self.cases = cases
         self.what = what

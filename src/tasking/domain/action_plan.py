@@ -11,7 +11,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import year_record_id
 
 STATUSES = ("planned", "on-track", "achieved", "not-achieved", "dropped")
@@ -24,7 +24,7 @@ class PlanAction(Aggregate):
 
     @event("Added")
     def __init__(self, reference: str, year: int, priority: str, action: str, lead: str, due: str,
-                 user: str, agency: str, at: dt.datetime):
+                 user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.year = year
         self.added_at = at

@@ -34,7 +34,7 @@ class Briefing(Aggregate):
         user: str,
         agency: str,
         at: dt.datetime,
-    ):
+    ) -> None:
         self.meeting_day = meeting_day
         self.meeting = meeting
         self.window_from = window_from

@@ -12,7 +12,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import case_id
 from tasking.time.instants import LONDON, local_time
 
@@ -73,7 +73,7 @@ class Case(Aggregate):
         summary: str,
         lat: float | None = None,
         lon: float | None = None,
-    ):
+    ) -> None:
         self.reference = reference
         self.received_at = at
         self.occurred_at = occurred_at

@@ -13,7 +13,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import case_review_id
 from tasking.time.instants import local_time
 
@@ -27,7 +27,7 @@ class CaseReview(Aggregate):
 
     @event("Applied")
     def __init__(self, reference: str, applicant: str, on_behalf_of: str | None, cases: list[str],
-                 user: str, agency: str, at: dt.datetime):
+                 user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.applicant = applicant
         self.on_behalf_of = on_behalf_of

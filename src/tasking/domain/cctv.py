@@ -10,7 +10,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import year_record_id
 
 REASONS = ("flag", "case", "group")
@@ -22,7 +22,7 @@ class Camera(Aggregate):
         return year_record_id("cameras", reference)
 
     @event("Added")
-    def __init__(self, reference: str, description: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, reference: str, description: str, user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.deployments: dict[str, dict[str, Any]] = {}
 

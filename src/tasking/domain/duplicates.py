@@ -20,7 +20,7 @@ class DuplicateDismissal(Aggregate):
         return duplicate_pair_id(case, other)
 
     @event("Dismissed")
-    def __init__(self, case: str, other: str, reason: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, case: str, other: str, reason: str, user: str, agency: str, at: dt.datetime) -> None:
         self.case = case
         self.other = other
         self.reason = reason

@@ -13,7 +13,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import erasure_id, legal_hold_id
 
 
@@ -24,7 +24,7 @@ class Erasure(Aggregate):
 
     @event("Recorded")
     def __init__(self, subject: str, reference: str, rule: str, reason: str, user: str, agency: str,
-                 at: dt.datetime):
+                 at: dt.datetime) -> None:
         self.subject = subject
         self.reference = reference
         self.rule = rule
@@ -37,7 +37,7 @@ class LegalHold(Aggregate):
         return legal_hold_id(case)
 
     @event("Placed")
-    def __init__(self, case: str, reason: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, case: str, reason: str, user: str, agency: str, at: dt.datetime) -> None:
         self.case = case
         self.held = True
 

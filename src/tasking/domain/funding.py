@@ -11,7 +11,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import year_record_id
 
 HALVES = ("first", "second")
@@ -35,7 +35,7 @@ class Grant(Aggregate):
 
     @event("Received")
     def __init__(self, reference: str, funder: str, amount: int, year: int, note: str | None,
-                 user: str, agency: str, at: dt.datetime):
+                 user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.amount = amount
         self.allocations: dict[str, dict[str, Any]] = {}

@@ -23,7 +23,7 @@ class ImportedRow(Aggregate):
 
     @event("Imported")
     def __init__(self, source: str, source_reference: str, digest: str, case: str, user: str, agency: str,
-                 at: dt.datetime):
+                 at: dt.datetime) -> None:
         self.source = source
         self.source_reference = source_reference
         self.digest = digest

@@ -12,7 +12,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import marac_meeting_id
 from tasking.time.instants import local_date
 
@@ -23,7 +23,7 @@ class MaracMeeting(Aggregate):
         return marac_meeting_id(meeting_day)
 
     @event("Scheduled")
-    def __init__(self, meeting_day: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, meeting_day: str, user: str, agency: str, at: dt.datetime) -> None:
         self.meeting_day = meeting_day
         self.meeting_at = at
         self.discussed: list[str] = []

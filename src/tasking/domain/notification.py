@@ -18,7 +18,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 
 def notification_id(key: str) -> Any:
@@ -32,7 +32,7 @@ class Notification(Aggregate):
 
     @event("NotificationQueued")
     def __init__(self, key: str, kind: str, case: str, agency_to: str | None, person: str | None,
-                 note: str | None, user: str, agency: str, at: dt.datetime):
+                 note: str | None, user: str, agency: str, at: dt.datetime) -> None:
         self.key, self.kind, self.case = key, kind, case
         self.agency_to, self.person, self.note = agency_to, person, note
         self.status = "queued"  # queued | claimed | sent | failed | dropped

@@ -23,5 +23,5 @@ class Open311Request(Aggregate):
         return open311_request_id(key)
 
     @event("Open311RequestReceived")
-    def __init__(self, key: str, case: str, service_code: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, key: str, case: str, service_code: str, user: str, agency: str, at: dt.datetime) -> None:
         self.key, self.case, self.service_code = key, case, service_code

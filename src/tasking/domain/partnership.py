@@ -15,5 +15,5 @@ class Partnership(Aggregate):
         return PARTNERSHIP_ID
 
     @event("Configured")
-    def __init__(self, config_toml: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, config_toml: str, user: str, agency: str, at: dt.datetime) -> None:
         self.config_toml = config_toml

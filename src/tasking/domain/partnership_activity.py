@@ -25,7 +25,7 @@ class PartnershipActivity(Aggregate):
     @event("Recorded")
     def __init__(self, reference: str, kind: str, day: str, areas: list[str], lead: str, partners: list[str],
                  attendance: int | None, outcome: str, cases: list[str], flags: list[str], groups: list[str],
-                 panel: str | None, actions: list[str], user: str, agency: str, at: dt.datetime):
+                 panel: str | None, actions: list[str], user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.kind = kind
 
@@ -38,7 +38,7 @@ class PactPanel(Aggregate):
         return year_record_id("pact-panels", reference)
 
     @event("SetUp")
-    def __init__(self, reference: str, name: str, area: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, reference: str, name: str, area: str, user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.name = name
         self.set_up_at = at

@@ -15,8 +15,9 @@ date and `restricted: true`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 ROLES = ("coordinator", "officer", "analyst", "admin", "integration")
 ANY, OWN, NONE = "any", "own", "-"
@@ -118,10 +119,8 @@ COMMAND_ACTIONS: dict[str, str] = {
     "CorrectCase": "correct", "CloseCase": "close", "ReopenCase": "reopen", "AssignLead": "assign",
     "AcknowledgeFlag": "repeats acknowledge", "DismissDuplicate": "duplicates dismiss",
     "IssueBriefing": "briefing issue", "RecordPoliceMonth": "context import-police-uk",
-    **{name: "case-review" for name in ("CaseReviewApply", "CaseReviewAcknowledge", "CaseReviewAssess",
-                                         "CaseReviewDecide", "CaseReviewHold", "CaseReviewRecommend",
-                                         "CaseReviewRespond", "CaseReviewClose")},
-    **{name: "tfg" for name in ("TfgOpen", "TfgAddCase", "TfgAction", "TfgCompleteAction", "TfgMeet", "TfgComplete")},
+    **dict.fromkeys(("CaseReviewApply", "CaseReviewAcknowledge", "CaseReviewAssess", "CaseReviewDecide", "CaseReviewHold", "CaseReviewRecommend", "CaseReviewRespond", "CaseReviewClose"), "case-review"),
+    **dict.fromkeys(("TfgOpen", "TfgAddCase", "TfgAction", "TfgCompleteAction", "TfgMeet", "TfgComplete"), "tfg"),
     "MaracMeetingsAdd": "marac", "MaracDiscuss": "marac",
     "RecordOpen311Report": "open311 report",
     "SealChain": "seal-chain",
@@ -135,10 +134,16 @@ RESTRICTED_CATEGORIES = ("domestic-abuse", "vulnerable-adult", "vulnerable-young
 RESTRICTED_REFERRALS = ("channel-panel", "da-marac")
 
 
+def restricted_categories(config: Any) -> set[str]:
+    """The categories whose cases are restricted: the fixed three, and any the partnership marks."""
+    marked = {code for code, category in config.categories.items() if getattr(category, "restricted", False)}
+    return set(RESTRICTED_CATEGORIES) | marked
+
+
 class Forbidden(DomainError):
     """The acting user's role does not allow this (CLI exit code 3)."""
 
-    def __init__(self, role: str, action: str, rule: str, case: str | None = None):
+    def __init__(self, role: str, action: str, rule: str, case: str | None = None) -> None:
         article = "an" if role[:1] in "aeiou" else "a"
         super().__init__("user", f"{article} {role} may not use `tasking {action}`: {rule}")
         self.role, self.action, self.case = role, action, case
@@ -147,7 +152,7 @@ class Forbidden(DomainError):
 class Unidentified(Forbidden):
     """No stored user acts: none was given, or the login is unknown (refused: exit 3, recorded)."""
 
-    def __init__(self, field: str, rule: str):
+    def __init__(self, field: str, rule: str) -> None:
         DomainError.__init__(self, field, rule)
         self.role, self.action, self.case = "-", "-", None
 

@@ -29,7 +29,7 @@ class Person(Aggregate):
         user: str,
         agency: str,
         at: dt.datetime,
-    ):
+    ) -> None:
         self.reference = reference
         self.name = name
         self.phone = phone

@@ -25,7 +25,7 @@ class PoliceMonth(Aggregate):
 
     @event("Recorded")
     def __init__(self, month: str, asb: list[list[Any]], crimes: dict[str, dict[str, int]], files: list[str],
-                 user: str, agency: str, at: dt.datetime):
+                 user: str, agency: str, at: dt.datetime) -> None:
         self.month = month
         self.digest = files
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import repeat_flag_id
 
 
@@ -29,7 +29,7 @@ class RepeatFlag(Aggregate):
         return repeat_flag_id(flag)
 
     @event("Acknowledged")
-    def __init__(self, flag: str, cases: list[str], note: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, flag: str, cases: list[str], note: str, user: str, agency: str, at: dt.datetime) -> None:
         self.flag = flag
         self.cases = list(cases)
 

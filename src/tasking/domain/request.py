@@ -12,7 +12,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import request_id
 
 
@@ -23,7 +23,7 @@ class Request(Aggregate):
 
     @event("Handled")
     def __init__(self, key: str, command: str, digest: str, result: dict[str, Any], user: str, agency: str,
-                 at: dt.datetime):
+                 at: dt.datetime) -> None:
         self.key = key
         self.command = command
         self.digest = digest

@@ -13,7 +13,7 @@ class Sequence(Aggregate):
         return sequence_id(name)
 
     @event("Started")
-    def __init__(self, name: str):
+    def __init__(self, name: str) -> None:
         self.name = name
         self.last = 0
 

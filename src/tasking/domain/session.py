@@ -18,5 +18,5 @@ class EndedSession(Aggregate):
         return uuid5(NAMESPACE_URL, f"/tasking/sessions/{session}")
 
     @event("SignedOut")
-    def __init__(self, session: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, session: str, user: str, agency: str, at: dt.datetime) -> None:
         self.session = session

@@ -11,7 +11,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import group_id
 from tasking.time.instants import LONDON, local_time
 
@@ -23,7 +23,7 @@ class TaskAndFinishGroup(Aggregate):
 
     @event("Opened")
     def __init__(self, reference: str, focus: str, area: str, cases: list[str], reason: str,
-                 user: str, agency: str, at: dt.datetime):
+                 user: str, agency: str, at: dt.datetime) -> None:
         self.reference = reference
         self.focus = focus
         self.area = area

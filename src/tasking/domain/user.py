@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.ids import user_id
 
 ROLES = ("coordinator", "officer", "analyst", "admin", "integration")
@@ -18,7 +19,7 @@ class User(Aggregate):
         return user_id(login)
 
     @event("Registered")
-    def __init__(self, login: str, name: str, member_of: str, role: str, user: str, agency: str, at: dt.datetime):
+    def __init__(self, login: str, name: str, member_of: str, role: str, user: str, agency: str, at: dt.datetime) -> None:
         self.login = login
         self.name = name
         self.member_of = member_of
@@ -59,9 +60,10 @@ class User(Aggregate):
     # --- API tokens (issue 13): only a token's hash is ever recorded ------------------------------
 
     @property
-    def tokens(self) -> dict[str, dict]:
+    def tokens(self) -> dict[str, dict[str, Any]]:
         """Token id (`K1`, `K2`, ...) -> {"hash", "expires_at", "revoked_at"}."""
-        return self.__dict__.setdefault("_tokens", {})
+        tokens: dict[str, dict[str, Any]] = self.__dict__.setdefault("_tokens", {})
+        return tokens
 
     def issue_token(self, token_hash: str, expires_at: dt.datetime, user: str, agency: str, at: dt.datetime) -> str:
         token = f"K{len(self.tokens) + 1}"
@@ -76,9 +78,10 @@ class User(Aggregate):
     # --- enrolment (issue 21, 7): a one-time code the new user redeems for their own token --------
 
     @property
-    def enrolments(self) -> dict[str, dict]:
+    def enrolments(self) -> dict[str, dict[str, Any]]:
         """Code hash -> {"expires_at", "redeemed_at"}: who enrolled the user is in the event."""
-        return self.__dict__.setdefault("_enrolments", {})
+        enrolments: dict[str, dict[str, Any]] = self.__dict__.setdefault("_enrolments", {})
+        return enrolments
 
     def enrol(self, code_hash: str, expires_at: dt.datetime, user: str, agency: str, at: dt.datetime) -> None:
         self.check_active()
@@ -106,7 +109,7 @@ class User(Aggregate):
 
     def revoke_tokens(self, token: str | None, user: str, agency: str, at: dt.datetime) -> list[str]:
         """Revoke one token by its id, or (None) every token still active; returns the ids revoked."""
-        from tasking.domain.errors import DomainError
+        from tasking.errors import DomainError
 
         if token is not None and token not in self.tokens:
             raise DomainError("token", f"{self.login} has no token {token!r} (tokens: {', '.join(self.tokens) or 'none'})")

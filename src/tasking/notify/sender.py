@@ -22,7 +22,7 @@ import structlog
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.notification import Notification, notification_id
 from tasking.domain.permissions import SYSTEM
 from tasking.notify import message as messages
@@ -50,7 +50,7 @@ def due_rows(db: Any, now: dt.datetime) -> list[dict[str, Any]]:
     cursor = db.execute("SELECT * FROM outbox WHERE status = 'queued' OR (status = 'failed' AND retry_at <= ?) "
                         "ORDER BY position, key", [iso(now)])
     columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def send_due(services: Any, now: dt.datetime, relay: Relay, user: str = SYSTEM) -> dict[str, Any]:
@@ -184,7 +184,7 @@ def outbox(reader: Any, queued: bool = False, failed: bool = False) -> list[dict
     cursor = reader.db.execute(f"SELECT key, kind, [case], tasking, agency_to, day, status, attempts, queued_at, "
                                f"updated_at, retry_at, message_id, error FROM outbox WHERE {where} ORDER BY position, key")
     columns = [d[0] for d in cursor.description]
-    rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     for row in rows:
         if row["status"] == "claimed":
             row["status"] = "unknown"  # claimed with no outcome recorded: see the module's docstring

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 TIMEOUT = 30
 
@@ -24,7 +24,7 @@ class Relay:
     password: str | None = None
 
     @classmethod
-    def from_url(cls, url: str | None) -> "Relay":
+    def from_url(cls, url: str | None) -> Relay:
         if not url:
             raise DomainError("TASKING_SMTP_URL", "is not set; e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host:465")
         parts = urlsplit(url)
@@ -35,7 +35,7 @@ class Relay:
                    password=unquote(parts.password) if parts.password else None)
 
     @classmethod
-    def from_env(cls) -> "Relay":
+    def from_env(cls) -> Relay:
         return cls.from_url(os.environ.get("TASKING_SMTP_URL"))
 
     def send(self, message: EmailMessage) -> None:

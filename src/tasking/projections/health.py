@@ -88,7 +88,7 @@ def _write(views_path: str, outcome: dict[str, Any]) -> None:
 def last(views_path: str) -> dict[str, Any] | None:
     """The last verify's outcome (None: never verified here)."""
     try:
-        return json.loads(health_path(views_path).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        return json.loads(health_path(views_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 

@@ -37,7 +37,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.projections.base import Projection
 from tasking.projections.decode import Pages
 from tasking.projections.registry import PROJECTIONS
@@ -253,7 +253,7 @@ class Views:
         def __exit__(self, exc_type: object, *_: object) -> None:
             self.db.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
-    def _write(self) -> "Views._Tx":
+    def _write(self) -> Views._Tx:
         return Views._Tx(self.db)
 
     # --- catch-up and rebuild ---------------------------------------------------------------

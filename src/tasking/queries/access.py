@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from tasking.domain.access import CaseAccess
-from tasking.domain.permissions import RESTRICTED_CATEGORIES, RESTRICTED_REFERRALS
+from tasking.domain.permissions import RESTRICTED_REFERRALS, restricted_categories
 from tasking.queries.point import Reader
 from tasking.queries.state import CaseState, case_states
 from tasking.time.instants import iso, utcnow
@@ -41,11 +41,6 @@ def involves(case: CaseState, agency: str | None) -> bool:
         return False
     return is_own(case, agency) or any(row["tasked_agency"] == agency or (
         row["kind"] in ACTS and row["acting_agency"] == agency) for row in case.rows)
-
-
-def restricted_categories(config: Any) -> set[str]:
-    marked = {code for code, category in config.categories.items() if getattr(category, "restricted", False)}
-    return set(RESTRICTED_CATEGORIES) | marked
 
 
 def is_restricted(config: Any, case: CaseState) -> bool:

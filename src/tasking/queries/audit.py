@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries.access import check_case, in_full, outline, record_read
 from tasking.domain.ids import case_id, person_id
 from tasking.store.sealing import reveal_event

@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
-from tasking.domain.errors import NotFound
+from tasking.errors import NotFound
 from tasking.domain.qualifying import months_text
 from tasking.queries.point import ReadPoint
 from tasking.queries.repeats import CASE_REVIEW_PROMPT, case_review_prompt

@@ -41,7 +41,7 @@ def requests(reader: Reader, integration: str | None, ids: list[str] | None = No
     rows = reader.db.execute(f"SELECT * FROM open311_requests WHERE {' AND '.join(where)} ORDER BY position",
                              params).fetchall()
     columns = [d[0] for d in reader.db.execute("SELECT * FROM open311_requests LIMIT 0").description]
-    found = [dict(zip(columns, row)) for row in rows]
+    found = [dict(zip(columns, row, strict=True)) for row in rows]
     states = case_states(reader.db, reader.point, [row["case"] for row in found])
     reveal = revealer(reader.db)
     answers = []

@@ -12,7 +12,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.person import Person
 from tasking.queries.access import in_full, is_restricted, outline, record_access, record_read
 from tasking.queries.point import Reader
@@ -57,9 +57,7 @@ def find_people(app: TaskingApp, name: str | None = None, phone: str | None = No
     found = []
     for reference in references:
         person = app.get_person(reference)
-        if wanted_name and wanted_name in (person.name or "").casefold():
-            found.append(_details(person))
-        elif wanted_phone and person.phone and wanted_phone in _digits(person.phone):
+        if wanted_name and wanted_name in (person.name or "").casefold() or wanted_phone and person.phone and wanted_phone in _digits(person.phone):
             found.append(_details(person))
     shown = ", ".join(person["person"] for person in found) or "none"
     record_access(app, actor, "person find", [], f"search by {'name' if name else 'phone'}; found: {shown}")

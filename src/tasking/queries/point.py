@@ -18,7 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.time.instants import iso, iso_precise
 
 
@@ -34,7 +34,7 @@ class ReadPoint:
             return f"{prefix}position <= ?", [self.position]
         return f"{prefix}position <= ? AND {prefix}at <= ?", [self.position, iso(self.at)]
 
-    def until(self, at: dt.datetime | None) -> "ReadPoint":
+    def until(self, at: dt.datetime | None) -> ReadPoint:
         """The same record, read as at another effective time."""
         return ReadPoint(at=at, position=self.position)
 

@@ -121,7 +121,7 @@ def annual_report_parts(reader: Reader, year: int, with_map: bool = False) -> di
 
 def partnership_parts(reader: Reader, year: int, parts: dict[str, Any]) -> dict[str, Any]:
     """The partnership's year (issue 26): its activities and deployments, and the deployments on the map."""
-    from tasking.reporting.partnership_report import year_parts
+    from tasking.queries.year_reads import year_parts
 
     parts["year"] = year_parts(reader, year)
     if parts["geo"] is not None:

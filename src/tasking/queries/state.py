@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.projections.normalise import location_key
+from tasking.domain.location import location_key
 from tasking.queries.point import ReadPoint
 
 
@@ -139,7 +139,7 @@ def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None
     # Sorted here, not by SQL: a temporary B-tree of whole activity rows costs more than the fold.
     cursor = db.conn.execute(f"SELECT * FROM activity WHERE {where}", params)
     names = [column[0] for column in cursor.description]
-    rows = [dict(zip(names, values)) for values in cursor]
+    rows = [dict(zip(names, values, strict=True)) for values in cursor]
     rows.sort(key=itemgetter("position"))
     for row in rows:
         if reveal is not None and row["text"] is not None:

@@ -26,9 +26,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.commands.case import Power, ReferralTarget
+from tasking.domain.vocabulary import Power, ReferralTarget
 from tasking.config import PartnershipConfig
-from tasking.domain.errors import DomainError, NotFound
+from tasking.errors import DomainError, NotFound
 from tasking.projections.activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.activity import FEEDBACK_ACTIONS
 from tasking.queries import escalation_stats

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from tasking.domain.errors import NotFound
+from tasking.errors import NotFound
 from tasking.domain.funding import pounds
 from tasking.queries.access import hidden_cases, outline
 from tasking.queries.point import ReadPoint, Reader
@@ -186,3 +186,13 @@ def briefing_section(reader: Reader, point: ReadPoint, day: dt.date) -> dict[str
     return {"activities_today": [brief(a) for a in week if a["day"] == day.isoformat()],
             "activities_this_week": [brief(a) for a in week],
             "cameras_due_to_move": sorted(due, key=lambda d: (d["to"], d["camera"]))}
+
+
+def year_parts(reader: Reader, year: int) -> dict[str, Any]:
+    """The year's activities and the deployments starting in it, as of the reader's position."""
+    point = reader.point.until(None)
+    first, last = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
+    found = activities(reader, point, first, last)["activities"]
+    deployments = [{"camera": cam["camera"], **d} for cam in cameras(reader, point)["cameras"]
+                   for d in cam["deployments"] if first.isoformat() <= d["from"] <= last.isoformat()]
+    return {"activities": found, "deployments": sorted(deployments, key=lambda d: (d["from"], d["camera"]))}

@@ -16,13 +16,12 @@ import datetime as dt
 import hashlib
 import io
 import json
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from tasking.data.cells import neutral_row
 from tasking.files import private_folder, write_private_bytes, write_private_text
-from tasking.reporting import partnership_report
+from tasking.reporting import jinja, partnership_report
 
 HEADLINE_AGENCY = "COUNCIL"  # the seed's headline: ASB reports from residents to the council
 HEADLINE_LABEL = "ASB reports from residents to the council"
@@ -327,11 +326,6 @@ def charts(stats: dict[str, Any], previous: dict[str, Any] | None = None,
 
 # --- the page ---------------------------------------------------------------------------------
 
-def _table(head: list[str], rows: list[list[Any]]) -> str:
-    cells = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return "<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + f"</tr>{cells}</table>"
-
-
 def hotspot_png(geo: dict[str, Any]) -> bytes:
     """Hexbin maps of the year's reports and of the police-recorded ASB, side by side, offline.
 
@@ -358,7 +352,7 @@ def hotspot_png(geo: dict[str, Any]) -> bytes:
         for area, (lat, lon) in geo["centroids"].items():
             ax.annotate(area, (lon, lat), fontsize=7, ha="center", va="center", color="#222222",
                         bbox={"boxstyle": "round,pad=0.15", "fc": "#ffffffb0", "ec": "none"})
-        for lat, lon, place in geo.get("cctv", []):  # mobile CCTV deployments (issue 26)
+        for lat, lon, _place in geo.get("cctv", []):  # mobile CCTV deployments (issue 26)
             ax.plot(lon, lat, marker="s", markersize=7, color="#c0392b", markeredgecolor="#ffffff", linestyle="none")
         ax.set_title(f"{title}: {len(points)}")
         ax.set_xlabel("longitude")
@@ -373,90 +367,62 @@ def hotspot_png(geo: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _police_table(stats: dict[str, Any]) -> str:
+def _police(stats: dict[str, Any]) -> dict[str, Any] | None:
     police = stats.get("police_recorded")
     if not police:
-        return "<p>Police-recorded ASB: not recorded for this year (see <code>tasking context import-police-uk</code>).</p>"
+        return None
     before = stats["previous_year"]
     change = before["change"].get("police_recorded.asb_incidents")
     last = (before.get("police_recorded") or {}).get("asb_incidents")
-    return (f"<table><tr><th></th><th>{stats['financial_year']}</th><th>{before['financial_year']}</th><th>Change</th></tr>"
-            f"<tr><td>Reports to the partnership (incidents)</td><td>{stats['reports']}</td><td>{before['reports']}</td>"
-            f"<td>{change_text(before['change']['reports'])}</td></tr>"
-            f"<tr><td>Police-recorded ASB incidents</td><td>{police['asb_incidents']}</td>"
-            f"<td>{'' if last is None else last}</td><td>{'' if change is None else change_text(change)}</td></tr></table>"
-            f"<p class=\"meta\">{escape(police['source'])}; {police['months_recorded']} of 12 months recorded.</p>")
+    return {"year": stats["financial_year"], "last_year": before["financial_year"], "reports": stats["reports"],
+            "last_reports": before["reports"], "reports_change": change_text(before["change"]["reports"]),
+            "incidents": police["asb_incidents"], "last_incidents": "" if last is None else last,
+            "incidents_change": "" if change is None else change_text(change), "source": police["source"],
+            "months": police["months_recorded"]}
 
 
-def _map_section(geo: dict[str, Any] | None) -> str:
+def _hotspots(geo: dict[str, Any] | None) -> dict[str, Any] | None:
     if geo is None:
-        return ""
-    src = "data:image/png;base64," + base64.b64encode(hotspot_png(geo)).decode("ascii")
-    rows = "".join(f"<tr><td>{escape(area)}</td><td>{count}</td></tr>" for area, count in geo["without_coordinates"].items())
-    return (f'<h2>Hotspots</h2><figure><img alt="Hotspot map" src="{src}"><figcaption>Reports and police-recorded '
-            f"ASB with coordinates; area names at the centre of their points.</figcaption></figure>"
-            f"<h3>Reports without coordinates, by area</h3><table><tr><th>Area</th><th>Reports</th></tr>{rows}</table>")
+        return None
+    return {"src": "data:image/png;base64," + base64.b64encode(hotspot_png(geo)).decode("ascii"),
+            "without_coordinates": list(geo["without_coordinates"].items())}
+
+
+def _escalations(stats: dict[str, Any]) -> dict[str, Any]:
+    """The escalation routes: the ASB case review table, Task and Finish groups, the Community MARAC
+    and the Channel Panel. A figure not recorded (null) is shown as such, never as zero."""
+    reviews, groups, marac = (stats.get(k) for k in ("case_reviews", "task_and_finish_groups", "community_marac"))
+    if reviews is None:
+        return {"heading": ESCALATIONS_HEADING, "reviews": None}
+    before = stats["previous_year"].get("case_reviews") or {}
+    return {"heading": ESCALATIONS_HEADING, "title": ESCALATIONS["case_reviews"][0], "year": stats["financial_year"],
+            "last_year": stats["previous_year"]["financial_year"], "groups": groups, "marac": marac,
+            "reviews": [(label, reviews[key], before.get(key, "")) for key, label in CASE_REVIEW_FIGURES.items()],
+            "channel_panel": stats["referrals"].get("channel-panel", 0)}
 
 
 def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | None = None,
             names: dict[str, str] | None = None, geo: dict[str, Any] | None = None,
             year_parts: dict[str, Any] | None = None) -> str:
+    """The annual report's page (`templates/annual_report.html`): `tasking stats --html` and the web's `/reports/{year}`."""
     head = f"{partnership}: year-end figures {stats['financial_year']}"
     before = stats["previous_year"]
-    headline = _table(["Figure", stats["financial_year"], before["financial_year"], "Change"],
-                      [[label, now, then, change_text(change)] for label, now, then, change in headline_rows(stats)]
-                      + [["Reporters updated on the action taken", percent(stats["feedback_rate"]),
-                          percent((previous or {}).get("feedback_rate")), ""]])
-    powers = _table(["Power", "Count"], [[item_label("powers", k), v] for k, v in stats["powers"].items()])
-    referrals = _table(["Referred to", "Count"], [[item_label("referrals", k), v] for k, v in stats["referrals"].items()])
-    figures = "".join(f'<figure><img alt="{escape(t)}" src="{src}"><figcaption>{escape(t)}</figcaption></figure>'
-                      for t, src in charts(stats, previous, names).items())
+    headline = (["Figure", stats["financial_year"], before["financial_year"], "Change"],
+                [[label, now, then, change_text(change)] for label, now, then, change in headline_rows(stats)]
+                + [["Reporters updated on the action taken", percent(stats["feedback_rate"]),
+                    percent((previous or {}).get("feedback_rate")), ""]])
     residents = stats["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0)
     change = before["change"].get(f"asb_reports_from_residents.{HEADLINE_AGENCY}")
     lead = (f"The council worked on {residents} reports of anti-social behaviour from residents"
             + (f", {abs(change['absolute'])} {'more' if change['absolute'] >= 0 else 'fewer'} than the year before"
                if change and change["absolute"] is not None else "") + ".")
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(head)}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:60em}}table{{border-collapse:collapse;margin:1em 0}}
-td,th{{border:1px solid #bbb;padding:.25em .6em}}td:not(:first-child){{text-align:right}}figure{{margin:1.5em 0}}
-img{{max-width:100%}}.meta{{color:#666;font-size:.85em}}</style></head><body>
-<h1>{escape(head)}</h1>
-<p>{escape(period_text(stats))} (UK time).</p>
-<p><strong>{escape(lead)}</strong></p>
-<h2>Headline figures</h2>
-{headline}
-<p>Feedback given to {stats['feedback']['given']} of {stats['feedback']['owed']} reporters owed it
-({percent(stats['feedback_rate'])}).</p>
-{partnership_report.html(stats, year_parts)}
-<h2>Police-recorded ASB beside the partnership's reports</h2>{_police_table(stats)}
-<h2>ASB powers used</h2>{powers}
-<h2>Referrals</h2>{referrals}
-{escalations_html(stats)}<h2>Charts</h2>{figures}
-{_map_section(geo)}
-<p class="meta">Event position {stats['position']} · fingerprint {escape(stats['fingerprint'])}.
-Reproduce with <code>tasking stats --year {stats['financial_year'][:4]} --position {stats['position']} --json</code>.</p>
-</body></html>
-"""
-
-
-def escalations_html(stats: dict[str, Any]) -> str:
-    """The escalation routes: the ASB case review table, Task and Finish groups, the Community MARAC
-    and the Channel Panel. A figure not recorded (null) is shown as such, never as zero."""
-    reviews, groups, marac = (stats.get(k) for k in ("case_reviews", "task_and_finish_groups", "community_marac"))
-    if reviews is None:
-        return f"<h2>{ESCALATIONS_HEADING}</h2><p>Not recorded.</p>"
-    before = stats["previous_year"].get("case_reviews") or {}
-    rows = "".join(f"<tr><td>{escape(label)}</td><td>{reviews[key]}</td><td>{before.get(key, '')}</td></tr>"
-                   for key, label in CASE_REVIEW_FIGURES.items())
-    return f"""<h2>{ESCALATIONS_HEADING}</h2>
-<table class="case-reviews"><tr><th>{ESCALATIONS['case_reviews'][0]}</th><th>{stats['financial_year']}</th>
-<th>{stats['previous_year']['financial_year']}</th></tr>{rows}</table>
-<p>Task and Finish groups: {groups['opened']} set up, {groups['completed']} completed, {groups['ongoing']} ongoing
-at the end of the year.</p>
-<p>Community MARAC: {marac['meetings']} meetings, {marac['cases_discussed']} cases discussed,
-{marac['referrals']} referrals. Prevent Channel Panel referrals: {stats['referrals'].get('channel-panel', 0)}.</p>
-"""
+    return jinja.render(
+        "annual_report.html", head=head, period=period_text(stats), lead=lead, stats=stats, headline=headline,
+        feedback_rate=percent(stats["feedback_rate"]), partnership_parts=partnership_report.html_parts(stats, year_parts),
+        police=_police(stats), escalation=_escalations(stats), hotspots=_hotspots(geo),
+        powers=(["Power", "Count"], [[item_label("powers", k), v] for k, v in stats["powers"].items()]),
+        referrals=(["Referred to", "Count"], [[item_label("referrals", k), v] for k, v in stats["referrals"].items()]),
+        figures=charts(stats, previous, names))
 
 
 def write_report(stats: dict[str, Any], partnership: str, out: Path, previous: dict[str, Any] | None = None,

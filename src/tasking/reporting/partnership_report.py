@@ -2,34 +2,20 @@
 year before, the partnership month by month, the funding table and the mobile CCTV deployments.
 
 The figures come from `stats` (so the report and `stats --json` cannot disagree); the lists
-(activities, deployments) from `parts`, read at the same position by `year_parts`. A published
-report names no case: a deployment's reason is its kind and, for a Task and Finish group, its
+(activities, deployments) from `parts`, read at the same position by `queries.year_reads.year_parts`.
+A published report names no case: a deployment's reason is its kind and, for a Task and Finish group, its
 reference.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from typing import Any
-
-from tasking.queries.point import Reader
-from tasking.queries.year_reads import activities, cameras
 
 GROUPS = ("action_plan", "activities", "funding", "cctv")
 KIND_LABELS = {"night-of-action": "Night of action", "eva": "Environmental Visual Audit",
                "community-event": "Community event", "pact-meeting": "PACT meeting", "training": "Training",
                "operation": "Operation", "campaign": "Campaign"}
-
-
-def year_parts(reader: Reader, year: int) -> dict[str, Any]:
-    """The year's activities and the deployments starting in it, as of the reader's position."""
-    point = reader.point.until(None)
-    first, last = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
-    found = activities(reader, point, first, last)["activities"]
-    deployments = [{"camera": cam["camera"], **d} for cam in cameras(reader, point)["cameras"]
-                   for d in cam["deployments"] if first.isoformat() <= d["from"] <= last.isoformat()]
-    return {"activities": found, "deployments": sorted(deployments, key=lambda d: (d["from"], d["camera"]))}
 
 
 def _flat(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -54,58 +40,42 @@ def csv_rows(stats: dict[str, Any], previous: dict[str, Any] | None) -> list[lis
     return rows
 
 
-def _table(head: list[str], rows: list[list[Any]], css: str = "") -> str:
-    cells = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return (f'<table class="{css}"><tr>' + "".join(f"<th>{escape(h)}</th>" for h in head) + f"</tr>{cells}</table>")
-
-
 def _pounds(text: str) -> str:
     return f"£{float(text):,.2f}"
 
 
-def html(stats: dict[str, Any], parts: dict[str, Any] | None) -> str:
+def html_parts(stats: dict[str, Any], parts: dict[str, Any] | None) -> dict[str, Any]:
+    """What the partnership sections of the annual report show (`templates/_annual_sections.html`)."""
     plan, before = stats["action_plan"], stats["previous_year"]["action_plan"]
     year, last = stats["financial_year"], stats["previous_year"]["financial_year"]
-    share = lambda p: "not recorded" if p is None else f"{p}%"  # noqa: E731
+
+    def share(p: float | None) -> str:
+        return "not recorded" if p is None else f"{p}%"
+
     lead = (f"The partnership achieved {share(plan['achieved_percent'])} of the actions in its Community Safety "
             f"Strategy Action Plan during {year} ({plan['achieved']} of {plan['actions']}), against "
             f"{share(before['achieved_percent'])} in {last}.")
-    priorities = _table(["Priority", "Actions", "Achieved", "%"],
-                        [[name.replace("-", " ").capitalize().replace("Asb ", "ASB "), p["actions"], p["achieved"], share(p["achieved_percent"])]
-                         for name, p in plan["by_priority"].items()], "action-plan")
+    priorities = (["Priority", "Actions", "Achieved", "%"],
+                  [[name.replace("-", " ").capitalize().replace("Asb ", "ASB "), p["actions"], p["achieved"],
+                    share(p["achieved_percent"])] for name, p in plan["by_priority"].items()], "action-plan")
     found = stats["activities"]
-    kinds = _table(["Activity", year], [[KIND_LABELS[k], v] for k, v in found["by_kind"].items()], "activities")
-    months = ""
+    kinds = (["Activity", year], [[KIND_LABELS[k], v] for k, v in found["by_kind"].items()], "activities")
     listed = (parts or {}).get("activities", [])
-    for month, count in found["by_month"].items():
-        items = [a for a in listed if a["day"].startswith(month)]
-        label = dt.date(int(month[:4]), int(month[5:]), 1).strftime("%B %Y")
-        lines = "".join(f"<li>{escape(KIND_LABELS[a['kind']])}, {escape(', '.join(a['areas']))}: {escape(a['outcome'])}"
-                        + (f" ({a['attendance']} attended)" if a["attendance"] is not None else "") + "</li>"
-                        for a in items)
-        months += f"<h3>{label}</h3><p>{count} partnership activities.</p><ul>{lines}</ul>"
-    panels = ", ".join(f"{escape(name.removeprefix('PACT-').replace('-', ' ').title())} ({n})"
-                       for name, n in found["by_panel"].items()) or "none"
+    months = [{"label": dt.date(int(month[:4]), int(month[5:]), 1).strftime("%B %Y"), "count": count,
+               "activities": [{"kind": KIND_LABELS[a["kind"]], "areas": ", ".join(a["areas"]), "outcome": a["outcome"],
+                               "attendance": a["attendance"]} for a in listed if a["day"].startswith(month)]}
+              for month, count in found["by_month"].items()]
     funding = stats["funding"]
-    table = _table(["Funder", "Organisation", "Project", "Full year", "First half", "Second half", "Spent"],
-                   [[p["funder"], p["organisation"], name, _pounds(p["full_year"]), _pounds(p["first_half"]),
-                     _pounds(p["second_half"]), _pounds(p["spent"])] for name, p in funding["projects"].items()]
-                   + [["Total", "", "", _pounds(funding["allocated"]), "", "", _pounds(funding["spent"])]], "funding")
-    funders = "; ".join(f"{escape(f)} {_pounds(v)}" for f, v in funding["by_funder"].items()) or "none recorded"
-    cctv = stats["cctv"]
-    deployments = _table(["Camera", "Location", "Area", "From", "To", "Reason"],
-                         [[d["camera"], d["location"], d["area"], d["from"], d["to"],
-                           d["reason"]["reference"] if d["reason"]["kind"] == "group" else d["reason"]["kind"]]
-                          for d in (parts or {}).get("deployments", [])], "cctv")
-    return f"""<h2>The Community Safety Strategy Action Plan</h2>
-<p><strong>{escape(lead)}</strong></p>{priorities}
-<h2>The Partnership month by month</h2>
-<p>{found['total']} partnership activities ({found['attendance']} people counted where attendance was taken).
-PACT panel meetings: {panels}.</p>{kinds}{months}
-<h2>Police &amp; Crime Commissioner and partner funding</h2>
-<p>Received: {funders}; allocated {_pounds(funding['allocated'])}, unallocated {_pounds(funding['unallocated'])}.</p>
-{table}
-<h2>Mobile CCTV</h2>
-<p>The partnership has {cctv['cameras']} mobile cameras, monitored by the CSU: {cctv['deployments']} deployments
-this year, {cctv['cases_linked']} cases linked to them. The hotspot map marks each deployment.</p>{deployments}
-"""
+    table = (["Funder", "Organisation", "Project", "Full year", "First half", "Second half", "Spent"],
+             [[p["funder"], p["organisation"], name, _pounds(p["full_year"]), _pounds(p["first_half"]),
+               _pounds(p["second_half"]), _pounds(p["spent"])] for name, p in funding["projects"].items()]
+             + [["Total", "", "", _pounds(funding["allocated"]), "", "", _pounds(funding["spent"])]], "funding")
+    deployments = (["Camera", "Location", "Area", "From", "To", "Reason"],
+                   [[d["camera"], d["location"], d["area"], d["from"], d["to"],
+                     d["reason"]["reference"] if d["reason"]["kind"] == "group" else d["reason"]["kind"]]
+                    for d in (parts or {}).get("deployments", [])], "cctv")
+    return {"lead": lead, "priorities": priorities, "found": found, "kinds": kinds, "months": months,
+            "panels": [(name.removeprefix("PACT-").replace("-", " ").title(), n) for name, n in found["by_panel"].items()],
+            "funders": [(f, _pounds(v)) for f, v in funding["by_funder"].items()],
+            "allocated": _pounds(funding["allocated"]), "unallocated": _pounds(funding["unallocated"]),
+            "funding": table, "cctv": stats["cctv"], "deployments": deployments}

@@ -9,10 +9,12 @@ import unicodedata
 from html import escape
 from typing import Any
 
+from markupsafe import Markup
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from tasking.reporting import jinja
 from tasking.time.instants import LONDON, local_time
 
 
@@ -191,8 +193,7 @@ def _fitted_widths(texts: list[list[str]], minimums: list[int], width: int | Non
     if width is None or sum(natural) <= room:
         return [None] * len(texts)
     spare, wants = room - sum(minimums), [n - m for n, m in zip(natural, minimums, strict=True)]
-    shares = [minimum + spare * want // max(sum(wants), 1) for minimum, want in zip(minimums, wants, strict=True)]
-    return shares
+    return [minimum + spare * want // max(sum(wants), 1) for minimum, want in zip(minimums, wants, strict=True)]
 
 
 def _section_blocks(title_text: str, columns: list[tuple[str, Any]], rows: list[dict[str, Any]],
@@ -259,14 +260,6 @@ def _css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() or c in " .,:;-()/·'" else f"\\{ord(c):x} " for c in text) + '"'
 
 
-_HYPHENATED = re.compile(r"\b\w+(?:-\w+)+")
-
-
-def _refs_whole(text: str) -> str:
-    """References (`CSU-2017-00042`, `PER-00001`) and codes (`youth-nuisance`) are never broken at their hyphens."""
-    return _HYPHENATED.sub(lambda m: f'<span class="ref">{m.group(0)}</span>', text)
-
-
 def _page_css(brief: dict[str, Any], marking: str, printed_at: dt.datetime | None) -> str:
     """Each printed page's marks in its margins (CSS paged media margin boxes), never over the
     content: the marking and the meeting at the top; the window, the print time and the page at the foot."""
@@ -285,29 +278,10 @@ def _page_css(brief: dict[str, Any], marking: str, printed_at: dt.datetime | Non
 def html(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.datetime | None = None) -> str:
     """A printable page. On screen the marks head and foot the page; printed, each page carries the
     protective marking, the meeting and its window, and the print time in its margins, where they
-    cannot cover a row or a heading."""
-    mark = escape(page_mark(brief, marking, printed_at))
-    out = [
-        "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{escape(title(brief))}</title><style>{_CSS}{_page_css(brief, marking, printed_at)}</style></head><body>",
-        f'<div class="mark top">{mark}</div>',
-        f"<h1>{escape(title(brief))}</h1>", f'<p class="window">{escape(window_text(brief))}</p>',
-    ]
-    for key, heading, columns in SECTIONS:
-        rows = brief.get(key, [])
-        out.append(f"<h2>{escape(heading)} ({len(rows)})</h2>")
-        if not rows:
-            out.append('<p class="none">None.</p>')
-            continue
-        out.append("<table><thead><tr>" + "".join(f"<th>{escape(n)}</th>" for n, _ in columns) + "</tr></thead><tbody>")
-        for row in rows:
-            css = ' class="high"' if row.get("risk") == "high" else ""
-            out.append(f"<tr{css}>" + "".join(f"<td>{_refs_whole(escape(_cell(row, g)))}</td>" for _, g in columns)
-                       + "</tr>")
-        out.append("</tbody></table>")
-    out.append(f'<div class="mark bottom">{mark}</div>')
-    out.append("</body></html>")
-    return "\n".join(out)
+    cannot cover a row or a heading. The template is `templates/briefing.html`."""
+    return jinja.render("briefing.html", brief=brief, sections=SECTIONS, cell=_cell,
+                        title=title(brief), window=window_text(brief), mark=page_mark(brief, marking, printed_at),
+                        css=Markup(_CSS + _page_css(brief, marking, printed_at)))  # noqa: S704 - _css_string escapes
 
 
 # --- a case, for people -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from tasking.domain.build import Build
 from tasking.domain.permissions import SYSTEM, SYSTEM_ACTOR, Actor, Forbidden, Unidentified, check, check_case
 from tasking.time.instants import utcnow
 from tasking.domain.case import Case
-from tasking.domain.errors import DomainError, NotFound
+from tasking.errors import DomainError, NotFound
 from tasking.domain.ids import PARTNERSHIP_ID, case_id, person_id, request_id, sequence_id, user_id
 from tasking.domain.partnership import Partnership
 from tasking.domain.person import Person
@@ -100,7 +100,7 @@ class TaskingRepository(Repository[Any]):
         kept = self._kept.pop(aggregate_id, None)
         if kept is not None:
             aggregate, recorded, gen = kept
-            if aggregate.version == recorded and not aggregate._pending_events:  # noqa: SLF001
+            if aggregate.version == recorded and not aggregate._pending_events:
                 self._read_head()  # before the select: what it reads is current as of at least this head
                 if gen != self._gen:
                     newer = list(self.event_store.get(aggregate_id, gt=recorded))

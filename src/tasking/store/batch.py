@@ -84,7 +84,7 @@ class BatchingApp(TaskingApp):
 
     def flush(self) -> int:
         """Write the held events in one transaction. Returns how many were written."""
-        stray = [a for a in self._aggregates.values() if a._pending_events]  # noqa: SLF001
+        stray = [a for a in self._aggregates.values() if a._pending_events]
         if stray:  # a refused command must not leave half a decision behind
             raise RuntimeError(f"{len(stray)} aggregates hold events no command saved, e.g. {stray[0].id}")
         if not self._events:

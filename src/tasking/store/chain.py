@@ -33,7 +33,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 GENESIS = bytes(32)
 PAGE = 5000
@@ -86,7 +86,7 @@ class Head:
     hash: str
 
     @classmethod
-    def parse(cls, text: str) -> "Head":
+    def parse(cls, text: str) -> Head:
         position, sep, digest = text.strip().partition(":")
         digest = digest.lower()
         if not sep or not position.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
@@ -113,7 +113,7 @@ class Verdict:
                 "first_bad_position": self.first_bad_position, "problem": self.problem, "detail": self.detail,
                 "checked_head": self.checked_head}
 
-    def fail(self, position: int, problem: str) -> "Verdict":
+    def fail(self, position: int, problem: str) -> Verdict:
         self.ok, self.first_bad_position, self.problem, self.detail = False, position, problem, PROBLEMS[problem]
         return self
 

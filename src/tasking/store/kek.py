@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.files import open_private, refuse_if_others_can_read
 
 MAGIC = "tasking-kek v1"

@@ -33,7 +33,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.files import SQLITE_COMPANIONS, exclusive_lock, private_sqlite, refuse_if_others_can_read
 from tasking.store.kek import KekFile
 

@@ -16,19 +16,26 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
-from tasking.bootstrap import Services, redact
 from tasking.domain.build import Build
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
+from tasking.store.application import TaskingApp
 from tasking.store.keys import PREFIX
 from tasking.store.sealing import SEALED, SealingMapper, reveal_event
 from tasking.time.instants import utcnow
 
 BATCH = 1000
+
+
+class Services(Protocol):
+    """An opened store (`tasking.bootstrap.Services`): a copy needs its app alone."""
+
+    @property
+    def app(self) -> TaskingApp: ...
 
 
 def check_copy(source: Services, target: Services) -> None:
@@ -47,8 +54,8 @@ def copy_store(source: Services, target: Services, progress: Callable[[int], Non
     # A coordinator or admin of the source store (`tasking.domain.permissions`); the refusal is recorded there.
     agency = source.app.actor(user).agency if source.app.authorize(source.app.actor(user, "store copy"), "store copy") else "-"
     build = Build(name=f"copy-{uuid.uuid4().hex[:12]}", user=user or "-", agency=agency, at=utcnow(),
-                  command=f"tasking store copy --from {redact(source.settings.store)} --to {redact(target.settings.store)}",
-                  detail={"from": redact(source.settings.store), "events": source.app.event_count()})
+                  command=f"tasking store copy --from {source.app.store_label} --to {target.app.store_label}",
+                  detail={"from": source.app.store_label, "events": source.app.event_count()})
     target.app.save(build)
     if source.app.keys is not None and target.app.keys is not None:
         target.app.keys.import_rows(source.app.keys.export())

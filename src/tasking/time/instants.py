@@ -7,7 +7,7 @@ import re
 import functools
 from zoneinfo import ZoneInfo
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 LONDON = ZoneInfo("Europe/London")
 UTC = dt.timezone.utc
@@ -58,7 +58,7 @@ def wall_clock(naive: dt.datetime, text: str, field: str) -> dt.datetime:
     earlier, later = sorted((first, second), key=lambda v: v.astimezone(UTC))
     if first.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != naive:  # the clocks skip it
         start = naive.replace(minute=0, second=0, microsecond=0)  # London's clocks change on the hour
-        end = start + abs(first.utcoffset() - second.utcoffset())  # type: ignore[operator]
+        end = start + abs(first.astimezone(UTC) - second.astimezone(UTC))  # the offsets' difference
         raise DomainError(field, f"{text.strip()!r} does not exist in Europe/London: the clocks go forward from "
                                  f"{start:%H:%M} to {end:%H:%M} "
                                  f"on {naive:%Y-%m-%d}; give a time outside the gap, or with its offset")

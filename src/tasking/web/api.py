@@ -29,7 +29,7 @@ from tasking.commands.handlers import check_real_meeting
 from tasking.commands.bus import check_times
 from tasking.commands.data import ImportReport, RecordPoliceMonth
 from tasking.commands.privacy import ApplyRetention
-from tasking.domain.errors import DomainError, NotFound
+from tasking.errors import DomainError, NotFound
 from tasking.domain.permissions import Forbidden
 from tasking.queries import reads
 from tasking.queries.audit import audit, show
@@ -347,9 +347,9 @@ def send_command(desk: Desk, command_class: type[Command], body: BaseModel, requ
 
 
 def _write_route(command_class: type[Command]) -> None:
-    Body = body_model(command_class)
+    body_type = body_model(command_class)
 
-    def endpoint(body: Body, desk: Desk = Depends(api_desk),  # type: ignore[valid-type]
+    def endpoint(body: body_type, desk: Desk = Depends(api_desk),  # type: ignore[valid-type]
                  request_id: str | None = Header(None, alias="Request-Id", min_length=1, max_length=200,
                                                  pattern=r"^\S+$",
                                                  description="Makes the write safe to retry (`--request-id`).")

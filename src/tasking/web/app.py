@@ -22,7 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 
 from tasking.bootstrap import Settings
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.web.auth import FailedAttempts
 from tasking.web.headers import SecurityHeaders
 from tasking.web.schema import with_config

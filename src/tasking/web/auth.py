@@ -113,7 +113,7 @@ def new_session_id() -> str:
 
 def end_session(app: Any, session: dict[str, Any], now: dt.datetime | None = None) -> None:
     """Sign-out: record the session as ended, so a copy of its cookie no longer signs anyone in."""
-    sid, login = session.get("sid"), session.get("login")
+    sid = session.get("sid")
     if not sid or EndedSession.create_id(sid) in app.repository:
         return
     user = principal_from_session(app, session, now)

@@ -25,10 +25,10 @@ from tasking.bootstrap import Services
 from tasking.commands import CompleteTasking, RecordFollowUp, UpdateReporter
 from tasking.commands.case import FollowUpKind, UpdateChannel
 from tasking.commands.tokens import token_hash
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.queries import reads
 from tasking.queries.audit import audit, show
-from tasking.reporting import render
+from tasking.reporting import jinja, render
 from tasking.time.instants import parse_date, parse_datetime, utcnow
 from tasking.queries.point import Reader
 from tasking.web.api import body_model, client_of, open_reader, send_command
@@ -40,6 +40,7 @@ from tasking.web.problems import Problem, problem_for
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(local_text=render.local_text, day_text=render.day_text, cell=render._cell)
+jinja.share_with(templates.env)  # the reporting layer's templates, for pages to extend or import
 
 
 @dataclass

@@ -7,6 +7,7 @@ the store. Views catch up per borrowed instance, as separate CLI processes do.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Iterator
@@ -40,10 +41,8 @@ class ServicesPool:
                 if healthy:
                     self._idle.put(services)
                 else:
-                    try:
+                    with contextlib.suppress(Exception):  # a broken connection may fail to close
                         services.close()
-                    except Exception:  # noqa: BLE001 - a broken connection may fail to close
-                        pass
 
     def close(self) -> None:
         while True:

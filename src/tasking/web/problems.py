@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from tasking.domain.errors import DomainError, NotFound
+from tasking.errors import DomainError, NotFound
 
 PROBLEM = "application/problem+json"
 _TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found", 405: "Method not allowed",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tasking.domain.case import Case
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tasking.domain.notification import Notification
 
 

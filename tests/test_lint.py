@@ -1,0 +1,22 @@
+"""Lint and types hold (issue 24): `ruff check` over the tree, and mypy strict on the domain and time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ruff_finds_nothing() -> None:
+    """The rules in pyproject.toml hold everywhere; ruff is its own binary, so it runs as one."""
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(ROOT)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_domain_and_time_type_check_strictly() -> None:
+    """pyproject.toml's [tool.mypy]: the bottom layers, with --strict's flags (run as CI runs it)."""
+    done = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "Success" in done.stdout, done.stdout + done.stderr
