@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.errors import DomainError, NotFound
+from tasking.errors import NotFound
 from tasking.domain.funding import money, pounds
 from tasking.domain.partnership_activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.year import KINDS
