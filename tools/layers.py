@@ -31,7 +31,7 @@ def grimp_layers(layers: list[list[str]], independent: bool = True) -> tuple[gri
 
 
 def build_graph() -> grimp.ImportGraph:
-    return grimp.build_graph("tasking", include_external_packages=False)
+    return grimp.build_graph("tasking", include_external_packages=False, cache_dir=None)
 
 
 def package_imports(graph: grimp.ImportGraph, layers: list[list[str]]) -> Counter[tuple[str, str]]:
