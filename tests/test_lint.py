@@ -16,7 +16,7 @@ def test_ruff_finds_nothing() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_domain_and_time_type_check_strictly() -> None:
+def test_the_domain_and_time_type_check_strictly(tmp_path: Path) -> None:
     """pyproject.toml's [tool.mypy]: the bottom layers, with --strict's flags (run as CI runs it)."""
-    done = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "Success" in done.stdout, done.stdout + done.stderr
