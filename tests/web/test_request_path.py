@@ -1,0 +1,38 @@
+"""One web request does only its own work (issue 22, item 5): a head check instead of a catch-up
+when nothing was recorded, one key store per pool, one authentication, and an access-log entry
+that is in the store before its response is sent."""
+
+from __future__ import annotations
+
+from tasking.projections import decode
+from tasking.web import auth
+from tests.web.conftest import bearer, issue
+
+
+def _counting(monkeypatch, owner, name: str) -> list[int]:  # noqa: ANN001
+    """Count calls of `owner.name` (the real function still runs)."""
+    calls: list[int] = []
+    real = getattr(owner, name)
+
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+class TestCatchUp:
+    def test_a_read_with_nothing_recorded_since_reads_no_events(self, services, desk, monkeypatch) -> None:  # noqa: ANN001
+        """The second of two reads, with nothing recorded between them, only compares the head."""
+        desk.report("2018-03-03T08:10")
+        services.read(user="coordinator")
+        pages = _counting(monkeypatch, decode.Pages, "after")
+        services.read(user="coordinator")
+        assert pages == []
+
+    def test_a_read_after_a_write_applies_it(self, services, desk, monkeypatch) -> None:  # noqa: ANN001
+        services.read(user="coordinator")
+        case = desk.report("2018-03-03T08:10")
+        reader = services.read(user="coordinator")
+        assert reader.db.execute("SELECT COUNT(*) FROM cases WHERE reference = ?", [case]).fetchone()[0] == 1
