@@ -36,3 +36,29 @@ class TestCatchUp:
         case = desk.report("2018-03-03T08:10")
         reader = services.read(user="coordinator")
         assert reader.db.execute("SELECT COUNT(*) FROM cases WHERE reference = ?", [case]).fetchone()[0] == 1
+
+
+class TestAuthentication:
+    def test_a_write_checks_its_token_once(self, web, services, desk, monkeypatch) -> None:  # noqa: ANN001
+        """The body limit checks the token before reading the body; the route takes that user."""
+        case = desk.report("2018-03-03T08:10")
+        token = issue(services, "coordinator")
+        checks = _counting(monkeypatch, auth, "authenticate")
+        from tasking.web import api
+
+        monkeypatch.setattr(api, "authenticate", auth.authenticate)
+        sent = web.post("/api/v1/commands/record-follow-up", headers=bearer(token),
+                        json={"case": case, "kind": "call", "outcome": "Spoke"})
+        assert sent.status_code == 200, sent.text
+        assert len(checks) == 1
+        assert web.get(f"/api/v1/cases/{case}", headers=bearer(token)).json()["follow_ups"][0]["user"] == "coordinator"
+
+    def test_a_read_without_a_body_is_still_checked_by_its_route(self, web, services, monkeypatch) -> None:  # noqa: ANN001
+        token = issue(services, "coordinator")
+        checks = _counting(monkeypatch, auth, "authenticate")
+        from tasking.web import api
+
+        monkeypatch.setattr(api, "authenticate", auth.authenticate)
+        assert web.get("/api/v1/me", headers=bearer(token)).json()["user"] == "coordinator"
+        assert web.get("/api/v1/me", headers=bearer("made-up")).status_code == 401
+        assert len(checks) == 2
