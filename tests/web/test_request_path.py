@@ -62,3 +62,27 @@ class TestAuthentication:
         assert web.get("/api/v1/me", headers=bearer(token)).json()["user"] == "coordinator"
         assert web.get("/api/v1/me", headers=bearer("made-up")).status_code == 401
         assert len(checks) == 2
+
+
+class TestKeyStore:
+    def test_a_pool_opens_its_key_store_once_and_closes_it_once(self, services, people, monkeypatch) -> None:  # noqa: ANN001
+        """Two instances borrowed at once (two requests in flight) share one key store, and each
+        reveals sealed details with it."""
+        from tasking import bootstrap as composition
+        from tasking.bootstrap import Settings
+        from tasking.domain.ids import person_id
+        from tasking.web.pool import ServicesPool
+
+        opened = _counting(monkeypatch, composition, "open_keys")
+        pool = ServicesPool(Settings(store=services.settings.store, views=services.settings.views_path), size=2)
+        with pool.borrow() as first, pool.borrow() as second:
+            assert first.app is not second.app and first.app.keys is second.app.keys
+            for borrowed in (first, second):
+                person = borrowed.app.repository.get(person_id(people["resident"]))
+                assert person.name == "Pat Smith"
+        with pool.borrow() as again:
+            assert again.app.keys is first.app.keys
+        assert len(opened) == 1
+        closed = _counting(monkeypatch, type(first.app.keys), "close")
+        pool.close()
+        assert len(closed) == 1

@@ -2,7 +2,9 @@
 
 An application instance is not shared between threads (a handler's deferred saves live on it), so
 each request borrows one from here, in the thread pool: requests never block the event loop on
-the store. Views catch up per borrowed instance, as separate CLI processes do.
+the store. Views catch up per borrowed instance, as separate CLI processes do (a head check when
+nothing was recorded since). The key store (its connection, the KEK and the keys it has read) is
+opened once per pool and shared by its instances: no request opens it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,18 @@ class ServicesPool:
         self.settings = settings
         self._idle: queue.LifoQueue[Services] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(size)
+        self._keys: object | None = None
+        self._keys_lock = threading.Lock()
+
+    def _build(self) -> Services:
+        """A new instance; the first one's key store (opened once the store itself has been checked)
+        becomes the pool's, and every later instance shares it."""
+        with self._keys_lock:
+            services = bootstrap(self.settings, keys=self._keys)
+            if self._keys is None:
+                self._keys = services.app.keys
+            services.owns_keys = False  # the pool closes it
+            return services
 
     @contextmanager
     def borrow(self) -> Iterator[Services]:
@@ -29,7 +43,7 @@ class ServicesPool:
             try:
                 services = self._idle.get_nowait()
             except queue.Empty:
-                services = bootstrap(self.settings)
+                services = self._build()
             healthy = True
             try:
                 yield services
@@ -50,4 +64,8 @@ class ServicesPool:
             try:
                 self._idle.get_nowait().close()
             except queue.Empty:
-                return
+                break
+        with self._keys_lock:
+            if self._keys is not None:
+                self._keys.close()  # type: ignore[attr-defined]
+                self._keys = None
