@@ -86,3 +86,45 @@ class TestKeyStore:
         closed = _counting(monkeypatch, type(first.app.keys), "close")
         pool.close()
         assert len(closed) == 1
+
+
+class TestAccessLog:
+    def test_an_entry_committed_before_a_crash_is_in_the_log_and_no_response_was_sent(
+            self, services, desk, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+        """The worker dies between the access log's commit and the response (a fault-injection
+        point, not a timed kill): the client gets no answer, and the store has the entry."""
+        import httpx
+
+        from tasking.queries.access import access_log
+        from tests.web.conftest import serving
+
+        case = desk.report("2018-03-03T08:10")
+        token = issue(services, "coordinator")
+        monkeypatch.setenv("TASKING_ACCESS_LOG_FAULT", "after-commit")
+        with serving(services, tmp_path) as base:
+            try:
+                answered = httpx.get(f"{base}/api/v1/cases/{case}", headers=bearer(token), timeout=120)
+            except httpx.TransportError:
+                answered = None
+        assert answered is None, answered.text
+        entries = access_log(services.read(user="coordinator"), case=case)["entries"]
+        assert [(e["user"], e["action"], e["cases"]) for e in entries] == [("coordinator", "show", [case])]
+
+    def test_reads_at_once_each_leave_their_entry(self, web, services, desk) -> None:  # noqa: ANN001
+        """Entries from concurrent requests, committed together, are each in the log once."""
+        import threading
+
+        from tasking.queries.access import access_log
+
+        cases = [desk.report(f"2018-03-0{day}T08:10") for day in (1, 2, 3, 4)]
+        token = issue(services, "coordinator")
+        statuses: list[int] = []
+        threads = [threading.Thread(target=lambda case=case: statuses.append(
+            web.get(f"/api/v1/cases/{case}", headers=bearer(token)).status_code)) for case in cases]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses == [200] * 4
+        entries = access_log(services.read(user="coordinator"), user="coordinator")["entries"]
+        assert sorted(c for e in entries if e["action"] == "show" for c in e["cases"]) == sorted(cases)

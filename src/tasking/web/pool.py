@@ -4,7 +4,8 @@ An application instance is not shared between threads (a handler's deferred save
 each request borrows one from here, in the thread pool: requests never block the event loop on
 the store. Views catch up per borrowed instance, as separate CLI processes do (a head check when
 nothing was recorded since). The key store (its connection, the KEK and the keys it has read) is
-opened once per pool and shared by its instances: no request opens it.
+opened once per pool and shared by its instances: no request opens it. Access-log entries go to
+the pool's group-committing writer (`tasking.web.access_log`), not through the borrowed app.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from tasking.bootstrap import Services, Settings, bootstrap
+from tasking.web.access_log import AccessLogWriter
 from tasking.web.problems import problem_for
 
 
@@ -25,6 +27,7 @@ class ServicesPool:
         self._slots = threading.BoundedSemaphore(size)
         self._keys: object | None = None
         self._keys_lock = threading.Lock()
+        self.access_log = AccessLogWriter(self._build)  # with an app of its own, built on first use
 
     def _build(self) -> Services:
         """A new instance; the first one's key store (opened once the store itself has been checked)
@@ -34,6 +37,7 @@ class ServicesPool:
             if self._keys is None:
                 self._keys = services.app.keys
             services.owns_keys = False  # the pool closes it
+            services.app.access_log = self.access_log.write
             return services
 
     @contextmanager
@@ -60,6 +64,7 @@ class ServicesPool:
                         pass
 
     def close(self) -> None:
+        self.access_log.close()
         while True:
             try:
                 self._idle.get_nowait().close()
