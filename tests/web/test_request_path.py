@@ -31,6 +31,13 @@ class TestCatchUp:
         services.read(user="coordinator")
         assert pages == []
 
+    def test_a_second_request_with_nothing_recorded_since_reads_no_events(self, web, services, monkeypatch) -> None:  # noqa: ANN001
+        token = issue(services, "coordinator")
+        assert web.get("/api/v1/users", headers=bearer(token)).status_code == 200
+        pages = _counting(monkeypatch, decode.Pages, "after")
+        assert web.get("/api/v1/users", headers=bearer(token)).status_code == 200
+        assert pages == []
+
     def test_a_read_after_a_write_applies_it(self, services, desk, monkeypatch) -> None:  # noqa: ANN001
         services.read(user="coordinator")
         case = desk.report("2018-03-03T08:10")
