@@ -135,3 +135,21 @@ class TestAccessLog:
         assert statuses == [200] * 4
         entries = access_log(services.read(user="coordinator"), user="coordinator")["entries"]
         assert sorted(c for e in entries if e["action"] == "show" for c in e["cases"]) == sorted(cases)
+
+    def test_an_app_shut_down_and_started_again_still_logs(self, services, desk, people) -> None:  # noqa: ANN001
+        """A test client runs the app's shutdown at the end of each use (the pool closes, its writer
+        too); the same app used again records its entries as before."""
+        from fastapi.testclient import TestClient
+
+        from tasking.bootstrap import Settings
+        from tasking.queries.access import access_log
+        from tasking.web import create_app
+
+        case = desk.report("2018-03-03T08:10")
+        token = issue(services, "coordinator")
+        app = create_app(Settings(store=services.settings.store, views=services.settings.views_path), pool_size=2)
+        for _ in range(2):
+            with TestClient(app) as client:
+                assert client.get(f"/api/v1/cases/{case}", headers=bearer(token)).status_code == 200
+        entries = access_log(services.read(user="coordinator"), case=case)["entries"]
+        assert [e["action"] for e in entries] == ["show", "show"]

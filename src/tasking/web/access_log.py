@@ -38,8 +38,6 @@ class AccessLogWriter:
         """Record these entries; returns once they are committed (or raises why they were not)."""
         done: Future[None] = Future()
         with self._wake:
-            if self._closed:
-                raise RuntimeError("the access log writer is closed")
             self._pending.extend((entry, done) for entry in entries)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="access-log", daemon=True)
@@ -53,7 +51,8 @@ class AccessLogWriter:
             with self._wake:
                 while not self._pending and not self._closed:
                     self._wake.wait()
-                if not self._pending:
+                if not self._pending:  # closed, and nothing left: a later entry starts a new writer
+                    self._thread = None
                     break
                 batch, self._pending = self._pending, []
             waiting = list(dict.fromkeys(done for _, done in batch))
@@ -75,10 +74,13 @@ class AccessLogWriter:
             services.close()
 
     def close(self) -> None:
-        """Commit what is pending, then stop the writer."""
+        """Commit what is pending, then stop the writer (the app's shutdown). An app started again
+        (as a test client does per use) starts a new writer with its next entry."""
         with self._wake:
             self._closed = True
             self._wake.notify()
             thread = self._thread
         if thread is not None:
             thread.join()
+        with self._wake:
+            self._closed = False
