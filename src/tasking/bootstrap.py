@@ -69,6 +69,7 @@ class Services:
     settings: Settings
     app: TaskingApp
     _views: object | None = field(default=None, repr=False)
+    owns_keys: bool = True  # False: the key store is shared (a web pool's) and closed by its owner
 
     def open_views(self) -> Views:
         """The read models as they are: no catch-up (see `read` and `catch_up`)."""
@@ -129,14 +130,17 @@ class Services:
         if self._views is not None:
             self._views.close()  # type: ignore[attr-defined]
         self.app.close()
-        if self.app.keys is not None:
+        if self.app.keys is not None and self.owns_keys:
             self.app.keys.close()
 
 
-def bootstrap(settings: Settings | None = None, create_tables: bool = False, batching: bool = False) -> Services:
+def bootstrap(settings: Settings | None = None, create_tables: bool = False, batching: bool = False,
+              keys: object | None = None) -> Services:
     """Build the app and its views. On PostgreSQL, `create_tables` is for `tasking init` alone.
 
     `batching` builds a `BatchingApp` for bulk paths: same handlers, one save per batch.
+    `keys`: a key store already open (`open_keys`), shared by the apps of one web pool, which
+    opens it once and closes it; by default each app opens its own and closes it with itself.
     """
     settings = settings or Settings.from_env()
     if not settings.is_postgres:
@@ -157,11 +161,11 @@ def bootstrap(settings: Settings | None = None, create_tables: bool = False, bat
             from tasking.store.batch import BatchingApp
 
             app_class = BatchingApp
-        app = app_class(env=env, store_label=redact(settings.store), keys=open_keys(settings, env, create_tables))
+        app = app_class(env=env, store_label=redact(settings.store), keys=keys or open_keys(settings, env, create_tables))
         check_cipher(app, redact(settings.store))
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - connection and auth failures become one line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DomainError("store", f"cannot open {redact(settings.store)}: {first}") from None
-    return Services(settings=settings, app=app)
+    return Services(settings=settings, app=app, owns_keys=keys is None)

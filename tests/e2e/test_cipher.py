@@ -1,5 +1,5 @@
 """Whole-store encryption at rest (`TASKING_CIPHER_KEY`): no plaintext in the stored events, reads and the
-hash chain still work, the views are built through the mapper, and a missing or wrong key is one line."""
+hash chain still work, the views are built by the lean decode after decryption, and a missing or wrong key is one line."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_an_encrypted_store_keeps_no_plaintext_and_still_reads_and_verifies(stor
     shown = json.loads(run_cli("show", "CSU-2017-00001", "--json", env=env).stdout)
     assert shown["summary"] == "Trumpets after midnight"
     assert json.loads(run_cli("verify", "--json", env=env).stdout)["ok"] is True
-    assert "mapper (a cipher is configured)" in run_cli("projections", "status", env=env).stdout
+    assert "lean (decrypted first)" in run_cli("projections", "status", env=env).stdout
     for key, says in (("", "set TASKING_CIPHER_KEY"), (AESCipher.create_key(32), "do not decrypt"),
                       ("not-a-key", "must be a base64 AES key")):
         done = run_cli("show", "CSU-2017-00001", env={**env, "TASKING_CIPHER_KEY": key}, check=False)

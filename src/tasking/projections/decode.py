@@ -12,8 +12,9 @@ access and routing by `type(event)`. It differs from the mapper only in how it g
 - an originator id is parsed once per page, and its text form is kept (handlers call `str()`);
 - upcasting (`class_version`) runs the event class's own `upcast_vN_vN+1` methods, as the mapper's.
 
-A cipher or a compressor makes stored state opaque: then `LeanDecoder.fallback` names why, and
-the mapper decodes. `tests/integration/test_projection_property.py` checks, for every topic,
+A cipher (`TASKING_CIPHER_KEY`) is undone first, with the mapper's own cipher, as the mapper
+does before transcoding; then the lean decode runs as for plaintext. A compressor, or another
+transcoder, makes `LeanDecoder.fallback` name why, and the mapper decodes. `tests/integration/test_projection_property.py` checks, for every topic,
 that both paths give identical views.
 """
 
@@ -61,9 +62,8 @@ class LeanDecoder:
         self.names = getattr(mapper.transcoder, "names", None)
         self.restore = getattr(mapper.transcoder, "_restore", None)
         self.fallback: str | None = None
-        if mapper.cipher is not None:
-            self.fallback = "a cipher is configured"
-        elif mapper.compressor is not None:
+        self.cipher = mapper.cipher  # whole-store encryption: decrypted first, as the mapper does
+        if mapper.compressor is not None:
             self.fallback = "compression is configured"
         elif self.names is None or self.restore is None:
             self.fallback = f"the transcoder is {type(mapper.transcoder).__name__}, not the orjson one"
@@ -75,7 +75,9 @@ class LeanDecoder:
 
     @property
     def mode(self) -> str:
-        return f"mapper ({self.fallback})" if self.fallback else "lean"
+        if self.fallback:
+            return f"mapper ({self.fallback})"
+        return "lean (decrypted first)" if self.cipher is not None else "lean"
 
     def event_class(self, topic: str) -> tuple[type, int]:
         found = self._classes.get(topic)
@@ -86,6 +88,8 @@ class LeanDecoder:
 
     def decode(self, topic: str, originator_id: EventId, version: int, state: bytes) -> Any:
         cls, class_version = self.event_class(topic)
+        if self.cipher is not None:
+            state = self.cipher.decrypt(state)
         values: dict[str, Any] = orjson.loads(state)
         decoders = self.decoders
         for key, value in values.items():

@@ -283,6 +283,8 @@ class Views:
             self._open()
             positions = self.positions()
         start = min(positions[p.name] for p in chosen) if chosen else 0
+        if start >= app.event_count():  # the cheap head check: nothing recorded since (issue 22, 5)
+            return 0
         if only is None and start == 0 and not self._fresh_build and app.event_count() > FRESH_FROM:
             return self._rebuild_fresh(app, progress=progress, lean=lean, only_if_empty=True)
         pages = Pages(app, lean=lean)

@@ -149,7 +149,7 @@ def record_read(reader: Reader, action: str, cases: list[str], what: str) -> Non
 
 def record_access(app: Any, actor: Any, action: str, cases: list[str], what: str) -> None:
     """One access-log event: who (and their agency) read what, about which cases (maybe none), now."""
-    app.write(CaseAccess(action=action, cases=cases, what=what, user=actor.login, agency=actor.agency, at=utcnow()))
+    app.log_access(CaseAccess(action=action, cases=cases, what=what, user=actor.login, agency=actor.agency, at=utcnow()))
 
 
 def access_log(reader: Reader, case: str | None = None, user: str | None = None) -> dict[str, Any]:

@@ -162,6 +162,9 @@ class TaskingApp(Application[Any]):
         self._acting: dict[str, User] | None = None  # users as looked up once in the current command
         self._deferred: Deferred | None = None
         self.keys = keys  # the key store (see `tasking.store.keys`); None writes plaintext, as before
+        # Where access-log entries go: None writes each at once; a web worker's pool sets its
+        # group-committing writer (`tasking.web.access_log`), which returns once they are committed.
+        self.access_log: Any = None
         super().__init__(env=env)
         self.store_label = store_label
         self.repository.keys = keys  # type: ignore[attr-defined]
@@ -202,6 +205,13 @@ class TaskingApp(Application[Any]):
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings
+
+    def log_access(self, *entries: Any) -> None:
+        """Record access-log entries (`tasking.domain.access`); committed when this returns."""
+        if self.access_log is not None:
+            self.access_log(*entries)
+        else:
+            self.write(*entries)
 
     def begin_command(self) -> bool:
         """While one command is sent, each user is looked up (and fast-forwarded) once, and the
@@ -304,7 +314,7 @@ class TaskingApp(Application[Any]):
         except DomainError as exc:
             if not self.is_initialised():
                 raise  # the store's own error is the clearer one
-            self.write(AccessRefusal(action=action or "-", case=None, role="-", rule=exc.rule,
+            self.log_access(AccessRefusal(action=action or "-", case=None, role="-", rule=exc.rule,
                                      user=login or "-", agency=None, at=utcnow()))
             raise Unidentified(exc.field, exc.rule) from None
         return Actor(login=user.login, agency=user.member_of, role=user.role, active=user.active)
@@ -317,7 +327,7 @@ class TaskingApp(Application[Any]):
         return refused
 
     def _record_refusal(self, actor: Actor, action: str, refused: Forbidden) -> None:
-        self.write(AccessRefusal(action=action, case=refused.case, role=actor.role, rule=refused.rule,
+        self.log_access(AccessRefusal(action=action, case=refused.case, role=actor.role, rule=refused.rule,
                                  user=actor.login, agency=actor.agency, at=utcnow()))
 
     def authorize(self, actor: Actor, action: str, case: str | None = None, own: bool | None = None) -> str:

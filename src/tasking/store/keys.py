@@ -24,6 +24,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,9 @@ class KeyStore:
         self._loaded = False
         self._misses = 0
         self.destroyed = 0  # keys destroyed through this store: kept plaintext must be dropped
+        # One connection, possibly shared by the threads of a web pool: each statement, and each
+        # transaction as a whole, holds this lock (re-entrant: a transaction's statements take it again).
+        self._lock = threading.RLock()
 
     # --- storage, per backend ----------------------------------------------------------------
 
@@ -337,28 +341,32 @@ class SqliteKeyStore(KeyStore):
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
 
     def _rotation_lock(self) -> contextlib.AbstractContextManager[None]:
         return exclusive_lock(self.path + ".rotate.lock")
 
     def _execute(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-        return self._conn.execute(sql, tuple(params)).fetchall()
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchall()
 
     def _insert_many(self, rows: list[tuple[str, bytes, str]]) -> None:
-        self._conn.executemany("INSERT OR IGNORE INTO tasking_keys (owner, key, created_at) VALUES (?, ?, ?)", rows)
+        with self._lock:
+            self._conn.executemany("INSERT OR IGNORE INTO tasking_keys (owner, key, created_at) VALUES (?, ?, ?)", rows)
 
     def _after_destroy(self) -> None:
-        self._conn.execute("VACUUM")
-        # Page images written before (the key's own included) may sit in the WAL: fold it into the
-        # zeroed file and empty it.
-        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with self._lock:
+            self._conn.execute("VACUUM")
+            # Page images written before (the key's own included) may sit in the WAL: fold it into the
+            # zeroed file and empty it.
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self._conn.close()
@@ -391,29 +399,32 @@ class PostgresKeyStore(KeyStore):
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        with self._conn.transaction():
+        with self._lock, self._conn.transaction():
             self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (KEYS_LOCK,))
             yield
 
     @contextlib.contextmanager
     def _rotation_lock(self) -> Iterator[None]:
-        self._conn.execute("SELECT pg_advisory_lock(%s)", (ROTATION_LOCK,))
-        try:
-            yield
-        finally:
-            self._conn.execute("SELECT pg_advisory_unlock(%s)", (ROTATION_LOCK,))
+        with self._lock:
+            self._conn.execute("SELECT pg_advisory_lock(%s)", (ROTATION_LOCK,))
+            try:
+                yield
+            finally:
+                self._conn.execute("SELECT pg_advisory_unlock(%s)", (ROTATION_LOCK,))
 
     def _execute(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-        cursor = self._conn.execute(sql, tuple(params))
-        return cursor.fetchall() if cursor.description else []
+        with self._lock:
+            cursor = self._conn.execute(sql, tuple(params))
+            return cursor.fetchall() if cursor.description else []
 
     def _insert_many(self, rows: list[tuple[str, bytes, str]]) -> None:
-        with self._conn.cursor() as cursor:
+        with self._lock, self._conn.cursor() as cursor:
             cursor.executemany("INSERT INTO tasking_keys (owner, key, created_at) VALUES (%s, %s, %s) "
                                "ON CONFLICT (owner) DO NOTHING", rows)
 
     def _after_destroy(self) -> None:
-        self._conn.execute("VACUUM tasking_keys")
+        with self._lock:
+            self._conn.execute("VACUUM tasking_keys")
 
     def close(self) -> None:
         self._conn.close()

@@ -40,6 +40,7 @@ from tasking.queries.stats import explain, year_stats
 from tasking.reporting.render import json_text
 from tasking.time.instants import DATE_PATTERN, ISO_PATTERN, parse_date, parse_datetime, utcnow
 from tasking.web.auth import Principal, authenticate
+from tasking.web.limits import PRINCIPAL
 from tasking.web.problems import Problem, openapi_responses
 
 bearer = HTTPBearer(auto_error=False, description="A token of your own from `tasking users token` (or `tasking users redeem CODE`).")
@@ -62,8 +63,10 @@ def client_of(request: Request) -> str:
 
 def api_desk(request: Request, credentials: HTTPAuthorizationCredentials | None = Security(bearer)) -> Iterator[Desk]:
     with request.app.state.pool.borrow() as services:
-        user = authenticate(services.app, credentials.credentials if credentials else None, client_of(request),
-                            request.app.state.attempts, via="api")
+        user = getattr(request.state, PRINCIPAL, None)  # checked before the body was read (`web.limits`)
+        if user is None:
+            user = authenticate(services.app, credentials.credentials if credentials else None, client_of(request),
+                                request.app.state.attempts, via="api")
         yield Desk(services, user)
 
 

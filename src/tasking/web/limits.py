@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 
 from tasking.web.problems import PROBLEM, Problem
 
+PRINCIPAL = "principal"  # the request state's key for the user `BodyLimit` authenticated
 DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: every command fits; imports stay on the CLI
 
 
@@ -50,10 +51,11 @@ class BodyLimit:
                                    headers={"WWW-Authenticate": 'Bearer realm="tasking"'}))(scope, receive, send)
             return
         if expects_body and scope["path"].startswith("/api/"):  # the token is checked before the body is read
-            refused = await run_in_threadpool(_token_refused, scope, headers)
-            if refused is not None:
-                await _problem(refused)(scope, receive, send)
+            found = await run_in_threadpool(_authenticated, scope, headers)
+            if isinstance(found, Problem):
+                await _problem(found)(scope, receive, send)
                 return
+            scope.setdefault("state", {})[PRINCIPAL] = found  # the route uses it: one check per request
         if expects_body and "json" in headers.get("content-type", ""):
             body = await _read_all(receive, self.max_body)
             if body is None:
@@ -82,9 +84,10 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
-def _token_refused(scope: dict[str, Any], headers: Headers) -> Problem | None:
+def _authenticated(scope: dict[str, Any], headers: Headers) -> Any:
     """The API's own token check (`authenticate`: 401, or 429 after too many failures), run before a
-    body is read; None when the token is valid. The route checks it again as it always does."""
+    body is read: the token's `Principal`, which the route then takes from the request's state
+    (`tasking.web.api.api_desk`) instead of checking the token again; or the `Problem` to answer."""
     from tasking.web.auth import authenticate
 
     app = scope["app"]
@@ -92,10 +95,9 @@ def _token_refused(scope: dict[str, Any], headers: Headers) -> Problem | None:
     client = scope["client"][0] if scope.get("client") else "unknown"
     try:
         with app.state.pool.borrow() as services:
-            authenticate(services.app, token, client, app.state.attempts, via="api")
+            return authenticate(services.app, token, client, app.state.attempts, via="api")
     except Problem as problem:
         return problem
-    return None
 
 
 async def _read_all(receive: Any, limit: int) -> bytes | None:
