@@ -327,11 +327,6 @@ def charts(stats: dict[str, Any], previous: dict[str, Any] | None = None,
 
 # --- the page ---------------------------------------------------------------------------------
 
-def _table(head: list[str], rows: list[list[Any]]) -> str:
-    cells = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return "<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + f"</tr>{cells}</table>"
-
-
 def hotspot_png(geo: dict[str, Any]) -> bytes:
     """Hexbin maps of the year's reports and of the police-recorded ASB, side by side, offline.
 
@@ -380,11 +375,12 @@ def _police_table(stats: dict[str, Any]) -> str:
     before = stats["previous_year"]
     change = before["change"].get("police_recorded.asb_incidents")
     last = (before.get("police_recorded") or {}).get("asb_incidents")
-    return (f"<table><tr><th></th><th>{stats['financial_year']}</th><th>{before['financial_year']}</th><th>Change</th></tr>"
-            f"<tr><td>Reports to the partnership (incidents)</td><td>{stats['reports']}</td><td>{before['reports']}</td>"
-            f"<td>{change_text(before['change']['reports'])}</td></tr>"
-            f"<tr><td>Police-recorded ASB incidents</td><td>{police['asb_incidents']}</td>"
-            f"<td>{'' if last is None else last}</td><td>{'' if change is None else change_text(change)}</td></tr></table>"
+    return (partnership_report.table(
+        ["", stats["financial_year"], before["financial_year"], "Change"],
+        [["Reports to the partnership (incidents)", stats["reports"], before["reports"],
+          change_text(before["change"]["reports"])],
+         ["Police-recorded ASB incidents", police["asb_incidents"], "" if last is None else last,
+          "" if change is None else change_text(change)]]) +
             f"<p class=\"meta\">{escape(police['source'])}; {police['months_recorded']} of 12 months recorded.</p>")
 
 
@@ -392,10 +388,10 @@ def _map_section(geo: dict[str, Any] | None) -> str:
     if geo is None:
         return ""
     src = "data:image/png;base64," + base64.b64encode(hotspot_png(geo)).decode("ascii")
-    rows = "".join(f"<tr><td>{escape(area)}</td><td>{count}</td></tr>" for area, count in geo["without_coordinates"].items())
     return (f'<h2>Hotspots</h2><figure><img alt="Hotspot map" src="{src}"><figcaption>Reports and police-recorded '
             f"ASB with coordinates; area names at the centre of their points.</figcaption></figure>"
-            f"<h3>Reports without coordinates, by area</h3><table><tr><th>Area</th><th>Reports</th></tr>{rows}</table>")
+            "<h3>Reports without coordinates, by area</h3>" +
+            partnership_report.table(["Area", "Reports"], [list(item) for item in geo["without_coordinates"].items()]))
 
 
 def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | None = None,
@@ -403,12 +399,12 @@ def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | 
             year_parts: dict[str, Any] | None = None) -> str:
     head = f"{partnership}: year-end figures {stats['financial_year']}"
     before = stats["previous_year"]
-    headline = _table(["Figure", stats["financial_year"], before["financial_year"], "Change"],
+    headline = partnership_report.table(["Figure", stats["financial_year"], before["financial_year"], "Change"],
                       [[label, now, then, change_text(change)] for label, now, then, change in headline_rows(stats)]
                       + [["Reporters updated on the action taken", percent(stats["feedback_rate"]),
                           percent((previous or {}).get("feedback_rate")), ""]])
-    powers = _table(["Power", "Count"], [[item_label("powers", k), v] for k, v in stats["powers"].items()])
-    referrals = _table(["Referred to", "Count"], [[item_label("referrals", k), v] for k, v in stats["referrals"].items()])
+    powers = partnership_report.table(["Power", "Count"], [[item_label("powers", k), v] for k, v in stats["powers"].items()])
+    referrals = partnership_report.table(["Referred to", "Count"], [[item_label("referrals", k), v] for k, v in stats["referrals"].items()])
     figures = "".join(f'<figure><img alt="{escape(t)}" src="{src}"><figcaption>{escape(t)}</figcaption></figure>'
                       for t, src in charts(stats, previous, names).items())
     residents = stats["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0)
@@ -420,7 +416,10 @@ def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | 
 <html lang="en"><head><meta charset="utf-8"><title>{escape(head)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:60em}}table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border:1px solid #bbb;padding:.25em .6em}}td:not(:first-child){{text-align:right}}figure{{margin:1.5em 0}}
-img{{max-width:100%}}.meta{{color:#666;font-size:.85em}}</style></head><body>
+img{{max-width:100%}}.meta{{color:#666;font-size:.85em}}
+@media (max-width:40em){{body{{margin:1em}}table,tbody,tr,td{{display:block}}tr:first-child{{display:none}}
+tr{{border-top:2px solid #bbb;padding:.3em 0}}td{{border:0;text-align:left!important}}
+td[data-label]::before{{content:attr(data-label) ": ";font-weight:600}}code{{overflow-wrap:anywhere}}}}</style></head><body>
 <h1>{escape(head)}</h1>
 <p>{escape(period_text(stats))} (UK time).</p>
 <p><strong>{escape(lead)}</strong></p>
@@ -447,11 +446,10 @@ def escalations_html(stats: dict[str, Any]) -> str:
     if reviews is None:
         return f"<h2>{ESCALATIONS_HEADING}</h2><p>Not recorded.</p>"
     before = stats["previous_year"].get("case_reviews") or {}
-    rows = "".join(f"<tr><td>{escape(label)}</td><td>{reviews[key]}</td><td>{before.get(key, '')}</td></tr>"
-                   for key, label in CASE_REVIEW_FIGURES.items())
+    rows = [[label, reviews[key], before.get(key, "")] for key, label in CASE_REVIEW_FIGURES.items()]
+    head = [ESCALATIONS["case_reviews"][0], stats["financial_year"], stats["previous_year"]["financial_year"]]
     return f"""<h2>{ESCALATIONS_HEADING}</h2>
-<table class="case-reviews"><tr><th>{ESCALATIONS['case_reviews'][0]}</th><th>{stats['financial_year']}</th>
-<th>{stats['previous_year']['financial_year']}</th></tr>{rows}</table>
+{partnership_report.table(head, rows, "case-reviews")}
 <p>Task and Finish groups: {groups['opened']} set up, {groups['completed']} completed, {groups['ongoing']} ongoing
 at the end of the year.</p>
 <p>Community MARAC: {marac['meetings']} meetings, {marac['cases_discussed']} cases discussed,
