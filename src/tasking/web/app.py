@@ -36,7 +36,8 @@ SESSION_HOURS = 10  # a working day
 SWAGGER_UI = Path(importlib.util.find_spec("fastapi_offline").origin).parent / "static"  # type: ignore[arg-type,union-attr]
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tasking API</title>
-<link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css"><link rel="stylesheet" href="/static/docs.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
 """
