@@ -199,8 +199,7 @@ def test_signing_out_drops_the_kept_case_data(phone, tmp_path) -> None:  # noqa:
 
 def test_a_shift_that_has_ended_keeps_nothing(phone, tmp_path) -> None:  # noqa: ANN001
     """The worker drops the case data once the shift (from the server's `data-shift-ends`) is over."""
-    base = phone["base"]
-    with warden_phone(phone, tmp_path) as (context, page):
+    with warden_phone(phone, tmp_path) as (_, page):
         ended = page.evaluate("""async () => {
             const worker = (await navigator.serviceWorker.ready).active;
             return await new Promise((resolve) => {
@@ -224,7 +223,7 @@ def pages_of(page: Any, base: str) -> list[str]:
 def test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_width(phone) -> None:  # noqa: ANN001
     """Every page each role can open: no sideways scrolling at 360, 390 or 1280 px; axe-core at the
     phone's and the desktop's widths (once per page and width: the roles share the templates)."""
-    base, findings, checked = phone["base"], {}, set()
+    base, findings, checked, statuses = phone["base"], {}, set(), {}
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         for login in ROLES:
@@ -233,7 +232,8 @@ def test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_widt
             visited = pages_of(page, base)
             assert "/my-taskings" in visited and "/reports" in visited
             for path in ["/sign-in", *visited] if login == ROLES[0] else visited:
-                page.goto(f"{base}{path}")
+                response = page.goto(f"{base}{path}")
+                statuses[(login, path)] = response.status
                 if path == "/docs":
                     page.locator(".swagger-ui .opblock").first.wait_for()
                 for viewport in (NARROW, PHONE, DESKTOP):
@@ -247,6 +247,8 @@ def test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_widt
         browser.close()
     found = {where: v for where, v in findings.items() if v}
     assert found == {}, found
+    assert statuses[("analyst", "/reports/2017")] == 200 and statuses[("warden.grange", "/my-taskings")] == 200
+    assert [where for where, status in statuses.items() if status >= 500] == []
     assert len(checked) >= 2 * 9  # sign-in, the navigation's pages, a case, a report and an error, at two widths
 
 

@@ -375,7 +375,7 @@ def _police_table(stats: dict[str, Any]) -> str:
     before = stats["previous_year"]
     change = before["change"].get("police_recorded.asb_incidents")
     last = (before.get("police_recorded") or {}).get("asb_incidents")
-    return (partnership_report.table(
+    return (partnership_report.labelled_table(
         ["", stats["financial_year"], before["financial_year"], "Change"],
         [["Reports to the partnership (incidents)", stats["reports"], before["reports"],
           change_text(before["change"]["reports"])],
@@ -391,7 +391,7 @@ def _map_section(geo: dict[str, Any] | None) -> str:
     return (f'<h2>Hotspots</h2><figure><img alt="Hotspot map" src="{src}"><figcaption>Reports and police-recorded '
             f"ASB with coordinates; area names at the centre of their points.</figcaption></figure>"
             "<h3>Reports without coordinates, by area</h3>" +
-            partnership_report.table(["Area", "Reports"], [list(item) for item in geo["without_coordinates"].items()]))
+            partnership_report.labelled_table(["Area", "Reports"], [list(item) for item in geo["without_coordinates"].items()]))
 
 
 def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | None = None,
@@ -399,12 +399,13 @@ def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | 
             year_parts: dict[str, Any] | None = None) -> str:
     head = f"{partnership}: year-end figures {stats['financial_year']}"
     before = stats["previous_year"]
-    headline = partnership_report.table(["Figure", stats["financial_year"], before["financial_year"], "Change"],
+    headline = partnership_report.labelled_table(["Figure", stats["financial_year"], before["financial_year"], "Change"],
                       [[label, now, then, change_text(change)] for label, now, then, change in headline_rows(stats)]
                       + [["Reporters updated on the action taken", percent(stats["feedback_rate"]),
                           percent((previous or {}).get("feedback_rate")), ""]])
-    powers = partnership_report.table(["Power", "Count"], [[item_label("powers", k), v] for k, v in stats["powers"].items()])
-    referrals = partnership_report.table(["Referred to", "Count"], [[item_label("referrals", k), v] for k, v in stats["referrals"].items()])
+    table = partnership_report.labelled_table
+    powers = table(["Power", "Count"], [[item_label("powers", k), v] for k, v in stats["powers"].items()])
+    referrals = table(["Referred to", "Count"], [[item_label("referrals", k), v] for k, v in stats["referrals"].items()])
     figures = "".join(f'<figure><img alt="{escape(t)}" src="{src}"><figcaption>{escape(t)}</figcaption></figure>'
                       for t, src in charts(stats, previous, names).items())
     residents = stats["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0)
@@ -449,7 +450,7 @@ def escalations_html(stats: dict[str, Any]) -> str:
     rows = [[label, reviews[key], before.get(key, "")] for key, label in CASE_REVIEW_FIGURES.items()]
     head = [ESCALATIONS["case_reviews"][0], stats["financial_year"], stats["previous_year"]["financial_year"]]
     return f"""<h2>{ESCALATIONS_HEADING}</h2>
-{partnership_report.table(head, rows, "case-reviews")}
+{partnership_report.labelled_table(head, rows, "case-reviews")}
 <p>Task and Finish groups: {groups['opened']} set up, {groups['completed']} completed, {groups['ongoing']} ongoing
 at the end of the year.</p>
 <p>Community MARAC: {marac['meetings']} meetings, {marac['cases_discussed']} cases discussed,

@@ -54,7 +54,7 @@ def csv_rows(stats: dict[str, Any], previous: dict[str, Any] | None) -> list[lis
     return rows
 
 
-def table(head: list[str], rows: list[list[Any]], css: str = "") -> str:
+def labelled_table(head: list[str], rows: list[list[Any]], css: str = "") -> str:
     """A table whose cells carry their column's name (`data-label`): on a phone the rows stack, each
     cell labelled (the style's narrow-screen rule)."""
     labels = [f' data-label="{escape(str(h))}"' if str(h) else "" for h in head]
@@ -75,11 +75,11 @@ def html(stats: dict[str, Any], parts: dict[str, Any] | None) -> str:
     lead = (f"The partnership achieved {share(plan['achieved_percent'])} of the actions in its Community Safety "
             f"Strategy Action Plan during {year} ({plan['achieved']} of {plan['actions']}), against "
             f"{share(before['achieved_percent'])} in {last}.")
-    priorities = table(["Priority", "Actions", "Achieved", "%"],
+    priorities = labelled_table(["Priority", "Actions", "Achieved", "%"],
                         [[name.replace("-", " ").capitalize().replace("Asb ", "ASB "), p["actions"], p["achieved"], share(p["achieved_percent"])]
                          for name, p in plan["by_priority"].items()], "action-plan")
     found = stats["activities"]
-    kinds = table(["Activity", year], [[KIND_LABELS[k], v] for k, v in found["by_kind"].items()], "activities")
+    kinds = labelled_table(["Activity", year], [[KIND_LABELS[k], v] for k, v in found["by_kind"].items()], "activities")
     months = ""
     listed = (parts or {}).get("activities", [])
     for month, count in found["by_month"].items():
@@ -92,13 +92,13 @@ def html(stats: dict[str, Any], parts: dict[str, Any] | None) -> str:
     panels = ", ".join(f"{escape(name.removeprefix('PACT-').replace('-', ' ').title())} ({n})"
                        for name, n in found["by_panel"].items()) or "none"
     funding = stats["funding"]
-    table = table(["Funder", "Organisation", "Project", "Full year", "First half", "Second half", "Spent"],
+    table = labelled_table(["Funder", "Organisation", "Project", "Full year", "First half", "Second half", "Spent"],
                    [[p["funder"], p["organisation"], name, _pounds(p["full_year"]), _pounds(p["first_half"]),
                      _pounds(p["second_half"]), _pounds(p["spent"])] for name, p in funding["projects"].items()]
                    + [["Total", "", "", _pounds(funding["allocated"]), "", "", _pounds(funding["spent"])]], "funding")
     funders = "; ".join(f"{escape(f)} {_pounds(v)}" for f, v in funding["by_funder"].items()) or "none recorded"
     cctv = stats["cctv"]
-    deployments = table(["Camera", "Location", "Area", "From", "To", "Reason"],
+    deployments = labelled_table(["Camera", "Location", "Area", "From", "To", "Reason"],
                          [[d["camera"], d["location"], d["area"], d["from"], d["to"],
                            d["reason"]["reference"] if d["reason"]["kind"] == "group" else d["reason"]["kind"]]
                           for d in (parts or {}).get("deployments", [])], "cctv")
