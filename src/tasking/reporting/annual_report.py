@@ -414,13 +414,13 @@ def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | 
             + (f", {abs(change['absolute'])} {'more' if change['absolute'] >= 0 else 'fewer'} than the year before"
                if change and change["absolute"] is not None else "") + ".")
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(head)}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(head)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:60em}}table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border:1px solid #bbb;padding:.25em .6em}}td:not(:first-child){{text-align:right}}figure{{margin:1.5em 0}}
 img{{max-width:100%}}.meta{{color:#666;font-size:.85em}}
 @media (max-width:40em){{body{{margin:1em}}table,tbody,tr,td{{display:block}}tr:first-child{{display:none}}
 tr{{border-top:2px solid #bbb;padding:.3em 0}}td{{border:0;text-align:left!important}}
-td[data-label]::before{{content:attr(data-label) ": ";font-weight:600}}code{{overflow-wrap:anywhere}}}}</style></head><body>
+td[data-label]::before{{content:attr(data-label) ": ";font-weight:600}}p,li,code{{overflow-wrap:anywhere}}}}</style></head><body>
 <h1>{escape(head)}</h1>
 <p>{escape(period_text(stats))} (UK time).</p>
 <p><strong>{escape(lead)}</strong></p>
