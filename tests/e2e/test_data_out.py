@@ -99,7 +99,7 @@ def test_the_annual_reports_hotspot_map_renders(district, tmp_path: Path) -> Non
     colours = {tuple(pixel) for pixel in picture.reshape(-1, picture.shape[2])[::37].tolist()}
     assert len(colours) > 50, "the map is blank"
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "Police-recorded ASB incidents</td><td>1619</td><td>1850</td>" in html
+    assert 'Police-recorded ASB incidents</td><td data-label="2017/18">1619</td><td data-label="2016/17">1850</td>' in html
     assert "Reports without coordinates, by area" in html and "Swanley" in html
     assert json.loads((out / "manifest.json").read_text())["files"]["hotspots.png"].startswith("sha256:")
 

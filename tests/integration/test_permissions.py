@@ -400,7 +400,8 @@ PAGES = {("GET", "/"): "/", ("GET", "/briefing"): "/briefing", ("GET", "/briefin
          ("GET", "/feedback-owed"): "/feedback-owed", ("GET", "/reports"): "/reports",
          ("GET", "/reports/{year}"): "/reports/2017"}
 PUBLIC = {("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
-          ("GET", "/static"), ("GET", "/docs-assets"), ("GET", "/sign-in"), ("POST", "/sign-in"), ("POST", "/sign-out")}
+          ("GET", "/static"), ("GET", "/docs-assets"), ("GET", "/sign-in"), ("POST", "/sign-in"), ("POST", "/sign-out"),
+          ("GET", "/sw.js")}  # the phone's service worker: code, no data (issue 27)
 # Open311 GeoReport v2 (issue 23): its `api_key` is a token. The service list is public; a request's
 # details only for the integration that made it (`open311 read`); creating is `open311 report`.
 OPEN311: dict[tuple[str, str], tuple[str | None, str]] = {

@@ -36,7 +36,8 @@ SESSION_HOURS = 10  # a working day
 SWAGGER_UI = Path(importlib.util.find_spec("fastapi_offline").origin).parent / "static"  # type: ignore[arg-type,union-attr]
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tasking API</title>
-<link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css"><link rel="stylesheet" href="/static/docs.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
 """
@@ -44,10 +45,10 @@ DOCS_PAGE = """<!doctype html>
 
 def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: str | None = None,
                secure_cookies: bool = False, attempts: FailedAttempts | None = None,
-               packs: Path | None = None, max_body: int | None = None) -> FastAPI:
+               packs: Path | None = None, max_body: int | None = None, shift_hours: float | None = None) -> FastAPI:
     """The web face of one store: the same commands, queries and renderers as the CLI."""
     from tasking import __version__
-    from tasking.web import api, open311, pages
+    from tasking.web import api, open311, pages, phone
 
     settings = settings or Settings.from_env()
     app = FastAPI(
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
     app.state.pool = ServicesPool(settings, size=pool_size)
     app.state.attempts = attempts or FailedAttempts()
     app.state.settings = settings
+    app.state.shift_hours = phone.shift_hours() if shift_hours is None else shift_hours  # the phone keeps cases this long
     app.state.packs = packs or Path(os.environ.get("TASKING_PACKS") or "briefings")  # as `briefing issue --output`
     app.add_middleware(SessionMiddleware, secret_key=secret or os.environ.get("TASKING_WEB_SECRET") or secrets.token_hex(32),
                        session_cookie="tasking_session", max_age=SESSION_HOURS * 3600, same_site="strict",
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(phone.router)  # the service worker at the root scope (issue 27)
     app.include_router(open311.router)  # Open311 GeoReport v2 for FixMyStreet (issue 23)
     app.openapi = lambda: with_config(app)  # type: ignore[method-assign]
 

@@ -17,7 +17,7 @@ from typing import Any, get_args
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
@@ -35,6 +35,7 @@ from tasking.web.api import body_model, client_of, open_reader, send_command
 from tasking.web.headers import csp_with_inline_styles
 from tasking.web.auth import (Principal, authenticate, check_csrf, end_session, new_csrf_token, new_session_id,
                               principal_from_session)
+from tasking.web.phone import shift_ends
 from tasking.web.problems import Problem, problem_for
 
 router = APIRouter(include_in_schema=False)
@@ -53,8 +54,9 @@ class PageDesk:
         return open_reader(self.services, self.user.login, action, **point)
 
     def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        shift = shift_ends(self.request.session, self.request.app.state.shift_hours, utcnow())
         return templates.TemplateResponse(self.request, name, {"user": self.user, "csrf": csrf_of(self.request),
-                                                               **context}, status_code=status)
+                                                               "shift_ends": shift, **context}, status_code=status)
 
 
 def csrf_of(request: Request) -> str:
@@ -116,7 +118,7 @@ def sign_in(request: Request, token: str = Form("", max_length=400), csrf_token:
             status_code=problem.status, headers=problem.headers)
     request.session.clear()
     request.session.update({"login": user.login, "token_hash": token_hash(token.strip()), "csrf": new_csrf_token(),
-                            "sid": new_session_id()})
+                            "sid": new_session_id(), "since": utcnow().isoformat()})
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -245,7 +247,13 @@ def _case_write(request: Request, reference: str, action: str, form: dict[str, A
             send_command(desk, command_class, body, request_id=request_id)
         except (ValidationError, DomainError, Problem) as exc:
             problem = problem_for(exc)
-            if problem.status >= 500 or problem.status == 404:
-                raise
+            if problem.status >= 500 or problem.status == 404 or _wants_json(request):
+                raise  # the phone's queue, sending a write made offline, reads the reason as problem details
             return _case_page(desk, reference, status=problem.status, error=problem.detail)
+    if _wants_json(request):
+        return JSONResponse({"done": done, "case": reference, "request_id": request_id})
     return RedirectResponse(f"/cases/{reference}?done={quote(done)}", status_code=303)
+
+
+def _wants_json(request: Request) -> bool:
+    return "json" in request.headers.get("accept", "")
