@@ -44,4 +44,4 @@ def test_the_web_pages_can_use_the_reporting_templates() -> None:
     from tasking.web.pages import templates
 
     page = templates.env.from_string('{% from "_tables.html" import table %}{{ table(["Area"], [["<Swanley>"]]) }}')
-    assert page.render() == "<table><tr><th>Area</th></tr><tr><td>&lt;Swanley&gt;</td></tr></table>"
+    assert page.render() == '<table><tr><th>Area</th></tr><tr><td data-label="Area">&lt;Swanley&gt;</td></tr></table>'

@@ -11,7 +11,7 @@ import struct
 
 import pytest
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 from tests.web.conftest import issue
 from tests.web.test_api import case_tasked_to_wardens
 from tests.web.test_pages import csrf, sign_in

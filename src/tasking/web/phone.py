@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from tasking.domain.errors import DomainError
+from tasking.errors import DomainError
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
