@@ -32,6 +32,7 @@ from tasking.reporting import render
 from tasking.time.instants import parse_date, parse_datetime, utcnow
 from tasking.queries.point import Reader
 from tasking.web.api import body_model, client_of, open_reader, send_command
+from tasking.web.forms import navigation
 from tasking.web.headers import csp_with_inline_styles
 from tasking.web.auth import (Principal, authenticate, check_csrf, end_session, new_csrf_token, new_session_id,
                               principal_from_session)
@@ -39,7 +40,8 @@ from tasking.web.problems import Problem, problem_for
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(local_text=render.local_text, day_text=render.day_text, cell=render._cell)
+templates.env.globals.update(local_text=render.local_text, day_text=render.day_text, cell=render._cell,
+                             navigation=navigation)
 
 
 @dataclass
@@ -150,14 +152,23 @@ def next_briefing(desk: PageDesk = Depends(page_desk)) -> Response:
 
 
 @router.get("/briefing/{day}", response_class=HTMLResponse)
-def briefing(day: str, position: int | None = None, desk: PageDesk = Depends(page_desk)) -> Response:
+def briefing(day: str, position: int | None = None, done: str | None = None,
+             desk: PageDesk = Depends(page_desk)) -> Response:
+    return briefing_page(desk, day, position, done=done)
+
+
+def briefing_page(desk: PageDesk, day: str, position: int | None = None, status: int = 200, **extra: Any) -> Response:
+    """The briefing as the CLI lays it out; `extra` is the meeting room's (its row forms: `pages_room`)."""
+    from tasking.web.pages_room import room_context
+
     reader = desk.read("briefing", position=position)
     brief = reads.briefing_read(reader, _day(day), utcnow())
     brief["warnings"] = desk.services.views_warnings()
     sections = [(key, heading, columns, brief.get(key, [])) for key, heading, columns in render.SECTIONS]
-    return desk.page("briefing.html", brief=brief, sections=sections, title=render.title(brief),
+    return desk.page("briefing.html", status=status, brief=brief, sections=sections, title=render.title(brief),
                      window=render.window_text(brief), mark=render.page_mark(brief, reader.config.protective_marking,
-                                                                          utcnow()))
+                                                                          utcnow()),
+                     **room_context(desk, day, position, brief), **extra)
 
 
 def _case_page(desk: PageDesk, reference: str, status: int = 200, error: str | None = None,
