@@ -4,7 +4,8 @@ From a new report: task an agency (`RaiseTasking`), link to another case (`LinkC
 risk (`AssessRisk`), assign a lead (`AssignLead`), close (`CloseCase`), mark it discussed
 (`ReviewCase`, the note saying so); from a repeat flag: acknowledge it (`AcknowledgeFlag`); from a
 possible duplicate: confirm it (a `same-incident` link, as `tasking duplicates confirm`) or dismiss
-it (`DismissDuplicate`). Each form posts to `/briefing/{day}/{action}` and comes back to its row
+it (`DismissDuplicate`). Every form takes an optional `at` (effective time, local; default now),
+as every CLI write takes `--at`. Each form posts to `/briefing/{day}/{action}` and comes back to its row
 (`#row-CASE`, `#flag-FLAG`, `#dup-CASE-OTHER`); a refusal re-renders the briefing with the reason
 at the row and what was typed. The coordinator's last button issues the day's pack
 (`tasking briefing issue`).
@@ -28,7 +29,7 @@ from tasking.commands.handlers import check_real_meeting
 from tasking.domain.errors import DomainError
 from tasking.queries import reads
 from tasking.queries.roster import users
-from tasking.time.instants import utcnow
+from tasking.time.instants import parse_datetime, utcnow
 from tasking.web.auth import check_csrf
 from tasking.web.forms import Refused, form_write, may, plain
 from tasking.web.pages import PageDesk, signed_in
@@ -96,7 +97,7 @@ def _room_write(request: Request, day: str, action: str, form: dict[str, Any]) -
         if action == "issue":
             return _issue(request, desk, day)
         command_class, permission, allowed, done = ACTIONS[action]
-        fields: dict[str, Any] = {k: v for k, v in typed.items() if k in allowed}
+        fields: dict[str, Any] = {k: v for k, v in typed.items() if k in (*allowed, "at")}
         try:
             fields = _shape(desk, action, fields)
             result = form_write(desk, command_class, fields, typed, request_id=typed.get("request_id"))
@@ -117,11 +118,15 @@ def _shape(desk: PageDesk, action: str, fields: dict[str, Any]) -> dict[str, Any
     elif action == "discussed":
         fields.setdefault("note", DISCUSSED)
     elif action == "acknowledge":
-        flags = reads.repeats_read(desk.read("repeats"), None, utcnow())["repeat_flags"]
+        try:  # the flag as raised when the acknowledgement takes effect, as `tasking repeats acknowledge`
+            when = parse_datetime(fields["at"], "at") if fields.get("at") else None
+        except DomainError as exc:
+            raise Refused(422, plain(problem_for(exc)), fields) from None
+        flags = reads.repeats_read(desk.read("repeats"), when, utcnow())["repeat_flags"]
         wanted = str(fields.get("flag", "")).upper()
         match = next((f for f in flags if f["flag"] == wanted), None)
         if match is None:
-            raise Refused(409, f"Flag {wanted} is not raised now (or already acknowledged)", fields)
+            raise Refused(409, f"Flag {wanted} is not raised then (or already acknowledged)", fields)
         fields["cases"] = tuple(match["cases"])
     return fields
 
