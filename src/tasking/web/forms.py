@@ -30,7 +30,8 @@ NAVIGATION: tuple[tuple[str, str, str | None], ...] = (
     ("/briefing", "Briefing", "briefing"), ("/cases/new", "New report", "report"), ("/cases", "Cases", "cases"),
     ("/my-taskings", "My taskings", None), ("/feedback-owed", "Feedback owed", "feedback-owed"),
     ("/people", "People", "person find"), ("/figures", "Figures", "stats"), ("/reports", "Annual report", "stats"),
-    ("/access-log", "Access log", "access-log"), ("/users", "Users", "users list"), ("/docs", "API", None),
+    ("/case-reviews", "Case reviews", "case-review list"), ("/task-and-finish-groups", "Task and Finish", "tfg list"),
+    ("/marac", "Community MARAC", "marac agenda"), ("/access-log", "Access log", "access-log"), ("/users", "Users", "users list"), ("/docs", "API", None),
 )
 
 
@@ -89,3 +90,23 @@ def form_write(desk: Any, command_class: type[Command], fields: dict[str, Any], 
         if problem.status >= 500:
             raise
         raise Refused(problem.status, plain(problem), typed) from None
+
+
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:Z|\+00:00)$")
+
+
+def shown(value: Any) -> str:
+    """A value of a query's plain data as a page shows it: stored UTC times local, lists joined."""
+    from tasking.reporting.render import local_text
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(shown(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {shown(v)}" for k, v in value.items() if v not in (None, "", [], {}))
+    if isinstance(value, str) and _STAMP.match(value):
+        return local_text(value)
+    return str(value)

@@ -32,7 +32,7 @@ from tasking.reporting import render
 from tasking.time.instants import parse_date, parse_datetime, utcnow
 from tasking.queries.point import Reader
 from tasking.web.api import body_model, client_of, open_reader, send_command
-from tasking.web.forms import navigation
+from tasking.web.forms import navigation, shown
 from tasking.web.headers import csp_with_inline_styles
 from tasking.web.auth import (Principal, authenticate, check_csrf, end_session, new_csrf_token, new_session_id,
                               principal_from_session)
@@ -42,6 +42,7 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(local_text=render.local_text, day_text=render.day_text, cell=render._cell,
                              navigation=navigation)
+templates.env.filters["shown"] = shown
 
 
 @dataclass
