@@ -52,7 +52,7 @@ class Refused(Exception):
         self.status, self.reason, self.typed = status, reason, typed
 
 
-_LABELS = {"occurred_at": "occurred", "at": "when", "to": "other case", "lat": "latitude", "lon": "longitude"}
+_LABELS = {"csrf": "the form's security check (csrf)", "occurred_at": "occurred", "at": "when", "to": "other case", "lat": "latitude", "lon": "longitude"}
 
 
 def plain(problem: Problem) -> str:

@@ -32,7 +32,7 @@ from tasking.reporting import render
 from tasking.time.instants import parse_date, parse_datetime, utcnow
 from tasking.queries.point import Reader
 from tasking.web.api import body_model, client_of, open_reader, send_command
-from tasking.web.forms import navigation, shown
+from tasking.web.forms import Refused, form_write, navigation, plain, shown, typed_fields
 from tasking.web.headers import csp_with_inline_styles
 from tasking.web.auth import (Principal, authenticate, check_csrf, end_session, new_csrf_token, new_session_id,
                               principal_from_session)
@@ -43,6 +43,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(local_text=render.local_text, day_text=render.day_text, cell=render._cell,
                              navigation=navigation)
 templates.env.filters["shown"] = shown
+templates.env.globals["plain"] = plain
 
 
 @dataclass
@@ -173,12 +174,13 @@ def briefing_page(desk: PageDesk, day: str, position: int | None = None, status:
 
 
 def _case_page(desk: PageDesk, reference: str, status: int = 200, error: str | None = None,
-               done: str | None = None) -> Response:
+               done: str | None = None, typed: dict[str, dict[str, str]] | None = None) -> Response:
     case = show(desk.read("show", case=reference), reference)
     timeline = audit(desk.read("audit", case=reference), reference)
     open_taskings = [t for t in case["taskings"] if t["status"] == "open"]
     return desk.page("case.html", status=status, case=case, timeline=timeline["entries"], open_taskings=open_taskings,
                      kinds=get_args(FollowUpKind), channels=get_args(UpdateChannel), error=error, done=done,
+                     typed=typed or {},
                      story=[(key, heading, [(r, describe(r)) for r in case.get(key, [])])
                             for key, heading, describe in render._STORY_LINES])
 
@@ -244,19 +246,15 @@ def _case_write(request: Request, reference: str, action: str, form: dict[str, A
     check_csrf(request.session, form.pop("csrf_token", None))
     command_class, done = FORMS[action]
     with signed_in(request) as desk:
-        fields: dict[str, Any] = {k: str(v).strip() for k, v in form.items() if str(v).strip()}
-        request_id = fields.pop("request_id", None)
+        typed = typed_fields(form)
+        request_id = typed.pop("request_id", None)
         try:
-            if "case" in fields:  # the case is the page's own, never a form field
-                raise Problem(422, "case: the case is the page's; a form may not name another", field="case",
-                              rule="extra")
-            if "at" in fields:
-                fields["at"] = parse_datetime(fields["at"], "at")
-            body = body_model(command_class)(case=reference, **fields)
-            send_command(desk, command_class, body, request_id=request_id)
-        except (ValidationError, DomainError, Problem) as exc:
-            problem = problem_for(exc)
-            if problem.status >= 500 or problem.status == 404:
-                raise
-            return _case_page(desk, reference, status=problem.status, error=problem.detail)
+            if "case" in typed:  # the case is the page's own, never a form field
+                raise Refused(422, "Case: the case is the page's; a form may not name another", typed)
+            form_write(desk, command_class, {**typed, "case": reference}, typed, request_id=request_id)
+        except Refused as refused:
+            if refused.status in (403, 404):  # a case the user may not see, or none: the error page says why
+                raise Problem(refused.status, refused.reason) from None
+            return _case_page(desk, reference, status=refused.status, error=refused.reason,
+                              typed={action: refused.typed})
     return RedirectResponse(f"/cases/{reference}?done={quote(done)}", status_code=303)
