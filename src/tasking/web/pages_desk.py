@@ -158,9 +158,9 @@ def _flat(figures: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 @router.get("/figures", response_class=HTMLResponse)
-def figures_now(desk: PageDesk = Depends(page_desk)) -> Response:
+def figures_now(desk: PageDesk = Depends(page_desk), year: int | None = Query(None, ge=1899, le=9998)) -> Response:
     desk.read("stats")  # the permission rule first
-    return RedirectResponse(f"/figures/{financial_year_of(utcnow()) - 1}", status_code=303)
+    return RedirectResponse(f"/figures/{year or financial_year_of(utcnow()) - 1}", status_code=303)
 
 
 def _year(year: int) -> None:

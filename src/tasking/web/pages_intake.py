@@ -9,6 +9,7 @@ the new report may duplicate an open one (`tasking.queries.duplicates`) or joins
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, get_args
 from urllib.parse import quote
 
@@ -22,7 +23,7 @@ from tasking.domain.errors import DomainError
 from tasking.queries import reads
 from tasking.queries.duplicates import possible_duplicates
 from tasking.queries.people import find_people
-from tasking.time.instants import utcnow
+from tasking.time.instants import parse_datetime, utcnow
 from tasking.web.auth import check_csrf
 from tasking.web.forms import Refused, form_write, may, plain, typed_fields
 from tasking.web.pages import PageDesk, page_desk, signed_in
@@ -79,7 +80,8 @@ def _record_report(request: Request, form: dict[str, Any]) -> Response:
             done = form_write(desk, RecordReport, fields, typed, request_id=typed.get("request_id"))
         except Refused as refused:
             return _form(desk, refused.typed, status=refused.status, error=refused.reason)
-        notice = "Report recorded" + _notice(desk, done["case"])
+        received = parse_datetime(typed["at"], "at") if typed.get("at") else utcnow()  # refused above if not a time
+        notice = "Report recorded" + _notice(desk, done["case"], received)
     return RedirectResponse(f"/cases/{done['case']}?done={quote(notice)}", status_code=303)
 
 
@@ -112,12 +114,12 @@ def _add_person(desk: PageDesk, typed: dict[str, str]) -> Response:
     return _form(desk, kept, notice=f"Person {added['person']} added as the reporter")
 
 
-def _notice(desk: PageDesk, case: str) -> str:
-    """A possible duplicate of an open report (references for those who may read `duplicates`) and
-    the repeat flags the new report joins (`repeats`, as the briefing shows them)."""
+def _notice(desk: PageDesk, case: str, received: dt.datetime) -> str:
+    """A possible duplicate of a report open when this one was received (references for those who may
+    read `duplicates`) and the repeat flags it joins then (`repeats`, as the briefing shows them)."""
     parts = []
     reader = desk.read("report")  # the reporter's own write: the rule that lets them report
-    pairs = possible_duplicates(reader.db, reader.config, reader.point.until(utcnow()), focus=[case])
+    pairs = possible_duplicates(reader.db, reader.config, reader.point.until(received), focus=[case])
     others = sorted({p["other"] if p["case"] == case else p["case"] for p in pairs})
     if others and may(desk.user.role, "duplicates"):
         parts.append(f"it may duplicate open report {', '.join(others)}: confirm or dismiss it on the briefing")
@@ -125,7 +127,7 @@ def _notice(desk: PageDesk, case: str) -> str:
         parts.append("it may duplicate an open report from another agency: the coordinator will confirm or dismiss "
                      "it at the meeting")
     if may(desk.user.role, "repeats"):
-        flags = reads.repeats_read(desk.read("repeats"), None, utcnow())["repeat_flags"]
+        flags = reads.repeats_read(desk.read("repeats"), received, utcnow())["repeat_flags"]
         for flag in flags:
             if case in flag.get("cases", []):
                 parts.append(f"it joins repeat flag {flag['flag']} ({flag['reason']})")
