@@ -19,7 +19,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
 
 from tasking.bootstrap import Services
 from tasking.commands import CompleteTasking, RecordFollowUp, UpdateReporter
@@ -28,15 +27,29 @@ from tasking.commands.tokens import token_hash
 from tasking.domain.errors import DomainError
 from tasking.queries import reads
 from tasking.queries.audit import audit, show
+from tasking.queries.point import Reader
 from tasking.reporting import render
 from tasking.time.instants import parse_date, parse_datetime, utcnow
-from tasking.queries.point import Reader
-from tasking.web.api import body_model, client_of, open_reader, send_command
-from tasking.web.forms import Refused, form_write, navigation, plain, shown, typed_fields
+from tasking.web.api import client_of, open_reader
+from tasking.web.auth import (
+    Principal,
+    authenticate,
+    check_csrf,
+    end_session,
+    new_csrf_token,
+    new_session_id,
+    principal_from_session,
+)
+from tasking.web.forms import (
+    Refused,
+    form_write,
+    navigation,
+    plain,
+    shown,
+    typed_fields,
+)
 from tasking.web.headers import csp_with_inline_styles
-from tasking.web.auth import (Principal, authenticate, check_csrf, end_session, new_csrf_token, new_session_id,
-                              principal_from_session)
-from tasking.web.problems import Problem, problem_for
+from tasking.web.problems import Problem
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")

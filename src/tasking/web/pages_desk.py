@@ -68,27 +68,26 @@ def cases(desk: PageDesk = Depends(page_desk), open: str | None = Query(None, ma
     if agency or lead:
         wanted = {row["case"] for row in rows if not row.get("restricted")}
         details = {ref: state for ref, state in case_states(reader.db, reader.point).items() if ref in wanted}
-    found = []
-    for row in rows:
-        day = (row.get("received_at") or "")[:10]
-        if (start and day < start) or (end and day > end):
-            continue
-        if row.get("restricted"):
-            if category or risk or agency or lead:
-                continue
-        elif (category and row["category"] != category) or (risk and row["risk"] != risk):
-            continue
-        elif agency and not (row["source"] == agency or any(t.tasked_agency == agency for t in details[row["case"]].taskings.values())):
-            continue
-        elif lead and details[row["case"]].lead != lead:
-            continue
-        found.append(row)
+    wanted = {"category": category, "risk": risk, "agency": agency, "lead": lead}
+    found = [row for row in rows if (not start or (row.get("received_at") or "")[:10] >= start)
+             and (not end or (row.get("received_at") or "")[:10] <= end) and _matches(row, details, **wanted)]
     config = reader.config
     chosen = {"open": open or "", "area": area or "", "category": category or "", "agency": agency or "",
               "risk": risk or "", "lead": lead or "", "received_from": received_from or "", "received_to": received_to or ""}
     return desk.page("desk_cases.html", cases=found, typed=chosen, areas=config.areas.names,
                      categories=list(config.categories), agencies=list(config.agencies),
                      risks=("standard", "medium", "high"), position=reader.point.position)
+
+
+def _matches(row: dict[str, Any], details: dict[str, Any], category: str | None, risk: str | None,
+             agency: str | None, lead: str | None) -> bool:
+    if row.get("restricted"):  # an outline answers none of these
+        return not (category or risk or agency or lead)
+    state = details.get(row["case"])
+    return ((not category or row["category"] == category) and (not risk or row["risk"] == risk)
+            and (not agency or row["source"] == agency
+                 or any(t.tasked_agency == agency for t in state.taskings.values()))
+            and (not lead or state.lead == lead))
 
 
 # --- people ------------------------------------------------------------------------------------

@@ -21,8 +21,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from tasking.commands import (AcknowledgeFlag, AssessRisk, AssignLead, CloseCase, DismissDuplicate, LinkCases,
-                               RaiseTasking, ReviewCase)
+from tasking.commands import (
+    AcknowledgeFlag,
+    AssessRisk,
+    AssignLead,
+    CloseCase,
+    DismissDuplicate,
+    LinkCases,
+    RaiseTasking,
+    ReviewCase,
+)
 from tasking.commands.base import Command
 from tasking.commands.case import CloseReason, LinkReason, Risk
 from tasking.commands.handlers import check_real_meeting
@@ -96,7 +104,7 @@ def _room_write(request: Request, day: str, action: str, form: dict[str, Any]) -
     with signed_in(request) as desk:
         if action == "issue":
             return _issue(request, desk, day)
-        command_class, permission, allowed, done = ACTIONS[action]
+        command_class, _, allowed, done = ACTIONS[action]
         fields: dict[str, Any] = {k: v for k, v in typed.items() if k in (*allowed, "at")}
         try:
             fields = _shape(desk, action, fields)
