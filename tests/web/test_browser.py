@@ -35,12 +35,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(name="served", scope="module")
-def fixture_served(tmp_path_factory):  # noqa: ANN001, ANN201
-    """`tasking demo`, a token for the coordinator, and `tasking serve` on a free local port."""
-    folder = tmp_path_factory.mktemp("served")
+def serve_demo(folder: Path, **extra_env: str):  # noqa: ANN201
+    """`tasking demo`, a token for the coordinator, and `tasking serve` on a free local port; yields
+    the base URL, the token, the env and the log file, and stops the server afterwards."""
     store = str(folder / "district.db")
-    env = {"TASKING_STORE": store, "TASKING_VIEWS": str(folder / "district.views.db"), "TASKING_LOG_FILE": str(folder / "log.jsonl")}
+    env = {"TASKING_STORE": store, "TASKING_VIEWS": str(folder / "district.views.db"),
+           "TASKING_LOG_FILE": str(folder / "log.jsonl"), **extra_env}
     run_cli("demo", env=env)
     token = run_cli("--user", "coordinator", "users", "token", "coordinator", env=env).stdout.splitlines()[0]
     port = free_port()
@@ -60,6 +60,11 @@ def fixture_served(tmp_path_factory):  # noqa: ANN001, ANN201
     yield {"base": base, "token": token, "env": env, "log": folder / "log.jsonl"}
     server.terminate()
     server.wait(timeout=30)
+
+
+@pytest.fixture(name="served", scope="module")
+def fixture_served(tmp_path_factory):  # noqa: ANN001, ANN201
+    yield from serve_demo(tmp_path_factory.mktemp("served"))
 
 
 @pytest.fixture(name="page")

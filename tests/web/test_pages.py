@@ -112,3 +112,21 @@ def test_the_case_page_of_an_anonymous_report_offers_no_reporter_update(web, ser
     sign_in(web, issue(services, "coordinator"))
     assert "Record a reporter update" in web.get(f"/cases/{named}").text
     assert "Record a reporter update" not in web.get(f"/cases/{anonymous}").text
+
+
+def test_a_refused_case_form_keeps_what_was_typed_and_says_why_in_plain_words(web, services, desk) -> None:  # noqa: ANN001
+    case = case_tasked_to_wardens(desk)
+    sign_in(web, issue(services, "coordinator"))
+    page = web.get(f"/cases/{case}")
+    bad_kind = web.post(f"/cases/{case}/follow-up", data={"kind": "visitx", "outcome": "Spoke to the shop keeper",
+                                                          "at": "2018-03-07T16:00", "csrf_token": csrf(page.text)})
+    assert bad_kind.status_code == 422
+    reason = bad_kind.text.split("Not recorded: ", 1)[1].split("</p>", 1)[0]
+    assert reason.startswith("Kind:") and "Value error" not in reason and "Input should" not in reason
+    assert ">Spoke to the shop keeper</textarea>" in bad_kind.text and 'value="2018-03-07T16:00"' in bad_kind.text
+    sign_in(web, issue(services, "housing.lee"))
+    refused = web.post(f"/cases/{case}/update-reporter", data={"channel": "letter", "note": "Wrote to them",
+                                                               "csrf_token": csrf(web.get("/my-taskings").text)})
+    assert refused.status_code == 403
+    reason = refused.text.split("Not recorded: ", 1)[1].split("</p>", 1)[0] if "Not recorded: " in refused.text else refused.text
+    assert "tasking " not in reason and "`" not in reason

@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
                packs: Path | None = None, max_body: int | None = None, shift_hours: float | None = None) -> FastAPI:
     """The web face of one store: the same commands, queries and renderers as the CLI."""
     from tasking import __version__
-    from tasking.web import api, open311, pages, phone
+    from tasking.web import api, open311, pages, pages_desk, pages_intake, pages_room, phone
 
     settings = settings or Settings.from_env()
     app = FastAPI(
@@ -77,7 +77,9 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
         return HTMLResponse(DOCS_PAGE)
 
     app.include_router(api.router)
-    app.include_router(pages.router)
+    # before the pages: `/cases/new` and `/cases` are not case references
+    for router in (pages_intake.router, pages_room.router, pages_desk.router, pages.router):
+        app.include_router(router)
     app.include_router(phone.router)  # the service worker at the root scope (issue 27)
     app.include_router(open311.router)  # Open311 GeoReport v2 for FixMyStreet (issue 23)
     app.openapi = lambda: with_config(app)  # type: ignore[method-assign]

@@ -19,7 +19,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
 
 from tasking.bootstrap import Services
 from tasking.commands import CompleteTasking, RecordFollowUp, UpdateReporter
@@ -28,19 +27,37 @@ from tasking.commands.tokens import token_hash
 from tasking.errors import DomainError
 from tasking.queries import reads
 from tasking.queries.audit import audit, show
+from tasking.queries.point import Reader
 from tasking.reporting import jinja, render
 from tasking.time.instants import parse_date, parse_datetime, utcnow
-from tasking.queries.point import Reader
-from tasking.web.api import body_model, client_of, open_reader, send_command
+from tasking.web.api import client_of, open_reader
+from tasking.web.auth import (
+    Principal,
+    authenticate,
+    check_csrf,
+    end_session,
+    new_csrf_token,
+    new_session_id,
+    principal_from_session,
+)
+from tasking.web.forms import (
+    Refused,
+    form_write,
+    navigation,
+    plain,
+    shown,
+    typed_fields,
+)
 from tasking.web.headers import csp_with_inline_styles
-from tasking.web.auth import (Principal, authenticate, check_csrf, end_session, new_csrf_token, new_session_id,
-                              principal_from_session)
 from tasking.web.phone import shift_ends
-from tasking.web.problems import Problem, problem_for
+from tasking.web.problems import Problem
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(local_text=render.local_text, day_text=render.day_text, cell=render._cell)
+templates.env.globals.update(local_text=render.local_text, day_text=render.day_text, cell=render._cell,
+                             navigation=navigation)
+templates.env.filters["shown"] = shown
+templates.env.globals["plain"] = plain
 jinja.share_with(templates.env)  # the reporting layer's templates, for pages to extend or import
 
 
@@ -153,23 +170,33 @@ def next_briefing(desk: PageDesk = Depends(page_desk)) -> Response:
 
 
 @router.get("/briefing/{day}", response_class=HTMLResponse)
-def briefing(day: str, position: int | None = None, desk: PageDesk = Depends(page_desk)) -> Response:
+def briefing(day: str, position: int | None = None, done: str | None = None,
+             desk: PageDesk = Depends(page_desk)) -> Response:
+    return briefing_page(desk, day, position, done=done)
+
+
+def briefing_page(desk: PageDesk, day: str, position: int | None = None, status: int = 200, **extra: Any) -> Response:
+    """The briefing as the CLI lays it out; `extra` is the meeting room's (its row forms: `pages_room`)."""
+    from tasking.web.pages_room import room_context
+
     reader = desk.read("briefing", position=position)
     brief = reads.briefing_read(reader, _day(day), utcnow())
     brief["warnings"] = desk.services.views_warnings()
     sections = [(key, heading, columns, brief.get(key, [])) for key, heading, columns in render.SECTIONS]
-    return desk.page("briefing.html", brief=brief, sections=sections, title=render.title(brief),
+    return desk.page("briefing.html", status=status, brief=brief, sections=sections, title=render.title(brief),
                      window=render.window_text(brief), mark=render.page_mark(brief, reader.config.protective_marking,
-                                                                          utcnow()))
+                                                                          utcnow()),
+                     **room_context(desk, day, position, brief), **extra)
 
 
 def _case_page(desk: PageDesk, reference: str, status: int = 200, error: str | None = None,
-               done: str | None = None) -> Response:
+               done: str | None = None, typed: dict[str, dict[str, str]] | None = None) -> Response:
     case = show(desk.read("show", case=reference), reference)
     timeline = audit(desk.read("audit", case=reference), reference)
     open_taskings = [t for t in case["taskings"] if t["status"] == "open"]
     return desk.page("case.html", status=status, case=case, timeline=timeline["entries"], open_taskings=open_taskings,
                      kinds=get_args(FollowUpKind), channels=get_args(UpdateChannel), error=error, done=done,
+                     typed=typed or {},
                      story=[(key, heading, [(r, describe(r)) for r in case.get(key, [])])
                             for key, heading, describe in render._STORY_LINES])
 
@@ -235,21 +262,19 @@ def _case_write(request: Request, reference: str, action: str, form: dict[str, A
     check_csrf(request.session, form.pop("csrf_token", None))
     command_class, done = FORMS[action]
     with signed_in(request) as desk:
-        fields: dict[str, Any] = {k: str(v).strip() for k, v in form.items() if str(v).strip()}
-        request_id = fields.pop("request_id", None)
+        typed = typed_fields(form)
+        request_id = typed.pop("request_id", None)
         try:
-            if "case" in fields:  # the case is the page's own, never a form field
-                raise Problem(422, "case: the case is the page's; a form may not name another", field="case",
-                              rule="extra")
-            if "at" in fields:
-                fields["at"] = parse_datetime(fields["at"], "at")
-            body = body_model(command_class)(case=reference, **fields)
-            send_command(desk, command_class, body, request_id=request_id)
-        except (ValidationError, DomainError, Problem) as exc:
-            problem = problem_for(exc)
-            if problem.status >= 500 or problem.status == 404 or _wants_json(request):
-                raise  # the phone's queue, sending a write made offline, reads the reason as problem details
-            return _case_page(desk, reference, status=problem.status, error=problem.detail)
+            if "case" in typed:  # the case is the page's own, never a form field
+                raise Refused(422, "Case: the case is the page's; a form may not name another", typed)
+            form_write(desk, command_class, {**typed, "case": reference}, typed, request_id=request_id)
+        except Refused as refused:
+            # a case the user may not see, or none: the error page says why; the phone's queue, sending a
+            # write made offline, reads the reason as problem details
+            if refused.status in (403, 404) or _wants_json(request):
+                raise Problem(refused.status, refused.reason) from None
+            return _case_page(desk, reference, status=refused.status, error=refused.reason,
+                              typed={action: refused.typed})
     if _wants_json(request):
         return JSONResponse({"done": done, "case": reference, "request_id": request_id})
     return RedirectResponse(f"/cases/{reference}?done={quote(done)}", status_code=303)
