@@ -10,11 +10,13 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
 TASKING = str(Path(sys.executable).with_name("tasking"))
+_ONE_AT_A_TIME = threading.Lock()  # the environment and the standard streams belong to the whole process
 
 
 def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
@@ -65,7 +67,8 @@ def run_in_process(args: list[str], env: dict[str, str]) -> subprocess.Completed
     # Byte-backed streams, so a command that writes bytes to `sys.stdout.buffer` works as in a process.
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-    with _environment(env), _entry_point_umask(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with _ONE_AT_A_TIME, _environment(env), _entry_point_umask(), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):
         try:
             code = run(list(args))
         except SystemExit as exc:
