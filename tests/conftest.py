@@ -149,6 +149,14 @@ class Desk:
         return self.services.app.config
 
 
+@pytest.fixture(name="demo_template", scope="session")
+def fixture_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's SQLite store, built once per session: copy it with `tests.helpers.stores.copy_demo`."""
+    from tests.helpers.stores import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo-template"))
+
+
 @pytest.fixture(name="desk")
 def fixture_desk(services: Services, people: dict[str, str]) -> Desk:
     return Desk(services, people)
