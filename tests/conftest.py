@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 from tasking.bootstrap import Services, Settings, bootstrap
 from tasking.commands import AddPerson, AddUser, InitStore, send
 from tasking.config import default_config_text
+from tests.helpers.cli import TASKING, cli_json, run_cli  # noqa: F401  (imported by the tests from here)
 
 POSTGRES_URL = os.environ.get("TASKING_TEST_POSTGRES")
 NO_POSTGRES = "TASKING_TEST_POSTGRES is not set: no PostgreSQL server is configured for the tests"
@@ -24,7 +24,6 @@ BACKENDS = ["sqlite", "postgres"]
 
 if os.environ.get("CI") and not POSTGRES_URL:  # CI always configures a server: never skip there
     raise pytest.UsageError("CI is set but TASKING_TEST_POSTGRES is not: .ci/run must start PostgreSQL")
-TASKING = str(Path(sys.executable).with_name("tasking"))
 
 
 def pytest_report_header() -> str:
@@ -116,20 +115,6 @@ def fixture_people(services: Services) -> dict[str, str]:
     return seed_roster(services)
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the real `tasking` entry point in a subprocess."""
-    # Reads need an acting user too: the demo's (and `seed_roster`'s) coordinator unless a test says.
-    full_env = {"TASKING_USER": "coordinator", **os.environ, "TASKING_LOG_LEVEL": "warning", **(env or {})}
-    done = subprocess.run([TASKING, *args], capture_output=True, text=True, env=full_env, timeout=300)
-    if check and done.returncode != 0:
-        raise AssertionError(f"tasking {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return done
-
-
-def cli_json(*args: str, env: dict[str, str] | None = None) -> object:
-    return json.loads(run_cli(*args, "--json", env=env).stdout)
-
-
 class Desk:
     """Send real commands tersely in tests: times are Europe/London wall-clock text."""
 
@@ -162,6 +147,14 @@ class Desk:
     @property
     def config(self):  # noqa: ANN201
         return self.services.app.config
+
+
+@pytest.fixture(name="demo_template", scope="session")
+def fixture_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's SQLite store, built once per session: copy it with `tests.helpers.stores.copy_demo`."""
+    from tests.helpers.stores import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo-template"))
 
 
 @pytest.fixture(name="desk")

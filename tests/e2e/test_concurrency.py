@@ -6,10 +6,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 from tasking.commands import RecordReport, send
 from tests.conftest import at, run_cli, seed_roster
+from tests.helpers.wait import wait_until
 
 WRITERS = 8
 EACH = 50
@@ -31,10 +31,9 @@ def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(s
                               "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"]}, cwd=str(_root()))
         for n, mode in enumerate(["follow-up"] * WRITERS + ["new-case"] * WRITERS)
     ]
-    deadline = time.time() + 300
-    while len(list(barrier.glob("ready-*"))) < len(procs):  # every worker is up and waiting
-        assert time.time() < deadline and all(p.poll() is None for p in procs), "a worker did not get ready"
-        time.sleep(0.05)
+    for proc in procs:  # every worker is up and waiting
+        wait_until(lambda: len(list(barrier.glob("ready-*"))) == len(procs), "every worker ready", process=proc,
+                   limit=300)
     (barrier / "go").touch()  # release them all at once
     outputs = [p.communicate(timeout=600) for p in procs]
     for proc, (_out, err) in zip(procs, outputs, strict=True):

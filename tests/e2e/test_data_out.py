@@ -9,7 +9,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -18,13 +17,13 @@ import pytest
 from tasking.bootstrap import Settings, bootstrap
 from tasking.demo.plan import SUMMARIES
 from tests.conftest import run_cli
+from tests.helpers.stores import copy_demo
+from tests.helpers.wait import answers, wait_until
 
 
 @pytest.fixture(name="district", scope="module")
-def fixture_district(tmp_path_factory) -> dict[str, str]:  # noqa: ANN001
-    folder = tmp_path_factory.mktemp("district")
-    store = str(folder / "district.db")
-    run_cli("demo", "--store", store)
+def fixture_district(tmp_path_factory, demo_template) -> dict[str, str]:  # noqa: ANN001
+    store = copy_demo(demo_template, tmp_path_factory.mktemp("district"))
     return {"TASKING_STORE": store, "TASKING_USER": "analyst"}
 
 
@@ -124,14 +123,8 @@ def test_datasette_starts_and_serves_a_table_with_its_metadata(district, tmp_pat
                               env={**os.environ})
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(600):  # wait until it listens (a busy machine may take a while)
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"datasette exited: {server.stdout.read().decode() if server.stdout else ''}")
-                time.sleep(0.2)
+        wait_until(lambda: answers(base + "/-/versions.json"), "datasette listening", process=server,
+                   log=lambda: server.stdout.read().decode() if server.stdout else "")
         path = json.load(urllib.request.urlopen(f"{base}/.json", timeout=30))["district.views"]["path"]
         rows = json.load(urllib.request.urlopen(f"{base}{path}/cases.json?_shape=array&_size=5", timeout=30))
         assert len(rows) == 5 and rows[0]["reference"].startswith("CSU-")

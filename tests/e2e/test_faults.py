@@ -1,20 +1,24 @@
 """Faults from outside, as an operator meets them: processes killed with SIGKILL after a commit
 or in the middle of the demo, retried with the same request id or resumed; times that cannot be
-what the user meant. Real processes, both backends."""
+what the user meant. The killed processes are real (the fault point `kill-after-events` in
+`tasking.faults` kills them at a committed batch, with no race); the rest run the entry point in
+process. Both backends."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tasking.bootstrap import Settings, bootstrap
+from tasking.faults import FAULT
+from tasking.time.instants import utcnow
 from tests.conftest import TASKING, cli_json, make_store, run_cli
 
 HANG = str(Path(__file__).with_name("hang_after_commit.py"))
@@ -52,13 +56,14 @@ class TestRequestIds:
         assert [e["event"] for e in audit].count("FollowUpMade") == 1
 
     def test_the_request_id_may_come_from_the_environment_and_a_defaulted_time_is_not_content(
-            self, env: dict[str, str]) -> None:
+            self, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
         args = ("report", "--source", "POLICE", "--category", "noise", "--area", "Swanley", "--location", "High Street",
                 "--occurred", "2018-03-02T21:30", "--anonymous", "--summary", "Loud music", "--json")
         first = cli_json(*args, env={**env, "TASKING_REQUEST_ID": "report-2"})
         assert first["case"].endswith("-00001")
         before = event_count(env["TASKING_STORE"])
-        time.sleep(1.1)  # a retry made later: its default --received (now) differs, the request does not
+        later = utcnow() + dt.timedelta(minutes=5)  # a retry made later: its default --received (now) differs
+        monkeypatch.setattr("tasking.cli.context.utcnow", lambda: later)
         again = cli_json(*args, env={**env, "TASKING_REQUEST_ID": "report-2"})
         assert again == first
         assert event_count(env["TASKING_STORE"]) == before
@@ -159,28 +164,18 @@ def test_stats_accepts_every_year_a_write_can_produce(tmp_path: Path) -> None:
     assert cli_json("stats", "--year", "9998", env=env)["reports"] == 0
 
 
-def _start_demo(store: str, views: str, at_least: int) -> subprocess.Popen[bytes]:
-    """A demo, killed with SIGKILL once it has committed `at_least` events (batches commit whole)."""
-    demo = subprocess.Popen([TASKING, "demo", "--store", store], env={**os.environ, "TASKING_VIEWS": views},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and demo.poll() is None:
-        try:
-            if event_count(store) >= at_least:
-                break
-        except Exception:  # noqa: BLE001 - not created yet
-            pass
-        time.sleep(0.05)
-    demo.send_signal(signal.SIGKILL)
-    demo.wait()
-    return demo
+def _killed_after(args: list[str], env: dict[str, str], events: int) -> subprocess.CompletedProcess[bytes]:
+    """`tasking *args` in a real process that kills itself with SIGKILL right after the commit that
+    brings what it has written to `events` or more (the fault point `kill-after-events`)."""
+    return subprocess.run([TASKING, *args], env={**os.environ, **env, FAULT: f"kill-after-events={events}"},
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600, check=False)
 
 
 def test_a_demo_killed_mid_way_is_reported_unfinished_and_resumes_to_a_clean_demos_fingerprints(
         backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     killed, clean = (make_store(backend, tmp_path, request, name=name) for name in ("killed", "clean"))
     views = {killed: str(tmp_path / "killed-views.db"), clean: str(tmp_path / "clean-views.db")}
-    demo = _start_demo(killed, views[killed], at_least=4000)
+    demo = _killed_after(["demo", "--store", killed], {"TASKING_VIEWS": views[killed]}, events=4000)
     assert demo.returncode == -signal.SIGKILL
     stopped = event_count(killed)
     assert 4000 <= stopped < 16000
@@ -216,13 +211,7 @@ def test_an_import_killed_mid_way_resumes_by_importing_it_again(backend: str, tm
     data = tmp_path / "partner.csv"
     bad = write_file(data, 3000)
     start = event_count(store)
-    importing = subprocess.Popen([TASKING, "import", str(data), "--mapping", str(MAPPING)],
-                                 env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and importing.poll() is None and event_count(store) < start + 1000:
-        time.sleep(0.05)
-    importing.send_signal(signal.SIGKILL)
-    importing.wait()
+    importing = _killed_after(["import", str(data), "--mapping", str(MAPPING)], env, events=1000)
     part = event_count(store) - start
     assert importing.returncode == -signal.SIGKILL, "the import finished before it could be killed"
     assert part > 0, "the import was killed before it committed a batch"

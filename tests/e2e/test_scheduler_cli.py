@@ -6,9 +6,9 @@ import json
 import os
 import signal
 import subprocess
-import time
 
 from tests.conftest import TASKING, Desk, run_cli
+from tests.helpers.wait import wait_until
 
 
 def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store, tmp_path) -> None:  # noqa: ANN001
@@ -49,10 +49,8 @@ def test_a_running_scheduler_stops_cleanly_on_sigterm(services, people, store, t
            "TASKING_USER": "coordinator", "TASKING_LOG_FILE": str(log_file)}
     proc = subprocess.Popen([TASKING, "scheduler", "--output", str(tmp_path / "packs")], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while time.time() < deadline and "scheduler.started" not in (log_file.read_text() if log_file.exists() else ""):
-        time.sleep(0.2)
-    assert "scheduler.started" in log_file.read_text(), proc.stderr.read() if proc.poll() is not None else ""
+    wait_until(lambda: log_file.exists() and "scheduler.started" in log_file.read_text(), "scheduler started",
+               process=proc, log=lambda: proc.stderr.read() if proc.stderr else "")
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
     lines = [json.loads(line) for line in log_file.read_text().splitlines()]

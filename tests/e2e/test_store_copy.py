@@ -7,13 +7,12 @@ import json
 import pytest
 
 from tests.conftest import make_store, run_cli
+from tests.helpers.stores import copy_demo
 
 
 @pytest.fixture(name="demo_source", scope="module")
-def fixture_demo_source(tmp_path_factory) -> str:  # noqa: ANN001
-    store = str(tmp_path_factory.mktemp("copy") / "source.db")
-    run_cli("demo", "--store", store)
-    return store
+def fixture_demo_source(tmp_path_factory, demo_template) -> str:  # noqa: ANN001
+    return copy_demo(demo_template, tmp_path_factory.mktemp("copy"), name="source")
 
 
 def fingerprint(store: str, views: str, year: int) -> str:

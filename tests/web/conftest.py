@@ -6,11 +6,9 @@ import contextlib
 import datetime as dt
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -21,6 +19,7 @@ from tasking.time.instants import utcnow
 from tasking.web import create_app
 from tasking.web.auth import FailedAttempts
 from tests.conftest import TASKING
+from tests.helpers.wait import answers, wait_until
 from tests.web.test_browser import free_port
 
 
@@ -45,15 +44,8 @@ def serving(services: Services, tmp_path: Path, *options: str) -> Iterator[str]:
                               stdout=subprocess.DEVNULL, stderr=open(tmp_path / "serve.err", "w"))  # noqa: SIM115
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:  # a start-up wait, not a timed assertion
-            try:
-                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.err").read_text()
-            time.sleep(0.2)
+        wait_until(lambda: answers(f"{base}/health"), "tasking serve listening", process=server,
+                   log=(tmp_path / "serve.err").read_text)
         yield base
     finally:
         server.terminate()

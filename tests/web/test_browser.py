@@ -13,13 +13,14 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.conftest import TASKING, run_cli
+from tests.helpers.stores import copy_demo
+from tests.helpers.wait import answers, wait_until
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -35,36 +36,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve_demo(folder: Path, **extra_env: str):  # noqa: ANN201
-    """`tasking demo`, a token for the coordinator, and `tasking serve` on a free local port; yields
-    the base URL, the token, the env and the log file, and stops the server afterwards."""
-    store = str(folder / "district.db")
+def serve_demo(folder: Path, demo_template: Path, **extra_env: str):  # noqa: ANN201
+    """The demo (the session's copy), a token for the coordinator, and `tasking serve` on a free local
+    port; yields the base URL, the token, the env and the log file, and stops the server afterwards."""
+    store = copy_demo(demo_template, folder)
     env = {"TASKING_STORE": store, "TASKING_VIEWS": str(folder / "district.views.db"),
            "TASKING_LOG_FILE": str(folder / "log.jsonl"), **extra_env}
-    run_cli("demo", env=env)
     token = run_cli("--user", "coordinator", "users", "token", "coordinator", env=env).stdout.splitlines()[0]
     port = free_port()
     server = subprocess.Popen([TASKING, "serve", "--port", str(port)], env={**os.environ, **env},
                               stdout=subprocess.DEVNULL, stderr=open(folder / "serve.err", "w"))  # noqa: SIM115
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:  # wait for the server to listen (a start-up wait, not a timed assertion)
-        try:
-            if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"tasking serve did not start: {(folder / 'serve.err').read_text()}")
-        time.sleep(0.2)
+    wait_until(lambda: answers(f"{base}/health"), "tasking serve listening", process=server,
+               log=(folder / "serve.err").read_text)
     yield {"base": base, "token": token, "env": env, "log": folder / "log.jsonl"}
     server.terminate()
     server.wait(timeout=30)
 
 
 @pytest.fixture(name="served", scope="module")
-def fixture_served(tmp_path_factory):  # noqa: ANN001, ANN201
-    yield from serve_demo(tmp_path_factory.mktemp("served"))
+def fixture_served(tmp_path_factory, demo_template):  # noqa: ANN001, ANN201
+    yield from serve_demo(tmp_path_factory.mktemp("served"), demo_template)
 
 
 @pytest.fixture(name="page")

@@ -24,9 +24,9 @@ OTHER = "CSU-2017-00627"  # the morning's other new report
 
 
 @pytest.fixture(name="morning", scope="module")
-def fixture_morning(tmp_path_factory):  # noqa: ANN001, ANN201
+def fixture_morning(tmp_path_factory, demo_template):  # noqa: ANN001, ANN201
     folder = tmp_path_factory.mktemp("morning")
-    yield from serve_demo(folder, TASKING_PACKS=str(folder / "packs"))
+    yield from serve_demo(folder, demo_template, TASKING_PACKS=str(folder / "packs"))
 
 
 def _token(env: dict[str, str], login: str) -> str:

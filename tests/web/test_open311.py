@@ -4,7 +4,6 @@ served by uvicorn on 127.0.0.1, and created with raw form posts, as FixMyStreet 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -19,6 +18,7 @@ from tasking.queries.briefing import briefing, meeting_for
 from tasking.time.instants import utcnow
 from tasking.web import create_app
 from tasking.web.auth import FailedAttempts
+from tests.helpers.wait import wait_until
 from tests.relay import free_port
 from tests.web.conftest import issue
 
@@ -34,8 +34,7 @@ def fixture_served(services: Services, people: dict[str, str]) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started:
-        time.sleep(0.02)
+    wait_until(lambda: server.started, "uvicorn started", every=0.02)
     yield f"http://127.0.0.1:{port}/open311/v2"
     server.should_exit = True
     thread.join(timeout=30)

@@ -33,7 +33,8 @@ def test_two_workers_and_the_cli_lose_no_follow_up(services, desk, tmp_path: Pat
             barrier.wait()
             for i in range(CLI_WRITES // 2):
                 run_cli("--store", services.settings.store, "--user", "coordinator", "follow-up", case, "--kind",
-                        "visit", "--outcome", f"cli {n}-{i}", env={"TASKING_VIEWS": services.settings.views_path})
+                        "visit", "--outcome", f"cli {n}-{i}", env={"TASKING_VIEWS": services.settings.views_path},
+                        process=True)  # real processes: concurrent writers are the subject
 
         threads = [threading.Thread(target=api_client, args=(n,)) for n in range(4)]
         threads += [threading.Thread(target=cli_client, args=(n,)) for n in range(2)]

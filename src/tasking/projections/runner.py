@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from tasking import faults
 from tasking.errors import DomainError
 from tasking.projections.base import Projection
 from tasking.projections.decode import Pages
@@ -78,7 +79,8 @@ def check_location(path: str) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise DomainError("views", f"folder {folder} for the views file {path} is not writable; {fix}")
     for candidate in (target, Path(path + "-wal"), Path(path + "-shm")):
-        if candidate.exists() and not os.access(candidate, os.R_OK | os.W_OK):
+        unwritable = not os.access(candidate, os.R_OK | os.W_OK) or faults.active("unwritable-views")
+        if candidate.exists() and unwritable:
             raise DomainError("views", f"{candidate} is not writable (views are rebuilt by this process); {fix}")
         if candidate.exists() and not candidate.is_file():
             raise DomainError("views", f"{candidate} is not a file; {fix}")

@@ -14,6 +14,7 @@ from typing import Any
 from tasking.store.application import TaskingApp, TaskingRepository
 from eventsourcing.utils import get_topic
 
+from tasking import faults
 from tasking.domain.case import Case
 from tasking.domain.ids import request_id
 from tasking.domain.request import Request
@@ -102,4 +103,5 @@ class BatchingApp(TaskingApp):
             if isinstance(written, Request) and self._requests is not None:
                 self._requests[written.key] = written
         self.flushed += len(events)
+        faults.after_bulk_commit(self.flushed)  # off unless a test switches it on
         return len(events)
