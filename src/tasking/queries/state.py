@@ -1,10 +1,10 @@
-"""The one definition of a case's state at a read point, and of the rules built on it.
+"""A case's state at a read point, and the rules built on it.
 
 Every read folds the `activity` rows recorded by the point's position and effective by its `at`,
-in the order they were recorded, which is the order the aggregate applied them in: the latest
-point's fold is exactly the state the write side decides on (and the `cases` and `taskings`
-views hold). Effective time chooses which facts had happened by `at`; it does not reorder them. Corrections, risk, closure, reopening and taskings
-are applied here and nowhere else; "open at", "a tasking due at" and "one incident" are defined
+in the order they were recorded, with the one fold (`tasking.domain.case_state`) the aggregate
+decides by: the latest point's fold is exactly the state the write side decides on (and the
+`cases` and `taskings` views hold). Effective time chooses which facts had happened by `at`; it
+does not reorder them. "Open at", "a tasking due at" and "one incident" are defined
 here once, and the briefing, the packs, the reminders, repeats and stats all call them.
 """
 
@@ -13,107 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.projections.normalise import location_key
+from tasking.domain.case_state import CaseState, TaskingState, fold_cases
 from tasking.queries.point import ReadPoint
 
-
-@dataclass
-class TaskingState:
-    tasking: str
-    tasked_agency: str
-    owner: str | None
-    action: str
-    due: str
-    raised_at: str
-    raised_by: str
-    status: str = "open"
-    completed_at: str | None = None
-    result: str | None = None
-
-
-@dataclass
-class CaseState:
-    reference: str
-    received_at: str
-    occurred_at: str
-    source: str
-    channel: str
-    category: str
-    area: str
-    location: str
-    reporter: str | None
-    victim: str | None
-    feedback: str
-    risk: str
-    risk_since: str
-    summary: str
-    reported_by: str
-    reporting_agency: str
-    status: str = "open"
-    closed_at: str | None = None
-    closed_reason: str | None = None
-    lead: str | None = None
-    taskings: dict[str, TaskingState] = field(default_factory=dict)
-    links: list[dict[str, str]] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)  # the activity rows folded, in order
-    lat: float | None = None
-    lon: float | None = None
-
-    @property
-    def location_key(self) -> str:
-        return location_key(self.location)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
-
-
-_CORRECTABLE = {"category": "category", "area": "area", "location": "location", "source": "source",
-                "occurred": "occurred_at"}
-
-
-def _apply(states: dict[str, CaseState], row: dict[str, Any]) -> None:
-    kind, ref = row["kind"], row["reference"]
-    if kind == "report":
-        states[ref] = CaseState(
-            reference=ref, received_at=row["at"], occurred_at=row["occurred_at"], source=row["source"],
-            channel=row["channel"], category=row["category"], area=row["area"], location=row["location"],
-            reporter=row["reporter"], victim=row["victim"], feedback=row["feedback"], risk=row["risk"],
-            risk_since=row["at"], summary=row["text"], reported_by=row["user"], reporting_agency=row["acting_agency"],
-            lat=row.get("lat"), lon=row.get("lon"),
-        )
-    state = states.get(ref)
-    if state is None:
-        return
-    state.rows.append(row)
-    if kind == "task":
-        state.taskings[row["tasking"]] = TaskingState(
-            tasking=row["tasking"], tasked_agency=row["tasked_agency"], owner=row["owner"], action=row["text"],
-            due=row["due"], raised_at=row["at"], raised_by=row["user"])
-    elif kind == "reassign":
-        tasking = state.taskings[row["tasking"]]
-        tasking.tasked_agency, tasking.owner = row["tasked_agency"], row["owner"]
-    elif kind == "complete":
-        tasking = state.taskings[row["tasking"]]
-        tasking.status, tasking.completed_at, tasking.result = "completed", row["at"], row["text"]
-    elif kind in ("risk", "review"):  # an assessment, or a periodic review (`tasking review`)
-        state.risk, state.risk_since = row["risk"], row["at"]
-    elif kind == "link":
-        state.links.append({"to": row["linked_to"], "reason": row["link_reason"]})
-    elif kind == "correct":
-        setattr(state, _CORRECTABLE[row["field"]], row["value"])
-    elif kind == "close":
-        state.status, state.closed_at, state.closed_reason = "closed", row["at"], row["close_reason"]
-    elif kind == "assign":
-        state.lead = row["lead"]
-    elif kind == "reopen":
-        state.status, state.closed_at, state.closed_reason = "open", None, None
+__all__ = ["CaseState", "TaskingState", "case_states", "due_items", "due_taskings", "incident_groups", "is_due",
+           "not_completed", "open_at", "references_where", "revealer"]
 
 
 def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None = None,
@@ -134,18 +43,17 @@ def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None
             return {}
         where += " AND reference IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(wanted))
-    states: dict[str, CaseState] = {}
     reveal = revealer(db) if reveal_text else None
     # Sorted here, not by SQL: a temporary B-tree of whole activity rows costs more than the fold.
     cursor = db.conn.execute(f"SELECT * FROM activity WHERE {where}", params)
     names = [column[0] for column in cursor.description]
     rows = [dict(zip(names, values)) for values in cursor]
     rows.sort(key=itemgetter("position"))
-    for row in rows:
-        if reveal is not None and row["text"] is not None:
-            row["text"] = reveal(row["text"])
-        _apply(states, row)
-    return states
+    if reveal is not None:
+        for row in rows:
+            if row["text"] is not None:
+                row["text"] = reveal(row["text"])
+    return fold_cases(rows)
 
 
 def revealer(db: Database) -> Callable[[Any], Any]:
