@@ -1,7 +1,8 @@
 """Property: one case state. For random command sequences (back-dated steps and corrections among
-them) the aggregate's state, the state the read side folds from its stored `activity` rows, and a
-fresh fold of the stored events (`tasking.domain.case_state.fold`) agree after every step; and at
-every recorded position and effective time, the read side equals the fold of the events within it.
+them) the aggregate's state, the state the read side folds from its stored `activity` rows, the
+bitemporal `case_versions` row the projection stored, and a fresh fold of the stored events
+(`tasking.domain.case_state.fold`) agree after every step; and at every recorded position and
+effective time, the read side's fold and its versioned row equal the fold of the events within it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tasking.domain.case_state import KIND_OF, CaseState, fact_of, fold
 from tasking.domain.errors import DomainError
 from tasking.domain.ids import case_id
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import case_states, revealer
+from tasking.queries.state import case_states, due_items, due_taskings, revealer, versioned_states
 from tests.conftest import scratch_services, seed_roster
 from tests.integration.test_projection_property import command_for
 
@@ -32,6 +33,9 @@ op = st.tuples(st.sampled_from(KINDS), st.integers(0, 8), st.integers(0, 3), st.
 # One sequence always tried: risk and a correction each back-dated behind an earlier-recorded one.
 BACK_DATED = [("report", 0, 0, 0), ("risk", 0, 3, 90), ("risk", 0, 0, 30), ("correct", 0, 0, 600),
               ("correct", 0, 0, 5), ("task", 0, 0, 90), ("complete", 0, 0, 600), ("reopen", 0, 0, 5)]
+
+
+DAYS = [dt.date(2018, 3, 1), dt.date(2018, 3, 2), dt.date(2018, 3, 4)]
 
 
 def comparable(state: CaseState | None) -> dict[str, object] | None:
@@ -84,11 +88,13 @@ def test_aggregate_read_side_and_fold_agree_at_every_point(backend: str, ops, tm
             read = services.read(user="coordinator")
             events = stored_case_events(services)
             projected = case_states(read.db, read.point)
-            assert set(projected) == set(refs)
+            versioned = versioned_states(read.db, read.point)
+            assert set(projected) == set(refs) == set(versioned)
             for ref in refs:
                 aggregate = services.app.repository.get(case_id(ref)).state
                 fresh = fresh_fold(read, events, ref, read.point.position, None)
-                assert comparable(aggregate) == comparable(fresh) == comparable(projected[ref])
+                assert comparable(aggregate) == comparable(fresh) == comparable(projected[ref]) \
+                    == comparable(versioned[ref])
         # Every recorded position and every effective time a step named (and just before it).
         read = services.read(user="coordinator")
         events = stored_case_events(services)
@@ -97,7 +103,11 @@ def test_aggregate_read_side_and_fold_agree_at_every_point(backend: str, ops, tm
         times = [None, *instants, *(t - dt.timedelta(seconds=1) for t in instants)]
         for position in positions:
             for at in times:
-                projected = case_states(read.db, ReadPoint(at=at, position=position))
+                point = ReadPoint(at=at, position=position)
+                projected, versioned = case_states(read.db, point), versioned_states(read.db, point)
                 for ref in refs:
-                    assert comparable(projected.get(ref)) == comparable(fresh_fold(read, events, ref, position, at)), \
-                        (ref, position, at)
+                    assert comparable(projected.get(ref)) == comparable(fresh_fold(read, events, ref, position, at)) \
+                        == comparable(versioned.get(ref)), (ref, position, at)
+                # The taskings due, read from `tasking_versions` by index, are the fold's.
+                for day in DAYS:
+                    assert due_taskings(read.db, point, day) == due_items(case_states(read.db, point), day)

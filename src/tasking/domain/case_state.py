@@ -55,6 +55,9 @@ TEXT: dict[str, str] = {
 # Columns holding an instant, in canonical UTC form (`iso`).
 INSTANTS = frozenset({"occurred_at"})
 
+# Things done on a case that the reporter should hear about.
+FEEDBACK_ACTIONS = ("follow-up", "complete", "power", "refer", "close")
+
 # What a correction's `field` sets.
 CORRECTABLE = {"category": "category", "area": "area", "location": "location", "source": "source",
                "occurred": "occurred_at"}
@@ -114,10 +117,26 @@ class CaseState:
     rows: tuple[Mapping[str, Any], ...] = ()  # the facts folded, in order
     lat: float | None = None
     lon: float | None = None
+    last_update: str | None = None  # the latest effective time the reporter was updated
+    action_times: tuple[str, ...] = ()  # when each thing the reporter should hear about was done
 
     @property
     def location_key(self) -> str:
         return location_key(self.location)
+
+    def owed(self) -> tuple[str, str | None, int] | None:
+        """Feedback owed: (owed since, the first action after the last update or None, how many
+        actions since it); None when the reporter is not owed (`tasking.queries.feedback`).
+
+        An update at the same effective time as an action answers it; a reporter never updated is
+        owed from the report itself."""
+        if self.feedback not in ("resident", "report-back"):
+            return None
+        pending = [t for t in self.action_times if self.last_update is None or t > self.last_update]
+        since = min(pending) if pending else None
+        if self.last_update is None:
+            return self.received_at, since, len(pending)
+        return None if since is None else (since, since, len(pending))
 
     @property
     def is_open(self) -> bool:
@@ -153,6 +172,7 @@ def _report(fact: Mapping[str, Any]) -> _Draft:
         "feedback": fact["feedback"], "risk": fact["risk"], "risk_since": fact["at"], "summary": fact["text"],
         "reported_by": fact["user"], "reporting_agency": fact["acting_agency"], "status": "open",
         "closed_at": None, "closed_reason": None, "lead": None, "lat": fact.get("lat"), "lon": fact.get("lon"),
+        "last_update": None, "action_times": (),
     }, {}, [], [])
 
 
@@ -186,6 +206,10 @@ def _apply(draft: _Draft | None, fact: Mapping[str, Any]) -> _Draft | None:
         values["lead"] = fact["lead"]
     elif kind == "reopen":
         values.update(status="open", closed_at=None, closed_reason=None)
+    elif kind == "update-reporter":
+        values["last_update"] = max(values["last_update"] or fact["at"], fact["at"])
+    if kind in FEEDBACK_ACTIONS:
+        values["action_times"] = (*values["action_times"], fact["at"])
     return draft
 
 

@@ -16,17 +16,17 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.domain.case import Case
-from tasking.domain.case_state import INSTANTS, KIND_OF, OWN, TEXT
+from tasking.domain.case_state import FEEDBACK_ACTIONS, INSTANTS, KIND_OF, OWN, TEXT
 from tasking.projections.base import Projection, handles
 from tasking.projections.memo import REFERENCES, day_and_year
 from tasking.time.instants import iso
+
+__all__ = ["COLUMNS", "FEEDBACK_ACTIONS", "KINDS", "ActivityProjection"]
 
 # The CLI command that records each event: the kind's name everywhere on the read side (the
 # domain's words, `tasking.domain.case_state`, which folds these rows).
 KINDS: dict[type, str] = {getattr(Case, name): word for name, word in KIND_OF.items()}
 
-# Things done on a case that the reporter should hear about.
-FEEDBACK_ACTIONS = ("follow-up", "complete", "power", "refer", "close")
 
 COLUMNS = {
     "position": int, "reference": str, "case_id": str, "kind": str, "at": str, "user": str, "acting_agency": str,

@@ -10,6 +10,7 @@ here once, and the briefing, the packs, the reminders, repeats and stats all cal
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
@@ -19,10 +20,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.domain.case_state import CaseState, TaskingState, fold_cases
+from tasking.projections.state import AT_END, load_state
 from tasking.queries.point import ReadPoint
+from tasking.time.instants import iso
 
 __all__ = ["CaseState", "TaskingState", "case_states", "due_items", "due_taskings", "incident_groups", "is_due",
-           "not_completed", "open_at", "references_where", "revealer"]
+           "references_where", "revealer", "versioned_states"]
 
 
 def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None = None,
@@ -56,32 +59,38 @@ def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None
     return fold_cases(rows)
 
 
+def versioned_states(db: Database, point: ReadPoint, references: Iterable[str] | None = None,
+                     reveal_text: bool = True) -> dict[str, CaseState]:
+    """The same states as `case_states` (without the facts folded), read from the `case_versions`
+    rows whose effective and recorded intervals hold the point: an indexed lookup, not a fold."""
+    where, params = held(point)
+    if references is not None:
+        where += " AND reference IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(set(references))))
+    reveal = revealer(db) if reveal_text else None
+    states = {}
+    for reference, text in db.conn.execute(f"SELECT reference, state FROM case_versions WHERE {where}", params):
+        state = load_state(text)
+        if reveal is not None:
+            state = _revealed(state, reveal)
+        states[reference] = state
+    return dict(sorted(states.items()))
+
+
+def _revealed(state: CaseState, reveal: Callable[[Any], Any]) -> CaseState:
+    def shown(value: Any) -> Any:
+        return None if value is None else reveal(value)
+
+    taskings = {ref: dataclasses.replace(t, action=shown(t.action), result=shown(t.result))
+                for ref, t in state.taskings.items()}
+    return dataclasses.replace(state, summary=shown(state.summary), taskings=taskings)
+
+
 def revealer(db: Database) -> Callable[[Any], Any]:
     """The one helper every read shows free text through: a sealed token's plaintext, or `[erased]`
     once its key is destroyed; plaintext (a store written before encryption) as it is."""
     keys = getattr(db, "keys", None)
     return keys.reveal if keys is not None else (lambda value, owner=None: value)
-
-
-# Prefilters: SQL that narrows a fold to the cases that can matter, so a read at county scale
-# does not fold all of history. Each is implied by the fold's own rule (which still decides):
-# a completion is final, and a case is open when no closure stands without a later reopening.
-def not_completed(point: ReadPoint) -> tuple[str, list[Any]]:
-    """SQL true for a `task` row of `activity` whose tasking has no completion within the point."""
-    where, params = point.sql("d")
-    return ("NOT EXISTS (SELECT 1 FROM activity d WHERE d.kind = 'complete' AND d.reference = activity.reference "
-            f"AND d.tasking = activity.tasking AND {where})"), params
-
-
-def open_at(point: ReadPoint) -> tuple[str, list[Any]]:
-    """SQL true for an `activity` row whose case is open at the point: no closure within it
-    without a later reopening within it."""
-    closed, closed_params = point.sql("c")
-    reopened, reopened_params = point.sql("r")
-    return ("NOT EXISTS (SELECT 1 FROM activity c WHERE c.kind = 'close' AND c.reference = activity.reference "
-            f"AND {closed} AND NOT EXISTS (SELECT 1 FROM activity r WHERE r.kind = 'reopen' "
-            f"AND r.reference = activity.reference AND r.position > c.position AND {reopened}))"), \
-        [*closed_params, *reopened_params]
 
 
 def references_where(db: Database, point: ReadPoint, condition: str, params: list[Any]) -> list[str]:
@@ -98,15 +107,35 @@ def is_due(tasking: TaskingState, case: CaseState, day: dt.date) -> bool:
     return tasking.status == "open" and case.is_open and tasking.due <= day.isoformat()
 
 
-def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
-    """Every tasking due or overdue on `day`, as the record stood at `point`: most overdue first.
+def held(point: ReadPoint) -> tuple[str, list[Any]]:
+    """SQL true for a `case_versions` or `tasking_versions` row whose intervals hold the point."""
+    where, params = "position_to > ? AND position_from <= ?", [point.position, point.position]
+    if point.at is None:
+        return where + " AND at_to = ?", [*params, AT_END]
+    when = iso(point.at)
+    return where + " AND at_from <= ? AND at_to > ?", [*params, when, when]
 
-    The briefing, the packs and the reminders all list exactly these.
-    """
-    (undone, undone_params), (is_open, open_params) = not_completed(point), open_at(point)
-    refs = references_where(db, point, f"kind = 'task' AND due <= ? AND {undone} AND {is_open}",
-                            [day.isoformat(), *undone_params, *open_params])
-    return due_items(case_states(db, point, refs), day)
+
+DUE_SQL = ("SELECT reference, tasking, tasked_agency, owner, action, due, raised_at FROM tasking_versions "
+           "WHERE {held} AND case_status = 'open' AND status = 'open' AND due <= ?")
+
+
+def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
+    """Every tasking due or overdue on `day` (`is_due`), as the record stood at `point`: most overdue
+    first. The briefing, the packs and the reminders all list exactly these: the `tasking_versions`
+    rows holding the point, by index."""
+    where, params = held(point)
+    reveal = revealer(db)
+    items = []
+    for case, tasking, agency, owner, action, due, raised_at in db.conn.execute(
+            DUE_SQL.format(held=where), [*params, day.isoformat()]):
+        items.append({
+            "case": case, "tasking": tasking, "tasked_agency": agency, "owner": owner,
+            "action": None if action is None else reveal(action), "due": due, "raised_at": raised_at,
+            "days_overdue": (day - dt.date.fromisoformat(due)).days,
+        })
+    items.sort(key=lambda t: (-t["days_overdue"], t["case"], t["tasking"]))
+    return items
 
 
 def due_items(states: dict[str, CaseState], day: dt.date) -> list[dict[str, Any]]:
