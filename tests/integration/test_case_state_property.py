@@ -19,6 +19,7 @@ from tasking.domain.case import Case
 from tasking.domain.case_state import KIND_OF, CaseState, fact_of, fold
 from tasking.domain.errors import DomainError
 from tasking.domain.ids import case_id
+from tasking.queries.briefing import tasked_since, taskings_not_yet_due
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import case_states, due_items, due_taskings, revealer, versioned_states
 from tests.conftest import scratch_services, seed_roster
@@ -36,6 +37,16 @@ BACK_DATED = [("report", 0, 0, 0), ("risk", 0, 3, 90), ("risk", 0, 0, 30), ("cor
 
 
 DAYS = [dt.date(2018, 3, 1), dt.date(2018, 3, 2), dt.date(2018, 3, 4)]
+
+
+def folded_taskings(states: dict[str, CaseState]) -> list[dict[str, object]]:
+    return [{"case": case.reference, "tasking": t.tasking, "tasked_agency": t.tasked_agency, "owner": t.owner,
+             "action": t.action, "due": t.due, "raised_at": t.raised_at, "status": t.status,
+             "case_open": case.is_open} for case in states.values() for t in case.taskings.values()]
+
+
+def strip(item: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in item.items() if key != "case_open"}
 
 
 def comparable(state: CaseState | None) -> dict[str, object] | None:
@@ -110,4 +121,13 @@ def test_aggregate_read_side_and_fold_agree_at_every_point(backend: str, ops, tm
                         == comparable(versioned.get(ref)), (ref, position, at)
                 # The taskings due, read from `tasking_versions` by index, are the fold's.
                 for day in DAYS:
-                    assert due_taskings(read.db, point, day) == due_items(case_states(read.db, point), day)
+                    assert due_taskings(read.db, point, day) == due_items(projected, day)
+                    not_yet = [t for t in folded_taskings(projected) if t["case_open"] and t["status"] == "open"
+                               and t["due"] > day.isoformat()]
+                    assert taskings_not_yet_due(read.db, point, day) == sorted(
+                        (strip(t) for t in not_yet),
+                        key=lambda t: (t["tasked_agency"], t["owner"] or "", t["due"], t["case"], t["tasking"]))
+                since = dt.datetime(2018, 3, 1, 12, tzinfo=dt.UTC)
+                assert tasked_since(read.db, point, since) == sorted(
+                    (strip(t) for t in folded_taskings(projected) if t["raised_at"] > "2018-03-01T12:00:00Z"),
+                    key=lambda t: (t["raised_at"], t["case"], t["tasking"]))

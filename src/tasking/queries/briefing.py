@@ -17,7 +17,7 @@ from tasking.queries.feedback import feedback_owed
 from tasking.queries.access import record_read, screen, shown_in_full
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.repeats import repeat_cases, repeat_flags
-from tasking.queries.state import case_states, due_taskings, references_where
+from tasking.queries.state import case_states, due_taskings, references_where, tasking_rows
 from tasking.queries.year_reads import briefing_section
 from tasking.time.instants import iso, local_date
 from tasking.time.meetings import MeetingCalendar
@@ -106,28 +106,17 @@ def redact_briefing(reader: Reader, brief: dict[str, Any], point: ReadPoint) -> 
     return shown_in_full(brief, DETAIL)
 
 
-def _tasking_item(case: Any, tasking: Any) -> dict[str, Any]:
-    return {"case": case.reference, "tasking": tasking.tasking, "tasked_agency": tasking.tasked_agency,
-            "owner": tasking.owner, "action": tasking.action, "due": tasking.due, "raised_at": tasking.raised_at,
-            "status": tasking.status}
-
-
 def tasked_since(db: Any, point: ReadPoint, start: dt.datetime) -> list[dict[str, Any]]:
     """What was tasked at (and since) the previous meeting: taskings raised in the window, with their
     status as at this meeting."""
-    since = iso(start)
-    refs = references_where(db, point, "kind = 'task' AND at > ?", [since])
-    items = [_tasking_item(case, tasking) for case in case_states(db, point, refs).values()
-             for tasking in case.taskings.values() if tasking.raised_at > since]
+    items = tasking_rows(db, point, "raised_at > ?", [iso(start)])
     items.sort(key=lambda t: (t["raised_at"], t["case"], t["tasking"]))
     return items
 
 
 def taskings_not_yet_due(db: Any, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
     """Every open tasking on an open case that is not yet due on `day`, by agency and owner."""
-    refs = references_where(db, point, "kind = 'task' AND due > ?", [day.isoformat()])
-    items = [_tasking_item(case, tasking) for case in case_states(db, point, refs).values() if case.is_open
-             for tasking in case.taskings.values() if tasking.status == "open" and tasking.due > day.isoformat()]
+    items = tasking_rows(db, point, "case_status = 'open' AND status = 'open' AND due > ?", [day.isoformat()])
     items.sort(key=lambda t: (t["tasked_agency"], t["owner"] or "", t["due"], t["case"], t["tasking"]))
     return items
 

@@ -25,7 +25,7 @@ from tasking.queries.point import ReadPoint
 from tasking.time.instants import iso
 
 __all__ = ["CaseState", "TaskingState", "case_states", "due_items", "due_taskings", "incident_groups", "is_due",
-           "references_where", "revealer", "versioned_states"]
+           "references_where", "revealer", "tasking_rows", "versioned_states"]
 
 
 def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None = None,
@@ -118,6 +118,22 @@ def held(point: ReadPoint) -> tuple[str, list[Any]]:
 
 DUE_SQL = ("SELECT reference, tasking, tasked_agency, owner, action, due, raised_at FROM tasking_versions "
            "WHERE {held} AND case_status = 'open' AND status = 'open' AND due <= ?")
+
+
+def tasking_rows(db: Database, point: ReadPoint, condition: str, params: list[Any]) -> list[dict[str, Any]]:
+    """The taskings as they stood at the point (`tasking_versions` rows holding it) that match
+    `condition`, as plain items (`case`, `tasking`, ..., `status`) with their action shown."""
+    where, base = held(point)
+    reveal = revealer(db)
+    cursor = db.conn.execute(
+        "SELECT reference AS [case], tasking, tasked_agency, owner, action, due, raised_at, status "
+        f"FROM tasking_versions WHERE {where} AND ({condition})", [*base, *params])
+    names = [column[0] for column in cursor.description]
+    items = [dict(zip(names, values)) for values in cursor]
+    for item in items:
+        if item["action"] is not None:
+            item["action"] = reveal(item["action"])
+    return items
 
 
 def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
