@@ -19,7 +19,7 @@ from tasking.domain.case import Case
 from tasking.domain.case_state import KIND_OF, CaseState, fact_of, fold
 from tasking.domain.errors import DomainError
 from tasking.domain.ids import case_id
-from tasking.queries.briefing import tasked_since, taskings_not_yet_due
+from tasking.queries.briefing import reports_since, tasked_since, taskings_not_yet_due
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import case_states, due_items, due_taskings, revealer, versioned_states
 from tests.conftest import scratch_services, seed_roster
@@ -128,6 +128,8 @@ def test_aggregate_read_side_and_fold_agree_at_every_point(backend: str, ops, tm
                         (strip(t) for t in not_yet),
                         key=lambda t: (t["tasked_agency"], t["owner"] or "", t["due"], t["case"], t["tasking"]))
                 since = dt.datetime(2018, 3, 1, 12, tzinfo=dt.UTC)
+                assert {ref: comparable(state) for ref, state in reports_since(read.db, point, since).items()} == {
+                    ref: comparable(state) for ref, state in projected.items() if state.received_at > "2018-03-01T12:00:00Z"}
                 assert tasked_since(read.db, point, since) == sorted(
                     (strip(t) for t in folded_taskings(projected) if t["raised_at"] > "2018-03-01T12:00:00Z"),
                     key=lambda t: (t["raised_at"], t["case"], t["tasking"]))

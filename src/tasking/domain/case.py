@@ -178,6 +178,8 @@ class Case(Aggregate):
         self.check_open("reassign")
         self.check_not_before_received(at)
         found = self.check_tasking_open(tasking)
+        if at < found["raised_at"]:
+            raise DomainError("at", f"{tasking} cannot be reassigned before it was raised ({local_time(found['raised_at'])})")
         self._tasking_reassigned(user=user, agency=agency, at=at, tasking=tasking, to_agency=to_agency or found["agency"],
                                  owner=owner)
 

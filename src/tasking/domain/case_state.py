@@ -190,10 +190,16 @@ def _apply(draft: _Draft | None, fact: Mapping[str, Any]) -> _Draft | None:
             "tasking": fact["tasking"], "tasked_agency": fact["tasked_agency"], "owner": fact["owner"],
             "action": fact["text"], "due": fact["due"], "raised_at": fact["at"], "raised_by": fact["user"],
             "status": "open", "completed_at": None, "result": None}
-    elif kind == "reassign":
-        draft.taskings[fact["tasking"]].update(tasked_agency=fact["tasked_agency"], owner=fact["owner"])
-    elif kind == "complete":
-        draft.taskings[fact["tasking"]].update(status="completed", completed_at=fact["at"], result=fact["text"])
+    elif kind in ("reassign", "complete"):
+        # A tasking not raised by this fact's effective time (a reassignment back-dated before it,
+        # recorded before the aggregate refused those) changes nothing at that time.
+        tasking = draft.taskings.get(fact["tasking"])
+        if tasking is None:
+            pass
+        elif kind == "reassign":
+            tasking.update(tasked_agency=fact["tasked_agency"], owner=fact["owner"])
+        else:
+            tasking.update(status="completed", completed_at=fact["at"], result=fact["text"])
     elif kind in ("risk", "review"):  # an assessment, or a periodic review (`tasking review`)
         values["risk"], values["risk_since"] = fact["risk"], fact["at"]
     elif kind == "link":
