@@ -143,6 +143,9 @@ class CaseState:
         return self.status == "open"
 
 
+_VALUES: tuple[str, ...] = ()  # CaseState's plain fields, set below the class
+
+
 class _Draft:
     """A state being folded: the fold's one set of rules works on this, then freezes it."""
 
@@ -154,14 +157,16 @@ class _Draft:
 
     @classmethod
     def of(cls, state: CaseState) -> _Draft:
-        values = {f.name: getattr(state, f.name) for f in dataclasses.fields(CaseState)
-                  if f.name not in ("taskings", "links", "rows")}
-        return cls(values, {ref: dataclasses.asdict(t) for ref, t in state.taskings.items()},
+        values = {name: getattr(state, name) for name in _VALUES}
+        return cls(values, {ref: dict(vars(t)) for ref, t in state.taskings.items()},
                    list(state.links), list(state.rows))
 
     def freeze(self) -> CaseState:
         return CaseState(**self.values, taskings={ref: TaskingState(**t) for ref, t in self.taskings.items()},
                          links=tuple(self.links), rows=tuple(self.rows))
+
+
+_VALUES = tuple(f.name for f in dataclasses.fields(CaseState) if f.name not in ("taskings", "links", "rows"))
 
 
 def _report(fact: Mapping[str, Any]) -> _Draft:

@@ -35,10 +35,13 @@ _TASKING_COLUMNS = ("reference", "tasking", "at_from", "at_to", "position_from",
                     "owner", "action", "due", "status", "raised_at", "completed_at", "case_status")
 
 
+_STATE_FIELDS = tuple(f.name for f in dataclasses.fields(CaseState) if f.name != "rows")
+
+
 def dump_state(state: CaseState) -> str:
     """A state as stored: every field but the facts folded (those are the `activity` rows)."""
-    found = dataclasses.asdict(state)
-    found.pop("rows")
+    found = {name: getattr(state, name) for name in _STATE_FIELDS}
+    found["taskings"] = {ref: vars(t) for ref, t in state.taskings.items()}
     return json.dumps(found, sort_keys=True, separators=(",", ":"))
 
 
@@ -89,7 +92,7 @@ class StateProjection(Projection):
         for rowid, at_from, at_to, text in current:
             old = load_state(text)
             new = step(old, fact)
-            if new is not None and dump_state(new) != text:
+            if new is not None and dataclasses.replace(new, rows=()) != old:
                 changes.append((rowid, at_from, at_to, old, new))
         for rowid, at_from, at_to, old, new in changes:
             self._close(db, reference, rowid, at_from, position)
