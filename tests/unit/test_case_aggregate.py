@@ -114,3 +114,25 @@ class TestEffectiveTimes:
     def test_a_corrected_occurrence_cannot_be_after_receipt(self) -> None:
         with pytest.raises(DomainError, match="value: the behaviour cannot have occurred after"):
             new_case().correct(*WHO, LATER, "occurred", "2030-01-01T00:00:00Z", "typo")
+
+
+class TestBackDatedReassignment:
+    """A reassignment effective before its tasking was raised: refused now; one already stored
+    changes nothing at effective times before the raise (the fold used to fail with a KeyError)."""
+
+    def test_refuses_reassigning_before_raising(self) -> None:
+        case = new_case()
+        case.raise_tasking(*WHO, LATER, "WARDENS", None, "Patrol", dt.date(2018, 3, 9))
+        with pytest.raises(DomainError, match="at: T1 cannot be reassigned before it was raised"):
+            case.reassign(*WHO, LATER - dt.timedelta(hours=1), "T1", "POLICE", None)
+
+    def test_a_stored_one_is_folded_only_from_the_raise(self) -> None:
+        from tasking.domain.case_state import fact_of, fold
+
+        case = new_case()
+        case.raise_tasking(*WHO, LATER, "WARDENS", None, "Patrol", dt.date(2018, 3, 9))
+        case.reassign(*WHO, LATER, "T1", "POLICE", None)
+        report, raised, reassigned = (fact_of(e) for e in case.collect_events())
+        early = {**reassigned, "at": "2018-03-05T12:00:00Z"}  # before the raise (2018-03-06T10:00Z)
+        assert fold([report, raised, early]).taskings["T1"].tasked_agency == "POLICE"
+        assert fold([report, early]).taskings == {}  # as at a time before the raise

@@ -3,7 +3,8 @@
 The write side has no index of people to cases, so the applicant's reports are found by one
 pass over the stored `Case.Reported` events (an assessment is rare: a handful a year), then each
 candidate case, and every case linked to it as the same incident, is read event by event and
-folded as it stood at the assessment: corrections and links effective by then, recorded by now.
+folded (by the one fold, `tasking.domain.case_state`) as it stood at the assessment: corrections
+and links effective by then, recorded by now.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from eventsourcing.utils import get_topic
 
 from tasking.config import PartnershipConfig
 from tasking.domain.case import Case
+from tasking.domain.case_state import KIND_OF, fact_of, fold
 from tasking.domain.ids import case_id
 from tasking.domain.qualifying import Complaint, IncidentLink
 from tasking.domain.location import location_key
@@ -42,30 +44,24 @@ def _place(area: str, location: str) -> str:
 
 def _fold(app: TaskingApp, config: PartnershipConfig, reference: str, at: dt.datetime,
           links: list[IncidentLink]) -> tuple[Complaint | None, list[str]]:
-    """One case as it stood at `at`, and the cases it is linked to as the same incident by then."""
-    state: dict[str, Any] = {}
+    """One case as it stood at `at` (the one fold of its events effective by then), and the cases
+    it is linked to as the same incident by then."""
+    events = [event for event in app.events.get(case_id(reference))
+              if isinstance(event, Case.Reported) or (type(event).__name__ in KIND_OF and event.at <= at)]
+    state = fold(fact_of(event) for event in events)
+    if state is None:
+        return None, []
     linked: list[str] = []
-    for event in app.events.get(case_id(reference)):
-        if isinstance(event, Case.Reported):
-            state = {"category": event.category, "occurred_at": event.occurred_at, "received_at": event.at,
-                     "recorded_at": event.timestamp, "reporter": event.reporter, "victim": event.victim,
-                     "area": event.area, "location": event.location}
-        elif event.at > at:
-            continue
-        elif isinstance(event, Case.Corrected) and event.field in ("category", "area", "location"):
-            state[event.field] = event.value
-        elif isinstance(event, Case.Corrected) and event.field == "occurred":
-            state["occurred_at"] = dt.datetime.fromisoformat(event.value.replace("Z", "+00:00"))
-        elif isinstance(event, Case.Linked) and event.reason == "same-incident":
+    for event in events:
+        if isinstance(event, Case.Linked) and event.reason == "same-incident":
             links.append(IncidentLink(case=reference, to=event.to, at=event.at, recorded_at=event.timestamp))
             linked.append(event.to)
-    if not state:
-        return None, linked
-    hate = state["category"] in config.case_review.local_rules.hate_categories
+    reported = events[0]
     complaint = Complaint(
-        case=reference, asb=config.is_asb(state["category"]), reporter=state["reporter"], victim=state["victim"],
-        occurred_at=state["occurred_at"], received_at=state["received_at"], recorded_at=state["recorded_at"],
-        place=_place(state["area"], state["location"]), hate=hate,
+        case=reference, asb=config.is_asb(state.category), reporter=state.reporter, victim=state.victim,
+        occurred_at=dt.datetime.fromisoformat(state.occurred_at.replace("Z", "+00:00")),
+        received_at=reported.at, recorded_at=reported.timestamp, place=_place(state.area, state.location),
+        hate=state.category in config.case_review.local_rules.hate_categories,
     )
     return complaint, linked
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from tasking.domain.case_state import KIND_OF, CaseState, fact_of, step
 from tasking.errors import DomainError
 from tasking.domain.ids import case_id
 from tasking.time.instants import LONDON, local_time
@@ -53,6 +54,16 @@ class Case(Aggregate):
             state["lat"] = None
             state["lon"] = None
 
+        def apply(self, aggregate: Any) -> None:
+            aggregate.state = step(None, fact_of(self))
+
+    class Event(Aggregate.Event):
+        """Every later event on a case: its change to the state is the one fold's step."""
+
+        def apply(self, aggregate: Any) -> None:
+            if type(self).__name__ in KIND_OF:  # a public note changes nothing the state holds
+                aggregate.state = step(aggregate.state, fact_of(self))
+
     @event(Reported)
     def __init__(
         self,
@@ -74,27 +85,43 @@ class Case(Aggregate):
         lat: float | None = None,
         lon: float | None = None,
     ) -> None:
-        self.reference = reference
-        self.received_at = at
-        self.occurred_at = occurred_at
-        self.source = source
-        self.channel = channel
-        self.category = category
-        self.area = area
-        self.location = location
-        self.reporter = reporter
-        self.victim = victim
-        self.feedback = feedback
-        self.risk = risk
-        self.summary = summary
-        self.lat = lat
-        self.lon = lon
-        self.status = "open"
-        self.closed_reason: str | None = None
-        self.closed_at: dt.datetime | None = None
-        self.taskings: dict[str, dict[str, Any]] = {}
-        self.links: list[dict[str, str]] = []
-        self.lead: str | None = None
+        """The state is the one fold's (`tasking.domain.case_state`): `Reported.apply` starts it."""
+
+    # --- the state: the one fold of this case's events, read through the names the guards use --------
+
+    def _when(self, value: str | None) -> dt.datetime | None:
+        return None if value is None else dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+    state: CaseState  # set by every event's `apply`
+    reference = property(lambda self: self.state.reference)
+    source = property(lambda self: self.state.source)
+    channel = property(lambda self: self.state.channel)
+    category = property(lambda self: self.state.category)
+    area = property(lambda self: self.state.area)
+    location = property(lambda self: self.state.location)
+    reporter = property(lambda self: self.state.reporter)
+    victim = property(lambda self: self.state.victim)
+    feedback = property(lambda self: self.state.feedback)
+    risk = property(lambda self: self.state.risk)
+    summary = property(lambda self: self.state.summary)
+    lat = property(lambda self: self.state.lat)
+    lon = property(lambda self: self.state.lon)
+    status = property(lambda self: self.state.status)
+    closed_reason = property(lambda self: self.state.closed_reason)
+    lead = property(lambda self: self.state.lead)
+    received_at = property(lambda self: self._when(self.state.received_at))
+    occurred_at = property(lambda self: self._when(self.state.occurred_at))
+    closed_at = property(lambda self: self._when(self.state.closed_at))
+
+    @property
+    def links(self) -> list[dict[str, str]]:
+        return [dict(link) for link in self.state.links]
+
+    @property
+    def taskings(self) -> dict[str, dict[str, Any]]:
+        return {ref: {"agency": t.tasked_agency, "owner": t.owner, "action": t.action, "due": t.due,
+                      "raised_at": self._when(t.raised_at), "status": t.status, "result": t.result}
+                for ref, t in self.state.taskings.items()}
 
     # --- guards -------------------------------------------------------------------------
 
@@ -151,6 +178,8 @@ class Case(Aggregate):
         self.check_open("reassign")
         self.check_not_before_received(at)
         found = self.check_tasking_open(tasking)
+        if at < found["raised_at"]:
+            raise DomainError("at", f"{tasking} cannot be reassigned before it was raised ({local_time(found['raised_at'])})")
         self._tasking_reassigned(user=user, agency=agency, at=at, tasking=tasking, to_agency=to_agency or found["agency"],
                                  owner=owner)
 
@@ -251,23 +280,21 @@ class Case(Aggregate):
 
     @event("Linked")
     def _linked(self, user: str, agency: str, at: dt.datetime, to: str, reason: str) -> None:
-        self.links.append({"to": to, "reason": reason})
+        pass
 
     @event("TaskingRaised")
     def _tasking_raised(
         self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str, owner: str | None, action: str, due: str
     ) -> None:
-        self.taskings[tasking] = {
-            "agency": to_agency, "owner": owner, "action": action, "due": due, "raised_at": at, "status": "open",
-        }
+        pass
 
     @event("TaskingReassigned")
     def _tasking_reassigned(self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str, owner: str | None) -> None:
-        self.taskings[tasking].update(agency=to_agency, owner=owner)
+        pass
 
     @event("TaskingCompleted")
     def _tasking_completed(self, user: str, agency: str, at: dt.datetime, tasking: str, result: str) -> None:
-        self.taskings[tasking].update(status="completed", result=result)
+        pass
 
     @event("FollowUpMade")
     def _follow_up_made(self, user: str, agency: str, at: dt.datetime, kind: str, outcome: str) -> None:
@@ -287,24 +314,19 @@ class Case(Aggregate):
 
     @event("RiskAssessed")
     def _risk_assessed(self, user: str, agency: str, at: dt.datetime, level: str, reason: str) -> None:
-        self.risk = level
+        pass
 
     @event("RiskReviewed")
     def _risk_reviewed(self, user: str, agency: str, at: dt.datetime, level: str, note: str) -> None:
-        self.risk = level
+        pass
 
     @event("Corrected")
     def _corrected(self, user: str, agency: str, at: dt.datetime, field: str, value: str, reason: str) -> None:
-        if field == "occurred":
-            self.occurred_at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        else:
-            setattr(self, field, value)
+        pass
 
     @event("Closed")
     def _closed(self, user: str, agency: str, at: dt.datetime, reason: str, note: str | None) -> None:
-        self.status = "closed"
-        self.closed_reason = reason
-        self.closed_at = at
+        pass
 
     @event("PublicNoteShared")
     def _public_note_shared(self, user: str, agency: str, at: dt.datetime, note: str) -> None:
@@ -312,10 +334,8 @@ class Case(Aggregate):
 
     @event("Reopened")
     def _reopened(self, user: str, agency: str, at: dt.datetime, reason: str) -> None:
-        self.status = "open"
-        self.closed_reason = None
-        self.closed_at = None
+        pass
 
     @event("LeadAssigned")
     def _lead_assigned(self, user: str, agency: str, at: dt.datetime, lead: str) -> None:
-        self.lead = lead
+        pass

@@ -16,31 +16,17 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.domain.case import Case
+from tasking.domain.case_state import FEEDBACK_ACTIONS, INSTANTS, KIND_OF, OWN, TEXT
 from tasking.projections.base import Projection, handles
 from tasking.projections.memo import REFERENCES, day_and_year
 from tasking.time.instants import iso
 
-# The CLI command that records each event: the kind's name everywhere on the read side.
-KINDS: dict[type, str] = {
-    Case.Reported: "report",
-    Case.Linked: "link",
-    Case.TaskingRaised: "task",
-    Case.TaskingReassigned: "reassign",
-    Case.TaskingCompleted: "complete",
-    Case.FollowUpMade: "follow-up",
-    Case.ReporterUpdated: "update-reporter",
-    Case.PowerUsed: "power",
-    Case.Referred: "refer",
-    Case.RiskAssessed: "risk",
-    Case.RiskReviewed: "review",
-    Case.Corrected: "correct",
-    Case.Closed: "close",
-    Case.Reopened: "reopen",
-    Case.LeadAssigned: "assign",
-}
+__all__ = ["COLUMNS", "FEEDBACK_ACTIONS", "KINDS", "ActivityProjection"]
 
-# Things done on a case that the reporter should hear about.
-FEEDBACK_ACTIONS = ("follow-up", "complete", "power", "refer", "close")
+# The CLI command that records each event: the kind's name everywhere on the read side (the
+# domain's words, `tasking.domain.case_state`, which folds these rows).
+KINDS: dict[type, str] = {getattr(Case, name): word for name, word in KIND_OF.items()}
+
 
 COLUMNS = {
     "position": int, "reference": str, "case_id": str, "kind": str, "at": str, "user": str, "acting_agency": str,
@@ -59,33 +45,11 @@ COLUMNS = {
     # where a report happened, when known (WGS84)
     "lat": float, "lon": float,
 }
-_TEXT = {Case.Reported: "summary", Case.TaskingRaised: "action", Case.TaskingCompleted: "result",
-         Case.FollowUpMade: "outcome", Case.ReporterUpdated: "note", Case.RiskAssessed: "reason",
-         Case.RiskReviewed: "note",
-         Case.Corrected: "reason", Case.Closed: "note", Case.Reopened: "reason"}
-
-
+_TEXT = {getattr(Case, name): attr for name, attr in TEXT.items()}
 # Each kind's own columns (after the common ones) and the attribute each is read from. An
 # instant's column holds its canonical UTC form (`iso`): `_ISO` names those.
-_OWN: dict[type, tuple[tuple[str, str], ...]] = {
-    Case.Reported: (("source", "source"), ("channel", "channel"), ("category", "category"), ("area", "area"),
-                    ("location", "location"), ("occurred_at", "occurred_at"), ("reporter", "reporter"),
-                    ("victim", "victim"), ("feedback", "feedback"), ("risk", "risk"), ("lat", "lat"), ("lon", "lon")),
-    Case.TaskingRaised: (("tasking", "tasking"), ("tasked_agency", "to_agency"), ("owner", "owner"), ("due", "due")),
-    Case.TaskingReassigned: (("tasking", "tasking"), ("tasked_agency", "to_agency"), ("owner", "owner")),
-    Case.TaskingCompleted: (("tasking", "tasking"),),
-    Case.FollowUpMade: (("follow_up_kind", "kind"),),
-    Case.ReporterUpdated: (("update_channel", "channel"),),
-    Case.PowerUsed: (("power", "power"),),
-    Case.Referred: (("referral", "target"),),
-    Case.RiskAssessed: (("risk", "level"),),
-    Case.RiskReviewed: (("risk", "level"),),
-    Case.Linked: (("linked_to", "to"), ("link_reason", "reason")),
-    Case.Corrected: (("field", "field"), ("value", "value")),
-    Case.Closed: (("close_reason", "reason"),),
-    Case.LeadAssigned: (("lead", "lead"),),
-}
-_ISO = frozenset({"occurred_at"})
+_OWN: dict[type, tuple[tuple[str, str], ...]] = {getattr(Case, name): own for name, own in OWN.items()}
+_ISO = INSTANTS
 
 
 def _fields(e: Any) -> dict[str, Any]:

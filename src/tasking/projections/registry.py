@@ -27,3 +27,6 @@ from tasking.projections.open311 import Open311Projection  # noqa: E402 - issue 
 
 PROJECTIONS.append(Open311Projection)
 PROJECTIONS.append(YearProjection)  # the partnership's year (issue 26)
+from tasking.projections.state import StateProjection  # noqa: E402 - issue 22: cases kept bitemporally
+
+PROJECTIONS.append(StateProjection)

@@ -125,7 +125,7 @@ def show(reader: Reader, reference: str) -> dict[str, Any]:
         "risk": case.risk,
         "summary": case.summary,
         "lead": case.lead,
-        "links": case.links,
+        "links": [dict(link) for link in case.links],
         "taskings": [vars(t).copy() for t in case.taskings.values()],
         **story(case.rows),
         "events": len(case.rows),

@@ -17,7 +17,7 @@ from tasking.queries.feedback import feedback_owed
 from tasking.queries.access import record_read, screen, shown_in_full
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.repeats import repeat_cases, repeat_flags
-from tasking.queries.state import case_states, due_taskings, references_where
+from tasking.queries.state import due_taskings, held, tasking_rows, versioned_states
 from tasking.queries.year_reads import briefing_section
 from tasking.time.instants import iso, local_date
 from tasking.time.meetings import MeetingCalendar
@@ -58,8 +58,8 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
     start, why = window_start(reader, meeting)
     flags = suggest_groups(repeat_flags(db, config, point), task_and_finish_groups(db, point, open_only=True))
     repeats = repeat_cases(flags)
-    fresh = references_where(db, point, "kind = 'report' AND at > ?", [iso(start)])
-    states = case_states(db, point, fresh)
+    states = reports_since(db, point, start)
+    fresh = list(states)
     where, params = point.sql()
     same_problem = {ref for pair in db.execute(
         f"SELECT reference, linked_to FROM activity WHERE {where} AND kind = 'link' AND link_reason = 'same-problem'",
@@ -106,28 +106,25 @@ def redact_briefing(reader: Reader, brief: dict[str, Any], point: ReadPoint) -> 
     return shown_in_full(brief, DETAIL)
 
 
-def _tasking_item(case: Any, tasking: Any) -> dict[str, Any]:
-    return {"case": case.reference, "tasking": tasking.tasking, "tasked_agency": tasking.tasked_agency,
-            "owner": tasking.owner, "action": tasking.action, "due": tasking.due, "raised_at": tasking.raised_at,
-            "status": tasking.status}
+def reports_since(db: Any, point: ReadPoint, start: dt.datetime) -> dict[str, Any]:
+    """The cases received after `start`, as they stood at the point: `case_versions` rows by index."""
+    where, params = held(point)
+    refs = [row[0] for row in db.execute(
+        f"SELECT reference FROM case_versions WHERE received_at > ? AND {where}", [iso(start), *params]).fetchall()]
+    return versioned_states(db, point, refs)
 
 
 def tasked_since(db: Any, point: ReadPoint, start: dt.datetime) -> list[dict[str, Any]]:
     """What was tasked at (and since) the previous meeting: taskings raised in the window, with their
     status as at this meeting."""
-    since = iso(start)
-    refs = references_where(db, point, "kind = 'task' AND at > ?", [since])
-    items = [_tasking_item(case, tasking) for case in case_states(db, point, refs).values()
-             for tasking in case.taskings.values() if tasking.raised_at > since]
+    items = tasking_rows(db, point, "raised_at > ?", [iso(start)])
     items.sort(key=lambda t: (t["raised_at"], t["case"], t["tasking"]))
     return items
 
 
 def taskings_not_yet_due(db: Any, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
     """Every open tasking on an open case that is not yet due on `day`, by agency and owner."""
-    refs = references_where(db, point, "kind = 'task' AND due > ?", [day.isoformat()])
-    items = [_tasking_item(case, tasking) for case in case_states(db, point, refs).values() if case.is_open
-             for tasking in case.taskings.values() if tasking.status == "open" and tasking.due > day.isoformat()]
+    items = tasking_rows(db, point, "case_status = 'open' AND status = 'open' AND due > ?", [day.isoformat()])
     items.sort(key=lambda t: (t["tasked_agency"], t["owner"] or "", t["due"], t["case"], t["tasking"]))
     return items
 
@@ -137,9 +134,12 @@ def risk_reviews_due(db: Any, config: PartnershipConfig, point: ReadPoint) -> li
     review`) is older than the cycle, with the days since it."""
     assert point.at is not None, "a risk review is due at a moment"
     cycle = {"medium": config.risk_review.medium_days, "high": config.risk_review.high_days}
-    refs = references_where(db, point, "risk IN ('medium', 'high')", [])
+    where, params = held(point)
+    refs = [row[0] for row in db.execute(
+        f"SELECT reference FROM case_versions WHERE status = 'open' AND risk IN ('medium', 'high') AND {where}",
+        params).fetchall()]
     items = []
-    for case in case_states(db, point, refs).values():
+    for case in versioned_states(db, point, refs, reveal_text=False).values():
         if not case.is_open or case.risk not in cycle:
             continue
         due = dt.datetime.fromisoformat(case.risk_since) + dt.timedelta(days=cycle[case.risk])

@@ -11,6 +11,9 @@ older than the service level.
 - `overdue_days`: working days past `due_by`.
 - An update at the same effective time as an action (`close --reporter-told`, or an update
   recorded for the same moment) answers it: only actions after the last update are owed.
+
+The rule is the case state's (`CaseState.owed`); the read is a lookup of the `case_versions`
+rows that hold the point and are owed.
 """
 
 from __future__ import annotations
@@ -22,42 +25,25 @@ from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
 from tasking.time.meetings import add_working_days, working_days_between
-from tasking.projections.activity import FEEDBACK_ACTIONS
 from tasking.queries.point import ReadPoint
+from tasking.queries.state import held
 from tasking.time.instants import local_date
+
+
+# The `case_versions` rows holding the point whose reporter is owed, by the partial index.
+OWED_SQL = ("SELECT reference, feedback, last_update, owed_since, owed_first_action, owed_actions FROM case_versions "
+            "WHERE owed_since IS NOT NULL AND {held}")
 
 
 def feedback_owed(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
     """Who is owed an update at the point (its `at` is "today" for the service level)."""
     assert point.at is not None, "feedback is owed at a moment"
-    where, params = point.sql()
+    where, params = held(point)
     level = config.feedback.service_level_working_days
     today = local_date(point.at)
-    marks = ",".join("?" * len(FEEDBACK_ACTIONS))
-    rows = db.execute(
-        f"""
-        WITH a AS (SELECT reference, kind, at, feedback FROM activity WHERE {where}),
-        last_update AS (
-            SELECT reference, MAX(at) AS at FROM a WHERE kind = 'update-reporter' GROUP BY reference
-        ),
-        pending AS (
-            SELECT a.reference, MIN(a.at) AS since, COUNT(*) AS actions FROM a
-            LEFT JOIN last_update u ON u.reference = a.reference
-            WHERE a.kind IN ({marks}) AND (u.at IS NULL OR a.at > u.at)
-            GROUP BY a.reference
-        )
-        SELECT r.reference, r.feedback, r.at AS received_at, u.at AS last_update, p.since, COALESCE(p.actions, 0)
-        FROM a r
-        LEFT JOIN last_update u ON u.reference = r.reference
-        LEFT JOIN pending p ON p.reference = r.reference
-        WHERE r.kind = 'report' AND r.feedback IN ('resident', 'report-back')
-          AND (p.since IS NOT NULL OR u.at IS NULL)
-        """,
-        [*params, *FEEDBACK_ACTIONS],
-    ).fetchall()
+    rows = db.execute(OWED_SQL.format(held=where), params).fetchall()
     items = []
-    for reference, feedback, received_at, last_update, since, actions in rows:
-        owed_since = received_at if last_update is None else since
+    for reference, feedback, last_update, owed_since, since, actions in rows:
         deadline = add_working_days(local_date(dt.datetime.fromisoformat(owed_since)), level)
         overdue = working_days_between(deadline, today)
         if not since and overdue == 0:

@@ -1,119 +1,31 @@
-"""The one definition of a case's state at a read point, and of the rules built on it.
+"""A case's state at a read point, and the rules built on it.
 
 Every read folds the `activity` rows recorded by the point's position and effective by its `at`,
-in the order they were recorded, which is the order the aggregate applied them in: the latest
-point's fold is exactly the state the write side decides on (and the `cases` and `taskings`
-views hold). Effective time chooses which facts had happened by `at`; it does not reorder them. Corrections, risk, closure, reopening and taskings
-are applied here and nowhere else; "open at", "a tasking due at" and "one incident" are defined
+in the order they were recorded, with the one fold (`tasking.domain.case_state`) the aggregate
+decides by: the latest point's fold is exactly the state the write side decides on (and the
+`cases` and `taskings` views hold). Effective time chooses which facts had happened by `at`; it
+does not reorder them. "Open at", "a tasking due at" and "one incident" are defined
 here once, and the briefing, the packs, the reminders, repeats and stats all call them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.domain.location import location_key
+from tasking.domain.case_state import CaseState, TaskingState, fold_cases
+from tasking.projections.state import AT_END, load_state
 from tasking.queries.point import ReadPoint
+from tasking.time.instants import iso
 
-
-@dataclass
-class TaskingState:
-    tasking: str
-    tasked_agency: str
-    owner: str | None
-    action: str
-    due: str
-    raised_at: str
-    raised_by: str
-    status: str = "open"
-    completed_at: str | None = None
-    result: str | None = None
-
-
-@dataclass
-class CaseState:
-    reference: str
-    received_at: str
-    occurred_at: str
-    source: str
-    channel: str
-    category: str
-    area: str
-    location: str
-    reporter: str | None
-    victim: str | None
-    feedback: str
-    risk: str
-    risk_since: str
-    summary: str
-    reported_by: str
-    reporting_agency: str
-    status: str = "open"
-    closed_at: str | None = None
-    closed_reason: str | None = None
-    lead: str | None = None
-    taskings: dict[str, TaskingState] = field(default_factory=dict)
-    links: list[dict[str, str]] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)  # the activity rows folded, in order
-    lat: float | None = None
-    lon: float | None = None
-
-    @property
-    def location_key(self) -> str:
-        return location_key(self.location)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
-
-
-_CORRECTABLE = {"category": "category", "area": "area", "location": "location", "source": "source",
-                "occurred": "occurred_at"}
-
-
-def _apply(states: dict[str, CaseState], row: dict[str, Any]) -> None:
-    kind, ref = row["kind"], row["reference"]
-    if kind == "report":
-        states[ref] = CaseState(
-            reference=ref, received_at=row["at"], occurred_at=row["occurred_at"], source=row["source"],
-            channel=row["channel"], category=row["category"], area=row["area"], location=row["location"],
-            reporter=row["reporter"], victim=row["victim"], feedback=row["feedback"], risk=row["risk"],
-            risk_since=row["at"], summary=row["text"], reported_by=row["user"], reporting_agency=row["acting_agency"],
-            lat=row.get("lat"), lon=row.get("lon"),
-        )
-    state = states.get(ref)
-    if state is None:
-        return
-    state.rows.append(row)
-    if kind == "task":
-        state.taskings[row["tasking"]] = TaskingState(
-            tasking=row["tasking"], tasked_agency=row["tasked_agency"], owner=row["owner"], action=row["text"],
-            due=row["due"], raised_at=row["at"], raised_by=row["user"])
-    elif kind == "reassign":
-        tasking = state.taskings[row["tasking"]]
-        tasking.tasked_agency, tasking.owner = row["tasked_agency"], row["owner"]
-    elif kind == "complete":
-        tasking = state.taskings[row["tasking"]]
-        tasking.status, tasking.completed_at, tasking.result = "completed", row["at"], row["text"]
-    elif kind in ("risk", "review"):  # an assessment, or a periodic review (`tasking review`)
-        state.risk, state.risk_since = row["risk"], row["at"]
-    elif kind == "link":
-        state.links.append({"to": row["linked_to"], "reason": row["link_reason"]})
-    elif kind == "correct":
-        setattr(state, _CORRECTABLE[row["field"]], row["value"])
-    elif kind == "close":
-        state.status, state.closed_at, state.closed_reason = "closed", row["at"], row["close_reason"]
-    elif kind == "assign":
-        state.lead = row["lead"]
-    elif kind == "reopen":
-        state.status, state.closed_at, state.closed_reason = "open", None, None
+__all__ = ["CaseState", "TaskingState", "case_states", "due_items", "due_taskings", "incident_groups", "is_due",
+           "references_where", "revealer", "tasking_rows", "versioned_states"]
 
 
 def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None = None,
@@ -134,18 +46,44 @@ def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None
             return {}
         where += " AND reference IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(wanted))
-    states: dict[str, CaseState] = {}
     reveal = revealer(db) if reveal_text else None
     # Sorted here, not by SQL: a temporary B-tree of whole activity rows costs more than the fold.
     cursor = db.conn.execute(f"SELECT * FROM activity WHERE {where}", params)
     names = [column[0] for column in cursor.description]
     rows = [dict(zip(names, values, strict=True)) for values in cursor]
     rows.sort(key=itemgetter("position"))
-    for row in rows:
-        if reveal is not None and row["text"] is not None:
-            row["text"] = reveal(row["text"])
-        _apply(states, row)
-    return states
+    if reveal is not None:
+        for row in rows:
+            if row["text"] is not None:
+                row["text"] = reveal(row["text"])
+    return fold_cases(rows)
+
+
+def versioned_states(db: Database, point: ReadPoint, references: Iterable[str] | None = None,
+                     reveal_text: bool = True) -> dict[str, CaseState]:
+    """The same states as `case_states` (without the facts folded), read from the `case_versions`
+    rows whose effective and recorded intervals hold the point: an indexed lookup, not a fold."""
+    where, params = held(point)
+    if references is not None:
+        where += " AND reference IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(set(references))))
+    reveal = revealer(db) if reveal_text else None
+    states = {}
+    for reference, text in db.conn.execute(f"SELECT reference, state FROM case_versions WHERE {where}", params):
+        state = load_state(text)
+        if reveal is not None:
+            state = _revealed(state, reveal)
+        states[reference] = state
+    return dict(sorted(states.items()))
+
+
+def _revealed(state: CaseState, reveal: Callable[[Any], Any]) -> CaseState:
+    def shown(value: Any) -> Any:
+        return None if value is None else reveal(value)
+
+    taskings = {ref: dataclasses.replace(t, action=shown(t.action), result=shown(t.result))
+                for ref, t in state.taskings.items()}
+    return dataclasses.replace(state, summary=shown(state.summary), taskings=taskings)
 
 
 def revealer(db: Database) -> Callable[[Any], Any]:
@@ -153,27 +91,6 @@ def revealer(db: Database) -> Callable[[Any], Any]:
     once its key is destroyed; plaintext (a store written before encryption) as it is."""
     keys = getattr(db, "keys", None)
     return keys.reveal if keys is not None else (lambda value, owner=None: value)
-
-
-# Prefilters: SQL that narrows a fold to the cases that can matter, so a read at county scale
-# does not fold all of history. Each is implied by the fold's own rule (which still decides):
-# a completion is final, and a case is open when no closure stands without a later reopening.
-def not_completed(point: ReadPoint) -> tuple[str, list[Any]]:
-    """SQL true for a `task` row of `activity` whose tasking has no completion within the point."""
-    where, params = point.sql("d")
-    return ("NOT EXISTS (SELECT 1 FROM activity d WHERE d.kind = 'complete' AND d.reference = activity.reference "
-            f"AND d.tasking = activity.tasking AND {where})"), params
-
-
-def open_at(point: ReadPoint) -> tuple[str, list[Any]]:
-    """SQL true for an `activity` row whose case is open at the point: no closure within it
-    without a later reopening within it."""
-    closed, closed_params = point.sql("c")
-    reopened, reopened_params = point.sql("r")
-    return ("NOT EXISTS (SELECT 1 FROM activity c WHERE c.kind = 'close' AND c.reference = activity.reference "
-            f"AND {closed} AND NOT EXISTS (SELECT 1 FROM activity r WHERE r.kind = 'reopen' "
-            f"AND r.reference = activity.reference AND r.position > c.position AND {reopened}))"), \
-        [*closed_params, *reopened_params]
 
 
 def references_where(db: Database, point: ReadPoint, condition: str, params: list[Any]) -> list[str]:
@@ -190,15 +107,51 @@ def is_due(tasking: TaskingState, case: CaseState, day: dt.date) -> bool:
     return tasking.status == "open" and case.is_open and tasking.due <= day.isoformat()
 
 
-def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
-    """Every tasking due or overdue on `day`, as the record stood at `point`: most overdue first.
+def held(point: ReadPoint) -> tuple[str, list[Any]]:
+    """SQL true for a `case_versions` or `tasking_versions` row whose intervals hold the point."""
+    where, params = "position_to > ? AND position_from <= ?", [point.position, point.position]
+    if point.at is None:
+        return where + " AND at_to = ?", [*params, AT_END]
+    when = iso(point.at)
+    return where + " AND at_from <= ? AND at_to > ?", [*params, when, when]
 
-    The briefing, the packs and the reminders all list exactly these.
-    """
-    (undone, undone_params), (is_open, open_params) = not_completed(point), open_at(point)
-    refs = references_where(db, point, f"kind = 'task' AND due <= ? AND {undone} AND {is_open}",
-                            [day.isoformat(), *undone_params, *open_params])
-    return due_items(case_states(db, point, refs), day)
+
+DUE_SQL = ("SELECT reference, tasking, tasked_agency, owner, action, due, raised_at FROM tasking_versions "
+           "WHERE {held} AND case_status = 'open' AND status = 'open' AND due <= ?")
+
+
+def tasking_rows(db: Database, point: ReadPoint, condition: str, params: list[Any]) -> list[dict[str, Any]]:
+    """The taskings as they stood at the point (`tasking_versions` rows holding it) that match
+    `condition`, as plain items (`case`, `tasking`, ..., `status`) with their action shown."""
+    where, base = held(point)
+    reveal = revealer(db)
+    cursor = db.conn.execute(
+        "SELECT reference AS [case], tasking, tasked_agency, owner, action, due, raised_at, status "
+        f"FROM tasking_versions WHERE {where} AND ({condition})", [*base, *params])
+    names = [column[0] for column in cursor.description]
+    items = [dict(zip(names, values, strict=True)) for values in cursor]
+    for item in items:
+        if item["action"] is not None:
+            item["action"] = reveal(item["action"])
+    return items
+
+
+def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
+    """Every tasking due or overdue on `day` (`is_due`), as the record stood at `point`: most overdue
+    first. The briefing, the packs and the reminders all list exactly these: the `tasking_versions`
+    rows holding the point, by index."""
+    where, params = held(point)
+    reveal = revealer(db)
+    items = []
+    for case, tasking, agency, owner, action, due, raised_at in db.conn.execute(
+            DUE_SQL.format(held=where), [*params, day.isoformat()]):
+        items.append({
+            "case": case, "tasking": tasking, "tasked_agency": agency, "owner": owner,
+            "action": None if action is None else reveal(action), "due": due, "raised_at": raised_at,
+            "days_overdue": (day - dt.date.fromisoformat(due)).days,
+        })
+    items.sort(key=lambda t: (-t["days_overdue"], t["case"], t["tasking"]))
+    return items
 
 
 def due_items(states: dict[str, CaseState], day: dt.date) -> list[dict[str, Any]]:
