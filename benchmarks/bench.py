@@ -80,12 +80,31 @@ def case_commands(n: int, person: str, step: dt.timedelta = dt.timedelta(minutes
     """Six commands for case number n; its reference is filled in when the report is saved."""
     received = START + step * n
     return [
-        ("report", dict(user="coordinator", at=received, source="COUNCIL", channel="phone",
-                        category=CATEGORIES[n % len(CATEGORIES)], area=AREAS[n % len(AREAS)],
-                        location=f"{n % 500} High Street", occurred_at=received - dt.timedelta(hours=2),
-                        reporter=person, summary="Synthetic report")),
-        ("task", dict(user="coordinator", at=received + dt.timedelta(hours=1), agency="WARDENS", action="Patrol",
-                      due=(received + dt.timedelta(days=7)).date())),
+        (
+            "report",
+            dict(
+                user="coordinator",
+                at=received,
+                source="COUNCIL",
+                channel="phone",
+                category=CATEGORIES[n % len(CATEGORIES)],
+                area=AREAS[n % len(AREAS)],
+                location=f"{n % 500} High Street",
+                occurred_at=received - dt.timedelta(hours=2),
+                reporter=person,
+                summary="Synthetic report",
+            ),
+        ),
+        (
+            "task",
+            dict(
+                user="coordinator",
+                at=received + dt.timedelta(hours=1),
+                agency="WARDENS",
+                action="Patrol",
+                due=(received + dt.timedelta(days=7)).date(),
+            ),
+        ),
         ("follow-up", dict(user="coordinator", at=received + dt.timedelta(days=1), kind="visit", outcome="Spoke")),
         ("complete", dict(user="coordinator", at=received + dt.timedelta(days=2), tasking="T1", result="Done")),
         ("update", dict(user="coordinator", at=received + dt.timedelta(days=3), channel="phone", note="Told")),
@@ -93,8 +112,13 @@ def case_commands(n: int, person: str, step: dt.timedelta = dt.timedelta(minutes
     ]
 
 
-KINDS = {"task": RaiseTasking, "follow-up": RecordFollowUp, "complete": CompleteTasking, "update": UpdateReporter,
-         "close": CloseCase}
+KINDS = {
+    "task": RaiseTasking,
+    "follow-up": RecordFollowUp,
+    "complete": CompleteTasking,
+    "update": UpdateReporter,
+    "close": CloseCase,
+}
 
 
 REQUEST_IDS = True  # each command of (a) and (b) with a request id, so a request record is stored
@@ -114,8 +138,11 @@ def run_case(app, n: int, person: str, step: dt.timedelta) -> None:  # noqa: ANN
 
 def setup(app) -> str:  # noqa: ANN001
     at = START - dt.timedelta(days=1)
-    send(app, InitStore(user="coordinator", at=at, name="Bench", agency="COUNCIL", config_toml=default_config_text()),
-         log_it=False)
+    send(
+        app,
+        InitStore(user="coordinator", at=at, name="Bench", agency="COUNCIL", config_toml=default_config_text()),
+        log_it=False,
+    )
     return send(app, AddPerson(user="coordinator", at=at, name="Bench Resident"), log_it=False)["person"]
 
 
@@ -156,10 +183,14 @@ def ingest(store: str, cases: int) -> dict:
 def stored_rows(store: str) -> list[tuple]:
     if store.startswith("postgresql://"):
         with _pg(store) as conn:
-            return conn.execute(f"SELECT originator_id, originator_version, topic, state FROM {_pg_table(store)} "
-                                "ORDER BY notification_id").fetchall()
+            return conn.execute(
+                f"SELECT originator_id, originator_version, topic, state FROM {_pg_table(store)} "
+                "ORDER BY notification_id"
+            ).fetchall()
     with sqlite3.connect(store) as conn:
-        return conn.execute("SELECT originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid").fetchall()
+        return conn.execute(
+            "SELECT originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid"
+        ).fetchall()
 
 
 def _pg(store: str):  # noqa: ANN202
@@ -168,8 +199,14 @@ def _pg(store: str):  # noqa: ANN202
     from tasking.bootstrap import postgres_env
 
     env = postgres_env(store)
-    return psycopg.connect(dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-                           user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, autocommit=True)
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        autocommit=True,
+    )
 
 
 def _pg_table(store: str) -> str:
@@ -183,8 +220,10 @@ def raw_pg(store: str, name: str):  # noqa: ANN201
     conn = _pg(store)
     table = f'"{store.rsplit("schema=", 1)[1]}".{name}'
     conn.execute(f"DROP TABLE IF EXISTS {table}")
-    conn.execute(f"CREATE TABLE {table} (originator_id uuid, originator_version bigint, topic text, state bytea, "
-                 "PRIMARY KEY (originator_id, originator_version))")
+    conn.execute(
+        f"CREATE TABLE {table} (originator_id uuid, originator_version bigint, topic text, state bytea, "
+        "PRIMARY KEY (originator_id, originator_version))"
+    )
     return conn, table
 
 
@@ -194,8 +233,10 @@ def raw_file(folder: Path, name: str) -> sqlite3.Connection:
         path.unlink()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
-                 "PRIMARY KEY (originator_id, originator_version))")
+    conn.execute(
+        "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
+        "PRIMARY KEY (originator_id, originator_version))"
+    )
     return conn
 
 
@@ -238,8 +279,14 @@ def interactive(store: str, cases: int) -> dict:
     events = services.app.event_count() - before
     services.close()
     latencies.sort()
-    return {"commands": len(latencies), "events": events, "seconds": seconds, "events_per_s": events / seconds,
-            "p50_ms": 1000 * latencies[len(latencies) // 2], "p99_ms": 1000 * latencies[int(len(latencies) * 0.99)]}
+    return {
+        "commands": len(latencies),
+        "events": events,
+        "seconds": seconds,
+        "events_per_s": events / seconds,
+        "p50_ms": 1000 * latencies[len(latencies) // 2],
+        "p99_ms": 1000 * latencies[int(len(latencies) * 0.99)],
+    }
 
 
 def raw_single(rows: list[tuple], folder: Path, store: str) -> dict:
@@ -284,8 +331,9 @@ def rebuild(store: str, folder: Path, name: str) -> dict:
     views = Path(views_for(store))  # the views the reads (d) then use
     for suffix in ("", "-wal", "-shm"):
         Path(str(views) + suffix).unlink(missing_ok=True)
-    done = subprocess.run([sys.executable, "-c", REBUILD_CHILD, store, str(views)], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", REBUILD_CHILD, store, str(views)], capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -314,12 +362,21 @@ def raw_select(store: str) -> dict:
 
 RAW_READS = {
     # The same view rows each query reads, aggregated by SQLite alone: the floor for that read.
-    "briefing": ("SELECT COUNT(*), COUNT(DISTINCT c.reference) FROM cases c LEFT JOIN taskings t ON t.[case] = c.reference "
-                 "WHERE c.received_at >= ? AND c.received_at <= ?", "window"),
-    "feedback_owed": ("SELECT a.reference, MAX(a.at) FROM activity a JOIN cases c ON c.reference = a.reference "
-                      "WHERE c.feedback != 'none' AND a.at <= ? GROUP BY a.reference", "to"),
-    "year_stats": ("SELECT kind, category, area, source, COUNT(*) FROM activity WHERE at >= ? AND at < ? "
-                   "GROUP BY kind, category, area, source", "year"),
+    "briefing": (
+        "SELECT COUNT(*), COUNT(DISTINCT c.reference) FROM cases c LEFT JOIN taskings t ON t.[case] = c.reference "
+        "WHERE c.received_at >= ? AND c.received_at <= ?",
+        "window",
+    ),
+    "feedback_owed": (
+        "SELECT a.reference, MAX(a.at) FROM activity a JOIN cases c ON c.reference = a.reference "
+        "WHERE c.feedback != 'none' AND a.at <= ? GROUP BY a.reference",
+        "to",
+    ),
+    "year_stats": (
+        "SELECT kind, category, area, source, COUNT(*) FROM activity WHERE at >= ? AND at < ? "
+        "GROUP BY kind, category, area, source",
+        "year",
+    ),
 }
 
 
@@ -342,14 +399,20 @@ def reads(store: str, cases: int) -> dict:
     meeting = meeting_for(config, START + dt.timedelta(days=30), START)
     year = START.year
     last = meeting_for(config, START + spacing(cases) * cases + dt.timedelta(days=1), START)
-    bounds = {"window": (iso(meeting - dt.timedelta(days=7)), iso(meeting)), "to": (iso(meeting),),
-              "year": (f"{year}-04-01", f"{year + 1}-04-01"),
-              "last_window": (iso(last - dt.timedelta(days=7)), iso(last)), "last_to": (iso(last),)}
-    calls = {"briefing": lambda: briefing(read, meeting),
-             "feedback_owed": lambda: feedback_owed(db, config, read.point.until(meeting)),
-             "year_stats": lambda: year_stats(db, config, year, read.point.position),
-             "briefing_last": lambda: briefing(read, last),
-             "feedback_owed_last": lambda: feedback_owed(db, config, read.point.until(last))}
+    bounds = {
+        "window": (iso(meeting - dt.timedelta(days=7)), iso(meeting)),
+        "to": (iso(meeting),),
+        "year": (f"{year}-04-01", f"{year + 1}-04-01"),
+        "last_window": (iso(last - dt.timedelta(days=7)), iso(last)),
+        "last_to": (iso(last),),
+    }
+    calls = {
+        "briefing": lambda: briefing(read, meeting),
+        "feedback_owed": lambda: feedback_owed(db, config, read.point.until(meeting)),
+        "year_stats": lambda: year_stats(db, config, year, read.point.position),
+        "briefing_last": lambda: briefing(read, last),
+        "feedback_owed_last": lambda: feedback_owed(db, config, read.point.until(last)),
+    }
     timings: dict[str, float] = {}
     for name, call in calls.items():
         sql, bound = RAW_READS[name.removesuffix("_last")]
@@ -374,8 +437,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--interactive-cases", type=int, default=None,
-                        help="Cases for (b); default min(N, 2000): a per-transaction run is slow by nature.")
+    parser.add_argument(
+        "--interactive-cases",
+        type=int,
+        default=None,
+        help="Cases for (b); default min(N, 2000): a per-transaction run is slow by nature.",
+    )
     parser.add_argument("--skip-4n", action="store_true", help="Skip (e) at 4N.")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--no-cipher", action="store_true", help="Without whole-store encryption.")
@@ -393,10 +460,17 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="tasking-bench-"))
     global VIEWS_FOLDER  # noqa: PLW0603 - one folder per run, cleaned at the end
     VIEWS_FOLDER = folder
-    result: dict = {"cases": args.cases, "store": args.store, "machine": {
-        "cpus": os.cpu_count(), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform()},
-        "with": {"chain": True, "sealing": True, "cipher": not args.no_cipher, "request_ids": REQUEST_IDS}}
+    result: dict = {
+        "cases": args.cases,
+        "store": args.store,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version,
+            "platform": platform.platform(),
+        },
+        "with": {"chain": True, "sealing": True, "cipher": not args.no_cipher, "request_ids": REQUEST_IDS},
+    }
     try:
         store = store_url(args.store, folder, "n")
         result["a_ingest"] = ingest(store, args.cases)
@@ -441,23 +515,57 @@ def _progress(result: dict) -> None:
 
 def print_table(r: dict) -> None:
     rows = [
-        ("(a) bulk ingest", f"{r['a_ingest']['events_per_s']:,.0f} ev/s", f"{r['a_raw']['events_per_s']:,.0f} ev/s",
-         f"{r['a_ratio']:.3f}x", ">= 0.20x"),
-        ("(b) interactive", f"{r['b_interactive']['events_per_s']:,.0f} ev/s, p50 {r['b_interactive']['p50_ms']:.2f} ms, "
-         f"p99 {r['b_interactive']['p99_ms']:.2f} ms", f"{r['b_raw']['events_per_s']:,.0f} ev/s", f"{r['b_ratio']:.3f}x",
-         ">= 0.35x"),
-        ("(c) full rebuild", f"{r['c_rebuild']['events_per_s']:,.0f} ev/s", f"{r['c_raw']['events_per_s']:,.0f} ev/s",
-         f"{r['c_ratio']:.3f}x", ">= 0.10x"),
+        (
+            "(a) bulk ingest",
+            f"{r['a_ingest']['events_per_s']:,.0f} ev/s",
+            f"{r['a_raw']['events_per_s']:,.0f} ev/s",
+            f"{r['a_ratio']:.3f}x",
+            ">= 0.20x",
+        ),
+        (
+            "(b) interactive",
+            f"{r['b_interactive']['events_per_s']:,.0f} ev/s, p50 {r['b_interactive']['p50_ms']:.2f} ms, "
+            f"p99 {r['b_interactive']['p99_ms']:.2f} ms",
+            f"{r['b_raw']['events_per_s']:,.0f} ev/s",
+            f"{r['b_ratio']:.3f}x",
+            ">= 0.35x",
+        ),
+        (
+            "(c) full rebuild",
+            f"{r['c_rebuild']['events_per_s']:,.0f} ev/s",
+            f"{r['c_raw']['events_per_s']:,.0f} ev/s",
+            f"{r['c_ratio']:.3f}x",
+            ">= 0.10x",
+        ),
     ]
     for size, reads_at in (("N", r["d_reads"]), ("4N", r.get("e_reads_4n"))):
-        for name in ("briefing", "feedback_owed", "year_stats", "briefing_last", "feedback_owed_last") if reads_at else ():
-            rows.append((f"(d) {name} at {size}", f"{reads_at[name + '_ms']:.1f} ms", f"{reads_at[name + '_raw_ms']:.1f} ms",
-                         f"{reads_at[name + '_ratio']:.1f}x the raw time", "<= 10x" if name == "year_stats" else ""))
+        for name in (
+            ("briefing", "feedback_owed", "year_stats", "briefing_last", "feedback_owed_last") if reads_at else ()
+        ):
+            rows.append(
+                (
+                    f"(d) {name} at {size}",
+                    f"{reads_at[name + '_ms']:.1f} ms",
+                    f"{reads_at[name + '_raw_ms']:.1f} ms",
+                    f"{reads_at[name + '_ratio']:.1f}x the raw time",
+                    "<= 10x" if name == "year_stats" else "",
+                )
+            )
     if "e_rss_ratio" in r:
-        rows.append(("(e) rebuild 4N vs N", f"RSS {r['c_rebuild']['peak_rss_mb']:.0f} -> {r['e_rebuild_4n']['peak_rss_mb']:.0f} MB, "
-                     f"time x{r['e_time_ratio']:.2f}", "", f"RSS x{r['e_rss_ratio']:.2f}", "<= 1.1, time <= 4.4"))
-    print(f"tasking benchmark: {r['cases']:,} cases on {r['store']}, {r['machine']['cpus']} CPUs, "
-          f"Python {r['machine']['python']}, SQLite {r['machine']['sqlite']}")
+        rows.append(
+            (
+                "(e) rebuild 4N vs N",
+                f"RSS {r['c_rebuild']['peak_rss_mb']:.0f} -> {r['e_rebuild_4n']['peak_rss_mb']:.0f} MB, "
+                f"time x{r['e_time_ratio']:.2f}",
+                "",
+                f"RSS x{r['e_rss_ratio']:.2f}",
+                "<= 1.1, time <= 4.4",
+            )
+        )
+    print(
+        f"tasking benchmark: {r['cases']:,} cases on {r['store']}, {r['machine']['cpus']} CPUs, "
+        f"Python {r['machine']['python']}, SQLite {r['machine']['sqlite']}"
+    )
     width = max(len(row[1]) for row in rows)
     print(f"{'measure':<26} {'tasking':<{width}}  {'raw':<14} {'ratio':<12} target")
     for name, ours, raw, ratio, target in rows:

@@ -72,7 +72,12 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="tasking-load-"))
     store = args.store or str(folder / "district.db")
-    env = {**os.environ, "TASKING_STORE": store, "TASKING_LOG_LEVEL": "warning", "TASKING_LOG_FILE": str(folder / "log.jsonl")}
+    env = {
+        **os.environ,
+        "TASKING_STORE": store,
+        "TASKING_LOG_LEVEL": "warning",
+        "TASKING_LOG_FILE": str(folder / "log.jsonl"),
+    }
     if args.store is None:
         env["TASKING_VIEWS"] = str(folder / "district.views.db")
         print(f"building the demo into {store} ...", flush=True)
@@ -80,8 +85,12 @@ def main() -> None:
     token = run("--user", "coordinator", "users", "token", "coordinator", env=env).splitlines()[0]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([TASKING, "serve", "--port", str(port), "--workers", str(args.workers)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [TASKING, "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     headers = {"Authorization": f"Bearer {token}"}
     try:
         while True:
@@ -93,8 +102,10 @@ def main() -> None:
         cases = httpx.get(f"{base}/api/v1/cases", headers=headers, timeout=120).json()["cases"]
         open_cases = [c["case"] for c in cases if c["status"] == "open"]
         every = [c["case"] for c in cases]
-        before = {case: len(httpx.get(f"{base}/api/v1/cases/{case}", headers=headers, timeout=60).json()["follow_ups"])
-                  for case in open_cases}
+        before = {
+            case: len(httpx.get(f"{base}/api/v1/cases/{case}", headers=headers, timeout=60).json()["follow_ups"])
+            for case in open_cases
+        }
         timings: dict[str, list[float]] = defaultdict(list)
         acknowledged: dict[str, int] = defaultdict(int)
         request_ids: list[str] = []
@@ -122,9 +133,11 @@ def main() -> None:
                         call = lambda: http.get("/api/v1/feedback-owed", params={"at": "2018-03-05T09:00"})  # noqa: E731
                     else:
                         case, request = rng.choice(open_cases), str(uuid.uuid4())
-                        call = lambda: http.post("/api/v1/commands/record-follow-up",  # noqa: E731
-                                                 headers={"Request-Id": request},
-                                                 json={"case": case, "kind": "call", "outcome": f"load run {n}-{i}"})
+                        call = lambda: http.post(  # noqa: E731
+                            "/api/v1/commands/record-follow-up",
+                            headers={"Request-Id": request},
+                            json={"case": case, "kind": "call", "outcome": f"load run {n}-{i}"},
+                        )
                     started = time.perf_counter()
                     response = call()
                     elapsed = (time.perf_counter() - started) * 1000
@@ -154,16 +167,30 @@ def main() -> None:
     missing = unrecorded(store, request_ids)
     every_timing = [t for values in timings.values() for t in values]
     result = {
-        "requests": len(every_timing), "clients": args.clients, "workers": args.workers, "wall_s": round(wall, 1),
+        "requests": len(every_timing),
+        "clients": args.clients,
+        "workers": args.workers,
+        "wall_s": round(wall, 1),
         "requests_per_s": round(len(every_timing) / wall, 1),
-        "p50_ms": round(percentile(every_timing, 0.50), 1), "p95_ms": round(percentile(every_timing, 0.95), 1),
+        "p50_ms": round(percentile(every_timing, 0.50), 1),
+        "p95_ms": round(percentile(every_timing, 0.95), 1),
         "p99_ms": round(percentile(every_timing, 0.99), 1),
-        "by_kind": {kind: {"n": len(values), "p50_ms": round(percentile(values, 0.5), 1),
-                           "p95_ms": round(percentile(values, 0.95), 1), "p99_ms": round(percentile(values, 0.99), 1),
-                           "mean_ms": round(statistics.mean(values), 1)}
-                    for kind, values in sorted(timings.items())},
-        "writes_acknowledged": len(request_ids), "writes_lost": len(missing), "lost_request_ids": missing[:20],
-        "follow_up_mismatches": lost, "errors": errors[:20], "error_count": len(errors),
+        "by_kind": {
+            kind: {
+                "n": len(values),
+                "p50_ms": round(percentile(values, 0.5), 1),
+                "p95_ms": round(percentile(values, 0.95), 1),
+                "p99_ms": round(percentile(values, 0.99), 1),
+                "mean_ms": round(statistics.mean(values), 1),
+            }
+            for kind, values in sorted(timings.items())
+        },
+        "writes_acknowledged": len(request_ids),
+        "writes_lost": len(missing),
+        "lost_request_ids": missing[:20],
+        "follow_up_mismatches": lost,
+        "errors": errors[:20],
+        "error_count": len(errors),
         "load_average": os.getloadavg(),
     }
     print(json.dumps(result, indent=2))

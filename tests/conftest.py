@@ -100,9 +100,16 @@ def seed_roster(services: Services) -> dict[str, str]:
     """Init the store with the default partnership, a small roster and two residents."""
     app = services.app
     now = at("2018-03-01T08:00")
-    send(app, InitStore(user="coordinator", at=now, name="Sam Patel", agency="COUNCIL", config_toml=default_config_text()))
-    for login, agency, role in [("sgt.jones", "POLICE", "officer"), ("warden.grange", "WARDENS", "officer"),
-                                ("housing.lee", "HOUSING", "officer"), ("analyst", "COUNCIL", "analyst")]:
+    send(
+        app,
+        InitStore(user="coordinator", at=now, name="Sam Patel", agency="COUNCIL", config_toml=default_config_text()),
+    )
+    for login, agency, role in [
+        ("sgt.jones", "POLICE", "officer"),
+        ("warden.grange", "WARDENS", "officer"),
+        ("housing.lee", "HOUSING", "officer"),
+        ("analyst", "COUNCIL", "analyst"),
+    ]:
         send(app, AddUser(user="coordinator", at=now, login=login, name=login.title(), agency=agency, role=role))
     people = {}
     for key, name in [("resident", "Pat Smith"), ("victim", "Chris Doe")]:
@@ -127,8 +134,14 @@ class Desk:
     def report(self, received: str, **over: object) -> str:
         from tasking.commands import RecordReport
 
-        fields: dict[str, object] = dict(source="COUNCIL", category="youth-nuisance", area="Swanley",
-                                         location="Azalea Shops", reporter=self.people["resident"], summary="s")
+        fields: dict[str, object] = dict(
+            source="COUNCIL",
+            category="youth-nuisance",
+            area="Swanley",
+            location="Azalea Shops",
+            reporter=self.people["resident"],
+            summary="s",
+        )
         fields.update(over)
         if fields.get("anonymous"):
             fields["reporter"] = None
@@ -173,14 +186,30 @@ def _kek_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("XDG_CONFIG_HOME", None)
     else:
         os.environ["XDG_CONFIG_HOME"] = previous
+
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def _untracked() -> set[str] | None:
     """Files in the repository that git does not track, ignored ones included (None outside git)."""
-    done = subprocess.run(["git", "-C", str(REPOSITORY), "ls-files", "--others", "--exclude=.venv", "--exclude=*.egg-info",
-                           "--exclude=__pycache__", "--exclude=.hypothesis", "--exclude=.pytest_cache"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(REPOSITORY),
+            "ls-files",
+            "--others",
+            "--exclude=.venv",
+            "--exclude=*.egg-info",
+            "--exclude=__pycache__",
+            "--exclude=.hypothesis",
+            "--exclude=.pytest_cache",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return set(done.stdout.splitlines()) if done.returncode == 0 else None
 
 

@@ -19,8 +19,10 @@ from tasking.cli import cli, run
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # The hand-written pages (the generated references hold markers, not text).
-PAGES = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
-         for path in sorted((ROOT / "docs").rglob("*.md"))}
+PAGES = {
+    path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+    for path in sorted((ROOT / "docs").rglob("*.md"))
+}
 DOCS = {"README.md": README, **PAGES}
 
 
@@ -51,8 +53,9 @@ def test_command_has_help_with_an_example(path: str, command: click.Command) -> 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])
 def test_command_is_described_in_the_docs(path: str, command: click.Command) -> None:
     """Described in a hand-written page, not only listed in the generated reference."""
-    assert any(re.search(re.escape(path) + r"(?![\w-])", text) for text in PAGES.values()), \
+    assert any(re.search(re.escape(path) + r"(?![\w-])", text) for text in PAGES.values()), (
         f"{path} is not in any page of docs/"
+    )
 
 
 def test_the_readme_is_a_front_door() -> None:
@@ -69,6 +72,7 @@ def test_quickstart_has_exactly_two_shell_commands() -> None:
 
 
 # --- the examples ------------------------------------------------------------------------------
+
 
 def code_blocks(text: str) -> Iterator[str]:
     yield from re.findall(r"```(?:text|sh)\n(.*?)```", text, re.S)
@@ -120,15 +124,21 @@ EXAMPLES = example_lines()
 
 def test_there_are_examples_to_check() -> None:
     assert len(EXAMPLES) > 100
-    assert {name for name, _ in EXAMPLES} >= {"README.md", "docs/guide/officer.md", "docs/guide/warden.md",
-                                              "docs/operations.md"}
+    assert {name for name, _ in EXAMPLES} >= {
+        "README.md",
+        "docs/guide/officer.md",
+        "docs/guide/warden.md",
+        "docs/operations.md",
+    }
 
 
 def _resolve(args: list[str]) -> tuple[list[str], click.Command, list[str]]:
     """The command an example runs (its path), and the words after it."""
     command: click.Command = cli
     path, rest = ["tasking"], list(args)
-    root_values = {opt for param in cli.params for opt in getattr(param, "opts", []) if not getattr(param, "is_flag", False)}
+    root_values = {
+        opt for param in cli.params for opt in getattr(param, "opts", []) if not getattr(param, "is_flag", False)
+    }
     while rest:
         word = rest[0]
         if word in root_values and command is cli:
@@ -149,11 +159,16 @@ def _resolve(args: list[str]) -> tuple[list[str], click.Command, list[str]]:
 @pytest.mark.parametrize(("page", "args"), EXAMPLES, ids=[f"{p}: {' '.join(a)[:60]}" for p, a in EXAMPLES])
 def test_every_example_names_a_real_command_and_its_real_options(page: str, args: list[str]) -> None:
     path, command, rest = _resolve(args)
-    assert len(path) > 1 or args[:1] in (["--help"], ["--version"]), f"{page}: `tasking {' '.join(args)}` names no command"
+    assert len(path) > 1 or args[:1] in (["--help"], ["--version"]), (
+        f"{page}: `tasking {' '.join(args)}` names no command"
+    )
     if isinstance(command, click.Group) and rest and not rest[0].startswith(("-", "[")):
         pytest.fail(f"{page}: `{' '.join(path)}` has no subcommand {rest[0]!r}")
-    known = {opt for param in [*command.params, *cli.params] for opt in [*getattr(param, "opts", []),
-                                                                         *getattr(param, "secondary_opts", [])]}
+    known = {
+        opt
+        for param in [*command.params, *cli.params]
+        for opt in [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]
+    }
     known |= {"--help", "-h", "--version"}
     for word in rest:
         for part in word.strip("[]").split("|"):
@@ -184,7 +199,7 @@ def run_as_written(block: str, capsys: pytest.CaptureFixture[str], monkeypatch: 
         out = None
         if ">" in words:
             out = words[words.index(">") + 1]
-            words = words[:words.index(">")]
+            words = words[: words.index(">")]
         with monkeypatch.context() as scoped:
             for name, value in env.items():
                 scoped.setenv(name, value)
@@ -197,25 +212,33 @@ def run_as_written(block: str, capsys: pytest.CaptureFixture[str], monkeypatch: 
     return "".join(printed)
 
 
-def test_the_walk_throughs_run_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_walk_throughs_run_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The administrator's set-up, the officer's record and look blocks and the warden's week, run
     in order on a new store, all succeed."""
     monkeypatch.setenv("TASKING_STORE", str(tmp_path / "store.db"))
     monkeypatch.setenv("TASKING_LOG_LEVEL", "warning")
     monkeypatch.delenv("TASKING_USER", raising=False)
-    printed = run_as_written("".join([
-        _block("docs/guide/administrator.md", "## Set up a store"),
-        _block("docs/guide/officer.md", "## Record a case"),
-        _block("docs/guide/officer.md", "## Look at cases"),
-        _block("docs/guide/warden.md", "## A warden's week"),
-    ]), capsys, monkeypatch)
+    printed = run_as_written(
+        "".join(
+            [
+                _block("docs/guide/administrator.md", "## Set up a store"),
+                _block("docs/guide/officer.md", "## Record a case"),
+                _block("docs/guide/officer.md", "## Look at cases"),
+                _block("docs/guide/warden.md", "## A warden's week"),
+            ]
+        ),
+        capsys,
+        monkeypatch,
+    )
     assert "CSU-2017-00002" in printed and "Hextable" in printed
     assert "Evening patrol, Azalea Shops" in printed  # the warden sees the wardens' tasking in full
 
 
-def test_the_readme_morning_runs_on_the_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_readme_morning_runs_on_the_demo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TASKING_STORE", str(tmp_path / "demo.db"))
     monkeypatch.setenv("TASKING_LOG_LEVEL", "warning")
     assert run(["demo"]) == 0
@@ -226,6 +249,7 @@ def test_the_readme_morning_runs_on_the_demo(tmp_path: Path, capsys: pytest.Capt
 
 
 # --- the site ----------------------------------------------------------------------------------
+
 
 @pytest.fixture(name="site", scope="module")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -278,8 +302,10 @@ def test_the_permission_table_is_the_code_s_table(site: Path) -> None:
     from tasking.domain.permissions import markdown_table
 
     page = (site / "reference/permissions/index.html").read_text(encoding="utf-8")
-    shown = [[_text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-             for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)]
+    shown = [
+        [_text(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    ]
     lines = [line for i, line in enumerate(markdown_table().splitlines()) if i != 1]  # not the |---| line
     expected = [[_text(cell).replace("`", "") for cell in line.strip().strip("|").split(" | ")] for line in lines]
     assert shown == expected

@@ -41,13 +41,18 @@ def test_an_upward_import_is_found(graph) -> None:  # type: ignore[no-untyped-de
     assert not graph.find_illegal_dependencies_for_layers(layers=draw.grimp_layers(layers))
     graph.add_import(importer="tasking.time.instants", imported="tasking.cli")
     graph.add_import(importer="tasking.store.migrate", imported="tasking.bootstrap")
-    found = {(d.importer, d.imported) for d in graph.find_illegal_dependencies_for_layers(layers=draw.grimp_layers(layers))}
+    found = {
+        (d.importer, d.imported) for d in graph.find_illegal_dependencies_for_layers(layers=draw.grimp_layers(layers))
+    }
     assert {("tasking.time", "tasking.cli"), ("tasking.store", "tasking.bootstrap")} <= found
-    assert draw.upward(layers, draw.package_imports(graph, layers)) == [("tasking.store", "tasking.bootstrap"),
-                                                                        ("tasking.time", "tasking.cli")]
+    assert draw.upward(layers, draw.package_imports(graph, layers)) == [
+        ("tasking.store", "tasking.bootstrap"),
+        ("tasking.time", "tasking.cli"),
+    ]
 
 
 def test_the_drawing_is_current() -> None:
     """docs/layers.md is what `python tools/layers.py` writes from the code today."""
-    assert (ROOT / "docs" / "layers.md").read_text(encoding="utf-8") == draw.current(), \
+    assert (ROOT / "docs" / "layers.md").read_text(encoding="utf-8") == draw.current(), (
         "docs/layers.md is out of date: run `python tools/layers.py`"
+    )

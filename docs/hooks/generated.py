@@ -43,8 +43,10 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     lines of its `Example:` block together: show them as the code they are, line by line."""
     if page.file.src_uri != "reference/cli.md":
         return html
-    return EXAMPLE.sub(lambda found: "<p>Example:</p>\n<pre><code>" + textwrap.dedent(found.group(1)).strip("\n")
-                       + "</code></pre>", html)
+    return EXAMPLE.sub(
+        lambda found: "<p>Example:</p>\n<pre><code>" + textwrap.dedent(found.group(1)).strip("\n") + "</code></pre>",
+        html,
+    )
 
 
 EXAMPLE = re.compile(r"<p>Example:\n(.*?)</p>", re.S)
@@ -61,8 +63,21 @@ def openapi_schema() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         store = str(Path(folder) / "docs.db")
         with contextlib.redirect_stdout(io.StringIO()):  # its "Initialised ..." line is not the build's
-            code = run(["--store", store, "--log-level", "error", "init", "--admin", "docs", "--name", "Docs Site",
-                        "--agency", "COUNCIL"])
+            code = run(
+                [
+                    "--store",
+                    store,
+                    "--log-level",
+                    "error",
+                    "init",
+                    "--admin",
+                    "docs",
+                    "--name",
+                    "Docs Site",
+                    "--agency",
+                    "COUNCIL",
+                ]
+            )
         if code != 0:
             raise RuntimeError(f"tasking init for the HTTP reference failed with exit code {code}")
         app = create_app(Settings(store=store), pool_size=1, secret="docs")
@@ -93,10 +108,12 @@ def http_reference(schema: dict[str, Any]) -> str:
             if parameters:
                 lines += ["| parameter | in | required | type | description |", "|---|---|---|---|---|"]
                 for parameter in parameters:
-                    lines.append(f"| `{parameter['name']}` | {parameter['in']} | "
-                                 f"{'yes' if parameter.get('required') else 'no'} | "
-                                 f"{_type(parameter.get('schema', {}))} | "
-                                 f"{_cell(parameter.get('description') or parameter.get('schema', {}).get('description', ''))} |")
+                    lines.append(
+                        f"| `{parameter['name']}` | {parameter['in']} | "
+                        f"{'yes' if parameter.get('required') else 'no'} | "
+                        f"{_type(parameter.get('schema', {}))} | "
+                        f"{_cell(parameter.get('description') or parameter.get('schema', {}).get('description', ''))} |"
+                    )
                 lines.append("")
             body = operation.get("requestBody", {}).get("content", {})
             for media, content in body.items():
@@ -119,8 +136,10 @@ def http_reference(schema: dict[str, Any]) -> str:
             if properties:
                 lines += ["| field | type | required | description |", "|---|---|---|---|"]
                 for field, prop in properties.items():
-                    lines.append(f"| `{field}` | {_type(prop)} | {'yes' if field in required else 'no'} | "
-                                 f"{_cell(prop.get('description', ''))} |")
+                    lines.append(
+                        f"| `{field}` | {_type(prop)} | {'yes' if field in required else 'no'} | "
+                        f"{_cell(prop.get('description', ''))} |"
+                    )
                 lines.append("")
     return "\n".join(lines)
 

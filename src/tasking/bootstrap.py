@@ -32,8 +32,11 @@ def check_cipher(app: TaskingApp, label: str) -> None:
     try:
         app.mapper.to_domain_event(first[0])
     except Exception:  # noqa: BLE001 - ciphertext read as JSON, or a tag that does not match the key
-        rule = ("its events do not decrypt with TASKING_CIPHER_KEY (a wrong key, or a store that is not encrypted)"
-                if app.mapper.cipher is not None else "its events are encrypted; set TASKING_CIPHER_KEY")
+        rule = (
+            "its events do not decrypt with TASKING_CIPHER_KEY (a wrong key, or a store that is not encrypted)"
+            if app.mapper.cipher is not None
+            else "its events are encrypted; set TASKING_CIPHER_KEY"
+        )
         raise DomainError("store", f"{label}: {rule}") from None
 
 
@@ -43,8 +46,12 @@ def check_postgres(url: str, env: dict[str, str]) -> None:
 
     try:
         with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, connect_timeout=5,
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            connect_timeout=5,
             autocommit=True,
         ) as conn:
             if env.get("POSTGRES_SCHEMA"):
@@ -86,9 +93,17 @@ class Services:
         """Bring the read models up to date; returns how many events were applied."""
         return self.open_views().catch_up(self.app)
 
-    def read(self, at: dt.datetime | None = None, as_of: dt.datetime | None = None,
-             position: int | None = None, *, user: str | None = None, action: str | None = None,
-             shared: bool = False, case: str | None = None) -> Reader:
+    def read(
+        self,
+        at: dt.datetime | None = None,
+        as_of: dt.datetime | None = None,
+        position: int | None = None,
+        *,
+        user: str | None = None,
+        action: str | None = None,
+        shared: bool = False,
+        case: str | None = None,
+    ) -> Reader:
         """Check that `user` may `action` (see `tasking.domain.permissions`), catch the views up,
         then fix the point every query of this read answers at.
 
@@ -115,8 +130,11 @@ class Services:
         if problems:
             import sys
 
-            print(f"warning: views {self.settings.views_path} fail their check ({'; '.join(problems)}); rebuilding them",
-                  file=sys.stderr, flush=True)
+            print(
+                f"warning: views {self.settings.views_path} fail their check ({'; '.join(problems)}); rebuilding them",
+                file=sys.stderr,
+                flush=True,
+            )
             views.rebuild(self.app)
         return problems
 
@@ -134,8 +152,9 @@ class Services:
             self.app.keys.close()
 
 
-def bootstrap(settings: Settings | None = None, create_tables: bool = False, batching: bool = False,
-              keys: object | None = None) -> Services:
+def bootstrap(
+    settings: Settings | None = None, create_tables: bool = False, batching: bool = False, keys: object | None = None
+) -> Services:
     """Build the app and its views. On PostgreSQL, `create_tables` is for `tasking init` alone.
 
     `batching` builds a `BatchingApp` for bulk paths: same handlers, one save per batch.
@@ -161,7 +180,9 @@ def bootstrap(settings: Settings | None = None, create_tables: bool = False, bat
             from tasking.store.batch import BatchingApp
 
             app_class = BatchingApp
-        app = app_class(env=env, store_label=redact(settings.store), keys=keys or open_keys(settings, env, create_tables))
+        app = app_class(
+            env=env, store_label=redact(settings.store), keys=keys or open_keys(settings, env, create_tables)
+        )
         check_cipher(app, redact(settings.store))
     except DomainError:
         raise

@@ -106,8 +106,14 @@ class Open311(_Frozen):
     """FixMyStreet's reports in through Open311 GeoReport v2 (issue 23)."""
 
     source: str = "COUNCIL"  # the agency a report from Open311 is received by
-    public_categories: tuple[str, ...] = ("fly-tipping", "criminal-damage", "noise", "vehicle-nuisance",
-                                         "street-drinking", "youth-nuisance")
+    public_categories: tuple[str, ...] = (
+        "fly-tipping",
+        "criminal-damage",
+        "noise",
+        "vehicle-nuisance",
+        "street-drinking",
+        "youth-nuisance",
+    )
     # A report's area: an area named in its address, else the nearest of these centres to its point.
     area_centres: dict[str, tuple[float, float]] = {}
 

@@ -97,8 +97,10 @@ def refuse_if_others_can_read(path: str | Path, what: str, companions: tuple[str
         except FileNotFoundError:
             continue
         if mode & 0o077:
-            raise DomainError(what, f"{candidate} can be read by other users (mode {mode:04o}); "
-                                    f"run `chmod 600 {candidate}` and try again")
+            raise DomainError(
+                what,
+                f"{candidate} can be read by other users (mode {mode:04o}); run `chmod 600 {candidate}` and try again",
+            )
 
 
 @contextlib.contextmanager

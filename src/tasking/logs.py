@@ -11,6 +11,7 @@ import structlog
 
 from tasking.files import open_private
 
+
 def configure_logging(level: str | None = None, file: str | None = None, verbose: bool = False) -> None:
     """Configure once per process. `TASKING_LOG_LEVEL` and `TASKING_LOG_FILE` override defaults.
 

@@ -54,16 +54,27 @@ def due(services: Services, at: dt.datetime, user: str = SYSTEM) -> dict[str, An
             people_of.setdefault(person, set()).add(ref)
         if keys is None or not keys.is_destroyed(case_id(ref)):
             cases.append({"case": ref, "closed_at": case.closed_at})
-    people = [{"person": p, "cases": sorted(refs)} for p, refs in sorted(people_of.items())
-              if p not in kept_people and (keys is None or not keys.is_destroyed(person_id(p)))]
+    people = [
+        {"person": p, "cases": sorted(refs)}
+        for p, refs in sorted(people_of.items())
+        if p not in kept_people and (keys is None or not keys.is_destroyed(person_id(p)))
+    ]
     kept = sorted(p for p in people_of if p in kept_people)
     # Written before encryption: destroying a key would not erase it; `store copy` migrates it.
     unmigrated = [c["case"] for c in cases if holds_plaintext(services.app, case_id(c["case"]))]
     unmigrated += [p["person"] for p in people if holds_plaintext(services.app, person_id(p["person"]))]
     cases = [c for c in cases if c["case"] not in unmigrated]
     people = [p for p in people if p["person"] not in unmigrated]
-    return {"at": iso(at), "years_after_closure": years, "closed_by": cutoff, "cases": cases, "people": people,
-            "held": held, "people_kept": kept, "unmigrated": unmigrated}
+    return {
+        "at": iso(at),
+        "years_after_closure": years,
+        "closed_by": cutoff,
+        "cases": cases,
+        "people": people,
+        "held": held,
+        "people_kept": kept,
+        "unmigrated": unmigrated,
+    }
 
 
 def run(services: Services, at: dt.datetime, user: str, dry_run: bool = False) -> dict[str, Any]:
@@ -72,15 +83,38 @@ def run(services: Services, at: dt.datetime, user: str, dry_run: bool = False) -
     years = found["years_after_closure"]
     if not dry_run:
         for item in found["cases"]:
-            send(services.app, ApplyRetention(user=user, at=at, subject="case", reference=item["case"],
-                                              reason=f"closed {item['closed_at'][:10]}, {years} years before"))
+            send(
+                services.app,
+                ApplyRetention(
+                    user=user,
+                    at=at,
+                    subject="case",
+                    reference=item["case"],
+                    reason=f"closed {item['closed_at'][:10]}, {years} years before",
+                ),
+            )
         for item in found["people"]:
-            send(services.app, ApplyRetention(user=user, at=at, subject="person", reference=item["person"],
-                                              reason=f"on cases closed {years} or more years before"))
+            send(
+                services.app,
+                ApplyRetention(
+                    user=user,
+                    at=at,
+                    subject="person",
+                    reference=item["person"],
+                    reason=f"on cases closed {years} or more years before",
+                ),
+            )
     if not dry_run and services.app.keys is not None:
         # Every night: keys destroyed since the last rotation (here, or by `person erase`) can no
         # longer be unwrapped from the database's write-ahead log or a backup.
         services.app.keys.rotate_if_destroyed()
-    log.info("retention.run", at=found["at"], dry_run=dry_run, cases=len(found["cases"]), people=len(found["people"]),
-             held=len(found["held"]), unmigrated=len(found["unmigrated"]))
+    log.info(
+        "retention.run",
+        at=found["at"],
+        dry_run=dry_run,
+        cases=len(found["cases"]),
+        people=len(found["people"]),
+        held=len(found["held"]),
+        unmigrated=len(found["unmigrated"]),
+    )
     return {**found, "dry_run": dry_run}

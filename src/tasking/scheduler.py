@@ -47,7 +47,9 @@ class WorkingDayTrigger(CronTrigger):
 def pack_time(services: Services) -> dt.time:
     meeting = services.app.config.meeting
     hours, minutes = (int(part) for part in meeting.time.split(":"))
-    start = dt.datetime.combine(dt.date(2000, 1, 3), dt.time(hours, minutes)) - dt.timedelta(minutes=meeting.briefing_lead_minutes)
+    start = dt.datetime.combine(dt.date(2000, 1, 3), dt.time(hours, minutes)) - dt.timedelta(
+        minutes=meeting.briefing_lead_minutes
+    )
     return start.time()
 
 
@@ -60,7 +62,9 @@ def due_pack(services: Services, now: dt.datetime, output: Path, user: str) -> d
         return issue_pack(services, meeting, output, user, now)
     passed = calendar.at_or_before(now)
     if local_date(passed) == local_date(now) and not is_issued(services, passed):
-        log.warning("briefing.missed", meeting=passed.isoformat(), reason="the meeting had passed before the pack was made")
+        log.warning(
+            "briefing.missed", meeting=passed.isoformat(), reason="the meeting had passed before the pack was made"
+        )
     return None
 
 
@@ -96,8 +100,13 @@ def nightly_verify(services: Services, now: dt.datetime) -> dict[str, Any]:
         health.record(path, now.isoformat(), [])
         log.info("views.verify", outcome="ok")
         return {"ok": True, "differences": 0}
-    log.error("views.verify", outcome="unreadable" if unreadable else "differ", differences=len(differences),
-              error=unreadable, action="rebuilding the views")
+    log.error(
+        "views.verify",
+        outcome="unreadable" if unreadable else "differ",
+        differences=len(differences),
+        error=unreadable,
+        action="rebuilding the views",
+    )
     services.open_views().rebuild(services.app)  # an unreadable file is moved aside when opened
     health.record(path, now.isoformat(), differences, unreadable=unreadable, rebuilt=True)
     return {"ok": False, "differences": len(differences), "unreadable": unreadable, "rebuilt": True}
@@ -142,25 +151,58 @@ def _listener(event: JobExecutionEvent) -> None:
         log.error("job.run", job=event.job_id, scheduled=scheduled, outcome="error", error=repr(event.exception))
     else:
         retval = event.retval or {}
-        log.info("job.run", job=event.job_id, scheduled=scheduled, duration_ms=retval.get("duration_ms"),
-                 outcome="ok", result=retval.get("result"))
+        log.info(
+            "job.run",
+            job=event.job_id,
+            scheduled=scheduled,
+            duration_ms=retval.get("duration_ms"),
+            outcome="ok",
+            result=retval.get("result"),
+        )
 
 
 def build_scheduler(services: Services, output: Path, user: str) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=LONDON, executors={"default": ThreadPoolExecutor(1)})
     grace = services.app.config.meeting.briefing_lead_minutes * 60
     jobs = [
-        ("briefing-pack", WorkingDayTrigger(pack_time(services)), grace,
-         lambda: due_pack(services, utcnow(), output, user)),
-        ("overdue-reminders", WorkingDayTrigger(REMINDER_TIME), 3600, lambda: due_reminders(services, utcnow(), output)),
+        (
+            "briefing-pack",
+            WorkingDayTrigger(pack_time(services)),
+            grace,
+            lambda: due_pack(services, utcnow(), output, user),
+        ),
+        (
+            "overdue-reminders",
+            WorkingDayTrigger(REMINDER_TIME),
+            3600,
+            lambda: due_reminders(services, utcnow(), output),
+        ),
         ("catch-up", IntervalTrigger(minutes=1, timezone=LONDON), 30, services.catch_up),
         ("notify", IntervalTrigger(minutes=1, timezone=LONDON), 30, lambda: notify(services, utcnow())),
-        ("retention", CronTrigger(hour=2, minute=0, timezone=LONDON), 3600, lambda: retention(services, utcnow(), user)),
-        ("views-verify", CronTrigger(hour=3, minute=0, timezone=LONDON), 3600, lambda: nightly_verify(services, utcnow())),
+        (
+            "retention",
+            CronTrigger(hour=2, minute=0, timezone=LONDON),
+            3600,
+            lambda: retention(services, utcnow(), user),
+        ),
+        (
+            "views-verify",
+            CronTrigger(hour=3, minute=0, timezone=LONDON),
+            3600,
+            lambda: nightly_verify(services, utcnow()),
+        ),
     ]
     for job_id, trigger, misfire, job in jobs:
-        scheduler.add_job(_timed(job_id, job), trigger, id=job_id, name=job_id, replace_existing=True, coalesce=True,
-                          misfire_grace_time=misfire, max_instances=1)
+        scheduler.add_job(
+            _timed(job_id, job),
+            trigger,
+            id=job_id,
+            name=job_id,
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=misfire,
+            max_instances=1,
+        )
     scheduler.add_listener(_listener, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
 
@@ -185,8 +227,13 @@ def serve(services: Services, output: Path, user: str) -> None:
     started = run_once(services, now, output, user)
     next_runs = {job.id: job.trigger.get_next_fire_time(None, now.astimezone(LONDON)) for job in scheduler.get_jobs()}
     scheduler.start()
-    log.info("scheduler.started", output=str(output), user=user, briefing=started["briefing"],
-             next_runs={job_id: when.isoformat() for job_id, when in next_runs.items() if when})
+    log.info(
+        "scheduler.started",
+        output=str(output),
+        user=user,
+        briefing=started["briefing"],
+        next_runs={job_id: when.isoformat() for job_id, when in next_runs.items() if when},
+    )
     while not stopping.wait(1.0):
         pass
     log.info("scheduler.stopping", signal=received[0])

@@ -69,7 +69,8 @@ class Settings:
             # Only `tasking init` creates tables and functions: concurrent DDL from many
             # processes starting at once makes PostgreSQL fail with "tuple concurrently updated".
             return {**postgres_env(self.store), "CREATE_TABLE": "y" if create_tables else "n", **cipher_env()}
-        return {**cipher_env(),
+        return {
+            **cipher_env(),
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": self.store,
             "SQLITE_LOCK_TIMEOUT": "60",

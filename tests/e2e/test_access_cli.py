@@ -15,11 +15,17 @@ from tests.e2e.test_cli_writes import event_count, open_case
 
 @pytest.fixture(name="env")
 def fixture_env(tmp_path: Path) -> dict[str, str]:
-    env = {"TASKING_STORE": str(tmp_path / "store.db"), "TASKING_VIEWS": str(tmp_path / "views.db"),
-           "TASKING_USER": "coordinator"}
+    env = {
+        "TASKING_STORE": str(tmp_path / "store.db"),
+        "TASKING_VIEWS": str(tmp_path / "views.db"),
+        "TASKING_USER": "coordinator",
+    }
     run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
-    for login, agency, role in (("sgt.jones", "POLICE", "officer"), ("analyst", "COUNCIL", "analyst"),
-                                ("keeper", "COUNCIL", "admin")):
+    for login, agency, role in (
+        ("sgt.jones", "POLICE", "officer"),
+        ("analyst", "COUNCIL", "analyst"),
+        ("keeper", "COUNCIL", "admin"),
+    ):
         run_cli("users", "add", login, "--name", login.title(), "--agency", agency, "--role", role, env=env)
     return env
 
@@ -28,10 +34,17 @@ def test_a_refused_write_and_read_exit_3_with_one_line_and_are_in_the_access_log
     case = open_case(env)
     before = event_count(env)
     for user, args, rule in (
-        ("sgt.jones", ["close", case, "--reason", "resolved"], "user: an officer may not use `tasking close`: only coordinator may"),
+        (
+            "sgt.jones",
+            ["close", case, "--reason", "resolved"],
+            "user: an officer may not use `tasking close`: only coordinator may",
+        ),
         ("analyst", ["show", case], "user: an analyst may not use `tasking show`: only coordinator or officer may"),
-        ("sgt.jones", ["follow-up", case, "--kind", "visit", "--outcome", "x"],
-         f"user: an officer may not use `tasking follow-up`: {case} is neither received by nor tasked to POLICE"),
+        (
+            "sgt.jones",
+            ["follow-up", case, "--kind", "visit", "--outcome", "x"],
+            f"user: an officer may not use `tasking follow-up`: {case} is neither received by nor tasked to POLICE",
+        ),
     ):
         done = run_cli(*args, env={**env, "TASKING_USER": user}, check=False)
         assert done.returncode == 3, done.stderr
@@ -40,13 +53,18 @@ def test_a_refused_write_and_read_exit_3_with_one_line_and_are_in_the_access_log
     assert [e["event"] for e in cli_json("audit", case, env=env)["entries"]] == ["Reported"]
     refused = cli_json("access-log", case, env={**env, "TASKING_USER": "keeper"})["entries"]
     assert [(e["user"], e["action"], e["refused"]) for e in refused][:3] == [
-        ("sgt.jones", "close", 1), ("analyst", "show", 1), ("sgt.jones", "follow-up", 1)]
+        ("sgt.jones", "close", 1),
+        ("analyst", "show", 1),
+        ("sgt.jones", "follow-up", 1),
+    ]
     assert refused[3]["action"] == "audit" and refused[3]["user"] == "coordinator"
 
 
 def test_reads_need_an_acting_user_and_a_deactivated_user_is_refused(env: dict[str, str]) -> None:
     done = run_cli("cases", "--json", env={**env, "TASKING_USER": ""}, check=False)
-    assert done.returncode == 3 and "user: reads need an acting user" in done.stderr  # refused and recorded (issue 21, 19)
+    assert (
+        done.returncode == 3 and "user: reads need an acting user" in done.stderr
+    )  # refused and recorded (issue 21, 19)
     run_cli("users", "deactivate", "analyst", "--reason", "Left", env={**env, "TASKING_USER": "keeper"})
     done = run_cli("stats", "--year", "2017", "--json", env={**env, "TASKING_USER": "analyst"}, check=False)
     assert done.returncode == 3 and "user 'analyst' is deactivated" in done.stderr

@@ -47,26 +47,58 @@ def fixture_chained(services, store) -> str:  # noqa: ANN001
     """A store with a roster and three cases, all written through the engine."""
     seed_roster(services)
     for n in range(3):
-        send(services.app, RecordReport(user="coordinator", at=at(f"2018-03-0{n + 2}T10:00"), source="COUNCIL",
-                                        category="noise", area="Swanley", location="High St",
-                                        occurred_at=at(f"2018-03-0{n + 2}T09:00"), anonymous=True, summary="s"))
+        send(
+            services.app,
+            RecordReport(
+                user="coordinator",
+                at=at(f"2018-03-0{n + 2}T10:00"),
+                source="COUNCIL",
+                category="noise",
+                area="Swanley",
+                location="High St",
+                occurred_at=at(f"2018-03-0{n + 2}T09:00"),
+                anonymous=True,
+                summary="s",
+            ),
+        )
     return store
 
 
 def add_admin(services) -> None:  # noqa: ANN001
-    send(services.app, AddUser(user="coordinator", at=at("2018-03-01T08:00"), login="admin", name="Ada Admin",
-                               agency="COUNCIL", role="admin"))
+    send(
+        services.app,
+        AddUser(
+            user="coordinator",
+            at=at("2018-03-01T08:00"),
+            login="admin",
+            name="Ada Admin",
+            agency="COUNCIL",
+            role="admin",
+        ),
+    )
 
 
 def seal(store: str, user: str = "admin", *args: str):  # noqa: ANN201
-    return run_cli("--store", store, "--user", user, "seal-chain", "--reason", "Accepted after review, OPS-1", *args,
-                   check=False)
+    return run_cli(
+        "--store", store, "--user", user, "seal-chain", "--reason", "Accepted after review, OPS-1", *args, check=False
+    )
 
 
 def report(services, summary: str) -> None:  # noqa: ANN001
-    send(services.app, RecordReport(user="coordinator", at=at("2018-03-06T10:00"), source="COUNCIL", category="noise",
-                                    area="Swanley", location="High St", occurred_at=at("2018-03-06T09:00"),
-                                    anonymous=True, summary=summary))
+    send(
+        services.app,
+        RecordReport(
+            user="coordinator",
+            at=at("2018-03-06T10:00"),
+            source="COUNCIL",
+            category="noise",
+            area="Swanley",
+            location="High St",
+            occurred_at=at("2018-03-06T09:00"),
+            anonymous=True,
+            summary=summary,
+        ),
+    )
 
 
 def positions(store: str) -> list[int]:
@@ -86,7 +118,9 @@ def test_flipping_one_byte_of_a_state_is_named(chained) -> None:  # noqa: ANN001
     with dba(chained) as (conn, events, pos, _):
         state = bytes(conn.execute(f"SELECT state FROM {events} WHERE {pos} = {target}").fetchone()[0])
         flipped = state[:10] + bytes([state[10] ^ 0x01]) + state[11:]
-        conn.execute(f"UPDATE {events} SET state = {'?' if pos == 'rowid' else '%s'} WHERE {pos} = {target}", (flipped,))
+        conn.execute(
+            f"UPDATE {events} SET state = {'?' if pos == 'rowid' else '%s'} WHERE {pos} = {target}", (flipped,)
+        )
     code, found = verify(chained)
     assert code == 4 and found["ok"] is False
     assert found["first_bad_position"] == target and found["problem"] == "altered"
@@ -105,13 +139,26 @@ def test_an_inserted_row_is_named_and_the_next_write_does_not_hide_it(chained, s
     last = positions(chained)[-1]
     with dba(chained) as (conn, events, pos, _):
         columns = "originator_id, originator_version, topic, state"
-        conn.execute(f"INSERT INTO {events} ({columns}) SELECT originator_id, originator_version + 1000, topic, state "
-                     f"FROM {events} WHERE {pos} = {last}")
+        conn.execute(
+            f"INSERT INTO {events} ({columns}) SELECT originator_id, originator_version + 1000, topic, state "
+            f"FROM {events} WHERE {pos} = {last}"
+        )
     inserted = positions(chained)[-1]
     assert inserted > last
-    send(services.app, RecordReport(user="coordinator", at=at("2018-03-06T10:00"), source="COUNCIL", category="noise",
-                                    area="Swanley", location="High St", occurred_at=at("2018-03-06T09:00"),
-                                    anonymous=True, summary="after the insert"))
+    send(
+        services.app,
+        RecordReport(
+            user="coordinator",
+            at=at("2018-03-06T10:00"),
+            source="COUNCIL",
+            category="noise",
+            area="Swanley",
+            location="High St",
+            occurred_at=at("2018-03-06T09:00"),
+            anonymous=True,
+            summary="after the insert",
+        ),
+    )
     code, found = verify(chained)
     assert code == 4 and (found["first_bad_position"], found["problem"]) == (inserted, "inserted")
 
@@ -144,9 +191,20 @@ def test_a_kept_head_catches_a_rewrite_of_the_whole_chain(chained, services) -> 
 
 def test_a_kept_head_passes_after_more_writes_and_fails_beyond_the_end(chained, services) -> None:  # noqa: ANN001
     _, kept = verify(chained)
-    send(services.app, RecordReport(user="coordinator", at=at("2018-03-06T10:00"), source="COUNCIL", category="noise",
-                                    area="Swanley", location="High St", occurred_at=at("2018-03-06T09:00"),
-                                    anonymous=True, summary="later"))
+    send(
+        services.app,
+        RecordReport(
+            user="coordinator",
+            at=at("2018-03-06T10:00"),
+            source="COUNCIL",
+            category="noise",
+            area="Swanley",
+            location="High St",
+            occurred_at=at("2018-03-06T09:00"),
+            anonymous=True,
+            summary="later",
+        ),
+    )
     code, found = verify(chained, "--head", kept["head"])
     assert code == 0 and found["checked_head"] == kept["head"] and found["position"] > kept["position"]
     beyond = f"{found['position'] + 10}:{'0' * 64}"
@@ -163,8 +221,21 @@ def test_a_store_written_before_the_chain_stays_unsealed_until_an_admin_seals_it
     code, found = verify(store)
     assert code == 4 and (found["first_bad_position"], found["problem"]) == (1, "unsealed")
     run_cli("--store", store, "--user", "coordinator", "person", "add", "--name", "New Person")
-    run_cli("--store", store, "--user", "coordinator", "users", "add", "admin", "--name", "Ada Admin",
-            "--agency", "COUNCIL", "--role", "admin")
+    run_cli(
+        "--store",
+        store,
+        "--user",
+        "coordinator",
+        "users",
+        "add",
+        "admin",
+        "--name",
+        "Ada Admin",
+        "--agency",
+        "COUNCIL",
+        "--role",
+        "admin",
+    )
     code, found = verify(store)
     assert code == 4 and (found["first_bad_position"], found["problem"]) == (1, "unsealed")
     done = seal(store)

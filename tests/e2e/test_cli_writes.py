@@ -26,26 +26,68 @@ def event_count(env: dict[str, str]) -> int:
 
 def open_case(env: dict[str, str]) -> str:
     person = cli_json("person", "add", "--name", "Pat Smith", "--phone", "01732 000000", env=env)["person"]
-    return cli_json("report", "--source", "COUNCIL", "--category", "youth-nuisance", "--area", "Swanley",
-                    "--location", "Azalea Shops", "--occurred", "2018-03-02T21:30", "--received", "2018-03-03T08:00",
-                    "--reporter", person, "--summary", "Groups shouting", env=env)["case"]
+    return cli_json(
+        "report",
+        "--source",
+        "COUNCIL",
+        "--category",
+        "youth-nuisance",
+        "--area",
+        "Swanley",
+        "--location",
+        "Azalea Shops",
+        "--occurred",
+        "2018-03-02T21:30",
+        "--received",
+        "2018-03-03T08:00",
+        "--reporter",
+        person,
+        "--summary",
+        "Groups shouting",
+        env=env,
+    )["case"]
 
 
 def test_the_life_of_a_case_is_audited_in_order(env: dict[str, str]) -> None:
     case = open_case(env)
     assert case == "CSU-2017-00001"
-    tasking = cli_json("task", case, "--agency", "POLICE", "--action", "Patrol", "--due", "2018-03-09",
-                       "--at", "2018-03-05T09:10", env=env)["tasking"]
-    cli_json("follow-up", case, "--kind", "visit", "--outcome", "Moved on", "--at", "2018-03-06T20:00",
-             env={**env, "TASKING_USER": "sgt.jones"})
+    tasking = cli_json(
+        "task",
+        case,
+        "--agency",
+        "POLICE",
+        "--action",
+        "Patrol",
+        "--due",
+        "2018-03-09",
+        "--at",
+        "2018-03-05T09:10",
+        env=env,
+    )["tasking"]
+    cli_json(
+        "follow-up",
+        case,
+        "--kind",
+        "visit",
+        "--outcome",
+        "Moved on",
+        "--at",
+        "2018-03-06T20:00",
+        env={**env, "TASKING_USER": "sgt.jones"},
+    )
     cli_json("update-reporter", case, "--channel", "phone", "--note", "Told", "--at", "2018-03-07T10:00", env=env)
-    cli_json("close", case, "--reason", "resolved", "--complete-taskings", "Patrolled", "--at", "2018-03-20T10:00", env=env)
+    cli_json(
+        "close", case, "--reason", "resolved", "--complete-taskings", "Patrolled", "--at", "2018-03-20T10:00", env=env
+    )
     audit = cli_json("audit", case, env=env)
     assert audit["case"] == case
     assert [(e["event"], e["user"], e["agency"]) for e in audit["entries"]] == [
-        ("Reported", "coordinator", "COUNCIL"), ("TaskingRaised", "coordinator", "COUNCIL"),
-        ("FollowUpMade", "sgt.jones", "POLICE"), ("ReporterUpdated", "coordinator", "COUNCIL"),
-        ("TaskingCompleted", "coordinator", "COUNCIL"), ("Closed", "coordinator", "COUNCIL"),
+        ("Reported", "coordinator", "COUNCIL"),
+        ("TaskingRaised", "coordinator", "COUNCIL"),
+        ("FollowUpMade", "sgt.jones", "POLICE"),
+        ("ReporterUpdated", "coordinator", "COUNCIL"),
+        ("TaskingCompleted", "coordinator", "COUNCIL"),
+        ("Closed", "coordinator", "COUNCIL"),
     ]
     assert set(audit["entries"][0]) == {"event", "user", "agency", "recorded_at", "occurred_at", "position", "details"}
     assert audit["entries"][1]["details"]["tasking"] == tasking
@@ -55,20 +97,125 @@ def test_the_life_of_a_case_is_audited_in_order(env: dict[str, str]) -> None:
 
 
 BAD_COMMANDS = [
-    (["report", "--source", "NOPE", "--category", "noise", "--area", "Swanley", "--location", "x",
-      "--occurred", "2018-03-01T10:00", "--anonymous", "--summary", "s"], "source"),
-    (["report", "--source", "COUNCIL", "--category", "noise", "--area", "Atlantis", "--location", "x",
-      "--occurred", "2018-03-01T10:00", "--anonymous", "--summary", "s"], "area"),
-    (["report", "--source", "COUNCIL", "--category", "gossip", "--area", "Swanley", "--location", "x",
-      "--occurred", "2018-03-01T10:00", "--anonymous", "--summary", "s"], "category"),
-    (["report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley", "--location", "x",
-      "--occurred", "last tuesday", "--anonymous", "--summary", "s"], "occurred"),
-    (["report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley", "--location", "x",
-      "--occurred", "2018-03-01T10:00", "--reporter", "PER-09999", "--summary", "s"], "reporter"),
-    (["report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley", "--location", "x",
-      "--occurred", "2018-03-01T10:00", "--summary", "s"], "reporter"),
+    (
+        [
+            "report",
+            "--source",
+            "NOPE",
+            "--category",
+            "noise",
+            "--area",
+            "Swanley",
+            "--location",
+            "x",
+            "--occurred",
+            "2018-03-01T10:00",
+            "--anonymous",
+            "--summary",
+            "s",
+        ],
+        "source",
+    ),
+    (
+        [
+            "report",
+            "--source",
+            "COUNCIL",
+            "--category",
+            "noise",
+            "--area",
+            "Atlantis",
+            "--location",
+            "x",
+            "--occurred",
+            "2018-03-01T10:00",
+            "--anonymous",
+            "--summary",
+            "s",
+        ],
+        "area",
+    ),
+    (
+        [
+            "report",
+            "--source",
+            "COUNCIL",
+            "--category",
+            "gossip",
+            "--area",
+            "Swanley",
+            "--location",
+            "x",
+            "--occurred",
+            "2018-03-01T10:00",
+            "--anonymous",
+            "--summary",
+            "s",
+        ],
+        "category",
+    ),
+    (
+        [
+            "report",
+            "--source",
+            "COUNCIL",
+            "--category",
+            "noise",
+            "--area",
+            "Swanley",
+            "--location",
+            "x",
+            "--occurred",
+            "last tuesday",
+            "--anonymous",
+            "--summary",
+            "s",
+        ],
+        "occurred",
+    ),
+    (
+        [
+            "report",
+            "--source",
+            "COUNCIL",
+            "--category",
+            "noise",
+            "--area",
+            "Swanley",
+            "--location",
+            "x",
+            "--occurred",
+            "2018-03-01T10:00",
+            "--reporter",
+            "PER-09999",
+            "--summary",
+            "s",
+        ],
+        "reporter",
+    ),
+    (
+        [
+            "report",
+            "--source",
+            "COUNCIL",
+            "--category",
+            "noise",
+            "--area",
+            "Swanley",
+            "--location",
+            "x",
+            "--occurred",
+            "2018-03-01T10:00",
+            "--summary",
+            "s",
+        ],
+        "reporter",
+    ),
     (["follow-up", "CSU-2017-09999", "--kind", "visit", "--outcome", "x"], "case"),
-    (["task", "{case}", "--agency", "WARDENS", "--action", "x", "--due", "2018-03-01", "--at", "2018-03-05T09:00"], "due"),
+    (
+        ["task", "{case}", "--agency", "WARDENS", "--action", "x", "--due", "2018-03-01", "--at", "2018-03-05T09:00"],
+        "due",
+    ),
     (["task", "{case}", "--agency", "MI5", "--action", "x", "--due", "2018-03-09"], "agency"),
     (["task", "{case}", "--agency", "WARDENS", "--action", "x", "--due", "2018-03-09", "--owner", "ghost"], "owner"),
     (["--user", "nobody", "follow-up", "{case}", "--kind", "visit", "--outcome", "x"], "user"),
@@ -124,17 +271,45 @@ def test_init_with_a_custom_partnership(tmp_path) -> None:  # noqa: ANN001
     )
     env = {"TASKING_STORE": str(tmp_path / "tiny.db"), "TASKING_USER": "boss"}
     run_cli("init", "--admin", "boss", "--name", "B", "--agency", "POLICE", "--config", str(config), env=env)
-    case = cli_json("report", "--source", "POLICE", "--category", "noise", "--area", "northtown", "--location", "x",
-                    "--occurred", "2018-05-01T10:00", "--received", "2018-05-01T11:00", "--anonymous",
-                    "--summary", "s", env=env)["case"]
+    case = cli_json(
+        "report",
+        "--source",
+        "POLICE",
+        "--category",
+        "noise",
+        "--area",
+        "northtown",
+        "--location",
+        "x",
+        "--occurred",
+        "2018-05-01T10:00",
+        "--received",
+        "2018-05-01T11:00",
+        "--anonymous",
+        "--summary",
+        "s",
+        env=env,
+    )["case"]
     assert case == "TNY-2018-00001"
 
 
 def test_a_bad_partnership_file_is_refused_naming_the_key(tmp_path) -> None:  # noqa: ANN001
     config = tmp_path / "bad.toml"
     config.write_text('name = "Bad"\n[agencies]\nPOLICE = { name = "Police" }\n[areas]\nnames = []\n')
-    done = run_cli("--store", str(tmp_path / "bad.db"), "init", "--admin", "b", "--name", "B", "--agency", "POLICE",
-                   "--config", str(config), check=False)
+    done = run_cli(
+        "--store",
+        str(tmp_path / "bad.db"),
+        "init",
+        "--admin",
+        "b",
+        "--name",
+        "B",
+        "--agency",
+        "POLICE",
+        "--config",
+        str(config),
+        check=False,
+    )
     assert done.returncode != 0 and "config" in done.stderr and "categories" in done.stderr
 
 

@@ -18,22 +18,42 @@ EACH = 50
 def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(services, store, tmp_path) -> None:  # noqa: ANN001
     seed_roster(services)
     # received by the POLICE, so the sergeant's follow-ups are allowed (issue 12's rule)
-    case = send(services.app, RecordReport(user="coordinator", at=at("2018-03-05T10:00"), source="POLICE",
-                                           category="noise", area="Swanley", location="High St",
-                                           occurred_at=at("2018-03-05T09:00"), anonymous=True, summary="s"))["case"]
+    case = send(
+        services.app,
+        RecordReport(
+            user="coordinator",
+            at=at("2018-03-05T10:00"),
+            source="POLICE",
+            category="noise",
+            area="Swanley",
+            location="High St",
+            occurred_at=at("2018-03-05T09:00"),
+            anonymous=True,
+            summary="s",
+        ),
+    )["case"]
     barrier = tmp_path / "barrier"
     barrier.mkdir()
     procs = [
-        subprocess.Popen([sys.executable, "-m", "tests.e2e.worker", store, mode, case, str(EACH), str(barrier), str(n)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env={"TASKING_LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin",
-                              # where a PostgreSQL store's key-encryption key is (every node needs it)
-                              "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"]}, cwd=str(_root()))
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.worker", store, mode, case, str(EACH), str(barrier), str(n)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={
+                "TASKING_LOG_LEVEL": "warning",
+                "PATH": "/usr/bin:/bin",
+                # where a PostgreSQL store's key-encryption key is (every node needs it)
+                "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"],
+            },
+            cwd=str(_root()),
+        )
         for n, mode in enumerate(["follow-up"] * WRITERS + ["new-case"] * WRITERS)
     ]
     for proc in procs:  # every worker is up and waiting
-        wait_until(lambda: len(list(barrier.glob("ready-*"))) == len(procs), "every worker ready", process=proc,
-                   limit=300)
+        wait_until(
+            lambda: len(list(barrier.glob("ready-*"))) == len(procs), "every worker ready", process=proc, limit=300
+        )
     (barrier / "go").touch()  # release them all at once
     outputs = [p.communicate(timeout=600) for p in procs]
     for proc, (_out, err) in zip(procs, outputs, strict=True):
@@ -41,8 +61,9 @@ def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(s
     results = [json.loads(out) for out, _ in outputs]
     # The writes overlapped: every writer was still writing when another had started.
     for n, mine in enumerate(results):
-        assert any(other["first"] < mine["last"] and mine["first"] < other["last"]
-                   for m, other in enumerate(results) if m != n), f"writer {n} ran alone"
+        assert any(
+            other["first"] < mine["last"] and mine["first"] < other["last"] for m, other in enumerate(results) if m != n
+        ), f"writer {n} ran alone"
     assert max(r["first"] for r in results) < min(r["last"] for r in results[:WRITERS])
     events = list(services.app.events.get(services.app.get_case(case).id))
     follow_ups = [e for e in events if type(e).__name__ == "FollowUpMade"]

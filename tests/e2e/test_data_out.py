@@ -60,8 +60,11 @@ def test_exports_carry_no_personal_detail_and_no_free_text(district, tmp_path: P
             import openpyxl
 
             book = openpyxl.load_workbook(out, read_only=True)
-            texts[kind] = "\n".join(",".join("" if v is None else str(v) for v in row)
-                                    for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+            texts[kind] = "\n".join(
+                ",".join("" if v is None else str(v) for v in row)
+                for sheet in book.worksheets
+                for row in sheet.iter_rows(values_only=True)
+            )
             book.close()
         else:
             texts[kind] = out.read_text(encoding="utf-8")
@@ -98,7 +101,9 @@ def test_the_annual_reports_hotspot_map_renders(district, tmp_path: Path) -> Non
     colours = {tuple(pixel) for pixel in picture.reshape(-1, picture.shape[2])[::37].tolist()}
     assert len(colours) > 50, "the map is blank"
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert 'Police-recorded ASB incidents</td><td data-label="2017/18">1619</td><td data-label="2016/17">1850</td>' in html
+    assert (
+        'Police-recorded ASB incidents</td><td data-label="2017/18">1619</td><td data-label="2016/17">1850</td>' in html
+    )
     assert "Reports without coordinates, by area" in html and "Swanley" in html
     assert json.loads((out / "manifest.json").read_text())["files"]["hotspots.png"].startswith("sha256:")
 
@@ -109,8 +114,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("datasette") is None,
-                    reason="the optional extra is not installed: pip install '.[datasette]'")
+@pytest.mark.skipif(
+    importlib.util.find_spec("datasette") is None,
+    reason="the optional extra is not installed: pip install '.[datasette]'",
+)
 def test_datasette_starts_and_serves_a_table_with_its_metadata(district, tmp_path: Path) -> None:  # noqa: ANN001
     run_cli("projections", "catch-up", env=district)
     metadata = tmp_path / "metadata.json"
@@ -118,13 +125,20 @@ def test_datasette_starts_and_serves_a_table_with_its_metadata(district, tmp_pat
     views = district["TASKING_STORE"].removesuffix(".db") + ".views.db"
     port = _free_port()
     datasette = str(Path(sys.executable).with_name("datasette"))
-    server = subprocess.Popen([datasette, "serve", views, "--metadata", str(metadata), "--port", str(port),
-                               "--host", "127.0.0.1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              env={**os.environ})
+    server = subprocess.Popen(
+        [datasette, "serve", views, "--metadata", str(metadata), "--port", str(port), "--host", "127.0.0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ},
+    )
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: answers(base + "/-/versions.json"), "datasette listening", process=server,
-                   log=lambda: server.stdout.read().decode() if server.stdout else "")
+        wait_until(
+            lambda: answers(base + "/-/versions.json"),
+            "datasette listening",
+            process=server,
+            log=lambda: server.stdout.read().decode() if server.stdout else "",
+        )
         path = json.load(urllib.request.urlopen(f"{base}/.json", timeout=30))["district.views"]["path"]
         rows = json.load(urllib.request.urlopen(f"{base}{path}/cases.json?_shape=array&_size=5", timeout=30))
         assert len(rows) == 5 and rows[0]["reference"].startswith("CSU-")

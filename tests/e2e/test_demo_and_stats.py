@@ -43,10 +43,14 @@ def test_the_demo_s_try_lines_are_whole_commands_whatever_the_width(demo_store: 
     """Printed through a pipe (80 columns), each suggested command stays on one line to copy, even with
     a long --store (a PostgreSQL URL)."""
     tail = DEMO_OUTPUT[demo_store].split(" Try:\n", 1)[1].splitlines()
-    assert [line.split(" --store ")[0] for line in tail[:3]] == ["  TASKING_USER=coordinator tasking",
-                                                                 "  TASKING_USER=analyst tasking",
-                                                                 "  TASKING_USER=coordinator tasking"]
-    assert tail[0].endswith("briefing --at 2018-03-05T09:00") and tail[1].endswith("stats --year 2017 --explain powers.CPW")
+    assert [line.split(" --store ")[0] for line in tail[:3]] == [
+        "  TASKING_USER=coordinator tasking",
+        "  TASKING_USER=analyst tasking",
+        "  TASKING_USER=coordinator tasking",
+    ]
+    assert tail[0].endswith("briefing --at 2018-03-05T09:00") and tail[1].endswith(
+        "stats --year 2017 --explain powers.CPW"
+    )
     assert " audit CSU-" in tail[2]
 
 
@@ -66,8 +70,19 @@ def test_the_demo_year_matches_the_seed(demo_store: str) -> None:
     assert figures["previous_year"]["asb_reports_from_residents"]["COUNCIL"] == 93
     assert figures["previous_year"]["change"]["asb_reports_from_residents.COUNCIL"] == {"absolute": 15, "percent": 16.1}
     assert figures["fingerprint"].startswith("sha256:") and figures["position"] > 0
-    for key in ("reports", "reporter_updates", "feedback_rate", "referrals", "by_area", "by_category", "by_source",
-                "by_month", "cases_closed", "from", "to"):
+    for key in (
+        "reports",
+        "reporter_updates",
+        "feedback_rate",
+        "referrals",
+        "by_area",
+        "by_category",
+        "by_source",
+        "by_month",
+        "cases_closed",
+        "from",
+        "to",
+    ):
         assert key in figures
 
 
@@ -75,10 +90,15 @@ def test_every_resident_who_wanted_feedback_got_it_but_a_handful_still_open(demo
     figures = json.loads(stats_bytes(demo_store))
     owed, given = figures["feedback"]["owed"], figures["feedback"]["given"]
     assert owed > 100 and 0 < owed - given <= 12
-    missing = json.loads(run_cli("--store", demo_store, "stats", "--year", "2017", "--explain", "feedback.owed",
-                                 "--json").stdout)["items"]
-    given_cases = {i["case"] for i in json.loads(run_cli("--store", demo_store, "stats", "--year", "2017", "--explain",
-                                                         "feedback.given", "--json").stdout)["items"]}
+    missing = json.loads(
+        run_cli("--store", demo_store, "stats", "--year", "2017", "--explain", "feedback.owed", "--json").stdout
+    )["items"]
+    given_cases = {
+        i["case"]
+        for i in json.loads(
+            run_cli("--store", demo_store, "stats", "--year", "2017", "--explain", "feedback.given", "--json").stdout
+        )["items"]
+    }
     for item in missing:
         if item["case"] not in given_cases:
             state = json.loads(run_cli("--store", demo_store, "show", item["case"], "--json").stdout)
@@ -105,10 +125,14 @@ def test_the_fingerprint_survives_reruns_rebuilds_and_a_second_store(demo_store:
 
 
 def test_explain_lists_exactly_the_events_behind_a_figure(demo_store: str) -> None:
-    cpw = json.loads(run_cli("--store", demo_store, "stats", "--year", "2017", "--explain", "powers.CPW", "--json").stdout)
+    cpw = json.loads(
+        run_cli("--store", demo_store, "stats", "--year", "2017", "--explain", "powers.CPW", "--json").stdout
+    )
     assert cpw["count"] == 9 and {i["event"] for i in cpw["items"]} == {"PowerUsed"}
     assert all(i["detail"] == "CPW" and "2017-03-31" < i["at"] < "2018-04-01" for i in cpw["items"])
-    taskings = json.loads(run_cli("--store", demo_store, "stats", "--year", "2017", "--explain", "taskings", "--json").stdout)
+    taskings = json.loads(
+        run_cli("--store", demo_store, "stats", "--year", "2017", "--explain", "taskings", "--json").stdout
+    )
     assert taskings["count"] == 653 == len({(i["case"], i["position"]) for i in taskings["items"]})
     audit = json.loads(run_cli("--store", demo_store, "audit", cpw["items"][0]["case"], "--json").stdout)
     assert "PowerUsed" in [e["event"] for e in audit["entries"]]
@@ -132,8 +156,15 @@ def test_the_annual_report_has_its_charts_and_a_manifest(demo_store: str, tmp_pa
     images = page.split('src="data:image/png;base64,')[1:]
     assert len(images) == 6  # five charts and the hotspot map
     assert all(base64.b64decode(img.split('"', 1)[0])[:8] == b"\x89PNG\r\n\x1a\n" for img in images)
-    for caption in ("Reports by area", "Reports by category", "Monthly trend", "This year against last",
-                    "Smaller figures, this year against last", "1 April 2017 to 31 March 2018", "Hotspot map"):
+    for caption in (
+        "Reports by area",
+        "Reports by category",
+        "Monthly trend",
+        "This year against last",
+        "Smaller figures, this year against last",
+        "1 April 2017 to 31 March 2018",
+        "Hotspot map",
+    ):
         assert caption in page
     manifest = json.loads((out / "manifest.json").read_text())
     figures = json.loads((out / "figures.json").read_text())
@@ -141,7 +172,10 @@ def test_the_annual_report_has_its_charts_and_a_manifest(demo_store: str, tmp_pa
     assert manifest["chain_head"].startswith(f"{manifest['position']}:")  # the chain's head at the report's position
     assert run_cli("--store", demo_store, "verify", "--head", manifest["chain_head"]).returncode == 0
     assert "taskings,,Taskings from the daily meeting,653,598,55,9.2" in (out / "figures.csv").read_text().splitlines()
-    assert "asb_reports_from_residents,COUNCIL,Sevenoaks District Council,108,93,15,16.1" in (out / "figures.csv").read_text()
+    assert (
+        "asb_reports_from_residents,COUNCIL,Sevenoaks District Council,108,93,15,16.1"
+        in (out / "figures.csv").read_text()
+    )
     again = tmp_path / "again"
     run_cli("--store", demo_store, "stats", "--year", "2017", "--html", "--out", str(again))
     assert all((out / n).read_bytes() == (again / n).read_bytes() for n in manifest["files"])
@@ -204,8 +238,15 @@ def recount(store: str, year: int) -> dict:
         name = type(e).__qualname__
         if name == "Case.Reported":
             by_id[e.originator_id] = e.reference
-            reports[e.reference] = {"ref": e.reference, "at": e.at, "source": e.source, "channel": e.channel,
-                                    "category": e.category, "area": e.area, "feedback": e.feedback}
+            reports[e.reference] = {
+                "ref": e.reference,
+                "at": e.at,
+                "source": e.source,
+                "channel": e.channel,
+                "category": e.category,
+                "area": e.area,
+                "feedback": e.feedback,
+            }
         elif name == "Case.Corrected" and e.field in ("source", "area", "category"):
             reports[by_id[e.originator_id]][e.field] = e.value
         elif name == "Case.Linked" and e.reason == "same-incident":
@@ -213,8 +254,12 @@ def recount(store: str, year: int) -> dict:
             if a != b:
                 parent[max(a, b)] = min(a, b)
         elif start <= getattr(e, "at", start - dt.timedelta(1)) < end:
-            key = {"Case.TaskingRaised": "taskings", "Case.PowerUsed": "powers_used", "Case.Referred": "referrals_made",
-                   "Case.ReporterUpdated": "reporter_updates"}.get(name)
+            key = {
+                "Case.TaskingRaised": "taskings",
+                "Case.PowerUsed": "powers_used",
+                "Case.Referred": "referrals_made",
+                "Case.ReporterUpdated": "reporter_updates",
+            }.get(name)
             if key:
                 counts[key] += 1
             if name == "Case.FollowUpMade" and e.kind in ("visit", "call"):
@@ -222,8 +267,13 @@ def recount(store: str, year: int) -> dict:
     incidents: dict[str, list[dict]] = {}
     for ref, report in reports.items():
         incidents.setdefault(root(ref), []).append(report)
-    by = {"by_area": Counter(), "by_category": Counter(), "by_month": Counter(), "by_source": Counter(),
-          "asb_reports_from_residents": Counter()}
+    by = {
+        "by_area": Counter(),
+        "by_category": Counter(),
+        "by_month": Counter(),
+        "by_source": Counter(),
+        "asb_reports_from_residents": Counter(),
+    }
     for members in incidents.values():
         members.sort(key=lambda r: (r["at"], r["ref"]))
         first = members[0]
@@ -241,8 +291,11 @@ def recount(store: str, year: int) -> dict:
             seen.add(report["source"])
             if start <= report["at"] < end:
                 by["by_source"][report["source"]] += 1
-                resident = report["feedback"] != "report-back" and report["channel"] != "partner-referral" \
+                resident = (
+                    report["feedback"] != "report-back"
+                    and report["channel"] != "partner-referral"
                     and not config.reports_back(report["source"])
+                )
                 if config.is_asb(report["category"]) and resident:
                     by["asb_reports_from_residents"][report["source"]] += 1
     return {**counts, **{key: {k: v for k, v in sorted(c.items()) if v} for key, c in by.items()}}
@@ -259,8 +312,9 @@ def test_an_independent_recount_from_the_stored_events_agrees_with_stats(demo_st
         assert got == value, key
     # Twelve incidents a year were reported to the council and, again, by the police.
     assert figures["reports_received"] - figures["reports"] == 12
-    explained = json.loads(run_cli("--store", demo_store, "stats", "--year", str(year), "--explain", "reports",
-                                   "--json").stdout)
+    explained = json.loads(
+        run_cli("--store", demo_store, "stats", "--year", str(year), "--explain", "reports", "--json").stdout
+    )
     assert explained["count"] == figures["reports"]
     assert sum(len(item["reports"]) for item in explained["items"]) >= figures["reports"] + 12
 
@@ -269,17 +323,28 @@ def test_the_demo_escalation_routes_match_the_seed(demo_store: str, tmp_path: Pa
     """2017/18: no case review, 9 Task and Finish groups (7 completed, 2 ongoing), 3 Channel Panel
     referrals, a monthly Community MARAC from 20 September 2017; 2016/17: two applications."""
     figures = json.loads(stats_bytes(demo_store))
-    assert figures["case_reviews"] == {"applications": 0, "threshold_not_met": 0, "reviews": 0,
-                                       "reviews_with_recommendations": 0}
+    assert figures["case_reviews"] == {
+        "applications": 0,
+        "threshold_not_met": 0,
+        "reviews": 0,
+        "reviews_with_recommendations": 0,
+    }
     assert figures["task_and_finish_groups"] == {"opened": 9, "completed": 7, "ongoing": 2}
     assert figures["referrals"]["channel-panel"] == 3
     assert figures["community_marac"]["meetings"] == 7 and figures["community_marac"]["cases_discussed"] > 0
     assert figures["community_marac"]["referrals"] == figures["referrals"]["community-marac"]
     before = json.loads(run_cli("--store", demo_store, "stats", "--year", "2016", "--json").stdout)
-    assert before["case_reviews"] == {"applications": 2, "threshold_not_met": 1, "reviews": 1,
-                                      "reviews_with_recommendations": 1}
-    explained = json.loads(run_cli("--store", demo_store, "stats", "--year", "2016", "--explain",
-                                   "case_reviews.applications", "--json").stdout)
+    assert before["case_reviews"] == {
+        "applications": 2,
+        "threshold_not_met": 1,
+        "reviews": 1,
+        "reviews_with_recommendations": 1,
+    }
+    explained = json.loads(
+        run_cli(
+            "--store", demo_store, "stats", "--year", "2016", "--explain", "case_reviews.applications", "--json"
+        ).stdout
+    )
     assert [item["case"] for item in explained["items"]] == ["CR-2016-001", "CR-2016-002"]
     meetings = json.loads(run_cli("--store", demo_store, "marac", "meetings", "list", "--json").stdout)["meetings"]
     assert meetings[0]["meeting"] == "2017-09-20" and meetings[0]["discussions"]
@@ -290,13 +355,17 @@ def test_the_demo_escalation_routes_match_the_seed(demo_store: str, tmp_path: Pa
 
 def test_erasing_a_demo_person_changes_no_figure_of_either_year(demo_store: str) -> None:
     """Crypto-shredding destroys a key, not an event: both years' fingerprints stay as they were."""
-    before = {year: json.loads(run_cli("--store", demo_store, "stats", "--year", year, "--json").stdout)["fingerprint"]
-              for year in ("2016", "2017")}
+    before = {
+        year: json.loads(run_cli("--store", demo_store, "stats", "--year", year, "--json").stdout)["fingerprint"]
+        for year in ("2016", "2017")
+    }
     env = {"TASKING_USER": "coordinator"}
     run_cli("--store", demo_store, "person", "erase", "PER-00001", "--reason", "Erasure request ER-7", env=env)
     assert "[erased]" in run_cli("--store", demo_store, "person", "show", "PER-00001").stdout
-    after = {year: json.loads(run_cli("--store", demo_store, "stats", "--year", year, "--json").stdout)["fingerprint"]
-             for year in ("2016", "2017")}
+    after = {
+        year: json.loads(run_cli("--store", demo_store, "stats", "--year", year, "--json").stdout)["fingerprint"]
+        for year in ("2016", "2017")
+    }
     assert after == before
 
 
@@ -310,27 +379,58 @@ def test_the_demo_partnership_year_matches_the_seed(demo_store: str) -> None:
     funding = figures["funding"]
     assert funding["by_funder"] == {"KFRS": "3500.00", "PCC": "31107.00"}
     assert {name: p["full_year"] for name, p in funding["projects"].items() if p["funder"] == "PCC"} == {
-        "Substance Misuse Youth Worker": "12000.00", "Community Domestic Abuse Perpetrators Programme": "1500.00",
-        "CSU Initiatives": "11500.00", "Medium Risk DA Victims": "6107.00"}
+        "Substance Misuse Youth Worker": "12000.00",
+        "Community Domestic Abuse Perpetrators Programme": "1500.00",
+        "CSU Initiatives": "11500.00",
+        "Medium Risk DA Victims": "6107.00",
+    }
     assert funding["unallocated"] == "0.00" and funding["received"] == funding["allocated"]
     cctv = figures["cctv"]
-    assert cctv["cameras"] == 5 and set(cctv["by_location"]) == {"Azalea Shops", "Bradbourne Vale Road",
-                                                                 "Moultain Hill", "Caxton Close"}
+    assert cctv["cameras"] == 5 and set(cctv["by_location"]) == {
+        "Azalea Shops",
+        "Bradbourne Vale Road",
+        "Moultain Hill",
+        "Caxton Close",
+    }
     kinds = figures["activities"]["by_kind"]
     assert kinds["eva"] == 2 and kinds["night-of-action"] >= 15
-    assert {"PACT-SWANLEY", "PACT-EDENBRIDGE", "PACT-WEST-KINGSDOWN", "PACT-NEW-ASH-GREEN",
-            "PACT-WESTERHAM"} == set(figures["activities"]["by_panel"])
-    nights = json.loads(run_cli("--store", demo_store, "activity", "list", "--kind", "night-of-action", "--from",
-                                "2017-04-01", "--to", "2018-03-31", "--json").stdout)["activities"]
-    assert {area for night in nights for area in night["areas"]} == {"New Ash Green", "Westerham", "Sevenoaks Town",
-                                                                     "West Kingsdown", "Swanley"}
+    assert {"PACT-SWANLEY", "PACT-EDENBRIDGE", "PACT-WEST-KINGSDOWN", "PACT-NEW-ASH-GREEN", "PACT-WESTERHAM"} == set(
+        figures["activities"]["by_panel"]
+    )
+    nights = json.loads(
+        run_cli(
+            "--store",
+            demo_store,
+            "activity",
+            "list",
+            "--kind",
+            "night-of-action",
+            "--from",
+            "2017-04-01",
+            "--to",
+            "2018-03-31",
+            "--json",
+        ).stdout
+    )["activities"]
+    assert {area for night in nights for area in night["areas"]} == {
+        "New Ash Green",
+        "Westerham",
+        "Sevenoaks Town",
+        "West Kingsdown",
+        "Swanley",
+    }
     analyst = {"TASKING_USER": "analyst"}
-    for figure, count in (("action_plan.achieved", 23), ("action_plan.actions", 25), ("cctv.deployments",
-                                                                                      cctv["deployments"]),
-                          ("activities.by_kind.eva", 2), ("funding.by_funder.PCC", 1),
-                          ("funding.projects.Medium Risk DA Victims.full_year", 2)):
-        explained = json.loads(run_cli("--store", demo_store, "stats", "--year", "2017", "--explain", figure, "--json",
-                                       env=analyst).stdout)
+    for figure, count in (
+        ("action_plan.achieved", 23),
+        ("action_plan.actions", 25),
+        ("cctv.deployments", cctv["deployments"]),
+        ("activities.by_kind.eva", 2),
+        ("funding.by_funder.PCC", 1),
+        ("funding.projects.Medium Risk DA Victims.full_year", 2),
+    ):
+        explained = json.loads(
+            run_cli("--store", demo_store, "stats", "--year", "2017", "--explain", figure, "--json", env=analyst).stdout
+        )
         assert explained["count"] == count, figure
     csv_text = run_cli("--store", demo_store, "stats", "--year", "2017", "--csv", env=analyst).stdout
     rows = {(row.split(",")[0], row.split(",")[1]) for row in csv_text.splitlines()[1:]}

@@ -27,10 +27,15 @@ def _postgres_text(store: str) -> str:
     schema = parse_qs(urlsplit(store).query)["schema"][0]
     url = store.split("?")[0]
     with psycopg.connect(url, autocommit=True) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema]).fetchall()]
-        return "\n".join(str(row) for table in tables
-                         for row in conn.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall())
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema]
+            ).fetchall()
+        ]
+        return "\n".join(
+            str(row) for table in tables for row in conn.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall()
+        )
 
 
 @pytest.fixture(name="desk_env")
@@ -38,22 +43,60 @@ def fixture_desk_env(backend: str, tmp_path: Path, request: pytest.FixtureReques
     folder = tmp_path / "csu"
     folder.mkdir()
     store = make_store(backend, folder, request) if backend == "postgres" else str(folder / "tasking.db")
-    env = {"TASKING_STORE": store, "TASKING_VIEWS": str(folder / "tasking.views.db"), "TASKING_USER": "amy",
-           "TASKING_LOG_FILE": str(folder / "tasking.log"), "TASKING_LOG_LEVEL": "debug"}
+    env = {
+        "TASKING_STORE": store,
+        "TASKING_VIEWS": str(folder / "tasking.views.db"),
+        "TASKING_USER": "amy",
+        "TASKING_LOG_FILE": str(folder / "tasking.log"),
+        "TASKING_LOG_LEVEL": "debug",
+    }
     run_cli("init", "--admin", "amy", "--name", "Amy Coordinator", "--agency", "COUNCIL", env=env)
     return env
 
 
 def test_an_erased_person_leaves_no_trace_in_the_folder_or_the_logs(desk_env: dict[str, str], tmp_path: Path) -> None:
     env, folder = desk_env, tmp_path / "csu"
-    person = cli_json("person", "add", "--name", NAME, "--phone", PHONE, "--email", EMAIL, "--address", ADDRESS,
-                      "--at", "2018-03-01T09:00", env=env)["person"]
+    person = cli_json(
+        "person",
+        "add",
+        "--name",
+        NAME,
+        "--phone",
+        PHONE,
+        "--email",
+        EMAIL,
+        "--address",
+        ADDRESS,
+        "--at",
+        "2018-03-01T09:00",
+        env=env,
+    )["person"]
     other = cli_json("person", "add", "--name", "Olive Other", "--at", "2018-03-01T09:00", env=env)["person"]
-    case = cli_json("report", "--source", "COUNCIL", "--category", "youth-nuisance", "--area", "Swanley",
-                    "--location", "Azalea Shops", "--occurred", "2018-03-02T20:00", "--at", "2018-03-02T21:00",
-                    "--reporter", person, "--victim", other, "--summary", "Youths kicking a ball at windows",
-                    env=env)["case"]
-    run_cli("follow-up", case, "--kind", "visit", "--outcome", "Spoke to the group", "--at", "2018-03-03T10:00", env=env)
+    case = cli_json(
+        "report",
+        "--source",
+        "COUNCIL",
+        "--category",
+        "youth-nuisance",
+        "--area",
+        "Swanley",
+        "--location",
+        "Azalea Shops",
+        "--occurred",
+        "2018-03-02T20:00",
+        "--at",
+        "2018-03-02T21:00",
+        "--reporter",
+        person,
+        "--victim",
+        other,
+        "--summary",
+        "Youths kicking a ball at windows",
+        env=env,
+    )["case"]
+    run_cli(
+        "follow-up", case, "--kind", "visit", "--outcome", "Spoke to the group", "--at", "2018-03-03T10:00", env=env
+    )
     assert cli_json("person", "find", "--name", "quarr", env=env)[0]["phone"] == PHONE
     assert NAME in run_cli("person", "show", person, env=env).stdout
     run_cli("briefing", "issue", "--at", "2018-03-05T09:00", "--output", str(folder / "packs"), env=env)
@@ -79,6 +122,8 @@ def test_an_erased_person_leaves_no_trace_in_the_folder_or_the_logs(desk_env: di
     assert cli_json("show", case, env=env)["erased"] == ["reporter"]
     assert cli_json("show", case, env=env)["summary"] == "Youths kicking a ball at windows"  # the case's text stays
     assert cli_json("person", "find", "--name", "quarr", env=env) == []
-    assert json.loads(run_cli("stats", "--year", "2017", "--json", env=env).stdout)["fingerprint"] == before["fingerprint"]
+    assert (
+        json.loads(run_cli("stats", "--year", "2017", "--json", env=env).stdout)["fingerprint"] == before["fingerprint"]
+    )
     again = run_cli("person", "erase", person, "--reason", "twice", env=env, check=False)
     assert again.returncode == 1 and "already erased" in again.stderr

@@ -16,8 +16,11 @@ from tests.conftest import TASKING, cli_json, run_cli
 
 @pytest.fixture(name="env")
 def fixture_env(tmp_path: Path) -> dict[str, str]:
-    env = {"TASKING_STORE": str(tmp_path / "store.db"), "TASKING_USER": "coordinator",
-           "TASKING_LOG_FILE": str(tmp_path / "log.jsonl")}
+    env = {
+        "TASKING_STORE": str(tmp_path / "store.db"),
+        "TASKING_USER": "coordinator",
+        "TASKING_LOG_FILE": str(tmp_path / "log.jsonl"),
+    }
     run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "council", env=env)
     run_cli("users", "add", "sgt.jones", "--name", "Alex Jones", "--agency", "police", "--role", "officer", env=env)
     return env
@@ -28,9 +31,26 @@ def log_text(env: dict[str, str]) -> str:
 
 
 def new_case(env: dict[str, str], person: str) -> str:
-    return cli_json("report", "--source", "council", "--category", "youth-nuisance", "--area", "swanley",
-                    "--location", "Azalea Shops", "--occurred", "2018-03-02T21:30", "--received", "2018-03-03T08:00",
-                    "--reporter", person, "--summary", "Groups shouting", env=env)["case"]
+    return cli_json(
+        "report",
+        "--source",
+        "council",
+        "--category",
+        "youth-nuisance",
+        "--area",
+        "swanley",
+        "--location",
+        "Azalea Shops",
+        "--occurred",
+        "2018-03-02T21:30",
+        "--received",
+        "2018-03-03T08:00",
+        "--reporter",
+        person,
+        "--summary",
+        "Groups shouting",
+        env=env,
+    )["case"]
 
 
 def test_a_coordinator_finds_a_reporter_to_call_back(env: dict[str, str]) -> None:
@@ -55,12 +75,34 @@ def test_assign_a_lead_and_close_with_the_taskings(env: dict[str, str]) -> None:
     person = cli_json("person", "add", "--name", "Pat Smith", env=env)["person"]
     case = new_case(env, person)
     assert cli_json("assign", case, "--lead", "sgt.jones", "--at", "2018-03-05T09:30", env=env)["lead"] == "sgt.jones"
-    cli_json("task", case, "--agency", "wardens", "--action", "Patrol", "--due", "2018-03-09", "--at", "2018-03-05T09:31",
-             env=env)
+    cli_json(
+        "task",
+        case,
+        "--agency",
+        "wardens",
+        "--action",
+        "Patrol",
+        "--due",
+        "2018-03-09",
+        "--at",
+        "2018-03-05T09:31",
+        env=env,
+    )
     refused = run_cli("close", case, "--reason", "resolved", "--at", "2018-03-06T10:00", env=env, check=False)
     assert refused.returncode == 1 and "T1 (WARDENS)" in refused.stderr and "--complete-taskings" in refused.stderr
-    cli_json("close", case, "--reason", "resolved", "--complete-taskings", "Patrolled", "--reporter-told", "phone",
-             "--at", "2018-03-06T10:00", env=env)
+    cli_json(
+        "close",
+        case,
+        "--reason",
+        "resolved",
+        "--complete-taskings",
+        "Patrolled",
+        "--reporter-told",
+        "phone",
+        "--at",
+        "2018-03-06T10:00",
+        env=env,
+    )
     shown = cli_json("show", case, env=env)
     assert (shown["status"], shown["lead"], shown["taskings"][0]["status"]) == ("closed", "sgt.jones", "completed")
 
@@ -71,7 +113,9 @@ def test_unknown_filter_values_and_several_missing_options_are_refused(env: dict
     assert done.returncode != 0 and done.stderr.startswith("Error: area: unknown area 'Swanly'; known: Swanley")
     done = run_cli("report", "--source", "COUNCIL", env=env, check=False)
     assert done.returncode == 2
-    assert done.stderr.strip() == "Error: missing required options: --category, --area, --location, --occurred, --summary"
+    assert (
+        done.stderr.strip() == "Error: missing required options: --category, --area, --location, --occurred, --summary"
+    )
 
 
 def test_repeats_print_flag_references_that_acknowledge_takes(env: dict[str, str]) -> None:
@@ -81,8 +125,16 @@ def test_repeats_print_flag_references_that_acknowledge_takes(env: dict[str, str
     flags = cli_json("repeats", "--at", "2018-03-05T09:00", env=env)["repeat_flags"]
     flag = next(f["flag"] for f in flags if f["rule"] == "person")
     assert flag in run_cli("repeats", "--at", "2018-03-05T09:00", env=env).stdout
-    done = cli_json("repeats", "acknowledge", flag.lower(), "--note", "Victim told of the case review",
-                    "--at", "2018-03-05T09:20", env=env)
+    done = cli_json(
+        "repeats",
+        "acknowledge",
+        flag.lower(),
+        "--note",
+        "Victim told of the case review",
+        "--at",
+        "2018-03-05T09:20",
+        env=env,
+    )
     assert done == {"flag": flag, "cases": [first, second]}
     later = cli_json("repeats", "--at", "2018-03-06T09:00", env=env)["repeat_flags"]
     assert [f for f in later if f["rule"] == "person"] == []
@@ -117,21 +169,24 @@ def test_a_terminal_shows_the_message_only_unless_verbose(env: dict[str, str]) -
     assert quiet.strip() == "PER-00001"
     loud = _on_a_terminal(["--verbose", "person", "add", "--name", "Jo Bloggs"], env)
     assert "command.handled" in loud and "PER-00002" in loud
-    piped = run_cli("person", "add", "--name", "Jo Bloggs",
-                    env={**env, "TASKING_LOG_FILE": "", "TASKING_LOG_LEVEL": "info"})
+    piped = run_cli(
+        "person", "add", "--name", "Jo Bloggs", env={**env, "TASKING_LOG_FILE": "", "TASKING_LOG_LEVEL": "info"}
+    )
     assert piped.stdout.strip() == "PER-00003"
     assert json.loads(piped.stderr.splitlines()[0])["event"] == "command.handled"
 
 
 def test_help_does_not_load_the_engine() -> None:
     """Item 16: `tasking --help` imports no charting, views, event store or validation library."""
-    code = ("import os, sys\n"
-            "def leave(code):\n    raise SystemExit(code)\n"
-            "os._exit = leave  # main() ends the process at once: let this check run after it\n"
-            "from tasking.cli import main; sys.argv = ['tasking', '--help']\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "heavy = ['matplotlib', 'sqlite_utils', 'eventsourcing', 'pydantic', 'rich', 'structlog', 'numpy']\n"
-            "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)")
+    code = (
+        "import os, sys\n"
+        "def leave(code):\n    raise SystemExit(code)\n"
+        "os._exit = leave  # main() ends the process at once: let this check run after it\n"
+        "from tasking.cli import main; sys.argv = ['tasking', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ['matplotlib', 'sqlite_utils', 'eventsourcing', 'pydantic', 'rich', 'structlog', 'numpy']\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert "Commands:" in done.stdout and "person" in done.stdout
     assert done.stderr.strip() == "[]"

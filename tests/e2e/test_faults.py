@@ -22,8 +22,17 @@ from tasking.time.instants import utcnow
 from tests.conftest import TASKING, cli_json, make_store, run_cli
 
 HANG = str(Path(__file__).with_name("hang_after_commit.py"))
-FOLLOW_UP = ("follow-up", "CSU-2017-00001", "--kind", "visit", "--outcome", "Spoke to parents",
-             "--at", "2018-03-07T16:00", "--json")
+FOLLOW_UP = (
+    "follow-up",
+    "CSU-2017-00001",
+    "--kind",
+    "visit",
+    "--outcome",
+    "Spoke to parents",
+    "--at",
+    "2018-03-07T16:00",
+    "--json",
+)
 
 
 def event_count(store: str) -> int:
@@ -38,9 +47,25 @@ def event_count(store: str) -> int:
 def fixture_env(store: str, tmp_path: Path) -> dict[str, str]:
     env = {"TASKING_STORE": store, "TASKING_VIEWS": str(tmp_path / "views.db"), "TASKING_USER": "coordinator"}
     run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
-    cli_json("report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley", "--location", "High Street",
-             "--occurred", "2018-03-02T21:30", "--received", "2018-03-03T08:00", "--anonymous", "--summary", "Loud music",
-             env=env)
+    cli_json(
+        "report",
+        "--source",
+        "COUNCIL",
+        "--category",
+        "noise",
+        "--area",
+        "Swanley",
+        "--location",
+        "High Street",
+        "--occurred",
+        "2018-03-02T21:30",
+        "--received",
+        "2018-03-03T08:00",
+        "--anonymous",
+        "--summary",
+        "Loud music",
+        env=env,
+    )
     return env
 
 
@@ -56,9 +81,25 @@ class TestRequestIds:
         assert [e["event"] for e in audit].count("FollowUpMade") == 1
 
     def test_the_request_id_may_come_from_the_environment_and_a_defaulted_time_is_not_content(
-            self, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-        args = ("report", "--source", "POLICE", "--category", "noise", "--area", "Swanley", "--location", "High Street",
-                "--occurred", "2018-03-02T21:30", "--anonymous", "--summary", "Loud music", "--json")
+        self, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        args = (
+            "report",
+            "--source",
+            "POLICE",
+            "--category",
+            "noise",
+            "--area",
+            "Swanley",
+            "--location",
+            "High Street",
+            "--occurred",
+            "2018-03-02T21:30",
+            "--anonymous",
+            "--summary",
+            "Loud music",
+            "--json",
+        )
         first = cli_json(*args, env={**env, "TASKING_REQUEST_ID": "report-2"})
         assert first["case"].endswith("-00001")
         before = event_count(env["TASKING_STORE"])
@@ -69,23 +110,29 @@ class TestRequestIds:
         assert event_count(env["TASKING_STORE"]) == before
 
     def test_the_same_request_id_with_different_content_is_refused_and_writes_nothing(
-            self, env: dict[str, str]) -> None:
+        self, env: dict[str, str]
+    ) -> None:
         run_cli(*FOLLOW_UP, "--request-id", "visit-1", env=env)
         before = event_count(env["TASKING_STORE"])
         other = run_cli(*FOLLOW_UP[:-3], "--at", "2018-03-08T16:00", "--request-id", "visit-1", env=env, check=False)
         assert other.returncode == 1 and other.stdout == ""
         assert other.stderr.strip().splitlines() == [
             "Error: request-id: 'visit-1' was already used for this command with different content; "
-            "use a new request id for a new command"]
+            "use a new request id for a new command"
+        ]
         power = run_cli("power", "CSU-2017-00001", "--type", "CPW", "--request-id", "visit-1", env=env, check=False)
         assert power.returncode == 1 and "already used for another command (RecordFollowUp)" in power.stderr
         assert event_count(env["TASKING_STORE"]) == before
 
     def test_a_write_killed_after_its_commit_is_retried_safely(self, env: dict[str, str]) -> None:
         before = event_count(env["TASKING_STORE"])
-        hung = subprocess.Popen([sys.executable, HANG, *FOLLOW_UP, "--request-id", "visit-9"],
-                                env={**os.environ, "TASKING_LOG_LEVEL": "warning", **env},
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        hung = subprocess.Popen(
+            [sys.executable, HANG, *FOLLOW_UP, "--request-id", "visit-9"],
+            env={**os.environ, "TASKING_LOG_LEVEL": "warning", **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert hung.stderr.readline().strip() == "finished 0"  # committed, printed, not yet exited
             os.kill(hung.pid, signal.SIGKILL)
@@ -114,38 +161,95 @@ class TestTimes:
         assert done.returncode == 2
         assert done.stderr.strip() == (
             "Error: at: '2018-03-25T01:30' does not exist in Europe/London: the clocks go forward from 01:00 to "
-            "02:00 on 2018-03-25; give a time outside the gap, or with its offset")
+            "02:00 on 2018-03-25; give a time outside the gap, or with its offset"
+        )
         assert event_count(env["TASKING_STORE"]) == before
 
     def test_a_time_in_the_autumn_overlap_is_refused_with_both_readings_unless_it_has_an_offset(
-            self, env: dict[str, str]) -> None:
+        self, env: dict[str, str]
+    ) -> None:
         done = run_cli(*FOLLOW_UP[:-3], "--at", "2017-10-29T01:30", env=env, check=False)
         assert done.returncode == 2
         assert "2017-10-29T01:30+01:00 (BST) or 2017-10-29T01:30+00:00 (GMT)" in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
-        occurred = run_cli("report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley",
-                           "--location", "High Street", "--occurred", "2017-10-29T01:30", "--anonymous",
-                           "--summary", "s", env=env, check=False)
-        assert occurred.returncode == 2 and occurred.stderr.startswith("Error: occurred: '2017-10-29T01:30' happens twice")
+        occurred = run_cli(
+            "report",
+            "--source",
+            "COUNCIL",
+            "--category",
+            "noise",
+            "--area",
+            "Swanley",
+            "--location",
+            "High Street",
+            "--occurred",
+            "2017-10-29T01:30",
+            "--anonymous",
+            "--summary",
+            "s",
+            env=env,
+            check=False,
+        )
+        assert occurred.returncode == 2 and occurred.stderr.startswith(
+            "Error: occurred: '2017-10-29T01:30' happens twice"
+        )
         for offset, utc in (("+01:00", "2017-10-29T00:30:00Z"), ("+00:00", "2017-10-29T01:30:00Z")):
-            case = cli_json("report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley",
-                            "--location", "High Street", "--occurred", "2017-10-28T22:00", "--anonymous",
-                            "--received", f"2017-10-29T01:30{offset}", "--summary", "s", env=env)["case"]
+            case = cli_json(
+                "report",
+                "--source",
+                "COUNCIL",
+                "--category",
+                "noise",
+                "--area",
+                "Swanley",
+                "--location",
+                "High Street",
+                "--occurred",
+                "2017-10-28T22:00",
+                "--anonymous",
+                "--received",
+                f"2017-10-29T01:30{offset}",
+                "--summary",
+                "s",
+                env=env,
+            )["case"]
             assert cli_json("audit", case, env=env)["entries"][0]["occurred_at"] == utc
 
     def test_effective_times_far_ahead_of_now_or_before_the_earliest_date_are_refused(
-            self, env: dict[str, str]) -> None:
+        self, env: dict[str, str]
+    ) -> None:
         before = event_count(env["TASKING_STORE"])
         ahead = run_cli(*FOLLOW_UP[:-3], "--at", "2999-12-31", env=env, check=False)
         assert ahead.returncode == 1 and "at: Tue 31 Dec 2999 00:00 is more than one day after now" in ahead.stderr
         beyond = run_cli(*FOLLOW_UP[:-3], "--at", "9999-12-31", env=env, check=False)  # past any year a read can show
-        assert beyond.returncode == 2 and "at: '9999-12-31' is out of range: the year must be from 1800 to 9998" in beyond.stderr
-        old = run_cli("report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley", "--location", "x",
-                      "--occurred", "1900-06-01T00:00", "--received", "1900-06-01", "--anonymous", "--summary", "s",
-                      env=env, check=False)
+        assert (
+            beyond.returncode == 2
+            and "at: '9999-12-31' is out of range: the year must be from 1800 to 9998" in beyond.stderr
+        )
+        old = run_cli(
+            "report",
+            "--source",
+            "COUNCIL",
+            "--category",
+            "noise",
+            "--area",
+            "Swanley",
+            "--location",
+            "x",
+            "--occurred",
+            "1900-06-01T00:00",
+            "--received",
+            "1900-06-01",
+            "--anonymous",
+            "--summary",
+            "s",
+            env=env,
+            check=False,
+        )
         assert old.returncode == 1 and old.stderr.strip() == (
             "Error: received: Fri 01 Jun 1900 00:00 is before the partnership's earliest date 2000-01-01 "
-            "(earliest_date in its configuration)")
+            "(earliest_date in its configuration)"
+        )
         assert event_count(env["TASKING_STORE"]) == before
 
 
@@ -156,9 +260,25 @@ def test_stats_accepts_every_year_a_write_can_produce(tmp_path: Path) -> None:
     config.write_text(default_config_text().replace("earliest_date = 2000-01-01", "earliest_date = 1900-01-01"))
     env = {"TASKING_STORE": str(tmp_path / "old.db"), "TASKING_USER": "coordinator"}
     run_cli("init", "--admin", "coordinator", "--name", "Sam", "--agency", "COUNCIL", "--config", str(config), env=env)
-    case = cli_json("report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley", "--location", "x",
-                    "--occurred", "1900-01-01T00:00", "--received", "1900-01-01T00:00", "--anonymous",
-                    "--summary", "s", env=env)["case"]
+    case = cli_json(
+        "report",
+        "--source",
+        "COUNCIL",
+        "--category",
+        "noise",
+        "--area",
+        "Swanley",
+        "--location",
+        "x",
+        "--occurred",
+        "1900-01-01T00:00",
+        "--received",
+        "1900-01-01T00:00",
+        "--anonymous",
+        "--summary",
+        "s",
+        env=env,
+    )["case"]
     assert case == "CSU-1899-00001"
     assert cli_json("stats", "--year", "1899", env=env)["reports"] == 1
     assert cli_json("stats", "--year", "9998", env=env)["reports"] == 0
@@ -167,12 +287,19 @@ def test_stats_accepts_every_year_a_write_can_produce(tmp_path: Path) -> None:
 def _killed_after(args: list[str], env: dict[str, str], events: int) -> subprocess.CompletedProcess[bytes]:
     """`tasking *args` in a real process that kills itself with SIGKILL right after the commit that
     brings what it has written to `events` or more (the fault point `kill-after-events`)."""
-    return subprocess.run([TASKING, *args], env={**os.environ, **env, FAULT: f"kill-after-events={events}"},
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600, check=False)
+    return subprocess.run(
+        [TASKING, *args],
+        env={**os.environ, **env, FAULT: f"kill-after-events={events}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_a_demo_killed_mid_way_is_reported_unfinished_and_resumes_to_a_clean_demos_fingerprints(
-        backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     killed, clean = (make_store(backend, tmp_path, request, name=name) for name in ("killed", "clean"))
     views = {killed: str(tmp_path / "killed-views.db"), clean: str(tmp_path / "clean-views.db")}
     demo = _killed_after(["demo", "--store", killed], {"TASKING_VIEWS": views[killed]}, events=4000)
@@ -180,8 +307,10 @@ def test_a_demo_killed_mid_way_is_reported_unfinished_and_resumes_to_a_clean_dem
     stopped = event_count(killed)
     assert 4000 <= stopped < 16000
     env = {"TASKING_VIEWS": views[killed]}
-    unfinished = (f"Warning: unfinished build: `tasking demo --seed 2017` started at position 1 and did not finish; "
-                  f"the store ends at position {stopped}; finish it with `tasking demo --resume`")
+    unfinished = (
+        f"Warning: unfinished build: `tasking demo --seed 2017` started at position 1 and did not finish; "
+        f"the store ends at position {stopped}; finish it with `tasking demo --resume`"
+    )
     for args in (("stats", "--year", "2017", "--json"), ("projections", "status"), ("projections", "verify")):
         done = run_cli("--store", killed, *args, env=env)
         assert unfinished in done.stderr.splitlines(), args
@@ -191,8 +320,10 @@ def test_a_demo_killed_mid_way_is_reported_unfinished_and_resumes_to_a_clean_dem
     run_cli("demo", "--store", clean, env={"TASKING_VIEWS": views[clean]})
     assert event_count(killed) == event_count(clean)
     for year in ("2016", "2017"):
-        resumed, fresh = (json.loads(run_cli("--store", s, "stats", "--year", year, "--json",
-                                             env={"TASKING_VIEWS": views[s]}).stdout) for s in (killed, clean))
+        resumed, fresh = (
+            json.loads(run_cli("--store", s, "stats", "--year", year, "--json", env={"TASKING_VIEWS": views[s]}).stdout)
+            for s in (killed, clean)
+        )
         assert resumed["fingerprint"] == fresh["fingerprint"]
     done = run_cli("--store", killed, "projections", "status", env=env)
     assert "unfinished" not in done.stderr
@@ -200,8 +331,9 @@ def test_a_demo_killed_mid_way_is_reported_unfinished_and_resumes_to_a_clean_dem
     assert again.returncode == 1 and "already complete" in again.stderr
 
 
-def test_an_import_killed_mid_way_resumes_by_importing_it_again(backend: str, tmp_path: Path,
-                                                                request: pytest.FixtureRequest) -> None:
+def test_an_import_killed_mid_way_resumes_by_importing_it_again(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """kill -9 during an import, then the same import again: every row once, none twice, none lost."""
     from tests.e2e.test_partner_import import MAPPING, write_file
 

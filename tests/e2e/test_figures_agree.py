@@ -12,15 +12,22 @@ from tests.e2e.test_local_times import fixture_desk, invoke  # noqa: F401  (the 
 
 
 def test_the_terminal_shows_the_rate_as_a_percentage_and_the_escalation_figures(desk: None) -> None:
-    for args in (["follow-up", "CSU-2017-00002", "--kind", "visit", "--outcome", "Spoke to them", "--at", "2017-04-28T10:00"],
-                 ["update-reporter", "CSU-2017-00002", "--channel", "phone", "--note", "Told", "--at", "2017-04-29T10:00"]):
+    for args in (
+        ["follow-up", "CSU-2017-00002", "--kind", "visit", "--outcome", "Spoke to them", "--at", "2017-04-28T10:00"],
+        ["update-reporter", "CSU-2017-00002", "--channel", "phone", "--note", "Told", "--at", "2017-04-29T10:00"],
+    ):
         assert invoke(*args)[0] == 0
     code, out, err = invoke("stats", "--year", "2017")
     assert code == 0, err
     figures = json.loads(invoke("stats", "--year", "2017", "--json")[1])
     assert f"{figures['feedback_rate'] * 100:.1f}%" in out and "(rate 0." not in out
-    for label in ("Applications for an ASB case review", "Task and Finish groups set up", "Community MARAC meetings",
-                  COUNTS["reports_received"], COUNTS["reports"]):
+    for label in (
+        "Applications for an ASB case review",
+        "Task and Finish groups set up",
+        "Community MARAC meetings",
+        COUNTS["reports_received"],
+        COUNTS["reports"],
+    ):
         assert label in " ".join(out.split()), label
 
 
@@ -28,8 +35,14 @@ def test_the_csv_has_every_figure_and_names_reports_apart(desk: None) -> None:
     figures = json.loads(invoke("stats", "--year", "2017", "--json")[1])
     rows = list(csv.DictReader(io.StringIO(invoke("stats", "--year", "2017", "--csv")[1])))
     names = {row["figure"] for row in rows}
-    assert {"case_reviews", "task_and_finish_groups", "community_marac", "reports_received", "reports",
-            "feedback"} <= names
+    assert {
+        "case_reviews",
+        "task_and_finish_groups",
+        "community_marac",
+        "reports_received",
+        "reports",
+        "feedback",
+    } <= names
     by = {(row["figure"], row["item"]): row for row in rows}
     assert by[("reports_received", "")]["2017/18"] == str(figures["reports_received"])
     assert by[("feedback", "owed")]["2017/18"] == str(figures["feedback"]["owed"])

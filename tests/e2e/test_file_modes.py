@@ -35,8 +35,9 @@ def modes(folder: Path) -> dict[str, str]:
     return wide
 
 
-def test_every_file_and_folder_the_engine_writes_is_owner_only(store: str, tmp_path: Path, umask: int,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_file_and_folder_the_engine_writes_is_owner_only(
+    store: str, tmp_path: Path, umask: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The stores, the key store, the views (and their WAL/SHM), the lock and health files, packs,
     reminders, exports, the annual report, an import's errors file and the log file."""
     work = tmp_path / "work"
@@ -53,11 +54,38 @@ def test_every_file_and_folder_the_engine_writes_is_owner_only(store: str, tmp_p
     os.mkdir(work / "logs", 0o700)
     tasking("--log-file", log, "init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL")
     tasking("--log-file", log, "person", "add", "--name", "Pat Smith", "--phone", "01732 000000")
-    tasking("--log-file", log, "report", "--source", "COUNCIL", "--category", "youth-nuisance", "--area", "Swanley",
-            "--location", "Azalea Shops", "--occurred", "2018-03-02T21:30", "--received", "2018-03-03T08:00",
-            "--anonymous", "--summary", "Groups shouting")
-    tasking("task", "CSU-2017-00001", "--agency", "COUNCIL", "--action", "Patrol", "--due", "2018-03-05",
-            "--at", "2018-03-03T09:10")
+    tasking(
+        "--log-file",
+        log,
+        "report",
+        "--source",
+        "COUNCIL",
+        "--category",
+        "youth-nuisance",
+        "--area",
+        "Swanley",
+        "--location",
+        "Azalea Shops",
+        "--occurred",
+        "2018-03-02T21:30",
+        "--received",
+        "2018-03-03T08:00",
+        "--anonymous",
+        "--summary",
+        "Groups shouting",
+    )
+    tasking(
+        "task",
+        "CSU-2017-00001",
+        "--agency",
+        "COUNCIL",
+        "--action",
+        "Patrol",
+        "--due",
+        "2018-03-05",
+        "--at",
+        "2018-03-03T09:10",
+    )
     tasking("briefing", "issue", "--at", "2018-03-05T09:00", "--output", str(work / "packs" / "daily"))
     tasking("scheduler", "--once", "--at", "2018-03-06T16:30", "--output", str(work / "packs" / "daily"))
     for fmt in ("csv", "json", "xlsx"):
@@ -67,18 +95,31 @@ def test_every_file_and_folder_the_engine_writes_is_owner_only(store: str, tmp_p
     tasking("projections", "rebuild")
     tasking("projections", "verify")
     rows = work / "rows.csv"
-    rows.write_text("Case No,Date Reported,ASB Type,Parish,Street,Summary\nW1,not a date,noise,Swanley,High St,s\n",
-                    encoding="utf-8")
+    rows.write_text(
+        "Case No,Date Reported,ASB Type,Parish,Street,Summary\nW1,not a date,noise,Swanley,High St,s\n",
+        encoding="utf-8",
+    )
     os.chmod(rows, 0o600)
     mapping = work / "mapping.toml"
-    mapping.write_text('system = "X"\nsource = "HOUSING"\n[columns]\nreference = "Case No"\nreceived = "Date Reported"\n'
-                       'category = "ASB Type"\narea = "Parish"\nlocation = "Street"\nsummary = "Summary"\n', encoding="utf-8")
+    mapping.write_text(
+        'system = "X"\nsource = "HOUSING"\n[columns]\nreference = "Case No"\nreceived = "Date Reported"\n'
+        'category = "ASB Type"\narea = "Parish"\nlocation = "Street"\nsummary = "Summary"\n',
+        encoding="utf-8",
+    )
     os.chmod(mapping, 0o600)
     tasking("import", str(rows), "--mapping", str(mapping), "--errors", str(work / "errors.csv"))
     written = {str(p.relative_to(work)) for p in work.rglob("*")}
-    assert {"views.db", "views.db.health.json", "cases.xlsx", "packs/daily/2018-03-05/briefing.md",
-            "report/2017/report.html", "logs/tasking.log", "errors.csv",
-            "packs/daily/2018-03-06/reminders/COUNCIL.md", "views.db.lock"} <= written
+    assert {
+        "views.db",
+        "views.db.health.json",
+        "cases.xlsx",
+        "packs/daily/2018-03-05/briefing.md",
+        "report/2017/report.html",
+        "logs/tasking.log",
+        "errors.csv",
+        "packs/daily/2018-03-06/reminders/COUNCIL.md",
+        "views.db.lock",
+    } <= written
     if store.endswith(".db"):
         assert {"store.db", "store.keys.db"} <= written
     assert modes(work) == {}
@@ -93,8 +134,9 @@ def test_a_key_store_that_others_can_read_is_refused_with_the_chmod_to_run(tmp_p
     capsys.readouterr()
     assert run([*env, "--user", "coordinator", "users", "list"]) == 1
     error = capsys.readouterr().err.strip()
-    assert error == (f"Error: keys: {keys} can be read by other users (mode 0644); run `chmod 600 {keys}` "
-                     "and try again")
+    assert error == (
+        f"Error: keys: {keys} can be read by other users (mode 0644); run `chmod 600 {keys}` and try again"
+    )
     os.chmod(keys, 0o600)
     assert run([*env, "--user", "coordinator", "users", "list"]) == 0
 
@@ -115,19 +157,51 @@ def test_making_a_store_owner_only_never_drops_this_process_s_sqlite_locks(tmp_p
 
     settings = Settings(store=str(tmp_path / "store.db"), views=str(tmp_path / "views.db"))
     env = {**os.environ, "TASKING_STORE": settings.store, "TASKING_VIEWS": settings.views_path}
-    subprocess.run([TASKING, "init", "--admin", "coordinator", "--name", "Sam", "--agency", "COUNCIL"], env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [TASKING, "init", "--admin", "coordinator", "--name", "Sam", "--agency", "COUNCIL"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     first = bootstrap(settings)
     send(first.app, AddUser(user="coordinator", at=utcnow(), login="one", name="One", agency="COUNCIL", role="officer"))
     second = bootstrap(settings)  # the pool's next connection: the store is narrowed again
     try:
-        subprocess.run([TASKING, "--user", "coordinator", "users", "add", "two", "--name", "Two", "--agency", "COUNCIL",
-                        "--role", "officer"], env=env, check=True, capture_output=True)
-        send(first.app, AddUser(user="coordinator", at=utcnow(), login="three", name="Three", agency="COUNCIL",
-                                role="officer"))
-        count = subprocess.run([sys.executable, "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1])"
-                                ".execute('SELECT count(*) FROM stored_events').fetchone()[0])", settings.store],
-                               check=True, capture_output=True, text=True)
+        subprocess.run(
+            [
+                TASKING,
+                "--user",
+                "coordinator",
+                "users",
+                "add",
+                "two",
+                "--name",
+                "Two",
+                "--agency",
+                "COUNCIL",
+                "--role",
+                "officer",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        send(
+            first.app,
+            AddUser(user="coordinator", at=utcnow(), login="three", name="Three", agency="COUNCIL", role="officer"),
+        )
+        count = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sqlite3, sys; print(sqlite3.connect(sys.argv[1])"
+                ".execute('SELECT count(*) FROM stored_events').fetchone()[0])",
+                settings.store,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         assert int(count.stdout) == first.app.event_count()  # every write, seen by another program
     finally:
         second.close()

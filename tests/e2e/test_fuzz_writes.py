@@ -30,26 +30,63 @@ from tests.conftest import make_store
 
 # Commands that record no event, each with why. Everything else in the tree is a write and is fuzzed.
 READS = {
-    "audit": "read", "briefing": "read", "briefing issued": "read", "cases": "read", "feedback-owed": "read",
-    "repeats": "read", "show": "read", "person find": "read", "person show": "read", "users list": "read",
-    "case-review list": "read", "case-review show": "read", "tfg list": "read", "tfg show": "read",
-    "marac agenda": "read", "marac meetings list": "read", "duplicates": "read", "export": "read (writes a file)",
-    "stats": "read (writes files)", "projections status": "views only", "projections catch-up": "views only",
-    "projections rebuild": "views only", "projections verify": "views only", "verify": "read",
-    "access-log": "read", "serve": "a long-running web server (tests/web)",
+    "audit": "read",
+    "briefing": "read",
+    "briefing issued": "read",
+    "cases": "read",
+    "feedback-owed": "read",
+    "repeats": "read",
+    "show": "read",
+    "person find": "read",
+    "person show": "read",
+    "users list": "read",
+    "case-review list": "read",
+    "case-review show": "read",
+    "tfg list": "read",
+    "tfg show": "read",
+    "marac agenda": "read",
+    "marac meetings list": "read",
+    "duplicates": "read",
+    "export": "read (writes a file)",
+    "stats": "read (writes files)",
+    "projections status": "views only",
+    "projections catch-up": "views only",
+    "projections rebuild": "views only",
+    "projections verify": "views only",
+    "verify": "read",
+    "access-log": "read",
+    "serve": "a long-running web server (tests/web)",
     "scheduler": "a long-running process; its jobs send `briefing issue` (fuzzed) and catch-up",
     "demo": "fills a new store with a fixed plan; --replace deletes files (tests/e2e/test_demo_and_stats.py)",
     "store copy": "copies into a second, empty store (tests/e2e/test_store_copy.py)",
-    "plan list": "read", "plan show": "read", "activity list": "read", "pact list": "read", "funding list": "read",
+    "plan list": "read",
+    "plan show": "read",
+    "activity list": "read",
+    "pact list": "read",
+    "funding list": "read",
     "cctv list": "read",
 }
 REFERENCES = {
-    "case": ["CSU-2017-00001", "CSU-2017-00002", "csu-2017-00003"], "other": ["CSU-2017-00002"],
-    "cases": ["CSU-2017-00001"], "to": ["CSU-2017-00002"], "tasking": ["T1", "t1"], "review": ["CR-2017-001"],
-    "group": ["TFG-2017-01"], "flag": ["P-00000000"], "agency": ["POLICE", "wardens"], "source": ["COUNCIL"],
-    "area": ["Swanley", "hextable"], "category": ["noise", "youth-nuisance"],
-    "reporter": ["PER-00001"], "victim": ["PER-00002"], "applicant": ["PER-00001"], "on_behalf_of": ["PER-00002"],
-    "lead": ["sgt.jones"], "owner": ["sgt.jones"], "login": ["new.user"], "admin": ["coordinator"],
+    "case": ["CSU-2017-00001", "CSU-2017-00002", "csu-2017-00003"],
+    "other": ["CSU-2017-00002"],
+    "cases": ["CSU-2017-00001"],
+    "to": ["CSU-2017-00002"],
+    "tasking": ["T1", "t1"],
+    "review": ["CR-2017-001"],
+    "group": ["TFG-2017-01"],
+    "flag": ["P-00000000"],
+    "agency": ["POLICE", "wardens"],
+    "source": ["COUNCIL"],
+    "area": ["Swanley", "hextable"],
+    "category": ["noise", "youth-nuisance"],
+    "reporter": ["PER-00001"],
+    "victim": ["PER-00002"],
+    "applicant": ["PER-00001"],
+    "on_behalf_of": ["PER-00002"],
+    "lead": ["sgt.jones"],
+    "owner": ["sgt.jones"],
+    "login": ["new.user"],
+    "admin": ["coordinator"],
     "action": ["A1"],
 }
 USERS = ["coordinator", "sgt.jones", "analyst", "nobody"]
@@ -83,7 +120,7 @@ def value_for(param: click.Parameter, folder: Path) -> st.SearchStrategy:
     elif type(kind).__name__ == "DateType" or name in ("meeting", "review_at"):
         shaped = LOCAL.map(lambda d: d.date().isoformat())
     elif isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
-        shaped = st.one_of(st.integers(-10**6, 10**6).map(str), st.floats().map(str))
+        shaped = st.one_of(st.integers(-(10**6), 10**6).map(str), st.floats().map(str))
     elif isinstance(kind, click.Path):
         return st.one_of(st.just(str(folder / "missing.csv")), TEXT.map(lambda text: _file(folder, text)))
     elif name in REFERENCES:
@@ -139,17 +176,70 @@ def fixture_fuzz_store(request, tmp_path_factory) -> Iterator[dict]:  # type: ig
         ["init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL"],
         ["users", "add", "sgt.jones", "--name", "Alex Jones", "--agency", "POLICE", "--role", "officer"],
         ["users", "add", "analyst", "--name", "Ann Lyst", "--agency", "COUNCIL", "--role", "analyst"],
-        ["person", "add", "--name", "Pat Smith"], ["person", "add", "--name", "Chris Doe"],
-        *[["report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley", "--location", "High St",
-           "--occurred", f"2018-03-0{n}T09:00", "--received", f"2018-03-0{n}T10:00", "--reporter", "PER-00001",
-           "--summary", "Loud music"] for n in (2, 3, 4)],
-        ["task", "CSU-2017-00001", "--agency", "WARDENS", "--action", "Patrol", "--due", "2018-03-09",
-         "--at", "2018-03-05T09:30"],
+        ["person", "add", "--name", "Pat Smith"],
+        ["person", "add", "--name", "Chris Doe"],
+        *[
+            [
+                "report",
+                "--source",
+                "COUNCIL",
+                "--category",
+                "noise",
+                "--area",
+                "Swanley",
+                "--location",
+                "High St",
+                "--occurred",
+                f"2018-03-0{n}T09:00",
+                "--received",
+                f"2018-03-0{n}T10:00",
+                "--reporter",
+                "PER-00001",
+                "--summary",
+                "Loud music",
+            ]
+            for n in (2, 3, 4)
+        ],
+        [
+            "task",
+            "CSU-2017-00001",
+            "--agency",
+            "WARDENS",
+            "--action",
+            "Patrol",
+            "--due",
+            "2018-03-09",
+            "--at",
+            "2018-03-05T09:30",
+        ],
         ["case-review", "apply", "--applicant", "PER-00001", "--received", "2018-03-05T10:00"],
-        ["tfg", "open", "--focus", "Shops", "--area", "Swanley", "--case", "CSU-2017-00001", "--reason", "Repeats",
-         "--at", "2018-03-05T11:00"],
-        ["tfg", "action", "TFG-2017-01", "--agency", "WARDENS", "--action", "Patrols", "--due", "2018-04-01",
-         "--at", "2018-03-05T11:10"],
+        [
+            "tfg",
+            "open",
+            "--focus",
+            "Shops",
+            "--area",
+            "Swanley",
+            "--case",
+            "CSU-2017-00001",
+            "--reason",
+            "Repeats",
+            "--at",
+            "2018-03-05T11:00",
+        ],
+        [
+            "tfg",
+            "action",
+            "TFG-2017-01",
+            "--agency",
+            "WARDENS",
+            "--action",
+            "Patrols",
+            "--due",
+            "2018-04-01",
+            "--at",
+            "2018-03-05T11:10",
+        ],
         ["marac", "meetings", "add", "--at", "2018-03-20T10:00"],
     ]
     for args in setup:
@@ -193,17 +283,27 @@ def assert_wrote_nothing(found: dict, before: tuple[int, dict], code: int, what:
     assert topics == ([REFUSAL_TOPIC] if code == 3 else []), f"{what} wrote {topics}"
     assert count == before[0] + len(topics)
     skip = REFUSAL_VIEWS if code == 3 else ()
-    assert {t: r for t, r in views.items() if t not in skip} == {t: r for t, r in before[1].items() if t not in skip}, \
+    assert {t: r for t, r in views.items() if t not in skip} == {t: r for t, r in before[1].items() if t not in skip}, (
         f"{what} changed the views"
+    )
 
 
 @pytest.mark.parametrize("name", WRITES)
 def test_a_write_succeeds_or_fails_in_one_line_writing_nothing(fuzz_store, name: str) -> None:  # noqa: ANN001
     command, folder = COMMANDS[name], Path(fuzz_store["folder"])
 
-    @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                     HealthCheck.filter_too_much, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+        ],
+    )
     @given(args=arguments(command, folder), user=st.sampled_from(USERS))
     def check(args: list[str], user: str) -> None:
         before = snapshot(fuzz_store)

@@ -32,15 +32,56 @@ def fixture_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for args in (
         ["init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL"],
         ["person", "add", "--name", "Pat Smith"],
-        *[["report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley", "--location", "High St",
-           "--occurred", f"2017-04-2{n}T09:00", "--received", f"2017-04-2{n}T10:00", "--reporter", "PER-00001",
-           "--summary", "Loud music"] for n in (4, 5, 6)],
+        *[
+            [
+                "report",
+                "--source",
+                "COUNCIL",
+                "--category",
+                "noise",
+                "--area",
+                "Swanley",
+                "--location",
+                "High St",
+                "--occurred",
+                f"2017-04-2{n}T09:00",
+                "--received",
+                f"2017-04-2{n}T10:00",
+                "--reporter",
+                "PER-00001",
+                "--summary",
+                "Loud music",
+            ]
+            for n in (4, 5, 6)
+        ],
         ["case-review", "apply", "--applicant", "PER-00001", "--received", "2017-04-27T10:00"],
-        ["tfg", "open", "--focus", "Shops", "--area", "Swanley", "--case", "CSU-2017-00001", "--reason", "Repeats",
-         "--at", "2017-04-27T11:00"],
+        [
+            "tfg",
+            "open",
+            "--focus",
+            "Shops",
+            "--area",
+            "Swanley",
+            "--case",
+            "CSU-2017-00001",
+            "--reason",
+            "Repeats",
+            "--at",
+            "2017-04-27T11:00",
+        ],
         ["marac", "meetings", "add", "--at", "2017-09-20T10:00"],
-        ["task", "CSU-2017-00001", "--agency", "COUNCIL", "--action", "Visit", "--due", "2017-05-02",
-         "--at", "2017-04-25T09:30"],
+        [
+            "task",
+            "CSU-2017-00001",
+            "--agency",
+            "COUNCIL",
+            "--action",
+            "Visit",
+            "--due",
+            "2017-05-02",
+            "--at",
+            "2017-04-25T09:30",
+        ],
     ):
         code, _, err = invoke(*args)
         assert code == 0, (args, err)
@@ -53,10 +94,18 @@ def test_an_error_about_at_says_the_local_time(desk: None) -> None:
     assert not UTC_STAMP.search(err), err
 
 
-@pytest.mark.parametrize("args", [
-    ("case-review", "list"), ("case-review", "show", "CR-2017-001"), ("tfg", "list"), ("tfg", "show", "TFG-2017-01"),
-    ("marac", "meetings", "list"), ("stats", "--year", "2017", "--explain", "taskings"), ("audit", "CSU-2017-00001"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("case-review", "list"),
+        ("case-review", "show", "CR-2017-001"),
+        ("tfg", "list"),
+        ("tfg", "show", "TFG-2017-01"),
+        ("marac", "meetings", "list"),
+        ("stats", "--year", "2017", "--explain", "taskings"),
+        ("audit", "CSU-2017-00001"),
+    ],
+)
 def test_reads_for_people_show_local_times_and_json_keeps_utc(desk: None, args: tuple[str, ...]) -> None:
     code, out, err = invoke(*args)
     assert code == 0, err

@@ -28,19 +28,67 @@ def test_a_new_users_morning(tmp_path: Path) -> None:
 
     # 3. A case recorded, tasked, followed up, updated and closed with its taskings.
     person = cli_json("person", "add", "--name", "Pat Smith", "--phone", "01732 000000", env=env)["person"]
-    case = cli_json("report", "--source", "council", "--category", "youth-nuisance", "--area", "swanley",
-                    "--location", "Azalea Shops", "--occurred", "2018-03-04T21:30", "--received", "2018-03-05T09:40",
-                    "--reporter", person, "--summary", "Groups gathering late, shouting", env=env)["case"]
+    case = cli_json(
+        "report",
+        "--source",
+        "council",
+        "--category",
+        "youth-nuisance",
+        "--area",
+        "swanley",
+        "--location",
+        "Azalea Shops",
+        "--occurred",
+        "2018-03-04T21:30",
+        "--received",
+        "2018-03-05T09:40",
+        "--reporter",
+        person,
+        "--summary",
+        "Groups gathering late, shouting",
+        env=env,
+    )["case"]
     cli_json("assign", case, "--lead", "sgt.csu", "--at", "2018-03-05T09:45", env=env)
-    tasking = cli_json("task", case, "--agency", "wardens", "--action", "Patrol 8-10pm", "--due", "2018-03-09",
-                       "--at", "2018-03-05T09:50", env=env)["tasking"]
+    tasking = cli_json(
+        "task",
+        case,
+        "--agency",
+        "wardens",
+        "--action",
+        "Patrol 8-10pm",
+        "--due",
+        "2018-03-09",
+        "--at",
+        "2018-03-05T09:50",
+        env=env,
+    )["tasking"]
     cli_json("follow-up", case, "--kind", "visit", "--outcome", "Spoke to parents", "--at", "2018-03-05T16:00", env=env)
-    cli_json("update-reporter", case, "--channel", "phone", "--note", "Told of the visit", "--at", "2018-03-05T17:00",
-             env=env)
+    cli_json(
+        "update-reporter",
+        case,
+        "--channel",
+        "phone",
+        "--note",
+        "Told of the visit",
+        "--at",
+        "2018-03-05T17:00",
+        env=env,
+    )
     refused = run_cli("close", case, "--reason", "resolved", "--at", "2018-03-05T17:05", env=env, check=False)
     assert refused.returncode == 1 and f"{tasking} (WARDENS)" in refused.stderr
-    cli_json("close", case, "--reason", "resolved", "--complete-taskings", "Closed with the case",
-             "--reporter-told", "phone", "--at", "2018-03-05T17:05", env=env)
+    cli_json(
+        "close",
+        case,
+        "--reason",
+        "resolved",
+        "--complete-taskings",
+        "Closed with the case",
+        "--reporter-told",
+        "phone",
+        "--at",
+        "2018-03-05T17:05",
+        env=env,
+    )
 
     # 4. `show`: the whole story, in local time, with no None.
     shown = cli_json("show", case, env=env)

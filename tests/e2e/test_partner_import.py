@@ -14,8 +14,23 @@ from tasking.bootstrap import Settings, bootstrap
 from tests.conftest import make_store, run_cli
 
 MAPPING = Path(__file__).resolve().parents[2] / "examples" / "housing-import.toml"
-HEADER = ["Case No", "Date Reported", "Incident Date", "ASB Type", "Parish", "Street", "Summary", "Risk", "Latitude",
-          "Longitude", "No Contact", "Complainant", "Complainant Tel", "Complainant Address", "Victim"]
+HEADER = [
+    "Case No",
+    "Date Reported",
+    "Incident Date",
+    "ASB Type",
+    "Parish",
+    "Street",
+    "Summary",
+    "Risk",
+    "Latitude",
+    "Longitude",
+    "No Contact",
+    "Complainant",
+    "Complainant Tel",
+    "Complainant Address",
+    "Victim",
+]
 # Each bad row breaks one rule; the errors file must name this column and rule.
 BAD = [
     ("ASB Type", "category: unknown category", lambda r: r.update({"ASB Type": "Loud parties"})),
@@ -35,14 +50,21 @@ SECRET_NAME = "Zebedee Quartermaine"
 def _row(number: int) -> dict[str, str]:
     day = dt.date(2018, 3, 5) - dt.timedelta(days=number % 300)
     return {
-        "Case No": f"WK-{number:05d}", "Date Reported": f"{day:%d/%m/%Y} 10:{number % 60:02d}",
-        "Incident Date": f"{day:%d/%m/%Y} 08:{number % 60:02d}", "ASB Type": ["Noise", "Youths", "Neighbour dispute"][number % 3],
+        "Case No": f"WK-{number:05d}",
+        "Date Reported": f"{day:%d/%m/%Y} 10:{number % 60:02d}",
+        "Incident Date": f"{day:%d/%m/%Y} 08:{number % 60:02d}",
+        "ASB Type": ["Noise", "Youths", "Neighbour dispute"][number % 3],
         "Parish": ["Swanley St Mary's", "Edenbridge", "Sevenoaks Northern"][number % 3],
-        "Street": f"{number % 40} Azalea Drive", "Summary": "Loud music late at night",
-        "Risk": ["Low", "Med", "High"][number % 3], "Latitude": "51.3972" if number % 2 else "",
-        "Longitude": "0.1731" if number % 2 else "", "No Contact": "Y" if number % 7 == 0 else "",
-        "Complainant": SECRET_NAME if number % 5 == 0 else "", "Complainant Tel": "01322 000000" if number % 5 == 0 else "",
-        "Complainant Address": "", "Victim": "",
+        "Street": f"{number % 40} Azalea Drive",
+        "Summary": "Loud music late at night",
+        "Risk": ["Low", "Med", "High"][number % 3],
+        "Latitude": "51.3972" if number % 2 else "",
+        "Longitude": "0.1731" if number % 2 else "",
+        "No Contact": "Y" if number % 7 == 0 else "",
+        "Complainant": SECRET_NAME if number % 5 == 0 else "",
+        "Complainant Tel": "01322 000000" if number % 5 == 0 else "",
+        "Complainant Address": "",
+        "Victim": "",
     }
 
 
@@ -75,8 +97,11 @@ def fixture_store(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture(name="any_store")
 def fixture_any_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, str]:
     """A new store on SQLite or PostgreSQL, with its views in tmp_path."""
-    env = {"TASKING_STORE": make_store(backend, tmp_path, request), "TASKING_VIEWS": str(tmp_path / "views.db"),
-           "TASKING_USER": "coordinator"}
+    env = {
+        "TASKING_STORE": make_store(backend, tmp_path, request),
+        "TASKING_VIEWS": str(tmp_path / "views.db"),
+        "TASKING_USER": "coordinator",
+    }
     run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
     return env
 
@@ -93,9 +118,15 @@ def test_5000_rows_with_50_bad_imports_4950_lists_the_50_and_a_reimport_writes_n
     data, errors = tmp_path / "weekly.csv", tmp_path / "errors.csv"
     bad = write_file(data, 5000)
     assert len(bad) == 50
-    first = json.loads(run_cli("import", str(data), "--mapping", str(MAPPING), "--errors", str(errors), "--json",
-                               env=store).stdout)
-    assert (first["imported"], first["skipped_already_imported"], first["conflicts"], first["errors"]) == (4950, 0, 0, 50)
+    first = json.loads(
+        run_cli("import", str(data), "--mapping", str(MAPPING), "--errors", str(errors), "--json", env=store).stdout
+    )
+    assert (first["imported"], first["skipped_already_imported"], first["conflicts"], first["errors"]) == (
+        4950,
+        0,
+        0,
+        50,
+    )
     listed = list(csv.DictReader(errors.open(encoding="utf-8")))
     assert {int(row["row"]) for row in listed} == set(bad)
     for row in listed:
@@ -151,7 +182,12 @@ def test_windows_1252_csv_and_xlsx_are_read(store, tmp_path: Path) -> None:
     assert "caf\u00e9" in json.dumps(shown, ensure_ascii=False)
     # The mapping's aliases and constants: "Swanley St Mary's" is Swanley, "Noise" noise, "Low" standard.
     assert (shown["area"], shown["category"], shown["risk"], shown["channel"], shown["source"]) == (
-        "Swanley", "noise", "standard", "partner-referral", "HOUSING")
+        "Swanley",
+        "noise",
+        "standard",
+        "partner-referral",
+        "HOUSING",
+    )
     assert shown["reporter"].startswith("PER-") and shown["feedback"] == "declined"  # "No Contact" = Y
     book = openpyxl.Workbook()
     sheet = book.active
@@ -161,40 +197,72 @@ def test_windows_1252_csv_and_xlsx_are_read(store, tmp_path: Path) -> None:
         row["Date Reported"] = dt.datetime(2018, 3, 1, 10, number - 100)  # a date cell, local time
         sheet.append([row[c] for c in HEADER])
     book.save(tmp_path / "weekly.xlsx")
-    result = json.loads(run_cli("import", str(tmp_path / "weekly.xlsx"), "--mapping", str(MAPPING), "--json",
-                                env=store).stdout)
+    result = json.loads(
+        run_cli("import", str(tmp_path / "weekly.xlsx"), "--mapping", str(MAPPING), "--json", env=store).stdout
+    )
     assert result["imported"] == 4 and result["errors"] == 0
     case = json.loads(run_cli("show", "CSU-2017-00007", "--json", env=store).stdout)
     assert case["received_at"] == "2018-03-01T10:00:00Z"
 
 
-def test_an_imported_report_matching_another_agencys_is_suggested_then_confirmed_or_dismissed(store, tmp_path: Path) -> None:
+def test_an_imported_report_matching_another_agencys_is_suggested_then_confirmed_or_dismissed(
+    store, tmp_path: Path
+) -> None:
     for location, day in (("0 Azalea Drive", "2018-03-05"), ("1 Azalea Drive", "2018-03-04")):
-        run_cli("report", "--source", "POLICE", "--category", "noise", "--area", "Swanley", "--location", location,
-                "--occurred", f"{day}T08:30", "--received", f"{day}T11:00", "--anonymous",
-                "--summary", "Loud music", env=store)
+        run_cli(
+            "report",
+            "--source",
+            "POLICE",
+            "--category",
+            "noise",
+            "--area",
+            "Swanley",
+            "--location",
+            location,
+            "--occurred",
+            f"{day}T08:30",
+            "--received",
+            f"{day}T11:00",
+            "--anonymous",
+            "--summary",
+            "Loud music",
+            env=store,
+        )
     data = tmp_path / "weekly.csv"
     write_file(data, 2, bad_every=1000)  # 5 March 08:00 at 0 Azalea Drive, 4 March 08:01 at 1
     result = json.loads(run_cli("import", str(data), "--mapping", str(MAPPING), "--json", env=store).stdout)
     assert result["imported"] == 2 and result["possible_duplicates"] == 2
     listed = json.loads(run_cli("duplicates", "--json", env=store).stdout)["possible_duplicates"]
     assert [(i["case"], i["other"], i["match"]) for i in listed] == [
-        ("CSU-2017-00001", "CSU-2017-00003", "same-location"), ("CSU-2017-00002", "CSU-2017-00004", "same-location")]
+        ("CSU-2017-00001", "CSU-2017-00003", "same-location"),
+        ("CSU-2017-00002", "CSU-2017-00004", "same-location"),
+    ]
     incidents = json.loads(run_cli("stats", "--year", "2017", "--json", env=store).stdout)["reports"]
     run_cli("duplicates", "confirm", "CSU-2017-00001", "CSU-2017-00003", "--at", "2018-03-05T12:00", env=store)
-    run_cli("duplicates", "dismiss", "CSU-2017-00002", "CSU-2017-00004", "--reason", "Different flats",
-            "--at", "2018-03-05T12:05", env=store)
+    run_cli(
+        "duplicates",
+        "dismiss",
+        "CSU-2017-00002",
+        "CSU-2017-00004",
+        "--reason",
+        "Different flats",
+        "--at",
+        "2018-03-05T12:05",
+        env=store,
+    )
     assert json.loads(run_cli("duplicates", "--json", env=store).stdout)["possible_duplicates"] == []
     assert json.loads(run_cli("stats", "--year", "2017", "--json", env=store).stdout)["reports"] == incidents - 1
-    again = run_cli("duplicates", "dismiss", "CSU-2017-00004", "CSU-2017-00002", "--reason", "Again", env=store,
-                    check=False)
+    again = run_cli(
+        "duplicates", "dismiss", "CSU-2017-00004", "CSU-2017-00002", "--reason", "Again", env=store, check=False
+    )
     assert again.returncode == 1 and "already dismissed" in again.stderr
 
 
 def test_without_a_reference_column_a_rows_hash_keeps_it_once(store, tmp_path: Path) -> None:
     mapping = tmp_path / "no-reference.toml"
-    mapping.write_text(MAPPING.read_text(encoding="utf-8").replace('reference = "Case No"', "# no reference"),
-                       encoding="utf-8")
+    mapping.write_text(
+        MAPPING.read_text(encoding="utf-8").replace('reference = "Case No"', "# no reference"), encoding="utf-8"
+    )
     data = tmp_path / "weekly.csv"
     write_file(data, 3, bad_every=1000)
     text = data.read_text(encoding="utf-8")

@@ -11,11 +11,17 @@ import pytest
 
 from tests.conftest import run_cli
 
-HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
-          "Last outcome category,Context")
-LSOAS = [("E01024438", "Sevenoaks 001A", "Swanley", 51.3972, 0.1731), ("E01024441", "Sevenoaks 002B", "Swanley", 51.4010, 0.1690),
-         ("E01024401", "Sevenoaks 014C", "Edenbridge", 51.1969, 0.0651), ("E01024520", "Sevenoaks 010A", "Sevenoaks Town", 51.2724, 0.1909),
-         ("E01024215", "Dartford 012D", None, 51.4440, 0.2180)]  # the last is outside the district
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context"
+)
+LSOAS = [
+    ("E01024438", "Sevenoaks 001A", "Swanley", 51.3972, 0.1731),
+    ("E01024441", "Sevenoaks 002B", "Swanley", 51.4010, 0.1690),
+    ("E01024401", "Sevenoaks 014C", "Edenbridge", 51.1969, 0.0651),
+    ("E01024520", "Sevenoaks 010A", "Sevenoaks Town", 51.2724, 0.1909),
+    ("E01024215", "Dartford 012D", None, 51.4440, 0.2180),
+]  # the last is outside the district
 CRIMES = ["Burglary", "Criminal damage and arson", "Violence and sexual offences", "Vehicle crime", "Shoplifting"]
 
 
@@ -31,15 +37,23 @@ def month_file(folder: Path, month: str, asb: int, seed: int) -> tuple[Path, dic
         else:
             code, name, place, lat0, lon0 = rng.choice(LSOAS)
             lat, lon = f"{lat0 + rng.uniform(-0.004, 0.004):.6f}", f"{lon0 + rng.uniform(-0.004, 0.004):.6f}"
-            location = rng.choice(["On or near Azalea Drive", "On or near Parking Area", "On or near High Street",
-                                   "On or near St Mary's Road"])
+            location = rng.choice(
+                [
+                    "On or near Azalea Drive",
+                    "On or near Parking Area",
+                    "On or near High Street",
+                    "On or near St Mary's Road",
+                ]
+            )
         crime_id = "" if is_asb else hashlib.sha256(f"{month}{index}".encode()).hexdigest()
         kind = "Anti-social behaviour" if is_asb else rng.choice(CRIMES)
         outcome = "" if is_asb else "Investigation complete; no suspect identified"
         if '"' in location or "," in location:
             location = f'"{location}"'
-        lines.append(f"{crime_id},{month},Kent Police,Kent Police,{lon},{lat},{location or 'No location'},"
-                     f"{code},{name},{kind},{outcome},")
+        lines.append(
+            f"{crime_id},{month},Kent Police,Kent Police,{lon},{lat},{location or 'No location'},"
+            f"{code},{name},{kind},{outcome},"
+        )
         if is_asb:
             counts["asb"] += 1
             counts["asb_in_district"] += place is not None
@@ -78,8 +92,9 @@ def test_twelve_months_give_asb_incidents_equal_to_the_asb_rows(store, tmp_path:
     assert sum(police["by_month"].values()) == asb_rows and police["by_area"] == {"unmapped": asb_rows}
     assert figures["previous_year"]["police_recorded"] == {"asb_incidents": 1800}
     assert figures["previous_year"]["change"]["police_recorded.asb_incidents"]["absolute"] == asb_rows - 1800
-    explained = json.loads(run_cli("stats", "--year", "2017", "--explain", "police_recorded.asb_incidents", "--json",
-                                   env=store).stdout)
+    explained = json.loads(
+        run_cli("stats", "--year", "2017", "--explain", "police_recorded.asb_incidents", "--json", env=store).stdout
+    )
     assert explained["count"] == asb_rows
 
     # A month imported again replaces its figures: never counted twice; the old position still sees the old ones.
@@ -97,11 +112,13 @@ def test_twelve_months_give_asb_incidents_equal_to_the_asb_rows(store, tmp_path:
 
 def test_an_area_map_places_lsoas_and_leaves_the_rest_out(store, tmp_path: Path) -> None:
     area_map = tmp_path / "lsoa-areas.csv"
-    area_map.write_text("LSOA code,area\n" + "".join(f"{code},{area}\n" for code, _, area, _, _ in LSOAS if area),
-                        encoding="utf-8")
+    area_map.write_text(
+        "LSOA code,area\n" + "".join(f"{code},{area}\n" for code, _, area, _, _ in LSOAS if area), encoding="utf-8"
+    )
     path, counts = month_file(tmp_path, "2017-06", 60, 3)
-    result = json.loads(run_cli("context", "import-police-uk", str(path), "--area-map", str(area_map), "--json",
-                                env=store).stdout)
+    result = json.loads(
+        run_cli("context", "import-police-uk", str(path), "--area-map", str(area_map), "--json", env=store).stdout
+    )
     assert result["asb_incidents"] == counts["asb_in_district"] and result["outside_area"] > 0
     police = json.loads(run_cli("stats", "--year", "2017", "--json", env=store).stdout)["police_recorded"]
     assert sum(police["by_area"].values()) == counts["asb_in_district"]

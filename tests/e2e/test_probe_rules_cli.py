@@ -21,9 +21,13 @@ def fixture_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN20
     def tasking(user: str | None, *args: str) -> tuple[int, str, str]:
         return invoke(["--store", store, *(["--user", user] if user else []), *args])
 
-    assert tasking("coordinator", "init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL")[0] == 0
+    assert (
+        tasking("coordinator", "init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL")[0] == 0
+    )
     for login, role in (("keeper", "admin"), ("sgt.jones", "officer")):
-        assert tasking("coordinator", "users", "add", login, "--name", "N", "--agency", "POLICE", "--role", role)[0] == 0
+        assert (
+            tasking("coordinator", "users", "add", login, "--name", "N", "--agency", "POLICE", "--role", role)[0] == 0
+        )
     return tasking
 
 
@@ -35,7 +39,9 @@ def refusals(cli) -> list[tuple[str, str]]:  # noqa: ANN001
 
 def test_an_admin_enrols_a_user_who_redeems_the_code_for_their_own_token(cli) -> None:  # noqa: ANN001
     code, out, err = cli("keeper", "users", "token", "sgt.jones")
-    assert code == 3 and err.strip().startswith("Error: user: an admin may not use `tasking users token`: a token is issued only")
+    assert code == 3 and err.strip().startswith(
+        "Error: user: an admin may not use `tasking users token`: a token is issued only"
+    )
     code, out, err = cli("keeper", "users", "role", "keeper", "coordinator", "--reason", "Me")
     assert code == 3 and "no one changes their own role" in err and len(err.strip().splitlines()) == 1
     code, out, _ = cli("keeper", "users", "enrol", "sgt.jones", "--json")

@@ -32,10 +32,22 @@ def test_status_rebuild_and_verify(desk: Desk, env: dict[str, str]) -> None:
     fill(desk, 20)
     head = desk.services.app.event_count()
     status = cli_json("projections", "status", env=env)
-    assert {row["projection"] for row in status} == {"cases", "taskings", "activity", "users", "log", "briefings", "access_log",
-                                                            "flag_acknowledgements", "escalations",
-                                                            "police", "dismissals", "outbox", "open311",
-                                                            "partnership_year"}
+    assert {row["projection"] for row in status} == {
+        "cases",
+        "taskings",
+        "activity",
+        "users",
+        "log",
+        "briefings",
+        "access_log",
+        "flag_acknowledgements",
+        "escalations",
+        "police",
+        "dismissals",
+        "outbox",
+        "open311",
+        "partnership_year",
+    }
     assert all(row["store_position"] == head for row in status)
     done = run_cli("projections", "rebuild", env=env)
     assert "Rebuilding all projections" in done.stdout and f"{head}/{head}" in done.stdout
@@ -64,8 +76,12 @@ def _position(views_path: str) -> int | None:
 
 def _kill_rebuild_when(env: dict[str, str], ready) -> None:  # noqa: ANN001
     """Start a real rebuild, SIGKILL it as soon as `ready(position)` holds in the file it builds."""
-    proc = subprocess.Popen([TASKING, "projections", "rebuild", "--batch", "10"], env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [TASKING, "projections", "rebuild", "--batch", "10"],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     building = env["TASKING_VIEWS"] + ".building"
     deadline = time.time() + 120
     while proc.poll() is None and time.time() < deadline:
@@ -77,7 +93,9 @@ def _kill_rebuild_when(env: dict[str, str], ready) -> None:  # noqa: ANN001
     proc.wait()
 
 
-def test_a_rebuild_killed_at_any_point_leaves_the_old_views_and_the_next_starts_clean(desk: Desk, env: dict[str, str], tmp_path) -> None:  # noqa: ANN001
+def test_a_rebuild_killed_at_any_point_leaves_the_old_views_and_the_next_starts_clean(
+    desk: Desk, env: dict[str, str], tmp_path
+) -> None:  # noqa: ANN001
     fill(desk, 300)
     app = desk.services.app
     head = app.event_count()

@@ -6,8 +6,22 @@ import pytest
 
 from tests.e2e.test_local_times import fixture_desk, invoke  # noqa: F401  (the fixture, by name)
 
-REPORT = ["report", "--source", "COUNCIL", "--category", "noise", "--area", "Swanley", "--location", "High St",
-          "--received", "2018-03-05T10:00", "--anonymous", "--summary", "Loud music"]
+REPORT = [
+    "report",
+    "--source",
+    "COUNCIL",
+    "--category",
+    "noise",
+    "--area",
+    "Swanley",
+    "--location",
+    "High St",
+    "--received",
+    "2018-03-05T10:00",
+    "--anonymous",
+    "--summary",
+    "Loud music",
+]
 
 
 def test_a_date_alone_for_occurred_asks_for_the_time(desk: None) -> None:

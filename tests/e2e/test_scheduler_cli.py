@@ -14,8 +14,9 @@ from tests.helpers.wait import wait_until
 def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store, tmp_path) -> None:  # noqa: ANN001
     env = {"TASKING_STORE": store, "TASKING_VIEWS": services.settings.views_path, "TASKING_USER": "coordinator"}
     out = tmp_path / "packs"
-    first = json.loads(run_cli("scheduler", "--once", "--at", "2018-03-26T08:30", "--output", str(out), "--json",
-                               env=env).stdout)
+    first = json.loads(
+        run_cli("scheduler", "--once", "--at", "2018-03-26T08:30", "--output", str(out), "--json", env=env).stdout
+    )
     assert first["briefing"]["issued"] is True
     assert first["briefing"]["window"] == {"from": "2018-03-23T09:00:00Z", "to": "2018-03-26T08:00:00Z"}
     second = run_cli("scheduler", "--once", "--at", "2018-03-26T08:30", "--output", str(out), env=env).stdout
@@ -27,8 +28,9 @@ def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store,
     position = str(json.loads(pack)["position"])
     desk = Desk(services, people)
     late = desk.report("2018-03-25T10:00")  # recorded after the pack, received inside its window
-    reprint = run_cli("briefing", "--at", "2018-03-26T09:00", "--position", position, "--shared", "--json",
-                      env=env).stdout
+    reprint = run_cli(
+        "briefing", "--at", "2018-03-26T09:00", "--position", position, "--shared", "--json", env=env
+    ).stdout
     assert reprint == pack
     # The pack keeps the hash chain's head at its position: it still verifies after later writes.
     head = json.loads((out / "2018-03-26" / "chain.json").read_text(encoding="utf-8"))
@@ -45,12 +47,26 @@ def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store,
 
 def test_a_running_scheduler_stops_cleanly_on_sigterm(services, people, store, tmp_path) -> None:  # noqa: ANN001
     log_file = tmp_path / "scheduler.log"
-    env = {**os.environ, "TASKING_STORE": store, "TASKING_VIEWS": services.settings.views_path,
-           "TASKING_USER": "coordinator", "TASKING_LOG_FILE": str(log_file)}
-    proc = subprocess.Popen([TASKING, "scheduler", "--output", str(tmp_path / "packs")], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_until(lambda: log_file.exists() and "scheduler.started" in log_file.read_text(), "scheduler started",
-               process=proc, log=lambda: proc.stderr.read() if proc.stderr else "")
+    env = {
+        **os.environ,
+        "TASKING_STORE": store,
+        "TASKING_VIEWS": services.settings.views_path,
+        "TASKING_USER": "coordinator",
+        "TASKING_LOG_FILE": str(log_file),
+    }
+    proc = subprocess.Popen(
+        [TASKING, "scheduler", "--output", str(tmp_path / "packs")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_until(
+        lambda: log_file.exists() and "scheduler.started" in log_file.read_text(),
+        "scheduler started",
+        process=proc,
+        log=lambda: proc.stderr.read() if proc.stderr else "",
+    )
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0
     lines = [json.loads(line) for line in log_file.read_text().splitlines()]

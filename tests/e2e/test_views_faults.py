@@ -76,11 +76,14 @@ def test_a_removed_views_file_is_rebuilt_silently(desk: Desk, env) -> None:  # n
     assert stats(env) == before
 
 
-def test_an_unreachable_views_location_is_a_one_line_error_naming_the_path_and_the_fix(desk: Desk, env, tmp_path) -> None:  # noqa: ANN001
+def test_an_unreachable_views_location_is_a_one_line_error_naming_the_path_and_the_fix(
+    desk: Desk, env, tmp_path
+) -> None:  # noqa: ANN001
     fill(desk, 1)
     for views in (str(tmp_path / "missing" / "views.db"), str(tmp_path)):
-        done = run_cli("stats", "--year", "2017", env={**env, "TASKING_VIEWS": views, "TASKING_USER": "analyst"},
-                       check=False)
+        done = run_cli(
+            "stats", "--year", "2017", env={**env, "TASKING_VIEWS": views, "TASKING_USER": "analyst"}, check=False
+        )
         assert done.returncode != 0 and "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
         assert views in done.stderr and "TASKING_VIEWS" in done.stderr
@@ -134,7 +137,8 @@ def test_a_failed_manual_verify_warns_in_the_next_briefing_until_a_rebuild(desk:
 
 
 def test_rows_edited_in_the_views_are_caught_nightly_logged_rebuilt_and_reported_in_the_next_pack(
-        desk: Desk, env, tmp_path) -> None:  # noqa: ANN001
+    desk: Desk, env, tmp_path
+) -> None:  # noqa: ANN001
     """Issue 21, item 10: the cheap check passes an edited row; the nightly verify does not."""
     from structlog.testing import capture_logs
 

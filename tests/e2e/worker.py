@@ -27,9 +27,22 @@ def main(store: str, mode: str, case: str, count: int, barrier: str, name: str) 
         if mode == "follow-up":
             send(services.app, RecordFollowUp(user="sgt.jones", at=at, case=case, kind="call", outcome=f"call {n}"))
         else:
-            made.append(send(services.app, RecordReport(
-                user="coordinator", at=at, source="POLICE", category="noise", area="Swanley", location="High St",
-                occurred_at=at, anonymous=True, summary=f"report {n}"))["case"])
+            made.append(
+                send(
+                    services.app,
+                    RecordReport(
+                        user="coordinator",
+                        at=at,
+                        source="POLICE",
+                        category="noise",
+                        area="Swanley",
+                        location="High St",
+                        occurred_at=at,
+                        anonymous=True,
+                        summary=f"report {n}",
+                    ),
+                )["case"]
+            )
     print(json.dumps({"made": made, "first": first, "last": time.time()}))
     services.close()
 

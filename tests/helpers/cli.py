@@ -67,8 +67,13 @@ def run_in_process(args: list[str], env: dict[str, str]) -> subprocess.Completed
     # Byte-backed streams, so a command that writes bytes to `sys.stdout.buffer` works as in a process.
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-    with _ONE_AT_A_TIME, _environment(env), _entry_point_umask(), contextlib.redirect_stdout(out), \
-            contextlib.redirect_stderr(err):
+    with (
+        _ONE_AT_A_TIME,
+        _environment(env),
+        _entry_point_umask(),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
         try:
             code = run(list(args))
         except SystemExit as exc:
@@ -79,14 +84,14 @@ def run_in_process(args: list[str], env: dict[str, str]) -> subprocess.Completed
     return subprocess.CompletedProcess(["tasking", *args], code, _text(out), _text(err))
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, check: bool = True,
-            process: bool = False) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, check: bool = True, process: bool = False
+) -> subprocess.CompletedProcess[str]:
     """Run `tasking` with `args`: in process unless `process` asks for the installed entry point in
     a real subprocess. `check` fails the test on a non-zero exit, showing stdout and stderr."""
     full_env = cli_env(env)
     if process:
-        done = subprocess.run([TASKING, *args], capture_output=True, text=True, env=full_env, timeout=300,
-                              check=False)
+        done = subprocess.run([TASKING, *args], capture_output=True, text=True, env=full_env, timeout=300, check=False)
     else:
         done = run_in_process(list(args), full_env)
     if check and done.returncode != 0:

@@ -13,7 +13,9 @@ TEMPLATE = "district"
 
 def build_demo(folder: Path) -> Path:
     """`tasking demo` into `folder/district.db`, its views beside it; returns the folder."""
-    run_cli("demo", "--store", str(folder / f"{TEMPLATE}.db"), env={"TASKING_VIEWS": str(folder / f"{TEMPLATE}.views.db")})
+    run_cli(
+        "demo", "--store", str(folder / f"{TEMPLATE}.db"), env={"TASKING_VIEWS": str(folder / f"{TEMPLATE}.views.db")}
+    )
     return folder
 
 
@@ -24,5 +26,5 @@ def copy_demo(template: Path, folder: Path, name: str = TEMPLATE) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     for found in template.iterdir():
         if found.is_file() and found.name.startswith(f"{TEMPLATE}."):
-            shutil.copy2(found, folder / (name + found.name[len(TEMPLATE):]))
+            shutil.copy2(found, folder / (name + found.name[len(TEMPLATE) :]))
     return str(folder / f"{name}.db")

@@ -13,8 +13,15 @@ import httpx
 T = TypeVar("T")
 
 
-def wait_until(condition: Callable[[], T], what: str, *, process: subprocess.Popen | None = None,  # type: ignore[type-arg]
-               limit: float = 120, every: float = 0.05, log: Callable[[], str] | None = None) -> T:
+def wait_until(
+    condition: Callable[[], T],
+    what: str,
+    *,
+    process: subprocess.Popen | None = None,  # type: ignore[type-arg]
+    limit: float = 120,
+    every: float = 0.05,
+    log: Callable[[], str] | None = None,
+) -> T:
     """Call `condition` until it returns something true, and return that. Fails naming `what` (and
     `log()`, if given) if `process` exits first or `limit` seconds pass."""
     deadline = time.monotonic() + limit

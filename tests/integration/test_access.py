@@ -36,7 +36,9 @@ class TestTheAccessLog:
         ]
         assert all(e["at"].endswith("Z") and e["refused"] == 0 for e in entries)
 
-    def test_access_events_change_neither_the_case_nor_a_read_at_a_fixed_position_nor_the_figures(self, desk: Desk) -> None:
+    def test_access_events_change_neither_the_case_nor_a_read_at_a_fixed_position_nor_the_figures(
+        self, desk: Desk
+    ) -> None:
         case = desk.report("2018-03-03T10:00")
         position = desk.read().point.position
         first = (show(desk.read(position=position), case), audit(desk.read(position=position), case))
@@ -72,7 +74,8 @@ class TestRefusals:
         assert [e["event"] for e in audit(desk.read(), case)["entries"]] == ["Reported"]
         refused = log(desk, user="sgt.jones")
         assert [(e["action"], e["cases"], e["role"], e["agency"]) for e in refused] == [
-            ("close", [case], "officer", "POLICE")]
+            ("close", [case], "officer", "POLICE")
+        ]
 
     def test_an_officer_works_on_cases_received_by_or_tasked_to_their_agency_only(self, desk: Desk) -> None:
         from tasking.commands import RaiseTasking
@@ -109,8 +112,16 @@ class TestUsers:
         try:  # another process changes the role
             from tasking.commands import send
 
-            send(other.app, ChangeRole(user="coordinator", at=at("2018-03-05T10:00"), login="analyst",
-                                       role="coordinator", reason="Acting coordinator"))
+            send(
+                other.app,
+                ChangeRole(
+                    user="coordinator",
+                    at=at("2018-03-05T10:00"),
+                    login="analyst",
+                    role="coordinator",
+                    reason="Acting coordinator",
+                ),
+            )
         finally:
             other.close()
         assert app.actor("analyst").role == "coordinator"

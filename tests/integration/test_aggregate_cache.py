@@ -26,14 +26,34 @@ def fixture_other(services, people, tmp_path):  # noqa: ANN001, ANN201
 
 
 def _report(app, people) -> str:  # noqa: ANN001
-    return send(app, RecordReport(user="coordinator", at=at("2018-03-05T10:00"), source="COUNCIL", category="noise",
-                                  area="Swanley", location="1 High Street", occurred_at=at("2018-03-05T09:00"),
-                                  reporter=people["resident"], summary="Loud music"))["case"]
+    return send(
+        app,
+        RecordReport(
+            user="coordinator",
+            at=at("2018-03-05T10:00"),
+            source="COUNCIL",
+            category="noise",
+            area="Swanley",
+            location="1 High Street",
+            occurred_at=at("2018-03-05T09:00"),
+            reporter=people["resident"],
+            summary="Loud music",
+        ),
+    )["case"]
 
 
 def _task(app, ref: str) -> str:  # noqa: ANN001
-    return send(app, RaiseTasking(user="coordinator", at=at("2018-03-05T11:00"), case=ref, agency="WARDENS",
-                                  action="Patrol", due=dt.date(2018, 3, 9)))["tasking"]
+    return send(
+        app,
+        RaiseTasking(
+            user="coordinator",
+            at=at("2018-03-05T11:00"),
+            case=ref,
+            agency="WARDENS",
+            action="Patrol",
+            due=dt.date(2018, 3, 9),
+        ),
+    )["tasking"]
 
 
 def test_a_kept_case_sees_what_another_app_wrote_since(services, people, other) -> None:
@@ -50,8 +70,15 @@ def test_a_save_that_loses_the_race_fails_and_the_next_use_loads_the_winner(serv
     app = services.app
     ref = _report(app, people)
     mine = app.get_case(ref)
-    mine.raise_tasking(user="coordinator", agency="COUNCIL", at=at("2018-03-05T11:00"), to_agency="HOUSING",
-                       owner=None, action="Letter", due=dt.date(2018, 3, 9))
+    mine.raise_tasking(
+        user="coordinator",
+        agency="COUNCIL",
+        at=at("2018-03-05T11:00"),
+        to_agency="HOUSING",
+        owner=None,
+        action="Letter",
+        due=dt.date(2018, 3, 9),
+    )
     winner = _task(other, ref)  # lands first, at the same version
     with pytest.raises(IntegrityError):
         app.save(mine)
@@ -64,8 +91,15 @@ def test_a_change_that_was_never_saved_is_not_kept(services, people) -> None:
     app = services.app
     ref = _report(app, people)
     case = app.get_case(ref)
-    case.raise_tasking(user="coordinator", agency="COUNCIL", at=at("2018-03-05T11:00"), to_agency="HOUSING",
-                       owner=None, action="Letter", due=dt.date(2018, 3, 9))  # decided, then refused: not saved
+    case.raise_tasking(
+        user="coordinator",
+        agency="COUNCIL",
+        at=at("2018-03-05T11:00"),
+        to_agency="HOUSING",
+        owner=None,
+        action="Letter",
+        due=dt.date(2018, 3, 9),
+    )  # decided, then refused: not saved
     assert app.get_case(ref).taskings == {}
     with pytest.raises(DomainError, match="tasking"):
         send(app, CompleteTasking(user="coordinator", at=at("2018-03-06T10:00"), case=ref, tasking="T1", result="Done"))

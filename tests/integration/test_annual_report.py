@@ -68,7 +68,8 @@ def test_the_wide_csv_has_every_breakdown_this_year_last_year_and_the_change(yea
 
 
 def test_the_charts_show_zero_areas_this_year_against_last_and_no_legend_over_the_bars(
-        years, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    years, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     stats, previous = years
     drawn: list[Any] = []
     real_png = annual_report._png
@@ -77,12 +78,14 @@ def test_the_charts_show_zero_areas_this_year_against_last_and_no_legend_over_th
         fig.canvas.draw()
         axes = fig.axes[0]
         legend = axes.get_legend()
-        drawn.append({
-            "title": axes.get_title(loc="left"),
-            "labels": [t.get_text() for t in axes.get_yticklabels() + axes.get_xticklabels()],
-            "lines": len(axes.get_lines()),
-            "legend_clear": legend is None or legend.get_window_extent().y0 >= axes.get_window_extent().y1 - 1,
-        })
+        drawn.append(
+            {
+                "title": axes.get_title(loc="left"),
+                "labels": [t.get_text() for t in axes.get_yticklabels() + axes.get_xticklabels()],
+                "lines": len(axes.get_lines()),
+                "legend_clear": legend is None or legend.get_window_extent().y0 >= axes.get_window_extent().y1 - 1,
+            }
+        )
         return real_png(fig)
 
     monkeypatch.setattr(annual_report, "_png", keep)

@@ -35,8 +35,12 @@ LATER = dt.timedelta(days=4)  # a suffix shifted by this is effective after T
 def play(services: Services, people: dict[str, str], ops: list, refs: list[str], shift: dt.timedelta) -> None:
     for kind, pick, option, minutes in ops:
         command = command_for(kind, pick, option, minutes, refs, people)
-        command = command.model_copy(update={"at": command.at + shift, **(
-            {"occurred_at": command.occurred_at + shift} if hasattr(command, "occurred_at") else {})})
+        command = command.model_copy(
+            update={
+                "at": command.at + shift,
+                **({"occurred_at": command.occurred_at + shift} if hasattr(command, "occurred_at") else {}),
+            }
+        )
         if hasattr(command, "due"):
             command = command.model_copy(update={"due": command.due + shift})
         try:
@@ -54,8 +58,9 @@ def _attempt(fn: Any, *args: Any) -> Any:
         return f"refused: {exc}"
 
 
-def reads(services: Services, refs: list[str], at: dt.datetime | None, position: int | None,
-          with_stats: bool = True) -> dict[str, Any]:
+def reads(
+    services: Services, refs: list[str], at: dt.datetime | None, position: int | None, with_stats: bool = True
+) -> dict[str, Any]:
     """Every read command's answer at one point (`at` None: no effective bound; T for the clock reads)."""
     r = services.read(at=at, position=position, user="coordinator")
     moment = r.point.until(at or T)
@@ -87,15 +92,20 @@ def without_positions(value: Any) -> Any:
     return value
 
 
-SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                          HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 @SETTINGS
 @given(prefix=st.lists(op, min_size=1, max_size=25), suffix=st.lists(op, min_size=1, max_size=25))
-def test_an_event_recorded_after_a_position_never_changes_a_read_at_it(backend: str, prefix, suffix,  # noqa: ANN001
-                                                                      tmp_path_factory) -> None:
+def test_an_event_recorded_after_a_position_never_changes_a_read_at_it(
+    backend: str,
+    prefix,
+    suffix,  # noqa: ANN001
+    tmp_path_factory,
+) -> None:
     with scratch_services(backend, tmp_path_factory.mktemp("recorded")) as services:
         people = seed_roster(services)
         refs: list[str] = []
@@ -112,8 +122,12 @@ def test_an_event_recorded_after_a_position_never_changes_a_read_at_it(backend: 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 @SETTINGS
 @given(prefix=st.lists(op, min_size=1, max_size=25), suffix=st.lists(op, min_size=1, max_size=25))
-def test_an_event_effective_after_a_moment_never_changes_a_read_at_it(backend: str, prefix, suffix,  # noqa: ANN001
-                                                                     tmp_path_factory) -> None:
+def test_an_event_effective_after_a_moment_never_changes_a_read_at_it(
+    backend: str,
+    prefix,
+    suffix,  # noqa: ANN001
+    tmp_path_factory,
+) -> None:
     with scratch_services(backend, tmp_path_factory.mktemp("effective")) as services:
         people = seed_roster(services)
         refs: list[str] = []

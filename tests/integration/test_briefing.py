@@ -50,17 +50,21 @@ def test_the_morning_after_the_spring_change_loses_and_doubles_no_hour(desk: Des
 def test_new_reports_are_ordered_by_risk_then_repeat_then_time(desk: Desk) -> None:
     standard = desk.report("2018-03-03T10:00", location="Church Road", anonymous=True)
     high = desk.report("2018-03-04T10:00", risk="high", location="Mill Lane", anonymous=True)
-    repeats = [desk.report(f"2018-03-0{d}T08:00", location="azalea shops", reporter=None, anonymous=True)
-               for d in (3, 4, 5)]
+    repeats = [
+        desk.report(f"2018-03-0{d}T08:00", location="azalea shops", reporter=None, anonymous=True) for d in (3, 4, 5)
+    ]
     order = [item["case"] for item in brief(desk, "2018-03-05T09:00")["new_reports"]]
     assert order == [high, *repeats, standard]
 
 
 def test_due_taskings_show_days_overdue_until_completed(desk: Desk) -> None:
     case = desk.report("2018-03-01T10:00")
-    t1 = desk.send(RaiseTasking, when="2018-03-01T11:00", case=case, agency="WARDENS", action="Patrol",
-                   due=dt.date(2018, 3, 2))["tasking"]
-    desk.send(RaiseTasking, when="2018-03-01T11:00", case=case, agency="POLICE", action="Visit", due=dt.date(2018, 3, 9))
+    t1 = desk.send(
+        RaiseTasking, when="2018-03-01T11:00", case=case, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 2)
+    )["tasking"]
+    desk.send(
+        RaiseTasking, when="2018-03-01T11:00", case=case, agency="POLICE", action="Visit", due=dt.date(2018, 3, 9)
+    )
     due = brief(desk, "2018-03-05T09:00")["due_taskings"]
     assert [(d["case"], d["tasking"], d["tasked_agency"], d["days_overdue"]) for d in due] == [(case, t1, "WARDENS", 3)]
     desk.send(CompleteTasking, user="warden.grange", when="2018-03-05T12:00", case=case, tasking=t1, result="Done")
@@ -70,8 +74,15 @@ def test_due_taskings_show_days_overdue_until_completed(desk: Desk) -> None:
 
 def test_the_briefing_json_has_the_contract_keys(desk: Desk) -> None:
     result = brief(desk, "2018-03-05T09:00")
-    assert {"meeting", "window", "new_reports", "due_taskings", "feedback_owed", "repeat_flags",
-            "case_review_alerts"} <= set(result)
+    assert {
+        "meeting",
+        "window",
+        "new_reports",
+        "due_taskings",
+        "feedback_owed",
+        "repeat_flags",
+        "case_review_alerts",
+    } <= set(result)
 
 
 def test_risk_reviews_are_judged_as_at_the_meeting(desk: Desk) -> None:

@@ -26,8 +26,11 @@ def _brief(desk: Desk, local: str) -> dict:
 def _every_format(brief: dict) -> dict[str, str]:
     console = Console(record=True, width=400)
     render.print_table(brief, console)
-    return {"terminal": console.export_text(), "markdown": render.markdown(brief, printed_at=dt.datetime(2018, 3, 6)),
-            "html": re.sub(r"<[^>]+>", "", render.html(brief, printed_at=dt.datetime(2018, 3, 6)))}
+    return {
+        "terminal": console.export_text(),
+        "markdown": render.markdown(brief, printed_at=dt.datetime(2018, 3, 6)),
+        "html": re.sub(r"<[^>]+>", "", render.html(brief, printed_at=dt.datetime(2018, 3, 6))),
+    }
 
 
 def test_repeat_flags_say_where_and_who_in_every_format(desk: Desk) -> None:
@@ -46,14 +49,27 @@ def test_repeat_flags_say_where_and_who_in_every_format(desk: Desk) -> None:
 
 @pytest.mark.parametrize("columns", [80, 100, 120])
 def test_terminal_tables_fit_the_terminal_without_breaking_boxes_or_words(
-        desk: Desk, store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    desk: Desk, store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
     categories = ["youth-nuisance", "neighbour-nuisance", "vulnerable-young-person", "mental-health-concern"]
-    cases = [desk.report(f"2018-03-0{3 + n % 2}T1{n % 10}:00", category=categories[n % 4],
-                         location=f"{n} Bradbourne Vale Road", summary="Groups gathering by the shops after dark")
-             for n in range(8)]
+    cases = [
+        desk.report(
+            f"2018-03-0{3 + n % 2}T1{n % 10}:00",
+            category=categories[n % 4],
+            location=f"{n} Bradbourne Vale Road",
+            summary="Groups gathering by the shops after dark",
+        )
+        for n in range(8)
+    ]
     for case in cases[:4]:
-        desk.send(RaiseTasking, when="2018-03-04T21:00", case=case, agency="WARDENS",
-                  action="Environmental visual audit and follow-up", due=dt.date(2018, 3, 5))
+        desk.send(
+            RaiseTasking,
+            when="2018-03-04T21:00",
+            case=case,
+            agency="WARDENS",
+            action="Environmental visual audit and follow-up",
+            due=dt.date(2018, 3, 5),
+        )
     monkeypatch.setenv("TASKING_STORE", store)
     monkeypatch.setenv("TASKING_VIEWS", str(tmp_path / "views.db"))
     monkeypatch.setenv("TASKING_USER", "coordinator")

@@ -27,22 +27,59 @@ from tests.integration.test_projection_property import command_for
 
 # Back-dating: a step's effective time is drawn from a day after its case's report, in any order
 # against the steps recorded before it; `correct` changes category, area, location or source.
-KINDS = ["report", "report", "task", "reassign", "complete", "follow-up", "update", "power", "refer", "risk",
-         "correct", "correct", "close", "reopen", "link", "lead", "review"]
+KINDS = [
+    "report",
+    "report",
+    "task",
+    "reassign",
+    "complete",
+    "follow-up",
+    "update",
+    "power",
+    "refer",
+    "risk",
+    "correct",
+    "correct",
+    "close",
+    "reopen",
+    "link",
+    "lead",
+    "review",
+]
 # Few distinct minutes, so that steps on one case often land out of order (back-dated).
 op = st.tuples(st.sampled_from(KINDS), st.integers(0, 8), st.integers(0, 3), st.sampled_from([0, 5, 30, 90, 600]))
 # One sequence always tried: risk and a correction each back-dated behind an earlier-recorded one.
-BACK_DATED = [("report", 0, 0, 0), ("risk", 0, 3, 90), ("risk", 0, 0, 30), ("correct", 0, 0, 600),
-              ("correct", 0, 0, 5), ("task", 0, 0, 90), ("complete", 0, 0, 600), ("reopen", 0, 0, 5)]
+BACK_DATED = [
+    ("report", 0, 0, 0),
+    ("risk", 0, 3, 90),
+    ("risk", 0, 0, 30),
+    ("correct", 0, 0, 600),
+    ("correct", 0, 0, 5),
+    ("task", 0, 0, 90),
+    ("complete", 0, 0, 600),
+    ("reopen", 0, 0, 5),
+]
 
 
 DAYS = [dt.date(2018, 3, 1), dt.date(2018, 3, 2), dt.date(2018, 3, 4)]
 
 
 def folded_taskings(states: dict[str, CaseState]) -> list[dict[str, object]]:
-    return [{"case": case.reference, "tasking": t.tasking, "tasked_agency": t.tasked_agency, "owner": t.owner,
-             "action": t.action, "due": t.due, "raised_at": t.raised_at, "status": t.status,
-             "case_open": case.is_open} for case in states.values() for t in case.taskings.values()]
+    return [
+        {
+            "case": case.reference,
+            "tasking": t.tasking,
+            "tasked_agency": t.tasked_agency,
+            "owner": t.owner,
+            "action": t.action,
+            "due": t.due,
+            "raised_at": t.raised_at,
+            "status": t.status,
+            "case_open": case.is_open,
+        }
+        for case in states.values()
+        for t in case.taskings.values()
+    ]
 
 
 def strip(item: dict[str, object]) -> dict[str, object]:
@@ -64,19 +101,28 @@ def stored_case_events(services) -> list[tuple[int, object]]:  # noqa: ANN001
     found = []
     for notification in app.recorder.select_notifications(0, 1_000_000):
         event = app.mapper.to_domain_event(notification)
-        if isinstance(event, Case.Reported) or (type(event).__qualname__.startswith("Case.")
-                                               and type(event).__name__ in KIND_OF):
+        if isinstance(event, Case.Reported) or (
+            type(event).__qualname__.startswith("Case.") and type(event).__name__ in KIND_OF
+        ):
             found.append((notification.id, event))
     return found
 
 
-def fresh_fold(read, events: list[tuple[int, object]], reference: str, position: int,  # noqa: ANN001
-               at: dt.datetime | None) -> CaseState | None:
+def fresh_fold(
+    read,
+    events: list[tuple[int, object]],
+    reference: str,
+    position: int,  # noqa: ANN001
+    at: dt.datetime | None,
+) -> CaseState | None:
     """The fold of one case's events recorded by `position` and effective by `at` (free text shown
     through the read side's one revealer: the stored events hold it sealed)."""
     cid, reveal = case_id(reference), revealer(read.db)
-    facts = [fact_of(event) for pos, event in events
-             if event.originator_id == cid and pos <= position and (at is None or event.at <= at)]
+    facts = [
+        fact_of(event)
+        for pos, event in events
+        if event.originator_id == cid and pos <= position and (at is None or event.at <= at)
+    ]
     return fold({**fact, "text": reveal(fact["text"]) if fact["text"] is not None else None} for fact in facts)
 
 
@@ -104,8 +150,12 @@ def test_aggregate_read_side_and_fold_agree_at_every_point(backend: str, ops, tm
             for ref in refs:
                 aggregate = services.app.repository.get(case_id(ref)).state
                 fresh = fresh_fold(read, events, ref, read.point.position, None)
-                assert comparable(aggregate) == comparable(fresh) == comparable(projected[ref]) \
+                assert (
+                    comparable(aggregate)
+                    == comparable(fresh)
+                    == comparable(projected[ref])
                     == comparable(versioned[ref])
+                )
         # Every recorded position and every effective time a step named (and just before it).
         read = services.read(user="coordinator")
         events = stored_case_events(services)
@@ -117,19 +167,30 @@ def test_aggregate_read_side_and_fold_agree_at_every_point(backend: str, ops, tm
                 point = ReadPoint(at=at, position=position)
                 projected, versioned = case_states(read.db, point), versioned_states(read.db, point)
                 for ref in refs:
-                    assert comparable(projected.get(ref)) == comparable(fresh_fold(read, events, ref, position, at)) \
-                        == comparable(versioned.get(ref)), (ref, position, at)
+                    assert (
+                        comparable(projected.get(ref))
+                        == comparable(fresh_fold(read, events, ref, position, at))
+                        == comparable(versioned.get(ref))
+                    ), (ref, position, at)
                 # The taskings due, read from `tasking_versions` by index, are the fold's.
                 for day in DAYS:
                     assert due_taskings(read.db, point, day) == due_items(projected, day)
-                    not_yet = [t for t in folded_taskings(projected) if t["case_open"] and t["status"] == "open"
-                               and t["due"] > day.isoformat()]
+                    not_yet = [
+                        t
+                        for t in folded_taskings(projected)
+                        if t["case_open"] and t["status"] == "open" and t["due"] > day.isoformat()
+                    ]
                     assert taskings_not_yet_due(read.db, point, day) == sorted(
                         (strip(t) for t in not_yet),
-                        key=lambda t: (t["tasked_agency"], t["owner"] or "", t["due"], t["case"], t["tasking"]))
+                        key=lambda t: (t["tasked_agency"], t["owner"] or "", t["due"], t["case"], t["tasking"]),
+                    )
                 since = dt.datetime(2018, 3, 1, 12, tzinfo=dt.UTC)
                 assert {ref: comparable(state) for ref, state in reports_since(read.db, point, since).items()} == {
-                    ref: comparable(state) for ref, state in projected.items() if state.received_at > "2018-03-01T12:00:00Z"}
+                    ref: comparable(state)
+                    for ref, state in projected.items()
+                    if state.received_at > "2018-03-01T12:00:00Z"
+                }
                 assert tasked_since(read.db, point, since) == sorted(
                     (strip(t) for t in folded_taskings(projected) if t["raised_at"] > "2018-03-01T12:00:00Z"),
-                    key=lambda t: (t["raised_at"], t["case"], t["tasking"]))
+                    key=lambda t: (t["raised_at"], t["case"], t["tasking"]),
+                )

@@ -15,16 +15,25 @@ from tasking.projections.runner import Views
 from tests.conftest import Desk, seed_roster
 
 
-def test_an_encrypted_store_is_decoded_lean_with_the_mapper_s_events_and_views(store, tmp_path: Path,  # noqa: ANN001
-                                                                                 monkeypatch) -> None:  # noqa: ANN001
+def test_an_encrypted_store_is_decoded_lean_with_the_mapper_s_events_and_views(
+    store,
+    tmp_path: Path,  # noqa: ANN001
+    monkeypatch,
+) -> None:  # noqa: ANN001
     monkeypatch.setenv("TASKING_CIPHER_KEY", AESCipher.create_key(32))
     services = bootstrap(Settings(store=store, views=str(tmp_path / "views.db")), create_tables=True)
     try:
         desk = Desk(services, seed_roster(services))
         for day in (3, 4):
             case = desk.report(f"2018-03-0{day}T08:10")
-            desk.send(RaiseTasking, when=f"2018-03-0{day}T09:30", case=case, agency="WARDENS", action="Patrol",
-                      due="2018-03-09")
+            desk.send(
+                RaiseTasking,
+                when=f"2018-03-0{day}T09:30",
+                case=case,
+                agency="WARDENS",
+                action="Patrol",
+                due="2018-03-09",
+            )
             desk.send(RecordFollowUp, when=f"2018-03-0{day}T10:00", case=case, kind="visit", outcome="Spoke")
         assert services.app.mapper.cipher is not None
         assert Pages(services.app).mode == "lean (decrypted first)"

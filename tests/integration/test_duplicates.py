@@ -19,14 +19,36 @@ def suggestions(desk: Desk, **point: object) -> set[tuple[str, str]]:
 
 def test_the_same_place_within_two_hours_from_another_agency_is_suggested(desk: Desk) -> None:
     council = desk.report("2018-03-03T08:10", occurred_at=at("2018-03-02T21:30"), location="Azalea Shops")
-    police = desk.report("2018-03-03T09:00", source="POLICE", occurred_at=at("2018-03-02T22:45"),
-                         location="azalea shops.", anonymous=True, category="noise")  # same ASB type: nuisance
-    desk.report("2018-03-03T09:10", source="POLICE", occurred_at=at("2018-03-02T21:00"), location="Azalea Shops",
-                anonymous=True, category="neighbour-nuisance")  # personal: another type
-    desk.report("2018-03-03T09:20", source="HOUSING", occurred_at=at("2018-03-03T00:00"), location="Azalea Shops",
-                anonymous=True)  # more than 2 hours after the council's report, but within 2 of the police's
-    desk.report("2018-03-03T09:30", source="COUNCIL", occurred_at=at("2018-03-02T21:40"), location="Azalea Shops",
-                anonymous=True)  # same agency as the council's report
+    police = desk.report(
+        "2018-03-03T09:00",
+        source="POLICE",
+        occurred_at=at("2018-03-02T22:45"),
+        location="azalea shops.",
+        anonymous=True,
+        category="noise",
+    )  # same ASB type: nuisance
+    desk.report(
+        "2018-03-03T09:10",
+        source="POLICE",
+        occurred_at=at("2018-03-02T21:00"),
+        location="Azalea Shops",
+        anonymous=True,
+        category="neighbour-nuisance",
+    )  # personal: another type
+    desk.report(
+        "2018-03-03T09:20",
+        source="HOUSING",
+        occurred_at=at("2018-03-03T00:00"),
+        location="Azalea Shops",
+        anonymous=True,
+    )  # more than 2 hours after the council's report, but within 2 of the police's
+    desk.report(
+        "2018-03-03T09:30",
+        source="COUNCIL",
+        occurred_at=at("2018-03-02T21:40"),
+        location="Azalea Shops",
+        anonymous=True,
+    )  # same agency as the council's report
     # 1-2: 75 minutes apart; 2-4 and 2-5 too. 1-4 are 150 minutes apart, 1-5 one agency, 3 another ASB type.
     assert council == "CSU-2017-00001" and police == "CSU-2017-00002"
     assert suggestions(desk) == {(council, police), (police, "CSU-2017-00004"), (police, "CSU-2017-00005")}
@@ -34,10 +56,12 @@ def test_the_same_place_within_two_hours_from_another_agency_is_suggested(desk: 
 
 def test_coordinates_within_150_metres_match_when_the_words_differ(desk: Desk) -> None:
     one = desk.report("2018-03-03T08:10", location="Bus shelter by the Co-op", lat=51.39720, lon=0.17310)
-    near = desk.report("2018-03-03T08:20", source="POLICE", location="Azalea Drive", anonymous=True,
-                       lat=51.39800, lon=0.17350)  # about 93 m away
-    desk.report("2018-03-03T08:30", source="WARDENS", location="Swanley Park", anonymous=True,
-                lat=51.40100, lon=0.17310)  # about 420 m away
+    near = desk.report(
+        "2018-03-03T08:20", source="POLICE", location="Azalea Drive", anonymous=True, lat=51.39800, lon=0.17350
+    )  # about 93 m away
+    desk.report(
+        "2018-03-03T08:30", source="WARDENS", location="Swanley Park", anonymous=True, lat=51.40100, lon=0.17310
+    )  # about 420 m away
     assert round(distance_m((51.39720, 0.17310), (51.39800, 0.17350))) < 150
     read = desk.read()
     items = possible_duplicates(read.db, read.config, read.point)

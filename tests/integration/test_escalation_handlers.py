@@ -70,8 +70,14 @@ class TestAssess:
     def test_a_named_case_counts_and_the_record_is_taken_as_at_the_assessment(self, desk: Desk) -> None:
         neighbour = desk.report("2018-02-01T08:00", reporter=None, anonymous=True)
         mine = [desk.report(f"2018-02-0{d}T08:00") for d in (2, 3)]
-        desk.send(CorrectCase, when="2018-03-10T09:00", case=mine[0], field="category", value="domestic-abuse",
-                  reason="Recoded")  # effective after the assessment: not seen by it
+        desk.send(
+            CorrectCase,
+            when="2018-03-10T09:00",
+            case=mine[0],
+            field="category",
+            value="domestic-abuse",
+            reason="Recoded",
+        )  # effective after the assessment: not seen by it
         _, result = apply_and_assess(desk, cases=[neighbour])
         assert result["qualifying"] == [neighbour, *mine]
         assert result["threshold_met"] is True
@@ -96,11 +102,23 @@ class TestMilestones:
         desk.send(CaseReviewAcknowledge, when="2018-03-02T11:00", review=review)
         desk.send(CaseReviewDecide, when="2018-03-05T10:00", review=review, outcome="review", reason="Threshold met")
         with pytest.raises(DomainError, match="has not been held"):
-            desk.send(CaseReviewRecommend, when="2018-03-06T10:00", review=review, agency="HOUSING", action="Visit",
-                      due=at("2018-04-01T00:00").date())
+            desk.send(
+                CaseReviewRecommend,
+                when="2018-03-06T10:00",
+                review=review,
+                agency="HOUSING",
+                action="Visit",
+                due=at("2018-04-01T00:00").date(),
+            )
         desk.send(CaseReviewHold, when="2018-03-20T14:00", review=review)
-        made = desk.send(CaseReviewRecommend, when="2018-03-20T15:00", review=review, agency="HOUSING",
-                         action="Tenancy enforcement visit", due=at("2018-04-06T12:00").date())
+        made = desk.send(
+            CaseReviewRecommend,
+            when="2018-03-20T15:00",
+            review=review,
+            agency="HOUSING",
+            action="Tenancy enforcement visit",
+            due=at("2018-04-06T12:00").date(),
+        )
         assert made == {"review": review, "recommendation": "R1", "case": cases[-1], "tasking": "T1"}
         task = desk.services.app.get_case(cases[-1]).taskings["T1"]
         assert task["agency"] == "HOUSING" and task["due"] == "2018-04-06"
@@ -117,8 +135,15 @@ class TestMilestones:
         desk.send(CloseCase, when="2018-03-20T14:30", case=cases[0], reason="resolved")
         before = position(desk)
         with pytest.raises(DomainError, match="closed"):
-            desk.send(CaseReviewRecommend, when="2018-03-20T15:00", review=review, agency="HOUSING", action="Visit",
-                      due=at("2018-04-06T12:00").date(), case=cases[0])
+            desk.send(
+                CaseReviewRecommend,
+                when="2018-03-20T15:00",
+                review=review,
+                agency="HOUSING",
+                action="Visit",
+                due=at("2018-04-06T12:00").date(),
+                case=cases[0],
+            )
         assert position(desk) == before
 
     def test_overdue_milestones_follow_working_days(self, desk: Desk) -> None:
@@ -137,11 +162,23 @@ class TestMilestones:
 class TestTaskAndFinish:
     def test_a_group_opens_acts_meets_and_completes(self, desk: Desk) -> None:
         case = desk.report("2018-02-01T08:00")
-        group = desk.send(TfgOpen, when="2018-03-05T11:00", focus="Azalea Shops youth nuisance", area="swanley",
-                          cases=[case], reason="Repeat reports")["group"]
+        group = desk.send(
+            TfgOpen,
+            when="2018-03-05T11:00",
+            focus="Azalea Shops youth nuisance",
+            area="swanley",
+            cases=[case],
+            reason="Repeat reports",
+        )["group"]
         assert group == "TFG-2017-01"
-        action = desk.send(TfgAction, when="2018-03-05T11:10", group=group, agency="WARDENS", action="Evening patrols",
-                           due=at("2018-03-30T12:00").date())
+        action = desk.send(
+            TfgAction,
+            when="2018-03-05T11:10",
+            group=group,
+            agency="WARDENS",
+            action="Evening patrols",
+            due=at("2018-03-30T12:00").date(),
+        )
         assert action["action"] == "A1"
         desk.send(TfgMeet, when="2018-03-12T14:00", group=group, note="Patrol plan agreed")
         desk.send(TfgCompleteAction, when="2018-03-20T14:00", group=group, action="A1", result="Done")
@@ -164,9 +201,14 @@ class TestMarac:
             desk.send(MaracMeetingsAdd, when=when)
         agenda = marac_agenda(desk.db, point(desk, "2017-09-01T00:00"), "2017-09-20")
         assert [(i["case"], i["why"], i["risk"]) for i in agenda["items"]] == [(case, "referred", "medium")]
-        made = desk.send(MaracDiscuss, case=case, meeting=at("2017-09-20T12:00").date(), outcome="Joint visit",
-                         actions=[MaracActionItem(agency="POLICE", action="Joint visit", due=at("2017-09-29T12:00").date())],
-                         review_at=at("2017-10-18T12:00").date())
+        made = desk.send(
+            MaracDiscuss,
+            case=case,
+            meeting=at("2017-09-20T12:00").date(),
+            outcome="Joint visit",
+            actions=[MaracActionItem(agency="POLICE", action="Joint visit", due=at("2017-09-29T12:00").date())],
+            review_at=at("2017-10-18T12:00").date(),
+        )
         assert made == {"meeting": "2017-09-20", "case": case, "taskings": ["T1"]}
         desk.send(Refer, when="2017-10-01T10:00", case=other, to="community-marac")
         agenda = marac_agenda(desk.db, point(desk, "2017-09-01T00:00"), "2017-10-18")
@@ -180,6 +222,8 @@ class TestMarac:
 class TestRiskReview:
     def test_a_review_keeps_or_changes_the_level(self, desk: Desk) -> None:
         case = desk.report("2018-02-01T08:00", risk="medium")
-        assert desk.send(ReviewCase, when="2018-02-20T10:00", case=case, note="Still medium") == {"case": case,
-                                                                                                  "risk": "medium"}
+        assert desk.send(ReviewCase, when="2018-02-20T10:00", case=case, note="Still medium") == {
+            "case": case,
+            "risk": "medium",
+        }
         assert desk.send(ReviewCase, when="2018-03-01T10:00", case=case, note="Worse", level="high")["risk"] == "high"

@@ -36,8 +36,23 @@ from tests.integration.test_projection_property import (
 )
 
 START = dt.datetime(2018, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
-KINDS = ["report", "report", "apply", "ack", "assess", "decide", "hold", "recommend", "tfg", "tfg-case", "tfg-action",
-         "tfg-complete", "meeting", "discuss", "review"]
+KINDS = [
+    "report",
+    "report",
+    "apply",
+    "ack",
+    "assess",
+    "decide",
+    "hold",
+    "recommend",
+    "tfg",
+    "tfg-case",
+    "tfg-action",
+    "tfg-complete",
+    "meeting",
+    "discuss",
+    "review",
+]
 op = st.tuples(st.sampled_from(KINDS), st.integers(0, 9), st.integers(0, 3))
 
 
@@ -47,9 +62,17 @@ def command_for(kind: str, pick: int, option: int, step: int, made: dict[str, li
     cases, reviews, groups, meetings = (made[k] for k in ("case", "review", "group", "meeting"))
     person = [people["resident"], people["victim"]][option % 2]
     if kind == "report" or not cases:
-        return RecordReport(**who, source="COUNCIL", category=["noise", "youth-nuisance", "domestic-abuse"][option % 3],
-                            area="Swanley", location="Azalea Shops", occurred_at=at - dt.timedelta(hours=1),
-                            reporter=person, summary="s", risk=["standard", "medium", "high"][option % 3])
+        return RecordReport(
+            **who,
+            source="COUNCIL",
+            category=["noise", "youth-nuisance", "domestic-abuse"][option % 3],
+            area="Swanley",
+            location="Azalea Shops",
+            occurred_at=at - dt.timedelta(hours=1),
+            reporter=person,
+            summary="s",
+            risk=["standard", "medium", "high"][option % 3],
+        )
     case, review = cases[pick % len(cases)], reviews[pick % len(reviews)] if reviews else "CR-2017-999"
     group = groups[pick % len(groups)] if groups else "TFG-2017-99"
     due = at.date() + dt.timedelta(days=7)
@@ -57,7 +80,9 @@ def command_for(kind: str, pick: int, option: int, step: int, made: dict[str, li
         "apply": lambda: CaseReviewApply(**who, applicant=person, cases=(case,) if option else ()),
         "ack": lambda: CaseReviewAcknowledge(**who, review=review),
         "assess": lambda: CaseReviewAssess(**who, review=review),
-        "decide": lambda: CaseReviewDecide(**who, review=review, outcome=["review", "no-review"][option % 2], reason="r"),
+        "decide": lambda: CaseReviewDecide(
+            **who, review=review, outcome=["review", "no-review"][option % 2], reason="r"
+        ),
         "hold": lambda: CaseReviewHold(**who, review=review),
         "recommend": lambda: CaseReviewRecommend(**who, review=review, agency="HOUSING", action="a", due=due),
         "tfg": lambda: TfgOpen(**who, focus="f", area="Swanley", cases=(case,), reason="r"),
@@ -65,10 +90,16 @@ def command_for(kind: str, pick: int, option: int, step: int, made: dict[str, li
         "tfg-action": lambda: TfgAction(**who, group=group, agency="POLICE", action="a", due=due),
         "tfg-complete": lambda: TfgComplete(**who, group=group, outcome="o"),
         "meeting": lambda: MaracMeetingsAdd(**who),
-        "discuss": lambda: MaracDiscuss(**who, case=case, meeting=dt.date.fromisoformat(meetings[pick % len(meetings)])
-                                        if meetings else at.date(), outcome="o",
-                                        actions=(MaracActionItem(agency="POLICE", action="a", due=due + dt.timedelta(days=30)),)
-                                        if option == 1 else (), discharge=option == 2),
+        "discuss": lambda: MaracDiscuss(
+            **who,
+            case=case,
+            meeting=dt.date.fromisoformat(meetings[pick % len(meetings)]) if meetings else at.date(),
+            outcome="o",
+            actions=(MaracActionItem(agency="POLICE", action="a", due=due + dt.timedelta(days=30)),)
+            if option == 1
+            else (),
+            discharge=option == 2,
+        ),
         "review": lambda: ReviewCase(**who, case=case, note="n", level=[None, "medium", "high", "standard"][option]),
     }[kind]()
 

@@ -76,7 +76,8 @@ class TestOverdueMilestones:
         assert alerts(desk, "2018-02-19T09:00", "overdue-milestone") == []  # acknowledge by Monday 19 February
         found = alerts(desk, "2018-02-20T09:00", "overdue-milestone")
         assert [(a["review"], a["milestone"], a["due"], a["days_overdue"]) for a in found] == [
-            (review, "acknowledge", "2018-02-19", 1)]
+            (review, "acknowledge", "2018-02-19", 1)
+        ]
         assert found[0]["person"] == desk.people["resident"]
         desk.send(CaseReviewAcknowledge, when="2018-02-20T10:00", review=review)
         desk.send(CaseReviewAssess, when="2018-02-21T10:00", review=review)
@@ -106,33 +107,52 @@ class TestFigures:
         desk.send(CaseReviewDecide, when="2017-06-05T10:00", review=met, outcome="review", reason="Met")
         desk.send(CaseReviewHold, when="2017-06-20T10:00", review=met)
         for action in ("Visit", "Letter"):
-            desk.send(CaseReviewRecommend, when="2017-06-20T11:00", review=met, agency="HOUSING", action=action,
-                      due=at("2017-07-01T12:00").date())
+            desk.send(
+                CaseReviewRecommend,
+                when="2017-06-20T11:00",
+                review=met,
+                agency="HOUSING",
+                action=action,
+                due=at("2017-07-01T12:00").date(),
+            )
         not_met = desk.send(CaseReviewApply, when="2017-06-01T11:00", applicant=desk.people["victim"])["review"]
         desk.send(CaseReviewAssess, when="2017-06-02T11:00", review=not_met)
-        groups = [desk.send(TfgOpen, when=when, focus="Shops", area="Swanley", reason="Repeats")["group"]
-                  for when in ("2016-12-01T10:00", "2017-06-01T10:00", "2017-07-01T10:00")]
+        groups = [
+            desk.send(TfgOpen, when=when, focus="Shops", area="Swanley", reason="Repeats")["group"]
+            for when in ("2016-12-01T10:00", "2017-06-01T10:00", "2017-07-01T10:00")
+        ]
         desk.send(TfgComplete, when="2017-08-01T10:00", group=groups[1], outcome="Done")
         desk.send(TfgComplete, when="2018-05-01T10:00", group=groups[2], outcome="Done next year")
         desk.send(Refer, when="2017-09-01T10:00", case=cases[0], to="community-marac")
         for when in ("2017-09-20T10:00", "2017-10-18T10:00"):
             desk.send(MaracMeetingsAdd, when=when)
-        desk.send(MaracDiscuss, case=cases[0], meeting=at("2017-09-20T12:00").date(), outcome="Visit",
-                  review_at=at("2017-10-18T12:00").date())
+        desk.send(
+            MaracDiscuss,
+            case=cases[0],
+            meeting=at("2017-09-20T12:00").date(),
+            outcome="Visit",
+            review_at=at("2017-10-18T12:00").date(),
+        )
         desk.send(MaracDiscuss, case=cases[0], meeting=at("2017-10-18T12:00").date(), outcome="Done", discharge=True)
         position = desk.read().point.position
         figures = year_stats(desk.db, desk.config, 2017, position)
-        assert figures["case_reviews"] == {"applications": 2, "threshold_not_met": 1, "reviews": 1,
-                                           "reviews_with_recommendations": 1}
+        assert figures["case_reviews"] == {
+            "applications": 2,
+            "threshold_not_met": 1,
+            "reviews": 1,
+            "reviews_with_recommendations": 1,
+        }
         # ongoing: open at the end of the year, whenever it was opened (the 2016 group, and the one completed in May 2018)
         assert figures["task_and_finish_groups"] == {"opened": 2, "completed": 1, "ongoing": 2}
         assert figures["community_marac"] == {"meetings": 2, "cases_discussed": 1, "referrals": 1}
         assert figures["previous_year"]["case_reviews"]["applications"] == 0
-        for figure, expected in [("case_reviews.applications", [met, not_met]),
-                                 ("case_reviews.threshold_not_met", [not_met]),
-                                 ("case_reviews.reviews_with_recommendations", [cases[2]]),  # the case tasked
-                                 ("task_and_finish_groups.ongoing", [groups[0], groups[2]]),
-                                 ("community_marac.cases_discussed", [cases[0]])]:
+        for figure, expected in [
+            ("case_reviews.applications", [met, not_met]),
+            ("case_reviews.threshold_not_met", [not_met]),
+            ("case_reviews.reviews_with_recommendations", [cases[2]]),  # the case tasked
+            ("task_and_finish_groups.ongoing", [groups[0], groups[2]]),
+            ("community_marac.cases_discussed", [cases[0]]),
+        ]:
             found = explain(desk.db, desk.config, 2017, position, figure)
             assert [item["case"] for item in found["items"]] == expected, figure
             head, name = figure.split(".")
@@ -147,7 +167,8 @@ def test_a_location_repeat_flag_suggests_a_group_until_one_is_open(desk: Desk) -
     cases = [desk.report(f"2018-03-0{d}T10:00", reporter=None, anonymous=True) for d in (1, 2, 3)]
     flag = [f for f in brief(desk, "2018-03-05T09:00")["repeat_flags"] if f["rule"] == "location"][0]
     assert flag["candidate_group"] == {"focus": "Azalea Shops", "area": "Swanley", "cases": cases}
-    group = desk.send(TfgOpen, when="2018-03-05T08:00", focus="Azalea Shops", area="Swanley", cases=[cases[0]],
-                      reason="Repeats")["group"]
+    group = desk.send(
+        TfgOpen, when="2018-03-05T08:00", focus="Azalea Shops", area="Swanley", cases=[cases[0]], reason="Repeats"
+    )["group"]
     flag = [f for f in brief(desk, "2018-03-05T09:00")["repeat_flags"] if f["rule"] == "location"][0]
     assert flag["candidate_group"] == {"covered_by": group}

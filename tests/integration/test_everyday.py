@@ -51,7 +51,9 @@ class TestClosingWithOpenTaskings:
     def test_close_is_refused_naming_the_open_taskings(self, desk: Desk) -> None:
         case = desk.report("2018-03-05T08:00")
         for agency in ("WARDENS", "POLICE"):
-            desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency=agency, action="a", due=dt.date(2018, 3, 9))
+            desk.send(
+                RaiseTasking, when="2018-03-05T09:30", case=case, agency=agency, action="a", due=dt.date(2018, 3, 9)
+            )
         with pytest.raises(DomainError, match=r"case: .* open taskings: T1 \(WARDENS\), T2 \(POLICE\)"):
             desk.send(CloseCase, when="2018-03-06T10:00", case=case, reason="resolved")
         assert events(desk, case)[-1] == "TaskingRaised"
@@ -59,9 +61,13 @@ class TestClosingWithOpenTaskings:
     def test_complete_taskings_completes_them_and_closes_in_one_save(self, desk: Desk) -> None:
         case = desk.report("2018-03-05T08:00")
         for agency in ("WARDENS", "POLICE"):
-            desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency=agency, action="a", due=dt.date(2018, 3, 9))
+            desk.send(
+                RaiseTasking, when="2018-03-05T09:30", case=case, agency=agency, action="a", due=dt.date(2018, 3, 9)
+            )
         before = desk.services.app.event_count()
-        desk.send(CloseCase, when="2018-03-06T10:00", case=case, reason="resolved", complete_taskings="Closed with the case")
+        desk.send(
+            CloseCase, when="2018-03-06T10:00", case=case, reason="resolved", complete_taskings="Closed with the case"
+        )
         assert desk.services.app.event_count() == before + 3
         assert events(desk, case)[-3:] == ["TaskingCompleted", "TaskingCompleted", "Closed"]
         taskings = show(desk.read(), case)["taskings"]
@@ -91,7 +97,9 @@ class TestAgencyCodes:
 
     def test_lower_case_agency_codes_are_accepted(self, desk: Desk) -> None:
         case = desk.report("2018-03-05T08:00", source="council")
-        desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency="wardens", action="a", due=dt.date(2018, 3, 9))
+        desk.send(
+            RaiseTasking, when="2018-03-05T09:30", case=case, agency="wardens", action="a", due=dt.date(2018, 3, 9)
+        )
         desk.send(ReassignTasking, when="2018-03-05T09:40", case=case, tasking="T1", agency="Police")
         assert desk.db.execute("SELECT source FROM cases").fetchone()[0] == "COUNCIL"
         assert desk.db.execute("SELECT tasked_agency FROM taskings").fetchone()[0] == "POLICE"
@@ -112,8 +120,13 @@ class TestRepeatFlagsAnswered:
         flag = person_flags(desk, "2018-02-12T09:00")[0]
         assert flag["flag"].startswith("P-") and flag["cases"] == [first, second]
         assert person_flags(desk, "2018-03-12T09:00")[0]["flag"] == flag["flag"]  # stable from day to day
-        desk.send(AcknowledgeFlag, when="2018-02-12T09:30", flag=flag["flag"], cases=tuple(flag["cases"]),
-                  note="Victim told of the case review")
+        desk.send(
+            AcknowledgeFlag,
+            when="2018-02-12T09:30",
+            flag=flag["flag"],
+            cases=tuple(flag["cases"]),
+            note="Victim told of the case review",
+        )
         assert person_flags(desk, "2018-02-12T09:00") != []  # the acknowledgement came after that meeting
         assert person_flags(desk, "2018-02-13T09:00") == []
         assert person_flags(desk, "2018-05-01T09:00") == []
@@ -147,8 +160,14 @@ class TestRefusedContactDetails:
         from tasking.cli.context import build
 
         with capture_logs() as logs, pytest.raises(Exception, match="outcome: looks like contact details"):
-            build(RecordFollowUp, user="coordinator", at=at("2018-03-05T10:00"), case="CSU-2017-00001", kind="call",
-                  outcome="ring 07700 900123")
+            build(
+                RecordFollowUp,
+                user="coordinator",
+                at=at("2018-03-05T10:00"),
+                case="CSU-2017-00001",
+                kind="call",
+                outcome="ring 07700 900123",
+            )
         refused = [entry for entry in logs if entry["event"] == "command.refused"]
         assert refused and refused[0]["field"] == "outcome" and refused[0]["rule"] == "contact-details"
         assert "07700" not in repr(logs)
@@ -162,12 +181,15 @@ class TestExplainRefusesWhatItDoesNotKnow:
         desk.report("2017-06-01T10:00", area="Swanley")
         return desk.db, desk.config, 2017, desk.read().point.position
 
-    @pytest.mark.parametrize(("figure", "message"), [
-        ("by_area.swanly", "by_area has: .*Swanley"),
-        ("powers.XYZ", "powers has: .*CPW"),
-        ("case_reviews", "unknown figure .case_reviews.*case_reviews.NAME"),
-        ("nonsense", "unknown figure 'nonsense'; explainable: .*powers.NAME"),
-    ])
+    @pytest.mark.parametrize(
+        ("figure", "message"),
+        [
+            ("by_area.swanly", "by_area has: .*Swanley"),
+            ("powers.XYZ", "powers has: .*CPW"),
+            ("case_reviews", "unknown figure .case_reviews.*case_reviews.NAME"),
+            ("nonsense", "unknown figure 'nonsense'; explainable: .*powers.NAME"),
+        ],
+    )
     def test_unknown_names_are_refused(self, year: tuple, figure: str, message: str) -> None:
         with pytest.raises(DomainError, match=f"explain: .*{message}"):
             explain(*year, figure)
@@ -189,10 +211,31 @@ class TestRemindersAgreeWithThePack:
 
         first = desk.report("2018-03-12T10:00")
         second = desk.report("2018-03-13T10:00", anonymous=True)
-        desk.send(RaiseTasking, when="2018-03-12T11:00", case=first, agency="COUNCIL", action="Letter", due=dt.date(2018, 3, 16))
-        desk.send(RaiseTasking, when="2018-03-13T11:00", case=second, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 20))
+        desk.send(
+            RaiseTasking,
+            when="2018-03-12T11:00",
+            case=first,
+            agency="COUNCIL",
+            action="Letter",
+            due=dt.date(2018, 3, 16),
+        )
+        desk.send(
+            RaiseTasking,
+            when="2018-03-13T11:00",
+            case=second,
+            agency="WARDENS",
+            action="Patrol",
+            due=dt.date(2018, 3, 20),
+        )
         desk.send(ReassignTasking, when="2018-03-14T11:00", case=second, tasking="T1", agency="HOUSING")
-        desk.send(RaiseTasking, when="2018-03-13T11:00", case=second, agency="POLICE", action="Visit", due=dt.date(2018, 3, 26))
+        desk.send(
+            RaiseTasking,
+            when="2018-03-13T11:00",
+            case=second,
+            agency="POLICE",
+            action="Visit",
+            due=dt.date(2018, 3, 26),
+        )
         # Done after the meeting: as at the meeting, still overdue, in the pack and in the reminders.
         desk.send(CompleteTasking, when="2018-03-27T10:00", case=first, tasking="T1", result="Sent")
         desk.send(CloseCase, when="2018-03-28T10:00", case=second, reason="resolved", complete_taskings="Done")
@@ -215,8 +258,10 @@ class TestMarkedAndTimedPages:
         desk.report("2018-03-24T10:00")
         run_once(desk.services, at("2018-03-26T08:30"), tmp_path, "coordinator")
         page = (tmp_path / "2018-03-26" / "briefing.html").read_text()
-        mark = ("OFFICIAL-SENSITIVE · Daily tasking meeting Monday 26 March 2018 09:00 · Reports received after "
-                "Fri 23 Mar 2018 09:00 up to Mon 26 Mar 2018 09:00 · Printed Mon 26 Mar 2018 08:30")
+        mark = (
+            "OFFICIAL-SENSITIVE · Daily tasking meeting Monday 26 March 2018 09:00 · Reports received after "
+            "Fri 23 Mar 2018 09:00 up to Mon 26 Mar 2018 09:00 · Printed Mon 26 Mar 2018 08:30"
+        )
         assert f'<div class="mark top">{mark}</div>' in page and f'<div class="mark bottom">{mark}</div>' in page
         assert "@top-left" in page and "@bottom-left" in page  # printed, each page's margins carry them
         assert "position: fixed" not in page  # never over the content (tests/e2e/test_printed_briefing.py prints it)
@@ -227,7 +272,9 @@ class TestMarkedAndTimedPages:
         from tasking.config import default_config_text, parse_config
 
         assert parse_config(default_config_text()).protective_marking == "OFFICIAL-SENSITIVE"
-        text = default_config_text().replace('protective_marking = "OFFICIAL-SENSITIVE"', 'protective_marking = "OFFICIAL"')
+        text = default_config_text().replace(
+            'protective_marking = "OFFICIAL-SENSITIVE"', 'protective_marking = "OFFICIAL"'
+        )
         assert parse_config(text).protective_marking == "OFFICIAL"
 
 
@@ -259,9 +306,13 @@ class TestBriefingSections:
         from tasking.queries.briefing import briefing
 
         old = desk.report("2018-02-20T10:00")
-        desk.send(RaiseTasking, when="2018-02-20T11:00", case=old, agency="HOUSING", action="Visit", due=dt.date(2018, 3, 30))
+        desk.send(
+            RaiseTasking, when="2018-02-20T11:00", case=old, agency="HOUSING", action="Visit", due=dt.date(2018, 3, 30)
+        )
         case = desk.report("2018-03-02T10:00")  # in Monday's window: since Friday's meeting
-        desk.send(RaiseTasking, when="2018-03-02T11:00", case=case, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 9))
+        desk.send(
+            RaiseTasking, when="2018-03-02T11:00", case=case, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 9)
+        )
         desk.send(AssignLead, when="2018-03-02T11:05", case=case, lead="sgt.jones")
         done = desk.report("2018-03-03T10:00", anonymous=True)
         desk.send(CloseCase, when="2018-03-03T12:00", case=done, reason="no-further-action")
@@ -271,7 +322,9 @@ class TestBriefingSections:
         assert (reports[done]["status"], reports[done]["lead"]) == ("closed", None)
         assert [(t["case"], t["tasking"]) for t in brief["tasked_at_previous_meeting"]] == [(case, "T1")]
         assert [(t["tasked_agency"], t["case"]) for t in brief["open_taskings_not_yet_due"]] == [
-            ("HOUSING", old), ("WARDENS", case)]
+            ("HOUSING", old),
+            ("WARDENS", case),
+        ]
 
 
 class TestShowTellsTheWholeStory:
@@ -283,7 +336,9 @@ class TestShowTellsTheWholeStory:
 
         case = desk.report("2018-03-02T10:00")  # a reporter to update (an anonymous case has none)
         other = desk.report("2018-03-02T10:30", anonymous=True)
-        desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 9))
+        desk.send(
+            RaiseTasking, when="2018-03-05T09:30", case=case, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 9)
+        )
         desk.send(RecordFollowUp, when="2018-03-05T11:00", case=case, kind="visit", outcome="Spoke to parents")
         desk.send(UpdateReporter, when="2018-03-05T12:00", case=case, channel="report-back", note="Told the parish")
         desk.send(UsePower, when="2018-03-06T10:00", case=case, power="CPW")
@@ -293,14 +348,25 @@ class TestShowTellsTheWholeStory:
         desk.send(CorrectCase, when="2018-03-06T13:00", case=case, field="area", value="Hextable", reason="Boundary")
         desk.send(AssignLead, when="2018-03-06T14:00", case=case, lead="sgt.jones")
         shown = show(desk.read(), case)
-        assert [len(shown[key]) for key in ("taskings", "follow_ups", "reporter_updates", "powers", "referrals",
-                                            "links", "corrections")] == [1, 1, 1, 1, 1, 1, 1]
+        assert [
+            len(shown[key])
+            for key in ("taskings", "follow_ups", "reporter_updates", "powers", "referrals", "links", "corrections")
+        ] == [1, 1, 1, 1, 1, 1, 1]
         assert [r["risk"] for r in shown["risk_history"]] == ["standard", "medium"]
         assert shown["lead"] == "sgt.jones"
         text = case_text(shown)
         assert "None" not in text
-        for words in ("Spoke to parents", "Told the parish", "CPW", "mediation", "area to Hextable", "sgt.jones",
-                      other, "Mon 05 Mar 2018 11:00", "WARDENS"):
+        for words in (
+            "Spoke to parents",
+            "Told the parish",
+            "CPW",
+            "mediation",
+            "area to Hextable",
+            "sgt.jones",
+            other,
+            "Mon 05 Mar 2018 11:00",
+            "WARDENS",
+        ):
             assert words in text, words
 
 
@@ -311,19 +377,29 @@ class TestViewsForAnalysts:
         from tasking.commands import CorrectCase
 
         late = desk.report("2018-03-31T23:30")  # 22:30 UTC: still 31 March and 2017/18 in UK time
-        desk.send(RaiseTasking, when="2018-04-01T00:30", case=late, agency="WARDENS", action="a", due=dt.date(2018, 4, 9))
+        desk.send(
+            RaiseTasking, when="2018-04-01T00:30", case=late, agency="WARDENS", action="a", due=dt.date(2018, 4, 9)
+        )
         desk.send(AssignLead, when="2018-04-01T00:40", case=late, lead="sgt.jones")
         non_asb = desk.report("2018-03-05T10:00", category="domestic-abuse")
         db = desk.db
-        assert db.execute("SELECT reference, received_date, financial_year, asb, lead FROM cases ORDER BY reference"
-                          ).fetchall() == [("CSU-2017-00001", "2018-03-31", "2017/18", 1, "sgt.jones"),
-                                           ("CSU-2017-00002", "2018-03-05", "2017/18", 0, None)]
+        assert db.execute(
+            "SELECT reference, received_date, financial_year, asb, lead FROM cases ORDER BY reference"
+        ).fetchall() == [
+            ("CSU-2017-00001", "2018-03-31", "2017/18", 1, "sgt.jones"),
+            ("CSU-2017-00002", "2018-03-05", "2017/18", 0, None),
+        ]
         desk.send(CorrectCase, when="2018-03-06T10:00", case=non_asb, field="category", value="noise", reason="r")
         assert desk.db.execute("SELECT asb FROM cases WHERE reference = ?", [non_asb]).fetchone()[0] == 1
         assert desk.db.execute("SELECT [case], raised_date, financial_year FROM taskings").fetchall() == [
-            (late, "2018-04-01", "2018/19")]
-        rows = desk.db.execute("SELECT reference, kind, date, financial_year FROM activity WHERE reference = ? "
-                               "ORDER BY position", [late]).fetchall()
-        assert rows == [(late, "report", "2018-03-31", "2017/18"), (late, "task", "2018-04-01", "2018/19"),
-                        (late, "assign", "2018-04-01", "2018/19")]
+            (late, "2018-04-01", "2018/19")
+        ]
+        rows = desk.db.execute(
+            "SELECT reference, kind, date, financial_year FROM activity WHERE reference = ? ORDER BY position", [late]
+        ).fetchall()
+        assert rows == [
+            (late, "report", "2018-03-31", "2017/18"),
+            (late, "task", "2018-04-01", "2018/19"),
+            (late, "assign", "2018-04-01", "2018/19"),
+        ]
         assert "case_id" not in [c.name for c in desk.db["taskings"].columns]

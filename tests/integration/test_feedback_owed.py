@@ -26,8 +26,15 @@ def test_a_follow_up_makes_the_reporter_owed_and_an_update_clears_it(desk: Desk)
     assert case not in owed(desk, "2018-03-06T09:00")
     desk.send(RecordFollowUp, when="2018-03-06T15:00", case=case, kind="visit", outcome="x")
     item = owed(desk, "2018-03-07T09:00")[case]
-    assert item == {"case": case, "owed_since": "2018-03-05T10:00:00Z", "actions_since_update": 1,
-                    "overdue_days": 0, "kind": "resident", "last_update": None, "due_by": "2018-03-19"}
+    assert item == {
+        "case": case,
+        "owed_since": "2018-03-05T10:00:00Z",
+        "actions_since_update": 1,
+        "overdue_days": 0,
+        "kind": "resident",
+        "last_update": None,
+        "due_by": "2018-03-19",
+    }
     assert case not in owed(desk, "2018-03-06T14:00")  # as at a time before the follow-up
     desk.send(UpdateReporter, when="2018-03-07T10:00", case=case, channel="phone", note="Told")
     assert case not in owed(desk, "2018-03-08T09:00")
@@ -40,13 +47,17 @@ def test_a_new_follow_up_after_an_update_makes_the_case_owed_again(desk: Desk) -
     desk.send(RecordFollowUp, when="2018-03-09T15:00", case=case, kind="call", outcome="y")
     item = owed(desk, "2018-03-12T09:00")[case]
     assert (item["owed_since"], item["actions_since_update"], item["last_update"]) == (
-        "2018-03-09T15:00:00Z", 1, "2018-03-07T10:00:00Z")
+        "2018-03-09T15:00:00Z",
+        1,
+        "2018-03-07T10:00:00Z",
+    )
 
 
 def test_each_kind_of_action_counts(desk: Desk) -> None:
     case = desk.report("2018-03-05T10:00")
-    t1 = desk.send(RaiseTasking, when="2018-03-05T11:00", case=case, agency="WARDENS", action="a",
-                   due=dt.date(2018, 3, 9))["tasking"]
+    t1 = desk.send(
+        RaiseTasking, when="2018-03-05T11:00", case=case, agency="WARDENS", action="a", due=dt.date(2018, 3, 9)
+    )["tasking"]
     assert case not in owed(desk, "2018-03-05T12:00")  # raising a tasking is not yet action taken
     desk.send(CompleteTasking, when="2018-03-06T11:00", case=case, tasking=t1, result="r")
     desk.send(UsePower, when="2018-03-07T11:00", case=case, power="CPW")

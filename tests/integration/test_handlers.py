@@ -26,8 +26,15 @@ from tests.conftest import at
 
 def report(people: dict[str, str], **over: object) -> RecordReport:
     fields: dict[str, object] = dict(
-        user="coordinator", at=at("2018-03-05T10:00"), source="COUNCIL", category="youth-nuisance", area="Swanley",
-        location="Azalea Shops", occurred_at=at("2018-03-04T21:00"), reporter=people["resident"], summary="Groups",
+        user="coordinator",
+        at=at("2018-03-05T10:00"),
+        source="COUNCIL",
+        category="youth-nuisance",
+        area="Swanley",
+        location="Azalea Shops",
+        occurred_at=at("2018-03-04T21:00"),
+        reporter=people["resident"],
+        summary="Groups",
     )
     fields.update(over)
     return RecordReport(**fields)
@@ -68,12 +75,32 @@ class TestLifeOfACase:
     def test_audit_shows_every_entry_in_order_with_user_and_agency(self, services, people) -> None:
         app = services.app
         ref = send(app, report(people))["case"]
-        send(app, RaiseTasking(user="coordinator", at=at("2018-03-05T10:15"), case=ref, agency="WARDENS",
-                               action="Patrol", due=dt.date(2018, 3, 9)))
-        send(app, RecordFollowUp(user="warden.grange", at=at("2018-03-06T20:00"), case=ref, kind="visit", outcome="Moved on"))
+        send(
+            app,
+            RaiseTasking(
+                user="coordinator",
+                at=at("2018-03-05T10:15"),
+                case=ref,
+                agency="WARDENS",
+                action="Patrol",
+                due=dt.date(2018, 3, 9),
+            ),
+        )
+        send(
+            app,
+            RecordFollowUp(user="warden.grange", at=at("2018-03-06T20:00"), case=ref, kind="visit", outcome="Moved on"),
+        )
         send(app, UpdateReporter(user="coordinator", at=at("2018-03-07T10:00"), case=ref, channel="phone", note="Told"))
-        send(app, CloseCase(user="coordinator", at=at("2018-03-20T10:00"), case=ref, reason="resolved",
-                            complete_taskings="Patrols done"))
+        send(
+            app,
+            CloseCase(
+                user="coordinator",
+                at=at("2018-03-20T10:00"),
+                case=ref,
+                reason="resolved",
+                complete_taskings="Patrols done",
+            ),
+        )
         entries = audit(services.read(user="coordinator"), ref)["entries"]
         assert [(e["event"], e["user"], e["agency"]) for e in entries] == [
             ("Reported", "coordinator", "COUNCIL"),
@@ -92,24 +119,57 @@ class TestLifeOfACase:
         send(app, CloseCase(user="coordinator", at=at("2018-03-06T10:00"), case=ref, reason="resolved"))
         with pytest.raises(DomainError, match="closed"):
             send(app, UsePower(user="coordinator", at=at("2018-03-07T10:00"), case=ref, power="CPW"))
-        send(app, CorrectCase(user="coordinator", at=at("2018-03-07T10:00"), case=ref, field="area", value="hextable",
-                              reason="Boundary"))
+        send(
+            app,
+            CorrectCase(
+                user="coordinator",
+                at=at("2018-03-07T10:00"),
+                case=ref,
+                field="area",
+                value="hextable",
+                reason="Boundary",
+            ),
+        )
         assert show(services.read(user="coordinator"), ref)["area"] == "Hextable"
 
     def test_completing_a_tasking_and_linking_cases(self, services, people) -> None:
         app = services.app
         first, second = send(app, report(people))["case"], send(app, report(people, source="POLICE"))["case"]
-        send(app, LinkCases(user="coordinator", at=at("2018-03-05T11:00"), case=second, to=first, reason="same-incident"))
-        tasking = send(app, RaiseTasking(user="coordinator", at=at("2018-03-05T11:00"), case=first, agency="POLICE",
-                                         action="Visit", due=dt.date(2018, 3, 6), owner="sgt.jones"))["tasking"]
-        send(app, CompleteTasking(user="sgt.jones", at=at("2018-03-06T11:00"), case=first, tasking=tasking, result="Done"))
+        send(
+            app, LinkCases(user="coordinator", at=at("2018-03-05T11:00"), case=second, to=first, reason="same-incident")
+        )
+        tasking = send(
+            app,
+            RaiseTasking(
+                user="coordinator",
+                at=at("2018-03-05T11:00"),
+                case=first,
+                agency="POLICE",
+                action="Visit",
+                due=dt.date(2018, 3, 6),
+                owner="sgt.jones",
+            ),
+        )["tasking"]
+        send(
+            app,
+            CompleteTasking(user="sgt.jones", at=at("2018-03-06T11:00"), case=first, tasking=tasking, result="Done"),
+        )
         state = show(services.read(user="coordinator"), first)
         assert state["links"] == [{"to": second, "reason": "same-incident"}]
         assert state["taskings"][0]["status"] == "completed"
 
     def test_an_added_user_is_itself_audited(self, services, people) -> None:
-        send(services.app, AddUser(user="coordinator", at=at("2018-03-05T09:00"), login="pcso.fry", name="Jo Fry",
-                                   agency="POLICE", role="officer"))
+        send(
+            services.app,
+            AddUser(
+                user="coordinator",
+                at=at("2018-03-05T09:00"),
+                login="pcso.fry",
+                name="Jo Fry",
+                agency="POLICE",
+                role="officer",
+            ),
+        )
         roster = {row["login"]: row for row in services.read(user="coordinator").db.query("SELECT * FROM users")}
         assert roster["pcso.fry"]["added_by"] == "coordinator" and roster["pcso.fry"]["agency"] == "POLICE"
 
@@ -119,8 +179,13 @@ class TestPersonalData:
         from pydantic import ValidationError
 
         with pytest.raises(ValidationError, match="looks like contact details"):
-            RecordFollowUp(user="coordinator", at=at("2018-03-06T10:00"), case="CSU-2017-00001", kind="call",
-                           outcome="Asked to ring back on 07700 900123")
+            RecordFollowUp(
+                user="coordinator",
+                at=at("2018-03-06T10:00"),
+                case="CSU-2017-00001",
+                kind="call",
+                outcome="Asked to ring back on 07700 900123",
+            )
 
     def test_a_refusal_is_logged_without_the_value_typed(self, services, people) -> None:
         from structlog.testing import capture_logs
@@ -141,12 +206,16 @@ class TestAsRecordedBy:
         ref = send(app, report(people))["case"]
         between = dt.datetime.now(dt.timezone.utc)
         send(app, CloseCase(user="coordinator", at=at("2018-03-06T10:00"), case=ref, reason="resolved"))
-        assert [e["event"] for e in audit(services.read(as_of=between, user="coordinator"), ref)["entries"]] == ["Reported"]
+        assert [e["event"] for e in audit(services.read(as_of=between, user="coordinator"), ref)["entries"]] == [
+            "Reported"
+        ]
         assert [e["event"] for e in audit(services.read(user="coordinator"), ref)["entries"]] == ["Reported", "Closed"]
         assert show(services.read(as_of=between, user="coordinator"), ref)["status"] == "open"
         assert show(services.read(user="coordinator"), ref)["status"] == "closed"
         # Effective time: as at 6 March 09:00 the case was open, whatever was recorded since.
         assert show(services.read(at=at("2018-03-06T09:00"), user="coordinator"), ref)["status"] == "open"
-        assert [e["event"] for e in audit(services.read(at=at("2018-03-06T09:00"), user="coordinator"), ref)["entries"]] == ["Reported"]
+        assert [
+            e["event"] for e in audit(services.read(at=at("2018-03-06T09:00"), user="coordinator"), ref)["entries"]
+        ] == ["Reported"]
         with pytest.raises(DomainError, match="case: CSU-2017-00001 had not been recorded by position"):
             show(services.read(as_of=before, user="coordinator"), ref)

@@ -31,8 +31,9 @@ def test_due_taskings_feedback_owed_and_versioned_state_are_index_lookups(desk) 
         where, params = held(point)
         due = plan(read.db, DUE_SQL.format(held=where), [*params, "2018-03-06"])
         assert due and not scans(due), due
-        state = plan(read.db, f"SELECT reference, state FROM case_versions WHERE {where} AND reference = ?",
-                     [*params, ref])
+        state = plan(
+            read.db, f"SELECT reference, state FROM case_versions WHERE {where} AND reference = ?", [*params, ref]
+        )
         assert state and not scans(state), state
         owed = plan(read.db, OWED_SQL.format(held=where), params)
         assert owed and not scans(owed), owed

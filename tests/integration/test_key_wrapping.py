@@ -41,9 +41,9 @@ def kek_on_disk(services: Services) -> list[bytes]:
     return [found[1] for found in (kek.read(kek.path), kek.read(kek.next)) if found is not None]
 
 
-def test_a_person_erased_now_leaves_a_key_no_kek_on_disk_can_unwrap(services: Services, people: dict[str, str],
-                                                                     tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_person_erased_now_leaves_a_key_no_kek_on_disk_can_unwrap(
+    services: Services, people: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     owner = str(person_id(people["resident"]))
     wrapped = stored_key(services, owner)
     assert wrapped is not None and len(wrapped) == 40  # wrapped (AES key wrap), never the bare 32 bytes
@@ -116,8 +116,9 @@ def test_a_rotation_by_another_process_does_not_strand_new_keys(services: Servic
         other.close()
 
 
-def test_a_store_whose_keys_are_bare_has_them_wrapped_when_first_opened(services: Services,
-                                                                        people: dict[str, str]) -> None:
+def test_a_store_whose_keys_are_bare_has_them_wrapped_when_first_opened(
+    services: Services, people: dict[str, str]
+) -> None:
     """Stores written before wrapping: their bare keys are wrapped on the first open (one transaction)."""
     keys = services.app.keys
     owner = str(person_id(people["resident"]))
@@ -148,12 +149,14 @@ def test_a_kek_that_others_can_read_is_refused(services: Services, people: dict[
     os.chmod(path, 0o600)
 
 
-def test_a_missing_kek_is_one_line_and_no_new_one_is_made(services: Services, people: dict[str, str],
-                                                          tmp_path: Path) -> None:
+def test_a_missing_kek_is_one_line_and_no_new_one_is_made(
+    services: Services, people: dict[str, str], tmp_path: Path
+) -> None:
     from tasking.errors import DomainError
 
-    elsewhere = Settings(store=services.settings.store, views=services.settings.views_path,
-                         kek=str(tmp_path / "nowhere.kek"))
+    elsewhere = Settings(
+        store=services.settings.store, views=services.settings.views_path, kek=str(tmp_path / "nowhere.kek")
+    )
     with pytest.raises(DomainError, match="does not hold this store's key-encryption key"):
         bootstrap(elsewhere)
     assert not (tmp_path / "nowhere.kek").exists()

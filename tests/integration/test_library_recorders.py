@@ -81,9 +81,17 @@ class ChainedPostgres(VerifiedAfter):
 
     def create_recorder(self) -> ChainedPostgresRecorder:
         parts = urlsplit(POSTGRES_URL)
-        datastore = PostgresDatastore(unquote(parts.path.strip("/")), parts.hostname or "localhost", parts.port or 5432,
-                                      unquote(parts.username or ""), unquote(parts.password or ""),
-                                      schema=self.schema, pool_size=2, max_overflow=6, enable_db_functions=True)
+        datastore = PostgresDatastore(
+            unquote(parts.path.strip("/")),
+            parts.hostname or "localhost",
+            parts.port or 5432,
+            unquote(parts.username or ""),
+            unquote(parts.password or ""),
+            schema=self.schema,
+            pool_size=2,
+            max_overflow=6,
+            enable_db_functions=True,
+        )
         recorder = ChainedPostgresRecorder(datastore)
         recorder.create_table()
         self.recorders.append(recorder)

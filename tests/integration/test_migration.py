@@ -44,9 +44,12 @@ def test_the_copy_seals_the_plaintext_and_reads_the_same(pair) -> None:  # noqa:
     assert any(b"enc:v1:" in state for state in stored)
     for case in CASES:
         before, after = show(source.read(user="coordinator"), case), show(target.read(user="coordinator"), case)
-        assert {k: v for k, v in after.items() if k != "position"} == {k: v for k, v in before.items() if k != "position"}
+        assert {k: v for k, v in after.items() if k != "position"} == {
+            k: v for k, v in before.items() if k != "position"
+        }
         assert [e["details"] for e in audit(target.read(user="coordinator"), case)["entries"]] == [
-            e["details"] for e in audit(source.read(user="coordinator"), case)["entries"]]
+            e["details"] for e in audit(source.read(user="coordinator"), case)["entries"]
+        ]
     send(target.app, ErasePerson(user="coordinator", at=utcnow(), person="PER-00001", reason="Request ER-2"))
     assert target.app.get_person("PER-00001").name == "[erased]"
 
@@ -65,6 +68,8 @@ def test_the_cli_copy_migrates_and_keeps_the_figures(tmp_path: Path) -> None:
     done = run_cli("store", "copy", "--from", str(old), "--to", str(tmp_path / "new.db"))
     assert "Verified: 31 events" in done.stdout
     assert b"Pat Smith" not in (tmp_path / "new.db").read_bytes()
-    figures = [json.loads(run_cli("--store", str(store), "stats", "--year", "2017", "--json").stdout)
-               for store in (old, tmp_path / "new.db")]
+    figures = [
+        json.loads(run_cli("--store", str(store), "stats", "--year", "2017", "--json").stdout)
+        for store in (old, tmp_path / "new.db")
+    ]
     assert figures[0]["fingerprint"] == figures[1]["fingerprint"]

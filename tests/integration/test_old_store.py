@@ -59,8 +59,26 @@ def test_audit_prints_what_it_printed_before_the_move(old, number: int) -> None:
 def test_show_gives_the_same_state(old, number: int) -> None:  # noqa: ANN001
     before = json.loads((FIXTURES / f"store-0.1.show-{number}.json").read_text(encoding="utf-8"))
     now = show(old.read(user="coordinator"), CASES[number - 1])
-    same = ("case", "status", "closed_reason", "source", "channel", "category", "area", "location", "occurred_at",
-            "received_at", "reporter", "victim", "feedback", "risk", "summary", "links", "events")
+    same = (
+        "case",
+        "status",
+        "closed_reason",
+        "source",
+        "channel",
+        "category",
+        "area",
+        "location",
+        "occurred_at",
+        "received_at",
+        "reporter",
+        "victim",
+        "feedback",
+        "risk",
+        "summary",
+        "links",
+        "events",
+    )
     assert {k: now[k] for k in same} == {k: before[k] for k in same}
     assert [(t["tasking"], t["status"], t["due"]) for t in now["taskings"]] == [
-        (t["tasking"], t["status"], t["due"]) for t in before["taskings"]]
+        (t["tasking"], t["status"], t["due"]) for t in before["taskings"]
+    ]

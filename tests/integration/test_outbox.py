@@ -20,22 +20,35 @@ from tasking.notify.smtp import Relay
 from tests.conftest import TASKING, at
 from tests.relay import free_port, smtp_server
 
-PEOPLE = {"name": "Pat Smithers-Quayle", "phone": "07700 900123", "email": "pat.quayle@example.org",
-          "address": "12 Azalea Drive, Swanley"}
-VICTIM = {"name": "Chris Doe-Marston", "phone": "07700 900456", "email": "chris.marston@example.net",
-          "address": "3 Bramble Close"}
+PEOPLE = {
+    "name": "Pat Smithers-Quayle",
+    "phone": "07700 900123",
+    "email": "pat.quayle@example.org",
+    "address": "12 Azalea Drive, Swanley",
+}
+VICTIM = {
+    "name": "Chris Doe-Marston",
+    "phone": "07700 900456",
+    "email": "chris.marston@example.net",
+    "address": "3 Bramble Close",
+}
 NOW = at("2018-03-05T10:00")
 
 
 def config_with_emails(digest: bool = False) -> str:
     text = default_config_text()
-    for code, address in (("POLICE", "csu@police.example"), ("WARDENS", "wardens@kcc.example"),
-                          ("HOUSING", "asb@housing.example")):
+    for code, address in (
+        ("POLICE", "csu@police.example"),
+        ("WARDENS", "wardens@kcc.example"),
+        ("HOUSING", "asb@housing.example"),
+    ):
         start = text.index(f"\n{code} = {{") + 1
         end = text.index("}", start)
         text = text[:end] + f', email = "{address}" ' + text[end:]
-    return text + ('\n[notifications]\nfrom = "csu@sevenoaks.example"\nbase_url = "https://tasking.example"\n'
-                   f'digest = {"true" if digest else "false"}\n')
+    return text + (
+        '\n[notifications]\nfrom = "csu@sevenoaks.example"\nbase_url = "https://tasking.example"\n'
+        f"digest = {'true' if digest else 'false'}\n"
+    )
 
 
 @pytest.fixture(name="people")
@@ -46,23 +59,52 @@ def fixture_people(services: Services) -> dict[str, str]:
 def seed(services: Services, digest: bool = False) -> dict[str, str]:
     app = services.app
     earlier = at("2018-03-01T08:00")
-    send(app, InitStore(user="coordinator", at=earlier, name="Sam Patel", agency="COUNCIL",
-                        config_toml=config_with_emails(digest)))
-    send(app, AddUser(user="coordinator", at=earlier, login="warden.grange", name="W", agency="WARDENS", role="officer"))
-    return {"resident": send(app, AddPerson(user="coordinator", at=earlier, **PEOPLE))["person"],
-            "victim": send(app, AddPerson(user="coordinator", at=earlier, **VICTIM))["person"]}
+    send(
+        app,
+        InitStore(
+            user="coordinator", at=earlier, name="Sam Patel", agency="COUNCIL", config_toml=config_with_emails(digest)
+        ),
+    )
+    send(
+        app, AddUser(user="coordinator", at=earlier, login="warden.grange", name="W", agency="WARDENS", role="officer")
+    )
+    return {
+        "resident": send(app, AddPerson(user="coordinator", at=earlier, **PEOPLE))["person"],
+        "victim": send(app, AddPerson(user="coordinator", at=earlier, **VICTIM))["person"],
+    }
 
 
 def report(services: Services, people: dict[str, str], category: str = "fly-tipping") -> str:
-    return send(services.app, RecordReport(
-        user="coordinator", at=NOW, source="COUNCIL", channel="phone", category=category, area="Swanley",
-        location="Behind 12 Azalea Drive", occurred_at=NOW - dt.timedelta(hours=2), reporter=people["resident"],
-        victim=people["victim"], summary="Mattresses dumped by the neighbour at number 14"))["case"]
+    return send(
+        services.app,
+        RecordReport(
+            user="coordinator",
+            at=NOW,
+            source="COUNCIL",
+            channel="phone",
+            category=category,
+            area="Swanley",
+            location="Behind 12 Azalea Drive",
+            occurred_at=NOW - dt.timedelta(hours=2),
+            reporter=people["resident"],
+            victim=people["victim"],
+            summary="Mattresses dumped by the neighbour at number 14",
+        ),
+    )["case"]
 
 
 def task(services: Services, case: str, agency: str = "WARDENS") -> None:
-    send(services.app, RaiseTasking(user="coordinator", at=NOW, case=case, agency=agency,
-                                    action="Clear the waste and check for evidence", due=dt.date(2018, 3, 9)))
+    send(
+        services.app,
+        RaiseTasking(
+            user="coordinator",
+            at=NOW,
+            case=case,
+            agency=agency,
+            action="Clear the waste and check for evidence",
+            due=dt.date(2018, 3, 9),
+        ),
+    )
 
 
 def test_a_tasking_reaches_the_agency_once_with_a_stable_message_id(services, people):
@@ -76,8 +118,14 @@ def test_a_tasking_reaches_the_agency_once_with_a_stable_message_id(services, pe
     assert message["Message-ID"] == message_id(f"tasking:{case}:T1:raised", "csu@sevenoaks.example")
     body = message.get_payload()
     assert "OFFICIAL-SENSITIVE" in message["Subject"] and body.startswith("OFFICIAL-SENSITIVE")
-    for shown in (case, "Clear the waste and check for evidence", "Due: 2018-03-09", "Swanley", "Fly tipping",
-                  f"https://tasking.example/cases/{case}"):
+    for shown in (
+        case,
+        "Clear the waste and check for evidence",
+        "Due: 2018-03-09",
+        "Swanley",
+        "Fly tipping",
+        f"https://tasking.example/cases/{case}",
+    ):
         assert shown in body
     [row] = outbox(services.read(user="coordinator", action="notify list"))
     assert row["status"] == "sent" and row["message_id"] == message["Message-ID"]
@@ -103,7 +151,12 @@ def test_a_refused_connection_is_retried_with_back_off_and_then_sent(services, p
     assert send_due(services, NOW, relay)["failed"] == 1
     [row] = outbox(services.read(user="coordinator", action="notify list"), failed=True)
     assert row["error"] == "ConnectionRefusedError" and row["retry_at"] == "2018-03-05T10:01:00Z"
-    assert send_due(services, NOW + dt.timedelta(seconds=30), relay) == {"sent": 0, "failed": 0, "dropped": 0, "skipped": 0}
+    assert send_due(services, NOW + dt.timedelta(seconds=30), relay) == {
+        "sent": 0,
+        "failed": 0,
+        "dropped": 0,
+        "skipped": 0,
+    }
     assert send_due(services, NOW + dt.timedelta(minutes=1), relay)["failed"] == 1  # second attempt: 2 minutes
     [row] = outbox(services.read(user="coordinator", action="notify list"), failed=True)
     assert row["attempts"] == 2 and row["retry_at"] == "2018-03-05T10:03:00Z"
@@ -128,8 +181,17 @@ def test_a_second_sender_skips_what_the_first_has_claimed(services, people, tmp_
                 def send(self, message):  # noqa: ANN001, ANN201
                     # the other sender runs mid-send: from its views, and from the row it read before the claim
                     inner.append(send_due(other, NOW, real))
-                    inner.append(_send_batch(other.app, other.app.config, other.read(user="coordinator", shared=True),
-                                             [row], NOW, real, "coordinator"))
+                    inner.append(
+                        _send_batch(
+                            other.app,
+                            other.app.config,
+                            other.read(user="coordinator", shared=True),
+                            [row],
+                            NOW,
+                            real,
+                            "coordinator",
+                        )
+                    )
                     real.send(message)
 
             send_due(services, NOW, Racing("smtp", real.host, real.port))
@@ -140,8 +202,14 @@ def test_a_second_sender_skips_what_the_first_has_claimed(services, people, tmp_
 
 
 def _cli_env(services: Services, url: str) -> dict[str, str]:
-    return {**os.environ, "TASKING_STORE": services.settings.store, "TASKING_VIEWS": services.settings.views_path,
-            "TASKING_USER": "coordinator", "TASKING_SMTP_URL": url, "TASKING_LOG_LEVEL": "warning"}
+    return {
+        **os.environ,
+        "TASKING_STORE": services.settings.store,
+        "TASKING_VIEWS": services.settings.views_path,
+        "TASKING_USER": "coordinator",
+        "TASKING_SMTP_URL": url,
+        "TASKING_LOG_LEVEL": "warning",
+    }
 
 
 def test_two_schedulers_at_once_send_each_email_once(services, people):
@@ -149,8 +217,10 @@ def test_two_schedulers_at_once_send_each_email_once(services, people):
         task(services, report(services, people))
     with smtp_server() as (url, received):
         env = _cli_env(services, url)
-        runs = [subprocess.Popen([TASKING, "notify", "send", "--json"], env=env, stdout=subprocess.PIPE, text=True)
-                for _ in range(2)]
+        runs = [
+            subprocess.Popen([TASKING, "notify", "send", "--json"], env=env, stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
         outputs = [json.loads(run.communicate(timeout=300)[0]) for run in runs]
     assert sum(output["sent"] for output in outputs) == 3
     assert sorted(len(received.to("wardens@kcc.example")) for _ in [0]) == [3]
@@ -162,13 +232,21 @@ def test_a_kill_between_the_relays_yes_and_the_record_never_sends_twice(services
     task(services, case)
     with smtp_server() as (url, received):
         env = _cli_env(services, url)
-        killed = subprocess.run([TASKING, "notify", "send"], env={**env, "TASKING_NOTIFY_FAULT": "after-accept"},
-                                capture_output=True, text=True, timeout=300)
+        killed = subprocess.run(
+            [TASKING, "notify", "send"],
+            env={**env, "TASKING_NOTIFY_FAULT": "after-accept"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert killed.returncode == 75 and len(received.messages) == 1
-        later = subprocess.run([TASKING, "notify", "send", "--json"], env=env, capture_output=True, text=True, timeout=300)
+        later = subprocess.run(
+            [TASKING, "notify", "send", "--json"], env=env, capture_output=True, text=True, timeout=300
+        )
         assert json.loads(later.stdout)["sent"] == 0
-        listed = subprocess.run([TASKING, "notify", "list", "--failed", "--json"], env=env, capture_output=True,
-                                text=True, timeout=300)
+        listed = subprocess.run(
+            [TASKING, "notify", "list", "--failed", "--json"], env=env, capture_output=True, text=True, timeout=300
+        )
     assert len(received.messages) == 1
     [row] = json.loads(listed.stdout)["notifications"]
     assert row["key"] == f"tasking:{case}:T1:raised" and row["status"] == "unknown"
@@ -179,8 +257,17 @@ def test_no_message_carries_personal_details_and_a_restricted_case_is_an_outline
     task(services, plain)
     restricted = report(services, people, category="domestic-abuse")
     task(services, restricted, agency="POLICE")
-    send(services.app, UpdateReporter(user="coordinator", at=NOW, case=plain, channel="email", send=True,
-                                      note="Wardens will clear the waste this week"))
+    send(
+        services.app,
+        UpdateReporter(
+            user="coordinator",
+            at=NOW,
+            case=plain,
+            channel="email",
+            send=True,
+            note="Wardens will clear the waste this week",
+        ),
+    )
     with smtp_server() as (url, received):
         assert send_due(services, NOW, Relay.from_url(url))["sent"] == 3
     police = received.to("csu@police.example")[0].get_payload()
@@ -199,20 +286,44 @@ def test_no_message_carries_personal_details_and_a_restricted_case_is_an_outline
 
 def test_an_erased_resident_gets_nothing(services, people):
     case = report(services, people)
-    send(services.app, UpdateReporter(user="coordinator", at=NOW, case=case, channel="email", send=True,
-                                      note="We have visited"))
-    send(services.app, ErasePerson(user="coordinator", at=NOW, person=people["resident"], reason="asked to be forgotten"))
+    send(
+        services.app,
+        UpdateReporter(user="coordinator", at=NOW, case=case, channel="email", send=True, note="We have visited"),
+    )
+    send(
+        services.app, ErasePerson(user="coordinator", at=NOW, person=people["resident"], reason="asked to be forgotten")
+    )
     with smtp_server() as (url, received):
         assert send_due(services, NOW, Relay.from_url(url))["dropped"] == 1
     assert received.messages == []
 
 
 def test_the_tasking_owner_gets_it_at_their_own_address_too(services, people):
-    send(services.app, AddUser(user="coordinator", at=NOW, login="pc.owner", name="P Owner", agency="WARDENS",
-                               role="officer", email="p.owner@kcc.example"))
+    send(
+        services.app,
+        AddUser(
+            user="coordinator",
+            at=NOW,
+            login="pc.owner",
+            name="P Owner",
+            agency="WARDENS",
+            role="officer",
+            email="p.owner@kcc.example",
+        ),
+    )
     case = report(services, people)
-    send(services.app, RaiseTasking(user="coordinator", at=NOW, case=case, agency="WARDENS", owner="pc.owner",
-                                    action="Visit", due=dt.date(2018, 3, 9)))
+    send(
+        services.app,
+        RaiseTasking(
+            user="coordinator",
+            at=NOW,
+            case=case,
+            agency="WARDENS",
+            owner="pc.owner",
+            action="Visit",
+            due=dt.date(2018, 3, 9),
+        ),
+    )
     with smtp_server() as (url, received):
         assert send_due(services, NOW, Relay.from_url(url))["sent"] == 1
     [(recipients, raw)] = received.messages

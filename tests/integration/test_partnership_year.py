@@ -36,9 +36,18 @@ def _explain(desk, figure, year=2017):  # noqa: ANN001, ANN202
 
 class TestActionPlan:
     def test_achieved_percent_counts_the_latest_status_and_leaves_dropped_actions_out(self, desk) -> None:  # noqa: ANN001
-        refs = [desk.send(PlanAdd, when="2017-04-03T10:00", year=2017, priority=p, action=f"Action {i}", lead="POLICE",
-                          due="2018-03-31")["action"]
-                for i, p in enumerate(["domestic-abuse"] * 3 + ["substance-misuse"] * 2)]
+        refs = [
+            desk.send(
+                PlanAdd,
+                when="2017-04-03T10:00",
+                year=2017,
+                priority=p,
+                action=f"Action {i}",
+                lead="POLICE",
+                due="2018-03-31",
+            )["action"]
+            for i, p in enumerate(["domestic-abuse"] * 3 + ["substance-misuse"] * 2)
+        ]
         assert refs[0] == "AP-2017-01"
         desk.send(PlanUpdate, when="2017-09-01T10:00", action=refs[0], status="on-track")
         for ref in refs[:3]:
@@ -52,8 +61,9 @@ class TestActionPlan:
         assert explained["count"] == 3 and {i["event"] for i in explained["items"]} == {"PlanAction.Updated"}
 
     def test_dropped_needs_a_reason_and_the_same_status_is_refused(self, desk) -> None:  # noqa: ANN001
-        ref = desk.send(PlanAdd, year=2017, priority="mental-health", action="Drop-in", lead="COUNCIL",
-                        due="2018-03-31")["action"]
+        ref = desk.send(
+            PlanAdd, year=2017, priority="mental-health", action="Drop-in", lead="COUNCIL", due="2018-03-31"
+        )["action"]
         with pytest.raises(ValueError, match="reason"):
             desk.send(PlanUpdate, action=ref, status="dropped")
         with pytest.raises(DomainError, match="already planned"):
@@ -63,12 +73,29 @@ class TestActionPlan:
 class TestActivities:
     def test_activities_count_by_kind_area_and_panel(self, desk) -> None:  # noqa: ANN001
         desk.send(PactAdd, when="2017-12-05T19:00", name="Westerham", area="Westerham")
-        desk.send(ActivityRecord, when="2017-12-05T19:00", kind="pact-meeting", areas=("Westerham",), lead="POLICE",
-                  attendance=20, outcome="Action plan agreed", panel="Westerham", actions=("Patrols",))
-        desk.send(ActivityRecord, when="2017-10-20T21:00", kind="night-of-action", areas=("Swanley", "Hextable"),
-                  lead="POLICE", partners=("WARDENS",), outcome="Dispersals")
-        desk.send(ActivityRecord, when="2016-10-20T21:00", kind="eva", areas=("Swanley",), lead="COUNCIL",
-                  outcome="Last year")
+        desk.send(
+            ActivityRecord,
+            when="2017-12-05T19:00",
+            kind="pact-meeting",
+            areas=("Westerham",),
+            lead="POLICE",
+            attendance=20,
+            outcome="Action plan agreed",
+            panel="Westerham",
+            actions=("Patrols",),
+        )
+        desk.send(
+            ActivityRecord,
+            when="2017-10-20T21:00",
+            kind="night-of-action",
+            areas=("Swanley", "Hextable"),
+            lead="POLICE",
+            partners=("WARDENS",),
+            outcome="Dispersals",
+        )
+        desk.send(
+            ActivityRecord, when="2016-10-20T21:00", kind="eva", areas=("Swanley",), lead="COUNCIL", outcome="Last year"
+        )
         found = _figures(desk)["activities"]
         assert found["total"] == 2 and found["by_kind"]["pact-meeting"] == 1 and found["by_kind"]["eva"] == 0
         assert found["by_area"] == {"Hextable": 1, "Swanley": 1, "Westerham": 1}
@@ -79,12 +106,14 @@ class TestActivities:
 
     def test_a_pact_meeting_names_a_known_panel(self, desk) -> None:  # noqa: ANN001
         with pytest.raises(DomainError, match="panel: unknown PACT panel"):
-            desk.send(ActivityRecord, kind="pact-meeting", areas=("Swanley",), lead="POLICE", outcome="x",
-                      panel="Swanley")
+            desk.send(
+                ActivityRecord, kind="pact-meeting", areas=("Swanley",), lead="POLICE", outcome="x", panel="Swanley"
+            )
 
     def test_officers_record_only_activities_their_agency_led(self, desk) -> None:  # noqa: ANN001
-        done = desk.send(ActivityRecord, user="sgt.jones", kind="operation", areas=("Swanley",), lead="POLICE",
-                         outcome="Op Swanley")
+        done = desk.send(
+            ActivityRecord, user="sgt.jones", kind="operation", areas=("Swanley",), lead="POLICE", outcome="Op Swanley"
+        )
         assert done["activity"] == "ACT-2017-001"
         with pytest.raises(Forbidden, match="activities their agency led"):
             desk.send(ActivityRecord, user="sgt.jones", kind="eva", areas=("Swanley",), lead="COUNCIL", outcome="x")
@@ -95,8 +124,9 @@ class TestActivities:
 
     def test_a_restricted_linked_case_is_an_outline_for_the_uninvolved(self, desk) -> None:  # noqa: ANN001
         case = desk.report("2018-03-01T09:00", category="domestic-abuse", source="DAVSS")
-        desk.send(ActivityRecord, kind="campaign", areas=("Swanley",), lead="COUNCIL", outcome="DA awareness",
-                  cases=(case,))
+        desk.send(
+            ActivityRecord, kind="campaign", areas=("Swanley",), lead="COUNCIL", outcome="DA awareness", cases=(case,)
+        )
         seen = activities(desk.read(user="sgt.jones"), desk.read(user="sgt.jones").point)["activities"][0]["cases"]
         assert seen == [{"case": case, "area": "Swanley", "received_at": seen[0]["received_at"], "restricted": True}]
         assert activities(desk.read(), desk.read().point)["activities"][0]["cases"] == [case]
@@ -106,14 +136,22 @@ class TestFunding:
     def _table(self, desk) -> str:  # noqa: ANN001
         grant = desk.send(FundingGrant, when="2017-04-03T10:00", funder="PCC", amount="31107", year=2017)["grant"]
         for organisation, project, first, second in [
-                ("Kenward Trust", "Substance Misuse Youth Worker", "6000", "6000"),
-                ("CDAP", "Community Domestic Abuse Perpetrators Programme", "1500", None),
-                ("SDC Community Safety Unit", "CSU Initiatives", "5750", "5750"),
-                ("DAVSS", "Medium Risk DA Victims", "3050", "3057")]:
+            ("Kenward Trust", "Substance Misuse Youth Worker", "6000", "6000"),
+            ("CDAP", "Community Domestic Abuse Perpetrators Programme", "1500", None),
+            ("SDC Community Safety Unit", "CSU Initiatives", "5750", "5750"),
+            ("DAVSS", "Medium Risk DA Victims", "3050", "3057"),
+        ]:
             for half, amount in (("first", first), ("second", second)):
                 if amount:
-                    desk.send(FundingAllocate, when="2017-04-03T10:00", grant=grant, organisation=organisation,
-                              project=project, half=half, amount=amount)
+                    desk.send(
+                        FundingAllocate,
+                        when="2017-04-03T10:00",
+                        grant=grant,
+                        organisation=organisation,
+                        project=project,
+                        half=half,
+                        amount=amount,
+                    )
         return grant
 
     def test_the_table_reconciles_and_an_allocation_beyond_its_grant_is_refused(self, desk) -> None:  # noqa: ANN001
@@ -144,12 +182,27 @@ class TestCctv:
     def test_deployments_count_and_a_camera_is_in_one_place_at_a_time(self, desk) -> None:  # noqa: ANN001
         camera = desk.send(CctvAdd, when="2017-04-03T10:00", description="Mobile camera 1")["camera"]
         case = desk.report("2017-05-01T09:00")
-        done = desk.send(CctvDeploy, when="2017-05-02T10:00", camera=camera, location="Azalea Shops", area="Swanley",
-                         start="2017-05-02", end="2017-06-30", case=case)
+        done = desk.send(
+            CctvDeploy,
+            when="2017-05-02T10:00",
+            camera=camera,
+            location="Azalea Shops",
+            area="Swanley",
+            start="2017-05-02",
+            end="2017-06-30",
+            case=case,
+        )
         assert done == {"camera": "CAM-01", "deployment": "D1"}
         with pytest.raises(DomainError, match="one place at a time"):
-            desk.send(CctvDeploy, camera=camera, location="Caxton Close", area="Hartley", start="2017-06-01",
-                      end="2017-07-01", flag="LOC-1")
+            desk.send(
+                CctvDeploy,
+                camera=camera,
+                location="Caxton Close",
+                area="Hartley",
+                start="2017-06-01",
+                end="2017-07-01",
+                flag="LOC-1",
+            )
         desk.send(CctvLink, when="2017-06-01T10:00", camera=camera, deployment="D1", case=case)
         cctv = _figures(desk)["cctv"]
         assert (cctv["cameras"], cctv["deployments"], cctv["cases_linked"]) == (1, 1, 1)
@@ -157,23 +210,57 @@ class TestCctv:
         assert _explain(desk, "cctv.deployments")["items"][0]["case"] == case
         read = desk.read(at="2017-06-25T08:00")
         due = briefing_section(read, read.point, at("2017-06-25T08:00").date())["cameras_due_to_move"]
-        assert due == [{"camera": "CAM-01", "deployment": "D1", "location": "Azalea Shops", "area": "Swanley",
-                        "to": "2017-06-30", "days_left": 5}]
+        assert due == [
+            {
+                "camera": "CAM-01",
+                "deployment": "D1",
+                "location": "Azalea Shops",
+                "area": "Swanley",
+                "to": "2017-06-30",
+                "days_left": 5,
+            }
+        ]
         assert cameras(desk.read(), desk.read().point)["cameras"][0]["deployments"][0]["cases"] == [case]
 
 
 def test_the_briefing_lists_the_days_and_weeks_activities_and_cameras_due_to_move(desk) -> None:  # noqa: ANN001
     from tasking.queries.briefing import briefing
 
-    desk.send(ActivityRecord, when="2018-03-01T21:00", kind="night-of-action", areas=("Swanley",), lead="POLICE",
-              outcome="Patrols")
-    desk.send(ActivityRecord, when="2018-03-05T08:30", kind="campaign", areas=("Edenbridge",), lead="COUNCIL",
-              outcome="Leaflets")
-    desk.send(ActivityRecord, when="2018-02-20T10:00", kind="training", areas=("Swanley",), lead="COUNCIL",
-              outcome="Too early for the week")
+    desk.send(
+        ActivityRecord,
+        when="2018-03-01T21:00",
+        kind="night-of-action",
+        areas=("Swanley",),
+        lead="POLICE",
+        outcome="Patrols",
+    )
+    desk.send(
+        ActivityRecord,
+        when="2018-03-05T08:30",
+        kind="campaign",
+        areas=("Edenbridge",),
+        lead="COUNCIL",
+        outcome="Leaflets",
+    )
+    desk.send(
+        ActivityRecord,
+        when="2018-02-20T10:00",
+        kind="training",
+        areas=("Swanley",),
+        lead="COUNCIL",
+        outcome="Too early for the week",
+    )
     camera = desk.send(CctvAdd, when="2018-02-01T10:00", description="Camera")["camera"]
-    desk.send(CctvDeploy, when="2018-02-01T10:00", camera=camera, location="Moultain Hill", area="Swanley",
-              start="2018-02-01", end="2018-03-09", flag="L-1")
+    desk.send(
+        CctvDeploy,
+        when="2018-02-01T10:00",
+        camera=camera,
+        location="Moultain Hill",
+        area="Swanley",
+        start="2018-02-01",
+        end="2018-03-09",
+        flag="L-1",
+    )
     brief = briefing(desk.read(), at("2018-03-05T09:00"))
     assert [a["kind"] for a in brief["activities_today"]] == ["campaign"]
     assert [a["kind"] for a in brief["activities_this_week"]] == ["night-of-action", "campaign"]

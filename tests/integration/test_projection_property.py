@@ -47,13 +47,46 @@ LOCATIONS = ["Azalea Shops", "azalea shops", "Mill Road", "The Green"]
 
 # Random steps. A pack ("brief") is issued only in the tail below: the bitemporal properties share
 # `op`, and a pack moves the next window by when it was recorded, not by its effective time.
-KINDS = ["report", "report", "task", "reassign", "complete", "follow-up", "update", "power", "refer", "risk", "correct",
-         "close", "reopen", "link"]
+KINDS = [
+    "report",
+    "report",
+    "task",
+    "reassign",
+    "complete",
+    "follow-up",
+    "update",
+    "power",
+    "refer",
+    "risk",
+    "correct",
+    "close",
+    "reopen",
+    "link",
+]
 # After the random steps, one case through every kind of step, so every topic is in every example.
 EVERY_TOPIC = [("report", 0, 0, 0), ("report", 1, 1, 0)] + [
-    (kind, -2, option, minutes) for minutes, (kind, option) in enumerate(
-        [("task", 0), ("reassign", 0), ("complete", 0), ("follow-up", 1), ("update", 1), ("power", 0), ("refer", 0),
-         ("risk", 2), ("correct", 1), ("lead", 0), ("review", 0), ("link", 0), ("close", 0), ("reopen", 0), ("brief", 0)], start=5)]  # -2: the first of the two
+    (kind, -2, option, minutes)
+    for minutes, (kind, option) in enumerate(
+        [
+            ("task", 0),
+            ("reassign", 0),
+            ("complete", 0),
+            ("follow-up", 1),
+            ("update", 1),
+            ("power", 0),
+            ("refer", 0),
+            ("risk", 2),
+            ("correct", 1),
+            ("lead", 0),
+            ("review", 0),
+            ("link", 0),
+            ("close", 0),
+            ("reopen", 0),
+            ("brief", 0),
+        ],
+        start=5,
+    )
+]  # -2: the first of the two
 # A user's API tokens (issue 13): issued, then revoked.
 EVERY_TOPIC += [("token", 0, 0, 30), ("revoke", 0, 0, 31)]
 # A user's role changed, and a user deactivated (issue 12).
@@ -83,9 +116,15 @@ def domain_event_topics(modules: tuple[str, ...] = COVERED) -> set[str]:
         return [cls, *(found for sub in cls.__subclasses__() for found in subclasses(sub))]
 
     aggregates = [a for a in subclasses(Aggregate) if a.__module__ in {f"tasking.domain.{m}" for m in modules}]
-    return {get_topic(value) for aggregate in aggregates for value in vars(aggregate).values()
-            if isinstance(value, type) and issubclass(value, CanMutateAggregate) and value.__module__.startswith("tasking.")
-            and value.__name__ not in ("Event", "Created")}  # the library's defaults, never stored here
+    return {
+        get_topic(value)
+        for aggregate in aggregates
+        for value in vars(aggregate).values()
+        if isinstance(value, type)
+        and issubclass(value, CanMutateAggregate)
+        and value.__module__.startswith("tasking.")
+        and value.__name__ not in ("Event", "Created")
+    }  # the library's defaults, never stored here
 
 
 op = st.tuples(
@@ -103,22 +142,51 @@ def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str]
     who = dict(user="coordinator" if pick < 0 else ["coordinator", "sgt.jones", "warden.grange"][option % 3], at=at)
     if kind == "brief":
         meeting = MeetingCalendar().at_or_before(at)  # a real meeting whose time has come
-        return IssueBriefing(**who, meeting_day=local_date(meeting).isoformat(), meeting=meeting,
-                             window_from=meeting - dt.timedelta(days=3), window_to=meeting,
-                             new_reports=tuple(refs[:option]), digest="d" * 8)
+        return IssueBriefing(
+            **who,
+            meeting_day=local_date(meeting).isoformat(),
+            meeting=meeting,
+            window_from=meeting - dt.timedelta(days=3),
+            window_to=meeting,
+            new_reports=tuple(refs[:option]),
+            digest="d" * 8,
+        )
     if kind == "token":
         # a token is issued only to its own user (issue 21, 7): sgt.jones issues theirs
-        return IssueToken(user="sgt.jones", at=at, login="sgt.jones", token_hash="sha256:" + "0" * 64,
-                          expires_at=at + dt.timedelta(days=30))
+        return IssueToken(
+            user="sgt.jones",
+            at=at,
+            login="sgt.jones",
+            token_hash="sha256:" + "0" * 64,
+            expires_at=at + dt.timedelta(days=30),
+        )
     if kind == "enrol":
-        return EnrolUser(user="coordinator", at=at, login="sgt.jones", code_hash=token_hash(ENROLMENT),
-                         expires_at=at + dt.timedelta(days=7))
+        return EnrolUser(
+            user="coordinator",
+            at=at,
+            login="sgt.jones",
+            code_hash=token_hash(ENROLMENT),
+            expires_at=at + dt.timedelta(days=7),
+        )
     if kind == "redeem":
-        return RedeemEnrolment(user="sgt.jones", at=at, login="sgt.jones", code_hash=token_hash(ENROLMENT),
-                               token_hash="sha256:" + "1" * 64, expires_at=at + dt.timedelta(days=30))
+        return RedeemEnrolment(
+            user="sgt.jones",
+            at=at,
+            login="sgt.jones",
+            code_hash=token_hash(ENROLMENT),
+            token_hash="sha256:" + "1" * 64,
+            expires_at=at + dt.timedelta(days=30),
+        )
     if kind == "email":
-        return AddUser(user="coordinator", at=at, login="mail.user", name="Mail User", agency="WARDENS",
-                       role="officer", email="wardens.desk@example.org")
+        return AddUser(
+            user="coordinator",
+            at=at,
+            login="mail.user",
+            name="Mail User",
+            agency="WARDENS",
+            role="officer",
+            email="wardens.desk@example.org",
+        )
     if kind == "revoke":
         return RevokeToken(**who, login="sgt.jones")
     if kind == "role":
@@ -127,30 +195,55 @@ def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str]
         return DeactivateUser(**who, login="housing.lee", reason="r")
     if kind == "report" or not refs:
         reporter = [people["resident"], people["victim"], None][option % 3]
-        return RecordReport(**who, source=["COUNCIL", "POLICE", "PARISH"][pick % 3], category="youth-nuisance",
-                            area=AREAS[pick % 3], location=LOCATIONS[option], occurred_at=at - dt.timedelta(hours=1),
-                            reporter=reporter, anonymous=reporter is None, no_feedback=option == 3, summary="s")
+        return RecordReport(
+            **who,
+            source=["COUNCIL", "POLICE", "PARISH"][pick % 3],
+            category="youth-nuisance",
+            area=AREAS[pick % 3],
+            location=LOCATIONS[option],
+            occurred_at=at - dt.timedelta(hours=1),
+            reporter=reporter,
+            anonymous=reporter is None,
+            no_feedback=option == 3,
+            summary="s",
+        )
     case = refs[pick % len(refs)]
     tasking = f"T{option + 1}"
     return {
-        "task": lambda: RaiseTasking(**who, case=case, agency="WARDENS", action="a", due=at.date() + dt.timedelta(days=option)),
+        "task": lambda: RaiseTasking(
+            **who, case=case, agency="WARDENS", action="a", due=at.date() + dt.timedelta(days=option)
+        ),
         "reassign": lambda: ReassignTasking(**who, case=case, tasking=tasking, agency="POLICE"),
         "complete": lambda: CompleteTasking(**who, case=case, tasking=tasking, result="r"),
-        "follow-up": lambda: RecordFollowUp(**who, case=case, kind=["visit", "call", "letter", "email"][option], outcome="o"),
+        "follow-up": lambda: RecordFollowUp(
+            **who, case=case, kind=["visit", "call", "letter", "email"][option], outcome="o"
+        ),
         # option 1: a public note (Open311); option 3: emailed to the reporter through the outbox (issue 23)
-        "update": lambda: UpdateReporter(**who, case=case, channel="email" if option == 3 else "phone", note="n",
-                                         public_note="p" if option % 2 else None, send=option == 3),
+        "update": lambda: UpdateReporter(
+            **who,
+            case=case,
+            channel="email" if option == 3 else "phone",
+            note="n",
+            public_note="p" if option % 2 else None,
+            send=option == 3,
+        ),
         "power": lambda: UsePower(**who, case=case, power=["CPW", "CPN", "CBO", "abc"][option]),
         "refer": lambda: Refer(**who, case=case, to="mediation"),
         "risk": lambda: AssessRisk(**who, case=case, level=["standard", "medium", "high", "high"][option], reason="r"),
-        "correct": lambda: CorrectCase(**who, case=case, field=["area", "location", "category", "source"][option],
-                                       value=[AREAS[0], "Mill Rd", "noise", "POLICE"][option], reason="r"),
+        "correct": lambda: CorrectCase(
+            **who,
+            case=case,
+            field=["area", "location", "category", "source"][option],
+            value=[AREAS[0], "Mill Rd", "noise", "POLICE"][option],
+            reason="r",
+        ),
         "close": lambda: CloseCase(**who, case=case, reason="resolved"),
         "reopen": lambda: ReopenCase(**who, case=case, reason="again"),
         "lead": lambda: AssignLead(**who, case=case, lead="sgt.jones"),
         "review": lambda: ReviewCase(**who, case=case, note="n", level="medium"),
-        "link": lambda: LinkCases(**who, case=case, to=refs[(pick + 1) % len(refs)],
-                                  reason=["same-incident", "same-problem"][option % 2]),
+        "link": lambda: LinkCases(
+            **who, case=case, to=refs[(pick + 1) % len(refs)], reason=["same-incident", "same-problem"][option % 2]
+        ),
     }[kind]()
 
 
@@ -202,17 +295,39 @@ def assert_analyst_views_match_the_fold(services) -> None:  # noqa: ANN001
     assert set(cases) == set(states)
     for ref, state in states.items():
         row = cases[ref]
-        assert (row["status"], row["category"], row["area"], row["location"], row["source"], row["risk"],
-                row["occurred_at"], row["closed_at"], row["closed_reason"]) == (
-            state.status, state.category, state.area, state.location, state.source, state.risk,
-            state.occurred_at, state.closed_at, state.closed_reason)
+        assert (
+            row["status"],
+            row["category"],
+            row["area"],
+            row["location"],
+            row["source"],
+            row["risk"],
+            row["occurred_at"],
+            row["closed_at"],
+            row["closed_reason"],
+        ) == (
+            state.status,
+            state.category,
+            state.area,
+            state.location,
+            state.source,
+            state.risk,
+            state.occurred_at,
+            state.closed_at,
+            state.closed_reason,
+        )
     taskings = {(r["case"], r["tasking"]): r for r in read.db.query("SELECT * FROM taskings")}
     folded = {(ref, t.tasking): t for ref, s in states.items() for t in s.taskings.values()}
     assert set(taskings) == set(folded)
     for key, tasking in folded.items():
         row = taskings[key]
         assert (row["tasked_agency"], row["owner"], row["due"], row["status"], row["completed_at"]) == (
-            tasking.tasked_agency, tasking.owner, tasking.due, tasking.status, tasking.completed_at)
+            tasking.tasked_agency,
+            tasking.owner,
+            tasking.due,
+            tasking.status,
+            tasking.completed_at,
+        )
 
 
 def assert_catch_up_equals_rebuild(services, live: Views, folder, batch: int) -> None:  # noqa: ANN001

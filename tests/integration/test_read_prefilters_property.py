@@ -35,17 +35,35 @@ def _command(step: tuple, refs: list[str], people: dict[str, str]):  # noqa: ANN
     case = refs[pick % len(refs)]
     if option % 2:
         return Refer(user="coordinator", at=at, case=case, to=["da-marac", "channel-panel"][option // 2])
-    return CorrectCase(user="coordinator", at=at, case=case, field="category", reason="r",
-                       value=["domestic-abuse", "noise"][option // 2])
+    return CorrectCase(
+        user="coordinator",
+        at=at,
+        case=case,
+        field="category",
+        reason="r",
+        value=["domestic-abuse", "noise"][option // 2],
+    )
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(steps=st.lists(st.one_of(op, restrict), min_size=1, max_size=40))
 # A completed tasking beside an open one due later; a closed case reopened; a restricting referral.
 @example(steps=[("report", 0, 0, 0), ("task", 0, 0, 0), ("task", 0, 3, 0), ("complete", 0, 0, 0)])
-@example(steps=[("report", 0, 0, 0), ("task", 0, 0, 0), ("complete", 0, 0, 1), ("close", 0, 0, 10), ("reopen", 0, 0, 20),
-                ("task", 0, 0, 30)])
+@example(
+    steps=[
+        ("report", 0, 0, 0),
+        ("task", 0, 0, 0),
+        ("complete", 0, 0, 1),
+        ("close", 0, 0, 10),
+        ("reopen", 0, 0, 20),
+        ("task", 0, 0, 30),
+    ]
+)
 @example(steps=[("report", 0, 0, 0), ("restrict", 0, 1, 5), ("restrict", 0, 0, 9)])
 def test_prefiltered_reads_equal_the_rule_over_every_case(steps, tmp_path_factory) -> None:  # noqa: ANN001
     with scratch_services("sqlite", tmp_path_factory.mktemp("prefilters")) as services:
@@ -69,4 +87,5 @@ def test_prefiltered_reads_equal_the_rule_over_every_case(steps, tmp_path_factor
                 for user, shared in (("sgt.jones", False), ("coordinator", True), ("analyst", False)):
                     reader = services.read(position=position, user=user, shared=shared)
                     assert set(hidden_cases(reader, point, set(every))) == {
-                        ref for ref, state in every.items() if not in_full(reader, state)}
+                        ref for ref, state in every.items() if not in_full(reader, state)
+                    }

@@ -12,8 +12,14 @@ def flags(desk: Desk, local: str, rule: str) -> list[dict]:
 
 
 def test_three_reports_at_one_location_within_28_days_flag_it(desk: Desk) -> None:
-    cases = [desk.report(t, location=loc, anonymous=True) for t, loc in
-             [("2018-02-10T10:00", "12 Mill Rd"), ("2018-02-20T10:00", "12 mill road"), ("2018-03-05T10:00", "12, Mill Road")]]
+    cases = [
+        desk.report(t, location=loc, anonymous=True)
+        for t, loc in [
+            ("2018-02-10T10:00", "12 Mill Rd"),
+            ("2018-02-20T10:00", "12 mill road"),
+            ("2018-03-05T10:00", "12, Mill Road"),
+        ]
+    ]
     assert flags(desk, "2018-03-05T09:00", "location") == []  # only two so far
     found = flags(desk, "2018-03-06T09:00", "location")
     assert [(f["count"], f["cases"], f["case"]) for f in found] == [(3, cases, cases[-1])]

@@ -13,8 +13,9 @@ from tests.conftest import Desk, at, make_store
 
 
 def follow_up(outcome: str = "Spoke to parents") -> RecordFollowUp:
-    return RecordFollowUp(user="coordinator", at=at("2018-03-06T10:00"), case="CSU-2017-00001", kind="visit",
-                          outcome=outcome)
+    return RecordFollowUp(
+        user="coordinator", at=at("2018-03-06T10:00"), case="CSU-2017-00001", kind="visit", outcome=outcome
+    )
 
 
 def test_a_request_is_recorded_with_the_commands_events_and_handled_once(desk: Desk) -> None:
@@ -40,8 +41,9 @@ def test_a_refused_command_records_no_request(desk: Desk) -> None:
     assert app.event_count() == before and app.find_request("r-2") is None
 
 
-def test_an_interrupted_store_copy_is_an_unfinished_build(desk: Desk, tmp_path: Path,
-                                                          request: pytest.FixtureRequest) -> None:
+def test_an_interrupted_store_copy_is_an_unfinished_build(
+    desk: Desk, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     from tasking.store.migrate import copy_store
 
     for hour in range(10, 14):

@@ -21,13 +21,21 @@ STREET = "Quarry Lane"
 @pytest.fixture(name="cases")
 def fixture_cases(desk: Desk) -> dict[str, str]:
     """A domestic-abuse case, a case made restricted by a DA MARAC referral, and a plain case."""
-    found = {"category": desk.report("2018-03-02T10:00", category="domestic-abuse", location=STREET, lat=51.38, lon=0.17),
-             "referral": desk.report("2018-03-02T11:00", category="noise", location=STREET),
-             "plain": desk.report("2018-03-02T12:00", category="noise", location="Azalea Shops")}
+    found = {
+        "category": desk.report("2018-03-02T10:00", category="domestic-abuse", location=STREET, lat=51.38, lon=0.17),
+        "referral": desk.report("2018-03-02T11:00", category="noise", location=STREET),
+        "plain": desk.report("2018-03-02T12:00", category="noise", location="Azalea Shops"),
+    }
     desk.send(Refer, when="2018-03-02T13:00", case=found["referral"], to="da-marac")
     for case in found.values():
-        desk.send(RaiseTasking, when="2018-03-02T14:00", case=case, agency="POLICE", action="Patrol",
-                  due=at("2018-03-09T12:00").date())
+        desk.send(
+            RaiseTasking,
+            when="2018-03-02T14:00",
+            case=case,
+            agency="POLICE",
+            action="Patrol",
+            due=at("2018-03-09T12:00").date(),
+        )
     return found
 
 
@@ -37,8 +45,9 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_an_analyst_s_export_holds_restricted_cases_as_outlines(desk: Desk, cases: dict[str, str], kind: str,
-                                                                 tmp_path: Path) -> None:
+def test_an_analyst_s_export_holds_restricted_cases_as_outlines(
+    desk: Desk, cases: dict[str, str], kind: str, tmp_path: Path
+) -> None:
     out = tmp_path / f"{kind}.csv"
     export(desk.read(user="analyst", action="export"), kind, "csv", out)
     text = out.read_text(encoding="utf-8")
@@ -61,8 +70,9 @@ def test_a_coordinator_s_export_is_in_full_and_recorded(desk: Desk, cases: dict[
     assert entry["user"] == "coordinator" and entry["cases"] == sorted([cases["category"], cases["referral"]])
 
 
-def test_the_analysts_database_holds_outlines_no_free_text_and_pseudonyms(desk: Desk, cases: dict[str, str],
-                                                                         tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_the_analysts_database_holds_outlines_no_free_text_and_pseudonyms(
+    desk: Desk, cases: dict[str, str], tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001
     """Written through the CLI (in-process), opened with Datasette, and searched byte by byte."""
     import asyncio
 

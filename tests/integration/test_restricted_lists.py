@@ -13,7 +13,10 @@ from tasking.commands.setup import AddUser
 from tasking.queries.access import access_log
 from tasking.queries.cases import list_cases
 from tasking.queries.reads import (
-    feedback_owed_read, marac_agenda_read, marac_meetings_read, open_taskings_read,
+    feedback_owed_read,
+    marac_agenda_read,
+    marac_meetings_read,
+    open_taskings_read,
 )
 from tests.conftest import Desk, at
 
@@ -28,7 +31,14 @@ def fixture_restricted(desk: Desk) -> str:
     Community MARAC and discussed there; plus an admin, who does no case work."""
     desk.send(AddUser, login="keeper", name="Keeper", agency="COUNCIL", role="admin")
     case = desk.report("2018-03-02T10:00", category="domestic-abuse", location="Quarry Lane")
-    desk.send(RaiseTasking, when="2018-03-02T11:00", case=case, agency="POLICE", action=SECRET, due=at("2018-03-05T12:00").date())
+    desk.send(
+        RaiseTasking,
+        when="2018-03-02T11:00",
+        case=case,
+        agency="POLICE",
+        action=SECRET,
+        due=at("2018-03-05T12:00").date(),
+    )
     desk.send(Refer, when="2018-03-02T12:00", case=case, to="community-marac")
     desk.send(MaracMeetingsAdd, when="2018-03-01T10:00")
     desk.send(MaracMeetingsAdd, when="2018-03-08T10:00")
@@ -42,7 +52,9 @@ def entries(desk: Desk, user: str, action: str) -> list[list[str]]:
 
 class TestTheTaskingsList:
     @pytest.mark.parametrize("user", ["warden.grange", "analyst", "keeper"])
-    def test_is_an_outline_for_the_uninvolved_and_logs_nothing_shown(self, desk: Desk, restricted: str, user: str) -> None:
+    def test_is_an_outline_for_the_uninvolved_and_logs_nothing_shown(
+        self, desk: Desk, restricted: str, user: str
+    ) -> None:
         found = open_taskings_read(desk.read(user=user, action="cases"), "POLICE", None, NOW)
         [item] = [t for t in found["taskings"] if t["case"] == restricted]
         assert set(item) == OUTLINE and item["restricted"] is True
@@ -50,7 +62,9 @@ class TestTheTaskingsList:
         assert entries(desk, user, "taskings") == []
 
     @pytest.mark.parametrize("user", ["coordinator", "sgt.jones"])
-    def test_is_in_full_for_the_involved_and_recorded_in_the_access_log(self, desk: Desk, restricted: str, user: str) -> None:
+    def test_is_in_full_for_the_involved_and_recorded_in_the_access_log(
+        self, desk: Desk, restricted: str, user: str
+    ) -> None:
         found = open_taskings_read(desk.read(user=user, action="cases"), "POLICE", None, NOW)
         [item] = [t for t in found["taskings"] if t["case"] == restricted]
         assert item["action"] == SECRET and item["category"] == "domestic-abuse"
@@ -71,7 +85,9 @@ class TestTheMaracAgendaAndMeetings:
 
     @pytest.mark.parametrize("user", ["coordinator", "sgt.jones"])
     def test_the_involved_see_it_in_full_and_the_read_is_logged(self, desk: Desk, restricted: str, user: str) -> None:
-        agenda = marac_agenda_read(desk.read(user=user, action="marac agenda"), at("2018-03-08T10:00").date(), None, NOW)
+        agenda = marac_agenda_read(
+            desk.read(user=user, action="marac agenda"), at("2018-03-08T10:00").date(), None, NOW
+        )
         [item] = [i for i in agenda["items"] if i["case"] == restricted]
         assert [a["action"] for a in item["open_actions"]] == [SECRET]
         assert entries(desk, user, "marac agenda") == [[restricted]]

@@ -23,7 +23,9 @@ class TestAnAnonymousCaseHasNoReporterToUpdate:
         case = desk.report("2018-03-05T11:00", anonymous=True)
         app = desk.services.app
         old = app.repository.get(Case.create_id(case))  # as an older version recorded it, without the guard
-        old._reporter_updated(user="coordinator", agency="COUNCIL", at=at("2018-03-06T11:00"), channel="phone", note="x")
+        old._reporter_updated(
+            user="coordinator", agency="COUNCIL", at=at("2018-03-06T11:00"), channel="phone", note="x"
+        )
         app.save(old)
         read = desk.read()
         assert year_stats(read.db, read.config, 2017, read.point.position)["reporter_updates"] == 1
@@ -32,6 +34,8 @@ class TestAnAnonymousCaseHasNoReporterToUpdate:
 def test_a_reopening_before_the_closure_is_refused(desk: Desk) -> None:
     case = desk.report("2018-03-05T10:00")
     desk.send(CloseCase, when="2018-03-07T10:00", case=case, reason="resolved")
-    with pytest.raises(DomainError, match=r"at: Tue 06 Mar 2018 10:00 is before CSU-2017-00001 was closed \(Wed 07 Mar"):
+    with pytest.raises(
+        DomainError, match=r"at: Tue 06 Mar 2018 10:00 is before CSU-2017-00001 was closed \(Wed 07 Mar"
+    ):
         desk.send(ReopenCase, when="2018-03-06T10:00", case=case, reason="Reported again")
     desk.send(ReopenCase, when="2018-03-08T10:00", case=case, reason="Reported again")

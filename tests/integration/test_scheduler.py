@@ -43,10 +43,15 @@ def test_after_a_missed_day_the_next_pack_starts_where_the_last_one_ended(desk: 
     issue_pack(desk.services, at("2018-03-26T09:00"), tmp_path, "coordinator", at("2018-03-26T08:30"))
     issue_pack(desk.services, at("2018-03-28T09:00"), tmp_path, "coordinator", at("2018-03-28T08:30"))
     pack = json.loads((tmp_path / "2018-03-28" / "briefing.json").read_text())
-    assert pack["window"] == {"from": "2018-03-26T08:00:00Z", "to": "2018-03-28T08:00:00Z",
-                              "why": "since the last pack issued, for Mon 26 Mar 2018"}
-    assert ("Reports received after Mon 26 Mar 2018 09:00 (since the last pack issued, for Mon 26 Mar 2018) up to "
-            "Wed 28 Mar 2018 09:00") in (tmp_path / "2018-03-28" / "briefing.md").read_text()
+    assert pack["window"] == {
+        "from": "2018-03-26T08:00:00Z",
+        "to": "2018-03-28T08:00:00Z",
+        "why": "since the last pack issued, for Mon 26 Mar 2018",
+    }
+    assert (
+        "Reports received after Mon 26 Mar 2018 09:00 (since the last pack issued, for Mon 26 Mar 2018) up to "
+        "Wed 28 Mar 2018 09:00"
+    ) in (tmp_path / "2018-03-28" / "briefing.md").read_text()
     assert [r["case"] for r in pack["new_reports"]] == [tuesday, wednesday]
     issue_pack(desk.services, at("2018-03-29T09:00"), tmp_path, "coordinator", at("2018-03-29T08:30"))
     thursday = json.loads((tmp_path / "2018-03-29" / "briefing.json").read_text())
@@ -74,7 +79,9 @@ def test_reminders_give_each_agency_its_overdue_taskings(desk: Desk, tmp_path: P
     from tasking.commands import RaiseTasking
 
     case = desk.report("2018-03-19T10:00")
-    desk.send(RaiseTasking, when="2018-03-19T11:00", case=case, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 21))
+    desk.send(
+        RaiseTasking, when="2018-03-19T11:00", case=case, agency="WARDENS", action="Patrol", due=dt.date(2018, 3, 21)
+    )
     result = run_once(desk.services, at("2018-03-26T08:30"), tmp_path, "coordinator")
     assert result["reminders"]["written"] >= 1
     text = (tmp_path / "2018-03-26" / "reminders" / "WARDENS.md").read_text()
@@ -88,14 +95,23 @@ def test_a_pack_with_a_restricted_case_due_and_flagged_is_issued_with_outlines(d
 
     from tasking.commands import RaiseTasking
 
-    cases = [desk.report(f"2018-03-{day}T10:00", category="domestic-abuse", location="Mill Road") for day in (12, 14, 19)]
-    desk.send(RaiseTasking, when="2018-03-19T11:00", case=cases[-1], agency="WARDENS", action="Visit",
-              due=dt.date(2018, 3, 21))
+    cases = [
+        desk.report(f"2018-03-{day}T10:00", category="domestic-abuse", location="Mill Road") for day in (12, 14, 19)
+    ]
+    desk.send(
+        RaiseTasking,
+        when="2018-03-19T11:00",
+        case=cases[-1],
+        agency="WARDENS",
+        action="Visit",
+        due=dt.date(2018, 3, 21),
+    )
     result = issue_pack(desk.services, at("2018-03-26T09:00"), tmp_path, "coordinator", at("2018-03-26T08:30"))
     assert result["issued"] is True
     brief = json.loads((tmp_path / "2018-03-26" / "briefing.json").read_text())
-    assert brief["due_taskings"] == [{"case": cases[-1], "area": "Swanley", "received_at": "2018-03-19T10:00:00Z",
-                                      "restricted": True}]
+    assert brief["due_taskings"] == [
+        {"case": cases[-1], "area": "Swanley", "received_at": "2018-03-19T10:00:00Z", "restricted": True}
+    ]
     assert brief["repeat_flags"] and all(flag.get("restricted") for flag in brief["repeat_flags"])  # place and person
     assert "Visit" not in (tmp_path / "2018-03-26" / "briefing.md").read_text()
     row = desk.db.execute("SELECT due_taskings FROM briefings WHERE meeting_day = '2018-03-26'").fetchone()

@@ -60,8 +60,9 @@ def test_the_previous_year_and_its_change(desk: Desk) -> None:
 def test_one_incident_reported_to_two_agencies_counts_once_at_its_earliest_report(desk: Desk) -> None:
     from tasking.commands import LinkCases
 
-    police = desk.report("2017-06-01T09:00", source="POLICE", channel="partner-referral", anonymous=True,
-                         area="Edenbridge")
+    police = desk.report(
+        "2017-06-01T09:00", source="POLICE", channel="partner-referral", anonymous=True, area="Edenbridge"
+    )
     council = desk.report("2017-06-01T10:00", source="COUNCIL", area="Swanley")
     before = head(desk)
     desk.send(LinkCases, when="2017-06-02T10:00", case=council, to=police, reason="same-incident")

@@ -68,8 +68,14 @@ def test_the_agencies_reminders_escape_html_and_controls(desk: Desk, tmp_path) -
     from tests.conftest import at
 
     case = desk.report("2018-03-19T10:00")
-    desk.send(RaiseTasking, when="2018-03-19T11:00", case=case, agency="WARDENS", action="Patrol <b>now</b>\x1b[5m",
-              due=dt.date(2018, 3, 21))
+    desk.send(
+        RaiseTasking,
+        when="2018-03-19T11:00",
+        case=case,
+        agency="WARDENS",
+        action="Patrol <b>now</b>\x1b[5m",
+        due=dt.date(2018, 3, 21),
+    )
     run_once(desk.services, at("2018-03-26T08:30"), tmp_path, "coordinator")
     text = (tmp_path / "2018-03-26" / "reminders" / "WARDENS.md").read_text()
     assert "Patrol &lt;b&gt;now&lt;/b&gt;\\x1b[5m" in text and "<b>" not in text and "\x1b" not in text

@@ -41,28 +41,54 @@ def command_for(kind: str, pick: int, option: int, step: int, made: dict[str, li
     who = dict(user="coordinator", at=at)
     first = lambda key, fallback: made[key][pick % len(made[key])] if made[key] else fallback  # noqa: E731
     return {
-        "plan": lambda: PlanAdd(**who, year=2017 - option % 2, priority=["asb", "mental-health"][option % 2],
-                                action="a", lead="POLICE", due=dt.date(2018, 3, 31)),
-        "update": lambda: PlanUpdate(**who, action=first("action", "AP-2017-99"), status=STATUSES[option],
-                                     reason="r" if option == 3 else None),
+        "plan": lambda: PlanAdd(
+            **who,
+            year=2017 - option % 2,
+            priority=["asb", "mental-health"][option % 2],
+            action="a",
+            lead="POLICE",
+            due=dt.date(2018, 3, 31),
+        ),
+        "update": lambda: PlanUpdate(
+            **who, action=first("action", "AP-2017-99"), status=STATUSES[option], reason="r" if option == 3 else None
+        ),
         "pact": lambda: PactAdd(**who, name=f"Panel {pick}", area="Swanley"),
-        "activity": lambda: ActivityRecord(**who, kind=["eva", "pact-meeting", "training", "night-of-action"][option],
-                                           areas=("Swanley",), lead="POLICE", outcome="o",
-                                           attendance=pick if option else None,
-                                           panel=f"Panel {pick}" if option == 1 else None),
-        "grant": lambda: FundingGrant(**who, funder=["PCC", "KFRS"][option % 2], amount=f"{100 * (pick + 1)}",
-                                      year=2017),
-        "allocate": lambda: FundingAllocate(**who, grant=first("grant", "GR-2017-99"), organisation="O",
-                                            project=f"P{option}", half=["first", "second"][option % 2],
-                                            amount=f"{40 * (pick + 1)}"),
-        "spend": lambda: FundingSpend(**who, grant=first("grant", "GR-2017-99"), allocation=f"F{option + 1}",
-                                      amount=f"{10 * (pick + 1)}"),
+        "activity": lambda: ActivityRecord(
+            **who,
+            kind=["eva", "pact-meeting", "training", "night-of-action"][option],
+            areas=("Swanley",),
+            lead="POLICE",
+            outcome="o",
+            attendance=pick if option else None,
+            panel=f"Panel {pick}" if option == 1 else None,
+        ),
+        "grant": lambda: FundingGrant(
+            **who, funder=["PCC", "KFRS"][option % 2], amount=f"{100 * (pick + 1)}", year=2017
+        ),
+        "allocate": lambda: FundingAllocate(
+            **who,
+            grant=first("grant", "GR-2017-99"),
+            organisation="O",
+            project=f"P{option}",
+            half=["first", "second"][option % 2],
+            amount=f"{40 * (pick + 1)}",
+        ),
+        "spend": lambda: FundingSpend(
+            **who, grant=first("grant", "GR-2017-99"), allocation=f"F{option + 1}", amount=f"{10 * (pick + 1)}"
+        ),
         "camera": lambda: CctvAdd(**who, description="c"),
-        "deploy": lambda: CctvDeploy(**who, camera=first("camera", "CAM-99"), location=["A", "B"][option % 2],
-                                     area="Swanley", start=at.date(), end=at.date() + dt.timedelta(days=pick),
-                                     flag="L-1"),
-        "link": lambda: CctvLink(**who, camera=first("camera", "CAM-99"), deployment=f"D{option + 1}",
-                                 case=first("case", "CSU-2017-99999")),
+        "deploy": lambda: CctvDeploy(
+            **who,
+            camera=first("camera", "CAM-99"),
+            location=["A", "B"][option % 2],
+            area="Swanley",
+            start=at.date(),
+            end=at.date() + dt.timedelta(days=pick),
+            flag="L-1",
+        ),
+        "link": lambda: CctvLink(
+            **who, camera=first("camera", "CAM-99"), deployment=f"D{option + 1}", case=first("case", "CSU-2017-99999")
+        ),
     }[kind]()
 
 

@@ -14,10 +14,23 @@ RECEIVED = dt.datetime(2018, 3, 5, 10, 0, tzinfo=UTC)
 
 
 def new_case() -> Case:
-    return Case(reference="CSU-2017-00001", user="coordinator", agency="COUNCIL", at=RECEIVED,
-                occurred_at=RECEIVED - dt.timedelta(hours=12), source="COUNCIL", channel="phone",
-                category="noise", area="Swanley", location="High Street", reporter="PER-00001", victim=None,
-                feedback="resident", risk="standard", summary="Loud music")
+    return Case(
+        reference="CSU-2017-00001",
+        user="coordinator",
+        agency="COUNCIL",
+        at=RECEIVED,
+        occurred_at=RECEIVED - dt.timedelta(hours=12),
+        source="COUNCIL",
+        channel="phone",
+        category="noise",
+        area="Swanley",
+        location="High Street",
+        reporter="PER-00001",
+        victim=None,
+        feedback="resident",
+        risk="standard",
+        summary="Loud music",
+    )
 
 
 WHO = ("sgt.jones", "POLICE")
@@ -59,11 +72,14 @@ class TestClosedCase:
         with pytest.raises(DomainError, match="case: CSU-2017-00001 is closed"):
             case.follow_up(*WHO, LATER, "visit", "x")
 
-    @pytest.mark.parametrize(("decide", "recorded", "status"), [
-        (lambda c: c.update_reporter(*WHO, LATER, "phone", "told"), "ReporterUpdated", "closed"),
-        (lambda c: c.correct(*WHO, LATER, "area", "Hextable", "boundary"), "Corrected", "closed"),
-        (lambda c: c.reopen(*WHO, LATER, "back again"), "Reopened", "open"),
-    ])
+    @pytest.mark.parametrize(
+        ("decide", "recorded", "status"),
+        [
+            (lambda c: c.update_reporter(*WHO, LATER, "phone", "told"), "ReporterUpdated", "closed"),
+            (lambda c: c.correct(*WHO, LATER, "area", "Hextable", "boundary"), "Corrected", "closed"),
+            (lambda c: c.reopen(*WHO, LATER, "back again"), "Reopened", "open"),
+        ],
+    )
     def test_allows_update_correct_and_reopen_when_closed(self, decide, recorded: str, status: str) -> None:  # noqa: ANN001
         case = new_case()
         case.close(*WHO, LATER, "resolved", None)
@@ -98,15 +114,18 @@ class TestLinks:
 
 
 class TestEffectiveTimes:
-    @pytest.mark.parametrize("decide", [
-        lambda c, t: c.follow_up(*WHO, t, "visit", "x"),
-        lambda c, t: c.use_power(*WHO, t, "CPW"),
-        lambda c, t: c.refer(*WHO, t, "mediation"),
-        lambda c, t: c.update_reporter(*WHO, t, "phone", "told"),
-        lambda c, t: c.close(*WHO, t, "resolved", None),
-        lambda c, t: c.raise_tasking(*WHO, t, "WARDENS", None, "Patrol", dt.date(2018, 3, 9)),
-        lambda c, t: c.link(*WHO, t, "CSU-2017-00002", "same-problem"),
-    ])
+    @pytest.mark.parametrize(
+        "decide",
+        [
+            lambda c, t: c.follow_up(*WHO, t, "visit", "x"),
+            lambda c, t: c.use_power(*WHO, t, "CPW"),
+            lambda c, t: c.refer(*WHO, t, "mediation"),
+            lambda c, t: c.update_reporter(*WHO, t, "phone", "told"),
+            lambda c, t: c.close(*WHO, t, "resolved", None),
+            lambda c, t: c.raise_tasking(*WHO, t, "WARDENS", None, "Patrol", dt.date(2018, 3, 9)),
+            lambda c, t: c.link(*WHO, t, "CSU-2017-00002", "same-problem"),
+        ],
+    )
     def test_nothing_is_recorded_before_the_report_was_received(self, decide) -> None:  # noqa: ANN001
         with pytest.raises(DomainError, match="at: .* is before CSU-2017-00001 was received"):
             decide(new_case(), RECEIVED - dt.timedelta(days=400))

@@ -20,13 +20,22 @@ def t(text: str) -> dt.datetime:
 
 
 def review() -> CaseReview:
-    return CaseReview(reference="CR-2017-001", applicant="PER-00001", on_behalf_of=None, cases=[], user=WHO[0],
-                      agency=WHO[1], at=t("2018-03-01T10:00"))
+    return CaseReview(
+        reference="CR-2017-001",
+        applicant="PER-00001",
+        on_behalf_of=None,
+        cases=[],
+        user=WHO[0],
+        agency=WHO[1],
+        at=t("2018-03-01T10:00"),
+    )
 
 
 def assessed(met: bool = True) -> CaseReview:
     found = review()
-    found.assess(*WHO, t("2018-03-02T10:00"), threshold_met=met, qualifying=[], excluded=[], rules_applied=[], met_by=[])
+    found.assess(
+        *WHO, t("2018-03-02T10:00"), threshold_met=met, qualifying=[], excluded=[], rules_applied=[], met_by=[]
+    )
     return found
 
 
@@ -59,8 +68,12 @@ class TestCaseReview:
         found = assessed()
         found.decide(*WHO, t("2018-03-05T10:00"), "review", "Met")
         found.hold(*WHO, t("2018-03-20T10:00"), None)
-        numbers = [found.recommend(*WHO, t("2018-03-20T11:00"), "HOUSING", "Visit", dt.date(2018, 4, 1), "CSU-2017-00001",
-                                   f"T{n}") for n in (1, 2)]
+        numbers = [
+            found.recommend(
+                *WHO, t("2018-03-20T11:00"), "HOUSING", "Visit", dt.date(2018, 4, 1), "CSU-2017-00001", f"T{n}"
+            )
+            for n in (1, 2)
+        ]
         assert numbers == ["R1", "R2"]
         found.respond(*WHO, t("2018-03-21T10:00"), "Told")
         with pytest.raises(DomainError, match="already responded"):
@@ -69,8 +82,16 @@ class TestCaseReview:
 
 class TestTaskAndFinishGroup:
     def test_actions_are_numbered_and_a_completed_group_refuses_more(self) -> None:
-        group = TaskAndFinishGroup(reference="TFG-2017-01", focus="Azalea Shops", area="Swanley", cases=[],
-                                   reason="Repeats", user=WHO[0], agency=WHO[1], at=t("2018-03-05T10:00"))
+        group = TaskAndFinishGroup(
+            reference="TFG-2017-01",
+            focus="Azalea Shops",
+            area="Swanley",
+            cases=[],
+            reason="Repeats",
+            user=WHO[0],
+            agency=WHO[1],
+            at=t("2018-03-05T10:00"),
+        )
         assert group.raise_action(*WHO, t("2018-03-05T10:10"), "POLICE", "Patrols", dt.date(2018, 3, 20)) == "A1"
         with pytest.raises(DomainError, match="due"):
             group.raise_action(*WHO, t("2018-03-05T10:10"), "POLICE", "Patrols", dt.date(2018, 3, 1))

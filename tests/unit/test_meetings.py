@@ -52,10 +52,18 @@ def test_before_the_meeting_time_the_meeting_is_the_previous_working_day() -> No
     assert iso(CALENDAR.at_or_after(at("2018-03-26T08:30"))) == "2018-03-26T08:00:00Z"
 
 
-@pytest.mark.parametrize(("day", "working"), [
-    ("2018-12-25", False), ("2018-12-26", False), ("2018-12-27", True), ("2018-05-07", False),
-    ("2018-03-03", False), ("2018-08-27", False), ("2018-08-06", True),  # Scotland's August holiday is not ours
-])
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        ("2018-12-25", False),
+        ("2018-12-26", False),
+        ("2018-12-27", True),
+        ("2018-05-07", False),
+        ("2018-03-03", False),
+        ("2018-08-27", False),
+        ("2018-08-06", True),  # Scotland's August holiday is not ours
+    ],
+)
 def test_working_days_follow_england_and_wales(day: str, working: bool) -> None:
     assert is_working_day(dt.date.fromisoformat(day)) is working
 
@@ -86,13 +94,16 @@ def test_a_configured_meeting_time_moves_the_window() -> None:
 class TestTheMeetingAPersonMeans:
     """Issue 10, item 1: a date alone is that day's meeting; before the meeting time, the one about to happen."""
 
-    @pytest.mark.parametrize(("moment", "meeting"), [
-        ("2018-03-05", "2018-03-05T09:00:00Z"),          # a date alone: Monday's meeting, not Friday's
-        ("2018-03-05T08:30", "2018-03-05T09:00:00Z"),    # preparing at 08:30: the meeting about to happen
-        ("2018-03-05T09:00", "2018-03-05T09:00:00Z"),
-        ("2018-03-05T11:00", "2018-03-05T09:00:00Z"),    # after the meeting time: that meeting
-        ("2018-03-03T11:00", "2018-03-05T09:00:00Z"),    # a Saturday: Monday's
-        ("2018-04-02", "2018-04-03T08:00:00Z"),          # Easter Monday: Tuesday's (BST)
-    ])
+    @pytest.mark.parametrize(
+        ("moment", "meeting"),
+        [
+            ("2018-03-05", "2018-03-05T09:00:00Z"),  # a date alone: Monday's meeting, not Friday's
+            ("2018-03-05T08:30", "2018-03-05T09:00:00Z"),  # preparing at 08:30: the meeting about to happen
+            ("2018-03-05T09:00", "2018-03-05T09:00:00Z"),
+            ("2018-03-05T11:00", "2018-03-05T09:00:00Z"),  # after the meeting time: that meeting
+            ("2018-03-03T11:00", "2018-03-05T09:00:00Z"),  # a Saturday: Monday's
+            ("2018-04-02", "2018-04-03T08:00:00Z"),  # Easter Monday: Tuesday's (BST)
+        ],
+    )
     def test_meeting_for(self, moment: str, meeting: str) -> None:
         assert iso(CALENDAR.meeting_for(at(moment))) == meeting

@@ -8,8 +8,10 @@ from tasking.commands.open311 import accepted, area_of
 from tasking.config import default_config_text, parse_config
 from tasking.errors import DomainError
 
-CENTRES = '\n[open311]\npublic_categories = ["noise", "domestic-abuse"]\n' \
-          '[open311.area_centres]\nSwanley = [51.397, 0.173]\nEdenbridge = [51.197, 0.065]\n'
+CENTRES = (
+    '\n[open311]\npublic_categories = ["noise", "domestic-abuse"]\n'
+    "[open311.area_centres]\nSwanley = [51.397, 0.173]\nEdenbridge = [51.197, 0.065]\n"
+)
 
 
 def test_an_area_named_in_the_address_wins_and_the_longest_name_is_taken():

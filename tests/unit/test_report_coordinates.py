@@ -23,9 +23,24 @@ def _mapper() -> Mapper:
 
 
 def _case(**extra: object) -> Case:
-    return Case(reference="CSU-2017-00001", user="u", agency="COUNCIL", at=AT, occurred_at=AT, source="COUNCIL",
-                channel="phone", category="noise", area="Swanley", location="Azalea Shops", reporter=None, victim=None,
-                feedback="anonymous", risk="standard", summary="s", **extra)
+    return Case(
+        reference="CSU-2017-00001",
+        user="u",
+        agency="COUNCIL",
+        at=AT,
+        occurred_at=AT,
+        source="COUNCIL",
+        channel="phone",
+        category="noise",
+        area="Swanley",
+        location="Azalea Shops",
+        reporter=None,
+        victim=None,
+        feedback="anonymous",
+        risk="standard",
+        summary="s",
+        **extra,
+    )
 
 
 def test_a_report_stored_before_coordinates_existed_reads_with_none() -> None:
@@ -34,8 +49,9 @@ def test_a_report_stored_before_coordinates_existed_reads_with_none() -> None:
     state = json.loads(stored.state)
     assert state.pop("class_version") == 2
     del state["lat"], state["lon"]  # as version 1 wrote it: no class_version, no coordinates
-    old = StoredEvent(originator_id=stored.originator_id, originator_version=1, topic=stored.topic,
-                      state=json.dumps(state).encode())
+    old = StoredEvent(
+        originator_id=stored.originator_id, originator_version=1, topic=stored.topic, state=json.dumps(state).encode()
+    )
     event = mapper.to_domain_event(old)
     assert type(event) is Case.Reported and (event.lat, event.lon) == (None, None)
     assert event.mutate(None).lat is None
@@ -47,9 +63,21 @@ def test_a_report_with_coordinates_keeps_them() -> None:
     assert (event.lat, event.lon) == (51.3972, 0.1731)
 
 
-@pytest.mark.parametrize(("lat", "lon", "rule"), [(51.4, None, "give both --lat and --lon"),
-                                                    (91.0, 0.1, "less than or equal to 90")])
+@pytest.mark.parametrize(
+    ("lat", "lon", "rule"), [(51.4, None, "give both --lat and --lon"), (91.0, 0.1, "less than or equal to 90")]
+)
 def test_coordinates_come_in_pairs_and_in_range(lat, lon, rule: str) -> None:  # noqa: ANN001
     with pytest.raises(ValidationError, match=rule):
-        RecordReport(user="u", at=AT, source="COUNCIL", category="noise", area="Swanley", location="x",
-                     occurred_at=AT, anonymous=True, summary="s", lat=lat, lon=lon)
+        RecordReport(
+            user="u",
+            at=AT,
+            source="COUNCIL",
+            category="noise",
+            area="Swanley",
+            location="x",
+            occurred_at=AT,
+            anonymous=True,
+            summary="s",
+            lat=lat,
+            lon=lon,
+        )

@@ -33,9 +33,15 @@ def test_financial_year_boundaries_are_london_midnight() -> None:
     assert iso(end) == "2018-03-31T23:00:00Z"  # 1 April 2018 00:00 BST
 
 
-@pytest.mark.parametrize(("local", "year"), [
-    ("2018-04-01T00:30", 2018), ("2018-03-31T23:30", 2017), ("2017-04-01T00:00", 2017), ("2018-01-15T12:00", 2017),
-])
+@pytest.mark.parametrize(
+    ("local", "year"),
+    [
+        ("2018-04-01T00:30", 2018),
+        ("2018-03-31T23:30", 2017),
+        ("2017-04-01T00:00", 2017),
+        ("2018-01-15T12:00", 2017),
+    ],
+)
 def test_financial_year_of(local: str, year: int) -> None:
     assert financial_year_of(parse_datetime(local, "at")) == year
 
@@ -47,7 +53,9 @@ def test_effective_times_sort_as_text() -> None:
 
 @pytest.mark.parametrize("text", ["2018-03-25T01:00", "2018-03-25T01:30", "2018-03-25T01:59", "2019-03-31T01:15"])
 def test_a_local_time_in_the_spring_gap_is_refused_naming_the_gap(text: str) -> None:
-    with pytest.raises(DomainError, match=r"does not exist in Europe/London: the clocks go forward from 01:00 to 02:00"):
+    with pytest.raises(
+        DomainError, match=r"does not exist in Europe/London: the clocks go forward from 01:00 to 02:00"
+    ):
         parse_datetime(text, "at")
 
 
@@ -72,7 +80,9 @@ def test_effective_times_are_kept_between_the_earliest_date_and_a_day_after_now(
     earliest = dt.date(2000, 1, 1)
     check_effective(now + dt.timedelta(days=1), "at", earliest, now)
     check_effective(parse_datetime("2000-01-01T00:00", "at"), "at", earliest, now)
-    with pytest.raises(DomainError, match=r"at: Tue 06 Mar 2018 09:00 is more than one day after now \(Mon 05 Mar 2018 09:00\)"):
+    with pytest.raises(
+        DomainError, match=r"at: Tue 06 Mar 2018 09:00 is more than one day after now \(Mon 05 Mar 2018 09:00\)"
+    ):
         check_effective(now + dt.timedelta(days=1, seconds=1), "at", earliest, now)
     with pytest.raises(DomainError, match="received: Fri 31 Dec 1999 23:59 is before the partnership's earliest date"):
         check_effective(parse_datetime("1999-12-31T23:59", "at"), "received", earliest, now)
@@ -95,8 +105,10 @@ def test_the_projections_remembered_day_and_year_match_the_plain_function_across
     instants = [start + dt.timedelta(minutes=17 * step) for step in range(600)]
     autumn = dt.datetime(2017, 10, 28, 20, 0, tzinfo=dt.timezone.utc)  # ... and 29 October 2017 (back)
     instants += [autumn + dt.timedelta(minutes=17 * step) for step in range(600)]
-    instants += [dt.datetime(2018, 3, 31, 22, 59, 59, tzinfo=dt.timezone.utc),  # 23:59:59 BST, 31 March
-                 dt.datetime(2018, 3, 31, 23, 0, tzinfo=dt.timezone.utc)]  # 00:00 BST, 1 April: next year
+    instants += [
+        dt.datetime(2018, 3, 31, 22, 59, 59, tzinfo=dt.timezone.utc),  # 23:59:59 BST, 31 March
+        dt.datetime(2018, 3, 31, 23, 0, tzinfo=dt.timezone.utc),
+    ]  # 00:00 BST, 1 April: next year
     for value in instants + list(reversed(instants)):  # the second pass reads what the first remembered
         assert day_and_year(value) == local_day_and_year(value), value
     assert day_and_year(instants[-1]) == ("2018-04-01", "2018/19")

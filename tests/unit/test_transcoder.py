@@ -7,7 +7,13 @@ import decimal
 import uuid
 
 import pytest
-from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, TranscodingNotRegisteredError, UUIDAsHex
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    TranscodingNotRegisteredError,
+    UUIDAsHex,
+)
 
 from tasking.store.transcoder import OrjsonTranscoder
 
@@ -21,10 +27,20 @@ def pair() -> tuple[JSONTranscoder, OrjsonTranscoder]:
 
 
 STATES = [
-    {"timestamp": dt.datetime(2018, 3, 26, 8, 0, 0, 123456, tzinfo=dt.timezone.utc), "reference": "CSU-2017-00001",
-     "reporter": None, "anonymous": True, "count": 3, "summary": "Noise – late, “loud” ✓"},
-    {"_id": uuid.uuid4(), "nested": {"when": dt.datetime(2017, 4, 1, tzinfo=dt.timezone.utc), "items": [1, 2.5, "x"]},
-     "money": decimal.Decimal("12.50"), "links": [{"to": "CSU-2017-00002", "reason": "same-incident"}]},
+    {
+        "timestamp": dt.datetime(2018, 3, 26, 8, 0, 0, 123456, tzinfo=dt.timezone.utc),
+        "reference": "CSU-2017-00001",
+        "reporter": None,
+        "anonymous": True,
+        "count": 3,
+        "summary": "Noise – late, “loud” ✓",
+    },
+    {
+        "_id": uuid.uuid4(),
+        "nested": {"when": dt.datetime(2017, 4, 1, tzinfo=dt.timezone.utc), "items": [1, 2.5, "x"]},
+        "money": decimal.Decimal("12.50"),
+        "links": [{"to": "CSU-2017-00002", "reason": "same-incident"}],
+    },
     {"looks_tagged": {"_type_": 1}, "list_of_ids": [uuid.uuid4(), uuid.uuid4()]},
 ]
 

@@ -29,23 +29,44 @@ def issue(services: Services, login: str, days: int = 30, by: str | None = None)
     by = by or login
     token, digest = new_token(login)
     now = utcnow()
-    send(services.app, IssueToken(user=by, at=now, login=login, token_hash=digest,
-                                  expires_at=expiry(now, days) if days > 0 else now - dt.timedelta(days=1)))
+    send(
+        services.app,
+        IssueToken(
+            user=by,
+            at=now,
+            login=login,
+            token_hash=digest,
+            expires_at=expiry(now, days) if days > 0 else now - dt.timedelta(days=1),
+        ),
+    )
     return token
 
 
 @contextlib.contextmanager
 def serving(services: Services, tmp_path: Path, *options: str) -> Iterator[str]:
     """`tasking serve` on a free port over the test's store (the process is the subject: uvicorn's options)."""
-    env = {**os.environ, "TASKING_STORE": services.settings.store, "TASKING_VIEWS": services.settings.views_path,
-           "TASKING_LOG_LEVEL": "warning", "TASKING_LOG_FILE": str(tmp_path / "serve.log")}
+    env = {
+        **os.environ,
+        "TASKING_STORE": services.settings.store,
+        "TASKING_VIEWS": services.settings.views_path,
+        "TASKING_LOG_LEVEL": "warning",
+        "TASKING_LOG_FILE": str(tmp_path / "serve.log"),
+    }
     port = free_port()
-    server = subprocess.Popen([TASKING, "serve", "--port", str(port), *options], env=env,
-                              stdout=subprocess.DEVNULL, stderr=open(tmp_path / "serve.err", "w"))  # noqa: SIM115
+    server = subprocess.Popen(
+        [TASKING, "serve", "--port", str(port), *options],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "serve.err", "w"),  # noqa: SIM115
+    )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: answers(f"{base}/health"), "tasking serve listening", process=server,
-                   log=(tmp_path / "serve.err").read_text)
+        wait_until(
+            lambda: answers(f"{base}/health"),
+            "tasking serve listening",
+            process=server,
+            log=(tmp_path / "serve.err").read_text,
+        )
         yield base
     finally:
         server.terminate()
@@ -60,7 +81,8 @@ def bearer(token: str) -> dict[str, str]:
 def fixture_web(services: Services, people: dict[str, str], tmp_path: Path):  # noqa: ANN201
     """A client of the real app over the test's store (its views file too), the roster seeded."""
     settings = Settings(store=services.settings.store, views=services.settings.views_path)
-    app = create_app(settings, pool_size=2, secret="test-secret", attempts=FailedAttempts(limit=5),
-                     packs=tmp_path / "packs")
+    app = create_app(
+        settings, pool_size=2, secret="test-secret", attempts=FailedAttempts(limit=5), packs=tmp_path / "packs"
+    )
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client

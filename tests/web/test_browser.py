@@ -25,8 +25,9 @@ from tests.helpers.wait import answers, wait_until
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # In CI (.ci/run installs it) a missing browser fails the test rather than skipping it.
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                                reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"), reason="Debian's chromium is not installed (.ci/run installs it)"
+)
 AXE = Path(__file__).parent / "axe" / "axe.min.js"
 
 
@@ -40,15 +41,27 @@ def serve_demo(folder: Path, demo_template: Path, **extra_env: str):  # noqa: AN
     """The demo (the session's copy), a token for the coordinator, and `tasking serve` on a free local
     port; yields the base URL, the token, the env and the log file, and stops the server afterwards."""
     store = copy_demo(demo_template, folder)
-    env = {"TASKING_STORE": store, "TASKING_VIEWS": str(folder / "district.views.db"),
-           "TASKING_LOG_FILE": str(folder / "log.jsonl"), **extra_env}
+    env = {
+        "TASKING_STORE": store,
+        "TASKING_VIEWS": str(folder / "district.views.db"),
+        "TASKING_LOG_FILE": str(folder / "log.jsonl"),
+        **extra_env,
+    }
     token = run_cli("--user", "coordinator", "users", "token", "coordinator", env=env).stdout.splitlines()[0]
     port = free_port()
-    server = subprocess.Popen([TASKING, "serve", "--port", str(port)], env={**os.environ, **env},
-                              stdout=subprocess.DEVNULL, stderr=open(folder / "serve.err", "w"))  # noqa: SIM115
+    server = subprocess.Popen(
+        [TASKING, "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=open(folder / "serve.err", "w"),  # noqa: SIM115
+    )
     base = f"http://127.0.0.1:{port}"
-    wait_until(lambda: answers(f"{base}/health"), "tasking serve listening", process=server,
-               log=(folder / "serve.err").read_text)
+    wait_until(
+        lambda: answers(f"{base}/health"),
+        "tasking serve listening",
+        process=server,
+        log=(folder / "serve.err").read_text,
+    )
     yield {"base": base, "token": token, "env": env, "log": folder / "log.jsonl"}
     server.terminate()
     server.wait(timeout=30)
@@ -62,8 +75,9 @@ def fixture_served(tmp_path_factory, demo_template):  # noqa: ANN001, ANN201
 @pytest.fixture(name="page")
 def fixture_page(served):  # noqa: ANN001, ANN201
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         yield page
         browser.close()
@@ -137,8 +151,10 @@ def test_every_page_and_the_docs_work_under_the_strict_csp(served, page) -> None
     """No CSP violation on the pages, the annual report (its inline style hashed) or /docs (Swagger
     UI from the server's own copy); the pages are not framed."""
     base, violations = served["base"], []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     page.goto(f"{base}/sign-in")
     page.get_by_label("API token").fill(served["token"])
     page.get_by_role("button", name="Sign in").click()

@@ -54,8 +54,9 @@ def test_the_morning_from_intake_to_the_pack_to_the_figures(morning, tmp_path: P
     base, env, folder = morning["base"], morning["env"], shots(tmp_path)
     findings: dict[str, list[dict]] = {}
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
 
         # 1. An officer records a report at /cases/new: a possible duplicate of a council report.
         officer = _signed_in(browser, base, _token(env, "pcso.fry"))
@@ -101,18 +102,23 @@ def test_the_morning_from_intake_to_the_pack_to_the_figures(morning, tmp_path: P
         pair = room.locator(f"#dup-{DUPLICATED}-{new}")
         assert pair.is_visible()
         confirm = room.locator(f'form[action="/briefing/{DAY}/confirm"]').filter(
-            has=room.locator(f'input[value="{new}"]'))
+            has=room.locator(f'input[value="{new}"]')
+        )
         confirm.get_by_text("At another time").click()
         confirm.get_by_label(re.compile("^When")).fill("2018-03-05T09:25")
         confirm.get_by_role("button", name="Confirm: one incident").click()
         assert room.url.endswith(f"#dup-{DUPLICATED}-{new}"), room.locator(".error").all_inner_texts()
         assert "Confirmed as one incident" in room.get_by_role("status").inner_text()
         linked = [e for e in _audit(env, DUPLICATED) if e["event"] == "Linked"]
-        assert linked and linked[-1]["details"].get("to") == new and linked[-1]["details"].get("reason") == "same-incident"
+        assert (
+            linked and linked[-1]["details"].get("to") == new and linked[-1]["details"].get("reason") == "same-incident"
+        )
 
         # ... closes another case ...
         room.get_by_text(f"Actions for {OTHER}").click()
-        close = room.locator(f'form[action="/briefing/{DAY}/close"]').filter(has=room.locator(f'input[value="{OTHER}"]'))
+        close = room.locator(f'form[action="/briefing/{DAY}/close"]').filter(
+            has=room.locator(f'input[value="{OTHER}"]')
+        )
         close.get_by_label(re.compile("^Reason")).select_option("referred-elsewhere")
         close.get_by_text("At another time").click()
         close.get_by_label(re.compile("^When")).fill("2018-03-05T09:30")

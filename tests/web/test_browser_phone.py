@@ -34,15 +34,32 @@ ROLES = ("coordinator", "warden.grange", "analyst", "admin")  # one user of each
 def fixture_phone(served: dict[str, Any]) -> dict[str, Any]:
     """Tokens for one user of each role, and three new taskings for the wardens on open cases."""
     env = served["env"]
-    tokens = {login: run_cli("--user", login, "users", "token", login, env=env).stdout.splitlines()[0]
-              for login in ROLES}
+    tokens = {
+        login: run_cli("--user", login, "users", "token", login, env=env).stdout.splitlines()[0] for login in ROLES
+    }
     cases = [c["case"] for c in json.loads(run_cli("cases", "--open", "--json", env=env).stdout)["cases"]]
     due = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     taskings = {}
     for name, case in (("offline", cases[0]), ("refused", cases[1]), ("kept", cases[2])):  # "kept" stays open
         action = f"Phone test ({name}): patrol and report back"
-        found = json.loads(run_cli("--user", "coordinator", "task", case, "--agency", "WARDENS", "--owner",
-                                   "warden.grange", "--action", action, "--due", due, "--json", env=env).stdout)
+        found = json.loads(
+            run_cli(
+                "--user",
+                "coordinator",
+                "task",
+                case,
+                "--agency",
+                "WARDENS",
+                "--owner",
+                "warden.grange",
+                "--action",
+                action,
+                "--due",
+                due,
+                "--json",
+                env=env,
+            ).stdout
+        )
         taskings[name] = {"case": case, "tasking": found["tasking"], "action": action}
     return {**served, "tokens": tokens, "taskings": taskings}
 
@@ -72,8 +89,9 @@ def audit_of(served: dict[str, Any], case: str) -> list[dict[str, Any]]:
 
 
 def launch(playwright: Any, profile: Path, **options: Any) -> Any:
-    return playwright.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, headless=True,
-                                                        args=ARGS, viewport=PHONE, **options)
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=ARGS, viewport=PHONE, **options
+    )
 
 
 @contextmanager
@@ -101,8 +119,13 @@ def test_a_warden_without_signal_records_a_follow_up_and_completes_a_tasking_sto
         row = page.locator("main table tr", has_text=tasking["action"])
         assert row.get_by_role("link", name=tasking["case"]).is_visible()
         kept_for_the_shift(page)
-        links = sorted(set(page.locator("main table a[href^='/cases/']").evaluate_all(
-            "links => links.map(a => a.getAttribute('href'))")))
+        links = sorted(
+            set(
+                page.locator("main table a[href^='/cases/']").evaluate_all(
+                    "links => links.map(a => a.getAttribute('href'))"
+                )
+            )
+        )
         assert kept_paths(page) == sorted(["/my-taskings", *links])  # only what the server showed this user
         assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
 
@@ -156,7 +179,7 @@ def test_a_warden_without_signal_records_a_follow_up_and_completes_a_tasking_sto
     entries = audit_of(phone, tasking["case"])
     follow_ups = [e for e in entries if e["event"] == "FollowUpMade" and e["details"].get("outcome") == outcome]
     completions = [e for e in entries if e["event"] == "TaskingCompleted" and tasking["tasking"] in json.dumps(e)]
-    assert len(follow_ups) == 1 and len(completions) == 1, [e["event"] for e in entries[len(before):]]
+    assert len(follow_ups) == 1 and len(completions) == 1, [e["event"] for e in entries[len(before) :]]
     assert follow_ups[0]["user"] == "warden.grange" and completions[0]["user"] == "warden.grange"
 
 
@@ -170,8 +193,16 @@ def test_a_write_the_server_refuses_on_sync_comes_back_with_its_reason(phone, tm
         page.get_by_role("button", name="Complete tasking").click()
         page.locator("#phone-writes li.write-queued").wait_for()
         # Meanwhile the coordinator completes it at the desk.
-        run_cli("--user", "coordinator", "complete", tasking["case"], tasking["tasking"], "--result",
-                "Completed at the desk", env=phone["env"])
+        run_cli(
+            "--user",
+            "coordinator",
+            "complete",
+            tasking["case"],
+            tasking["tasking"],
+            "--result",
+            "Completed at the desk",
+            env=phone["env"],
+        )
         context.set_offline(False)
         refused = page.locator("#phone-writes li.write-refused")
         refused.wait_for()
@@ -180,8 +211,11 @@ def test_a_write_the_server_refuses_on_sync_comes_back_with_its_reason(phone, tm
         assert "The server said: " in text and "complete" in text.split("The server said: ")[1].lower(), text
         refused.get_by_role("button", name="Dismiss").click()  # the user has read it
         page.locator("#phone-writes li").first.wait_for(state="detached")
-    completions = [e for e in audit_of(phone, tasking["case"]) if e["event"] == "TaskingCompleted"
-                   and tasking["tasking"] in json.dumps(e)]
+    completions = [
+        e
+        for e in audit_of(phone, tasking["case"])
+        if e["event"] == "TaskingCompleted" and tasking["tasking"] in json.dumps(e)
+    ]
     assert [e["user"] for e in completions] == ["coordinator"]
 
 
@@ -215,9 +249,20 @@ def test_a_shift_that_has_ended_keeps_nothing(phone, tmp_path) -> None:  # noqa:
 def pages_of(page: Any, base: str) -> list[str]:
     """Every page the signed-in role can open from the navigation, with a case page and an error."""
     links = page.locator("header nav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    cases = page.locator("main table a[href^='/cases/']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    return list(dict.fromkeys([*links, "/my-taskings", *(cases[:1] or ["/cases/CSU-2017-00001"]), "/reports/2017",
-                               "/cases/CSU-1999-00001"]))
+    cases = page.locator("main table a[href^='/cases/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    return list(
+        dict.fromkeys(
+            [
+                *links,
+                "/my-taskings",
+                *(cases[:1] or ["/cases/CSU-2017-00001"]),
+                "/reports/2017",
+                "/cases/CSU-1999-00001",
+            ]
+        )
+    )
 
 
 def test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_width(phone) -> None:  # noqa: ANN001
@@ -261,8 +306,10 @@ def test_every_control_on_the_case_page_is_reached_and_used_from_the_keyboard(ph
         sign_in(page, base, phone["tokens"]["warden.grange"])
         page.goto(f"{base}/cases/{tasking['case']}")
         name = """(e) => e.tagName + '|' + (e.id || e.getAttribute('href') || e.textContent.trim())"""
-        controls = set(page.evaluate(f"""() => [...document.querySelectorAll('a[href], button, input, select, textarea')]
-            .filter(e => e.type !== 'hidden' && e.getClientRects().length > 0).map({name})"""))
+        controls = set(
+            page.evaluate(f"""() => [...document.querySelectorAll('a[href], button, input, select, textarea')]
+            .filter(e => e.type !== 'hidden' && e.getClientRects().length > 0).map({name})""")
+        )
         reached: set[str] = set()
         for _ in range(200):  # a date-time field takes a Tab for each of its parts
             page.keyboard.press("Tab")

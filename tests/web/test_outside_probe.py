@@ -33,8 +33,10 @@ class TestRetentionOverHttp:
         case = desk.report("2018-03-02T10:00", summary="Shouting outside the flats")
         desk.send(PlaceHold, when="2018-03-11T10:00", case=case, reason="Civil claim LS-881")
         token, keys = admin_token(desk), desk.services.app.keys
-        for body in ({"subject": "case", "reference": case, "reason": "probe"},
-                     {"subject": "person", "reference": desk.people["resident"], "reason": "probe"}):
+        for body in (
+            {"subject": "case", "reference": case, "reason": "probe"},
+            {"subject": "person", "reference": desk.people["resident"], "reason": "probe"},
+        ):
             response = web.post("/api/v1/commands/apply-retention", json=body, headers=bearer(token))
             assert response.status_code in (404, 405), response.text
         assert not keys.is_destroyed(case_id(case)) and not keys.is_destroyed(person_id(desk.people["resident"]))
@@ -64,16 +66,27 @@ class TestPacksOverHttp:
 
     def test_a_pack_made_from_the_body_is_refused_and_nothing_is_recorded(self, web, desk) -> None:  # noqa: ANN001
         token = issue(desk.services, "coordinator")
-        forged = {"meeting_day": "2018-03-05", "meeting": "2018-03-05T09:00:00Z", "window_from": "2018-03-02T09:00:00Z",
-                  "window_to": 0, "digest": "sha256:fake", "new_reports": ["CSU-2099-99999"]}
+        forged = {
+            "meeting_day": "2018-03-05",
+            "meeting": "2018-03-05T09:00:00Z",
+            "window_from": "2018-03-02T09:00:00Z",
+            "window_to": 0,
+            "digest": "sha256:fake",
+            "new_reports": ["CSU-2099-99999"],
+        }
         response = web.post("/api/v1/commands/issue-briefing", json=forged, headers=bearer(token))
         assert response.status_code == 422 and response.headers["content-type"].startswith(PROBLEM)
         assert issued_packs(web, token) == []
 
-    @pytest.mark.parametrize("meeting", ["2018-03-03T09:00:00Z",  # a Saturday
-                                         "2018-03-05T10:00:00Z",  # not the meeting time
-                                         "2018-04-02T08:00:00Z",  # Easter Monday (BST: 09:00 local)
-                                         "2099-03-05T09:00:00Z"])  # in the future
+    @pytest.mark.parametrize(
+        "meeting",
+        [
+            "2018-03-03T09:00:00Z",  # a Saturday
+            "2018-03-05T10:00:00Z",  # not the meeting time
+            "2018-04-02T08:00:00Z",  # Easter Monday (BST: 09:00 local)
+            "2099-03-05T09:00:00Z",
+        ],
+    )  # in the future
     def test_only_a_real_meeting_whose_time_has_come(self, web, desk, meeting: str) -> None:  # noqa: ANN001
         token = issue(desk.services, "coordinator")
         response = web.post("/api/v1/commands/issue-briefing", json={"meeting": meeting}, headers=bearer(token))
@@ -86,7 +99,10 @@ class TestPacksOverHttp:
         token = issue(desk.services, "coordinator")
         body = {"meeting": "2018-03-05T09:00:00Z"}
         first = web.post("/api/v1/commands/issue-briefing", json=body, headers=bearer(token)).json()
-        assert first["issued"] is True and first["window"] == {"from": "2018-03-02T09:00:00Z", "to": "2018-03-05T09:00:00Z"}
+        assert first["issued"] is True and first["window"] == {
+            "from": "2018-03-02T09:00:00Z",
+            "to": "2018-03-05T09:00:00Z",
+        }
         pack = json.loads((tmp_path / "packs" / "2018-03-05" / "briefing.json").read_text())
         assert [r["case"] for r in pack["new_reports"]] == [case]
         assert web.post("/api/v1/commands/issue-briefing", json=body, headers=bearer(token)).json()["issued"] is False
@@ -98,8 +114,18 @@ class TestPacksOverHttp:
         count = app.event_count()
         saturday = at("2018-03-03T09:00")
         with pytest.raises(DomainError) as refused:
-            send(app, IssueBriefing(user="coordinator", at=utcnow(), meeting_day="2018-03-03", meeting=saturday,
-                                    window_from=saturday - dt.timedelta(days=1), window_to=saturday, digest="x"))
+            send(
+                app,
+                IssueBriefing(
+                    user="coordinator",
+                    at=utcnow(),
+                    meeting_day="2018-03-03",
+                    meeting=saturday,
+                    window_from=saturday - dt.timedelta(days=1),
+                    window_to=saturday,
+                    digest="x",
+                ),
+            )
         assert refused.value.field == "meeting" and app.event_count() == count
 
 
@@ -115,9 +141,12 @@ class TestSignInLimits:
     def test_by_default_x_forwarded_for_is_not_trusted(self, services, people, tmp_path) -> None:  # noqa: ANN001
         good = issue(services, "sgt.jones")
         with serving(services, tmp_path) as base:
-            statuses = [httpx.get(f"{base}/api/v1/me", headers={**bearer(good[:-4] + "zzzz"),
-                                                               "X-Forwarded-For": f"203.0.113.{n}"}).status_code
-                        for n in range(11)]
+            statuses = [
+                httpx.get(
+                    f"{base}/api/v1/me", headers={**bearer(good[:-4] + "zzzz"), "X-Forwarded-For": f"203.0.113.{n}"}
+                ).status_code
+                for n in range(11)
+            ]
             assert statuses == [401] * 10 + [429]  # rotating the header does not escape the limit
             assert httpx.get(f"{base}/api/v1/me", headers=bearer(good)).status_code == 200  # never locked out
         assert {entry["client"] for entry in sign_in_failures(tmp_path)} == {"127.0.0.1"}
@@ -125,12 +154,17 @@ class TestSignInLimits:
     def test_behind_a_named_proxy_each_login_is_limited_too(self, services, people, tmp_path) -> None:  # noqa: ANN001
         good = issue(services, "sgt.jones")
         with serving(services, tmp_path, "--forwarded-allow-ips", "127.0.0.1") as base:
-            statuses = [httpx.get(f"{base}/api/v1/me", headers={**bearer(good[:-4] + "zzzz"),
-                                                               "X-Forwarded-For": f"203.0.113.{n}"}).status_code
-                        for n in range(11)]
+            statuses = [
+                httpx.get(
+                    f"{base}/api/v1/me", headers={**bearer(good[:-4] + "zzzz"), "X-Forwarded-For": f"203.0.113.{n}"}
+                ).status_code
+                for n in range(11)
+            ]
             assert statuses == [401] * 10 + [429]  # ten addresses, one login
-            assert httpx.get(f"{base}/api/v1/me", headers={**bearer(good), "X-Forwarded-For": "203.0.113.99"}
-                             ).status_code == 200
+            assert (
+                httpx.get(f"{base}/api/v1/me", headers={**bearer(good), "X-Forwarded-For": "203.0.113.99"}).status_code
+                == 200
+            )
         assert {entry["client"] for entry in sign_in_failures(tmp_path)} == {f"203.0.113.{n}" for n in range(10)}
 
 
@@ -156,33 +190,51 @@ class TestBodySize:
         async def send(message: dict) -> None:
             sent.append(message)
 
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-                 "path": "/api/v1/commands/record-follow-up", "raw_path": b"/api/v1/commands/record-follow-up",
-                 "query_string": b"", "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
-                 "headers": [(b"content-length", str(150 * 1024 * 1024).encode()),
-                             (b"content-type", b"application/json")]}
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/api/v1/commands/record-follow-up",
+            "raw_path": b"/api/v1/commands/record-follow-up",
+            "query_string": b"",
+            "root_path": "",
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 80),
+            "headers": [(b"content-length", str(150 * 1024 * 1024).encode()), (b"content-type", b"application/json")],
+        }
         asyncio.run(web.app(scope, receive, send))
         assert sent[0]["status"] == 413
 
     def test_a_chunked_body_over_the_limit_gets_413_and_writes_nothing(self, web, services, desk) -> None:  # noqa: ANN001
         case = desk.report("2018-03-03T08:10")
         token, count = issue(services, "coordinator"), services.app.event_count()
-        chunks = iter([b'{"case": "' + case.encode() + b'", "kind": "call", "outcome": "'] + [b"x" * 65536] * 24 + [b'"}'])
-        response = web.post("/api/v1/commands/record-follow-up", content=chunks,
-                            headers={**bearer(token), "Content-Type": "application/json"})
+        chunks = iter(
+            [b'{"case": "' + case.encode() + b'", "kind": "call", "outcome": "'] + [b"x" * 65536] * 24 + [b'"}']
+        )
+        response = web.post(
+            "/api/v1/commands/record-follow-up",
+            content=chunks,
+            headers={**bearer(token), "Content-Type": "application/json"},
+        )
         assert response.status_code == 413 and response.headers["content-type"].startswith(PROBLEM)
         assert services.app.event_count() == count
 
     def test_without_a_token_the_body_is_not_parsed(self, web) -> None:  # noqa: ANN001
-        response = web.post("/api/v1/commands/record-follow-up", content=b"{not json",
-                            headers={"Content-Type": "application/json"})
+        response = web.post(
+            "/api/v1/commands/record-follow-up", content=b"{not json", headers={"Content-Type": "application/json"}
+        )
         assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
 
     def test_with_a_wrong_token_the_body_is_not_read(self, web) -> None:  # noqa: ANN001
         """Authentication comes before the body: a wrong token is 401 whatever the body holds (a body
         that is not UTF-8 would be 400 if it were read first)."""
-        response = web.post("/api/v1/commands/record-follow-up", content=b'{"case": "\xff\xfe"}',
-                            headers={**bearer("tsk.coordinator.not-the-secret"), "Content-Type": "application/json"})
+        response = web.post(
+            "/api/v1/commands/record-follow-up",
+            content=b'{"case": "\xff\xfe"}',
+            headers={**bearer("tsk.coordinator.not-the-secret"), "Content-Type": "application/json"},
+        )
         assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
 
 
@@ -221,9 +273,15 @@ class TestNoServerErrors:
         case = desk.report("2018-03-03T08:10")
         token = issue(services, "coordinator")
         sign_in(web, token)
-        response = web.post(f"/cases/{case}/follow-up", data={"csrf_token": csrf(web.get(f"/cases/{case}").text),
-                                                               "case": "CSU-2018-99999",
-                                                               "kind": "call", "outcome": "Spoke"})
+        response = web.post(
+            f"/cases/{case}/follow-up",
+            data={
+                "csrf_token": csrf(web.get(f"/cases/{case}").text),
+                "case": "CSU-2018-99999",
+                "kind": "call",
+                "outcome": "Spoke",
+            },
+        )
         assert response.status_code == 422, response.text
 
 
@@ -244,7 +302,9 @@ class TestSignOut:
 class TestSecurityHeaders:
     """Item 15: every response carries a strict CSP, nosniff, a referrer policy and no framing."""
 
-    @pytest.mark.parametrize("path", ["/sign-in", "/health", "/api/v1/me", "/docs", "/openapi.json", "/static/style.css"])
+    @pytest.mark.parametrize(
+        "path", ["/sign-in", "/health", "/api/v1/me", "/docs", "/openapi.json", "/static/style.css"]
+    )
     def test_every_response_carries_them(self, web, path: str) -> None:  # noqa: ANN001
         headers = web.get(path).headers
         csp = headers["content-security-policy"]
@@ -265,8 +325,11 @@ class TestSchemaSaysWhatIsChecked:
         case = desk.report("2018-03-03T08:10")
         token = issue(services, "coordinator")
         body = f'{{"case": "{case}", "kind": "call", "outcome": "caf\xe9"}}'.encode("latin-1")
-        response = web.post("/api/v1/commands/record-follow-up", content=body,
-                            headers={**bearer(token), "Content-Type": "application/json"})
+        response = web.post(
+            "/api/v1/commands/record-follow-up",
+            content=body,
+            headers={**bearer(token), "Content-Type": "application/json"},
+        )
         assert response.status_code == 400 and response.json()["field"] == "body", response.text
         documented = web.get("/openapi.json").json()["paths"]["/api/v1/commands/record-follow-up"]["post"]["responses"]
         assert "400" in documented
@@ -285,6 +348,9 @@ class TestSchemaSaysWhatIsChecked:
         assert set(next(s for s in agency.get("anyOf", [agency]) if "enum" in s)["enum"]) == set(config.agencies)
         report = schema["components"]["schemas"]["RecordReport"]["properties"]
         assert set(report["category"]["enum"]) == set(config.categories)
-        explain = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/stats/{year}/explain/{figure}"]["get"]["parameters"]}
+        explain = {
+            p["name"]: p["schema"]
+            for p in schema["paths"]["/api/v1/stats/{year}/explain/{figure}"]["get"]["parameters"]
+        }
         figure = re.compile(explain["figure"]["pattern"])
         assert figure.match("powers.CPW") and figure.match("taskings") and not figure.match("nonsense")

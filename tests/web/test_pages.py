@@ -20,8 +20,9 @@ def csrf(page_text: str) -> str:
 
 def sign_in(web, token: str, target: str = "/my-taskings"):  # noqa: ANN001, ANN201
     form = web.get(f"/sign-in?next={target}")
-    return web.post("/sign-in", data={"token": token, "csrf_token": csrf(form.text), "next": target},
-                    follow_redirects=False)
+    return web.post(
+        "/sign-in", data={"token": token, "csrf_token": csrf(form.text), "next": target}, follow_redirects=False
+    )
 
 
 def test_a_page_sends_you_to_sign_in_and_back(web, services) -> None:  # noqa: ANN001
@@ -39,8 +40,9 @@ def test_a_page_sends_you_to_sign_in_and_back(web, services) -> None:  # noqa: A
 def test_secure_cookies_behind_tls(services, people) -> None:  # noqa: ANN001
     from fastapi.testclient import TestClient
 
-    app = create_app(Settings(store=services.settings.store, views=services.settings.views_path), secret="s",
-                     secure_cookies=True)
+    app = create_app(
+        Settings(store=services.settings.store, views=services.settings.views_path), secret="s", secure_cookies=True
+    )
     with TestClient(app, base_url="https://testserver") as client:
         assert "; secure" in sign_in(client, issue(services, "coordinator")).headers["set-cookie"].lower()
 
@@ -76,13 +78,17 @@ def test_the_case_page_records_a_follow_up_and_shows_it_in_the_timeline(web, ser
     page = web.get(f"/cases/{case}")
     for label in ("Kind", "Outcome", "Tasking", "Result", "Channel"):
         assert re.search(rf'<label for="[^"]+">{label}', page.text), label
-    done = web.post(f"/cases/{case}/follow-up", data={"kind": "visit", "outcome": "Spoke to parents",
-                                                      "at": "2018-03-07T16:00", "csrf_token": csrf(page.text)})
+    done = web.post(
+        f"/cases/{case}/follow-up",
+        data={"kind": "visit", "outcome": "Spoke to parents", "at": "2018-03-07T16:00", "csrf_token": csrf(page.text)},
+    )
     assert done.status_code == 200 and "Follow-up recorded." in done.text
     timeline = done.text.split('id="audit"', 1)[1]
     assert "FollowUpMade" in timeline and "warden.grange (WARDENS)" in timeline and "Spoke to parents" in timeline
-    completed = web.post(f"/cases/{case}/complete", data={"tasking": "T1", "result": "Patrolled",
-                                                          "at": "2018-03-08T22:00", "csrf_token": csrf(page.text)})
+    completed = web.post(
+        f"/cases/{case}/complete",
+        data={"tasking": "T1", "result": "Patrolled", "at": "2018-03-08T22:00", "csrf_token": csrf(page.text)},
+    )
     assert "Tasking completed." in completed.text
 
 
@@ -91,8 +97,10 @@ def test_a_refused_write_shows_why_on_the_case_page(web, services, desk) -> None
     sign_in(web, issue(services, "coordinator"))
     page = web.get(f"/cases/{case}")
     desk.send(CloseCase, when="2018-03-05T11:00", case=case, reason="resolved")
-    sent = web.post(f"/cases/{case}/follow-up", data={"kind": "visit", "outcome": "x", "at": "2018-03-06T10:00",
-                                                      "csrf_token": csrf(page.text)})
+    sent = web.post(
+        f"/cases/{case}/follow-up",
+        data={"kind": "visit", "outcome": "x", "at": "2018-03-06T10:00", "csrf_token": csrf(page.text)},
+    )
     assert sent.status_code == 409 and "is closed" in sent.text
 
 
@@ -104,7 +112,11 @@ def test_my_taskings_feedback_owed_and_the_annual_report(web, services, desk) ->
     assert web.get("/reports/2017").status_code == 403  # officers do not read the statistics (issue 12)
     sign_in(web, issue(services, "analyst"))
     report = web.get("/reports/2017")
-    assert report.status_code == 200 and "year-end figures 2017/18" in report.text and "data:image/png;base64," in report.text
+    assert (
+        report.status_code == 200
+        and "year-end figures 2017/18" in report.text
+        and "data:image/png;base64," in report.text
+    )
 
 
 def test_the_case_page_of_an_anonymous_report_offers_no_reporter_update(web, services, desk) -> None:  # noqa: ANN001
@@ -118,15 +130,28 @@ def test_a_refused_case_form_keeps_what_was_typed_and_says_why_in_plain_words(we
     case = case_tasked_to_wardens(desk)
     sign_in(web, issue(services, "coordinator"))
     page = web.get(f"/cases/{case}")
-    bad_kind = web.post(f"/cases/{case}/follow-up", data={"kind": "visitx", "outcome": "Spoke to the shop keeper",
-                                                          "at": "2018-03-07T16:00", "csrf_token": csrf(page.text)})
+    bad_kind = web.post(
+        f"/cases/{case}/follow-up",
+        data={
+            "kind": "visitx",
+            "outcome": "Spoke to the shop keeper",
+            "at": "2018-03-07T16:00",
+            "csrf_token": csrf(page.text),
+        },
+    )
     assert bad_kind.status_code == 422
     reason = bad_kind.text.split("Not recorded: ", 1)[1].split("</p>", 1)[0]
     assert reason.startswith("Kind:") and "Value error" not in reason and "Input should" not in reason
     assert ">Spoke to the shop keeper</textarea>" in bad_kind.text and 'value="2018-03-07T16:00"' in bad_kind.text
     sign_in(web, issue(services, "housing.lee"))
-    refused = web.post(f"/cases/{case}/update-reporter", data={"channel": "letter", "note": "Wrote to them",
-                                                               "csrf_token": csrf(web.get("/my-taskings").text)})
+    refused = web.post(
+        f"/cases/{case}/update-reporter",
+        data={"channel": "letter", "note": "Wrote to them", "csrf_token": csrf(web.get("/my-taskings").text)},
+    )
     assert refused.status_code == 403
-    reason = refused.text.split("Not recorded: ", 1)[1].split("</p>", 1)[0] if "Not recorded: " in refused.text else refused.text
+    reason = (
+        refused.text.split("Not recorded: ", 1)[1].split("</p>", 1)[0]
+        if "Not recorded: " in refused.text
+        else refused.text
+    )
     assert "tasking " not in reason and "`" not in reason

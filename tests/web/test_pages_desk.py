@@ -82,26 +82,53 @@ def test_the_case_review_group_and_marac_pages_write_through_their_commands(web,
     sign_in(web, issue(services, "coordinator"))
     form = web.get("/desk/case-review-apply")
     assert form.status_code == 200 and 'for="w-applicant">Applicant <span class="hint">(required)</span>' in form.text
-    refused = web.post("/desk/case-review-apply", data={"applicant": people["resident"], "cases": "CSU-1999-99999",
-                                                        "at": "2018-03-06T10:00", "csrf_token": csrf(form.text)})
+    refused = web.post(
+        "/desk/case-review-apply",
+        data={
+            "applicant": people["resident"],
+            "cases": "CSU-1999-99999",
+            "at": "2018-03-06T10:00",
+            "csrf_token": csrf(form.text),
+        },
+    )
     assert refused.status_code in (404, 409, 422) and "Not recorded:" in refused.text
     assert 'value="CSU-1999-99999"' in refused.text
-    applied = web.post("/desk/case-review-apply", data={"applicant": people["resident"], "cases": case,
-                                                        "at": "2018-03-06T10:00", "csrf_token": csrf(form.text),
-                                                        "next": "/case-reviews"}, follow_redirects=False)
+    applied = web.post(
+        "/desk/case-review-apply",
+        data={
+            "applicant": people["resident"],
+            "cases": case,
+            "at": "2018-03-06T10:00",
+            "csrf_token": csrf(form.text),
+            "next": "/case-reviews",
+        },
+        follow_redirects=False,
+    )
     assert applied.status_code == 303 and applied.headers["location"].startswith("/case-reviews?done=")
     listing = web.get("/case-reviews")
     review = re.search(r'<a href="/case-reviews/([^"]+)">', listing.text).group(1)
     page = web.get(f"/case-reviews/{review}")
     assert page.status_code == 200 and f'href="/desk/case-review-acknowledge?review={review}"' in page.text
-    opened = web.post("/desk/tfg-open", data={"focus": "Azalea Shops", "area": "Swanley", "cases": case,
-                                              "reason": "Repeat calls", "at": "2018-03-06T10:00",
-                                              "csrf_token": csrf(form.text)}, follow_redirects=False)
+    opened = web.post(
+        "/desk/tfg-open",
+        data={
+            "focus": "Azalea Shops",
+            "area": "Swanley",
+            "cases": case,
+            "reason": "Repeat calls",
+            "at": "2018-03-06T10:00",
+            "csrf_token": csrf(form.text),
+        },
+        follow_redirects=False,
+    )
     assert opened.status_code == 303, opened.text[:400]
     group = re.search(r'<a href="/task-and-finish-groups/([^"]+)">', web.get("/task-and-finish-groups").text).group(1)
     assert "Azalea Shops" in web.get(f"/task-and-finish-groups/{group}").text
-    met = web.post("/desk/marac-meetings-add", data={"at": "2018-03-08T10:00", "csrf_token": csrf(form.text)},
-                   follow_redirects=False)
+    met = web.post(
+        "/desk/marac-meetings-add",
+        data={"at": "2018-03-08T10:00", "csrf_token": csrf(form.text)},
+        follow_redirects=False,
+    )
     assert met.status_code == 303
     assert web.get("/marac").status_code == 200
     assert show(services.read(user="coordinator", action="show"), case)["case"] == case

@@ -10,9 +10,18 @@ from tasking.queries.cases import list_cases
 from tests.web.conftest import issue
 from tests.web.test_pages import csrf, sign_in
 
-REPORT = {"source": "COUNCIL", "channel": "phone", "category": "youth-nuisance", "area": "Swanley",
-          "location": "Azalea Shops", "occurred_at": "2018-03-03T21:30", "at": "2018-03-04T08:00",
-          "anonymous": "on", "risk": "standard", "summary": "Groups gathering late, shouting"}
+REPORT = {
+    "source": "COUNCIL",
+    "channel": "phone",
+    "category": "youth-nuisance",
+    "area": "Swanley",
+    "location": "Azalea Shops",
+    "occurred_at": "2018-03-03T21:30",
+    "at": "2018-03-04T08:00",
+    "anonymous": "on",
+    "risk": "standard",
+    "summary": "Groups gathering late, shouting",
+}
 
 
 def test_an_officer_records_a_report_and_lands_on_its_case_page(web, services) -> None:  # noqa: ANN001
@@ -20,8 +29,9 @@ def test_an_officer_records_a_report_and_lands_on_its_case_page(web, services) -
     form = web.get("/cases/new")
     assert form.status_code == 200 and "<h1>Record a report</h1>" in form.text
     assert 'for="r-summary">Summary <span class="hint">(required)</span>' in form.text
-    saved = web.post("/cases/new", data={**REPORT, "source": "POLICE", "csrf_token": csrf(form.text)},
-                     follow_redirects=False)
+    saved = web.post(
+        "/cases/new", data={**REPORT, "source": "POLICE", "csrf_token": csrf(form.text)}, follow_redirects=False
+    )
     assert saved.status_code == 303, saved.text
     reference = saved.headers["location"].split("?")[0].rsplit("/", 1)[1]
     case = show(services.read(user="coordinator", action="show"), reference)
@@ -34,20 +44,25 @@ def test_an_officer_records_a_report_and_lands_on_its_case_page(web, services) -
 def test_the_case_page_says_when_a_new_report_may_duplicate_an_open_one(web, services, desk) -> None:  # noqa: ANN001
     first = desk.report("2018-03-03T22:00", source="POLICE", occurred_at=desk_at("2018-03-03T21:00"))
     sign_in(web, issue(services, "coordinator"))
-    saved = web.post("/cases/new", data={**REPORT, "csrf_token": csrf(web.get("/cases/new").text)},
-                     follow_redirects=False)
+    saved = web.post(
+        "/cases/new", data={**REPORT, "csrf_token": csrf(web.get("/cases/new").text)}, follow_redirects=False
+    )
     notice = unquote(saved.headers["location"])
     assert f"it may duplicate open report {first}" in notice, notice
-    plain = web.post("/cases/new", data={**REPORT, "location": "Nowhere Lane", "csrf_token": csrf(web.get("/cases/new").text)},
-                     follow_redirects=False)
+    plain = web.post(
+        "/cases/new",
+        data={**REPORT, "location": "Nowhere Lane", "csrf_token": csrf(web.get("/cases/new").text)},
+        follow_redirects=False,
+    )
     assert "duplicate" not in unquote(plain.headers["location"])
 
 
 def test_a_refused_report_keeps_what_was_typed_and_says_why_in_plain_words(web, services) -> None:  # noqa: ANN001
     sign_in(web, issue(services, "coordinator"))
     before = services.app.event_count()
-    refused = web.post("/cases/new", data={**REPORT, "occurred_at": "2018-03-05T21:30",
-                                           "csrf_token": csrf(web.get("/cases/new").text)})
+    refused = web.post(
+        "/cases/new", data={**REPORT, "occurred_at": "2018-03-05T21:30", "csrf_token": csrf(web.get("/cases/new").text)}
+    )
     assert refused.status_code == 422
     assert "Not recorded: Occurred: must not be after the report was received" in refused.text
     assert "Value error" not in refused.text and "--" not in refused.text.split("Not recorded:")[1].split("<")[0]
@@ -64,7 +79,9 @@ def test_the_reporter_is_found_or_added_on_the_same_page(web, services, people) 
     assert 'value="Azalea Shops"' in found.text  # what was typed stays
     log = access_log(services.read(user="coordinator", action="access-log"))
     assert any("search by name" in str(entry) for entry in log["entries"])
-    added = web.post("/cases/new", data={**typed, "step": "add", "new_name": "Robin Example", "new_phone": "01322 000000"})
+    added = web.post(
+        "/cases/new", data={**typed, "step": "add", "new_name": "Robin Example", "new_phone": "01322 000000"}
+    )
     assert added.status_code == 200 and "added as the reporter" in added.text
     reference = added.text.split("Person ", 1)[1].split(" ", 1)[0]
     assert f'name="reporter" type="text" value="{reference}"' in added.text

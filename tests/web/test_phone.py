@@ -70,14 +70,24 @@ def test_the_offline_queue_s_write_is_answered_in_json_and_stored_once_per_reque
     case = case_tasked_to_wardens(desk)
     sign_in(web, issue(services, "warden.grange"))
     token = csrf(web.get(f"/cases/{case}").text)
-    form = {"kind": "visit", "outcome": "Queued on the phone", "at": "2018-03-07T16:00:00Z", "request_id": "phone-1",
-            "csrf_token": token}
+    form = {
+        "kind": "visit",
+        "outcome": "Queued on the phone",
+        "at": "2018-03-07T16:00:00Z",
+        "request_id": "phone-1",
+        "csrf_token": token,
+    }
     for _ in range(2):  # sent twice, as after an answer lost on a bad signal
         sent = web.post(f"/cases/{case}/follow-up", data=form, headers={"Accept": "application/json"})
         assert sent.status_code == 200 and sent.json()["done"] == "Follow-up recorded", sent.text
-    timeline = web.get(f"/api/v1/cases/{case}/audit", headers={"Authorization": f"Bearer {issue(services, 'warden.grange')}"})
+    timeline = web.get(
+        f"/api/v1/cases/{case}/audit", headers={"Authorization": f"Bearer {issue(services, 'warden.grange')}"}
+    )
     assert [e["details"].get("outcome") for e in timeline.json()["entries"]].count("Queued on the phone") == 1
-    refused = web.post(f"/cases/{case}/complete", data={"tasking": "T9", "result": "x", "request_id": "phone-2",
-                                                        "csrf_token": token}, headers={"Accept": "application/json"})
+    refused = web.post(
+        f"/cases/{case}/complete",
+        data={"tasking": "T9", "result": "x", "request_id": "phone-2", "csrf_token": token},
+        headers={"Accept": "application/json"},
+    )
     assert refused.status_code in (404, 409, 422) and refused.headers["content-type"] == "application/problem+json"
     assert "T9" in json.loads(refused.text)["detail"]

@@ -54,8 +54,11 @@ class TestAuthentication:
         from tasking.web import api
 
         monkeypatch.setattr(api, "authenticate", auth.authenticate)
-        sent = web.post("/api/v1/commands/record-follow-up", headers=bearer(token),
-                        json={"case": case, "kind": "call", "outcome": "Spoke"})
+        sent = web.post(
+            "/api/v1/commands/record-follow-up",
+            headers=bearer(token),
+            json={"case": case, "kind": "call", "outcome": "Spoke"},
+        )
         assert sent.status_code == 200, sent.text
         assert len(checks) == 1
         assert web.get(f"/api/v1/cases/{case}", headers=bearer(token)).json()["follow_ups"][0]["user"] == "coordinator"
@@ -97,7 +100,8 @@ class TestKeyStore:
 
 class TestAccessLog:
     def test_an_entry_committed_before_a_crash_is_in_the_log_and_no_response_was_sent(
-            self, services, desk, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+        self, services, desk, tmp_path, monkeypatch
+    ) -> None:  # noqa: ANN001
         """The worker dies between the access log's commit and the response (a fault-injection
         point, not a timed kill): the client gets no answer, and the store has the entry."""
         import httpx
@@ -126,8 +130,14 @@ class TestAccessLog:
         cases = [desk.report(f"2018-03-0{day}T08:10") for day in (1, 2, 3, 4)]
         token = issue(services, "coordinator")
         statuses: list[int] = []
-        threads = [threading.Thread(target=lambda case=case: statuses.append(
-            web.get(f"/api/v1/cases/{case}", headers=bearer(token)).status_code)) for case in cases]
+        threads = [
+            threading.Thread(
+                target=lambda case=case: statuses.append(
+                    web.get(f"/api/v1/cases/{case}", headers=bearer(token)).status_code
+                )
+            )
+            for case in cases
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

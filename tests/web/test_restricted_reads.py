@@ -15,17 +15,28 @@ SECRET = "Visit the victim at the refuge"
 def test_taskings_and_the_agenda_are_outlines_for_the_uninvolved_and_logged_in_full(web, services, desk) -> None:  # noqa: ANN001
     desk.send(AddUser, login="keeper", name="Keeper", agency="COUNCIL", role="admin")
     case = desk.report("2018-03-02T10:00", category="domestic-abuse")
-    desk.send(RaiseTasking, when="2018-03-02T11:00", case=case, agency="POLICE", action=SECRET, due=at("2018-03-09T12:00").date())
+    desk.send(
+        RaiseTasking,
+        when="2018-03-02T11:00",
+        case=case,
+        agency="POLICE",
+        action=SECRET,
+        due=at("2018-03-09T12:00").date(),
+    )
     desk.send(Refer, when="2018-03-02T12:00", case=case, to="community-marac")
     desk.send(MaracMeetingsAdd, when="2018-03-08T10:00")
     query = {"agency": "POLICE", "at": "2018-03-06T12:00"}
     for login in ("warden.grange", "analyst", "keeper"):
         answer = web.get("/api/v1/taskings", params=query, headers=bearer(issue(services, login, by=login)))
         assert answer.status_code == 200 and SECRET not in answer.text and "domestic-abuse" not in answer.text
-        assert answer.json()["taskings"] == [{"case": case, "area": "Swanley", "received_at": "2018-03-02T10:00:00Z",
-                                              "restricted": True}]
-    agenda = web.get("/api/v1/marac/agenda", params={"at": "2018-03-06T12:00"},
-                     headers=bearer(issue(services, "warden.grange", by="warden.grange")))
+        assert answer.json()["taskings"] == [
+            {"case": case, "area": "Swanley", "received_at": "2018-03-02T10:00:00Z", "restricted": True}
+        ]
+    agenda = web.get(
+        "/api/v1/marac/agenda",
+        params={"at": "2018-03-06T12:00"},
+        headers=bearer(issue(services, "warden.grange", by="warden.grange")),
+    )
     assert agenda.status_code == 200 and SECRET not in agenda.text
     police = bearer(issue(services, "sgt.jones", by="sgt.jones"))
     assert SECRET in web.get("/api/v1/taskings", params=query, headers=police).text

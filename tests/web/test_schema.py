@@ -106,9 +106,16 @@ def test_the_api_conforms_to_its_schema_and_never_fails(api_schema) -> None:  # 
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 50
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case) -> None:  # noqa: ANN001
             case.call_and_validate(headers=headers, checks=checks)
 
@@ -129,8 +136,14 @@ def test_every_check_with_fresh_request_ids(api_schema) -> None:  # noqa: ANN001
         write = operation.method.upper() == "POST"
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=FEW, deadline=None, derandomize=True, database=None,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=FEW,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case) -> None:  # noqa: ANN001
             headers = {"Authorization": f"Bearer {TOKEN['value']}"}
             if write:

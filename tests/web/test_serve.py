@@ -24,17 +24,30 @@ def test_two_workers_and_the_cli_lose_no_follow_up(services, desk, tmp_path: Pat
             with httpx.Client(base_url=base, headers=bearer(token), timeout=120) as client:
                 barrier.wait()
                 for i in range(API_WRITES // 4):
-                    sent = client.post("/api/v1/commands/record-follow-up",
-                                       json={"case": case, "kind": "call", "outcome": f"api {n}-{i}"})
+                    sent = client.post(
+                        "/api/v1/commands/record-follow-up",
+                        json={"case": case, "kind": "call", "outcome": f"api {n}-{i}"},
+                    )
                     if sent.status_code != 200:
                         failures.append(sent.text)
 
         def cli_client(n: int) -> None:
             barrier.wait()
             for i in range(CLI_WRITES // 2):
-                run_cli("--store", services.settings.store, "--user", "coordinator", "follow-up", case, "--kind",
-                        "visit", "--outcome", f"cli {n}-{i}", env={"TASKING_VIEWS": services.settings.views_path},
-                        process=True)  # real processes: concurrent writers are the subject
+                run_cli(
+                    "--store",
+                    services.settings.store,
+                    "--user",
+                    "coordinator",
+                    "follow-up",
+                    case,
+                    "--kind",
+                    "visit",
+                    "--outcome",
+                    f"cli {n}-{i}",
+                    env={"TASKING_VIEWS": services.settings.views_path},
+                    process=True,
+                )  # real processes: concurrent writers are the subject
 
         threads = [threading.Thread(target=api_client, args=(n,)) for n in range(4)]
         threads += [threading.Thread(target=cli_client, args=(n,)) for n in range(2)]
@@ -46,5 +59,7 @@ def test_two_workers_and_the_cli_lose_no_follow_up(services, desk, tmp_path: Pat
         shown = httpx.get(f"{base}/api/v1/cases/{case}", headers=bearer(token), timeout=60).json()
         outcomes = sorted(f["text"] for f in shown["follow_ups"])
         assert len(outcomes) == API_WRITES + CLI_WRITES
-        assert outcomes == sorted([f"api {n}-{i}" for n in range(4) for i in range(API_WRITES // 4)]
-                                  + [f"cli {n}-{i}" for n in range(2) for i in range(CLI_WRITES // 2)])
+        assert outcomes == sorted(
+            [f"api {n}-{i}" for n in range(4) for i in range(API_WRITES // 4)]
+            + [f"cli {n}-{i}" for n in range(2) for i in range(CLI_WRITES // 2)]
+        )

@@ -23,19 +23,51 @@ class Refused(click.ClickException):
 
     exit_code = 3
 
+
 # Subcommands load when used, so that `tasking --help` does not import the whole engine (issue 10,
 # item 16). NAME -> "module:attribute"; the attribute defaults to the name with `_` for `-`.
 LAZY_COMMANDS = {
-    "init": "tasking.cli.setup", "users": "tasking.cli.setup", "person": "tasking.cli.setup",
-    **dict.fromkeys(("report", "link", "task", "reassign", "complete", "follow-up", "update-reporter", "power", "refer", "risk", "correct", "close", "reopen", "assign"), "tasking.cli.cases"),
-    "audit": "tasking.cli.reads", "show": "tasking.cli.reads", "cases": "tasking.cli.reads",
-    "briefing": "tasking.cli.briefing", "feedback-owed": "tasking.cli.briefing", "repeats": "tasking.cli.briefing",
-    "projections": "tasking.cli.projections", "stats": "tasking.cli.stats", "demo": "tasking.cli.demo",
-    "scheduler": "tasking.cli.scheduler", "store": "tasking.cli.store",
-    "case-review": "tasking.cli.case_review", "tfg": "tasking.cli.tfg", "marac": "tasking.cli.marac",
+    "init": "tasking.cli.setup",
+    "users": "tasking.cli.setup",
+    "person": "tasking.cli.setup",
+    **dict.fromkeys(
+        (
+            "report",
+            "link",
+            "task",
+            "reassign",
+            "complete",
+            "follow-up",
+            "update-reporter",
+            "power",
+            "refer",
+            "risk",
+            "correct",
+            "close",
+            "reopen",
+            "assign",
+        ),
+        "tasking.cli.cases",
+    ),
+    "audit": "tasking.cli.reads",
+    "show": "tasking.cli.reads",
+    "cases": "tasking.cli.reads",
+    "briefing": "tasking.cli.briefing",
+    "feedback-owed": "tasking.cli.briefing",
+    "repeats": "tasking.cli.briefing",
+    "projections": "tasking.cli.projections",
+    "stats": "tasking.cli.stats",
+    "demo": "tasking.cli.demo",
+    "scheduler": "tasking.cli.scheduler",
+    "store": "tasking.cli.store",
+    "case-review": "tasking.cli.case_review",
+    "tfg": "tasking.cli.tfg",
+    "marac": "tasking.cli.marac",
     "review": "tasking.cli.review",
     # data in and out (issue 14)
-    "import": "tasking.cli.data:import_file", "context": "tasking.cli.data", "duplicates": "tasking.cli.data",
+    "import": "tasking.cli.data:import_file",
+    "context": "tasking.cli.data",
+    "duplicates": "tasking.cli.data",
     "export": "tasking.cli.data",
     "verify": "tasking.cli.verify",  # the hash chain (issue 12)
     "seal-chain": "tasking.cli.verify",  # sealing it on purpose (issue 21)
@@ -43,15 +75,23 @@ LAZY_COMMANDS = {
     "access-log": "tasking.cli.access",  # issue 12
     "notify": "tasking.cli.notify",  # the email outbox (issue 23)
     # erasure and retention (issue 12)
-    "hold": "tasking.cli.privacy", "release": "tasking.cli.privacy", "retention": "tasking.cli.privacy",
+    "hold": "tasking.cli.privacy",
+    "release": "tasking.cli.privacy",
+    "retention": "tasking.cli.privacy",
     # the partnership's year (issue 26)
-    "plan": "tasking.cli.plan", "activity": "tasking.cli.activity", "pact": "tasking.cli.activity",
-    "funding": "tasking.cli.funding", "cctv": "tasking.cli.cctv",
+    "plan": "tasking.cli.plan",
+    "activity": "tasking.cli.activity",
+    "pact": "tasking.cli.activity",
+    "funding": "tasking.cli.funding",
+    "cctv": "tasking.cli.cctv",
 }
 # Subcommands defined apart from their group: GROUP -> ["module:attribute", ...]; a module alone
 # adds its subcommands to the group itself when imported (`@briefing.command(...)`).
-LAZY_SUBCOMMANDS = {"repeats": ["tasking.cli.flags:acknowledge"], "briefing": ["tasking.cli.scheduler"],
-                    "person": ["tasking.cli.privacy:erase"]}
+LAZY_SUBCOMMANDS = {
+    "repeats": ["tasking.cli.flags:acknowledge"],
+    "briefing": ["tasking.cli.scheduler"],
+    "person": ["tasking.cli.privacy:erase"],
+}
 
 
 def _target(spec: str, name: str) -> tuple[str, str]:
@@ -147,16 +187,37 @@ class TaskingGroup(click.Group):
 
 
 @click.group(cls=TaskingGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
-@click.option("--store", envvar="TASKING_STORE", default=None, metavar="PATH|URL",
-              help="Event store: a SQLite file (default ./tasking.db) or a postgresql:// URL. Env: TASKING_STORE.")
-@click.option("--user", envvar="TASKING_USER", default=None, metavar="ID",
-              help="Acting user for every command that reads or writes the store (reads are permission-checked "
-                   "and logged too). Env: TASKING_USER.")
-@click.option("--log-file", envvar="TASKING_LOG_FILE", default=None, type=click.Path(dir_okay=False),
-              help="Write JSON logs here instead of stderr. Env: TASKING_LOG_FILE.")
-@click.option("--log-level", envvar="TASKING_LOG_LEVEL", default="info",
-              type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False))
-@click.option("--verbose", "-v", is_flag=True, help="On a terminal, print the log lines too (they always go to --log-file).")
+@click.option(
+    "--store",
+    envvar="TASKING_STORE",
+    default=None,
+    metavar="PATH|URL",
+    help="Event store: a SQLite file (default ./tasking.db) or a postgresql:// URL. Env: TASKING_STORE.",
+)
+@click.option(
+    "--user",
+    envvar="TASKING_USER",
+    default=None,
+    metavar="ID",
+    help="Acting user for every command that reads or writes the store (reads are permission-checked "
+    "and logged too). Env: TASKING_USER.",
+)
+@click.option(
+    "--log-file",
+    envvar="TASKING_LOG_FILE",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write JSON logs here instead of stderr. Env: TASKING_LOG_FILE.",
+)
+@click.option(
+    "--log-level",
+    envvar="TASKING_LOG_LEVEL",
+    default="info",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+)
+@click.option(
+    "--verbose", "-v", is_flag=True, help="On a terminal, print the log lines too (they always go to --log-file)."
+)
 @click.version_option(package_name="tasking")
 def cli(store: str | None, user: str | None, log_file: str | None, log_level: str, verbose: bool) -> None:
     """Daily tasking for a Community Safety Unit: record reports, taskings, follow-ups and
@@ -186,8 +247,9 @@ def _all_missing(command: click.Command, ctx: click.Context, args: list[str]) ->
         value = opts.get(param.name)
         if not param.required or not (value is None or value == () or type(value).__name__ == "Sentinel"):
             continue
-        if param.envvar and any(os.environ.get(name) for name in (
-                [param.envvar] if isinstance(param.envvar, str) else param.envvar)):
+        if param.envvar and any(
+            os.environ.get(name) for name in ([param.envvar] if isinstance(param.envvar, str) else param.envvar)
+        ):
             continue
         names = [opt for opt in getattr(param, "opts", []) if opt.startswith("--")]
         missing.append(names[0] if names else (param.human_readable_name or param.name or "argument"))

@@ -35,6 +35,13 @@ def access_log(ctx: click.Context, case: str | None, who: str | None, at, as_of,
     for column in ("position", "when", "user", "agency", "action", "what", "cases"):
         table.add_column(column, overflow="fold")
     for entry in result["entries"]:
-        table.add_row(str(entry["position"]), local_text(entry["at"], seconds=True), entry["user"], entry["agency"] or "",
-                      entry["action"], entry["what"], ", ".join(entry["cases"]))
+        table.add_row(
+            str(entry["position"]),
+            local_text(entry["at"], seconds=True),
+            entry["user"],
+            entry["agency"] or "",
+            entry["action"],
+            entry["what"],
+            ", ".join(entry["cases"]),
+        )
     console().print(table)

@@ -33,13 +33,30 @@ def activity() -> None:
 @click.option("--outcome", required=True, help="What it achieved: no personal details.")
 @click.option("--case", "cases", multiple=True, metavar="CASE", help="A case it answered (repeatable).")
 @click.option("--flag", "flags", multiple=True, metavar="FLAG", help="A repeat flag it answered (repeatable).")
-@click.option("--group", "groups", multiple=True, metavar="TFG", help="A Task and Finish group it answered (repeatable).")
+@click.option(
+    "--group", "groups", multiple=True, metavar="TFG", help="A Task and Finish group it answered (repeatable)."
+)
 @click.option("--panel", default=None, help="The PACT panel, for a pact-meeting: its name or reference.")
 @click.option("--action", "actions", multiple=True, help="An action agreed, for a pact-meeting (repeatable).")
 @write_options
 @click.pass_context
-def record(ctx: click.Context, kind, areas, lead, partners, attendance, outcome, cases, flags, groups, panel, actions,
-           user, at, as_json) -> None:
+def record(
+    ctx: click.Context,
+    kind,
+    areas,
+    lead,
+    partners,
+    attendance,
+    outcome,
+    cases,
+    flags,
+    groups,
+    panel,
+    actions,
+    user,
+    at,
+    as_json,
+) -> None:
     """Record an activity; --at is when it took place. Prints its reference (ACT-2017-001).
 
     \b
@@ -49,9 +66,25 @@ def record(ctx: click.Context, kind, areas, lead, partners, attendance, outcome,
       tasking activity record --kind pact-meeting --panel Edenbridge --area Edenbridge --lead POLICE \\
         --attendance 18 --outcome "Priorities set" --action "Evening patrols at Stangrove Park"
     """
-    run(ctx, ActivityRecord, as_json=as_json, text=lambda r: f"Recorded {r['activity']} ({r['kind']})", user=user,
-        at=at, kind=kind, areas=areas, lead=lead, partners=partners, attendance=attendance, outcome=outcome,
-        cases=cases, flags=flags, groups=groups, panel=panel, actions=actions)
+    run(
+        ctx,
+        ActivityRecord,
+        as_json=as_json,
+        text=lambda r: f"Recorded {r['activity']} ({r['kind']})",
+        user=user,
+        at=at,
+        kind=kind,
+        areas=areas,
+        lead=lead,
+        partners=partners,
+        attendance=attendance,
+        outcome=outcome,
+        cases=cases,
+        flags=flags,
+        groups=groups,
+        panel=panel,
+        actions=actions,
+    )
 
 
 @activity.command("list")
@@ -78,8 +111,15 @@ def list_activities(ctx: click.Context, start, end, kind, area, at, as_of, posit
     for column in ("activity", "day", "kind", "areas", "lead", "attendance", "outcome"):
         table.add_column(column, no_wrap=column == "activity")
     for a in result["activities"]:
-        table.add_row(a["activity"], a["day"], a["kind"], ", ".join(a["areas"]), a["lead"],
-                      "" if a["attendance"] is None else str(a["attendance"]), a["outcome"])
+        table.add_row(
+            a["activity"],
+            a["day"],
+            a["kind"],
+            ", ".join(a["areas"]),
+            a["lead"],
+            "" if a["attendance"] is None else str(a["attendance"]),
+            a["outcome"],
+        )
     console().print(table)
 
 

@@ -7,10 +7,25 @@ from typing import Any, get_args
 import click
 
 from tasking.cli.context import (
-    DATE, DATETIME, DATETIME_WITH_TIME, json_option, request_option, run, user_option, write_options,
+    DATE,
+    DATETIME,
+    DATETIME_WITH_TIME,
+    json_option,
+    request_option,
+    run,
+    user_option,
+    write_options,
 )
 from tasking.commands.case import (
-    Channel, CloseReason, CorrectableField, FollowUpKind, LinkReason, Power, ReferralTarget, Risk, UpdateChannel,
+    Channel,
+    CloseReason,
+    CorrectableField,
+    FollowUpKind,
+    LinkReason,
+    Power,
+    ReferralTarget,
+    Risk,
+    UpdateChannel,
 )
 from tasking.commands import (
     AssignLead,
@@ -29,6 +44,7 @@ from tasking.commands import (
     UsePower,
 )
 
+
 def _choice(literal: object) -> click.Choice:
     """The command's own Literal type is the one list of allowed values."""
     return click.Choice(list(get_args(literal)))
@@ -43,7 +59,9 @@ def _case_text(verb: str):  # noqa: ANN202
 @click.option("--category", required=True, metavar="CODE", help="e.g. youth-nuisance, noise, fly-tipping.")
 @click.option("--area", required=True, help="Town or parish, e.g. Swanley.")
 @click.option("--location", required=True, help="Street or premises, free text.")
-@click.option("--occurred", required=True, type=DATETIME_WITH_TIME, help="When the behaviour happened (a date and a time).")
+@click.option(
+    "--occurred", required=True, type=DATETIME_WITH_TIME, help="When the behaviour happened (a date and a time)."
+)
 @click.option("--received", "--at", "received", type=DATETIME, default=None, help="When it was received (default now).")
 @click.option("--summary", required=True, help="A short summary: no names or contact details.")
 @click.option("--reporter", metavar="PERSON", default=None, help="The reporter's person reference.")
@@ -84,8 +102,17 @@ def link(ctx: click.Context, case, to, reason, user, at, as_json) -> None:
     Example:
       tasking link CSU-2017-00002 --to CSU-2017-00001 --reason same-incident
     """
-    run(ctx, LinkCases, as_json=as_json, text=lambda r: f"Linked {r['case']} to {r['to']}", user=user, at=at,
-        case=case, to=to, reason=reason)
+    run(
+        ctx,
+        LinkCases,
+        as_json=as_json,
+        text=lambda r: f"Linked {r['case']} to {r['to']}",
+        user=user,
+        at=at,
+        case=case,
+        to=to,
+        reason=reason,
+    )
 
 
 @click.command("task")
@@ -104,8 +131,19 @@ def task(ctx: click.Context, case, agency, action, due, owner, user, at, as_json
       tasking task CSU-2017-00001 --agency WARDENS --action "Patrol Azalea Shops 8-10pm" --due 2018-03-09 \\
         --at 2018-03-05T09:30
     """
-    run(ctx, RaiseTasking, as_json=as_json, text=_case_text("Tasked"), user=user, at=at,
-        case=case, agency=agency, action=action, due=due, owner=owner)
+    run(
+        ctx,
+        RaiseTasking,
+        as_json=as_json,
+        text=_case_text("Tasked"),
+        user=user,
+        at=at,
+        case=case,
+        agency=agency,
+        action=action,
+        due=due,
+        owner=owner,
+    )
 
 
 @click.command("reassign")
@@ -123,8 +161,18 @@ def reassign(ctx: click.Context, case, tasking, agency, owner, user, at, as_json
       tasking reassign CSU-2017-00001 T1 --agency POLICE --owner pcso.fry
       tasking reassign CSU-2017-00001 T1 --owner warden.sharrad
     """
-    run(ctx, ReassignTasking, as_json=as_json, text=_case_text("Reassigned"), user=user, at=at,
-        case=case, tasking=tasking, agency=agency, owner=owner)
+    run(
+        ctx,
+        ReassignTasking,
+        as_json=as_json,
+        text=_case_text("Reassigned"),
+        user=user,
+        at=at,
+        case=case,
+        tasking=tasking,
+        agency=agency,
+        owner=owner,
+    )
 
 
 @click.command("complete")
@@ -140,8 +188,17 @@ def complete(ctx: click.Context, case, tasking, result, user, at, as_json) -> No
     Example:
       tasking complete CSU-2017-00001 T1 --result "Patrolled; group moved on" --at 2018-03-06T22:00
     """
-    run(ctx, CompleteTasking, as_json=as_json, text=_case_text("Completed"), user=user, at=at,
-        case=case, tasking=tasking, result=result)
+    run(
+        ctx,
+        CompleteTasking,
+        as_json=as_json,
+        text=_case_text("Completed"),
+        user=user,
+        at=at,
+        case=case,
+        tasking=tasking,
+        result=result,
+    )
 
 
 @click.command("follow-up")
@@ -157,8 +214,17 @@ def follow_up(ctx: click.Context, case, kind, outcome, user, at, as_json) -> Non
     Example:
       tasking follow-up CSU-2017-00001 --kind visit --outcome "Spoke to parents" --at 2018-03-07T16:00
     """
-    run(ctx, RecordFollowUp, as_json=as_json, text=_case_text("Follow-up recorded on"), user=user, at=at,
-        case=case, kind=kind, outcome=outcome)
+    run(
+        ctx,
+        RecordFollowUp,
+        as_json=as_json,
+        text=_case_text("Follow-up recorded on"),
+        user=user,
+        at=at,
+        case=case,
+        kind=kind,
+        outcome=outcome,
+    )
 
 
 @click.command("update-reporter")
@@ -182,8 +248,19 @@ def update_reporter(ctx: click.Context, case, channel, note, public_note, send, 
       tasking update-reporter CSU-2017-00001 --channel email --send --note "Wardens patrol nightly" \\
         --public-note "Patrols have been arranged"
     """
-    run(ctx, UpdateReporter, as_json=as_json, text=_case_text("Reporter updated on"), user=user, at=at,
-        case=case, channel=channel, note=note, public_note=public_note, send=send)
+    run(
+        ctx,
+        UpdateReporter,
+        as_json=as_json,
+        text=_case_text("Reporter updated on"),
+        user=user,
+        at=at,
+        case=case,
+        channel=channel,
+        note=note,
+        public_note=public_note,
+        send=send,
+    )
 
 
 @click.command("power")
@@ -198,8 +275,16 @@ def power(ctx: click.Context, case, power, user, at, as_json) -> None:
     Example:
       tasking power CSU-2017-00001 --type CPW --at 2018-03-08T11:00
     """
-    run(ctx, UsePower, as_json=as_json, text=_case_text(f"{power} recorded on"), user=user, at=at,
-        case=case, power=power)
+    run(
+        ctx,
+        UsePower,
+        as_json=as_json,
+        text=_case_text(f"{power} recorded on"),
+        user=user,
+        at=at,
+        case=case,
+        power=power,
+    )
 
 
 @click.command("refer")
@@ -230,8 +315,17 @@ def risk(ctx: click.Context, case, level, reason, user, at, as_json) -> None:
     Example:
       tasking risk CSU-2017-00001 --level high --reason "Repeat victim, vulnerable"
     """
-    run(ctx, AssessRisk, as_json=as_json, text=_case_text(f"Risk {level} on"), user=user, at=at,
-        case=case, level=level, reason=reason)
+    run(
+        ctx,
+        AssessRisk,
+        as_json=as_json,
+        text=_case_text(f"Risk {level} on"),
+        user=user,
+        at=at,
+        case=case,
+        level=level,
+        reason=reason,
+    )
 
 
 @click.command("correct")
@@ -248,23 +342,47 @@ def correct(ctx: click.Context, case, field, value, reason, user, at, as_json) -
     Example:
       tasking correct CSU-2017-00001 --field area --value Hextable --reason "Boundary checked"
     """
-    run(ctx, CorrectCase, as_json=as_json, text=_case_text("Corrected"), user=user, at=at,
-        case=case, field=field, value=value, reason=reason)
+    run(
+        ctx,
+        CorrectCase,
+        as_json=as_json,
+        text=_case_text("Corrected"),
+        user=user,
+        at=at,
+        case=case,
+        field=field,
+        value=value,
+        reason=reason,
+    )
 
 
 @click.command("close")
 @click.argument("case")
 @click.option("--reason", required=True, type=_choice(CloseReason))
 @click.option("--note", default=None)
-@click.option("--complete-taskings", "complete_taskings", metavar="RESULT", default=None,
-              help="Complete the taskings still open with this result, in the same command.")
-@click.option("--reporter-told", "reporter_told", type=_choice(UpdateChannel), default=None, is_flag=False,
-              flag_value="phone", metavar="[CHANNEL]",
-              help="The reporter was told of the closure (by phone, or the CHANNEL given): no new feedback is owed.")
+@click.option(
+    "--complete-taskings",
+    "complete_taskings",
+    metavar="RESULT",
+    default=None,
+    help="Complete the taskings still open with this result, in the same command.",
+)
+@click.option(
+    "--reporter-told",
+    "reporter_told",
+    type=_choice(UpdateChannel),
+    default=None,
+    is_flag=False,
+    flag_value="phone",
+    metavar="[CHANNEL]",
+    help="The reporter was told of the closure (by phone, or the CHANNEL given): no new feedback is owed.",
+)
 @click.option("--public-note", "public_note", default=None, help="What Open311 (FixMyStreet) may show the public.")
 @write_options
 @click.pass_context
-def close(ctx: click.Context, case, reason, note, complete_taskings, reporter_told, public_note, user, at, as_json) -> None:
+def close(
+    ctx: click.Context, case, reason, note, complete_taskings, reporter_told, public_note, user, at, as_json
+) -> None:
     """Close a case. It is refused while taskings are open, naming them, unless --complete-taskings
     completes them in the same command.
 
@@ -274,8 +392,20 @@ def close(ctx: click.Context, case, reason, note, complete_taskings, reporter_to
       tasking close CSU-2017-00001 --reason resolved --complete-taskings "Closed with the case" --reporter-told phone
       tasking close CSU-2017-00001 --reason resolved --public-note "The rubbish was cleared"
     """
-    run(ctx, CloseCase, as_json=as_json, text=_case_text("Closed"), user=user, at=at, case=case, reason=reason, note=note,
-        complete_taskings=complete_taskings, reporter_told=reporter_told, public_note=public_note)
+    run(
+        ctx,
+        CloseCase,
+        as_json=as_json,
+        text=_case_text("Closed"),
+        user=user,
+        at=at,
+        case=case,
+        reason=reason,
+        note=note,
+        complete_taskings=complete_taskings,
+        reporter_told=reporter_told,
+        public_note=public_note,
+    )
 
 
 @click.command("assign")
@@ -290,8 +420,16 @@ def assign(ctx: click.Context, case, lead, user, at, as_json) -> None:
     Example:
       tasking assign CSU-2017-00001 --lead sgt.jones
     """
-    run(ctx, AssignLead, as_json=as_json, text=lambda r: f"{r['lead']} leads {r['case']}", user=user, at=at,
-        case=case, lead=lead)
+    run(
+        ctx,
+        AssignLead,
+        as_json=as_json,
+        text=lambda r: f"{r['lead']} leads {r['case']}",
+        user=user,
+        at=at,
+        case=case,
+        lead=lead,
+    )
 
 
 @click.command("reopen")
@@ -309,6 +447,20 @@ def reopen(ctx: click.Context, case, reason, user, at, as_json) -> None:
     run(ctx, ReopenCase, as_json=as_json, text=_case_text("Reopened"), user=user, at=at, case=case, reason=reason)
 
 
-COMMANDS = [report, link, task, reassign, complete, follow_up, update_reporter, power, refer, risk, correct, close, reopen]
+COMMANDS = [
+    report,
+    link,
+    task,
+    reassign,
+    complete,
+    follow_up,
+    update_reporter,
+    power,
+    refer,
+    risk,
+    correct,
+    close,
+    reopen,
+]
 COMMANDS.append(assign)
 __all__ = ["COMMANDS", "json_option", "user_option"]

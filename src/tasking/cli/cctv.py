@@ -50,8 +50,9 @@ def add(ctx: click.Context, description, user, at, as_json) -> None:
 @click.option("--group", default=None, metavar="TFG", help="The reason: a Task and Finish group.")
 @write_options
 @click.pass_context
-def deploy(ctx: click.Context, camera, location, area, lat, lon, start, end, flag, case, group, user, at,
-           as_json) -> None:
+def deploy(
+    ctx: click.Context, camera, location, area, lat, lon, start, end, flag, case, group, user, at, as_json
+) -> None:
     """Deploy a camera from one day to another, for one reason (--flag, --case or --group).
 
     \b
@@ -59,9 +60,24 @@ def deploy(ctx: click.Context, camera, location, area, lat, lon, start, end, fla
       tasking cctv deploy CAM-01 --location "Caxton Close" --area Hartley --lat 51.386 --lon 0.305 \\
         --from 2017-04-10 --to 2017-06-10 --group TFG-2017-01
     """
-    run(ctx, CctvDeploy, as_json=as_json, text=lambda r: f"Deployed {r['camera']} ({r['deployment']})", user=user,
-        at=at, camera=camera, location=location, area=area, lat=lat, lon=lon, start=start, end=end, flag=flag,
-        case=case, group=group)
+    run(
+        ctx,
+        CctvDeploy,
+        as_json=as_json,
+        text=lambda r: f"Deployed {r['camera']} ({r['deployment']})",
+        user=user,
+        at=at,
+        camera=camera,
+        location=location,
+        area=area,
+        lat=lat,
+        lon=lon,
+        start=start,
+        end=end,
+        flag=flag,
+        case=case,
+        group=group,
+    )
 
 
 @cctv.command("link")
@@ -77,8 +93,17 @@ def link(ctx: click.Context, camera, deployment, case, user, at, as_json) -> Non
     Example:
       tasking cctv link CAM-01 D1 --case CSU-2017-00042
     """
-    run(ctx, CctvLink, as_json=as_json, text=lambda r: f"Linked {r['case']} to {r['camera']} {r['deployment']}",
-        user=user, at=at, camera=camera, deployment=deployment, case=case)
+    run(
+        ctx,
+        CctvLink,
+        as_json=as_json,
+        text=lambda r: f"Linked {r['case']} to {r['camera']} {r['deployment']}",
+        user=user,
+        at=at,
+        camera=camera,
+        deployment=deployment,
+        case=case,
+    )
 
 
 @cctv.command("list")
@@ -106,7 +131,14 @@ def list_cameras(ctx: click.Context, at, as_of, position, as_json) -> None:
                 table.add_row(cam["camera"], "", "", "", "", "", "", "")
                 continue
             reason = d["reason"]["reference"]
-            table.add_row(cam["camera"], d["deployment"], d["location"], d["area"], d["from"], d["to"],
-                          f"{d['reason']['kind']} {reason if isinstance(reason, str) else reason['case']}",
-                          str(len(d["cases"])))
+            table.add_row(
+                cam["camera"],
+                d["deployment"],
+                d["location"],
+                d["area"],
+                d["from"],
+                d["to"],
+                f"{d['reason']['kind']} {reason if isinstance(reason, str) else reason['case']}",
+                str(len(d["cases"])),
+            )
     console().print(table)

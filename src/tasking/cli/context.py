@@ -42,8 +42,12 @@ class DateTimeType(click.ParamType):
         except DomainError as exc:
             self.fail(exc.rule, param, ctx)
         if self.need_time and not has_time(value):
-            self.fail(f"{value.strip()!r} has no time of day; give it, e.g. {value.strip()}T21:30 "
-                      "(a date alone would read as midnight)", param, ctx)
+            self.fail(
+                f"{value.strip()!r} has no time of day; give it, e.g. {value.strip()}T21:30 "
+                "(a date alone would read as midnight)",
+                param,
+                ctx,
+            )
         return parsed
 
 
@@ -124,13 +128,27 @@ def build(command_class: type[Command], **fields: Any) -> Command:
         field = _OPTION_NAMES.get(loc[0], loc[0].replace("_", "-")) if loc else None
         # By field and rule only: a refused value may be personal data typed in the wrong box.
         structlog.get_logger("tasking.commands").info(
-            "command.refused", command=command_class.__name__, user=fields.get("user"), case=fields.get("case"),
-            field=field, rule=refusal_rule(first), error="ValidationError")
+            "command.refused",
+            command=command_class.__name__,
+            user=fields.get("user"),
+            case=fields.get("case"),
+            field=field,
+            rule=refusal_rule(first),
+            error="ValidationError",
+        )
         raise click.ClickException(validation_message(exc)) from None
 
 
-def run(ctx: click.Context, command_class: type[Command], *, as_json: bool, text: Callable[[dict[str, Any]], str],
-        user: str | None, at: dt.datetime | None = None, **fields: Any) -> dict[str, Any]:
+def run(
+    ctx: click.Context,
+    command_class: type[Command],
+    *,
+    as_json: bool,
+    text: Callable[[dict[str, Any]], str],
+    user: str | None,
+    at: dt.datetime | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
     """Validate, send and print one write command."""
     from tasking.commands import send
     from tasking.domain.permissions import COMMAND_ACTIONS
@@ -159,19 +177,25 @@ def _keep_request_id(ctx: click.Context, _param: Any, value: str | None) -> None
 
 def request_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--request-id", envvar="TASKING_REQUEST_ID", metavar="ID", expose_value=False, callback=_keep_request_id,
+        "--request-id",
+        envvar="TASKING_REQUEST_ID",
+        metavar="ID",
+        expose_value=False,
+        callback=_keep_request_id,
         help="Make this write safe to retry: the same id again writes nothing and prints the first result. "
-             "Env: TASKING_REQUEST_ID.")(fn)
+        "Env: TASKING_REQUEST_ID.",
+    )(fn)
 
 
 def unfinished_build_lines(app: Any) -> list[str]:
     """One line per build (demo, store copy) that this store holds unfinished."""
     lines = []
     for build in app.unfinished_builds():
-        fix = ("finish it with `tasking demo --resume`" if build["build"] == "demo"
-               else "copy again into an empty store")
-        lines.append(f"unfinished build: `{build['command']}` started at position {build['started_at']} and did not "
-                     f"finish; the store ends at position {build['store_position']}; {fix}")
+        fix = "finish it with `tasking demo --resume`" if build["build"] == "demo" else "copy again into an empty store"
+        lines.append(
+            f"unfinished build: `{build['command']}` started at position {build['started_at']} and did not "
+            f"finish; the store ends at position {build['store_position']}; {fix}"
+        )
     return lines
 
 
@@ -208,21 +232,38 @@ def at_option(help_text: str = "When it happened (default now); no zone means Eu
 
 def read_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The two kinds of time every read takes: effective (`--at`) and recorded (`--as-of`, `--position`)."""
-    fn = click.option("--position", type=click.IntRange(min=0), default=None, metavar="N",
-                      help="Recorded time: only what the record held up to this position (printed in --json).")(fn)
-    fn = click.option("--as-of", "as_of", type=DATETIME, default=None,
-                      help="Recorded time: only what had been recorded by this moment.")(fn)
-    return click.option("--at", type=DATETIME, default=None,
-                        help="Effective time: the world as it stood at this moment (default now).")(fn)
+    fn = click.option(
+        "--position",
+        type=click.IntRange(min=0),
+        default=None,
+        metavar="N",
+        help="Recorded time: only what the record held up to this position (printed in --json).",
+    )(fn)
+    fn = click.option(
+        "--as-of",
+        "as_of",
+        type=DATETIME,
+        default=None,
+        help="Recorded time: only what had been recorded by this moment.",
+    )(fn)
+    return click.option(
+        "--at", type=DATETIME, default=None, help="Effective time: the world as it stood at this moment (default now)."
+    )(fn)
 
 
-def reader(ctx: click.Context, at: dt.datetime | None, as_of: dt.datetime | None, position: int | None,
-           action: str, shared: bool = False, case: str | None = None) -> Reader:
+def reader(
+    ctx: click.Context,
+    at: dt.datetime | None,
+    as_of: dt.datetime | None,
+    position: int | None,
+    action: str,
+    shared: bool = False,
+    case: str | None = None,
+) -> Reader:
     """Check the acting user (`--user`, TASKING_USER) may `action`, catch the views up and fix the
     point this read answers at."""
     user = required_user(ctx, None, action, "user: reads need an acting user too; pass --user ID or set TASKING_USER")
-    return services(ctx).read(at=at, as_of=as_of, position=position, user=user, action=action, shared=shared,
-                              case=case)
+    return services(ctx).read(at=at, as_of=as_of, position=position, user=user, action=action, shared=shared, case=case)
 
 
 def emit_read(result: Any) -> None:

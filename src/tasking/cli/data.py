@@ -12,7 +12,16 @@ from rich.table import Table
 
 from tasking.bootstrap import bootstrap
 from tasking.cli.context import (
-    DATETIME, build, console, emit, emit_read, json_option, read_options, reader, required_user, run,
+    DATETIME,
+    build,
+    console,
+    emit,
+    emit_read,
+    json_option,
+    read_options,
+    reader,
+    required_user,
+    run,
     services,
     user_option,
 )
@@ -26,8 +35,14 @@ from tasking.files import write_private_text
 
 def _bar() -> Progress:
     """Transient: the bar goes when the work is done, so a refusal is one line (the fuzz test holds this)."""
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=True)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
 
 
 def _user(ctx: click.Context, user: str | None, action: str = "import") -> str:
@@ -36,18 +51,28 @@ def _user(ctx: click.Context, user: str | None, action: str = "import") -> str:
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mapping", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The mapping file (TOML): columns, value maps, date formats; see examples/housing-import.toml.")
+@click.option(
+    "--mapping",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The mapping file (TOML): columns, value maps, date formats; see examples/housing-import.toml.",
+)
 @click.option("--source", metavar="AGENCY", default=None, help="The agency that received these reports.")
 @click.option("--dry-run", is_flag=True, help="Check every row and count, but write nothing.")
 @click.option("--all-or-nothing", is_flag=True, help="Refuse the whole file if any row is bad.")
-@click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the bad rows here (CSV: row, column, rule; never a value).")
+@click.option(
+    "--errors",
+    "errors_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the bad rows here (CSV: row, column, rule; never a value).",
+)
 @user_option
 @json_option
 @click.pass_context
-def import_file(ctx: click.Context, file: Path, mapping: Path, source, dry_run, all_or_nothing, errors_file, user,
-                as_json) -> None:
+def import_file(
+    ctx: click.Context, file: Path, mapping: Path, source, dry_run, all_or_nothing, errors_file, user, as_json
+) -> None:
     """Import a partner's spreadsheet (CSV or XLSX): each good row becomes a report, once.
 
     Rows go through the same commands as `tasking report`; reporter and victim columns become
@@ -69,8 +94,15 @@ def import_file(ctx: click.Context, file: Path, mapping: Path, source, dry_run, 
         with _bar() as bar:
             task = bar.add_task(f"Importing {file.name}", total=None)
             outcome = partner_import.run_import(
-                found.app, file, rules, source, login, dry_run=dry_run, all_or_nothing=all_or_nothing,
-                progress=lambda done, total: bar.update(task, completed=done, total=total))
+                found.app,
+                file,
+                rules,
+                source,
+                login,
+                dry_run=dry_run,
+                all_or_nothing=all_or_nothing,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
         written = found.app.flushed
         duplicates_found = 0
         if outcome.cases:  # suggestions involving the new reports, from the record as it now stands
@@ -81,21 +113,40 @@ def import_file(ctx: click.Context, file: Path, mapping: Path, source, dry_run, 
     if errors_file is not None:
         partner_import.write_errors(errors_file, outcome.errors)
     refused = all_or_nothing and bool(outcome.errors) and not dry_run
-    result = {"file": file.name, "rows": outcome.rows, "imported": outcome.imported,
-              "skipped_already_imported": outcome.skipped_already_imported, "conflicts": outcome.conflicts,
-              "errors": outcome.bad_rows, "events_written": written, "dry_run": dry_run, "refused": refused,
-              "possible_duplicates": duplicates_found,
-              "error_rows": list(partner_import.iter_dicts(outcome.errors))[:50]}
+    result = {
+        "file": file.name,
+        "rows": outcome.rows,
+        "imported": outcome.imported,
+        "skipped_already_imported": outcome.skipped_already_imported,
+        "conflicts": outcome.conflicts,
+        "errors": outcome.bad_rows,
+        "events_written": written,
+        "dry_run": dry_run,
+        "refused": refused,
+        "possible_duplicates": duplicates_found,
+        "error_rows": list(partner_import.iter_dicts(outcome.errors))[:50],
+    }
     if refused:
         emit(result, as_json, lambda r: "")
         first = outcome.errors[0]
-        raise click.ClickException(f"all-or-nothing: {outcome.bad_rows} bad rows and {outcome.conflicts} conflicts; "
-                                   f"nothing imported (first: row {first.row}, column {first.column}: {first.rule})")
-    emit(result, as_json, lambda r: (
-        f"{'Would import' if dry_run else 'Imported'} {r['imported']}; skipped (already imported) "
-        f"{r['skipped_already_imported']}; conflicts {r['conflicts']}; errors {r['errors']}"
-        + (f" (listed in {errors_file})" if errors_file and outcome.errors else "")
-        + (f"; {r['possible_duplicates']} possible duplicates: see `tasking duplicates`" if r["possible_duplicates"] else "")))
+        raise click.ClickException(
+            f"all-or-nothing: {outcome.bad_rows} bad rows and {outcome.conflicts} conflicts; "
+            f"nothing imported (first: row {first.row}, column {first.column}: {first.rule})"
+        )
+    emit(
+        result,
+        as_json,
+        lambda r: (
+            f"{'Would import' if dry_run else 'Imported'} {r['imported']}; skipped (already imported) "
+            f"{r['skipped_already_imported']}; conflicts {r['conflicts']}; errors {r['errors']}"
+            + (f" (listed in {errors_file})" if errors_file and outcome.errors else "")
+            + (
+                f"; {r['possible_duplicates']} possible duplicates: see `tasking duplicates`"
+                if r["possible_duplicates"]
+                else ""
+            )
+        ),
+    )
 
 
 @click.group("context")
@@ -110,8 +161,12 @@ def context() -> None:
 
 @context.command("import-police-uk")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--area-map", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="CSV of 'LSOA code,area': the LSOAs in the partnership and their areas.")
+@click.option(
+    "--area-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of 'LSOA code,area': the LSOAs in the partnership and their areas.",
+)
 @click.option("--at", type=DATETIME, default=None, help="When the figures were taken in (default now).")
 @user_option
 @json_option
@@ -133,14 +188,24 @@ def import_police_uk(ctx: click.Context, files, area_map, at, user, as_json) -> 
     months = []
     for month in sorted(reading.months):
         asb, crimes, digest = reading.months[month].content()
-        command = build(RecordPoliceMonth, user=login, at=at or utcnow(), month=month, asb=asb, crimes=crimes,
-                        files=digest)
+        command = build(
+            RecordPoliceMonth, user=login, at=at or utcnow(), month=month, asb=asb, crimes=crimes, files=digest
+        )
         months.append(send(app, command))
-    result = {"rows": reading.rows, "outside_area": reading.outside, "months": months,
-              "asb_incidents": sum(m["asb_incidents"] for m in months)}
-    emit(result, as_json, lambda r: "\n".join(
-        [f"{m['month']}: {m['recorded']}, {m['asb_incidents']} ASB incidents" for m in r["months"]]
-        + [f"{r['rows']} rows read; {r['outside_area']} outside the area map"]))
+    result = {
+        "rows": reading.rows,
+        "outside_area": reading.outside,
+        "months": months,
+        "asb_incidents": sum(m["asb_incidents"] for m in months),
+    }
+    emit(
+        result,
+        as_json,
+        lambda r: "\n".join(
+            [f"{m['month']}: {m['recorded']}, {m['asb_incidents']} ASB incidents" for m in r["months"]]
+            + [f"{r['rows']} rows read; {r['outside_area']} outside the area map"]
+        ),
+    )
 
 
 @click.group("duplicates", invoke_without_command=True)
@@ -165,15 +230,26 @@ def duplicates(ctx: click.Context, at, as_of, position, as_json) -> None:
     read = reader(ctx, at, as_of, position, "duplicates")
     items = possible_duplicates(read.db, read.config, read.point)
     if as_json:
-        emit_read({"at": None if at is None else at.isoformat(), "position": read.point.position,
-                   "possible_duplicates": items})
+        emit_read(
+            {
+                "at": None if at is None else at.isoformat(),
+                "position": read.point.position,
+                "possible_duplicates": items,
+            }
+        )
         return
     table = Table(title=f"Possible duplicates ({len(items)})", title_justify="left")
     for column in ("case", "other", "sources", "match", "minutes apart", "location"):
         table.add_column(column, no_wrap=column in ("case", "other"))
     for item in items:
-        table.add_row(item["case"], item["other"], " / ".join(item["sources"]), item["match"],
-                      str(item["minutes_apart"]), item["locations"][0])
+        table.add_row(
+            item["case"],
+            item["other"],
+            " / ".join(item["sources"]),
+            item["match"],
+            str(item["minutes_apart"]),
+            item["locations"][0],
+        )
     console().print(table)
 
 
@@ -191,8 +267,17 @@ def confirm(ctx: click.Context, case, other, at, user, as_json) -> None:
     Example:
       TASKING_USER=coordinator tasking duplicates confirm CSU-2017-00001 CSU-2017-00002
     """
-    run(ctx, LinkCases, as_json=as_json, text=lambda r: f"Linked {r['case']} to {r['to']} as one incident",
-        user=user, at=at, case=other, to=case, reason="same-incident")
+    run(
+        ctx,
+        LinkCases,
+        as_json=as_json,
+        text=lambda r: f"Linked {r['case']} to {r['to']} as one incident",
+        user=user,
+        at=at,
+        case=other,
+        to=case,
+        reason="same-incident",
+    )
 
 
 @duplicates.command("dismiss")
@@ -210,17 +295,35 @@ def dismiss(ctx: click.Context, case, other, reason, at, user, as_json) -> None:
     Example:
       TASKING_USER=coordinator tasking duplicates dismiss CSU-2017-00003 CSU-2017-00004 --reason "Different flats"
     """
-    run(ctx, DismissDuplicate, as_json=as_json, text=lambda r: f"Dismissed {r['case']} / {r['other']}",
-        user=user, at=at, case=case, other=other, reason=reason)
+    run(
+        ctx,
+        DismissDuplicate,
+        as_json=as_json,
+        text=lambda r: f"Dismissed {r['case']} / {r['other']}",
+        user=user,
+        at=at,
+        case=case,
+        other=other,
+        reason=reason,
+    )
 
 
 @click.command("export")
 @click.argument("kind", type=click.Choice([*exports.KINDS, "datasette", "metadata"]))
-@click.option("--format", "fmt", type=click.Choice(list(exports.FORMATS)), default=None,
-              help="csv, json or xlsx [default: csv; json for metadata].")
-@click.option("--year", type=click.IntRange(1990, 2200), default=None, help="Only this financial year (2017 is 2017/18).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(exports.FORMATS)),
+    default=None,
+    help="csv, json or xlsx [default: csv; json for metadata].",
+)
+@click.option(
+    "--year", type=click.IntRange(1990, 2200), default=None, help="Only this financial year (2017 is 2017/18)."
+)
 @click.option("--as-of", "as_of", type=DATETIME, default=None, help="Only what had been recorded by this moment.")
-@click.option("--position", type=click.IntRange(min=0), default=None, help="Only what was recorded up to this position.")
+@click.option(
+    "--position", type=click.IntRange(min=0), default=None, help="Only what was recorded up to this position."
+)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The file to write.")
 @json_option
 @click.pass_context
@@ -246,13 +349,17 @@ def export(ctx: click.Context, kind, fmt, year, as_of, position, out, as_json) -
         found.open_views()
         path = found.settings.views_path
         write_private_text(out, json.dumps(exports.views_metadata(path), indent=2) + "\n")
-        emit({"export": "metadata", "views": path, "out": str(out)}, as_json,
-             lambda r: f"Wrote Datasette metadata for {r['views']} to {out}")
+        emit(
+            {"export": "metadata", "views": path, "out": str(out)},
+            as_json,
+            lambda r: f"Wrote Datasette metadata for {r['views']} to {out}",
+        )
         return
     if kind == "datasette":
         if fmt is not None or year is not None:
-            raise click.ClickException("format: the analysts' database is SQLite and holds every year; "
-                                       "leave --format and --year out")
+            raise click.ClickException(
+                "format: the analysts' database is SQLite and holds every year; leave --format and --year out"
+            )
         result = analysts_db.build(reader(ctx, None, as_of, position, "export"), out)
         emit(result, as_json, lambda r: f"Wrote the analysts' database to {out} (position {r['position']})")
         return

@@ -29,6 +29,17 @@ def acknowledge(ctx: click.Context, flag: str, note: str, user, at, as_json: boo
     match = next((f for f in raised if f["flag"] == wanted), None)
     if match is None:
         known = ", ".join(f["flag"] for f in raised) or "none"
-        raise click.ClickException(f"flag: {wanted} is not raised (or already acknowledged) at {local_time(when)}; raised: {known}")
-    run(ctx, AcknowledgeFlag, as_json=as_json, user=user, at=when, flag=wanted, cases=tuple(match["cases"]), note=note,
-        text=lambda r: f"Acknowledged {r['flag']} for {', '.join(r['cases'])}")
+        raise click.ClickException(
+            f"flag: {wanted} is not raised (or already acknowledged) at {local_time(when)}; raised: {known}"
+        )
+    run(
+        ctx,
+        AcknowledgeFlag,
+        as_json=as_json,
+        user=user,
+        at=when,
+        flag=wanted,
+        cases=tuple(match["cases"]),
+        note=note,
+        text=lambda r: f"Acknowledged {r['flag']} for {', '.join(r['cases'])}",
+    )

@@ -12,7 +12,6 @@ from tasking.queries.year_reads import funding_table
 from tasking.time.instants import utcnow
 
 
-
 @click.group("funding")
 def funding() -> None:
     """Grants received (PCC, KFRS, ...), allocated to projects by half-year; the table reconciles.
@@ -40,8 +39,18 @@ def grant(ctx: click.Context, funder, amount, year, note, user, at, as_json) -> 
     Example:
       tasking funding grant --funder PCC --amount 31107 --year 2017 --at 2017-04-03T10:00
     """
-    run(ctx, FundingGrant, as_json=as_json, text=lambda r: f"Received {r['grant']}", user=user, at=at,
-        funder=funder, amount=amount, year=year, note=note)
+    run(
+        ctx,
+        FundingGrant,
+        as_json=as_json,
+        text=lambda r: f"Received {r['grant']}",
+        user=user,
+        at=at,
+        funder=funder,
+        amount=amount,
+        year=year,
+        note=note,
+    )
 
 
 @funding.command("allocate")
@@ -60,8 +69,19 @@ def allocate(ctx: click.Context, grant, organisation, project, half, amount, use
       tasking funding allocate GR-2017-01 --organisation DAVSS --project "Medium Risk DA Victims" \\
         --half second --amount 3057
     """
-    run(ctx, FundingAllocate, as_json=as_json, text=lambda r: f"Allocated {r['grant']} {r['allocation']}",
-        user=user, at=at, grant=grant, organisation=organisation, project=project, half=half, amount=amount)
+    run(
+        ctx,
+        FundingAllocate,
+        as_json=as_json,
+        text=lambda r: f"Allocated {r['grant']} {r['allocation']}",
+        user=user,
+        at=at,
+        grant=grant,
+        organisation=organisation,
+        project=project,
+        half=half,
+        amount=amount,
+    )
 
 
 @funding.command("spend")
@@ -78,8 +98,18 @@ def spend(ctx: click.Context, grant, allocation, amount, note, user, at, as_json
     Example:
       tasking funding spend GR-2017-01 F5 --amount 450 --note "Shed alarms"
     """
-    run(ctx, FundingSpend, as_json=as_json, text=lambda r: f"Spent from {r['grant']} {r['allocation']}",
-        user=user, at=at, grant=grant, allocation=allocation, amount=amount, note=note)
+    run(
+        ctx,
+        FundingSpend,
+        as_json=as_json,
+        text=lambda r: f"Spent from {r['grant']} {r['allocation']}",
+        user=user,
+        at=at,
+        grant=grant,
+        allocation=allocation,
+        amount=amount,
+        note=note,
+    )
 
 
 @funding.command("list")
@@ -99,11 +129,15 @@ def list_funding(ctx: click.Context, year, at, as_of, position, as_json) -> None
     if as_json:
         emit_read(result)
         return
-    table = Table(title=f"Funding {year} (received £{result['received']}, allocated £{result['allocated']})",
-                  title_justify="left")
+    table = Table(
+        title=f"Funding {year} (received £{result['received']}, allocated £{result['allocated']})", title_justify="left"
+    )
     for column in ("funder", "organisation", "project", "full year", "first half", "second half", "spent"):
-        table.add_column(column, justify="right" if column in ("full year", "first half", "second half", "spent") else "left")
+        table.add_column(
+            column, justify="right" if column in ("full year", "first half", "second half", "spent") else "left"
+        )
     for p in result["projects"]:
-        table.add_row(p["funder"], p["organisation"], p["project"], p["full_year"], p["first_half"],
-                      p["second_half"], p["spent"])
+        table.add_row(
+            p["funder"], p["organisation"], p["project"], p["full_year"], p["first_half"], p["second_half"], p["spent"]
+        )
     console().print(table)

@@ -50,8 +50,14 @@ def add(ctx: click.Context, at, user, as_json) -> None:
     Example:
       tasking marac meetings add --at 2017-09-20T10:00
     """
-    run(ctx, MaracMeetingsAdd, as_json=as_json, text=lambda r: f"Community MARAC meeting on {r['meeting']}",
-        user=user, at=at)
+    run(
+        ctx,
+        MaracMeetingsAdd,
+        as_json=as_json,
+        text=lambda r: f"Community MARAC meeting on {r['meeting']}",
+        user=user,
+        at=at,
+    )
 
 
 @meetings.command("list")
@@ -98,16 +104,23 @@ def agenda(ctx: click.Context, meeting, position, as_of, at, as_json) -> None:
     if as_json:
         emit_read(found)
         return
-    table = Table(title=f"Community MARAC agenda {found['meeting']} (position {read.point.position})", title_justify="left")
+    table = Table(
+        title=f"Community MARAC agenda {found['meeting']} (position {read.point.position})", title_justify="left"
+    )
     for column in ("case", "why", "risk", "open actions", "review at", "discussed"):
         table.add_column(column, no_wrap=column == "case")
     for item in found["items"]:
         if item.get("restricted"):  # a restricted case's outline
             table.add_row(item["case"], "restricted", "", "", "", "")
             continue
-        table.add_row(item["case"], item["why"], item["risk"] or "",
-                      "; ".join(f"{a['tasking']} {a['tasked_agency']} due {a['due']}" for a in item["open_actions"]),
-                      item["review_at"] or "", "yes" if item["discussed"] else "")
+        table.add_row(
+            item["case"],
+            item["why"],
+            item["risk"] or "",
+            "; ".join(f"{a['tasking']} {a['tasked_agency']} due {a['due']}" for a in item["open_actions"]),
+            item["review_at"] or "",
+            "yes" if item["discussed"] else "",
+        )
     console().print(table)
 
 
@@ -127,8 +140,13 @@ def parse_action(text: str) -> MaracActionItem:
 @click.argument("case")
 @click.option("--meeting", type=DATE, required=True, help="The meeting's date.")
 @click.option("--outcome", required=True, help="What the meeting agreed: no personal details.")
-@click.option("--action", "actions", multiple=True, metavar="AGENCY:TEXT:DUE",
-              help="An action, raised as a tasking on the case (repeatable).")
+@click.option(
+    "--action",
+    "actions",
+    multiple=True,
+    metavar="AGENCY:TEXT:DUE",
+    help="An action, raised as a tasking on the case (repeatable).",
+)
 @click.option("--review-at", "review_at", type=DATE, default=None, help="Keep the case under review until this date.")
 @click.option("--discharge", is_flag=True, help="Discharge the case from the Community MARAC.")
 @user_option
@@ -143,7 +161,20 @@ def discuss(ctx: click.Context, case, meeting, outcome, actions, review_at, disc
         --action "POLICE:Joint visit with housing:2017-09-29" --review-at 2017-10-18
     """
     items = tuple(parse_action(text) for text in actions)
-    run(ctx, MaracDiscuss, as_json=as_json,
-        text=lambda r: f"Discussed {r['case']} on {r['meeting']}" + (f"; taskings {', '.join(r['taskings'])}" if r["taskings"] else ""),
-        user=user, at=None, case=case, meeting=meeting, outcome=outcome, actions=items, review_at=review_at,
-        discharge=discharge)
+    run(
+        ctx,
+        MaracDiscuss,
+        as_json=as_json,
+        text=lambda r: (
+            f"Discussed {r['case']} on {r['meeting']}"
+            + (f"; taskings {', '.join(r['taskings'])}" if r["taskings"] else "")
+        ),
+        user=user,
+        at=None,
+        case=case,
+        meeting=meeting,
+        outcome=outcome,
+        actions=items,
+        review_at=review_at,
+        discharge=discharge,
+    )

@@ -56,7 +56,9 @@ def send(ctx: click.Context, at, as_json: bool) -> None:
 
 @notify.command("list")
 @click.option("--queued", is_flag=True, help="Only what is waiting to be sent.")
-@click.option("--failed", is_flag=True, help="Only failures: to retry, given up (dropped), or claimed with no outcome (unknown).")
+@click.option(
+    "--failed", is_flag=True, help="Only failures: to retry, given up (dropped), or claimed with no outcome (unknown)."
+)
 @json_option
 @click.pass_context
 def list_outbox(ctx: click.Context, queued: bool, failed: bool, as_json: bool) -> None:
@@ -79,8 +81,12 @@ def list_outbox(ctx: click.Context, queued: bool, failed: bool, as_json: bool) -
     for column in ("key", "kind", "case", "agency_to", "status", "attempts", "retry_at", "error"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(str(row[column] or "") for column in ("key", "kind", "case", "agency_to", "status",
-                                                              "attempts", "retry_at", "error")))
+        table.add_row(
+            *(
+                str(row[column] or "")
+                for column in ("key", "kind", "case", "agency_to", "status", "attempts", "retry_at", "error")
+            )
+        )
     console().print(table)
 
 

@@ -25,7 +25,9 @@ def plan() -> None:
 
 
 @plan.command("add")
-@click.option("--year", required=True, type=click.IntRange(1900, 9998), help="The plan's financial year: 2017 is 2017/18.")
+@click.option(
+    "--year", required=True, type=click.IntRange(1900, 9998), help="The plan's financial year: 2017 is 2017/18."
+)
 @click.option("--priority", required=True, help="The priority, kebab-case: domestic-abuse, organised-crime-groups, ...")
 @click.option("--action", required=True, help="What the partnership will do.")
 @click.option("--lead", required=True, metavar="CODE", help="The lead agency.")
@@ -40,8 +42,19 @@ def add(ctx: click.Context, year, priority, action, lead, due, user, at, as_json
       tasking plan add --year 2017 --priority substance-misuse --action "Kenward Trust detached youth work" \\
         --lead KENWARD --due 2018-03-31 --at 2017-04-03T10:00
     """
-    run(ctx, PlanAdd, as_json=as_json, text=lambda r: f"Added {r['action']} ({r['status']})", user=user, at=at,
-        year=year, priority=priority, action=action, lead=lead, due=due)
+    run(
+        ctx,
+        PlanAdd,
+        as_json=as_json,
+        text=lambda r: f"Added {r['action']} ({r['status']})",
+        user=user,
+        at=at,
+        year=year,
+        priority=priority,
+        action=action,
+        lead=lead,
+        due=due,
+    )
 
 
 @plan.command("update")
@@ -58,8 +71,17 @@ def update(ctx: click.Context, action, status, reason, user, at, as_json) -> Non
       tasking plan update AP-2017-01 --status achieved --at 2018-03-20T10:00
       tasking plan update AP-2017-02 --status dropped --reason "Funding withdrawn"
     """
-    run(ctx, PlanUpdate, as_json=as_json, text=lambda r: f"{r['action']} is {r['status']}", user=user, at=at,
-        action=action, status=status, reason=reason)
+    run(
+        ctx,
+        PlanUpdate,
+        as_json=as_json,
+        text=lambda r: f"{r['action']} is {r['status']}",
+        user=user,
+        at=at,
+        action=action,
+        status=status,
+        reason=reason,
+    )
 
 
 @plan.command("list")
@@ -104,7 +126,9 @@ def show(ctx: click.Context, action, at, as_of, position, as_json) -> None:
     if as_json:
         emit_read(found)
         return
-    lines = [f"{found['action']} ({found['status']}): {found['text']}",
-             f"  {found['year']} plan, priority {found['priority']}, lead {found['lead']}, due {found['due']}"]
+    lines = [
+        f"{found['action']} ({found['status']}): {found['text']}",
+        f"  {found['year']} plan, priority {found['priority']}, lead {found['lead']}, due {found['due']}",
+    ]
     lines += [f"  {h['at']} {h['status']}" + (f": {h['reason']}" if h["reason"] else "") for h in found["history"]]
     click.echo("\n".join(lines))

@@ -12,9 +12,13 @@ from tasking.time.instants import utcnow
 @click.command("erase")
 @click.argument("person", metavar="PERSON")
 @click.option("--reason", required=True, help="Why, e.g. the data subject's request reference; no personal details.")
-@click.option("--now", "rotate", is_flag=True,
-              help="Also rotate the key-encryption key now, so the destroyed key cannot be unwrapped from a "
-                   "database log or backup (otherwise the nightly retention job does it).")
+@click.option(
+    "--now",
+    "rotate",
+    is_flag=True,
+    help="Also rotate the key-encryption key now, so the destroyed key cannot be unwrapped from a "
+    "database log or backup (otherwise the nightly retention job does it).",
+)
 @write_options
 @click.pass_context
 def erase(ctx: click.Context, person: str, reason: str, rotate: bool, user, at, as_json: bool) -> None:
@@ -30,8 +34,16 @@ def erase(ctx: click.Context, person: str, reason: str, rotate: bool, user, at, 
     Example:
       tasking person erase PER-00001 --reason "Subject access request SAR-2024-17: erasure" --now
     """
-    run(ctx, ErasePerson, as_json=as_json, user=user, at=at, person=person, reason=reason,
-        text=lambda r: f"Erased the details of {r['person']}")
+    run(
+        ctx,
+        ErasePerson,
+        as_json=as_json,
+        user=user,
+        at=at,
+        person=person,
+        reason=reason,
+        text=lambda r: f"Erased the details of {r['person']}",
+    )
     if rotate:
         services(ctx).app.keys.rotate()
         if not as_json:
@@ -50,8 +62,7 @@ def hold(ctx: click.Context, case: str, reason: str, user, at, as_json: bool) ->
     Example:
       tasking hold CSU-2017-00042 --reason "Civil claim, Legal Services ref LS-881"
     """
-    run(ctx, PlaceHold, as_json=as_json, user=user, at=at, case=case, reason=reason,
-        text=lambda r: f"Held {r['case']}")
+    run(ctx, PlaceHold, as_json=as_json, user=user, at=at, case=case, reason=reason, text=lambda r: f"Held {r['case']}")
 
 
 @click.command("release")
@@ -66,8 +77,16 @@ def release(ctx: click.Context, case: str, reason: str, user, at, as_json: bool)
     Example:
       tasking release CSU-2017-00042 --reason "Claim settled"
     """
-    run(ctx, ReleaseHold, as_json=as_json, user=user, at=at, case=case, reason=reason,
-        text=lambda r: f"Released {r['case']}")
+    run(
+        ctx,
+        ReleaseHold,
+        as_json=as_json,
+        user=user,
+        at=at,
+        case=case,
+        reason=reason,
+        text=lambda r: f"Released {r['case']}",
+    )
 
 
 @click.group("retention")
@@ -106,8 +125,10 @@ def retention_run(ctx: click.Context, at, dry_run: bool, user: str | None, as_js
 
     def text(r: dict) -> str:
         verb = "Would destroy" if r["dry_run"] else "Destroyed"
-        lines = [f"{verb} the free text of {len(r['cases'])} cases and the details of {len(r['people'])} people "
-                 f"(closed by {r['closed_by']}; {r['years_after_closure']} years)"]
+        lines = [
+            f"{verb} the free text of {len(r['cases'])} cases and the details of {len(r['people'])} people "
+            f"(closed by {r['closed_by']}; {r['years_after_closure']} years)"
+        ]
         lines += [f"  case   {c['case']} closed {c['closed_at']}" for c in r["cases"]]
         lines += [f"  person {p['person']} on {', '.join(p['cases'])}" for p in r["people"]]
         lines += [f"  held   {c}" for c in r["held"]]

@@ -36,10 +36,21 @@ def _raw_views(ctx: click.Context) -> Views:
 
 @contextlib.contextmanager
 def _progress_bar(label: str, total: int) -> Iterator[Any]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn  # only when drawn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )  # only when drawn
 
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  transient=False) as bar:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=False,
+    ) as bar:
         yield bar
 
 
@@ -63,17 +74,35 @@ def status(ctx: click.Context, as_json: bool) -> None:
     problems = views.check()
     mode = Pages(app).mode
     verified = health.last(views.path)
-    rows = [{"projection": name, "position": found["position"], "store_position": head,
-             "behind": head - found["position"], "applied": found["applied"], "rows": found["rows"],
-             "digest": f"{found['digest']:016x}", "decode": mode,
-             "check": next((p for p in problems if p.startswith(f"{name} ")), "ok"),
-             "verified_at": verified and verified["checked_at"], "verified": health.summary(verified)}
-            for name, found in views.tracking().items()]
+    rows = [
+        {
+            "projection": name,
+            "position": found["position"],
+            "store_position": head,
+            "behind": head - found["position"],
+            "applied": found["applied"],
+            "rows": found["rows"],
+            "digest": f"{found['digest']:016x}",
+            "decode": mode,
+            "check": next((p for p in problems if p.startswith(f"{name} ")), "ok"),
+            "verified_at": verified and verified["checked_at"],
+            "verified": health.summary(verified),
+        }
+        for name, found in views.tracking().items()
+    ]
     views.close()
-    emit(rows, as_json, lambda rs: "\n".join(
-        f"{r['projection']:<12} {r['position']:>9} / {r['store_position']:<9} behind {r['behind']:<6} "
-        f"applied {r['applied']:<9} digest {r['digest']}  check {r['check']}" for r in rs)
-        + f"\ndecode: {mode}\nlast verified: {health.summary(verified)}")
+    emit(
+        rows,
+        as_json,
+        lambda rs: (
+            "\n".join(
+                f"{r['projection']:<12} {r['position']:>9} / {r['store_position']:<9} behind {r['behind']:<6} "
+                f"applied {r['applied']:<9} digest {r['digest']}  check {r['check']}"
+                for r in rs
+            )
+            + f"\ndecode: {mode}\nlast verified: {health.summary(verified)}"
+        ),
+    )
 
 
 @projections.command("catch-up")
@@ -94,8 +123,12 @@ def catch_up(ctx: click.Context, batch: int) -> None:
 
 @projections.command("rebuild")
 @click.argument("name", required=False)
-@click.option("--batch", type=click.IntRange(1), default=None,
-              help="Events per transaction (default: 500 for one projection, 20000 for all).")
+@click.option(
+    "--batch",
+    type=click.IntRange(1),
+    default=None,
+    help="Events per transaction (default: 500 for one projection, 20000 for all).",
+)
 @click.pass_context
 def rebuild(ctx: click.Context, name: str | None, batch: int) -> None:
     """Rebuild all projections into a fresh file and swap it in, or replay one projection in place.

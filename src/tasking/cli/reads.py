@@ -45,8 +45,15 @@ def audit(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> 
     for column in ("position", "event", "user", "agency", "recorded", "happened", "details"):
         table.add_column(column, overflow="fold")
     for entry in result["entries"]:
-        cells = (str(entry["position"]), entry["event"], entry["user"], entry["agency"],
-                 local_text(entry["recorded_at"], seconds=True), local_text(entry["occurred_at"]), _details(entry["details"]))
+        cells = (
+            str(entry["position"]),
+            entry["event"],
+            entry["user"],
+            entry["agency"],
+            local_text(entry["recorded_at"], seconds=True),
+            local_text(entry["occurred_at"]),
+            _details(entry["details"]),
+        )
         table.add_row(*(Text(visible(cell or "")) for cell in cells))  # typed text shown, never acted on
     console().print(table)
     for what in result.get("erased", []):
@@ -80,8 +87,7 @@ def show(ctx: click.Context, case: str, at, as_of, position, as_json: bool) -> N
 @read_options
 @json_option
 @click.pass_context
-def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, position,
-          as_json: bool) -> None:
+def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, position, as_json: bool) -> None:
     """List cases, oldest first. A restricted case is its outline unless you may see it in full;
     the restricted cases shown in full are recorded in the access log.
 
@@ -100,7 +106,15 @@ def cases(ctx: click.Context, open_only: bool, area: str | None, at, as_of, posi
     for column in ("case", "status", "received", "source", "category", "area", "location", "risk"):
         table.add_column(column, no_wrap=column == "case")
     for row in result["cases"]:
-        cells = (row["case"], row.get("status", "restricted"), local_text(row["received_at"]), row.get("source", ""),
-                 row.get("category", ""), row["area"], row.get("location", ""), row.get("risk", ""))
+        cells = (
+            row["case"],
+            row.get("status", "restricted"),
+            local_text(row["received_at"]),
+            row.get("source", ""),
+            row.get("category", ""),
+            row["area"],
+            row.get("location", ""),
+            row.get("risk", ""),
+        )
         table.add_row(*(Text(visible(cell)) for cell in cells))
     console().print(table)

@@ -22,5 +22,14 @@ def review(ctx: click.Context, case, note, level, user, at, as_json) -> None:
     Example:
       tasking review CSU-2017-00001 --note "Still at risk; patrols continue" --level medium --at 2018-03-05T10:00
     """
-    run(ctx, ReviewCase, as_json=as_json, text=lambda r: f"Reviewed {r['case']} (risk {r['risk']})", user=user, at=at,
-        case=case, note=note, level=level)
+    run(
+        ctx,
+        ReviewCase,
+        as_json=as_json,
+        text=lambda r: f"Reviewed {r['case']} (risk {r['risk']})",
+        user=user,
+        at=at,
+        case=case,
+        note=note,
+        level=level,
+    )

@@ -24,8 +24,13 @@ def _user(ctx: click.Context, user: str | None) -> str:
     return login
 
 
-OUTPUT = click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=Path("briefings"),
-                      show_default=True, help="Packs go to OUTPUT/YYYY-MM-DD/.")
+OUTPUT = click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("briefings"),
+    show_default=True,
+    help="Packs go to OUTPUT/YYYY-MM-DD/.",
+)
 USER = click.option("--user", metavar="ID", help="Acting user (default: `tasking --user`, or TASKING_USER).")
 
 
@@ -58,6 +63,7 @@ def scheduler(ctx: click.Context, once: bool, at, output: Path, user: str | None
         serve(found, output, login)
         return
     result = run_once(found, at or utcnow(), output, login)
+
     def text(r: dict) -> str:
         pack = r["briefing"]
         if pack is None:
@@ -70,6 +76,7 @@ def scheduler(ctx: click.Context, once: bool, at, output: Path, user: str | None
         if reminders:
             line += f"\nReminders: {reminders['written']} agencies, in {reminders['folder']}"
         return line
+
     emit(result, as_json, text)
 
 
@@ -80,8 +87,13 @@ def latest_due_meeting(config, now):  # noqa: ANN201
 
 
 @briefing.command("issue")
-@click.option("--at", type=DATETIME, default=None, help="The meeting meant by this moment, as for `tasking briefing` "
-              "(default: the latest meeting whose pack time, `briefing_lead_minutes` before it, has come).")
+@click.option(
+    "--at",
+    type=DATETIME,
+    default=None,
+    help="The meeting meant by this moment, as for `tasking briefing` "
+    "(default: the latest meeting whose pack time, `briefing_lead_minutes` before it, has come).",
+)
 @OUTPUT
 @USER
 @json_option
@@ -102,8 +114,15 @@ def issue(ctx: click.Context, at, output: Path, user: str | None, as_json: bool)
     now = utcnow()
     meeting = meeting_for(found.app.config, at, now) if at is not None else latest_due_meeting(found.app.config, now)
     result = issue_pack(found, meeting, output, login, now)
-    emit(result, as_json, lambda r: (f"Issued the pack for {r['briefing']} into {r['folder']}" if r["issued"]
-                                     else f"The pack for {r['briefing']} was already issued; nothing written"))
+    emit(
+        result,
+        as_json,
+        lambda r: (
+            f"Issued the pack for {r['briefing']} into {r['folder']}"
+            if r["issued"]
+            else f"The pack for {r['briefing']} was already issued; nothing written"
+        ),
+    )
 
 
 @briefing.command("issued")
@@ -122,7 +141,11 @@ def issued(ctx: click.Context, at, as_of, position, as_json: bool) -> None:
     if as_json:
         emit_read(result)
         return
-    click.echo("\n".join(
-        f"{r['meeting_day']}  {local_text(r['window_from'])} -> {local_text(r['window_to'])}  {r['new_reports']} new, "
-        f"{r['due_taskings']} due, {r['feedback_owed']} owed  by {r['issued_by']}" for r in result["briefings"])
-               or "No packs issued")
+    click.echo(
+        "\n".join(
+            f"{r['meeting_day']}  {local_text(r['window_from'])} -> {local_text(r['window_to'])}  {r['new_reports']} new, "
+            f"{r['due_taskings']} due, {r['feedback_owed']} owed  by {r['issued_by']}"
+            for r in result["briefings"]
+        )
+        or "No packs issued"
+    )

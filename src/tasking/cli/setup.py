@@ -36,8 +36,13 @@ from tasking.time.instants import local_time, utcnow
 @click.option("--admin", "admin", required=True, metavar="ID", help="Login of the first coordinator.")
 @click.option("--name", required=True, help="The coordinator's name.")
 @click.option("--agency", required=True, metavar="CODE", help="The coordinator's agency code.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
-              help="A partnership TOML file replacing the default one.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A partnership TOML file replacing the default one.",
+)
 @json_option
 @request_option
 @click.pass_context
@@ -51,8 +56,13 @@ def init(ctx: click.Context, admin: str, name: str, agency: str, config_file: st
     text = read_config_file(config_file) if config_file else default_config_text()
     command = build(InitStore, user=admin, at=utcnow(), name=name, agency=agency, config_toml=text)
     result = send(services(ctx, create_tables=True).app, command, request_id=request_id(ctx), at_given=False)
-    emit(result, as_json, lambda r: f"Initialised {redact(services(ctx).settings.store)} for {r['partnership']}; "
-                                    f"first coordinator: {r['user']}")
+    emit(
+        result,
+        as_json,
+        lambda r: (
+            f"Initialised {redact(services(ctx).settings.store)} for {r['partnership']}; first coordinator: {r['user']}"
+        ),
+    )
 
 
 @click.group("users")
@@ -76,8 +86,17 @@ def users() -> None:
 @json_option
 @request_option
 @click.pass_context
-def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str, email: str | None, user: str | None,
-              at, as_json: bool) -> None:
+def users_add(
+    ctx: click.Context,
+    login: str,
+    name: str,
+    agency: str,
+    role: str,
+    email: str | None,
+    user: str | None,
+    at,
+    as_json: bool,
+) -> None:
     """Add a user. The addition is itself an event, so the roster is auditable.
 
     \b
@@ -85,8 +104,19 @@ def users_add(ctx: click.Context, login: str, name: str, agency: str, role: str,
       TASKING_USER=coordinator tasking users add pcso.fry --name "Jo Fry" --agency POLICE --role officer \\
         --email jo.fry@police.example
     """
-    run(ctx, AddUser, as_json=as_json, text=lambda r: f"Added user {r['user']}", user=user, at=at,
-        login=login, name=name, agency=agency, role=role, email=email)
+    run(
+        ctx,
+        AddUser,
+        as_json=as_json,
+        text=lambda r: f"Added user {r['user']}",
+        user=user,
+        at=at,
+        login=login,
+        name=name,
+        agency=agency,
+        role=role,
+        email=email,
+    )
 
 
 @users.command("deactivate")
@@ -104,8 +134,16 @@ def users_deactivate(ctx: click.Context, login: str, reason: str, user: str | No
     Example:
       TASKING_USER=coordinator tasking users deactivate pcso.fry --reason "Left the partnership"
     """
-    run(ctx, DeactivateUser, as_json=as_json, text=lambda r: f"Deactivated user {r['user']}", user=user, at=at,
-        login=login, reason=reason)
+    run(
+        ctx,
+        DeactivateUser,
+        as_json=as_json,
+        text=lambda r: f"Deactivated user {r['user']}",
+        user=user,
+        at=at,
+        login=login,
+        reason=reason,
+    )
 
 
 @users.command("role")
@@ -124,8 +162,17 @@ def users_role(ctx: click.Context, login: str, role: str, reason: str, user: str
     Example:
       TASKING_USER=coordinator tasking users role pcso.fry analyst --reason "Moved to the analysis team"
     """
-    run(ctx, ChangeRole, as_json=as_json, text=lambda r: f"User {r['user']} is now {r['role']}", user=user, at=at,
-        login=login, role=role, reason=reason)
+    run(
+        ctx,
+        ChangeRole,
+        as_json=as_json,
+        text=lambda r: f"User {r['user']} is now {r['role']}",
+        user=user,
+        at=at,
+        login=login,
+        role=role,
+        reason=reason,
+    )
 
 
 @users.command("list")
@@ -144,8 +191,16 @@ def users_list(ctx: click.Context, at, as_of, position, as_json: bool) -> None:
         emit_read(result)
         return
     header = f"{'USER':<20} {'AGENCY':<10} {'ROLE':<12} NAME"
-    click.echo("\n".join([header] + [f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}"
-                                     + ("" if r["active"] else " (deactivated)") for r in result["users"]]))
+    click.echo(
+        "\n".join(
+            [header]
+            + [
+                f"{r['login']:<20} {r['agency']:<10} {r['role']:<12} {r['name']}"
+                + ("" if r["active"] else " (deactivated)")
+                for r in result["users"]
+            ]
+        )
+    )
 
 
 @click.group("person")
@@ -168,16 +223,34 @@ def person() -> None:
 @json_option
 @request_option
 @click.pass_context
-def person_add(ctx: click.Context, name: str, phone: str | None, email: str | None, address: str | None,
-               user: str | None, at, as_json: bool) -> None:
+def person_add(
+    ctx: click.Context,
+    name: str,
+    phone: str | None,
+    email: str | None,
+    address: str | None,
+    user: str | None,
+    at,
+    as_json: bool,
+) -> None:
     """Record a person and print their reference. Reports refer to people only by this reference.
 
     \b
     Example:
       TASKING_USER=coordinator tasking person add --name "Pat Smith" --phone "01732 000000" --json
     """
-    run(ctx, AddPerson, as_json=as_json, text=lambda r: r["person"], user=user, at=at,
-        name=name, phone=phone, email=email, address=address)
+    run(
+        ctx,
+        AddPerson,
+        as_json=as_json,
+        text=lambda r: r["person"],
+        user=user,
+        at=at,
+        name=name,
+        phone=phone,
+        email=email,
+        address=address,
+    )
 
 
 @person.command("find")
@@ -195,9 +268,14 @@ def person_find(ctx: click.Context, name: str | None, phone: str | None, as_json
       tasking person find --phone "01732 000000" --json
     """
     found = find_people(services(ctx).app, name=name, phone=phone, user=acting_user(ctx, None))
-    emit(found, as_json, lambda rows: "\n".join(
-        [f"{'PERSON':<10} {'NAME':<24} {'PHONE':<16} EMAIL"]
-        + [f"{r['person']:<10} {r['name']:<24} {r['phone'] or '':<16} {r['email'] or ''}" for r in rows]))
+    emit(
+        found,
+        as_json,
+        lambda rows: "\n".join(
+            [f"{'PERSON':<10} {'NAME':<24} {'PHONE':<16} EMAIL"]
+            + [f"{r['person']:<10} {r['name']:<24} {r['phone'] or '':<16} {r['email'] or ''}" for r in rows]
+        ),
+    )
 
 
 @person.command("show")
@@ -215,12 +293,22 @@ def person_show(ctx: click.Context, reference: str, at, as_of, position, as_json
     result = person_with_cases(reader(ctx, at, as_of, position, "person show"), reference)
 
     def text(r: dict) -> str:
-        lines = [f"{label:>8}: {r[key]}" for label, key in
-                 (("person", "person"), ("name", "name"), ("phone", "phone"), ("email", "email"), ("address", "address"))
-                 if r[key]]
+        lines = [
+            f"{label:>8}: {r[key]}"
+            for label, key in (
+                ("person", "person"),
+                ("name", "name"),
+                ("phone", "phone"),
+                ("email", "email"),
+                ("address", "address"),
+            )
+            if r[key]
+        ]
         lines.append(f"{'cases':>8}: {len(r['cases'])}")
-        lines += [f"{'':>8}  {c['case']} {c['role']} {c['status']} {local_time(c['received_at'])} {c['category']} {c['area']}"
-                  for c in r["cases"]]
+        lines += [
+            f"{'':>8}  {c['case']} {c['role']} {c['status']} {local_time(c['received_at'])} {c['category']} {c['area']}"
+            for c in r["cases"]
+        ]
         return "\n".join(lines)
 
     if as_json:
@@ -230,8 +318,15 @@ def person_show(ctx: click.Context, reference: str, at, as_of, position, as_json
 
 
 def _expires_option(default: int, most: int, what: str) -> Callable[[Any], Any]:
-    return click.option("--expires", "days", type=click.IntRange(1, most), default=default, show_default=True,
-                        metavar="DAYS", help=f"Days until the {what} stops working.")
+    return click.option(
+        "--expires",
+        "days",
+        type=click.IntRange(1, most),
+        default=default,
+        show_default=True,
+        metavar="DAYS",
+        help=f"Days until the {what} stops working.",
+    )
 
 
 @users.command("token")
@@ -265,8 +360,14 @@ def _issue(ctx: click.Context, kind: type, acting: str, login: str, days: int, a
     command = build(kind, user=acting, at=now, login=login, token_hash=digest, expires_at=expiry(now, days), **fields)
     result = send(services(ctx).app, command)
     shown = {**result, "secret": token}
-    emit(shown, as_json, lambda r: f"{r['secret']}\n(token {r['token']} for {r['user']}, expires "
-                                   f"{local_time(r['expires_at'])}; shown once, keep it now)")
+    emit(
+        shown,
+        as_json,
+        lambda r: (
+            f"{r['secret']}\n(token {r['token']} for {r['user']}, expires "
+            f"{local_time(r['expires_at'])}; shown once, keep it now)"
+        ),
+    )
 
 
 @users.command("enrol")
@@ -289,11 +390,19 @@ def users_enrol(ctx: click.Context, login: str, days: int, user: str | None, as_
     acting = required_user(ctx, user, "users enrol")
     code, digest = new_token(login, kind="enr")
     now = utcnow()
-    result = send(services(ctx).app, build(EnrolUser, user=acting, at=now, login=login, code_hash=digest,
-                                           expires_at=expiry(now, days)))
-    emit({**result, "code": code}, as_json, lambda r: f"{r['code']}\n(one-time code for {r['user']}, expires "
-                                                      f"{local_time(r['expires_at'])}; give it to them: "
-                                                      f"`tasking users redeem CODE`)")
+    result = send(
+        services(ctx).app,
+        build(EnrolUser, user=acting, at=now, login=login, code_hash=digest, expires_at=expiry(now, days)),
+    )
+    emit(
+        {**result, "code": code},
+        as_json,
+        lambda r: (
+            f"{r['code']}\n(one-time code for {r['user']}, expires "
+            f"{local_time(r['expires_at'])}; give it to them: "
+            f"`tasking users redeem CODE`)"
+        ),
+    )
 
 
 @users.command("redeem")
@@ -334,5 +443,13 @@ def users_revoke_token(ctx: click.Context, login: str, token: str | None, user: 
     """
     from tasking.commands.tokens import RevokeToken
 
-    run(ctx, RevokeToken, as_json=as_json, text=lambda r: f"Revoked {', '.join(r['revoked'])} of {r['user']}",
-        user=user, at=at, login=login, token=token)
+    run(
+        ctx,
+        RevokeToken,
+        as_json=as_json,
+        text=lambda r: f"Revoked {', '.join(r['revoked'])} of {r['user']}",
+        user=user,
+        at=at,
+        login=login,
+        token=token,
+    )

@@ -49,10 +49,17 @@ def copy(ctx: click.Context, source: str, target: str, batch: int) -> None:
     try:
         check_copy(origin, destination)
         total = origin.app.event_count()
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+        with Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+        ) as bar:
             task = bar.add_task(f"Copying to {redact(target)}", total=total)
-            copied = copy_store(origin, destination, progress=lambda n: bar.advance(task, n), batch=batch,
-                                user=ctx.find_root().params.get("user"))
+            copied = copy_store(
+                origin,
+                destination,
+                progress=lambda n: bar.advance(task, n),
+                batch=batch,
+                user=ctx.find_root().params.get("user"),
+            )
         click.echo(f"Copied {copied} events from {redact(source)} to {redact(target)}")
         click.echo(f"Verified: {verify_copy(origin, destination)} events read the same in both stores, decrypted")
     finally:

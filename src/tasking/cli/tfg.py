@@ -45,8 +45,18 @@ def open_group(ctx: click.Context, focus, area, cases, reason, user, at, as_json
       tasking tfg open --focus "Azalea Shops youth nuisance" --area Swanley --case CSU-2017-00001 \\
         --reason "Repeat reports at the daily meeting" --at 2018-03-05T11:00 --json
     """
-    run(ctx, TfgOpen, as_json=as_json, text=_group_text("Opened"), user=user, at=at,
-        focus=focus, area=area, cases=cases, reason=reason)
+    run(
+        ctx,
+        TfgOpen,
+        as_json=as_json,
+        text=_group_text("Opened"),
+        user=user,
+        at=at,
+        focus=focus,
+        area=area,
+        cases=cases,
+        reason=reason,
+    )
 
 
 @tfg.command("add-case")
@@ -61,8 +71,16 @@ def add_case(ctx: click.Context, group, case, user, at, as_json) -> None:
     Example:
       tasking tfg add-case TFG-2017-01 CSU-2017-00002
     """
-    run(ctx, TfgAddCase, as_json=as_json, text=lambda r: f"Added {r['case']} to {r['group']}", user=user, at=at,
-        group=group, case=case)
+    run(
+        ctx,
+        TfgAddCase,
+        as_json=as_json,
+        text=lambda r: f"Added {r['case']} to {r['group']}",
+        user=user,
+        at=at,
+        group=group,
+        case=case,
+    )
 
 
 @tfg.command("action")
@@ -79,8 +97,18 @@ def action(ctx: click.Context, group, agency, action, due, user, at, as_json) ->
     Example:
       tasking tfg action TFG-2017-01 --agency WARDENS --action "Weekly evening patrols" --due 2018-04-01
     """
-    run(ctx, TfgAction, as_json=as_json, text=_group_text("Action raised:"), user=user, at=at,
-        group=group, agency=agency, action=action, due=due)
+    run(
+        ctx,
+        TfgAction,
+        as_json=as_json,
+        text=_group_text("Action raised:"),
+        user=user,
+        at=at,
+        group=group,
+        agency=agency,
+        action=action,
+        due=due,
+    )
 
 
 @tfg.command("complete-action")
@@ -96,8 +124,17 @@ def complete_action(ctx: click.Context, group, action, result, user, at, as_json
     Example:
       tasking tfg complete-action TFG-2017-01 A1 --result "Six patrols; group dispersed"
     """
-    run(ctx, TfgCompleteAction, as_json=as_json, text=_group_text("Completed"), user=user, at=at,
-        group=group, action=action, result=result)
+    run(
+        ctx,
+        TfgCompleteAction,
+        as_json=as_json,
+        text=_group_text("Completed"),
+        user=user,
+        at=at,
+        group=group,
+        action=action,
+        result=result,
+    )
 
 
 @tfg.command("meet")
@@ -127,7 +164,9 @@ def complete(ctx: click.Context, group, outcome, user, at, as_json) -> None:
     Example:
       tasking tfg complete TFG-2017-01 --outcome "Reports down from 12 to 2 a month" --at 2018-05-01T10:00
     """
-    run(ctx, TfgComplete, as_json=as_json, text=_group_text("Completed"), user=user, at=at, group=group, outcome=outcome)
+    run(
+        ctx, TfgComplete, as_json=as_json, text=_group_text("Completed"), user=user, at=at, group=group, outcome=outcome
+    )
 
 
 @tfg.command("list")
@@ -151,8 +190,16 @@ def list_groups(ctx: click.Context, open_only, at, as_of, position, as_json) -> 
     for column in ("group", "area", "focus", "opened", "cases", "actions open", "meetings", "status"):
         table.add_column(column, no_wrap=column == "group")
     for g in items:
-        table.add_row(g["group"], g["area"], g["focus"], local_text(g["opened_at"]), str(len(g["cases"])),
-                      str(sum(a["status"] == "open" for a in g["actions"])), str(len(g["meetings"])), g["status"])
+        table.add_row(
+            g["group"],
+            g["area"],
+            g["focus"],
+            local_text(g["opened_at"]),
+            str(len(g["cases"])),
+            str(sum(a["status"] == "open" for a in g["actions"])),
+            str(len(g["meetings"])),
+            g["status"],
+        )
     console().print(table)
 
 
@@ -176,8 +223,11 @@ def show(ctx: click.Context, group, at, as_of, position, as_json) -> None:
 
 
 def _show_text(g: dict[str, Any]) -> str:
-    lines = [f"{g['group']} ({g['status']}): {g['focus']}, {g['area']}; opened {g['opened_at']}",
-             f"  reason: {g['reason']}", f"  cases: {', '.join(g['cases']) or 'none'}"]
+    lines = [
+        f"{g['group']} ({g['status']}): {g['focus']}, {g['area']}; opened {g['opened_at']}",
+        f"  reason: {g['reason']}",
+        f"  cases: {', '.join(g['cases']) or 'none'}",
+    ]
     lines += [f"  {a['action']} {a['agency']}: {a['text']} (due {a['due']}, {a['status']})" for a in g["actions"]]
     lines += [f"  met {m['at']}: {m['note']}" for m in g["meetings"]]
     if g["outcome"]:

@@ -25,8 +25,14 @@ def _head(_ctx: click.Context, _param: click.Parameter, value: str | None):  # n
 
 
 @click.command("verify")
-@click.option("--head", "head", default=None, metavar="POSITION:HASH", callback=_head,
-              help="A head printed in a pack or a report: check the store still holds exactly what it held then.")
+@click.option(
+    "--head",
+    "head",
+    default=None,
+    metavar="POSITION:HASH",
+    callback=_head,
+    help="A head printed in a pack or a report: check the store still holds exactly what it held then.",
+)
 @json_option
 @click.pass_context
 def verify(ctx: click.Context, head, as_json: bool) -> None:
@@ -56,7 +62,9 @@ def _text(found: dict[str, Any]) -> str:
         checked = f"; head {found['checked_head']} matches" if found["checked_head"] else ""
         return f"verified: {found['events']} events, chain head {found['head'] or 'none (empty store)'}{checked}"
     good = f"; verified up to {found['head']}" if found["head"] else ""
-    return f"NOT verified: first bad position {found['first_bad_position']}: {found['problem']}: {found['detail']}{good}"
+    return (
+        f"NOT verified: first bad position {found['first_bad_position']}: {found['problem']}: {found['detail']}{good}"
+    )
 
 
 @click.command("seal-chain")
@@ -77,6 +85,14 @@ def seal_chain(ctx: click.Context, reason: str, user, at, as_json: bool) -> None
     Example:
       tasking --user admin seal-chain --reason "Upgrade to the chained store, ticket OPS-112"
     """
-    run(ctx, SealChain, as_json=as_json, user=user, at=at, reason=reason,
-        text=lambda r: f"Sealed the chain over {r['last_position']} events (unsealed from position "
-                       f"{r['unsealed_from']})")
+    run(
+        ctx,
+        SealChain,
+        as_json=as_json,
+        user=user,
+        at=at,
+        reason=reason,
+        text=lambda r: (
+            f"Sealed the chain over {r['last_position']} events (unsealed from position {r['unsealed_from']})"
+        ),
+    )

@@ -55,8 +55,7 @@ def _time_fields(kind: type) -> tuple[tuple[str, str], ...]:
     found = _TIME_FIELDS.get(kind)
     if found is None:
         names = {"at": "received" if kind.__name__ == "RecordReport" else "at", "occurred_at": "occurred"}
-        found = _TIME_FIELDS[kind] = tuple((name, field) for name, field in names.items()
-                                           if name in kind.model_fields)  # type: ignore[attr-defined]
+        found = _TIME_FIELDS[kind] = tuple((name, field) for name, field in names.items() if name in kind.model_fields)  # type: ignore[attr-defined]
     return found
 
 
@@ -69,8 +68,9 @@ def check_times(app: TaskingApp, cmd: Command, now: dt.datetime) -> None:
             check_effective(value, field, config.earliest_date, now)
 
 
-def send(app: TaskingApp, cmd: Command, log_it: bool = True, request_id: str | None = None,
-         at_given: bool = True) -> dict[str, Any]:
+def send(
+    app: TaskingApp, cmd: Command, log_it: bool = True, request_id: str | None = None, at_given: bool = True
+) -> dict[str, Any]:
     """Run the command's handler; retry on a conflicting writer. `log_it=False` for bulk paths.
 
     With a `request_id`, a request already handled returns its first result and writes nothing;
@@ -105,8 +105,15 @@ def _send(app: TaskingApp, cmd: Command, log_it: bool, request_id: str | None, a
             return result
         bound = log.bind(command=type(cmd).__name__, user=cmd.user, case=getattr(cmd, "case", None))
         agency = _agency_of(app, cmd.user)
-        bound.info("command.handled", agency=agency, attempts=attempt, result=result, request=request_id,
-                   repeated=repeated, ms=round((time.perf_counter() - started) * 1000, 1))
+        bound.info(
+            "command.handled",
+            agency=agency,
+            attempts=attempt,
+            result=result,
+            request=request_id,
+            repeated=repeated,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
         return result
     raise AssertionError("unreachable")
 
@@ -126,9 +133,13 @@ def authorize(app: TaskingApp, cmd: Command) -> None:
         app.authorize(actor, action, case.reference, own=case_involves(case, actor.agency))
         tasking = case.taskings.get(getattr(cmd, "tasking", None) or "") if action == "complete" else None
         if tasking is not None and tasking["agency"] != actor.agency:  # issue 21, 22
-            raise app.refuse(actor, action, f"{case.reference} {cmd.tasking} is tasked to {tasking['agency']}, "  # type: ignore[attr-defined]
-                                            f"not {actor.agency}: only the tasked agency or a coordinator completes it",
-                             case.reference)
+            raise app.refuse(
+                actor,
+                action,
+                f"{case.reference} {cmd.tasking} is tasked to {tasking['agency']}, "  # type: ignore[attr-defined]
+                f"not {actor.agency}: only the tasked agency or a coordinator completes it",
+                case.reference,
+            )
 
 
 def case_involves(case: Case, agency: str | None) -> bool:
@@ -136,8 +147,9 @@ def case_involves(case: Case, agency: str | None) -> bool:
     return agency is not None and (agency == case.source or any(t["agency"] == agency for t in case.taskings.values()))
 
 
-def _handle_once(app: TaskingApp, cmd: Command, handler: Any, request_id: str | None,
-                 digest: str) -> tuple[bool, dict[str, Any]]:
+def _handle_once(
+    app: TaskingApp, cmd: Command, handler: Any, request_id: str | None, digest: str
+) -> tuple[bool, dict[str, Any]]:
     """(repeated, result): the first result of a request already handled, or handle it now."""
     if request_id:
         found = app.find_request(request_id)
@@ -149,8 +161,17 @@ def _handle_once(app: TaskingApp, cmd: Command, handler: Any, request_id: str | 
         result = handler(app, cmd)
     if request_id:
         agency = _agency_of(app, cmd.user) or getattr(cmd, "agency", "")
-        saved.append(Request(key=request_id, command=type(cmd).__name__, digest=digest, result=result,
-                             user=cmd.user, agency=agency, at=cmd.effective))
+        saved.append(
+            Request(
+                key=request_id,
+                command=type(cmd).__name__,
+                digest=digest,
+                result=result,
+                user=cmd.user,
+                agency=agency,
+                at=cmd.effective,
+            )
+        )
     app.save(*saved, **saved.kwargs)
     return False, result
 

@@ -8,8 +8,17 @@ from typing import Annotated
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from tasking.commands.base import Code, Command, Narrative, Ref, Text, absent_or_null, present
-from tasking.domain.vocabulary import (Channel, CloseReason, CorrectableField, FollowUpKind, LinkReason, Power,
-                                       ReferralTarget, Risk, UpdateChannel)
+from tasking.domain.vocabulary import (
+    Channel,
+    CloseReason,
+    CorrectableField,
+    FollowUpKind,
+    LinkReason,
+    Power,
+    ReferralTarget,
+    Risk,
+    UpdateChannel,
+)
 
 # WGS84 degrees, as police.uk and GPS give them; six decimals is about 10 cm.
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -21,12 +30,25 @@ class RecordReport(Command):
 
     # What the validator below checks, said in the API's schema: a reporter or anonymous, not both;
     # a map point is both lat and lon, or neither.
-    model_config = ConfigDict(json_schema_extra={"allOf": [
-        {"oneOf": [{**present({"reporter": "string"}), "properties": {"reporter": {"type": "string"},
-                                                                        "anonymous": {"const": False}}},
-                   {"required": ["anonymous"], "properties": {"anonymous": {"const": True},
-                                                              "reporter": {"type": "null"}}}]},
-        {"anyOf": [present({"lat": "number", "lon": "number"}), absent_or_null("lat", "lon")]}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "oneOf": [
+                        {
+                            **present({"reporter": "string"}),
+                            "properties": {"reporter": {"type": "string"}, "anonymous": {"const": False}},
+                        },
+                        {
+                            "required": ["anonymous"],
+                            "properties": {"anonymous": {"const": True}, "reporter": {"type": "null"}},
+                        },
+                    ]
+                },
+                {"anyOf": [present({"lat": "number", "lon": "number"}), absent_or_null("lat", "lon")]},
+            ]
+        }
+    )
 
     source: Code
     channel: Channel = "phone"
@@ -95,9 +117,12 @@ class UpdateReporter(CaseCommand):
     send: bool = False  # with channel `email`: queue the note to the reporter's address through the outbox
 
     # Said in the API's schema too: only an email update can be sent.
-    model_config = ConfigDict(json_schema_extra={
-        "if": {"required": ["send"], "properties": {"send": {"const": True}}},
-        "then": {"required": ["channel"], "properties": {"channel": {"const": "email"}}}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["send"], "properties": {"send": {"const": True}}},
+            "then": {"required": ["channel"], "properties": {"channel": {"const": "email"}}},
+        }
+    )
 
     @model_validator(mode="after")
     def _send_by_email(self) -> UpdateReporter:

@@ -42,12 +42,16 @@ def _place(area: str, location: str) -> str:
     return f"{area}|{location_key(location)}"
 
 
-def _fold(app: TaskingApp, config: PartnershipConfig, reference: str, at: dt.datetime,
-          links: list[IncidentLink]) -> tuple[Complaint | None, list[str]]:
+def _fold(
+    app: TaskingApp, config: PartnershipConfig, reference: str, at: dt.datetime, links: list[IncidentLink]
+) -> tuple[Complaint | None, list[str]]:
     """One case as it stood at `at` (the one fold of its events effective by then), and the cases
     it is linked to as the same incident by then."""
-    events = [event for event in app.events.get(case_id(reference))
-              if isinstance(event, Case.Reported) or (type(event).__name__ in KIND_OF and event.at <= at)]
+    events = [
+        event
+        for event in app.events.get(case_id(reference))
+        if isinstance(event, Case.Reported) or (type(event).__name__ in KIND_OF and event.at <= at)
+    ]
     state = fold(fact_of(event) for event in events)
     if state is None:
         return None, []
@@ -58,16 +62,22 @@ def _fold(app: TaskingApp, config: PartnershipConfig, reference: str, at: dt.dat
             linked.append(event.to)
     reported = events[0]
     complaint = Complaint(
-        case=reference, asb=config.is_asb(state.category), reporter=state.reporter, victim=state.victim,
+        case=reference,
+        asb=config.is_asb(state.category),
+        reporter=state.reporter,
+        victim=state.victim,
         occurred_at=dt.datetime.fromisoformat(state.occurred_at.replace("Z", "+00:00")),
-        received_at=reported.at, recorded_at=reported.timestamp, place=_place(state.area, state.location),
+        received_at=reported.at,
+        recorded_at=reported.timestamp,
+        place=_place(state.area, state.location),
         hate=state.category in config.case_review.local_rules.hate_categories,
     )
     return complaint, linked
 
 
-def gather(app: TaskingApp, config: PartnershipConfig, applicant: str, named: list[str],
-           at: dt.datetime) -> tuple[list[Complaint], list[IncidentLink]]:
+def gather(
+    app: TaskingApp, config: PartnershipConfig, applicant: str, named: list[str], at: dt.datetime
+) -> tuple[list[Complaint], list[IncidentLink]]:
     """The applicant's reports, the named cases, their same-incident links and, for the local rule
     on complainants, the other reports about the same places."""
     wanted = set(named)

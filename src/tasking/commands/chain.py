@@ -29,11 +29,20 @@ def seal_chain(app: TaskingApp, cmd: SealChain) -> dict[str, Any]:
     # Unsealed rows come first; what has links after them must verify on its own.
     broken = verdict if verdict.problem != "unsealed" else app.recorder.verify(linked_part=True)  # type: ignore[attr-defined]
     if not broken.ok:
-        raise DomainError("store", f"the chain is broken at position {broken.first_bad_position} "
-                                   f"({broken.problem}), not only unsealed: sealing would hide it; see `tasking verify`")
+        raise DomainError(
+            "store",
+            f"the chain is broken at position {broken.first_bad_position} "
+            f"({broken.problem}), not only unsealed: sealing would hide it; see `tasking verify`",
+        )
     user = app.get_user(cmd.user)
-    seal = ChainSeal(reason=cmd.reason, unsealed_from=verdict.first_bad_position or 0, last_position=app.event_count(),
-                     user=user.login, agency=user.member_of, at=cmd.effective)
+    seal = ChainSeal(
+        reason=cmd.reason,
+        unsealed_from=verdict.first_bad_position or 0,
+        last_position=app.event_count(),
+        user=user.login,
+        agency=user.member_of,
+        at=cmd.effective,
+    )
     app.save(seal, seal=True)  # the recorder re-chains every row in the transaction that stores the seal
     return {"sealed": True, "unsealed_from": seal.unsealed_from, "last_position": seal.last_position}
 

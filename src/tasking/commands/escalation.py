@@ -17,6 +17,7 @@ DecisionOutcome = Literal["review", "no-review"]
 
 # --- ASB case review -----------------------------------------------------------------------
 
+
 class CaseReviewApply(Command):
     """An application for an ASB case review: `at` is when it was received."""
 
@@ -65,6 +66,7 @@ class CaseReviewClose(ReviewCommand):
 
 # --- Task and Finish groups ------------------------------------------------------------------
 
+
 class TfgOpen(Command):
     focus: Narrative
     area: Text
@@ -103,6 +105,7 @@ class TfgComplete(GroupCommand):
 
 # --- Community MARAC -------------------------------------------------------------------------
 
+
 class MaracMeetingsAdd(Command):
     """A Community MARAC meeting: `at` is when it is held."""
 
@@ -124,9 +127,14 @@ class MaracDiscuss(Command):
     discharge: bool = False
 
     # Said in the API's schema too: a review date or a discharge, not both.
-    model_config = ConfigDict(json_schema_extra={"not": {
-        "required": ["review_at", "discharge"],
-        "properties": {"review_at": {"type": "string"}, "discharge": {"const": True}}}})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "not": {
+                "required": ["review_at", "discharge"],
+                "properties": {"review_at": {"type": "string"}, "discharge": {"const": True}},
+            }
+        }
+    )
 
     @model_validator(mode="after")
     def _review_or_discharge(self) -> MaracDiscuss:

@@ -75,13 +75,17 @@ def _next_reference(app: TaskingApp, kind: str, prefix: str, width: int, cmd: Co
 
 def rules_of(app: TaskingApp) -> Rules:
     config = app.config.case_review
-    return Rules(threshold=config.threshold, complaint_within_months=config.complaint_within_months,
-                 application_within_months=config.application_within_months,
-                 different_complainants=config.local_rules.different_complainants,
-                 hate_incident=config.local_rules.hate_incident)
+    return Rules(
+        threshold=config.threshold,
+        complaint_within_months=config.complaint_within_months,
+        application_within_months=config.application_within_months,
+        different_complainants=config.local_rules.different_complainants,
+        hate_incident=config.local_rules.hate_incident,
+    )
 
 
 # --- ASB case review -------------------------------------------------------------------------
+
 
 def case_review_apply(app: TaskingApp, cmd: CaseReviewApply) -> Result:
     login, agency = _actor(app, cmd)
@@ -90,8 +94,15 @@ def case_review_apply(app: TaskingApp, cmd: CaseReviewApply) -> Result:
         app.get_person(cmd.on_behalf_of, "on-behalf-of")
     cases = [app.get_case(case).reference for case in dict.fromkeys(cmd.cases)]
     sequence, reference = _next_reference(app, "case-reviews", "CR", 3, cmd)
-    review = CaseReview(reference=reference, applicant=cmd.applicant, on_behalf_of=cmd.on_behalf_of, cases=cases,
-                        user=login, agency=agency, at=cmd.effective)
+    review = CaseReview(
+        reference=reference,
+        applicant=cmd.applicant,
+        on_behalf_of=cmd.on_behalf_of,
+        cases=cases,
+        user=login,
+        agency=agency,
+        at=cmd.effective,
+    )
     app.save(sequence, review)
     return {"review": reference}
 
@@ -110,8 +121,7 @@ def case_review_assess(app: TaskingApp, cmd: CaseReviewAssess) -> Result:
     if flush is not None:  # a batching app holds recent cases in memory: write them so they can be read
         flush()
     complaints, links = gather(app, app.config, review.applicant, review.cases, cmd.effective)
-    application = Application(applicant=review.applicant, received_at=review.received_at,
-                              cases=frozenset(review.cases))
+    application = Application(applicant=review.applicant, received_at=review.received_at, cases=frozenset(review.cases))
     result = assess(application, complaints, links, rules_of(app), at=cmd.effective, recorded_by=utcnow())
     review.assess(login, agency, cmd.effective, **result.as_dict())
     app.save(review)
@@ -143,8 +153,11 @@ def case_review_recommend(app: TaskingApp, cmd: CaseReviewRecommend) -> Result:
     if cmd.case:
         case = app.get_case(cmd.case)
         if case.reference not in cases:
-            raise DomainError("case", f"{case.reference} is not one of the applicant's cases in {review.reference} "
-                                      f"({', '.join(cases) or 'none'})")
+            raise DomainError(
+                "case",
+                f"{case.reference} is not one of the applicant's cases in {review.reference} "
+                f"({', '.join(cases) or 'none'})",
+            )
     else:  # the latest open case that counted (or that the application named), else any of the applicant's
         assessed = review.assessment or {"qualifying": []}
         preferred = sorted(set(assessed["qualifying"]) | set(review.cases), reverse=True)
@@ -167,8 +180,14 @@ def case_review_close(app: TaskingApp, cmd: CaseReviewClose) -> Result:
     return _on_review(app, cmd, lambda review, *who: review.close(*who, cmd.note))
 
 
-def _on(app: TaskingApp, cmd: Any, key: str, load: Callable[[TaskingApp, str], Any], decide: Callable[..., None],
-        **extra: str) -> Result:
+def _on(
+    app: TaskingApp,
+    cmd: Any,
+    key: str,
+    load: Callable[[TaskingApp, str], Any],
+    decide: Callable[..., None],
+    **extra: str,
+) -> Result:
     """Load one aggregate by its reference (`cmd.review`, `cmd.group`), let it decide, save it."""
     login, agency = _actor(app, cmd)
     found = load(app, getattr(cmd, key))
@@ -183,13 +202,22 @@ def _on_review(app: TaskingApp, cmd: Any, decide: Callable[..., None], **extra: 
 
 # --- Task and Finish groups --------------------------------------------------------------------
 
+
 def tfg_open(app: TaskingApp, cmd: TfgOpen) -> Result:
     login, agency = _actor(app, cmd)
     area = app.config.check_area(cmd.area)
     cases = [app.get_case(case).reference for case in dict.fromkeys(cmd.cases)]
     sequence, reference = _next_reference(app, "task-and-finish", "TFG", 2, cmd)
-    group = TaskAndFinishGroup(reference=reference, focus=cmd.focus, area=area, cases=cases, reason=cmd.reason,
-                               user=login, agency=agency, at=cmd.effective)
+    group = TaskAndFinishGroup(
+        reference=reference,
+        focus=cmd.focus,
+        area=area,
+        cases=cases,
+        reason=cmd.reason,
+        user=login,
+        agency=agency,
+        at=cmd.effective,
+    )
     app.save(sequence, group)
     return {"group": reference}
 
@@ -202,14 +230,16 @@ def tfg_add_case(app: TaskingApp, cmd: TfgAddCase) -> Result:
 def tfg_action(app: TaskingApp, cmd: TfgAction) -> Result:
     app.config.check_agency(cmd.agency)
     found: dict[str, str] = {}
-    result = _on_group(app, cmd, lambda group, *who: found.update(
-        action=group.raise_action(*who, cmd.agency, cmd.action, cmd.due)))
+    result = _on_group(
+        app, cmd, lambda group, *who: found.update(action=group.raise_action(*who, cmd.agency, cmd.action, cmd.due))
+    )
     return {**result, **found}
 
 
 def tfg_complete_action(app: TaskingApp, cmd: TfgCompleteAction) -> Result:
-    return _on_group(app, cmd, lambda group, *who: group.complete_action(*who, cmd.action, cmd.result),
-                     action=cmd.action)
+    return _on_group(
+        app, cmd, lambda group, *who: group.complete_action(*who, cmd.action, cmd.result), action=cmd.action
+    )
 
 
 def tfg_meet(app: TaskingApp, cmd: TfgMeet) -> Result:
@@ -225,6 +255,7 @@ def _on_group(app: TaskingApp, cmd: Any, decide: Callable[..., None], **extra: s
 
 
 # --- Community MARAC ------------------------------------------------------------------------------
+
 
 def marac_meetings_add(app: TaskingApp, cmd: MaracMeetingsAdd) -> Result:
     login, agency = _actor(app, cmd)
@@ -242,14 +273,17 @@ def marac_discuss(app: TaskingApp, cmd: MaracDiscuss) -> Result:
     case = app.get_case(cmd.case)
     for item in cmd.actions:
         app.config.check_agency(item.agency, "action")
-    taskings = [case.raise_tasking(login, agency, meeting.meeting_at, item.agency, None, item.action, item.due)
-                for item in cmd.actions]
+    taskings = [
+        case.raise_tasking(login, agency, meeting.meeting_at, item.agency, None, item.action, item.due)
+        for item in cmd.actions
+    ]
     meeting.discuss(login, agency, case.reference, cmd.outcome, taskings, cmd.review_at, cmd.discharge)
     app.save(meeting, case)
     return {"meeting": meeting.meeting_day, "case": case.reference, "taskings": taskings}
 
 
 # --- risk reviews -----------------------------------------------------------------------------------
+
 
 def review_case(app: TaskingApp, cmd: ReviewCase) -> Result:
     login, agency = _actor(app, cmd)

@@ -64,8 +64,15 @@ def init_store(app: TaskingApp, cmd: InitStore) -> Result:
     config = parse_config(cmd.config_toml)
     member_of = config.check_agency(cmd.agency)
     partnership = Partnership(config_toml=cmd.config_toml, user=cmd.user, agency=member_of, at=cmd.effective)
-    admin = User(login=cmd.user, name=cmd.name, member_of=member_of, role="coordinator",
-                 user=cmd.user, agency=member_of, at=cmd.effective)
+    admin = User(
+        login=cmd.user,
+        name=cmd.name,
+        member_of=member_of,
+        role="coordinator",
+        user=cmd.user,
+        agency=member_of,
+        at=cmd.effective,
+    )
     app.save(partnership, admin)
     return {"user": cmd.user, "partnership": config.name}
 
@@ -75,7 +82,9 @@ def add_user(app: TaskingApp, cmd: AddUser) -> Result:
     member_of = app.config.check_agency(cmd.agency)
     if User.create_id(cmd.login) in app.repository:
         raise DomainError("login", f"user {cmd.login!r} already exists")
-    added = User(login=cmd.login, name=cmd.name, member_of=member_of, role=cmd.role, user=login, agency=agency, at=cmd.effective)
+    added = User(
+        login=cmd.login, name=cmd.name, member_of=member_of, role=cmd.role, user=login, agency=agency, at=cmd.effective
+    )
     if cmd.email:
         added.set_email(cmd.email, login, agency, cmd.effective)  # where the taskings they own are emailed
     app.save(added)
@@ -112,8 +121,16 @@ def add_person(app: TaskingApp, cmd: AddPerson) -> Result:
     login, agency = _actor(app, cmd)
     sequence = app.sequence("people")
     reference = f"PER-{sequence.next():05d}"
-    person = Person(reference=reference, name=cmd.name, phone=cmd.phone, email=cmd.email, address=cmd.address,
-                    user=login, agency=agency, at=cmd.effective)
+    person = Person(
+        reference=reference,
+        name=cmd.name,
+        phone=cmd.phone,
+        email=cmd.email,
+        address=cmd.address,
+        user=login,
+        agency=agency,
+        at=cmd.effective,
+    )
     app.save(sequence, person)
     return {"person": reference}
 
@@ -125,7 +142,9 @@ def record_report(app: TaskingApp, cmd: RecordReport) -> Result:
     return {"case": case[1].reference}
 
 
-def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str, new_people: tuple[str, ...] = ()) -> tuple[Any, Case]:
+def new_case(
+    app: TaskingApp, cmd: RecordReport, login: str, agency: str, new_people: tuple[str, ...] = ()
+) -> tuple[Any, Case]:
     """Validate a report against the partnership and build its case (unsaved), with its reference.
     `new_people`: people saved in the same transaction as the case (not yet in the store)."""
     config = app.config
@@ -147,11 +166,23 @@ def new_case(app: TaskingApp, cmd: RecordReport, login: str, agency: str, new_pe
     sequence = app.sequence(f"cases/{year}")
     reference = f"{config.reference_prefix}-{year}-{sequence.next():05d}"
     case = Case(
-        reference=reference, user=login, agency=agency, at=cmd.effective,
-        occurred_at=cmd.occurred_at, source=source, channel=cmd.channel,
-        category=cmd.category, area=area, location=cmd.location, reporter=cmd.reporter, victim=cmd.victim,
-        feedback=feedback, risk=cmd.risk, summary=cmd.summary,
-        lat=None if cmd.lat is None else round(cmd.lat, 6), lon=None if cmd.lon is None else round(cmd.lon, 6),
+        reference=reference,
+        user=login,
+        agency=agency,
+        at=cmd.effective,
+        occurred_at=cmd.occurred_at,
+        source=source,
+        channel=cmd.channel,
+        category=cmd.category,
+        area=area,
+        location=cmd.location,
+        reporter=cmd.reporter,
+        victim=cmd.victim,
+        feedback=feedback,
+        risk=cmd.risk,
+        summary=cmd.summary,
+        lat=None if cmd.lat is None else round(cmd.lat, 6),
+        lon=None if cmd.lon is None else round(cmd.lon, 6),
     )
     return sequence, case
 
@@ -241,6 +272,7 @@ def correct_case(app: TaskingApp, cmd: CorrectCase) -> Result:
 
 def close_case(app: TaskingApp, cmd: CloseCase) -> Result:
     """One save: the closure, any taskings it completes and the reporter told of it."""
+
     def decide(case: Case, *who: Any) -> None:
         case.close(*who, cmd.reason, cmd.note, cmd.complete_taskings, cmd.reporter_told)
         if cmd.public_note:
@@ -261,7 +293,9 @@ def acknowledge_flag(app: TaskingApp, cmd: AcknowledgeFlag) -> Result:
     try:
         flag = app.repository.get(RepeatFlag.create_id(cmd.flag))
     except AggregateNotFoundError:
-        flag = RepeatFlag(flag=cmd.flag, cases=list(cmd.cases), note=cmd.note, user=login, agency=agency, at=cmd.effective)
+        flag = RepeatFlag(
+            flag=cmd.flag, cases=list(cmd.cases), note=cmd.note, user=login, agency=agency, at=cmd.effective
+        )
     else:
         flag.acknowledge(list(cmd.cases), cmd.note, login, agency, cmd.effective)
     app.save(flag)
@@ -278,12 +312,23 @@ def issue_briefing(app: TaskingApp, cmd: IssueBriefing) -> Result:
     check_meeting(app, cmd)
     if Briefing.create_id(cmd.meeting_day) in app.repository:
         return {"briefing": cmd.meeting_day, "issued": False}
-    app.save(Briefing(
-        meeting_day=cmd.meeting_day, meeting=cmd.meeting, window_from=cmd.window_from, window_to=cmd.window_to,
-        new_reports=list(cmd.new_reports), due_taskings=list(cmd.due_taskings), feedback_owed=list(cmd.feedback_owed),
-        repeat_flags=list(cmd.repeat_flags), digest=cmd.digest, files=list(cmd.files),
-        user=login, agency=agency, at=cmd.effective,
-    ))
+    app.save(
+        Briefing(
+            meeting_day=cmd.meeting_day,
+            meeting=cmd.meeting,
+            window_from=cmd.window_from,
+            window_to=cmd.window_to,
+            new_reports=list(cmd.new_reports),
+            due_taskings=list(cmd.due_taskings),
+            feedback_owed=list(cmd.feedback_owed),
+            repeat_flags=list(cmd.repeat_flags),
+            digest=cmd.digest,
+            files=list(cmd.files),
+            user=login,
+            agency=agency,
+            at=cmd.effective,
+        )
+    )
     return {"briefing": cmd.meeting_day, "issued": True}
 
 
@@ -292,11 +337,17 @@ def check_real_meeting(config: PartnershipConfig, meeting: dt.datetime, at: dt.d
     `briefing_lead_minutes`) has come by `at`, the issue time."""
     rules = config.meeting
     if not MeetingCalendar(rules.time).is_meeting(meeting):
-        raise DomainError("meeting", f"{iso(meeting)} is not a tasking meeting: meetings are on working days "
-                                     f"(not England and Wales bank holidays) at {rules.time} Europe/London")
+        raise DomainError(
+            "meeting",
+            f"{iso(meeting)} is not a tasking meeting: meetings are on working days "
+            f"(not England and Wales bank holidays) at {rules.time} Europe/London",
+        )
     if meeting - dt.timedelta(minutes=rules.briefing_lead_minutes) > at:
-        raise DomainError("meeting", f"the pack for the meeting at {iso(meeting)} cannot be issued more than "
-                                     f"{rules.briefing_lead_minutes} minutes ahead of it")
+        raise DomainError(
+            "meeting",
+            f"the pack for the meeting at {iso(meeting)} cannot be issued more than "
+            f"{rules.briefing_lead_minutes} minutes ahead of it",
+        )
 
 
 def check_meeting(app: TaskingApp, cmd: IssueBriefing) -> None:
@@ -316,8 +367,15 @@ def import_report(app: TaskingApp, cmd: ImportReport) -> Result:
         before = app.repository.get(key)
         return {"case": before.case, "imported": False, "conflict": before.digest != cmd.digest}
     sequence, case = new_case(app, cmd.report, login, agency)
-    row = ImportedRow(source=cmd.system, source_reference=cmd.source_reference, digest=cmd.digest,
-                      case=case.reference, user=login, agency=agency, at=cmd.effective)
+    row = ImportedRow(
+        source=cmd.system,
+        source_reference=cmd.source_reference,
+        digest=cmd.digest,
+        case=case.reference,
+        user=login,
+        agency=agency,
+        at=cmd.effective,
+    )
     app.save(sequence, case, row)
     return {"case": case.reference, "imported": True, "conflict": False}
 
@@ -334,8 +392,9 @@ def record_police_month(app: TaskingApp, cmd: RecordPoliceMonth) -> Result:
         month.replace(asb=asb, crimes=cmd.crimes, files=files, user=login, agency=agency, at=cmd.effective)
         outcome = "replaced"
     else:
-        month = PoliceMonth(month=cmd.month, asb=asb, crimes=cmd.crimes, files=files, user=login, agency=agency,
-                            at=cmd.effective)
+        month = PoliceMonth(
+            month=cmd.month, asb=asb, crimes=cmd.crimes, files=files, user=login, agency=agency, at=cmd.effective
+        )
         outcome = "recorded"
     app.save(month)
     return {"month": cmd.month, "recorded": outcome, "asb_incidents": len(asb)}
@@ -348,8 +407,11 @@ def dismiss_duplicate(app: TaskingApp, cmd: DismissDuplicate) -> Result:
         raise DomainError("other", "a case cannot be a duplicate of itself")
     if DuplicateDismissal.create_id(case.reference, other.reference) in app.repository:
         raise DomainError("other", f"{case.reference} and {other.reference} were already dismissed as duplicates")
-    app.save(DuplicateDismissal(case=case.reference, other=other.reference, reason=cmd.reason, user=login,
-                                agency=agency, at=cmd.effective))
+    app.save(
+        DuplicateDismissal(
+            case=case.reference, other=other.reference, reason=cmd.reason, user=login, agency=agency, at=cmd.effective
+        )
+    )
     return {"case": case.reference, "other": other.reference, "dismissed": True}
 
 

@@ -22,9 +22,14 @@ class RecordOpen311Report(Command):
     """`POST /open311/v2/requests.json`; `key` is `fixmystreet:ID` or `request:ID`, or None."""
 
     # Said in the API's schema too: a map point (lat and lon) or an address, and never half a point.
-    model_config = ConfigDict(json_schema_extra={"allOf": [
-        {"anyOf": [present({"lat": "number", "lon": "number"}), absent_or_null("lat", "lon")]},
-        {"anyOf": [present({"lat": "number", "lon": "number"}), present({"address_string": "string"})]}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {"anyOf": [present({"lat": "number", "lon": "number"}), absent_or_null("lat", "lon")]},
+                {"anyOf": [present({"lat": "number", "lon": "number"}), present({"address_string": "string"})]},
+            ]
+        }
+    )
 
     key: Text | None = None
     service_code: Code
@@ -48,7 +53,11 @@ class RecordOpen311Report(Command):
 
 def accepted(config: PartnershipConfig, code: str) -> bool:
     """Accepted from the public channel: listed in `[open311] public_categories`, and never restricted."""
-    return code in config.categories and code in config.open311.public_categories and code not in restricted_categories(config)
+    return (
+        code in config.categories
+        and code in config.open311.public_categories
+        and code not in restricted_categories(config)
+    )
 
 
 def area_of(config: PartnershipConfig, address: str | None, lat: float | None, lon: float | None) -> str:
@@ -59,9 +68,16 @@ def area_of(config: PartnershipConfig, address: str | None, lat: float | None, l
         return max(named, key=len)  # "West Kingsdown" rather than a shorter name inside it
     centres = config.open311.area_centres
     if lat is not None and lon is not None and centres:
-        return min(centres, key=lambda area: math.dist((lat, lon * math.cos(math.radians(lat))),
-                                                       (centres[area][0], centres[area][1] * math.cos(math.radians(lat)))))
-    raise DomainError("address_string", "names none of the partnership's areas, and no point near an area centre was given")
+        return min(
+            centres,
+            key=lambda area: math.dist(
+                (lat, lon * math.cos(math.radians(lat))),
+                (centres[area][0], centres[area][1] * math.cos(math.radians(lat))),
+            ),
+        )
+    raise DomainError(
+        "address_string", "names none of the partnership's areas, and no point near an area centre was given"
+    )
 
 
 def record_open311_report(app: Any, cmd: RecordOpen311Report) -> dict[str, Any]:
@@ -83,20 +99,59 @@ def record_open311_report(app: Any, cmd: RecordOpen311Report) -> dict[str, Any]:
     if name or cmd.email or cmd.phone:
         people = app.sequence("people")
         reporter = f"PER-{people.next():05d}"
-        saved += [people, Person(reference=reporter, name=name or "(not given)", phone=cmd.phone, email=cmd.email,
-                                 address=None, user=login, agency=agency, at=cmd.effective)]
+        saved += [
+            people,
+            Person(
+                reference=reporter,
+                name=name or "(not given)",
+                phone=cmd.phone,
+                email=cmd.email,
+                address=None,
+                user=login,
+                agency=agency,
+                at=cmd.effective,
+            ),
+        ]
     location = cmd.address_string or f"{cmd.lat:.5f}, {cmd.lon:.5f}"
-    report = RecordReport(user=cmd.user, at=cmd.at, source=agency, channel="online", category=cmd.service_code,
-                          area=area, location=location, occurred_at=cmd.at, reporter=reporter,
-                          anonymous=reporter is None, summary=cmd.description, lat=cmd.lat, lon=cmd.lon)
+    report = RecordReport(
+        user=cmd.user,
+        at=cmd.at,
+        source=agency,
+        channel="online",
+        category=cmd.service_code,
+        area=area,
+        location=location,
+        occurred_at=cmd.at,
+        reporter=reporter,
+        anonymous=reporter is None,
+        summary=cmd.description,
+        lat=cmd.lat,
+        lon=cmd.lon,
+    )
     sequence, case = new_case(app, report, login, agency, new_people=(reporter,) if reporter else ())
     saved += [sequence, case]
     if cmd.key:
-        saved.append(Open311Request(key=cmd.key, case=case.reference, service_code=cmd.service_code, user=login,
-                                    agency=agency, at=cmd.effective))
+        saved.append(
+            Open311Request(
+                key=cmd.key,
+                case=case.reference,
+                service_code=cmd.service_code,
+                user=login,
+                agency=agency,
+                at=cmd.effective,
+            )
+        )
     else:
-        saved.append(Open311Request(key=f"case:{case.reference}", case=case.reference, service_code=cmd.service_code,
-                                    user=login, agency=agency, at=cmd.effective))
+        saved.append(
+            Open311Request(
+                key=f"case:{case.reference}",
+                case=case.reference,
+                service_code=cmd.service_code,
+                user=login,
+                agency=agency,
+                at=cmd.effective,
+            )
+        )
     app.save(*saved)
     return {"case": case.reference}
 

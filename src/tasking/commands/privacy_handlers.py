@@ -23,8 +23,9 @@ def _actor(app: TaskingApp, cmd: Any) -> tuple[str, str]:
     return user.login, user.member_of
 
 
-def erase(app: TaskingApp, subject: str, reference: str, rule: str, reason: str, who: tuple[str, str],
-          at: dt.datetime) -> Result:
+def erase(
+    app: TaskingApp, subject: str, reference: str, rule: str, reason: str, who: tuple[str, str], at: dt.datetime
+) -> Result:
     """Destroy the key of a person (their details) or of a case (its free text) and record it."""
     if app.keys is None:
         raise DomainError("store", "this store has no key store; nothing can be erased")
@@ -36,12 +37,16 @@ def erase(app: TaskingApp, subject: str, reference: str, rule: str, reason: str,
     if Erasure.create_id(subject, reference) in app.repository and app.keys.is_destroyed(owner):
         raise DomainError(subject, f"{reference} was already erased")
     if holds_plaintext(app, owner):
-        raise DomainError(subject, f"{reference} was recorded before encryption, so destroying its key would not "
-                                   "erase it; migrate the store first (tasking store copy --from OLD --to NEW)")
+        raise DomainError(
+            subject,
+            f"{reference} was recorded before encryption, so destroying its key would not "
+            "erase it; migrate the store first (tasking store copy --from OLD --to NEW)",
+        )
     app.keys.destroy([owner], f"{rule}: {reason}")
     if Erasure.create_id(subject, reference) not in app.repository:
-        app.save(Erasure(subject=subject, reference=reference, rule=rule, reason=reason, user=who[0], agency=who[1],
-                         at=at))
+        app.save(
+            Erasure(subject=subject, reference=reference, rule=rule, reason=reason, user=who[0], agency=who[1], at=at)
+        )
     return {subject: reference, "erased": True, "rule": rule}
 
 
@@ -88,8 +93,11 @@ def check_due(app: TaskingApp, reference: str, at: dt.datetime) -> None:
     years = app.config.retention.years_after_closure
     closed_at = getattr(case, "closed_at", None)
     if case.status != "closed" or closed_at is None or closed_at > months_before(at, 12 * years):
-        raise DomainError("case", f"{case.reference} is not due for retention: only a case closed {years} or more "
-                                  "years before is (`tasking retention run --dry-run` lists what is due)")
+        raise DomainError(
+            "case",
+            f"{case.reference} is not due for retention: only a case closed {years} or more "
+            "years before is (`tasking retention run --dry-run` lists what is due)",
+        )
     if is_held(app, case.reference):
         raise DomainError("case", f"{case.reference} is under a legal hold; retention keeps it until released")
 

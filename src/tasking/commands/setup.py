@@ -25,8 +25,10 @@ class AddUser(Command):
     name: Text
     agency: Code
     role: Role
-    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
-                                            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+        | None
+    ) = None
 
 
 class AddPerson(Command):

@@ -87,6 +87,7 @@ def expiry(now: dt.datetime, days: int) -> dt.datetime:
 
 # --- handlers (registered in `tasking.commands.handlers.COMMAND_HANDLERS`) ----------------------
 
+
 def _may_manage(app: Any, cmd: IssueToken | RevokeToken) -> tuple[Any, Any]:
     """The acting user and the token's owner: users manage their own tokens; coordinators and
     admins may revoke anyone's. A refusal is recorded in the access log (issue 21, 19)."""
@@ -102,10 +103,16 @@ def issue_token(app: Any, cmd: IssueToken) -> dict[str, Any]:
     holds a token in someone else's name. A new user is enrolled with a one-time code instead."""
     acting = app.actor(cmd.user, "users token")
     if acting.login != cmd.login:
-        raise app.refuse(acting, "users token", f"a token is issued only to its own user, not to {cmd.login}; "
-                                                "enrol them with `tasking users enrol` and let them redeem the code")
+        raise app.refuse(
+            acting,
+            "users token",
+            f"a token is issued only to its own user, not to {cmd.login}; "
+            "enrol them with `tasking users enrol` and let them redeem the code",
+        )
     actor, owner = _may_manage(app, cmd)
-    token = owner.issue_token(cmd.token_hash, cmd.expires_at, user=actor.login, agency=actor.member_of, at=cmd.effective)
+    token = owner.issue_token(
+        cmd.token_hash, cmd.expires_at, user=actor.login, agency=actor.member_of, at=cmd.effective
+    )
     app.save(owner)
     return {"user": owner.login, "token": token, "expires_at": cmd.expires_at.isoformat()}
 
@@ -120,7 +127,11 @@ def revoke_token(app: Any, cmd: RevokeToken) -> dict[str, Any]:
 def enrol_user(app: Any, cmd: EnrolUser) -> dict[str, Any]:
     actor = app.get_user(cmd.user)
     if cmd.login == actor.login:
-        raise app.refuse(app.actor(cmd.user), "users enrol", "no one enrols themselves; issue your own token with `tasking users token`")
+        raise app.refuse(
+            app.actor(cmd.user),
+            "users enrol",
+            "no one enrols themselves; issue your own token with `tasking users token`",
+        )
     owner = app.repository.get(app.get_user(cmd.login, "login").id)
     owner.enrol(cmd.code_hash, cmd.expires_at, user=actor.login, agency=actor.member_of, at=cmd.effective)
     app.save(owner)
@@ -137,5 +148,9 @@ def redeem_enrolment(app: Any, cmd: RedeemEnrolment) -> dict[str, Any]:
     return {"user": owner.login, "token": token, "expires_at": cmd.expires_at.isoformat()}
 
 
-TOKEN_HANDLERS = {IssueToken: issue_token, RevokeToken: revoke_token, EnrolUser: enrol_user,
-                  RedeemEnrolment: redeem_enrolment}
+TOKEN_HANDLERS = {
+    IssueToken: issue_token,
+    RevokeToken: revoke_token,
+    EnrolUser: enrol_user,
+    RedeemEnrolment: redeem_enrolment,
+}

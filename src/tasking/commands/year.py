@@ -18,13 +18,23 @@ ActivityKind = Literal["night-of-action", "eva", "community-event", "pact-meetin
 Half = Literal["first", "second"]
 # Pence exactly: the schema gives money as text (pounds and at most two decimals, 12 digits in all),
 # or a whole number of pounds, since a JSON float cannot hold 0.10 exactly.
-Pounds = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2), WithJsonSchema({"anyOf": [
-    {"type": "string", "pattern": r"^(?=.*[1-9])\d{1,10}(?:\.\d{1,2})?$"},
-    {"type": "integer", "minimum": 1, "maximum": 9_999_999_999}]})]
+Pounds = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=12, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^(?=.*[1-9])\d{1,10}(?:\.\d{1,2})?$"},
+                {"type": "integer", "minimum": 1, "maximum": 9_999_999_999},
+            ]
+        }
+    ),
+]
 Priority = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 
 
 # --- the action plan -------------------------------------------------------------------------
+
 
 class PlanAdd(Command):
     """An action of the year's Community Safety Strategy Action Plan, under one priority."""
@@ -38,9 +48,12 @@ class PlanAdd(Command):
 
 class PlanUpdate(Command):
     # Said in the API's schema too: a dropped action gives its reason.
-    model_config = ConfigDict(json_schema_extra={
-        "if": {"required": ["status"], "properties": {"status": {"const": "dropped"}}},
-        "then": present({"reason": "string"})})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["status"], "properties": {"status": {"const": "dropped"}}},
+            "then": present({"reason": "string"}),
+        }
+    )
 
     action: Ref
     status: Status
@@ -54,6 +67,7 @@ class PlanUpdate(Command):
 
 
 # --- activities and PACT panels -------------------------------------------------------------
+
 
 class PactAdd(Command):
     """A named PACT panel in an area; `at` is when it was set up."""
@@ -78,9 +92,13 @@ class ActivityRecord(Command):
     actions: tuple[Narrative, ...] = ()
 
     # Said in the API's schema too: a PACT meeting names its panel, and only a PACT meeting does.
-    model_config = ConfigDict(json_schema_extra={
-        "if": {"required": ["kind"], "properties": {"kind": {"const": "pact-meeting"}}},
-        "then": present({"panel": "string"}), "else": absent_or_null("panel")})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["kind"], "properties": {"kind": {"const": "pact-meeting"}}},
+            "then": present({"panel": "string"}),
+            "else": absent_or_null("panel"),
+        }
+    )
 
     @model_validator(mode="after")
     def _panel_for_pact(self) -> ActivityRecord:
@@ -90,6 +108,7 @@ class ActivityRecord(Command):
 
 
 # --- funding ------------------------------------------------------------------------------------
+
 
 class FundingGrant(Command):
     """A grant received: funder, amount (pounds) and the financial year it funds."""
@@ -117,6 +136,7 @@ class FundingSpend(Command):
 
 # --- mobile CCTV ----------------------------------------------------------------------------------
 
+
 class CctvAdd(Command):
     description: Narrative
 
@@ -124,11 +144,21 @@ class CctvAdd(Command):
 class CctvDeploy(Command):
     # Said in the API's schema too: exactly one reason (a flag, a case or a group). That `end` is not
     # before `start` no JSON Schema can say; the 422 names it.
-    model_config = ConfigDict(json_schema_extra={"oneOf": [
-        {**present({reason: "string"}), "properties": {reason: {"type": "string"},
-                                                        **absent_or_null(*others)["properties"]}}
-        for reason, others in (("flag", ("case", "group")), ("case", ("flag", "group")),
-                               ("group", ("flag", "case")))]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    **present({reason: "string"}),
+                    "properties": {reason: {"type": "string"}, **absent_or_null(*others)["properties"]},
+                }
+                for reason, others in (
+                    ("flag", ("case", "group")),
+                    ("case", ("flag", "group")),
+                    ("group", ("flag", "case")),
+                )
+            ]
+        }
+    )
 
     camera: Ref
     location: Text

@@ -52,12 +52,25 @@ def panel_reference(name: str) -> str:
 
 # --- the action plan -------------------------------------------------------------------------
 
+
 def plan_add(app: TaskingApp, cmd: PlanAdd) -> Result:
     login, agency = _actor(app, cmd)
     lead = app.config.check_agency(cmd.lead, "lead")
     sequence, number = _next(app, f"plan/{cmd.year}", f"AP-{cmd.year}", 2)
-    app.save(sequence, PlanAction(reference=number, year=cmd.year, priority=cmd.priority, action=cmd.action,
-                                  lead=lead, due=cmd.due.isoformat(), user=login, agency=agency, at=cmd.effective))
+    app.save(
+        sequence,
+        PlanAction(
+            reference=number,
+            year=cmd.year,
+            priority=cmd.priority,
+            action=cmd.action,
+            lead=lead,
+            due=cmd.due.isoformat(),
+            user=login,
+            agency=agency,
+            at=cmd.effective,
+        ),
+    )
     return {"action": number, "status": "planned"}
 
 
@@ -70,6 +83,7 @@ def plan_update(app: TaskingApp, cmd: PlanUpdate) -> Result:
 
 
 # --- activities and PACT panels ---------------------------------------------------------------
+
 
 def pact_add(app: TaskingApp, cmd: PactAdd) -> Result:
     login, agency = _actor(app, cmd)
@@ -86,8 +100,17 @@ def _check_led(app: TaskingApp, cmd: ActivityRecord, lead: str) -> None:
     actor = app.actor(cmd.user)
     if app.authorize(actor, "activity") == OWN and lead != actor.agency:
         rule = f"an officer records only activities their agency led ({actor.agency}), not {lead}'s"
-        app.write(AccessRefusal(action="activity", case=None, role=actor.role, rule=rule, user=actor.login,
-                                agency=actor.agency, at=utcnow()))
+        app.write(
+            AccessRefusal(
+                action="activity",
+                case=None,
+                role=actor.role,
+                rule=rule,
+                user=actor.login,
+                agency=actor.agency,
+                at=utcnow(),
+            )
+        )
         raise Forbidden(actor.role, "activity", rule)
 
 
@@ -98,27 +121,58 @@ def activity_record(app: TaskingApp, cmd: ActivityRecord) -> Result:
     areas = list(dict.fromkeys(app.config.check_area(area, "area") for area in cmd.areas))
     partners = list(dict.fromkeys(app.config.check_agency(code, "partner") for code in cmd.partners))
     cases = [app.get_case(case, "case").reference for case in dict.fromkeys(cmd.cases)]
-    groups = [_get(app, TaskAndFinishGroup, group, "group", "Task and Finish group").reference
-              for group in dict.fromkeys(cmd.groups)]
+    groups = [
+        _get(app, TaskAndFinishGroup, group, "group", "Task and Finish group").reference
+        for group in dict.fromkeys(cmd.groups)
+    ]
     panel = None
     if cmd.panel is not None:
         panel = _get(app, PactPanel, panel_reference(cmd.panel), "panel", "PACT panel").reference
     year = financial_year_of(cmd.effective)
     sequence, number = _next(app, f"activities/{year}", f"ACT-{year}", 3)
-    app.save(sequence, PartnershipActivity(
-        reference=number, kind=cmd.kind, day=local_date(cmd.effective).isoformat(), areas=areas, lead=lead,
-        partners=partners, attendance=cmd.attendance, outcome=cmd.outcome, cases=cases, flags=list(cmd.flags),
-        groups=groups, panel=panel, actions=list(cmd.actions), user=login, agency=agency, at=cmd.effective))
+    app.save(
+        sequence,
+        PartnershipActivity(
+            reference=number,
+            kind=cmd.kind,
+            day=local_date(cmd.effective).isoformat(),
+            areas=areas,
+            lead=lead,
+            partners=partners,
+            attendance=cmd.attendance,
+            outcome=cmd.outcome,
+            cases=cases,
+            flags=list(cmd.flags),
+            groups=groups,
+            panel=panel,
+            actions=list(cmd.actions),
+            user=login,
+            agency=agency,
+            at=cmd.effective,
+        ),
+    )
     return {"activity": number, "kind": cmd.kind}
 
 
 # --- funding ------------------------------------------------------------------------------------
 
+
 def funding_grant(app: TaskingApp, cmd: FundingGrant) -> Result:
     login, agency = _actor(app, cmd)
     sequence, number = _next(app, f"grants/{cmd.year}", f"GR-{cmd.year}", 2)
-    app.save(sequence, Grant(reference=number, funder=cmd.funder, amount=_pence(cmd.amount), year=cmd.year,
-                             note=cmd.note, user=login, agency=agency, at=cmd.effective))
+    app.save(
+        sequence,
+        Grant(
+            reference=number,
+            funder=cmd.funder,
+            amount=_pence(cmd.amount),
+            year=cmd.year,
+            note=cmd.note,
+            user=login,
+            agency=agency,
+            at=cmd.effective,
+        ),
+    )
     return {"grant": number}
 
 
@@ -140,11 +194,13 @@ def funding_spend(app: TaskingApp, cmd: FundingSpend) -> Result:
 
 # --- mobile CCTV ----------------------------------------------------------------------------------
 
+
 def cctv_add(app: TaskingApp, cmd: CctvAdd) -> Result:
     login, agency = _actor(app, cmd)
     sequence, number = _next(app, "cameras", "CAM", 2)
-    app.save(sequence, Camera(reference=number, description=cmd.description, user=login, agency=agency,
-                              at=cmd.effective))
+    app.save(
+        sequence, Camera(reference=number, description=cmd.description, user=login, agency=agency, at=cmd.effective)
+    )
     return {"camera": number}
 
 
@@ -158,8 +214,9 @@ def cctv_deploy(app: TaskingApp, cmd: CctvDeploy) -> Result:
         kind, reason = "group", _get(app, TaskAndFinishGroup, cmd.group, "group", "Task and Finish group").reference
     else:
         kind, reason = "flag", str(cmd.flag)
-    number = camera.deploy(login, agency, cmd.effective, cmd.location, area, cmd.lat, cmd.lon, cmd.start, cmd.end,
-                           kind, reason)
+    number = camera.deploy(
+        login, agency, cmd.effective, cmd.location, area, cmd.lat, cmd.lon, cmd.start, cmd.end, kind, reason
+    )
     app.save(camera)
     return {"camera": camera.reference, "deployment": number}
 

@@ -34,7 +34,9 @@ def xlsx_value(value: Any) -> Any:
     so a spreadsheet sorts and filters them as dates; text is neutralised."""
     if isinstance(value, str):
         if _ISO_TIME.fullmatch(value):
-            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc).replace(tzinfo=None)
+            return (
+                dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc).replace(tzinfo=None)
+            )
         if _ISO_DATE.fullmatch(value):
             return dt.date.fromisoformat(value)
     return neutral(value)

@@ -31,8 +31,10 @@ FORMATS = ("csv", "json", "xlsx")
 # Free text a user wrote, and nothing else, is what these activity columns hold.
 FREE_TEXT = ("text",)
 PEOPLE = ("reporter", "victim", "user", "owner", "raised_by", "lead")
-PSEUDONYMISED = ("people and users are keyed hashes, new for each export; no free text; restricted cases "
-                 "as outlines unless the reader may see them in full")
+PSEUDONYMISED = (
+    "people and users are keyed hashes, new for each export; no free text; restricted cases "
+    "as outlines unless the reader may see them in full"
+)
 
 
 class Pseudonyms:
@@ -63,13 +65,27 @@ def _in_year(at: str | None, bounds: tuple[str, str] | None) -> bool:
 def _case_row(case: CaseState, config: Any, incident: str, hide: Pseudonyms) -> dict[str, Any]:
     category = config.categories.get(case.category)
     return {
-        "case": case.reference, "incident": incident, "financial_year": _year(case.received_at),
-        "status": case.status, "received_at": case.received_at, "occurred_at": case.occurred_at,
-        "source": case.source, "channel": case.channel, "category": case.category,
-        "asb_type": category.asb_type if category else None, "area": case.area, "location": case.location,
-        "lat": case.lat, "lon": case.lon, "feedback": case.feedback, "risk": case.risk,
-        "reporter": hide(case.reporter), "victim": hide(case.victim), "taskings": len(case.taskings),
-        "closed_at": case.closed_at, "closed_reason": case.closed_reason,
+        "case": case.reference,
+        "incident": incident,
+        "financial_year": _year(case.received_at),
+        "status": case.status,
+        "received_at": case.received_at,
+        "occurred_at": case.occurred_at,
+        "source": case.source,
+        "channel": case.channel,
+        "category": case.category,
+        "asb_type": category.asb_type if category else None,
+        "area": case.area,
+        "location": case.location,
+        "lat": case.lat,
+        "lon": case.lon,
+        "feedback": case.feedback,
+        "risk": case.risk,
+        "reporter": hide(case.reporter),
+        "victim": hide(case.victim),
+        "taskings": len(case.taskings),
+        "closed_at": case.closed_at,
+        "closed_reason": case.closed_reason,
     }
 
 
@@ -82,7 +98,9 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
         for row in db.query("SELECT * FROM activity WHERE position <= ? ORDER BY position", [point.position]):
             if not _in_year(row["at"], bounds):  # type: ignore[arg-type]
                 continue
-            out = {column: row[column] for column in ACTIVITY_COLUMNS if column not in FREE_TEXT and column != "case_id"}
+            out = {
+                column: row[column] for column in ACTIVITY_COLUMNS if column not in FREE_TEXT and column != "case_id"
+            }
             for column in PEOPLE:
                 if column in out:
                     out[column] = hide(out[column])
@@ -91,15 +109,31 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
     states = case_states(db, point)
     groups = incident_groups(db, point)
     if kind == "cases":
-        return [_case_row(case, config, groups.get(ref, ref), hide) for ref, case in sorted(states.items())
-                if _in_year(case.received_at, bounds)]  # type: ignore[arg-type]
+        return [
+            _case_row(case, config, groups.get(ref, ref), hide)
+            for ref, case in sorted(states.items())
+            if _in_year(case.received_at, bounds)
+        ]  # type: ignore[arg-type]
     if kind == "taskings":
-        return [{"case": case.reference, "tasking": t.tasking, "tasked_agency": t.tasked_agency, "owner": hide(t.owner),
-                 "due": t.due, "raised_at": t.raised_at, "raised_by": hide(t.raised_by), "status": t.status,
-                 "completed_at": t.completed_at, "financial_year": _year(t.raised_at), "area": case.area,
-                 "category": case.category}
-                for _, case in sorted(states.items()) for t in case.taskings.values()
-                if _in_year(t.raised_at, bounds)]  # type: ignore[arg-type]
+        return [
+            {
+                "case": case.reference,
+                "tasking": t.tasking,
+                "tasked_agency": t.tasked_agency,
+                "owner": hide(t.owner),
+                "due": t.due,
+                "raised_at": t.raised_at,
+                "raised_by": hide(t.raised_by),
+                "status": t.status,
+                "completed_at": t.completed_at,
+                "financial_year": _year(t.raised_at),
+                "area": case.area,
+                "category": case.category,
+            }
+            for _, case in sorted(states.items())
+            for t in case.taskings.values()
+            if _in_year(t.raised_at, bounds)
+        ]  # type: ignore[arg-type]
     if kind == "incidents":
         members: dict[str, list[CaseState]] = {}
         for ref, case in states.items():
@@ -111,13 +145,21 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
             if not _in_year(first.received_at, bounds):  # type: ignore[arg-type]
                 continue
             category = config.categories.get(first.category)
-            found.append({
-                "incident": first.reference, "financial_year": _year(first.received_at), "reports": len(group),
-                "cases": ";".join(c.reference for c in group), "sources": ";".join(sorted({c.source for c in group})),
-                "first_received_at": first.received_at, "occurred_at": first.occurred_at, "area": first.area,
-                "category": first.category, "asb_type": category.asb_type if category else None,
-                "status": "open" if any(c.is_open for c in group) else "closed",
-            })
+            found.append(
+                {
+                    "incident": first.reference,
+                    "financial_year": _year(first.received_at),
+                    "reports": len(group),
+                    "cases": ";".join(c.reference for c in group),
+                    "sources": ";".join(sorted({c.source for c in group})),
+                    "first_received_at": first.received_at,
+                    "occurred_at": first.occurred_at,
+                    "area": first.area,
+                    "category": first.category,
+                    "asb_type": category.asb_type if category else None,
+                    "status": "open" if any(c.is_open for c in group) else "closed",
+                }
+            )
         found.sort(key=lambda r: (r["first_received_at"], r["incident"]))
         return found
     raise DomainError("kind", f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
@@ -183,7 +225,9 @@ def _write_xlsx(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[s
 
 
 WRITERS: dict[str, Callable[[Path, str, list[dict[str, Any]], dict[str, Any]], None]] = {
-    "csv": _write_csv, "json": _write_json, "xlsx": _write_xlsx,
+    "csv": _write_csv,
+    "json": _write_json,
+    "xlsx": _write_xlsx,
 }
 
 
@@ -194,9 +238,12 @@ def export(reader: Reader, kind: str, fmt: str, out: Path, year: int | None = No
         raise DomainError("out", f"folder {out.parent} does not exist")
     found = rows(reader, kind, year, Pseudonyms())
     shown = outline_rows(reader, kind, found)
-    meta = {"export": kind, "position": reader.point.position,
-            "financial_year": None if year is None else f"{year}/{(year + 1) % 100:02d}",
-            "pseudonymised": PSEUDONYMISED}
+    meta = {
+        "export": kind,
+        "position": reader.point.position,
+        "financial_year": None if year is None else f"{year}/{(year + 1) % 100:02d}",
+        "pseudonymised": PSEUDONYMISED,
+    }
     WRITERS[fmt](out, kind, found, meta)
     record_read(reader, "export", shown, f"restricted cases in the {kind} export")
     return {**meta, "format": fmt, "rows": len(found), "out": str(out)}

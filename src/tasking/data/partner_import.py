@@ -34,8 +34,21 @@ from tasking.domain.imported import ImportedRow
 from tasking.files import open_private
 from tasking.time.instants import UTC, wall_clock
 
-REPORT_FIELDS = ("reference", "received", "occurred", "source", "channel", "category", "area", "location", "summary",
-                 "risk", "lat", "lon", "no_feedback")
+REPORT_FIELDS = (
+    "reference",
+    "received",
+    "occurred",
+    "source",
+    "channel",
+    "category",
+    "area",
+    "location",
+    "summary",
+    "risk",
+    "lat",
+    "lon",
+    "no_feedback",
+)
 PERSON_FIELDS = ("name", "phone", "email", "address")
 PEOPLE = ("reporter", "victim")
 PERSONAL = {f"{who}_{part}" for who in PEOPLE for part in PERSON_FIELDS}
@@ -78,11 +91,21 @@ class Mapping:
         values = {}
         for name, table in data.get("values", {}).items():
             if name not in VALUE_MAPS:
-                raise DomainError("mapping", f"{path.name}: values.{name}: only {', '.join(VALUE_MAPS)} have value maps")
+                raise DomainError(
+                    "mapping", f"{path.name}: values.{name}: only {', '.join(VALUE_MAPS)} have value maps"
+                )
             values[name] = {str(k).strip().casefold(): str(v) for k, v in table.items()}
         formats = tuple(data.get("dates", {}).get("formats", ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M"]))
-        return cls(system=data.get("system"), source=data.get("source"), columns=columns, constants=constants,
-                   values=values, formats=formats, sheet=data.get("sheet"), encoding=data.get("encoding"))
+        return cls(
+            system=data.get("system"),
+            source=data.get("source"),
+            columns=columns,
+            constants=constants,
+            values=values,
+            formats=formats,
+            sheet=data.get("sheet"),
+            encoding=data.get("encoding"),
+        )
 
 
 @dataclass
@@ -118,6 +141,7 @@ class Outcome:
 
 # --- reading files ------------------------------------------------------------------------------
 
+
 def read_rows(path: Path, mapping: Mapping) -> tuple[list[str], list[dict[str, Any]]]:
     """The header and the rows (numbered as in a spreadsheet: the header is row 1)."""
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
@@ -132,7 +156,11 @@ def decode(data: bytes, declared: str | None = None) -> str:
             return data.decode(declared)
         except (LookupError, UnicodeDecodeError) as exc:
             raise DomainError("encoding", f"the file is not {declared}: {type(exc).__name__}") from None
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(encoding)
     try:
@@ -169,6 +197,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str,
 
 
 # --- one row -------------------------------------------------------------------------------------
+
 
 class _Row:
     def __init__(self, number: int, values: dict[str, Any], mapping: Mapping) -> None:
@@ -240,8 +269,9 @@ def _plain(value: Any) -> Any:
     return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
-def prepare(number: int, values: dict[str, Any], mapping: Mapping, config: PartnershipConfig, source: str | None,
-            user: str) -> Prepared | list[RowError]:
+def prepare(
+    number: int, values: dict[str, Any], mapping: Mapping, config: PartnershipConfig, source: str | None, user: str
+) -> Prepared | list[RowError]:
     """Map and validate one row, exactly as the handler will (without writing): a report, or its errors."""
     row = _Row(number, values, mapping)
     mapped = {name: _plain(row.raw(name)) for name in sorted(KNOWN) if row.raw(name) is not None}
@@ -256,8 +286,14 @@ def prepare(number: int, values: dict[str, Any], mapping: Mapping, config: Partn
     if occurred is None and not any(e.column == row.column("occurred") for e in row.errors):
         occurred = received  # no separate time of the behaviour: it is when it was reported
     fields: dict[str, Any] = {
-        "source": agency, "category": row.text("category"), "area": row.text("area"), "location": row.text("location"),
-        "summary": row.text("summary"), "occurred_at": occurred, "lat": row.number_("lat"), "lon": row.number_("lon"),
+        "source": agency,
+        "category": row.text("category"),
+        "area": row.text("area"),
+        "location": row.text("location"),
+        "summary": row.text("summary"),
+        "occurred_at": occurred,
+        "lat": row.number_("lat"),
+        "lon": row.number_("lon"),
         "no_feedback": (row.text("no_feedback") or "").casefold() in TRUE_WORDS,
     }
     for name in ("category", "area", "location", "summary"):
@@ -279,8 +315,11 @@ def prepare(number: int, values: dict[str, Any], mapping: Mapping, config: Partn
                     part = str(error["loc"][0]) if error["loc"] else "name"
                     row.fail(f"{who}_{part}", error["msg"].removeprefix("Value error, "))
             people[who] = details
-    for name, check in (("source", config.check_agency), ("category", config.check_category),
-                        ("area", config.check_area)):
+    for name, check in (
+        ("source", config.check_agency),
+        ("category", config.check_category),
+        ("area", config.check_area),
+    ):
         if fields[name] is not None:
             try:
                 fields[name] = check(fields[name], name)
@@ -288,8 +327,12 @@ def prepare(number: int, values: dict[str, Any], mapping: Mapping, config: Partn
                 row.fail(name, exc.rule)
     if row.errors:
         return row.errors
-    draft = {**fields, "reporter": "PER-00000" if "reporter" in people else None, "anonymous": "reporter" not in people,
-             "victim": "PER-00000" if "victim" in people else None}
+    draft = {
+        **fields,
+        "reporter": "PER-00000" if "reporter" in people else None,
+        "anonymous": "reporter" not in people,
+        "victim": "PER-00000" if "victim" in people else None,
+    }
     try:
         RecordReport(user=user, at=received, **draft)
     except ValidationError as exc:
@@ -302,11 +345,18 @@ def prepare(number: int, values: dict[str, Any], mapping: Mapping, config: Partn
                 name, _, message = message.partition(": ")
             row.fail(_FIELD_OF.get(name, name), message)
         return row.errors
-    return Prepared(row=number, system=mapping.system or agency, reference=reference, digest=digest,
-                    report={**fields, "at": received}, people=people)
+    return Prepared(
+        row=number,
+        system=mapping.system or agency,
+        reference=reference,
+        digest=digest,
+        report={**fields, "at": received},
+        people=people,
+    )
 
 
 # --- the whole file ------------------------------------------------------------------------------
+
 
 def previously(app: Any, prepared: Prepared) -> tuple[bool, bool, str | None]:
     """(imported before, with other content, its case)."""
@@ -317,8 +367,17 @@ def previously(app: Any, prepared: Prepared) -> tuple[bool, bool, str | None]:
     return True, before.digest != prepared.digest, before.case
 
 
-def run_import(app: Any, path: Path, mapping: Mapping, source: str | None, user: str, *, dry_run: bool,
-               all_or_nothing: bool, progress: Callable[[int, int], None] | None = None) -> Outcome:
+def run_import(
+    app: Any,
+    path: Path,
+    mapping: Mapping,
+    source: str | None,
+    user: str,
+    *,
+    dry_run: bool,
+    all_or_nothing: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
     config = app.config
     if source is not None:
         config.check_agency(source, "source")
@@ -347,8 +406,13 @@ def run_import(app: Any, path: Path, mapping: Mapping, source: str | None, user:
         seen.setdefault(key, item.digest)
         if before and changed:
             outcome.conflicts += 1
-            outcome.errors.append(RowError(item.row, mapping.columns.get("reference", "(row)"),
-                                           f"conflict: imported before as {case} with different content; not applied"))
+            outcome.errors.append(
+                RowError(
+                    item.row,
+                    mapping.columns.get("reference", "(row)"),
+                    f"conflict: imported before as {case} with different content; not applied",
+                )
+            )
         elif before:
             outcome.skipped_already_imported += 1
         else:
@@ -368,12 +432,24 @@ def run_import(app: Any, path: Path, mapping: Mapping, source: str | None, user:
 
 def _send(app: Any, item: Prepared, user: str) -> str:
     at = item.report["at"]
-    refs = {who: send(app, AddPerson(user=user, at=at, **details), log_it=False)["person"]
-            for who, details in item.people.items()}
-    report = RecordReport(user=user, **item.report, reporter=refs.get("reporter"), anonymous="reporter" not in refs,
-                          victim=refs.get("victim"))
-    result = send(app, ImportReport(user=user, at=at, report=report, system=item.system,
-                                    source_reference=item.reference, digest=item.digest), log_it=False)
+    refs = {
+        who: send(app, AddPerson(user=user, at=at, **details), log_it=False)["person"]
+        for who, details in item.people.items()
+    }
+    report = RecordReport(
+        user=user,
+        **item.report,
+        reporter=refs.get("reporter"),
+        anonymous="reporter" not in refs,
+        victim=refs.get("victim"),
+    )
+    result = send(
+        app,
+        ImportReport(
+            user=user, at=at, report=report, system=item.system, source_reference=item.reference, digest=item.digest
+        ),
+        log_it=False,
+    )
     return result["case"]
 
 

@@ -24,8 +24,20 @@ from typing import Any
 from tasking.config import PartnershipConfig
 from tasking.errors import DomainError
 
-HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
-          "LSOA name", "Crime type", "Last outcome category", "Context"]
+HEADER = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
 ASB = "Anti-social behaviour"
 UNMAPPED = "unmapped"
 
@@ -101,8 +113,9 @@ def _read_one(path: Path, area_map: dict[str, str] | None, reading: Reading) -> 
     reader = csv.reader(io.StringIO(_text(path)))
     header = [name.strip() for name in next(reader, [])]
     if header != HEADER:
-        raise DomainError("file", f"{path.name} is not a police.uk street-level CSV: the header must be "
-                                  f"{', '.join(HEADER)}")
+        raise DomainError(
+            "file", f"{path.name} is not a police.uk street-level CSV: the header must be {', '.join(HEADER)}"
+        )
     for number, values in enumerate(reader, start=2):
         if not any(value.strip() for value in values):
             continue
@@ -125,8 +138,14 @@ def _read_one(path: Path, area_map: dict[str, str] | None, reading: Reading) -> 
         figures.files.add(path.name)
         kind = row["Crime type"].strip()
         if kind == ASB:
-            figures.asb.append([lsoa or None, area, _coordinate(row["Latitude"], path, number, "Latitude"),
-                                _coordinate(row["Longitude"], path, number, "Longitude"),
-                                row["Location"].strip() or None])
+            figures.asb.append(
+                [
+                    lsoa or None,
+                    area,
+                    _coordinate(row["Latitude"], path, number, "Latitude"),
+                    _coordinate(row["Longitude"], path, number, "Longitude"),
+                    row["Location"].strip() or None,
+                ]
+            )
         else:
             figures.crimes[kind or "unknown"][area] += 1

@@ -42,14 +42,36 @@ from tasking.commands import (
 from tasking.time.instants import LONDON, at_local
 
 TASKINGS_RAISED = {2016: 1}  # the 2016/17 review's recommendation, raised as a tasking on the applicant's case
-MARAC_MEETINGS = [dt.date(2017, 9, 20), dt.date(2017, 10, 18), dt.date(2017, 11, 15), dt.date(2017, 12, 20),
-                  dt.date(2018, 1, 17), dt.date(2018, 2, 21), dt.date(2018, 3, 21)]
+MARAC_MEETINGS = [
+    dt.date(2017, 9, 20),
+    dt.date(2017, 10, 18),
+    dt.date(2017, 11, 15),
+    dt.date(2017, 12, 20),
+    dt.date(2018, 1, 17),
+    dt.date(2018, 2, 21),
+    dt.date(2018, 3, 21),
+]
 MARAC_TIME = dt.time(10, 0)
 # Task and Finish groups of 2017/18: (month opened, weeks until completed, or None: ongoing at year end)
-GROUPS = [((2017, 5), 8), ((2017, 6), 10), ((2017, 7), 6), ((2017, 8), 9), ((2017, 9), 8), ((2017, 10), 10),
-          ((2017, 11), 9), ((2018, 2), None), ((2018, 3), None)]
-PROBLEMS = ["youth nuisance", "repeat neighbour disputes", "drug dealing and use", "vulnerable residents",
-            "vehicle nuisance", "street drinking"]
+GROUPS = [
+    ((2017, 5), 8),
+    ((2017, 6), 10),
+    ((2017, 7), 6),
+    ((2017, 8), 9),
+    ((2017, 9), 8),
+    ((2017, 10), 10),
+    ((2017, 11), 9),
+    ((2018, 2), None),
+    ((2018, 3), None),
+]
+PROBLEMS = [
+    "youth nuisance",
+    "repeat neighbour disputes",
+    "drug dealing and use",
+    "vulnerable residents",
+    "vehicle nuisance",
+    "street drinking",
+]
 
 
 @dataclass
@@ -65,8 +87,15 @@ def _rng(plans: list[Any], year: int) -> random.Random:
 
 
 def _asb_by_resident(plans: list[Any], asb: set[str], start: dt.date, end: dt.date) -> list[Any]:
-    return [p for p in plans if p.source == "COUNCIL" and p.category in asb and p.reporter is not None
-            and not p.duplicate and start <= p.received.astimezone(LONDON).date() <= end]
+    return [
+        p
+        for p in plans
+        if p.source == "COUNCIL"
+        and p.category in asb
+        and p.reporter is not None
+        and not p.duplicate
+        and start <= p.received.astimezone(LONDON).date() <= end
+    ]
 
 
 def choose_applicants(plans: list[Any], year: int, asb: set[str]) -> Applicants:
@@ -76,20 +105,32 @@ def choose_applicants(plans: list[Any], year: int, asb: set[str]) -> Applicants:
     if year != 2016:
         return chosen
     rng = _rng(plans, year)
-    three = sorted(rng.sample(_asb_by_resident(plans, asb, dt.date(2016, 9, 1), dt.date(2016, 11, 30)), 3),
-                   key=lambda p: p.received)
+    three = sorted(
+        rng.sample(_asb_by_resident(plans, asb, dt.date(2016, 9, 1), dt.date(2016, 11, 30)), 3),
+        key=lambda p: p.received,
+    )
     for plan in three[1:]:
         plan.reporter, plan.area, plan.location = three[0].reporter, three[0].area, three[0].location
         plan.no_feedback = False
     reporters = [p.reporter for p in plans]
-    single = [p for p in _asb_by_resident(plans, asb, dt.date(2016, 10, 1), dt.date(2016, 12, 15))
-              if reporters.count(p.reporter) == 1 and p not in three]
+    single = [
+        p
+        for p in _asb_by_resident(plans, asb, dt.date(2016, 10, 1), dt.date(2016, 12, 15))
+        if reporters.count(p.reporter) == 1 and p not in three
+    ]
     chosen.met, chosen.not_met = three, rng.choice(single)
     return chosen
 
 
-def plan_escalations(at: Callable[..., None], ref: Callable[[str, Any], Any], every_plan: list[Any], plans: list[Any],
-                     year: int, applicants: Applicants, marac_referrals: list[tuple[dt.datetime, int]]) -> None:
+def plan_escalations(
+    at: Callable[..., None],
+    ref: Callable[[str, Any], Any],
+    every_plan: list[Any],
+    plans: list[Any],
+    year: int,
+    applicants: Applicants,
+    marac_referrals: list[tuple[dt.datetime, int]],
+) -> None:
     """After the year's referrals are planned, before cases close: the escalation routes' commands.
 
     `at(when, command, names, **fields)` schedules a command; `ref(kind, key)` stands for an earlier
@@ -112,17 +153,35 @@ def _case_reviews(at: Callable[..., None], applicants: Applicants, ref: Callable
     at(applied + day, CaseReviewAcknowledge, user="coordinator", review=review, note="Acknowledged by letter")
     at(applied + 2 * day, CaseReviewAssess, user="coordinator", review=review)
     decided = applied + 6 * day
-    at(decided, CaseReviewDecide, user="coordinator", review=review, outcome="review",
-               reason="Three qualifying complaints in six months")
+    at(
+        decided,
+        CaseReviewDecide,
+        user="coordinator",
+        review=review,
+        outcome="review",
+        reason="Three qualifying complaints in six months",
+    )
     held = decided + 20 * day
     at(held, CaseReviewHold, user="coordinator", review=review, note="Partners reviewed the response")
     recommended = held + dt.timedelta(hours=1)
-    at(recommended, CaseReviewRecommend, user="coordinator", review=review, agency="HOUSING",
-               action="Tenancy enforcement and an acceptable behaviour contract",
-               due=(recommended + 21 * day).astimezone(LONDON).date(), case=ref("case", last.key))
+    at(
+        recommended,
+        CaseReviewRecommend,
+        user="coordinator",
+        review=review,
+        agency="HOUSING",
+        action="Tenancy enforcement and an acceptable behaviour contract",
+        due=(recommended + 21 * day).astimezone(LONDON).date(),
+        case=ref("case", last.key),
+    )
     last.actions.append(recommended)
-    at(held + 3 * day, CaseReviewRespond, user="coordinator", review=review,
-               note="Outcome and recommendations sent to the applicant")
+    at(
+        held + 3 * day,
+        CaseReviewRespond,
+        user="coordinator",
+        review=review,
+        note="Outcome and recommendations sent to the applicant",
+    )
     at(held + 30 * day, CaseReviewClose, user="coordinator", review=review)
 
     single = applicants.not_met
@@ -131,15 +190,27 @@ def _case_reviews(at: Callable[..., None], applicants: Applicants, ref: Callable
     at(applied, CaseReviewApply, review, user="coordinator", applicant=ref("person", single.reporter))
     at(applied + day, CaseReviewAcknowledge, user="coordinator", review=review)
     at(applied + 2 * day, CaseReviewAssess, user="coordinator", review=review)
-    at(applied + 5 * day, CaseReviewDecide, user="coordinator", review=review, outcome="no-review",
-               reason="One qualifying complaint in six months; the threshold is three")
-    at(applied + 7 * day, CaseReviewRespond, user="coordinator", review=review,
-               note="Told the threshold was not met and what the partnership is doing")
+    at(
+        applied + 5 * day,
+        CaseReviewDecide,
+        user="coordinator",
+        review=review,
+        outcome="no-review",
+        reason="One qualifying complaint in six months; the threshold is three",
+    )
+    at(
+        applied + 7 * day,
+        CaseReviewRespond,
+        user="coordinator",
+        review=review,
+        note="Told the threshold was not met and what the partnership is doing",
+    )
     at(applied + 17 * day, CaseReviewClose, user="coordinator", review=review)
 
 
-def _task_and_finish_groups(at: Callable[..., None], plans: list[Any], rng: random.Random,
-                            ref: Callable[[str, Any], Any]) -> None:
+def _task_and_finish_groups(
+    at: Callable[..., None], plans: list[Any], rng: random.Random, ref: Callable[[str, Any], Any]
+) -> None:
     places = Counter((p.area, p.location) for p in plans if not p.duplicate)
     hotspots: list[tuple[str, str]] = []  # the busiest street of each of the busiest areas
     for (area, street), _ in sorted(places.items(), key=lambda item: (-item[1], item[0])):
@@ -151,44 +222,108 @@ def _task_and_finish_groups(at: Callable[..., None], plans: list[Any], rng: rand
         opened = at_local(dt.date(year, month, rng.randint(3, 24)), dt.time(11, 0))
         group = ref("group", f"tfg/2017/{number}")
         problem = rng.choice(PROBLEMS)
-        at(opened, TfgOpen, group, user="coordinator", focus=f"{street}: {problem}", area=area,
-                   reason="Repeat reports through the daily tasking meeting")
-        recent = [p for p in plans if p.area == area and p.location == street and not p.duplicate
-                  and opened - dt.timedelta(days=60) <= p.received < opened][-3:]
+        at(
+            opened,
+            TfgOpen,
+            group,
+            user="coordinator",
+            focus=f"{street}: {problem}",
+            area=area,
+            reason="Repeat reports through the daily tasking meeting",
+        )
+        recent = [
+            p
+            for p in plans
+            if p.area == area
+            and p.location == street
+            and not p.duplicate
+            and opened - dt.timedelta(days=60) <= p.received < opened
+        ][-3:]
         for minute, plan in enumerate(recent, 1):
-            at(opened + dt.timedelta(minutes=minute), TfgAddCase, user="coordinator", group=group,
-                       case=ref("case", plan.key))
-        actions = [("POLICE", "Targeted patrols at peak times"), (rng.choice(["WARDENS", "COUNCIL", "HOUSING"]),
-                                                                  "Environmental visual audit and follow-up")]
+            at(
+                opened + dt.timedelta(minutes=minute),
+                TfgAddCase,
+                user="coordinator",
+                group=group,
+                case=ref("case", plan.key),
+            )
+        actions = [
+            ("POLICE", "Targeted patrols at peak times"),
+            (rng.choice(["WARDENS", "COUNCIL", "HOUSING"]), "Environmental visual audit and follow-up"),
+        ]
         for number_of, (agency, text) in enumerate(actions, 1):
-            at(opened + dt.timedelta(minutes=10 + number_of), TfgAction, user="coordinator", group=group,
-                       agency=agency, action=text, due=(opened + dt.timedelta(days=7 + 7 * number_of)).astimezone(LONDON).date())
+            at(
+                opened + dt.timedelta(minutes=10 + number_of),
+                TfgAction,
+                user="coordinator",
+                group=group,
+                agency=agency,
+                action=text,
+                due=(opened + dt.timedelta(days=7 + 7 * number_of)).astimezone(LONDON).date(),
+            )
         at(opened + dt.timedelta(days=7), TfgMeet, user="coordinator", group=group, note="Action plan agreed")
         if weeks is None:
             continue
         at(opened + dt.timedelta(days=28), TfgMeet, user="coordinator", group=group, note="Progress reviewed")
         for action in ("A1", "A2"):
-            at(opened + dt.timedelta(days=30), TfgCompleteAction, user="coordinator", group=group,
-                       action=action, result="Done")
-        at(opened + dt.timedelta(weeks=weeks), TfgComplete, user="coordinator", group=group,
-                   outcome=rng.choice(["Reports fell to the usual level", "Problem premises closed",
-                                       "Support in place for the residents", "Patrols handed to neighbourhood policing"]))
+            at(
+                opened + dt.timedelta(days=30),
+                TfgCompleteAction,
+                user="coordinator",
+                group=group,
+                action=action,
+                result="Done",
+            )
+        at(
+            opened + dt.timedelta(weeks=weeks),
+            TfgComplete,
+            user="coordinator",
+            group=group,
+            outcome=rng.choice(
+                [
+                    "Reports fell to the usual level",
+                    "Problem premises closed",
+                    "Support in place for the residents",
+                    "Patrols handed to neighbourhood policing",
+                ]
+            ),
+        )
 
 
-def _community_marac(at: Callable[..., None], every_plan: list[Any], plans: list[Any], rng: random.Random,
-                     ref: Callable[[str, Any], Any], referred: list[tuple[dt.datetime, int]]) -> None:
+def _community_marac(
+    at: Callable[..., None],
+    every_plan: list[Any],
+    plans: list[Any],
+    rng: random.Random,
+    ref: Callable[[str, Any], Any],
+    referred: list[tuple[dt.datetime, int]],
+) -> None:
     meetings = [at_local(day, MARAC_TIME) for day in MARAC_MEETINGS]
     for when in meetings:
         at(when, MaracMeetingsAdd, None, user="coordinator")
     # The first meeting took over the medium- and high-risk cases of the monthly ASB Task Group.
     first = meetings[0]
     referred_keys = {key for _, key in referred}
-    carried = [p for p in plans if p.risk != "standard" and not p.duplicate and p.key not in referred_keys
-               and first - dt.timedelta(days=45) <= p.received < first - dt.timedelta(days=5)]
+    carried = [
+        p
+        for p in plans
+        if p.risk != "standard"
+        and not p.duplicate
+        and p.key not in referred_keys
+        and first - dt.timedelta(days=45) <= p.received < first - dt.timedelta(days=5)
+    ]
     for minute, plan in enumerate(rng.sample(carried, min(3, len(carried))), 1):
         when = first + dt.timedelta(minutes=minute)
-        at(when, MaracDiscuss, None, user="coordinator", case=ref("case", plan.key), meeting=first.astimezone(LONDON).date(),
-           outcome="Taken over from the ASB Task Group: support plan reviewed", discharge=True)
+        at(
+            when,
+            MaracDiscuss,
+            None,
+            user="coordinator",
+            case=ref("case", plan.key),
+            meeting=first.astimezone(LONDON).date(),
+            outcome="Taken over from the ASB Task Group: support plan reviewed",
+            discharge=True,
+        )
         plan.actions.append(when)
     minute = 0
     for when, key in sorted(referred):
@@ -199,13 +334,32 @@ def _community_marac(at: Callable[..., None], every_plan: list[Any], plans: list
         first, after = later[0], (later[1] if len(later) > 1 else None)
         minute += 1
         keep = after is not None and (plan.risk != "standard" or rng.random() < 0.5)
-        at(first + dt.timedelta(minutes=30 + minute), MaracDiscuss, user="coordinator", case=ref("case", key),
-                   meeting=first.astimezone(LONDON).date(), outcome=rng.choice(
-                       ["Joint visit by police and housing agreed", "Support plan agreed with the resident",
-                        "Warning letters and patrols agreed", "Referred on to specialist support"]),
-                   review_at=after.astimezone(LONDON).date() if keep else None, discharge=not keep)
+        at(
+            first + dt.timedelta(minutes=30 + minute),
+            MaracDiscuss,
+            user="coordinator",
+            case=ref("case", key),
+            meeting=first.astimezone(LONDON).date(),
+            outcome=rng.choice(
+                [
+                    "Joint visit by police and housing agreed",
+                    "Support plan agreed with the resident",
+                    "Warning letters and patrols agreed",
+                    "Referred on to specialist support",
+                ]
+            ),
+            review_at=after.astimezone(LONDON).date() if keep else None,
+            discharge=not keep,
+        )
         plan.actions.append(first + dt.timedelta(minutes=30 + minute))
         if keep:
-            at(after + dt.timedelta(minutes=30 + minute), MaracDiscuss, user="coordinator", case=ref("case", key),
-                       meeting=after.astimezone(LONDON).date(), outcome="Reviewed: risk reduced", discharge=True)
+            at(
+                after + dt.timedelta(minutes=30 + minute),
+                MaracDiscuss,
+                user="coordinator",
+                case=ref("case", key),
+                meeting=after.astimezone(LONDON).date(),
+                outcome="Reviewed: risk reduced",
+                discharge=True,
+            )
             plan.actions.append(after + dt.timedelta(minutes=30 + minute))

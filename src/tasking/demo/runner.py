@@ -31,8 +31,9 @@ def demo_build(app: Any) -> Build | None:
         return None
 
 
-def run_demo(app: Any, seed: int, progress: Callable[[int, int], None] | None = None,
-             resume: bool = False) -> dict[str, Any]:
+def run_demo(
+    app: Any, seed: int, progress: Callable[[int, int], None] | None = None, resume: bool = False
+) -> dict[str, Any]:
     """Send every step of the plan in order. With `resume`, finish a demo that was interrupted
     (its seed is the one it started with). Returns counts."""
     build = demo_build(app)
@@ -43,12 +44,20 @@ def run_demo(app: Any, seed: int, progress: Callable[[int, int], None] | None = 
             raise DomainError("resume", "the demo in this store is already complete")
         seed = build.detail["seed"]
     elif build is not None:
-        raise DomainError("store", "this store already holds a demo; `tasking demo --resume` finishes an unfinished one")
+        raise DomainError(
+            "store", "this store already holds a demo; `tasking demo --resume` finishes an unfinished one"
+        )
     district = with_partnership_year(plan_district(seed))  # the partnership's year (issue 26)
     total = len(district.steps)
     if build is None:
-        build = Build(name=BUILD, command=f"tasking demo --seed {seed}", detail={"seed": seed, "commands": total},
-                      user=USER, agency=AGENCY, at=utcnow())
+        build = Build(
+            name=BUILD,
+            command=f"tasking demo --seed {seed}",
+            detail={"seed": seed, "commands": total},
+            user=USER,
+            agency=AGENCY,
+            at=utcnow(),
+        )
         app.save(build)
     known: dict[Ref, str] = {}
     for index, step in enumerate(district.steps):

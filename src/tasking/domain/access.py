@@ -16,8 +16,9 @@ class AccessRefusal(Aggregate):
     """A refused attempt: who (user, role, agency), what (the action), which case, when, and the rule."""
 
     @event("Recorded")
-    def __init__(self, action: str, case: str | None, role: str, rule: str, user: str, agency: str | None,
-                 at: dt.datetime) -> None:
+    def __init__(
+        self, action: str, case: str | None, role: str, rule: str, user: str, agency: str | None, at: dt.datetime
+    ) -> None:
         self.action = action
         self.case = case
         self.role = role
@@ -28,7 +29,9 @@ class CaseAccess(Aggregate):
     """One read of case details (`show`, `audit`, a briefing's detail): who, which cases, what, when."""
 
     @event("Recorded")
-    def __init__(self, action: str, cases: list[str], what: str, user: str, agency: str | None, at: dt.datetime) -> None:
+    def __init__(
+        self, action: str, cases: list[str], what: str, user: str, agency: str | None, at: dt.datetime
+    ) -> None:
         self.action = action
         self.cases = cases
         self.what = what

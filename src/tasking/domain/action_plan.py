@@ -23,8 +23,18 @@ class PlanAction(Aggregate):
         return year_record_id("plan-actions", reference)
 
     @event("Added")
-    def __init__(self, reference: str, year: int, priority: str, action: str, lead: str, due: str,
-                 user: str, agency: str, at: dt.datetime) -> None:
+    def __init__(
+        self,
+        reference: str,
+        year: int,
+        priority: str,
+        action: str,
+        lead: str,
+        due: str,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+    ) -> None:
         self.reference = reference
         self.year = year
         self.added_at = at
@@ -38,7 +48,9 @@ class PlanAction(Aggregate):
         if status == self.status:
             raise DomainError("status", f"{self.reference} is already {status}")
         if at < self.added_at:
-            raise DomainError("at", f"{at.isoformat()} is before {self.reference} was added ({self.added_at.isoformat()})")
+            raise DomainError(
+                "at", f"{at.isoformat()} is before {self.reference} was added ({self.added_at.isoformat()})"
+            )
         self._updated(user=user, agency=agency, at=at, status=status, reason=reason)
 
     @event("Updated")

@@ -20,7 +20,9 @@ class Build(Aggregate):
         return build_id(name)
 
     @event("Started")
-    def __init__(self, name: str, command: str, detail: dict[str, Any], user: str, agency: str, at: dt.datetime) -> None:
+    def __init__(
+        self, name: str, command: str, detail: dict[str, Any], user: str, agency: str, at: dt.datetime
+    ) -> None:
         self.name = name
         self.command = command
         self.detail = detail

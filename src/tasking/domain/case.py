@@ -119,9 +119,18 @@ class Case(Aggregate):
 
     @property
     def taskings(self) -> dict[str, dict[str, Any]]:
-        return {ref: {"agency": t.tasked_agency, "owner": t.owner, "action": t.action, "due": t.due,
-                      "raised_at": self._when(t.raised_at), "status": t.status, "result": t.result}
-                for ref, t in self.state.taskings.items()}
+        return {
+            ref: {
+                "agency": t.tasked_agency,
+                "owner": t.owner,
+                "action": t.action,
+                "due": t.due,
+                "raised_at": self._when(t.raised_at),
+                "status": t.status,
+                "result": t.result,
+            }
+            for ref, t in self.state.taskings.items()
+        }
 
     # --- guards -------------------------------------------------------------------------
 
@@ -143,7 +152,9 @@ class Case(Aggregate):
 
     def check_not_before_received(self, at: dt.datetime, field: str = "at") -> None:
         if at < self.received_at:
-            raise DomainError(field, f"{local_time(at)} is before {self.reference} was received ({local_time(self.received_at)})")
+            raise DomainError(
+                field, f"{local_time(at)} is before {self.reference} was received ({local_time(self.received_at)})"
+            )
 
     def check_can_link(self, to: str) -> None:
         if to == self.reference:
@@ -165,30 +176,45 @@ class Case(Aggregate):
         self.check_open("task")
         self.check_not_before_received(at)
         if due < at.astimezone(LONDON).date():
-            raise DomainError("due", f"{due.isoformat()} is before the tasking was raised ({at.astimezone(LONDON).date()})")
+            raise DomainError(
+                "due", f"{due.isoformat()} is before the tasking was raised ({at.astimezone(LONDON).date()})"
+            )
         tasking = f"T{len(self.taskings) + 1}"
         self._tasking_raised(
-            user=user, agency=agency, at=at, tasking=tasking, to_agency=to_agency, owner=owner, action=action, due=due.isoformat()
+            user=user,
+            agency=agency,
+            at=at,
+            tasking=tasking,
+            to_agency=to_agency,
+            owner=owner,
+            action=action,
+            due=due.isoformat(),
         )
         return tasking
 
-    def reassign(self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str | None,
-                 owner: str | None) -> None:
+    def reassign(
+        self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str | None, owner: str | None
+    ) -> None:
         """To another agency, or (`to_agency` None) to another owner in the agency it is tasked to now."""
         self.check_open("reassign")
         self.check_not_before_received(at)
         found = self.check_tasking_open(tasking)
         if at < found["raised_at"]:
-            raise DomainError("at", f"{tasking} cannot be reassigned before it was raised ({local_time(found['raised_at'])})")
-        self._tasking_reassigned(user=user, agency=agency, at=at, tasking=tasking, to_agency=to_agency or found["agency"],
-                                 owner=owner)
+            raise DomainError(
+                "at", f"{tasking} cannot be reassigned before it was raised ({local_time(found['raised_at'])})"
+            )
+        self._tasking_reassigned(
+            user=user, agency=agency, at=at, tasking=tasking, to_agency=to_agency or found["agency"], owner=owner
+        )
 
     def complete(self, user: str, agency: str, at: dt.datetime, tasking: str, result: str) -> None:
         self.check_open("complete")
         self.check_not_before_received(at)
         found = self.check_tasking_open(tasking)
         if at < found["raised_at"]:
-            raise DomainError("at", f"{tasking} cannot be completed before it was raised ({local_time(found['raised_at'])})")
+            raise DomainError(
+                "at", f"{tasking} cannot be completed before it was raised ({local_time(found['raised_at'])})"
+            )
         self._tasking_completed(user=user, agency=agency, at=at, tasking=tasking, result=result)
 
     def follow_up(self, user: str, agency: str, at: dt.datetime, kind: str, outcome: str) -> None:
@@ -228,7 +254,10 @@ class Case(Aggregate):
         self.check_open("correct")
         self.check_not_before_received(at)
         if field == "occurred" and dt.datetime.fromisoformat(value.replace("Z", "+00:00")) > self.received_at:
-            raise DomainError("value", f"the behaviour cannot have occurred after the report was received ({local_time(self.received_at)})")
+            raise DomainError(
+                "value",
+                f"the behaviour cannot have occurred after the report was received ({local_time(self.received_at)})",
+            )
         self._corrected(user=user, agency=agency, at=at, field=field, value=value, reason=reason)
 
     def open_taskings(self) -> list[str]:
@@ -238,11 +267,22 @@ class Case(Aggregate):
         stranded = self.open_taskings()
         if stranded:
             named = ", ".join(f"{ref} ({self.taskings[ref]['agency']})" for ref in stranded)
-            raise DomainError("case", f"{self.reference} has open taskings: {named}; complete them first, "
-                                      "or close with --complete-taskings RESULT")
+            raise DomainError(
+                "case",
+                f"{self.reference} has open taskings: {named}; complete them first, "
+                "or close with --complete-taskings RESULT",
+            )
 
-    def close(self, user: str, agency: str, at: dt.datetime, reason: str, note: str | None,
-              complete_taskings: str | None = None, reporter_told: str | None = None) -> None:
+    def close(
+        self,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        reason: str,
+        note: str | None,
+        complete_taskings: str | None = None,
+        reporter_told: str | None = None,
+    ) -> None:
         """Close; `complete_taskings` completes the open taskings first with that result, and
         `reporter_told` (an update channel) records that the reporter was told of the closure."""
         self.check_open("close")
@@ -284,12 +324,22 @@ class Case(Aggregate):
 
     @event("TaskingRaised")
     def _tasking_raised(
-        self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str, owner: str | None, action: str, due: str
+        self,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        tasking: str,
+        to_agency: str,
+        owner: str | None,
+        action: str,
+        due: str,
     ) -> None:
         pass
 
     @event("TaskingReassigned")
-    def _tasking_reassigned(self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str, owner: str | None) -> None:
+    def _tasking_reassigned(
+        self, user: str, agency: str, at: dt.datetime, tasking: str, to_agency: str, owner: str | None
+    ) -> None:
         pass
 
     @event("TaskingCompleted")

@@ -26,8 +26,16 @@ class CaseReview(Aggregate):
         return case_review_id(reference)
 
     @event("Applied")
-    def __init__(self, reference: str, applicant: str, on_behalf_of: str | None, cases: list[str],
-                 user: str, agency: str, at: dt.datetime) -> None:
+    def __init__(
+        self,
+        reference: str,
+        applicant: str,
+        on_behalf_of: str | None,
+        cases: list[str],
+        user: str,
+        agency: str,
+        at: dt.datetime,
+    ) -> None:
         self.reference = reference
         self.applicant = applicant
         self.on_behalf_of = on_behalf_of
@@ -65,13 +73,30 @@ class CaseReview(Aggregate):
         self.check_not_before(at, None, "the application")
         self._acknowledged(user=user, agency=agency, at=at, note=note)
 
-    def assess(self, user: str, agency: str, at: dt.datetime, threshold_met: bool, qualifying: list[str],
-               excluded: list[dict[str, str]], rules_applied: list[str], met_by: list[str]) -> None:
+    def assess(
+        self,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        threshold_met: bool,
+        qualifying: list[str],
+        excluded: list[dict[str, str]],
+        rules_applied: list[str],
+        met_by: list[str],
+    ) -> None:
         self.check_open("assess")
         self.check_once(self.assessment, "assessed")
         self.check_not_before(at, None, "the application")
-        self._assessed(user=user, agency=agency, at=at, threshold_met=threshold_met, qualifying=qualifying,
-                       excluded=excluded, rules_applied=rules_applied, met_by=met_by)
+        self._assessed(
+            user=user,
+            agency=agency,
+            at=at,
+            threshold_met=threshold_met,
+            qualifying=qualifying,
+            excluded=excluded,
+            rules_applied=rules_applied,
+            met_by=met_by,
+        )
 
     def decide(self, user: str, agency: str, at: dt.datetime, outcome: str, reason: str) -> None:
         self.check_open("decide")
@@ -98,26 +123,48 @@ class CaseReview(Aggregate):
         self.check_once(self.responded_at, "responded to; recommendations come before the response")
         self.check_not_before(at, self.held_at, "the review")
 
-    def recommend(self, user: str, agency: str, at: dt.datetime, to_agency: str, action: str, due: dt.date,
-                  case: str, tasking: str) -> str:
+    def recommend(
+        self,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        to_agency: str,
+        action: str,
+        due: dt.date,
+        case: str,
+        tasking: str,
+    ) -> str:
         self.check_can_recommend(at)
         number = f"R{len(self.recommendations) + 1}"
-        self._recommended(user=user, agency=agency, at=at, recommendation=number, to_agency=to_agency, action=action,
-                          due=due.isoformat(), case=case, tasking=tasking)
+        self._recommended(
+            user=user,
+            agency=agency,
+            at=at,
+            recommendation=number,
+            to_agency=to_agency,
+            action=action,
+            due=due.isoformat(),
+            case=case,
+            tasking=tasking,
+        )
         return number
 
     def respond(self, user: str, agency: str, at: dt.datetime, note: str) -> None:
         self.check_open("respond")
         self.check_once(self.responded_at, "responded to")
         if self.held_at is None and self.decision != "no-review":
-            raise DomainError("review", f"{self.reference} needs a decision not to review, or a review held, before the response")
+            raise DomainError(
+                "review", f"{self.reference} needs a decision not to review, or a review held, before the response"
+            )
         self.check_not_before(at, self.held_at or self.decided_at, "the last milestone")
         self._responded(user=user, agency=agency, at=at, note=note)
 
     def close(self, user: str, agency: str, at: dt.datetime, note: str | None) -> None:
         self.check_open("close")
         if self.responded_at is None:
-            raise DomainError("review", f"{self.reference} has had no response; record `tasking case-review respond` first")
+            raise DomainError(
+                "review", f"{self.reference} has had no response; record `tasking case-review respond` first"
+            )
         self.check_not_before(at, self.responded_at, "the response")
         self._closed(user=user, agency=agency, at=at, note=note)
 
@@ -128,10 +175,25 @@ class CaseReview(Aggregate):
         self.acknowledged_at = at
 
     @event("Assessed")
-    def _assessed(self, user: str, agency: str, at: dt.datetime, threshold_met: bool, qualifying: list[str],
-                  excluded: list[dict[str, str]], rules_applied: list[str], met_by: list[str]) -> None:
-        self.assessment = {"at": at, "threshold_met": threshold_met, "qualifying": list(qualifying),
-                           "excluded": list(excluded), "rules_applied": list(rules_applied), "met_by": list(met_by)}
+    def _assessed(
+        self,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        threshold_met: bool,
+        qualifying: list[str],
+        excluded: list[dict[str, str]],
+        rules_applied: list[str],
+        met_by: list[str],
+    ) -> None:
+        self.assessment = {
+            "at": at,
+            "threshold_met": threshold_met,
+            "qualifying": list(qualifying),
+            "excluded": list(excluded),
+            "rules_applied": list(rules_applied),
+            "met_by": list(met_by),
+        }
 
     @event("Decided")
     def _decided(self, user: str, agency: str, at: dt.datetime, outcome: str, reason: str) -> None:
@@ -143,10 +205,28 @@ class CaseReview(Aggregate):
         self.held_at = at
 
     @event("Recommended")
-    def _recommended(self, user: str, agency: str, at: dt.datetime, recommendation: str, to_agency: str, action: str,
-                     due: str, case: str, tasking: str) -> None:
-        self.recommendations.append({"recommendation": recommendation, "agency": to_agency, "action": action,
-                                     "due": due, "case": case, "tasking": tasking})
+    def _recommended(
+        self,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        recommendation: str,
+        to_agency: str,
+        action: str,
+        due: str,
+        case: str,
+        tasking: str,
+    ) -> None:
+        self.recommendations.append(
+            {
+                "recommendation": recommendation,
+                "agency": to_agency,
+                "action": action,
+                "due": due,
+                "case": case,
+                "tasking": tasking,
+            }
+        )
 
     @event("Responded")
     def _responded(self, user: str, agency: str, at: dt.datetime, note: str) -> None:

@@ -21,17 +21,39 @@ from tasking.time.instants import iso
 
 # The CLI word for each event on a case (by the event class's name, which is in its stored topic).
 KIND_OF: dict[str, str] = {
-    "Reported": "report", "Linked": "link", "TaskingRaised": "task", "TaskingReassigned": "reassign",
-    "TaskingCompleted": "complete", "FollowUpMade": "follow-up", "ReporterUpdated": "update-reporter",
-    "PowerUsed": "power", "Referred": "refer", "RiskAssessed": "risk", "RiskReviewed": "review",
-    "Corrected": "correct", "Closed": "close", "Reopened": "reopen", "LeadAssigned": "assign",
+    "Reported": "report",
+    "Linked": "link",
+    "TaskingRaised": "task",
+    "TaskingReassigned": "reassign",
+    "TaskingCompleted": "complete",
+    "FollowUpMade": "follow-up",
+    "ReporterUpdated": "update-reporter",
+    "PowerUsed": "power",
+    "Referred": "refer",
+    "RiskAssessed": "risk",
+    "RiskReviewed": "review",
+    "Corrected": "correct",
+    "Closed": "close",
+    "Reopened": "reopen",
+    "LeadAssigned": "assign",
 }
 
 # Each kind's own columns and the event attribute each is read from.
 OWN: dict[str, tuple[tuple[str, str], ...]] = {
-    "Reported": (("source", "source"), ("channel", "channel"), ("category", "category"), ("area", "area"),
-                 ("location", "location"), ("occurred_at", "occurred_at"), ("reporter", "reporter"),
-                 ("victim", "victim"), ("feedback", "feedback"), ("risk", "risk"), ("lat", "lat"), ("lon", "lon")),
+    "Reported": (
+        ("source", "source"),
+        ("channel", "channel"),
+        ("category", "category"),
+        ("area", "area"),
+        ("location", "location"),
+        ("occurred_at", "occurred_at"),
+        ("reporter", "reporter"),
+        ("victim", "victim"),
+        ("feedback", "feedback"),
+        ("risk", "risk"),
+        ("lat", "lat"),
+        ("lon", "lon"),
+    ),
     "TaskingRaised": (("tasking", "tasking"), ("tasked_agency", "to_agency"), ("owner", "owner"), ("due", "due")),
     "TaskingReassigned": (("tasking", "tasking"), ("tasked_agency", "to_agency"), ("owner", "owner")),
     "TaskingCompleted": (("tasking", "tasking"),),
@@ -48,9 +70,16 @@ OWN: dict[str, tuple[tuple[str, str], ...]] = {
 }
 # The attribute holding each kind's free text (the `text` column).
 TEXT: dict[str, str] = {
-    "Reported": "summary", "TaskingRaised": "action", "TaskingCompleted": "result", "FollowUpMade": "outcome",
-    "ReporterUpdated": "note", "RiskAssessed": "reason", "RiskReviewed": "note", "Corrected": "reason",
-    "Closed": "note", "Reopened": "reason",
+    "Reported": "summary",
+    "TaskingRaised": "action",
+    "TaskingCompleted": "result",
+    "FollowUpMade": "outcome",
+    "ReporterUpdated": "note",
+    "RiskAssessed": "reason",
+    "RiskReviewed": "note",
+    "Corrected": "reason",
+    "Closed": "note",
+    "Reopened": "reason",
 }
 # Columns holding an instant, in canonical UTC form (`iso`).
 INSTANTS = frozenset({"occurred_at"})
@@ -59,15 +88,25 @@ INSTANTS = frozenset({"occurred_at"})
 FEEDBACK_ACTIONS = ("follow-up", "complete", "power", "refer", "close")
 
 # What a correction's `field` sets.
-CORRECTABLE = {"category": "category", "area": "area", "location": "location", "source": "source",
-               "occurred": "occurred_at"}
+CORRECTABLE = {
+    "category": "category",
+    "area": "area",
+    "location": "location",
+    "source": "source",
+    "occurred": "occurred_at",
+}
 
 
 def fact_of(event: Any) -> dict[str, Any]:
     """A stored case event as a fact (the columns its `activity` row has, without the position)."""
     name = type(event).__name__
-    fact: dict[str, Any] = {"reference": getattr(event, "reference", None), "kind": KIND_OF[name],
-                            "at": iso(event.at), "user": event.user, "acting_agency": event.agency}
+    fact: dict[str, Any] = {
+        "reference": getattr(event, "reference", None),
+        "kind": KIND_OF[name],
+        "at": iso(event.at),
+        "user": event.user,
+        "acting_agency": event.agency,
+    }
     text = TEXT.get(name)
     fact["text"] = getattr(event, text) if text else None
     for column, attr in OWN.get(name, ()):
@@ -151,34 +190,66 @@ class _Draft:
 
     __slots__ = ("values", "taskings", "links", "rows")
 
-    def __init__(self, values: dict[str, Any], taskings: dict[str, dict[str, Any]],
-                 links: list[Mapping[str, str]], rows: list[Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        values: dict[str, Any],
+        taskings: dict[str, dict[str, Any]],
+        links: list[Mapping[str, str]],
+        rows: list[Mapping[str, Any]],
+    ) -> None:
         self.values, self.taskings, self.links, self.rows = values, taskings, links, rows
 
     @classmethod
     def of(cls, state: CaseState) -> _Draft:
         values = {name: getattr(state, name) for name in _VALUES}
-        return cls(values, {ref: dict(vars(t)) for ref, t in state.taskings.items()},
-                   list(state.links), list(state.rows))
+        return cls(
+            values, {ref: dict(vars(t)) for ref, t in state.taskings.items()}, list(state.links), list(state.rows)
+        )
 
     def freeze(self) -> CaseState:
-        return CaseState(**self.values, taskings={ref: TaskingState(**t) for ref, t in self.taskings.items()},
-                         links=tuple(self.links), rows=tuple(self.rows))
+        return CaseState(
+            **self.values,
+            taskings={ref: TaskingState(**t) for ref, t in self.taskings.items()},
+            links=tuple(self.links),
+            rows=tuple(self.rows),
+        )
 
 
 _VALUES = tuple(f.name for f in dataclasses.fields(CaseState) if f.name not in ("taskings", "links", "rows"))
 
 
 def _report(fact: Mapping[str, Any]) -> _Draft:
-    return _Draft({
-        "reference": fact["reference"], "received_at": fact["at"], "occurred_at": fact["occurred_at"],
-        "source": fact["source"], "channel": fact["channel"], "category": fact["category"], "area": fact["area"],
-        "location": fact["location"], "reporter": fact["reporter"], "victim": fact["victim"],
-        "feedback": fact["feedback"], "risk": fact["risk"], "risk_since": fact["at"], "summary": fact["text"],
-        "reported_by": fact["user"], "reporting_agency": fact["acting_agency"], "status": "open",
-        "closed_at": None, "closed_reason": None, "lead": None, "lat": fact.get("lat"), "lon": fact.get("lon"),
-        "last_update": None, "action_times": (),
-    }, {}, [], [])
+    return _Draft(
+        {
+            "reference": fact["reference"],
+            "received_at": fact["at"],
+            "occurred_at": fact["occurred_at"],
+            "source": fact["source"],
+            "channel": fact["channel"],
+            "category": fact["category"],
+            "area": fact["area"],
+            "location": fact["location"],
+            "reporter": fact["reporter"],
+            "victim": fact["victim"],
+            "feedback": fact["feedback"],
+            "risk": fact["risk"],
+            "risk_since": fact["at"],
+            "summary": fact["text"],
+            "reported_by": fact["user"],
+            "reporting_agency": fact["acting_agency"],
+            "status": "open",
+            "closed_at": None,
+            "closed_reason": None,
+            "lead": None,
+            "lat": fact.get("lat"),
+            "lon": fact.get("lon"),
+            "last_update": None,
+            "action_times": (),
+        },
+        {},
+        [],
+        [],
+    )
 
 
 def _apply(draft: _Draft | None, fact: Mapping[str, Any]) -> _Draft | None:
@@ -192,9 +263,17 @@ def _apply(draft: _Draft | None, fact: Mapping[str, Any]) -> _Draft | None:
     values = draft.values
     if kind == "task":
         draft.taskings[fact["tasking"]] = {
-            "tasking": fact["tasking"], "tasked_agency": fact["tasked_agency"], "owner": fact["owner"],
-            "action": fact["text"], "due": fact["due"], "raised_at": fact["at"], "raised_by": fact["user"],
-            "status": "open", "completed_at": None, "result": None}
+            "tasking": fact["tasking"],
+            "tasked_agency": fact["tasked_agency"],
+            "owner": fact["owner"],
+            "action": fact["text"],
+            "due": fact["due"],
+            "raised_at": fact["at"],
+            "raised_by": fact["user"],
+            "status": "open",
+            "completed_at": None,
+            "result": None,
+        }
     elif kind in ("reassign", "complete"):
         # A tasking not raised by this fact's effective time (a reassignment back-dated before it,
         # recorded before the aggregate refused those) changes nothing at that time.

@@ -26,19 +26,46 @@ class Camera(Aggregate):
         self.reference = reference
         self.deployments: dict[str, dict[str, Any]] = {}
 
-    def deploy(self, user: str, agency: str, at: dt.datetime, location: str, area: str, lat: float | None,
-               lon: float | None, start: dt.date, end: dt.date, reason_kind: str, reason: str) -> str:
+    def deploy(
+        self,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        location: str,
+        area: str,
+        lat: float | None,
+        lon: float | None,
+        start: dt.date,
+        end: dt.date,
+        reason_kind: str,
+        reason: str,
+    ) -> str:
         if end < start:
             raise DomainError("to", f"{end.isoformat()} is before --from {start.isoformat()}")
         if reason_kind not in REASONS:
             raise DomainError("reason", f"unknown reason kind {reason_kind!r}; known: {', '.join(REASONS)}")
         for name, found in self.deployments.items():
             if start <= dt.date.fromisoformat(found["to"]) and dt.date.fromisoformat(found["from"]) <= end:
-                raise DomainError("from", f"{self.reference} is deployed at {found['location']} from {found['from']} "
-                                          f"to {found['to']} ({name}); one place at a time")
+                raise DomainError(
+                    "from",
+                    f"{self.reference} is deployed at {found['location']} from {found['from']} "
+                    f"to {found['to']} ({name}); one place at a time",
+                )
         number = f"D{len(self.deployments) + 1}"
-        self._deployed(user=user, agency=agency, at=at, deployment=number, location=location, area=area, lat=lat,
-                       lon=lon, start=start.isoformat(), end=end.isoformat(), reason_kind=reason_kind, reason=reason)
+        self._deployed(
+            user=user,
+            agency=agency,
+            at=at,
+            deployment=number,
+            location=location,
+            area=area,
+            lat=lat,
+            lon=lon,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            reason_kind=reason_kind,
+            reason=reason,
+        )
         return number
 
     def link(self, user: str, agency: str, at: dt.datetime, deployment: str, case: str) -> None:
@@ -50,8 +77,21 @@ class Camera(Aggregate):
         self._linked(user=user, agency=agency, at=at, deployment=deployment, case=case)
 
     @event("Deployed")
-    def _deployed(self, user: str, agency: str, at: dt.datetime, deployment: str, location: str, area: str,
-                  lat: float | None, lon: float | None, start: str, end: str, reason_kind: str, reason: str) -> None:
+    def _deployed(
+        self,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        deployment: str,
+        location: str,
+        area: str,
+        lat: float | None,
+        lon: float | None,
+        start: str,
+        end: str,
+        reason_kind: str,
+        reason: str,
+    ) -> None:
         self.deployments[deployment] = {"location": location, "from": start, "to": end, "cases": []}
 
     @event("Linked")

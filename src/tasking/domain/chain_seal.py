@@ -16,7 +16,9 @@ from eventsourcing.domain import Aggregate, event
 
 class ChainSeal(Aggregate):
     @event("Sealed")
-    def __init__(self, reason: str, unsealed_from: int, last_position: int, user: str, agency: str, at: dt.datetime) -> None:
+    def __init__(
+        self, reason: str, unsealed_from: int, last_position: int, user: str, agency: str, at: dt.datetime
+    ) -> None:
         self.reason = reason
         self.unsealed_from = unsealed_from  # the first position `verify` found with no link
         self.last_position = last_position  # the store's last position before the seal

@@ -23,8 +23,9 @@ class Erasure(Aggregate):
         return erasure_id(subject, reference)
 
     @event("Recorded")
-    def __init__(self, subject: str, reference: str, rule: str, reason: str, user: str, agency: str,
-                 at: dt.datetime) -> None:
+    def __init__(
+        self, subject: str, reference: str, rule: str, reason: str, user: str, agency: str, at: dt.datetime
+    ) -> None:
         self.subject = subject
         self.reference = reference
         self.rule = rule

@@ -34,8 +34,17 @@ class Grant(Aggregate):
         return year_record_id("grants", reference)
 
     @event("Received")
-    def __init__(self, reference: str, funder: str, amount: int, year: int, note: str | None,
-                 user: str, agency: str, at: dt.datetime) -> None:
+    def __init__(
+        self,
+        reference: str,
+        funder: str,
+        amount: int,
+        year: int,
+        note: str | None,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+    ) -> None:
         self.reference = reference
         self.amount = amount
         self.allocations: dict[str, dict[str, Any]] = {}
@@ -44,17 +53,28 @@ class Grant(Aggregate):
     def allocated(self) -> int:
         return sum(found["amount"] for found in self.allocations.values())
 
-    def allocate(self, user: str, agency: str, at: dt.datetime, organisation: str, project: str, half: str,
-                 amount: int) -> str:
+    def allocate(
+        self, user: str, agency: str, at: dt.datetime, organisation: str, project: str, half: str, amount: int
+    ) -> str:
         if half not in HALVES:
             raise DomainError("half", f"unknown half-year {half!r}; known: {', '.join(HALVES)}")
         left = self.amount - self.allocated
         if amount > left:
-            raise DomainError("amount", f"{money(amount)} exceeds what is left of {self.reference} "
-                                        f"({money(left)} of {money(self.amount)})")
+            raise DomainError(
+                "amount",
+                f"{money(amount)} exceeds what is left of {self.reference} ({money(left)} of {money(self.amount)})",
+            )
         number = f"F{len(self.allocations) + 1}"
-        self._allocated(user=user, agency=agency, at=at, allocation=number, organisation=organisation,
-                        project=project, half=half, amount=amount)
+        self._allocated(
+            user=user,
+            agency=agency,
+            at=at,
+            allocation=number,
+            organisation=organisation,
+            project=project,
+            half=half,
+            amount=amount,
+        )
         return number
 
     def spend(self, user: str, agency: str, at: dt.datetime, allocation: str, amount: int, note: str | None) -> None:
@@ -63,13 +83,25 @@ class Grant(Aggregate):
             raise DomainError("allocation", f"{self.reference} has no allocation {allocation!r} (allocations: {known})")
         found = self.allocations[allocation]
         if found["spent"] + amount > found["amount"]:
-            raise DomainError("amount", f"{money(amount)} would take {allocation} beyond its allocation "
-                                        f"({money(found['amount'] - found['spent'])} left)")
+            raise DomainError(
+                "amount",
+                f"{money(amount)} would take {allocation} beyond its allocation "
+                f"({money(found['amount'] - found['spent'])} left)",
+            )
         self._spent(user=user, agency=agency, at=at, allocation=allocation, amount=amount, note=note)
 
     @event("Allocated")
-    def _allocated(self, user: str, agency: str, at: dt.datetime, allocation: str, organisation: str, project: str,
-                   half: str, amount: int) -> None:
+    def _allocated(
+        self,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        allocation: str,
+        organisation: str,
+        project: str,
+        half: str,
+        amount: int,
+    ) -> None:
         self.allocations[allocation] = {"amount": amount, "spent": 0}
 
     @event("Spent")

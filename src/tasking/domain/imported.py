@@ -22,8 +22,9 @@ class ImportedRow(Aggregate):
         return imported_row_id(source, source_reference)
 
     @event("Imported")
-    def __init__(self, source: str, source_reference: str, digest: str, case: str, user: str, agency: str,
-                 at: dt.datetime) -> None:
+    def __init__(
+        self, source: str, source_reference: str, digest: str, case: str, user: str, agency: str, at: dt.datetime
+    ) -> None:
         self.source = source
         self.source_reference = source_reference
         self.digest = digest

@@ -5,9 +5,24 @@ from __future__ import annotations
 import re
 
 _ABBREVIATIONS = {
-    "rd": "road", "st": "street", "ave": "avenue", "av": "avenue", "ln": "lane", "cl": "close",
-    "ct": "court", "dr": "drive", "gdns": "gardens", "pl": "place", "sq": "square", "cres": "crescent",
-    "tce": "terrace", "pk": "park", "grn": "green", "hse": "house", "nr": "near", "opp": "opposite",
+    "rd": "road",
+    "st": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "ln": "lane",
+    "cl": "close",
+    "ct": "court",
+    "dr": "drive",
+    "gdns": "gardens",
+    "pl": "place",
+    "sq": "square",
+    "cres": "crescent",
+    "tce": "terrace",
+    "pk": "park",
+    "grn": "green",
+    "hse": "house",
+    "nr": "near",
+    "opp": "opposite",
 }
 
 

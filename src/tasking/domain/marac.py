@@ -28,18 +28,43 @@ class MaracMeeting(Aggregate):
         self.meeting_at = at
         self.discussed: list[str] = []
 
-    def discuss(self, user: str, agency: str, case: str, outcome: str, taskings: list[str],
-                review_at: dt.date | None, discharged: bool) -> None:
+    def discuss(
+        self,
+        user: str,
+        agency: str,
+        case: str,
+        outcome: str,
+        taskings: list[str],
+        review_at: dt.date | None,
+        discharged: bool,
+    ) -> None:
         if case in self.discussed:
             raise DomainError("case", f"{case} was already discussed at the meeting of {self.meeting_day}")
         if review_at is not None and discharged:
             raise DomainError("review-at", "give either --review-at DATE or --discharge, not both")
         if review_at is not None and review_at <= local_date(self.meeting_at):
             raise DomainError("review-at", f"{review_at.isoformat()} is not after the meeting ({self.meeting_day})")
-        self._discussed(user=user, agency=agency, at=self.meeting_at, case=case, outcome=outcome, taskings=taskings,
-                        review_at=review_at.isoformat() if review_at else None, discharged=discharged)
+        self._discussed(
+            user=user,
+            agency=agency,
+            at=self.meeting_at,
+            case=case,
+            outcome=outcome,
+            taskings=taskings,
+            review_at=review_at.isoformat() if review_at else None,
+            discharged=discharged,
+        )
 
     @event("Discussed")
-    def _discussed(self, user: str, agency: str, at: dt.datetime, case: str, outcome: str, taskings: list[str],
-                   review_at: str | None, discharged: bool) -> None:
+    def _discussed(
+        self,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+        case: str,
+        outcome: str,
+        taskings: list[str],
+        review_at: str | None,
+        discharged: bool,
+    ) -> None:
         self.discussed.append(case)

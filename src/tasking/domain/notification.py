@@ -31,8 +31,18 @@ class Notification(Aggregate):
         return notification_id(key)
 
     @event("NotificationQueued")
-    def __init__(self, key: str, kind: str, case: str, agency_to: str | None, person: str | None,
-                 note: str | None, user: str, agency: str, at: dt.datetime) -> None:
+    def __init__(
+        self,
+        key: str,
+        kind: str,
+        case: str,
+        agency_to: str | None,
+        person: str | None,
+        note: str | None,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+    ) -> None:
         self.key, self.kind, self.case = key, kind, case
         self.agency_to, self.person, self.note = agency_to, person, note
         self.status = "queued"  # queued | claimed | sent | failed | dropped

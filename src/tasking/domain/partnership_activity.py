@@ -23,9 +23,25 @@ class PartnershipActivity(Aggregate):
         return year_record_id("activities", reference)
 
     @event("Recorded")
-    def __init__(self, reference: str, kind: str, day: str, areas: list[str], lead: str, partners: list[str],
-                 attendance: int | None, outcome: str, cases: list[str], flags: list[str], groups: list[str],
-                 panel: str | None, actions: list[str], user: str, agency: str, at: dt.datetime) -> None:
+    def __init__(
+        self,
+        reference: str,
+        kind: str,
+        day: str,
+        areas: list[str],
+        lead: str,
+        partners: list[str],
+        attendance: int | None,
+        outcome: str,
+        cases: list[str],
+        flags: list[str],
+        groups: list[str],
+        panel: str | None,
+        actions: list[str],
+        user: str,
+        agency: str,
+        at: dt.datetime,
+    ) -> None:
         self.reference = reference
         self.kind = kind
 

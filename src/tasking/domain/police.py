@@ -24,16 +24,39 @@ class PoliceMonth(Aggregate):
         return police_month_id(month)
 
     @event("Recorded")
-    def __init__(self, month: str, asb: list[list[Any]], crimes: dict[str, dict[str, int]], files: list[str],
-                 user: str, agency: str, at: dt.datetime) -> None:
+    def __init__(
+        self,
+        month: str,
+        asb: list[list[Any]],
+        crimes: dict[str, dict[str, int]],
+        files: list[str],
+        user: str,
+        agency: str,
+        at: dt.datetime,
+    ) -> None:
         self.month = month
         self.digest = files
 
-    def replace(self, asb: list[list[Any]], crimes: dict[str, dict[str, int]], files: list[str], user: str,
-                agency: str, at: dt.datetime) -> None:
+    def replace(
+        self,
+        asb: list[list[Any]],
+        crimes: dict[str, dict[str, int]],
+        files: list[str],
+        user: str,
+        agency: str,
+        at: dt.datetime,
+    ) -> None:
         self._replaced(month=self.month, asb=asb, crimes=crimes, files=files, user=user, agency=agency, at=at)
 
     @event("Replaced")
-    def _replaced(self, month: str, asb: list[list[Any]], crimes: dict[str, dict[str, int]], files: list[str], user: str,
-                  agency: str, at: dt.datetime) -> None:
+    def _replaced(
+        self,
+        month: str,
+        asb: list[list[Any]],
+        crimes: dict[str, dict[str, int]],
+        files: list[str],
+        user: str,
+        agency: str,
+        at: dt.datetime,
+    ) -> None:
         self.digest = files

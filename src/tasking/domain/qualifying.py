@@ -22,8 +22,20 @@ from typing import Any
 
 from tasking.time.instants import months_before
 
-_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
-          10: "ten", 11: "eleven", 12: "twelve"}
+_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    11: "eleven",
+    12: "twelve",
+}
 
 
 def months_text(count: int) -> str:
@@ -79,8 +91,10 @@ class Rules:
     def in_force(self) -> list[str]:
         applied = [f"threshold: {self.threshold} qualifying complaint{'s' if self.threshold != 1 else ''}"]
         if self.different_complainants:
-            applied.append(f"local: {self.different_complainants} different complainants about the same location "
-                           f"in {months_text(self.application_within_months)}")
+            applied.append(
+                f"local: {self.different_complainants} different complainants about the same location "
+                f"in {months_text(self.application_within_months)}"
+            )
         if self.hate_incident:
             applied.append("local: a single qualifying hate incident")
         return applied
@@ -95,9 +109,13 @@ class Assessment:
     met_by: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"threshold_met": self.threshold_met, "qualifying": list(self.qualifying),
-                "excluded": [dict(item) for item in self.excluded], "rules_applied": list(self.rules_applied),
-                "met_by": list(self.met_by)}
+        return {
+            "threshold_met": self.threshold_met,
+            "qualifying": list(self.qualifying),
+            "excluded": [dict(item) for item in self.excluded],
+            "rules_applied": list(self.rules_applied),
+            "met_by": list(self.met_by),
+        }
 
 
 def _incidents(links: Iterable[IncidentLink]) -> dict[str, str]:
@@ -129,8 +147,14 @@ def _test(complaint: Complaint, application: Application, rules: Rules) -> str |
     return None
 
 
-def assess(application: Application, complaints: Iterable[Complaint], links: Iterable[IncidentLink],
-           rules: Rules, at: dt.datetime, recorded_by: dt.datetime) -> Assessment:
+def assess(
+    application: Application,
+    complaints: Iterable[Complaint],
+    links: Iterable[IncidentLink],
+    rules: Rules,
+    at: dt.datetime,
+    recorded_by: dt.datetime,
+) -> Assessment:
     """Decide the threshold as the record stood at the assessment (`at` effective, `recorded_by` recorded)."""
     known = [c for c in complaints if c.received_at <= at and c.recorded_at <= recorded_by]
     incident = _incidents(link for link in links if link.at <= at and link.recorded_at <= recorded_by)
@@ -166,5 +190,10 @@ def assess(application: Application, complaints: Iterable[Complaint], links: Ite
                 by_place.setdefault(complaint.place, set()).add(complaint.reporter)
         if any(len(people) >= rules.different_complainants for people in by_place.values()):
             met_by.append(rules.in_force()[1])
-    return Assessment(threshold_met=bool(met_by), qualifying=[c.case for c in qualifying], excluded=excluded,
-                      rules_applied=rules.in_force(), met_by=met_by)
+    return Assessment(
+        threshold_met=bool(met_by),
+        qualifying=[c.case for c in qualifying],
+        excluded=excluded,
+        rules_applied=rules.in_force(),
+        met_by=met_by,
+    )

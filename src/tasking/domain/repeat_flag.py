@@ -42,5 +42,7 @@ class RepeatFlag(Aggregate):
         self._acknowledged_again(flag=self.flag, cases=list(cases), note=note, user=user, agency=agency, at=at)
 
     @event("AcknowledgedAgain")
-    def _acknowledged_again(self, flag: str, cases: list[str], note: str, user: str, agency: str, at: dt.datetime) -> None:
+    def _acknowledged_again(
+        self, flag: str, cases: list[str], note: str, user: str, agency: str, at: dt.datetime
+    ) -> None:
         self.cases = list(cases)

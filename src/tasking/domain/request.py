@@ -22,8 +22,9 @@ class Request(Aggregate):
         return request_id(key)
 
     @event("Handled")
-    def __init__(self, key: str, command: str, digest: str, result: dict[str, Any], user: str, agency: str,
-                 at: dt.datetime) -> None:
+    def __init__(
+        self, key: str, command: str, digest: str, result: dict[str, Any], user: str, agency: str, at: dt.datetime
+    ) -> None:
         self.key = key
         self.command = command
         self.digest = digest
@@ -32,8 +33,14 @@ class Request(Aggregate):
     def check_same(self, command: str, digest: str) -> None:
         """A retry must be the same command with the same content as the first attempt."""
         if self.command != command:
-            raise DomainError("request-id", f"{self.key!r} was already used for another command ({self.command}); "
-                                            "use a new request id for a new command")
+            raise DomainError(
+                "request-id",
+                f"{self.key!r} was already used for another command ({self.command}); "
+                "use a new request id for a new command",
+            )
         if self.digest != digest:
-            raise DomainError("request-id", f"{self.key!r} was already used for this command with different content; "
-                                            "use a new request id for a new command")
+            raise DomainError(
+                "request-id",
+                f"{self.key!r} was already used for this command with different content; "
+                "use a new request id for a new command",
+            )

@@ -13,5 +13,14 @@ def queue_resident_email(case: Case, note: str, user: str, agency: str, at: dt.d
     """The reporter must be a person who asked for updates; the address is read when it is sent."""
     if not case.reporter or case.feedback != "resident":
         raise DomainError("send", f"{case.reference} has no reporter who asked for updates (feedback: {case.feedback})")
-    return Notification(key=f"resident:{case.reference}:{case.version}", kind="resident", case=case.reference,
-                        agency_to=None, person=case.reporter, note=note, user=user, agency=agency, at=at)
+    return Notification(
+        key=f"resident:{case.reference}:{case.version}",
+        kind="resident",
+        case=case.reference,
+        agency_to=None,
+        person=case.reporter,
+        note=note,
+        user=user,
+        agency=agency,
+        at=at,
+    )

@@ -22,8 +22,17 @@ class TaskAndFinishGroup(Aggregate):
         return group_id(reference)
 
     @event("Opened")
-    def __init__(self, reference: str, focus: str, area: str, cases: list[str], reason: str,
-                 user: str, agency: str, at: dt.datetime) -> None:
+    def __init__(
+        self,
+        reference: str,
+        focus: str,
+        area: str,
+        cases: list[str],
+        reason: str,
+        user: str,
+        agency: str,
+        at: dt.datetime,
+    ) -> None:
         self.reference = reference
         self.focus = focus
         self.area = area
@@ -43,7 +52,9 @@ class TaskAndFinishGroup(Aggregate):
 
     def check_not_before_opened(self, at: dt.datetime) -> None:
         if at < self.opened_at:
-            raise DomainError("at", f"{local_time(at)} is before {self.reference} was opened ({local_time(self.opened_at)})")
+            raise DomainError(
+                "at", f"{local_time(at)} is before {self.reference} was opened ({local_time(self.opened_at)})"
+            )
 
     def check_action_open(self, action: str) -> dict[str, Any]:
         if action not in self.actions:
@@ -66,17 +77,22 @@ class TaskAndFinishGroup(Aggregate):
         self.check_open("action")
         self.check_not_before_opened(at)
         if due < at.astimezone(LONDON).date():
-            raise DomainError("due", f"{due.isoformat()} is before the action was raised ({at.astimezone(LONDON).date()})")
+            raise DomainError(
+                "due", f"{due.isoformat()} is before the action was raised ({at.astimezone(LONDON).date()})"
+            )
         number = f"A{len(self.actions) + 1}"
-        self._action_raised(user=user, agency=agency, at=at, action_ref=number, to_agency=to_agency, action=action,
-                            due=due.isoformat())
+        self._action_raised(
+            user=user, agency=agency, at=at, action_ref=number, to_agency=to_agency, action=action, due=due.isoformat()
+        )
         return number
 
     def complete_action(self, user: str, agency: str, at: dt.datetime, action: str, result: str) -> None:
         self.check_open("complete-action")
         found = self.check_action_open(action)
         if at < found["raised_at"]:
-            raise DomainError("at", f"{action} cannot be completed before it was raised ({local_time(found['raised_at'])})")
+            raise DomainError(
+                "at", f"{action} cannot be completed before it was raised ({local_time(found['raised_at'])})"
+            )
         self._action_completed(user=user, agency=agency, at=at, action_ref=action, result=result)
 
     def meet(self, user: str, agency: str, at: dt.datetime, note: str) -> None:
@@ -96,9 +112,16 @@ class TaskAndFinishGroup(Aggregate):
         self.cases.append(case)
 
     @event("ActionRaised")
-    def _action_raised(self, user: str, agency: str, at: dt.datetime, action_ref: str, to_agency: str, action: str,
-                       due: str) -> None:
-        self.actions[action_ref] = {"agency": to_agency, "action": action, "due": due, "raised_at": at, "status": "open"}
+    def _action_raised(
+        self, user: str, agency: str, at: dt.datetime, action_ref: str, to_agency: str, action: str, due: str
+    ) -> None:
+        self.actions[action_ref] = {
+            "agency": to_agency,
+            "action": action,
+            "due": due,
+            "raised_at": at,
+            "status": "open",
+        }
 
     @event("ActionCompleted")
     def _action_completed(self, user: str, agency: str, at: dt.datetime, action_ref: str, result: str) -> None:

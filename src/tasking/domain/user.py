@@ -19,7 +19,9 @@ class User(Aggregate):
         return user_id(login)
 
     @event("Registered")
-    def __init__(self, login: str, name: str, member_of: str, role: str, user: str, agency: str, at: dt.datetime) -> None:
+    def __init__(
+        self, login: str, name: str, member_of: str, role: str, user: str, agency: str, at: dt.datetime
+    ) -> None:
         self.login = login
         self.name = name
         self.member_of = member_of
@@ -71,8 +73,9 @@ class User(Aggregate):
         return token
 
     @event("TokenIssued")
-    def _token_issued(self, token: str, token_hash: str, expires_at: dt.datetime, user: str, agency: str,
-                      at: dt.datetime) -> None:
+    def _token_issued(
+        self, token: str, token_hash: str, expires_at: dt.datetime, user: str, agency: str, at: dt.datetime
+    ) -> None:
         self.tokens[token] = {"hash": token_hash, "expires_at": expires_at, "revoked_at": None}
 
     # --- enrolment (issue 21, 7): a one-time code the new user redeems for their own token --------
@@ -112,7 +115,9 @@ class User(Aggregate):
         from tasking.errors import DomainError
 
         if token is not None and token not in self.tokens:
-            raise DomainError("token", f"{self.login} has no token {token!r} (tokens: {', '.join(self.tokens) or 'none'})")
+            raise DomainError(
+                "token", f"{self.login} has no token {token!r} (tokens: {', '.join(self.tokens) or 'none'})"
+            )
         wanted = [token] if token is not None else [k for k, t in self.tokens.items() if t["revoked_at"] is None]
         wanted = [k for k in wanted if self.tokens[k]["revoked_at"] is None]
         if not wanted:
@@ -131,7 +136,10 @@ class User(Aggregate):
 
         found = None
         for name, token in self.tokens.items():
-            if hmac.compare_digest(token["hash"], token_hash) and token["revoked_at"] is None \
-                    and token["expires_at"] > now:
+            if (
+                hmac.compare_digest(token["hash"], token_hash)
+                and token["revoked_at"] is None
+                and token["expires_at"] > now
+            ):
                 found = name
         return found

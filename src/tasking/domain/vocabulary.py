@@ -13,12 +13,27 @@ Risk = Literal["standard", "medium", "high"]
 FollowUpKind = Literal["visit", "call", "letter", "email"]
 UpdateChannel = Literal["phone", "email", "letter", "visit", "report-back"]
 Power = Literal[
-    "CPW", "CPN", "CBO", "civil-injunction", "closure-notice", "closure-order",
-    "dispersal", "fixed-penalty", "abc", "warning-letter",
+    "CPW",
+    "CPN",
+    "CBO",
+    "civil-injunction",
+    "closure-notice",
+    "closure-order",
+    "dispersal",
+    "fixed-penalty",
+    "abc",
+    "warning-letter",
 ]
 ReferralTarget = Literal[
-    "community-marac", "task-and-finish", "channel-panel", "adult-safeguarding",
-    "children-safeguarding", "da-marac", "mediation", "youth-services", "substance-services",
+    "community-marac",
+    "task-and-finish",
+    "channel-panel",
+    "adult-safeguarding",
+    "children-safeguarding",
+    "da-marac",
+    "mediation",
+    "youth-services",
+    "substance-services",
 ]
 LinkReason = Literal["same-incident", "same-problem"]
 CorrectableField = Literal["category", "area", "location", "occurred", "source"]

@@ -38,27 +38,40 @@ def _agency(config: PartnershipConfig, code: str | None) -> str:
 def _case_lines(config: PartnershipConfig, case: CaseState, tasking: str | None) -> list[str]:
     link = f"{config.notifications.base_url.rstrip('/')}/cases/{case.reference}"
     if is_restricted(config, case):
-        return [f"Case: {case.reference} (restricted: outline only; sign in to see it if you are involved)",
-                f"Area: {case.area}", f"Received: {case.received_at[:10]}", f"Case page: {link}"]
+        return [
+            f"Case: {case.reference} (restricted: outline only; sign in to see it if you are involved)",
+            f"Area: {case.area}",
+            f"Received: {case.received_at[:10]}",
+            f"Case page: {link}",
+        ]
     lines = [f"Case: {case.reference}", f"Area: {case.area}", f"Category: {_category(config, case.category)}"]
     found = case.taskings.get(tasking or "")
     if found is not None:
-        lines += [f"Tasking: {found.tasking} for {_agency(config, found.tasked_agency)}",
-                  f"Action: {found.action}", f"Due: {found.due}", f"Status: {found.status}"]
+        lines += [
+            f"Tasking: {found.tasking} for {_agency(config, found.tasked_agency)}",
+            f"Action: {found.action}",
+            f"Due: {found.due}",
+            f"Status: {found.status}",
+        ]
     return [*lines, f"Case page: {link}"]
 
 
-def content(config: PartnershipConfig, db: Any, point: Any, row: dict[str, Any],
-            note: str | None = None) -> tuple[str, list[str]]:
+def content(
+    config: PartnershipConfig, db: Any, point: Any, row: dict[str, Any], note: str | None = None
+) -> tuple[str, list[str]]:
     """The subject and the body's lines for one outbox row, as the case stands at `point`."""
     kind = row["kind"]
     body: list[str] = []
     if kind == "pack":
         subject = f"Taskings due at the meeting of {row['day']} for {row['agency_to']}"
-        body += [f"Agency: {_agency(config, row['agency_to'])}",
-                 f"Taskings due or overdue at the tasking meeting of {row['day']}:", ""]
-        tasked = db.execute("SELECT [case], tasking FROM outbox_tasked WHERE agency = ? ORDER BY [case], tasking",
-                            [row["agency_to"]]).fetchall()
+        body += [
+            f"Agency: {_agency(config, row['agency_to'])}",
+            f"Taskings due or overdue at the tasking meeting of {row['day']}:",
+            "",
+        ]
+        tasked = db.execute(
+            "SELECT [case], tasking FROM outbox_tasked WHERE agency = ? ORDER BY [case], tasking", [row["agency_to"]]
+        ).fetchall()
         states = case_states(db, point, {case for case, _ in tasked})
         for case, tasking in tasked:
             state = states.get(case)
@@ -81,8 +94,9 @@ def content(config: PartnershipConfig, db: Any, point: Any, row: dict[str, Any],
     return subject, body
 
 
-def build(config: PartnershipConfig, db: Any, point: Any, rows: list[dict[str, Any]], to: str,
-          note: str | None = None) -> EmailMessage:
+def build(
+    config: PartnershipConfig, db: Any, point: Any, rows: list[dict[str, Any]], to: str, note: str | None = None
+) -> EmailMessage:
     """One row's message; several rows (a digest for one agency) make one message listing each."""
     marking = config.protective_marking
     parts = [content(config, db, point, row, note) for row in rows]

@@ -47,8 +47,10 @@ def describe(exc: BaseException) -> str:
 
 
 def due_rows(db: Any, now: dt.datetime) -> list[dict[str, Any]]:
-    cursor = db.execute("SELECT * FROM outbox WHERE status = 'queued' OR (status = 'failed' AND retry_at <= ?) "
-                        "ORDER BY position, key", [iso(now)])
+    cursor = db.execute(
+        "SELECT * FROM outbox WHERE status = 'queued' OR (status = 'failed' AND retry_at <= ?) ORDER BY position, key",
+        [iso(now)],
+    )
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
@@ -76,8 +78,17 @@ def _notification(app: Any, row: dict[str, Any], user: str, now: dt.datetime) ->
     try:
         return app.repository.get(notification_id(row["key"]))
     except AggregateNotFoundError:
-        return Notification(key=row["key"], kind=row["kind"], case=row["case"] or "", agency_to=row["agency_to"],
-                            person=None, note=None, user=user, agency="", at=now)
+        return Notification(
+            key=row["key"],
+            kind=row["kind"],
+            case=row["case"] or "",
+            agency_to=row["agency_to"],
+            person=None,
+            note=None,
+            user=user,
+            agency="",
+            at=now,
+        )
 
 
 def _addresses(app: Any, config: Any, reader: Any, found: Notification) -> list[str]:
@@ -122,8 +133,9 @@ def _claim(app: Any, row: dict[str, Any], now: dt.datetime, user: str) -> Notifi
     return found
 
 
-def _send_batch(app: Any, config: Any, reader: Any, rows: list[dict[str, Any]], now: dt.datetime, relay: Relay,
-                user: str) -> dict[str, int]:
+def _send_batch(
+    app: Any, config: Any, reader: Any, rows: list[dict[str, Any]], now: dt.datetime, relay: Relay, user: str
+) -> dict[str, int]:
     """Claim each row, hand one message for those claimed to the relay, then record the outcome on each."""
     claimed = [(row, found) for row in rows if (found := _claim(app, row, now, user)) is not None]
     counts = {"skipped": len(rows) - len(claimed)}
@@ -139,8 +151,10 @@ def _send_batch(app: Any, config: Any, reader: Any, rows: list[dict[str, Any]], 
         app.save(*(found for _, found in claimed))
         bound.warning("notify.dropped", reason="no address")
         return {**counts, "dropped": len(claimed)}
-    email = messages.stamp(messages.build(config, reader.db, reader.point, [row for row, _ in claimed], ", ".join(to),
-                                          claimed[0][1].note), now)
+    email = messages.stamp(
+        messages.build(config, reader.db, reader.point, [row for row, _ in claimed], ", ".join(to), claimed[0][1].note),
+        now,
+    )
     try:
         relay.send(email)
     except (OSError, smtplib.SMTPException) as exc:
@@ -181,8 +195,10 @@ def outbox(reader: Any, queued: bool = False, failed: bool = False) -> list[dict
         where = "status = 'queued'"
     elif failed:
         where = "status IN ('failed', 'claimed', 'dropped')"
-    cursor = reader.db.execute(f"SELECT key, kind, [case], tasking, agency_to, day, status, attempts, queued_at, "
-                               f"updated_at, retry_at, message_id, error FROM outbox WHERE {where} ORDER BY position, key")
+    cursor = reader.db.execute(
+        f"SELECT key, kind, [case], tasking, agency_to, day, status, attempts, queued_at, "
+        f"updated_at, retry_at, message_id, error FROM outbox WHERE {where} ORDER BY position, key"
+    )
     columns = [d[0] for d in cursor.description]
     rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     for row in rows:

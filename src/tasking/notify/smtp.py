@@ -26,13 +26,19 @@ class Relay:
     @classmethod
     def from_url(cls, url: str | None) -> Relay:
         if not url:
-            raise DomainError("TASKING_SMTP_URL", "is not set; e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host:465")
+            raise DomainError(
+                "TASKING_SMTP_URL", "is not set; e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host:465"
+            )
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise DomainError("TASKING_SMTP_URL", "must be smtp://host:port or smtps://user:pass@host:port")
-        return cls(scheme=parts.scheme, host=parts.hostname, port=parts.port or (465 if parts.scheme == "smtps" else 25),
-                   username=unquote(parts.username) if parts.username else None,
-                   password=unquote(parts.password) if parts.password else None)
+        return cls(
+            scheme=parts.scheme,
+            host=parts.hostname,
+            port=parts.port or (465 if parts.scheme == "smtps" else 25),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
 
     @classmethod
     def from_env(cls) -> Relay:
@@ -41,8 +47,9 @@ class Relay:
     def send(self, message: EmailMessage) -> None:
         """Hand one message to the relay; returns only once the server accepted it (else raises)."""
         if self.scheme == "smtps":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT,
-                                                    context=ssl.create_default_context())
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=TIMEOUT, context=ssl.create_default_context()
+            )
         else:
             client = smtplib.SMTP(self.host, self.port, timeout=TIMEOUT)
         with client:

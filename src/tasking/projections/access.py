@@ -23,18 +23,56 @@ class AccessLogProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["access_log"].create({"position": int, "at": str, "user": str, "agency": str, "role": str, "action": str,
-                                 "what": str, "cases": str, "refused": int}, pk="position")
+        db["access_log"].create(
+            {
+                "position": int,
+                "at": str,
+                "user": str,
+                "agency": str,
+                "role": str,
+                "action": str,
+                "what": str,
+                "cases": str,
+                "refused": int,
+            },
+            pk="position",
+        )
         db["access_log"].create_index(["user", "position"])
 
     @handles(CaseAccess.Recorded)
     def _read(self, db: Database, e: Any, position: int) -> None:
-        self.insert(db, "access_log", {"position": position, "at": iso(e.at), "user": e.user, "agency": e.agency,
-                                       "role": None, "action": e.action, "what": e.what, "cases": json.dumps(e.cases),
-                                       "refused": 0}, deferred=True)
+        self.insert(
+            db,
+            "access_log",
+            {
+                "position": position,
+                "at": iso(e.at),
+                "user": e.user,
+                "agency": e.agency,
+                "role": None,
+                "action": e.action,
+                "what": e.what,
+                "cases": json.dumps(e.cases),
+                "refused": 0,
+            },
+            deferred=True,
+        )
 
     @handles(AccessRefusal.Recorded)
     def _refused(self, db: Database, e: Any, position: int) -> None:
-        self.insert(db, "access_log", {"position": position, "at": iso(e.at), "user": e.user, "agency": e.agency,
-                                       "role": e.role, "action": e.action, "what": f"refused: {e.rule}",
-                                       "cases": json.dumps([e.case] if e.case else []), "refused": 1}, deferred=True)
+        self.insert(
+            db,
+            "access_log",
+            {
+                "position": position,
+                "at": iso(e.at),
+                "user": e.user,
+                "agency": e.agency,
+                "role": e.role,
+                "action": e.action,
+                "what": f"refused: {e.rule}",
+                "cases": json.dumps([e.case] if e.case else []),
+                "refused": 1,
+            },
+            deferred=True,
+        )

@@ -26,7 +26,16 @@ class AcknowledgementsProjection(Projection):
 
     @handles(RepeatFlag.Acknowledged, RepeatFlag.AcknowledgedAgain)
     def _acknowledged(self, db: Database, e: Any, position: int) -> None:
-        self.insert(db, "flag_acknowledgements", {
-            "position": position, "flag": e.flag, "cases": json.dumps(sorted(e.cases)),
-            "note": e.note, "at": iso(e.at), "user": e.user, "agency": e.agency,
-        })
+        self.insert(
+            db,
+            "flag_acknowledgements",
+            {
+                "position": position,
+                "flag": e.flag,
+                "cases": json.dumps(sorted(e.cases)),
+                "note": e.note,
+                "at": iso(e.at),
+                "user": e.user,
+                "agency": e.agency,
+            },
+        )

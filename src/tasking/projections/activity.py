@@ -29,21 +29,47 @@ KINDS: dict[type, str] = {getattr(Case, name): word for name, word in KIND_OF.it
 
 
 COLUMNS = {
-    "position": int, "reference": str, "case_id": str, "kind": str, "at": str, "user": str, "acting_agency": str,
+    "position": int,
+    "reference": str,
+    "case_id": str,
+    "kind": str,
+    "at": str,
+    "user": str,
+    "acting_agency": str,
     # report (and `risk` for a risk assessment)
-    "source": str, "channel": str, "category": str, "area": str, "location": str, "occurred_at": str,
-    "reporter": str, "victim": str, "feedback": str, "risk": str,
+    "source": str,
+    "channel": str,
+    "category": str,
+    "area": str,
+    "location": str,
+    "occurred_at": str,
+    "reporter": str,
+    "victim": str,
+    "feedback": str,
+    "risk": str,
     # taskings
-    "tasking": str, "tasked_agency": str, "owner": str, "due": str,
+    "tasking": str,
+    "tasked_agency": str,
+    "owner": str,
+    "due": str,
     # follow-ups, reporter updates, powers, referrals
-    "follow_up_kind": str, "update_channel": str, "power": str, "referral": str,
+    "follow_up_kind": str,
+    "update_channel": str,
+    "power": str,
+    "referral": str,
     # links, corrections, closures
-    "linked_to": str, "link_reason": str, "field": str, "value": str, "close_reason": str,
+    "linked_to": str,
+    "link_reason": str,
+    "field": str,
+    "value": str,
+    "close_reason": str,
     "text": str,
     "lead": str,  # assign: the lead officer
-    "date": str, "financial_year": str,  # for analysts: the local date and financial year of `at`
+    "date": str,
+    "financial_year": str,  # for analysts: the local date and financial year of `at`
     # where a report happened, when known (WGS84)
-    "lat": float, "lon": float,
+    "lat": float,
+    "lon": float,
 }
 _TEXT = {getattr(Case, name): attr for name, attr in TEXT.items()}
 # Each kind's own columns (after the common ones) and the attribute each is read from. An
@@ -54,7 +80,9 @@ _ISO = INSTANTS
 
 def _fields(e: Any) -> dict[str, Any]:
     """An event's own columns and their values."""
-    return {column: iso(getattr(e, attr)) if column in _ISO else getattr(e, attr) for column, attr in _OWN.get(type(e), ())}
+    return {
+        column: iso(getattr(e, attr)) if column in _ISO else getattr(e, attr) for column, attr in _OWN.get(type(e), ())
+    }
 
 
 class ActivityProjection(Projection):
@@ -86,8 +114,18 @@ class ActivityProjection(Projection):
             plan = _PLANS[kind] = _plan(kind)
         sql, word, text_attr, own, converted = plan
         at = e.at
-        values = (position, reference, case_id, word, iso(at), e.user, e.agency, *day_and_year(at),
-                  getattr(e, text_attr, None) if text_attr else None, *own(e))
+        values = (
+            position,
+            reference,
+            case_id,
+            word,
+            iso(at),
+            e.user,
+            e.agency,
+            *day_and_year(at),
+            getattr(e, text_attr, None) if text_attr else None,
+            *own(e),
+        )
         if converted:
             values += tuple(iso(getattr(e, attr)) for attr in converted)
         self.append(sql, values)
@@ -107,5 +145,10 @@ def _plan(kind: type) -> _Plan:
     columns = _COMMON + tuple(column for column, _ in plain + instants)
     getter = attrgetter(*(attr for _, attr in plain)) if plain else (lambda e: ())
     own = getter if len(plain) != 1 else (lambda e: (getter(e),))
-    return (Projection.insert_sql("activity", columns), KINDS[kind], _TEXT.get(kind), own,
-            tuple(attr for _, attr in instants))
+    return (
+        Projection.insert_sql("activity", columns),
+        KINDS[kind],
+        _TEXT.get(kind),
+        own,
+        tuple(attr for _, attr in instants),
+    )

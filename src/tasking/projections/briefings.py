@@ -18,17 +18,38 @@ class BriefingsProjection(Projection):
 
     def create(self, db: Database) -> None:
         db["briefings"].create(
-            {"meeting_day": str, "meeting": str, "window_from": str, "window_to": str, "new_reports": int,
-             "due_taskings": int, "feedback_owed": int, "digest": str, "issued_at": str, "issued_by": str,
-             "position": int},
+            {
+                "meeting_day": str,
+                "meeting": str,
+                "window_from": str,
+                "window_to": str,
+                "new_reports": int,
+                "due_taskings": int,
+                "feedback_owed": int,
+                "digest": str,
+                "issued_at": str,
+                "issued_by": str,
+                "position": int,
+            },
             pk="meeting_day",
         )
 
     @handles(Briefing.BriefingIssued)
     def _issued(self, db: Database, e: Any, position: int) -> None:
-        self.insert(db, "briefings", {
-            "meeting_day": e.meeting_day, "meeting": iso(e.meeting), "window_from": iso(e.window_from),
-            "window_to": iso(e.window_to), "new_reports": len(e.new_reports), "due_taskings": len(e.due_taskings),
-            "feedback_owed": len(e.feedback_owed), "digest": e.digest, "issued_at": iso_precise(e.at),
-            "issued_by": e.user, "position": position,
-        })
+        self.insert(
+            db,
+            "briefings",
+            {
+                "meeting_day": e.meeting_day,
+                "meeting": iso(e.meeting),
+                "window_from": iso(e.window_from),
+                "window_to": iso(e.window_to),
+                "new_reports": len(e.new_reports),
+                "due_taskings": len(e.due_taskings),
+                "feedback_owed": len(e.feedback_owed),
+                "digest": e.digest,
+                "issued_at": iso_precise(e.at),
+                "issued_by": e.user,
+                "position": position,
+            },
+        )

@@ -26,11 +26,25 @@ class CasesProjection(Projection):
     def create(self, db: Database) -> None:
         db["cases"].create(
             {
-                "reference": str, "id": str, "status": str, "received_at": str, "occurred_at": str, "source": str,
-                "channel": str, "category": str, "area": str, "location": str, "feedback": str, "risk": str,
-                "closed_at": str, "closed_reason": str,
+                "reference": str,
+                "id": str,
+                "status": str,
+                "received_at": str,
+                "occurred_at": str,
+                "source": str,
+                "channel": str,
+                "category": str,
+                "area": str,
+                "location": str,
+                "feedback": str,
+                "risk": str,
+                "closed_at": str,
+                "closed_reason": str,
                 # for analysts: the local date and financial year of receipt, the police ASB flag, the lead
-                "received_date": str, "financial_year": str, "asb": int, "lead": str,
+                "received_date": str,
+                "financial_year": str,
+                "asb": int,
+                "lead": str,
             },
             pk="reference",
         )
@@ -42,8 +56,16 @@ class CasesProjection(Projection):
         """The partnership's categories, so that each case can carry its ASB flag."""
         self.__dict__.pop("_asb_known", None)
         for code, category in parse_config(e.config_toml).categories.items():
-            self.insert(db, "categories", {"category": code, "name": category.name, "asb_type": category.asb_type,
-                                           "asb": int(category.asb_type != "non-asb")})
+            self.insert(
+                db,
+                "categories",
+                {
+                    "category": code,
+                    "name": category.name,
+                    "asb_type": category.asb_type,
+                    "asb": int(category.asb_type != "non-asb"),
+                },
+            )
 
     def _asb(self, db: Database, category: str) -> int | None:
         """The category's ASB flag, read once per batch (`categories` changes only with a `Configured`)."""
@@ -64,14 +86,30 @@ class CasesProjection(Projection):
     @handles(Case.Reported)
     def _reported(self, db: Database, e: Any, position: int) -> None:
         received_date, financial_year = day_and_year(e.at)
-        self.hold("cases", str(e.originator_id), {
-            "received_date": received_date, "financial_year": financial_year, "asb": self._asb(db, e.category),
-            "lead": None,
-            "reference": e.reference, "id": str(e.originator_id), "status": "open", "received_at": iso(e.at),
-            "occurred_at": iso(e.occurred_at), "source": e.source, "channel": e.channel, "category": e.category,
-            "area": e.area, "location": e.location, "feedback": e.feedback, "risk": e.risk, "closed_at": None,
-            "closed_reason": None,
-        })
+        self.hold(
+            "cases",
+            str(e.originator_id),
+            {
+                "received_date": received_date,
+                "financial_year": financial_year,
+                "asb": self._asb(db, e.category),
+                "lead": None,
+                "reference": e.reference,
+                "id": str(e.originator_id),
+                "status": "open",
+                "received_at": iso(e.at),
+                "occurred_at": iso(e.occurred_at),
+                "source": e.source,
+                "channel": e.channel,
+                "category": e.category,
+                "area": e.area,
+                "location": e.location,
+                "feedback": e.feedback,
+                "risk": e.risk,
+                "closed_at": None,
+                "closed_reason": None,
+            },
+        )
 
     _updates: dict[tuple[str, ...], str] = {}
 

@@ -70,8 +70,10 @@ class LeanDecoder:
         self._classes: dict[str, tuple[type, int]] = {}  # topic -> its class and the class's version
         # Per tag: the function that restores its data. The library's `DatetimeAsISO.decode` is
         # `datetime.fromisoformat` after asserting a str, which `decode` checks first: call it directly.
-        self.decoders = {name: dt.datetime.fromisoformat if type(transcoding) is DatetimeAsISO else transcoding.decode
-                         for name, transcoding in (self.names or {}).items()}
+        self.decoders = {
+            name: dt.datetime.fromisoformat if type(transcoding) is DatetimeAsISO else transcoding.decode
+            for name, transcoding in (self.names or {}).items()
+        }
 
     @property
     def mode(self) -> str:
@@ -137,7 +139,9 @@ class Pages:
                 raw.row_factory = None  # plain tuples: the library's connection makes sqlite3.Row objects
                 raw.execute(
                     f"SELECT rowid, originator_id, originator_version, topic, state FROM {self._table} "
-                    "WHERE rowid > ? ORDER BY rowid LIMIT ?", (start, limit))
+                    "WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    (start, limit),
+                )
                 return raw.fetchall()
         found = self.app.recorder.select_notifications(start, limit, inclusive_of_start=False)
         return [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in found]
@@ -148,9 +152,17 @@ class Pages:
             from eventsourcing.persistence import StoredEvent
 
             to_domain_event = self.app.mapper.to_domain_event
-            return [Row(position, topic, state, to_domain_event(StoredEvent(originator_id=oid, originator_version=version,
-                                                                        topic=topic, state=state)))
-                    for position, oid, version, topic, state in rows]
+            return [
+                Row(
+                    position,
+                    topic,
+                    state,
+                    to_domain_event(
+                        StoredEvent(originator_id=oid, originator_version=version, topic=topic, state=state)
+                    ),
+                )
+                for position, oid, version, topic, state in rows
+            ]
         ids: dict[Any, EventId] = {}
         decode = self.decoder.decode
         out = []

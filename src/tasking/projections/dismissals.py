@@ -17,11 +17,23 @@ class DismissalsProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["duplicate_dismissals"].create({"position": int, "case": str, "other": str, "reason": str, "at": str,
-                                           "user": str, "agency": str}, pk="position")
+        db["duplicate_dismissals"].create(
+            {"position": int, "case": str, "other": str, "reason": str, "at": str, "user": str, "agency": str},
+            pk="position",
+        )
 
     @handles(DuplicateDismissal.Dismissed)
     def _dismissed(self, db: Database, e: Any, position: int) -> None:
-        self.insert(db, "duplicate_dismissals", {"position": position, "case": e.case, "other": e.other,
-                                                 "reason": e.reason, "at": iso(e.at), "user": e.user,
-                                                 "agency": e.agency})
+        self.insert(
+            db,
+            "duplicate_dismissals",
+            {
+                "position": position,
+                "case": e.case,
+                "other": e.other,
+                "reason": e.reason,
+                "at": iso(e.at),
+                "user": e.user,
+                "agency": e.agency,
+            },
+        )

@@ -51,8 +51,17 @@ class EscalationsProjection(Projection):
 
     def create(self, db: Database) -> None:
         db["escalations"].create(
-            {"position": int, "aggregate_id": str, "kind": str, "case_ref": str, "detail": str, "value": str,
-             "at": str, "user": str, "agency": str},
+            {
+                "position": int,
+                "aggregate_id": str,
+                "kind": str,
+                "case_ref": str,
+                "detail": str,
+                "value": str,
+                "at": str,
+                "user": str,
+                "agency": str,
+            },
             pk="position",
         )
         db["escalations"].create_index(["aggregate_id", "position"])
@@ -65,9 +74,18 @@ class EscalationsProjection(Projection):
         kind, detail_attr, value_attrs = KINDS[type(e)]
         if kind in ("cr-applied", "tfg-opened", "marac-meeting"):
             self.insert(db, "escalation_refs", {"aggregate_id": str(e.originator_id), "reference": reference_of(e)})
-        self.insert(db, "escalations", {
-            "position": position, "aggregate_id": str(e.originator_id), "kind": kind,
-            "case_ref": getattr(e, "case", None), "detail": getattr(e, detail_attr) if detail_attr else None,
-            "value": json.dumps({name: getattr(e, name) for name in value_attrs}, sort_keys=True, default=str),
-            "at": iso(e.at), "user": e.user, "agency": e.agency,
-        })
+        self.insert(
+            db,
+            "escalations",
+            {
+                "position": position,
+                "aggregate_id": str(e.originator_id),
+                "kind": kind,
+                "case_ref": getattr(e, "case", None),
+                "detail": getattr(e, detail_attr) if detail_attr else None,
+                "value": json.dumps({name: getattr(e, name) for name in value_attrs}, sort_keys=True, default=str),
+                "at": iso(e.at),
+                "user": e.user,
+                "agency": e.agency,
+            },
+        )

@@ -34,7 +34,10 @@ def compare(live: Views, fresh_path: str) -> list[str]:
     try:
         out = []
         for table in sorted(table for projection in live.projections for table in projection.tables):
-            for label, left, right in (("only in live views", "main", "fresh"), ("only in a clean rebuild", "fresh", "main")):
+            for label, left, right in (
+                ("only in live views", "main", "fresh"),
+                ("only in a clean rebuild", "fresh", "main"),
+            ):
                 rows = conn.execute(f"SELECT * FROM {left}.[{table}] EXCEPT SELECT * FROM {right}.[{table}]").fetchall()
                 out += [f"{table}: {label}: {row}" for row in sorted(rows, key=repr)]
     finally:
@@ -44,8 +47,12 @@ def compare(live: Views, fresh_path: str) -> list[str]:
 
 def compare_tracking(live: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any]]) -> list[str]:
     """The running counts and digests, which a clean rebuild must reproduce."""
-    return [f"_tracking: {name} {key} is {live[name][key]} live, {fresh[name][key]} in a clean rebuild"
-            for name in sorted(live) for key in ("applied", "rows", "digest") if live[name][key] != fresh[name][key]]
+    return [
+        f"_tracking: {name} {key} is {live[name][key]} live, {fresh[name][key]} in a clean rebuild"
+        for name in sorted(live)
+        for key in ("applied", "rows", "digest")
+        if live[name][key] != fresh[name][key]
+    ]
 
 
 def verify(app: Any, views_path: str) -> list[str]:
@@ -65,16 +72,28 @@ def verify(app: Any, views_path: str) -> list[str]:
     return differences
 
 
-def record(views_path: str, checked_at: str, differences: list[str] | None, unreadable: str | None = None,
-           rebuilt: bool = False) -> None:
+def record(
+    views_path: str,
+    checked_at: str,
+    differences: list[str] | None,
+    unreadable: str | None = None,
+    rebuilt: bool = False,
+) -> None:
     """Write the outcome of a verify (or of a full rebuild, which leaves nothing to differ). `rebuilt`:
     the views failed and were rebuilt at once (the nightly job); the finding stays `unreported`
     until a pack carries it."""
-    outcome: dict[str, Any] = {"checked_at": checked_at, "ok": not differences and not unreadable,
-                               "differences": len(differences or []), "first": (differences or [None])[0],
-                               "unreadable": unreadable, "rebuilt": rebuilt}
+    outcome: dict[str, Any] = {
+        "checked_at": checked_at,
+        "ok": not differences and not unreadable,
+        "differences": len(differences or []),
+        "first": (differences or [None])[0],
+        "unreadable": unreadable,
+        "rebuilt": rebuilt,
+    }
     previous = last(views_path) or {}
-    outcome["unreported"] = {k: v for k, v in outcome.items() if k != "unreported"} if rebuilt else previous.get("unreported")
+    outcome["unreported"] = (
+        {k: v for k, v in outcome.items() if k != "unreported"} if rebuilt else previous.get("unreported")
+    )
     _write(views_path, outcome)
 
 
@@ -101,8 +120,11 @@ def mark_reported(views_path: str) -> None:
 
 
 def _what(outcome: dict[str, Any]) -> str:
-    return (f"could not read them ({outcome['unreadable']})" if outcome.get("unreadable")
-            else f"found {outcome['differences']} difference(s) from a clean rebuild, e.g. {outcome['first']}")
+    return (
+        f"could not read them ({outcome['unreadable']})"
+        if outcome.get("unreadable")
+        else f"found {outcome['differences']} difference(s) from a clean rebuild, e.g. {outcome['first']}"
+    )
 
 
 def summary(outcome: dict[str, Any] | None) -> str:
@@ -121,10 +143,14 @@ def warnings(views_path: str) -> list[str]:
         return []
     found = []
     if not outcome.get("ok", True) and not outcome.get("rebuilt"):
-        found.append(f"views: the verify at {outcome['checked_at']} {_what(outcome)}; these figures may be wrong until "
-                     "`tasking projections rebuild` runs")
+        found.append(
+            f"views: the verify at {outcome['checked_at']} {_what(outcome)}; these figures may be wrong until "
+            "`tasking projections rebuild` runs"
+        )
     unreported = outcome.get("unreported")
     if unreported:
-        found.append(f"views: the nightly verify at {unreported['checked_at']} {_what(unreported)}; the views were "
-                     "rebuilt from the events then; what was read from them before may have been wrong")
+        found.append(
+            f"views: the nightly verify at {unreported['checked_at']} {_what(unreported)}; the views were "
+            "rebuilt from the events then; what was read from them before may have been wrong"
+        )
     return found

@@ -21,14 +21,24 @@ class LogProjection(Projection):
     handles_all = True
 
     def create(self, db: Database) -> None:
-        db["log"].create({"position": int, "event": str, "aggregate_id": str, "version": int, "user": str,
-                          "recorded_at": str},
-                         pk="position")
+        db["log"].create(
+            {"position": int, "event": str, "aggregate_id": str, "version": int, "user": str, "recorded_at": str},
+            pk="position",
+        )
         db["log"].create_index(["recorded_at"])
         db["log"].create_index(["aggregate_id", "position"])
 
     _insert = Projection.insert_sql("log", ("position", "event", "aggregate_id", "version", "user", "recorded_at"))
 
     def on_any(self, db: Database, event: Any, position: int) -> None:
-        self.append(self._insert, (position, type(event).__qualname__, str(event.originator_id),
-                                   event.originator_version, getattr(event, "user", None), iso_precise(event.timestamp)))
+        self.append(
+            self._insert,
+            (
+                position,
+                type(event).__qualname__,
+                str(event.originator_id),
+                event.originator_version,
+                getattr(event, "user", None),
+                iso_precise(event.timestamp),
+            ),
+        )

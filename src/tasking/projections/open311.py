@@ -25,16 +25,32 @@ class Open311Projection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["open311_requests"].create({"case": str, "key": str, "user": str, "service_code": str, "requested_at": str,
-                                       "updated_at": str, "status": str, "note": str, "position": int}, pk="case")
-        db["open311_updates"].create({"position": int, "case": str, "status": str, "at": str, "note": str}, pk="position")
+        db["open311_requests"].create(
+            {
+                "case": str,
+                "key": str,
+                "user": str,
+                "service_code": str,
+                "requested_at": str,
+                "updated_at": str,
+                "status": str,
+                "note": str,
+                "position": int,
+            },
+            pk="case",
+        )
+        db["open311_updates"].create(
+            {"position": int, "case": str, "status": str, "at": str, "note": str}, pk="position"
+        )
         db["open311_updates"].create_index(["at"])
 
     @handles(Open311Request.Open311RequestReceived)
     def _received(self, db: Database, e: Any, position: int) -> None:
-        db.conn.execute("INSERT OR IGNORE INTO open311_requests ([case], key, user, service_code, requested_at, "
-                        "updated_at, status, position) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
-                        (e.case, e.key, e.user, e.service_code, iso(e.at), iso(e.at), position))
+        db.conn.execute(
+            "INSERT OR IGNORE INTO open311_requests ([case], key, user, service_code, requested_at, "
+            "updated_at, status, position) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
+            (e.case, e.key, e.user, e.service_code, iso(e.at), iso(e.at), position),
+        )
 
     def _update(self, db: Database, e: Any, position: int, status: str | None) -> None:
         case = REFERENCES.of(db, str(e.originator_id))
@@ -42,9 +58,13 @@ class Open311Projection(Projection):
         if found is None:
             return
         status = status or found[0]
-        db.conn.execute("UPDATE open311_requests SET status = ?, updated_at = ? WHERE [case] = ?", (status, iso(e.at), case))
-        db.conn.execute("INSERT INTO open311_updates (position, [case], status, at) VALUES (?, ?, ?, ?)",
-                        (position, case, status, iso(e.at)))
+        db.conn.execute(
+            "UPDATE open311_requests SET status = ?, updated_at = ? WHERE [case] = ?", (status, iso(e.at), case)
+        )
+        db.conn.execute(
+            "INSERT INTO open311_updates (position, [case], status, at) VALUES (?, ?, ?, ?)",
+            (position, case, status, iso(e.at)),
+        )
 
     @handles(Case.ReporterUpdated)
     def _reporter_updated(self, db: Database, e: Any, position: int) -> None:
@@ -61,6 +81,9 @@ class Open311Projection(Projection):
     @handles(Case.PublicNoteShared)
     def _shared(self, db: Database, e: Any, position: int) -> None:
         case = REFERENCES.of(db, str(e.originator_id))
-        db.conn.execute("UPDATE open311_updates SET note = ? WHERE position = "
-                        "(SELECT max(position) FROM open311_updates WHERE [case] = ?)", (e.note, case))
+        db.conn.execute(
+            "UPDATE open311_updates SET note = ? WHERE position = "
+            "(SELECT max(position) FROM open311_updates WHERE [case] = ?)",
+            (e.note, case),
+        )
         db.conn.execute("UPDATE open311_requests SET note = ? WHERE [case] = ?", (e.note, case))

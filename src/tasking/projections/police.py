@@ -22,24 +22,64 @@ class PoliceProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["police_months"].create({"position": int, "month": str, "at": str, "user": str, "asb_incidents": int,
-                                    "files": str}, pk="position")
+        db["police_months"].create(
+            {"position": int, "month": str, "at": str, "user": str, "asb_incidents": int, "files": str}, pk="position"
+        )
         db["police_months"].create_index(["month", "position"])
-        db["police_asb"].create({"position": int, "month": str, "item": int, "lsoa_code": str, "area": str,
-                                 "lat": float, "lon": float, "location": str}, pk=("position", "item"))
-        db["police_crimes"].create({"position": int, "month": str, "crime_type": str, "area": str, "count": int},
-                                   pk=("position", "crime_type", "area"))
+        db["police_asb"].create(
+            {
+                "position": int,
+                "month": str,
+                "item": int,
+                "lsoa_code": str,
+                "area": str,
+                "lat": float,
+                "lon": float,
+                "location": str,
+            },
+            pk=("position", "item"),
+        )
+        db["police_crimes"].create(
+            {"position": int, "month": str, "crime_type": str, "area": str, "count": int},
+            pk=("position", "crime_type", "area"),
+        )
 
     @handles(PoliceMonth.Recorded, PoliceMonth.Replaced)
     def _month(self, db: Database, e: Any, position: int) -> None:
         month = e.month
-        self.insert(db, "police_months", {"position": position, "month": month, "at": iso(e.at), "user": e.user,
-                                          "asb_incidents": len(e.asb), "files": " ".join(e.files)})
+        self.insert(
+            db,
+            "police_months",
+            {
+                "position": position,
+                "month": month,
+                "at": iso(e.at),
+                "user": e.user,
+                "asb_incidents": len(e.asb),
+                "files": " ".join(e.files),
+            },
+        )
         for index, (lsoa, area, lat, lon, location) in enumerate(e.asb):
-            self.insert(db, "police_asb", {"position": position, "month": month, "item": index, "lsoa_code": lsoa,
-                                           "area": area, "lat": lat, "lon": lon, "location": location},
-                        deferred=True)
+            self.insert(
+                db,
+                "police_asb",
+                {
+                    "position": position,
+                    "month": month,
+                    "item": index,
+                    "lsoa_code": lsoa,
+                    "area": area,
+                    "lat": lat,
+                    "lon": lon,
+                    "location": location,
+                },
+                deferred=True,
+            )
         for crime_type, areas in sorted(e.crimes.items()):
             for area, count in sorted(areas.items()):
-                self.insert(db, "police_crimes", {"position": position, "month": month, "crime_type": crime_type,
-                                                  "area": area, "count": count}, deferred=True)
+                self.insert(
+                    db,
+                    "police_crimes",
+                    {"position": position, "month": month, "crime_type": crime_type, "area": area, "count": count},
+                    deferred=True,
+                )

@@ -14,8 +14,14 @@ from tasking.projections.access import AccessLogProjection
 from tasking.projections.year import YearProjection
 
 # Activity comes first: it keeps `case_refs`, which the taskings view reads within the same batch.
-PROJECTIONS = [ActivityProjection, CasesProjection, TaskingsProjection, UsersProjection, LogProjection,
-               BriefingsProjection]
+PROJECTIONS = [
+    ActivityProjection,
+    CasesProjection,
+    TaskingsProjection,
+    UsersProjection,
+    LogProjection,
+    BriefingsProjection,
+]
 PROJECTIONS.append(EscalationsProjection)
 PROJECTIONS.append(AcknowledgementsProjection)
 PROJECTIONS += [PoliceProjection, DismissalsProjection]

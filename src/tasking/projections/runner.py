@@ -151,8 +151,11 @@ class Views:
         except sqlite3.OperationalError as exc:
             conn.close()
             if "readonly" in str(exc) or "unable to open" in str(exc):
-                raise DomainError("views", f"cannot write the views file {self.path} ({exc}); set TASKING_VIEWS "
-                                           "(or --views) to a writable path, or fix the permissions") from None
+                raise DomainError(
+                    "views",
+                    f"cannot write the views file {self.path} ({exc}); set TASKING_VIEWS "
+                    "(or --views) to a writable path, or fix the permissions",
+                ) from None
             raise
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -183,7 +186,9 @@ class Views:
             columns = tuple(row[1] for row in self.db.execute(f"PRAGMA table_info({TRACKING})").fetchall())
             if columns != TRACKING_COLUMNS:
                 return f"has tracking columns {', '.join(columns)}, not {', '.join(TRACKING_COLUMNS)}"
-            known = {row[0]: row[1] for row in self.db.execute(f"SELECT projection, version FROM {TRACKING}").fetchall()}
+            known = {
+                row[0]: row[1] for row in self.db.execute(f"SELECT projection, version FROM {TRACKING}").fetchall()
+            }
             for projection in self.projections:
                 found = known.get(projection.name)
                 if found is None:
@@ -203,8 +208,10 @@ class Views:
         for projection in self.projections if projections is None else projections:
             for table in projection.tables:
                 for action, step in (("INSERT", 1), ("DELETE", -1)):
-                    self.db.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS [_count_{table}_{action.lower()}] AFTER {action} "
-                                    f"ON main.[{table}] BEGIN SELECT tasking_count_row('{table}', {step}); END")
+                    self.db.execute(
+                        f"CREATE TEMP TRIGGER IF NOT EXISTS [_count_{table}_{action.lower()}] AFTER {action} "
+                        f"ON main.[{table}] BEGIN SELECT tasking_count_row('{table}', {step}); END"
+                    )
 
     def _counted(self, table: str, step: int) -> None:
         self._counts[table] = self._counts.get(table, 0) + step
@@ -232,14 +239,18 @@ class Views:
         """Each projection's position, events applied, rows written and digest of the applied events."""
         rows = self.db.execute(f"SELECT projection, position, applied, rows, digest FROM {TRACKING}").fetchall()
         found = {row[0]: {"position": row[1], "applied": row[2], "rows": row[3], "digest": row[4]} for row in rows}
-        return {p.name: found.get(p.name, {"position": 0, "applied": 0, "rows": 0, "digest": 0}) for p in self.projections}
+        return {
+            p.name: found.get(p.name, {"position": 0, "applied": 0, "rows": 0, "digest": 0}) for p in self.projections
+        }
 
     def check(self) -> list[str]:
         """Cheap: each projection's tables hold as many rows as it wrote. Returns the problems found."""
         problems = []
         for projection in self.projections:
             expected = self.tracking()[projection.name]["rows"]
-            actual = sum(self.db.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0] for table in projection.tables)
+            actual = sum(
+                self.db.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0] for table in projection.tables
+            )
             if actual != expected:
                 problems.append(f"{projection.name} holds {actual} rows where it wrote {expected}")
         return problems
@@ -272,8 +283,14 @@ class Views:
             check_location(self.path)
             self._open()
 
-    def catch_up(self, app: Any, batch: int = BATCH, progress: Progress | None = None,
-                 only: Iterable[str] | None = None, lean: bool = True) -> int:
+    def catch_up(
+        self,
+        app: Any,
+        batch: int = BATCH,
+        progress: Progress | None = None,
+        only: Iterable[str] | None = None,
+        lean: bool = True,
+    ) -> int:
         """Apply every event recorded after each projection's position. Returns events applied."""
         self.reopen_if_swapped()
         chosen = [p for p in self.projections if only is None or p.name in set(only)]
@@ -325,8 +342,11 @@ class Views:
                 kind = type(event)
                 wanted = routes.get(kind)
                 if wanted is None:
-                    wanted = routes[kind] = [(p.name, positions[p.name], p.handler_for(kind))  # type: ignore[misc]
-                                             for p in chosen if p.wants(kind)]
+                    wanted = routes[kind] = [
+                        (p.name, positions[p.name], p.handler_for(kind))  # type: ignore[misc]
+                        for p in chosen
+                        if p.wants(kind)
+                    ]
                     per_class[kind] = [0, 0]
                 if not wanted:
                     continue
@@ -355,11 +375,23 @@ class Views:
                     found = tracking[name]
                     db.execute(
                         f"UPDATE {TRACKING} SET position = ?, applied = ?, rows = ?, digest = ? WHERE projection = ?",
-                        [last, found["applied"] + applied[name], found["rows"] + self._written(projection) - written[name],
-                         (found["digest"] + digest[name]) % DIGEST_MOD, name])
+                        [
+                            last,
+                            found["applied"] + applied[name],
+                            found["rows"] + self._written(projection) - written[name],
+                            (found["digest"] + digest[name]) % DIGEST_MOD,
+                            name,
+                        ],
+                    )
 
-    def rebuild(self, app: Any, names: Iterable[str] | None = None, progress: Progress | None = None,
-                batch: int | None = None, lean: bool = True) -> int:
+    def rebuild(
+        self,
+        app: Any,
+        names: Iterable[str] | None = None,
+        progress: Progress | None = None,
+        batch: int | None = None,
+        lean: bool = True,
+    ) -> int:
         """All views: build a fresh file and swap it in. One named view: drop and replay in place,
         each batch committing with its position, so a killed rebuild resumes exactly."""
         if not names:
@@ -375,8 +407,14 @@ class Views:
     def building_path(self) -> str:
         return self.path + ".building"
 
-    def _rebuild_fresh(self, app: Any, progress: Progress | None = None, lean: bool = True,
-                       batch: int = FRESH_BATCH, only_if_empty: bool = False) -> int:
+    def _rebuild_fresh(
+        self,
+        app: Any,
+        progress: Progress | None = None,
+        lean: bool = True,
+        batch: int = FRESH_BATCH,
+        only_if_empty: bool = False,
+    ) -> int:
         with views_lock(self.path):
             self.reopen_if_swapped()
             if only_if_empty and min(self.positions().values(), default=0) > 0:
@@ -388,8 +426,14 @@ class Views:
 
     def _build_and_swap(self, app: Any, progress: Progress | None, lean: bool, batch: int) -> int:
         """The caller holds the views lock."""
-        fresh, applied = build_fresh(self.building_path, app, progress=progress, lean=lean, batch=batch,
-                                     projections=[type(p)() for p in self.projections])
+        fresh, applied = build_fresh(
+            self.building_path,
+            app,
+            progress=progress,
+            lean=lean,
+            batch=batch,
+            projections=[type(p)() for p in self.projections],
+        )
         self.decode_mode = fresh.decode_mode
         self._swap_in(fresh.db.conn)
         fresh.close()
@@ -416,7 +460,8 @@ def _deferred_indexes(db: Database, tables: Iterable[str]) -> list[str]:
     names = ", ".join("?" * len(list(tables)))
     found = db.execute(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({names})",
-        list(tables)).fetchall()
+        list(tables),
+    ).fetchall()
     deferred = []
     for name, sql in found:
         if not sql.upper().startswith("CREATE UNIQUE"):
@@ -425,8 +470,14 @@ def _deferred_indexes(db: Database, tables: Iterable[str]) -> list[str]:
     return deferred
 
 
-def build_fresh(path: str, app: Any, progress: Progress | None = None, lean: bool = True,
-                projections: list[Projection] | None = None, batch: int = FRESH_BATCH) -> tuple[Views, int]:
+def build_fresh(
+    path: str,
+    app: Any,
+    progress: Progress | None = None,
+    lean: bool = True,
+    projections: list[Projection] | None = None,
+    batch: int = FRESH_BATCH,
+) -> tuple[Views, int]:
     """Build every view into a new file at `path`, fast: no journal, no syncing, large batches, and
     non-unique indexes created after the load. A file left by a killed build is deleted first.
     Returns the open views, caught up and synced, and the number of events applied."""

@@ -22,10 +22,16 @@ from tasking.time.instants import iso
 
 # event class -> its kind in the view; the first event of each aggregate names it
 KINDS: dict[type, str] = {
-    PlanAction.Added: "plan-added", PlanAction.Updated: "plan-updated",
-    PartnershipActivity.Recorded: "activity", PactPanel.SetUp: "pact-panel",
-    Grant.Received: "grant", Grant.Allocated: "allocation", Grant.Spent: "spend",
-    Camera.Added: "camera", Camera.Deployed: "deployment", Camera.Linked: "deployment-link",
+    PlanAction.Added: "plan-added",
+    PlanAction.Updated: "plan-updated",
+    PartnershipActivity.Recorded: "activity",
+    PactPanel.SetUp: "pact-panel",
+    Grant.Received: "grant",
+    Grant.Allocated: "allocation",
+    Grant.Spent: "spend",
+    Camera.Added: "camera",
+    Camera.Deployed: "deployment",
+    Camera.Linked: "deployment-link",
 }
 FIRST = ("plan-added", "activity", "pact-panel", "grant", "camera")
 _COMMON = {"originator_id", "originator_version", "timestamp", "user", "agency", "at", "reference"}
@@ -37,8 +43,10 @@ class YearProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["year_events"].create({"position": int, "aggregate_id": str, "kind": str, "at": str, "user": str,
-                                  "agency": str, "value": str}, pk="position")
+        db["year_events"].create(
+            {"position": int, "aggregate_id": str, "kind": str, "at": str, "user": str, "agency": str, "value": str},
+            pk="position",
+        )
         db["year_events"].create_index(["kind", "at"])
         db["year_refs"].create({"aggregate_id": str, "reference": str}, pk="aggregate_id")
 
@@ -48,6 +56,16 @@ class YearProjection(Projection):
         if kind in FIRST:
             self.insert(db, "year_refs", {"aggregate_id": str(e.originator_id), "reference": e.reference})
         value = {name: found for name, found in vars(e).items() if name not in _COMMON}
-        self.insert(db, "year_events", {
-            "position": position, "aggregate_id": str(e.originator_id), "kind": kind, "at": iso(e.at),
-            "user": e.user, "agency": e.agency, "value": json.dumps(value, sort_keys=True, default=str)})
+        self.insert(
+            db,
+            "year_events",
+            {
+                "position": position,
+                "aggregate_id": str(e.originator_id),
+                "kind": kind,
+                "at": iso(e.at),
+                "user": e.user,
+                "agency": e.agency,
+                "value": json.dumps(value, sort_keys=True, default=str),
+            },
+        )

@@ -31,21 +31,24 @@ ACTS = ("follow-up", "update-reporter", "power", "refer", "complete")
 
 def is_own(case: CaseState, agency: str | None) -> bool:
     """Received by the agency (its source) or tasked to it now: the officer's `own` scope."""
-    return agency is not None and (agency == case.source
-                                   or any(t.tasked_agency == agency for t in case.taskings.values()))
+    return agency is not None and (
+        agency == case.source or any(t.tasked_agency == agency for t in case.taskings.values())
+    )
 
 
 def involves(case: CaseState, agency: str | None) -> bool:
     """Received by the agency, ever tasked to it, or the agency acted on it (`ACTS`)."""
     if agency is None:
         return False
-    return is_own(case, agency) or any(row["tasked_agency"] == agency or (
-        row["kind"] in ACTS and row["acting_agency"] == agency) for row in case.rows)
+    return is_own(case, agency) or any(
+        row["tasked_agency"] == agency or (row["kind"] in ACTS and row["acting_agency"] == agency) for row in case.rows
+    )
 
 
 def is_restricted(config: Any, case: CaseState) -> bool:
     return case.category in restricted_categories(config) or any(
-        row["kind"] == "refer" and row["referral"] in RESTRICTED_REFERRALS for row in case.rows)
+        row["kind"] == "refer" and row["referral"] in RESTRICTED_REFERRALS for row in case.rows
+    )
 
 
 def hidden_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseState]:
@@ -63,12 +66,18 @@ def restricted_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, Ca
     categories = json.dumps(sorted(restricted_categories(reader.config)))
     referrals = json.dumps(sorted(RESTRICTED_REFERRALS))
     where, params = point.sql()
-    maybe = sorted(refs.intersection(row[0] for row in reader.db.execute(
-        f"SELECT DISTINCT reference FROM activity WHERE {where} AND ("
-        "(kind = 'report' AND category IN (SELECT value FROM json_each(?))) OR "
-        "(kind = 'correct' AND field = 'category' AND value IN (SELECT value FROM json_each(?))) OR "
-        "(kind = 'refer' AND referral IN (SELECT value FROM json_each(?))))",
-        [*params, categories, categories, referrals]).fetchall()))
+    maybe = sorted(
+        refs.intersection(
+            row[0]
+            for row in reader.db.execute(
+                f"SELECT DISTINCT reference FROM activity WHERE {where} AND ("
+                "(kind = 'report' AND category IN (SELECT value FROM json_each(?))) OR "
+                "(kind = 'correct' AND field = 'category' AND value IN (SELECT value FROM json_each(?))) OR "
+                "(kind = 'refer' AND referral IN (SELECT value FROM json_each(?))))",
+                [*params, categories, categories, referrals],
+            ).fetchall()
+        )
+    )
     states = case_states(reader.db, point, maybe, reveal_text=False)
     return {ref: state for ref, state in states.items() if is_restricted(reader.config, state)}
 
@@ -81,8 +90,11 @@ def in_full(reader: Reader, case: CaseState) -> bool:
     if reader.shared:
         return False
     actor = reader.actor  # analysts and admins do no case work: outlines only
-    return actor is not None and actor.active and (
-        actor.is_coordinator or (actor.role == "officer" and involves(case, actor.agency)))
+    return (
+        actor is not None
+        and actor.active
+        and (actor.is_coordinator or (actor.role == "officer" and involves(case, actor.agency)))
+    )
 
 
 # The keys by which a list's item names a case (a duplicate pair names two).
@@ -93,12 +105,22 @@ def screen(reader: Reader, point: Any, found: dict[str, Any], sections: tuple[st
     """The one rule for lists: in each of these lists of `found`, every item about a case the reader
     may not see in full at the point (in a shared read, every restricted case) becomes the case's
     outline, in place. Returns the hidden cases."""
-    refs = {item[key] for name in sections for item in found[name] for key in CASE_KEYS
-            if isinstance(item, dict) and isinstance(item.get(key), str)}
+    refs = {
+        item[key]
+        for name in sections
+        for item in found[name]
+        for key in CASE_KEYS
+        if isinstance(item, dict) and isinstance(item.get(key), str)
+    }
     hidden = hidden_cases(reader, point, refs)
     for name in sections if hidden else ():
-        found[name] = [next((outline(hidden[item[key]]) for key in CASE_KEYS
-                             if isinstance(item, dict) and item.get(key) in hidden), item) for item in found[name]]
+        found[name] = [
+            next(
+                (outline(hidden[item[key]]) for key in CASE_KEYS if isinstance(item, dict) and item.get(key) in hidden),
+                item,
+            )
+            for item in found[name]
+        ]
     return hidden
 
 
@@ -107,8 +129,9 @@ def shown_in_full(found: dict[str, Any], sections: tuple[str, ...]) -> list[str]
     return sorted({item["case"] for name in sections for item in found[name] if not item.get("restricted")})
 
 
-def screen_and_record(reader: Reader, point: Any, found: dict[str, Any], sections: tuple[str, ...],
-                      action: str, what: str) -> dict[str, Any]:
+def screen_and_record(
+    reader: Reader, point: Any, found: dict[str, Any], sections: tuple[str, ...], action: str, what: str
+) -> dict[str, Any]:
     """`screen` a read's lists of case details, then record the cases shown in full in the access log."""
     screen(reader, point, found, sections)
     record_read(reader, action, shown_in_full(found, sections), what)
@@ -130,8 +153,12 @@ def redact_explained(reader: Reader, result: dict[str, Any]) -> dict[str, Any]:
     the figure counts (case, event, position, when) and says `restricted`, without who or what."""
     refs = {item["case"] for item in result["items"] if item.get("case")}
     hidden = hidden_cases(reader, reader.point, refs)
-    result["items"] = [{**item, "user": None, "agency": None, "detail": None, "restricted": True}
-                       if item.get("case") in hidden else item for item in result["items"]]
+    result["items"] = [
+        {**item, "user": None, "agency": None, "detail": None, "restricted": True}
+        if item.get("case") in hidden
+        else item
+        for item in result["items"]
+    ]
     return result
 
 
@@ -149,15 +176,19 @@ def record_read(reader: Reader, action: str, cases: list[str], what: str) -> Non
 
 def record_access(app: Any, actor: Any, action: str, cases: list[str], what: str) -> None:
     """One access-log event: who (and their agency) read what, about which cases (maybe none), now."""
-    app.log_access(CaseAccess(action=action, cases=cases, what=what, user=actor.login, agency=actor.agency, at=utcnow()))
+    app.log_access(
+        CaseAccess(action=action, cases=cases, what=what, user=actor.login, agency=actor.agency, at=utcnow())
+    )
 
 
 def access_log(reader: Reader, case: str | None = None, user: str | None = None) -> dict[str, Any]:
     """The access log's entries recorded by the point (and made by `at`), oldest first; for the
     roles that may (`access-log`)."""
     reader.app.authorize(reader.actor, "access-log")
-    sql, params = "SELECT position, at, user, agency, role, action, what, cases, refused FROM access_log WHERE position <= ?", \
-        [reader.point.position]
+    sql, params = (
+        "SELECT position, at, user, agency, role, action, what, cases, refused FROM access_log WHERE position <= ?",
+        [reader.point.position],
+    )
     if reader.point.at is not None:
         sql += " AND at <= ?"
         params.append(iso(reader.point.at))
@@ -167,6 +198,13 @@ def access_log(reader: Reader, case: str | None = None, user: str | None = None)
     if case:
         sql += " AND EXISTS (SELECT 1 FROM json_each(cases) WHERE value = ?)"
         params.append(case.strip().upper())
-    entries = [{**dict(row), "cases": json.loads(row["cases"])} for row in reader.db.query(sql + " ORDER BY position", params)]
-    return {"at": iso(reader.point.at), "position": reader.point.position, "case": case, "user": user,
-            "entries": entries}
+    entries = [
+        {**dict(row), "cases": json.loads(row["cases"])} for row in reader.db.query(sql + " ORDER BY position", params)
+    ]
+    return {
+        "at": iso(reader.point.at),
+        "position": reader.point.position,
+        "case": case,
+        "user": user,
+        "entries": entries,
+    }

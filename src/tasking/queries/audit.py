@@ -54,9 +54,12 @@ def audit(reader: Reader, reference: str) -> dict[str, Any]:
     check_case(reader, "audit", state)
     if not in_full(reader, state):
         return {**outline(state), "at": iso(reader.point.at), "position": reader.point.position}
-    positions = dict(reader.db.execute(
-        "SELECT version, position FROM log WHERE aggregate_id = ? AND position <= ?",
-        [str(case.id), reader.point.position]).fetchall())
+    positions = dict(
+        reader.db.execute(
+            "SELECT version, position FROM log WHERE aggregate_id = ? AND position <= ?",
+            [str(case.id), reader.point.position],
+        ).fetchall()
+    )
     if not positions:
         raise _not_there(case.reference, reader)
     entries, keys = [], reader.app.keys
@@ -70,20 +73,27 @@ def audit(reader: Reader, reference: str) -> dict[str, Any]:
         for key in _ADDED_LATER:  # optional fields added by a later class version show only when given
             if key in details and details[key] is None:
                 del details[key]
-        entries.append({
-            "event": event_name(event),
-            "user": event.user,
-            "agency": event.agency,
-            "recorded_at": iso_precise(event.timestamp),
-            "occurred_at": iso(at),
-            "position": positions[event.originator_version],
-            "details": details,
-        })
+        entries.append(
+            {
+                "event": event_name(event),
+                "user": event.user,
+                "agency": event.agency,
+                "recorded_at": iso_precise(event.timestamp),
+                "occurred_at": iso(at),
+                "position": positions[event.originator_version],
+                "details": details,
+            }
+        )
     if not entries:
         raise _not_there(case.reference, reader)
     record_read(reader, "audit", [case.reference], "events")
-    return {"case": case.reference, "at": iso(reader.point.at), "position": reader.point.position, "entries": entries,
-            "erased": erased(reader.app, case.reference, case.reporter, case.victim)}
+    return {
+        "case": case.reference,
+        "at": iso(reader.point.at),
+        "position": reader.point.position,
+        "entries": entries,
+        "erased": erased(reader.app, case.reference, case.reporter, case.victim),
+    }
 
 
 def erased(app: Any, reference: str, reporter: str | None, victim: str | None) -> list[str]:
@@ -91,8 +101,11 @@ def erased(app: Any, reference: str, reporter: str | None, victim: str | None) -
     keys = app.keys
     if keys is None:
         return []
-    found = [role for role, person in (("reporter", reporter), ("victim", victim))
-             if person and keys.is_destroyed(person_id(person))]
+    found = [
+        role
+        for role, person in (("reporter", reporter), ("victim", victim))
+        if person and keys.is_destroyed(person_id(person))
+    ]
     return found + (["free-text"] if keys.is_destroyed(case_id(reference)) else [])
 
 
@@ -153,11 +166,24 @@ def story(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in STORY.values()}
     for row in rows:
         if row["kind"] == "report":  # the risk as first assessed opens the risk history
-            found["risk_history"].append({"at": row["at"], "user": row["user"], "agency": row["acting_agency"],
-                                          "risk": row["risk"], "text": "as reported"})
+            found["risk_history"].append(
+                {
+                    "at": row["at"],
+                    "user": row["user"],
+                    "agency": row["acting_agency"],
+                    "risk": row["risk"],
+                    "text": "as reported",
+                }
+            )
         if row["kind"] not in STORY:
             continue
         key, columns = STORY[row["kind"]]
-        found[key].append({"at": row["at"], "user": row["user"], "agency": row["acting_agency"],
-                           **{column: row[column] for column in columns}})
+        found[key].append(
+            {
+                "at": row["at"],
+                "user": row["user"],
+                "agency": row["acting_agency"],
+                **{column: row[column] for column in columns},
+            }
+        )
     return found

@@ -46,7 +46,6 @@ def window_start(reader: Reader, meeting: dt.datetime) -> tuple[dt.datetime, str
     return start, why
 
 
-
 def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
     """The queue for `meeting`, as at the meeting, as recorded by the reader's position.
 
@@ -61,18 +60,33 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
     states = reports_since(db, point, start)
     fresh = list(states)
     where, params = point.sql()
-    same_problem = {ref for pair in db.execute(
-        f"SELECT reference, linked_to FROM activity WHERE {where} AND kind = 'link' AND link_reason = 'same-problem'",
-        params).fetchall() for ref in pair}
+    same_problem = {
+        ref
+        for pair in db.execute(
+            f"SELECT reference, linked_to FROM activity WHERE {where} AND kind = 'link' AND link_reason = 'same-problem'",
+            params,
+        ).fetchall()
+        for ref in pair
+    }
     new_reports = []
     for case in states.values():
-        new_reports.append({
-            "case": case.reference, "received_at": case.received_at, "occurred_at": case.occurred_at,
-            "source": case.source, "channel": case.channel, "category": case.category, "area": case.area,
-            "location": case.location, "risk": case.risk, "status": case.status, "lead": case.lead,
-            "repeat": case.reference in repeats or case.reference in same_problem,
-            "summary": case.summary,
-        })
+        new_reports.append(
+            {
+                "case": case.reference,
+                "received_at": case.received_at,
+                "occurred_at": case.occurred_at,
+                "source": case.source,
+                "channel": case.channel,
+                "category": case.category,
+                "area": case.area,
+                "location": case.location,
+                "risk": case.risk,
+                "status": case.status,
+                "lead": case.lead,
+                "repeat": case.reference in repeats or case.reference in same_problem,
+                "summary": case.summary,
+            }
+        )
     new_reports.sort(key=lambda r: (RISK_ORDER.get(r["risk"], 9), not r["repeat"], r["received_at"], r["case"]))
     brief = {
         "meeting": iso(meeting),
@@ -109,8 +123,12 @@ def redact_briefing(reader: Reader, brief: dict[str, Any], point: ReadPoint) -> 
 def reports_since(db: Any, point: ReadPoint, start: dt.datetime) -> dict[str, Any]:
     """The cases received after `start`, as they stood at the point: `case_versions` rows by index."""
     where, params = held(point)
-    refs = [row[0] for row in db.execute(
-        f"SELECT reference FROM case_versions WHERE received_at > ? AND {where}", [iso(start), *params]).fetchall()]
+    refs = [
+        row[0]
+        for row in db.execute(
+            f"SELECT reference FROM case_versions WHERE received_at > ? AND {where}", [iso(start), *params]
+        ).fetchall()
+    ]
     return versioned_states(db, point, refs)
 
 
@@ -135,9 +153,13 @@ def risk_reviews_due(db: Any, config: PartnershipConfig, point: ReadPoint) -> li
     assert point.at is not None, "a risk review is due at a moment"
     cycle = {"medium": config.risk_review.medium_days, "high": config.risk_review.high_days}
     where, params = held(point)
-    refs = [row[0] for row in db.execute(
-        f"SELECT reference FROM case_versions WHERE status = 'open' AND risk IN ('medium', 'high') AND {where}",
-        params).fetchall()]
+    refs = [
+        row[0]
+        for row in db.execute(
+            f"SELECT reference FROM case_versions WHERE status = 'open' AND risk IN ('medium', 'high') AND {where}",
+            params,
+        ).fetchall()
+    ]
     items = []
     for case in versioned_states(db, point, refs, reveal_text=False).values():
         if not case.is_open or case.risk not in cycle:
@@ -145,8 +167,15 @@ def risk_reviews_due(db: Any, config: PartnershipConfig, point: ReadPoint) -> li
         due = dt.datetime.fromisoformat(case.risk_since) + dt.timedelta(days=cycle[case.risk])
         if due <= point.at:
             since = dt.datetime.fromisoformat(case.risk_since)
-            items.append({"case": case.reference, "risk": case.risk, "last_assessed": case.risk_since,
-                          "review_due": iso(due), "overdue_days": (local_date(point.at) - local_date(due)).days,
-                          "days_since_review": (local_date(point.at) - local_date(since)).days})
+            items.append(
+                {
+                    "case": case.reference,
+                    "risk": case.risk,
+                    "last_assessed": case.risk_since,
+                    "review_due": iso(due),
+                    "overdue_days": (local_date(point.at) - local_date(due)).days,
+                    "days_since_review": (local_date(point.at) - local_date(since)).days,
+                }
+            )
     items.sort(key=lambda r: (-r["overdue_days"], r["case"]))
     return items

@@ -26,9 +26,16 @@ def list_cases(reader: Reader, open_only: bool = False, area: str | None = None)
             continue
         if is_restricted(reader.config, case):
             restricted.append(case.reference)
-        row = {"case": case.reference, "status": case.status, "received_at": case.received_at,
-               "source": case.source, "category": case.category, "area": case.area, "location": case.location,
-               "risk": case.risk}
+        row = {
+            "case": case.reference,
+            "status": case.status,
+            "received_at": case.received_at,
+            "source": case.source,
+            "category": case.category,
+            "area": case.area,
+            "location": case.location,
+            "risk": case.risk,
+        }
         if no_free_text(reader):  # analysts and admins: no free text
             del row["location"]
         rows.append(row)

@@ -53,8 +53,12 @@ def _candidates(db: Database, point: ReadPoint, focus: set[str] | None) -> dict[
         return {}
     times = [_when(case) for case in mine.values()]
     low, high = iso(min(times) - WITHIN), iso(max(times) + WITHIN)
-    near = references_where(db, point, "(kind = 'report' AND occurred_at BETWEEN ? AND ?) OR "
-                                       "(kind = 'correct' AND field = 'occurred')", [low, high])
+    near = references_where(
+        db,
+        point,
+        "(kind = 'report' AND occurred_at BETWEEN ? AND ?) OR (kind = 'correct' AND field = 'occurred')",
+        [low, high],
+    )
     return case_states(db, point, set(near) | set(mine), kinds=_FOLDED)
 
 
@@ -73,12 +77,12 @@ def _match(config: PartnershipConfig, one: CaseState, two: CaseState) -> dict[st
         match = "within-150m"
     else:
         return None
-    return {"match": match, "distance_m": None if distance is None else round(distance),
-            "asb_type": kinds[0].asb_type}
+    return {"match": match, "distance_m": None if distance is None else round(distance), "asb_type": kinds[0].asb_type}
 
 
-def possible_duplicates(db: Database, config: PartnershipConfig, point: ReadPoint,
-                        focus: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def possible_duplicates(
+    db: Database, config: PartnershipConfig, point: ReadPoint, focus: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """Every possible same-incident pair at the point (with `focus`, only pairs involving those cases)."""
     wanted = None if focus is None else set(focus)
     states = _candidates(db, point, wanted)
@@ -87,14 +91,16 @@ def possible_duplicates(db: Database, config: PartnershipConfig, point: ReadPoin
     open_cases = sorted((case for case in states.values() if case.is_open), key=lambda c: (_when(c), c.reference))
     items = []
     for index, one in enumerate(open_cases):
-        for two in open_cases[index + 1:]:
+        for two in open_cases[index + 1 :]:
             apart = _when(two) - _when(one)
             if apart > WITHIN:
                 break
             if wanted is not None and one.reference not in wanted and two.reference not in wanted:
                 continue
             pair = frozenset((one.reference, two.reference))
-            if pair in dismissed or groups.get(one.reference, one.reference) == groups.get(two.reference, two.reference):
+            if pair in dismissed or groups.get(one.reference, one.reference) == groups.get(
+                two.reference, two.reference
+            ):
                 continue
             if any(link["to"] == two.reference for link in one.links):
                 continue
@@ -102,12 +108,18 @@ def possible_duplicates(db: Database, config: PartnershipConfig, point: ReadPoin
             if found is None:
                 continue
             first, second = sorted((one, two), key=lambda c: c.reference)
-            items.append({
-                "case": first.reference, "other": second.reference, "sources": [first.source, second.source],
-                "categories": [first.category, second.category], "areas": [first.area, second.area],
-                "locations": [first.location, second.location],
-                "occurred_at": [first.occurred_at, second.occurred_at],
-                "minutes_apart": int(apart.total_seconds() // 60), **found,
-            })
+            items.append(
+                {
+                    "case": first.reference,
+                    "other": second.reference,
+                    "sources": [first.source, second.source],
+                    "categories": [first.category, second.category],
+                    "areas": [first.area, second.area],
+                    "locations": [first.location, second.location],
+                    "occurred_at": [first.occurred_at, second.occurred_at],
+                    "minutes_apart": int(apart.total_seconds() // 60),
+                    **found,
+                }
+            )
     items.sort(key=lambda item: (item["case"], item["other"]))
     return items

@@ -30,25 +30,38 @@ FIGURES = {
 EVENT_NAMES = {kind: cls.__qualname__ for cls, (kind, _, _) in KINDS.items()}
 
 
-def contributions(db: Database, year: int, position: int,
-                  marac_referrals: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def contributions(
+    db: Database, year: int, position: int, marac_referrals: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
     """The contributing events of each escalation figure, keyed like `case_reviews.applications`.
 
     `marac_referrals` are the year's `referrals.community-marac` rows, counted as they are there."""
     start, end = (iso(bound) for bound in financial_year_bounds(year))
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    rows = [dict(r) for r in db.query(
-        "SELECT e.position, e.kind, e.case_ref AS subject, e.detail, e.value, e.at, e.user, e.agency, r.reference "
-        "FROM escalations e JOIN escalation_refs r ON r.aggregate_id = e.aggregate_id "
-        "WHERE e.position <= ? AND e.at < ? ORDER BY e.position", [position, end])]
+    rows = [
+        dict(r)
+        for r in db.query(
+            "SELECT e.position, e.kind, e.case_ref AS subject, e.detail, e.value, e.at, e.user, e.agency, r.reference "
+            "FROM escalations e JOIN escalation_refs r ON r.aggregate_id = e.aggregate_id "
+            "WHERE e.position <= ? AND e.at < ? ORDER BY e.position",
+            [position, end],
+        )
+    ]
     completed_by_end = {row["reference"] for row in rows if row["kind"] == "tfg-completed"}
     recommended: set[str] = set()
     discussed: set[str] = set()
     for row in rows:
         kind, in_year = row["kind"], row["at"] >= start
-        item = {"position": row["position"], "case": row["subject"] or row["reference"], "kind": kind,
-                "detail": row["detail"] or row["reference"], "tasking": None, "at": row["at"], "user": row["user"],
-                "agency": row["agency"]}
+        item = {
+            "position": row["position"],
+            "case": row["subject"] or row["reference"],
+            "kind": kind,
+            "detail": row["detail"] or row["reference"],
+            "tasking": None,
+            "at": row["at"],
+            "user": row["user"],
+            "agency": row["agency"],
+        }
         if kind == "tfg-opened" and row["reference"] not in completed_by_end:
             found["task_and_finish_groups.ongoing"].append(item)
         if not in_year:

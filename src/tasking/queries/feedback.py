@@ -31,8 +31,10 @@ from tasking.time.instants import local_date
 
 
 # The `case_versions` rows holding the point whose reporter is owed, by the partial index.
-OWED_SQL = ("SELECT reference, feedback, last_update, owed_since, owed_first_action, owed_actions FROM case_versions "
-            "WHERE owed_since IS NOT NULL AND {held}")
+OWED_SQL = (
+    "SELECT reference, feedback, last_update, owed_since, owed_first_action, owed_actions FROM case_versions "
+    "WHERE owed_since IS NOT NULL AND {held}"
+)
 
 
 def feedback_owed(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
@@ -48,14 +50,16 @@ def feedback_owed(db: Database, config: PartnershipConfig, point: ReadPoint) -> 
         overdue = working_days_between(deadline, today)
         if not since and overdue == 0:
             continue  # a new report with nothing done yet is owed only once past the service level
-        items.append({
-            "case": reference,
-            "owed_since": owed_since,
-            "actions_since_update": actions,
-            "overdue_days": overdue,
-            "kind": "resident" if feedback == "resident" else "report-back",
-            "last_update": last_update,
-            "due_by": deadline.isoformat(),
-        })
+        items.append(
+            {
+                "case": reference,
+                "owed_since": owed_since,
+                "actions_since_update": actions,
+                "overdue_days": overdue,
+                "kind": "resident" if feedback == "resident" else "report-back",
+                "last_update": last_update,
+                "due_by": deadline.isoformat(),
+            }
+        )
     items.sort(key=lambda item: (-item["overdue_days"], item["owed_since"], item["case"]))
     return items

@@ -39,7 +39,13 @@ def hotspots(db: Database, year: int, position: int) -> dict[str, Any]:
         context.append([row["lat"], row["lon"]])
         if row["area"] != "unmapped":
             by_area[row["area"]].append((row["lat"], row["lon"]))
-    centroids = {area: [round(sum(p[0] for p in points) / len(points), 6), round(sum(p[1] for p in points) / len(points), 6)]
-                 for area, points in sorted(by_area.items())}
-    return {"reports": sorted(reports), "police": sorted(context), "centroids": centroids,
-            "without_coordinates": dict(sorted(without.items()))}
+    centroids = {
+        area: [round(sum(p[0] for p in points) / len(points), 6), round(sum(p[1] for p in points) / len(points), 6)]
+        for area, points in sorted(by_area.items())
+    }
+    return {
+        "reports": sorted(reports),
+        "police": sorted(context),
+        "centroids": centroids,
+        "without_coordinates": dict(sorted(without.items())),
+    }

@@ -29,12 +29,18 @@ def _digits(text: str) -> str:
 
 
 def _details(person: Any) -> dict[str, Any]:
-    return {"person": person.reference, "name": person.name, "phone": person.phone, "email": person.email,
-            "address": person.address}
+    return {
+        "person": person.reference,
+        "name": person.name,
+        "phone": person.phone,
+        "email": person.email,
+        "address": person.address,
+    }
 
 
-def find_people(app: TaskingApp, name: str | None = None, phone: str | None = None,
-                user: str | None = None) -> list[dict[str, Any]]:
+def find_people(
+    app: TaskingApp, name: str | None = None, phone: str | None = None, user: str | None = None
+) -> list[dict[str, Any]]:
     """People whose name contains `name` (any case) or whose phone number contains `phone`'s digits,
     for a `user` whose role may (`person find`). Each search is recorded in the access log by its
     kind (`by name`, `by phone`) and the references found, never by what was searched for."""
@@ -57,7 +63,13 @@ def find_people(app: TaskingApp, name: str | None = None, phone: str | None = No
     found = []
     for reference in references:
         person = app.get_person(reference)
-        if wanted_name and wanted_name in (person.name or "").casefold() or wanted_phone and person.phone and wanted_phone in _digits(person.phone):
+        if (
+            wanted_name
+            and wanted_name in (person.name or "").casefold()
+            or wanted_phone
+            and person.phone
+            and wanted_phone in _digits(person.phone)
+        ):
             found.append(_details(person))
     shown = ", ".join(person["person"] for person in found) or "none"
     record_access(app, actor, "person find", [], f"search by {'name' if name else 'phone'}; found: {shown}")
@@ -70,15 +82,28 @@ def person_with_cases(reader: Reader, reference: str) -> dict[str, Any]:
     reader.app.authorize(reader.actor, "person show")
     person = _details(reader.app.get_person(reference))
     ref = person["person"]
-    found = case_states(reader.db, reader.point, references_where(
-        reader.db, reader.point, "kind = 'report' AND (reporter = ? OR victim = ?)", [ref, ref]))
+    found = case_states(
+        reader.db,
+        reader.point,
+        references_where(reader.db, reader.point, "kind = 'report' AND (reporter = ? OR victim = ?)", [ref, ref]),
+    )
     cases = [  # a restricted case the reader may not see in full: its outline (not even the person's role)
-        {"case": case.reference, "role": "reporter" if case.reporter == ref else "victim", "status": case.status,
-         "received_at": case.received_at, "category": case.category, "area": case.area}
-        if in_full(reader, case) else outline(case)
+        {
+            "case": case.reference,
+            "role": "reporter" if case.reporter == ref else "victim",
+            "status": case.status,
+            "received_at": case.received_at,
+            "category": case.category,
+            "area": case.area,
+        }
+        if in_full(reader, case)
+        else outline(case)
         for case in sorted(found.values(), key=lambda c: (c.received_at, c.reference))
     ]
-    record_read(reader, "person show", [case.reference for case in found.values()
-                                        if is_restricted(reader.config, case) and in_full(reader, case)],
-                "restricted cases of a person")
+    record_read(
+        reader,
+        "person show",
+        [case.reference for case in found.values() if is_restricted(reader.config, case) and in_full(reader, case)],
+        "restricted cases of a person",
+    )
     return {**person, "at": iso(reader.point.at), "position": reader.point.position, "cases": cases}

@@ -25,7 +25,8 @@ def latest_months(db: Database, months: list[str], position: int) -> dict[str, d
     found: dict[str, dict[str, Any]] = {}
     for row in db.query(
         "SELECT * FROM police_months WHERE position <= ? AND month IN (SELECT value FROM json_each(?)) "
-        "ORDER BY position", [position, _json(months)],
+        "ORDER BY position",
+        [position, _json(months)],
     ):
         found[row["month"]] = row
     return found
@@ -36,10 +37,13 @@ def asb_rows(db: Database, months: list[str], position: int) -> list[dict[str, A
     latest = latest_months(db, months, position)
     if not latest:
         return []
-    return list(db.query(
-        "SELECT a.*, m.at, m.user FROM police_asb a JOIN police_months m ON m.position = a.position "
-        "WHERE a.position IN (SELECT value FROM json_each(?)) ORDER BY a.month, a.item",
-        [_json([row["position"] for row in latest.values()])]))
+    return list(
+        db.query(
+            "SELECT a.*, m.at, m.user FROM police_asb a JOIN police_months m ON m.position = a.position "
+            "WHERE a.position IN (SELECT value FROM json_each(?)) ORDER BY a.month, a.item",
+            [_json([row["position"] for row in latest.values()])],
+        )
+    )
 
 
 def contributions(db: Database, year: int, position: int) -> dict[str, list[dict[str, Any]]] | None:
@@ -50,9 +54,15 @@ def contributions(db: Database, year: int, position: int) -> dict[str, list[dict
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     found[f"{PREFIX}.months"] = [{"month": month, "position": row["position"]} for month, row in sorted(latest.items())]
     for row in asb_rows(db, months, position):
-        item = {"case": None, "kind": "police-uk", "position": row["position"], "at": row["month"],
-                "user": row["user"], "agency": None,
-                "detail": " ".join(part for part in (row["lsoa_code"], row["location"]) if part) or None}
+        item = {
+            "case": None,
+            "kind": "police-uk",
+            "position": row["position"],
+            "at": row["month"],
+            "user": row["user"],
+            "agency": None,
+            "detail": " ".join(part for part in (row["lsoa_code"], row["location"]) if part) or None,
+        }
         found[f"{PREFIX}.asb_incidents"].append(item)
         found[f"{PREFIX}.by_area.{row['area']}"].append(item)
         found[f"{PREFIX}.by_month.{row['month']}"].append(item)

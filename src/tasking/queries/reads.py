@@ -12,7 +12,12 @@ from typing import Any
 from tasking.queries.access import screen, screen_and_record
 from tasking.queries.briefing import briefing, meeting_for
 from tasking.queries.escalations import (
-    case_review, case_reviews, marac_agenda, marac_meetings, task_and_finish_group, task_and_finish_groups,
+    case_review,
+    case_reviews,
+    marac_agenda,
+    marac_meetings,
+    task_and_finish_group,
+    task_and_finish_groups,
 )
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.point import Reader
@@ -29,7 +34,11 @@ def briefing_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> d
 def feedback_owed_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
     """References only; an item on a restricted case the reader may not see in full is its outline."""
     point = reader.point.until(at or now)
-    found = {"at": iso(at), "position": reader.point.position, "feedback_owed": feedback_owed(reader.db, reader.config, point)}
+    found = {
+        "at": iso(at),
+        "position": reader.point.position,
+        "feedback_owed": feedback_owed(reader.db, reader.config, point),
+    }
     screen(reader, point, found, ("feedback_owed",))
     return found
 
@@ -37,15 +46,24 @@ def feedback_owed_read(reader: Reader, at: dt.datetime | None, now: dt.datetime)
 def repeats_read(reader: Reader, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
     """A flag about a restricted case the reader may not see in full is its outline, as in the briefing."""
     point = reader.point.until(at or now)
-    found = {"at": iso(at), "position": reader.point.position, "repeat_flags": repeat_flags(reader.db, reader.config, point)}
+    found = {
+        "at": iso(at),
+        "position": reader.point.position,
+        "repeat_flags": repeat_flags(reader.db, reader.config, point),
+    }
     screen(reader, point, found, ("repeat_flags",))
     return found
 
 
-def case_reviews_read(reader: Reader, at: dt.datetime | None, now: dt.datetime, open_only: bool = False) -> dict[str, Any]:
+def case_reviews_read(
+    reader: Reader, at: dt.datetime | None, now: dt.datetime, open_only: bool = False
+) -> dict[str, Any]:
     point = reader.point.until(at or now)
-    return {"at": iso(point.at), "position": point.position,
-            "reviews": case_reviews(reader.db, reader.config, point, open_only=open_only)}
+    return {
+        "at": iso(point.at),
+        "position": point.position,
+        "reviews": case_reviews(reader.db, reader.config, point, open_only=open_only),
+    }
 
 
 def case_review_read(reader: Reader, review: str, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
@@ -55,8 +73,11 @@ def case_review_read(reader: Reader, review: str, at: dt.datetime | None, now: d
 
 def groups_read(reader: Reader, at: dt.datetime | None, now: dt.datetime, open_only: bool = False) -> dict[str, Any]:
     point = reader.point.until(at or now)
-    return {"at": iso(point.at), "position": point.position,
-            "groups": task_and_finish_groups(reader.db, point, open_only=open_only)}
+    return {
+        "at": iso(point.at),
+        "position": point.position,
+        "groups": task_and_finish_groups(reader.db, point, open_only=open_only),
+    }
 
 
 def group_read(reader: Reader, group: str, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
@@ -73,7 +94,9 @@ def marac_meetings_read(reader: Reader, at: dt.datetime | None, now: dt.datetime
     return {"at": iso(point.at), "position": point.position, "meetings": meetings}
 
 
-def marac_agenda_read(reader: Reader, meeting: dt.date | None, at: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
+def marac_agenda_read(
+    reader: Reader, meeting: dt.date | None, at: dt.datetime | None, now: dt.datetime
+) -> dict[str, Any]:
     """An item on a restricted case the reader may not see in full is its outline; the cases shown in
     full are recorded in the access log."""
     point = reader.point.until(at or now)
@@ -96,10 +119,20 @@ def open_taskings_read(reader: Reader, agency: str, at: dt.datetime | None, now:
         for tasking in case.taskings.values():
             if tasking.status != "open" or tasking.tasked_agency != agency:
                 continue
-            items.append({"case": case.reference, "tasking": tasking.tasking, "tasked_agency": tasking.tasked_agency,
-                          "owner": tasking.owner, "action": tasking.action, "due": tasking.due,
-                          "raised_at": tasking.raised_at, "area": case.area, "category": case.category,
-                          "days_overdue": max(0, (day - dt.date.fromisoformat(tasking.due)).days)})
+            items.append(
+                {
+                    "case": case.reference,
+                    "tasking": tasking.tasking,
+                    "tasked_agency": tasking.tasked_agency,
+                    "owner": tasking.owner,
+                    "action": tasking.action,
+                    "due": tasking.due,
+                    "raised_at": tasking.raised_at,
+                    "area": case.area,
+                    "category": case.category,
+                    "days_overdue": max(0, (day - dt.date.fromisoformat(tasking.due)).days),
+                }
+            )
     items.sort(key=lambda t: (-t["days_overdue"], t["due"], t["case"], t["tasking"]))
     found = {"at": iso(point.at), "position": point.position, "agency": agency, "taskings": items}
     return screen_and_record(reader, point, found, ("taskings",), "taskings", "taskings")
@@ -114,8 +147,12 @@ def annual_report_parts(reader: Reader, year: int, with_map: bool = False) -> di
     db, config, upto = reader.db, reader.config, reader.point.position
     names = {code: agency.name for code, agency in config.agencies.items()}
     names |= {code: category.name for code, category in config.categories.items()}
-    parts = {"figures": year_stats(db, config, year, upto), "previous": year_stats(db, config, year - 1, upto),
-             "names": names, "geo": hotspots(db, year, upto) if with_map else None}
+    parts = {
+        "figures": year_stats(db, config, year, upto),
+        "previous": year_stats(db, config, year - 1, upto),
+        "names": names,
+        "geo": hotspots(db, year, upto) if with_map else None,
+    }
     return partnership_parts(reader, year, parts)
 
 
@@ -125,6 +162,9 @@ def partnership_parts(reader: Reader, year: int, parts: dict[str, Any]) -> dict[
 
     parts["year"] = year_parts(reader, year)
     if parts["geo"] is not None:
-        parts["geo"]["cctv"] = [(d["lat"], d["lon"], d["location"]) for d in parts["year"]["deployments"]
-                                if d["lat"] is not None and d["lon"] is not None]
+        parts["geo"]["cctv"] = [
+            (d["lat"], d["lon"], d["location"])
+            for d in parts["year"]["deployments"]
+            if d["lat"] is not None and d["lon"] is not None
+        ]
     return parts

@@ -51,8 +51,13 @@ def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> l
     flags: list[dict[str, Any]] = []
 
     since = iso(point.at - dt.timedelta(days=rules.location_days))
-    recent = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]),
-                         kinds=("correct",), reveal_text=False)
+    recent = case_states(
+        db,
+        point,
+        references_where(db, point, "kind = 'report' AND at > ?", [since]),
+        kinds=("correct",),
+        reveal_text=False,
+    )
     cases = sorted(recent.values(), key=lambda c: (c.received_at, c.reference))
     by_place: dict[str, list[CaseState]] = defaultdict(list)
     for case in cases:
@@ -60,17 +65,28 @@ def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> l
     for place, found in sorted(by_place.items()):
         incidents = {groups.get(c.reference, c.reference) for c in found}
         if len(incidents) >= rules.location_reports:
-            flags.append({
-                "flag": flag_reference("location", place), "rule": "location", "case": found[-1].reference,
-                "cases": [c.reference for c in found],
-                "count": len(incidents), "area": place.split("|", 1)[0], "location": found[-1].location,
-                "first_received": found[0].received_at,
-                "reason": f"{len(incidents)} reports at this location in {rules.location_days} days",
-            })
+            flags.append(
+                {
+                    "flag": flag_reference("location", place),
+                    "rule": "location",
+                    "case": found[-1].reference,
+                    "cases": [c.reference for c in found],
+                    "count": len(incidents),
+                    "area": place.split("|", 1)[0],
+                    "location": found[-1].location,
+                    "first_received": found[0].received_at,
+                    "reason": f"{len(incidents)} reports at this location in {rules.location_days} days",
+                }
+            )
 
     since = iso(months_before(point.at, rules.person_months))
-    recent = case_states(db, point, references_where(db, point, "kind = 'report' AND at > ?", [since]),
-                         kinds=("correct",), reveal_text=False)
+    recent = case_states(
+        db,
+        point,
+        references_where(db, point, "kind = 'report' AND at > ?", [since]),
+        kinds=("correct",),
+        reveal_text=False,
+    )
     by_person: dict[str, list[CaseState]] = defaultdict(list)
     for case in sorted(recent.values(), key=lambda c: (c.received_at, c.reference)):
         for person in {case.reporter, case.victim} - {None}:
@@ -78,13 +94,19 @@ def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> l
     for person, found in sorted(by_person.items()):
         incidents = {groups.get(c.reference, c.reference) for c in found}
         if len(incidents) >= rules.person_reports:
-            flags.append({
-                "flag": flag_reference("person", person), "rule": "person", "case": found[-1].reference,
-                "cases": [c.reference for c in found],
-                "count": len(incidents), "person": person, "first_received": found[0].received_at,
-                "reason": f"{len(incidents)} reports by or about this person in {rules.person_months} months",
-                "prompt": case_review_prompt(point.at),
-            })
+            flags.append(
+                {
+                    "flag": flag_reference("person", person),
+                    "rule": "person",
+                    "case": found[-1].reference,
+                    "cases": [c.reference for c in found],
+                    "count": len(incidents),
+                    "person": person,
+                    "first_received": found[0].received_at,
+                    "reason": f"{len(incidents)} reports by or about this person in {rules.person_months} months",
+                    "prompt": case_review_prompt(point.at),
+                }
+            )
     return quiet_acknowledged(db, flags, point)
 
 

@@ -21,8 +21,14 @@ def _listed(reader: Reader, key: str, sql: str, effective: str, stamp: Any, orde
 def users(reader: Reader) -> dict[str, Any]:
     """The users registered by the point, each with their role and whether active at the point."""
     reader.app.authorize(reader.actor, "users list")
-    found = _listed(reader, "users", "SELECT login, name, agency, role, added_at FROM users WHERE position <= ?",
-                    "added_at", iso, "login")
+    found = _listed(
+        reader,
+        "users",
+        "SELECT login, name, agency, role, added_at FROM users WHERE position <= ?",
+        "added_at",
+        iso,
+        "login",
+    )
     changes = _listed(reader, "changes", "SELECT * FROM user_changes WHERE position <= ?", "at", iso, "position")
     rows = {row["login"]: {**row, "active": True} for row in found["users"]}
     for change in changes["changes"]:
@@ -39,5 +45,6 @@ def users(reader: Reader) -> dict[str, Any]:
 
 def briefings_issued(reader: Reader) -> dict[str, Any]:
     """The packs issued by the point, by meeting."""
-    return _listed(reader, "briefings", "SELECT * FROM briefings WHERE position <= ?", "issued_at", iso_precise,
-                   "meeting")
+    return _listed(
+        reader, "briefings", "SELECT * FROM briefings WHERE position <= ?", "issued_at", iso_precise, "meeting"
+    )

@@ -24,12 +24,28 @@ from tasking.projections.state import AT_END, load_state
 from tasking.queries.point import ReadPoint
 from tasking.time.instants import iso
 
-__all__ = ["CaseState", "TaskingState", "case_states", "due_items", "due_taskings", "incident_groups", "is_due",
-           "references_where", "revealer", "tasking_rows", "versioned_states"]
+__all__ = [
+    "CaseState",
+    "TaskingState",
+    "case_states",
+    "due_items",
+    "due_taskings",
+    "incident_groups",
+    "is_due",
+    "references_where",
+    "revealer",
+    "tasking_rows",
+    "versioned_states",
+]
 
 
-def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None = None,
-                kinds: Iterable[str] | None = None, reveal_text: bool = True) -> dict[str, CaseState]:
+def case_states(
+    db: Database,
+    point: ReadPoint,
+    references: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    reveal_text: bool = True,
+) -> dict[str, CaseState]:
     """Every case (or the named ones) as it stood at `point`, keyed by reference.
 
     `kinds` folds only those kinds of row (always with the report), for a reader that needs less.
@@ -59,8 +75,9 @@ def case_states(db: Database, point: ReadPoint, references: Iterable[str] | None
     return fold_cases(rows)
 
 
-def versioned_states(db: Database, point: ReadPoint, references: Iterable[str] | None = None,
-                     reveal_text: bool = True) -> dict[str, CaseState]:
+def versioned_states(
+    db: Database, point: ReadPoint, references: Iterable[str] | None = None, reveal_text: bool = True
+) -> dict[str, CaseState]:
     """The same states as `case_states` (without the facts folded), read from the `case_versions`
     rows whose effective and recorded intervals hold the point: an indexed lookup, not a fold."""
     where, params = held(point)
@@ -81,8 +98,9 @@ def _revealed(state: CaseState, reveal: Callable[[Any], Any]) -> CaseState:
     def shown(value: Any) -> Any:
         return None if value is None else reveal(value)
 
-    taskings = {ref: dataclasses.replace(t, action=shown(t.action), result=shown(t.result))
-                for ref, t in state.taskings.items()}
+    taskings = {
+        ref: dataclasses.replace(t, action=shown(t.action), result=shown(t.result)) for ref, t in state.taskings.items()
+    }
     return dataclasses.replace(state, summary=shown(state.summary), taskings=taskings)
 
 
@@ -96,11 +114,16 @@ def revealer(db: Database) -> Callable[[Any], Any]:
 def references_where(db: Database, point: ReadPoint, condition: str, params: list[Any]) -> list[str]:
     """The references of cases with an activity row matching `condition`, within the point."""
     where, base = point.sql()
-    return [row[0] for row in db.execute(
-        f"SELECT DISTINCT reference FROM activity WHERE {where} AND ({condition})", [*base, *params]).fetchall()]
+    return [
+        row[0]
+        for row in db.execute(
+            f"SELECT DISTINCT reference FROM activity WHERE {where} AND ({condition})", [*base, *params]
+        ).fetchall()
+    ]
 
 
 # --- the rules ------------------------------------------------------------------------------
+
 
 def is_due(tasking: TaskingState, case: CaseState, day: dt.date) -> bool:
     """Chased at the meeting on `day`: open, on an open case, and due on or before that day."""
@@ -116,8 +139,10 @@ def held(point: ReadPoint) -> tuple[str, list[Any]]:
     return where + " AND at_from <= ? AND at_to > ?", [*params, when, when]
 
 
-DUE_SQL = ("SELECT reference, tasking, tasked_agency, owner, action, due, raised_at FROM tasking_versions "
-           "WHERE {held} AND case_status = 'open' AND status = 'open' AND due <= ?")
+DUE_SQL = (
+    "SELECT reference, tasking, tasked_agency, owner, action, due, raised_at FROM tasking_versions "
+    "WHERE {held} AND case_status = 'open' AND status = 'open' AND due <= ?"
+)
 
 
 def tasking_rows(db: Database, point: ReadPoint, condition: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -127,7 +152,9 @@ def tasking_rows(db: Database, point: ReadPoint, condition: str, params: list[An
     reveal = revealer(db)
     cursor = db.conn.execute(
         "SELECT reference AS [case], tasking, tasked_agency, owner, action, due, raised_at, status "
-        f"FROM tasking_versions WHERE {where} AND ({condition})", [*base, *params])
+        f"FROM tasking_versions WHERE {where} AND ({condition})",
+        [*base, *params],
+    )
     names = [column[0] for column in cursor.description]
     items = [dict(zip(names, values, strict=True)) for values in cursor]
     for item in items:
@@ -144,12 +171,20 @@ def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str,
     reveal = revealer(db)
     items = []
     for case, tasking, agency, owner, action, due, raised_at in db.conn.execute(
-            DUE_SQL.format(held=where), [*params, day.isoformat()]):
-        items.append({
-            "case": case, "tasking": tasking, "tasked_agency": agency, "owner": owner,
-            "action": None if action is None else reveal(action), "due": due, "raised_at": raised_at,
-            "days_overdue": (day - dt.date.fromisoformat(due)).days,
-        })
+        DUE_SQL.format(held=where), [*params, day.isoformat()]
+    ):
+        items.append(
+            {
+                "case": case,
+                "tasking": tasking,
+                "tasked_agency": agency,
+                "owner": owner,
+                "action": None if action is None else reveal(action),
+                "due": due,
+                "raised_at": raised_at,
+                "days_overdue": (day - dt.date.fromisoformat(due)).days,
+            }
+        )
     items.sort(key=lambda t: (-t["days_overdue"], t["case"], t["tasking"]))
     return items
 
@@ -160,11 +195,18 @@ def due_items(states: dict[str, CaseState], day: dt.date) -> list[dict[str, Any]
     for case in states.values():
         for tasking in case.taskings.values():
             if is_due(tasking, case, day):
-                items.append({
-                    "case": case.reference, "tasking": tasking.tasking, "tasked_agency": tasking.tasked_agency,
-                    "owner": tasking.owner, "action": tasking.action, "due": tasking.due,
-                    "raised_at": tasking.raised_at, "days_overdue": (day - dt.date.fromisoformat(tasking.due)).days,
-                })
+                items.append(
+                    {
+                        "case": case.reference,
+                        "tasking": tasking.tasking,
+                        "tasked_agency": tasking.tasked_agency,
+                        "owner": tasking.owner,
+                        "action": tasking.action,
+                        "due": tasking.due,
+                        "raised_at": tasking.raised_at,
+                        "days_overdue": (day - dt.date.fromisoformat(tasking.due)).days,
+                    }
+                )
     items.sort(key=lambda t: (-t["days_overdue"], t["case"], t["tasking"]))
     return items
 
@@ -185,7 +227,8 @@ def incident_groups(db: Database, point: ReadPoint) -> dict[str, str]:
     where, params = point.sql()
     for left, right in db.execute(
         f"SELECT reference, linked_to FROM activity WHERE {where} AND kind = 'link' AND link_reason = 'same-incident' "
-        "ORDER BY position", params,
+        "ORDER BY position",
+        params,
     ).fetchall():
         a, b = find(left), find(right)
         if a != b:

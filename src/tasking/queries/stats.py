@@ -41,8 +41,16 @@ from tasking.time.instants import financial_year_bounds, financial_year_label, i
 
 POWERS: tuple[str, ...] = Power.__args__  # type: ignore[attr-defined]
 REFERRALS: tuple[str, ...] = ReferralTarget.__args__  # type: ignore[attr-defined]
-HEADLINE = ("reports", "asb_reports", "taskings", "follow_ups", "reporter_updates", "powers_used", "referrals_made",
-            "cases_closed")
+HEADLINE = (
+    "reports",
+    "asb_reports",
+    "taskings",
+    "follow_ups",
+    "reporter_updates",
+    "powers_used",
+    "referrals_made",
+    "cases_closed",
+)
 EVENT_NAMES = {kind: cls.__qualname__.rsplit(".", 1)[-1] for cls, kind in ACTIVITY_KINDS.items()}
 EVENT_NAMES.update(escalation_stats.EVENT_NAMES)
 
@@ -68,9 +76,14 @@ def _reported(db: Database, position: int, references: set[str], which: str = ""
     condition on the report row, e.g. `AND feedback = 'anonymous'`)."""
     if not references:
         return set()
-    return set(references_where(db, ReadPoint(at=None, position=position),
-                                f"kind = 'report' {which} AND reference IN (SELECT value FROM json_each(?))",
-                                [json.dumps(sorted(references))]))
+    return set(
+        references_where(
+            db,
+            ReadPoint(at=None, position=position),
+            f"kind = 'report' {which} AND reference IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(references))],
+        )
+    )
 
 
 def _incidents(db: Database, position: int, cases: dict[str, CaseState]) -> list[list[CaseState]]:
@@ -86,9 +99,16 @@ def _incidents(db: Database, position: int, cases: dict[str, CaseState]) -> list
 
 def _report_row(case: CaseState, incident: list[CaseState]) -> dict[str, Any]:
     first = case.rows[0]
-    return {"case": case.reference, "kind": "report", "position": first["position"], "at": case.received_at,
-            "user": case.reported_by, "agency": case.reporting_agency, "detail": case.category,
-            "reports": [member.reference for member in incident]}
+    return {
+        "case": case.reference,
+        "kind": "report",
+        "position": first["position"],
+        "at": case.received_at,
+        "user": case.reported_by,
+        "agency": case.reporting_agency,
+        "detail": case.category,
+        "reports": [member.reference for member in incident],
+    }
 
 
 def _from_resident(reports_back: Callable[[str], bool], case: CaseState) -> bool:
@@ -99,8 +119,14 @@ def _from_resident(reports_back: Callable[[str], bool], case: CaseState) -> bool
 _COUNTED = ("task", "follow-up", "update-reporter", "power", "refer", "close")
 
 
-def _contributions(db: Database, config: PartnershipConfig, year: int, position: int,
-                   cases: dict[str, CaseState], incidents: list[list[CaseState]]) -> dict[str, list[dict[str, Any]]]:
+def _contributions(
+    db: Database,
+    config: PartnershipConfig,
+    year: int,
+    position: int,
+    cases: dict[str, CaseState],
+    incidents: list[list[CaseState]],
+) -> dict[str, list[dict[str, Any]]]:
     start, end = (iso(bound) for bound in financial_year_bounds(year))
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     # Asked once per category and per source of the configuration, not once per report.
@@ -109,8 +135,9 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
     for incident in incidents:
         made: dict[str, dict[str, Any]] = {}  # one row per report of the incident, shared by the lists it counts in
 
-        def report_row(case: CaseState, incident: list[CaseState] = incident,
-                       made: dict[str, dict[str, Any]] = made) -> dict[str, Any]:
+        def report_row(
+            case: CaseState, incident: list[CaseState] = incident, made: dict[str, dict[str, Any]] = made
+        ) -> dict[str, Any]:
             row = made.get(case.reference)
             if row is None:
                 row = made[case.reference] = _report_row(case, incident)
@@ -146,14 +173,34 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
     ).fetchall()
     rows.sort()  # by position (the first column, unique): cheaper here than SQLite's temporary B-tree
     reported = _reported(db, position, {row[1] for row in rows} - cases.keys())
-    anonymous = _reported(db, position, {row[1] for row in rows if row[2] == "update-reporter"},
-                          "AND feedback = 'anonymous'")
-    for (at_position, reference, kind, at, user, acting_agency, tasked_agency, follow_up_kind, update_channel, power,
-         referral, close_reason) in rows:
+    anonymous = _reported(
+        db, position, {row[1] for row in rows if row[2] == "update-reporter"}, "AND feedback = 'anonymous'"
+    )
+    for (
+        at_position,
+        reference,
+        kind,
+        at,
+        user,
+        acting_agency,
+        tasked_agency,
+        follow_up_kind,
+        update_channel,
+        power,
+        referral,
+        close_reason,
+    ) in rows:
         if reference not in cases and reference not in reported:
             continue
-        item = {"case": reference, "kind": kind, "position": at_position, "at": at, "user": user,
-                "agency": acting_agency, "detail": None}
+        item = {
+            "case": reference,
+            "kind": kind,
+            "position": at_position,
+            "at": at,
+            "user": user,
+            "agency": acting_agency,
+            "detail": None,
+        }
         if kind == "task":
             item["detail"] = tasked_agency
             found["taskings"].append(item)
@@ -190,25 +237,35 @@ def _contributions(db: Database, config: PartnershipConfig, year: int, position:
     return found
 
 
-def _feedback(db: Database, year: int, position: int, cases: dict[str, CaseState],
-              found: dict[str, list[dict[str, Any]]]) -> None:
+def _feedback(
+    db: Database, year: int, position: int, cases: dict[str, CaseState], found: dict[str, list[dict[str, Any]]]
+) -> None:
     """Cases reported this year that were owed feedback by year end, and those that were given it."""
     start, end = (iso(bound) for bound in financial_year_bounds(year))
-    wanted = {ref for ref, c in cases.items() if c.feedback in ("resident", "report-back") and start <= c.received_at < end}
+    wanted = {
+        ref for ref, c in cases.items() if c.feedback in ("resident", "report-back") and start <= c.received_at < end
+    }
     owed: list[dict[str, Any]] = []
     given: list[dict[str, Any]] = []
-    for ref, last_update, last_action in sorted(db.execute(
-        "SELECT reference, MAX(CASE WHEN kind = 'update-reporter' THEN at END), "
-        "MAX(CASE WHEN kind != 'update-reporter' THEN at END) FROM activity WHERE position <= ? AND at < ? AND kind IN "
-        f"('update-reporter', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) "
-        # only the references that can be wanted: a range of the index, whatever the history's length
-        "AND reference BETWEEN ? AND ? GROUP BY reference",
-        [position, end, min(wanted, default=""), max(wanted, default="")]
-    ).fetchall()):
+    for ref, last_update, last_action in sorted(
+        db.execute(
+            "SELECT reference, MAX(CASE WHEN kind = 'update-reporter' THEN at END), "
+            "MAX(CASE WHEN kind != 'update-reporter' THEN at END) FROM activity WHERE position <= ? AND at < ? AND kind IN "
+            f"('update-reporter', {', '.join(repr(k) for k in FEEDBACK_ACTIONS)}) "
+            # only the references that can be wanted: a range of the index, whatever the history's length
+            "AND reference BETWEEN ? AND ? GROUP BY reference",
+            [position, end, min(wanted, default=""), max(wanted, default="")],
+        ).fetchall()
+    ):
         if last_action is None or ref not in wanted:
             continue
-        item = {"case": ref, "kind": "feedback", "detail": cases[ref].feedback, "last_action": last_action,
-                "last_update": last_update}
+        item = {
+            "case": ref,
+            "kind": "feedback",
+            "detail": cases[ref].feedback,
+            "last_action": last_action,
+            "last_update": last_update,
+        }
         owed.append(item)
         if (last_update or "") >= last_action:
             given.append(item)
@@ -276,9 +333,12 @@ def year_stats(db: Database, config: PartnershipConfig, year: int, position: int
         "asb_reports_from_residents": before["asb_reports_from_residents"],
         "case_reviews": before["case_reviews"],
         "change": {key: _change(figures[key], before[key]) for key in HEADLINE}
-        | {f"asb_reports_from_residents.{k}": _change(figures["asb_reports_from_residents"].get(k, 0),
-                                                       before["asb_reports_from_residents"].get(k, 0))
-           for k in sorted(set(figures["asb_reports_from_residents"]) | set(before["asb_reports_from_residents"]))},
+        | {
+            f"asb_reports_from_residents.{k}": _change(
+                figures["asb_reports_from_residents"].get(k, 0), before["asb_reports_from_residents"].get(k, 0)
+            )
+            for k in sorted(set(figures["asb_reports_from_residents"]) | set(before["asb_reports_from_residents"]))
+        },
     }
     _police_recorded(db, year, position, figures)
     partnership = year_figures.year_figures(db, year, position)  # the partnership's year (issue 26)
@@ -296,7 +356,8 @@ def _police_recorded(db: Database, year: int, position: int, figures: dict[str, 
     figures["previous_year"]["police_recorded"] = None if before is None else {"asb_incidents": before["asb_incidents"]}
     if now is not None and before is not None:
         figures["previous_year"]["change"]["police_recorded.asb_incidents"] = _change(
-            now["asb_incidents"], before["asb_incidents"])
+            now["asb_incidents"], before["asb_incidents"]
+        )
 
 
 def explain(db: Database, config: PartnershipConfig, year: int, position: int, figure: str) -> dict[str, Any]:
@@ -325,37 +386,85 @@ def explain(db: Database, config: PartnershipConfig, year: int, position: int, f
             head = wanted.split(".", 1)[0].casefold()
             group = next((g for g in groups if g.casefold() == head), None)
             if group is not None and "." in wanted:
-                raise NotFound("explain", f"unknown figure {figure!r}; {group} has: "
-                                             f"{', '.join(name.split('.', 1)[1] for name in groups[group])}")
-            known = sorted(n for n in names if "." not in n or n.startswith("feedback.")) + [f"{g}.NAME" for g in sorted(groups)]
+                raise NotFound(
+                    "explain",
+                    f"unknown figure {figure!r}; {group} has: "
+                    f"{', '.join(name.split('.', 1)[1] for name in groups[group])}",
+                )
+            known = sorted(n for n in names if "." not in n or n.startswith("feedback.")) + [
+                f"{g}.NAME" for g in sorted(groups)
+            ]
             if wanted in figures and figures[wanted] is None:
-                raise DomainError("explain", f"figure {figure!r} is not recorded by this version, so no events are behind "
-                                             f"it; explainable: {', '.join(known)}")
+                raise DomainError(
+                    "explain",
+                    f"figure {figure!r} is not recorded by this version, so no events are behind "
+                    f"it; explainable: {', '.join(known)}",
+                )
             raise DomainError("explain", f"unknown figure {figure!r}; explainable: {', '.join(known)}")
         wanted = matches[0]
     key = aliases.get(wanted, wanted)
     items = []
     for row in found.get(key, []):
         if row.get("kind") == "feedback":
-            items.append({"case": row["case"], "event": None, "position": None, "at": row["last_action"],
-                          "user": None, "agency": None,
-                          "detail": f"last action {row['last_action']}, last update {row['last_update']}"})
+            items.append(
+                {
+                    "case": row["case"],
+                    "event": None,
+                    "position": None,
+                    "at": row["last_action"],
+                    "user": None,
+                    "agency": None,
+                    "detail": f"last action {row['last_action']}, last update {row['last_update']}",
+                }
+            )
             continue
-        item = {"case": row["case"], "event": EVENT_NAMES[row["kind"]], "position": row["position"],
-                "at": row["at"], "user": row["user"], "agency": row["agency"], "detail": row["detail"]}
+        item = {
+            "case": row["case"],
+            "event": EVENT_NAMES[row["kind"]],
+            "position": row["position"],
+            "at": row["at"],
+            "user": row["user"],
+            "agency": row["agency"],
+            "detail": row["detail"],
+        }
         if "reports" in row:  # a report figure counts an incident: list all its reports
             item["reports"] = row["reports"]
         items.append(item)
-    return {"figure": wanted, "financial_year": financial_year_label(year), "position": position,
-            "count": len(items), "cases": len({item["case"] for item in items}), "items": items}
+    return {
+        "figure": wanted,
+        "financial_year": financial_year_label(year),
+        "position": position,
+        "count": len(items),
+        "cases": len({item["case"] for item in items}),
+        "items": items,
+    }
 
 
 def _explain_police(db: Database, year: int, position: int, key: str) -> dict[str, Any]:
     found = police.contributions(db, year, position) or {}
     if key not in found and key.split(".")[1] not in ("asb_incidents", "by_area", "by_month"):
-        raise DomainError("explain", f"unknown figure {key!r}; try police_recorded.asb_incidents, "
-                                     "police_recorded.by_area.AREA or police_recorded.by_month.YYYY-MM")
-    items = [{"case": None, "event": "PoliceMonth", "position": row["position"], "at": row["at"], "user": row["user"],
-              "agency": None, "detail": row["detail"]} for row in found.get(key, [])]
-    return {"figure": key, "financial_year": financial_year_label(year), "position": position,
-            "count": len(items), "cases": 0, "items": items}
+        raise DomainError(
+            "explain",
+            f"unknown figure {key!r}; try police_recorded.asb_incidents, "
+            "police_recorded.by_area.AREA or police_recorded.by_month.YYYY-MM",
+        )
+    items = [
+        {
+            "case": None,
+            "event": "PoliceMonth",
+            "position": row["position"],
+            "at": row["at"],
+            "user": row["user"],
+            "agency": None,
+            "detail": row["detail"],
+        }
+        for row in found.get(key, [])
+    ]
+    return {
+        "figure": key,
+        "financial_year": financial_year_label(year),
+        "position": position,
+        "count": len(items),
+        "cases": 0,
+        "items": items,
+    }

@@ -42,16 +42,28 @@ def year_rows(db: Database, position: int) -> list[dict[str, Any]]:
     """Every row of the view recorded by the position, with its aggregate's reference and value."""
     rows = []
     for row in db.query(
-            "SELECT e.position, e.aggregate_id, e.kind, e.at, e.user, e.agency, e.value, r.reference "
-            "FROM year_events e JOIN year_refs r ON r.aggregate_id = e.aggregate_id "
-            "WHERE e.position <= ? ORDER BY e.position", [position]):
+        "SELECT e.position, e.aggregate_id, e.kind, e.at, e.user, e.agency, e.value, r.reference "
+        "FROM year_events e JOIN year_refs r ON r.aggregate_id = e.aggregate_id "
+        "WHERE e.position <= ? ORDER BY e.position",
+        [position],
+    ):
         rows.append({**row, "value": json.loads(row["value"])})
     return rows
 
 
-def _item(row: dict[str, Any], detail: str | None, case: str | None = None, amount: int | None = None) -> dict[str, Any]:
-    item = {"case": case, "kind": row["kind"], "reference": row["reference"], "position": row["position"],
-            "at": row["at"], "user": row["user"], "agency": row["agency"], "detail": detail}
+def _item(
+    row: dict[str, Any], detail: str | None, case: str | None = None, amount: int | None = None
+) -> dict[str, Any]:
+    item = {
+        "case": case,
+        "kind": row["kind"],
+        "reference": row["reference"],
+        "position": row["position"],
+        "at": row["at"],
+        "user": row["user"],
+        "agency": row["agency"],
+        "detail": detail,
+    }
     if amount is not None:
         item["amount"] = amount
     return item
@@ -97,7 +109,9 @@ def contributions(db: Database, year: int, position: int) -> Found:
         elif kind == "allocation" and ref in grants:
             allocations[(ref, value["allocation"])] = row
             funder = grants[ref]["value"]["funder"]
-            item = _item(row, f"{value['organisation']}: {value['project']} ({value['half']} half)", amount=value["amount"])
+            item = _item(
+                row, f"{value['organisation']}: {value['project']} ({value['half']} half)", amount=value["amount"]
+            )
             found["funding.allocated"].append(item)
             project = f"funding.projects.{value['project']}"
             found[f"{project}.full_year"].append(item)
@@ -114,7 +128,9 @@ def contributions(db: Database, year: int, position: int) -> Found:
         elif kind == "deployment" and first_day <= value["start"] <= last_day:
             counted[(ref, value["deployment"])] = row
             case = value["reason"] if value["reason_kind"] == "case" else None
-            item = _item(row, f"{value['deployment']} {value['location']} {value['start']} to {value['end']}", case=case)
+            item = _item(
+                row, f"{value['deployment']} {value['location']} {value['start']} to {value['end']}", case=case
+            )
             found["cctv.deployments"].append(item)
             found[f"cctv.by_location.{value['location']}"].append(item)
             found[f"cctv.by_area.{value['area']}"].append(item)
@@ -141,7 +157,7 @@ def _total(items: list[dict[str, Any]]) -> int:
 
 
 def _keys(found: Found, prefix: str) -> list[str]:
-    return sorted({key[len(prefix):].split(".", 1)[0] for key in found if key.startswith(prefix)})
+    return sorted({key[len(prefix) :].split(".", 1)[0] for key in found if key.startswith(prefix)})
 
 
 def figures(found: Found, year: int) -> dict[str, Any]:
@@ -157,25 +173,36 @@ def figures(found: Found, year: int) -> dict[str, Any]:
         projects[project] = {
             "organisation": ", ".join(_keys(found, f"{key}.organisation.")),
             "funder": ", ".join(_keys(found, f"{key}.funder.")),
-            **{name: pounds(_total(found.get(f"{key}.{name}", [])))
-               for name in ("full_year", "first_half", "second_half", "spent")}}
+            **{
+                name: pounds(_total(found.get(f"{key}.{name}", [])))
+                for name in ("full_year", "first_half", "second_half", "spent")
+            },
+        }
     received, allocated = _total(found.get("funding.received", [])), _total(found.get("funding.allocated", []))
     return {
-        "action_plan": {"actions": actions, "achieved": achieved, "achieved_percent": percent(achieved, actions),
-                        "dropped": len(found.get("action_plan.dropped", [])), "by_priority": by_priority},
+        "action_plan": {
+            "actions": actions,
+            "achieved": achieved,
+            "achieved_percent": percent(achieved, actions),
+            "dropped": len(found.get("action_plan.dropped", [])),
+            "by_priority": by_priority,
+        },
         "activities": {
             "total": len(found.get("activities.total", [])),
             "by_kind": {kind: len(found.get(f"activities.by_kind.{kind}", [])) for kind in ACTIVITY_KINDS},
             "by_area": {area: len(found[f"activities.by_area.{area}"]) for area in _keys(found, "activities.by_area.")},
             "by_month": {month: len(found.get(f"activities.by_month.{month}", [])) for month in year_months(year)},
-            "by_panel": {panel: len(found[f"activities.by_panel.{panel}"])
-                         for panel in _keys(found, "activities.by_panel.")},
+            "by_panel": {
+                panel: len(found[f"activities.by_panel.{panel}"]) for panel in _keys(found, "activities.by_panel.")
+            },
             "attendance": _total(found.get("activities.attendance", [])),
         },
         "funding": {
             "received": pounds(received),
-            "by_funder": {funder: pounds(_total(found[f"funding.by_funder.{funder}"]))
-                          for funder in _keys(found, "funding.by_funder.")},
+            "by_funder": {
+                funder: pounds(_total(found[f"funding.by_funder.{funder}"]))
+                for funder in _keys(found, "funding.by_funder.")
+            },
             "allocated": pounds(allocated),
             "unallocated": pounds(received - allocated),
             "spent": pounds(_total(found.get("funding.spent", []))),
@@ -195,12 +222,15 @@ def year_figures(db: Database, year: int, position: int) -> dict[str, Any]:
     """The four new figures of the year, and last year's headline of each (`previous_year`)."""
     now = figures(contributions(db, year, position), year)
     before = figures(contributions(db, year - 1, position), year - 1)
-    return {**now, "previous_year": {
-        "action_plan": {key: before["action_plan"][key] for key in ("actions", "achieved", "achieved_percent")},
-        "activities": {"total": before["activities"]["total"]},
-        "funding": {"received": before["funding"]["received"]},
-        "cctv": {"deployments": before["cctv"]["deployments"]},
-    }}
+    return {
+        **now,
+        "previous_year": {
+            "action_plan": {key: before["action_plan"][key] for key in ("actions", "achieved", "achieved_percent")},
+            "activities": {"total": before["activities"]["total"]},
+            "funding": {"received": before["funding"]["received"]},
+            "cctv": {"deployments": before["cctv"]["deployments"]},
+        },
+    }
 
 
 def _leaves(value: Any, prefix: str) -> list[str]:
@@ -220,8 +250,11 @@ def explain(db: Database, year: int, position: int, figure: str) -> dict[str, An
         matches = [name for name in names if name.casefold() == wanted.casefold()]
         if len(matches) != 1:
             head = wanted.split(".", 1)[0]
-            raise NotFound("explain", f"unknown figure {figure!r}; {head} has: "
-                                         f"{', '.join(name for name in names if name.startswith(head + '.'))}")
+            raise NotFound(
+                "explain",
+                f"unknown figure {figure!r}; {head} has: "
+                f"{', '.join(name for name in names if name.startswith(head + '.'))}",
+            )
         wanted = matches[0]
     key = wanted
     if key.endswith("achieved_percent"):  # a share: the achieved actions behind it
@@ -230,14 +263,38 @@ def explain(db: Database, year: int, position: int, figure: str) -> dict[str, An
         key = key.rsplit(".", 1)[0] + ".full_year"
     elif key == "funding.unallocated":
         key = "funding.received"
-    items = [{"case": row["case"], "event": EVENT_NAMES[row["kind"]], "position": row["position"], "at": row["at"],
-              "user": row["user"], "agency": row["agency"],
-              "detail": " ".join(part for part in (row["reference"], row["detail"],
-                                                  None if "amount" not in row else (
-                                                      str(row["amount"]) if row["kind"] == "activity"
-                                                      else money(row["amount"]))) if part)}
-             for row in found.get(key, [])]
+    items = [
+        {
+            "case": row["case"],
+            "event": EVENT_NAMES[row["kind"]],
+            "position": row["position"],
+            "at": row["at"],
+            "user": row["user"],
+            "agency": row["agency"],
+            "detail": " ".join(
+                part
+                for part in (
+                    row["reference"],
+                    row["detail"],
+                    None
+                    if "amount" not in row
+                    else (str(row["amount"]) if row["kind"] == "activity" else money(row["amount"])),
+                )
+                if part
+            ),
+        }
+        for row in found.get(key, [])
+    ]
     if key == "funding.received" and wanted == "funding.unallocated":
-        items += [{**item, "detail": f"less {item['detail']}"} for item in explain(db, year, position, "funding.allocated")["items"]]
-    return {"figure": wanted, "financial_year": financial_year_label(year), "position": position,
-            "count": len(items), "cases": len({item["case"] for item in items if item["case"]}), "items": items}
+        items += [
+            {**item, "detail": f"less {item['detail']}"}
+            for item in explain(db, year, position, "funding.allocated")["items"]
+        ]
+    return {
+        "figure": wanted,
+        "financial_year": financial_year_label(year),
+        "position": position,
+        "count": len(items),
+        "cases": len({item["case"] for item in items if item["case"]}),
+        "items": items,
+    }

@@ -34,20 +34,30 @@ def _head(point: ReadPoint) -> dict[str, Any]:
 
 # --- the action plan -------------------------------------------------------------------------
 
+
 def plan_actions(reader: Reader, point: ReadPoint, year: int | None = None) -> dict[str, Any]:
     actions: dict[str, dict[str, Any]] = {}
     for row in _rows(reader, point):
         value = row["value"]
         if row["kind"] == "plan-added" and (year is None or value["year"] == year):
-            actions[row["reference"]] = {"action": row["reference"], "year": value["year"],
-                                         "priority": value["priority"], "text": value["action"],
-                                         "lead": value["lead"], "due": value["due"], "status": "planned",
-                                         "reason": None, "added_at": row["at"], "history": []}
+            actions[row["reference"]] = {
+                "action": row["reference"],
+                "year": value["year"],
+                "priority": value["priority"],
+                "text": value["action"],
+                "lead": value["lead"],
+                "due": value["due"],
+                "status": "planned",
+                "reason": None,
+                "added_at": row["at"],
+                "history": [],
+            }
         elif row["kind"] == "plan-updated" and row["reference"] in actions:
             found = actions[row["reference"]]
             found.update(status=value["status"], reason=value["reason"])
-            found["history"].append({"status": value["status"], "reason": value["reason"], "at": row["at"],
-                                     "user": row["user"]})
+            found["history"].append(
+                {"status": value["status"], "reason": value["reason"], "at": row["at"], "user": row["user"]}
+            )
     ordered = sorted(actions.values(), key=lambda a: (a["year"], a["priority"], a["action"]))
     return {**_head(point), "actions": ordered}
 
@@ -62,8 +72,15 @@ def plan_action(reader: Reader, point: ReadPoint, reference: str) -> dict[str, A
 
 # --- activities and PACT panels ---------------------------------------------------------------
 
-def activities(reader: Reader, point: ReadPoint, start: dt.date | None = None, end: dt.date | None = None,
-               kind: str | None = None, area: str | None = None) -> dict[str, Any]:
+
+def activities(
+    reader: Reader,
+    point: ReadPoint,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    kind: str | None = None,
+    area: str | None = None,
+) -> dict[str, Any]:
     """Activities that took place between the days (inclusive), newest last."""
     items = []
     for row in _rows(reader, point):
@@ -73,11 +90,25 @@ def activities(reader: Reader, point: ReadPoint, start: dt.date | None = None, e
         day = dt.date.fromisoformat(value["day"])
         if (start and day < start) or (end and day > end):
             continue
-        items.append({"activity": row["reference"], "kind": value["kind"], "day": value["day"], "at": row["at"],
-                      "areas": value["areas"], "lead": value["lead"], "partners": value["partners"],
-                      "attendance": value["attendance"], "outcome": value["outcome"], "panel": value["panel"],
-                      "actions": value["actions"], "cases": value["cases"], "flags": value["flags"],
-                      "groups": value["groups"], "recorded_by": row["user"]})
+        items.append(
+            {
+                "activity": row["reference"],
+                "kind": value["kind"],
+                "day": value["day"],
+                "at": row["at"],
+                "areas": value["areas"],
+                "lead": value["lead"],
+                "partners": value["partners"],
+                "attendance": value["attendance"],
+                "outcome": value["outcome"],
+                "panel": value["panel"],
+                "actions": value["actions"],
+                "cases": value["cases"],
+                "flags": value["flags"],
+                "groups": value["groups"],
+                "recorded_by": row["user"],
+            }
+        )
     refs = sorted({ref for item in items for ref in item["cases"]})
     hidden = hidden_cases(reader, point, set(refs))
     for item in items:
@@ -91,16 +122,32 @@ def pact_panels(reader: Reader, point: ReadPoint) -> dict[str, Any]:
     for row in _rows(reader, point):
         value = row["value"]
         if row["kind"] == "pact-panel":
-            panels[row["reference"]] = {"panel": row["reference"], "name": value["name"], "area": value["area"],
-                                        "set_up": local_date(dt.datetime.fromisoformat(row["at"])).isoformat()}
+            panels[row["reference"]] = {
+                "panel": row["reference"],
+                "name": value["name"],
+                "area": value["area"],
+                "set_up": local_date(dt.datetime.fromisoformat(row["at"])).isoformat(),
+            }
         elif row["kind"] == "activity" and value["panel"]:
-            meetings[value["panel"]].append({"activity": row["reference"], "day": value["day"],
-                                             "attendance": value["attendance"], "actions": value["actions"]})
-    return {**_head(point), "panels": [{**panel, "meetings": meetings.get(ref, [])}
-                                       for ref, panel in sorted(panels.items(), key=lambda p: p[1]["set_up"])]}
+            meetings[value["panel"]].append(
+                {
+                    "activity": row["reference"],
+                    "day": value["day"],
+                    "attendance": value["attendance"],
+                    "actions": value["actions"],
+                }
+            )
+    return {
+        **_head(point),
+        "panels": [
+            {**panel, "meetings": meetings.get(ref, [])}
+            for ref, panel in sorted(panels.items(), key=lambda p: p[1]["set_up"])
+        ],
+    }
 
 
 # --- funding --------------------------------------------------------------------------------------
+
 
 def funding_table(reader: Reader, point: ReadPoint, year: int) -> dict[str, Any]:
     """The year's grants and their allocations, as the seed's table: it reconciles by construction."""
@@ -109,13 +156,24 @@ def funding_table(reader: Reader, point: ReadPoint, year: int) -> dict[str, Any]
     for row in _rows(reader, point):
         value, ref = row["value"], row["reference"]
         if row["kind"] == "grant" and value["year"] == year:
-            grants[ref] = {"grant": ref, "funder": value["funder"], "amount": value["amount"], "allocated": 0,
-                           "spent": 0}
+            grants[ref] = {
+                "grant": ref,
+                "funder": value["funder"],
+                "amount": value["amount"],
+                "allocated": 0,
+                "spent": 0,
+            }
         elif row["kind"] == "allocation" and ref in grants:
             allocations[(ref, value["allocation"])] = {
-                "grant": ref, "allocation": value["allocation"], "funder": grants[ref]["funder"],
-                "organisation": value["organisation"], "project": value["project"], "half": value["half"],
-                "amount": value["amount"], "spent": 0}
+                "grant": ref,
+                "allocation": value["allocation"],
+                "funder": grants[ref]["funder"],
+                "organisation": value["organisation"],
+                "project": value["project"],
+                "half": value["half"],
+                "amount": value["amount"],
+                "spent": 0,
+            }
             grants[ref]["allocated"] += value["amount"]
         elif row["kind"] == "spend" and (ref, value["allocation"]) in allocations:
             allocations[(ref, value["allocation"])]["spent"] += value["amount"]
@@ -127,18 +185,34 @@ def funding_table(reader: Reader, point: ReadPoint, year: int) -> dict[str, Any]
         row["full_year"] += found["amount"]
         row[f"{found['half']}_half"] += found["amount"]
         row["spent"] += found["spent"]
-    table = [{"funder": funder, "organisation": organisation, "project": project,
-              **{name: pounds(amount) for name, amount in amounts.items()}}
-             for (funder, organisation, project), amounts in projects.items()]
-    return {**_head(point), "year": year,
-            "grants": [{**g, **{k: pounds(g[k]) for k in ("amount", "allocated", "spent")},
-                        "unallocated": pounds(g["amount"] - g["allocated"])} for g in grants.values()],
-            "projects": table,
-            "received": pounds(sum(g["amount"] for g in grants.values())),
-            "allocated": pounds(sum(g["allocated"] for g in grants.values()))}
+    table = [
+        {
+            "funder": funder,
+            "organisation": organisation,
+            "project": project,
+            **{name: pounds(amount) for name, amount in amounts.items()},
+        }
+        for (funder, organisation, project), amounts in projects.items()
+    ]
+    return {
+        **_head(point),
+        "year": year,
+        "grants": [
+            {
+                **g,
+                **{k: pounds(g[k]) for k in ("amount", "allocated", "spent")},
+                "unallocated": pounds(g["amount"] - g["allocated"]),
+            }
+            for g in grants.values()
+        ],
+        "projects": table,
+        "received": pounds(sum(g["amount"] for g in grants.values())),
+        "allocated": pounds(sum(g["allocated"] for g in grants.values())),
+    }
 
 
 # --- mobile CCTV -------------------------------------------------------------------------------------
+
 
 def cameras(reader: Reader, point: ReadPoint) -> dict[str, Any]:
     found: dict[str, dict[str, Any]] = {}
@@ -148,14 +222,25 @@ def cameras(reader: Reader, point: ReadPoint) -> dict[str, Any]:
             found[ref] = {"camera": ref, "description": value["description"], "deployments": {}}
         elif row["kind"] == "deployment" and ref in found:
             found[ref]["deployments"][value["deployment"]] = {
-                "deployment": value["deployment"], "location": value["location"], "area": value["area"],
-                "lat": value["lat"], "lon": value["lon"], "from": value["start"], "to": value["end"],
-                "reason": {"kind": value["reason_kind"], "reference": value["reason"]}, "cases": []}
+                "deployment": value["deployment"],
+                "location": value["location"],
+                "area": value["area"],
+                "lat": value["lat"],
+                "lon": value["lon"],
+                "from": value["start"],
+                "to": value["end"],
+                "reason": {"kind": value["reason_kind"], "reference": value["reason"]},
+                "cases": [],
+            }
         elif row["kind"] == "deployment-link" and ref in found:
             found[ref]["deployments"][value["deployment"]]["cases"].append(value["case"])
     refs = [case for cam in found.values() for d in cam["deployments"].values() for case in d["cases"]]
-    refs += [d["reason"]["reference"] for cam in found.values() for d in cam["deployments"].values()
-             if d["reason"]["kind"] == "case"]
+    refs += [
+        d["reason"]["reference"]
+        for cam in found.values()
+        for d in cam["deployments"].values()
+        if d["reason"]["kind"] == "case"
+    ]
     hidden = hidden_cases(reader, point, set(refs))
     show = lambda ref: outline(hidden[ref]) if ref in hidden else ref  # noqa: E731
     out = []
@@ -171,6 +256,7 @@ def cameras(reader: Reader, point: ReadPoint) -> dict[str, Any]:
 
 # --- the briefing's section -----------------------------------------------------------------------
 
+
 def briefing_section(reader: Reader, point: ReadPoint, day: dt.date) -> dict[str, Any]:
     """The day's and the week's partnership activities (the seven days to the day), and the cameras
     due to move: deployments that end within the coming seven days."""
@@ -179,13 +265,25 @@ def briefing_section(reader: Reader, point: ReadPoint, day: dt.date) -> dict[str
     for cam in cameras(reader, point)["cameras"]:
         for d in cam["deployments"]:
             ends = dt.date.fromisoformat(d["to"])
-            if dt.date.fromisoformat(d["from"]) <= day + dt.timedelta(days=7) and day <= ends <= day + dt.timedelta(days=7):
-                due.append({"camera": cam["camera"], "deployment": d["deployment"], "location": d["location"],
-                            "area": d["area"], "to": d["to"], "days_left": (ends - day).days})
+            if dt.date.fromisoformat(d["from"]) <= day + dt.timedelta(days=7) and day <= ends <= day + dt.timedelta(
+                days=7
+            ):
+                due.append(
+                    {
+                        "camera": cam["camera"],
+                        "deployment": d["deployment"],
+                        "location": d["location"],
+                        "area": d["area"],
+                        "to": d["to"],
+                        "days_left": (ends - day).days,
+                    }
+                )
     brief = lambda a: {k: a[k] for k in ("activity", "kind", "day", "areas", "lead")}  # noqa: E731
-    return {"activities_today": [brief(a) for a in week if a["day"] == day.isoformat()],
-            "activities_this_week": [brief(a) for a in week],
-            "cameras_due_to_move": sorted(due, key=lambda d: (d["to"], d["camera"]))}
+    return {
+        "activities_today": [brief(a) for a in week if a["day"] == day.isoformat()],
+        "activities_this_week": [brief(a) for a in week],
+        "cameras_due_to_move": sorted(due, key=lambda d: (d["to"], d["camera"])),
+    }
 
 
 def year_parts(reader: Reader, year: int) -> dict[str, Any]:
@@ -193,6 +291,10 @@ def year_parts(reader: Reader, year: int) -> dict[str, Any]:
     point = reader.point.until(None)
     first, last = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
     found = activities(reader, point, first, last)["activities"]
-    deployments = [{"camera": cam["camera"], **d} for cam in cameras(reader, point)["cameras"]
-                   for d in cam["deployments"] if first.isoformat() <= d["from"] <= last.isoformat()]
+    deployments = [
+        {"camera": cam["camera"], **d}
+        for cam in cameras(reader, point)["cameras"]
+        for d in cam["deployments"]
+        if first.isoformat() <= d["from"] <= last.isoformat()
+    ]
     return {"activities": found, "deployments": sorted(deployments, key=lambda d: (d["from"], d["camera"]))}

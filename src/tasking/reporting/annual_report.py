@@ -49,15 +49,29 @@ GROUPS = {
     "follow_ups_by_kind": "Follow-ups by kind",
 }
 WORDS = {
-    "CPW": "Community Protection Warnings", "CPN": "Community Protection Notices", "CBO": "Criminal Behaviour Orders",
-    "civil-injunction": "Civil injunctions", "closure-notice": "Closure notices", "closure-order": "Closure orders",
-    "dispersal": "Dispersal directions", "fixed-penalty": "Fixed penalty notices",
-    "abc": "Acceptable behaviour contracts", "warning-letter": "Warning letters",
-    "community-marac": "Community MARAC", "task-and-finish": "Task and Finish group", "channel-panel": "Channel panel",
-    "adult-safeguarding": "Adult safeguarding", "children-safeguarding": "Children's safeguarding",
-    "da-marac": "Domestic abuse MARAC", "mediation": "Mediation", "youth-services": "Youth services",
+    "CPW": "Community Protection Warnings",
+    "CPN": "Community Protection Notices",
+    "CBO": "Criminal Behaviour Orders",
+    "civil-injunction": "Civil injunctions",
+    "closure-notice": "Closure notices",
+    "closure-order": "Closure orders",
+    "dispersal": "Dispersal directions",
+    "fixed-penalty": "Fixed penalty notices",
+    "abc": "Acceptable behaviour contracts",
+    "warning-letter": "Warning letters",
+    "community-marac": "Community MARAC",
+    "task-and-finish": "Task and Finish group",
+    "channel-panel": "Channel panel",
+    "adult-safeguarding": "Adult safeguarding",
+    "children-safeguarding": "Children's safeguarding",
+    "da-marac": "Domestic abuse MARAC",
+    "mediation": "Mediation",
+    "youth-services": "Youth services",
     "substance-services": "Substance misuse services",
-    "visit": "Visits", "call": "Calls", "letter": "Letters", "email": "Emails",
+    "visit": "Visits",
+    "call": "Calls",
+    "letter": "Letters",
+    "email": "Emails",
 }
 CASE_REVIEW_FIGURES = {  # the four figures a partnership must publish each year, in the guidance's words
     "applications": "Applications for an ASB case review",
@@ -67,12 +81,22 @@ CASE_REVIEW_FIGURES = {  # the four figures a partnership must publish each year
 }
 ESCALATIONS = {  # the escalation routes' figures, in the same words in every format
     "case_reviews": ("ASB case review (Community Trigger)", CASE_REVIEW_FIGURES),
-    "task_and_finish_groups": ("Task and Finish groups", {
-        "opened": "Task and Finish groups set up", "completed": "Task and Finish groups completed",
-        "ongoing": "Task and Finish groups ongoing at the end of the year"}),
-    "community_marac": ("Community MARAC", {
-        "meetings": "Community MARAC meetings", "cases_discussed": "Community MARAC cases discussed",
-        "referrals": "Community MARAC referrals"}),
+    "task_and_finish_groups": (
+        "Task and Finish groups",
+        {
+            "opened": "Task and Finish groups set up",
+            "completed": "Task and Finish groups completed",
+            "ongoing": "Task and Finish groups ongoing at the end of the year",
+        },
+    ),
+    "community_marac": (
+        "Community MARAC",
+        {
+            "meetings": "Community MARAC meetings",
+            "cases_discussed": "Community MARAC cases discussed",
+            "referrals": "Community MARAC referrals",
+        },
+    ),
 }
 ESCALATIONS_HEADING = "ASB case reviews and escalation routes"
 FEEDBACK_LABEL = "Reporters updated on the action taken"
@@ -87,10 +111,12 @@ def escalation_rows(stats: dict[str, Any]) -> list[tuple[str, str, str, Any, Any
             rows += [(group, key, label, now[key], before.get(key)) for key, label in labels.items()]
     return rows
 
+
 THIS_YEAR, LAST_YEAR = "#2f6f9f", "#b8b8b8"
 
 
 # --- words ------------------------------------------------------------------------------------
+
 
 def period_text(stats: dict[str, Any]) -> str:
     """`2017/18` -> `1 April 2017 to 31 March 2018`."""
@@ -128,8 +154,14 @@ def headline_rows(stats: dict[str, Any]) -> list[tuple[str, int, int, dict[str, 
     rows = []
     key = f"asb_reports_from_residents.{HEADLINE_AGENCY}"
     if key in before["change"]:
-        rows.append((HEADLINE_LABEL, stats["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0),
-                     before["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0), before["change"][key]))
+        rows.append(
+            (
+                HEADLINE_LABEL,
+                stats["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0),
+                before["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0),
+                before["change"][key],
+            )
+        )
     for name, label in COUNTS.items():
         if name in before["change"]:
             rows.append((label, stats[name], before[name], before["change"][name]))
@@ -137,6 +169,7 @@ def headline_rows(stats: dict[str, Any]) -> list[tuple[str, int, int, dict[str, 
 
 
 # --- data files -------------------------------------------------------------------------------
+
 
 def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     if isinstance(value, dict):
@@ -147,17 +180,26 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, value)]
 
 
-def wide_rows(stats: dict[str, Any], previous: dict[str, Any] | None = None,
-              names: dict[str, str] | None = None) -> list[list[Any]]:
+def wide_rows(
+    stats: dict[str, Any], previous: dict[str, Any] | None = None, names: dict[str, str] | None = None
+) -> list[list[Any]]:
     """Every count and every breakdown: figure, item, label, this year, last year, change, change %."""
     before = previous or {}
     rows: list[list[Any]] = []
 
     def add(figure: str, item: str, label: str, now: int, then: int | None) -> None:
         change = _change(now, then)
-        rows.append([figure, item, label, now, "" if then is None else then,
-                     "" if change["absolute"] is None else change["absolute"],
-                     "" if change["percent"] is None else change["percent"]])
+        rows.append(
+            [
+                figure,
+                item,
+                label,
+                now,
+                "" if then is None else then,
+                "" if change["absolute"] is None else change["absolute"],
+                "" if change["percent"] is None else change["percent"],
+            ]
+        )
 
     for name, label in COUNTS.items():
         add(name, "", label, stats[name], before.get(name, stats["previous_year"].get(name)))
@@ -165,9 +207,17 @@ def wide_rows(stats: dict[str, Any], previous: dict[str, Any] | None = None,
         then = (before.get("feedback") or {}).get(key)
         add("feedback", key, label, stats["feedback"][key], then)
     rate, rate_before = stats.get("feedback_rate"), before.get("feedback_rate")
-    rows.append(["feedback_rate", "", f"{FEEDBACK_LABEL} (%)",
-                 "" if rate is None else round(rate * 100, 1), "" if rate_before is None else round(rate_before * 100, 1),
-                 "" if rate is None or rate_before is None else round((rate - rate_before) * 100, 1), ""])
+    rows.append(
+        [
+            "feedback_rate",
+            "",
+            f"{FEEDBACK_LABEL} (%)",
+            "" if rate is None else round(rate * 100, 1),
+            "" if rate_before is None else round(rate_before * 100, 1),
+            "" if rate is None or rate_before is None else round((rate - rate_before) * 100, 1),
+            "",
+        ]
+    )
     for group in GROUPS:
         now_group = stats.get(group) or {}
         then_group = before.get(group, stats["previous_year"].get(group))  # None: last year not given
@@ -179,9 +229,14 @@ def wide_rows(stats: dict[str, Any], previous: dict[str, Any] | None = None,
         add(group, key, label, now, then)
     police = stats.get("police_recorded")
     if police is not None:
-        then_police = (before.get("police_recorded") or stats["previous_year"].get("police_recorded") or {})
-        add("police_recorded", "asb_incidents", "Police-recorded ASB incidents (data.police.uk)", police["asb_incidents"],
-            then_police.get("asb_incidents"))
+        then_police = before.get("police_recorded") or stats["previous_year"].get("police_recorded") or {}
+        add(
+            "police_recorded",
+            "asb_incidents",
+            "Police-recorded ASB incidents (data.police.uk)",
+            police["asb_incidents"],
+            then_police.get("asb_incidents"),
+        )
         for breakdown in ("by_area", "by_month"):
             for item, count in (police.get(breakdown) or {}).items():
                 add(f"police_recorded.{breakdown}", item, item_label(breakdown, item, names), count, None)
@@ -210,27 +265,42 @@ def to_json(stats: dict[str, Any]) -> str:
     return json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def to_markdown(stats: dict[str, Any], previous: dict[str, Any] | None = None, names: dict[str, str] | None = None) -> str:
+def to_markdown(
+    stats: dict[str, Any], previous: dict[str, Any] | None = None, names: dict[str, str] | None = None
+) -> str:
     before = stats["previous_year"]
-    lines = [f"# Year-end figures {stats['financial_year']}", "", f"{period_text(stats)}.", "",
-             f"| Figure | {stats['financial_year']} | {before['financial_year']} | Change |", "|---|---:|---:|---:|"]
+    lines = [
+        f"# Year-end figures {stats['financial_year']}",
+        "",
+        f"{period_text(stats)}.",
+        "",
+        f"| Figure | {stats['financial_year']} | {before['financial_year']} | Change |",
+        "|---|---:|---:|---:|",
+    ]
     for label, now, then, change in headline_rows(stats):
         lines.append(f"| {label} | {now} | {then} | {change_text(change)} |")
-    lines.append(f"| {FEEDBACK_LABEL} | {percent(stats['feedback_rate'])} | "
-                 f"{percent((previous or {}).get('feedback_rate'))} | |")
+    lines.append(
+        f"| {FEEDBACK_LABEL} | {percent(stats['feedback_rate'])} | {percent((previous or {}).get('feedback_rate'))} | |"
+    )
     for group in ("powers", "referrals", "by_area", "by_category", "by_source", "by_month"):
         lines += ["", f"## {GROUPS[group]}", "", "| | Count |", "|---|---:|"]
         lines += [f"| {item_label(group, name, names)} | {count} |" for name, count in stats[group].items()]
     escalations = escalation_rows(stats)
     if escalations:
-        lines += ["", f"## {ESCALATIONS_HEADING}", "", f"| | {stats['financial_year']} | {before['financial_year']} |",
-                  "|---|---:|---:|"]
+        lines += [
+            "",
+            f"## {ESCALATIONS_HEADING}",
+            "",
+            f"| | {stats['financial_year']} | {before['financial_year']} |",
+            "|---|---:|---:|",
+        ]
         lines += [f"| {label} | {now} | {'' if then is None else then} |" for _, _, label, now, then in escalations]
     lines += ["", f"Event position {stats['position']} · `{stats['fingerprint']}`"]
     return "\n".join(lines) + "\n"
 
 
 # --- charts -----------------------------------------------------------------------------------
+
 
 def _pyplot() -> Any:
     import matplotlib
@@ -278,8 +348,14 @@ def _months(stats: dict[str, Any], previous: dict[str, Any] | None) -> str:
     if previous is not None:
         then = [previous["by_month"].get(_last_year_key("by_month", m), 0) for m in months]
         ax.plot(words, then, marker="o", color=LAST_YEAR, linewidth=2, label=previous["financial_year"])
-    ax.plot(words, [stats["by_month"][m] for m in months], marker="o", color=THIS_YEAR, linewidth=2,
-            label=stats["financial_year"])
+    ax.plot(
+        words,
+        [stats["by_month"][m] for m in months],
+        marker="o",
+        color=THIS_YEAR,
+        linewidth=2,
+        label=stats["financial_year"],
+    )
     ax.set_ylim(bottom=0)
     ax.set_ylabel("Reports received")
     _legend_above(ax)
@@ -291,10 +367,20 @@ def _against_last(stats: dict[str, Any], rows: list[tuple[str, int, int, Any]], 
     before = stats["previous_year"]
     fig, ax = _pyplot().subplots(figsize=(9, 3.8))
     positions = list(range(len(rows)))
-    old = ax.bar([p - 0.2 for p in positions], [then for _, _, then, _ in rows], width=0.4,
-                 label=before["financial_year"], color=LAST_YEAR)
-    new = ax.bar([p + 0.2 for p in positions], [now for _, now, _, _ in rows], width=0.4,
-                 label=stats["financial_year"], color=THIS_YEAR)
+    old = ax.bar(
+        [p - 0.2 for p in positions],
+        [then for _, _, then, _ in rows],
+        width=0.4,
+        label=before["financial_year"],
+        color=LAST_YEAR,
+    )
+    new = ax.bar(
+        [p + 0.2 for p in positions],
+        [now for _, now, _, _ in rows],
+        width=0.4,
+        label=stats["financial_year"],
+        color=THIS_YEAR,
+    )
     ax.bar_label(old, padding=2, fontsize=8)
     ax.bar_label(new, padding=2, fontsize=8)
     ax.set_xticks(positions, [label for label, _, _, _ in rows], rotation=20, ha="right")
@@ -303,8 +389,9 @@ def _against_last(stats: dict[str, Any], rows: list[tuple[str, int, int, Any]], 
     return _png(fig)
 
 
-def charts(stats: dict[str, Any], previous: dict[str, Any] | None = None,
-           names: dict[str, str] | None = None) -> dict[str, str]:
+def charts(
+    stats: dict[str, Any], previous: dict[str, Any] | None = None, names: dict[str, str] | None = None
+) -> dict[str, str]:
     """Caption -> PNG data URI. Small counts (under a tenth of the largest) get a chart of their own."""
     rows = headline_rows(stats)
     largest = max([max(now, then) for _, now, then, _ in rows] + [1])
@@ -320,11 +407,13 @@ def charts(stats: dict[str, Any], previous: dict[str, Any] | None = None,
     }
     if small:
         found["Smaller figures, this year against last"] = _against_last(
-            stats, small, "Smaller figures, this year against last")
+            stats, small, "Smaller figures, this year against last"
+        )
     return found
 
 
 # --- the page ---------------------------------------------------------------------------------
+
 
 def hotspot_png(geo: dict[str, Any]) -> bytes:
     """Hexbin maps of the year's reports and of the police-recorded ASB, side by side, offline.
@@ -335,7 +424,10 @@ def hotspot_png(geo: dict[str, Any]) -> bytes:
     import math
 
     plt = _pyplot()
-    layers = [("Partnership reports", geo["reports"], "Blues"), ("Police-recorded ASB (data.police.uk)", geo["police"], "Oranges")]
+    layers = [
+        ("Partnership reports", geo["reports"], "Blues"),
+        ("Police-recorded ASB (data.police.uk)", geo["police"], "Oranges"),
+    ]
     everything = [p for _, points, _ in layers for p in points] + list(geo["centroids"].values())
     extent = None
     if everything:  # one grid for both layers, so a hexagon is the same ground on each
@@ -344,14 +436,36 @@ def hotspot_png(geo: dict[str, Any]) -> bytes:
     fig, axes = plt.subplots(1, 2, figsize=(12, 5.5), sharex=True, sharey=True)
     for ax, (title, points, cmap) in zip(axes, layers, strict=True):
         if points:
-            ax.hexbin([p[1] for p in points], [p[0] for p in points], gridsize=28, cmap=cmap, mincnt=1, extent=extent,
-                      linewidths=0.2, edgecolors="#ffffff")
+            ax.hexbin(
+                [p[1] for p in points],
+                [p[0] for p in points],
+                gridsize=28,
+                cmap=cmap,
+                mincnt=1,
+                extent=extent,
+                linewidths=0.2,
+                edgecolors="#ffffff",
+            )
         else:
-            ax.text(0.5, 0.5, "no points with coordinates", ha="center", va="center", transform=ax.transAxes,
-                    color="#666666")
+            ax.text(
+                0.5,
+                0.5,
+                "no points with coordinates",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+                color="#666666",
+            )
         for area, (lat, lon) in geo["centroids"].items():
-            ax.annotate(area, (lon, lat), fontsize=7, ha="center", va="center", color="#222222",
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "#ffffffb0", "ec": "none"})
+            ax.annotate(
+                area,
+                (lon, lat),
+                fontsize=7,
+                ha="center",
+                va="center",
+                color="#222222",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "#ffffffb0", "ec": "none"},
+            )
         for lat, lon, _place in geo.get("cctv", []):  # mobile CCTV deployments (issue 26)
             ax.plot(lon, lat, marker="s", markersize=7, color="#c0392b", markeredgecolor="#ffffff", linestyle="none")
         ax.set_title(f"{title}: {len(points)}")
@@ -374,18 +488,27 @@ def _police(stats: dict[str, Any]) -> dict[str, Any] | None:
     before = stats["previous_year"]
     change = before["change"].get("police_recorded.asb_incidents")
     last = (before.get("police_recorded") or {}).get("asb_incidents")
-    return {"year": stats["financial_year"], "last_year": before["financial_year"], "reports": stats["reports"],
-            "last_reports": before["reports"], "reports_change": change_text(before["change"]["reports"]),
-            "incidents": police["asb_incidents"], "last_incidents": "" if last is None else last,
-            "incidents_change": "" if change is None else change_text(change), "source": police["source"],
-            "months": police["months_recorded"]}
+    return {
+        "year": stats["financial_year"],
+        "last_year": before["financial_year"],
+        "reports": stats["reports"],
+        "last_reports": before["reports"],
+        "reports_change": change_text(before["change"]["reports"]),
+        "incidents": police["asb_incidents"],
+        "last_incidents": "" if last is None else last,
+        "incidents_change": "" if change is None else change_text(change),
+        "source": police["source"],
+        "months": police["months_recorded"],
+    }
 
 
 def _hotspots(geo: dict[str, Any] | None) -> dict[str, Any] | None:
     if geo is None:
         return None
-    return {"src": "data:image/png;base64," + base64.b64encode(hotspot_png(geo)).decode("ascii"),
-            "without_coordinates": list(geo["without_coordinates"].items())}
+    return {
+        "src": "data:image/png;base64," + base64.b64encode(hotspot_png(geo)).decode("ascii"),
+        "without_coordinates": list(geo["without_coordinates"].items()),
+    }
 
 
 def _escalations(stats: dict[str, Any]) -> dict[str, Any]:
@@ -395,51 +518,99 @@ def _escalations(stats: dict[str, Any]) -> dict[str, Any]:
     if reviews is None:
         return {"heading": ESCALATIONS_HEADING, "reviews": None}
     before = stats["previous_year"].get("case_reviews") or {}
-    return {"heading": ESCALATIONS_HEADING, "title": ESCALATIONS["case_reviews"][0], "year": stats["financial_year"],
-            "last_year": stats["previous_year"]["financial_year"], "groups": groups, "marac": marac,
-            "reviews": [(label, reviews[key], before.get(key, "")) for key, label in CASE_REVIEW_FIGURES.items()],
-            "channel_panel": stats["referrals"].get("channel-panel", 0)}
+    return {
+        "heading": ESCALATIONS_HEADING,
+        "title": ESCALATIONS["case_reviews"][0],
+        "year": stats["financial_year"],
+        "last_year": stats["previous_year"]["financial_year"],
+        "groups": groups,
+        "marac": marac,
+        "reviews": [(label, reviews[key], before.get(key, "")) for key, label in CASE_REVIEW_FIGURES.items()],
+        "channel_panel": stats["referrals"].get("channel-panel", 0),
+    }
 
 
-def to_html(stats: dict[str, Any], partnership: str, previous: dict[str, Any] | None = None,
-            names: dict[str, str] | None = None, geo: dict[str, Any] | None = None,
-            year_parts: dict[str, Any] | None = None) -> str:
+def to_html(
+    stats: dict[str, Any],
+    partnership: str,
+    previous: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None,
+    geo: dict[str, Any] | None = None,
+    year_parts: dict[str, Any] | None = None,
+) -> str:
     """The annual report's page (`templates/annual_report.html`): `tasking stats --html` and the web's `/reports/{year}`."""
     head = f"{partnership}: year-end figures {stats['financial_year']}"
     before = stats["previous_year"]
-    headline = (["Figure", stats["financial_year"], before["financial_year"], "Change"],
-                [[label, now, then, change_text(change)] for label, now, then, change in headline_rows(stats)]
-                + [["Reporters updated on the action taken", percent(stats["feedback_rate"]),
-                    percent((previous or {}).get("feedback_rate")), ""]])
+    headline = (
+        ["Figure", stats["financial_year"], before["financial_year"], "Change"],
+        [[label, now, then, change_text(change)] for label, now, then, change in headline_rows(stats)]
+        + [
+            [
+                "Reporters updated on the action taken",
+                percent(stats["feedback_rate"]),
+                percent((previous or {}).get("feedback_rate")),
+                "",
+            ]
+        ],
+    )
     residents = stats["asb_reports_from_residents"].get(HEADLINE_AGENCY, 0)
     change = before["change"].get(f"asb_reports_from_residents.{HEADLINE_AGENCY}")
-    lead = (f"The council worked on {residents} reports of anti-social behaviour from residents"
-            + (f", {abs(change['absolute'])} {'more' if change['absolute'] >= 0 else 'fewer'} than the year before"
-               if change and change["absolute"] is not None else "") + ".")
+    lead = (
+        f"The council worked on {residents} reports of anti-social behaviour from residents"
+        + (
+            f", {abs(change['absolute'])} {'more' if change['absolute'] >= 0 else 'fewer'} than the year before"
+            if change and change["absolute"] is not None
+            else ""
+        )
+        + "."
+    )
     return jinja.render(
-        "annual_report.html", head=head, period=period_text(stats), lead=lead, stats=stats, headline=headline,
-        feedback_rate=percent(stats["feedback_rate"]), partnership_parts=partnership_report.html_parts(stats, year_parts),
-        police=_police(stats), escalation=_escalations(stats), hotspots=_hotspots(geo),
+        "annual_report.html",
+        head=head,
+        period=period_text(stats),
+        lead=lead,
+        stats=stats,
+        headline=headline,
+        feedback_rate=percent(stats["feedback_rate"]),
+        partnership_parts=partnership_report.html_parts(stats, year_parts),
+        police=_police(stats),
+        escalation=_escalations(stats),
+        hotspots=_hotspots(geo),
         powers=(["Power", "Count"], [[item_label("powers", k), v] for k, v in stats["powers"].items()]),
         referrals=(["Referred to", "Count"], [[item_label("referrals", k), v] for k, v in stats["referrals"].items()]),
-        figures=charts(stats, previous, names))
+        figures=charts(stats, previous, names),
+    )
 
 
-def write_report(stats: dict[str, Any], partnership: str, out: Path, previous: dict[str, Any] | None = None,
-                 names: dict[str, str] | None = None, geo: dict[str, Any] | None = None,
-                 chain_head: str | None = None, year_parts: dict[str, Any] | None = None) -> dict[str, Any]:
+def write_report(
+    stats: dict[str, Any],
+    partnership: str,
+    out: Path,
+    previous: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None,
+    geo: dict[str, Any] | None = None,
+    chain_head: str | None = None,
+    year_parts: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """`chain_head` (POSITION:HASH, the hash chain's head at the report's position) goes in the manifest."""
     private_folder(out)
-    files = {"report.html": to_html(stats, partnership, previous, names, geo, year_parts), "figures.json": to_json(stats),
-             "figures.csv": to_csv(stats, previous, names)}
+    files = {
+        "report.html": to_html(stats, partnership, previous, names, geo, year_parts),
+        "figures.json": to_json(stats),
+        "figures.csv": to_csv(stats, previous, names),
+    }
     for name, text in files.items():
         write_private_text(out / name, text)
     picture = hotspot_png(geo) if geo is not None else None
     if picture is not None:  # the map on its own too, for other documents
         write_private_bytes(out / "hotspots.png", picture)
     manifest = {
-        "financial_year": stats["financial_year"], "position": stats["position"], "fingerprint": stats["fingerprint"],
-        "files": {name: "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())},
+        "financial_year": stats["financial_year"],
+        "position": stats["position"],
+        "fingerprint": stats["fingerprint"],
+        "files": {
+            name: "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(files.items())
+        },
         "chain_head": chain_head,
     }
     if picture is not None:

@@ -31,15 +31,21 @@ def ref_parts(text: str) -> list[tuple[str, bool]]:
     each marked True, so that a printed page never breaks them at their hyphens (`refs_whole`)."""
     parts, start = [], 0
     for match in _HYPHENATED.finditer(text):
-        parts += [(text[start:match.start()], False), (match.group(0), True)]
+        parts += [(text[start : match.start()], False), (match.group(0), True)]
         start = match.end()
     return [*parts, (text[start:], False)]
 
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=LOADER, autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=LOADER,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.filters["h"] = h
     env.globals["ref_parts"] = ref_parts
     return env

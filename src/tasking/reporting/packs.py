@@ -53,9 +53,12 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     staging = Path(tempfile.mkdtemp(prefix=f".{day}-", dir=output))
     text = render.json_text(brief)
     marking = read.config.protective_marking
-    files = {"briefing.json": text, "briefing.md": render.markdown(brief, marking, now),
-             "briefing.html": render.html(brief, marking, now),
-             "chain.json": render.json_text(head_at(services.app.recorder, brief["position"]))}
+    files = {
+        "briefing.json": text,
+        "briefing.md": render.markdown(brief, marking, now),
+        "briefing.html": render.html(brief, marking, now),
+        "chain.json": render.json_text(head_at(services.app.recorder, brief["position"])),
+    }
     for name, content in files.items():
         write_private_text(staging / name, content)
     try:
@@ -80,18 +83,36 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
 RESTRICTED = "restricted"
 
 
-def _record(services: Services, user: str, now: dt.datetime, day: str, meeting: dt.datetime, start: dt.datetime,
-            brief: dict[str, Any], text: str, files: dict[str, str]) -> dict[str, Any]:
-    return send(services.app, IssueBriefing(
-        user=user, at=now, meeting_day=day, meeting=meeting, window_from=start, window_to=meeting,
-        new_reports=tuple(r["case"] for r in brief["new_reports"]),
-        # A restricted case is an outline in the pack (case, area, received, `restricted`): its item is
-        # recorded as restricted, so the pack's counts stay whole and the record holds no more than the pack.
-        due_taskings=tuple(f"{t['case']}/{t.get('tasking', RESTRICTED)}" for t in brief["due_taskings"]),
-        feedback_owed=tuple(f["case"] for f in brief["feedback_owed"]),
-        repeat_flags=tuple(f"{f.get('rule', RESTRICTED)}:{f['case']}" for f in brief["repeat_flags"]),
-        digest="sha256:" + hashlib.sha256(text.encode()).hexdigest(), files=tuple(sorted(files)),
-    ))
+def _record(
+    services: Services,
+    user: str,
+    now: dt.datetime,
+    day: str,
+    meeting: dt.datetime,
+    start: dt.datetime,
+    brief: dict[str, Any],
+    text: str,
+    files: dict[str, str],
+) -> dict[str, Any]:
+    return send(
+        services.app,
+        IssueBriefing(
+            user=user,
+            at=now,
+            meeting_day=day,
+            meeting=meeting,
+            window_from=start,
+            window_to=meeting,
+            new_reports=tuple(r["case"] for r in brief["new_reports"]),
+            # A restricted case is an outline in the pack (case, area, received, `restricted`): its item is
+            # recorded as restricted, so the pack's counts stay whole and the record holds no more than the pack.
+            due_taskings=tuple(f"{t['case']}/{t.get('tasking', RESTRICTED)}" for t in brief["due_taskings"]),
+            feedback_owed=tuple(f["case"] for f in brief["feedback_owed"]),
+            repeat_flags=tuple(f"{f.get('rule', RESTRICTED)}:{f['case']}" for f in brief["repeat_flags"]),
+            digest="sha256:" + hashlib.sha256(text.encode()).hexdigest(),
+            files=tuple(sorted(files)),
+        ),
+    )
 
 
 def _day(iso_date: str) -> str:
@@ -112,22 +133,34 @@ def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str,
         late = f"{item['days_overdue']} days overdue" if item["days_overdue"] else "due today"
         owner = f", owner {item['owner']}" if item.get("owner") else ""
         due.setdefault(item["tasked_agency"], []).append(
-            f"- {item['case']} {item['tasking']} due {_day(item['due'])} ({late}{owner}): {render.markdown_text(item['action'])}")
+            f"- {item['case']} {item['tasking']} due {_day(item['due'])} ({late}{owner}): {render.markdown_text(item['action'])}"
+        )
     owed_items = feedback_owed(read.db, read.config, point)
     sources = {ref: case.source for ref, case in case_states(read.db, point, [i["case"] for i in owed_items]).items()}
     owed: dict[str, list[str]] = {}
     for item in owed_items:
         owed.setdefault(sources[item["case"]], []).append(
             f"- {item['case']} ({item['kind']}) owed since {render.local_text(item['owed_since'])}, "
-            f"{item['overdue_days']} working days overdue")
+            f"{item['overdue_days']} working days overdue"
+        )
     private_folder(folder)
     agencies = sorted(set(due) | set(owed))
     for agency in agencies:
-        lines = [f"**{read.config.protective_marking}**", "", f"# Reminders for {agency}, {day:%a %d %b %Y}", "",
-                 "## Taskings due or overdue", ""]
+        lines = [
+            f"**{read.config.protective_marking}**",
+            "",
+            f"# Reminders for {agency}, {day:%a %d %b %Y}",
+            "",
+            "## Taskings due or overdue",
+            "",
+        ]
         lines += due.get(agency, ["None."]) + ["", "## Feedback owed on reports you received", ""]
         lines += owed.get(agency, ["None."])
         write_private_text(folder / f"{agency}.md", "\n".join(lines) + "\n")
-        log.info("reminder.written", agency=agency, due_taskings=len(due.get(agency, [])),
-                 feedback_owed=len(owed.get(agency, [])))
+        log.info(
+            "reminder.written",
+            agency=agency,
+            due_taskings=len(due.get(agency, [])),
+            feedback_owed=len(owed.get(agency, [])),
+        )
     return {"written": len(agencies), "folder": str(folder)}

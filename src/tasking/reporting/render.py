@@ -79,57 +79,152 @@ def _flag_subject(flag: dict[str, Any]) -> str:
 
 
 SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
-    ("new_reports", "New reports", [
-        ("Case", "case"), ("Received", lambda r: local_text(r["received_at"])), ("Risk", "risk"),
-        ("Repeat", lambda r: "yes" if r["repeat"] else ""), ("Status", "status"), ("Lead", "lead"),
-        ("Source", "source"), ("Category", "category"), ("Area", "area"), ("Location", "location"),
-        ("Summary", "summary"),
-    ]),
-    ("due_taskings", "Taskings due or overdue", [
-        ("Case", "case"), ("Tasking", "tasking"), ("Tasked agency", "tasked_agency"), ("Owner", lambda r: r["owner"] or ""),
-        ("Due", lambda r: day_text(r["due"])), ("Days overdue", "days_overdue"), ("Action", "action"),
-    ]),
-    ("tasked_at_previous_meeting", "Tasked at the previous meeting", [
-        ("Case", "case"), ("Tasking", "tasking"), ("Tasked agency", "tasked_agency"), ("Owner", "owner"),
-        ("Raised", lambda r: local_text(r["raised_at"])), ("Due", lambda r: day_text(r["due"])), ("Status", "status"),
-        ("Action", "action"),
-    ]),
-    ("open_taskings_not_yet_due", "Open taskings not yet due, by agency and owner", [
-        ("Tasked agency", "tasked_agency"), ("Owner", "owner"), ("Case", "case"), ("Tasking", "tasking"),
-        ("Due", lambda r: day_text(r["due"])), ("Action", "action"),
-    ]),
-    ("feedback_owed", "Feedback owed", [
-        ("Case", "case"), ("Kind", "kind"), ("Owed since", lambda r: local_text(r["owed_since"])),
-        ("Actions", "actions_since_update"), ("Due by", lambda r: day_text(r["due_by"])),
-        ("Working days overdue", "overdue_days"),
-    ]),
-    ("repeat_flags", "Repeat flags", [
-        ("Flag", "flag"), ("Case", "case"), ("Rule", "rule"), ("Where or who", lambda r: _flag_subject(r)),
-        ("Count", "count"), ("Cases", lambda r: ", ".join(r["cases"])),
-        ("Why", lambda r: r["reason"] + (f" - {r['prompt']}" if r.get("prompt") else "")),
-    ]),
-    ("case_review_alerts", "ASB case review alerts", [
-        ("Person", "person"), ("Review", lambda r: r.get("review", "")), ("Cases", lambda r: ", ".join(r["cases"])),
-        ("Why", lambda r: r.get("reason", "") + (f" - {r['prompt']}" if r.get("prompt") else "")),
-    ]),
-    ("risk_reviews_due", "Risk reviews due", [
-        ("Case", "case"), ("Risk", "risk"), ("Last assessed", lambda r: local_text(r["last_assessed"])),
-        ("Days since", "days_since_review"), ("Days overdue", "overdue_days"),
-    ]),
+    (
+        "new_reports",
+        "New reports",
+        [
+            ("Case", "case"),
+            ("Received", lambda r: local_text(r["received_at"])),
+            ("Risk", "risk"),
+            ("Repeat", lambda r: "yes" if r["repeat"] else ""),
+            ("Status", "status"),
+            ("Lead", "lead"),
+            ("Source", "source"),
+            ("Category", "category"),
+            ("Area", "area"),
+            ("Location", "location"),
+            ("Summary", "summary"),
+        ],
+    ),
+    (
+        "due_taskings",
+        "Taskings due or overdue",
+        [
+            ("Case", "case"),
+            ("Tasking", "tasking"),
+            ("Tasked agency", "tasked_agency"),
+            ("Owner", lambda r: r["owner"] or ""),
+            ("Due", lambda r: day_text(r["due"])),
+            ("Days overdue", "days_overdue"),
+            ("Action", "action"),
+        ],
+    ),
+    (
+        "tasked_at_previous_meeting",
+        "Tasked at the previous meeting",
+        [
+            ("Case", "case"),
+            ("Tasking", "tasking"),
+            ("Tasked agency", "tasked_agency"),
+            ("Owner", "owner"),
+            ("Raised", lambda r: local_text(r["raised_at"])),
+            ("Due", lambda r: day_text(r["due"])),
+            ("Status", "status"),
+            ("Action", "action"),
+        ],
+    ),
+    (
+        "open_taskings_not_yet_due",
+        "Open taskings not yet due, by agency and owner",
+        [
+            ("Tasked agency", "tasked_agency"),
+            ("Owner", "owner"),
+            ("Case", "case"),
+            ("Tasking", "tasking"),
+            ("Due", lambda r: day_text(r["due"])),
+            ("Action", "action"),
+        ],
+    ),
+    (
+        "feedback_owed",
+        "Feedback owed",
+        [
+            ("Case", "case"),
+            ("Kind", "kind"),
+            ("Owed since", lambda r: local_text(r["owed_since"])),
+            ("Actions", "actions_since_update"),
+            ("Due by", lambda r: day_text(r["due_by"])),
+            ("Working days overdue", "overdue_days"),
+        ],
+    ),
+    (
+        "repeat_flags",
+        "Repeat flags",
+        [
+            ("Flag", "flag"),
+            ("Case", "case"),
+            ("Rule", "rule"),
+            ("Where or who", lambda r: _flag_subject(r)),
+            ("Count", "count"),
+            ("Cases", lambda r: ", ".join(r["cases"])),
+            ("Why", lambda r: r["reason"] + (f" - {r['prompt']}" if r.get("prompt") else "")),
+        ],
+    ),
+    (
+        "case_review_alerts",
+        "ASB case review alerts",
+        [
+            ("Person", "person"),
+            ("Review", lambda r: r.get("review", "")),
+            ("Cases", lambda r: ", ".join(r["cases"])),
+            ("Why", lambda r: r.get("reason", "") + (f" - {r['prompt']}" if r.get("prompt") else "")),
+        ],
+    ),
+    (
+        "risk_reviews_due",
+        "Risk reviews due",
+        [
+            ("Case", "case"),
+            ("Risk", "risk"),
+            ("Last assessed", lambda r: local_text(r["last_assessed"])),
+            ("Days since", "days_since_review"),
+            ("Days overdue", "overdue_days"),
+        ],
+    ),
 ]
-SECTIONS.append(("possible_duplicates", "Possible duplicates (confirm or dismiss: tasking duplicates)", [
-    ("Case", "case"), ("Other", "other"), ("Sources", lambda r: " / ".join(r["sources"])), ("Match", "match"),
-    ("Minutes apart", "minutes_apart"), ("Location", lambda r: r["locations"][0]),
-]))
+SECTIONS.append(
+    (
+        "possible_duplicates",
+        "Possible duplicates (confirm or dismiss: tasking duplicates)",
+        [
+            ("Case", "case"),
+            ("Other", "other"),
+            ("Sources", lambda r: " / ".join(r["sources"])),
+            ("Match", "match"),
+            ("Minutes apart", "minutes_apart"),
+            ("Location", lambda r: r["locations"][0]),
+        ],
+    )
+)
 SECTIONS += [  # the partnership's year (issue 26)
-    ("activities_today", "Partnership activities today", [
-        ("Activity", "activity"), ("Kind", "kind"), ("Areas", lambda r: ", ".join(r["areas"])), ("Lead", "lead")]),
-    ("activities_this_week", "Partnership activities this week", [
-        ("Activity", "activity"), ("Day", lambda r: day_text(r["day"])), ("Kind", "kind"),
-        ("Areas", lambda r: ", ".join(r["areas"])), ("Lead", "lead")]),
-    ("cameras_due_to_move", "Mobile CCTV due to move", [
-        ("Camera", "camera"), ("Deployment", "deployment"), ("Location", "location"), ("Area", "area"),
-        ("Until", lambda r: day_text(r["to"])), ("Days left", "days_left")]),
+    (
+        "activities_today",
+        "Partnership activities today",
+        [("Activity", "activity"), ("Kind", "kind"), ("Areas", lambda r: ", ".join(r["areas"])), ("Lead", "lead")],
+    ),
+    (
+        "activities_this_week",
+        "Partnership activities this week",
+        [
+            ("Activity", "activity"),
+            ("Day", lambda r: day_text(r["day"])),
+            ("Kind", "kind"),
+            ("Areas", lambda r: ", ".join(r["areas"])),
+            ("Lead", "lead"),
+        ],
+    ),
+    (
+        "cameras_due_to_move",
+        "Mobile CCTV due to move",
+        [
+            ("Camera", "camera"),
+            ("Deployment", "deployment"),
+            ("Location", "location"),
+            ("Area", "area"),
+            ("Until", lambda r: day_text(r["to"])),
+            ("Days left", "days_left"),
+        ],
+    ),
 ]
 
 
@@ -176,8 +271,9 @@ def section_table(key: str, rows: list[dict[str, Any]], width: int | None = None
     if width is not None and sum(minimums) + 3 * len(columns) + 1 > width:
         return _section_blocks(f"{heading} ({len(rows)})", columns, rows, cells)
     table = Table(title=f"{heading} ({len(rows)})", title_justify="left", expand=False)
-    widths = _fitted_widths([[name] + [line[i] for line in cells] for i, (name, _) in enumerate(columns)], minimums,
-                            width)
+    widths = _fitted_widths(
+        [[name] + [line[i] for line in cells] for i, (name, _) in enumerate(columns)], minimums, width
+    )
     for (name, _), fitted in zip(columns, widths, strict=True):
         table.add_column(name, overflow="fold", no_wrap=name == "Case", width=fitted)
     for row, line in zip(rows, cells, strict=True):  # text, never markup
@@ -196,14 +292,17 @@ def _fitted_widths(texts: list[list[str]], minimums: list[int], width: int | Non
     return [minimum + spare * want // max(sum(wants), 1) for minimum, want in zip(minimums, wants, strict=True)]
 
 
-def _section_blocks(title_text: str, columns: list[tuple[str, Any]], rows: list[dict[str, Any]],
-                    cells: list[list[str]]) -> Group:
+def _section_blocks(
+    title_text: str, columns: list[tuple[str, Any]], rows: list[dict[str, Any]], cells: list[list[str]]
+) -> Group:
     """A section for a narrow terminal: a block per row, a `name: value` line per filled cell."""
     parts: list[Any] = [Text(title_text, style="italic")]
     for row, line in zip(rows, cells, strict=True):
         style = "bold red" if row.get("risk") == "high" else None
         parts.append(Text(""))
-        parts += [Text(f"{name}: {value}", style=style) for (name, _), value in zip(columns, line, strict=True) if value]
+        parts += [
+            Text(f"{name}: {value}", style=style) for (name, _), value in zip(columns, line, strict=True) if value
+        ]
     return Group(*parts)
 
 
@@ -267,21 +366,30 @@ def _page_css(brief: dict[str, Any], marking: str, printed_at: dt.datetime | Non
     printed = f" · Printed {local_time(printed_at)}" if printed_at is not None else ""
     foot = _css_string(f"{window_text(brief)}{printed}")
     box = "font-family: system-ui, sans-serif; font-size: 8pt; color: #222;"
-    return (f"@page {{ size: A4 landscape; margin: 1.6cm 1.2cm;"
-            f" @top-left {{ content: {top}; {box} font-weight: bold; vertical-align: bottom;"
-            f" border-bottom: 1px solid #999; }}"
-            f" @bottom-left {{ content: {foot}; {box} vertical-align: top; border-top: 1px solid #999; }}"
-            f" @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); {box}"
-            f" vertical-align: top; border-top: 1px solid #999; }} }}")
+    return (
+        f"@page {{ size: A4 landscape; margin: 1.6cm 1.2cm;"
+        f" @top-left {{ content: {top}; {box} font-weight: bold; vertical-align: bottom;"
+        f" border-bottom: 1px solid #999; }}"
+        f" @bottom-left {{ content: {foot}; {box} vertical-align: top; border-top: 1px solid #999; }}"
+        f' @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {box}'
+        f" vertical-align: top; border-top: 1px solid #999; }} }}"
+    )
 
 
 def html(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.datetime | None = None) -> str:
     """A printable page. On screen the marks head and foot the page; printed, each page carries the
     protective marking, the meeting and its window, and the print time in its margins, where they
     cannot cover a row or a heading. The template is `templates/briefing.html`."""
-    return jinja.render("briefing.html", brief=brief, sections=SECTIONS, cell=_cell,
-                        title=title(brief), window=window_text(brief), mark=page_mark(brief, marking, printed_at),
-                        css=Markup(_CSS + _page_css(brief, marking, printed_at)))  # noqa: S704 - _css_string escapes
+    return jinja.render(
+        "briefing.html",
+        brief=brief,
+        sections=SECTIONS,
+        cell=_cell,
+        title=title(brief),
+        window=window_text(brief),
+        mark=page_mark(brief, marking, printed_at),
+        css=Markup(_CSS + _page_css(brief, marking, printed_at)),  # noqa: S704 - _css_string escapes
+    )
 
 
 # --- a case, for people -------------------------------------------------------------------------
@@ -296,16 +404,22 @@ _STORY_LINES = [
     ("leads", "Lead officers", lambda r: r["lead"]),
     ("closures", "Closures", lambda r: r["close_reason"] + (f" ({r['text']})" if r.get("text") else "")),
     ("reopenings", "Reopenings", lambda r: r["text"]),
-    ("reassignments", "Reassignments", lambda r: f"{r['tasking']} to {r['tasked_agency']}"
-                                                + (f" ({r['owner']})" if r.get("owner") else "")),
+    (
+        "reassignments",
+        "Reassignments",
+        lambda r: f"{r['tasking']} to {r['tasked_agency']}" + (f" ({r['owner']})" if r.get("owner") else ""),
+    ),
 ]
 
 
 def case_text(case: dict[str, Any]) -> str:
     """`tasking show` for people: the case's whole story, local times, and nothing printed as None."""
     if case.get("restricted") and "status" not in case:  # the outline of a restricted case
-        return (f"{case['case']} (restricted: shown in full only to coordinators and agencies involved)\n"
-                f"  area:      {case['area']}\n  received:  {local_text(case['received_at'])}")
+        return (
+            f"{case['case']} (restricted: shown in full only to coordinators and agencies involved)\n"
+            f"  area:      {case['area']}\n  received:  {local_text(case['received_at'])}"
+        )
+
     def line(label: str, value: Any) -> str:
         return f"{label:>14}: {value}"
 
@@ -313,11 +427,19 @@ def case_text(case: dict[str, Any]) -> str:
     reporter = case["reporter"] or ("none (anonymous)" if case["feedback"] == "anonymous" else "none")
     gone = case.get("erased", [])
     reporter += " [erased]" if "reporter" in gone else ""
-    lines = [line("case", case["case"]), line("status", status), line("lead officer", case.get("lead") or "not assigned"),
-             line("received", local_text(case["received_at"])), line("occurred", local_text(case["occurred_at"])),
-             line("source", f"{case['source']} by {case['channel']}"), line("category", case["category"]),
-             line("area", case["area"]), line("location", case["location"]), line("risk", case["risk"]),
-             line("reporter", f"{reporter}; feedback: {case['feedback']}")]
+    lines = [
+        line("case", case["case"]),
+        line("status", status),
+        line("lead officer", case.get("lead") or "not assigned"),
+        line("received", local_text(case["received_at"])),
+        line("occurred", local_text(case["occurred_at"])),
+        line("source", f"{case['source']} by {case['channel']}"),
+        line("category", case["category"]),
+        line("area", case["area"]),
+        line("location", case["location"]),
+        line("risk", case["risk"]),
+        line("reporter", f"{reporter}; feedback: {case['feedback']}"),
+    ]
     if case.get("victim"):
         lines.append(line("victim", case["victim"] + (" [erased]" if "victim" in gone else "")))
     lines.append(line("summary", case["summary"]))
@@ -326,8 +448,10 @@ def case_text(case: dict[str, Any]) -> str:
     for t in case["taskings"]:
         done = f", completed {local_text(t['completed_at'])}: {t['result']}" if t.get("completed_at") else ""
         owner = f" ({t['owner']})" if t.get("owner") else ""
-        lines.append(f"  {t['tasking']} {t['tasked_agency']}{owner} {t['status']}, due {day_text(t['due'])}, raised "
-                     f"{local_text(t['raised_at'])}: {t['action']}{done}")
+        lines.append(
+            f"  {t['tasking']} {t['tasked_agency']}{owner} {t['status']}, due {day_text(t['due'])}, raised "
+            f"{local_text(t['raised_at'])}: {t['action']}{done}"
+        )
     lines.append(f"Links ({len(case['links'])})")
     lines += [f"  {link['to']} ({link['reason']})" for link in case["links"]]
     for key, heading, describe in _STORY_LINES:

@@ -200,8 +200,10 @@ class TaskingApp(Application[Any]):
             self.repository.forget([*processing.aggregates, *(e.originator_id for e in processing.events)])  # type: ignore[attr-defined]
             raise
         self.repository.recorded(  # type: ignore[attr-defined]
-            list(processing.aggregates.values()), processing.events,
-            [r.notification.id for r in recordings if r.notification.id is not None])
+            list(processing.aggregates.values()),
+            processing.events,
+            [r.notification.id for r in recordings if r.notification.id is not None],
+        )
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings
@@ -273,7 +275,9 @@ class TaskingApp(Application[Any]):
         try:
             partnership = self.repository.get(PARTNERSHIP_ID)
         except (AggregateNotFoundError, ProgrammingError):
-            raise DomainError("store", f"{self.store_label or 'the store'} is not initialised; run `tasking init` first") from None
+            raise DomainError(
+                "store", f"{self.store_label or 'the store'} is not initialised; run `tasking init` first"
+            ) from None
         assert isinstance(partnership, Partnership)
         return parse_config(partnership.config_toml, "stored partnership configuration")
 
@@ -314,8 +318,17 @@ class TaskingApp(Application[Any]):
         except DomainError as exc:
             if not self.is_initialised():
                 raise  # the store's own error is the clearer one
-            self.log_access(AccessRefusal(action=action or "-", case=None, role="-", rule=exc.rule,
-                                     user=login or "-", agency=None, at=utcnow()))
+            self.log_access(
+                AccessRefusal(
+                    action=action or "-",
+                    case=None,
+                    role="-",
+                    rule=exc.rule,
+                    user=login or "-",
+                    agency=None,
+                    at=utcnow(),
+                )
+            )
             raise Unidentified(exc.field, exc.rule) from None
         return Actor(login=user.login, agency=user.member_of, role=user.role, active=user.active)
 
@@ -327,8 +340,17 @@ class TaskingApp(Application[Any]):
         return refused
 
     def _record_refusal(self, actor: Actor, action: str, refused: Forbidden) -> None:
-        self.log_access(AccessRefusal(action=action, case=refused.case, role=actor.role, rule=refused.rule,
-                                 user=actor.login, agency=actor.agency, at=utcnow()))
+        self.log_access(
+            AccessRefusal(
+                action=action,
+                case=refused.case,
+                role=actor.role,
+                rule=refused.rule,
+                user=actor.login,
+                agency=actor.agency,
+                at=utcnow(),
+            )
+        )
 
     def authorize(self, actor: Actor, action: str, case: str | None = None, own: bool | None = None) -> str:
         """The actor's scope for the action (and, given `own`, for this case); a refusal is recorded
@@ -354,7 +376,9 @@ class TaskingApp(Application[Any]):
             return self.repository.get(person_id(reference.strip().upper()))
         except AggregateNotFoundError:
             # Not echoed: a name typed where a reference belongs is personal data.
-            raise NotFound(field, "unknown person: give a reference from `tasking person add`, e.g. PER-00001") from None
+            raise NotFound(
+                field, "unknown person: give a reference from `tasking person add`, e.g. PER-00001"
+            ) from None
 
     def sequence(self, name: str) -> Sequence:
         try:
@@ -374,8 +398,11 @@ class TaskingApp(Application[Any]):
             for notification in notifications:
                 if notification.topic == topics[0]:
                     event = self.mapper.to_domain_event(notification)
-                    started[notification.originator_id] = {"build": event.name, "command": event.command,
-                                                           "started_at": notification.id}
+                    started[notification.originator_id] = {
+                        "build": event.name,
+                        "command": event.command,
+                        "started_at": notification.id,
+                    }
                 else:
                     started.pop(notification.originator_id, None)
             start = notifications[-1].id

@@ -75,8 +75,9 @@ class BatchingApp(TaskingApp):
         if self._requests is None:
             self._requests = {}
             topic, start = get_topic(Request.Handled), 0
-            while notifications := self.recorder.select_notifications(start, 5000, topics=[topic],
-                                                                       inclusive_of_start=False):
+            while notifications := self.recorder.select_notifications(
+                start, 5000, topics=[topic], inclusive_of_start=False
+            ):
                 for notification in notifications:
                     found = self.mapper.to_domain_event(notification).mutate(None)
                     self._requests[found.key] = found

@@ -42,9 +42,9 @@ PROBLEMS = {
     "altered": "its stored bytes no longer match its link: the row was edited, or rows were reordered",
     "inserted": "a row with no link: it was inserted behind the engine's back",
     "deleted": "a row was deleted: a link with no row, or no row and no link here while the next link was "
-               "chained from one",
+    "chained from one",
     "unsealed": "rows before the chain's first link: the store was written before the chain, or its links were "
-                "deleted; an admin seals it on purpose with `tasking seal-chain` (recorded)",
+    "deleted; an admin seals it on purpose with `tasking seal-chain` (recorded)",
     "head-mismatch": "the store no longer holds what it held when that head was printed",
     "head-beyond-end": "the store ends before the head's position: rows were removed from its end",
 }
@@ -76,8 +76,10 @@ def links(previous: bytes, rows: Iterable[Row]) -> Iterator[tuple[int, str]]:
 
 
 def new_rows(ids: Sequence[int], stored_events: Sequence[StoredEvent]) -> list[Row]:
-    return sorted((position, id_text(s.originator_id), s.originator_version, s.topic, s.state)
-                  for position, s in zip(ids, stored_events, strict=True))
+    return sorted(
+        (position, id_text(s.originator_id), s.originator_version, s.topic, s.state)
+        for position, s in zip(ids, stored_events, strict=True)
+    )
 
 
 @dataclass
@@ -109,17 +111,25 @@ class Verdict:
     checked_head: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "position": self.position, "head": self.head, "events": self.events,
-                "first_bad_position": self.first_bad_position, "problem": self.problem, "detail": self.detail,
-                "checked_head": self.checked_head}
+        return {
+            "ok": self.ok,
+            "position": self.position,
+            "head": self.head,
+            "events": self.events,
+            "first_bad_position": self.first_bad_position,
+            "problem": self.problem,
+            "detail": self.detail,
+            "checked_head": self.checked_head,
+        }
 
     def fail(self, position: int, problem: str) -> Verdict:
         self.ok, self.first_bad_position, self.problem, self.detail = False, position, problem, PROBLEMS[problem]
         return self
 
 
-def verify(rows: Iterator[Row], chain: Iterator[tuple[int, str]], head: Head | None = None,
-           linked_part: bool = False) -> Verdict:
+def verify(
+    rows: Iterator[Row], chain: Iterator[tuple[int, str]], head: Head | None = None, linked_part: bool = False
+) -> Verdict:
     """Recompute the chain from the rows and compare it with the stored links, in position order.
     `linked_part`: only from the first link on, as if the rows before it were not there (what
     `tasking seal-chain` checks: the part it would seal over must not be broken)."""
@@ -166,8 +176,11 @@ class ChainError(DomainError):
     """A write found the chain already holding its position: the store was altered behind its back."""
 
     def __init__(self, position: int) -> None:
-        super().__init__("store", f"the event chain already holds position {position}, which this write was given: "
-                                  "rows were removed behind the engine's back; run `tasking verify`")
+        super().__init__(
+            "store",
+            f"the event chain already holds position {position}, which this write was given: "
+            "rows were removed behind the engine's back; run `tasking verify`",
+        )
 
 
 def head_at(recorder: Any, position: int) -> dict[str, Any]:
@@ -176,8 +189,12 @@ def head_at(recorder: Any, position: int) -> dict[str, Any]:
     Nothing is sealed here: an unsealed store has no head until an admin seals it."""
     head = recorder.chain_head(position)
     text = str(head) if head else None
-    return {"position": head.position if head else 0, "hash": head.hash if head else None, "head": text,
-            "verify": f"tasking verify --head {text}" if text else None}
+    return {
+        "position": head.position if head else 0,
+        "hash": head.hash if head else None,
+        "head": text,
+        "verify": f"tasking verify --head {text}" if text else None,
+    }
 
 
 def chain_table(events_table: str) -> str:
@@ -192,11 +209,14 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         super().__init__(datastore, events_table_name)
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(),
-                f"CREATE TABLE IF NOT EXISTS {self.chain_table} (position INTEGER PRIMARY KEY, hash TEXT NOT NULL)"]
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {self.chain_table} (position INTEGER PRIMARY KEY, hash TEXT NOT NULL)",
+        ]
 
-    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], *, seal: bool = False,
-                       **kwargs: Any) -> Sequence[int] | None:
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], *, seal: bool = False, **kwargs: Any
+    ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)  # takes the write lock
         self._extend(c, new_rows(ids or [], stored_events), seal)
         return ids
@@ -221,9 +241,11 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def _pages(self, c: SQLiteCursor, before: int | None) -> Iterator[list[Row]]:
         start = 0
         while True:
-            c.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
-                      "WHERE rowid > ? AND rowid < ? ORDER BY rowid LIMIT ?",
-                      (start, before if before is not None else 2**63 - 1, PAGE))
+            c.execute(
+                f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                "WHERE rowid > ? AND rowid < ? ORDER BY rowid LIMIT ?",
+                (start, before if before is not None else 2**63 - 1, PAGE),
+            )
             page = [tuple(r) for r in c.fetchall()]
             if not page:
                 return
@@ -238,8 +260,10 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def _links(self, c: SQLiteCursor) -> Iterator[tuple[int, str]]:
         start = -(2**63)
         while True:
-            c.execute(f"SELECT position, hash FROM {self.chain_table} WHERE position > ? ORDER BY position LIMIT ?",
-                      (start, PAGE))
+            c.execute(
+                f"SELECT position, hash FROM {self.chain_table} WHERE position > ? ORDER BY position LIMIT ?",
+                (start, PAGE),
+            )
             page = [tuple(r) for r in c.fetchall()]
             if not page:
                 return
@@ -252,7 +276,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             if position is None:
                 c.execute(f"SELECT position, hash FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
             else:
-                c.execute(f"SELECT position, hash FROM {self.chain_table} WHERE position <= ? "
-                          "ORDER BY position DESC LIMIT 1", (position,))
+                c.execute(
+                    f"SELECT position, hash FROM {self.chain_table} WHERE position <= ? ORDER BY position DESC LIMIT 1",
+                    (position,),
+                )
             found = c.fetchone()
         return Head(found[0], found[1]) if found else None

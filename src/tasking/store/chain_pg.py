@@ -34,10 +34,12 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self._chain = Identifier(self.datastore.schema), Identifier(self.chain_table)
         self._events = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         self.create_chain_statement = SQL(
-            "CREATE TABLE IF NOT EXISTS {}.{} (position bigint PRIMARY KEY, hash text NOT NULL)").format(*self._chain)
+            "CREATE TABLE IF NOT EXISTS {}.{} (position bigint PRIMARY KEY, hash text NOT NULL)"
+        ).format(*self._chain)
         self.sql_create_statements.append(self.create_chain_statement)
         self.select_head_statement = SQL("SELECT position, hash FROM {}.{} ORDER BY position DESC LIMIT 1").format(
-            *self._chain)
+            *self._chain
+        )
         self._chain_ready = False
         # After the first write of a process (the Python path, which creates what is missing), writes go
         # through one database function: lock, insert, chain, in one statement. (v1 refused a chain with
@@ -67,20 +69,32 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             "  END LOOP; "
             "  RETURN QUERY SELECT unnest(ids); "
             "END; $BODY$"
-        ).format(*function, Identifier(self.datastore.schema), Identifier(self.stored_event_type_name),
-                 self.datastore.lock_timeout, *self._events, Identifier(self.channel_name), *self._chain,
-                 SQL(GENESIS.hex()),
-                 *self._events, *self._events, *self._chain)
+        ).format(
+            *function,
+            Identifier(self.datastore.schema),
+            Identifier(self.stored_event_type_name),
+            self.datastore.lock_timeout,
+            *self._events,
+            Identifier(self.channel_name),
+            *self._chain,
+            SQL(GENESIS.hex()),
+            *self._events,
+            *self._events,
+            *self._chain,
+        )
         self.sql_create_statements.append(self.create_function_statement)
         self.call_function_statement = SQL("SELECT * FROM {}.{}(%s)").format(*function)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def insert_events(self, stored_events: Sequence[StoredEvent], *, seal: bool = False,
-                      **kwargs: Any) -> Sequence[int] | None:
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], *, seal: bool = False, **kwargs: Any
+    ) -> Sequence[int] | None:
         if not stored_events:
             return []
-        pg_events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
-                     for e in stored_events]
+        pg_events = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in stored_events
+        ]
         if self._function_ready and not seal:
             with self.datastore.get_connection() as conn, conn.cursor() as curs:
                 curs.execute(self.call_function_statement, (pg_events,), prepare=True)
@@ -119,16 +133,21 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         if last is _UNREAD:
             if not self._chain_ready and not self._has_chain(curs):  # a store made before the chain
                 curs.execute(self.create_chain_statement)  # writers are serialised by the lock
-            curs.execute("SELECT to_regprocedure(%s) AS found",
-                         (f'"{self.datastore.schema}"."{self.chain_function}"("{self.datastore.schema}".'
-                          f'"{self.stored_event_type_name}"[])',))
+            curs.execute(
+                "SELECT to_regprocedure(%s) AS found",
+                (
+                    f'"{self.datastore.schema}"."{self.chain_function}"("{self.datastore.schema}".'
+                    f'"{self.stored_event_type_name}"[])',
+                ),
+            )
             if not curs.fetchone()["found"]:  # type: ignore[index]
                 curs.execute(self.create_function_statement)
             self._chain_ready = True
             curs.execute(self.select_head_statement, prepare=True)
             last = curs.fetchone()
         insert = SQL("INSERT INTO {}.{} (position, hash) SELECT * FROM unnest(%s::bigint[], %s::text[])").format(
-            *self._chain)
+            *self._chain
+        )
         if seal:  # on purpose (`tasking seal-chain`): every row, from the genesis, then this write's own
             curs.execute("SET LOCAL idle_in_transaction_session_timeout = 0")  # a long store takes a while
             curs.execute(SQL("DELETE FROM {}.{}").format(*self._chain))
@@ -150,13 +169,16 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
 
     def _pages(self, curs: Cursor[DictRow], before: int | None) -> Iterator[list[Row]]:
         start = 0
-        statement = SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{} "
-                        "WHERE notification_id > %s AND notification_id < %s ORDER BY notification_id LIMIT %s"
-                        ).format(*self._events)
+        statement = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{} "
+            "WHERE notification_id > %s AND notification_id < %s ORDER BY notification_id LIMIT %s"
+        ).format(*self._events)
         while True:
             curs.execute(statement, (start, before if before is not None else 2**63 - 1, PAGE))
-            page = [(r["notification_id"], r["originator_id"], r["originator_version"], r["topic"], r["state"])
-                    for r in curs.fetchall()]
+            page = [
+                (r["notification_id"], r["originator_id"], r["originator_version"], r["topic"], r["state"])
+                for r in curs.fetchall()
+            ]
             if not page:
                 return
             yield page
@@ -165,7 +187,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     def _links(self, curs: Cursor[DictRow]) -> Iterator[tuple[int, str]]:
         start = -(2**63)
         statement = SQL("SELECT position, hash FROM {}.{} WHERE position > %s ORDER BY position LIMIT %s").format(
-            *self._chain)
+            *self._chain
+        )
         while True:
             curs.execute(statement, (start, PAGE))
             page = [(r["position"], r["hash"]) for r in curs.fetchall()]
@@ -192,9 +215,15 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             if not self._has_chain(curs):
                 return None
             if position is None:
-                curs.execute(SQL("SELECT position, hash FROM {}.{} ORDER BY position DESC LIMIT 1").format(*self._chain))
+                curs.execute(
+                    SQL("SELECT position, hash FROM {}.{} ORDER BY position DESC LIMIT 1").format(*self._chain)
+                )
             else:
-                curs.execute(SQL("SELECT position, hash FROM {}.{} WHERE position <= %s ORDER BY position DESC LIMIT 1"
-                                 ).format(*self._chain), (position,))
+                curs.execute(
+                    SQL("SELECT position, hash FROM {}.{} WHERE position <= %s ORDER BY position DESC LIMIT 1").format(
+                        *self._chain
+                    ),
+                    (position,),
+                )
             found = curs.fetchone()
         return Head(found["position"], found["hash"]) if found else None

@@ -64,8 +64,11 @@ class KekFile:
                 if found is not None and found[0] == kek_id:
                     return found[1]
             if time.monotonic() >= deadline:
-                raise DomainError("kek", f"{self.path} does not hold this store's key-encryption key ({kek_id}); "
-                                         "restore that file, or set TASKING_KEK to where it is")
+                raise DomainError(
+                    "kek",
+                    f"{self.path} does not hold this store's key-encryption key ({kek_id}); "
+                    "restore that file, or set TASKING_KEK to where it is",
+                )
             time.sleep(0.05)
 
     @staticmethod

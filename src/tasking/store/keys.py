@@ -114,8 +114,9 @@ class KeyStore:
     def _set_kek_id(self, kek_id: str) -> None:
         now = dt.datetime.now(dt.timezone.utc).isoformat()
         self._execute("DELETE FROM tasking_kek")
-        self._execute(f"INSERT INTO tasking_kek (id, rotated_at) VALUES ({self.placeholder}, {self.placeholder})",
-                      (kek_id, now))
+        self._execute(
+            f"INSERT INTO tasking_kek (id, rotated_at) VALUES ({self.placeholder}, {self.placeholder})", (kek_id, now)
+        )
 
     def _use_kek(self, kek_id: str) -> None:
         if kek_id != self._kek_id:
@@ -134,8 +135,11 @@ class KeyStore:
                 self._use_kek(kek_id)
                 return
             self._kek_id, self._kek = self.kek.create()
-            bare = [(self._wrap(bytes(key)), owner) for owner, key in
-                    self._execute("SELECT owner, key FROM tasking_keys WHERE key IS NOT NULL") if len(key) == BARE]
+            bare = [
+                (self._wrap(bytes(key)), owner)
+                for owner, key in self._execute("SELECT owner, key FROM tasking_keys WHERE key IS NOT NULL")
+                if len(key) == BARE
+            ]
             self._update_many(bare)
             self._set_kek_id(self._kek_id)
         if bare:
@@ -170,8 +174,10 @@ class KeyStore:
             new_id, new_key = self.kek.write_next()
             with self._transaction():
                 self._use_kek(self._stored_kek_id() or "")
-                live = [(owner, self._unwrap(key)) for owner, key in
-                        self._execute("SELECT owner, key FROM tasking_keys WHERE key IS NOT NULL")]
+                live = [
+                    (owner, self._unwrap(key))
+                    for owner, key in self._execute("SELECT owner, key FROM tasking_keys WHERE key IS NOT NULL")
+                ]
                 self._update_many([(aes_key_wrap(new_key, key), owner) for owner, key in live])
                 self._set_kek_id(new_id)
             self.kek.promote()
@@ -183,8 +189,9 @@ class KeyStore:
         """Rotate when a key was destroyed since the last rotation (the nightly retention job); else
         nothing is written. Returns the new KEK's id, or None."""
         p = self.placeholder
-        found = self._execute(f"SELECT 1 FROM tasking_keys WHERE destroyed_at > (SELECT MAX(rotated_at) FROM tasking_kek) "
-                              f"LIMIT {p}", (1,))
+        found = self._execute(
+            f"SELECT 1 FROM tasking_keys WHERE destroyed_at > (SELECT MAX(rotated_at) FROM tasking_kek) LIMIT {p}", (1,)
+        )
         return self.rotate() if found else None
 
     # --- keys -------------------------------------------------------------------------------
@@ -212,7 +219,7 @@ class KeyStore:
     def _read(self, owners: list[str]) -> None:
         """Read these owners' rows into the cache (in chunks)."""
         for i in range(0, len(owners), 500):
-            chunk = owners[i:i + 500]
+            chunk = owners[i : i + 500]
             marks = ", ".join([self.placeholder] * len(chunk))
             for owner, key in self._execute(f"SELECT owner, key FROM tasking_keys WHERE owner IN ({marks})", chunk):
                 self._ciphers[owner] = AESGCM(self._unwrap(key)) if key is not None else None
@@ -248,8 +255,11 @@ class KeyStore:
                 continue
             with self._transaction():  # not interleaved with a rotation's re-wrapping
                 self._execute(f"DELETE FROM tasking_keys WHERE owner = {p}", (owner,))
-                self._execute(f"INSERT INTO tasking_keys (owner, key, created_at, destroyed_at, reason) "
-                              f"VALUES ({p}, NULL, {p}, {p}, {p})", (owner, now, now, reason))
+                self._execute(
+                    f"INSERT INTO tasking_keys (owner, key, created_at, destroyed_at, reason) "
+                    f"VALUES ({p}, NULL, {p}, {p}, {p})",
+                    (owner, now, now, reason),
+                )
             self._ciphers[owner] = None
             destroyed.append(owner)
             self.destroyed += 1
@@ -259,16 +269,23 @@ class KeyStore:
 
     def export(self) -> list[tuple[str, bytes | None, str, str | None, str | None]]:
         """Every row, keys unwrapped, for a store copy (which wraps them with its own KEK)."""
-        return [(o, self._unwrap(k) if k is not None else None, c, d, r) for o, k, c, d, r in
-                self._execute("SELECT owner, key, created_at, destroyed_at, reason FROM tasking_keys ORDER BY owner")]
+        return [
+            (o, self._unwrap(k) if k is not None else None, c, d, r)
+            for o, k, c, d, r in self._execute(
+                "SELECT owner, key, created_at, destroyed_at, reason FROM tasking_keys ORDER BY owner"
+            )
+        ]
 
     def import_rows(self, rows: list[tuple[str, bytes | None, str, str | None, str | None]]) -> None:
         p = self.placeholder
         with self._transaction():
             self._use_kek(self._stored_kek_id() or "")
             for owner, key, *rest in rows:
-                self._execute(f"INSERT INTO tasking_keys (owner, key, created_at, destroyed_at, reason) "
-                              f"VALUES ({p}, {p}, {p}, {p}, {p})", (owner, key if key is None else self._wrap(key), *rest))
+                self._execute(
+                    f"INSERT INTO tasking_keys (owner, key, created_at, destroyed_at, reason) "
+                    f"VALUES ({p}, {p}, {p}, {p}, {p})",
+                    (owner, key if key is None else self._wrap(key), *rest),
+                )
         self._ciphers.clear()
         self._loaded = False
 
@@ -297,7 +314,7 @@ class KeyStore:
         if type(value) is not str or not value.startswith(PREFIX):
             return value
         try:
-            token_owner, field, data = value[len(PREFIX):].split(":", 2)
+            token_owner, field, data = value[len(PREFIX) :].split(":", 2)
             UUID(token_owner)
         except ValueError:
             return value  # text that merely starts like a token
@@ -318,9 +335,11 @@ class KeyStore:
 
 def tables_sql(blob: str) -> list[str]:
     """The keys (wrapped; NULL once destroyed) and the id of the KEK that wraps them."""
-    return [f"CREATE TABLE IF NOT EXISTS tasking_keys (owner TEXT PRIMARY KEY, key {blob}, created_at TEXT NOT NULL, "
-            "destroyed_at TEXT, reason TEXT)",
-            "CREATE TABLE IF NOT EXISTS tasking_kek (id TEXT NOT NULL, rotated_at TEXT NOT NULL)"]
+    return [
+        f"CREATE TABLE IF NOT EXISTS tasking_keys (owner TEXT PRIMARY KEY, key {blob}, created_at TEXT NOT NULL, "
+        "destroyed_at TEXT, reason TEXT)",
+        "CREATE TABLE IF NOT EXISTS tasking_kek (id TEXT NOT NULL, rotated_at TEXT NOT NULL)",
+    ]
 
 
 class SqliteKeyStore(KeyStore):
@@ -384,8 +403,14 @@ class PostgresKeyStore(KeyStore):
 
         super().__init__(kek)
         self._conn = psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, connect_timeout=10, autocommit=True)
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            connect_timeout=10,
+            autocommit=True,
+        )
         schema = env.get("POSTGRES_SCHEMA")
         if schema:
             self._conn.execute(f'SET search_path TO "{schema}"')
@@ -419,8 +444,10 @@ class PostgresKeyStore(KeyStore):
 
     def _insert_many(self, rows: list[tuple[str, bytes, str]]) -> None:
         with self._lock, self._conn.cursor() as cursor:
-            cursor.executemany("INSERT INTO tasking_keys (owner, key, created_at) VALUES (%s, %s, %s) "
-                               "ON CONFLICT (owner) DO NOTHING", rows)
+            cursor.executemany(
+                "INSERT INTO tasking_keys (owner, key, created_at) VALUES (%s, %s, %s) ON CONFLICT (owner) DO NOTHING",
+                rows,
+            )
 
     def _after_destroy(self) -> None:
         with self._lock:

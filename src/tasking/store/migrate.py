@@ -41,21 +41,37 @@ class Services(Protocol):
 def check_copy(source: Services, target: Services) -> None:
     """Refuse a copy into a store that holds events, or from one that holds none."""
     if target.app.event_count():
-        raise DomainError("to", f"{target.app.store_label} already holds {target.app.event_count()} events; "
-                                "copy only into an empty store")
+        raise DomainError(
+            "to",
+            f"{target.app.store_label} already holds {target.app.event_count()} events; copy only into an empty store",
+        )
     if not source.app.event_count():
         raise DomainError("from", f"{source.app.store_label} holds no events")
 
 
-def copy_store(source: Services, target: Services, progress: Callable[[int], None] | None = None,
-               batch: int = BATCH, user: str | None = None) -> int:
+def copy_store(
+    source: Services,
+    target: Services,
+    progress: Callable[[int], None] | None = None,
+    batch: int = BATCH,
+    user: str | None = None,
+) -> int:
     """Copy every event; returns how many were copied (the copy's two markers not counted)."""
     check_copy(source, target)
     # A coordinator or admin of the source store (`tasking.domain.permissions`); the refusal is recorded there.
-    agency = source.app.actor(user).agency if source.app.authorize(source.app.actor(user, "store copy"), "store copy") else "-"
-    build = Build(name=f"copy-{uuid.uuid4().hex[:12]}", user=user or "-", agency=agency, at=utcnow(),
-                  command=f"tasking store copy --from {source.app.store_label} --to {target.app.store_label}",
-                  detail={"from": source.app.store_label, "events": source.app.event_count()})
+    agency = (
+        source.app.actor(user).agency
+        if source.app.authorize(source.app.actor(user, "store copy"), "store copy")
+        else "-"
+    )
+    build = Build(
+        name=f"copy-{uuid.uuid4().hex[:12]}",
+        user=user or "-",
+        agency=agency,
+        at=utcnow(),
+        command=f"tasking store copy --from {source.app.store_label} --to {target.app.store_label}",
+        detail={"from": source.app.store_label, "events": source.app.event_count()},
+    )
     target.app.save(build)
     if source.app.keys is not None and target.app.keys is not None:
         target.app.keys.import_rows(source.app.keys.export())
@@ -75,14 +91,20 @@ def copy_store(source: Services, target: Services, progress: Callable[[int], Non
 
 def _as_target_stores(source: Services, target: Services, notification: Any) -> StoredEvent:
     """The record as stored; an event with plaintext in a sealed field is sealed for the target."""
-    stored = StoredEvent(originator_id=notification.originator_id, originator_version=notification.originator_version,
-                         topic=notification.topic, state=notification.state)
+    stored = StoredEvent(
+        originator_id=notification.originator_id,
+        originator_version=notification.originator_version,
+        topic=notification.topic,
+        state=notification.state,
+    )
     fields = SEALED.get(resolve_topic(notification.topic))
     if not fields or not isinstance(target.app.mapper, SealingMapper):
         return stored
     event = source.app.mapper.to_domain_event(stored)
-    if all(value is None or (isinstance(value, str) and value.startswith(PREFIX))
-           for value in (getattr(event, name, None) for name in fields)):
+    if all(
+        value is None or (isinstance(value, str) and value.startswith(PREFIX))
+        for value in (getattr(event, name, None) for name in fields)
+    ):
         return stored
     target.app.keys.ensure([event.originator_id])  # type: ignore[union-attr]
     return target.app.mapper.to_stored_event(event)
@@ -91,6 +113,7 @@ def _as_target_stores(source: Services, target: Services, notification: Any) -> 
 def verify_copy(source: Services, target: Services, batch: int = BATCH) -> int:
     """Compare every copied event's decrypted content with the source's; returns how many matched.
     Raises a domain error naming the first position that differs."""
+
     def events(services: Services) -> Iterator[tuple[int, Any]]:
         start, keys, skip = 0, services.app.keys, {get_topic(Build.Started), get_topic(Build.Finished)}
         while notifications := services.app.recorder.select_notifications(start, batch, inclusive_of_start=False):

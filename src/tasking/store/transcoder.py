@@ -41,7 +41,9 @@ class OrjsonTranscoder(Transcoder):
             return {"_type_": "datetime_iso", "_data_": value.isoformat()}
         transcoding = self.types.get(type(value))
         if transcoding is None:
-            raise TranscodingNotRegisteredError(f"Object of type {type(value)} is not serializable; register a transcoding")
+            raise TranscodingNotRegisteredError(
+                f"Object of type {type(value)} is not serializable; register a transcoding"
+            )
         return {"_type_": transcoding.name, "_data_": transcoding.encode(value)}
 
     def _prepare(self, value: Any) -> Any:
@@ -62,7 +64,9 @@ class OrjsonTranscoder(Transcoder):
             if len(value) == 2 and "_type_" in value and "_data_" in value:
                 transcoding = self.names.get(value["_type_"])
                 if transcoding is None:
-                    raise TranscodingNotRegisteredError(f"Data tagged {value['_type_']!r} has no registered transcoding")
+                    raise TranscodingNotRegisteredError(
+                        f"Data tagged {value['_type_']!r} has no registered transcoding"
+                    )
                 return transcoding.decode(self._restore(value["_data_"]))
             return {k: self._restore(v) if type(v) in (dict, list) else v for k, v in value.items()}
         if kind is list:

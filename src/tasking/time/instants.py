@@ -16,9 +16,11 @@ UTC = dt.timezone.utc
 FIRST_YEAR, LAST_YEAR = 1800, 9998
 # The forms `parse_datetime` is documented to take (the OpenAPI schema gives it for `at` and `as_of`):
 # a date, or a date and time to the minute or second, with `Z` or an offset or none (Europe/London).
-ISO_PATTERN = (r"^(?:1[89]\d\d|[2-8]\d{3}|9[0-8]\d\d|99[0-8]\d|999[0-8])-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
-               r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))"
-               r"(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)?)?$")
+ISO_PATTERN = (
+    r"^(?:1[89]\d\d|[2-8]\d{3}|9[0-8]\d\d|99[0-8]\d|999[0-8])-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))"
+    r"(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)?)?$"
+)
 
 # A date alone, as `parse_date` takes it (years 1800-9998).
 DATE_PATTERN = ISO_PATTERN.split("(?:T", 1)[0] + "$"
@@ -59,22 +61,33 @@ def wall_clock(naive: dt.datetime, text: str, field: str) -> dt.datetime:
     if first.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != naive:  # the clocks skip it
         start = naive.replace(minute=0, second=0, microsecond=0)  # London's clocks change on the hour
         end = start + abs(first.astimezone(UTC) - second.astimezone(UTC))  # the offsets' difference
-        raise DomainError(field, f"{text.strip()!r} does not exist in Europe/London: the clocks go forward from "
-                                 f"{start:%H:%M} to {end:%H:%M} "
-                                 f"on {naive:%Y-%m-%d}; give a time outside the gap, or with its offset")
+        raise DomainError(
+            field,
+            f"{text.strip()!r} does not exist in Europe/London: the clocks go forward from "
+            f"{start:%H:%M} to {end:%H:%M} "
+            f"on {naive:%Y-%m-%d}; give a time outside the gap, or with its offset",
+        )
     readings = " or ".join(f"{v.isoformat(timespec='minutes')} ({v.tzname()})" for v in (earlier, later))
-    raise DomainError(field, f"{text.strip()!r} happens twice in Europe/London (the clocks go back): it is "
-                             f"{readings}; give the offset")
+    raise DomainError(
+        field,
+        f"{text.strip()!r} happens twice in Europe/London (the clocks go back): it is {readings}; give the offset",
+    )
 
 
 def check_effective(value: dt.datetime, field: str, earliest: dt.date, now: dt.datetime) -> None:
     """An effective time may not be more than a day after it is recorded, nor before the earliest date."""
     if value > now + dt.timedelta(days=1):
-        raise DomainError(field, f"{local_time(value)} is more than one day after now ({local_time(now)}); "
-                                 "an effective time cannot be in the future")
+        raise DomainError(
+            field,
+            f"{local_time(value)} is more than one day after now ({local_time(now)}); "
+            "an effective time cannot be in the future",
+        )
     if value < start_of_day(earliest):
-        raise DomainError(field, f"{local_time(value)} is before the partnership's earliest date {earliest.isoformat()} "
-                                 "(earliest_date in its configuration)")
+        raise DomainError(
+            field,
+            f"{local_time(value)} is before the partnership's earliest date {earliest.isoformat()} "
+            "(earliest_date in its configuration)",
+        )
 
 
 def parse_date(text: str, field: str) -> dt.date:
@@ -133,7 +146,6 @@ def iso_precise(value: dt.datetime) -> str:
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
     return value.isoformat(timespec="microseconds")[:26] + "Z"
-
 
 
 def financial_year_of(value: dt.datetime) -> int:

@@ -23,8 +23,17 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from tasking.bootstrap import Services
-from tasking.commands import (COMMAND_HANDLERS, Command, EnrolUser, InitStore, IssueBriefing, IssueToken,
-                               RedeemEnrolment, SealChain, send)
+from tasking.commands import (
+    COMMAND_HANDLERS,
+    Command,
+    EnrolUser,
+    InitStore,
+    IssueBriefing,
+    IssueToken,
+    RedeemEnrolment,
+    SealChain,
+    send,
+)
 from tasking.commands.handlers import check_real_meeting
 from tasking.commands.bus import check_times
 from tasking.commands.data import ImportReport, RecordPoliceMonth
@@ -43,7 +52,9 @@ from tasking.web.auth import Principal, authenticate
 from tasking.web.limits import PRINCIPAL
 from tasking.web.problems import Problem, openapi_responses
 
-bearer = HTTPBearer(auto_error=False, description="A token of your own from `tasking users token` (or `tasking users redeem CODE`).")
+bearer = HTTPBearer(
+    auto_error=False, description="A token of your own from `tasking users token` (or `tasking users redeem CODE`)."
+)
 router = APIRouter(prefix="/api/v1", responses=openapi_responses(401, 403, 404, 422, 429, 503))
 NOT_FOUND = openapi_responses(404)
 WRITE_ERRORS = openapi_responses(400, 404, 409, 413)
@@ -65,12 +76,18 @@ def api_desk(request: Request, credentials: HTTPAuthorizationCredentials | None 
     with request.app.state.pool.borrow() as services:
         user = getattr(request.state, PRINCIPAL, None)  # checked before the body was read (`web.limits`)
         if user is None:
-            user = authenticate(services.app, credentials.credentials if credentials else None, client_of(request),
-                                request.app.state.attempts, via="api")
+            user = authenticate(
+                services.app,
+                credentials.credentials if credentials else None,
+                client_of(request),
+                request.app.state.attempts,
+                via="api",
+            )
         yield Desk(services, user)
 
 
 # --- the two kinds of time ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Times:
@@ -88,16 +105,28 @@ def _moment(text: str | None, field: str) -> dt.datetime | None:
         raise Problem(422, str(exc), field=exc.field, rule="datetime") from None
 
 
-AS_OF = Query(None, max_length=64, pattern=ISO_PATTERN, description="Recorded time: what had been recorded by then "
-              "(as `at`).")
-POSITION = Query(None, ge=0, le=2**62, description="Recorded time, exactly: events up to this position (every answer "
-                 "gives its `position`).")
+AS_OF = Query(
+    None, max_length=64, pattern=ISO_PATTERN, description="Recorded time: what had been recorded by then (as `at`)."
+)
+POSITION = Query(
+    None,
+    ge=0,
+    le=2**62,
+    description="Recorded time, exactly: events up to this position (every answer gives its `position`).",
+)
 
 
-def times(at: str | None = Query(None, max_length=64, pattern=ISO_PATTERN,
-                                  description="Effective time: the world as it stood then (ISO date or date-time, "
-                                  "years 1800-9998; no zone means Europe/London). Default now."),
-          as_of: str | None = AS_OF, position: int | None = POSITION) -> Times:
+def times(
+    at: str | None = Query(
+        None,
+        max_length=64,
+        pattern=ISO_PATTERN,
+        description="Effective time: the world as it stood then (ISO date or date-time, "
+        "years 1800-9998; no zone means Europe/London). Default now.",
+    ),
+    as_of: str | None = AS_OF,
+    position: int | None = POSITION,
+) -> Times:
     found = Times(_moment(at, "at"), _moment(as_of, "as-of"), position)
     if found.as_of is not None and found.position is not None:
         raise Problem(422, "as-of: give either as_of or position, not both", field="as-of", rule="exclusive")
@@ -107,16 +136,24 @@ def times(at: str | None = Query(None, max_length=64, pattern=ISO_PATTERN,
 def recorded_times(request: Request, as_of: str | None = AS_OF, position: int | None = POSITION) -> Times:
     """Recorded time only: the stats count the whole financial year, so they take no `at` (refused)."""
     if "at" in request.query_params:
-        raise Problem(422, "at: stats counts the whole financial year; use as_of or position", field="at",
-                      rule="not-for-stats")
+        raise Problem(
+            422, "at: stats counts the whole financial year; use as_of or position", field="at", rule="not-for-stats"
+        )
     return times(None, as_of, position)
 
 
 def read(desk: Desk, when: Times, action: str, at: bool = True, case: str | None = None) -> Reader:
     """As `tasking.cli.context.reader`: the token's user must be allowed `action` (the CLI command's
     name); then the views catch up and the point this read answers at is fixed."""
-    return open_reader(desk.services, desk.user.login, action, at=when.at if at else None, as_of=when.as_of,
-                       position=when.position, case=case)
+    return open_reader(
+        desk.services,
+        desk.user.login,
+        action,
+        at=when.at if at else None,
+        as_of=when.as_of,
+        position=when.position,
+        case=case,
+    )
 
 
 def open_reader(services: Services, login: str, action: str, **point: Any) -> Reader:
@@ -132,6 +169,7 @@ def answer(result: Any) -> Response:
 def reading(endpoint: Any) -> Any:
     """A read has no rule to break: a query's refusal names input it cannot answer for (422), or a
     reference the point does not hold (404); a permission refused is 403, as for a write."""
+
     @functools.wraps(endpoint)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -143,16 +181,23 @@ def reading(endpoint: Any) -> Any:
                 raise
             status = 404 if exc.field in ("case", "review", "group", "meeting") and "recorded" in exc.rule else 422
             raise Problem(status, str(exc), field=exc.field, rule=exc.rule) from None
+
     return wrapped
 
 
 # --- reads -------------------------------------------------------------------------------------
 
+
 @router.get("/me", tags=["reads"], summary="The token's user.")
 @reading
 def me(desk: Desk = Depends(api_desk)) -> dict[str, str]:
-    return {"user": desk.user.login, "name": desk.user.name, "agency": desk.user.agency, "role": desk.user.role,
-            "token": desk.user.token}
+    return {
+        "user": desk.user.login,
+        "name": desk.user.name,
+        "agency": desk.user.agency,
+        "role": desk.user.role,
+        "token": desk.user.token,
+    }
 
 
 @router.get("/briefing", tags=["reads"], summary="The queue for a tasking meeting (`tasking briefing --json`).")
@@ -177,9 +222,12 @@ def repeats(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Res
 
 @router.get("/cases", tags=["reads"], summary="Cases, oldest first (`tasking cases --json`).")
 @reading
-def cases(desk: Desk = Depends(api_desk), when: Times = Depends(times),
-          open: bool = Query(False, description="Only open cases."),
-          area: str | None = Query(None, max_length=100, description="Only cases in this area.")) -> Response:
+def cases(
+    desk: Desk = Depends(api_desk),
+    when: Times = Depends(times),
+    open: bool = Query(False, description="Only open cases."),
+    area: str | None = Query(None, max_length=100, description="Only cases in this area."),
+) -> Response:
     reader = read(desk, when, "cases")
     if area:
         try:
@@ -198,8 +246,12 @@ def case(case: str = Reference, desk: Desk = Depends(api_desk), when: Times = De
     return answer(show(read(desk, when, "show", case=case), case))
 
 
-@router.get("/cases/{case}/audit", tags=["reads"], summary="Every event on a case (`tasking audit --json`).",
-            responses=NOT_FOUND)
+@router.get(
+    "/cases/{case}/audit",
+    tags=["reads"],
+    summary="Every event on a case (`tasking audit --json`).",
+    responses=NOT_FOUND,
+)
 @reading
 def case_audit(case: str = Reference, desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
     return answer(audit(read(desk, when, "audit", case=case), case))
@@ -207,8 +259,11 @@ def case_audit(case: str = Reference, desk: Desk = Depends(api_desk), when: Time
 
 @router.get("/taskings", tags=["reads"], summary="Open taskings of an agency (default yours), overdue first.")
 @reading
-def taskings(desk: Desk = Depends(api_desk), when: Times = Depends(times),
-             agency: str | None = Query(None, max_length=64, description="Agency code (default the user's).")) -> Response:
+def taskings(
+    desk: Desk = Depends(api_desk),
+    when: Times = Depends(times),
+    agency: str | None = Query(None, max_length=64, description="Agency code (default the user's)."),
+) -> Response:
     reader = read(desk, when, "cases")
     try:
         code = reader.config.check_agency(agency) if agency else desk.user.agency
@@ -226,15 +281,24 @@ def stats(year: int = Year, desk: Desk = Depends(api_desk), when: Times = Depend
     from tasking.reporting.annual_report import to_json
 
     reader = _stats_reader(desk, when, "stats")
-    return Response(to_json(year_stats(reader.db, reader.config, year, reader.point.position)),
-                    media_type="application/json")
+    return Response(
+        to_json(year_stats(reader.db, reader.config, year, reader.point.position)), media_type="application/json"
+    )
 
 
-@router.get("/stats/{year}/explain/{figure}", tags=["reads"], responses=NOT_FOUND,
-            summary="The cases and events behind one figure (`tasking stats --explain FIGURE --json`).")
+@router.get(
+    "/stats/{year}/explain/{figure}",
+    tags=["reads"],
+    responses=NOT_FOUND,
+    summary="The cases and events behind one figure (`tasking stats --explain FIGURE --json`).",
+)
 @reading
-def stats_explain(year: int = Year, figure: str = Path(..., max_length=200), desk: Desk = Depends(api_desk),
-                  when: Times = Depends(recorded_times)) -> Response:
+def stats_explain(
+    year: int = Year,
+    figure: str = Path(..., max_length=200),
+    desk: Desk = Depends(api_desk),
+    when: Times = Depends(recorded_times),
+) -> Response:
     reader = _stats_reader(desk, when, "explain")
     return answer(explain(reader.db, reader.config, year, reader.point.position, figure))
 
@@ -246,29 +310,39 @@ def _stats_reader(desk: Desk, when: Times, action: str) -> Reader:
 
 @router.get("/case-reviews", tags=["reads"], summary="ASB case reviews with their milestones.")
 @reading
-def case_reviews(desk: Desk = Depends(api_desk), when: Times = Depends(times),
-                 open: bool = Query(False, description="Only reviews not closed.")) -> Response:
+def case_reviews(
+    desk: Desk = Depends(api_desk),
+    when: Times = Depends(times),
+    open: bool = Query(False, description="Only reviews not closed."),
+) -> Response:
     return answer(reads.case_reviews_read(read(desk, when, "case-review list"), when.at, utcnow(), open_only=open))
 
 
 @router.get("/case-reviews/{review}", tags=["reads"], summary="One case review.", responses=NOT_FOUND)
 @reading
-def case_review(review: str = Path(..., max_length=64), desk: Desk = Depends(api_desk),
-                when: Times = Depends(times)) -> Response:
+def case_review(
+    review: str = Path(..., max_length=64), desk: Desk = Depends(api_desk), when: Times = Depends(times)
+) -> Response:
     return answer(reads.case_review_read(read(desk, when, "case-review list"), review, when.at, utcnow()))
 
 
 @router.get("/task-and-finish-groups", tags=["reads"], summary="Task and Finish groups.")
 @reading
-def groups(desk: Desk = Depends(api_desk), when: Times = Depends(times),
-           open: bool = Query(False, description="Only groups not completed.")) -> Response:
+def groups(
+    desk: Desk = Depends(api_desk),
+    when: Times = Depends(times),
+    open: bool = Query(False, description="Only groups not completed."),
+) -> Response:
     return answer(reads.groups_read(read(desk, when, "tfg list"), when.at, utcnow(), open_only=open))
 
 
-@router.get("/task-and-finish-groups/{group}", tags=["reads"], summary="One Task and Finish group.",
-            responses=NOT_FOUND)
+@router.get(
+    "/task-and-finish-groups/{group}", tags=["reads"], summary="One Task and Finish group.", responses=NOT_FOUND
+)
 @reading
-def group(group: str = Path(..., max_length=64), desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Response:
+def group(
+    group: str = Path(..., max_length=64), desk: Desk = Depends(api_desk), when: Times = Depends(times)
+) -> Response:
     return answer(reads.group_read(read(desk, when, "tfg list"), group, when.at, utcnow()))
 
 
@@ -280,9 +354,13 @@ def marac_meetings(desk: Desk = Depends(api_desk), when: Times = Depends(times))
 
 @router.get("/marac/agenda", tags=["reads"], summary="The Community MARAC agenda.", responses=NOT_FOUND)
 @reading
-def marac_agenda(desk: Desk = Depends(api_desk), when: Times = Depends(times),
-                 meeting: str | None = Query(None, max_length=10, pattern=DATE_PATTERN,
-                                             description="The meeting's date, YYYY-MM-DD.")) -> Response:
+def marac_agenda(
+    desk: Desk = Depends(api_desk),
+    when: Times = Depends(times),
+    meeting: str | None = Query(
+        None, max_length=10, pattern=DATE_PATTERN, description="The meeting's date, YYYY-MM-DD."
+    ),
+) -> Response:
     day = None
     if meeting:
         try:
@@ -311,8 +389,16 @@ def issued(desk: Desk = Depends(api_desk), when: Times = Depends(times)) -> Resp
 # import`, `tasking context import-police-uk`); retention, whose targets only the retention rule
 # selects (`tasking retention run`, the scheduler): no request body names what to destroy; and
 # sealing the hash chain, an operator's decision made at the store (`tasking seal-chain`).
-NOT_OVER_HTTP = {InitStore, IssueToken, EnrolUser, RedeemEnrolment, ImportReport, RecordPoliceMonth, ApplyRetention,
-                 SealChain}
+NOT_OVER_HTTP = {
+    InitStore,
+    IssueToken,
+    EnrolUser,
+    RedeemEnrolment,
+    ImportReport,
+    RecordPoliceMonth,
+    ApplyRetention,
+    SealChain,
+}
 # Made by the server, not sent: a pack is computed from the store (`issue_briefing` below).
 SERVER_MADE = {IssueBriefing}
 
@@ -329,7 +415,13 @@ def body_model(command_class: type[Command]) -> type[BaseModel]:
         if name == "user":
             continue
         if name == "at":
-            fields[name] = (AwareDatetime | None, Field(None, description="Effective time (default now); with a zone; from the partnership's `earliest_date` to one day after now (a 422 names the rule otherwise)."))
+            fields[name] = (
+                AwareDatetime | None,
+                Field(
+                    None,
+                    description="Effective time (default now); with a zone; from the partnership's `earliest_date` to one day after now (a 422 names the rule otherwise).",
+                ),
+            )
         else:
             fields[name] = (info.annotation, info)
     config = ConfigDict(extra="forbid", json_schema_extra=command_class.model_config.get("json_schema_extra"))
@@ -352,30 +444,51 @@ def send_command(desk: Desk, command_class: type[Command], body: BaseModel, requ
 def _write_route(command_class: type[Command]) -> None:
     body_type = body_model(command_class)
 
-    def endpoint(body: body_type, desk: Desk = Depends(api_desk),  # type: ignore[valid-type]
-                 request_id: str | None = Header(None, alias="Request-Id", min_length=1, max_length=200,
-                                                 pattern=r"^\S+$",
-                                                 description="Makes the write safe to retry (`--request-id`).")
-                 ) -> dict[str, Any]:
+    def endpoint(
+        body: body_type,
+        desk: Desk = Depends(api_desk),  # type: ignore[valid-type]
+        request_id: str | None = Header(
+            None,
+            alias="Request-Id",
+            min_length=1,
+            max_length=200,
+            pattern=r"^\S+$",
+            description="Makes the write safe to retry (`--request-id`).",
+        ),
+    ) -> dict[str, Any]:
         return send_command(desk, command_class, body, request_id)
 
     endpoint.__name__ = command_class.__name__
     doc = (command_class.__doc__ or "").strip().splitlines()
-    router.add_api_route(f"/commands/{path_name(command_class)}", endpoint, methods=["POST"], tags=["commands"],
-                         summary=doc[0] if doc else command_class.__name__, responses=WRITE_ERRORS,
-                         operation_id=command_class.__name__)
+    router.add_api_route(
+        f"/commands/{path_name(command_class)}",
+        endpoint,
+        methods=["POST"],
+        tags=["commands"],
+        summary=doc[0] if doc else command_class.__name__,
+        responses=WRITE_ERRORS,
+        operation_id=command_class.__name__,
+    )
 
 
 class MeetingBody(BaseModel):
     """Which meeting's pack to issue; the server computes the pack (as `tasking briefing issue`)."""
 
     model_config = ConfigDict(extra="forbid")
-    meeting: AwareDatetime = Field(..., description="The meeting, with its zone: a working day at the meeting "
-                                   "time, e.g. 2018-03-05T09:00:00+00:00; its pack time must have come.")
+    meeting: AwareDatetime = Field(
+        ...,
+        description="The meeting, with its zone: a working day at the meeting "
+        "time, e.g. 2018-03-05T09:00:00+00:00; its pack time must have come.",
+    )
 
 
-@router.post("/commands/issue-briefing", tags=["commands"], responses=WRITE_ERRORS, operation_id="IssueBriefing",
-             summary="Issue the briefing pack for a meeting: the server makes and records it, once.")
+@router.post(
+    "/commands/issue-briefing",
+    tags=["commands"],
+    responses=WRITE_ERRORS,
+    operation_id="IssueBriefing",
+    summary="Issue the briefing pack for a meeting: the server makes and records it, once.",
+)
 def issue_briefing(body: MeetingBody, request: Request, desk: Desk = Depends(api_desk)) -> dict[str, Any]:
     """As `tasking briefing issue`: the pack is written under the server's packs folder (`TASKING_PACKS`)."""
     from tasking.reporting.packs import issue_pack
@@ -388,7 +501,10 @@ def issue_briefing(body: MeetingBody, request: Request, desk: Desk = Depends(api
     return issue_pack(desk.services, body.meeting, request.app.state.packs, desk.user.login, now)
 
 
-WRITES = [command_class for command_class in COMMAND_HANDLERS
-          if command_class not in NOT_OVER_HTTP and command_class not in SERVER_MADE]
+WRITES = [
+    command_class
+    for command_class in COMMAND_HANDLERS
+    if command_class not in NOT_OVER_HTTP and command_class not in SERVER_MADE
+]
 for _command_class in WRITES:
     _write_route(_command_class)

@@ -43,28 +43,47 @@ DOCS_PAGE = """<!doctype html>
 """
 
 
-def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: str | None = None,
-               secure_cookies: bool = False, attempts: FailedAttempts | None = None,
-               packs: Path | None = None, max_body: int | None = None, shift_hours: float | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    pool_size: int = 4,
+    secret: str | None = None,
+    secure_cookies: bool = False,
+    attempts: FailedAttempts | None = None,
+    packs: Path | None = None,
+    max_body: int | None = None,
+    shift_hours: float | None = None,
+) -> FastAPI:
     """The web face of one store: the same commands, queries and renderers as the CLI."""
     from tasking import __version__
     from tasking.web import api, open311, pages, pages_desk, pages_intake, pages_room, phone
 
     settings = settings or Settings.from_env()
     app = FastAPI(
-        title="tasking", version=__version__, openapi_url="/openapi.json", docs_url=None, redoc_url=None,
+        title="tasking",
+        version=__version__,
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
         description="The daily tasking engine's HTTP API: every write command with its pydantic model as the "
-                    "body, every read with `at`, `as_of` and `position`. Send `Authorization: Bearer TOKEN` "
-                    "(your own token from `tasking users token`). Errors are RFC 9457 problem details.",
+        "body, every read with `at`, `as_of` and `position`. Send `Authorization: Bearer TOKEN` "
+        "(your own token from `tasking users token`). Errors are RFC 9457 problem details.",
     )
     app.state.pool = ServicesPool(settings, size=pool_size)
     app.state.attempts = attempts or FailedAttempts()
     app.state.settings = settings
-    app.state.shift_hours = phone.shift_hours() if shift_hours is None else shift_hours  # the phone keeps cases this long
+    app.state.shift_hours = (
+        phone.shift_hours() if shift_hours is None else shift_hours
+    )  # the phone keeps cases this long
     app.state.packs = packs or Path(os.environ.get("TASKING_PACKS") or "briefings")  # as `briefing issue --output`
-    app.add_middleware(SessionMiddleware, secret_key=secret or os.environ.get("TASKING_WEB_SECRET") or secrets.token_hex(32),
-                       session_cookie="tasking_session", max_age=SESSION_HOURS * 3600, same_site="strict",
-                       https_only=secure_cookies)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret or os.environ.get("TASKING_WEB_SECRET") or secrets.token_hex(32),
+        session_cookie="tasking_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="strict",
+        https_only=secure_cookies,
+    )
     limit = max_body or int(os.environ.get("TASKING_WEB_MAX_BODY") or DEFAULT_MAX_BODY)
     app.add_middleware(BodyLimit, max_body=limit)  # outside the session and the routes: before a body is read
     app.add_middleware(SecurityHeaders)
@@ -84,15 +103,26 @@ def create_app(settings: Settings | None = None, *, pool_size: int = 4, secret: 
     app.include_router(open311.router)  # Open311 GeoReport v2 for FixMyStreet (issue 23)
     app.openapi = lambda: with_config(app)  # type: ignore[method-assign]
 
-    @app.get("/health", tags=["health"], summary="Liveness and store reachability (no token needed).",
-             responses={503: {"description": "Store unavailable", "content": {PROBLEM: {}}}})
+    @app.get(
+        "/health",
+        tags=["health"],
+        summary="Liveness and store reachability (no token needed).",
+        responses={503: {"description": "Store unavailable", "content": {PROBLEM: {}}}},
+    )
     def health() -> dict[str, str]:
         with app.state.pool.borrow() as services:
             services.app.config  # noqa: B018 - reads the store: unreachable becomes a 503
             return {"status": "ok"}
 
-    for exc_class in (Problem, RequestValidationError, ValidationError, DomainError, StarletteHTTPException,
-                      *_store_errors(), Exception):
+    for exc_class in (
+        Problem,
+        RequestValidationError,
+        ValidationError,
+        DomainError,
+        StarletteHTTPException,
+        *_store_errors(),
+        Exception,
+    ):
         app.add_exception_handler(exc_class, _handle)
     app.router.on_shutdown.append(app.state.pool.close)
     return app
@@ -104,8 +134,13 @@ async def _handle(request: Request, exc: Exception) -> Any:
         first = errors[0] if errors else {"loc": [], "msg": "invalid"}
         where = [part for part in first["loc"] if part not in ("body", "query", "path", "header")]
         field = where[0] if where else None
-        problem = Problem(422, f"{field}: {first['msg']}" if field else first["msg"], field=field,
-                          rule=first.get("type"), errors=errors)
+        problem = Problem(
+            422,
+            f"{field}: {first['msg']}" if field else first["msg"],
+            field=field,
+            rule=first.get("type"),
+            errors=errors,
+        )
     elif isinstance(exc, StarletteHTTPException):
         problem = Problem(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
     else:
@@ -128,5 +163,8 @@ def app_from_env() -> FastAPI:
     from tasking.logs import configure_logging
 
     configure_logging()
-    return create_app(Settings.from_env(), pool_size=int(os.environ.get("TASKING_WEB_POOL", "4")),
-                      secure_cookies=os.environ.get("TASKING_WEB_SECURE_COOKIES", "") == "1")
+    return create_app(
+        Settings.from_env(),
+        pool_size=int(os.environ.get("TASKING_WEB_POOL", "4")),
+        secure_cookies=os.environ.get("TASKING_WEB_SECURE_COOKIES", "") == "1",
+    )

@@ -70,8 +70,11 @@ class FailedAttempts:
                 if len(seen) >= self.limit:
                     wait = max(1, int(seen[0] + self.window - self.clock()) + 1)
                     what = "this address" if kind == "address" else "this token's user"
-                    raise Problem(429, f"too many failed sign-ins for {what}; try again in {wait} s",
-                                  headers={"Retry-After": str(wait)})
+                    raise Problem(
+                        429,
+                        f"too many failed sign-ins for {what}; try again in {wait} s",
+                        headers={"Retry-After": str(wait)},
+                    )
 
     def failed(self, client: str, login: str | None = None) -> None:
         with self._lock:
@@ -79,13 +82,17 @@ class FailedAttempts:
                 self._recent(key).append(self.clock())
 
 
-def authenticate(app: Any, token: str | None, client: str, attempts: FailedAttempts, via: str,
-                 now: dt.datetime | None = None) -> Principal:
+def authenticate(
+    app: Any, token: str | None, client: str, attempts: FailedAttempts, via: str, now: dt.datetime | None = None
+) -> Principal:
     """The user a token belongs to; or 401, or 429 after too many failures from `client` or for the
     login the token names. A valid token is checked first, so no one's failures lock it out."""
     if not token:
-        raise Problem(401, "a bearer token is required: `Authorization: Bearer TOKEN` (from `tasking users token`)",
-                      headers=BEARER)
+        raise Problem(
+            401,
+            "a bearer token is required: `Authorization: Bearer TOKEN` (from `tasking users token`)",
+            headers=BEARER,
+        )
     login = login_of(token)
     reason, user, found = "malformed", None, None
     if login is not None:
@@ -130,8 +137,12 @@ def new_csrf_token() -> str:
 def check_csrf(session: dict[str, Any], sent: str | None) -> None:
     expected = session.get("csrf")
     if not expected or not sent or not secrets.compare_digest(str(expected), str(sent)):
-        raise Problem(403, "csrf: the form's token does not match this session; reload the page and try again",
-                      field="csrf", rule="mismatch")
+        raise Problem(
+            403,
+            "csrf: the form's token does not match this session; reload the page and try again",
+            field="csrf",
+            rule="mismatch",
+        )
 
 
 def principal_from_session(app: Any, session: dict[str, Any], now: dt.datetime | None = None) -> Principal | None:

@@ -27,11 +27,20 @@ TIMES = ("at", "occurred_at")
 
 # (href, label, the permission action that opens it); None: every signed-in user.
 NAVIGATION: tuple[tuple[str, str, str | None], ...] = (
-    ("/briefing", "Briefing", "briefing"), ("/cases/new", "New report", "report"), ("/cases", "Cases", "cases"),
-    ("/my-taskings", "My taskings", None), ("/feedback-owed", "Feedback owed", "feedback-owed"),
-    ("/people", "People", "person find"), ("/figures", "Figures", "stats"), ("/reports", "Annual report", "stats"),
-    ("/case-reviews", "Case reviews", "case-review list"), ("/task-and-finish-groups", "Task and Finish", "tfg list"),
-    ("/marac", "Community MARAC", "marac agenda"), ("/access-log", "Access log", "access-log"), ("/users", "Users", "users list"), ("/docs", "API", None),
+    ("/briefing", "Briefing", "briefing"),
+    ("/cases/new", "New report", "report"),
+    ("/cases", "Cases", "cases"),
+    ("/my-taskings", "My taskings", None),
+    ("/feedback-owed", "Feedback owed", "feedback-owed"),
+    ("/people", "People", "person find"),
+    ("/figures", "Figures", "stats"),
+    ("/reports", "Annual report", "stats"),
+    ("/case-reviews", "Case reviews", "case-review list"),
+    ("/task-and-finish-groups", "Task and Finish", "tfg list"),
+    ("/marac", "Community MARAC", "marac agenda"),
+    ("/access-log", "Access log", "access-log"),
+    ("/users", "Users", "users list"),
+    ("/docs", "API", None),
 )
 
 
@@ -52,7 +61,14 @@ class Refused(Exception):
         self.status, self.reason, self.typed = status, reason, typed
 
 
-_LABELS = {"csrf": "the form's security check (csrf)", "occurred_at": "occurred", "at": "when", "to": "other case", "lat": "latitude", "lon": "longitude"}
+_LABELS = {
+    "csrf": "the form's security check (csrf)",
+    "occurred_at": "occurred",
+    "at": "when",
+    "to": "other case",
+    "lat": "latitude",
+    "lon": "longitude",
+}
 
 
 def plain(problem: Problem) -> str:
@@ -74,8 +90,13 @@ def typed_fields(form: dict[str, Any]) -> dict[str, str]:
     return {k: str(v).strip() for k, v in form.items() if k != "csrf_token" and str(v).strip()}
 
 
-def form_write(desk: Any, command_class: type[Command], fields: dict[str, Any], typed: dict[str, str],
-               request_id: str | None = None) -> dict[str, Any]:
+def form_write(
+    desk: Any,
+    command_class: type[Command],
+    fields: dict[str, Any],
+    typed: dict[str, str],
+    request_id: str | None = None,
+) -> dict[str, Any]:
     """Send `command_class` built from `fields` as the signed-in user; `Refused` (with `typed`) when
     the model, a rule or the permission table refuses it. Not-found and store errors propagate."""
     try:

@@ -10,8 +10,10 @@ import hashlib
 import re
 from typing import Any
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
@@ -22,8 +24,9 @@ _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 def csp_with_inline_styles(html: str) -> dict[str, str]:
     """The CSP header for a page that carries its own `<style>` blocks: each allowed by its hash."""
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
-                      for css in _STYLE.findall(html))
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'" for css in _STYLE.findall(html)
+    )
     return {"Content-Security-Policy": CSP.replace("style-src 'self'", f"style-src 'self' {hashes}")}
 
 
@@ -41,8 +44,11 @@ class SecurityHeaders:
         async def with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name.encode(), value.encode()) for name, value in
-                         {"content-security-policy": CSP, **HEADERS}.items() if name.encode() not in present]
+                extra = [
+                    (name.encode(), value.encode())
+                    for name, value in {"content-security-policy": CSP, **HEADERS}.items()
+                    if name.encode() not in present
+                ]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

@@ -44,11 +44,18 @@ class BodyLimit:
             await _problem(Problem(status, detail, field="body", rule="size"))(scope, receive, send)
             return
         expects_body = length not in (None, "0") or "chunked" in headers.get("transfer-encoding", "").lower()
-        if (expects_body and scope["path"].startswith("/api/")
-                and not headers.get("authorization", "").lower().startswith("bearer ")):
-            await _problem(Problem(401, "a bearer token is required: `Authorization: Bearer TOKEN` "
-                                        "(from `tasking users token ID`)",
-                                   headers={"WWW-Authenticate": 'Bearer realm="tasking"'}))(scope, receive, send)
+        if (
+            expects_body
+            and scope["path"].startswith("/api/")
+            and not headers.get("authorization", "").lower().startswith("bearer ")
+        ):
+            await _problem(
+                Problem(
+                    401,
+                    "a bearer token is required: `Authorization: Bearer TOKEN` (from `tasking users token ID`)",
+                    headers={"WWW-Authenticate": 'Bearer realm="tasking"'},
+                )
+            )(scope, receive, send)
             return
         if expects_body and scope["path"].startswith("/api/"):  # the token is checked before the body is read
             found = await run_in_threadpool(_authenticated, scope, headers)
@@ -60,13 +67,15 @@ class BodyLimit:
             body = await _read_all(receive, self.max_body)
             if body is None:
                 await _problem(Problem(413, str(BodyTooLarge(self.max_body).detail), field="body", rule="size"))(
-                    scope, receive, send)
+                    scope, receive, send
+                )
                 return
             try:
                 body.decode("utf-8")
             except UnicodeDecodeError:
-                await _problem(Problem(400, "body: not UTF-8; send JSON encoded as UTF-8", field="body",
-                                       rule="utf-8"))(scope, receive, send)
+                await _problem(Problem(400, "body: not UTF-8; send JSON encoded as UTF-8", field="body", rule="utf-8"))(
+                    scope, receive, send
+                )
                 return
             await self.app(scope, _replay(body), send)
             return
@@ -91,7 +100,7 @@ def _authenticated(scope: dict[str, Any], headers: Headers) -> Any:
     from tasking.web.auth import authenticate
 
     app = scope["app"]
-    token = headers.get("authorization", "")[len("bearer "):].strip()
+    token = headers.get("authorization", "")[len("bearer ") :].strip()
     client = scope["client"][0] if scope.get("client") else "unknown"
     try:
         with app.state.pool.borrow() as services:

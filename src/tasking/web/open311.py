@@ -65,8 +65,13 @@ def _answer(run: Callable[[], Any]) -> Response:
 
 
 def _integration(request: Request, services: Any, api_key: str | None, action: str) -> Principal:
-    principal = authenticate(services.app, api_key, request.client.host if request.client else "unknown",
-                             request.app.state.attempts, via="open311")
+    principal = authenticate(
+        services.app,
+        api_key,
+        request.client.host if request.client else "unknown",
+        request.app.state.attempts,
+        via="open311",
+    )
     services.app.authorize(services.app.actor(principal.login), action)
     return principal
 
@@ -82,10 +87,19 @@ def _instant(value: str | None, field: str) -> str | None:
 
 def services_list(config: Any) -> list[dict[str, Any]]:
     hidden = restricted_categories(config)
-    return [{"service_code": code, "service_name": category.name, "description": category.name, "metadata": False,
-             "type": "realtime", "keywords": "public" if accepted(config, code) else "not-public",
-             "group": category.asb_type}
-            for code, category in config.categories.items() if code not in hidden]
+    return [
+        {
+            "service_code": code,
+            "service_name": category.name,
+            "description": category.name,
+            "metadata": False,
+            "type": "realtime",
+            "keywords": "public" if accepted(config, code) else "not-public",
+            "group": category.asb_type,
+        }
+        for code, category in config.categories.items()
+        if code not in hidden
+    ]
 
 
 @router.get("/services.json", summary="The partnership's categories as GeoReport services (no key needed).")
@@ -103,8 +117,9 @@ def services_xml(request: Request) -> Response:
         node = ET.SubElement(root, "service")
         for name, value in service.items():
             ET.SubElement(node, name).text = str(value).lower() if isinstance(value, bool) else str(value)
-    return Response(b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8"),
-                    media_type="text/xml")
+    return Response(
+        b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8"), media_type="text/xml"
+    )
 
 
 def _text(form: Any, name: str) -> str | None:
@@ -143,10 +158,19 @@ def _create(request: Request, form: Any) -> list[dict[str, str]]:
         if not _text(form, "description"):
             raise GeoReportError(400, "description: is required")
         command = RecordOpen311Report(
-            user=principal.login, at=utcnow(), key=key, service_code=_text(form, "service_code"),
-            lat=_number(form, "lat"), lon=_number(form, "long"), address_string=_text(form, "address_string"),
-            description=_text(form, "description"), email=_text(form, "email"), first_name=_text(form, "first_name"),
-            last_name=_text(form, "last_name"), phone=_text(form, "phone"))
+            user=principal.login,
+            at=utcnow(),
+            key=key,
+            service_code=_text(form, "service_code"),
+            lat=_number(form, "lat"),
+            lon=_number(form, "long"),
+            address_string=_text(form, "address_string"),
+            description=_text(form, "description"),
+            email=_text(form, "email"),
+            first_name=_text(form, "first_name"),
+            last_name=_text(form, "last_name"),
+            phone=_text(form, "phone"),
+        )
         result = send(services.app, command)
         return [{"service_request_id": result["case"]}]
 
@@ -169,10 +193,15 @@ def list_requests(request: Request) -> Response:
     def run() -> Any:
         with request.app.state.pool.borrow() as services:
             reader, integration = _reader(request, services, query.get("api_key"))
-            return queries.requests(reader, integration, ids=_split(query.get("service_request_id")),
-                                    service_codes=_split(query.get("service_code")),
-                                    start=_instant(query.get("start_date"), "start_date"),
-                                    end=_instant(query.get("end_date"), "end_date"), statuses=_split(query.get("status")))
+            return queries.requests(
+                reader,
+                integration,
+                ids=_split(query.get("service_request_id")),
+                service_codes=_split(query.get("service_code")),
+                start=_instant(query.get("start_date"), "start_date"),
+                end=_instant(query.get("end_date"), "end_date"),
+                statuses=_split(query.get("status")),
+            )
 
     return _answer(run)
 
@@ -199,8 +228,12 @@ def request_updates(request: Request) -> Response:
             if not query.get("api_key"):
                 raise GeoReportError(403, "api_key: is required (the token of an `integration` user)")
             reader, integration = _reader(request, services, query.get("api_key"))
-            return queries.updates(reader, integration or "", _instant(query.get("start_date"), "start_date"),
-                                   _instant(query.get("end_date"), "end_date"))
+            return queries.updates(
+                reader,
+                integration or "",
+                _instant(query.get("start_date"), "start_date"),
+                _instant(query.get("end_date"), "end_date"),
+            )
 
     return _answer(run)
 

@@ -54,8 +54,9 @@ from tasking.web.problems import Problem
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(local_text=render.local_text, day_text=render.day_text, cell=render._cell,
-                             navigation=navigation)
+templates.env.globals.update(
+    local_text=render.local_text, day_text=render.day_text, cell=render._cell, navigation=navigation
+)
 templates.env.filters["shown"] = shown
 templates.env.globals["plain"] = plain
 jinja.share_with(templates.env)  # the reporting layer's templates, for pages to extend or import
@@ -72,8 +73,12 @@ class PageDesk:
 
     def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         shift = shift_ends(self.request.session, self.request.app.state.shift_hours, utcnow())
-        return templates.TemplateResponse(self.request, name, {"user": self.user, "csrf": csrf_of(self.request),
-                                                               "shift_ends": shift, **context}, status_code=status)
+        return templates.TemplateResponse(
+            self.request,
+            name,
+            {"user": self.user, "csrf": csrf_of(self.request), "shift_ends": shift, **context},
+            status_code=status,
+        )
 
 
 def csrf_of(request: Request) -> str:
@@ -103,11 +108,17 @@ def error_page(request: Request, problem: Problem) -> Response:
     if problem.status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/sign-in?next={quote(target)}", status_code=303)
-    return templates.TemplateResponse(request, "error.html", {"problem": problem, "user": None, "csrf": csrf_of(request)},
-                                      status_code=problem.status, headers=problem.headers)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"problem": problem, "user": None, "csrf": csrf_of(request)},
+        status_code=problem.status,
+        headers=problem.headers,
+    )
 
 
 # --- signing in and out ------------------------------------------------------------------------
+
 
 def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/"
@@ -115,13 +126,15 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_form(request: Request, next: str | None = None) -> Response:
-    return templates.TemplateResponse(request, "sign_in.html", {"user": None, "csrf": csrf_of(request),
-                                                                "next": _safe_next(next), "error": None})
+    return templates.TemplateResponse(
+        request, "sign_in.html", {"user": None, "csrf": csrf_of(request), "next": _safe_next(next), "error": None}
+    )
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
-def sign_in(request: Request, token: str = Form("", max_length=400), csrf_token: str = Form(""),
-            next: str = Form("/")) -> Response:
+def sign_in(
+    request: Request, token: str = Form("", max_length=400), csrf_token: str = Form(""), next: str = Form("/")
+) -> Response:
     check_csrf(request.session, csrf_token)
     try:
         with request.app.state.pool.borrow() as services:
@@ -129,13 +142,30 @@ def sign_in(request: Request, token: str = Form("", max_length=400), csrf_token:
     except Problem as problem:
         if problem.status not in (401, 429):
             raise
-        return templates.TemplateResponse(request, "sign_in.html", {
-            "user": None, "csrf": csrf_of(request), "next": _safe_next(next),
-            "error": problem.detail if problem.status == 429 else "That token is not valid (unknown, revoked or expired)."},
-            status_code=problem.status, headers=problem.headers)
+        return templates.TemplateResponse(
+            request,
+            "sign_in.html",
+            {
+                "user": None,
+                "csrf": csrf_of(request),
+                "next": _safe_next(next),
+                "error": problem.detail
+                if problem.status == 429
+                else "That token is not valid (unknown, revoked or expired).",
+            },
+            status_code=problem.status,
+            headers=problem.headers,
+        )
     request.session.clear()
-    request.session.update({"login": user.login, "token_hash": token_hash(token.strip()), "csrf": new_csrf_token(),
-                            "sid": new_session_id(), "since": utcnow().isoformat()})
+    request.session.update(
+        {
+            "login": user.login,
+            "token_hash": token_hash(token.strip()),
+            "csrf": new_csrf_token(),
+            "sid": new_session_id(),
+            "since": utcnow().isoformat(),
+        }
+    )
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -155,6 +185,7 @@ def home() -> Response:
 
 # --- reading -----------------------------------------------------------------------------------
 
+
 def _day(text: str) -> dt.datetime:
     try:
         parse_date(text, "date")
@@ -170,8 +201,9 @@ def next_briefing(desk: PageDesk = Depends(page_desk)) -> Response:
 
 
 @router.get("/briefing/{day}", response_class=HTMLResponse)
-def briefing(day: str, position: int | None = None, done: str | None = None,
-             desk: PageDesk = Depends(page_desk)) -> Response:
+def briefing(
+    day: str, position: int | None = None, done: str | None = None, desk: PageDesk = Depends(page_desk)
+) -> Response:
     return briefing_page(desk, day, position, done=done)
 
 
@@ -183,22 +215,46 @@ def briefing_page(desk: PageDesk, day: str, position: int | None = None, status:
     brief = reads.briefing_read(reader, _day(day), utcnow())
     brief["warnings"] = desk.services.views_warnings()
     sections = [(key, heading, columns, brief.get(key, [])) for key, heading, columns in render.SECTIONS]
-    return desk.page("briefing.html", status=status, brief=brief, sections=sections, title=render.title(brief),
-                     window=render.window_text(brief), mark=render.page_mark(brief, reader.config.protective_marking,
-                                                                          utcnow()),
-                     **room_context(desk, day, position, brief), **extra)
+    return desk.page(
+        "briefing.html",
+        status=status,
+        brief=brief,
+        sections=sections,
+        title=render.title(brief),
+        window=render.window_text(brief),
+        mark=render.page_mark(brief, reader.config.protective_marking, utcnow()),
+        **room_context(desk, day, position, brief),
+        **extra,
+    )
 
 
-def _case_page(desk: PageDesk, reference: str, status: int = 200, error: str | None = None,
-               done: str | None = None, typed: dict[str, dict[str, str]] | None = None) -> Response:
+def _case_page(
+    desk: PageDesk,
+    reference: str,
+    status: int = 200,
+    error: str | None = None,
+    done: str | None = None,
+    typed: dict[str, dict[str, str]] | None = None,
+) -> Response:
     case = show(desk.read("show", case=reference), reference)
     timeline = audit(desk.read("audit", case=reference), reference)
     open_taskings = [t for t in case["taskings"] if t["status"] == "open"]
-    return desk.page("case.html", status=status, case=case, timeline=timeline["entries"], open_taskings=open_taskings,
-                     kinds=get_args(FollowUpKind), channels=get_args(UpdateChannel), error=error, done=done,
-                     typed=typed or {},
-                     story=[(key, heading, [(r, describe(r)) for r in case.get(key, [])])
-                            for key, heading, describe in render._STORY_LINES])
+    return desk.page(
+        "case.html",
+        status=status,
+        case=case,
+        timeline=timeline["entries"],
+        open_taskings=open_taskings,
+        kinds=get_args(FollowUpKind),
+        channels=get_args(UpdateChannel),
+        error=error,
+        done=done,
+        typed=typed or {},
+        story=[
+            (key, heading, [(r, describe(r)) for r in case.get(key, [])])
+            for key, heading, describe in render._STORY_LINES
+        ],
+    )
 
 
 @router.get("/cases/{reference}", response_class=HTMLResponse)
@@ -237,15 +293,19 @@ def annual_report(year: int, desk: PageDesk = Depends(page_desk)) -> Response:
     desk.services.check_views()
     reader = desk.read("stats")
     parts = reads.annual_report_parts(reader, year, with_map=True)
-    html = to_html(parts["figures"], reader.config.name, parts["previous"], parts["names"], parts["geo"],
-                   year_parts=parts["year"])
+    html = to_html(
+        parts["figures"], reader.config.name, parts["previous"], parts["names"], parts["geo"], year_parts=parts["year"]
+    )
     return HTMLResponse(html, headers=csp_with_inline_styles(html))  # its one <style>, allowed by hash
 
 
 # --- the officer's everyday writes -------------------------------------------------------------
 
-FORMS = {"follow-up": (RecordFollowUp, "Follow-up recorded"), "update-reporter": (UpdateReporter, "Reporter update recorded"),
-         "complete": (CompleteTasking, "Tasking completed")}
+FORMS = {
+    "follow-up": (RecordFollowUp, "Follow-up recorded"),
+    "update-reporter": (UpdateReporter, "Reporter update recorded"),
+    "complete": (CompleteTasking, "Tasking completed"),
+}
 
 
 @router.post("/cases/{reference}/{action}", response_class=HTMLResponse)
@@ -273,8 +333,9 @@ def _case_write(request: Request, reference: str, action: str, form: dict[str, A
             # write made offline, reads the reason as problem details
             if refused.status in (403, 404) or _wants_json(request):
                 raise Problem(refused.status, refused.reason) from None
-            return _case_page(desk, reference, status=refused.status, error=refused.reason,
-                              typed={action: refused.typed})
+            return _case_page(
+                desk, reference, status=refused.status, error=refused.reason, typed={action: refused.typed}
+            )
     if _wants_json(request):
         return JSONResponse({"done": done, "case": reference, "request_id": request_id})
     return RedirectResponse(f"/cases/{reference}?done={quote(done)}", status_code=303)

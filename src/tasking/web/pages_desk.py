@@ -54,11 +54,17 @@ def _date(text: str | None, field: str) -> str | None:
 
 
 @router.get("/cases", response_class=HTMLResponse)
-def cases(desk: PageDesk = Depends(page_desk), open: str | None = Query(None, max_length=3),
-          area: str | None = Query(None, max_length=100), category: str | None = Query(None, max_length=64),
-          agency: str | None = Query(None, max_length=64), risk: str | None = Query(None, max_length=16),
-          lead: str | None = Query(None, max_length=64), received_from: str | None = Query(None, max_length=10),
-          received_to: str | None = Query(None, max_length=10)) -> Response:
+def cases(
+    desk: PageDesk = Depends(page_desk),
+    open: str | None = Query(None, max_length=3),
+    area: str | None = Query(None, max_length=100),
+    category: str | None = Query(None, max_length=64),
+    agency: str | None = Query(None, max_length=64),
+    risk: str | None = Query(None, max_length=16),
+    lead: str | None = Query(None, max_length=64),
+    received_from: str | None = Query(None, max_length=10),
+    received_to: str | None = Query(None, max_length=10),
+) -> Response:
     """`tasking cases`, filtered: a restricted case's outline matches only the filters its outline
     answers (open, area, received), so a filter never tells what an outline hides."""
     reader = desk.read("cases")
@@ -69,28 +75,57 @@ def cases(desk: PageDesk = Depends(page_desk), open: str | None = Query(None, ma
         wanted = {row["case"] for row in rows if not row.get("restricted")}
         details = {ref: state for ref, state in case_states(reader.db, reader.point).items() if ref in wanted}
     wanted = {"category": category, "risk": risk, "agency": agency, "lead": lead}
-    found = [row for row in rows if (not start or (row.get("received_at") or "")[:10] >= start)
-             and (not end or (row.get("received_at") or "")[:10] <= end) and _matches(row, details, **wanted)]
+    found = [
+        row
+        for row in rows
+        if (not start or (row.get("received_at") or "")[:10] >= start)
+        and (not end or (row.get("received_at") or "")[:10] <= end)
+        and _matches(row, details, **wanted)
+    ]
     config = reader.config
-    chosen = {"open": open or "", "area": area or "", "category": category or "", "agency": agency or "",
-              "risk": risk or "", "lead": lead or "", "received_from": received_from or "", "received_to": received_to or ""}
-    return desk.page("desk_cases.html", cases=found, typed=chosen, areas=config.areas.names,
-                     categories=list(config.categories), agencies=list(config.agencies),
-                     risks=("standard", "medium", "high"), position=reader.point.position)
+    chosen = {
+        "open": open or "",
+        "area": area or "",
+        "category": category or "",
+        "agency": agency or "",
+        "risk": risk or "",
+        "lead": lead or "",
+        "received_from": received_from or "",
+        "received_to": received_to or "",
+    }
+    return desk.page(
+        "desk_cases.html",
+        cases=found,
+        typed=chosen,
+        areas=config.areas.names,
+        categories=list(config.categories),
+        agencies=list(config.agencies),
+        risks=("standard", "medium", "high"),
+        position=reader.point.position,
+    )
 
 
-def _matches(row: dict[str, Any], details: dict[str, Any], category: str | None, risk: str | None,
-             agency: str | None, lead: str | None) -> bool:
+def _matches(
+    row: dict[str, Any],
+    details: dict[str, Any],
+    category: str | None,
+    risk: str | None,
+    agency: str | None,
+    lead: str | None,
+) -> bool:
     if row.get("restricted"):  # an outline answers none of these
         return not (category or risk or agency or lead)
     state = details.get(row["case"])
-    return ((not category or row["category"] == category) and (not risk or row["risk"] == risk)
-            and (not agency or row["source"] == agency
-                 or any(t.tasked_agency == agency for t in state.taskings.values()))
-            and (not lead or state.lead == lead))
+    return (
+        (not category or row["category"] == category)
+        and (not risk or row["risk"] == risk)
+        and (not agency or row["source"] == agency or any(t.tasked_agency == agency for t in state.taskings.values()))
+        and (not lead or state.lead == lead)
+    )
 
 
 # --- people ------------------------------------------------------------------------------------
+
 
 @router.get("/people", response_class=HTMLResponse)
 def people(desk: PageDesk = Depends(page_desk), find: str | None = Query(None, max_length=200)) -> Response:
@@ -101,8 +136,9 @@ def people(desk: PageDesk = Depends(page_desk), find: str | None = Query(None, m
     if find:
         by_phone = sum(ch.isdigit() for ch in find) >= 3 and not any(ch.isalpha() for ch in find)
         try:
-            found = find_people(app, name=None if by_phone else find, phone=find if by_phone else None,
-                                user=desk.user.login)
+            found = find_people(
+                app, name=None if by_phone else find, phone=find if by_phone else None, user=desk.user.login
+            )
         except DomainError as exc:
             problem = problem_for(exc)
             if problem.status == 403:
@@ -119,27 +155,53 @@ def person(person: str, desk: PageDesk = Depends(page_desk)) -> Response:
 
 # --- the access log, users and tokens ----------------------------------------------------------
 
+
 @router.get("/access-log", response_class=HTMLResponse)
-def access(desk: PageDesk = Depends(page_desk), case: str | None = Query(None, max_length=64),
-           user: str | None = Query(None, max_length=64)) -> Response:
+def access(
+    desk: PageDesk = Depends(page_desk),
+    case: str | None = Query(None, max_length=64),
+    user: str | None = Query(None, max_length=64),
+) -> Response:
     found = access_log(desk.read("access-log"), case=case or None, user=user or None)
-    return desk.page("desk_table.html", heading="Access log", rows=found["entries"], note=None,
-                     filters=[("case", "Case", case or ""), ("user", "User", user or "")], action="/access-log")
+    return desk.page(
+        "desk_table.html",
+        heading="Access log",
+        rows=found["entries"],
+        note=None,
+        filters=[("case", "Case", case or ""), ("user", "User", user or "")],
+        action="/access-log",
+    )
 
 
 @router.get("/users", response_class=HTMLResponse)
 def roster(desk: PageDesk = Depends(page_desk)) -> Response:
     found = users(desk.read("users list"))
     writes = [(f"/desk/{name}", label) for name, label in USER_WRITES if may(desk.user.role, _permission(name))]
-    return desk.page("desk_table.html", heading="Users", rows=found["users"], filters=[], action=None,
-                     note="Tokens are issued only to their own user (sign in, then `users token` or redeem an "
-                          "enrolment code); a coordinator or admin may revoke anyone's.", writes=writes)
+    return desk.page(
+        "desk_table.html",
+        heading="Users",
+        rows=found["users"],
+        filters=[],
+        action=None,
+        note="Tokens are issued only to their own user (sign in, then `users token` or redeem an "
+        "enrolment code); a coordinator or admin may revoke anyone's.",
+        writes=writes,
+    )
 
 
 # --- the year's figures ------------------------------------------------------------------------
 
-_NOT_FIGURES = {"financial_year", "position", "fingerprint", "previous_year", "feedback_rate", "partnership",
-                "generated", "from", "to"}
+_NOT_FIGURES = {
+    "financial_year",
+    "position",
+    "fingerprint",
+    "previous_year",
+    "feedback_rate",
+    "partnership",
+    "generated",
+    "from",
+    "to",
+}
 
 
 def _flat(figures: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -151,8 +213,11 @@ def _flat(figures: dict[str, Any]) -> list[tuple[str, Any]]:
         if isinstance(value, int) and not isinstance(value, bool):
             out.append((key, value))
         elif isinstance(value, dict):
-            out += [(f"{key}.{name}", inner) for name, inner in value.items()
-                    if isinstance(inner, int) and not isinstance(inner, bool)]
+            out += [
+                (f"{key}.{name}", inner)
+                for name, inner in value.items()
+                if isinstance(inner, int) and not isinstance(inner, bool)
+            ]
     return out
 
 
@@ -176,8 +241,15 @@ def figures(year: int, desk: PageDesk = Depends(page_desk)) -> Response:
     found = year_stats(reader.db, reader.config, year, reader.point.position)
     from tasking.data import export as exports
 
-    return desk.page("desk_figures.html", year=year, figures=found, rows=_flat(found), kinds=exports.KINDS,
-                     formats=exports.FORMATS, may_export=may(desk.user.role, "export"))
+    return desk.page(
+        "desk_figures.html",
+        year=year,
+        figures=found,
+        rows=_flat(found),
+        kinds=exports.KINDS,
+        formats=exports.FORMATS,
+        may_export=may(desk.user.role, "export"),
+    )
 
 
 @router.get("/figures/{year}/explain/{figure}", response_class=HTMLResponse)
@@ -190,12 +262,21 @@ def figure(year: int, figure: str, desk: PageDesk = Depends(page_desk)) -> Respo
     except DomainError as exc:
         problem = problem_for(exc)
         raise Problem(404 if problem.status == 409 else problem.status, plain(problem), field="figure") from None
-    return desk.page("desk_table.html", heading=f"{found['figure']} {found['financial_year']}: {found['count']} events",
-                     rows=found["items"], filters=[], action=None, note=f"Position {found['position']}.")
+    return desk.page(
+        "desk_table.html",
+        heading=f"{found['figure']} {found['financial_year']}: {found['count']} events",
+        rows=found["items"],
+        filters=[],
+        action=None,
+        note=f"Position {found['position']}.",
+    )
 
 
-MEDIA = {"csv": "text/csv", "json": "application/json",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @router.get("/figures/{year}/export/{kind}.{fmt}")
@@ -205,17 +286,23 @@ def export_file(year: int, kind: str, fmt: str, desk: PageDesk = Depends(page_de
 
     _year(year)
     if kind not in exports.KINDS or fmt not in exports.FORMATS:
-        raise Problem(404, f"no export {kind}.{fmt}: kinds {', '.join(exports.KINDS)}; formats {', '.join(exports.FORMATS)}")
+        raise Problem(
+            404, f"no export {kind}.{fmt}: kinds {', '.join(exports.KINDS)}; formats {', '.join(exports.FORMATS)}"
+        )
     reader = desk.read("export")
     with tempfile.TemporaryDirectory(prefix="tasking-export-") as folder:
         out = Path(folder) / f"{kind}-{year}.{fmt}"
         exports.export(reader, kind, fmt, out, year)
         body = out.read_bytes()
-    return Response(body, media_type=MEDIA[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{kind}-{year}.{fmt}"', "Cache-Control": "no-store"})
+    return Response(
+        body,
+        media_type=MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{kind}-{year}.{fmt}"', "Cache-Control": "no-store"},
+    )
 
 
 # --- case reviews, Task and Finish groups, Community MARAC -------------------------------------
+
 
 def _now() -> dt.datetime:
     return utcnow()
@@ -223,10 +310,26 @@ def _now() -> dt.datetime:
 
 # path: (read action, list read, its key, one read, the item's key, heading, one's heading, the writes' prefix)
 REGISTERS: dict[str, tuple[str, Any, str, Any, str, str, str, str]] = {
-    "/case-reviews": ("case-review list", reads.case_reviews_read, "reviews", reads.case_review_read, "review",
-                      "ASB case reviews", "Case review", "case-review-"),
-    "/task-and-finish-groups": ("tfg list", reads.groups_read, "groups", reads.group_read, "group",
-                                "Task and Finish groups", "Task and Finish group", "tfg-"),
+    "/case-reviews": (
+        "case-review list",
+        reads.case_reviews_read,
+        "reviews",
+        reads.case_review_read,
+        "review",
+        "ASB case reviews",
+        "Case review",
+        "case-review-",
+    ),
+    "/task-and-finish-groups": (
+        "tfg list",
+        reads.groups_read,
+        "groups",
+        reads.group_read,
+        "group",
+        "Task and Finish groups",
+        "Task and Finish group",
+        "tfg-",
+    ),
 }
 
 
@@ -253,15 +356,29 @@ def marac(desk: PageDesk = Depends(page_desk)) -> Response:
     agenda = reads.marac_agenda_read(reader, None, None, _now())
     meetings = reads.marac_meetings_read(reader, None, _now())["meetings"]
     writes = [(f"/desk/{n}", LABELS[n]) for n in ("marac-meetings-add", "marac-discuss") if _may_write(desk, n)]
-    return desk.page("desk_table.html", heading="Community MARAC: the agenda", rows=agenda.get("items", []),
-                     filters=[], action=None, writes=writes,
-                     note=f"{len(meetings)} meetings held; the next: {agenda.get('meeting') or 'none scheduled'}.")
+    return desk.page(
+        "desk_table.html",
+        heading="Community MARAC: the agenda",
+        rows=agenda.get("items", []),
+        filters=[],
+        action=None,
+        writes=writes,
+        note=f"{len(meetings)} meetings held; the next: {agenda.get('meeting') or 'none scheduled'}.",
+    )
 
 
 def _listing(desk: PageDesk, heading: str, rows: list[dict[str, Any]], key: str, base: str, opener: str) -> Response:
     writes = [(f"/desk/{opener}", LABELS[opener])] if _may_write(desk, opener) else []
-    return desk.page("desk_table.html", heading=heading, rows=rows, filters=[], action=None, writes=writes, note=None,
-                     link=(key, base))
+    return desk.page(
+        "desk_table.html",
+        heading=heading,
+        rows=rows,
+        filters=[],
+        action=None,
+        writes=writes,
+        note=None,
+        link=(key, base),
+    )
 
 
 def _record(desk: PageDesk, heading: str, record: dict[str, Any], names: list[str], given: dict[str, str]) -> Response:
@@ -271,13 +388,33 @@ def _record(desk: PageDesk, heading: str, record: dict[str, Any], names: list[st
 
 # --- the desk's writes: a form made from the command's own model -------------------------------
 
-DESK_COMMANDS = ("CaseReviewApply", "CaseReviewAcknowledge", "CaseReviewAssess", "CaseReviewDecide", "CaseReviewHold",
-                 "CaseReviewRecommend", "CaseReviewRespond", "CaseReviewClose", "TfgOpen", "TfgAddCase", "TfgAction",
-                 "TfgCompleteAction", "TfgMeet", "TfgComplete", "MaracMeetingsAdd", "MaracDiscuss", "AddUser",
-                 "DeactivateUser", "ChangeRole", "RevokeToken")
+DESK_COMMANDS = (
+    "CaseReviewApply",
+    "CaseReviewAcknowledge",
+    "CaseReviewAssess",
+    "CaseReviewDecide",
+    "CaseReviewHold",
+    "CaseReviewRecommend",
+    "CaseReviewRespond",
+    "CaseReviewClose",
+    "TfgOpen",
+    "TfgAddCase",
+    "TfgAction",
+    "TfgCompleteAction",
+    "TfgMeet",
+    "TfgComplete",
+    "MaracMeetingsAdd",
+    "MaracDiscuss",
+    "AddUser",
+    "DeactivateUser",
+    "ChangeRole",
+    "RevokeToken",
+)
 DESK_WRITES: dict[str, type[Command]] = {path_name(c): c for c in COMMAND_HANDLERS if c.__name__ in DESK_COMMANDS}
-LABELS = {name: name.replace("-", " ").capitalize().replace("Tfg", "Task and Finish:").replace("Marac", "MARAC:")
-          for name in DESK_WRITES}
+LABELS = {
+    name: name.replace("-", " ").capitalize().replace("Tfg", "Task and Finish:").replace("Marac", "MARAC:")
+    for name in DESK_WRITES
+}
 USER_WRITES = [(n, LABELS[n]) for n in ("add-user", "deactivate-user", "change-role", "revoke-token")]
 for _base in REGISTERS:
     _register_routes(_base)
@@ -321,18 +458,35 @@ def _fields(command_class: type[Command]) -> list[dict[str, Any]]:
     out = []
     for name, info in body_model(command_class).model_fields.items():
         kind, options = _kind(info.annotation)
-        out.append({"name": name, "label": "When" if name == "at" else name.replace("_", " ").capitalize(),
-                    "kind": kind, "options": options, "required": info.is_required() and name != "at"})
+        out.append(
+            {
+                "name": name,
+                "label": "When" if name == "at" else name.replace("_", " ").capitalize(),
+                "kind": kind,
+                "options": options,
+                "required": info.is_required() and name != "at",
+            }
+        )
     return out
 
 
-def _write_form(desk: PageDesk, name: str, typed: dict[str, str], status: int = 200, error: str | None = None) -> Response:
+def _write_form(
+    desk: PageDesk, name: str, typed: dict[str, str], status: int = 200, error: str | None = None
+) -> Response:
     command_class = _command(name)
     app = desk.services.app
     app.authorize(app.actor(desk.user.login, _permission(name)), _permission(name))
     doc = (command_class.__doc__ or "").strip().splitlines()
-    return desk.page("desk_write.html", status=status, command=name, heading=LABELS[name], fields=_fields(command_class),
-                     typed=typed, error=error, about=doc[0] if doc else "")
+    return desk.page(
+        "desk_write.html",
+        status=status,
+        command=name,
+        heading=LABELS[name],
+        fields=_fields(command_class),
+        typed=typed,
+        error=error,
+        about=doc[0] if doc else "",
+    )
 
 
 @router.get("/desk/{name}", response_class=HTMLResponse)
@@ -357,8 +511,9 @@ def _desk_write(request: Request, name: str, form: dict[str, Any]) -> Response:
             if spec["kind"] == "tick":
                 fields[spec["name"]] = value is not None
             elif value is not None:
-                fields[spec["name"]] = tuple(v.strip() for v in value.split(",") if v.strip()) \
-                    if spec["kind"] == "list" else value
+                fields[spec["name"]] = (
+                    tuple(v.strip() for v in value.split(",") if v.strip()) if spec["kind"] == "list" else value
+                )
         try:
             done = form_write(desk, command_class, fields, typed, request_id=typed.get("request_id"))
         except Refused as refused:

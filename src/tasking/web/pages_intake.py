@@ -31,8 +31,23 @@ from tasking.web.problems import Problem, problem_for
 
 router = APIRouter(include_in_schema=False)
 
-REPORT_FIELDS = ("source", "channel", "category", "area", "location", "lat", "lon", "occurred_at", "at", "reporter",
-                 "anonymous", "victim", "no_feedback", "risk", "summary")
+REPORT_FIELDS = (
+    "source",
+    "channel",
+    "category",
+    "area",
+    "location",
+    "lat",
+    "lon",
+    "occurred_at",
+    "at",
+    "reporter",
+    "anonymous",
+    "victim",
+    "no_feedback",
+    "risk",
+    "summary",
+)
 PERSON_FIELDS = {"new_name": "name", "new_phone": "phone", "new_email": "email", "new_address": "address"}
 
 
@@ -42,13 +57,30 @@ def _allowed(desk: PageDesk) -> None:
     app.authorize(app.actor(desk.user.login, "report"), "report")
 
 
-def _form(desk: PageDesk, typed: dict[str, str], status: int = 200, error: str | None = None,
-          found: list[dict[str, Any]] | None = None, notice: str | None = None) -> Response:
+def _form(
+    desk: PageDesk,
+    typed: dict[str, str],
+    status: int = 200,
+    error: str | None = None,
+    found: list[dict[str, Any]] | None = None,
+    notice: str | None = None,
+) -> Response:
     config = desk.services.app.config
-    return desk.page("intake.html", status=status, typed=typed, error=error, found=found, notice=notice,
-                     agencies=list(config.agencies), channels=get_args(Channel), risks=get_args(Risk),
-                     categories=[(code, c.name) for code, c in config.categories.items()], areas=config.areas.names,
-                     may_find=may(desk.user.role, "person find"), may_add=may(desk.user.role, "person add"))
+    return desk.page(
+        "intake.html",
+        status=status,
+        typed=typed,
+        error=error,
+        found=found,
+        notice=notice,
+        agencies=list(config.agencies),
+        channels=get_args(Channel),
+        risks=get_args(Risk),
+        categories=[(code, c.name) for code, c in config.categories.items()],
+        areas=config.areas.names,
+        may_find=may(desk.user.role, "person find"),
+        may_add=may(desk.user.role, "person add"),
+    )
 
 
 @router.get("/cases/new", response_class=HTMLResponse)
@@ -90,14 +122,22 @@ def _find(desk: PageDesk, typed: dict[str, str]) -> Response:
     wanted = typed.get("find", "")
     by_phone = sum(ch.isdigit() for ch in wanted) >= 3 and not any(ch.isalpha() for ch in wanted)
     try:
-        found = find_people(desk.services.app, name=None if by_phone else wanted, phone=wanted if by_phone else None,
-                            user=desk.user.login)
+        found = find_people(
+            desk.services.app,
+            name=None if by_phone else wanted,
+            phone=wanted if by_phone else None,
+            user=desk.user.login,
+        )
     except DomainError as exc:
         problem = problem_for(exc)
         if problem.status == 403:
             raise
-        return _form(desk, typed, status=422, error=plain(Problem(422, "find: type a name, or at least 3 digits of "
-                                                                       "a phone number")))
+        return _form(
+            desk,
+            typed,
+            status=422,
+            error=plain(Problem(422, "find: type a name, or at least 3 digits of a phone number")),
+        )
     return _form(desk, typed, found=found)
 
 
@@ -124,8 +164,10 @@ def _notice(desk: PageDesk, case: str, received: dt.datetime) -> str:
     if others and may(desk.user.role, "duplicates"):
         parts.append(f"it may duplicate open report {', '.join(others)}: confirm or dismiss it on the briefing")
     elif others:
-        parts.append("it may duplicate an open report from another agency: the coordinator will confirm or dismiss "
-                     "it at the meeting")
+        parts.append(
+            "it may duplicate an open report from another agency: the coordinator will confirm or dismiss "
+            "it at the meeting"
+        )
     if may(desk.user.role, "repeats"):
         flags = reads.repeats_read(desk.read("repeats"), received, utcnow())["repeat_flags"]
         for flag in flags:

@@ -74,12 +74,23 @@ def room_context(desk: PageDesk, day: str, position: int | None, brief: dict[str
     choices, and the issue button (not on a reprint at a position)."""
     role = desk.user.role
     can = {action: may(role, permission) for action, (_, permission, _, _) in ACTIONS.items()}
-    leads = [u["login"] for u in users(desk.read("users list"))["users"] if u["active"]] \
-        if can["assign"] and may(role, "users list") else []
-    return {"day": day, "can": can, "agencies": list(desk.services.app.config.agencies), "risks": get_args(Risk),
-            "close_reasons": get_args(CloseReason), "link_reasons": get_args(LinkReason), "leads": leads,
-            "may_issue": position is None and may(role, "briefing issue"), "discussed_note": DISCUSSED,
-            "issued": _issued(desk, brief) if position is None else None}
+    leads = (
+        [u["login"] for u in users(desk.read("users list"))["users"] if u["active"]]
+        if can["assign"] and may(role, "users list")
+        else []
+    )
+    return {
+        "day": day,
+        "can": can,
+        "agencies": list(desk.services.app.config.agencies),
+        "risks": get_args(Risk),
+        "close_reasons": get_args(CloseReason),
+        "link_reasons": get_args(LinkReason),
+        "leads": leads,
+        "may_issue": position is None and may(role, "briefing issue"),
+        "discussed_note": DISCUSSED,
+        "issued": _issued(desk, brief) if position is None else None,
+    }
 
 
 def _issued(desk: PageDesk, brief: dict[str, Any]) -> bool:
@@ -110,9 +121,17 @@ def _room_write(request: Request, day: str, action: str, form: dict[str, Any]) -
             fields = _shape(desk, action, fields)
             result = form_write(desk, command_class, fields, typed, request_id=typed.get("request_id"))
         except Refused as refused:
-            return briefing_page(desk, day, status=refused.status,
-                                 refused={"anchor": anchor(action, typed), "action": action, "reason": refused.reason,
-                                          "typed": refused.typed})
+            return briefing_page(
+                desk,
+                day,
+                status=refused.status,
+                refused={
+                    "anchor": anchor(action, typed),
+                    "action": action,
+                    "reason": refused.reason,
+                    "typed": refused.typed,
+                },
+            )
         what = result.get("tasking") or result.get("case") or result.get("flag") or ""
     notice = f"{done}: {typed.get('case') or typed.get('flag', '')}" + (f" {what}" if what.startswith("T") else "")
     return RedirectResponse(f"/briefing/{day}?done={quote(notice)}#{anchor(action, typed)}", status_code=303)
@@ -154,8 +173,9 @@ def _issue(request: Request, desk: PageDesk, day: str) -> Response:
         problem = problem_for(exc)
         if problem.status in (403, 503):
             raise
-        return briefing_page(desk, day, status=409, refused={"anchor": "issue", "action": "issue",
-                                                             "reason": plain(problem), "typed": {}})
+        return briefing_page(
+            desk, day, status=409, refused={"anchor": "issue", "action": "issue", "reason": plain(problem), "typed": {}}
+        )
     notice = "Pack issued" if issued["issued"] else "The pack for this meeting was already issued"
     return RedirectResponse(f"/briefing/{day}?done={quote(notice)}#issue", status_code=303)
 

@@ -27,8 +27,11 @@ DEFAULT_SHIFT_HOURS = 12.0
 @router.get("/sw.js")
 def service_worker() -> FileResponse:
     """The service worker at the root scope; never served stale, so a new version takes over."""
-    return FileResponse(STATIC / "sw.js", media_type="text/javascript",
-                        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
+    return FileResponse(
+        STATIC / "sw.js",
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+    )
 
 
 def shift_hours(text: str | None = None) -> float:

@@ -15,9 +15,19 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from tasking.errors import DomainError, NotFound
 
 PROBLEM = "application/problem+json"
-_TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found", 405: "Method not allowed",
-           409: "Refused by a rule of the record", 413: "Request body too large", 422: "Invalid request", 429: "Too many failed sign-ins",
-           500: "Internal error", 503: "Store unavailable"}
+_TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Refused by a rule of the record",
+    413: "Request body too large",
+    422: "Invalid request",
+    429: "Too many failed sign-ins",
+    500: "Internal error",
+    503: "Store unavailable",
+}
 
 
 class ProblemDetails(BaseModel):
@@ -37,15 +47,26 @@ class ProblemDetails(BaseModel):
 class Problem(Exception):
     """Raised anywhere in the web layer to answer with a problem."""
 
-    def __init__(self, status: int, detail: str, field: str | None = None, rule: str | None = None,
-                 headers: dict[str, str] | None = None, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        field: str | None = None,
+        rule: str | None = None,
+        headers: dict[str, str] | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status, self.detail, self.field, self.rule = status, detail, field, rule
         self.headers, self.errors = headers or {}, errors
 
     def body(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "about:blank", "title": _TITLES.get(self.status, "Error"), "status": self.status,
-                               "detail": self.detail}
+        out: dict[str, Any] = {
+            "type": "about:blank",
+            "title": _TITLES.get(self.status, "Error"),
+            "status": self.status,
+            "detail": self.detail,
+        }
         if self.field is not None:
             out["field"], out["rule"] = self.field, self.rule
         if self.errors is not None:
@@ -63,8 +84,13 @@ def _permission_errors() -> tuple[type[BaseException], ...]:
 def _store_errors() -> tuple[type[BaseException], ...]:
     from eventsourcing.persistence import InterfaceError, OperationalError
 
-    found: list[type[BaseException]] = [InterfaceError, OperationalError, sqlite3.OperationalError,
-                                        sqlite3.DatabaseError, ConnectionError]
+    found: list[type[BaseException]] = [
+        InterfaceError,
+        OperationalError,
+        sqlite3.OperationalError,
+        sqlite3.DatabaseError,
+        ConnectionError,
+    ]
     try:
         import psycopg
         import psycopg_pool
@@ -77,8 +103,10 @@ def _store_errors() -> tuple[type[BaseException], ...]:
 
 def validation_errors(errors: list[Any]) -> list[dict[str, Any]]:
     """Where and which rule, never the value sent: it may be personal data typed in the wrong box."""
-    return [{"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-            for e in errors]
+    return [
+        {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in errors
+    ]
 
 
 def problem_for(exc: BaseException) -> Problem:
@@ -89,8 +117,13 @@ def problem_for(exc: BaseException) -> Problem:
         errors = validation_errors(exc.errors())
         first = errors[0] if errors else {"loc": [], "msg": "invalid"}
         field = first["loc"][0] if first["loc"] else None
-        return Problem(422, f"{field}: {first['msg']}" if field else first["msg"], field=field, rule=first.get("type"),
-                       errors=errors)
+        return Problem(
+            422,
+            f"{field}: {first['msg']}" if field else first["msg"],
+            field=field,
+            rule=first.get("type"),
+            errors=errors,
+        )
     permission = _permission_errors()
     if permission and isinstance(exc, permission):
         return Problem(403, str(exc), field=getattr(exc, "field", None), rule=getattr(exc, "rule", None))
@@ -102,13 +135,23 @@ def problem_for(exc: BaseException) -> Problem:
         return Problem(409, str(exc), field=exc.field, rule=exc.rule)
     if isinstance(exc, _store_errors()):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return Problem(503, f"store: cannot be reached ({type(exc).__name__}: {first})", field="store",
-                       rule="unreachable", headers={"Retry-After": "5"})
+        return Problem(
+            503,
+            f"store: cannot be reached ({type(exc).__name__}: {first})",
+            field="store",
+            rule="unreachable",
+            headers={"Retry-After": "5"},
+        )
     return Problem(500, f"internal error: {type(exc).__name__}")
 
 
 def openapi_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The problems a route documents in the OpenAPI schema."""
-    return {status: {"model": ProblemDetails, "description": _TITLES[status],
-                     "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}}
-            for status in statuses}
+    return {
+        status: {
+            "model": ProblemDetails,
+            "description": _TITLES[status],
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}},
+        }
+        for status in statuses
+    }

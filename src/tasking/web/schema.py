@@ -14,20 +14,50 @@ from tasking.config import PartnershipConfig
 # The figures `tasking stats --explain` takes: a count, one entry of a breakdown (the entries are the
 # year's own: an unknown one is not found, 404), the police's recorded figures, and the leaves of the
 # partnership's year (action plan, activities, funding, CCTV).
-COUNTS = ("reports", "reports_received", "asb_reports", "taskings", "follow_ups", "reporter_updates", "feedback_rate",
-          r"feedback\.owed", r"feedback\.given", "powers_used", "referrals_made", "cases_closed")
-BREAKDOWNS = ("asb_reports_from_residents", "taskings_by_agency", "follow_ups_by_agency", "follow_ups_by_kind",
-              "powers", "referrals", "by_area", "by_category", "by_source", "by_month", "case_reviews",
-              "task_and_finish_groups", "community_marac")
-FIGURES = (rf"^(?:(?:{'|'.join(COUNTS)})|(?:{'|'.join(BREAKDOWNS)})\..+"
-           r"|police_recorded\.(?:asb_incidents|by_area\..+|by_month\.\d{4}-\d{2})"
-           r"|(?:action_plan|activities|funding|cctv)\..+)$")
+COUNTS = (
+    "reports",
+    "reports_received",
+    "asb_reports",
+    "taskings",
+    "follow_ups",
+    "reporter_updates",
+    "feedback_rate",
+    r"feedback\.owed",
+    r"feedback\.given",
+    "powers_used",
+    "referrals_made",
+    "cases_closed",
+)
+BREAKDOWNS = (
+    "asb_reports_from_residents",
+    "taskings_by_agency",
+    "follow_ups_by_agency",
+    "follow_ups_by_kind",
+    "powers",
+    "referrals",
+    "by_area",
+    "by_category",
+    "by_source",
+    "by_month",
+    "case_reviews",
+    "task_and_finish_groups",
+    "community_marac",
+)
+FIGURES = (
+    rf"^(?:(?:{'|'.join(COUNTS)})|(?:{'|'.join(BREAKDOWNS)})\..+"
+    r"|police_recorded\.(?:asb_incidents|by_area\..+|by_month\.\d{4}-\d{2})"
+    r"|(?:action_plan|activities|funding|cctv)\..+)$"
+)
 
 
 def enums_of(config: PartnershipConfig) -> dict[str, list[str]]:
     agencies = sorted(config.agencies)
-    return {"area": list(config.areas.names), "agency": agencies, "source": agencies,
-            "category": sorted(config.categories)}
+    return {
+        "area": list(config.areas.names),
+        "agency": agencies,
+        "source": agencies,
+        "category": sorted(config.categories),
+    }
 
 
 def _set_enum(schema: dict[str, Any], values: list[str]) -> None:
