@@ -27,6 +27,9 @@ class Projection:
     tables: ClassVar[tuple[str, ...]]
     version: ClassVar[int] = 1
     handles_all: ClassVar[bool] = False  # True: `on_any` sees every event, whatever its type
+    # Indexes the handlers look rows up by: a fresh build keeps them during the load (the others are
+    # created after it), or each lookup would scan the table and the build grow with its square.
+    lookup_indexes: ClassVar[tuple[str, ...]] = ()
     _handlers: ClassVar[dict[type, Handler]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

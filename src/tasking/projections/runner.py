@@ -452,11 +452,13 @@ class Views:
         return {table: sorted(self.db.execute(f"SELECT * FROM [{table}]").fetchall(), key=repr) for table in tables}
 
 
-def _deferred_indexes(db: Database, tables: Iterable[str]) -> list[str]:
+def _deferred_indexes(db: Database, tables: Iterable[str], keep: Iterable[str] = ()) -> list[str]:
     """Drop the non-unique indexes of these tables; return their SQL, to create after the load.
 
-    Unique indexes stay: they are constraints, and handlers look rows up by them (`cases.id`).
+    Unique indexes stay: they are constraints, and handlers look rows up by them (`cases.id`); so do
+    the indexes a projection names as its lookups (`Projection.lookup_indexes`).
     """
+    kept = set(keep)
     names = ", ".join("?" * len(list(tables)))
     found = db.execute(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({names})",
@@ -464,7 +466,7 @@ def _deferred_indexes(db: Database, tables: Iterable[str]) -> list[str]:
     ).fetchall()
     deferred = []
     for name, sql in found:
-        if not sql.upper().startswith("CREATE UNIQUE"):
+        if not sql.upper().startswith("CREATE UNIQUE") and name not in kept:
             db.execute(f"DROP INDEX [{name}]")
             deferred.append(sql)
     return deferred
@@ -496,7 +498,11 @@ def build_fresh(
     views._identity = os.stat(path).st_ino
     views._ensure()
     with views._write():
-        deferred = _deferred_indexes(views.db, [t for p in views.projections for t in p.tables])
+        deferred = _deferred_indexes(
+            views.db,
+            [t for p in views.projections for t in p.tables],
+            keep=[name for p in views.projections for name in p.lookup_indexes],
+        )
     applied = views.catch_up(app, batch=batch, progress=progress, lean=lean)
     with views._write():
         for sql in deferred:

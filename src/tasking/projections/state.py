@@ -93,6 +93,10 @@ class StateProjection(Projection):
     name = "state"
     tables = ("case_versions", "tasking_versions")
     version = 1
+    lookup_indexes = (
+        "idx_case_versions_reference_position_to_at_to",
+        "idx_tasking_versions_reference_position_to_at_to",
+    )
 
     def create(self, db: Database) -> None:
         db["case_versions"].create(
