@@ -64,9 +64,14 @@
     panel.hidden = false;
   }
 
+  // Two writes made in the same second keep the order they were made in (`order`, milliseconds).
+  function inOrderMade(a, b) {
+    return a.made.localeCompare(b.made) || (a.order || 0) - (b.order || 0);
+  }
+
   async function show() {
     const writes = (await allWrites()).filter((write) => write.user === user);
-    writes.sort((a, b) => a.made.localeCompare(b.made));
+    writes.sort(inOrderMade);
     list.replaceChildren(...writes.map((write) => {
       const item = document.createElement("li");
       item.className = "write-" + write.state;
@@ -122,7 +127,7 @@
     const summary = fields.outcome || fields.result || fields.note || "";
     await putWrite({id: fields.request_id, user, case: decodeURIComponent(reference), action, what: form.dataset.queue,
                     fields, summary: summary.length > 80 ? summary.slice(0, 79) + "…" : summary, made,
-                    state: "queued"});
+                    order: Date.now(), state: "queued"});
     form.reset();
     form.querySelector("input[name=request_id]").remove();
     say(form.dataset.queue + " queued on this phone: no signal. It will be sent when the connection returns.");
@@ -154,7 +159,7 @@
     try {
       const csrf = document.querySelector("input[name=csrf_token]").value;
       const queued = (await allWrites()).filter((write) => write.user === user && write.state === "queued");
-      queued.sort((a, b) => a.made.localeCompare(b.made));
+      queued.sort(inOrderMade);  // sent in the order they were made
       for (const write of queued) {
         let response;
         try {
