@@ -9,12 +9,13 @@ def _hide_numpy_from_sqlite_utils() -> None:
     This finder refuses numpy to `sqlite_utils.db`'s own import of it and to nobody else: charts
     and maps still import numpy (matplotlib needs it), and once numpy is loaded it is not asked."""
     import sys
+    from types import FrameType
 
     class Finder:
         @staticmethod
         def find_spec(name: str, path: object = None, target: object = None) -> None:
             if name == "numpy":
-                frame = sys._getframe(1)
+                frame: FrameType | None = sys._getframe(1)
                 while frame is not None:
                     if frame.f_globals.get("__name__") == "sqlite_utils.db":
                         raise ModuleNotFoundError("numpy is not needed by sqlite-utils in tasking", name=name)
