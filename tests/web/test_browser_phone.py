@@ -152,6 +152,7 @@ def test_a_warden_without_signal_records_a_follow_up_and_completes_a_tasking_sto
         context = launch(playwright, profile, offline=True)
         page = context.pages[0] if context.pages else context.new_page()
         page.goto(f"{base}/cases/{tasking['case']}")
+        page.locator("#phone-writes li.write-queued").nth(1).wait_for()  # the list is drawn from IndexedDB, after load
         assert page.locator("#phone-writes li.write-queued").count() == 2
 
         # 4. Signal again: both are sent, and the page says so.
