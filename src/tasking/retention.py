@@ -21,7 +21,7 @@ from tasking.domain.permissions import SYSTEM
 from tasking.bootstrap import Services
 from tasking.commands.bus import send
 from tasking.commands.privacy import ApplyRetention
-from tasking.commands.privacy_handlers import is_held
+from tasking.commands.privacy import is_held
 from tasking.domain.ids import case_id, person_id
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import case_states

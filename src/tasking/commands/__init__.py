@@ -1,4 +1,6 @@
-"""The write side: commands (frozen pydantic records), their handlers and the bus."""
+"""The write side: commands (frozen pydantic records), each beside its handler in its topic's
+module (`case/`, `setup`, `tokens`, `privacy`, `case_review`, `tfg`, `marac`, `briefing`, `data`,
+`year/`, ...), the one registry built from them (`handlers.COMMAND_HANDLERS`) and the bus (`send`)."""
 
 from tasking.commands.base import Command
 from tasking.commands.briefing import IssueBriefing
@@ -18,7 +20,7 @@ from tasking.commands.case import (
     UpdateReporter,
     UsePower,
 )
-from tasking.commands.escalation import (
+from tasking.commands.case_review import (
     CaseReviewAcknowledge,
     CaseReviewApply,
     CaseReviewAssess,
@@ -27,15 +29,9 @@ from tasking.commands.escalation import (
     CaseReviewHold,
     CaseReviewRecommend,
     CaseReviewRespond,
-    MaracDiscuss,
-    MaracMeetingsAdd,
-    TfgAction,
-    TfgAddCase,
-    TfgComplete,
-    TfgCompleteAction,
-    TfgMeet,
-    TfgOpen,
 )
+from tasking.commands.marac import MaracDiscuss, MaracMeetingsAdd
+from tasking.commands.tfg import TfgAction, TfgAddCase, TfgComplete, TfgCompleteAction, TfgMeet, TfgOpen
 from tasking.commands.case import ReviewCase
 from tasking.commands.data import DismissDuplicate, ImportReport, RecordPoliceMonth
 from tasking.commands.handlers import COMMAND_HANDLERS

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tasking.commands.base import Command, Narrative
+from tasking.commands.registry import handler
 from tasking.domain.chain_seal import ChainSeal
 from tasking.errors import DomainError
 from tasking.store.application import TaskingApp
@@ -22,6 +23,7 @@ class SealChain(Command):
     reason: Narrative
 
 
+@handler
 def seal_chain(app: TaskingApp, cmd: SealChain) -> dict[str, Any]:
     verdict = app.recorder.verify()  # type: ignore[attr-defined]
     if verdict.ok:
@@ -45,6 +47,3 @@ def seal_chain(app: TaskingApp, cmd: SealChain) -> dict[str, Any]:
     )
     app.save(seal, seal=True)  # the recorder re-chains every row in the transaction that stores the seal
     return {"sealed": True, "unsealed_from": seal.unsealed_from, "last_position": seal.last_position}
-
-
-CHAIN_HANDLERS = {SealChain: seal_chain}

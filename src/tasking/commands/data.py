@@ -1,4 +1,6 @@
-"""Commands that bring data in: a partner's row, a month of police.uk figures, a dismissed duplicate."""
+"""Commands that bring data in: a partner's row (`ImportReport`, `tasking import`), a month of
+police.uk figures (`RecordPoliceMonth`, `tasking context import-police-uk`) and a dismissed
+duplicate (`DismissDuplicate`, `tasking duplicates dismiss`)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,14 @@ from typing import Any
 from pydantic import Field
 
 from tasking.commands.base import Code, Command, Narrative, Ref, Text
-from tasking.commands.case import RecordReport
+from tasking.commands.case.report import RecordReport, new_case
+from tasking.commands.loading import acting
+from tasking.commands.registry import Result, handler
+from tasking.domain.duplicates import DuplicateDismissal
+from tasking.domain.imported import ImportedRow
+from tasking.domain.police import PoliceMonth
+from tasking.errors import DomainError
+from tasking.store.application import TaskingApp
 
 
 class ImportReport(Command):
@@ -38,3 +47,62 @@ class DismissDuplicate(Command):
     case: Ref
     other: Ref
     reason: Narrative
+
+
+@handler
+def import_report(app: TaskingApp, cmd: ImportReport) -> Result:
+    """Open a case from a partner's row, once: the row's record is saved with the case, in one save."""
+    login, agency = acting(app, cmd)
+    key = ImportedRow.create_id(cmd.system, cmd.source_reference)
+    if key in app.repository:
+        before = app.repository.get(key)
+        return {"case": before.case, "imported": False, "conflict": before.digest != cmd.digest}
+    sequence, case = new_case(app, cmd.report, login, agency)
+    row = ImportedRow(
+        source=cmd.system,
+        source_reference=cmd.source_reference,
+        digest=cmd.digest,
+        case=case.reference,
+        user=login,
+        agency=agency,
+        at=cmd.effective,
+    )
+    app.save(sequence, case, row)
+    return {"case": case.reference, "imported": True, "conflict": False}
+
+
+@handler
+def record_police_month(app: TaskingApp, cmd: RecordPoliceMonth) -> Result:
+    """Record a month's figures, or replace them with a new event; the same figures again change nothing."""
+    login, agency = acting(app, cmd)
+    asb, files = [list(item) for item in cmd.asb], list(cmd.files)
+    key = PoliceMonth.create_id(cmd.month)
+    if key in app.repository:
+        month = app.repository.get(key)
+        if month.digest == files:
+            return {"month": cmd.month, "recorded": "unchanged", "asb_incidents": len(asb)}
+        month.replace(asb=asb, crimes=cmd.crimes, files=files, user=login, agency=agency, at=cmd.effective)
+        outcome = "replaced"
+    else:
+        month = PoliceMonth(
+            month=cmd.month, asb=asb, crimes=cmd.crimes, files=files, user=login, agency=agency, at=cmd.effective
+        )
+        outcome = "recorded"
+    app.save(month)
+    return {"month": cmd.month, "recorded": outcome, "asb_incidents": len(asb)}
+
+
+@handler
+def dismiss_duplicate(app: TaskingApp, cmd: DismissDuplicate) -> Result:
+    login, agency = acting(app, cmd)
+    case, other = app.get_case(cmd.case), app.get_case(cmd.other, "other")
+    if case.reference == other.reference:
+        raise DomainError("other", "a case cannot be a duplicate of itself")
+    if DuplicateDismissal.create_id(case.reference, other.reference) in app.repository:
+        raise DomainError("other", f"{case.reference} and {other.reference} were already dismissed as duplicates")
+    app.save(
+        DuplicateDismissal(
+            case=case.reference, other=other.reference, reason=cmd.reason, user=login, agency=agency, at=cmd.effective
+        )
+    )
+    return {"case": case.reference, "other": other.reference, "dismissed": True}

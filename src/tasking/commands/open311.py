@@ -10,7 +10,9 @@ from eventsourcing.application import AggregateNotFoundError
 from pydantic import ConfigDict, model_validator
 
 from tasking.commands.base import Code, Command, Narrative, Text, absent_or_null, present
-from tasking.commands.case import Latitude, Longitude, RecordReport
+from tasking.commands.case.report import Latitude, Longitude, RecordReport, new_case
+from tasking.commands.loading import acting
+from tasking.commands.registry import handler
 from tasking.config import PartnershipConfig
 from tasking.errors import DomainError
 from tasking.domain.open311 import Open311Request, open311_request_id
@@ -80,15 +82,14 @@ def area_of(config: PartnershipConfig, address: str | None, lat: float | None, l
     )
 
 
+@handler
 def record_open311_report(app: Any, cmd: RecordOpen311Report) -> dict[str, Any]:
-    from tasking.commands.handlers import _actor, new_case
-
     if cmd.key:
         try:
             return {"case": app.repository.get(open311_request_id(cmd.key)).case, "repeated": True}
         except AggregateNotFoundError:
             pass
-    login, agency = _actor(app, cmd)
+    login, agency = acting(app, cmd)
     config = app.config
     if not accepted(config, cmd.service_code):
         raise DomainError("service_code", f"{cmd.service_code!r} is not a service accepted from the public channel")
@@ -154,6 +155,3 @@ def record_open311_report(app: Any, cmd: RecordOpen311Report) -> dict[str, Any]:
         )
     app.save(*saved)
     return {"case": case.reference}
-
-
-OPEN311_HANDLERS = {RecordOpen311Report: record_open311_report}

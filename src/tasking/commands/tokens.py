@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, StringConstraints
 
 from tasking.commands.base import Code, Command
+from tasking.commands.registry import handler
 
 TokenHash = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
 TokenId = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[Kk][0-9]{1,6}$")]
@@ -85,7 +86,7 @@ def expiry(now: dt.datetime, days: int) -> dt.datetime:
     return (now + dt.timedelta(days=days)).astimezone(dt.timezone.utc).replace(microsecond=0)
 
 
-# --- handlers (registered in `tasking.commands.handlers.COMMAND_HANDLERS`) ----------------------
+# --- handlers ---------------------------------------------------------------------------------
 
 
 def _may_manage(app: Any, cmd: IssueToken | RevokeToken) -> tuple[Any, Any]:
@@ -98,6 +99,7 @@ def _may_manage(app: Any, cmd: IssueToken | RevokeToken) -> tuple[Any, Any]:
     return app.get_user(cmd.user), owner
 
 
+@handler
 def issue_token(app: Any, cmd: IssueToken) -> dict[str, Any]:
     """A working token is issued only to its own user (issue 21, 7): no one, admin or coordinator,
     holds a token in someone else's name. A new user is enrolled with a one-time code instead."""
@@ -117,6 +119,7 @@ def issue_token(app: Any, cmd: IssueToken) -> dict[str, Any]:
     return {"user": owner.login, "token": token, "expires_at": cmd.expires_at.isoformat()}
 
 
+@handler
 def revoke_token(app: Any, cmd: RevokeToken) -> dict[str, Any]:
     actor, owner = _may_manage(app, cmd)
     revoked = owner.revoke_tokens(cmd.token, user=actor.login, agency=actor.member_of, at=cmd.effective)
@@ -124,6 +127,7 @@ def revoke_token(app: Any, cmd: RevokeToken) -> dict[str, Any]:
     return {"user": owner.login, "revoked": revoked}
 
 
+@handler
 def enrol_user(app: Any, cmd: EnrolUser) -> dict[str, Any]:
     actor = app.get_user(cmd.user)
     if cmd.login == actor.login:
@@ -138,6 +142,7 @@ def enrol_user(app: Any, cmd: EnrolUser) -> dict[str, Any]:
     return {"user": owner.login, "expires_at": cmd.expires_at.isoformat()}
 
 
+@handler
 def redeem_enrolment(app: Any, cmd: RedeemEnrolment) -> dict[str, Any]:
     acting = app.actor(cmd.user, "users token")
     if acting.login != cmd.login:
@@ -146,11 +151,3 @@ def redeem_enrolment(app: Any, cmd: RedeemEnrolment) -> dict[str, Any]:
     token = owner.redeem(cmd.code_hash, cmd.token_hash, cmd.expires_at, at=cmd.effective)
     app.save(owner)
     return {"user": owner.login, "token": token, "expires_at": cmd.expires_at.isoformat()}
-
-
-TOKEN_HANDLERS = {
-    IssueToken: issue_token,
-    RevokeToken: revoke_token,
-    EnrolUser: enrol_user,
-    RedeemEnrolment: redeem_enrolment,
-}
