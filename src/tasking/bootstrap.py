@@ -75,7 +75,7 @@ def open_keys(settings: Settings, env: dict[str, str], create_tables: bool = Fal
 class Services:
     settings: Settings
     app: TaskingApp
-    _views: object | None = field(default=None, repr=False)
+    _views: Views | None = field(default=None, repr=False)
     owns_keys: bool = True  # False: the key store is shared (a web pool's) and closed by its owner
 
     def open_views(self) -> Views:
@@ -146,14 +146,14 @@ class Services:
 
     def close(self) -> None:
         if self._views is not None:
-            self._views.close()  # type: ignore[attr-defined]
+            self._views.close()
         self.app.close()
         if self.app.keys is not None and self.owns_keys:
             self.app.keys.close()
 
 
 def bootstrap(
-    settings: Settings | None = None, create_tables: bool = False, batching: bool = False, keys: object | None = None
+    settings: Settings | None = None, create_tables: bool = False, batching: bool = False, keys: KeyStore | None = None
 ) -> Services:
     """Build the app and its views. On PostgreSQL, `create_tables` is for `tasking init` alone.
 

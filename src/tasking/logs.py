@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import TextIO
+from typing import TextIO, cast
 
 import structlog
 
@@ -20,7 +20,7 @@ def configure_logging(level: str | None = None, file: str | None = None, verbose
     """
     level_name = (level or os.environ.get("TASKING_LOG_LEVEL") or "info").upper()
     file = file or os.environ.get("TASKING_LOG_FILE") or None
-    stream: TextIO = open_private(file, "a", encoding="utf-8") if file else sys.stderr
+    stream = cast(TextIO, open_private(file, "a", encoding="utf-8")) if file else sys.stderr
     pretty = not file and stream.isatty()
     if pretty and not verbose and logging.getLevelName(level_name) < logging.WARNING:
         level_name = "WARNING"

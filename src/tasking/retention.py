@@ -13,15 +13,14 @@ The figures are untouched: only keys are destroyed, and each destruction is reco
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import structlog
 
 from tasking.domain.permissions import SYSTEM
 from tasking.bootstrap import Services
 from tasking.commands.bus import send
-from tasking.commands.privacy import ApplyRetention
-from tasking.commands.privacy import is_held
+from tasking.commands.privacy import ApplyRetention, is_held
 from tasking.domain.ids import case_id, person_id
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import case_states
@@ -37,20 +36,22 @@ def due(services: Services, at: dt.datetime, user: str = SYSTEM) -> dict[str, An
     reader = services.read(user=user, action="retention run")
     point = ReadPoint(at=at, position=reader.point.position)
     years = services.app.config.retention.years_after_closure
-    cutoff = iso(months_before(at, 12 * years))
+    cutoff = cast(str, iso(months_before(at, 12 * years)))  # a time in, its text out
     keys = services.app.keys
-    cases, held, kept_people = [], [], set()
+    cases: list[dict[str, Any]] = []
+    held: list[str] = []
+    kept_people: set[str] = set()
     people_of: dict[str, set[str]] = {}
     for ref, case in sorted(case_states(reader.db, point).items()):
-        people = {p for p in (case.reporter, case.victim) if p}
+        involved = {p for p in (case.reporter, case.victim) if p}
         past = case.status == "closed" and case.closed_at is not None and case.closed_at <= cutoff
         if past and is_held(services.app, ref):
             held.append(ref)
             past = False
         if not past:
-            kept_people |= people
+            kept_people |= involved
             continue
-        for person in people:
+        for person in involved:
             people_of.setdefault(person, set()).add(ref)
         if keys is None or not keys.is_destroyed(case_id(ref)):
             cases.append({"case": ref, "closed_at": case.closed_at})

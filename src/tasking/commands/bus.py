@@ -12,7 +12,7 @@ import datetime as dt
 import random
 import sqlite3
 import time
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from eventsourcing.persistence import IntegrityError, OperationalError
@@ -47,15 +47,15 @@ def request_digest(key: str, cmd: Command, at_given: bool = True) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_TIME_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+_TIME_FIELDS: dict[type[Command], tuple[tuple[str, str], ...]] = {}
 
 
-def _time_fields(kind: type) -> tuple[tuple[str, str], ...]:
+def _time_fields(kind: type[Command]) -> tuple[tuple[str, str], ...]:
     """The effective-time fields a command class has, with the names its errors give them."""
     found = _TIME_FIELDS.get(kind)
     if found is None:
         names = {"at": "received" if kind.__name__ == "RecordReport" else "at", "occurred_at": "occurred"}
-        found = _TIME_FIELDS[kind] = tuple((name, field) for name, field in names.items() if name in kind.model_fields)  # type: ignore[attr-defined]
+        found = _TIME_FIELDS[kind] = tuple((name, field) for name, field in names.items() if name in kind.model_fields)
     return found
 
 
@@ -131,12 +131,13 @@ def authorize(app: TaskingApp, cmd: Command) -> None:
     if app.authorize(actor, action, reference) == OWN and reference:
         case = app.get_case(reference)
         app.authorize(actor, action, case.reference, own=case_involves(case, actor.agency))
-        tasking = case.taskings.get(getattr(cmd, "tasking", None) or "") if action == "complete" else None
+        number = getattr(cmd, "tasking", None) or ""
+        tasking = case.taskings.get(number) if action == "complete" else None
         if tasking is not None and tasking["agency"] != actor.agency:  # issue 21, 22
             raise app.refuse(
                 actor,
                 action,
-                f"{case.reference} {cmd.tasking} is tasked to {tasking['agency']}, "  # type: ignore[attr-defined]
+                f"{case.reference} {number} is tasked to {tasking['agency']}, "
                 f"not {actor.agency}: only the tasked agency or a coordinator completes it",
                 case.reference,
             )
@@ -160,7 +161,8 @@ def _handle_once(
     with app.deferred_saves() as saved:
         result = handler(app, cmd)
     if request_id:
-        agency = _agency_of(app, cmd.user) or getattr(cmd, "agency", "")
+        # (the user is known by now: only `init`, whose user is saved with it, falls back to its agency)
+        agency = cast(str, _agency_of(app, cmd.user) or getattr(cmd, "agency", ""))
         saved.append(
             Request(
                 key=request_id,

@@ -47,9 +47,10 @@ def _fold(
 ) -> tuple[Complaint | None, list[str]]:
     """One case as it stood at `at` (the one fold of its events effective by then), and the cases
     it is linked to as the same incident by then."""
+    stored: list[Any] = list(app.events.get(case_id(reference)))
     events = [
         event
-        for event in app.events.get(case_id(reference))
+        for event in stored
         if isinstance(event, Case.Reported) or (type(event).__name__ in KIND_OF and event.at <= at)
     ]
     state = fold(fact_of(event) for event in events)
@@ -57,7 +58,7 @@ def _fold(
         return None, []
     linked: list[str] = []
     for event in events:
-        if isinstance(event, Case.Linked) and event.reason == "same-incident":
+        if type(event).__name__ == "Linked" and event.reason == "same-incident":
             links.append(IncidentLink(case=reference, to=event.to, at=event.at, recorded_at=event.timestamp))
             linked.append(event.to)
     reported = events[0]

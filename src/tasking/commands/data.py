@@ -55,7 +55,7 @@ def import_report(app: TaskingApp, cmd: ImportReport) -> Result:
     login, agency = acting(app, cmd)
     key = ImportedRow.create_id(cmd.system, cmd.source_reference)
     if key in app.repository:
-        before = app.repository.get(key)
+        before: ImportedRow = app.repository.get(key)
         return {"case": before.case, "imported": False, "conflict": before.digest != cmd.digest}
     sequence, case = new_case(app, cmd.report, login, agency)
     row = ImportedRow(
@@ -77,6 +77,7 @@ def record_police_month(app: TaskingApp, cmd: RecordPoliceMonth) -> Result:
     login, agency = acting(app, cmd)
     asb, files = [list(item) for item in cmd.asb], list(cmd.files)
     key = PoliceMonth.create_id(cmd.month)
+    month: PoliceMonth
     if key in app.repository:
         month = app.repository.get(key)
         if month.digest == files:

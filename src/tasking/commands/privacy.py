@@ -95,6 +95,7 @@ def place_hold(app: TaskingApp, cmd: PlaceHold) -> Result:
     login, agency = acting(app, cmd)
     case = app.get_case(cmd.case).reference
     key = LegalHold.create_id(case)
+    hold: LegalHold
     if key in app.repository:
         hold = app.repository.get(key)
         hold.place(cmd.reason, login, agency, cmd.effective)
@@ -111,7 +112,7 @@ def release_hold(app: TaskingApp, cmd: ReleaseHold) -> Result:
     key = LegalHold.create_id(case)
     if key not in app.repository:
         raise DomainError("case", f"{case} is not held")
-    hold = app.repository.get(key)
+    hold: LegalHold = app.repository.get(key)
     hold.release(cmd.reason, login, agency, cmd.effective)
     app.save(hold)
     return {"case": case, "held": False}

@@ -24,6 +24,7 @@ def acknowledge_flag(app: TaskingApp, cmd: AcknowledgeFlag) -> Result:
     login, agency = acting(app, cmd)
     for reference in cmd.cases:
         app.get_case(reference, "cases")
+    flag: RepeatFlag
     try:
         flag = app.repository.get(RepeatFlag.create_id(cmd.flag))
     except AggregateNotFoundError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
 from tasking.commands.base import Narrative
 from tasking.commands.case.base import CaseCommand, on_case
@@ -28,10 +28,10 @@ class ReopenCase(CaseCommand):
 def close_case(app: TaskingApp, cmd: CloseCase) -> Result:
     """One save: the closure, any taskings it completes and the reporter told of it."""
 
-    def decide(case: Case, *who: Any) -> None:
-        case.close(*who, cmd.reason, cmd.note, cmd.complete_taskings, cmd.reporter_told)
+    def decide(case: Case, user: str, agency: str, at: dt.datetime) -> None:
+        case.close(user, agency, at, cmd.reason, cmd.note, cmd.complete_taskings, cmd.reporter_told)
         if cmd.public_note:
-            case.share_public_note(*who, cmd.public_note)
+            case.share_public_note(user, agency, at, cmd.public_note)
 
     return on_case(app, cmd, decide)
 
