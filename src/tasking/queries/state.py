@@ -214,23 +214,9 @@ def due_items(states: dict[str, CaseState], day: dt.date) -> list[dict[str, Any]
 def incident_groups(db: Database, point: ReadPoint) -> dict[str, str]:
     """Map each linked case reference to the reference standing for its incident.
 
-    Reports joined by `same-incident` links, transitively, are one incident; only links within
-    the point (recorded by its position, effective by its `at`) join them.
+    Reports joined by `same-incident` links, transitively, are one incident, named by its lowest
+    reference; only links within the point (recorded by its position, effective by its `at`) join
+    them. The `incident_versions` rows holding the point, by index (`tasking.projections.incidents`).
     """
-    parent: dict[str, str] = {}
-
-    def find(ref: str) -> str:
-        while parent.get(ref, ref) != ref:
-            ref = parent[ref]
-        return ref
-
-    where, params = point.sql()
-    for left, right in db.execute(
-        f"SELECT reference, linked_to FROM activity WHERE {where} AND kind = 'link' AND link_reason = 'same-incident' "
-        "ORDER BY position",
-        params,
-    ).fetchall():
-        a, b = find(left), find(right)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    return {ref: find(ref) for ref in parent}
+    where, params = held(point)
+    return dict(db.conn.execute(f"SELECT reference, incident FROM incident_versions WHERE {where}", params).fetchall())
