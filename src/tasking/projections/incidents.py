@@ -2,13 +2,14 @@
 
 Reports joined by `same-incident` links, transitively, are one incident, and the incident is named
 by the lowest reference among them (`tasking.queries.state.incident_groups`). A link counts from
-its effective time on, as soon as it is recorded; links are never removed.
+its effective time on, as soon as it is recorded; links are never removed. `case_links` keeps every
+link (same incident or same problem) as the fact it is, by both cases' references.
 
 A row says that `reference` belongs to `incident` over the effective interval `[at_from, at_to)`
 as the log knew it over the recorded interval `[position_from, position_to)` (open ends as in
 `tasking.projections.state`). Only cases standing for another are kept: a case with no row at a
 point stands for itself. A link recorded at position p recomputes its group's membership over
-effective time from the group's links (`incident_links`); each member whose rows change has its
+effective time from the group's same-incident links (`case_links`); each member whose rows change has its
 current rows closed at p and the new ones opened at p, so a read at an earlier position keeps
 its bytes.
 """
@@ -35,8 +36,8 @@ def component(db: Database, start: str) -> list[tuple[str, str, str]]:
     while todo:
         ref = todo.pop()
         for left, right, at in db.conn.execute(
-            "SELECT left_ref, right_ref, at FROM incident_links WHERE left_ref = ? "
-            "UNION ALL SELECT left_ref, right_ref, at FROM incident_links WHERE right_ref = ?",
+            "SELECT left_ref, right_ref, at FROM case_links WHERE left_ref = ? AND reason = 'same-incident' "
+            "UNION ALL SELECT left_ref, right_ref, at FROM case_links WHERE right_ref = ? AND reason = 'same-incident'",
             (ref, ref),
         ):
             links.add((left, right, at))
@@ -82,34 +83,34 @@ def memberships(links: list[tuple[str, str, str]]) -> dict[str, list[Interval]]:
 
 class IncidentsProjection(Projection):
     name = "incidents"
-    tables = ("incident_links", "incident_versions")
+    tables = ("case_links", "incident_versions")
     version = 1
     lookup_indexes = (
-        "idx_incident_links_left_ref",
-        "idx_incident_links_right_ref",
+        "idx_case_links_left_ref",
+        "idx_case_links_right_ref",
         "idx_incident_versions_reference_position_to",
     )
 
     def create(self, db: Database) -> None:
-        db["incident_links"].create({"left_ref": str, "right_ref": str, "at": str, "position": int})
-        db["incident_links"].create_index(["left_ref"])
-        db["incident_links"].create_index(["right_ref"])
-        db["incident_versions"].create(
+        db.table("case_links").create({"left_ref": str, "right_ref": str, "reason": str, "at": str, "position": int})
+        db.table("case_links").create_index(["left_ref"])
+        db.table("case_links").create_index(["right_ref"])
+        db.table("incident_versions").create(
             dict.fromkeys(_VERSION_COLUMNS, str) | {"position_from": int, "position_to": int}
         )
-        db["incident_versions"].create_index(["reference", "position_to"])
+        db.table("incident_versions").create_index(["reference", "position_to"])
         # The reads: the rows holding a point, by recorded then effective time.
-        db["incident_versions"].create_index(["position_to", "at_to", "at_from"])
+        db.table("incident_versions").create_index(["position_to", "at_to", "at_from"])
 
     @handles(Case.Linked)
     def _linked(self, db: Database, e: Any, position: int) -> None:
-        if e.reason != "same-incident":
-            return
         reference = REFERENCES.of(db, str(e.originator_id))
         db.conn.execute(
-            "INSERT INTO incident_links (left_ref, right_ref, at, position) VALUES (?, ?, ?, ?)",
-            (reference, e.to, iso(e.at), position),
+            "INSERT INTO case_links (left_ref, right_ref, reason, at, position) VALUES (?, ?, ?, ?, ?)",
+            (reference, e.to, e.reason, iso(e.at), position),
         )
+        if e.reason != "same-incident":
+            return
         links = component(db, reference)
         members = {ref for left, right, _ in links for ref in (left, right)}
         wanted = memberships(links)
