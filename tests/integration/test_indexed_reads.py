@@ -8,6 +8,7 @@ import datetime as dt
 
 from tasking.commands import LinkCases, RaiseTasking, AssessRisk
 from tasking.queries.briefing import briefing, meeting_for
+from tasking.queries.cases import list_cases
 from tasking.queries.feedback import OWED_SQL, feedback_owed
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import DUE_SQL, held
@@ -80,5 +81,20 @@ def test_every_query_of_the_briefing_and_feedback_owed_at_the_last_meeting_is_an
             assert not scans(steps), (statement, steps)
             # `activity` is never folded or searched by kind or time: only read by case, for the
             # restricted screen's few cases
+            history = [step for step in steps if " activity " in f"{step} "]
+            assert all("reference=?" in step for step in history), (statement, steps)
+
+
+def test_the_case_list_reads_the_states_by_index_and_activity_only_for_restricted_cases(desk) -> None:  # noqa: ANN001
+    shown = [desk.report(f"2018-03-0{day}T10:00") for day in (1, 2)]
+    hidden = desk.report("2018-03-03T10:00", category="domestic-abuse", location="Quarry Lane")
+    for user in ("coordinator", "warden.grange"):
+        read = desk.read(user=user)
+        found: dict = {}
+        sql = statements(read.db, lambda read=read: found.update(list_cases(read)))  # noqa: B023
+        assert [c["case"] for c in found["cases"]] == [*shown, hidden]
+        for statement in sql:
+            steps = plan(read.db, statement, [])
+            assert not scans(steps), (statement, steps)
             history = [step for step in steps if " activity " in f"{step} "]
             assert all("reference=?" in step for step in history), (statement, steps)

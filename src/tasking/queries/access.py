@@ -58,17 +58,21 @@ def hidden_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseSt
     return {ref: state for ref, state in restricted_cases(reader, point, refs).items() if not in_full(reader, state)}
 
 
-def restricted_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseState]:
+def restricted_cases(
+    reader: Reader, point: Any, refs: set[str], states: dict[str, CaseState] | None = None
+) -> dict[str, CaseState]:
     """Of these cases, those restricted at the point, with their states and their facts.
 
     The states are the `case_versions` rows holding the point; only the cases that could be
     restricted (a restricted category then, or a restricted referral within the point) have their
-    `activity` rows read, by reference, for `is_restricted` and `involves` to decide."""
+    `activity` rows read, by reference, for `is_restricted` and `involves` to decide. A caller
+    that holds the states at the point already passes them in (`states`)."""
     if not refs:
         return {}
     db = reader.db
     where, params = point.sql()
-    states = versioned_states(db, point, refs, reveal_text=False)
+    if states is None:
+        states = versioned_states(db, point, refs, reveal_text=False)
     wanted = json.dumps(sorted(states))
     maybe = {ref for ref, state in states.items() if state.category in restricted_categories(reader.config)}
     maybe.update(
