@@ -48,6 +48,7 @@ def test_status_rebuild_and_verify(desk: Desk, env: dict[str, str]) -> None:
         "open311",
         "partnership_year",
         "state",
+        "incidents",
     }
     assert all(row["store_position"] == head for row in status)
     done = run_cli("projections", "rebuild", env=env)

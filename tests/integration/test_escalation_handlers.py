@@ -28,7 +28,9 @@ from tasking.commands import (
 )
 from tasking.commands.escalation import MaracActionItem
 from tasking.errors import DomainError
-from tasking.queries.escalations import case_review, case_reviews, marac_agenda, task_and_finish_group
+from tasking.queries.case_reviews import case_review, case_reviews
+from tasking.queries.marac import marac_agenda
+from tasking.queries.task_and_finish import task_and_finish_group
 from tests.conftest import Desk, at
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tasking.commands import RaiseTasking
-from tasking.queries.feedback import OWED_SQL
+from tasking.commands import LinkCases, RaiseTasking, AssessRisk
+from tasking.queries.briefing import briefing, meeting_for
+from tasking.queries.cases import list_cases
+from tasking.queries.feedback import OWED_SQL, feedback_owed
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import DUE_SQL, held
+from tests.conftest import at
 
 TABLES = ("case_versions", "tasking_versions", "activity")
 
@@ -37,3 +40,61 @@ def test_due_taskings_feedback_owed_and_versioned_state_are_index_lookups(desk) 
         assert state and not scans(state), state
         owed = plan(read.db, OWED_SQL.format(held=where), params)
         assert owed and not scans(owed), owed
+
+
+def statements(db, read) -> list[str]:  # noqa: ANN001
+    """Every SELECT the views' connection runs during `read()`, with its values bound."""
+    seen: list[str] = []
+    db.conn.set_trace_callback(seen.append)
+    try:
+        read()
+    finally:
+        db.conn.set_trace_callback(None)
+    return [sql for sql in seen if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+def test_every_query_of_the_briefing_and_feedback_owed_at_the_last_meeting_is_an_index_lookup(desk) -> None:  # noqa: ANN001
+    """Repeat flags, possible duplicates, case review alerts, the restricted screen, the year section
+    and the case states they show: none of the briefing's statements scans the state or activity
+    tables, and `activity` is read only by case reference (the restricted cases' facts)."""
+    victim = desk.people["victim"]
+    refs = [
+        desk.report(f"2018-03-0{day}T10:00", location="12 Mill Road", victim=victim, source=source)
+        for day, source in ((1, "COUNCIL"), (2, "POLICE"), (2, "COUNCIL"), (3, "POLICE"))
+    ]
+    desk.send(LinkCases, when="2018-03-03T11:00", case=refs[1], to=refs[0], reason="same-incident")
+    hidden = desk.report("2018-03-04T10:00", category="domestic-abuse", location="Quarry Lane")
+    desk.send(
+        RaiseTasking, when="2018-03-04T11:00", case=hidden, agency="POLICE", action="Visit", due=dt.date(2018, 3, 5)
+    )
+    desk.send(AssessRisk, when="2018-03-01T11:00", case=refs[0], level="high", reason="r")
+    meeting = meeting_for(desk.config, at("2018-03-05T09:00"), at("2018-03-05T09:00"))
+    for user in ("coordinator", "warden.grange"):
+        read = desk.read(user=user)
+        found: dict = {}
+        sql = statements(read.db, lambda read=read: found.update(briefing(read, meeting)))  # noqa: B023
+        assert found["repeat_flags"] and found["possible_duplicates"] and found["case_review_alerts"]
+        point = read.point.until(meeting)
+        sql += statements(read.db, lambda read=read, point=point: feedback_owed(read.db, read.config, point))
+        for statement in sql:
+            steps = plan(read.db, statement, [])
+            assert not scans(steps), (statement, steps)
+            # `activity` is never folded or searched by kind or time: only read by case, for the
+            # restricted screen's few cases
+            history = [step for step in steps if " activity " in f"{step} "]
+            assert all("reference=?" in step for step in history), (statement, steps)
+
+
+def test_the_case_list_reads_the_states_by_index_and_activity_only_for_restricted_cases(desk) -> None:  # noqa: ANN001
+    shown = [desk.report(f"2018-03-0{day}T10:00") for day in (1, 2)]
+    hidden = desk.report("2018-03-03T10:00", category="domestic-abuse", location="Quarry Lane")
+    for user in ("coordinator", "warden.grange"):
+        read = desk.read(user=user)
+        found: dict = {}
+        sql = statements(read.db, lambda read=read: found.update(list_cases(read)))  # noqa: B023
+        assert [c["case"] for c in found["cases"]] == [*shown, hidden]
+        for statement in sql:
+            steps = plan(read.db, statement, [])
+            assert not scans(steps), (statement, steps)
+            history = [step for step in steps if " activity " in f"{step} "]
+            assert all("reference=?" in step for step in history), (statement, steps)

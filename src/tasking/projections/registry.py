@@ -36,3 +36,6 @@ PROJECTIONS.append(YearProjection)  # the partnership's year (issue 26)
 from tasking.projections.state import StateProjection  # noqa: E402 - issue 22: cases kept bitemporally
 
 PROJECTIONS.append(StateProjection)
+from tasking.projections.incidents import IncidentsProjection  # noqa: E402 - issue 22: incidents kept bitemporally
+
+PROJECTIONS.append(IncidentsProjection)

@@ -13,13 +13,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from operator import itemgetter
 from typing import Any
 
 from tasking.domain.access import CaseAccess
 from tasking.domain.permissions import RESTRICTED_REFERRALS, restricted_categories
 from tasking.queries.point import Reader
-from tasking.queries.state import CaseState, case_states
+from tasking.queries.state import CaseState, versioned_states
 from tasking.time.instants import iso, utcnow
 
 
@@ -56,30 +58,43 @@ def hidden_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseSt
     return {ref: state for ref, state in restricted_cases(reader, point, refs).items() if not in_full(reader, state)}
 
 
-def restricted_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseState]:
-    """Of these cases, those restricted at the point, with their states.
+def restricted_cases(
+    reader: Reader, point: Any, refs: set[str], states: dict[str, CaseState] | None = None
+) -> dict[str, CaseState]:
+    """Of these cases, those restricted at the point, with their states and their facts.
 
-    Only cases that SQL finds could be restricted (a restricted category reported or corrected
-    to, or a restricted referral, within the point) are folded; `is_restricted` decides for those."""
+    The states are the `case_versions` rows holding the point; only the cases that could be
+    restricted (a restricted category then, or a restricted referral within the point) have their
+    `activity` rows read, by reference, for `is_restricted` and `involves` to decide. A caller
+    that holds the states at the point already passes them in (`states`)."""
     if not refs:
         return {}
-    categories = json.dumps(sorted(restricted_categories(reader.config)))
-    referrals = json.dumps(sorted(RESTRICTED_REFERRALS))
+    db = reader.db
     where, params = point.sql()
-    maybe = sorted(
-        refs.intersection(
-            row[0]
-            for row in reader.db.execute(
-                f"SELECT DISTINCT reference FROM activity WHERE {where} AND ("
-                "(kind = 'report' AND category IN (SELECT value FROM json_each(?))) OR "
-                "(kind = 'correct' AND field = 'category' AND value IN (SELECT value FROM json_each(?))) OR "
-                "(kind = 'refer' AND referral IN (SELECT value FROM json_each(?))))",
-                [*params, categories, categories, referrals],
-            ).fetchall()
+    if states is None:
+        states = versioned_states(db, point, refs, reveal_text=False)
+    wanted = json.dumps(sorted(states))
+    maybe = {ref for ref, state in states.items() if state.category in restricted_categories(reader.config)}
+    maybe.update(
+        row[0]
+        for row in db.conn.execute(
+            f"SELECT DISTINCT reference FROM activity WHERE {where} AND kind = 'refer' AND "
+            "reference IN (SELECT value FROM json_each(?)) AND referral IN (SELECT value FROM json_each(?))",
+            [*params, wanted, json.dumps(sorted(RESTRICTED_REFERRALS))],
         )
     )
-    states = case_states(reader.db, point, maybe, reveal_text=False)
-    return {ref: state for ref, state in states.items() if is_restricted(reader.config, state)}
+    if not maybe:
+        return {}
+    cursor = db.conn.execute(
+        f"SELECT * FROM activity WHERE {where} AND reference IN (SELECT value FROM json_each(?))",
+        [*params, json.dumps(sorted(maybe))],
+    )
+    names = [column[0] for column in cursor.description]
+    facts: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted((dict(zip(names, values, strict=True)) for values in cursor), key=itemgetter("position")):
+        facts.setdefault(row["reference"], []).append(row)
+    found = {ref: dataclasses.replace(states[ref], rows=tuple(facts.get(ref, ()))) for ref in sorted(maybe)}
+    return {ref: state for ref, state in found.items() if is_restricted(reader.config, state)}
 
 
 def in_full(reader: Reader, case: CaseState) -> bool:
@@ -185,10 +200,8 @@ def access_log(reader: Reader, case: str | None = None, user: str | None = None)
     """The access log's entries recorded by the point (and made by `at`), oldest first; for the
     roles that may (`access-log`)."""
     reader.app.authorize(reader.actor, "access-log")
-    sql, params = (
-        "SELECT position, at, user, agency, role, action, what, cases, refused FROM access_log WHERE position <= ?",
-        [reader.point.position],
-    )
+    sql = "SELECT position, at, user, agency, role, action, what, cases, refused FROM access_log WHERE position <= ?"
+    params: list[Any] = [reader.point.position]
     if reader.point.at is not None:
         sql += " AND at <= ?"
         params.append(iso(reader.point.at))

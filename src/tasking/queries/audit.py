@@ -8,6 +8,7 @@ at the point (`tasking.queries.state`), the same state every other read uses.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tasking.errors import DomainError
@@ -161,7 +162,7 @@ STORY = {
 }
 
 
-def story(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def story(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """What was done on the case, in order, each with when, who and which agency."""
     found: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in STORY.values()}
     for row in rows:

@@ -8,16 +8,18 @@ reprint at an issued pack's position gives that pack's bytes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from tasking.config import PartnershipConfig
-from tasking.queries.escalations import case_review_alerts, suggest_groups, task_and_finish_groups
+from tasking.queries.case_review_alerts import case_review_alerts
+from tasking.queries.task_and_finish import suggest_groups, task_and_finish_groups
 from tasking.queries.duplicates import possible_duplicates
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.access import record_read, screen, shown_in_full
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.repeats import repeat_cases, repeat_flags
-from tasking.queries.state import due_taskings, held, tasking_rows, versioned_states
+from tasking.queries.state import due_taskings, held, received_since, tasking_rows, versioned_states
 from tasking.queries.year_reads import briefing_section
 from tasking.time.instants import iso, local_date
 from tasking.time.meetings import MeetingCalendar
@@ -59,15 +61,7 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
     repeats = repeat_cases(flags)
     states = reports_since(db, point, start)
     fresh = list(states)
-    where, params = point.sql()
-    same_problem = {
-        ref
-        for pair in db.execute(
-            f"SELECT reference, linked_to FROM activity WHERE {where} AND kind = 'link' AND link_reason = 'same-problem'",
-            params,
-        ).fetchall()
-        for ref in pair
-    }
+    same_problem = same_problem_linked(db, point, set(states))
     new_reports = []
     for case in states.values():
         new_reports.append(
@@ -121,15 +115,20 @@ def redact_briefing(reader: Reader, brief: dict[str, Any], point: ReadPoint) -> 
 
 
 def reports_since(db: Any, point: ReadPoint, start: dt.datetime) -> dict[str, Any]:
-    """The cases received after `start`, as they stood at the point: `case_versions` rows by index."""
-    where, params = held(point)
-    refs = [
-        row[0]
-        for row in db.execute(
-            f"SELECT reference FROM case_versions WHERE received_at > ? AND {where}", [iso(start), *params]
-        ).fetchall()
-    ]
-    return versioned_states(db, point, refs)
+    """The cases received after `start`, as they stood at the point (`received_since`)."""
+    return received_since(db, point, iso(start))
+
+
+def same_problem_linked(db: Any, point: ReadPoint, refs: set[str]) -> set[str]:
+    """Of these cases, those in a `same-problem` link (either end) within the point: `case_links` by index."""
+    where, params = point.sql()
+    wanted = json.dumps(sorted(refs))
+    found = db.conn.execute(
+        f"SELECT left_ref, right_ref FROM case_links WHERE {where} AND reason = 'same-problem' AND "
+        "(left_ref IN (SELECT value FROM json_each(?)) OR right_ref IN (SELECT value FROM json_each(?)))",
+        [*params, wanted, wanted],
+    )
+    return refs.intersection(ref for pair in found for ref in pair)
 
 
 def tasked_since(db: Any, point: ReadPoint, start: dt.datetime) -> list[dict[str, Any]]:
@@ -160,7 +159,7 @@ def risk_reviews_due(db: Any, config: PartnershipConfig, point: ReadPoint) -> li
             params,
         ).fetchall()
     ]
-    items = []
+    items: list[dict[str, Any]] = []
     for case in versioned_states(db, point, refs, reveal_text=False).values():
         if not case.is_open or case.risk not in cycle:
             continue

@@ -1,12 +1,12 @@
-"""The case list, folded from the `activity` view at the read point."""
+"""The case list: the `case_versions` rows holding the read point, by index."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tasking.queries.access import in_full, is_restricted, no_free_text, outline, record_read
+from tasking.queries.access import in_full, is_restricted, no_free_text, outline, record_read, restricted_cases
 from tasking.queries.point import Reader
-from tasking.queries.state import case_states
+from tasking.queries.state import versioned_states
 from tasking.time.instants import iso
 
 
@@ -16,11 +16,14 @@ def list_cases(reader: Reader, open_only: bool = False, area: str | None = None)
     full are recorded in the access log."""
     reader.app.authorize(reader.actor, "cases")
     rows, restricted = [], []
-    for case in case_states(reader.db, reader.point).values():
+    states = versioned_states(reader.db, reader.point, reveal_text=False)  # the list shows no free text
+    facts = restricted_cases(reader, reader.point, set(states), states)
+    for case in states.values():
         if open_only and not case.is_open:
             continue
         if area and case.area.casefold() != area.casefold():
             continue
+        case = facts.get(case.reference, case)  # a restricted case, with the facts that decide who may see it
         if not in_full(reader, case):  # a restricted case: its outline only
             rows.append(outline(case))
             continue

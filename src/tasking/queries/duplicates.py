@@ -19,12 +19,11 @@ from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import CaseState, case_states, incident_groups, references_where
+from tasking.queries.state import CaseState, incident_groups, received_since, versioned_states
 from tasking.time.instants import iso
 
 WITHIN = dt.timedelta(hours=2)
 RADIUS_M = 150.0
-_FOLDED = ("correct", "close", "reopen", "link")
 
 
 def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -35,7 +34,8 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def dismissed_pairs(db: Database, point: ReadPoint) -> set[frozenset[str]]:
-    sql, params = "SELECT [case], other FROM duplicate_dismissals WHERE position <= ?", [point.position]
+    sql = "SELECT [case], other FROM duplicate_dismissals WHERE position <= ?"
+    params: list[Any] = [point.position]
     if point.at is not None:
         sql, params = sql + " AND at <= ?", [*params, iso(point.at)]
     return {frozenset(pair) for pair in db.execute(sql, params).fetchall()}
@@ -46,20 +46,20 @@ def _when(case: CaseState) -> dt.datetime:
 
 
 def _candidates(db: Database, point: ReadPoint, focus: set[str] | None) -> dict[str, CaseState]:
+    """The open-or-not cases that could pair with the focus, as they stood at the point, by index.
+
+    A report cannot have occurred after it was received (the write side refuses it, corrections
+    too), so every case within `WITHIN` of a focus case's occurrence was received after the
+    earliest such moment: the `case_versions` rows found by their `received_at` index."""
     if focus is None:
-        return case_states(db, point, kinds=_FOLDED)
-    mine = case_states(db, point, focus, kinds=_FOLDED)
+        return versioned_states(db, point, reveal_text=False)
+    mine = versioned_states(db, point, focus, reveal_text=False)
     if not mine:
         return {}
     times = [_when(case) for case in mine.values()]
-    low, high = iso(min(times) - WITHIN), iso(max(times) + WITHIN)
-    near = references_where(
-        db,
-        point,
-        "(kind = 'report' AND occurred_at BETWEEN ? AND ?) OR (kind = 'correct' AND field = 'occurred')",
-        [low, high],
-    )
-    return case_states(db, point, set(near) | set(mine), kinds=_FOLDED)
+    low, high = min(times) - WITHIN, max(times) + WITHIN
+    near = received_since(db, point, iso(low - dt.timedelta(seconds=1)), reveal_text=False)
+    return {ref: case for ref, case in near.items() if low <= _when(case) <= high} | mine
 
 
 def _match(config: PartnershipConfig, one: CaseState, two: CaseState) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from tasking.time.instants import financial_year_bounds, iso
 
 def hotspots(db: Database, year: int, position: int) -> dict[str, Any]:
     start, end = (iso(bound) for bound in financial_year_bounds(year))
+    assert start is not None and end is not None, "a financial year has bounds"
     reports: list[list[float]] = []
     without: dict[str, int] = defaultdict(int)
     by_area: dict[str, list[tuple[float, float]]] = defaultdict(list)

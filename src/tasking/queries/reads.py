@@ -11,14 +11,9 @@ from typing import Any
 
 from tasking.queries.access import screen, screen_and_record
 from tasking.queries.briefing import briefing, meeting_for
-from tasking.queries.escalations import (
-    case_review,
-    case_reviews,
-    marac_agenda,
-    marac_meetings,
-    task_and_finish_group,
-    task_and_finish_groups,
-)
+from tasking.queries.case_reviews import case_review, case_reviews
+from tasking.queries.marac import marac_agenda, marac_meetings
+from tasking.queries.task_and_finish import task_and_finish_group, task_and_finish_groups
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.point import Reader
 from tasking.queries.repeats import repeat_flags
@@ -110,9 +105,9 @@ def open_taskings_read(reader: Reader, agency: str, at: dt.datetime | None, now:
     A tasking on a restricted case the reader may not see in full is the case's outline; the cases
     shown in full are recorded in the access log."""
     point = reader.point.until(at or now)
-    day = local_date(point.at)
+    day = local_date(at or now)
     refs = references_where(reader.db, point, "kind = 'task'", [])
-    items = []
+    items: list[dict[str, Any]] = []
     for case in case_states(reader.db, point, refs).values():
         if not case.is_open:
             continue

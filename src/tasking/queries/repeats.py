@@ -17,9 +17,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
+from tasking.domain.location import location_key
 from tasking.domain.repeat_flag import flag_reference
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import CaseState, case_states, incident_groups, references_where
+from tasking.queries.state import incident_groups, received_fields
 from tasking.time.instants import iso, local_date, months_before
 
 CASE_REVIEW_PROMPT = "Tell the victim about the ASB case review"
@@ -51,58 +52,43 @@ def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> l
     flags: list[dict[str, Any]] = []
 
     since = iso(point.at - dt.timedelta(days=rules.location_days))
-    recent = case_states(
-        db,
-        point,
-        references_where(db, point, "kind = 'report' AND at > ?", [since]),
-        kinds=("correct",),
-        reveal_text=False,
-    )
-    cases = sorted(recent.values(), key=lambda c: (c.received_at, c.reference))
-    by_place: dict[str, list[CaseState]] = defaultdict(list)
-    for case in cases:
-        by_place[f"{case.area}|{case.location_key}"].append(case)
+    by_place: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for case in received_fields(db, point, since, ("area", "location")):
+        by_place[f"{case['area']}|{location_key(case['location'])}"].append(case)
     for place, found in sorted(by_place.items()):
-        incidents = {groups.get(c.reference, c.reference) for c in found}
+        incidents = {groups.get(c["reference"], c["reference"]) for c in found}
         if len(incidents) >= rules.location_reports:
             flags.append(
                 {
                     "flag": flag_reference("location", place),
                     "rule": "location",
-                    "case": found[-1].reference,
-                    "cases": [c.reference for c in found],
+                    "case": found[-1]["reference"],
+                    "cases": [c["reference"] for c in found],
                     "count": len(incidents),
                     "area": place.split("|", 1)[0],
-                    "location": found[-1].location,
-                    "first_received": found[0].received_at,
+                    "location": found[-1]["location"],
+                    "first_received": found[0]["received_at"],
                     "reason": f"{len(incidents)} reports at this location in {rules.location_days} days",
                 }
             )
 
     since = iso(months_before(point.at, rules.person_months))
-    recent = case_states(
-        db,
-        point,
-        references_where(db, point, "kind = 'report' AND at > ?", [since]),
-        kinds=("correct",),
-        reveal_text=False,
-    )
-    by_person: dict[str, list[CaseState]] = defaultdict(list)
-    for case in sorted(recent.values(), key=lambda c: (c.received_at, c.reference)):
-        for person in {case.reporter, case.victim} - {None}:
-            by_person[person].append(case)  # type: ignore[index]
+    by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for case in received_fields(db, point, since, ("reporter", "victim")):
+        for person in {case["reporter"], case["victim"]} - {None}:
+            by_person[person].append(case)
     for person, found in sorted(by_person.items()):
-        incidents = {groups.get(c.reference, c.reference) for c in found}
+        incidents = {groups.get(c["reference"], c["reference"]) for c in found}
         if len(incidents) >= rules.person_reports:
             flags.append(
                 {
                     "flag": flag_reference("person", person),
                     "rule": "person",
-                    "case": found[-1].reference,
-                    "cases": [c.reference for c in found],
+                    "case": found[-1]["reference"],
+                    "cases": [c["reference"] for c in found],
                     "count": len(incidents),
                     "person": person,
-                    "first_received": found[0].received_at,
+                    "first_received": found[0]["received_at"],
                     "reason": f"{len(incidents)} reports by or about this person in {rules.person_months} months",
                     "prompt": case_review_prompt(point.at),
                 }

@@ -15,12 +15,12 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 
 from tasking.domain.case_state import CaseState, TaskingState, fold_cases
-from tasking.projections.state import AT_END, load_state
+from tasking.projections.state import AT_END, POSITION_END, load_state
 from tasking.queries.point import ReadPoint
 from tasking.time.instants import iso
 
@@ -32,6 +32,8 @@ __all__ = [
     "due_taskings",
     "incident_groups",
     "is_due",
+    "received_fields",
+    "received_since",
     "references_where",
     "revealer",
     "tasking_rows",
@@ -94,6 +96,36 @@ def versioned_states(
     return dict(sorted(states.items()))
 
 
+def received_since(db: Database, point: ReadPoint, since: str | None, reveal_text: bool = True) -> dict[str, CaseState]:
+    """The cases received after `since` (UTC text) as they stood at the point: the `case_versions`
+    rows holding it, found by their `received_at` index (a report is effective from its receipt)."""
+    assert since is not None, "received after a moment"
+    where, params = held(point)
+    refs = [
+        row[0]
+        for row in db.conn.execute(
+            f"SELECT reference FROM case_versions WHERE received_at > ? AND {where}", [since, *params]
+        ).fetchall()
+    ]
+    return versioned_states(db, point, refs, reveal_text=reveal_text) if refs else {}
+
+
+def received_fields(db: Database, point: ReadPoint, since: str | None, fields: Iterable[str]) -> list[dict[str, Any]]:
+    """Of the cases `received_since` finds, only these fields of each state (and its reference and
+    `received_at`), in order of receipt: SQLite reads them out of the stored state, so a reader that
+    needs a few fields of many cases (repeat flags, case review prompts) builds no `CaseState`."""
+    assert since is not None, "received after a moment"
+    where, params = held(point)
+    wanted = ", ".join(f"json_extract(state, '$.{name}') AS [{name}]" for name in fields)
+    cursor = db.conn.execute(
+        f"SELECT reference, received_at, {wanted} FROM case_versions WHERE received_at > ? AND {where} "
+        "ORDER BY received_at, reference",
+        [since, *params],
+    )
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor]
+
+
 def _revealed(state: CaseState, reveal: Callable[[Any], Any]) -> CaseState:
     def shown(value: Any) -> Any:
         return None if value is None else reveal(value)
@@ -108,7 +140,13 @@ def revealer(db: Database) -> Callable[[Any], Any]:
     """The one helper every read shows free text through: a sealed token's plaintext, or `[erased]`
     once its key is destroyed; plaintext (a store written before encryption) as it is."""
     keys = getattr(db, "keys", None)
-    return keys.reveal if keys is not None else (lambda value, owner=None: value)
+    if keys is not None:
+        return cast(Callable[[Any], Any], keys.reveal)
+
+    def as_it_is(value: Any, owner: Any = None) -> Any:
+        return value
+
+    return as_it_is
 
 
 def references_where(db: Database, point: ReadPoint, condition: str, params: list[Any]) -> list[str]:
@@ -131,8 +169,13 @@ def is_due(tasking: TaskingState, case: CaseState, day: dt.date) -> bool:
 
 
 def held(point: ReadPoint) -> tuple[str, list[Any]]:
-    """SQL true for a `case_versions` or `tasking_versions` row whose intervals hold the point."""
-    where, params = "position_to > ? AND position_from <= ?", [point.position, point.position]
+    """SQL true for a `case_versions` or `tasking_versions` row whose intervals hold the point.
+
+    `position_to > p` is spelt as the current rows (`= POSITION_END`) or those superseded after p:
+    an equality lets an index go on to its next columns (status, due, ...), where a range on
+    `position_to` would walk every current row of the index."""
+    where = "(position_to = ? OR (position_to > ? AND position_to < ?)) AND position_from <= ?"
+    params: list[Any] = [POSITION_END, point.position, POSITION_END, point.position]
     if point.at is None:
         return where + " AND at_to = ?", [*params, AT_END]
     when = iso(point.at)
@@ -169,7 +212,7 @@ def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str,
     rows holding the point, by index."""
     where, params = held(point)
     reveal = revealer(db)
-    items = []
+    items: list[dict[str, Any]] = []
     for case, tasking, agency, owner, action, due, raised_at in db.conn.execute(
         DUE_SQL.format(held=where), [*params, day.isoformat()]
     ):
@@ -191,7 +234,7 @@ def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str,
 
 def due_items(states: dict[str, CaseState], day: dt.date) -> list[dict[str, Any]]:
     """The taskings of these cases that are due on `day` (`is_due`), most overdue first."""
-    items = []
+    items: list[dict[str, Any]] = []
     for case in states.values():
         for tasking in case.taskings.values():
             if is_due(tasking, case, day):
@@ -214,23 +257,9 @@ def due_items(states: dict[str, CaseState], day: dt.date) -> list[dict[str, Any]
 def incident_groups(db: Database, point: ReadPoint) -> dict[str, str]:
     """Map each linked case reference to the reference standing for its incident.
 
-    Reports joined by `same-incident` links, transitively, are one incident; only links within
-    the point (recorded by its position, effective by its `at`) join them.
+    Reports joined by `same-incident` links, transitively, are one incident, named by its lowest
+    reference; only links within the point (recorded by its position, effective by its `at`) join
+    them. The `incident_versions` rows holding the point, by index (`tasking.projections.incidents`).
     """
-    parent: dict[str, str] = {}
-
-    def find(ref: str) -> str:
-        while parent.get(ref, ref) != ref:
-            ref = parent[ref]
-        return ref
-
-    where, params = point.sql()
-    for left, right in db.execute(
-        f"SELECT reference, linked_to FROM activity WHERE {where} AND kind = 'link' AND link_reason = 'same-incident' "
-        "ORDER BY position",
-        params,
-    ).fetchall():
-        a, b = find(left), find(right)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    return {ref: find(ref) for ref in parent}
+    where, params = held(point)
+    return dict(db.conn.execute(f"SELECT reference, incident FROM incident_versions WHERE {where}", params).fetchall())

@@ -1,0 +1,105 @@
+"""The briefing's case review alerts: the second-report prompt and the overdue milestones.
+
+Only person references and case references leave this module; the cases come from the
+`case_versions` rows holding the point and their incidents from `incident_versions`, by index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlite_utils import Database
+
+from tasking.config import PartnershipConfig
+from tasking.domain.qualifying import months_text
+from tasking.queries.point import ReadPoint
+from tasking.queries.repeats import CASE_REVIEW_PROMPT, case_review_prompt
+from tasking.queries.state import incident_groups, received_fields
+from tasking.time.instants import iso, months_before
+from tasking.queries.case_reviews import case_reviews, fold_reviews
+from tasking.queries.escalations import rows
+
+
+def overdue_alerts(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
+    """Every milestone of an open case review overdue at the point, naming the person's reference and the cases."""
+    alerts = []
+    for review in case_reviews(db, config, point, open_only=True):
+        cases = sorted(set(review["cases"]) | set(review["qualifying"]))
+        for item in review["overdue"]:
+            alerts.append(
+                {
+                    "kind": "overdue-milestone",
+                    "review": review["review"],
+                    "person": review["applicant"],
+                    "cases": cases,
+                    **item,
+                    "reason": f"{item['milestone']} was due by {item['due']}",
+                }
+            )
+    return alerts
+
+
+def prompt_alerts(
+    config: PartnershipConfig, reports: list[dict[str, Any]], applications: list[dict[str, Any]], at: dt.datetime
+) -> list[dict[str, Any]]:
+    """The second-report prompt: a victim or reporter with N or more ASB incidents in six months up to
+    `at` and no case review application in that time (as applicant or on whose behalf it was made).
+
+    `reports`: {case, incident, person_refs, asb, received_at} as at `at`; `applications`: {applicant,
+    on_behalf_of, received_at}. Only person references and case references leave this function."""
+    months, prompt_reports = config.case_review.application_within_months, config.case_review.prompt_reports
+    since = iso(months_before(at, months))
+    until = iso(at)
+    applied = {
+        person
+        for a in applications
+        if since < a["received_at"] <= until
+        for person in (a["applicant"], a["on_behalf_of"])
+        if person
+    }
+    by_person: dict[str, list[dict[str, Any]]] = {}
+    for report in reports:
+        if report["asb"] and since < report["received_at"] <= until:
+            for person in report["people"]:
+                by_person.setdefault(person, []).append(report)
+    alerts = []
+    for person, found in sorted(by_person.items()):
+        incidents = {r["incident"] for r in found}
+        if len(incidents) >= prompt_reports and person not in applied:
+            alerts.append(
+                {
+                    "kind": "prompt",
+                    "person": person,
+                    "cases": sorted(r["case"] for r in found),
+                    "count": len(incidents),
+                    "reason": f"{len(incidents)} ASB reports by or about this person in "
+                    f"{months_text(months)} and no case review application",
+                    "prompt": case_review_prompt(
+                        at, f"{CASE_REVIEW_PROMPT}: {prompt_reports} or more ASB reports in {months_text(months)}"
+                    ),
+                }
+            )
+    return alerts
+
+
+def case_review_alerts(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
+    """The briefing's `case_review_alerts` at the point: second-report prompts, then overdue milestones."""
+    assert point.at is not None, "alerts are raised at a moment"
+    since = iso(months_before(point.at, config.case_review.application_within_months))
+    groups = incident_groups(db, point)
+    reports = [
+        {
+            "case": c["reference"],
+            "incident": groups.get(c["reference"], c["reference"]),
+            "people": sorted({person for person in (c["reporter"], c["victim"]) if person is not None}),
+            "asb": config.is_asb(c["category"]),
+            "received_at": c["received_at"],
+        }
+        for c in received_fields(db, point, since, ("category", "reporter", "victim"))
+    ]
+    applications = [
+        {"applicant": a["applicant"], "on_behalf_of": a["on_behalf_of"], "received_at": a["received_at"]}
+        for a in fold_reviews(rows(db, point, "cr-applied")).values()
+    ]
+    return prompt_alerts(config, reports, applications, point.at) + overdue_alerts(db, config, point)
