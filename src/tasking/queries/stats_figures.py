@@ -4,15 +4,15 @@ shape that `tasking stats` prints and fingerprints (`tasking.queries.stats`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, get_args
 
 from tasking.config import PartnershipConfig
 from tasking.domain.vocabulary import Power, ReferralTarget
 from tasking.queries import escalation_stats
 from tasking.time.instants import financial_year_bounds, financial_year_label, iso
 
-POWERS: tuple[str, ...] = Power.__args__  # type: ignore[attr-defined]
-REFERRALS: tuple[str, ...] = ReferralTarget.__args__  # type: ignore[attr-defined]
+POWERS: tuple[str, ...] = get_args(Power)
+REFERRALS: tuple[str, ...] = get_args(ReferralTarget)
 
 
 def _count(sizes: Mapping[str, int], prefix: str, keys: list[str] | tuple[str, ...]) -> dict[str, int]:
