@@ -363,10 +363,21 @@ def raw_select(store: str) -> dict:
 
 
 RAW_READS = {
-    # The same view rows each query reads, aggregated by SQLite alone: the floor for that read.
+    # The figures `tasking stats` prints, by SQLite alone (without incidents, corrections, or the
+    # partnership's and escalations' few rows): the reports by category, area, source and month; the
+    # counted activity by kind and its breakdowns; and each feedback-asking report's last update and
+    # last action by year end (feedback owed and given).
     "year_stats": (
-        "SELECT kind, category, area, source, COUNT(*) FROM activity WHERE at >= ? AND at < ? "
-        "GROUP BY kind, category, area, source",
+        "SELECT 'report', category, area, source, substr(date, 1, 7), NULL, COUNT(*) FROM activity "
+        "WHERE kind = 'report' AND at >= ?1 AND at < ?2 GROUP BY 2, 3, 4, 5 "
+        "UNION ALL SELECT kind, tasked_agency, acting_agency, follow_up_kind, power, referral, COUNT(*) FROM activity "
+        "WHERE kind IN ('task', 'follow-up', 'update-reporter', 'power', 'refer', 'close') AND at >= ?1 AND at < ?2 "
+        "GROUP BY 1, 2, 3, 4, 5, 6 "
+        "UNION ALL SELECT 'feedback', reference, MAX(CASE WHEN kind = 'update-reporter' THEN at END), "
+        "MAX(CASE WHEN kind != 'update-reporter' THEN at END), NULL, NULL, COUNT(*) FROM activity "
+        "WHERE kind IN ('update-reporter', 'follow-up', 'complete', 'power', 'refer', 'close') AND at < ?2 "
+        "AND reference IN (SELECT reference FROM activity WHERE kind = 'report' AND at >= ?1 AND at < ?2 "
+        "AND feedback IN ('resident', 'report-back')) GROUP BY reference",
         "year",
     ),
 }

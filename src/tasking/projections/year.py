@@ -20,18 +20,22 @@ from tasking.domain.partnership_activity import PactPanel, PartnershipActivity
 from tasking.projections.base import Projection, handles
 from tasking.time.instants import iso
 
-# event class -> its kind in the view; the first event of each aggregate names it
+# event class -> its kind in the view; the first event of each aggregate names it. The classes are
+# made by the library's `@event` decorators, so they are looked up by name.
 KINDS: dict[type, str] = {
-    PlanAction.Added: "plan-added",
-    PlanAction.Updated: "plan-updated",
-    PartnershipActivity.Recorded: "activity",
-    PactPanel.SetUp: "pact-panel",
-    Grant.Received: "grant",
-    Grant.Allocated: "allocation",
-    Grant.Spent: "spend",
-    Camera.Added: "camera",
-    Camera.Deployed: "deployment",
-    Camera.Linked: "deployment-link",
+    getattr(aggregate, name): kind
+    for aggregate, name, kind in (
+        (PlanAction, "Added", "plan-added"),
+        (PlanAction, "Updated", "plan-updated"),
+        (PartnershipActivity, "Recorded", "activity"),
+        (PactPanel, "SetUp", "pact-panel"),
+        (Grant, "Received", "grant"),
+        (Grant, "Allocated", "allocation"),
+        (Grant, "Spent", "spend"),
+        (Camera, "Added", "camera"),
+        (Camera, "Deployed", "deployment"),
+        (Camera, "Linked", "deployment-link"),
+    )
 }
 FIRST = ("plan-added", "activity", "pact-panel", "grant", "camera")
 _COMMON = {"originator_id", "originator_version", "timestamp", "user", "agency", "at", "reference"}
@@ -43,12 +47,12 @@ class YearProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["year_events"].create(
+        db.table("year_events").create(
             {"position": int, "aggregate_id": str, "kind": str, "at": str, "user": str, "agency": str, "value": str},
             pk="position",
         )
-        db["year_events"].create_index(["kind", "at"])
-        db["year_refs"].create({"aggregate_id": str, "reference": str}, pk="aggregate_id")
+        db.table("year_events").create_index(["kind", "at"])
+        db.table("year_refs").create({"aggregate_id": str, "reference": str}, pk="aggregate_id")
 
     @handles(*KINDS)
     def _row(self, db: Database, e: Any, position: int) -> None:

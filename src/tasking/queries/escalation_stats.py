@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from sqlite_utils import Database
@@ -88,5 +89,6 @@ def contributions(
     return found
 
 
-def figures(found: dict[str, list[Any]]) -> dict[str, dict[str, int]]:
-    return {group: {name: len(found.get(f"{group}.{name}", [])) for name in names} for group, names in FIGURES.items()}
+def figures(sizes: Mapping[str, int]) -> dict[str, dict[str, int]]:
+    """The escalation figures from the sizes of their lists."""
+    return {group: {name: sizes.get(f"{group}.{name}", 0) for name in names} for group, names in FIGURES.items()}

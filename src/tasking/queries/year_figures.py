@@ -20,8 +20,6 @@ from its list of contributing events, which `--explain` returns, so they cannot 
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from typing import Any
 
 from sqlite_utils import Database
@@ -31,125 +29,16 @@ from tasking.domain.funding import money, pounds
 from tasking.domain.partnership_activity import KINDS as ACTIVITY_KINDS
 from tasking.projections.year import KINDS
 from tasking.queries.police import year_months
-from tasking.time.instants import financial_year_bounds, financial_year_label, iso
+from tasking.queries.year_lists import Found, contributions
+from tasking.time.instants import financial_year_label
 
 PREFIXES = ("action_plan", "activities", "funding", "cctv")
 EVENT_NAMES = {kind: cls.__qualname__ for cls, kind in KINDS.items()}
-Found = dict[str, list[dict[str, Any]]]
-
-
-def year_rows(db: Database, position: int) -> list[dict[str, Any]]:
-    """Every row of the view recorded by the position, with its aggregate's reference and value."""
-    rows = []
-    for row in db.query(
-        "SELECT e.position, e.aggregate_id, e.kind, e.at, e.user, e.agency, e.value, r.reference "
-        "FROM year_events e JOIN year_refs r ON r.aggregate_id = e.aggregate_id "
-        "WHERE e.position <= ? ORDER BY e.position",
-        [position],
-    ):
-        rows.append({**row, "value": json.loads(row["value"])})
-    return rows
-
-
-def _item(
-    row: dict[str, Any], detail: str | None, case: str | None = None, amount: int | None = None
-) -> dict[str, Any]:
-    item = {
-        "case": case,
-        "kind": row["kind"],
-        "reference": row["reference"],
-        "position": row["position"],
-        "at": row["at"],
-        "user": row["user"],
-        "agency": row["agency"],
-        "detail": detail,
-    }
-    if amount is not None:
-        item["amount"] = amount
-    return item
 
 
 def percent(part: int, whole: int) -> int | None:
     """Rounded half up, as a reader rounds: 22.5 -> 23."""
     return (part * 200 + whole) // (2 * whole) if whole else None
-
-
-def contributions(db: Database, year: int, position: int) -> Found:
-    start, end = (iso(bound) for bound in financial_year_bounds(year))
-    first_day, last_day = f"{year}-04-01", f"{year + 1}-03-31"
-    found: Found = defaultdict(list)
-    rows = year_rows(db, position)
-    plan: dict[str, dict[str, Any]] = {}
-    latest: dict[str, dict[str, Any]] = {}
-    grants: dict[str, dict[str, Any]] = {}
-    allocations: dict[tuple[str, str], dict[str, Any]] = {}
-    counted: dict[tuple[str, str], dict[str, Any]] = {}  # deployments starting in the year
-    for row in rows:
-        kind, value, ref = row["kind"], row["value"], row["reference"]
-        if kind == "plan-added" and value["year"] == year:
-            plan[ref] = row
-        elif kind == "plan-updated" and ref in plan:
-            latest[ref] = row
-        elif kind == "activity" and start <= row["at"] < end:
-            item = _item(row, value["kind"])
-            found["activities.total"].append(item)
-            found[f"activities.by_kind.{value['kind']}"].append(item)
-            for area in value["areas"]:
-                found[f"activities.by_area.{area}"].append(item)
-            found[f"activities.by_month.{value['day'][:7]}"].append(item)
-            if value["panel"]:
-                found[f"activities.by_panel.{value['panel']}"].append(item)
-            if value["attendance"] is not None:
-                found["activities.attendance"].append({**item, "amount": value["attendance"]})
-        elif kind == "grant" and value["year"] == year:
-            grants[ref] = row
-            item = _item(row, value["funder"], amount=value["amount"])
-            found["funding.received"].append(item)
-            found[f"funding.by_funder.{value['funder']}"].append(item)
-        elif kind == "allocation" and ref in grants:
-            allocations[(ref, value["allocation"])] = row
-            funder = grants[ref]["value"]["funder"]
-            item = _item(
-                row, f"{value['organisation']}: {value['project']} ({value['half']} half)", amount=value["amount"]
-            )
-            found["funding.allocated"].append(item)
-            project = f"funding.projects.{value['project']}"
-            found[f"{project}.full_year"].append(item)
-            found[f"{project}.{value['half']}_half"].append(item)
-            found[f"{project}.organisation.{value['organisation']}"].append(item)
-            found[f"{project}.funder.{funder}"].append(item)
-        elif kind == "spend" and (ref, value["allocation"]) in allocations:
-            allocated = allocations[(ref, value["allocation"])]["value"]
-            item = _item(row, f"{allocated['project']}: {value['note'] or ''}".rstrip(": "), amount=value["amount"])
-            found["funding.spent"].append(item)
-            found[f"funding.projects.{allocated['project']}.spent"].append(item)
-        elif kind == "camera" and row["at"] < end:
-            found["cctv.cameras"].append(_item(row, None))
-        elif kind == "deployment" and first_day <= value["start"] <= last_day:
-            counted[(ref, value["deployment"])] = row
-            case = value["reason"] if value["reason_kind"] == "case" else None
-            item = _item(
-                row, f"{value['deployment']} {value['location']} {value['start']} to {value['end']}", case=case
-            )
-            found["cctv.deployments"].append(item)
-            found[f"cctv.by_location.{value['location']}"].append(item)
-            found[f"cctv.by_area.{value['area']}"].append(item)
-        elif kind == "deployment-link" and (ref, value["deployment"]) in counted:
-            found["cctv.cases_linked"].append(_item(row, value["deployment"], case=value["case"]))
-    for ref, added in plan.items():
-        status = latest[ref]["value"]["status"] if ref in latest else "planned"
-        priority = added["value"]["priority"]
-        if status == "dropped":
-            found["action_plan.dropped"].append(_item(latest[ref], latest[ref]["value"]["reason"]))
-            continue
-        item = _item(added, priority)
-        found["action_plan.actions"].append(item)
-        found[f"action_plan.by_priority.{priority}.actions"].append(item)
-        if status == "achieved":
-            done = _item(latest[ref], priority)
-            found["action_plan.achieved"].append(done)
-            found[f"action_plan.by_priority.{priority}.achieved"].append(done)
-    return found
 
 
 def _total(items: list[dict[str, Any]]) -> int:

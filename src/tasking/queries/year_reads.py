@@ -1,6 +1,7 @@
 """Reads of the partnership's year (issue 26): the plan, activities, PACT panels, the funding
 table and the cameras, as at a point (effective `at`, recorded `position`). Linked cases that the
-reader may not see in full are given as their outlines (`tasking.queries.access`).
+reader may not see in full are given as their outlines (`tasking.queries.access`). The funding
+table and the cameras are read in `tasking.queries.year_assets`, and given here too.
 """
 
 from __future__ import annotations
@@ -10,16 +11,22 @@ from collections import defaultdict
 from typing import Any
 
 from tasking.errors import NotFound
-from tasking.domain.funding import pounds
 from tasking.queries.access import hidden_cases, outline
 from tasking.queries.point import ReadPoint, Reader
-from tasking.queries.year_figures import year_rows
-from tasking.time.instants import iso, local_date
+from tasking.queries.year_assets import cameras, funding_table
+from tasking.queries.year_lists import point_head, rows_at
+from tasking.time.instants import local_date
 
-
-def _rows(reader: Reader, point: ReadPoint) -> list[dict[str, Any]]:
-    bound = iso(point.at) if point.at is not None else None
-    return [row for row in year_rows(reader.db, point.position) if bound is None or row["at"] <= bound]
+__all__ = [
+    "activities",
+    "briefing_section",
+    "cameras",
+    "funding_table",
+    "pact_panels",
+    "plan_action",
+    "plan_actions",
+    "year_parts",
+]
 
 
 def _cases(reader: Reader, point: ReadPoint, refs: list[str]) -> list[Any]:
@@ -28,16 +35,12 @@ def _cases(reader: Reader, point: ReadPoint, refs: list[str]) -> list[Any]:
     return [outline(hidden[ref]) if ref in hidden else ref for ref in refs]
 
 
-def _head(point: ReadPoint) -> dict[str, Any]:
-    return {"at": iso(point.at), "position": point.position}
-
-
 # --- the action plan -------------------------------------------------------------------------
 
 
 def plan_actions(reader: Reader, point: ReadPoint, year: int | None = None) -> dict[str, Any]:
     actions: dict[str, dict[str, Any]] = {}
-    for row in _rows(reader, point):
+    for row in rows_at(reader.db, point):
         value = row["value"]
         if row["kind"] == "plan-added" and (year is None or value["year"] == year):
             actions[row["reference"]] = {
@@ -59,14 +62,14 @@ def plan_actions(reader: Reader, point: ReadPoint, year: int | None = None) -> d
                 {"status": value["status"], "reason": value["reason"], "at": row["at"], "user": row["user"]}
             )
     ordered = sorted(actions.values(), key=lambda a: (a["year"], a["priority"], a["action"]))
-    return {**_head(point), "actions": ordered}
+    return {**point_head(point), "actions": ordered}
 
 
 def plan_action(reader: Reader, point: ReadPoint, reference: str) -> dict[str, Any]:
     wanted = reference.strip().upper()
     for found in plan_actions(reader, point)["actions"]:
         if found["action"] == wanted:
-            return {**_head(point), **found}
+            return {**point_head(point), **found}
     raise NotFound("action", f"unknown plan action {reference!r}")
 
 
@@ -83,7 +86,7 @@ def activities(
 ) -> dict[str, Any]:
     """Activities that took place between the days (inclusive), newest last."""
     items = []
-    for row in _rows(reader, point):
+    for row in rows_at(reader.db, point):
         value = row["value"]
         if row["kind"] != "activity" or (kind and value["kind"] != kind) or (area and area not in value["areas"]):
             continue
@@ -113,13 +116,13 @@ def activities(
     hidden = hidden_cases(reader, point, set(refs))
     for item in items:
         item["cases"] = [outline(hidden[ref]) if ref in hidden else ref for ref in item["cases"]]
-    return {**_head(point), "activities": items}
+    return {**point_head(point), "activities": items}
 
 
 def pact_panels(reader: Reader, point: ReadPoint) -> dict[str, Any]:
     panels: dict[str, dict[str, Any]] = {}
     meetings: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _rows(reader, point):
+    for row in rows_at(reader.db, point):
         value = row["value"]
         if row["kind"] == "pact-panel":
             panels[row["reference"]] = {
@@ -138,120 +141,12 @@ def pact_panels(reader: Reader, point: ReadPoint) -> dict[str, Any]:
                 }
             )
     return {
-        **_head(point),
+        **point_head(point),
         "panels": [
             {**panel, "meetings": meetings.get(ref, [])}
             for ref, panel in sorted(panels.items(), key=lambda p: p[1]["set_up"])
         ],
     }
-
-
-# --- funding --------------------------------------------------------------------------------------
-
-
-def funding_table(reader: Reader, point: ReadPoint, year: int) -> dict[str, Any]:
-    """The year's grants and their allocations, as the seed's table: it reconciles by construction."""
-    grants: dict[str, dict[str, Any]] = {}
-    allocations: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in _rows(reader, point):
-        value, ref = row["value"], row["reference"]
-        if row["kind"] == "grant" and value["year"] == year:
-            grants[ref] = {
-                "grant": ref,
-                "funder": value["funder"],
-                "amount": value["amount"],
-                "allocated": 0,
-                "spent": 0,
-            }
-        elif row["kind"] == "allocation" and ref in grants:
-            allocations[(ref, value["allocation"])] = {
-                "grant": ref,
-                "allocation": value["allocation"],
-                "funder": grants[ref]["funder"],
-                "organisation": value["organisation"],
-                "project": value["project"],
-                "half": value["half"],
-                "amount": value["amount"],
-                "spent": 0,
-            }
-            grants[ref]["allocated"] += value["amount"]
-        elif row["kind"] == "spend" and (ref, value["allocation"]) in allocations:
-            allocations[(ref, value["allocation"])]["spent"] += value["amount"]
-            grants[ref]["spent"] += value["amount"]
-    projects: dict[tuple[str, str, str], dict[str, int]] = {}
-    for found in allocations.values():
-        key = (found["funder"], found["organisation"], found["project"])
-        row = projects.setdefault(key, {"full_year": 0, "first_half": 0, "second_half": 0, "spent": 0})
-        row["full_year"] += found["amount"]
-        row[f"{found['half']}_half"] += found["amount"]
-        row["spent"] += found["spent"]
-    table = [
-        {
-            "funder": funder,
-            "organisation": organisation,
-            "project": project,
-            **{name: pounds(amount) for name, amount in amounts.items()},
-        }
-        for (funder, organisation, project), amounts in projects.items()
-    ]
-    return {
-        **_head(point),
-        "year": year,
-        "grants": [
-            {
-                **g,
-                **{k: pounds(g[k]) for k in ("amount", "allocated", "spent")},
-                "unallocated": pounds(g["amount"] - g["allocated"]),
-            }
-            for g in grants.values()
-        ],
-        "projects": table,
-        "received": pounds(sum(g["amount"] for g in grants.values())),
-        "allocated": pounds(sum(g["allocated"] for g in grants.values())),
-    }
-
-
-# --- mobile CCTV -------------------------------------------------------------------------------------
-
-
-def cameras(reader: Reader, point: ReadPoint) -> dict[str, Any]:
-    found: dict[str, dict[str, Any]] = {}
-    for row in _rows(reader, point):
-        value, ref = row["value"], row["reference"]
-        if row["kind"] == "camera":
-            found[ref] = {"camera": ref, "description": value["description"], "deployments": {}}
-        elif row["kind"] == "deployment" and ref in found:
-            found[ref]["deployments"][value["deployment"]] = {
-                "deployment": value["deployment"],
-                "location": value["location"],
-                "area": value["area"],
-                "lat": value["lat"],
-                "lon": value["lon"],
-                "from": value["start"],
-                "to": value["end"],
-                "reason": {"kind": value["reason_kind"], "reference": value["reason"]},
-                "cases": [],
-            }
-        elif row["kind"] == "deployment-link" and ref in found:
-            found[ref]["deployments"][value["deployment"]]["cases"].append(value["case"])
-    refs = [case for cam in found.values() for d in cam["deployments"].values() for case in d["cases"]]
-    refs += [
-        d["reason"]["reference"]
-        for cam in found.values()
-        for d in cam["deployments"].values()
-        if d["reason"]["kind"] == "case"
-    ]
-    hidden = hidden_cases(reader, point, set(refs))
-    show = lambda ref: outline(hidden[ref]) if ref in hidden else ref  # noqa: E731
-    out = []
-    for cam in found.values():
-        deployments = list(cam["deployments"].values())
-        for d in deployments:
-            d["cases"] = [show(ref) for ref in d["cases"]]
-            if d["reason"]["kind"] == "case":
-                d["reason"]["reference"] = show(d["reason"]["reference"])
-        out.append({**cam, "deployments": deployments})
-    return {**_head(point), "cameras": out}
 
 
 # --- the briefing's section -----------------------------------------------------------------------
