@@ -63,7 +63,7 @@ LAZY_COMMANDS = {
     "case-review": "tasking.cli.case_review",
     "tfg": "tasking.cli.tfg",
     "marac": "tasking.cli.marac",
-    "review": "tasking.cli.review",
+    "review": "tasking.cli.risk",
     # data in and out (issue 14)
     "import": "tasking.cli.data:import_file",
     "context": "tasking.cli.data",

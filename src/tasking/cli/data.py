@@ -26,8 +26,8 @@ from tasking.cli.context import (
     user_option,
 )
 from tasking.commands import DismissDuplicate, LinkCases, RecordPoliceMonth, send
-from tasking.data import export as exports
-from tasking.data import analysts_db, partner_import, police_uk
+from tasking.interchange import export as exports
+from tasking.interchange import analysts_db, partner_import, police_uk
 from tasking.queries.duplicates import possible_duplicates
 from tasking.time.instants import utcnow
 from tasking.files import write_private_text

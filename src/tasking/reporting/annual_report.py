@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tasking.data.cells import neutral_row
+from tasking.interchange.cells import neutral_row
 from tasking.files import private_folder, write_private_bytes, write_private_text
 from tasking.reporting import jinja, partnership_report
 

@@ -239,7 +239,7 @@ def figures(year: int, desk: PageDesk = Depends(page_desk)) -> Response:
     desk.services.check_views()
     reader = desk.read("stats")
     found = year_stats(reader.db, reader.config, year, reader.point.position)
-    from tasking.data import export as exports
+    from tasking.interchange import export as exports
 
     return desk.page(
         "desk_figures.html",
@@ -282,7 +282,7 @@ MEDIA = {
 @router.get("/figures/{year}/export/{kind}.{fmt}")
 def export_file(year: int, kind: str, fmt: str, desk: PageDesk = Depends(page_desk)) -> Response:
     """`tasking export KIND --format FMT --year YEAR`, pseudonymised, downloaded (written owner-only aside)."""
-    from tasking.data import export as exports
+    from tasking.interchange import export as exports
 
     _year(year)
     if kind not in exports.KINDS or fmt not in exports.FORMATS:

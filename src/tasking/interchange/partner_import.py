@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from tasking.commands import AddPerson, ImportReport, RecordReport, send
 from tasking.config import PartnershipConfig
-from tasking.data.cells import neutral_row
+from tasking.interchange.cells import neutral_row
 from tasking.errors import DomainError
 from tasking.domain.imported import ImportedRow
 from tasking.files import open_private

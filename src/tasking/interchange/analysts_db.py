@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.data.export import KINDS, PSEUDONYMISED, Pseudonyms, outline_rows, rows
+from tasking.interchange.export import KINDS, PSEUDONYMISED, Pseudonyms, outline_rows, rows
 from tasking.errors import DomainError
 from tasking.queries.access import record_read
 from tasking.queries.point import Reader

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tasking.data.cells import neutral, neutral_row, xlsx_value
+from tasking.interchange.cells import neutral, neutral_row, xlsx_value
 from tasking.errors import DomainError
 from tasking.projections.activity import COLUMNS as ACTIVITY_COLUMNS
 from tasking.queries.access import in_full, record_read, restricted_cases
