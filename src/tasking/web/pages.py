@@ -50,7 +50,7 @@ from tasking.web.forms import (
 )
 from tasking.web.headers import csp_with_inline_styles
 from tasking.web.phone import shift_ends
-from tasking.web.problems import Problem
+from tasking.web.problems import Problem, wants_json
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -331,15 +331,11 @@ def _case_write(request: Request, reference: str, action: str, form: dict[str, A
         except Refused as refused:
             # a case the user may not see, or none: the error page says why; the phone's queue, sending a
             # write made offline, reads the reason as problem details
-            if refused.status in (403, 404) or _wants_json(request):
+            if refused.status in (403, 404) or wants_json(request):
                 raise Problem(refused.status, refused.reason) from None
             return _case_page(
                 desk, reference, status=refused.status, error=refused.reason, typed={action: refused.typed}
             )
-    if _wants_json(request):
+    if wants_json(request):
         return JSONResponse({"done": done, "case": reference, "request_id": request_id})
     return RedirectResponse(f"/cases/{reference}?done={quote(done)}", status_code=303)
-
-
-def _wants_json(request: Request) -> bool:
-    return "json" in request.headers.get("accept", "")

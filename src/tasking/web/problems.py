@@ -11,10 +11,21 @@ import sqlite3
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.requests import Request
 
 from tasking.errors import DomainError, NotFound
 
 PROBLEM = "application/problem+json"
+
+
+def wants_json(request: Request) -> bool:
+    """Does this request ask for JSON (an `Accept` naming any JSON type) rather than a page?
+
+    The one rule for the pages' answers and the error handler's: a browser gets HTML, the phone's
+    queue and API clients (which send `Accept: application/json` or `application/problem+json`) get JSON."""
+    return "json" in request.headers.get("accept", "")
+
+
 _TITLES = {
     400: "Bad request",
     401: "Not signed in",
