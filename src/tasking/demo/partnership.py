@@ -24,7 +24,7 @@ from tasking.commands.year import (
     PlanAdd,
     PlanUpdate,
 )
-from tasking.demo.plan import District, Ref, Step
+from tasking.demo.schedule import District, Ref, Step
 from tasking.time.instants import at_local
 
 # year: (priority, lead, [actions]); the statuses at year end: every action achieved but the last
