@@ -203,3 +203,15 @@ class Scheduler:
         return when if when <= limit else None
 
     # --- actions -------------------------------------------------------------------------
+
+
+class YearSteps:
+    """The partnership year's steps, in the order they are added (each sent as `user`, coordinator by default)."""
+
+    def __init__(self) -> None:
+        self.steps: list[Step] = []
+
+    def at(
+        self, when: dt.datetime, command: type, names: Ref | None = None, user: str = "coordinator", **fields: Any
+    ) -> None:
+        self.steps.append(Step(when, command, {"user": user, "at": when, **fields}, names))
