@@ -7,7 +7,7 @@ from rich.table import Table
 
 from tasking.cli.context import console, emit_read, json_option, read_options, reader
 from tasking.queries.access import access_log as access_log_query
-from tasking.reporting.render import local_text
+from tasking.reporting.text import local_text
 
 
 @click.command("access-log")

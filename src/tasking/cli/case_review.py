@@ -32,7 +32,7 @@ from tasking.commands.escalation import (
 )
 from tasking.queries.reads import case_review_read, case_reviews_read
 from tasking.time.instants import utcnow
-from tasking.reporting.render import day_text, local_stamps, local_text
+from tasking.reporting.text import day_text, local_stamps, local_text
 
 
 @click.group("case-review")

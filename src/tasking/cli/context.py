@@ -14,7 +14,7 @@ from rich.console import Console
 
 from tasking.bootstrap import Services, Settings, bootstrap
 from tasking.queries.point import Reader
-from tasking.reporting.render import json_text
+from tasking.reporting.text import json_text
 from tasking.errors import DomainError
 from tasking.time.instants import has_time, parse_date, parse_datetime, utcnow
 

@@ -11,7 +11,7 @@ from tasking.commands.escalation import MaracActionItem, MaracDiscuss, MaracMeet
 from tasking.errors import DomainError
 from tasking.queries.reads import marac_agenda_read, marac_meetings_read
 from tasking.time.instants import parse_date, utcnow
-from tasking.reporting.render import local_text
+from tasking.reporting.text import local_text
 
 
 @click.group("marac")

@@ -7,7 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from tasking.cli.context import console, emit_read, json_option, read_options, reader
-from tasking.reporting.render import case_text, local_stamps, local_text, visible
+from tasking.reporting.case_text import case_text
+from tasking.reporting.text import local_stamps, local_text, visible
 from tasking.queries.audit import audit as audit_query
 from tasking.queries.audit import show as show_query
 from tasking.queries.cases import list_cases

@@ -11,7 +11,7 @@ from tasking.cli.briefing import briefing
 from tasking.cli.context import DATETIME, acting_user, emit, emit_read, json_option, read_options, reader, services
 from tasking.queries.briefing import meeting_for
 from tasking.queries.roster import briefings_issued
-from tasking.reporting.render import local_text
+from tasking.reporting.text import local_text
 from tasking.time.instants import utcnow
 from tasking.time.meetings import MeetingCalendar
 

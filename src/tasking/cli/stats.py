@@ -10,7 +10,7 @@ from rich.table import Table
 from tasking.cli.context import DATETIME, console, emit_read, reader, services, warn_unfinished
 from tasking.queries.access import redact_explained
 from tasking.queries.stats import explain, year_stats
-from tasking.reporting.render import local_stamps
+from tasking.reporting.text import local_stamps
 
 
 @click.command("stats")

@@ -11,7 +11,7 @@ from tasking.cli.context import DATE, console, emit_read, json_option, read_opti
 from tasking.commands.escalation import TfgAction, TfgAddCase, TfgComplete, TfgCompleteAction, TfgMeet, TfgOpen
 from tasking.queries.reads import group_read, groups_read
 from tasking.time.instants import utcnow
-from tasking.reporting.render import local_stamps, local_text
+from tasking.reporting.text import local_stamps, local_text
 
 
 @click.group("tfg")

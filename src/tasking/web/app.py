@@ -25,10 +25,10 @@ from tasking.bootstrap import Settings
 from tasking.errors import DomainError
 from tasking.web.auth import FailedAttempts
 from tasking.web.headers import SecurityHeaders
-from tasking.web.schema import with_config
 from tasking.web.limits import DEFAULT_MAX_BODY, BodyLimit
 from tasking.web.pool import ServicesPool
 from tasking.web.problems import PROBLEM, Problem, _store_errors, problem_for, validation_errors, wants_json
+from tasking.web.schema import with_config
 
 log = structlog.get_logger("tasking.web")
 HERE = Path(__file__).parent
@@ -149,7 +149,7 @@ async def _handle(request: Request, exc: Exception) -> Any:
         log.error("web.error", path=request.url.path, status=problem.status, error=type(exc).__name__)
     if request.url.path.startswith(("/api/", "/health")) or wants_json(request):
         return JSONResponse(problem.body(), status_code=problem.status, headers=problem.headers, media_type=PROBLEM)
-    from tasking.web.pages import error_page
+    from tasking.web.page_session import error_page
 
     return error_page(request, problem)
 
