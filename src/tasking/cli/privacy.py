@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from tasking.cli.context import DATETIME, acting_user, emit, json_option, run, services, user_option, write_options
+from tasking.cli.context import acting_user, emit, run, services
+from tasking.cli.params import DATETIME, json_option, user_option, write_options
 from tasking.commands import ErasePerson, PlaceHold, ReleaseHold
 from tasking.time.instants import utcnow
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from tasking.cli.briefing import briefing
-from tasking.cli.context import DATETIME, acting_user, emit, emit_read, json_option, read_options, reader, services
+from tasking.cli.context import acting_user, emit, emit_read, reader, services
+from tasking.cli.params import DATETIME, json_option, read_options
 from tasking.queries.briefing import meeting_for
 from tasking.queries.roster import briefings_issued
 from tasking.reporting.text import local_text

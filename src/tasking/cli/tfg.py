@@ -7,7 +7,8 @@ from typing import Any
 import click
 from rich.table import Table
 
-from tasking.cli.context import DATE, console, emit_read, json_option, read_options, reader, run, write_options
+from tasking.cli.context import console, emit_read, reader, run
+from tasking.cli.params import DATE, json_option, read_options, write_options
 from tasking.commands.escalation import TfgAction, TfgAddCase, TfgComplete, TfgCompleteAction, TfgMeet, TfgOpen
 from tasking.queries.reads import group_read, groups_read
 from tasking.time.instants import utcnow

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from tasking.cli.context import emit, json_option, run, services, write_options
+from tasking.cli.context import emit, run, services
+from tasking.cli.params import json_option, write_options
 from tasking.commands import SealChain
 
 BROKEN = 4  # the exit code of a chain that does not verify (1: an error, 2: usage, 3: refused)
