@@ -103,4 +103,4 @@ def _exit(code: int) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -15,6 +15,7 @@ from tasking.cli.params import DATETIME, json_option, user_option
 from tasking.commands import RecordPoliceMonth, send
 from tasking.interchange import partner_import, police_uk
 from tasking.queries.duplicates import possible_duplicates
+from tasking.store.batch import BatchingApp
 from tasking.time.instants import utcnow
 
 
@@ -88,6 +89,7 @@ def import_file(
                 all_or_nothing=all_or_nothing,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
+        assert isinstance(found.app, BatchingApp)  # bootstrap(batching=True) makes one
         written = found.app.flushed
         duplicates_found = 0
         if outcome.cases:  # suggestions involving the new reports, from the record as it now stands

@@ -150,7 +150,8 @@ class TaskingGroup(click.Group):
                 module, _, attribute = spec.partition(":")
                 loaded = importlib.import_module(module)
                 if attribute:
-                    command.add_command(getattr(loaded, attribute))  # type: ignore[attr-defined]
+                    assert isinstance(command, click.Group)  # only a group has subcommands to add
+                    command.add_command(getattr(loaded, attribute))
             name_every_missing_option(command)
             self._commands[cmd_name] = command
         return self._commands.get(cmd_name)

@@ -46,7 +46,9 @@ def erase(ctx: click.Context, person: str, reason: str, rotate: bool, user, at, 
         text=lambda r: f"Erased the details of {r['person']}",
     )
     if rotate:
-        services(ctx).app.keys.rotate()
+        keys = services(ctx).app.keys
+        assert keys is not None  # the app opens its key store when it starts
+        keys.rotate()
         if not as_json:
             click.echo("Rotated the key-encryption key: the destroyed key can no longer be unwrapped from any copy")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -27,7 +28,7 @@ def tfg() -> None:
     """
 
 
-def _group_text(verb: str):  # noqa: ANN202
+def _group_text(verb: str) -> Callable[[dict[str, Any]], str]:
     return lambda r: f"{verb} {r['group']}" + (f" {r['action']}" if r.get("action") else "")
 
 

@@ -194,11 +194,11 @@ def community_marac(
                     "Referred on to specialist support",
                 ]
             ),
-            review_at=after.astimezone(LONDON).date() if keep else None,
+            review_at=after.astimezone(LONDON).date() if keep and after is not None else None,
             discharge=not keep,
         )
         plan.actions.append(first + dt.timedelta(minutes=30 + minute))
-        if keep:
+        if keep and after is not None:
             at(
                 after + dt.timedelta(minutes=30 + minute),
                 MaracDiscuss,

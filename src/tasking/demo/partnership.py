@@ -34,7 +34,7 @@ def _plans(out: YearSteps) -> None:
             if year < 2018
             else at_local(dt.date(2018, 3, 27), dt.time(10, 0))
         )
-        keys = []
+        keys: list[Ref] = []
         for priority, lead, count in priorities:
             for number in range(count):
                 key = Ref("action", f"plan/{year}/{len(keys)}")

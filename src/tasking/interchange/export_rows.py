@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from tasking.errors import DomainError
 from tasking.projections.activity import COLUMNS as ACTIVITY_COLUMNS
@@ -48,6 +48,14 @@ def _year(at: str | None) -> str | None:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+def _bounds(year: int | None) -> tuple[str, str] | None:
+    """The financial year's [from, to) in the stored form (`iso` of a time is never None), or None: every year."""
+    if year is None:
+        return None
+    start, end = financial_year_bounds(year)
+    return cast(str, iso(start)), cast(str, iso(end))
+
+
 def _in_year(at: str | None, bounds: tuple[str, str] | None) -> bool:
     return bounds is None or (at is not None and bounds[0] <= at < bounds[1])
 
@@ -82,11 +90,11 @@ def _case_row(case: CaseState, config: Any, incident: str, hide: Pseudonyms) -> 
 def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[dict[str, Any]]:
     db, config = reader.db, reader.config
     point = ReadPoint(at=None, position=reader.point.position)
-    bounds = None if year is None else tuple(iso(b) for b in financial_year_bounds(year))
+    bounds = _bounds(year)
     if kind == "activity":
         found = []
         for row in db.query("SELECT * FROM activity WHERE position <= ? ORDER BY position", [point.position]):
-            if not _in_year(row["at"], bounds):  # type: ignore[arg-type]
+            if not _in_year(row["at"], bounds):
                 continue
             out = {
                 column: row[column] for column in ACTIVITY_COLUMNS if column not in FREE_TEXT and column != "case_id"
@@ -103,7 +111,7 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
             _case_row(case, config, groups.get(ref, ref), hide)
             for ref, case in sorted(states.items())
             if _in_year(case.received_at, bounds)
-        ]  # type: ignore[arg-type]
+        ]
     if kind == "taskings":
         return [
             {
@@ -123,7 +131,7 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
             for _, case in sorted(states.items())
             for t in case.taskings.values()
             if _in_year(t.raised_at, bounds)
-        ]  # type: ignore[arg-type]
+        ]
     if kind == "incidents":
         members: dict[str, list[CaseState]] = {}
         for ref, case in states.items():
@@ -132,7 +140,7 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
         for group in members.values():
             group.sort(key=lambda c: (c.received_at, c.reference))
             first = group[0]
-            if not _in_year(first.received_at, bounds):  # type: ignore[arg-type]
+            if not _in_year(first.received_at, bounds):
                 continue
             category = config.categories.get(first.category)
             found.append(

@@ -156,7 +156,7 @@ def prepare(
                 fields[name] = check(fields[name], name)
             except DomainError as exc:
                 row.fail(name, exc.rule)
-    if row.errors:
+    if row.errors or not agency:  # a row without an agency has failed above
         return row.errors
     draft = {
         **fields,

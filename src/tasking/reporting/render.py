@@ -83,7 +83,7 @@ def _section_blocks(
     """A section for a narrow terminal: a block per row, a `name: value` line per filled cell."""
     parts: list[Any] = [Text(title_text, style="italic")]
     for row, line in zip(rows, cells, strict=True):
-        style = "bold red" if row.get("risk") == "high" else None
+        style = "bold red" if row.get("risk") == "high" else ""
         parts.append(Text(""))
         parts += [
             Text(f"{name}: {value}", style=style) for (name, _), value in zip(columns, line, strict=True) if value

@@ -92,8 +92,8 @@ def _write_route(router: APIRouter, command_class: type[Command]) -> None:
     body_type = body_model(command_class)
 
     def endpoint(
-        body: body_type,
-        desk: Desk = Depends(api_desk),  # type: ignore[valid-type]
+        body: body_type,  # type: ignore[valid-type]  # a model made at run time, one per command
+        desk: Desk = Depends(api_desk),
         request_id: str | None = Header(
             None,
             alias="Request-Id",

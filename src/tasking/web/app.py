@@ -131,7 +131,7 @@ def create_app(
 async def _handle(request: Request, exc: Exception) -> Any:
     if isinstance(exc, RequestValidationError):
         errors = validation_errors(exc.errors())
-        first = errors[0] if errors else {"loc": [], "msg": "invalid"}
+        first: dict[str, Any] = errors[0] if errors else {"loc": [], "msg": "invalid"}
         where = [part for part in first["loc"] if part not in ("body", "query", "path", "header")]
         field = where[0] if where else None
         problem = Problem(

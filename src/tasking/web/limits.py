@@ -111,7 +111,8 @@ def _authenticated(scope: dict[str, Any], headers: Headers) -> Any:
 
 async def _read_all(receive: Any, limit: int) -> bytes | None:
     """The whole body (JSON, at most `limit` bytes, so bounded), or None past the limit."""
-    parts, size = [], 0
+    parts: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from tasking.commands import CompleteTasking, RecordFollowUp, UpdateReporter
+from tasking.commands import Command, CompleteTasking, RecordFollowUp, UpdateReporter
 from tasking.commands.case import FollowUpKind, UpdateChannel
 from tasking.errors import DomainError
 from tasking.queries import reads
@@ -150,7 +150,7 @@ def annual_report(year: int, desk: PageDesk = Depends(page_desk)) -> Response:
 
 # --- the officer's everyday writes -------------------------------------------------------------
 
-FORMS = {
+FORMS: dict[str, tuple[type[Command], str]] = {
     "follow-up": (RecordFollowUp, "Follow-up recorded"),
     "update-reporter": (UpdateReporter, "Reporter update recorded"),
     "complete": (CompleteTasking, "Tasking completed"),

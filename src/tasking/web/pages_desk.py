@@ -17,7 +17,7 @@ from tasking.queries.access import access_log
 from tasking.queries.cases import list_cases
 from tasking.queries.people import find_people, person_with_cases
 from tasking.queries.roster import users
-from tasking.queries.state import case_states
+from tasking.queries.state import CaseState, case_states
 from tasking.time.instants import parse_date
 from tasking.web import desk_writes, pages_figures, pages_registers
 from tasking.web.desk_writes import USER_WRITES, may_write
@@ -59,10 +59,10 @@ def cases(
     reader = desk.read("cases")
     start, end = _date(received_from, "received_from"), _date(received_to, "received_to")
     rows = list_cases(reader, open_only=bool(open), area=area or None)["cases"]
-    details = {}
+    details: dict[str, CaseState] = {}
     if agency or lead:
-        wanted = {row["case"] for row in rows if not row.get("restricted")}
-        details = {ref: state for ref, state in case_states(reader.db, reader.point).items() if ref in wanted}
+        in_full = {row["case"] for row in rows if not row.get("restricted")}
+        details = {ref: state for ref, state in case_states(reader.db, reader.point).items() if ref in in_full}
     wanted = {"category": category, "risk": risk, "agency": agency, "lead": lead}
     found = [
         row
@@ -108,8 +108,12 @@ def _matches(
     return (
         (not category or row["category"] == category)
         and (not risk or row["risk"] == risk)
-        and (not agency or row["source"] == agency or any(t.tasked_agency == agency for t in state.taskings.values()))
-        and (not lead or state.lead == lead)
+        and (
+            not agency
+            or row["source"] == agency
+            or (state is not None and any(t.tasked_agency == agency for t in state.taskings.values()))
+        )
+        and (not lead or (state is not None and state.lead == lead))
     )
 
 
