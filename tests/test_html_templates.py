@@ -54,7 +54,7 @@ def test_a_reference_is_kept_whole_and_typed_text_escaped() -> None:
 
 def test_the_web_pages_can_use_the_reporting_templates() -> None:
     """The web's templates load the reporting layer's after their own, so a page may import them."""
-    from tasking.web.pages import templates
+    from tasking.web.page_session import templates
 
     page = templates.env.from_string('{% from "_tables.html" import table %}{{ table(["Area"], [["<Swanley>"]]) }}')
     assert page.render() == '<table><tr><th>Area</th></tr><tr><td data-label="Area">&lt;Swanley&gt;</td></tr></table>'

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tasking.bootstrap import Settings, bootstrap
-from tasking.demo.plan import SUMMARIES
+from tasking.demo.wording import SUMMARIES
 from tests.conftest import run_cli
 from tests.helpers.stores import copy_demo
 from tests.helpers.wait import answers, wait_until

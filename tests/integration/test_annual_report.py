@@ -10,7 +10,7 @@ import pytest
 
 from tasking.commands import UsePower
 from tasking.queries.stats import year_stats
-from tasking.reporting import annual_report
+from tasking.reporting import annual_report, charts
 from tests.conftest import Desk
 
 
@@ -72,7 +72,7 @@ def test_the_charts_show_zero_areas_this_year_against_last_and_no_legend_over_th
 ) -> None:  # noqa: ANN001
     stats, previous = years
     drawn: list[Any] = []
-    real_png = annual_report._png
+    real_png = charts._png
 
     def keep(fig: Any) -> str:
         fig.canvas.draw()
@@ -88,7 +88,7 @@ def test_the_charts_show_zero_areas_this_year_against_last_and_no_legend_over_th
         )
         return real_png(fig)
 
-    monkeypatch.setattr(annual_report, "_png", keep)
+    monkeypatch.setattr(charts, "_png", keep)
     captions = annual_report.charts(stats, previous)
     by_title = {d["title"]: d for d in drawn}
     assert "Brasted" in by_title["Reports by area"]["labels"]  # no report there this year, still shown

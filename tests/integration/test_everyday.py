@@ -332,7 +332,7 @@ class TestShowTellsTheWholeStory:
 
     def test_show_lists_every_kind_of_action(self, desk: Desk) -> None:
         from tasking.commands import AssessRisk, CorrectCase, LinkCases, Refer, UsePower
-        from tasking.reporting.render import case_text
+        from tasking.reporting.case_text import case_text
 
         case = desk.report("2018-03-02T10:00")  # a reporter to update (an anonymous case has none)
         other = desk.report("2018-03-02T10:30", anonymous=True)

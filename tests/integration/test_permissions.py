@@ -624,7 +624,7 @@ PAGE_WRITES = {
     ("POST", "/cases/{reference}/{action}"): "the case page's forms (pages.FORMS)",
     ("POST", "/cases/new"): "report (and person find, person add)",
     ("POST", "/briefing/{day}/{action}"): "the meeting room's row actions (pages_room.ACTIONS), briefing issue",
-    ("POST", "/desk/{name}"): "the desk's writes (pages_desk.DESK_WRITES)",
+    ("POST", "/desk/{name}"): "the desk's writes (desk_writes.DESK_WRITES)",
 }
 PUBLIC = {
     ("GET", "/health"),

@@ -178,7 +178,7 @@ def test_exports_never_carry_a_live_formula_and_xlsx_dates_are_dates(
 
     import openpyxl
 
-    from tasking.data.export import export
+    from tasking.interchange.export import export
 
     cases = {desk.report("2018-03-02T10:00", location=location): location for location in FORMULAS}
     out = tmp_path / f"cases.{fmt}"
@@ -200,7 +200,7 @@ def test_exports_never_carry_a_live_formula_and_xlsx_dates_are_dates(
 
 
 def test_a_text_cell_is_neutralised_and_a_number_is_left_alone() -> None:
-    from tasking.data.cells import neutral, xlsx_value
+    from tasking.interchange.cells import neutral, xlsx_value
 
     assert [neutral(v) for v in ("\t=1", "\r=1", "-x", "Azalea Shops", -3, 2.5, None)] == [
         "'\t=1",
@@ -233,7 +233,7 @@ def test_an_imported_time_in_the_spring_gap_or_autumn_overlap_is_refused_as_the_
     """Item 28: one rule for every way in (`tasking.time.instants.wall_clock`), with the CLI's message."""
     from pathlib import Path
 
-    from tasking.data.partner_import import Mapping, prepare
+    from tasking.interchange.partner_import import Mapping, prepare
     from tasking.time.instants import parse_datetime
 
     mapping = Mapping.load(Path(__file__).resolve().parents[2] / "examples" / "housing-import.toml")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tasking.commands import RaiseTasking, Refer
-from tasking.data.export import KINDS, export
+from tasking.interchange.export import KINDS, export
 from tasking.queries.access import access_log
 from tests.conftest import Desk, at
 

@@ -54,7 +54,7 @@ def test_the_markdown_briefing_escapes_html_and_controls(typed: dict[str, str]) 
 
 
 def test_visible_leaves_ordinary_text_alone() -> None:
-    from tasking.reporting.render import visible
+    from tasking.reporting.text import visible
 
     assert visible("Café – 5 flats, £20 ✓") == "Café – 5 flats, £20 ✓"
     assert visible("a\nb\tc\u200bd") == "a\\x0ab\\x09c\\u200bd"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tasking.data.export import views_metadata
+from tasking.interchange.export import views_metadata
 from tasking.projections.runner import Views
 
 

@@ -8,7 +8,8 @@ from collections import Counter
 import pytest
 
 from tasking.commands import CompleteTasking, RaiseTasking, RecordFollowUp, RecordReport, UpdateReporter
-from tasking.demo.plan import FIRST, LAST, plan_district
+from tasking.demo.plan import plan_district
+from tasking.demo.wording import FIRST, LAST
 from tasking.time.instants import LONDON
 from tasking.time.meetings import is_working_day
 

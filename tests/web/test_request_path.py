@@ -51,9 +51,9 @@ class TestAuthentication:
         case = desk.report("2018-03-03T08:10")
         token = issue(services, "coordinator")
         checks = _counting(monkeypatch, auth, "authenticate")
-        from tasking.web import api
+        from tasking.web import api_desk
 
-        monkeypatch.setattr(api, "authenticate", auth.authenticate)
+        monkeypatch.setattr(api_desk, "authenticate", auth.authenticate)
         sent = web.post(
             "/api/v1/commands/record-follow-up",
             headers=bearer(token),
@@ -66,9 +66,9 @@ class TestAuthentication:
     def test_a_read_without_a_body_is_still_checked_by_its_route(self, web, services, monkeypatch) -> None:  # noqa: ANN001
         token = issue(services, "coordinator")
         checks = _counting(monkeypatch, auth, "authenticate")
-        from tasking.web import api
+        from tasking.web import api_desk
 
-        monkeypatch.setattr(api, "authenticate", auth.authenticate)
+        monkeypatch.setattr(api_desk, "authenticate", auth.authenticate)
         assert web.get("/api/v1/me", headers=bearer(token)).json()["user"] == "coordinator"
         assert web.get("/api/v1/me", headers=bearer("made-up")).status_code == 401
         assert len(checks) == 2

@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from tasking.cli.context import console, emit_read, json_option, read_options, reader
+from tasking.cli.context import console, emit_read, reader
+from tasking.cli.params import json_option, read_options
 from tasking.queries.access import access_log as access_log_query
-from tasking.reporting.render import local_text
+from tasking.reporting.text import local_text
 
 
 @click.command("access-log")

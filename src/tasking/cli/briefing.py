@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from tasking.reporting import render
-from tasking.cli.context import console, emit_read, json_option, read_options, reader, services
+from tasking.cli.context import console, emit_read, reader, services
+from tasking.cli.params import json_option, read_options
 from tasking.queries.reads import briefing_read, feedback_owed_read, repeats_read
 from tasking.time.instants import utcnow
 

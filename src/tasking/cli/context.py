@@ -1,4 +1,5 @@
-"""What every CLI command shares: the services, option types, command sending and rendering."""
+"""What every CLI command shares: the services, the acting user, command sending and rendering
+(the option types and shared options are params.py's)."""
 
 from __future__ import annotations
 
@@ -13,59 +14,17 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from tasking.bootstrap import Services, Settings, bootstrap
+from tasking.cli.params import request_id
 from tasking.queries.point import Reader
-from tasking.reporting.render import json_text
-from tasking.errors import DomainError
-from tasking.time.instants import has_time, parse_date, parse_datetime, utcnow
+from tasking.reporting.text import json_text
+from tasking.time.instants import utcnow
 
 if TYPE_CHECKING:  # the command layer is imported by the writes that use it, not by every read
     from tasking.commands import Command
 
+
 # Pydantic field names -> the CLI option a user typed.
 _OPTION_NAMES = {"occurred_at": "occurred", "at": "at", "no_feedback": "no-feedback", "login": "id"}
-
-
-class DateTimeType(click.ParamType):
-    """An ISO date-time; without a zone it is Europe/London local time. With `need_time`, a date
-    alone is refused rather than read as midnight."""
-
-    name = "DATETIME"
-
-    def __init__(self, need_time: bool = False) -> None:
-        self.need_time = need_time
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
-        if isinstance(value, dt.datetime):
-            return value
-        try:
-            parsed = parse_datetime(value, param.name if param else "datetime")
-        except DomainError as exc:
-            self.fail(exc.rule, param, ctx)
-        if self.need_time and not has_time(value):
-            self.fail(
-                f"{value.strip()!r} has no time of day; give it, e.g. {value.strip()}T21:30 "
-                "(a date alone would read as midnight)",
-                param,
-                ctx,
-            )
-        return parsed
-
-
-class DateType(click.ParamType):
-    name = "DATE"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return parse_date(value, param.name if param else "date")
-        except DomainError as exc:
-            self.fail(exc.rule, param, ctx)
-
-
-DATETIME = DateTimeType()
-DATETIME_WITH_TIME = DateTimeType(need_time=True)
-DATE = DateType()
 
 
 def services(ctx: click.Context, create_tables: bool = False) -> Services:
@@ -92,8 +51,8 @@ def required_user(ctx: click.Context, user: str | None, action: str, message: st
     login = acting_user(ctx, user)
     if login:
         return login
-    from tasking.errors import DomainError
     from tasking.domain.permissions import Forbidden, Unidentified
+    from tasking.errors import DomainError
 
     try:
         services(ctx).app.actor(None, action)  # records the refusal, then raises
@@ -161,32 +120,6 @@ def run(
     return result
 
 
-def request_id(ctx: click.Context) -> str | None:
-    """The `--request-id` (or TASKING_REQUEST_ID) given to this write, if any."""
-    return ctx.meta.get("tasking.request_id")
-
-
-def _keep_request_id(ctx: click.Context, _param: Any, value: str | None) -> None:
-    if value is None or value == "":
-        return
-    value = value.strip()
-    if not 1 <= len(value) <= 200 or any(c.isspace() for c in value):
-        raise click.BadParameter("must be 1 to 200 characters without spaces")
-    ctx.meta["tasking.request_id"] = value
-
-
-def request_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--request-id",
-        envvar="TASKING_REQUEST_ID",
-        metavar="ID",
-        expose_value=False,
-        callback=_keep_request_id,
-        help="Make this write safe to retry: the same id again writes nothing and prints the first result. "
-        "Env: TASKING_REQUEST_ID.",
-    )(fn)
-
-
 def unfinished_build_lines(app: Any) -> list[str]:
     """One line per build (demo, store copy) that this store holds unfinished."""
     lines = []
@@ -205,6 +138,11 @@ def warn_unfinished(app: Any) -> None:
         click.echo(f"Warning: {line}", err=True)
 
 
+def done_text(verb: str) -> Callable[[dict[str, Any]], str]:
+    """`Closed CSU-2017-00001` (and the tasking, when the write names one)."""
+    return lambda r: f"{verb} {r['case']}" + (f" {r['tasking']}" if r.get("tasking") else "")
+
+
 def emit(result: Any, as_json: bool, text: Callable[[Any], str] | None = None) -> None:
     if as_json:
         click.echo(json.dumps(result, indent=2, sort_keys=False, ensure_ascii=False))
@@ -216,39 +154,6 @@ def console() -> Console:
     """A console for tables as wide as the terminal (COLUMNS when set; 80 when piped): tables keep
     words and references whole, and a section too wide for it prints a block per row."""
     return Console()
-
-
-def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(fn)
-
-
-def user_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--user", metavar="ID", help="Acting user (default: `tasking --user`, or TASKING_USER).")(fn)
-
-
-def at_option(help_text: str = "When it happened (default now); no zone means Europe/London.") -> Callable[..., Any]:
-    return click.option("--at", type=DATETIME, default=None, help=help_text)
-
-
-def read_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The two kinds of time every read takes: effective (`--at`) and recorded (`--as-of`, `--position`)."""
-    fn = click.option(
-        "--position",
-        type=click.IntRange(min=0),
-        default=None,
-        metavar="N",
-        help="Recorded time: only what the record held up to this position (printed in --json).",
-    )(fn)
-    fn = click.option(
-        "--as-of",
-        "as_of",
-        type=DATETIME,
-        default=None,
-        help="Recorded time: only what had been recorded by this moment.",
-    )(fn)
-    return click.option(
-        "--at", type=DATETIME, default=None, help="Effective time: the world as it stood at this moment (default now)."
-    )(fn)
 
 
 def reader(
@@ -269,7 +174,3 @@ def reader(
 def emit_read(result: Any) -> None:
     """A read's JSON: the same bytes for the same store and point (the packs write the same form)."""
     click.echo(json_text(result), nl=False)
-
-
-def write_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return request_option(json_option(user_option(at_option()(fn))))

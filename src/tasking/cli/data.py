@@ -1,36 +1,22 @@
-"""Data in and out: partner spreadsheets, police.uk context, possible duplicates, exports."""
+"""Data in: partner spreadsheets (`tasking import`) and police.uk context (`tasking context`); the
+possible duplicates are duplicates.py's, the exports export.py's."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from tasking.bootstrap import bootstrap
-from tasking.cli.context import (
-    DATETIME,
-    build,
-    console,
-    emit,
-    emit_read,
-    json_option,
-    read_options,
-    reader,
-    required_user,
-    run,
-    services,
-    user_option,
-)
-from tasking.commands import DismissDuplicate, LinkCases, RecordPoliceMonth, send
-from tasking.data import export as exports
-from tasking.data import analysts_db, partner_import, police_uk
+from tasking.cli.context import build, emit, required_user, services
+from tasking.cli.params import DATETIME, json_option, user_option
+from tasking.commands import RecordPoliceMonth, send
+from tasking.interchange import partner_import, police_uk
 from tasking.queries.duplicates import possible_duplicates
+from tasking.store.batch import BatchingApp
 from tasking.time.instants import utcnow
-from tasking.files import write_private_text
 
 
 def _bar() -> Progress:
@@ -103,6 +89,7 @@ def import_file(
                 all_or_nothing=all_or_nothing,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
+        assert isinstance(found.app, BatchingApp)  # bootstrap(batching=True) makes one
         written = found.app.flushed
         duplicates_found = 0
         if outcome.cases:  # suggestions involving the new reports, from the record as it now stands
@@ -206,167 +193,3 @@ def import_police_uk(ctx: click.Context, files, area_map, at, user, as_json) -> 
             + [f"{r['rows']} rows read; {r['outside_area']} outside the area map"]
         ),
     )
-
-
-@click.group("duplicates", invoke_without_command=True)
-@read_options
-@json_option
-@click.pass_context
-def duplicates(ctx: click.Context, at, as_of, position, as_json) -> None:
-    """Possible duplicates: reports from different agencies that may be one incident.
-
-    Two open reports match when they came from different agencies, occurred within 2 hours, have
-    the same ASB type and the same normalised location (or are within 150 m). Confirm a pair to
-    link it as one incident, or dismiss it: it is never suggested again.
-
-    \b
-    Example:
-      tasking duplicates --json
-      TASKING_USER=coordinator tasking duplicates confirm CSU-2017-00001 CSU-2017-00002
-      TASKING_USER=coordinator tasking duplicates dismiss CSU-2017-00003 CSU-2017-00004 --reason "Different flats"
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    read = reader(ctx, at, as_of, position, "duplicates")
-    items = possible_duplicates(read.db, read.config, read.point)
-    if as_json:
-        emit_read(
-            {
-                "at": None if at is None else at.isoformat(),
-                "position": read.point.position,
-                "possible_duplicates": items,
-            }
-        )
-        return
-    table = Table(title=f"Possible duplicates ({len(items)})", title_justify="left")
-    for column in ("case", "other", "sources", "match", "minutes apart", "location"):
-        table.add_column(column, no_wrap=column in ("case", "other"))
-    for item in items:
-        table.add_row(
-            item["case"],
-            item["other"],
-            " / ".join(item["sources"]),
-            item["match"],
-            str(item["minutes_apart"]),
-            item["locations"][0],
-        )
-    console().print(table)
-
-
-@duplicates.command("confirm")
-@click.argument("case")
-@click.argument("other")
-@click.option("--at", type=DATETIME, default=None, help="When it was decided (default now).")
-@user_option
-@json_option
-@click.pass_context
-def confirm(ctx: click.Context, case, other, at, user, as_json) -> None:
-    """Confirm a possible duplicate: link the two reports as one incident (`same-incident`).
-
-    \b
-    Example:
-      TASKING_USER=coordinator tasking duplicates confirm CSU-2017-00001 CSU-2017-00002
-    """
-    run(
-        ctx,
-        LinkCases,
-        as_json=as_json,
-        text=lambda r: f"Linked {r['case']} to {r['to']} as one incident",
-        user=user,
-        at=at,
-        case=other,
-        to=case,
-        reason="same-incident",
-    )
-
-
-@duplicates.command("dismiss")
-@click.argument("case")
-@click.argument("other")
-@click.option("--reason", required=True, help="Why they are not one incident.")
-@click.option("--at", type=DATETIME, default=None, help="When it was decided (default now).")
-@user_option
-@json_option
-@click.pass_context
-def dismiss(ctx: click.Context, case, other, reason, at, user, as_json) -> None:
-    """Dismiss a possible duplicate: the pair is never suggested again.
-
-    \b
-    Example:
-      TASKING_USER=coordinator tasking duplicates dismiss CSU-2017-00003 CSU-2017-00004 --reason "Different flats"
-    """
-    run(
-        ctx,
-        DismissDuplicate,
-        as_json=as_json,
-        text=lambda r: f"Dismissed {r['case']} / {r['other']}",
-        user=user,
-        at=at,
-        case=case,
-        other=other,
-        reason=reason,
-    )
-
-
-@click.command("export")
-@click.argument("kind", type=click.Choice([*exports.KINDS, "datasette", "metadata"]))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(exports.FORMATS)),
-    default=None,
-    help="csv, json or xlsx [default: csv; json for metadata].",
-)
-@click.option(
-    "--year", type=click.IntRange(1990, 2200), default=None, help="Only this financial year (2017 is 2017/18)."
-)
-@click.option("--as-of", "as_of", type=DATETIME, default=None, help="Only what had been recorded by this moment.")
-@click.option(
-    "--position", type=click.IntRange(min=0), default=None, help="Only what was recorded up to this position."
-)
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The file to write.")
-@json_option
-@click.pass_context
-def export(ctx: click.Context, kind, fmt, year, as_of, position, out, as_json) -> None:
-    """Export cases, taskings, activity or incidents for analysts, pseudonymised.
-
-    No personal details and no free text; people and users become keyed hashes, new for each export.
-    A restricted case is its outline unless you may see it in full (the restricted cases shown in
-    full are recorded in the access log). `datasette` writes the database analysts browse with
-    Datasette: all four tables, the same rules, no location. `metadata` writes the views
-    database's Datasette metadata (table titles, column descriptions) for operators.
-
-    \b
-    Example:
-      TASKING_USER=analyst tasking export cases --format xlsx --year 2017 --out cases-2017.xlsx
-      tasking export incidents --format csv --position 9120 --out incidents.csv
-      TASKING_USER=analyst tasking export datasette --out analysts.db && datasette analysts.db
-    """
-    if kind == "metadata":
-        if fmt not in (None, "json"):
-            raise click.ClickException("format: metadata is JSON; leave --format out or give --format json")
-        found = services(ctx)
-        found.open_views()
-        path = found.settings.views_path
-        write_private_text(out, json.dumps(exports.views_metadata(path), indent=2) + "\n")
-        emit(
-            {"export": "metadata", "views": path, "out": str(out)},
-            as_json,
-            lambda r: f"Wrote Datasette metadata for {r['views']} to {out}",
-        )
-        return
-    if kind == "datasette":
-        if fmt is not None or year is not None:
-            raise click.ClickException(
-                "format: the analysts' database is SQLite and holds every year; leave --format and --year out"
-            )
-        result = analysts_db.build(reader(ctx, None, as_of, position, "export"), out)
-        emit(result, as_json, lambda r: f"Wrote the analysts' database to {out} (position {r['position']})")
-        return
-    fmt = fmt or "csv"
-    read = reader(ctx, None, as_of, position, "export")
-    result = exports.export(read, kind, fmt, out, year)
-    emit(result, as_json, lambda r: f"Wrote {r['rows']} {kind} rows to {out} (position {r['position']})")
-
-
-COMMANDS = [import_file, context, duplicates, export]

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tasking.reporting import render
 from tasking.bootstrap import Settings, bootstrap, redact
-from tasking.cli.context import DATETIME
+from tasking.cli.params import DATETIME
 from tasking.cli.context import console as wide_console
 from tasking.cli.stats import print_headline
 from tasking.demo import run_demo

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from tasking.cli.context import reader, run, write_options
+from tasking.cli.context import reader, run
+from tasking.cli.params import write_options
 from tasking.commands import AcknowledgeFlag
 from tasking.queries.repeats import repeat_flags
 from tasking.time.instants import local_time, utcnow

@@ -6,7 +6,8 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from tasking.cli.context import console, emit_read, json_option, read_options, reader, run, write_options
+from tasking.cli.context import console, emit_read, reader, run
+from tasking.cli.params import json_option, read_options, write_options
 from tasking.commands.year import FundingAllocate, FundingGrant, FundingSpend
 from tasking.queries.year_reads import funding_table
 from tasking.time.instants import utcnow

@@ -6,12 +6,13 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from tasking.cli.context import DATE, DATETIME, console, emit_read, json_option, read_options, reader, run, user_option
+from tasking.cli.context import console, emit_read, reader, run
+from tasking.cli.params import DATE, DATETIME, json_option, read_options, user_option
 from tasking.commands.escalation import MaracActionItem, MaracDiscuss, MaracMeetingsAdd
 from tasking.errors import DomainError
 from tasking.queries.reads import marac_agenda_read, marac_meetings_read
 from tasking.time.instants import parse_date, utcnow
-from tasking.reporting.render import local_text
+from tasking.reporting.text import local_text
 
 
 @click.group("marac")

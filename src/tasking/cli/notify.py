@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from tasking.cli.context import DATETIME, acting_user, console, emit_read, json_option, services
+from tasking.cli.context import acting_user, console, emit_read, services
+from tasking.cli.params import DATETIME, json_option
 from tasking.time.instants import utcnow
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from tasking.cli.context import DATE, console, emit_read, json_option, read_options, reader, run, write_options
+from tasking.cli.context import console, emit_read, reader, run
+from tasking.cli.params import DATE, json_option, read_options, write_options
 from tasking.commands.year import PlanAdd, PlanUpdate
 from tasking.domain.action_plan import STATUSES
 from tasking.queries.year_reads import plan_action, plan_actions

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from tasking.cli.context import DATETIME, acting_user, emit, json_option, run, services, user_option, write_options
+from tasking.cli.context import acting_user, emit, run, services
+from tasking.cli.params import DATETIME, json_option, user_option, write_options
 from tasking.commands import ErasePerson, PlaceHold, ReleaseHold
 from tasking.time.instants import utcnow
 
@@ -45,7 +46,9 @@ def erase(ctx: click.Context, person: str, reason: str, rotate: bool, user, at, 
         text=lambda r: f"Erased the details of {r['person']}",
     )
     if rotate:
-        services(ctx).app.keys.rotate()
+        keys = services(ctx).app.keys
+        assert keys is not None  # the app opens its key store when it starts
+        keys.rotate()
         if not as_json:
             click.echo("Rotated the key-encryption key: the destroyed key can no longer be unwrapped from any copy")
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from tasking.cli.context import emit, json_option, services, warn_unfinished
+from tasking.cli.context import emit, services, warn_unfinished
+from tasking.cli.params import json_option
 from tasking.errors import DomainError
 from tasking.projections import health
 from tasking.projections.decode import Pages

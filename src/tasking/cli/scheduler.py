@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import click
 
 from tasking.cli.briefing import briefing
-from tasking.cli.context import DATETIME, acting_user, emit, emit_read, json_option, read_options, reader, services
+from tasking.cli.context import acting_user, emit, emit_read, reader, services
+from tasking.cli.params import DATETIME, json_option, read_options
 from tasking.queries.briefing import meeting_for
 from tasking.queries.roster import briefings_issued
-from tasking.reporting.render import local_text
+from tasking.reporting.text import local_text
 from tasking.time.instants import utcnow
 from tasking.time.meetings import MeetingCalendar
+
+if TYPE_CHECKING:
+    from tasking.config import PartnershipConfig
 
 
 def _user(ctx: click.Context, user: str | None) -> str:
@@ -80,7 +85,7 @@ def scheduler(ctx: click.Context, once: bool, at, output: Path, user: str | None
     emit(result, as_json, text)
 
 
-def latest_due_meeting(config, now):  # noqa: ANN201
+def latest_due_meeting(config: PartnershipConfig, now: dt.datetime) -> dt.datetime:
     """The latest meeting whose pack time (`briefing_lead_minutes` before it) has come by `now`."""
     lead = dt.timedelta(minutes=config.meeting.briefing_lead_minutes)
     return MeetingCalendar(config.meeting.time).at_or_before(now + lead)

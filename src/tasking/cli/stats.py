@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from tasking.cli.context import DATETIME, console, emit_read, reader, services, warn_unfinished
+from tasking.cli.context import console, emit_read, reader, services, warn_unfinished
+from tasking.cli.params import DATETIME
 from tasking.queries.access import redact_explained
 from tasking.queries.stats import explain, year_stats
-from tasking.reporting.render import local_stamps
+from tasking.reporting.text import local_stamps
 
 
 @click.command("stats")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
 from rich.table import Table
 
-from tasking.cli.context import DATE, console, emit_read, json_option, read_options, reader, run, write_options
+from tasking.cli.context import console, emit_read, reader, run
+from tasking.cli.params import DATE, json_option, read_options, write_options
 from tasking.commands.escalation import TfgAction, TfgAddCase, TfgComplete, TfgCompleteAction, TfgMeet, TfgOpen
 from tasking.queries.reads import group_read, groups_read
 from tasking.time.instants import utcnow
-from tasking.reporting.render import local_stamps, local_text
+from tasking.reporting.text import local_stamps, local_text
 
 
 @click.group("tfg")
@@ -26,7 +28,7 @@ def tfg() -> None:
     """
 
 
-def _group_text(verb: str):  # noqa: ANN202
+def _group_text(verb: str) -> Callable[[dict[str, Any]], str]:
     return lambda r: f"{verb} {r['group']}" + (f" {r['action']}" if r.get("action") else "")
 
 

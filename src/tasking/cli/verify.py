@@ -3,17 +3,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import click
 
-from tasking.cli.context import emit, json_option, run, services, write_options
+from tasking.cli.context import emit, run, services
+from tasking.cli.params import json_option, write_options
 from tasking.commands import SealChain
+
+if TYPE_CHECKING:
+    from tasking.store.chain import Head, Verdict
 
 BROKEN = 4  # the exit code of a chain that does not verify (1: an error, 2: usage, 3: refused)
 
 
-def _head(_ctx: click.Context, _param: click.Parameter, value: str | None):  # noqa: ANN202
+class _Chained(Protocol):
+    """The app's recorder: ChainedSQLiteRecorder or ChainedPostgresRecorder (store/chain*.py)."""
+
+    def verify(self, head: Head | None = None, linked_part: bool = False) -> Verdict: ...
+
+
+def _head(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Head | None:
     from tasking.store.chain import Head
 
     if value is None:
@@ -51,7 +61,8 @@ def verify(ctx: click.Context, head, as_json: bool) -> None:
       tasking verify --json
       tasking verify --head 9308:5f0c1f0e8d2b4c5e9a7d3b1f6e2a4c8d0b9f7e5d3c1a2b4c6d8e0f1a3b5c7d9e
     """
-    verdict = services(ctx).app.recorder.verify(head)
+    recorder = cast("_Chained", services(ctx).app.recorder)  # the app's recorder is always a chained one
+    verdict = recorder.verify(head)
     emit(verdict.as_json(), as_json, _text)
     if not verdict.ok:
         ctx.exit(BROKEN)

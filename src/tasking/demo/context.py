@@ -13,7 +13,7 @@ import hashlib
 import random
 from typing import Any
 
-from tasking.data.police_uk import Month
+from tasking.interchange.police_uk import Month
 
 POLICE_ASB = {2016: 1850, 2017: 1619}
 # April to March: more ASB in the light summer evenings and around Halloween and bonfire night.

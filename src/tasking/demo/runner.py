@@ -13,7 +13,8 @@ from typing import Any
 
 from tasking.commands import send
 from tasking.demo.partnership import with_partnership_year
-from tasking.demo.plan import Ref, plan_district
+from tasking.demo.plan import plan_district
+from tasking.demo.schedule import Ref
 from tasking.domain.build import Build
 from tasking.errors import DomainError
 from tasking.domain.ids import build_id

@@ -17,6 +17,7 @@ from typing import Any
 import structlog
 
 from tasking.reporting import render
+from tasking.reporting.text import json_text, local_text, markdown_text
 from tasking.bootstrap import Services
 from tasking.domain.permissions import SYSTEM
 from tasking.commands import IssueBriefing, send
@@ -51,13 +52,13 @@ def issue_pack(services: Services, meeting: dt.datetime, output: Path, user: str
     # scheduler racing for the same meeting then leaves the first one's files untouched.
     private_folder(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{day}-", dir=output))
-    text = render.json_text(brief)
+    text = json_text(brief)
     marking = read.config.protective_marking
     files = {
         "briefing.json": text,
         "briefing.md": render.markdown(brief, marking, now),
         "briefing.html": render.html(brief, marking, now),
-        "chain.json": render.json_text(head_at(services.app.recorder, brief["position"])),
+        "chain.json": json_text(head_at(services.app.recorder, brief["position"])),
     }
     for name, content in files.items():
         write_private_text(staging / name, content)
@@ -133,14 +134,14 @@ def write_reminders(services: Services, day: dt.date, output: Path) -> dict[str,
         late = f"{item['days_overdue']} days overdue" if item["days_overdue"] else "due today"
         owner = f", owner {item['owner']}" if item.get("owner") else ""
         due.setdefault(item["tasked_agency"], []).append(
-            f"- {item['case']} {item['tasking']} due {_day(item['due'])} ({late}{owner}): {render.markdown_text(item['action'])}"
+            f"- {item['case']} {item['tasking']} due {_day(item['due'])} ({late}{owner}): {markdown_text(item['action'])}"
         )
     owed_items = feedback_owed(read.db, read.config, point)
     sources = {ref: case.source for ref, case in case_states(read.db, point, [i["case"] for i in owed_items]).items()}
     owed: dict[str, list[str]] = {}
     for item in owed_items:
         owed.setdefault(sources[item["case"]], []).append(
-            f"- {item['case']} ({item['kind']}) owed since {render.local_text(item['owed_since'])}, "
+            f"- {item['case']} ({item['kind']}) owed since {local_text(item['owed_since'])}, "
             f"{item['overdue_days']} working days overdue"
         )
     private_folder(folder)

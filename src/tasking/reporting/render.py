@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-import unicodedata
-from html import escape
 from typing import Any
 
 from markupsafe import Markup
@@ -15,47 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from tasking.reporting import jinja
+from tasking.reporting.sections import SECTIONS, cell
+from tasking.reporting.text import local_text, markdown_text
 from tasking.time.instants import LONDON, local_time
-
-
-def visible(text: str) -> str:
-    """Text typed by a user, safe to print on a terminal: control and format characters (escape
-    sequences, carriage returns, line breaks, bidi overrides, zero-width characters) are shown as
-    escapes (`\\x1b`, `\\u202e`) instead of acting; the stored text is unchanged."""
-    return "".join(_escape_char(c) if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
-
-
-def _escape_char(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def markdown_text(text: str) -> str:
-    """Typed text in a Markdown file: control characters visible, HTML escaped (a viewer renders raw HTML)."""
-    return escape(visible(text), quote=False)
-
-
-def json_text(value: Any) -> str:
-    """The one JSON form of every read and pack: sorted keys, stable bytes, newline-terminated."""
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def local_text(stamp: str | None, with_date: bool = True, seconds: bool = False) -> str:
-    """A stored UTC time as people read it: local, e.g. `Mon 05 Mar 2018 09:00`."""
-    if not stamp:
-        return ""
-    value = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(LONDON)
-    clock = "%H:%M:%S" if seconds else "%H:%M"
-    return value.strftime(f"%a %d %b %Y {clock}" if with_date else clock)
-
-
-_UTC_STAMP = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:Z|\+00:00)")
-
-
-def local_stamps(text: str) -> str:
-    """Text for people with every stored UTC time in it (`2017-04-24T09:00:00Z`) shown as local time."""
-    return _UTC_STAMP.sub(lambda m: local_text(m.group(0)), text)
-
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
@@ -64,179 +22,6 @@ def page_mark(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at:
     """What every printed page carries: the protective marking, the meeting and its window, the print time."""
     printed = f" · Printed {local_time(printed_at)}" if printed_at is not None else ""
     return f"{marking} · {title(brief)} · {window_text(brief)}{printed}"
-
-
-def day_text(day: str | None) -> str:
-    """A date as people read it: `Mon 05 Mar 2018`."""
-    return dt.date.fromisoformat(day).strftime("%a %d %b %Y") if day else ""
-
-
-def _flag_subject(flag: dict[str, Any]) -> str:
-    """A repeat flag's place (location, area) or person (their reference), as the JSON has it."""
-    if flag["rule"] == "location":
-        return f"{flag['location']}, {flag['area']}"
-    return f"person {flag['person']}"
-
-
-SECTIONS: list[tuple[str, str, list[tuple[str, Any]]]] = [
-    (
-        "new_reports",
-        "New reports",
-        [
-            ("Case", "case"),
-            ("Received", lambda r: local_text(r["received_at"])),
-            ("Risk", "risk"),
-            ("Repeat", lambda r: "yes" if r["repeat"] else ""),
-            ("Status", "status"),
-            ("Lead", "lead"),
-            ("Source", "source"),
-            ("Category", "category"),
-            ("Area", "area"),
-            ("Location", "location"),
-            ("Summary", "summary"),
-        ],
-    ),
-    (
-        "due_taskings",
-        "Taskings due or overdue",
-        [
-            ("Case", "case"),
-            ("Tasking", "tasking"),
-            ("Tasked agency", "tasked_agency"),
-            ("Owner", lambda r: r["owner"] or ""),
-            ("Due", lambda r: day_text(r["due"])),
-            ("Days overdue", "days_overdue"),
-            ("Action", "action"),
-        ],
-    ),
-    (
-        "tasked_at_previous_meeting",
-        "Tasked at the previous meeting",
-        [
-            ("Case", "case"),
-            ("Tasking", "tasking"),
-            ("Tasked agency", "tasked_agency"),
-            ("Owner", "owner"),
-            ("Raised", lambda r: local_text(r["raised_at"])),
-            ("Due", lambda r: day_text(r["due"])),
-            ("Status", "status"),
-            ("Action", "action"),
-        ],
-    ),
-    (
-        "open_taskings_not_yet_due",
-        "Open taskings not yet due, by agency and owner",
-        [
-            ("Tasked agency", "tasked_agency"),
-            ("Owner", "owner"),
-            ("Case", "case"),
-            ("Tasking", "tasking"),
-            ("Due", lambda r: day_text(r["due"])),
-            ("Action", "action"),
-        ],
-    ),
-    (
-        "feedback_owed",
-        "Feedback owed",
-        [
-            ("Case", "case"),
-            ("Kind", "kind"),
-            ("Owed since", lambda r: local_text(r["owed_since"])),
-            ("Actions", "actions_since_update"),
-            ("Due by", lambda r: day_text(r["due_by"])),
-            ("Working days overdue", "overdue_days"),
-        ],
-    ),
-    (
-        "repeat_flags",
-        "Repeat flags",
-        [
-            ("Flag", "flag"),
-            ("Case", "case"),
-            ("Rule", "rule"),
-            ("Where or who", lambda r: _flag_subject(r)),
-            ("Count", "count"),
-            ("Cases", lambda r: ", ".join(r["cases"])),
-            ("Why", lambda r: r["reason"] + (f" - {r['prompt']}" if r.get("prompt") else "")),
-        ],
-    ),
-    (
-        "case_review_alerts",
-        "ASB case review alerts",
-        [
-            ("Person", "person"),
-            ("Review", lambda r: r.get("review", "")),
-            ("Cases", lambda r: ", ".join(r["cases"])),
-            ("Why", lambda r: r.get("reason", "") + (f" - {r['prompt']}" if r.get("prompt") else "")),
-        ],
-    ),
-    (
-        "risk_reviews_due",
-        "Risk reviews due",
-        [
-            ("Case", "case"),
-            ("Risk", "risk"),
-            ("Last assessed", lambda r: local_text(r["last_assessed"])),
-            ("Days since", "days_since_review"),
-            ("Days overdue", "overdue_days"),
-        ],
-    ),
-]
-SECTIONS.append(
-    (
-        "possible_duplicates",
-        "Possible duplicates (confirm or dismiss: tasking duplicates)",
-        [
-            ("Case", "case"),
-            ("Other", "other"),
-            ("Sources", lambda r: " / ".join(r["sources"])),
-            ("Match", "match"),
-            ("Minutes apart", "minutes_apart"),
-            ("Location", lambda r: r["locations"][0]),
-        ],
-    )
-)
-SECTIONS += [  # the partnership's year (issue 26)
-    (
-        "activities_today",
-        "Partnership activities today",
-        [("Activity", "activity"), ("Kind", "kind"), ("Areas", lambda r: ", ".join(r["areas"])), ("Lead", "lead")],
-    ),
-    (
-        "activities_this_week",
-        "Partnership activities this week",
-        [
-            ("Activity", "activity"),
-            ("Day", lambda r: day_text(r["day"])),
-            ("Kind", "kind"),
-            ("Areas", lambda r: ", ".join(r["areas"])),
-            ("Lead", "lead"),
-        ],
-    ),
-    (
-        "cameras_due_to_move",
-        "Mobile CCTV due to move",
-        [
-            ("Camera", "camera"),
-            ("Deployment", "deployment"),
-            ("Location", "location"),
-            ("Area", "area"),
-            ("Until", lambda r: day_text(r["to"])),
-            ("Days left", "days_left"),
-        ],
-    ),
-]
-
-
-def _cell(row: dict[str, Any], getter: Any) -> str:
-    if row.get("restricted"):  # a restricted case's outline: reference, area, received date only
-        try:
-            value = getter(row) if callable(getter) else row.get(getter)
-        except (KeyError, TypeError, IndexError):
-            value = "restricted"
-        return "" if value is None else visible(str(value))
-    value = getter(row) if callable(getter) else row.get(getter)
-    return "" if value is None else visible(str(value))
 
 
 def title(brief: dict[str, Any]) -> str:
@@ -262,7 +47,7 @@ def section_table(key: str, rows: list[dict[str, Any]], width: int | None = None
     that cannot fit `width` (a narrow terminal), each row is printed as a block of `name: value`
     lines instead, so no box is broken either."""
     heading, columns = next((heading, columns) for k, heading, columns in SECTIONS if k == key)
-    cells = [[_cell(row, getter) for _, getter in columns] for row in rows]
+    cells = [[cell(row, getter) for _, getter in columns] for row in rows]
     minimums = [_longest_word([name] + [line[i] for line in cells]) for i, (name, _) in enumerate(columns)]
     if width is not None and sum(minimums) + 3 * len(columns) + 1 > width:  # first leave out empty columns
         kept = [i for i in range(len(columns)) if any(line[i] for line in cells)]
@@ -298,7 +83,7 @@ def _section_blocks(
     """A section for a narrow terminal: a block per row, a `name: value` line per filled cell."""
     parts: list[Any] = [Text(title_text, style="italic")]
     for row, line in zip(rows, cells, strict=True):
-        style = "bold red" if row.get("risk") == "high" else None
+        style = "bold red" if row.get("risk") == "high" else ""
         parts.append(Text(""))
         parts += [
             Text(f"{name}: {value}", style=style) for (name, _), value in zip(columns, line, strict=True) if value
@@ -328,7 +113,7 @@ def markdown(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: 
         lines.append("|" + "---|" * len(columns))
         for row in rows:
             # case text is HTML-escaped: a Markdown viewer renders raw HTML
-            lines.append("| " + " | ".join(markdown_text(_cell(row, g)).replace("|", "\\|") for _, g in columns) + " |")
+            lines.append("| " + " | ".join(markdown_text(cell(row, g)).replace("|", "\\|") for _, g in columns) + " |")
         lines.append("")
     lines += [f"**{mark}**", ""]
     return "\n".join(lines)
@@ -384,78 +169,9 @@ def html(brief: dict[str, Any], marking: str = DEFAULT_MARKING, printed_at: dt.d
         "briefing.html",
         brief=brief,
         sections=SECTIONS,
-        cell=_cell,
+        cell=cell,
         title=title(brief),
         window=window_text(brief),
         mark=page_mark(brief, marking, printed_at),
         css=Markup(_CSS + _page_css(brief, marking, printed_at)),  # noqa: S704 - _css_string escapes
     )
-
-
-# --- a case, for people -------------------------------------------------------------------------
-
-_STORY_LINES = [
-    ("follow_ups", "Follow-ups", lambda r: f"{r['follow_up_kind']}: {r['text']}"),
-    ("reporter_updates", "Reporter updates", lambda r: f"{r['update_channel']}: {r['text']}"),
-    ("powers", "Powers used", lambda r: r["power"]),
-    ("referrals", "Referrals", lambda r: r["referral"]),
-    ("risk_history", "Risk history", lambda r: r["risk"] + (f" ({r['text']})" if r.get("text") else "")),
-    ("corrections", "Corrections", lambda r: f"{r['field']} to {r['value']} ({r['text']})"),
-    ("leads", "Lead officers", lambda r: r["lead"]),
-    ("closures", "Closures", lambda r: r["close_reason"] + (f" ({r['text']})" if r.get("text") else "")),
-    ("reopenings", "Reopenings", lambda r: r["text"]),
-    (
-        "reassignments",
-        "Reassignments",
-        lambda r: f"{r['tasking']} to {r['tasked_agency']}" + (f" ({r['owner']})" if r.get("owner") else ""),
-    ),
-]
-
-
-def case_text(case: dict[str, Any]) -> str:
-    """`tasking show` for people: the case's whole story, local times, and nothing printed as None."""
-    if case.get("restricted") and "status" not in case:  # the outline of a restricted case
-        return (
-            f"{case['case']} (restricted: shown in full only to coordinators and agencies involved)\n"
-            f"  area:      {case['area']}\n  received:  {local_text(case['received_at'])}"
-        )
-
-    def line(label: str, value: Any) -> str:
-        return f"{label:>14}: {value}"
-
-    status = case["status"] + (f" ({case['closed_reason']})" if case.get("closed_reason") else "")
-    reporter = case["reporter"] or ("none (anonymous)" if case["feedback"] == "anonymous" else "none")
-    gone = case.get("erased", [])
-    reporter += " [erased]" if "reporter" in gone else ""
-    lines = [
-        line("case", case["case"]),
-        line("status", status),
-        line("lead officer", case.get("lead") or "not assigned"),
-        line("received", local_text(case["received_at"])),
-        line("occurred", local_text(case["occurred_at"])),
-        line("source", f"{case['source']} by {case['channel']}"),
-        line("category", case["category"]),
-        line("area", case["area"]),
-        line("location", case["location"]),
-        line("risk", case["risk"]),
-        line("reporter", f"{reporter}; feedback: {case['feedback']}"),
-    ]
-    if case.get("victim"):
-        lines.append(line("victim", case["victim"] + (" [erased]" if "victim" in gone else "")))
-    lines.append(line("summary", case["summary"]))
-    lines.append("")
-    lines.append(f"Taskings ({len(case['taskings'])})")
-    for t in case["taskings"]:
-        done = f", completed {local_text(t['completed_at'])}: {t['result']}" if t.get("completed_at") else ""
-        owner = f" ({t['owner']})" if t.get("owner") else ""
-        lines.append(
-            f"  {t['tasking']} {t['tasked_agency']}{owner} {t['status']}, due {day_text(t['due'])}, raised "
-            f"{local_text(t['raised_at'])}: {t['action']}{done}"
-        )
-    lines.append(f"Links ({len(case['links'])})")
-    lines += [f"  {link['to']} ({link['reason']})" for link in case["links"]]
-    for key, heading, describe in _STORY_LINES:
-        rows = case.get(key, [])
-        lines.append(f"{heading} ({len(rows)})")
-        lines += [f"  {local_text(r['at'])} {r['user']} ({r['agency']}): {describe(r)}" for r in rows]
-    return "\n".join(visible(line) for line in lines)

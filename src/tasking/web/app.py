@@ -25,10 +25,10 @@ from tasking.bootstrap import Settings
 from tasking.errors import DomainError
 from tasking.web.auth import FailedAttempts
 from tasking.web.headers import SecurityHeaders
-from tasking.web.schema import with_config
 from tasking.web.limits import DEFAULT_MAX_BODY, BodyLimit
 from tasking.web.pool import ServicesPool
-from tasking.web.problems import PROBLEM, Problem, _store_errors, problem_for, validation_errors
+from tasking.web.problems import PROBLEM, Problem, _store_errors, problem_for, validation_errors, wants_json
+from tasking.web.schema import with_config
 
 log = structlog.get_logger("tasking.web")
 HERE = Path(__file__).parent
@@ -131,7 +131,7 @@ def create_app(
 async def _handle(request: Request, exc: Exception) -> Any:
     if isinstance(exc, RequestValidationError):
         errors = validation_errors(exc.errors())
-        first = errors[0] if errors else {"loc": [], "msg": "invalid"}
+        first: dict[str, Any] = errors[0] if errors else {"loc": [], "msg": "invalid"}
         where = [part for part in first["loc"] if part not in ("body", "query", "path", "header")]
         field = where[0] if where else None
         problem = Problem(
@@ -147,15 +147,11 @@ async def _handle(request: Request, exc: Exception) -> Any:
         problem = problem_for(exc)
     if problem.status >= 500:
         log.error("web.error", path=request.url.path, status=problem.status, error=type(exc).__name__)
-    if request.url.path.startswith(("/api/", "/health")) or not _wants_html(request):
+    if request.url.path.startswith(("/api/", "/health")) or wants_json(request):
         return JSONResponse(problem.body(), status_code=problem.status, headers=problem.headers, media_type=PROBLEM)
-    from tasking.web.pages import error_page
+    from tasking.web.page_session import error_page
 
     return error_page(request, problem)
-
-
-def _wants_html(request: Request) -> bool:
-    return "json" not in request.headers.get("accept", "")
 
 
 def app_from_env() -> FastAPI:

@@ -16,10 +16,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from tasking.commands.base import Command
-from tasking.errors import DomainError
 from tasking.domain.permissions import NONE, scope
+from tasking.errors import DomainError
 from tasking.time.instants import parse_datetime
-from tasking.web.api import body_model, send_command
+from tasking.web.api_commands import body_model, send_command
 from tasking.web.problems import Problem, problem_for
 
 # A form's datetime fields: typed local (`datetime-local`), parsed as the CLI parses --at.
@@ -118,7 +118,7 @@ _STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:Z|\+00:00)$")
 
 def shown(value: Any) -> str:
     """A value of a query's plain data as a page shows it: stored UTC times local, lists joined."""
-    from tasking.reporting.render import local_text
+    from tasking.reporting.text import local_text
 
     if value is None:
         return ""

@@ -96,7 +96,7 @@ class BodyLimit:
 def _authenticated(scope: dict[str, Any], headers: Headers) -> Any:
     """The API's own token check (`authenticate`: 401, or 429 after too many failures), run before a
     body is read: the token's `Principal`, which the route then takes from the request's state
-    (`tasking.web.api.api_desk`) instead of checking the token again; or the `Problem` to answer."""
+    (`tasking.web.api_desk.api_desk`) instead of checking the token again; or the `Problem` to answer."""
     from tasking.web.auth import authenticate
 
     app = scope["app"]
@@ -111,7 +111,8 @@ def _authenticated(scope: dict[str, Any], headers: Headers) -> Any:
 
 async def _read_all(receive: Any, limit: int) -> bytes | None:
     """The whole body (JSON, at most `limit` bytes, so bounded), or None past the limit."""
-    parts, size = [], 0
+    parts: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":

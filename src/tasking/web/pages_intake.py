@@ -26,7 +26,7 @@ from tasking.queries.people import find_people
 from tasking.time.instants import parse_datetime, utcnow
 from tasking.web.auth import check_csrf
 from tasking.web.forms import Refused, form_write, may, plain, typed_fields
-from tasking.web.pages import PageDesk, page_desk, signed_in
+from tasking.web.page_session import PageDesk, page_desk, signed_in
 from tasking.web.problems import Problem, problem_for
 
 router = APIRouter(include_in_schema=False)

@@ -40,7 +40,7 @@ from tasking.queries.roster import users
 from tasking.time.instants import parse_datetime, utcnow
 from tasking.web.auth import check_csrf
 from tasking.web.forms import Refused, form_write, may, plain
-from tasking.web.pages import PageDesk, signed_in
+from tasking.web.page_session import PageDesk, signed_in
 from tasking.web.problems import Problem, problem_for
 
 router = APIRouter(include_in_schema=False)

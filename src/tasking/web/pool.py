@@ -15,10 +15,14 @@ import queue
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from tasking.bootstrap import Services, Settings, bootstrap
 from tasking.web.access_log import AccessLogWriter
 from tasking.web.problems import problem_for
+
+if TYPE_CHECKING:
+    from tasking.store.keys import KeyStore
 
 
 class ServicesPool:
@@ -26,7 +30,7 @@ class ServicesPool:
         self.settings = settings
         self._idle: queue.LifoQueue[Services] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(size)
-        self._keys: object | None = None
+        self._keys: KeyStore | None = None
         self._keys_lock = threading.Lock()
         self.access_log = AccessLogWriter(self._build)  # with an app of its own, built on first use
 
@@ -71,5 +75,5 @@ class ServicesPool:
                 break
         with self._keys_lock:
             if self._keys is not None:
-                self._keys.close()  # type: ignore[attr-defined]
+                self._keys.close()
                 self._keys = None

@@ -8,13 +8,25 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.requests import Request
 
 from tasking.errors import DomainError, NotFound
 
 PROBLEM = "application/problem+json"
+
+
+def wants_json(request: Request) -> bool:
+    """Does this request ask for JSON (an `Accept` naming any JSON type) rather than a page?
+
+    The one rule for the pages' answers and the error handler's: a browser gets HTML, the phone's
+    queue and API clients (which send `Accept: application/json` or `application/problem+json`) get JSON."""
+    return "json" in request.headers.get("accept", "")
+
+
 _TITLES = {
     400: "Bad request",
     401: "Not signed in",
@@ -101,7 +113,7 @@ def _store_errors() -> tuple[type[BaseException], ...]:
     return tuple(found)
 
 
-def validation_errors(errors: list[Any]) -> list[dict[str, Any]]:
+def validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     """Where and which rule, never the value sent: it may be personal data typed in the wrong box."""
     return [
         {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
@@ -115,7 +127,7 @@ def problem_for(exc: BaseException) -> Problem:
         return exc
     if isinstance(exc, ValidationError):
         errors = validation_errors(exc.errors())
-        first = errors[0] if errors else {"loc": [], "msg": "invalid"}
+        first: dict[str, Any] = errors[0] if errors else {"loc": [], "msg": "invalid"}
         field = first["loc"][0] if first["loc"] else None
         return Problem(
             422,
@@ -134,10 +146,10 @@ def problem_for(exc: BaseException) -> Problem:
             return Problem(503, str(exc), field=exc.field, rule=exc.rule, headers={"Retry-After": "5"})
         return Problem(409, str(exc), field=exc.field, rule=exc.rule)
     if isinstance(exc, _store_errors()):
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return Problem(
             503,
-            f"store: cannot be reached ({type(exc).__name__}: {first})",
+            f"store: cannot be reached ({type(exc).__name__}: {line})",
             field="store",
             rule="unreachable",
             headers={"Retry-After": "5"},

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import click
 
-from tasking.cli.context import run, write_options
+from tasking.cli.context import run
+from tasking.cli.params import write_options
 from tasking.commands.case import ReviewCase, Risk
-from tasking.cli.cases import _choice
+from tasking.cli.params import choice_of
 
 
 @click.command("review")
 @click.argument("case")
 @click.option("--note", required=True, help="What the review found: no personal details.")
-@click.option("--level", type=_choice(Risk), default=None, help="A new risk level (default: unchanged).")
+@click.option("--level", type=choice_of(Risk), default=None, help="A new risk level (default: unchanged).")
 @write_options
 @click.pass_context
 def review(ctx: click.Context, case, note, level, user, at, as_json) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from tasking.data.export import KINDS, PSEUDONYMISED, Pseudonyms, outline_rows, rows
+from tasking.interchange.export import KINDS, PSEUDONYMISED, Pseudonyms, outline_rows, rows
 from tasking.errors import DomainError
 from tasking.queries.access import record_read
 from tasking.queries.point import Reader
@@ -42,10 +42,10 @@ def build(reader: Reader, out: Path) -> dict[str, Any]:
                 for column in LEFT_OUT:
                     row.pop(column, None)
             if found:
-                db[kind].insert_all(found)
+                db.table(kind).insert_all(found)
             counts[kind] = len(found)
         meta = {"export": "datasette", "position": reader.point.position, "pseudonymised": PSEUDONYMISED}
-        db["about"].insert_all([{"key": key, "value": str(value)} for key, value in meta.items()], pk="key")
+        db.table("about").insert_all([{"key": key, "value": str(value)} for key, value in meta.items()], pk="key")
     finally:
         db.close()
     os.replace(part, out)

@@ -1,30 +1,20 @@
-"""Pseudonymised exports for analysts: cases, taskings, activity and incidents as CSV, JSON or XLSX.
-
-Rows come from the same fold every read uses, as recorded by a position. They carry no personal
-detail and no free text (summaries, actions, results, outcomes, notes, reasons are left out), and
-every person or user reference is replaced by a keyed hash whose key is drawn afresh for each
-export: rows of one export can be joined on it, two exports cannot be joined to each other.
+"""The rows of an export: cases, taskings, activity and incidents from the one fold every read uses,
+with no personal detail and no free text, and every person or user reference a keyed hash
+(`Pseudonyms`, its key drawn afresh for each export).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import json
 import secrets
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from tasking.data.cells import neutral, neutral_row, xlsx_value
 from tasking.errors import DomainError
 from tasking.projections.activity import COLUMNS as ACTIVITY_COLUMNS
-from tasking.queries.access import in_full, record_read, restricted_cases
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.state import CaseState, case_states, incident_groups
 from tasking.time.instants import financial_year_bounds, financial_year_of, iso
-from tasking.files import open_private, write_private_text
 
 KINDS = ("cases", "taskings", "activity", "incidents")
 FORMATS = ("csv", "json", "xlsx")
@@ -56,6 +46,14 @@ def _year(at: str | None) -> str | None:
 
     start = financial_year_of(datetime.fromisoformat(at.replace("Z", "+00:00")))
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+def _bounds(year: int | None) -> tuple[str, str] | None:
+    """The financial year's [from, to) in the stored form (`iso` of a time is never None), or None: every year."""
+    if year is None:
+        return None
+    start, end = financial_year_bounds(year)
+    return cast(str, iso(start)), cast(str, iso(end))
 
 
 def _in_year(at: str | None, bounds: tuple[str, str] | None) -> bool:
@@ -92,11 +90,11 @@ def _case_row(case: CaseState, config: Any, incident: str, hide: Pseudonyms) -> 
 def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[dict[str, Any]]:
     db, config = reader.db, reader.config
     point = ReadPoint(at=None, position=reader.point.position)
-    bounds = None if year is None else tuple(iso(b) for b in financial_year_bounds(year))
+    bounds = _bounds(year)
     if kind == "activity":
         found = []
         for row in db.query("SELECT * FROM activity WHERE position <= ? ORDER BY position", [point.position]):
-            if not _in_year(row["at"], bounds):  # type: ignore[arg-type]
+            if not _in_year(row["at"], bounds):
                 continue
             out = {
                 column: row[column] for column in ACTIVITY_COLUMNS if column not in FREE_TEXT and column != "case_id"
@@ -113,7 +111,7 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
             _case_row(case, config, groups.get(ref, ref), hide)
             for ref, case in sorted(states.items())
             if _in_year(case.received_at, bounds)
-        ]  # type: ignore[arg-type]
+        ]
     if kind == "taskings":
         return [
             {
@@ -133,7 +131,7 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
             for _, case in sorted(states.items())
             for t in case.taskings.values()
             if _in_year(t.raised_at, bounds)
-        ]  # type: ignore[arg-type]
+        ]
     if kind == "incidents":
         members: dict[str, list[CaseState]] = {}
         for ref, case in states.items():
@@ -142,7 +140,7 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
         for group in members.values():
             group.sort(key=lambda c: (c.received_at, c.reference))
             first = group[0]
-            if not _in_year(first.received_at, bounds):  # type: ignore[arg-type]
+            if not _in_year(first.received_at, bounds):
                 continue
             category = config.categories.get(first.category)
             found.append(
@@ -167,93 +165,3 @@ def rows(reader: Reader, kind: str, year: int | None, hide: Pseudonyms) -> list[
 
 # What a row about a restricted case keeps for a reader who may not see the case in full: the
 # case's outline (reference, area, received date) and what the row counts; the rest is empty.
-OUTLINE_COLUMNS = {
-    "cases": ("case", "incident", "financial_year", "received_at", "area"),
-    "taskings": ("case", "tasking", "financial_year", "area"),
-    "activity": ("position", "reference", "kind", "at", "area"),
-    "incidents": ("incident", "financial_year", "reports", "cases", "first_received_at", "area"),
-}
-
-
-def _row_cases(kind: str, row: dict[str, Any]) -> list[str]:
-    if kind == "incidents":
-        return row["cases"].split(";")
-    return [row["reference" if kind == "activity" else "case"]]
-
-
-def outline_rows(reader: Reader, kind: str, found: list[dict[str, Any]]) -> list[str]:
-    """The outline rule on export rows, in place: a row about a restricted case the reader may not
-    see in full keeps only `OUTLINE_COLUMNS` (an incident, when any of its reports is such a case);
-    every row says `restricted`. Returns the restricted cases shown in full (for the access log)."""
-    point = ReadPoint(at=None, position=reader.point.position)
-    restricted = restricted_cases(reader, point, {ref for row in found for ref in _row_cases(kind, row)})
-    hidden = {ref for ref, state in restricted.items() if not in_full(reader, state)}
-    keep = OUTLINE_COLUMNS[kind]
-    for row in found:
-        cases = _row_cases(kind, row)
-        row["restricted"] = any(ref in restricted for ref in cases)
-        if hidden.intersection(cases):
-            row.update({column: None for column in row if column not in keep and column != "restricted"})
-    return sorted(set(restricted) - hidden)
-
-
-def _write_csv(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
-    with open_private(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(found[0]) if found else ["none"])
-        writer.writeheader()
-        writer.writerows({column: neutral(value) for column, value in row.items()} for row in found)
-
-
-def _write_json(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
-    write_private_text(path, json.dumps({**meta, "rows": found}, indent=2, ensure_ascii=False) + "\n")
-
-
-def _write_xlsx(path: Path, kind: str, found: list[dict[str, Any]], meta: dict[str, Any]) -> None:
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(kind)
-    columns = list(found[0]) if found else []
-    sheet.append(columns)
-    for row in found:
-        sheet.append([xlsx_value(row[column]) for column in columns])
-    about = book.create_sheet("about")
-    for key, value in {**meta, "times": "dates and times are UTC"}.items():
-        about.append(neutral_row([key, value]))
-    with open_private(path, "wb") as out:
-        book.save(out)
-
-
-WRITERS: dict[str, Callable[[Path, str, list[dict[str, Any]], dict[str, Any]], None]] = {
-    "csv": _write_csv,
-    "json": _write_json,
-    "xlsx": _write_xlsx,
-}
-
-
-def export(reader: Reader, kind: str, fmt: str, out: Path, year: int | None = None) -> dict[str, Any]:
-    if fmt not in WRITERS:
-        raise DomainError("format", f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if not out.parent.is_dir():
-        raise DomainError("out", f"folder {out.parent} does not exist")
-    found = rows(reader, kind, year, Pseudonyms())
-    shown = outline_rows(reader, kind, found)
-    meta = {
-        "export": kind,
-        "position": reader.point.position,
-        "financial_year": None if year is None else f"{year}/{(year + 1) % 100:02d}",
-        "pseudonymised": PSEUDONYMISED,
-    }
-    WRITERS[fmt](out, kind, found, meta)
-    record_read(reader, "export", shown, f"restricted cases in the {kind} export")
-    return {**meta, "format": fmt, "rows": len(found), "out": str(out)}
-
-
-def views_metadata(views_path: str | Path) -> dict[str, Any]:
-    """The shipped Datasette metadata (titles and column descriptions), keyed by this views file's name."""
-    from importlib import resources
-
-    shipped = json.loads(resources.files("tasking").joinpath("views-metadata.json").read_text(encoding="utf-8"))
-    tables = shipped["databases"].pop("tasking.views")["tables"]
-    shipped["databases"] = {Path(views_path).stem: {"tables": tables}}
-    return shipped

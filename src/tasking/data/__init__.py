@@ -1,1 +1,0 @@
-"""Data in and out: partner spreadsheets, police.uk open data, and pseudonymised exports."""

@@ -1,0 +1,121 @@
+"""What the demo's records say: report summaries by category, and follow-up wording, first and last."""
+
+from __future__ import annotations
+
+SUMMARIES = {
+    "youth-nuisance": [
+        "Group of youths gathering in the evenings, shouting and kicking a ball against cars",
+        "Teenagers on bikes riding at pedestrians on the footpath",
+        "Youths drinking and leaving litter by the benches after dark",
+        "Group climbing onto shop roofs and throwing stones",
+    ],
+    "neighbour-nuisance": [
+        "Ongoing dispute with next door over shouting and banging late at night",
+        "Neighbour's visitors blocking the shared drive and being abusive",
+        "Repeated arguments in the communal hallway; resident feels intimidated",
+        "Rubbish dumped in the shared garden and threats when challenged",
+    ],
+    "noise": [
+        "Loud music from a flat most nights until the early hours",
+        "Dog barking for hours while the owner is out",
+        "Parties every weekend with music and shouting in the garden",
+        "Banging and drilling late at night",
+    ],
+    "vehicle-nuisance": [
+        "Cars racing and revving in the car park late at night",
+        "Off-road bikes on the recreation ground",
+        "Abandoned car with flat tyres left for several weeks",
+        "Vehicles doing doughnuts by the shops",
+    ],
+    "fly-tipping": [
+        "Mattresses and bags of rubbish dumped in the lay-by",
+        "Builder's waste tipped at the field gate",
+        "Fridge and sofa left on the verge",
+        "Garden waste repeatedly dumped behind the garages",
+    ],
+    "criminal-damage": [
+        "Bus shelter glass smashed overnight",
+        "Graffiti tags sprayed on the underpass and shop shutters",
+        "Fence panels kicked in and plant pots broken",
+        "Car wing mirrors snapped along the road",
+    ],
+    "drugs": [
+        "Suspected drug dealing from a car in the car park",
+        "Strong smell of cannabis and people coming and going",
+        "Needles found in the play area",
+        "Groups meeting briefly by the alleyway; suspected dealing",
+    ],
+    "street-drinking": [
+        "Group drinking on the benches and urinating in doorways",
+        "Street drinkers asking passers-by for money outside the station",
+    ],
+    "hate-incident": [
+        "Verbal abuse targeted at a resident because of their religion",
+        "Offensive graffiti aimed at a family on the street",
+        "Racist comments shouted from a passing car",
+    ],
+    "mental-health-concern": [
+        "Resident appears confused and distressed, knocking on doors at night",
+        "Concern for a resident who has stopped answering the door",
+    ],
+    "domestic-abuse": [
+        "Referral following a domestic incident; victim supported by the service",
+        "Repeat domestic incident at the address; safety planning needed",
+    ],
+    "vulnerable-adult": [
+        "Elderly resident targeted by cold callers",
+        "Vulnerable adult befriended by people using the flat",
+    ],
+    "vulnerable-young-person": [
+        "Young person going missing and seen with older males",
+        "Concern a young person is being drawn into drug running",
+    ],
+    "speeding": ["Vehicles speeding through the village past the school", "Speeding on the hill at school times"],
+    "acquisitive-crime": ["Sheds broken into and tools taken along the road", "Doorstep sellers pressuring residents"],
+}
+FIRST = [
+    "Alex",
+    "Sam",
+    "Jo",
+    "Chris",
+    "Pat",
+    "Morgan",
+    "Jamie",
+    "Taylor",
+    "Robin",
+    "Lee",
+    "Kim",
+    "Ashley",
+    "Dana",
+    "Frankie",
+    "Jordan",
+    "Casey",
+    "Charlie",
+    "Rowan",
+    "Sasha",
+    "Toni",
+]
+LAST = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Wright",
+    "Walker",
+    "Green",
+    "Hall",
+    "Wood",
+    "Clarke",
+    "Turner",
+    "Hill",
+    "Cooper",
+    "Ward",
+    "Baker",
+    "Khan",
+    "Moore",
+]
