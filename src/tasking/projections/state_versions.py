@@ -11,8 +11,9 @@ one event at a time hold the same rows (the property tests compare them row for 
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
+
+import orjson
 
 from tasking.domain.case_state import CaseState, TaskingState
 
@@ -64,11 +65,13 @@ def dump_state(state: CaseState) -> str:
     """A state as stored: every field but the facts folded (those are the `activity` rows)."""
     found = {name: getattr(state, name) for name in _STATE_FIELDS}
     found["taskings"] = {ref: vars(t) for ref, t in state.taskings.items()}
-    return json.dumps(found, sort_keys=True, separators=(",", ":"))
+    # orjson: a third of a rebuild's state writing was `json.dumps` (profiled). The same compact
+    # JSON with sorted keys, except that text outside ASCII is kept as UTF-8, not escaped.
+    return orjson.dumps(found, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def load_state(text: str) -> CaseState:
-    found = json.loads(text)
+    found = orjson.loads(text)
     return CaseState(
         **{
             **found,
