@@ -38,7 +38,8 @@ from tasking.errors import DomainError
 from tasking.time.instants import local_date
 from tasking.time.meetings import MeetingCalendar
 from tasking.projections.decode import Pages
-from tasking.projections.runner import Views, build_fresh
+from tasking.projections.fresh import build_fresh
+from tasking.projections.runner import Views
 from tests.conftest import scratch_services, seed_roster
 
 START = dt.datetime(2018, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
