@@ -94,7 +94,7 @@ class PostgresKeyStore(KeyStore):
             self._conn.execute(f'SET search_path TO "{schema}"')
         # Only `init` (or a copy's target) creates it, as the event tables: concurrent DDL fails.
         exists = self._conn.execute("SELECT to_regclass('tasking_keys'), to_regclass('tasking_kek')").fetchone()
-        if create or None in exists:
+        if create or exists is None or None in exists:
             with self._transaction():  # serialised: concurrent DDL fails
                 for sql in tables_sql("BYTEA"):
                     self._conn.execute(sql)
