@@ -114,7 +114,8 @@ class StateProjection(Projection):
             state = step(None, fact)
             if state is not None:
                 batch.current(db, reference)  # none stored: a case is reported once
-                batch.open(reference, a, AT_END, position, state)
+                # Kept as stored (without the facts folded), as every version is compared below.
+                batch.open(reference, a, AT_END, position, dataclasses.replace(state, rows=()))
             return
         changes = []
         for version in batch.current(db, reference):
