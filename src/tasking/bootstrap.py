@@ -64,7 +64,8 @@ def check_postgres(url: str, env: dict[str, str]) -> None:
 
 def open_keys(settings: Settings, env: dict[str, str], create_tables: bool = False) -> KeyStore:
     """The key store beside the events: a file of its own on SQLite, a table of its own on PostgreSQL."""
-    from tasking.store.keys import PostgresKeyStore, SqliteKeyStore, keys_path
+    from tasking.store.key_backends import PostgresKeyStore, SqliteKeyStore
+    from tasking.store.keys import keys_path
 
     if settings.is_postgres:
         return PostgresKeyStore(env, settings.kek_path, create=create_tables)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from tasking.projections.registry import PROJECTIONS
-from tasking.projections.runner import _deferred_indexes
+from tasking.projections.fresh import deferred_indexes as _deferred_indexes
 
 
 def _indexes(db: sqlite_utils.Database) -> set[str]:

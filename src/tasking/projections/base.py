@@ -101,8 +101,8 @@ class Projection:
         self._pending = {}
 
     def flush(self, db: Database) -> None:
-        for table, rows in self._pending.items():
-            for row in rows.values():
+        for table, held in self._pending.items():
+            for row in held.values():
                 self.insert(db, table, row, deferred=True)
         self._pending = {}
         for sql, rows in self._deferred.items():

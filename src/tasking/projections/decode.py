@@ -35,6 +35,7 @@ class EventId(UUID):
     """A UUID that keeps its text form: view rows hold `str(originator_id)` many times over."""
 
     __slots__ = ("_text",)
+    _text: str
 
     def __str__(self) -> str:
         return self._text
@@ -110,7 +111,7 @@ class LeanDecoder:
         while from_version < class_version:
             getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(values)
             from_version += 1
-        event = object.__new__(cls)
+        event: Any = object.__new__(cls)
         object.__setattr__(event, "__dict__", values)
         return event
 

@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tasking.projections.runner import Views, build_fresh
+from tasking.projections.fresh import build_fresh
+from tasking.projections.runner import Views
 from tasking.files import write_private_text
 from tasking.time.instants import local_time
 

@@ -15,78 +15,25 @@ stays sealed here, as in `activity`; readers reveal it.
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 from sqlite_utils import Database
 
 from tasking.domain.case import Case
-from tasking.domain.case_state import KIND_OF, CaseState, TaskingState, fact_of, step
+from tasking.domain.case_state import KIND_OF, fact_of, step
 from tasking.projections.base import Projection, handles
 from tasking.projections.memo import REFERENCES
-
-AT_END = "9999-12-31T23:59:59Z"
-POSITION_END = 2**62
-
-_CASE_COLUMNS = (
-    "reference",
-    "at_from",
-    "at_to",
-    "position_from",
-    "position_to",
-    "status",
-    "category",
-    "area",
-    "source",
-    "risk",
-    "lead",
-    "received_at",
-    "closed_at",
-    "feedback",
-    "last_update",
-    "owed_since",
-    "owed_first_action",
-    "owed_actions",
-    "state",
-)
-_TASKING_COLUMNS = (
-    "reference",
-    "tasking",
-    "at_from",
-    "at_to",
-    "position_from",
-    "position_to",
-    "tasked_agency",
-    "owner",
-    "action",
-    "due",
-    "status",
-    "raised_at",
-    "completed_at",
-    "case_status",
+from tasking.projections.state_versions import (
+    AT_END,
+    CASE_COLUMNS,
+    POSITION_END,
+    TASKING_COLUMNS,
+    VersionBatch,
+    dump_state,
+    load_state,
 )
 
-
-_STATE_FIELDS = tuple(f.name for f in dataclasses.fields(CaseState) if f.name != "rows")
-
-
-def dump_state(state: CaseState) -> str:
-    """A state as stored: every field but the facts folded (those are the `activity` rows)."""
-    found = {name: getattr(state, name) for name in _STATE_FIELDS}
-    found["taskings"] = {ref: vars(t) for ref, t in state.taskings.items()}
-    return json.dumps(found, sort_keys=True, separators=(",", ":"))
-
-
-def load_state(text: str) -> CaseState:
-    found = json.loads(text)
-    return CaseState(
-        **{
-            **found,
-            "taskings": {ref: TaskingState(**t) for ref, t in found["taskings"].items()},
-            "links": tuple(found["links"]),
-            "action_times": tuple(found["action_times"]),
-        }
-    )
+__all__ = ["AT_END", "POSITION_END", "StateProjection", "dump_state", "load_state"]
 
 
 class StateProjection(Projection):
@@ -152,86 +99,45 @@ class StateProjection(Projection):
         db["tasking_versions"].create_index(["reference", "position_to", "at_to"])
         db["tasking_versions"].create_index(["position_to", "case_status", "status", "due"])
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._versions = VersionBatch()
+
     @handles(*(getattr(Case, name) for name in KIND_OF))
     def _event(self, db: Database, e: Any, position: int) -> None:
         fact = fact_of(e)
-        reference = e.reference if isinstance(e, Case.Reported) else REFERENCES.of(db, str(e.originator_id))
+        reported = isinstance(e, Case.Reported)
+        reference = e.reference if reported else REFERENCES.of(db, str(e.originator_id))
         a = fact["at"]
-        if isinstance(e, Case.Reported):
-            self._open(db, reference, a, AT_END, position, step(None, fact))
+        batch = self._versions
+        if reported:
+            state = step(None, fact)
+            if state is not None:
+                batch.current(db, reference)  # none stored: a case is reported once
+                # Kept as stored (without the facts folded), as every version is compared below.
+                batch.open(reference, a, AT_END, position, dataclasses.replace(state, rows=()))
             return
-        current = db.conn.execute(
-            "SELECT rowid, at_from, at_to, state FROM case_versions WHERE reference = ? AND position_to = ? "
-            "AND at_to > ? ORDER BY at_from",
-            (reference, POSITION_END, a),
-        ).fetchall()
         changes = []
-        for rowid, at_from, at_to, text in current:
-            old = load_state(text)
-            new = step(old, fact)
-            if new is not None and dataclasses.replace(new, rows=()) != old:
-                changes.append((rowid, at_from, at_to, old, new))
-        for rowid, at_from, at_to, old, new in changes:
-            self._close(db, reference, rowid, at_from, position)
-            if at_from < a:
-                self._open(db, reference, at_from, a, position, old)
-            self._open(db, reference, max(at_from, a), at_to, position, new)
+        for version in batch.current(db, reference):
+            if version.at_to <= a:
+                continue
+            new = step(version.state, fact)
+            if new is not None:
+                new = dataclasses.replace(new, rows=())
+                if new != version.state:
+                    changes.append((version, new))
+        for version, new in changes:
+            batch.close(version, position)
+            if version.at_from < a:
+                batch.open(reference, version.at_from, a, position, version.state, version.text)
+            batch.open(reference, max(version.at_from, a), version.at_to, position, new)
 
-    @staticmethod
-    def _close(db: Database, reference: str, rowid: int, at_from: str, position: int) -> None:
-        db.conn.execute("UPDATE case_versions SET position_to = ? WHERE rowid = ?", (position, rowid))
-        db.conn.execute(
-            "UPDATE tasking_versions SET position_to = ? WHERE reference = ? AND position_to = ? AND at_from = ?",
-            (position, reference, POSITION_END, at_from),
+    def flush(self, db: Database) -> None:
+        self._versions.write(
+            db, self.insert_sql("case_versions", CASE_COLUMNS), self.insert_sql("tasking_versions", TASKING_COLUMNS)
         )
+        super().flush(db)
 
-    def _open(
-        self, db: Database, reference: str, at_from: str, at_to: str, position: int, state: CaseState | None
-    ) -> None:
-        if state is None:
-            return
-        owed_since, first_action, actions = state.owed() or (None, None, None)
-        db.conn.execute(
-            self.insert_sql("case_versions", _CASE_COLUMNS),
-            (
-                reference,
-                at_from,
-                at_to,
-                position,
-                POSITION_END,
-                state.status,
-                state.category,
-                state.area,
-                state.source,
-                state.risk,
-                state.lead,
-                state.received_at,
-                state.closed_at,
-                state.feedback,
-                state.last_update,
-                owed_since,
-                first_action,
-                actions,
-                dump_state(state),
-            ),
-        )
-        for t in state.taskings.values():
-            db.conn.execute(
-                self.insert_sql("tasking_versions", _TASKING_COLUMNS),
-                (
-                    reference,
-                    t.tasking,
-                    at_from,
-                    at_to,
-                    position,
-                    POSITION_END,
-                    t.tasked_agency,
-                    t.owner,
-                    t.action,
-                    t.due,
-                    t.status,
-                    t.raised_at,
-                    t.completed_at,
-                    state.status,
-                ),
-            )
+    def discard(self) -> None:
+        self._versions.forget()
+        super().discard()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from tasking.store.application import TaskingApp, TaskingRepository
+from tasking.store.application import TaskingApp
+from tasking.store.repository import TaskingRepository
 from eventsourcing.utils import get_topic
 
 from tasking import faults
@@ -54,7 +55,7 @@ class BatchingApp(TaskingApp):
     def construct_repository(self) -> TaskingRepository:
         return _PendingRepository(event_store=self.events, snapshot_store=self.snapshots, pending=self._aggregates)
 
-    def save(self, *objs: Any, **kwargs: Any) -> list[Any]:  # type: ignore[override]
+    def save(self, *objs: Any, **kwargs: Any) -> list[Any]:
         if self._deferred is not None:
             return super().save(*objs)  # only collects
         for obj in objs:

@@ -249,7 +249,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             page = [tuple(r) for r in c.fetchall()]
             if not page:
                 return
-            yield page  # type: ignore[misc]
+            yield page
             start = page[-1][0]
 
     def verify(self, head: Head | None = None, linked_part: bool = False) -> Verdict:
@@ -267,7 +267,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             page = [tuple(r) for r in c.fetchall()]
             if not page:
                 return
-            yield from page  # type: ignore[misc]
+            yield from page
             start = page[-1][0]
 
     def chain_head(self, position: int | None = None) -> Head | None:

@@ -15,35 +15,32 @@ their figures and attribution, but their personal details and free text can no l
 - A value is sealed as a token, `enc:v1:<owner id>:<field>:<base64 nonce+ciphertext>`, with a
   random 96-bit nonce, and the owner id and field as associated data: a token moved to another
   owner or field, or edited, does not decrypt.
+
+The storage and the KEK are in `tasking.store.key_storage`, the SQLite and PostgreSQL stores in
+`tasking.store.key_backends`.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import os
-import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 
 from tasking.errors import DomainError
-from tasking.files import SQLITE_COMPANIONS, exclusive_lock, private_sqlite, refuse_if_others_can_read
 from tasking.store.kek import KekFile
+from tasking.store.key_storage import KeyStorage
 
 PREFIX = "enc:v1:"
 ERASED = "[erased]"
 UNREADABLE = "[unreadable]"
-
-
-BARE = 32  # a key stored before wrapping: 32 bytes; wrapped, it is 40
 
 
 def kek_path(store: str) -> str:
@@ -58,10 +55,8 @@ def keys_path(store: str) -> str:
     return str(path.with_name(path.stem + ".keys" + (path.suffix or ".db")))
 
 
-class KeyStore:
-    """Keys by owner id (text). Subclasses give the connection and the SQL dialect."""
-
-    placeholder = "?"
+class KeyStore(KeyStorage):
+    """Keys by owner id (text). Subclasses give the connection and the SQL dialect (`key_backends`)."""
 
     def __init__(self, kek: str) -> None:
         self.kek = KekFile(kek)
@@ -76,123 +71,6 @@ class KeyStore:
         # One connection, possibly shared by the threads of a web pool: each statement, and each
         # transaction as a whole, holds this lock (re-entrant: a transaction's statements take it again).
         self._lock = threading.RLock()
-
-    # --- storage, per backend ----------------------------------------------------------------
-
-    def _execute(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
-
-    def _insert_many(self, rows: list[tuple[str, bytes, str]]) -> None:
-        raise NotImplementedError
-
-    def _transaction(self) -> contextlib.AbstractContextManager[None]:
-        """One write transaction that excludes every other writer of the key store."""
-        raise NotImplementedError
-
-    def _rotation_lock(self) -> contextlib.AbstractContextManager[None]:
-        """Held for a whole rotation, past its commit, while the KEK files change."""
-        raise NotImplementedError
-
-    def _update_many(self, rows: list[tuple[bytes, str]]) -> None:
-        p = self.placeholder
-        for key, owner in rows:
-            # Never onto a tombstone: a key destroyed meanwhile stays destroyed.
-            self._execute(f"UPDATE tasking_keys SET key = {p} WHERE owner = {p} AND key IS NOT NULL", (key, owner))
-
-    def _after_destroy(self) -> None:
-        """Make the destroyed key's bytes unrecoverable from the database files."""
-
-    def close(self) -> None:
-        pass
-
-    # --- the key-encryption key -------------------------------------------------------------
-
-    def _stored_kek_id(self) -> str | None:
-        found = self._execute("SELECT id FROM tasking_kek")
-        return found[0][0] if found else None
-
-    def _set_kek_id(self, kek_id: str) -> None:
-        now = dt.datetime.now(dt.timezone.utc).isoformat()
-        self._execute("DELETE FROM tasking_kek")
-        self._execute(
-            f"INSERT INTO tasking_kek (id, rotated_at) VALUES ({self.placeholder}, {self.placeholder})", (kek_id, now)
-        )
-
-    def _use_kek(self, kek_id: str) -> None:
-        if kek_id != self._kek_id:
-            self._kek, self._kek_id = self.kek.find(kek_id), kek_id
-
-    def _open_kek(self) -> None:
-        """Load the KEK the store names; on a new store, or one whose keys are bare, make the KEK file
-        and wrap every key, in one transaction (the bare keys are then vacuumed away)."""
-        kek_id = self._stored_kek_id()
-        if kek_id is not None:
-            self._use_kek(kek_id)
-            return
-        with self._transaction():
-            kek_id = self._stored_kek_id()
-            if kek_id is not None:  # another process got here first
-                self._use_kek(kek_id)
-                return
-            self._kek_id, self._kek = self.kek.create()
-            bare = [
-                (self._wrap(bytes(key)), owner)
-                for owner, key in self._execute("SELECT owner, key FROM tasking_keys WHERE key IS NOT NULL")
-                if len(key) == BARE
-            ]
-            self._update_many(bare)
-            self._set_kek_id(self._kek_id)
-        if bare:
-            self._after_destroy()
-
-    def _wrap(self, key: bytes) -> bytes:
-        return aes_key_wrap(self._kek, key)
-
-    def _unwrap(self, stored: bytes) -> bytes:
-        stored = bytes(stored)
-        if len(stored) == BARE:
-            return stored
-        try:
-            return aes_key_unwrap(self._kek, stored)
-        except InvalidUnwrap:  # rotated by another process since this one read the KEK
-            kek_id = self._stored_kek_id()
-            if kek_id is None or kek_id == self._kek_id:
-                raise
-            self._use_kek(kek_id)
-            return aes_key_unwrap(self._kek, stored)
-
-    def rotate(self) -> str:
-        """Wrap every live key with a new KEK, then destroy the old KEK file; returns the new KEK's id.
-        From then on a key destroyed before, wherever its wrapped bytes linger, cannot be unwrapped."""
-        with self._rotation_lock():
-            kek_id = self._stored_kek_id()
-            found = self.kek.read(self.kek.next)
-            if found is not None and found[0] == kek_id:  # a rotation committed, then stopped
-                self.kek.promote()
-            else:
-                self.kek.discard_next()
-            new_id, new_key = self.kek.write_next()
-            with self._transaction():
-                self._use_kek(self._stored_kek_id() or "")
-                live = [
-                    (owner, self._unwrap(key))
-                    for owner, key in self._execute("SELECT owner, key FROM tasking_keys WHERE key IS NOT NULL")
-                ]
-                self._update_many([(aes_key_wrap(new_key, key), owner) for owner, key in live])
-                self._set_kek_id(new_id)
-            self.kek.promote()
-            self._kek_id, self._kek = new_id, new_key
-        self._after_destroy()
-        return new_id
-
-    def rotate_if_destroyed(self) -> str | None:
-        """Rotate when a key was destroyed since the last rotation (the nightly retention job); else
-        nothing is written. Returns the new KEK's id, or None."""
-        p = self.placeholder
-        found = self._execute(
-            f"SELECT 1 FROM tasking_keys WHERE destroyed_at > (SELECT MAX(rotated_at) FROM tasking_kek) LIMIT {p}", (1,)
-        )
-        return self.rotate() if found else None
 
     # --- keys -------------------------------------------------------------------------------
 
@@ -331,127 +209,3 @@ class KeyStore:
             return cipher.decrypt(raw[:12], raw[12:], f"{token_owner}:{field}".encode()).decode("utf-8")
         except (InvalidTag, ValueError):
             return UNREADABLE
-
-
-def tables_sql(blob: str) -> list[str]:
-    """The keys (wrapped; NULL once destroyed) and the id of the KEK that wraps them."""
-    return [
-        f"CREATE TABLE IF NOT EXISTS tasking_keys (owner TEXT PRIMARY KEY, key {blob}, created_at TEXT NOT NULL, "
-        "destroyed_at TEXT, reason TEXT)",
-        "CREATE TABLE IF NOT EXISTS tasking_kek (id TEXT NOT NULL, rotated_at TEXT NOT NULL)",
-    ]
-
-
-class SqliteKeyStore(KeyStore):
-    def __init__(self, path: str, kek: str) -> None:
-        super().__init__(kek)
-        self.path = path
-        refuse_if_others_can_read(path, "keys", SQLITE_COMPANIONS)
-        private_sqlite(path)
-        self._conn = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
-        self._conn.execute("PRAGMA secure_delete = ON")
-        # WAL, as the event store: one fsync per new key (a rollback journal took three, and a new
-        # key is made with every new case). Durable on return (synchronous FULL), before its events.
-        self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("PRAGMA synchronous = FULL")
-        for sql in tables_sql("BLOB"):
-            self._conn.execute(sql)
-        self._open_kek()
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-
-    def _rotation_lock(self) -> contextlib.AbstractContextManager[None]:
-        return exclusive_lock(self.path + ".rotate.lock")
-
-    def _execute(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return self._conn.execute(sql, tuple(params)).fetchall()
-
-    def _insert_many(self, rows: list[tuple[str, bytes, str]]) -> None:
-        with self._lock:
-            self._conn.executemany("INSERT OR IGNORE INTO tasking_keys (owner, key, created_at) VALUES (?, ?, ?)", rows)
-
-    def _after_destroy(self) -> None:
-        with self._lock:
-            self._conn.execute("VACUUM")
-            # Page images written before (the key's own included) may sit in the WAL: fold it into the
-            # zeroed file and empty it.
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    def close(self) -> None:
-        self._conn.close()
-
-
-KEYS_LOCK = 0x7461736B6B657973  # advisory lock ids: "taskkeys", "taskrota"
-ROTATION_LOCK = 0x7461736B726F7461
-
-
-class PostgresKeyStore(KeyStore):
-    placeholder = "%s"
-
-    def __init__(self, env: dict[str, str], kek: str, create: bool = False) -> None:
-        import psycopg
-
-        super().__init__(kek)
-        self._conn = psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-            connect_timeout=10,
-            autocommit=True,
-        )
-        schema = env.get("POSTGRES_SCHEMA")
-        if schema:
-            self._conn.execute(f'SET search_path TO "{schema}"')
-        # Only `init` (or a copy's target) creates it, as the event tables: concurrent DDL fails.
-        exists = self._conn.execute("SELECT to_regclass('tasking_keys'), to_regclass('tasking_kek')").fetchone()
-        if create or None in exists:
-            with self._transaction():  # serialised: concurrent DDL fails
-                for sql in tables_sql("BYTEA"):
-                    self._conn.execute(sql)
-        self._open_kek()
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        with self._lock, self._conn.transaction():
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (KEYS_LOCK,))
-            yield
-
-    @contextlib.contextmanager
-    def _rotation_lock(self) -> Iterator[None]:
-        with self._lock:
-            self._conn.execute("SELECT pg_advisory_lock(%s)", (ROTATION_LOCK,))
-            try:
-                yield
-            finally:
-                self._conn.execute("SELECT pg_advisory_unlock(%s)", (ROTATION_LOCK,))
-
-    def _execute(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            cursor = self._conn.execute(sql, tuple(params))
-            return cursor.fetchall() if cursor.description else []
-
-    def _insert_many(self, rows: list[tuple[str, bytes, str]]) -> None:
-        with self._lock, self._conn.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO tasking_keys (owner, key, created_at) VALUES (%s, %s, %s) ON CONFLICT (owner) DO NOTHING",
-                rows,
-            )
-
-    def _after_destroy(self) -> None:
-        with self._lock:
-            self._conn.execute("VACUUM tasking_keys")
-
-    def close(self) -> None:
-        self._conn.close()
