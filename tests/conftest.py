@@ -164,10 +164,11 @@ class Desk:
 
 @pytest.fixture(name="demo_template", scope="session")
 def fixture_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's SQLite store, built once per session: copy it with `tests.helpers.stores.copy_demo`."""
-    from tests.helpers.stores import build_demo
+    """The demo's SQLite store, built once per run (shared by the xdist workers): copy it with
+    `tests.helpers.stores.copy_demo`, never write to it."""
+    from tests.helpers.stores import run_folder, shared_demo
 
-    return build_demo(tmp_path_factory.mktemp("demo-template"))
+    return shared_demo(run_folder(tmp_path_factory.getbasetemp()))
 
 
 @pytest.fixture(name="desk")
