@@ -15,20 +15,20 @@ from tests.helpers.stores import copy_demo, demo_output
 VIEWS: dict[str, str] = {}  # each store's own views file, kept out of the working directory
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, check: bool = True):  # noqa: ANN201
+def run_cli(*args: str, env: dict[str, str] | None = None, check: bool = True):
     store = args[args.index("--store") + 1] if "--store" in args else (env or {}).get("TASKING_STORE")
     extra = {"TASKING_VIEWS": VIEWS[store]} if store in VIEWS else {}
     return _run_cli(*args, env={**extra, **(env or {})}, check=check)
 
 
-def new_store(backend: str, folder: Path, request, name: str) -> str:  # noqa: ANN001
+def new_store(backend: str, folder: Path, request, name: str) -> str:
     store = make_store(backend, folder, request, name=name)
     VIEWS[store] = str(folder / f"{name}-views.db")
     return store
 
 
 @pytest.fixture(name="demo_store", scope="module", params=BACKENDS)
-def fixture_demo_store(request, tmp_path_factory, demo_template: Path) -> str:  # noqa: ANN001
+def fixture_demo_store(request, tmp_path_factory, demo_template: Path) -> str:
     """The demo on each backend: on SQLite a copy of the one `tasking demo` built for the run, with
     what that printed; on PostgreSQL built here."""
     folder = tmp_path_factory.mktemp("demo")

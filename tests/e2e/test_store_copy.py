@@ -12,7 +12,7 @@ from tests.helpers.stores import copy_demo
 
 
 @pytest.fixture(name="demo_source", scope="module")
-def fixture_demo_source(tmp_path_factory, demo_template) -> str:  # noqa: ANN001
+def fixture_demo_source(tmp_path_factory, demo_template) -> str:
     return copy_demo(demo_template, tmp_path_factory.mktemp("copy"), name="source")
 
 
@@ -21,7 +21,7 @@ def fingerprint(store: str, views: str, year: int) -> str:
     return json.loads(out)["fingerprint"]
 
 
-def test_a_copy_gives_the_same_fingerprints_and_verifies(demo_source, backend, tmp_path, request) -> None:  # noqa: ANN001
+def test_a_copy_gives_the_same_fingerprints_and_verifies(demo_source, backend, tmp_path, request) -> None:
     target = make_store(backend, tmp_path, request, name="target")
     done = run_cli("store", "copy", "--from", demo_source, "--to", target)
     assert "Copied" in done.stdout
