@@ -10,6 +10,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,9 +40,13 @@ def at(text: str) -> dt.datetime:
     return parse_datetime(text, "at")
 
 
+_wall_clock = at  # for methods whose `at` parameter hides the function
+
+
 def _drop_schema(schema: str) -> None:
     import psycopg
 
+    assert POSTGRES_URL, NO_POSTGRES  # a schema is made only when a server is configured
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
@@ -128,13 +133,13 @@ class Desk:
     def __init__(self, services: Services, people: dict[str, str]) -> None:
         self.services, self.people = services, people
 
-    def send(self, command_class, user: str = "coordinator", when: str = "2018-03-05T10:00", **fields):  # noqa: ANN001, ANN201
+    def send(self, command_class, user: str = "coordinator", when: str = "2018-03-05T10:00", **fields):
         return send(self.services.app, command_class(user=user, at=at(when), **fields))
 
     def report(self, received: str, **over: object) -> str:
         from tasking.commands import RecordReport
 
-        fields: dict[str, object] = dict(
+        fields: dict[str, Any] = dict(
             source="COUNCIL",
             category="youth-nuisance",
             area="Swanley",
@@ -148,26 +153,27 @@ class Desk:
         fields.setdefault("occurred_at", at(received) - dt.timedelta(hours=1))
         return self.send(RecordReport, when=received, **fields)["case"]
 
-    def read(self, at: str | None = None, user: str = "coordinator", **recorded: object):  # noqa: ANN201
+    def read(self, at: str | None = None, user: str = "coordinator", **recorded: Any):
         """A reader caught up with the store, for `user` (the coordinator unless said): `at` is local
         wall-clock text; `as_of`/`position` pass through."""
-        return self.services.read(at=globals()["at"](at) if at else None, user=user, **recorded)  # type: ignore[arg-type]
+        return self.services.read(at=_wall_clock(at) if at else None, user=user, **recorded)
 
     @property
-    def db(self):  # noqa: ANN201
+    def db(self):
         return self.read().db
 
     @property
-    def config(self):  # noqa: ANN201
+    def config(self):
         return self.services.app.config
 
 
 @pytest.fixture(name="demo_template", scope="session")
 def fixture_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's SQLite store, built once per session: copy it with `tests.helpers.stores.copy_demo`."""
-    from tests.helpers.stores import build_demo
+    """The demo's SQLite store, built once per run (shared by the xdist workers): copy it with
+    `tests.helpers.stores.copy_demo`, never write to it."""
+    from tests.helpers.stores import run_folder, shared_demo
 
-    return build_demo(tmp_path_factory.mktemp("demo-template"))
+    return shared_demo(run_folder(tmp_path_factory.getbasetemp()))
 
 
 @pytest.fixture(name="desk")

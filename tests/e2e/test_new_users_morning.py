@@ -12,12 +12,13 @@ import re
 from pathlib import Path
 
 from tests.conftest import cli_json, run_cli
+from tests.helpers.stores import copy_demo
 
 
-def test_a_new_users_morning(tmp_path: Path) -> None:
-    env = {"TASKING_STORE": str(tmp_path / "csu.db"), "TASKING_USER": "coordinator"}
-    # 1. The demo.
-    run_cli("demo", env=env)
+def test_a_new_users_morning(tmp_path: Path, demo_template: Path) -> None:
+    # 1. The demo: a copy of the one `tasking demo` built for the run (tests/e2e/test_demo_and_stats.py
+    # checks what the demo builds).
+    env = {"TASKING_STORE": copy_demo(demo_template, tmp_path, name="csu"), "TASKING_USER": "coordinator"}
 
     # 2. The briefing for a date: a date alone is that day's meeting, not the one before.
     monday = cli_json("briefing", "--at", "2018-03-05", env=env)

@@ -51,11 +51,11 @@ def _entry_point_umask() -> Iterator[None]:
         os.umask(previous)
 
 
-def _text(stream: io.TextIOWrapper) -> str:
-    """What was written, decoded with universal newlines as `subprocess.run(text=True)` does."""
+def _text(stream: io.TextIOWrapper, raw: io.BytesIO) -> str:
+    """What was written to `stream` (over `raw`), decoded with universal newlines as
+    `subprocess.run(text=True)` does."""
     stream.flush()
-    raw = stream.buffer.getvalue()  # type: ignore[attr-defined]
-    return raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    return raw.getvalue().decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def run_in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -65,8 +65,9 @@ def run_in_process(args: list[str], env: dict[str, str]) -> subprocess.Completed
     from tasking.cli import run
 
     # Byte-backed streams, so a command that writes bytes to `sys.stdout.buffer` works as in a process.
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    out_raw, err_raw = io.BytesIO(), io.BytesIO()
+    out = io.TextIOWrapper(out_raw, encoding="utf-8", write_through=True)
+    err = io.TextIOWrapper(err_raw, encoding="utf-8", write_through=True)
     with (
         _ONE_AT_A_TIME,
         _environment(env),
@@ -81,7 +82,7 @@ def run_in_process(args: list[str], env: dict[str, str]) -> subprocess.Completed
         except Exception:  # noqa: BLE001  (the interpreter's own top level: a traceback, exit 1)
             traceback.print_exc(file=err)
             code = 1
-    return subprocess.CompletedProcess(["tasking", *args], code, _text(out), _text(err))
+    return subprocess.CompletedProcess(["tasking", *args], code, _text(out, out_raw), _text(err, err_raw))
 
 
 def run_cli(

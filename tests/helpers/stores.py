@@ -1,22 +1,55 @@
-"""Store builders: the demo's SQLite store built once per test session and copied, for the tests
-that read the demo year but are not about building it (those run `tasking demo` themselves)."""
+"""Store builders: the demo's SQLite store built once per test run and copied, for the tests that
+read the demo year but are not about building it (those run `tasking demo` themselves)."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
 from tests.helpers.cli import run_cli
 
 TEMPLATE = "district"
+_COMPLETE = "complete"  # written last: a folder without it is a build that did not finish
+
+
+_PRINTED = "demo-output.txt"  # what `tasking demo` printed (not copied with the store: no `district.` prefix)
 
 
 def build_demo(folder: Path) -> Path:
-    """`tasking demo` into `folder/district.db`, its views beside it; returns the folder."""
-    run_cli(
+    """`tasking demo` into `folder/district.db`, its views beside it and what it printed in
+    `demo-output.txt`; returns the folder."""
+    done = run_cli(
         "demo", "--store", str(folder / f"{TEMPLATE}.db"), env={"TASKING_VIEWS": str(folder / f"{TEMPLATE}.views.db")}
     )
+    (folder / _PRINTED).write_text(done.stdout, encoding="utf-8")
     return folder
+
+
+def demo_output(template: Path) -> str:
+    """What `tasking demo` printed when it built `template`."""
+    return (template / _PRINTED).read_text(encoding="utf-8")
+
+
+def shared_demo(run_folder: Path) -> Path:
+    """The demo built once for the whole run in `run_folder` (the temporary folder that every xdist
+    worker of this run shares): the first worker to ask builds it while holding a lock on the folder,
+    and the others wait for it rather than build their own. Copy it with `copy_demo`: never write to it."""
+    folder = run_folder / "demo-template"
+    with open(run_folder / "demo-template.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (folder / _COMPLETE).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build_demo(folder)
+            (folder / _COMPLETE).touch()
+    return folder
+
+
+def run_folder(basetemp: Path) -> Path:
+    """The temporary folder shared by the run: a worker's basetemp is `<run>/popen-gwN`."""
+    return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
 
 
 def copy_demo(template: Path, folder: Path, name: str = TEMPLATE) -> str:

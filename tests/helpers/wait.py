@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -17,7 +17,7 @@ def wait_until(
     condition: Callable[[], T],
     what: str,
     *,
-    process: subprocess.Popen | None = None,  # type: ignore[type-arg]
+    process: subprocess.Popen[Any] | None = None,
     limit: float = 120,
     every: float = 0.05,
     log: Callable[[], str] | None = None,
