@@ -11,7 +11,7 @@ import pytest
 from tasking.bootstrap import Settings
 from tasking.cli import run
 from tasking.commands import COMMAND_HANDLERS
-from tasking.web.api import path_name
+from tasking.web.api_commands import path_name
 from tasking.web.app import create_app
 
 
