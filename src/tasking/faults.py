@@ -6,6 +6,9 @@ runs in normal use. Each point is named where it is checked:
 - `kill-after-events=N`: a bulk writer (`tasking demo`, `tasking import`) kills its own process
   with SIGKILL right after the commit that brings the events it has written to N or more: a kill
   at a committed batch boundary, without a test racing the writer.
+- `kill-rebuild-at=N`: a fresh rebuild of the views (`tasking projections rebuild`) kills its own
+  process with SIGKILL right after the batch that brings the events it has applied to N or more;
+  `kill-rebuild-at=swap` kills it once the new file is built, just before it is swapped in.
 - `unwritable-views`: the views file (and its `-wal`/`-shm`) is treated as not writable, as a
   read-only file is for an ordinary user; root bypasses file permissions, so a test run as root
   cannot make a file unwritable any other way.
@@ -37,4 +40,16 @@ def after_bulk_commit(written: int) -> None:
     """`kill-after-events=N`: SIGKILL this process once `written` events are committed, N or more."""
     limit = _points().get("kill-after-events")
     if limit and written >= int(limit):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def during_rebuild(applied: int | str) -> None:
+    """`kill-rebuild-at=N` (or `=swap`): SIGKILL this process at that point of a fresh rebuild."""
+    at = _points().get("kill-rebuild-at")
+    if at is None:
+        return
+    if at == "swap" or applied == "swap":
+        if at == applied:
+            os.kill(os.getpid(), signal.SIGKILL)
+    elif int(applied) >= int(at):
         os.kill(os.getpid(), signal.SIGKILL)

@@ -7,11 +7,11 @@ import os
 import signal
 import sqlite3
 import subprocess
-import time
 
 import pytest
 
 from tasking.commands import RecordFollowUp
+from tasking.faults import FAULT
 from tasking.projections.runner import Views
 from tests.conftest import TASKING, Desk, cli_json, run_cli
 
@@ -76,23 +76,16 @@ def _position(views_path: str) -> int | None:
         return None
 
 
-def _kill_rebuild_when(env: dict[str, str], ready) -> None:  # noqa: ANN001
-    """Start a real rebuild, SIGKILL it as soon as `ready(position)` holds in the file it builds."""
-    proc = subprocess.Popen(
+def _killed_rebuild(env: dict[str, str], at: str) -> int:
+    """A real rebuild that kills itself (SIGKILL) at the fault point `kill-rebuild-at=<at>`."""
+    proc = subprocess.run(
         [TASKING, "projections", "rebuild", "--batch", "10"],
-        env={**os.environ, **env},
+        env={**os.environ, **env, FAULT: f"kill-rebuild-at={at}"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        timeout=300,
     )
-    building = env["TASKING_VIEWS"] + ".building"
-    deadline = time.time() + 120
-    while proc.poll() is None and time.time() < deadline:
-        position = _position(building) if os.path.exists(building) else None
-        if position is not None and ready(position):
-            break
-        time.sleep(0.005)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    return proc.returncode
 
 
 def test_a_rebuild_killed_at_any_point_leaves_the_old_views_and_the_next_starts_clean(
@@ -109,21 +102,17 @@ def test_a_rebuild_killed_at_any_point_leaves_the_old_views_and_the_next_starts_
     with sqlite3.connect(env["TASKING_VIEWS"]) as conn:  # a mark the swap must replace
         conn.execute("UPDATE cases SET area = 'old views' WHERE rowid = 1")
     marked = Views(env["TASKING_VIEWS"]).dump()
-    midway = 0
-    started_at = time.time()
-    targets = [lambda p: time.time() - started_at > 0.3]  # anywhere: maybe before, during or after the build
-    targets += [lambda p, f=f: int(head * f) <= p < head for f in (0.1, 0.4, 0.7)]
-    for ready in targets:
-        started_at = time.time()
-        _kill_rebuild_when(env, ready)
+    # Killed after the first batch, a tenth, four tenths and seven tenths of the way, and with the
+    # new file built but not yet swapped in: each time the old views are what is left.
+    for at in ("1", str(head // 10), str(head * 4 // 10), str(head * 7 // 10), "swap"):
+        assert _killed_rebuild(env, at) == -signal.SIGKILL, f"the rebuild was not killed at {at}"
         building = env["TASKING_VIEWS"] + ".building"
-        killed_at = _position(building) if os.path.exists(building) else None
-        midway += killed_at is not None and 0 < killed_at < head
+        killed_at = _position(building)
+        assert at == "swap" or 0 < killed_at < head, f"killed at {killed_at} of {head}, not mid-way"
         survivor = Views(env["TASKING_VIEWS"])
         survived = survivor.dump()
         survivor.close()
-        assert survived in (marked, expected), "a killed rebuild left neither the old views nor the new ones"
-    assert midway >= 3, "the kills did not land in the middle of a rebuild; the test proved nothing"
+        assert survived == marked, "a killed rebuild did not leave the old views"
     run_cli("projections", "rebuild", env=env)  # the next rebuild starts clean
     assert not os.path.exists(env["TASKING_VIEWS"] + ".building")
     rebuilt = Views(env["TASKING_VIEWS"])

@@ -15,6 +15,7 @@ import pytest
 from tasking.commands import RecordFollowUp
 from tasking.faults import FAULT
 from tasking.scheduler import nightly_verify
+from tasking.projections.state import AT_END, POSITION_END
 from tests.conftest import Desk, cli_json, run_cli
 
 
@@ -147,7 +148,12 @@ def test_rows_edited_in_the_views_are_caught_nightly_logged_rebuilt_and_reported
     status = cli_json("projections", "status", env=env)
     assert status[0]["verified_at"] is None and status[0]["verified"].startswith("never verified")
     with sqlite3.connect(env["TASKING_VIEWS"]) as conn:
-        conn.execute("UPDATE activity SET area = 'Atlantis' WHERE rowid = (SELECT MIN(rowid) FROM activity)")
+        # The case list reads the `case_versions` rows holding the point: edit a current one.
+        conn.execute(
+            "UPDATE case_versions SET state = json_set(state, '$.area', 'Atlantis') WHERE rowid = "
+            "(SELECT MIN(rowid) FROM case_versions WHERE position_to = ? AND at_to = ?)",
+            (POSITION_END, AT_END),
+        )
     assert all(row["check"] == "ok" for row in cli_json("projections", "status", env=env))  # counts only
     assert "Atlantis" in str(cli_json("cases", env=env))  # served, until the nightly verify
     with capture_logs() as logs:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from tasking import faults
 from tasking.projections.base import Projection
 from tasking.projections.registry import PROJECTIONS
 from tasking.projections.runner import FRESH_BATCH, Progress, Views
@@ -69,7 +70,16 @@ def build_fresh(
             [t for p in views.projections for t in p.tables],
             keep=[name for p in views.projections for name in p.lookup_indexes],
         )
-    applied = views.catch_up(app, batch=batch, progress=progress, lean=lean)
+    done = 0
+
+    def counted(applied: int) -> None:
+        nonlocal done
+        done += applied
+        faults.during_rebuild(done)
+        if progress is not None:
+            progress(applied)
+
+    applied = views.catch_up(app, batch=batch, progress=counted, lean=lean)
     with views._write():
         for sql in deferred:
             views.db.execute(sql)

@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from tasking import faults
 from tasking.errors import DomainError
 from tasking.projections.apply import apply_batch
 from tasking.projections.base import Projection
@@ -225,6 +226,7 @@ class Views(Tracked):
             projections=[type(p)() for p in self.projections],
         )
         self.decode_mode = fresh.decode_mode
+        faults.during_rebuild("swap")
         self._swap_in(fresh.db.conn)
         fresh.close()
         remove_files(self.building_path)
