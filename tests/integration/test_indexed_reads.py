@@ -83,6 +83,12 @@ def test_every_query_of_the_briefing_and_feedback_owed_at_the_last_meeting_is_an
             # restricted screen's few cases
             history = [step for step in steps if " activity " in f"{step} "]
             assert all("reference=?" in step for step in history), (statement, steps)
+            # A section found by its window or its category is led by that index, not by a walk of
+            # every current version (a SEARCH on the recorded axis, which grows with history)
+            for column in ("received_at", "raised_at", "category"):
+                if f"{column} >" in statement or f"{column} IN" in statement:
+                    versions = [step for step in steps if "_versions" in step]
+                    assert versions and all(f"({column}" in step for step in versions), (statement, steps)
 
 
 def test_the_case_list_reads_the_states_by_index_and_activity_only_for_restricted_cases(desk) -> None:  # noqa: ANN001

@@ -39,7 +39,7 @@ __all__ = ["AT_END", "POSITION_END", "StateProjection", "dump_state", "load_stat
 class StateProjection(Projection):
     name = "state"
     tables = ("case_versions", "tasking_versions")
-    version = 1
+    version = 2  # 2: the indexes each briefing section is found by
     lookup_indexes = (
         "idx_case_versions_reference_position_to_at_to",
         "idx_tasking_versions_reference_position_to_at_to",
@@ -96,8 +96,13 @@ class StateProjection(Projection):
             "CREATE INDEX case_versions_owed ON case_versions (position_to, at_to, at_from) "
             "WHERE owed_since IS NOT NULL"
         )
+        db["case_versions"].create_index(["status", "risk", "position_to", "at_to"])
+        db["case_versions"].create_index(["category", "position_to", "at_to"])
         db["tasking_versions"].create_index(["reference", "position_to", "at_to"])
-        db["tasking_versions"].create_index(["position_to", "case_status", "status", "due"])
+        # Open taskings: the recorded axis, then effective time before `due`, so a read at the
+        # latest meeting walks the taskings open now, not every interval a tasking was ever open.
+        db["tasking_versions"].create_index(["position_to", "case_status", "status", "at_to", "due"])
+        db["tasking_versions"].create_index(["raised_at", "position_from"])
 
     def __init__(self) -> None:
         super().__init__()

@@ -21,7 +21,7 @@ from typing import Any
 from tasking.domain.access import CaseAccess
 from tasking.domain.permissions import RESTRICTED_REFERRALS, restricted_categories
 from tasking.queries.point import Reader
-from tasking.queries.state import CaseState, versioned_states
+from tasking.queries.state import CaseState, held, versioned_states
 from tasking.time.instants import iso, utcnow
 
 
@@ -71,10 +71,22 @@ def restricted_cases(
         return {}
     db = reader.db
     where, params = point.sql()
+    categories = json.dumps(sorted(restricted_categories(reader.config)))
     if states is None:
-        states = versioned_states(db, point, refs, reveal_text=False)
-    wanted = json.dumps(sorted(states))
-    maybe = {ref for ref, state in states.items() if state.category in restricted_categories(reader.config)}
+        # The category is a column of the rows holding the point: only the few cases in a
+        # restricted category (or with a restricted referral) have their states built.
+        held_where, held_params = held(point, by="category")
+        wanted = json.dumps(sorted(refs))
+        maybe = refs.intersection(
+            row[0]
+            for row in db.conn.execute(
+                f"SELECT reference FROM case_versions WHERE category IN (SELECT value FROM json_each(?)) AND {held_where}",
+                [categories, *held_params],
+            )
+        )
+    else:
+        wanted = json.dumps(sorted(states))
+        maybe = {ref for ref, state in states.items() if state.category in restricted_categories(reader.config)}
     maybe.update(
         row[0]
         for row in db.conn.execute(
@@ -85,6 +97,8 @@ def restricted_cases(
     )
     if not maybe:
         return {}
+    if states is None:
+        states = versioned_states(db, point, maybe, reveal_text=False)
     cursor = db.conn.execute(
         f"SELECT * FROM activity WHERE {where} AND reference IN (SELECT value FROM json_each(?))",
         [*params, json.dumps(sorted(maybe))],
@@ -93,7 +107,9 @@ def restricted_cases(
     facts: dict[str, list[dict[str, Any]]] = {}
     for row in sorted((dict(zip(names, values, strict=True)) for values in cursor), key=itemgetter("position")):
         facts.setdefault(row["reference"], []).append(row)
-    found = {ref: dataclasses.replace(states[ref], rows=tuple(facts.get(ref, ()))) for ref in sorted(maybe)}
+    found = {
+        ref: dataclasses.replace(states[ref], rows=tuple(facts.get(ref, ()))) for ref in sorted(maybe) if ref in states
+    }
     return {ref: state for ref, state in found.items() if is_restricted(reader.config, state)}
 
 

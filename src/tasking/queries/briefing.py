@@ -134,7 +134,7 @@ def same_problem_linked(db: Any, point: ReadPoint, refs: set[str]) -> set[str]:
 def tasked_since(db: Any, point: ReadPoint, start: dt.datetime) -> list[dict[str, Any]]:
     """What was tasked at (and since) the previous meeting: taskings raised in the window, with their
     status as at this meeting."""
-    items = tasking_rows(db, point, "raised_at > ?", [iso(start)])
+    items = tasking_rows(db, point, "raised_at > ?", [iso(start)], by="received")
     items.sort(key=lambda t: (t["raised_at"], t["case"], t["tasking"]))
     return items
 
