@@ -130,7 +130,7 @@ def request_id() -> str | None:
     return str(uuid.uuid4()) if REQUEST_IDS else None
 
 
-def run_case(app, n: int, person: str, step: dt.timedelta) -> None:  # noqa: ANN001
+def run_case(app, n: int, person: str, step: dt.timedelta) -> None:
     """Validate and send one case's six commands (validation is part of the measured path)."""
     steps = case_commands(n, person, step)
     ref = send(app, RecordReport(**steps[0][1]), log_it=False, request_id=request_id())["case"]
@@ -138,7 +138,7 @@ def run_case(app, n: int, person: str, step: dt.timedelta) -> None:  # noqa: ANN
         send(app, KINDS[kind](case=ref, **fields), log_it=False, request_id=request_id())
 
 
-def setup(app) -> str:  # noqa: ANN001
+def setup(app) -> str:
     at = START - dt.timedelta(days=1)
     send(
         app,
@@ -195,7 +195,7 @@ def stored_rows(store: str) -> list[tuple]:
         ).fetchall()
 
 
-def _pg(store: str):  # noqa: ANN202
+def _pg(store: str):
     import psycopg
 
     from tasking.bootstrap import postgres_env
@@ -217,7 +217,7 @@ def _pg_table(store: str) -> str:
     return f'"{postgres_env(store)["POSTGRES_SCHEMA"]}".tasking_events'
 
 
-def raw_pg(store: str, name: str):  # noqa: ANN201
+def raw_pg(store: str, name: str):
     """A table of the stored events' shape in the PostgreSQL schema, for the raw baselines."""
     conn = _pg(store)
     table = f'"{store.rsplit("schema=", 1)[1]}".{name}'
@@ -386,7 +386,7 @@ RAW_READS = {
 TRACED = ("briefing", "feedback_owed")
 
 
-def traced_selects(db, call) -> list[str]:  # noqa: ANN001
+def traced_selects(db, call) -> list[str]:
     """The SELECT statements a read runs on the views' connection, with their values bound."""
     seen: list[str] = []
     db.conn.set_trace_callback(seen.append)
@@ -397,7 +397,7 @@ def traced_selects(db, call) -> list[str]:  # noqa: ANN001
     return [sql for sql in seen if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
 
 
-def run_selects(db, statements: list[str]) -> None:  # noqa: ANN001
+def run_selects(db, statements: list[str]) -> None:
     for sql in statements:
         db.conn.execute(sql).fetchall()
 
@@ -454,7 +454,7 @@ def reads(store: str, cases: int) -> dict:
     return timings
 
 
-def _median_ms(call) -> float:  # noqa: ANN001
+def _median_ms(call) -> float:
     runs = []
     for _ in range(3):
         started = time.perf_counter()
@@ -478,7 +478,7 @@ def main() -> None:
     parser.add_argument("--no-cipher", action="store_true", help="Without whole-store encryption.")
     parser.add_argument("--no-request-ids", action="store_true", help="Commands without request ids (records).")
     args = parser.parse_args()
-    global REQUEST_IDS  # noqa: PLW0603 - one setting per run
+    global REQUEST_IDS
     REQUEST_IDS = not args.no_request_ids
     if args.no_cipher:
         os.environ.pop("TASKING_CIPHER_KEY", None)
@@ -488,7 +488,7 @@ def main() -> None:
         os.environ.setdefault("TASKING_CIPHER_KEY", base64.b64encode(os.urandom(32)).decode())
     configure_logging("warning")
     folder = Path(tempfile.mkdtemp(prefix="tasking-bench-"))
-    global VIEWS_FOLDER  # noqa: PLW0603 - one folder per run, cleaned at the end
+    global VIEWS_FOLDER
     VIEWS_FOLDER = folder
     result: dict = {
         "cases": args.cases,

@@ -16,7 +16,7 @@ def _hang(code: int) -> None:
     time.sleep(300)
 
 
-tasking.cli._exit = _hang  # noqa: SLF001 - the window between commit and exit, held open
+tasking.cli._exit = _hang
 if __name__ == "__main__":
     sys.argv = ["tasking", *sys.argv[1:]]
     tasking.cli.main()

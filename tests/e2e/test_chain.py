@@ -43,7 +43,7 @@ def verify(store: str, *args: str) -> tuple[int, dict]:  # type: ignore[type-arg
 
 
 @pytest.fixture(name="chained")
-def fixture_chained(services, store) -> str:  # noqa: ANN001
+def fixture_chained(services, store) -> str:
     """A store with a roster and three cases, all written through the engine."""
     seed_roster(services)
     for n in range(3):
@@ -64,7 +64,7 @@ def fixture_chained(services, store) -> str:  # noqa: ANN001
     return store
 
 
-def add_admin(services) -> None:  # noqa: ANN001
+def add_admin(services) -> None:
     send(
         services.app,
         AddUser(
@@ -78,13 +78,13 @@ def add_admin(services) -> None:  # noqa: ANN001
     )
 
 
-def seal(store: str, user: str = "admin", *args: str):  # noqa: ANN201
+def seal(store: str, user: str = "admin", *args: str):
     return run_cli(
         "--store", store, "--user", user, "seal-chain", "--reason", "Accepted after review, OPS-1", *args, check=False
     )
 
 
-def report(services, summary: str) -> None:  # noqa: ANN001
+def report(services, summary: str) -> None:
     send(
         services.app,
         RecordReport(
@@ -106,14 +106,14 @@ def positions(store: str) -> list[int]:
         return [row[0] for row in conn.execute(f"SELECT {pos} FROM {events} ORDER BY {pos}").fetchall()]
 
 
-def test_an_untouched_store_verifies(chained) -> None:  # noqa: ANN001
+def test_an_untouched_store_verifies(chained) -> None:
     code, found = verify(chained)
     assert code == 0 and found["ok"] is True and found["first_bad_position"] is None
     assert found["events"] == len(positions(chained)) and found["position"] == positions(chained)[-1]
     assert found["head"].startswith(f"{found['position']}:")
 
 
-def test_flipping_one_byte_of_a_state_is_named(chained) -> None:  # noqa: ANN001
+def test_flipping_one_byte_of_a_state_is_named(chained) -> None:
     target = positions(chained)[5]
     with dba(chained) as (conn, events, pos, _):
         state = bytes(conn.execute(f"SELECT state FROM {events} WHERE {pos} = {target}").fetchone()[0])
@@ -127,7 +127,7 @@ def test_flipping_one_byte_of_a_state_is_named(chained) -> None:  # noqa: ANN001
     assert found["position"] == positions(chained)[4]  # everything before it still verifies
 
 
-def test_a_deleted_row_is_named(chained) -> None:  # noqa: ANN001
+def test_a_deleted_row_is_named(chained) -> None:
     target = positions(chained)[7]
     with dba(chained) as (conn, events, pos, _):
         conn.execute(f"DELETE FROM {events} WHERE {pos} = {target}")
@@ -135,7 +135,7 @@ def test_a_deleted_row_is_named(chained) -> None:  # noqa: ANN001
     assert code == 4 and (found["first_bad_position"], found["problem"]) == (target, "deleted")
 
 
-def test_an_inserted_row_is_named_and_the_next_write_does_not_hide_it(chained, services) -> None:  # noqa: ANN001
+def test_an_inserted_row_is_named_and_the_next_write_does_not_hide_it(chained, services) -> None:
     last = positions(chained)[-1]
     with dba(chained) as (conn, events, pos, _):
         columns = "originator_id, originator_version, topic, state"
@@ -163,7 +163,7 @@ def test_an_inserted_row_is_named_and_the_next_write_does_not_hide_it(chained, s
     assert code == 4 and (found["first_bad_position"], found["problem"]) == (inserted, "inserted")
 
 
-def test_two_swapped_rows_are_named(chained) -> None:  # noqa: ANN001
+def test_two_swapped_rows_are_named(chained) -> None:
     first, second = positions(chained)[3], positions(chained)[9]
     with dba(chained) as (conn, events, pos, _):
         conn.execute(f"UPDATE {events} SET {pos} = -1 WHERE {pos} = {first}")
@@ -173,7 +173,7 @@ def test_two_swapped_rows_are_named(chained) -> None:  # noqa: ANN001
     assert code == 4 and (found["first_bad_position"], found["problem"]) == (first, "altered")
 
 
-def test_a_kept_head_catches_a_rewrite_of_the_whole_chain(chained, services) -> None:  # noqa: ANN001
+def test_a_kept_head_catches_a_rewrite_of_the_whole_chain(chained, services) -> None:
     add_admin(services)
     _, kept = verify(chained)
     target = positions(chained)[2]
@@ -189,7 +189,7 @@ def test_a_kept_head_catches_a_rewrite_of_the_whole_chain(chained, services) -> 
     assert done.returncode == 4 and f"first bad position {kept['position']}" in done.stdout
 
 
-def test_a_kept_head_passes_after_more_writes_and_fails_beyond_the_end(chained, services) -> None:  # noqa: ANN001
+def test_a_kept_head_passes_after_more_writes_and_fails_beyond_the_end(chained, services) -> None:
     _, kept = verify(chained)
     send(
         services.app,
@@ -214,7 +214,7 @@ def test_a_kept_head_passes_after_more_writes_and_fails_beyond_the_end(chained, 
     assert bad.returncode == 2 and bad.stderr.strip().startswith("Error: head:")
 
 
-def test_a_store_written_before_the_chain_stays_unsealed_until_an_admin_seals_it(tmp_path) -> None:  # noqa: ANN001
+def test_a_store_written_before_the_chain_stays_unsealed_until_an_admin_seals_it(tmp_path) -> None:
     """The upgrade path: an old store keeps working (reads and writes), and verifies once sealed on purpose."""
     store = str(tmp_path / "old.db")
     shutil.copy(FIXTURES / "store-0.1.db", store)
@@ -244,7 +244,7 @@ def test_a_store_written_before_the_chain_stays_unsealed_until_an_admin_seals_it
     assert code == 0 and found["events"] == len(positions(store)) == found["position"] > 31
 
 
-def test_a_write_refused_by_the_chain_check_leaves_nothing(chained) -> None:  # noqa: ANN001
+def test_a_write_refused_by_the_chain_check_leaves_nothing(chained) -> None:
     """A write that fails inside its transaction (here the chain's own check, which finds a link already
     at a later position) is rolled back whole on both backends: no rows, no links, verify still passes."""
     before = positions(chained)
@@ -261,7 +261,7 @@ def test_a_write_refused_by_the_chain_check_leaves_nothing(chained) -> None:  # 
     assert code == 0 and found["events"] == len(before)
 
 
-def test_deleting_every_link_then_reads_and_writes_leaves_the_store_unsealed(chained, services) -> None:  # noqa: ANN001
+def test_deleting_every_link_then_reads_and_writes_leaves_the_store_unsealed(chained, services) -> None:
     """No read and no write chains rows that have no link: the probe's silent re-seal."""
     first = positions(chained)[0]
     with dba(chained) as (conn, _events, _pos, chain):
@@ -275,7 +275,7 @@ def test_deleting_every_link_then_reads_and_writes_leaves_the_store_unsealed(cha
     assert "tasking seal-chain" in found["detail"]
 
 
-def test_sealing_is_for_admins_on_purpose_and_is_recorded(chained, services) -> None:  # noqa: ANN001
+def test_sealing_is_for_admins_on_purpose_and_is_recorded(chained, services) -> None:
     add_admin(services)
     done = seal(chained)
     assert done.returncode == 1 and "nothing to seal" in done.stderr  # the chain verifies
@@ -297,7 +297,7 @@ def test_sealing_is_for_admins_on_purpose_and_is_recorded(chained, services) -> 
     assert (event.user, event.agency, event.reason) == ("admin", "COUNCIL", "Accepted after review, OPS-1")
 
 
-def test_a_broken_chain_is_not_sealed_over(chained, services) -> None:  # noqa: ANN001
+def test_a_broken_chain_is_not_sealed_over(chained, services) -> None:
     add_admin(services)
     target = positions(chained)[4]
     with dba(chained) as (conn, events, pos, _):
@@ -320,7 +320,7 @@ def test_a_broken_chain_is_not_sealed_over(chained, services) -> None:  # noqa: 
     assert done.returncode == 1 and f"broken at position {later} (altered), not only unsealed" in done.stderr
 
 
-def test_a_row_deleted_with_its_link_is_named_by_its_own_position(chained) -> None:  # noqa: ANN001
+def test_a_row_deleted_with_its_link_is_named_by_its_own_position(chained) -> None:
     """The probe deleted row 5000 and its link; verify named 5001. It names the missing position."""
     for index in (6, 0):  # in the middle, and the very first row
         target = positions(chained)[index]

@@ -11,7 +11,7 @@ from tests.conftest import run_cli
 from tests.e2e.test_chain import dba
 
 
-def test_an_encrypted_store_keeps_no_plaintext_and_still_reads_and_verifies(store, tmp_path) -> None:  # noqa: ANN001
+def test_an_encrypted_store_keeps_no_plaintext_and_still_reads_and_verifies(store, tmp_path) -> None:
     env = {
         "TASKING_CIPHER_KEY": AESCipher.create_key(32),
         "TASKING_STORE": store,

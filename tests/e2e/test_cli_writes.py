@@ -9,7 +9,7 @@ from tests.conftest import cli_json, run_cli
 
 
 @pytest.fixture(name="env")
-def fixture_env(store: str, tmp_path) -> dict[str, str]:  # noqa: ANN001
+def fixture_env(store: str, tmp_path) -> dict[str, str]:
     env = {"TASKING_STORE": store, "TASKING_VIEWS": str(tmp_path / "views.db"), "TASKING_USER": "coordinator"}
     run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
     run_cli("users", "add", "sgt.jones", "--name", "Alex Jones", "--agency", "POLICE", "--role", "officer", env=env)
@@ -250,7 +250,7 @@ def test_a_write_without_an_acting_user_is_refused(env: dict[str, str]) -> None:
     assert done.returncode != 0 and "user: an acting user is required" in done.stderr
 
 
-def test_a_missing_store_says_so_and_is_not_created(tmp_path) -> None:  # noqa: ANN001
+def test_a_missing_store_says_so_and_is_not_created(tmp_path) -> None:
     env = {"TASKING_STORE": str(tmp_path / "typo.db"), "TASKING_USER": "coordinator"}
     for args in (["person", "add", "--name", "X"], ["cases"], ["briefing", "--json"]):
         done = run_cli(*args, env=env, check=False)
@@ -263,7 +263,7 @@ def test_a_second_init_is_refused(env: dict[str, str]) -> None:
     assert done.returncode != 0 and "already initialised" in done.stderr
 
 
-def test_init_with_a_custom_partnership(tmp_path) -> None:  # noqa: ANN001
+def test_init_with_a_custom_partnership(tmp_path) -> None:
     config = tmp_path / "district.toml"
     config.write_text(
         'name = "Tiny CSP"\nreference_prefix = "TNY"\n[agencies]\nPOLICE = { name = "Police" }\n'
@@ -293,7 +293,7 @@ def test_init_with_a_custom_partnership(tmp_path) -> None:  # noqa: ANN001
     assert case == "TNY-2018-00001"
 
 
-def test_a_bad_partnership_file_is_refused_naming_the_key(tmp_path) -> None:  # noqa: ANN001
+def test_a_bad_partnership_file_is_refused_naming_the_key(tmp_path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text('name = "Bad"\n[agencies]\nPOLICE = { name = "Police" }\n[areas]\nnames = []\n')
     done = run_cli(

@@ -15,7 +15,7 @@ WRITERS = 8
 EACH = 50
 
 
-def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(services, store, tmp_path) -> None:  # noqa: ANN001
+def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(services, store, tmp_path) -> None:
     seed_roster(services)
     # received by the POLICE, so the sergeant's follow-ups are allowed (issue 12's rule)
     case = send(
@@ -77,7 +77,7 @@ def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(s
     assert verified["ok"] is True and verified["events"] == services.app.recorder.verify().events > 2 * WRITERS * EACH
 
 
-def _root():  # noqa: ANN202
+def _root():
     from pathlib import Path
 
     return Path(__file__).resolve().parents[2]

@@ -22,7 +22,7 @@ from tests.helpers.wait import answers, wait_until
 
 
 @pytest.fixture(name="district", scope="module")
-def fixture_district(tmp_path_factory, demo_template) -> dict[str, str]:  # noqa: ANN001
+def fixture_district(tmp_path_factory, demo_template) -> dict[str, str]:
     store = copy_demo(demo_template, tmp_path_factory.mktemp("district"))
     return {"TASKING_STORE": store, "TASKING_USER": "analyst"}
 
@@ -39,7 +39,7 @@ def demo_people(store: str) -> list[dict[str, str]]:
         services.close()
 
 
-def test_the_demo_has_police_recorded_asb_as_in_the_seed(district) -> None:  # noqa: ANN001
+def test_the_demo_has_police_recorded_asb_as_in_the_seed(district) -> None:
     figures = json.loads(run_cli("stats", "--year", "2017", "--json", env=district).stdout)
     assert figures["police_recorded"]["asb_incidents"] == 1619
     assert figures["previous_year"]["police_recorded"] == {"asb_incidents": 1850}
@@ -48,7 +48,7 @@ def test_the_demo_has_police_recorded_asb_as_in_the_seed(district) -> None:  # n
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
-def test_exports_carry_no_personal_detail_and_no_free_text(district, tmp_path: Path, fmt: str) -> None:  # noqa: ANN001
+def test_exports_carry_no_personal_detail_and_no_free_text(district, tmp_path: Path, fmt: str) -> None:
     people = demo_people(district["TASKING_STORE"])
     assert len(people) > 50
     texts = {}
@@ -78,7 +78,7 @@ def test_exports_carry_no_personal_detail_and_no_free_text(district, tmp_path: P
     assert "p-" in texts["cases"] and "asb.officer" not in everything and "pcso.fry" not in everything
 
 
-def test_pseudonyms_differ_between_exports(district, tmp_path: Path) -> None:  # noqa: ANN001
+def test_pseudonyms_differ_between_exports(district, tmp_path: Path) -> None:
     tokens = []
     for name in ("one", "two"):
         out = tmp_path / f"{name}.csv"
@@ -90,7 +90,7 @@ def test_pseudonyms_differ_between_exports(district, tmp_path: Path) -> None:  #
     assert all(tokens[0][case] != tokens[1][case] for case in tokens[0])
 
 
-def test_the_annual_reports_hotspot_map_renders(district, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_annual_reports_hotspot_map_renders(district, tmp_path: Path) -> None:
     import matplotlib.image
 
     out = tmp_path / "report"
@@ -118,7 +118,7 @@ def _free_port() -> int:
     importlib.util.find_spec("datasette") is None,
     reason="the optional extra is not installed: pip install '.[datasette]'",
 )
-def test_datasette_starts_and_serves_a_table_with_its_metadata(district, tmp_path: Path) -> None:  # noqa: ANN001
+def test_datasette_starts_and_serves_a_table_with_its_metadata(district, tmp_path: Path) -> None:
     run_cli("projections", "catch-up", env=district)
     metadata = tmp_path / "metadata.json"
     run_cli("export", "metadata", "--out", str(metadata), env=district)

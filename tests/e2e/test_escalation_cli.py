@@ -10,7 +10,7 @@ from tests.e2e.test_cli_writes import event_count
 
 
 @pytest.fixture(name="env")
-def fixture_env(store: str, tmp_path) -> dict[str, str]:  # noqa: ANN001
+def fixture_env(store: str, tmp_path) -> dict[str, str]:
     env = {"TASKING_STORE": store, "TASKING_VIEWS": str(tmp_path / "views.db"), "TASKING_USER": "coordinator"}
     run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
     return env

@@ -125,7 +125,7 @@ def test_every_file_and_folder_the_engine_writes_is_owner_only(
     assert modes(work) == {}
 
 
-def test_a_key_store_that_others_can_read_is_refused_with_the_chmod_to_run(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_a_key_store_that_others_can_read_is_refused_with_the_chmod_to_run(tmp_path: Path, capsys) -> None:
     store = str(tmp_path / "store.db")
     env = ["--store", store]
     tasking(*env, "init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL")

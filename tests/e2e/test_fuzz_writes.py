@@ -164,7 +164,7 @@ def invoke(args: list[str]) -> tuple[int, str, str]:
 
 
 @pytest.fixture(name="fuzz_store", scope="module", params=["sqlite", "postgres"])
-def fixture_fuzz_store(request, tmp_path_factory) -> Iterator[dict]:  # type: ignore[type-arg]  # noqa: ANN001
+def fixture_fuzz_store(request, tmp_path_factory) -> Iterator[dict]:  # type: ignore[type-arg]
     """A store with a roster, people, three cases (one tasked), a case review, a group and a meeting."""
     folder = tmp_path_factory.mktemp(f"fuzz-{request.param}")
     store = make_store(request.param, folder, request)
@@ -289,7 +289,7 @@ def assert_wrote_nothing(found: dict, before: tuple[int, dict], code: int, what:
 
 
 @pytest.mark.parametrize("name", WRITES)
-def test_a_write_succeeds_or_fails_in_one_line_writing_nothing(fuzz_store, name: str) -> None:  # noqa: ANN001
+def test_a_write_succeeds_or_fails_in_one_line_writing_nothing(fuzz_store, name: str) -> None:
     command, folder = COMMANDS[name], Path(fuzz_store["folder"])
 
     @settings(

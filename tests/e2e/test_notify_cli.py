@@ -21,7 +21,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(name="case")
-def fixture_case(store: str, tmp_path, monkeypatch) -> str:  # noqa: ANN001
+def fixture_case(store: str, tmp_path, monkeypatch) -> str:
     config = tmp_path / "partnership.toml"
     config.write_text(config_with_emails(), encoding="utf-8")
     for name, value in {
@@ -72,7 +72,7 @@ def fixture_case(store: str, tmp_path, monkeypatch) -> str:  # noqa: ANN001
     return case
 
 
-def test_send_and_list_the_outbox(case, monkeypatch):  # noqa: ANN001
+def test_send_and_list_the_outbox(case, monkeypatch):
     code, _, err = invoke("notify", "send")
     assert (
         code == 1
@@ -94,7 +94,7 @@ def test_send_and_list_the_outbox(case, monkeypatch):  # noqa: ANN001
     assert json.loads(invoke("notify", "list", "--queued", "--json")[1])["notifications"] == []
 
 
-def test_bad_input_is_one_line_and_writes_nothing(case):  # noqa: ANN001
+def test_bad_input_is_one_line_and_writes_nothing(case):
     code, _, err = invoke("update-reporter", case, "--channel", "phone", "--send", "--note", "Told")
     assert code != 0 and "send: only an update by --channel email can be sent" in err and err.count("\n") == 1
     code, _, err = invoke("notify", "list", "--queued", "--failed")

@@ -12,7 +12,7 @@ from tests.e2e.test_fuzz_writes import invoke
 
 
 @pytest.fixture(name="cli")
-def fixture_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def fixture_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TASKING_VIEWS", str(tmp_path / "views.db"))
     monkeypatch.setenv("TASKING_LOG_LEVEL", "error")
     monkeypatch.delenv("TASKING_USER", raising=False)
@@ -31,13 +31,13 @@ def fixture_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN20
     return tasking
 
 
-def refusals(cli) -> list[tuple[str, str]]:  # noqa: ANN001
+def refusals(cli) -> list[tuple[str, str]]:
     code, out, _ = cli("keeper", "access-log", "--json")
     assert code == 0
     return [(e["user"], e["action"]) for e in json.loads(out)["entries"] if e["refused"]]
 
 
-def test_an_admin_enrols_a_user_who_redeems_the_code_for_their_own_token(cli) -> None:  # noqa: ANN001
+def test_an_admin_enrols_a_user_who_redeems_the_code_for_their_own_token(cli) -> None:
     code, out, err = cli("keeper", "users", "token", "sgt.jones")
     assert code == 3 and err.strip().startswith(
         "Error: user: an admin may not use `tasking users token`: a token is issued only"
@@ -56,7 +56,7 @@ def test_an_admin_enrols_a_user_who_redeems_the_code_for_their_own_token(cli) ->
     assert refusals(cli) == [("keeper", "users token"), ("keeper", "users role")]
 
 
-def test_a_missing_or_unknown_user_is_refused_with_exit_3_and_recorded(cli) -> None:  # noqa: ANN001
+def test_a_missing_or_unknown_user_is_refused_with_exit_3_and_recorded(cli) -> None:
     code, _, err = cli(None, "cases", "--json")
     assert code == 3 and err.strip() == "Error: user: reads need an acting user too; pass --user ID or set TASKING_USER"
     code, _, err = cli("nobody", "person", "add", "--name", "Pat Smith")

@@ -17,7 +17,7 @@ from tests.conftest import TASKING, Desk, cli_json, run_cli
 
 
 @pytest.fixture(name="env")
-def fixture_env(services, store) -> dict[str, str]:  # noqa: ANN001
+def fixture_env(services, store) -> dict[str, str]:
     return {"TASKING_STORE": store, "TASKING_VIEWS": services.settings.views_path, "TASKING_USER": "coordinator"}
 
 
@@ -90,7 +90,7 @@ def _killed_rebuild(env: dict[str, str], at: str) -> int:
 
 def test_a_rebuild_killed_at_any_point_leaves_the_old_views_and_the_next_starts_clean(
     desk: Desk, env: dict[str, str], tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     fill(desk, 300)
     app = desk.services.app
     head = app.event_count()
@@ -174,6 +174,6 @@ def test_every_read_answers_again_with_the_same_bytes_at_its_position(desk: Desk
     assert changed >= 7  # the default, latest record did move on
 
 
-def test_stats_refuses_at_and_points_to_as_of(env: dict[str, str], people) -> None:  # noqa: ANN001
+def test_stats_refuses_at_and_points_to_as_of(env: dict[str, str], people) -> None:
     done = run_cli("stats", "--year", "2017", "--at", "2018-03-05T09:00", env=env, check=False)
     assert done.returncode != 0 and "--as-of" in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -11,7 +11,7 @@ from tests.conftest import TASKING, Desk, run_cli
 from tests.helpers.wait import wait_until
 
 
-def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store, tmp_path) -> None:  # noqa: ANN001
+def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store, tmp_path) -> None:
     env = {"TASKING_STORE": store, "TASKING_VIEWS": services.settings.views_path, "TASKING_USER": "coordinator"}
     out = tmp_path / "packs"
     first = json.loads(
@@ -45,7 +45,7 @@ def test_once_twice_from_the_cli_writes_one_monday_pack(services, people, store,
     assert "Issued the pack for 2018-03-27" in by_hand
 
 
-def test_a_running_scheduler_stops_cleanly_on_sigterm(services, people, store, tmp_path) -> None:  # noqa: ANN001
+def test_a_running_scheduler_stops_cleanly_on_sigterm(services, people, store, tmp_path) -> None:
     log_file = tmp_path / "scheduler.log"
     env = {
         **os.environ,

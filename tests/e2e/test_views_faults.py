@@ -20,7 +20,7 @@ from tests.conftest import Desk, cli_json, run_cli
 
 
 @pytest.fixture(name="env")
-def fixture_env(services, store) -> dict[str, str]:  # noqa: ANN001
+def fixture_env(services, store) -> dict[str, str]:
     return {"TASKING_STORE": store, "TASKING_VIEWS": services.settings.views_path, "TASKING_USER": "coordinator"}
 
 
@@ -34,7 +34,7 @@ def stats(env: dict[str, str]) -> dict:
     return cli_json("stats", "--year", "2017", env={**env, "TASKING_USER": "analyst"})  # type: ignore[return-value]
 
 
-def test_a_views_file_overwritten_with_text_is_moved_aside_and_rebuilt_by_the_next_read(desk: Desk, env) -> None:  # noqa: ANN001
+def test_a_views_file_overwritten_with_text_is_moved_aside_and_rebuilt_by_the_next_read(desk: Desk, env) -> None:
     fill(desk)
     before = stats(env)
     desk.services.close()
@@ -53,7 +53,7 @@ def test_a_views_file_overwritten_with_text_is_moved_aside_and_rebuilt_by_the_ne
     assert run_cli("projections", "verify", env=env).returncode == 0
 
 
-def test_views_of_an_unknown_projection_version_are_moved_aside_and_rebuilt(desk: Desk, env) -> None:  # noqa: ANN001
+def test_views_of_an_unknown_projection_version_are_moved_aside_and_rebuilt(desk: Desk, env) -> None:
     fill(desk)
     run_cli("projections", "catch-up", env=env)
     with sqlite3.connect(env["TASKING_VIEWS"]) as conn:
@@ -65,7 +65,7 @@ def test_views_of_an_unknown_projection_version_are_moved_aside_and_rebuilt(desk
     assert all(row["behind"] == 0 and row["check"] == "ok" for row in cli_json("projections", "status", env=env))
 
 
-def test_a_removed_views_file_is_rebuilt_silently(desk: Desk, env) -> None:  # noqa: ANN001
+def test_a_removed_views_file_is_rebuilt_silently(desk: Desk, env) -> None:
     fill(desk)
     before = stats(env)
     desk.services.close()
@@ -79,7 +79,7 @@ def test_a_removed_views_file_is_rebuilt_silently(desk: Desk, env) -> None:  # n
 
 def test_an_unreachable_views_location_is_a_one_line_error_naming_the_path_and_the_fix(
     desk: Desk, env, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     fill(desk, 1)
     for views in (str(tmp_path / "missing" / "views.db"), str(tmp_path)):
         done = run_cli(
@@ -91,7 +91,7 @@ def test_an_unreachable_views_location_is_a_one_line_error_naming_the_path_and_t
         assert run_cli("projections", "verify", env={**env, "TASKING_VIEWS": views}, check=False).returncode == 2
 
 
-def test_a_read_only_views_file_is_an_error_and_leaves_nothing_read_only_behind(desk: Desk, env) -> None:  # noqa: ANN001
+def test_a_read_only_views_file_is_an_error_and_leaves_nothing_read_only_behind(desk: Desk, env) -> None:
     """The file is made read-only. Root bypasses file permissions (CI runs as root), so there the
     fault point `unwritable-views` makes the process see the file as an ordinary user's would."""
     fill(desk, 1)
@@ -112,7 +112,7 @@ def test_a_read_only_views_file_is_an_error_and_leaves_nothing_read_only_behind(
     assert stats(env)["financial_year"]
 
 
-def test_a_deleted_view_row_is_caught_by_the_next_stats_and_rebuilt(desk: Desk, env) -> None:  # noqa: ANN001
+def test_a_deleted_view_row_is_caught_by_the_next_stats_and_rebuilt(desk: Desk, env) -> None:
     fill(desk)
     before = stats(env)
     with sqlite3.connect(env["TASKING_VIEWS"]) as conn:
@@ -124,7 +124,7 @@ def test_a_deleted_view_row_is_caught_by_the_next_stats_and_rebuilt(desk: Desk, 
     assert stats(env) == before
 
 
-def test_a_failed_manual_verify_warns_in_the_next_briefing_until_a_rebuild(desk: Desk, env) -> None:  # noqa: ANN001
+def test_a_failed_manual_verify_warns_in_the_next_briefing_until_a_rebuild(desk: Desk, env) -> None:
     fill(desk)
     run_cli("projections", "catch-up", env=env)
     assert cli_json("briefing", "--at", "2018-03-05T09:00", env=env)["warnings"] == []
@@ -139,7 +139,7 @@ def test_a_failed_manual_verify_warns_in_the_next_briefing_until_a_rebuild(desk:
 
 def test_rows_edited_in_the_views_are_caught_nightly_logged_rebuilt_and_reported_in_the_next_pack(
     desk: Desk, env, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     """Issue 21, item 10: the cheap check passes an edited row; the nightly verify does not."""
     from structlog.testing import capture_logs
 

@@ -104,7 +104,7 @@ class TestUsers:
         roster = {u["login"]: u for u in users(desk.read())["users"]}
         assert roster["sgt.jones"]["active"] is False and roster["warden.grange"]["active"] is True
 
-    def test_a_role_change_takes_effect_in_a_process_that_kept_the_user(self, desk: Desk, tmp_path) -> None:  # noqa: ANN001
+    def test_a_role_change_takes_effect_in_a_process_that_kept_the_user(self, desk: Desk, tmp_path) -> None:
         case = desk.report("2018-03-03T10:00")
         app = desk.services.app
         assert app.actor("analyst").role == "analyst"  # kept by this process

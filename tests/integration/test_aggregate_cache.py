@@ -18,14 +18,14 @@ from tests.conftest import at
 
 
 @pytest.fixture(name="other")
-def fixture_other(services, people, tmp_path):  # noqa: ANN001, ANN201
+def fixture_other(services, people, tmp_path):
     """A second app on the same store, as another process would open it."""
     built = bootstrap(Settings(store=services.settings.store, views=str(tmp_path / "other-views.db")))
     yield built.app
     built.close()
 
 
-def _report(app, people) -> str:  # noqa: ANN001
+def _report(app, people) -> str:
     return send(
         app,
         RecordReport(
@@ -42,7 +42,7 @@ def _report(app, people) -> str:  # noqa: ANN001
     )["case"]
 
 
-def _task(app, ref: str) -> str:  # noqa: ANN001
+def _task(app, ref: str) -> str:
     return send(
         app,
         RaiseTasking(

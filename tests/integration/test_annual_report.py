@@ -27,13 +27,13 @@ def fixture_years(desk: Desk) -> tuple[dict[str, Any], dict[str, Any]]:
     return year_stats(desk.db, desk.config, 2017, position), year_stats(desk.db, desk.config, 2016, position)
 
 
-def test_the_headline_table_starts_with_the_seeds_own_headline(years) -> None:  # noqa: ANN001
+def test_the_headline_table_starts_with_the_seeds_own_headline(years) -> None:
     stats, _ = years
     label, now, then, change = annual_report.headline_rows(stats)[0]
     assert (label, now, then, change["absolute"]) == ("ASB reports from residents to the council", 11, 2, 9)
 
 
-def test_period_and_rates_are_in_words_and_percentages(years) -> None:  # noqa: ANN001
+def test_period_and_rates_are_in_words_and_percentages(years) -> None:
     stats, previous = years
     page = annual_report.to_html(stats, "A partnership", previous)
     markdown = annual_report.to_markdown(stats, previous)
@@ -44,7 +44,7 @@ def test_period_and_rates_are_in_words_and_percentages(years) -> None:  # noqa: 
     assert f"rate {stats['feedback_rate']}" not in page
 
 
-def test_markdown_labels_are_words_not_keys(years) -> None:  # noqa: ANN001
+def test_markdown_labels_are_words_not_keys(years) -> None:
     stats, previous = years
     markdown = annual_report.to_markdown(stats, previous, {"COUNCIL": "Sevenoaks District Council"})
     assert "Community Protection Warnings" in markdown and "June 2017" in markdown
@@ -53,7 +53,7 @@ def test_markdown_labels_are_words_not_keys(years) -> None:  # noqa: ANN001
         assert key not in markdown.split("Event position")[0], key
 
 
-def test_the_wide_csv_has_every_breakdown_this_year_last_year_and_the_change(years, desk: Desk) -> None:  # noqa: ANN001
+def test_the_wide_csv_has_every_breakdown_this_year_last_year_and_the_change(years, desk: Desk) -> None:
     stats, previous = years
     rows = list(csv.DictReader(io.StringIO(annual_report.to_csv(stats, previous))))
     assert list(rows[0]) == ["figure", "item", "label", "2017/18", "2016/17", "change", "change_percent"]
@@ -69,7 +69,7 @@ def test_the_wide_csv_has_every_breakdown_this_year_last_year_and_the_change(yea
 
 def test_the_charts_show_zero_areas_this_year_against_last_and_no_legend_over_the_bars(
     years, monkeypatch: pytest.MonkeyPatch
-) -> None:  # noqa: ANN001
+) -> None:
     stats, previous = years
     drawn: list[Any] = []
     real_png = charts._png

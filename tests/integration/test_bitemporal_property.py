@@ -103,7 +103,7 @@ SETTINGS = settings(
 def test_an_event_recorded_after_a_position_never_changes_a_read_at_it(
     backend: str,
     prefix,
-    suffix,  # noqa: ANN001
+    suffix,
     tmp_path_factory,
 ) -> None:
     with scratch_services(backend, tmp_path_factory.mktemp("recorded")) as services:
@@ -125,7 +125,7 @@ def test_an_event_recorded_after_a_position_never_changes_a_read_at_it(
 def test_an_event_effective_after_a_moment_never_changes_a_read_at_it(
     backend: str,
     prefix,
-    suffix,  # noqa: ANN001
+    suffix,
     tmp_path_factory,
 ) -> None:
     with scratch_services(backend, tmp_path_factory.mktemp("effective")) as services:
@@ -139,7 +139,7 @@ def test_an_event_effective_after_a_moment_never_changes_a_read_at_it(
         assert without_positions(after) == without_positions(before)
 
 
-def test_a_back_dated_entry_changes_now_but_not_the_earlier_record(desk) -> None:  # noqa: ANN001
+def test_a_back_dated_entry_changes_now_but_not_the_earlier_record(desk) -> None:
     """The worked example of property 3: a follow-up recorded late, dated before the moment read."""
     from tasking.commands import RecordFollowUp
 

@@ -95,7 +95,7 @@ def comparable(state: CaseState | None) -> dict[str, object] | None:
     return found
 
 
-def stored_case_events(services) -> list[tuple[int, object]]:  # noqa: ANN001
+def stored_case_events(services) -> list[tuple[int, object]]:
     """Every stored event on a case that the state folds, with its position, in recorded order."""
     app = services.app
     found = []
@@ -112,7 +112,7 @@ def fresh_fold(
     read,
     events: list[tuple[int, object]],
     reference: str,
-    position: int,  # noqa: ANN001
+    position: int,
     at: dt.datetime | None,
 ) -> CaseState | None:
     """The fold of one case's events recorded by `position` and effective by `at` (free text shown
@@ -130,7 +130,7 @@ def fresh_fold(
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(op, min_size=1, max_size=25))
 @example(ops=BACK_DATED)
-def test_aggregate_read_side_and_fold_agree_at_every_point(backend: str, ops, tmp_path_factory) -> None:  # noqa: ANN001
+def test_aggregate_read_side_and_fold_agree_at_every_point(backend: str, ops, tmp_path_factory) -> None:
     folder = tmp_path_factory.mktemp("state")
     with scratch_services(backend, folder) as services:
         people = seed_roster(services)

@@ -17,9 +17,9 @@ from tests.conftest import Desk, seed_roster
 
 def test_an_encrypted_store_is_decoded_lean_with_the_mapper_s_events_and_views(
     store,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
     monkeypatch,
-) -> None:  # noqa: ANN001
+) -> None:
     monkeypatch.setenv("TASKING_CIPHER_KEY", AESCipher.create_key(32))
     services = bootstrap(Settings(store=store, views=str(tmp_path / "views.db")), create_tables=True)
     try:

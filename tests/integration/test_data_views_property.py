@@ -32,7 +32,7 @@ op = st.one_of(
 )
 
 
-def _command(step: tuple, refs: list[str], at: dt.datetime):  # noqa: ANN202
+def _command(step: tuple, refs: list[str], at: dt.datetime):
     who = {"user": "coordinator", "at": at}
     if step[0] == "report" or not refs:
         located = step[2] if step[0] == "report" else False
@@ -61,7 +61,7 @@ def _command(step: tuple, refs: list[str], at: dt.datetime):  # noqa: ANN202
 @given(ops=st.lists(op, min_size=1, max_size=25), batch=st.integers(1, 7))
 def test_incremental_equals_rebuild_and_a_position_keeps_its_figures(
     backend: str, ops, batch: int, tmp_path_factory
-) -> None:  # noqa: ANN001
+) -> None:
     folder = tmp_path_factory.mktemp("dataprop")
     with scratch_services(backend, folder, views="live.db") as services:
         seed_roster(services)

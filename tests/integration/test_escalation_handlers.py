@@ -34,7 +34,7 @@ from tasking.queries.task_and_finish import task_and_finish_group
 from tests.conftest import Desk, at
 
 
-def point(desk: Desk, local: str):  # noqa: ANN201
+def point(desk: Desk, local: str):
     return desk.read(local).point
 
 
@@ -42,7 +42,7 @@ def position(desk: Desk) -> int:
     return desk.read().point.position
 
 
-def apply_and_assess(desk: Desk, applied: str = "2018-03-01T10:00", assessed: str = "2018-03-02T10:00", **fields):  # noqa: ANN003, ANN201
+def apply_and_assess(desk: Desk, applied: str = "2018-03-01T10:00", assessed: str = "2018-03-02T10:00", **fields):
     review = desk.send(CaseReviewApply, when=applied, applicant=desk.people["resident"], **fields)["review"]
     return review, desk.send(CaseReviewAssess, when=assessed, review=review)
 

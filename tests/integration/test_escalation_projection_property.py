@@ -56,7 +56,7 @@ KINDS = [
 op = st.tuples(st.sampled_from(KINDS), st.integers(0, 9), st.integers(0, 3))
 
 
-def command_for(kind: str, pick: int, option: int, step: int, made: dict[str, list[str]], people: dict[str, str]):  # noqa: ANN201
+def command_for(kind: str, pick: int, option: int, step: int, made: dict[str, list[str]], people: dict[str, str]):
     at = START + dt.timedelta(days=step)
     who = dict(user="coordinator", at=at)
     cases, reviews, groups, meetings = (made[k] for k in ("case", "review", "group", "meeting"))
@@ -107,7 +107,7 @@ def command_for(kind: str, pick: int, option: int, step: int, made: dict[str, li
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(op, min_size=1, max_size=30), batch=st.integers(1, 7))
-def test_incremental_catch_up_equals_a_full_rebuild(backend: str, ops, batch: int, tmp_path_factory) -> None:  # noqa: ANN001
+def test_incremental_catch_up_equals_a_full_rebuild(backend: str, ops, batch: int, tmp_path_factory) -> None:
     folder = tmp_path_factory.mktemp("escalation-prop")
     with scratch_services(backend, folder, views="live.db") as services:
         people = seed_roster(services)

@@ -203,7 +203,7 @@ class TestExplainRefusesWhatItDoesNotKnow:
 class TestRemindersAgreeWithThePack:
     """Item 6: reminders use the state at the meeting and the briefing's own rule."""
 
-    def test_every_overdue_tasking_in_the_pack_is_in_its_agencys_reminders(self, desk: Desk, tmp_path) -> None:  # noqa: ANN001
+    def test_every_overdue_tasking_in_the_pack_is_in_its_agencys_reminders(self, desk: Desk, tmp_path) -> None:
         import json
 
         from tasking.commands import CompleteTasking
@@ -252,7 +252,7 @@ class TestRemindersAgreeWithThePack:
 class TestMarkedAndTimedPages:
     """Item 7: the protective marking, the print time and the meeting's window on every printed page."""
 
-    def test_the_pack_carries_the_marking_print_time_and_window(self, desk: Desk, tmp_path) -> None:  # noqa: ANN001
+    def test_the_pack_carries_the_marking_print_time_and_window(self, desk: Desk, tmp_path) -> None:
         from tasking.scheduler import run_once
 
         desk.report("2018-03-24T10:00")

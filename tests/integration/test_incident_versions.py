@@ -11,7 +11,7 @@ from tasking.queries.state import incident_groups
 from tests.conftest import Desk, at
 
 
-def joined(db, point: ReadPoint) -> dict[str, str]:  # noqa: ANN001
+def joined(db, point: ReadPoint) -> dict[str, str]:
     """The groups from the link facts themselves: each case not the lowest of its group maps to it."""
     where, params = point.sql()
     parent: dict[str, str] = {}

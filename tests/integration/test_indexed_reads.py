@@ -17,7 +17,7 @@ from tests.conftest import at
 TABLES = ("case_versions", "tasking_versions", "activity")
 
 
-def plan(db, sql: str, params: list) -> list[str]:  # noqa: ANN001
+def plan(db, sql: str, params: list) -> list[str]:
     return [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()]
 
 
@@ -25,7 +25,7 @@ def scans(steps: list[str]) -> list[str]:
     return [step for step in steps if step.startswith("SCAN") and any(table in step for table in TABLES)]
 
 
-def test_due_taskings_feedback_owed_and_versioned_state_are_index_lookups(desk) -> None:  # noqa: ANN001
+def test_due_taskings_feedback_owed_and_versioned_state_are_index_lookups(desk) -> None:
     for n in range(3):
         ref = desk.report("2018-03-05T09:30")
         desk.send(RaiseTasking, case=ref, agency="POLICE", action=f"Visit {n}", due=dt.date(2018, 3, 6))
@@ -42,7 +42,7 @@ def test_due_taskings_feedback_owed_and_versioned_state_are_index_lookups(desk) 
         assert owed and not scans(owed), owed
 
 
-def statements(db, read) -> list[str]:  # noqa: ANN001
+def statements(db, read) -> list[str]:
     """Every SELECT the views' connection runs during `read()`, with its values bound."""
     seen: list[str] = []
     db.conn.set_trace_callback(seen.append)
@@ -53,7 +53,7 @@ def statements(db, read) -> list[str]:  # noqa: ANN001
     return [sql for sql in seen if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
 
 
-def test_every_query_of_the_briefing_and_feedback_owed_at_the_last_meeting_is_an_index_lookup(desk) -> None:  # noqa: ANN001
+def test_every_query_of_the_briefing_and_feedback_owed_at_the_last_meeting_is_an_index_lookup(desk) -> None:
     """Repeat flags, possible duplicates, case review alerts, the restricted screen, the year section
     and the case states they show: none of the briefing's statements scans the state or activity
     tables, and `activity` is read only by case reference (the restricted cases' facts)."""
@@ -72,7 +72,7 @@ def test_every_query_of_the_briefing_and_feedback_owed_at_the_last_meeting_is_an
     for user in ("coordinator", "warden.grange"):
         read = desk.read(user=user)
         found: dict = {}
-        sql = statements(read.db, lambda read=read: found.update(briefing(read, meeting)))  # noqa: B023
+        sql = statements(read.db, lambda read=read: found.update(briefing(read, meeting)))
         assert found["repeat_flags"] and found["possible_duplicates"] and found["case_review_alerts"]
         point = read.point.until(meeting)
         sql += statements(read.db, lambda read=read, point=point: feedback_owed(read.db, read.config, point))
@@ -91,13 +91,13 @@ def test_every_query_of_the_briefing_and_feedback_owed_at_the_last_meeting_is_an
                     assert versions and all(f"({column}" in step for step in versions), (statement, steps)
 
 
-def test_the_case_list_reads_the_states_by_index_and_activity_only_for_restricted_cases(desk) -> None:  # noqa: ANN001
+def test_the_case_list_reads_the_states_by_index_and_activity_only_for_restricted_cases(desk) -> None:
     shown = [desk.report(f"2018-03-0{day}T10:00") for day in (1, 2)]
     hidden = desk.report("2018-03-03T10:00", category="domestic-abuse", location="Quarry Lane")
     for user in ("coordinator", "warden.grange"):
         read = desk.read(user=user)
         found: dict = {}
-        sql = statements(read.db, lambda read=read: found.update(list_cases(read)))  # noqa: B023
+        sql = statements(read.db, lambda read=read: found.update(list_cases(read)))
         assert [c["case"] for c in found["cases"]] == [*shown, hidden]
         for statement in sql:
             steps = plan(read.db, statement, [])

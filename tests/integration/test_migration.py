@@ -22,7 +22,7 @@ CASES = ("CSU-2017-00001", "CSU-2017-00002", "CSU-2017-00003")
 
 
 @pytest.fixture(name="pair")
-def fixture_pair(backend: str, tmp_path: Path, request: pytest.FixtureRequest):  # noqa: ANN201
+def fixture_pair(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
     old = tmp_path / "old.db"
     shutil.copy(FIXTURES / "store-0.1.db", old)
     source = bootstrap(Settings(store=str(old), views=str(tmp_path / "old-views.db")))
@@ -33,7 +33,7 @@ def fixture_pair(backend: str, tmp_path: Path, request: pytest.FixtureRequest): 
     target.close()
 
 
-def test_the_copy_seals_the_plaintext_and_reads_the_same(pair) -> None:  # noqa: ANN001
+def test_the_copy_seals_the_plaintext_and_reads_the_same(pair) -> None:
     source, target = pair
     with pytest.raises(DomainError, match="before encryption"):  # the old store cannot be erased as it is
         send(source.app, ErasePerson(user="coordinator", at=utcnow(), person="PER-00001", reason="Request ER-2"))
@@ -54,7 +54,7 @@ def test_the_copy_seals_the_plaintext_and_reads_the_same(pair) -> None:  # noqa:
     assert target.app.get_person("PER-00001").name == "[erased]"
 
 
-def test_verification_names_a_copy_that_differs(pair) -> None:  # noqa: ANN001
+def test_verification_names_a_copy_that_differs(pair) -> None:
     source, target = pair
     copy_store(source, target, user="coordinator")
     target.app.keys.destroy([target.app.get_person("PER-00002").id], "tampered")

@@ -18,7 +18,7 @@ CASES = ("CSU-2017-00001", "CSU-2017-00002", "CSU-2017-00003")
 
 
 @pytest.fixture(name="old")
-def fixture_old(tmp_path: Path):  # noqa: ANN201
+def fixture_old(tmp_path: Path):
     store = tmp_path / "store.db"
     shutil.copy(FIXTURES / "store-0.1.db", store)
     services = bootstrap(Settings(store=str(store), views=str(tmp_path / "views.db")))
@@ -26,7 +26,7 @@ def fixture_old(tmp_path: Path):  # noqa: ANN201
     services.close()
 
 
-def test_every_stored_event_decodes(old) -> None:  # noqa: ANN001
+def test_every_stored_event_decodes(old) -> None:
     notifications = old.app.recorder.select_notifications(0, 1000)
     assert len(notifications) == 31
     topics = {n.topic for n in notifications}
@@ -36,7 +36,7 @@ def test_every_stored_event_decodes(old) -> None:  # noqa: ANN001
         assert event.originator_id == notification.originator_id
 
 
-def test_the_views_rebuild_and_verify(old, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_views_rebuild_and_verify(old, tmp_path: Path) -> None:
     live = old.open_views()
     assert live.catch_up(old.app) == 31
     fresh = Views(str(tmp_path / "fresh.db"))
@@ -46,7 +46,7 @@ def test_the_views_rebuild_and_verify(old, tmp_path: Path) -> None:  # noqa: ANN
 
 
 @pytest.mark.parametrize("number", [1, 2, 3])
-def test_audit_prints_what_it_printed_before_the_move(old, number: int) -> None:  # noqa: ANN001
+def test_audit_prints_what_it_printed_before_the_move(old, number: int) -> None:
     before = json.loads((FIXTURES / f"store-0.1.audit-{number}.json").read_text(encoding="utf-8"))
     now = audit(old.read(user="coordinator"), CASES[number - 1])
     assert now["case"] == before["case"]
@@ -56,7 +56,7 @@ def test_audit_prints_what_it_printed_before_the_move(old, number: int) -> None:
 
 
 @pytest.mark.parametrize("number", [1, 2, 3])
-def test_show_gives_the_same_state(old, number: int) -> None:  # noqa: ANN001
+def test_show_gives_the_same_state(old, number: int) -> None:
     before = json.loads((FIXTURES / f"store-0.1.show-{number}.json").read_text(encoding="utf-8"))
     now = show(old.read(user="coordinator"), CASES[number - 1])
     same = (

@@ -178,7 +178,7 @@ def test_a_second_sender_skips_what_the_first_has_claimed(services, people, tmp_
             real = Relay.from_url(url)
 
             class Racing(Relay):
-                def send(self, message):  # noqa: ANN001, ANN201
+                def send(self, message):
                     # the other sender runs mid-send: from its views, and from the row it read before the claim
                     inner.append(send_due(other, NOW, real))
                     inner.append(

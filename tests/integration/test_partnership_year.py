@@ -24,18 +24,18 @@ from tasking.queries.year_reads import activities, briefing_section, cameras, fu
 from tests.conftest import at
 
 
-def _figures(desk, year=2017):  # noqa: ANN001, ANN202
+def _figures(desk, year=2017):
     read = desk.read()
     return year_stats(read.db, desk.config, year, read.point.position)
 
 
-def _explain(desk, figure, year=2017):  # noqa: ANN001, ANN202
+def _explain(desk, figure, year=2017):
     read = desk.read()
     return explain(read.db, desk.config, year, read.point.position, figure)
 
 
 class TestActionPlan:
-    def test_achieved_percent_counts_the_latest_status_and_leaves_dropped_actions_out(self, desk) -> None:  # noqa: ANN001
+    def test_achieved_percent_counts_the_latest_status_and_leaves_dropped_actions_out(self, desk) -> None:
         refs = [
             desk.send(
                 PlanAdd,
@@ -60,7 +60,7 @@ class TestActionPlan:
         explained = _explain(desk, "action_plan.achieved_percent")
         assert explained["count"] == 3 and {i["event"] for i in explained["items"]} == {"PlanAction.Updated"}
 
-    def test_dropped_needs_a_reason_and_the_same_status_is_refused(self, desk) -> None:  # noqa: ANN001
+    def test_dropped_needs_a_reason_and_the_same_status_is_refused(self, desk) -> None:
         ref = desk.send(
             PlanAdd, year=2017, priority="mental-health", action="Drop-in", lead="COUNCIL", due="2018-03-31"
         )["action"]
@@ -71,7 +71,7 @@ class TestActionPlan:
 
 
 class TestActivities:
-    def test_activities_count_by_kind_area_and_panel(self, desk) -> None:  # noqa: ANN001
+    def test_activities_count_by_kind_area_and_panel(self, desk) -> None:
         desk.send(PactAdd, when="2017-12-05T19:00", name="Westerham", area="Westerham")
         desk.send(
             ActivityRecord,
@@ -104,13 +104,13 @@ class TestActivities:
         assert _explain(desk, "activities.by_kind.night-of-action")["count"] == 1
         assert _figures(desk)["previous_year"]["activities"] == {"total": 1}
 
-    def test_a_pact_meeting_names_a_known_panel(self, desk) -> None:  # noqa: ANN001
+    def test_a_pact_meeting_names_a_known_panel(self, desk) -> None:
         with pytest.raises(DomainError, match="panel: unknown PACT panel"):
             desk.send(
                 ActivityRecord, kind="pact-meeting", areas=("Swanley",), lead="POLICE", outcome="x", panel="Swanley"
             )
 
-    def test_officers_record_only_activities_their_agency_led(self, desk) -> None:  # noqa: ANN001
+    def test_officers_record_only_activities_their_agency_led(self, desk) -> None:
         done = desk.send(
             ActivityRecord, user="sgt.jones", kind="operation", areas=("Swanley",), lead="POLICE", outcome="Op Swanley"
         )
@@ -122,7 +122,7 @@ class TestActivities:
         with pytest.raises(Forbidden):
             desk.send(PlanAdd, user="sgt.jones", year=2017, priority="p", action="a", lead="POLICE", due="2018-03-31")
 
-    def test_a_restricted_linked_case_is_an_outline_for_the_uninvolved(self, desk) -> None:  # noqa: ANN001
+    def test_a_restricted_linked_case_is_an_outline_for_the_uninvolved(self, desk) -> None:
         case = desk.report("2018-03-01T09:00", category="domestic-abuse", source="DAVSS")
         desk.send(
             ActivityRecord, kind="campaign", areas=("Swanley",), lead="COUNCIL", outcome="DA awareness", cases=(case,)
@@ -133,7 +133,7 @@ class TestActivities:
 
 
 class TestFunding:
-    def _table(self, desk) -> str:  # noqa: ANN001
+    def _table(self, desk) -> str:
         grant = desk.send(FundingGrant, when="2017-04-03T10:00", funder="PCC", amount="31107", year=2017)["grant"]
         for organisation, project, first, second in [
             ("Kenward Trust", "Substance Misuse Youth Worker", "6000", "6000"),
@@ -154,7 +154,7 @@ class TestFunding:
                     )
         return grant
 
-    def test_the_table_reconciles_and_an_allocation_beyond_its_grant_is_refused(self, desk) -> None:  # noqa: ANN001
+    def test_the_table_reconciles_and_an_allocation_beyond_its_grant_is_refused(self, desk) -> None:
         grant = self._table(desk)
         before = desk.read().point.position
         with pytest.raises(DomainError, match=r"amount: £0.01 exceeds what is left of GR-2017-01 \(£0.00"):
@@ -170,7 +170,7 @@ class TestFunding:
         assert total == 3110700 and table["grants"][0]["unallocated"] == "0.00"
         assert _explain(desk, "funding.by_funder.PCC")["items"][0]["detail"] == "GR-2017-01 PCC £31,107.00"
 
-    def test_spend_beyond_its_allocation_is_refused(self, desk) -> None:  # noqa: ANN001
+    def test_spend_beyond_its_allocation_is_refused(self, desk) -> None:
         grant = self._table(desk)
         desk.send(FundingSpend, grant=grant, allocation="F5", amount="5000", note="Shed alarms")
         with pytest.raises(DomainError, match="amount: .* beyond its allocation"):
@@ -179,7 +179,7 @@ class TestFunding:
 
 
 class TestCctv:
-    def test_deployments_count_and_a_camera_is_in_one_place_at_a_time(self, desk) -> None:  # noqa: ANN001
+    def test_deployments_count_and_a_camera_is_in_one_place_at_a_time(self, desk) -> None:
         camera = desk.send(CctvAdd, when="2017-04-03T10:00", description="Mobile camera 1")["camera"]
         case = desk.report("2017-05-01T09:00")
         done = desk.send(
@@ -223,7 +223,7 @@ class TestCctv:
         assert cameras(desk.read(), desk.read().point)["cameras"][0]["deployments"][0]["cases"] == [case]
 
 
-def test_the_briefing_lists_the_days_and_weeks_activities_and_cameras_due_to_move(desk) -> None:  # noqa: ANN001
+def test_the_briefing_lists_the_days_and_weeks_activities_and_cameras_due_to_move(desk) -> None:
     from tasking.queries.briefing import briefing
 
     desk.send(

@@ -727,7 +727,7 @@ def test_every_cli_command_and_http_route_is_in_the_matrix_or_named() -> None:
 @pytest.mark.parametrize("who", list(USERS))
 def test_every_cli_read_follows_the_table_and_hides_restricted_text(
     route_store: Store, who: str, tmp_path, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from tests.e2e.test_fuzz_writes import invoke
 
     s = route_store
@@ -810,7 +810,7 @@ def test_every_http_read_route_follows_the_table_and_hides_restricted_text(route
 
 
 @pytest.mark.parametrize("who", list(USERS))
-def test_every_outbox_operation_follows_the_table(route_store: Store, who: str, monkeypatch) -> None:  # noqa: ANN001
+def test_every_outbox_operation_follows_the_table(route_store: Store, who: str, monkeypatch) -> None:
     from tests.e2e.test_fuzz_writes import invoke
 
     s = route_store

@@ -68,12 +68,12 @@ class TestImpersonation:
         assert user.tokens == {}
         assert refused(services)[-1]["user"] == by
 
-    def test_a_user_issues_their_own_token_and_the_event_names_them(self, people, services: Services) -> None:  # noqa: ANN001
+    def test_a_user_issues_their_own_token_and_the_event_names_them(self, people, services: Services) -> None:
         assert _token_for(services, "sgt.jones", by="sgt.jones")["token"] == "K1"
         events = list(services.app.events.get(services.app.get_user("sgt.jones").id))
         assert type(events[-1]).__name__ == "TokenIssued" and events[-1].user == "sgt.jones"
 
-    def test_an_enrolled_user_redeems_the_code_once_for_their_own_token(self, people, services: Services) -> None:  # noqa: ANN001
+    def test_an_enrolled_user_redeems_the_code_once_for_their_own_token(self, people, services: Services) -> None:
         app, now = services.app, utcnow()
         code, code_digest = new_token("sgt.jones", kind="enr")
         send(
@@ -94,7 +94,7 @@ class TestImpersonation:
         assert enrolled.user == "coordinator" and events[-1].user == "sgt.jones"
         assert code not in str(vars(enrolled)) and token not in str(vars(events[-1]))
 
-    def test_managing_another_user_s_token_is_refused_and_logged(self, people, services: Services) -> None:  # noqa: ANN001
+    def test_managing_another_user_s_token_is_refused_and_logged(self, people, services: Services) -> None:
         _token_for(services, "warden.grange", by="warden.grange")
         with pytest.raises(Forbidden, match="may manage only their own tokens"):
             send(services.app, RevokeToken(user="sgt.jones", at=utcnow(), login="warden.grange"))
@@ -125,7 +125,7 @@ def test_a_login_is_lower_case_letters_digits_dots_underscores_and_hyphens(desk:
 
 
 @pytest.mark.parametrize("user", [None, "nobody"])
-def test_an_unknown_or_missing_user_is_refused_and_logged(people, services: Services, user: str | None) -> None:  # noqa: ANN001
+def test_an_unknown_or_missing_user_is_refused_and_logged(people, services: Services, user: str | None) -> None:
     """Item 19: the refusal is in the access log (the login given, never a token)."""
     before = len(refused(services))
     with pytest.raises(DomainError, match="user"):
@@ -172,7 +172,7 @@ FORMULAS = [
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_exports_never_carry_a_live_formula_and_xlsx_dates_are_dates(
     desk: Desk, services: Services, tmp_path, fmt: str
-) -> None:  # noqa: ANN001
+) -> None:
     """Item 27: OWASP's rule (a single quote before = + - @ tab CR) in every CSV and XLSX export."""
     import csv
 
@@ -229,7 +229,7 @@ def test_a_text_cell_is_neutralised_and_a_number_is_left_alone() -> None:
 @pytest.mark.parametrize("cell", ["text", "spreadsheet date"])
 def test_an_imported_time_in_the_spring_gap_or_autumn_overlap_is_refused_as_the_cli_refuses_it(
     people, services: Services, text: str, cli_text: str, rule: str, cell: str
-) -> None:  # noqa: ANN001
+) -> None:
     """Item 28: one rule for every way in (`tasking.time.instants.wall_clock`), with the CLI's message."""
     from pathlib import Path
 

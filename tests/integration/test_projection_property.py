@@ -136,7 +136,7 @@ op = st.tuples(
 )
 
 
-def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str], people: dict[str, str]):  # noqa: ANN201
+def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str], people: dict[str, str]):
     at = START + dt.timedelta(minutes=minutes + 60 * len(refs))
     # Random steps act as any of three users (an officer's step on a case not theirs is refused,
     # and writes only its refusal); the every-topic tail (pick -2) acts as the coordinator.
@@ -251,7 +251,7 @@ def command_for(kind: str, pick: int, option: int, minutes: int, refs: list[str]
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(op, min_size=1, max_size=40), batch=st.integers(1, 9))
-def test_incremental_catch_up_equals_a_full_rebuild(backend: str, ops, batch: int, tmp_path_factory) -> None:  # noqa: ANN001
+def test_incremental_catch_up_equals_a_full_rebuild(backend: str, ops, batch: int, tmp_path_factory) -> None:
     folder = tmp_path_factory.mktemp("prop")
     with scratch_services(backend, folder, views="live.db") as services:
         people = seed_roster(services)
@@ -286,7 +286,7 @@ def test_incremental_catch_up_equals_a_full_rebuild(backend: str, ops, batch: in
         live.close()
 
 
-def assert_analyst_views_match_the_fold(services) -> None:  # noqa: ANN001
+def assert_analyst_views_match_the_fold(services) -> None:
     """The `cases` and `taskings` views (for analysts) hold exactly the latest point's fold."""
     from tasking.queries.state import case_states
 
@@ -331,7 +331,7 @@ def assert_analyst_views_match_the_fold(services) -> None:  # noqa: ANN001
         )
 
 
-def assert_catch_up_equals_rebuild(services, live: Views, folder, batch: int) -> None:  # noqa: ANN001
+def assert_catch_up_equals_rebuild(services, live: Views, folder, batch: int) -> None:
     """Views caught up step by step equal one clean build, and an in-place rebuild, rows and tracking."""
     fresh = Views(str(folder / "fresh.db"))
     fresh.catch_up(services.app, batch=1000)

@@ -27,7 +27,7 @@ from tests.integration.test_projection_property import START, command_for, op
 restrict = st.tuples(st.just("restrict"), st.integers(0, 30), st.integers(0, 3), st.integers(0, 24 * 60))
 
 
-def _command(step: tuple, refs: list[str], people: dict[str, str]):  # noqa: ANN202
+def _command(step: tuple, refs: list[str], people: dict[str, str]):
     kind, pick, option, minutes = step
     if kind != "restrict" or not refs:
         return command_for("report" if kind == "restrict" else kind, pick, option, minutes, refs, people)
@@ -65,7 +65,7 @@ def _command(step: tuple, refs: list[str], people: dict[str, str]):  # noqa: ANN
     ]
 )
 @example(steps=[("report", 0, 0, 0), ("restrict", 0, 1, 5), ("restrict", 0, 0, 9)])
-def test_prefiltered_reads_equal_the_rule_over_every_case(steps, tmp_path_factory) -> None:  # noqa: ANN001
+def test_prefiltered_reads_equal_the_rule_over_every_case(steps, tmp_path_factory) -> None:
     with scratch_services("sqlite", tmp_path_factory.mktemp("prefilters")) as services:
         people = seed_roster(services)
         refs: list[str] = []

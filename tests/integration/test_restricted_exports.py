@@ -72,7 +72,7 @@ def test_a_coordinator_s_export_is_in_full_and_recorded(desk: Desk, cases: dict[
 
 def test_the_analysts_database_holds_outlines_no_free_text_and_pseudonyms(
     desk: Desk, cases: dict[str, str], tmp_path: Path, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     """Written through the CLI (in-process), opened with Datasette, and searched byte by byte."""
     import asyncio
 

@@ -76,7 +76,7 @@ def test_a_released_hold_lets_retention_take_the_case_and_its_people(desk: Desk,
     assert again["cases"] == [] and again["people"] == []  # done once
 
 
-def test_the_schedulers_nightly_job_runs_the_same_retention(desk: Desk, closed: dict[str, str], tmp_path) -> None:  # noqa: ANN001
+def test_the_schedulers_nightly_job_runs_the_same_retention(desk: Desk, closed: dict[str, str], tmp_path) -> None:
     from tasking.scheduler import run_once
 
     done = run_once(desk.services, at("2024-03-11T02:00"), tmp_path, "coordinator")["retention"]

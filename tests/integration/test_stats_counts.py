@@ -20,14 +20,14 @@ TABLES = ("activity", "case_versions", "tasking_versions", "cases", "taskings")
 
 
 @pytest.fixture(name="demo", scope="module")
-def fixture_demo(tmp_path_factory, demo_template):  # noqa: ANN001, ANN201
+def fixture_demo(tmp_path_factory, demo_template):
     store = copy_demo(demo_template, tmp_path_factory.mktemp("counts"))
     services = bootstrap(Settings(store=store, views=store.removesuffix(".db") + ".views.db"))
     yield services.read(user="coordinator")
     services.close()
 
 
-def test_every_count_is_the_length_of_its_list_at_every_position(demo) -> None:  # noqa: ANN001
+def test_every_count_is_the_length_of_its_list_at_every_position(demo) -> None:
     db, config, head = demo.db, demo.config, demo.point.position
     special, _ = stats_counts._special(db, head)
     assert special, "the demo corrects and links reports: the folded path is exercised"
@@ -40,12 +40,12 @@ def test_every_count_is_the_length_of_its_list_at_every_position(demo) -> None: 
             assert stats_counts.sizes(db, config, year, position) == stats_figures.of_lists(found), (year, position)
 
 
-def full_scans(db, sql: str) -> list[str]:  # noqa: ANN001
+def full_scans(db, sql: str) -> list[str]:
     steps = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()]
     return [s for s in steps if s.startswith("SCAN") and any(re.search(rf"\b{t}\b", s) for t in TABLES)]
 
 
-def test_year_stats_reads_only_the_year_s_rows(demo) -> None:  # noqa: ANN001
+def test_year_stats_reads_only_the_year_s_rows(demo) -> None:
     db = demo.db
     assert full_scans(db, "SELECT COUNT(*) FROM activity WHERE user = 'coordinator'")  # what a full scan looks like
     statements: list[str] = []

@@ -19,7 +19,7 @@ LOCATION = "High\rStreet\x9b31m"
 
 
 @pytest.fixture(name="typed")
-def fixture_typed(desk: Desk, monkeypatch) -> dict[str, str]:  # noqa: ANN001
+def fixture_typed(desk: Desk, monkeypatch) -> dict[str, str]:
     monkeypatch.setenv("TASKING_VIEWS", desk.services.settings.views_path)
     monkeypatch.setenv("COLUMNS", "400")  # wide enough that no cell is folded: the escapes are read whole
     case = desk.report("2018-03-02T10:00", summary=SUMMARY, location=LOCATION)
@@ -60,7 +60,7 @@ def test_visible_leaves_ordinary_text_alone() -> None:
     assert visible("a\nb\tc\u200bd") == "a\\x0ab\\x09c\\u200bd"
 
 
-def test_the_agencies_reminders_escape_html_and_controls(desk: Desk, tmp_path) -> None:  # noqa: ANN001
+def test_the_agencies_reminders_escape_html_and_controls(desk: Desk, tmp_path) -> None:
     import datetime as dt
 
     from tasking.commands import RaiseTasking

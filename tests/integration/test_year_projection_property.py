@@ -36,7 +36,7 @@ STATUSES = ["on-track", "achieved", "not-achieved", "dropped"]
 op = st.tuples(st.sampled_from(KINDS), st.integers(0, 9), st.integers(0, 3))
 
 
-def command_for(kind: str, pick: int, option: int, step: int, made: dict[str, list[str]]):  # noqa: ANN201
+def command_for(kind: str, pick: int, option: int, step: int, made: dict[str, list[str]]):
     at = START + dt.timedelta(days=7 * step)
     who = dict(user="coordinator", at=at)
     first = lambda key, fallback: made[key][pick % len(made[key])] if made[key] else fallback  # noqa: E731
@@ -95,7 +95,7 @@ def command_for(kind: str, pick: int, option: int, step: int, made: dict[str, li
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(op, min_size=1, max_size=25), batch=st.integers(1, 7))
-def test_incremental_catch_up_equals_a_full_rebuild(backend: str, ops, batch: int, tmp_path_factory) -> None:  # noqa: ANN001
+def test_incremental_catch_up_equals_a_full_rebuild(backend: str, ops, batch: int, tmp_path_factory) -> None:
     folder = tmp_path_factory.mktemp("year-prop")
     with scratch_services(backend, folder, views="live.db") as services:
         seed_roster(services)

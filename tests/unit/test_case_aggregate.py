@@ -80,7 +80,7 @@ class TestClosedCase:
             (lambda c: c.reopen(*WHO, LATER, "back again"), "Reopened", "open"),
         ],
     )
-    def test_allows_update_correct_and_reopen_when_closed(self, decide, recorded: str, status: str) -> None:  # noqa: ANN001
+    def test_allows_update_correct_and_reopen_when_closed(self, decide, recorded: str, status: str) -> None:
         case = new_case()
         case.close(*WHO, LATER, "resolved", None)
         decide(case)
@@ -126,7 +126,7 @@ class TestEffectiveTimes:
             lambda c, t: c.link(*WHO, t, "CSU-2017-00002", "same-problem"),
         ],
     )
-    def test_nothing_is_recorded_before_the_report_was_received(self, decide) -> None:  # noqa: ANN001
+    def test_nothing_is_recorded_before_the_report_was_received(self, decide) -> None:
         with pytest.raises(DomainError, match="at: .* is before CSU-2017-00001 was received"):
             decide(new_case(), RECEIVED - dt.timedelta(days=400))
 

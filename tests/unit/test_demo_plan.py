@@ -21,7 +21,7 @@ def fixture_steps() -> list:
     return list(plan_district(DEMO_SEED).steps)
 
 
-def local(step) -> object:  # noqa: ANN001
+def local(step) -> object:
     return step.when.astimezone(LONDON)
 
 

@@ -43,7 +43,7 @@ def run(
     at: str | None = None,
     cases: frozenset[str] = frozenset(),
     recorded_by: dt.datetime = NOW,
-):  # noqa: ANN201
+):
     application = Application(applicant=APPLICANT, received_at=t(applied), cases=cases)
     return assess(application, complaints, list(links), rules, at=t(at or applied), recorded_by=recorded_by)
 
@@ -292,7 +292,7 @@ def records(draw: st.DrawFn) -> tuple[list[Complaint], list[IncidentLink], Appli
 
 @settings(max_examples=300, deadline=None)
 @given(records(), st.data())
-def test_property_a_later_recorded_complaint_never_changes_the_assessment(record, data) -> None:  # noqa: ANN001
+def test_property_a_later_recorded_complaint_never_changes_the_assessment(record, data) -> None:
     complaints, links, application, rules = record
     before = assess(application, complaints, links, rules, at=application.received_at, recorded_by=NOW)
     received = application.received_at - dt.timedelta(days=data.draw(st.integers(0, 100)))
@@ -320,7 +320,7 @@ def test_property_a_later_recorded_complaint_never_changes_the_assessment(record
 
 @settings(max_examples=300, deadline=None)
 @given(records())
-def test_property_every_report_of_the_applicant_is_counted_or_excluded_with_a_reason(record) -> None:  # noqa: ANN001
+def test_property_every_report_of_the_applicant_is_counted_or_excluded_with_a_reason(record) -> None:
     complaints, links, application, rules = record
     result = assess(application, complaints, links, rules, at=application.received_at, recorded_by=NOW)
     mine = {
@@ -336,7 +336,7 @@ def test_property_every_report_of_the_applicant_is_counted_or_excluded_with_a_re
 
 @settings(max_examples=300, deadline=None)
 @given(records())
-def test_property_a_second_agencys_report_of_a_counted_incident_changes_nothing_counted(record) -> None:  # noqa: ANN001
+def test_property_a_second_agencys_report_of_a_counted_incident_changes_nothing_counted(record) -> None:
     complaints, links, application, rules = record
     before = assess(application, complaints, links, rules, at=application.received_at, recorded_by=NOW)
     if not before.qualifying:

@@ -66,7 +66,7 @@ def test_a_report_with_coordinates_keeps_them() -> None:
 @pytest.mark.parametrize(
     ("lat", "lon", "rule"), [(51.4, None, "give both --lat and --lon"), (91.0, 0.1, "less than or equal to 90")]
 )
-def test_coordinates_come_in_pairs_and_in_range(lat, lon, rule: str) -> None:  # noqa: ANN001
+def test_coordinates_come_in_pairs_and_in_range(lat, lon, rule: str) -> None:
     with pytest.raises(ValidationError, match=rule):
         RecordReport(
             user="u",

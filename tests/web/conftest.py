@@ -78,7 +78,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 @pytest.fixture(name="web")
-def fixture_web(services: Services, people: dict[str, str], tmp_path: Path):  # noqa: ANN201
+def fixture_web(services: Services, people: dict[str, str], tmp_path: Path):
     """A client of the real app over the test's store (its views file too), the roster seeded."""
     settings = Settings(store=services.settings.store, views=services.settings.views_path)
     app = create_app(

@@ -25,7 +25,7 @@ def case_tasked_to_wardens(desk: Desk) -> str:
     return case
 
 
-def assert_problem(response, status: int, field: str | None = None) -> dict:  # noqa: ANN001
+def assert_problem(response, status: int, field: str | None = None) -> dict:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
     body = response.json()
@@ -36,13 +36,13 @@ def assert_problem(response, status: int, field: str | None = None) -> dict:  # 
 
 
 class TestAuthentication:
-    def test_a_request_without_a_token_gets_401_and_health_needs_none(self, web) -> None:  # noqa: ANN001
+    def test_a_request_without_a_token_gets_401_and_health_needs_none(self, web) -> None:
         response = web.get("/api/v1/cases")
         assert_problem(response, 401)
         assert response.headers["www-authenticate"].startswith("Bearer")
         assert web.get("/health").json()["status"] == "ok"
 
-    def test_a_token_works_until_it_is_revoked(self, web, services) -> None:  # noqa: ANN001
+    def test_a_token_works_until_it_is_revoked(self, web, services) -> None:
         token = issue(services, "sgt.jones")
         assert web.get("/api/v1/me", headers=bearer(token)).json() == {
             "user": "sgt.jones",
@@ -54,13 +54,13 @@ class TestAuthentication:
         send(services.app, RevokeToken(user="coordinator", at=utcnow(), login="sgt.jones"))
         assert_problem(web.get("/api/v1/me", headers=bearer(token)), 401)
 
-    def test_an_expired_or_made_up_token_gets_401(self, web, services) -> None:  # noqa: ANN001
+    def test_an_expired_or_made_up_token_gets_401(self, web, services) -> None:
         expired = issue(services, "sgt.jones", days=0)
         assert_problem(web.get("/api/v1/me", headers=bearer(expired)), 401)
         assert_problem(web.get("/api/v1/me", headers=bearer(expired[:-4] + "abcd")), 401)
         assert_problem(web.get("/api/v1/me", headers=bearer("not-a-token")), 401)
 
-    def test_failed_attempts_are_limited_and_logged_without_the_token(self, web, services) -> None:  # noqa: ANN001
+    def test_failed_attempts_are_limited_and_logged_without_the_token(self, web, services) -> None:
         good = issue(services, "sgt.jones")
         wrong = good[:-6] + "zzzzzz"
         with capture_logs() as logs:
@@ -73,7 +73,7 @@ class TestAuthentication:
         assert len(failures) == 5 and failures[0]["login"] == "sgt.jones"
         assert wrong not in json.dumps(logs, default=str) and good not in json.dumps(logs, default=str)
 
-    def test_a_token_is_issued_only_to_its_own_user(self, services, people) -> None:  # noqa: ANN001
+    def test_a_token_is_issued_only_to_its_own_user(self, services, people) -> None:
         from tasking.domain.permissions import Forbidden
 
         issue(services, "sgt.jones", by="sgt.jones")
@@ -83,7 +83,7 @@ class TestAuthentication:
 
 
 class TestWrites:
-    def test_a_follow_up_through_the_api_is_in_the_audit_as_the_cli_reads_it(self, web, services, desk) -> None:  # noqa: ANN001
+    def test_a_follow_up_through_the_api_is_in_the_audit_as_the_cli_reads_it(self, web, services, desk) -> None:
         case = case_tasked_to_wardens(desk)
         token = issue(services, "warden.grange")
         response = web.post(
@@ -111,7 +111,7 @@ class TestWrites:
         api = web.get(f"/api/v1/cases/{case}/audit", params={"position": position}, headers=bearer(token))
         assert api.text == cli.stdout
 
-    def test_a_request_id_makes_a_write_safe_to_retry(self, web, services, desk) -> None:  # noqa: ANN001
+    def test_a_request_id_makes_a_write_safe_to_retry(self, web, services, desk) -> None:
         case = case_tasked_to_wardens(desk)
         token = issue(services, "coordinator")
         body = {"case": case, "kind": "call", "outcome": "Rang back", "at": "2018-03-06T10:00:00Z"}
@@ -123,7 +123,7 @@ class TestWrites:
         shown = web.get(f"/api/v1/cases/{case}", headers=bearer(token)).json()
         assert len(shown["follow_ups"]) == 1
 
-    def test_an_unknown_case_gets_404(self, web, services) -> None:  # noqa: ANN001
+    def test_an_unknown_case_gets_404(self, web, services) -> None:
         token = issue(services, "coordinator")
         assert_problem(web.get("/api/v1/cases/CSU-2017-09999", headers=bearer(token)), 404, "case")
         sent = web.post(
@@ -133,7 +133,7 @@ class TestWrites:
         )
         assert_problem(sent, 404, "case")
 
-    def test_an_unknown_entry_of_a_breakdown_is_not_found_and_a_nameless_figure_is_invalid(self, web, services) -> None:  # noqa: ANN001
+    def test_an_unknown_entry_of_a_breakdown_is_not_found_and_a_nameless_figure_is_invalid(self, web, services) -> None:
         """`powers.NAME` names a power used that year: one never used is not there (404), as an
         unknown case is. A name the schema's figure pattern refuses is invalid input (422)."""
         token = issue(services, "analyst")
@@ -143,7 +143,7 @@ class TestWrites:
         assert "unknown figure 'powers.never-used'" in found["detail"]
         assert web.get("/api/v1/stats/2017/explain/nonsense", headers=bearer(token)).status_code == 422
 
-    def test_a_closed_case_refuses_a_follow_up_with_409(self, web, services, desk) -> None:  # noqa: ANN001
+    def test_a_closed_case_refuses_a_follow_up_with_409(self, web, services, desk) -> None:
         from tasking.commands import CloseCase
 
         case = desk.report("2018-03-03T08:10")
@@ -166,7 +166,7 @@ class TestWrites:
             ({"kind": "visit", "outcome": "x", "at": "2099-01-01T10:00:00Z"}, "at"),  # the future
         ],
     )
-    def test_invalid_input_gets_422_naming_the_field_and_writes_nothing(self, web, services, desk, body, field) -> None:  # noqa: ANN001
+    def test_invalid_input_gets_422_naming_the_field_and_writes_nothing(self, web, services, desk, body, field) -> None:
         case = case_tasked_to_wardens(desk)
         token = issue(services, "coordinator")
         before = services.app.event_count()
@@ -177,7 +177,7 @@ class TestWrites:
         )
         assert services.app.event_count() == before
 
-    def test_an_officer_of_an_uninvolved_agency_gets_403(self, web, services, desk) -> None:  # noqa: ANN001
+    def test_an_officer_of_an_uninvolved_agency_gets_403(self, web, services, desk) -> None:
         """The permission rule of issue 12: officers act on cases tasked to (or received by) their agency."""
         case = case_tasked_to_wardens(desk)
         token = issue(services, "housing.lee")
@@ -192,7 +192,7 @@ class TestWrites:
 
 
 class TestReads:
-    def test_bad_times_get_422(self, web, services) -> None:  # noqa: ANN001
+    def test_bad_times_get_422(self, web, services) -> None:
         token = issue(services, "coordinator")
         assert_problem(web.get("/api/v1/briefing", params={"at": "2018-03-25T01:30"}, headers=bearer(token)), 422, "at")
         assert_problem(
@@ -201,7 +201,7 @@ class TestReads:
         assert_problem(web.get("/api/v1/cases", params={"position": -1}, headers=bearer(token)), 422, "position")
         assert_problem(web.get("/api/v1/stats/2017", params={"at": "2018-03-05"}, headers=bearer(token)), 422, "at")
 
-    def test_reads_answer_with_the_cli_s_bytes(self, web, services, desk) -> None:  # noqa: ANN001
+    def test_reads_answer_with_the_cli_s_bytes(self, web, services, desk) -> None:
         case_tasked_to_wardens(desk)
         token = issue(services, "coordinator")
         env = {"TASKING_VIEWS": services.settings.views_path}
@@ -216,7 +216,7 @@ class TestReads:
             cli = run_cli("--store", store, *args, "--position", str(position), env=env)
             assert api.status_code == 200 and api.text == cli.stdout, path
 
-    def test_my_taskings_are_my_agency_s_open_ones_overdue_first(self, web, services, desk) -> None:  # noqa: ANN001
+    def test_my_taskings_are_my_agency_s_open_ones_overdue_first(self, web, services, desk) -> None:
         first = case_tasked_to_wardens(desk)
         second = desk.report("2018-03-04T08:10")
         desk.send(
@@ -227,7 +227,7 @@ class TestReads:
         assert mine["agency"] == "WARDENS"
         assert [(t["case"], t["days_overdue"]) for t in mine["taskings"]] == [(second, 2), (first, 0)]
 
-    def test_the_store_unreachable_gets_503(self, tmp_path, backend) -> None:  # noqa: ANN001
+    def test_the_store_unreachable_gets_503(self, tmp_path, backend) -> None:
         store = (
             str(tmp_path / "gone" / "store.db")
             if backend == "sqlite"

@@ -37,7 +37,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve_demo(folder: Path, demo_template: Path, **extra_env: str):  # noqa: ANN201
+def serve_demo(folder: Path, demo_template: Path, **extra_env: str):
     """The demo (the session's copy), a token for the coordinator, and `tasking serve` on a free local
     port; yields the base URL, the token, the env and the log file, and stops the server afterwards."""
     store = copy_demo(demo_template, folder)
@@ -68,12 +68,12 @@ def serve_demo(folder: Path, demo_template: Path, **extra_env: str):  # noqa: AN
 
 
 @pytest.fixture(name="served", scope="module")
-def fixture_served(tmp_path_factory, demo_template):  # noqa: ANN001, ANN201
+def fixture_served(tmp_path_factory, demo_template):
     yield from serve_demo(tmp_path_factory.mktemp("served"), demo_template)
 
 
 @pytest.fixture(name="page")
-def fixture_page(served):  # noqa: ANN001, ANN201
+def fixture_page(served):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-dev-shm-usage"]
@@ -89,7 +89,7 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
-def axe_findings(page) -> list[dict]:  # noqa: ANN001
+def axe_findings(page) -> list[dict]:
     """axe-core's violations on the page, WCAG 2.1 A and AA rules."""
     # Through the DevTools protocol, not a <script>: the page's CSP allows no inline script, rightly.
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
@@ -99,7 +99,7 @@ def axe_findings(page) -> list[dict]:  # noqa: ANN001
     }""")
 
 
-def test_sign_in_brief_the_morning_and_record_a_follow_up(served, page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_sign_in_brief_the_morning_and_record_a_follow_up(served, page, tmp_path: Path) -> None:
     base, folder = served["base"], shots(tmp_path)
     expected = json.loads(run_cli("briefing", "--at", "2018-03-05T09:00", "--json", env=served["env"]).stdout)
 
@@ -147,7 +147,7 @@ def test_sign_in_brief_the_morning_and_record_a_follow_up(served, page, tmp_path
     assert serious == [], serious
 
 
-def test_every_page_and_the_docs_work_under_the_strict_csp(served, page) -> None:  # noqa: ANN001
+def test_every_page_and_the_docs_work_under_the_strict_csp(served, page) -> None:
     """No CSP violation on the pages, the annual report (its inline style hashed) or /docs (Swagger
     UI from the server's own copy); the pages are not framed."""
     base, violations = served["base"], []

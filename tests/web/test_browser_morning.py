@@ -24,7 +24,7 @@ OTHER = "CSU-2017-00627"  # the morning's other new report
 
 
 @pytest.fixture(name="morning", scope="module")
-def fixture_morning(tmp_path_factory, demo_template):  # noqa: ANN001, ANN201
+def fixture_morning(tmp_path_factory, demo_template):
     folder = tmp_path_factory.mktemp("morning")
     yield from serve_demo(folder, demo_template, TASKING_PACKS=str(folder / "packs"))
 
@@ -37,7 +37,7 @@ def _audit(env: dict[str, str], case: str) -> list[dict]:
     return json.loads(run_cli("audit", case, "--json", env=env).stdout)["entries"]
 
 
-def _signed_in(browser, base: str, token: str):  # noqa: ANN001, ANN202
+def _signed_in(browser, base: str, token: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.goto(f"{base}/sign-in")
@@ -46,11 +46,11 @@ def _signed_in(browser, base: str, token: str):  # noqa: ANN001, ANN202
     return page
 
 
-def _nav(page) -> list[str]:  # noqa: ANN001
+def _nav(page) -> list[str]:
     return page.locator('nav[aria-label="Main"] a').all_inner_texts()
 
 
-def test_the_morning_from_intake_to_the_pack_to_the_figures(morning, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_morning_from_intake_to_the_pack_to_the_figures(morning, tmp_path: Path) -> None:
     base, env, folder = morning["base"], morning["env"], shots(tmp_path)
     findings: dict[str, list[dict]] = {}
     with sync_api.sync_playwright() as playwright:

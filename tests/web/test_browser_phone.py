@@ -106,7 +106,7 @@ def warden_phone(phone: dict[str, Any], tmp_path: Path) -> Iterator[tuple[Any, A
         context.close()
 
 
-def test_a_warden_without_signal_records_a_follow_up_and_completes_a_tasking_stored_once(phone, tmp_path) -> None:  # noqa: ANN001
+def test_a_warden_without_signal_records_a_follow_up_and_completes_a_tasking_stored_once(phone, tmp_path) -> None:
     base, tasking = phone["base"], phone["taskings"]["offline"]
     profile = tmp_path / "profile"
     outcome = "Phone test: spoke to the shopkeeper, no further trouble"
@@ -184,7 +184,7 @@ def test_a_warden_without_signal_records_a_follow_up_and_completes_a_tasking_sto
     assert follow_ups[0]["user"] == "warden.grange" and completions[0]["user"] == "warden.grange"
 
 
-def test_a_write_the_server_refuses_on_sync_comes_back_with_its_reason(phone, tmp_path) -> None:  # noqa: ANN001
+def test_a_write_the_server_refuses_on_sync_comes_back_with_its_reason(phone, tmp_path) -> None:
     base, tasking = phone["base"], phone["taskings"]["refused"]
     with warden_phone(phone, tmp_path) as (context, page):
         page.goto(f"{base}/cases/{tasking['case']}")
@@ -220,7 +220,7 @@ def test_a_write_the_server_refuses_on_sync_comes_back_with_its_reason(phone, tm
     assert [e["user"] for e in completions] == ["coordinator"]
 
 
-def test_signing_out_drops_the_kept_case_data(phone, tmp_path) -> None:  # noqa: ANN001
+def test_signing_out_drops_the_kept_case_data(phone, tmp_path) -> None:
     base = phone["base"]
     with warden_phone(phone, tmp_path) as (context, page):
         assert f"/cases/{phone['taskings']['kept']['case']}" in kept_paths(page)
@@ -232,7 +232,7 @@ def test_signing_out_drops_the_kept_case_data(phone, tmp_path) -> None:  # noqa:
         assert "Nothing is kept on this phone" in page.locator("main").inner_text()
 
 
-def test_a_shift_that_has_ended_keeps_nothing(phone, tmp_path) -> None:  # noqa: ANN001
+def test_a_shift_that_has_ended_keeps_nothing(phone, tmp_path) -> None:
     """The worker drops the case data once the shift (from the server's `data-shift-ends`) is over."""
     with warden_phone(phone, tmp_path) as (_, page):
         ended = page.evaluate("""async () => {
@@ -266,7 +266,7 @@ def pages_of(page: Any, base: str) -> list[str]:
     )
 
 
-def test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_width(phone) -> None:  # noqa: ANN001
+def test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_width(phone) -> None:
     """Every page each role can open: no sideways scrolling at 360, 390 or 1280 px; axe-core at the
     phone's and the desktop's widths (once per page and width: the roles share the templates)."""
     base, findings, checked, statuses = phone["base"], {}, set(), {}
@@ -299,7 +299,7 @@ def test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_widt
     assert len(checked) >= 2 * 9  # sign-in, the navigation's pages, a case, a report and an error, at two widths
 
 
-def test_every_control_on_the_case_page_is_reached_and_used_from_the_keyboard(phone) -> None:  # noqa: ANN001
+def test_every_control_on_the_case_page_is_reached_and_used_from_the_keyboard(phone) -> None:
     base, tasking = phone["base"], phone["taskings"]["offline"]
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)

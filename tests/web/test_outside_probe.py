@@ -29,7 +29,7 @@ def admin_token(desk: Desk) -> str:
 class TestRetentionOverHttp:
     """Item 3: no request body names what retention destroys."""
 
-    def test_the_api_cannot_destroy_a_held_case_or_a_person(self, web, desk) -> None:  # noqa: ANN001
+    def test_the_api_cannot_destroy_a_held_case_or_a_person(self, web, desk) -> None:
         case = desk.report("2018-03-02T10:00", summary="Shouting outside the flats")
         desk.send(PlaceHold, when="2018-03-11T10:00", case=case, reason="Civil claim LS-881")
         token, keys = admin_token(desk), desk.services.app.keys
@@ -42,7 +42,7 @@ class TestRetentionOverHttp:
         assert not keys.is_destroyed(case_id(case)) and not keys.is_destroyed(person_id(desk.people["resident"]))
         assert "/api/v1/commands/apply-retention" not in web.get("/openapi.json").json()["paths"]
 
-    def test_the_handler_refuses_a_case_the_rule_does_not_select(self, desk) -> None:  # noqa: ANN001
+    def test_the_handler_refuses_a_case_the_rule_does_not_select(self, desk) -> None:
         open_case = desk.report("2018-03-02T10:00")
         held = desk.report("2018-03-02T11:00")
         recent = desk.report("2018-03-02T12:00")
@@ -57,14 +57,14 @@ class TestRetentionOverHttp:
             assert not app.keys.is_destroyed(case_id(case))
 
 
-def issued_packs(web, token: str) -> list[dict]:  # noqa: ANN001
+def issued_packs(web, token: str) -> list[dict]:
     return web.get("/api/v1/briefings/issued", headers=bearer(token)).json()["briefings"]
 
 
 class TestPacksOverHttp:
     """Items 8 and 29: the server makes the pack; the body only names a real meeting whose time has come."""
 
-    def test_a_pack_made_from_the_body_is_refused_and_nothing_is_recorded(self, web, desk) -> None:  # noqa: ANN001
+    def test_a_pack_made_from_the_body_is_refused_and_nothing_is_recorded(self, web, desk) -> None:
         token = issue(desk.services, "coordinator")
         forged = {
             "meeting_day": "2018-03-05",
@@ -87,14 +87,14 @@ class TestPacksOverHttp:
             "2099-03-05T09:00:00Z",
         ],
     )  # in the future
-    def test_only_a_real_meeting_whose_time_has_come(self, web, desk, meeting: str) -> None:  # noqa: ANN001
+    def test_only_a_real_meeting_whose_time_has_come(self, web, desk, meeting: str) -> None:
         token = issue(desk.services, "coordinator")
         response = web.post("/api/v1/commands/issue-briefing", json={"meeting": meeting}, headers=bearer(token))
         assert response.status_code == 422, response.text
         assert response.json()["field"] == "meeting"
         assert issued_packs(web, token) == []
 
-    def test_the_server_computes_the_pack_once(self, web, desk, tmp_path) -> None:  # noqa: ANN001
+    def test_the_server_computes_the_pack_once(self, web, desk, tmp_path) -> None:
         case = desk.report("2018-03-03T08:10")
         token = issue(desk.services, "coordinator")
         body = {"meeting": "2018-03-05T09:00:00Z"}
@@ -109,7 +109,7 @@ class TestPacksOverHttp:
         [record] = issued_packs(web, token)
         assert record["meeting_day"] == "2018-03-05" and record["new_reports"] == 1
 
-    def test_the_handler_refuses_a_forged_meeting_whoever_sends_it(self, desk) -> None:  # noqa: ANN001
+    def test_the_handler_refuses_a_forged_meeting_whoever_sends_it(self, desk) -> None:
         app = desk.services.app
         count = app.event_count()
         saturday = at("2018-03-03T09:00")
@@ -129,7 +129,7 @@ class TestPacksOverHttp:
         assert refused.value.field == "meeting" and app.event_count() == count
 
 
-def sign_in_failures(tmp_path) -> list[dict]:  # noqa: ANN001
+def sign_in_failures(tmp_path) -> list[dict]:
     lines = (tmp_path / "serve.log").read_text().splitlines()
     return [entry for entry in map(json.loads, lines) if entry.get("event") == "web.sign_in.failed"]
 
@@ -138,7 +138,7 @@ class TestSignInLimits:
     """Item 11: forwarded headers only from named proxies; failures limited per address and per login; a
     valid token is never locked out."""
 
-    def test_by_default_x_forwarded_for_is_not_trusted(self, services, people, tmp_path) -> None:  # noqa: ANN001
+    def test_by_default_x_forwarded_for_is_not_trusted(self, services, people, tmp_path) -> None:
         good = issue(services, "sgt.jones")
         with serving(services, tmp_path) as base:
             statuses = [
@@ -151,7 +151,7 @@ class TestSignInLimits:
             assert httpx.get(f"{base}/api/v1/me", headers=bearer(good)).status_code == 200  # never locked out
         assert {entry["client"] for entry in sign_in_failures(tmp_path)} == {"127.0.0.1"}
 
-    def test_behind_a_named_proxy_each_login_is_limited_too(self, services, people, tmp_path) -> None:  # noqa: ANN001
+    def test_behind_a_named_proxy_each_login_is_limited_too(self, services, people, tmp_path) -> None:
         good = issue(services, "sgt.jones")
         with serving(services, tmp_path, "--forwarded-allow-ips", "127.0.0.1") as base:
             statuses = [
@@ -169,7 +169,7 @@ class TestSignInLimits:
 
 
 class TestFailedAttempts:
-    def test_a_valid_token_is_never_locked_out_at_a_busy_address(self, web, services) -> None:  # noqa: ANN001
+    def test_a_valid_token_is_never_locked_out_at_a_busy_address(self, web, services) -> None:
         good, other = issue(services, "sgt.jones"), issue(services, "warden.grange")
         for _ in range(5):  # the fixture's limit
             assert web.get("/api/v1/me", headers=bearer(other[:-4] + "zzzz")).status_code == 401
@@ -181,7 +181,7 @@ class TestFailedAttempts:
 class TestBodySize:
     """Item 12: a body over the limit is refused with 413 before it is read; no token, no body read."""
 
-    def test_a_declared_length_over_the_limit_is_refused_before_a_byte_is_read(self, web) -> None:  # noqa: ANN001
+    def test_a_declared_length_over_the_limit_is_refused_before_a_byte_is_read(self, web) -> None:
         sent: list[dict] = []
 
         async def receive() -> dict:
@@ -207,7 +207,7 @@ class TestBodySize:
         asyncio.run(web.app(scope, receive, send))
         assert sent[0]["status"] == 413
 
-    def test_a_chunked_body_over_the_limit_gets_413_and_writes_nothing(self, web, services, desk) -> None:  # noqa: ANN001
+    def test_a_chunked_body_over_the_limit_gets_413_and_writes_nothing(self, web, services, desk) -> None:
         case = desk.report("2018-03-03T08:10")
         token, count = issue(services, "coordinator"), services.app.event_count()
         chunks = iter(
@@ -221,13 +221,13 @@ class TestBodySize:
         assert response.status_code == 413 and response.headers["content-type"].startswith(PROBLEM)
         assert services.app.event_count() == count
 
-    def test_without_a_token_the_body_is_not_parsed(self, web) -> None:  # noqa: ANN001
+    def test_without_a_token_the_body_is_not_parsed(self, web) -> None:
         response = web.post(
             "/api/v1/commands/record-follow-up", content=b"{not json", headers={"Content-Type": "application/json"}
         )
         assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
 
-    def test_with_a_wrong_token_the_body_is_not_read(self, web) -> None:  # noqa: ANN001
+    def test_with_a_wrong_token_the_body_is_not_read(self, web) -> None:
         """Authentication comes before the body: a wrong token is 401 whatever the body holds (a body
         that is not UTF-8 would be 400 if it were read first)."""
         response = web.post(
@@ -242,7 +242,7 @@ class TestReadRefusals:
     """Item 13: a read the permission rule refuses is 403 (as documented), and is in the access log."""
 
     @pytest.mark.parametrize("path", ["/api/v1/stats/2017", "/api/v1/users", "/api/v1/stats/2017/explain/powers.CPW"])
-    def test_an_officer_refused_a_read_gets_403(self, web, services, path: str) -> None:  # noqa: ANN001
+    def test_an_officer_refused_a_read_gets_403(self, web, services, path: str) -> None:
         token = issue(services, "sgt.jones")
 
         def refused() -> int:
@@ -260,7 +260,7 @@ class TestNoServerErrors:
     """Item 16: inputs that answered 500 get their 4xx problem."""
 
     @pytest.mark.parametrize("at_", ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59"])
-    def test_a_briefing_at_the_ends_of_time(self, web, services, at_: str) -> None:  # noqa: ANN001
+    def test_a_briefing_at_the_ends_of_time(self, web, services, at_: str) -> None:
         token = issue(services, "coordinator")
         for path in ("/api/v1/briefing", "/api/v1/feedback-owed", "/api/v1/cases", "/api/v1/marac/agenda"):
             response = web.get(path, params={"at": at_}, headers=bearer(token))
@@ -269,7 +269,7 @@ class TestNoServerErrors:
         assert web.get("/api/v1/briefing", params={"as_of": at_}, headers=bearer(token)).json()["field"] == "as_of"
         assert web.get(f"/briefing/{at_[:10]}", headers={"Accept": "application/json"}).status_code in (401, 422)
 
-    def test_a_case_form_with_an_extra_case_field(self, web, services, desk) -> None:  # noqa: ANN001
+    def test_a_case_form_with_an_extra_case_field(self, web, services, desk) -> None:
         case = desk.report("2018-03-03T08:10")
         token = issue(services, "coordinator")
         sign_in(web, token)
@@ -288,7 +288,7 @@ class TestNoServerErrors:
 class TestSignOut:
     """Item 14: sign-out ends the session on the server; a cookie copied before it no longer works."""
 
-    def test_a_copied_cookie_stops_working_at_sign_out(self, web, services) -> None:  # noqa: ANN001
+    def test_a_copied_cookie_stops_working_at_sign_out(self, web, services) -> None:
         sign_in(web, issue(services, "sgt.jones"))
         assert web.get("/my-taskings").status_code == 200
         copied = web.cookies.get("tasking_session")
@@ -305,14 +305,14 @@ class TestSecurityHeaders:
     @pytest.mark.parametrize(
         "path", ["/sign-in", "/health", "/api/v1/me", "/docs", "/openapi.json", "/static/style.css"]
     )
-    def test_every_response_carries_them(self, web, path: str) -> None:  # noqa: ANN001
+    def test_every_response_carries_them(self, web, path: str) -> None:
         headers = web.get(path).headers
         csp = headers["content-security-policy"]
         assert "script-src 'self';" in csp and "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
         assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
         assert headers["referrer-policy"] == "no-referrer"
 
-    def test_the_docs_page_has_no_inline_script(self, web) -> None:  # noqa: ANN001
+    def test_the_docs_page_has_no_inline_script(self, web) -> None:
         page = web.get("/docs").text
         assert "<script>" not in page and "cdn" not in page
         assert web.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
@@ -321,7 +321,7 @@ class TestSecurityHeaders:
 class TestSchemaSaysWhatIsChecked:
     """Item 30: formats and enums in OpenAPI; a body that is not UTF-8 gets a documented 400."""
 
-    def test_a_body_that_is_not_utf8_gets_a_documented_400(self, web, services, desk) -> None:  # noqa: ANN001
+    def test_a_body_that_is_not_utf8_gets_a_documented_400(self, web, services, desk) -> None:
         case = desk.report("2018-03-03T08:10")
         token = issue(services, "coordinator")
         body = f'{{"case": "{case}", "kind": "call", "outcome": "caf\xe9"}}'.encode("latin-1")
@@ -334,7 +334,7 @@ class TestSchemaSaysWhatIsChecked:
         documented = web.get("/openapi.json").json()["paths"]["/api/v1/commands/record-follow-up"]["post"]["responses"]
         assert "400" in documented
 
-    def test_times_areas_agencies_categories_and_figures_carry_their_formats_and_enums(self, web, desk) -> None:  # noqa: ANN001
+    def test_times_areas_agencies_categories_and_figures_carry_their_formats_and_enums(self, web, desk) -> None:
         schema = web.get("/openapi.json").json()
         params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/cases"]["get"]["parameters"]}
         for name in ("at", "as_of"):

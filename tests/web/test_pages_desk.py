@@ -20,7 +20,7 @@ def _listed(text: str) -> list[str]:
     return re.findall(r'<td><a href="/cases/([^"]+)">', text)
 
 
-def test_the_case_list_filters_by_what_the_list_shows_and_by_agency_lead_and_dates(web, services, desk) -> None:  # noqa: ANN001
+def test_the_case_list_filters_by_what_the_list_shows_and_by_agency_lead_and_dates(web, services, desk) -> None:
     shops = desk.report("2018-03-03T08:10")
     elm = desk.report("2018-03-04T10:00", location="Elm Road", category="noise", area="Edenbridge", source="POLICE")
     desk.send(RaiseTasking, when="2018-03-05T09:30", case=shops, agency="WARDENS", action="Patrol", due="2018-03-09")
@@ -38,7 +38,7 @@ def test_the_case_list_filters_by_what_the_list_shows_and_by_agency_lead_and_dat
     assert bad.status_code == 422 and "Value error" not in bad.text
 
 
-def test_people_the_access_log_and_users_are_for_the_roles_the_table_allows(web, services, desk, people) -> None:  # noqa: ANN001
+def test_people_the_access_log_and_users_are_for_the_roles_the_table_allows(web, services, desk, people) -> None:
     sign_in(web, issue(services, "coordinator"))
     found = web.get("/people?find=smith")
     assert f'<a href="/people/{people["resident"]}">' in found.text and "Pat Smith" in found.text
@@ -60,7 +60,7 @@ def test_people_the_access_log_and_users_are_for_the_roles_the_table_allows(web,
     assert web.get("/people?find=smith").status_code == 403
 
 
-def test_an_analyst_drills_into_a_figure_and_downloads_an_export(web, services, desk) -> None:  # noqa: ANN001
+def test_an_analyst_drills_into_a_figure_and_downloads_an_export(web, services, desk) -> None:
     case = desk.report("2018-03-03T08:10")
     desk.send(RaiseTasking, when="2018-03-05T09:30", case=case, agency="WARDENS", action="Patrol", due="2018-03-09")
     sign_in(web, issue(services, "analyst"))
@@ -77,7 +77,7 @@ def test_an_analyst_drills_into_a_figure_and_downloads_an_export(web, services, 
     assert [r["case"] for r in rows] == [case] and "resident" in rows[0].values()
 
 
-def test_the_case_review_group_and_marac_pages_write_through_their_commands(web, services, desk, people) -> None:  # noqa: ANN001
+def test_the_case_review_group_and_marac_pages_write_through_their_commands(web, services, desk, people) -> None:
     case = desk.report("2018-03-03T08:10")
     sign_in(web, issue(services, "coordinator"))
     form = web.get("/desk/case-review-apply")

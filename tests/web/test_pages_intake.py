@@ -24,7 +24,7 @@ REPORT = {
 }
 
 
-def test_an_officer_records_a_report_and_lands_on_its_case_page(web, services) -> None:  # noqa: ANN001
+def test_an_officer_records_a_report_and_lands_on_its_case_page(web, services) -> None:
     sign_in(web, issue(services, "sgt.jones"))
     form = web.get("/cases/new")
     assert form.status_code == 200 and "<h1>Record a report</h1>" in form.text
@@ -41,7 +41,7 @@ def test_an_officer_records_a_report_and_lands_on_its_case_page(web, services) -
     assert "Report recorded." in page.text and "sgt.jones (POLICE)" in page.text
 
 
-def test_the_case_page_says_when_a_new_report_may_duplicate_an_open_one(web, services, desk) -> None:  # noqa: ANN001
+def test_the_case_page_says_when_a_new_report_may_duplicate_an_open_one(web, services, desk) -> None:
     first = desk.report("2018-03-03T22:00", source="POLICE", occurred_at=desk_at("2018-03-03T21:00"))
     sign_in(web, issue(services, "coordinator"))
     saved = web.post(
@@ -57,7 +57,7 @@ def test_the_case_page_says_when_a_new_report_may_duplicate_an_open_one(web, ser
     assert "duplicate" not in unquote(plain.headers["location"])
 
 
-def test_a_refused_report_keeps_what_was_typed_and_says_why_in_plain_words(web, services) -> None:  # noqa: ANN001
+def test_a_refused_report_keeps_what_was_typed_and_says_why_in_plain_words(web, services) -> None:
     sign_in(web, issue(services, "coordinator"))
     before = services.app.event_count()
     refused = web.post(
@@ -71,7 +71,7 @@ def test_a_refused_report_keeps_what_was_typed_and_says_why_in_plain_words(web, 
     assert services.app.event_count() == before
 
 
-def test_the_reporter_is_found_or_added_on_the_same_page(web, services, people) -> None:  # noqa: ANN001
+def test_the_reporter_is_found_or_added_on_the_same_page(web, services, people) -> None:
     sign_in(web, issue(services, "coordinator"))
     typed = {**REPORT, "anonymous": "", "find": "smith", "csrf_token": csrf(web.get("/cases/new").text)}
     found = web.post("/cases/new", data={**typed, "step": "find"})
@@ -90,7 +90,7 @@ def test_the_reporter_is_found_or_added_on_the_same_page(web, services, people) 
     assert show(services.read(user="coordinator", action="show"), case)["reporter"] == reference
 
 
-def test_only_the_roles_that_may_report_open_the_page(web, services) -> None:  # noqa: ANN001
+def test_only_the_roles_that_may_report_open_the_page(web, services) -> None:
     sign_in(web, issue(services, "analyst"))
     page = web.get("/cases/new")
     assert page.status_code == 403 and "may not" in page.text
@@ -102,7 +102,7 @@ def test_only_the_roles_that_may_report_open_the_page(web, services) -> None:  #
     assert 'href="/cases/new"' in web.get("/my-taskings").text
 
 
-def desk_at(text: str):  # noqa: ANN201
+def desk_at(text: str):
     from tests.conftest import at
 
     return at(text)

@@ -12,11 +12,11 @@ from tests.web.test_pages import csrf, sign_in
 DAY = "2018-03-05"
 
 
-def _events(services, case: str) -> list[str]:  # noqa: ANN001
+def _events(services, case: str) -> list[str]:
     return [e["event"] for e in audit(services.read(user="coordinator", action="audit"), case)["entries"]]
 
 
-def test_a_new_report_s_row_tasks_links_sets_risk_assigns_and_is_marked_discussed(web, services, desk) -> None:  # noqa: ANN001
+def test_a_new_report_s_row_tasks_links_sets_risk_assigns_and_is_marked_discussed(web, services, desk) -> None:
     case, other = desk.report("2018-03-03T08:10"), desk.report("2018-03-02T10:00", location="Elm Road")
     sign_in(web, issue(services, "coordinator"))
     page = web.get(f"/briefing/{DAY}")
@@ -45,7 +45,7 @@ def test_a_new_report_s_row_tasks_links_sets_risk_assigns_and_is_marked_discusse
     assert "Marked discussed" in back.text
 
 
-def test_a_row_closes_a_case(web, services, desk) -> None:  # noqa: ANN001
+def test_a_row_closes_a_case(web, services, desk) -> None:
     case = desk.report("2018-03-03T08:10")
     sign_in(web, issue(services, "coordinator"))
     token = csrf(web.get(f"/briefing/{DAY}").text)
@@ -58,7 +58,7 @@ def test_a_row_closes_a_case(web, services, desk) -> None:  # noqa: ANN001
     assert show(services.read(user="coordinator", action="show"), case)["status"] == "closed"
 
 
-def test_a_refused_row_action_comes_back_to_its_row_with_what_was_typed(web, services, desk) -> None:  # noqa: ANN001
+def test_a_refused_row_action_comes_back_to_its_row_with_what_was_typed(web, services, desk) -> None:
     case = desk.report("2018-03-03T08:10")
     sign_in(web, issue(services, "coordinator"))
     token = csrf(web.get(f"/briefing/{DAY}").text)
@@ -80,7 +80,7 @@ def test_a_refused_row_action_comes_back_to_its_row_with_what_was_typed(web, ser
     assert not any("Tasking" in name for name in _events(services, case))
 
 
-def test_a_possible_duplicate_is_confirmed_or_dismissed_and_a_repeat_flag_acknowledged(web, services, desk) -> None:  # noqa: ANN001
+def test_a_possible_duplicate_is_confirmed_or_dismissed_and_a_repeat_flag_acknowledged(web, services, desk) -> None:
     one = desk.report("2018-03-03T22:00", source="POLICE", occurred_at=at("2018-03-03T21:00"), anonymous=True)
     two = desk.report("2018-03-03T22:10", source="COUNCIL", occurred_at=at("2018-03-03T21:10"), anonymous=True)
     three = desk.report("2018-03-04T10:00", source="POLICE", location="Elm Road", occurred_at=at("2018-03-04T09:00"))
@@ -125,7 +125,7 @@ def test_a_possible_duplicate_is_confirmed_or_dismissed_and_a_repeat_flag_acknow
     assert f'id="{flag.group(1)}"' not in web.get("/briefing/2018-03-07").text
 
 
-def test_the_coordinator_issues_the_day_s_pack_once(web, services, desk, tmp_path) -> None:  # noqa: ANN001
+def test_the_coordinator_issues_the_day_s_pack_once(web, services, desk, tmp_path) -> None:
     desk.report("2018-03-03T08:10")
     sign_in(web, issue(services, "coordinator"))
     page = web.get(f"/briefing/{DAY}")
@@ -136,7 +136,7 @@ def test_the_coordinator_issues_the_day_s_pack_once(web, services, desk, tmp_pat
     assert "has been issued" in web.get(f"/briefing/{DAY}").text
 
 
-def test_officers_see_the_briefing_without_the_room_s_forms_and_are_refused_its_writes(web, services, desk) -> None:  # noqa: ANN001
+def test_officers_see_the_briefing_without_the_room_s_forms_and_are_refused_its_writes(web, services, desk) -> None:
     case = desk.report("2018-03-03T08:10")
     sign_in(web, issue(services, "sgt.jones"))
     page = web.get(f"/briefing/{DAY}")

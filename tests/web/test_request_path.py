@@ -9,12 +9,12 @@ from tasking.web import auth
 from tests.web.conftest import bearer, issue
 
 
-def _counting(monkeypatch, owner, name: str) -> list[int]:  # noqa: ANN001
+def _counting(monkeypatch, owner, name: str) -> list[int]:
     """Count calls of `owner.name` (the real function still runs)."""
     calls: list[int] = []
     real = getattr(owner, name)
 
-    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def counted(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
@@ -23,7 +23,7 @@ def _counting(monkeypatch, owner, name: str) -> list[int]:  # noqa: ANN001
 
 
 class TestCatchUp:
-    def test_a_read_with_nothing_recorded_since_reads_no_events(self, services, desk, monkeypatch) -> None:  # noqa: ANN001
+    def test_a_read_with_nothing_recorded_since_reads_no_events(self, services, desk, monkeypatch) -> None:
         """The second of two reads, with nothing recorded between them, only compares the head."""
         desk.report("2018-03-03T08:10")
         services.read(user="coordinator")
@@ -31,14 +31,14 @@ class TestCatchUp:
         services.read(user="coordinator")
         assert pages == []
 
-    def test_a_second_request_with_nothing_recorded_since_reads_no_events(self, web, services, monkeypatch) -> None:  # noqa: ANN001
+    def test_a_second_request_with_nothing_recorded_since_reads_no_events(self, web, services, monkeypatch) -> None:
         token = issue(services, "coordinator")
         assert web.get("/api/v1/users", headers=bearer(token)).status_code == 200
         pages = _counting(monkeypatch, decode.Pages, "after")
         assert web.get("/api/v1/users", headers=bearer(token)).status_code == 200
         assert pages == []
 
-    def test_a_read_after_a_write_applies_it(self, services, desk, monkeypatch) -> None:  # noqa: ANN001
+    def test_a_read_after_a_write_applies_it(self, services, desk, monkeypatch) -> None:
         services.read(user="coordinator")
         case = desk.report("2018-03-03T08:10")
         reader = services.read(user="coordinator")
@@ -46,7 +46,7 @@ class TestCatchUp:
 
 
 class TestAuthentication:
-    def test_a_write_checks_its_token_once(self, web, services, desk, monkeypatch) -> None:  # noqa: ANN001
+    def test_a_write_checks_its_token_once(self, web, services, desk, monkeypatch) -> None:
         """The body limit checks the token before reading the body; the route takes that user."""
         case = desk.report("2018-03-03T08:10")
         token = issue(services, "coordinator")
@@ -63,7 +63,7 @@ class TestAuthentication:
         assert len(checks) == 1
         assert web.get(f"/api/v1/cases/{case}", headers=bearer(token)).json()["follow_ups"][0]["user"] == "coordinator"
 
-    def test_a_read_without_a_body_is_still_checked_by_its_route(self, web, services, monkeypatch) -> None:  # noqa: ANN001
+    def test_a_read_without_a_body_is_still_checked_by_its_route(self, web, services, monkeypatch) -> None:
         token = issue(services, "coordinator")
         checks = _counting(monkeypatch, auth, "authenticate")
         from tasking.web import api_desk
@@ -75,7 +75,7 @@ class TestAuthentication:
 
 
 class TestKeyStore:
-    def test_a_pool_opens_its_key_store_once_and_closes_it_once(self, services, people, monkeypatch) -> None:  # noqa: ANN001
+    def test_a_pool_opens_its_key_store_once_and_closes_it_once(self, services, people, monkeypatch) -> None:
         """Two instances borrowed at once (two requests in flight) share one key store, and each
         reveals sealed details with it."""
         from tasking import bootstrap as composition
@@ -101,7 +101,7 @@ class TestKeyStore:
 class TestAccessLog:
     def test_an_entry_committed_before_a_crash_is_in_the_log_and_no_response_was_sent(
         self, services, desk, tmp_path, monkeypatch
-    ) -> None:  # noqa: ANN001
+    ) -> None:
         """The worker dies between the access log's commit and the response (a fault-injection
         point, not a timed kill): the client gets no answer, and the store has the entry."""
         import httpx
@@ -121,7 +121,7 @@ class TestAccessLog:
         entries = access_log(services.read(user="coordinator"), case=case)["entries"]
         assert [(e["user"], e["action"], e["cases"]) for e in entries] == [("coordinator", "show", [case])]
 
-    def test_reads_at_once_each_leave_their_entry(self, web, services, desk) -> None:  # noqa: ANN001
+    def test_reads_at_once_each_leave_their_entry(self, web, services, desk) -> None:
         """Entries from concurrent requests, committed together, are each in the log once."""
         import threading
 
@@ -146,7 +146,7 @@ class TestAccessLog:
         entries = access_log(services.read(user="coordinator"), user="coordinator")["entries"]
         assert sorted(c for e in entries if e["action"] == "show" for c in e["cases"]) == sorted(cases)
 
-    def test_an_app_shut_down_and_started_again_still_logs(self, services, desk, people) -> None:  # noqa: ANN001
+    def test_an_app_shut_down_and_started_again_still_logs(self, services, desk, people) -> None:
         """A test client runs the app's shutdown at the end of each use (the pool closes, its writer
         too); the same app used again records its entries as before."""
         from fastapi.testclient import TestClient

@@ -12,7 +12,7 @@ from tests.web.conftest import bearer, issue
 SECRET = "Visit the victim at the refuge"
 
 
-def test_taskings_and_the_agenda_are_outlines_for_the_uninvolved_and_logged_in_full(web, services, desk) -> None:  # noqa: ANN001
+def test_taskings_and_the_agenda_are_outlines_for_the_uninvolved_and_logged_in_full(web, services, desk) -> None:
     desk.send(AddUser, login="keeper", name="Keeper", agency="COUNCIL", role="admin")
     case = desk.report("2018-03-02T10:00", category="domestic-abuse")
     desk.send(

@@ -15,7 +15,7 @@ from tests.conftest import Desk, seed_roster
 from tests.web.conftest import issue
 
 schemathesis = pytest.importorskip("schemathesis")
-from schemathesis.checks import (  # noqa: E402, I001
+from schemathesis.checks import (  # noqa: E402
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
@@ -28,7 +28,7 @@ TOKEN: dict[str, str] = {}
 
 
 @pytest.fixture(name="api_schema", scope="module")
-def fixture_api_schema(tmp_path_factory):  # noqa: ANN001, ANN201
+def fixture_api_schema(tmp_path_factory):
     """The real app over a real SQLite store with a roster, a case and a tasking."""
     folder: Path = tmp_path_factory.mktemp("schema")
     services = bootstrap(Settings(store=str(folder / "store.db"), views=str(folder / "views.db")), create_tables=True)
@@ -63,7 +63,7 @@ def _inside_window(text: object) -> bool:
     return dt.datetime(2000, 1, 2, tzinfo=dt.UTC) <= moment <= dt.datetime.now(dt.UTC)
 
 
-def keep_to_the_dynamic_rules(schema) -> None:  # noqa: ANN001
+def keep_to_the_dynamic_rules(schema) -> None:
     """The rules no static schema can state, kept by the generator rather than by widening what the
     positive-data check accepts. Each is refused with a 422 that names the field and the rule:
     - a write's effective time `at` lies between the partnership's `earliest_date` and now (it moves
@@ -74,7 +74,7 @@ def keep_to_the_dynamic_rules(schema) -> None:  # noqa: ANN001
     Everything a schema can say (formats, enums, patterns, one-of and if-then rules) is in the schema."""
 
     @schema.hook
-    def map_body(ctx, body):  # noqa: ANN001, ANN202
+    def map_body(ctx, body):
         if not isinstance(body, dict):
             return body
         body = dict(body)
@@ -91,13 +91,13 @@ def keep_to_the_dynamic_rules(schema) -> None:  # noqa: ANN001
         return body
 
     @schema.hook
-    def map_query(ctx, query):  # noqa: ANN001, ANN202
+    def map_query(ctx, query):
         if isinstance(query, dict) and query.get("as_of") is not None and query.get("position") is not None:
             query = {name: value for name, value in query.items() if name != "position"}
         return query
 
 
-def test_the_api_conforms_to_its_schema_and_never_fails(api_schema) -> None:  # noqa: ANN001
+def test_the_api_conforms_to_its_schema_and_never_fails(api_schema) -> None:
     """Every operation, `EXAMPLES` generated requests each (derandomized, so the same ones every run)."""
     from hypothesis import given
 
@@ -116,13 +116,13 @@ def test_the_api_conforms_to_its_schema_and_never_fails(api_schema) -> None:  # 
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        def check(case) -> None:  # noqa: ANN001
+        def check(case) -> None:
             case.call_and_validate(headers=headers, checks=checks)
 
         check()
 
 
-def test_every_check_with_fresh_request_ids(api_schema) -> None:  # noqa: ANN001
+def test_every_check_with_fresh_request_ids(api_schema) -> None:
     """Every schemathesis check, positive-data acceptance included (data the schema calls valid is
     never refused as invalid, 422), a fresh `Request-Id` on every write, `FEW` examples per operation.
     The rules no static schema can state are kept by the generator (`keep_to_the_dynamic_rules`)."""
@@ -144,7 +144,7 @@ def test_every_check_with_fresh_request_ids(api_schema) -> None:  # noqa: ANN001
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        def check(case) -> None:  # noqa: ANN001
+        def check(case) -> None:
             headers = {"Authorization": f"Bearer {TOKEN['value']}"}
             if write:
                 headers["Request-Id"] = uuid.uuid4().hex
@@ -153,7 +153,7 @@ def test_every_check_with_fresh_request_ids(api_schema) -> None:  # noqa: ANN001
         check()
 
 
-def test_the_figure_pattern_takes_every_name_explain_lists(tmp_path, monkeypatch, capsys) -> None:  # noqa: ANN001
+def test_the_figure_pattern_takes_every_name_explain_lists(tmp_path, monkeypatch, capsys) -> None:
     """The schema's `figure` pattern and `tasking stats --explain` agree: every count it lists matches,
     every `GROUP.NAME` matches with an entry and not bare, and a name it does not know does not match."""
     import re

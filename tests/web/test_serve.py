@@ -13,7 +13,7 @@ from tests.web.conftest import bearer, issue, serving
 API_WRITES, CLI_WRITES = 4 * 4, 2 * 2
 
 
-def test_two_workers_and_the_cli_lose_no_follow_up(services, desk, tmp_path: Path) -> None:  # noqa: ANN001
+def test_two_workers_and_the_cli_lose_no_follow_up(services, desk, tmp_path: Path) -> None:
     case = desk.report("2018-03-03T08:10")
     token = issue(services, "coordinator")
     with serving(services, tmp_path, "--workers", "2") as base:

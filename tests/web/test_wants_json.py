@@ -28,7 +28,7 @@ def test_a_request_wants_json_when_its_accept_names_a_json_type(accept: str | No
     assert wants_json(_request(accept)) is expected
 
 
-def test_the_error_handler_answers_a_browser_with_a_page_and_a_client_with_problem_json(web) -> None:  # noqa: ANN001
+def test_the_error_handler_answers_a_browser_with_a_page_and_a_client_with_problem_json(web) -> None:
     """A page that does not exist: HTML for a browser, problem details for a client asking for JSON."""
     page = web.get("/no-such-page", headers={"Accept": "text/html"})
     problem = web.get("/no-such-page", headers={"Accept": "application/json"})
