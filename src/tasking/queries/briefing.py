@@ -19,7 +19,7 @@ from tasking.queries.feedback import feedback_owed
 from tasking.queries.access import record_read, screen, shown_in_full
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.repeats import repeat_cases, repeat_flags
-from tasking.queries.state import due_taskings, held, received_since, tasking_rows, versioned_states
+from tasking.queries.state import due_taskings, held, received_since, tasking_rows, versioned_states, window
 from tasking.queries.year_reads import briefing_section
 from tasking.time.instants import iso, local_date
 from tasking.time.meetings import MeetingCalendar
@@ -134,7 +134,9 @@ def same_problem_linked(db: Any, point: ReadPoint, refs: set[str]) -> set[str]:
 def tasked_since(db: Any, point: ReadPoint, start: dt.datetime) -> list[dict[str, Any]]:
     """What was tasked at (and since) the previous meeting: taskings raised in the window, with their
     status as at this meeting."""
-    items = tasking_rows(db, point, "raised_at > ?", [iso(start)], by="received")
+    params: list[Any] = []
+    condition = window("raised_at", iso(start), point, params)
+    items = tasking_rows(db, point, condition, params, by="received")
     items.sort(key=lambda t: (t["raised_at"], t["case"], t["tasking"]))
     return items
 

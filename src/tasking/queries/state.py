@@ -38,6 +38,7 @@ __all__ = [
     "revealer",
     "tasking_rows",
     "versioned_states",
+    "window",
 ]
 
 
@@ -104,7 +105,8 @@ def received_since(db: Database, point: ReadPoint, since: str | None, reveal_tex
     refs = [
         row[0]
         for row in db.conn.execute(
-            f"SELECT reference FROM case_versions WHERE received_at > ? AND {where}", [since, *params]
+            f"SELECT reference FROM case_versions WHERE {window('received_at', since, point, params)} AND {where}",
+            params,
         ).fetchall()
     ]
     return versioned_states(db, point, refs, reveal_text=reveal_text) if refs else {}
@@ -118,9 +120,9 @@ def received_fields(db: Database, point: ReadPoint, since: str | None, fields: I
     where, params = held(point, by="received")
     wanted = ", ".join(f"json_extract(state, '$.{name}') AS [{name}]" for name in fields)
     cursor = db.conn.execute(
-        f"SELECT reference, received_at, {wanted} FROM case_versions WHERE received_at > ? AND {where} "
-        "ORDER BY received_at, reference",
-        [since, *params],
+        f"SELECT reference, received_at, {wanted} FROM case_versions "
+        f"WHERE {window('received_at', since, point, params)} AND {where} ORDER BY received_at, reference",
+        params,
     )
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, values, strict=True)) for values in cursor]
@@ -166,6 +168,17 @@ def references_where(db: Database, point: ReadPoint, condition: str, params: lis
 def is_due(tasking: TaskingState, case: CaseState, day: dt.date) -> bool:
     """Chased at the meeting on `day`: open, on an open case, and due on or before that day."""
     return tasking.status == "open" and case.is_open and tasking.due <= day.isoformat()
+
+
+def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
+    """SQL for `column` (a receipt or a raising, from which a case or tasking is effective) after
+    `since` and, for a read at a moment, by it: a row received later holds no interval at that
+    moment, so the index range stops there. Puts its values in front of `params`."""
+    if point.at is None:
+        params[:0] = [since]
+        return f"{column} > ?"
+    params[:0] = [since, iso(point.at)]
+    return f"{column} > ? AND {column} <= ?"
 
 
 def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
