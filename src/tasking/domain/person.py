@@ -7,6 +7,7 @@ per person and erased without touching the statistics.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -14,6 +15,9 @@ from tasking.domain.ids import person_id
 
 
 class Person(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Added: ClassVar[type[Aggregate.Created]]
+
     @staticmethod
     def create_id(reference: str, **_: object) -> object:
         return person_id(reference)
