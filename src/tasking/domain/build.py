@@ -16,7 +16,17 @@ from tasking.domain.ids import build_id
 
 class Build(Aggregate):
     if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
-        Started: ClassVar[type[Aggregate.Created]]
+
+        class Started(Aggregate.Created):
+            """Its fields are `__init__`'s arguments (read back by `unfinished_builds`)."""
+
+            name: str
+            command: str
+            detail: dict[str, Any]
+            user: str
+            agency: str | None  # None: the scheduler's `system`, of no agency
+            at: dt.datetime
+
         Finished: ClassVar[type[Aggregate.Event]]
 
     @staticmethod
@@ -25,7 +35,7 @@ class Build(Aggregate):
 
     @event("Started")
     def __init__(
-        self, name: str, command: str, detail: dict[str, Any], user: str, agency: str, at: dt.datetime
+        self, name: str, command: str, detail: dict[str, Any], user: str, agency: str | None, at: dt.datetime
     ) -> None:
         self.name = name
         self.command = command
@@ -33,5 +43,5 @@ class Build(Aggregate):
         self.finished = False
 
     @event("Finished")
-    def finish(self, user: str, agency: str, at: dt.datetime) -> None:
+    def finish(self, user: str, agency: str | None, at: dt.datetime) -> None:
         self.finished = True
