@@ -8,12 +8,16 @@ append-only events in the store, covered by the store's verifiable log like ever
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
 
 class AccessRefusal(Aggregate):
     """A refused attempt: who (user, role, agency), what (the action), which case, when, and the rule."""
+
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Recorded: ClassVar[type[Aggregate.Created]]
 
     @event("Recorded")
     def __init__(
@@ -27,6 +31,9 @@ class AccessRefusal(Aggregate):
 
 class CaseAccess(Aggregate):
     """One read of case details (`show`, `audit`, a briefing's detail): who, which cases, what, when."""
+
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Recorded: ClassVar[type[Aggregate.Created]]
 
     @event("Recorded")
     def __init__(

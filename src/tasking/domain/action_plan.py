@@ -7,7 +7,7 @@ Statuses: `planned` (on adding), `on-track`, `achieved`, `not-achieved`, `droppe
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -18,6 +18,10 @@ STATUSES = ("planned", "on-track", "achieved", "not-achieved", "dropped")
 
 
 class PlanAction(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Added: ClassVar[type[Aggregate.Created]]
+        Updated: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(reference: str, **_: Any) -> object:
         return year_record_id("plan-actions", reference)

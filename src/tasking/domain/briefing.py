@@ -6,7 +6,7 @@ Its id is derived from the meeting day, so a pack is issued once, whichever proc
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -14,6 +14,9 @@ from tasking.domain.ids import briefing_id
 
 
 class Briefing(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        BriefingIssued: ClassVar[type[Aggregate.Created]]
+
     @staticmethod
     def create_id(meeting_day: str, **_: Any) -> object:
         return briefing_id(meeting_day)

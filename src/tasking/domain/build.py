@@ -7,7 +7,7 @@ build started but not finished was interrupted: the reads say so, and the demo c
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -15,13 +15,27 @@ from tasking.domain.ids import build_id
 
 
 class Build(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+
+        class Started(Aggregate.Created):
+            """Its fields are `__init__`'s arguments (read back by `unfinished_builds`)."""
+
+            name: str
+            command: str
+            detail: dict[str, Any]
+            user: str
+            agency: str | None  # None: the scheduler's `system`, of no agency
+            at: dt.datetime
+
+        Finished: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(name: str, **_: Any) -> object:
         return build_id(name)
 
     @event("Started")
     def __init__(
-        self, name: str, command: str, detail: dict[str, Any], user: str, agency: str, at: dt.datetime
+        self, name: str, command: str, detail: dict[str, Any], user: str, agency: str | None, at: dt.datetime
     ) -> None:
         self.name = name
         self.command = command
@@ -29,5 +43,5 @@ class Build(Aggregate):
         self.finished = False
 
     @event("Finished")
-    def finish(self, user: str, agency: str, at: dt.datetime) -> None:
+    def finish(self, user: str, agency: str | None, at: dt.datetime) -> None:
         self.finished = True

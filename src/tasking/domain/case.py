@@ -8,7 +8,7 @@ every event. Never rename these classes or their events: their topics are in the
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -22,6 +22,23 @@ ALLOWED_WHEN_CLOSED = ("reopen", "update-reporter", "correct")
 
 
 class Case(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Linked: ClassVar[type[Case.Event]]
+        TaskingRaised: ClassVar[type[Case.Event]]
+        TaskingReassigned: ClassVar[type[Case.Event]]
+        TaskingCompleted: ClassVar[type[Case.Event]]
+        FollowUpMade: ClassVar[type[Case.Event]]
+        ReporterUpdated: ClassVar[type[Case.Event]]
+        PowerUsed: ClassVar[type[Case.Event]]
+        Referred: ClassVar[type[Case.Event]]
+        RiskAssessed: ClassVar[type[Case.Event]]
+        RiskReviewed: ClassVar[type[Case.Event]]
+        Corrected: ClassVar[type[Case.Event]]
+        Closed: ClassVar[type[Case.Event]]
+        PublicNoteShared: ClassVar[type[Case.Event]]
+        Reopened: ClassVar[type[Case.Event]]
+        LeadAssigned: ClassVar[type[Case.Event]]
+
     @staticmethod
     def create_id(reference: str, **_: Any) -> object:
         return case_id(reference)

@@ -9,7 +9,7 @@ recorded later never changes a decision. Never rename these classes or their eve
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -21,6 +21,16 @@ DecisionOutcome = ("review", "no-review")
 
 
 class CaseReview(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Applied: ClassVar[type[Aggregate.Created]]
+        Acknowledged: ClassVar[type[Aggregate.Event]]
+        Assessed: ClassVar[type[Aggregate.Event]]
+        Decided: ClassVar[type[Aggregate.Event]]
+        Held: ClassVar[type[Aggregate.Event]]
+        Recommended: ClassVar[type[Aggregate.Event]]
+        Responded: ClassVar[type[Aggregate.Event]]
+        Closed: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(reference: str, **_: Any) -> object:
         return case_review_id(reference)

@@ -6,7 +6,7 @@ led to. A camera is in one place at a time. Never rename these classes or their 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -17,6 +17,11 @@ REASONS = ("flag", "case", "group")
 
 
 class Camera(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Added: ClassVar[type[Aggregate.Created]]
+        Deployed: ClassVar[type[Aggregate.Event]]
+        Linked: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(reference: str, **_: Any) -> object:
         return year_record_id("cameras", reference)

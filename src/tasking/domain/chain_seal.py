@@ -10,11 +10,15 @@ the first thing the new chain covers after the rows it accepted.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
 
 class ChainSeal(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Sealed: ClassVar[type[Aggregate.Created]]
+
     @event("Sealed")
     def __init__(
         self, reason: str, unsealed_from: int, last_position: int, user: str, agency: str, at: dt.datetime

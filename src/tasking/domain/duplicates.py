@@ -7,7 +7,7 @@ keyed by the pair (in either order), so a second dismissal is refused whichever 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -15,6 +15,9 @@ from tasking.domain.ids import duplicate_pair_id
 
 
 class DuplicateDismissal(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Dismissed: ClassVar[type[Aggregate.Created]]
+
     @staticmethod
     def create_id(case: str, other: str, **_: Any) -> object:
         return duplicate_pair_id(case, other)

@@ -9,7 +9,7 @@ A `LegalHold` on a case keeps its free text and its people's details from retent
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -18,6 +18,9 @@ from tasking.domain.ids import erasure_id, legal_hold_id
 
 
 class Erasure(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Recorded: ClassVar[type[Aggregate.Created]]
+
     @staticmethod
     def create_id(subject: str, reference: str, **_: Any) -> object:
         return erasure_id(subject, reference)
@@ -33,6 +36,11 @@ class Erasure(Aggregate):
 
 
 class LegalHold(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Placed: ClassVar[type[Aggregate.Created]]
+        PlacedAgain: ClassVar[type[Aggregate.Event]]
+        Released: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(case: str, **_: Any) -> object:
         return legal_hold_id(case)

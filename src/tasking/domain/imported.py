@@ -9,7 +9,7 @@ a row whose reference was imported before with another digest is a conflict.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -17,6 +17,9 @@ from tasking.domain.ids import imported_row_id
 
 
 class ImportedRow(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Imported: ClassVar[type[Aggregate.Created]]
+
     @staticmethod
     def create_id(source: str, source_reference: str, **_: Any) -> object:
         return imported_row_id(source, source_reference)

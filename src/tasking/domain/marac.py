@@ -8,7 +8,7 @@ under review or is discharged. Never rename these classes or their events.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -18,6 +18,10 @@ from tasking.time.instants import local_date
 
 
 class MaracMeeting(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Scheduled: ClassVar[type[Aggregate.Created]]
+        Discussed: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(meeting_day: str, **_: Any) -> object:
         return marac_meeting_id(meeting_day)

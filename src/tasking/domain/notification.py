@@ -13,7 +13,7 @@ configuration (an agency) or the person record (a resident) at send time.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -26,6 +26,14 @@ def notification_id(key: str) -> Any:
 
 
 class Notification(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        NotificationQueued: ClassVar[type[Aggregate.Created]]
+        NotificationClaimed: ClassVar[type[Aggregate.Event]]
+        NotificationSent: ClassVar[type[Aggregate.Event]]
+        NotificationFailed: ClassVar[type[Aggregate.Event]]
+        NotificationDropped: ClassVar[type[Aggregate.Event]]
+        NotificationReleased: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(key: str, **_: Any) -> object:
         return notification_id(key)

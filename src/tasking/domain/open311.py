@@ -7,7 +7,7 @@ same transaction as its case: the same report sent twice, even at once, makes on
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -18,6 +18,9 @@ def open311_request_id(key: str) -> Any:
 
 
 class Open311Request(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Open311RequestReceived: ClassVar[type[Aggregate.Created]]
+
     @staticmethod
     def create_id(key: str, **_: Any) -> object:
         return open311_request_id(key)

@@ -8,7 +8,7 @@ are references only. Never rename these classes or their events.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -18,6 +18,9 @@ KINDS = ("night-of-action", "eva", "community-event", "pact-meeting", "training"
 
 
 class PartnershipActivity(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Recorded: ClassVar[type[Aggregate.Created]]
+
     @staticmethod
     def create_id(reference: str, **_: Any) -> object:
         return year_record_id("activities", reference)
@@ -48,6 +51,9 @@ class PartnershipActivity(Aggregate):
 
 class PactPanel(Aggregate):
     """A named PACT (Partners and Communities Together) panel: its meetings are `pact-meeting` activities."""
+
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        SetUp: ClassVar[type[Aggregate.Created]]
 
     @staticmethod
     def create_id(reference: str, **_: Any) -> object:

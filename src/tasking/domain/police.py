@@ -11,7 +11,7 @@ are police.uk's anonymised map points, or null); `crimes` counts the other crime
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -19,6 +19,10 @@ from tasking.domain.ids import police_month_id
 
 
 class PoliceMonth(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Recorded: ClassVar[type[Aggregate.Created]]
+        Replaced: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(month: str, **_: Any) -> object:
         return police_month_id(month)

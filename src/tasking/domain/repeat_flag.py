@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -24,6 +24,10 @@ def flag_reference(rule: str, key: str) -> str:
 
 
 class RepeatFlag(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Acknowledged: ClassVar[type[Aggregate.Created]]
+        AcknowledgedAgain: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(flag: str, **_: Any) -> object:
         return repeat_flag_id(flag)

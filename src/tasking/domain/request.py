@@ -8,7 +8,7 @@ first one's record instead of writing again.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -17,6 +17,9 @@ from tasking.domain.ids import request_id
 
 
 class Request(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Handled: ClassVar[type[Aggregate.Created]]
+
     @staticmethod
     def create_id(key: str, **_: Any) -> object:
         return request_id(key)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from eventsourcing.domain import Aggregate, event
 
 from tasking.domain.ids import sequence_id
 
 
 class Sequence(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Started: ClassVar[type[Aggregate.Created]]
+        Allocated: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(name: str) -> object:
         return sequence_id(name)

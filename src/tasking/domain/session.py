@@ -6,13 +6,16 @@ Its id is derived from the session's random id (never the token), so every worke
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 
 class EndedSession(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        SignedOut: ClassVar[type[Aggregate.Created]]
+
     @staticmethod
     def create_id(session: str, **_: Any) -> object:
         return uuid5(NAMESPACE_URL, f"/tasking/sessions/{session}")

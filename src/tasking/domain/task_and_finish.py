@@ -7,7 +7,7 @@ owned by the group (`A1`, `A2`, ...), not by a case. Never rename these classes 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -17,6 +17,14 @@ from tasking.time.instants import LONDON, local_time
 
 
 class TaskAndFinishGroup(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Opened: ClassVar[type[Aggregate.Created]]
+        CaseAdded: ClassVar[type[Aggregate.Event]]
+        ActionRaised: ClassVar[type[Aggregate.Event]]
+        ActionCompleted: ClassVar[type[Aggregate.Event]]
+        Met: ClassVar[type[Aggregate.Event]]
+        Completed: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(reference: str, **_: Any) -> object:
         return group_id(reference)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -14,6 +14,16 @@ ROLES = ("coordinator", "officer", "analyst", "admin", "integration")
 
 
 class User(Aggregate):
+    if TYPE_CHECKING:  # made by `@event` at run time (topics unchanged); declared for type checkers
+        Registered: ClassVar[type[Aggregate.Created]]
+        EmailSet: ClassVar[type[Aggregate.Event]]
+        Deactivated: ClassVar[type[Aggregate.Event]]
+        RoleChanged: ClassVar[type[Aggregate.Event]]
+        TokenIssued: ClassVar[type[Aggregate.Event]]
+        Enrolled: ClassVar[type[Aggregate.Event]]
+        EnrolmentRedeemed: ClassVar[type[Aggregate.Event]]
+        TokenRevoked: ClassVar[type[Aggregate.Event]]
+
     @staticmethod
     def create_id(login: str, **_: object) -> object:
         return user_id(login)

@@ -23,7 +23,7 @@ class AccessLogProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["access_log"].create(
+        db.table("access_log").create(
             {
                 "position": int,
                 "at": str,
@@ -37,7 +37,7 @@ class AccessLogProjection(Projection):
             },
             pk="position",
         )
-        db["access_log"].create_index(["user", "position"])
+        db.table("access_log").create_index(["user", "position"])
 
     @handles(CaseAccess.Recorded)
     def _read(self, db: Database, e: Any, position: int) -> None:

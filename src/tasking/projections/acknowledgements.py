@@ -18,11 +18,11 @@ class AcknowledgementsProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["flag_acknowledgements"].create(
+        db.table("flag_acknowledgements").create(
             {"position": int, "flag": str, "cases": str, "note": str, "at": str, "user": str, "agency": str},
             pk="position",
         )
-        db["flag_acknowledgements"].create_index(["flag", "at"])
+        db.table("flag_acknowledgements").create_index(["flag", "at"])
 
     @handles(RepeatFlag.Acknowledged, RepeatFlag.AcknowledgedAgain)
     def _acknowledged(self, db: Database, e: Any, position: int) -> None:

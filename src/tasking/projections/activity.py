@@ -91,13 +91,13 @@ class ActivityProjection(Projection):
     version = 6
 
     def create(self, db: Database) -> None:
-        db["activity"].create(COLUMNS, pk="position")
-        db["activity"].create_index(["reference", "at"])
-        db["activity"].create_index(["kind", "at"])
-        db["activity"].create_index(["at", "position"])
+        db.table("activity").create(COLUMNS, pk="position")
+        db.table("activity").create_index(["reference", "at"])
+        db.table("activity").create_index(["kind", "at"])
+        db.table("activity").create_index(["at", "position"])
         # Covers the year statistics' last action and last update per case (`position` is the rowid, in every index).
-        db["activity"].create_index(["kind", "reference", "at"])
-        db["case_refs"].create({"case_id": str, "reference": str}, pk="case_id")
+        db.table("activity").create_index(["kind", "reference", "at"])
+        db.table("case_refs").create({"case_id": str, "reference": str}, pk="case_id")
 
     @handles(*KINDS)
     def _row(self, db: Database, e: Any, position: int) -> None:

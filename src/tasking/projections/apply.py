@@ -33,9 +33,9 @@ def apply_batch(views: Tracked, chosen: list[Projection], rows: list[Any]) -> No
             wanted = routes.get(kind)
             if wanted is None:
                 wanted = routes[kind] = [
-                    (p.name, positions[p.name], p.handler_for(kind))  # type: ignore[misc]
+                    (p.name, positions[p.name], handler)
                     for p in chosen
-                    if p.wants(kind)
+                    if (handler := p.handler_for(kind)) is not None  # None: p does not want it
                 ]
                 per_class[kind] = [0, 0]
             if not wanted:

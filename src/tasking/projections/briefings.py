@@ -17,7 +17,7 @@ class BriefingsProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["briefings"].create(
+        db.table("briefings").create(
             {
                 "meeting_day": str,
                 "meeting": str,

@@ -24,7 +24,7 @@ class CasesProjection(Projection):
     version = 4
 
     def create(self, db: Database) -> None:
-        db["cases"].create(
+        db.table("cases").create(
             {
                 "reference": str,
                 "id": str,
@@ -48,8 +48,8 @@ class CasesProjection(Projection):
             },
             pk="reference",
         )
-        db["categories"].create({"category": str, "name": str, "asb_type": str, "asb": int}, pk="category")
-        db["cases"].create_index(["id"], unique=True)
+        db.table("categories").create({"category": str, "name": str, "asb_type": str, "asb": int}, pk="category")
+        db.table("cases").create_index(["id"], unique=True)
 
     @handles(Partnership.Configured)
     def _configured(self, db: Database, e: Any, position: int) -> None:

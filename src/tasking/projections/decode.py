@@ -94,7 +94,8 @@ class LeanDecoder:
         if self.cipher is not None:
             state = self.cipher.decrypt(state)
         values: dict[str, Any] = orjson.loads(state)
-        decoders = self.decoders
+        decoders, restore = self.decoders, self.restore
+        assert restore is not None  # else `fallback` is set, and the mapper decodes instead
         for key, value in values.items():
             kind = value.__class__
             if kind is dict:
@@ -102,9 +103,9 @@ class LeanDecoder:
                 if data.__class__ is str and len(value) == 2 and "_type_" in value:
                     values[key] = decoders[value["_type_"]](data)
                 else:
-                    values[key] = self.restore(value)  # type: ignore[misc]
+                    values[key] = restore(value)
             elif kind is list:
-                values[key] = self.restore(value)  # type: ignore[misc]
+                values[key] = restore(value)
         values["originator_id"] = originator_id
         values["originator_version"] = version
         from_version = values.pop("class_version", 1)

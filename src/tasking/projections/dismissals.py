@@ -17,7 +17,7 @@ class DismissalsProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["duplicate_dismissals"].create(
+        db.table("duplicate_dismissals").create(
             {"position": int, "case": str, "other": str, "reason": str, "at": str, "user": str, "agency": str},
             pk="position",
         )

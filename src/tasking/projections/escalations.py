@@ -50,7 +50,7 @@ class EscalationsProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["escalations"].create(
+        db.table("escalations").create(
             {
                 "position": int,
                 "aggregate_id": str,
@@ -64,10 +64,10 @@ class EscalationsProjection(Projection):
             },
             pk="position",
         )
-        db["escalations"].create_index(["aggregate_id", "position"])
-        db["escalations"].create_index(["kind", "at"])
+        db.table("escalations").create_index(["aggregate_id", "position"])
+        db.table("escalations").create_index(["kind", "at"])
         # Only the first event of an aggregate names it: the reference of every later row comes from here.
-        db["escalation_refs"].create({"aggregate_id": str, "reference": str}, pk="aggregate_id")
+        db.table("escalation_refs").create({"aggregate_id": str, "reference": str}, pk="aggregate_id")
 
     @handles(*KINDS)
     def _row(self, db: Database, e: Any, position: int) -> None:

@@ -87,7 +87,7 @@ def record(
         "checked_at": checked_at,
         "ok": not differences and not unreadable,
         "differences": len(differences or []),
-        "first": (differences or [None])[0],
+        "first": differences[0] if differences else None,
         "unreadable": unreadable,
         "rebuilt": rebuilt,
     }

@@ -21,12 +21,12 @@ class LogProjection(Projection):
     handles_all = True
 
     def create(self, db: Database) -> None:
-        db["log"].create(
+        db.table("log").create(
             {"position": int, "event": str, "aggregate_id": str, "version": int, "user": str, "recorded_at": str},
             pk="position",
         )
-        db["log"].create_index(["recorded_at"])
-        db["log"].create_index(["aggregate_id", "position"])
+        db.table("log").create_index(["recorded_at"])
+        db.table("log").create_index(["aggregate_id", "position"])
 
     _insert = Projection.insert_sql("log", ("position", "event", "aggregate_id", "version", "user", "recorded_at"))
 

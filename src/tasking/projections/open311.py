@@ -25,7 +25,7 @@ class Open311Projection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["open311_requests"].create(
+        db.table("open311_requests").create(
             {
                 "case": str,
                 "key": str,
@@ -39,10 +39,10 @@ class Open311Projection(Projection):
             },
             pk="case",
         )
-        db["open311_updates"].create(
+        db.table("open311_updates").create(
             {"position": int, "case": str, "status": str, "at": str, "note": str}, pk="position"
         )
-        db["open311_updates"].create_index(["at"])
+        db.table("open311_updates").create_index(["at"])
 
     @handles(Open311Request.Open311RequestReceived)
     def _received(self, db: Database, e: Any, position: int) -> None:

@@ -45,10 +45,10 @@ class OutboxProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["outbox"].create(COLUMNS, pk="key")
-        db["outbox"].create_index(["nid"], unique=True)
-        db["outbox"].create_index(["status", "retry_at"])
-        db["outbox_tasked"].create({"case": str, "tasking": str, "agency": str}, pk=("case", "tasking"))
+        db.table("outbox").create(COLUMNS, pk="key")
+        db.table("outbox").create_index(["nid"], unique=True)
+        db.table("outbox").create_index(["status", "retry_at"])
+        db.table("outbox_tasked").create({"case": str, "tasking": str, "agency": str}, pk=("case", "tasking"))
 
     def _queue(self, db: Database, position: int, key: str, kind: str, at: Any, **fields: Any) -> None:
         row = {

@@ -22,11 +22,11 @@ class PoliceProjection(Projection):
     version = 1
 
     def create(self, db: Database) -> None:
-        db["police_months"].create(
+        db.table("police_months").create(
             {"position": int, "month": str, "at": str, "user": str, "asb_incidents": int, "files": str}, pk="position"
         )
-        db["police_months"].create_index(["month", "position"])
-        db["police_asb"].create(
+        db.table("police_months").create_index(["month", "position"])
+        db.table("police_asb").create(
             {
                 "position": int,
                 "month": str,
@@ -39,7 +39,7 @@ class PoliceProjection(Projection):
             },
             pk=("position", "item"),
         )
-        db["police_crimes"].create(
+        db.table("police_crimes").create(
             {"position": int, "month": str, "crime_type": str, "area": str, "count": int},
             pk=("position", "crime_type", "area"),
         )

@@ -46,7 +46,7 @@ class StateProjection(Projection):
     )
 
     def create(self, db: Database) -> None:
-        db["case_versions"].create(
+        db.table("case_versions").create(
             {
                 "reference": str,
                 "at_from": str,
@@ -70,7 +70,7 @@ class StateProjection(Projection):
                 "state": str,
             }
         )
-        db["tasking_versions"].create(
+        db.table("tasking_versions").create(
             {
                 "reference": str,
                 "tasking": str,
@@ -89,20 +89,20 @@ class StateProjection(Projection):
             }
         )
         # Both axes: one case's versions by recorded time, and the current rows by effective time.
-        db["case_versions"].create_index(["reference", "position_to", "at_to"])
-        db["case_versions"].create_index(["position_to", "at_to", "at_from"])
-        db["case_versions"].create_index(["received_at", "position_from"])
+        db.table("case_versions").create_index(["reference", "position_to", "at_to"])
+        db.table("case_versions").create_index(["position_to", "at_to", "at_from"])
+        db.table("case_versions").create_index(["received_at", "position_from"])
         db.execute(
             "CREATE INDEX case_versions_owed ON case_versions (position_to, at_to, at_from) "
             "WHERE owed_since IS NOT NULL"
         )
-        db["case_versions"].create_index(["status", "risk", "position_to", "at_to"])
-        db["case_versions"].create_index(["category", "position_to", "at_to"])
-        db["tasking_versions"].create_index(["reference", "position_to", "at_to"])
+        db.table("case_versions").create_index(["status", "risk", "position_to", "at_to"])
+        db.table("case_versions").create_index(["category", "position_to", "at_to"])
+        db.table("tasking_versions").create_index(["reference", "position_to", "at_to"])
         # Open taskings: the recorded axis, then effective time before `due`, so a read at the
         # latest meeting walks the taskings open now, not every interval a tasking was ever open.
-        db["tasking_versions"].create_index(["position_to", "case_status", "status", "at_to", "due"])
-        db["tasking_versions"].create_index(["raised_at", "position_from"])
+        db.table("tasking_versions").create_index(["position_to", "case_status", "status", "at_to", "due"])
+        db.table("tasking_versions").create_index(["raised_at", "position_from"])
 
     def __init__(self) -> None:
         super().__init__()

@@ -23,7 +23,7 @@ class TaskingsProjection(Projection):
     version = 3
 
     def create(self, db: Database) -> None:
-        db["taskings"].create(
+        db.table("taskings").create(
             {
                 "case": str,
                 "tasking": str,

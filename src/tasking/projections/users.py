@@ -17,12 +17,12 @@ class UsersProjection(Projection):
     version = 3
 
     def create(self, db: Database) -> None:
-        db["users"].create(
+        db.table("users").create(
             {"login": str, "name": str, "agency": str, "role": str, "added_at": str, "added_by": str, "position": int},
             pk="login",
         )
         # Deactivations and role changes (issue 12), folded by `tasking users list` at its read point.
-        db["user_changes"].create(
+        db.table("user_changes").create(
             {"position": int, "login": str, "change": str, "role": str, "reason": str, "at": str, "by": str},
             pk="position",
         )

@@ -58,7 +58,10 @@ def find_people(
         batch = app.recorder.select_notifications(start, BATCH, topics=[topic], inclusive_of_start=False)
         if not batch:
             break
-        references += [app.mapper.to_domain_event(n).reference for n in batch]
+        for notification in batch:
+            added = app.mapper.to_domain_event(notification)
+            assert isinstance(added, Person.Added)  # the topic asked for
+            references.append(added.reference)
         start = batch[-1].id
     found = []
     for reference in references:

@@ -145,6 +145,7 @@ class TaskingApp(Acting, Application[Any]):
     def construct_transcoder(self) -> Transcoder:
         """orjson, writing the library's own tagged JSON format (see `tasking.store.transcoder`)."""
         transcoder = OrjsonTranscoder()
+        # The library annotates this JSONTranscoder but only calls `register`, which OrjsonTranscoder has too.
         self.register_transcodings(transcoder)  # type: ignore[arg-type]
         return transcoder
 
@@ -203,6 +204,7 @@ class TaskingApp(Acting, Application[Any]):
             for notification in notifications:
                 if notification.topic == topics[0]:
                     event = self.mapper.to_domain_event(notification)
+                    assert isinstance(event, Build.Started)  # the topic asked for
                     started[notification.originator_id] = {
                         "build": event.name,
                         "command": event.command,

@@ -80,7 +80,10 @@ class BatchingApp(TaskingApp):
                 start, 5000, topics=[topic], inclusive_of_start=False
             ):
                 for notification in notifications:
-                    found = self.mapper.to_domain_event(notification).mutate(None)
+                    handled = self.mapper.to_domain_event(notification)
+                    assert isinstance(handled, Request.Handled)  # the topic asked for
+                    found = handled.mutate(None)
+                    assert isinstance(found, Request)  # a creating event makes its aggregate from nothing
                     self._requests[found.key] = found
                 start = notifications[-1].id
         return self._requests.get(key)

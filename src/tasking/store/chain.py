@@ -142,10 +142,11 @@ def verify(
     if row is not None and (kept is None or row[0] < kept[0]):
         return verdict.fail(row[0], "unsealed")
     while row is not None or kept is not None:
-        if kept is None or (row is not None and row[0] < kept[0]):
-            return verdict.fail(row[0], "inserted")  # type: ignore[index]
-        if row is None or kept[0] < row[0]:
+        if row is not None and (kept is None or row[0] < kept[0]):
+            return verdict.fail(row[0], "inserted")
+        if kept is not None and (row is None or kept[0] < row[0]):
             return verdict.fail(kept[0], "deleted")
+        assert row is not None and kept is not None  # by the loop's condition and the two above
         position = row[0]
         try:
             previous = link(previous, position, id_text(row[1]), int(row[2]), str(row[3]), _bytes(row[4]))

@@ -140,7 +140,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                     f'"{self.stored_event_type_name}"[])',
                 ),
             )
-            if not curs.fetchone()["found"]:  # type: ignore[index]
+            found = curs.fetchone()
+            if found is None or not found["found"]:  # one row: to_regprocedure's NULL when not there
                 curs.execute(self.create_function_statement)
             self._chain_ready = True
             curs.execute(self.select_head_statement, prepare=True)

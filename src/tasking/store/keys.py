@@ -82,17 +82,16 @@ class KeyStore(KeyStorage):
     def _cipher(self, owner: str) -> AESGCM | None:
         """The owner's cipher; None when destroyed; KeyError when it never had a key. Keys are read
         one by one for a few owners, all at once for a read that needs many (a briefing, stats)."""
-        found = self._ciphers.get(owner, self)
-        if found is self:
+        if owner not in self._ciphers:
             self._misses += 1
             if not self._loaded and self._misses > 32:
                 self._load_all()
             else:
                 self._read([owner])
-            found = self._ciphers[owner]
-        if type(found) is bytes:
+        found = self._ciphers[owner]
+        if isinstance(found, bytes):
             found = self._ciphers[owner] = AESGCM(found)
-        return found  # type: ignore[return-value]
+        return found
 
     def _read(self, owners: list[str]) -> None:
         """Read these owners' rows into the cache (in chunks)."""

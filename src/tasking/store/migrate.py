@@ -98,7 +98,8 @@ def _as_target_stores(source: Services, target: Services, notification: Any) -> 
         state=notification.state,
     )
     fields = SEALED.get(resolve_topic(notification.topic))
-    if not fields or not isinstance(target.app.mapper, SealingMapper):
+    mapper = target.app.mapper
+    if not fields or not isinstance(mapper, SealingMapper):
         return stored
     event = source.app.mapper.to_domain_event(stored)
     if all(
@@ -106,8 +107,8 @@ def _as_target_stores(source: Services, target: Services, notification: Any) -> 
         for value in (getattr(event, name, None) for name in fields)
     ):
         return stored
-    target.app.keys.ensure([event.originator_id])  # type: ignore[union-attr]
-    return target.app.mapper.to_stored_event(event)
+    mapper.keys.ensure([event.originator_id])  # the target's key store: its mapper seals with it
+    return mapper.to_stored_event(event)
 
 
 def verify_copy(source: Services, target: Services, batch: int = BATCH) -> int:

@@ -6,6 +6,7 @@ from collections import OrderedDict
 from typing import Any
 
 from eventsourcing.application import Repository
+from eventsourcing.persistence import ApplicationRecorder
 
 from tasking.store.keys import KeyStore
 from tasking.store.sealing import reveal_event
@@ -58,7 +59,9 @@ class TaskingRepository(Repository[Any]):
         """Read the store's head (once per command) and start a new generation if it moved."""
         if self.in_command and self._command_head is not None:
             return
-        head = self.event_store.recorder.max_notification_id() or 0  # type: ignore[attr-defined]
+        recorder = self.event_store.recorder
+        assert isinstance(recorder, ApplicationRecorder)  # what an Application constructs
+        head = recorder.max_notification_id() or 0
         if head != self._gen_head:
             self._gen, self._gen_head = self._gen + 1, head
         if self.in_command:
