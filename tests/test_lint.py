@@ -33,8 +33,8 @@ def test_the_tree_is_formatted() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_domain_and_time_type_check_strictly(tmp_path: Path) -> None:
-    """pyproject.toml's [tool.mypy]: the bottom layers, with --strict's flags (run as CI runs it)."""
+def test_the_package_type_checks_strict_on_domain_and_time(tmp_path: Path) -> None:
+    """pyproject.toml's [tool.mypy]: the whole package, with --strict's flags on the bottom layers (run as CI runs it)."""
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path)],
         cwd=ROOT,

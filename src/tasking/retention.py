@@ -13,7 +13,7 @@ The figures are untouched: only keys are destroyed, and each destruction is reco
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 import structlog
 
@@ -36,7 +36,7 @@ def due(services: Services, at: dt.datetime, user: str = SYSTEM) -> dict[str, An
     reader = services.read(user=user, action="retention run")
     point = ReadPoint(at=at, position=reader.point.position)
     years = services.app.config.retention.years_after_closure
-    cutoff = cast(str, iso(months_before(at, 12 * years)))  # a time in, its text out
+    cutoff = iso(months_before(at, 12 * years))
     keys = services.app.keys
     cases: list[dict[str, Any]] = []
     held: list[str] = []

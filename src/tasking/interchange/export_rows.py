@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Any, cast
+from typing import Any
 
 from tasking.errors import DomainError
 from tasking.projections.activity import COLUMNS as ACTIVITY_COLUMNS
@@ -53,7 +53,7 @@ def _bounds(year: int | None) -> tuple[str, str] | None:
     if year is None:
         return None
     start, end = financial_year_bounds(year)
-    return cast(str, iso(start)), cast(str, iso(end))
+    return iso(start), iso(end)
 
 
 def _in_year(at: str | None, bounds: tuple[str, str] | None) -> bool:

@@ -16,7 +16,7 @@ import functools
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -30,7 +30,7 @@ from tasking.time.instants import financial_year_bounds, iso
 def year_span(year: int) -> tuple[str, str]:
     """The financial year's bounds, `[start, end)`, in the canonical UTC text the rows' times are in."""
     start, end = financial_year_bounds(year)
-    return cast(str, iso(start)), cast(str, iso(end))
+    return iso(start), iso(end)
 
 
 def reports(db: Database, position: int, years: tuple[int, ...]) -> dict[str, CaseState]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import functools
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from tasking.errors import DomainError
@@ -130,6 +131,18 @@ def at_local(day: dt.date, time: dt.time) -> dt.datetime:
     # A wall time that does not exist (spring gap) round-trips to a different wall time:
     # zoneinfo then gives the instant one hour later, which is the sensible reading.
     return aware.astimezone(UTC)
+
+
+@overload
+def iso(value: dt.datetime) -> str: ...
+
+
+@overload
+def iso(value: None) -> None: ...
+
+
+@overload
+def iso(value: dt.datetime | None) -> str | None: ...
 
 
 def iso(value: dt.datetime | None) -> str | None:

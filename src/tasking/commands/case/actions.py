@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from pydantic import ConfigDict, model_validator
 
@@ -109,5 +109,5 @@ def correct_case(app: TaskingApp, cmd: CorrectCase) -> Result:
     elif cmd.field == "source":
         value = config.check_agency(value, "value")
     elif cmd.field == "occurred":
-        value = cast(str, iso(parse_datetime(value, "value")))  # a time in, its text out
+        value = iso(parse_datetime(value, "value"))
     return on_case(app, cmd, lambda case, *who: case.correct(*who, cmd.field, value, cmd.reason))
