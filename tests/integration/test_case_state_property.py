@@ -21,7 +21,8 @@ from tasking.errors import DomainError
 from tasking.domain.ids import case_id
 from tasking.queries.briefing import reports_since, tasked_since, taskings_not_yet_due
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import case_states, due_items, due_taskings, revealer, versioned_states
+from tasking.queries.state import case_states, revealer, versioned_states
+from tasking.queries.taskings_due import due_items, due_taskings
 from tests.conftest import scratch_services, seed_roster
 from tests.integration.test_projection_property import command_for
 

@@ -11,7 +11,8 @@ from tasking.queries.briefing import briefing, meeting_for
 from tasking.queries.cases import list_cases
 from tasking.queries.feedback import OWED_SQL, feedback_owed
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import DUE_SQL, held
+from tasking.queries.intervals import held
+from tasking.queries.taskings_due import DUE_SQL
 from tests.conftest import at
 
 TABLES = ("case_versions", "tasking_versions", "activity")

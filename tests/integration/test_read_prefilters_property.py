@@ -18,7 +18,8 @@ from tasking.commands import CorrectCase, Refer, send
 from tasking.errors import DomainError
 from tasking.queries.access import hidden_cases, in_full
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import case_states, due_items, due_taskings
+from tasking.queries.state import case_states
+from tasking.queries.taskings_due import due_items, due_taskings
 from tasking.time.instants import local_date
 from tests.conftest import scratch_services, seed_roster
 from tests.integration.test_projection_property import START, command_for, op

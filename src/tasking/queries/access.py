@@ -21,7 +21,8 @@ from typing import Any
 from tasking.domain.access import CaseAccess
 from tasking.domain.permissions import RESTRICTED_REFERRALS, restricted_categories
 from tasking.queries.point import Reader
-from tasking.queries.state import CaseState, held, versioned_states
+from tasking.queries.intervals import held
+from tasking.queries.state import CaseState, versioned_states
 from tasking.time.instants import iso, utcnow
 
 

@@ -19,7 +19,9 @@ from tasking.queries.feedback import feedback_owed
 from tasking.queries.access import record_read, screen, shown_in_full
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.repeats import repeat_cases, repeat_flags
-from tasking.queries.state import due_taskings, held, received_since, tasking_rows, versioned_states, window
+from tasking.queries.intervals import held, window
+from tasking.queries.state import received_since, versioned_states
+from tasking.queries.taskings_due import due_taskings, tasking_rows
 from tasking.queries.year_reads import briefing_section
 from tasking.time.instants import iso, local_date
 from tasking.time.meetings import MeetingCalendar

@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.time.meetings import add_working_days, working_days_between
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import held
+from tasking.queries.intervals import held
 from tasking.time.instants import local_date
 
 

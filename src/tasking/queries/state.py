@@ -4,14 +4,14 @@ Every read folds the `activity` rows recorded by the point's position and effect
 in the order they were recorded, with the one fold (`tasking.domain.case_state`) the aggregate
 decides by: the latest point's fold is exactly the state the write side decides on (and the
 `cases` and `taskings` views hold). Effective time chooses which facts had happened by `at`; it
-does not reorder them. "Open at", "a tasking due at" and "one incident" are defined
-here once, and the briefing, the packs, the reminders, repeats and stats all call them.
+does not reorder them. "Open at" and "one incident" are defined here once ("a tasking due at"
+in `tasking.queries.taskings_due`, which rows hold a point in `tasking.queries.intervals`), and
+the briefing, the packs, the reminders, repeats and stats all call them.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from operator import itemgetter
@@ -20,23 +20,20 @@ from typing import Any, cast
 from sqlite_utils import Database
 
 from tasking.domain.case_state import CaseState, TaskingState, fold_cases
-from tasking.projections.state import AT_END, POSITION_END, load_state
+from tasking.projections.state import load_state
+from tasking.queries.intervals import held, window
 from tasking.queries.point import ReadPoint
-from tasking.time.instants import iso
 
 __all__ = [
     "CaseState",
     "TaskingState",
     "case_states",
-    "due_items",
-    "due_taskings",
     "incident_groups",
-    "is_due",
     "received_fields",
     "received_since",
     "references_where",
     "revealer",
-    "tasking_rows",
+    "held",
     "versioned_states",
     "window",
 ]
@@ -160,120 +157,6 @@ def references_where(db: Database, point: ReadPoint, condition: str, params: lis
             f"SELECT DISTINCT reference FROM activity WHERE {where} AND ({condition})", [*base, *params]
         ).fetchall()
     ]
-
-
-# --- the rules ------------------------------------------------------------------------------
-
-
-def is_due(tasking: TaskingState, case: CaseState, day: dt.date) -> bool:
-    """Chased at the meeting on `day`: open, on an open case, and due on or before that day."""
-    return tasking.status == "open" and case.is_open and tasking.due <= day.isoformat()
-
-
-def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
-    """SQL for `column` (a receipt or a raising, from which a case or tasking is effective) after
-    `since` and, for a read at a moment, by it: a row received later holds no interval at that
-    moment, so the index range stops there. Puts its values in front of `params`."""
-    if point.at is None:
-        params[:0] = [since]
-        return f"{column} > ?"
-    params[:0] = [since, iso(point.at)]
-    return f"{column} > ? AND {column} <= ?"
-
-
-def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
-    """SQL true for a `case_versions` or `tasking_versions` row whose intervals hold the point.
-
-    For a read found by the recorded axis (`by="position"`), `position_to > p` is spelt as the
-    current rows (`= POSITION_END`) or those superseded after p: an equality lets an index go on to
-    its next columns (status, due, ...), where a range on `position_to` would walk every current
-    row of the index. A read found by another index (`by="received"`: the `received_at` window;
-    `by="reference"`: named cases; `by="category"`: the cases in some categories) keeps the plain range, which SQLite cannot turn into a walk of
-    every current row, so that index leads (EXPLAIN in `test_indexed_reads`)."""
-    if by == "position":
-        where = "(position_to = ? OR (position_to > ? AND position_to < ?)) AND position_from <= ?"
-        params: list[Any] = [POSITION_END, point.position, POSITION_END, point.position]
-    else:
-        where, params = "+position_to > ? AND position_from <= ?", [point.position, point.position]
-    if point.at is None:
-        return where + " AND at_to = ?", [*params, AT_END]
-    when = iso(point.at)
-    return where + " AND at_from <= ? AND at_to > ?", [*params, when, when]
-
-
-DUE_SQL = (
-    "SELECT reference, tasking, tasked_agency, owner, action, due, raised_at FROM tasking_versions "
-    "WHERE {held} AND case_status = 'open' AND status = 'open' AND due <= ?"
-)
-
-
-def tasking_rows(
-    db: Database, point: ReadPoint, condition: str, params: list[Any], by: str = "position"
-) -> list[dict[str, Any]]:
-    """The taskings as they stood at the point (`tasking_versions` rows holding it) that match
-    `condition`, as plain items (`case`, `tasking`, ..., `status`) with their action shown; `by`
-    names the index the condition is found by (`held`)."""
-    where, base = held(point, by=by)
-    reveal = revealer(db)
-    cursor = db.conn.execute(
-        "SELECT reference AS [case], tasking, tasked_agency, owner, action, due, raised_at, status "
-        f"FROM tasking_versions WHERE {where} AND ({condition})",
-        [*base, *params],
-    )
-    names = [column[0] for column in cursor.description]
-    items = [dict(zip(names, values, strict=True)) for values in cursor]
-    for item in items:
-        if item["action"] is not None:
-            item["action"] = reveal(item["action"])
-    return items
-
-
-def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
-    """Every tasking due or overdue on `day` (`is_due`), as the record stood at `point`: most overdue
-    first. The briefing, the packs and the reminders all list exactly these: the `tasking_versions`
-    rows holding the point, by index."""
-    where, params = held(point)
-    reveal = revealer(db)
-    items: list[dict[str, Any]] = []
-    for case, tasking, agency, owner, action, due, raised_at in db.conn.execute(
-        DUE_SQL.format(held=where), [*params, day.isoformat()]
-    ):
-        items.append(
-            {
-                "case": case,
-                "tasking": tasking,
-                "tasked_agency": agency,
-                "owner": owner,
-                "action": None if action is None else reveal(action),
-                "due": due,
-                "raised_at": raised_at,
-                "days_overdue": (day - dt.date.fromisoformat(due)).days,
-            }
-        )
-    items.sort(key=lambda t: (-t["days_overdue"], t["case"], t["tasking"]))
-    return items
-
-
-def due_items(states: dict[str, CaseState], day: dt.date) -> list[dict[str, Any]]:
-    """The taskings of these cases that are due on `day` (`is_due`), most overdue first."""
-    items: list[dict[str, Any]] = []
-    for case in states.values():
-        for tasking in case.taskings.values():
-            if is_due(tasking, case, day):
-                items.append(
-                    {
-                        "case": case.reference,
-                        "tasking": tasking.tasking,
-                        "tasked_agency": tasking.tasked_agency,
-                        "owner": tasking.owner,
-                        "action": tasking.action,
-                        "due": tasking.due,
-                        "raised_at": tasking.raised_at,
-                        "days_overdue": (day - dt.date.fromisoformat(tasking.due)).days,
-                    }
-                )
-    items.sort(key=lambda t: (-t["days_overdue"], t["case"], t["tasking"]))
-    return items
 
 
 def incident_groups(db: Database, point: ReadPoint) -> dict[str, str]:

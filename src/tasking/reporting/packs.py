@@ -25,7 +25,8 @@ from tasking.domain.briefing import Briefing
 from tasking.store.chain import head_at
 from tasking.time.meetings import MeetingCalendar
 from tasking.queries.briefing import briefing
-from tasking.queries.state import case_states, due_taskings
+from tasking.queries.state import case_states
+from tasking.queries.taskings_due import due_taskings
 from tasking.queries.feedback import feedback_owed
 from tasking.time.instants import local_date
 from tasking.files import private_folder, write_private_text

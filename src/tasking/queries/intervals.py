@@ -1,0 +1,48 @@
+"""Which `case_versions`, `tasking_versions` and `incident_versions` rows hold a read point, in SQL.
+
+A version row holds the point when its effective interval `[at_from, at_to)` holds the point's
+`at` and its recorded interval `[position_from, position_to)` holds its position
+(`tasking.projections.state`). Every read of those tables says so through `held`, and a read of a
+window by receipt or raising bounds it through `window`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tasking.projections.state import AT_END, POSITION_END
+from tasking.queries.point import ReadPoint
+from tasking.time.instants import iso
+
+__all__ = ["held", "window"]
+
+
+def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
+    """SQL for `column` (a receipt or a raising, from which a case or tasking is effective) after
+    `since` and, for a read at a moment, by it: a row received later holds no interval at that
+    moment, so the index range stops there. Puts its values in front of `params`."""
+    if point.at is None:
+        params[:0] = [since]
+        return f"{column} > ?"
+    params[:0] = [since, iso(point.at)]
+    return f"{column} > ? AND {column} <= ?"
+
+
+def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
+    """SQL true for a `case_versions` or `tasking_versions` row whose intervals hold the point.
+
+    For a read found by the recorded axis (`by="position"`), `position_to > p` is spelt as the
+    current rows (`= POSITION_END`) or those superseded after p: an equality lets an index go on to
+    its next columns (status, due, ...), where a range on `position_to` would walk every current
+    row of the index. A read found by another index (`by="received"`: the `received_at` window;
+    `by="reference"`: named cases; `by="category"`: the cases in some categories) keeps the plain range, which SQLite cannot turn into a walk of
+    every current row, so that index leads (EXPLAIN in `test_indexed_reads`)."""
+    if by == "position":
+        where = "(position_to = ? OR (position_to > ? AND position_to < ?)) AND position_from <= ?"
+        params: list[Any] = [POSITION_END, point.position, POSITION_END, point.position]
+    else:
+        where, params = "+position_to > ? AND position_from <= ?", [point.position, point.position]
+    if point.at is None:
+        return where + " AND at_to = ?", [*params, AT_END]
+    when = iso(point.at)
+    return where + " AND at_from <= ? AND at_to > ?", [*params, when, when]
