@@ -43,13 +43,14 @@ def after_bulk_commit(written: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def during_rebuild(applied: int | str) -> None:
-    """`kill-rebuild-at=N` (or `=swap`): SIGKILL this process at that point of a fresh rebuild."""
+def during_rebuild(applied: int) -> None:
+    """`kill-rebuild-at=N`: SIGKILL this process once a fresh rebuild has applied N events or more."""
     at = _points().get("kill-rebuild-at")
-    if at is None:
-        return
-    if at == "swap" or applied == "swap":
-        if at == applied:
-            os.kill(os.getpid(), signal.SIGKILL)
-    elif int(applied) >= int(at):
+    if at is not None and at != "swap" and applied >= int(at):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def before_swap() -> None:
+    """`kill-rebuild-at=swap`: SIGKILL this process once the new views are built, before the swap."""
+    if _points().get("kill-rebuild-at") == "swap":
         os.kill(os.getpid(), signal.SIGKILL)

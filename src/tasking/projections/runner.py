@@ -226,7 +226,7 @@ class Views(Tracked):
             projections=[type(p)() for p in self.projections],
         )
         self.decode_mode = fresh.decode_mode
-        faults.during_rebuild("swap")
+        faults.before_swap()
         self._swap_in(fresh.db.conn)
         fresh.close()
         remove_files(self.building_path)

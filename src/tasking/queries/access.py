@@ -72,7 +72,7 @@ def restricted_cases(
         return {}
     db = reader.db
     where, params = point.sql()
-    categories = json.dumps(sorted(restricted_categories(reader.config)))
+    restricted = restricted_categories(reader.config)
     if states is None:
         # The category is a column of the rows holding the point: only the few cases in a
         # restricted category (or with a restricted referral) have their states built.
@@ -82,12 +82,12 @@ def restricted_cases(
             row[0]
             for row in db.conn.execute(
                 f"SELECT reference FROM case_versions WHERE category IN (SELECT value FROM json_each(?)) AND {held_where}",
-                [categories, *held_params],
+                [json.dumps(sorted(restricted)), *held_params],
             )
         )
     else:
         wanted = json.dumps(sorted(states))
-        maybe = {ref for ref, state in states.items() if state.category in restricted_categories(reader.config)}
+        maybe = {ref for ref, state in states.items() if state.category in restricted}
     maybe.update(
         row[0]
         for row in db.conn.execute(

@@ -35,8 +35,9 @@ def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
     current rows (`= POSITION_END`) or those superseded after p: an equality lets an index go on to
     its next columns (status, due, ...), where a range on `position_to` would walk every current
     row of the index. A read found by another index (`by="received"`: the `received_at` window;
-    `by="reference"`: named cases; `by="category"`: the cases in some categories) keeps the plain range, which SQLite cannot turn into a walk of
-    every current row, so that index leads (EXPLAIN in `test_indexed_reads`)."""
+    `by="reference"`: named cases; `by="category"`: the cases in some categories) keeps the plain
+    range, which SQLite cannot turn into a walk of every current row, so that index leads (EXPLAIN
+    in `test_indexed_reads`)."""
     if by == "position":
         where = "(position_to = ? OR (position_to > ? AND position_to < ?)) AND position_from <= ?"
         params: list[Any] = [POSITION_END, point.position, POSITION_END, point.position]
