@@ -78,9 +78,19 @@ def spacing(cases: int) -> dt.timedelta:
     return dt.timedelta(minutes=37) * min(1.0, SPAN_CASES / cases)
 
 
+OWED = "in-flight"  # --owed: who is left owed feedback (see case_commands)
+
+
 def case_commands(n: int, person: str, step: dt.timedelta = dt.timedelta(minutes=37)) -> list:
-    """Six commands for case number n; its reference is filled in when the report is saved."""
+    """Six commands for case number n; its reference is filled in when the report is saved.
+
+    With `--owed in-flight` (the default) the closure tells the reporter (`close --reporter-told
+    phone`, as the coordinator does), so only the cases still in flight at a read are owed
+    feedback, as in a partnership that gives feedback (the seed's district: 95%). With `--owed all`
+    (the workload of runs before stop 31) the closure comes after the last update and tells no
+    one, so every closed case in history stays owed: the owed list grows with history."""
     received = START + step * n
+    told = {"reporter_told": "phone"} if OWED == "in-flight" else {}
     return [
         (
             "report",
@@ -110,7 +120,7 @@ def case_commands(n: int, person: str, step: dt.timedelta = dt.timedelta(minutes
         ("follow-up", dict(user="coordinator", at=received + dt.timedelta(days=1), kind="visit", outcome="Spoke")),
         ("complete", dict(user="coordinator", at=received + dt.timedelta(days=2), tasking="T1", result="Done")),
         ("update", dict(user="coordinator", at=received + dt.timedelta(days=3), channel="phone", note="Told")),
-        ("close", dict(user="coordinator", at=received + dt.timedelta(days=4), reason="resolved")),
+        ("close", dict(user="coordinator", at=received + dt.timedelta(days=4), reason="resolved", **told)),
     ]
 
 
@@ -409,8 +419,9 @@ def reads(store: str, cases: int) -> dict:
 
     The briefing and feedback-owed are read at a meeting 30 days in (as earlier runs did) and at the
     meeting after the last report, with all of history before it: the coordinator's real morning.
-    In this workload every case is closed after its reporter's update, so at the last meeting every
-    case in history is owed feedback: a list far longer than a real partnership's."""
+    With `--owed all` every case is closed after its reporter's update, so at the last meeting every
+    case in history is owed feedback; with `--owed in-flight` (the default) only the cases still in
+    flight are."""
     from tasking.queries.briefing import briefing, meeting_for
     from tasking.queries.feedback import feedback_owed
     from tasking.queries.stats import year_stats
@@ -477,8 +488,16 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--no-cipher", action="store_true", help="Without whole-store encryption.")
     parser.add_argument("--no-request-ids", action="store_true", help="Commands without request ids (records).")
+    parser.add_argument(
+        "--owed",
+        choices=["in-flight", "all"],
+        default="in-flight",
+        help="Who is left owed feedback: the cases in flight (closures tell the reporter), or every case "
+        "in history (closures after the last update, as in runs before stop 31).",
+    )
     args = parser.parse_args()
-    global REQUEST_IDS
+    global REQUEST_IDS, OWED
+    OWED = args.owed
     REQUEST_IDS = not args.no_request_ids
     if args.no_cipher:
         os.environ.pop("TASKING_CIPHER_KEY", None)
@@ -500,6 +519,7 @@ def main() -> None:
             "platform": platform.platform(),
         },
         "with": {"chain": True, "sealing": True, "cipher": not args.no_cipher, "request_ids": REQUEST_IDS},
+        "owed": OWED,
     }
     try:
         store = store_url(args.store, folder, "n")
