@@ -1,8 +1,7 @@
 """The one definition of a case's state: a pure fold of its facts, in the order they were recorded.
 
 A *fact* is one event on a case as a flat mapping, in the read side's words (the `activity`
-view's columns: `kind`, `at`, `user`, `acting_agency`, `text` and the kind's own columns). The
-aggregate (`tasking.domain.case`), the read side (`tasking.queries.state`, over `activity` rows)
+view's columns; `tasking.domain.case_facts` maps events to facts). The aggregate (`tasking.domain.case`), the read side (`tasking.queries.state`, over `activity` rows)
 and the case review evidence (`tasking.commands.case_review_evidence`, over stored events) all
 fold through `fold` and `step`, so the state the write side decides on and the state every read
 shows cannot drift apart. Effective time chooses which facts a reader folds; it never reorders
@@ -13,79 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from tasking.domain.location import location_key
-from tasking.time.instants import iso
-
-# The CLI word for each event on a case (by the event class's name, which is in its stored topic).
-KIND_OF: dict[str, str] = {
-    "Reported": "report",
-    "Linked": "link",
-    "TaskingRaised": "task",
-    "TaskingReassigned": "reassign",
-    "TaskingCompleted": "complete",
-    "FollowUpMade": "follow-up",
-    "ReporterUpdated": "update-reporter",
-    "PowerUsed": "power",
-    "Referred": "refer",
-    "RiskAssessed": "risk",
-    "RiskReviewed": "review",
-    "Corrected": "correct",
-    "Closed": "close",
-    "Reopened": "reopen",
-    "LeadAssigned": "assign",
-}
-
-# Each kind's own columns and the event attribute each is read from.
-OWN: dict[str, tuple[tuple[str, str], ...]] = {
-    "Reported": (
-        ("source", "source"),
-        ("channel", "channel"),
-        ("category", "category"),
-        ("area", "area"),
-        ("location", "location"),
-        ("occurred_at", "occurred_at"),
-        ("reporter", "reporter"),
-        ("victim", "victim"),
-        ("feedback", "feedback"),
-        ("risk", "risk"),
-        ("lat", "lat"),
-        ("lon", "lon"),
-    ),
-    "TaskingRaised": (("tasking", "tasking"), ("tasked_agency", "to_agency"), ("owner", "owner"), ("due", "due")),
-    "TaskingReassigned": (("tasking", "tasking"), ("tasked_agency", "to_agency"), ("owner", "owner")),
-    "TaskingCompleted": (("tasking", "tasking"),),
-    "FollowUpMade": (("follow_up_kind", "kind"),),
-    "ReporterUpdated": (("update_channel", "channel"),),
-    "PowerUsed": (("power", "power"),),
-    "Referred": (("referral", "target"),),
-    "RiskAssessed": (("risk", "level"),),
-    "RiskReviewed": (("risk", "level"),),
-    "Linked": (("linked_to", "to"), ("link_reason", "reason")),
-    "Corrected": (("field", "field"), ("value", "value")),
-    "Closed": (("close_reason", "reason"),),
-    "LeadAssigned": (("lead", "lead"),),
-}
-# The attribute holding each kind's free text (the `text` column).
-TEXT: dict[str, str] = {
-    "Reported": "summary",
-    "TaskingRaised": "action",
-    "TaskingCompleted": "result",
-    "FollowUpMade": "outcome",
-    "ReporterUpdated": "note",
-    "RiskAssessed": "reason",
-    "RiskReviewed": "note",
-    "Corrected": "reason",
-    "Closed": "note",
-    "Reopened": "reason",
-}
-# Columns holding an instant, in canonical UTC form (`iso`).
-INSTANTS = frozenset({"occurred_at"})
-
-# Things done on a case that the reporter should hear about.
-FEEDBACK_ACTIONS = ("follow-up", "complete", "power", "refer", "close")
+from tasking.domain.case_facts import FEEDBACK_ACTIONS, INSTANTS, KIND_OF, OWN, TEXT, fact_of
+from tasking.domain.case_records import CaseState, TaskingState
 
 # What a correction's `field` sets.
 CORRECTABLE = {
@@ -96,90 +26,22 @@ CORRECTABLE = {
     "occurred": "occurred_at",
 }
 
-
-def fact_of(event: Any) -> dict[str, Any]:
-    """A stored case event as a fact (the columns its `activity` row has, without the position)."""
-    name = type(event).__name__
-    fact: dict[str, Any] = {
-        "reference": getattr(event, "reference", None),
-        "kind": KIND_OF[name],
-        "at": iso(event.at),
-        "user": event.user,
-        "acting_agency": event.agency,
-    }
-    text = TEXT.get(name)
-    fact["text"] = getattr(event, text) if text else None
-    for column, attr in OWN.get(name, ()):
-        value = getattr(event, attr)
-        fact[column] = iso(value) if column in INSTANTS else value
-    return fact
-
-
-@dataclass(frozen=True)
-class TaskingState:
-    tasking: str
-    tasked_agency: str
-    owner: str | None
-    action: str
-    due: str
-    raised_at: str
-    raised_by: str
-    status: str = "open"
-    completed_at: str | None = None
-    result: str | None = None
-
-
-@dataclass(frozen=True)
-class CaseState:
-    reference: str
-    received_at: str
-    occurred_at: str
-    source: str
-    channel: str
-    category: str
-    area: str
-    location: str
-    reporter: str | None
-    victim: str | None
-    feedback: str
-    risk: str
-    risk_since: str
-    summary: str
-    reported_by: str
-    reporting_agency: str
-    status: str = "open"
-    closed_at: str | None = None
-    closed_reason: str | None = None
-    lead: str | None = None
-    taskings: Mapping[str, TaskingState] = field(default_factory=dict)
-    links: tuple[Mapping[str, str], ...] = ()
-    rows: tuple[Mapping[str, Any], ...] = ()  # the facts folded, in order
-    lat: float | None = None
-    lon: float | None = None
-    last_update: str | None = None  # the latest effective time the reporter was updated
-    action_times: tuple[str, ...] = ()  # when each thing the reporter should hear about was done
-
-    @property
-    def location_key(self) -> str:
-        return location_key(self.location)
-
-    def owed(self) -> tuple[str, str | None, int] | None:
-        """Feedback owed: (owed since, the first action after the last update or None, how many
-        actions since it); None when the reporter is not owed (`tasking.queries.feedback`).
-
-        An update at the same effective time as an action answers it; a reporter never updated is
-        owed from the report itself."""
-        if self.feedback not in ("resident", "report-back"):
-            return None
-        pending = [t for t in self.action_times if self.last_update is None or t > self.last_update]
-        since = min(pending) if pending else None
-        if self.last_update is None:
-            return self.received_at, since, len(pending)
-        return None if since is None else (since, since, len(pending))
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
+# The facts' vocabulary (`tasking.domain.case_facts`) and the state's records (`tasking.domain.case_records`)
+# are re-exported for the fold's callers.
+__all__ = [
+    "CORRECTABLE",
+    "FEEDBACK_ACTIONS",
+    "INSTANTS",
+    "KIND_OF",
+    "OWN",
+    "TEXT",
+    "CaseState",
+    "TaskingState",
+    "fact_of",
+    "fold",
+    "fold_cases",
+    "step",
+]
 
 
 _VALUES: tuple[str, ...] = ()  # CaseState's plain fields, set below the class
