@@ -7,28 +7,9 @@ from __future__ import annotations
 import click
 
 from tasking.cli.context import done_text, run
-from tasking.cli.params import (
-    choice_of,
-    write_options,
-)
-from tasking.commands import (
-    AssessRisk,
-    AssignLead,
-    CloseCase,
-    CorrectCase,
-    Refer,
-    ReopenCase,
-    UpdateReporter,
-    UsePower,
-)
-from tasking.commands.case import (
-    CloseReason,
-    CorrectableField,
-    Power,
-    ReferralTarget,
-    Risk,
-    UpdateChannel,
-)
+from tasking.cli.params import choice_of, write_options
+from tasking.commands import AssessRisk, AssignLead, CloseCase, CorrectCase, Refer, ReopenCase, UpdateReporter, UsePower
+from tasking.commands.case import CloseReason, CorrectableField, Power, ReferralTarget, Risk, UpdateChannel
 
 
 @click.command("update-reporter")

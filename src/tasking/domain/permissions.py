@@ -17,7 +17,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tasking.domain.command_actions import COMMAND_ACTIONS
 from tasking.errors import DomainError
+
+# Which action each write command is checked as (`tasking.domain.command_actions`), re-exported.
+__all__ = [
+    "ANY",
+    "COMMAND_ACTIONS",
+    "INTEGRATION",
+    "NONE",
+    "OWN",
+    "RESTRICTED_CATEGORIES",
+    "RESTRICTED_REFERRALS",
+    "ROLES",
+    "RULES",
+    "SYSTEM",
+    "SYSTEM_ACTOR",
+    "UNCHECKED",
+    "Actor",
+    "Forbidden",
+    "Unidentified",
+    "check",
+    "check_case",
+    "markdown_table",
+    "restricted_categories",
+    "scope",
+]
 
 ROLES = ("coordinator", "officer", "analyst", "admin", "integration")
 ANY, OWN, NONE = "any", "own", "-"
@@ -118,70 +143,6 @@ INTEGRATION: dict[str, str] = {"open311 report": ANY, "open311 read": OWN, "user
 UNCHECKED = ("init", "demo", "projections", "scheduler")
 
 SYSTEM = "system"  # the scheduler's identity: not a stored user, a coordinator's rights
-
-# Each write command (by class name) and the action it is checked as.
-COMMAND_ACTIONS: dict[str, str] = {
-    "AddUser": "users add",
-    "DeactivateUser": "users deactivate",
-    "ChangeRole": "users role",
-    "IssueToken": "users token",
-    "RevokeToken": "users token",
-    "EnrolUser": "users enrol",
-    "RedeemEnrolment": "users token",
-    "AddPerson": "person add",
-    "RecordReport": "report",
-    "ImportReport": "import",
-    "CompleteTasking": "complete",
-    "RecordFollowUp": "follow-up",
-    "UpdateReporter": "update-reporter",
-    "UsePower": "power",
-    "Refer": "refer",
-    "RaiseTasking": "task",
-    "ReassignTasking": "reassign",
-    "LinkCases": "link",
-    "AssessRisk": "risk",
-    "ReviewCase": "review",
-    "CorrectCase": "correct",
-    "CloseCase": "close",
-    "ReopenCase": "reopen",
-    "AssignLead": "assign",
-    "AcknowledgeFlag": "repeats acknowledge",
-    "DismissDuplicate": "duplicates dismiss",
-    "IssueBriefing": "briefing issue",
-    "RecordPoliceMonth": "context import-police-uk",
-    **dict.fromkeys(
-        (
-            "CaseReviewApply",
-            "CaseReviewAcknowledge",
-            "CaseReviewAssess",
-            "CaseReviewDecide",
-            "CaseReviewHold",
-            "CaseReviewRecommend",
-            "CaseReviewRespond",
-            "CaseReviewClose",
-        ),
-        "case-review",
-    ),
-    **dict.fromkeys(("TfgOpen", "TfgAddCase", "TfgAction", "TfgCompleteAction", "TfgMeet", "TfgComplete"), "tfg"),
-    "MaracMeetingsAdd": "marac",
-    "MaracDiscuss": "marac",
-    "RecordOpen311Report": "open311 report",
-    "SealChain": "seal-chain",
-    "PlanAdd": "plan",
-    "PlanUpdate": "plan",
-    "ActivityRecord": "activity",
-    "PactAdd": "pact",
-    "FundingGrant": "funding",
-    "FundingAllocate": "funding",
-    "FundingSpend": "funding",
-    "CctvAdd": "cctv",
-    "CctvDeploy": "cctv",
-    "CctvLink": "cctv",
-    "ErasePerson": "person erase",
-    "ApplyRetention": "retention run",
-    "PlaceHold": "hold",
-    "ReleaseHold": "hold",
-}
 
 RESTRICTED_CATEGORIES = ("domestic-abuse", "vulnerable-adult", "vulnerable-young-person")
 RESTRICTED_REFERRALS = ("channel-panel", "da-marac")
