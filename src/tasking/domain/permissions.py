@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tasking.domain.case_records import CaseState
 from tasking.domain.command_actions import COMMAND_ACTIONS
 from tasking.errors import DomainError
 
@@ -31,6 +32,7 @@ __all__ = [
     "RESTRICTED_REFERRALS",
     "ROLES",
     "RULES",
+    "Restriction",
     "SYSTEM",
     "SYSTEM_ACTOR",
     "UNCHECKED",
@@ -152,6 +154,23 @@ def restricted_categories(config: Any) -> set[str]:
     """The categories whose cases are restricted: the fixed three, and any the partnership marks."""
     marked = {code for code, category in config.categories.items() if getattr(category, "restricted", False)}
     return set(RESTRICTED_CATEGORIES) | marked
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """Which cases are restricted: made once per read from the configuration (`of`), then asked of
+    each case (a restricted category, or a restricted referral among the case's facts)."""
+
+    categories: frozenset[str]
+
+    @classmethod
+    def of(cls, config: Any) -> Restriction:
+        return cls(frozenset(restricted_categories(config)))
+
+    def __call__(self, case: CaseState) -> bool:
+        return case.category in self.categories or any(
+            row["kind"] == "refer" and row["referral"] in RESTRICTED_REFERRALS for row in case.rows
+        )
 
 
 class Forbidden(DomainError):

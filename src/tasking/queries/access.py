@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import Any
 
 from tasking.domain.access import CaseAccess
-from tasking.domain.permissions import RESTRICTED_REFERRALS, restricted_categories
+from tasking.domain.permissions import RESTRICTED_REFERRALS, Restriction
 from tasking.queries.point import Reader
 from tasking.queries.intervals import held
 from tasking.queries.state import CaseState, versioned_states
@@ -49,9 +49,8 @@ def involves(case: CaseState, agency: str | None) -> bool:
 
 
 def is_restricted(config: Any, case: CaseState) -> bool:
-    return case.category in restricted_categories(config) or any(
-        row["kind"] == "refer" and row["referral"] in RESTRICTED_REFERRALS for row in case.rows
-    )
+    """One case on its own; a read screening a list asks `reader.restriction` (worked out once)."""
+    return Restriction.of(config)(case)
 
 
 def hidden_cases(reader: Reader, point: Any, refs: set[str]) -> dict[str, CaseState]:
@@ -72,7 +71,7 @@ def restricted_cases(
         return {}
     db = reader.db
     where, params = point.sql()
-    restricted = restricted_categories(reader.config)
+    restricted = reader.restriction.categories
     if states is None:
         # The category is a column of the rows holding the point: only the few cases in a
         # restricted category (or with a restricted referral) have their states built.
@@ -111,13 +110,13 @@ def restricted_cases(
     found = {
         ref: dataclasses.replace(states[ref], rows=tuple(facts.get(ref, ()))) for ref in sorted(maybe) if ref in states
     }
-    return {ref: state for ref, state in found.items() if is_restricted(reader.config, state)}
+    return {ref: state for ref, state in found.items() if reader.restriction(state)}
 
 
 def in_full(reader: Reader, case: CaseState) -> bool:
     """May this reader see the case in full? Unrestricted cases: yes; restricted: coordinators and
     involved agencies, never in a shared read (a pack)."""
-    if not is_restricted(reader.config, case):
+    if not reader.restriction(case):
         return True
     if reader.shared:
         return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasking.queries.access import in_full, is_restricted, no_free_text, outline, record_read, restricted_cases
+from tasking.queries.access import in_full, no_free_text, outline, record_read, restricted_cases
 from tasking.queries.point import Reader
 from tasking.queries.state import versioned_states
 from tasking.time.instants import iso
@@ -27,7 +27,7 @@ def list_cases(reader: Reader, open_only: bool = False, area: str | None = None)
         if not in_full(reader, case):  # a restricted case: its outline only
             rows.append(outline(case))
             continue
-        if is_restricted(reader.config, case):
+        if reader.restriction(case):
             restricted.append(case.reference)
         row = {
             "case": case.reference,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tasking.queries.access import is_restricted
 from tasking.queries.point import Reader
 from tasking.queries.state import case_states, revealer
 
@@ -55,7 +54,7 @@ def requests(
     answers = []
     for row in found:
         state = states.get(row["case"])
-        if state is None or is_restricted(reader.config, state):
+        if state is None or reader.restriction(state):
             continue
         if service_codes and state.category not in service_codes:
             continue
@@ -100,5 +99,5 @@ def updates(reader: Reader, integration: str, start: str | None, end: str | None
             "media_url": "",
         }
         for position, case, status, at, note in rows
-        if case in states and not is_restricted(reader.config, states[case])
+        if case in states and not reader.restriction(states[case])
     ]

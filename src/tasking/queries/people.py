@@ -14,7 +14,7 @@ from eventsourcing.utils import get_topic
 
 from tasking.errors import DomainError
 from tasking.domain.person import Person
-from tasking.queries.access import in_full, is_restricted, outline, record_access, record_read
+from tasking.queries.access import in_full, outline, record_access, record_read
 from tasking.queries.point import Reader
 from tasking.queries.state import case_states, references_where
 from tasking.store.application import TaskingApp
@@ -106,7 +106,7 @@ def person_with_cases(reader: Reader, reference: str) -> dict[str, Any]:
     record_read(
         reader,
         "person show",
-        [case.reference for case in found.values() if is_restricted(reader.config, case) and in_full(reader, case)],
+        [case.reference for case in found.values() if reader.restriction(case) and in_full(reader, case)],
         "restricted cases of a person",
     )
     return {**person, "at": iso(reader.point.at), "position": reader.point.position, "cases": cases}

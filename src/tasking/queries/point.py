@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
+from tasking.domain.permissions import Restriction
 from tasking.errors import DomainError
 from tasking.time.instants import iso, iso_precise
 
@@ -50,6 +52,11 @@ class Reader:
     # Who reads (`tasking.domain.permissions.Actor`); `shared`: as every partner sees it (the packs).
     actor: Any = None
     shared: bool = False
+
+    @cached_property
+    def restriction(self) -> Restriction:
+        """Which cases are restricted: worked out once per read, asked of every case it screens."""
+        return Restriction.of(self.config)
 
 
 def head(db: Database) -> int:
