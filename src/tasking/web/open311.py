@@ -18,10 +18,9 @@ from pydantic import ValidationError
 
 from tasking.commands import send
 from tasking.commands.open311 import RecordOpen311Report, accepted
-from tasking.domain.permissions import SYSTEM, Forbidden
+from tasking.domain.permissions import SYSTEM, Forbidden, restricted_categories
 from tasking.errors import DomainError, NotFound
 from tasking.queries import open311 as queries
-from tasking.queries.access import restricted_categories
 from tasking.time.instants import iso, parse_datetime, utcnow
 from tasking.web.auth import Principal, authenticate
 from tasking.web.problems import Problem
