@@ -1,11 +1,15 @@
 """A load run of the web API: 4 concurrent clients, 2,000 mixed reads and writes, to 127.0.0.1 only.
 
     python benchmarks/web_load.py [--requests 2000] [--clients 4] [--workers 2] [--json OUT]
+    python benchmarks/web_load.py --store /tmp/n100000.db --views /tmp/n100000.db.views --month 2024-03
 
-It builds the demo district into a temporary folder (or uses `--store`), issues a token, starts
+It builds the demo district into a temporary folder (or uses an existing store: `--store` with its
+views, `--views`, and its key files beside it; set `TASKING_CIPHER_KEY` if it is encrypted), issues
+a token, starts
 `tasking serve --workers N` on a free local port, and sends a fixed, seeded mix from each client:
 briefings, case pages (`show`), audits, case lists, feedback-owed, and follow-ups on open cases
-(about a quarter of the requests), each write with its own `Request-Id`. It reports p50, p95 and
+(about a quarter of the requests; on up to 200 open cases), each write with its own `Request-Id`.
+Briefings are read on the days of `--month` (the demo's March 2018 by default), feedback owed on its 5th. It reports p50, p95 and
 p99 latency overall and per kind, and checks that no write was lost: after the server has stopped,
 every acknowledged write's request id is recorded in the store (`writes_lost` counts those that
 are not), and every acknowledged follow-up is on its case, once. This is a script run on demand,
@@ -66,7 +70,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--store", default=None, help="An existing demo store (default: build one).")
+    parser.add_argument("--store", default=None, help="An existing store (default: build the demo).")
+    parser.add_argument("--views", default=None, help="The existing store's views (default: beside it).")
+    parser.add_argument("--month", default="2018-03", help="YYYY-MM: the briefings' days (default the demo's).")
     parser.add_argument("--json", dest="out", default=None)
     args = parser.parse_args()
 
@@ -78,6 +84,8 @@ def main() -> None:
         "TASKING_LOG_LEVEL": "warning",
         "TASKING_LOG_FILE": str(folder / "log.jsonl"),
     }
+    if args.views is not None:
+        env["TASKING_VIEWS"] = args.views
     if args.store is None:
         env["TASKING_VIEWS"] = str(folder / "district.views.db")
         print(f"building the demo into {store} ...", flush=True)
@@ -101,6 +109,7 @@ def main() -> None:
                 time.sleep(0.2)
         cases = httpx.get(f"{base}/api/v1/cases", headers=headers, timeout=120).json()["cases"]
         open_cases = [c["case"] for c in cases if c["status"] == "open"]
+        open_cases = sorted(random.Random(0).sample(open_cases, min(200, len(open_cases))))
         every = [c["case"] for c in cases]
         before = {
             case: len(httpx.get(f"{base}/api/v1/cases/{case}", headers=headers, timeout=60).json()["follow_ups"])
@@ -122,7 +131,8 @@ def main() -> None:
                 for i in range(share):
                     kind = rng.choice(kinds)
                     if kind == "briefing":
-                        call = lambda: http.get("/api/v1/briefing", params={"at": f"2018-03-{rng.randint(1, 28):02d}"})  # noqa: E731
+                        day = f"{args.month}-{rng.randint(1, 28):02d}"
+                        call = lambda: http.get("/api/v1/briefing", params={"at": day})  # noqa: E731
                     elif kind == "show":
                         call = lambda: http.get(f"/api/v1/cases/{rng.choice(every)}")  # noqa: E731
                     elif kind == "audit":
@@ -130,7 +140,7 @@ def main() -> None:
                     elif kind == "cases":
                         call = lambda: http.get("/api/v1/cases", params={"open": "true"})  # noqa: E731
                     elif kind == "feedback-owed":
-                        call = lambda: http.get("/api/v1/feedback-owed", params={"at": "2018-03-05T09:00"})  # noqa: E731
+                        call = lambda: http.get("/api/v1/feedback-owed", params={"at": f"{args.month}-05T09:00"})  # noqa: E731
                     else:
                         case, request = rng.choice(open_cases), str(uuid.uuid4())
                         call = lambda: http.post(  # noqa: E731
@@ -168,6 +178,8 @@ def main() -> None:
     every_timing = [t for values in timings.values() for t in values]
     result = {
         "requests": len(every_timing),
+        "store": args.store or "demo",
+        "month": args.month,
         "clients": args.clients,
         "workers": args.workers,
         "wall_s": round(wall, 1),
