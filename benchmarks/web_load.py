@@ -3,17 +3,17 @@
     python benchmarks/web_load.py [--requests 2000] [--clients 4] [--workers 2] [--json OUT]
     python benchmarks/web_load.py --store /tmp/n100000.db --views /tmp/n100000.db.views --month 2024-03
 
-It builds the demo district into a temporary folder (or uses an existing store: `--store` with its
-views, `--views`, and its key files beside it; set `TASKING_CIPHER_KEY` if it is encrypted), issues
-a token, starts
-`tasking serve --workers N` on a free local port, and sends a fixed, seeded mix from each client:
-briefings, case pages (`show`), audits, case lists, feedback-owed, and follow-ups on open cases
-(about a quarter of the requests; on up to 200 open cases), each write with its own `Request-Id`.
-Briefings are read on the days of `--month` (the demo's March 2018 by default), feedback owed on its 5th. It reports p50, p95 and
-p99 latency overall and per kind, and checks that no write was lost: after the server has stopped,
-every acknowledged write's request id is recorded in the store (`writes_lost` counts those that
-are not), and every acknowledged follow-up is on its case, once. This is a script run on demand,
-not a timed test.
+It builds the demo district into a temporary folder (or uses an existing store: `--store` with
+its views, `--views`, and its key files beside it; set `TASKING_CIPHER_KEY` if it is encrypted),
+issues a token, starts `tasking serve --workers N` on a free local port, and sends a fixed, seeded
+mix from each client: briefings, case pages (`show`), audits, case lists, feedback-owed, and
+follow-ups on open cases (about a quarter of the requests, on up to 200 open cases), each write
+with its own `Request-Id`. Briefings are read on the days of `--month` (the demo's March 2018 by
+default), feedback owed on its 5th. It reports p50, p95 and p99 latency overall and per kind, the
+server's CPU time per request (Linux; the machine's load inflates the latencies, not this), and
+checks that no write was lost: after the server has stopped, every acknowledged write's request
+id is recorded in the store (`writes_lost` counts those that are not), and every acknowledged
+follow-up is on its case, once. This is a script run on demand, not a timed test.
 """
 
 from __future__ import annotations
@@ -52,6 +52,20 @@ def free_port() -> int:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def server_cpu_s(pid: int) -> float | None:
+    """CPU seconds used so far by the server and its workers (Linux /proc; None elsewhere): the
+    figure the machine's load does not inflate, unlike the latencies."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ticks = 0
+        for each in [pid, *map(int, children)]:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def unrecorded(store: str, request_ids: list[str]) -> list[str]:
@@ -159,13 +173,14 @@ def main() -> None:
                             acknowledged[case] += 1
                             request_ids.append(request)
 
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), server_cpu_s(server.pid)
         threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        cpu_after = server_cpu_s(server.pid)
         lost = {}
         for case, count in acknowledged.items():
             now = len(httpx.get(f"{base}/api/v1/cases/{case}", headers=headers, timeout=60).json()["follow_ups"])
@@ -184,6 +199,11 @@ def main() -> None:
         "workers": args.workers,
         "wall_s": round(wall, 1),
         "requests_per_s": round(len(every_timing) / wall, 1),
+        "server_cpu_ms_per_request": (
+            round((cpu_after - cpu_before) * 1000 / len(every_timing), 1)
+            if cpu_before is not None and cpu_after is not None
+            else None
+        ),
         "p50_ms": round(percentile(every_timing, 0.50), 1),
         "p95_ms": round(percentile(every_timing, 0.95), 1),
         "p99_ms": round(percentile(every_timing, 0.99), 1),
