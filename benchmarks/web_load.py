@@ -87,8 +87,16 @@ def main() -> None:
     parser.add_argument("--store", default=None, help="An existing store (default: build the demo).")
     parser.add_argument("--views", default=None, help="The existing store's views (default: beside it).")
     parser.add_argument("--month", default="2018-03", help="YYYY-MM: the briefings' days (default the demo's).")
+    parser.add_argument(
+        "--kinds",
+        default=",".join(kind for kind, _ in MIX),
+        help="Comma-separated kinds of the mix to send (default all).",
+    )
     parser.add_argument("--json", dest="out", default=None)
     args = parser.parse_args()
+    chosen = args.kinds.split(",")
+    if unknown := set(chosen) - {kind for kind, _ in MIX}:
+        parser.error(f"--kinds: unknown kind {sorted(unknown)[0]}; the kinds are {', '.join(k for k, _ in MIX)}")
 
     folder = Path(tempfile.mkdtemp(prefix="tasking-load-"))
     store = args.store or str(folder / "district.db")
@@ -139,7 +147,7 @@ def main() -> None:
 
         def client(n: int) -> None:
             rng = random.Random(n)
-            kinds = [kind for kind, weight in MIX for _ in range(weight)]
+            kinds = [kind for kind, weight in MIX if kind in chosen for _ in range(weight)]
             with httpx.Client(base_url=base, headers=headers, timeout=300) as http:
                 barrier.wait()
                 for i in range(share):
@@ -195,6 +203,7 @@ def main() -> None:
         "requests": len(every_timing),
         "store": args.store or "demo",
         "month": args.month,
+        "kinds": chosen,
         "clients": args.clients,
         "workers": args.workers,
         "wall_s": round(wall, 1),
