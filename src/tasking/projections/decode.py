@@ -26,6 +26,8 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 import orjson
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.cryptography import AESCipher
 from eventsourcing.persistence import DatetimeAsISO
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import resolve_topic
@@ -43,7 +45,12 @@ class EventId(UUID):
 
 def event_id(value: Any) -> EventId:
     found = EventId(value) if not isinstance(value, UUID) else EventId(int=value.int)
-    object.__setattr__(found, "_text", UUID.__str__(found))
+    # SQLite holds the id as its 32 lower-case hex digits (`uuid.hex`): its text form is those, hyphenated.
+    if value.__class__ is str and len(value) == 32 and value == value.lower():
+        text = f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    else:
+        text = UUID.__str__(found)
+    object.__setattr__(found, "_text", text)
     return found
 
 
@@ -64,6 +71,8 @@ class LeanDecoder:
         self.restore = getattr(mapper.transcoder, "_restore", None)
         self.fallback: str | None = None
         self.cipher = mapper.cipher  # whole-store encryption: decrypted first, as the mapper does
+        # The library's AESCipher builds an AESGCM object for every row: build it once.
+        self._aead = AESGCM(mapper.cipher.key) if type(mapper.cipher) is AESCipher else None
         if mapper.compressor is not None:
             self.fallback = "compression is configured"
         elif self.names is None or self.restore is None:
@@ -92,20 +101,28 @@ class LeanDecoder:
     def decode(self, topic: str, originator_id: EventId, version: int, state: bytes) -> Any:
         cls, class_version = self.event_class(topic)
         if self.cipher is not None:
-            state = self.cipher.decrypt(state)
+            state = self.decrypt(state)
         values: dict[str, Any] = orjson.loads(state)
         decoders, restore = self.decoders, self.restore
         assert restore is not None  # else `fallback` is set, and the mapper decodes instead
+        tagged, nested = 0, []
         for key, value in values.items():
             kind = value.__class__
             if kind is dict:
                 data = value.get("_data_")
                 if data.__class__ is str and len(value) == 2 and "_type_" in value:
                     values[key] = decoders[value["_type_"]](data)
+                    tagged += 1
                 else:
-                    values[key] = restore(value)
+                    nested.append(key)
             elif kind is list:
-                values[key] = restore(value)
+                nested.append(key)
+        # Nested lists and dicts need the full restore only if they hold a tag: every tag's key is
+        # the text `"_type_"` in the JSON (no encoder escapes it), so when the text holds no more of
+        # them than the top level restored, they are plain JSON and stay as parsed.
+        if nested and (state.count(b'"_type_"') != tagged or b"\\u" in state):
+            for key in nested:
+                values[key] = restore(values[key])
         values["originator_id"] = originator_id
         values["originator_version"] = version
         from_version = values.pop("class_version", 1)
@@ -115,6 +132,17 @@ class LeanDecoder:
         event: Any = object.__new__(cls)
         object.__setattr__(event, "__dict__", values)
         return event
+
+    def decrypt(self, state: bytes) -> bytes:
+        """The library's `AESCipher.decrypt` (nonce, tag, ciphertext) with one AESGCM object; any
+        failure goes to the library's own method, so a damaged row raises the library's error."""
+        if self._aead is not None:
+            try:
+                return self._aead.decrypt(state[:12], state[28:] + state[12:28], None)
+            except Exception:  # noqa: BLE001, S110  # the library's decrypt below raises its own error
+                pass
+        assert self.cipher is not None
+        return self.cipher.decrypt(state)
 
 
 class Pages:

@@ -20,7 +20,8 @@ from psycopg import Cursor, Rollback
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from tasking.store.chain import GENESIS, PAGE, ChainError, Head, Row, Verdict, chain_table, links, new_rows, verify
+from tasking.store.chain_links import GENESIS, PAGE, ChainError, Row, chain_table, links, new_rows
+from tasking.store.chain_verify import Head, Verdict, verify
 
 
 _UNREAD = object()
