@@ -105,3 +105,23 @@ def test_the_case_list_reads_the_states_by_index_and_activity_only_for_restricte
             assert not scans(steps), (statement, steps)
             history = [step for step in steps if " activity " in f"{step} "]
             assert all("reference=?" in step for step in history), (statement, steps)
+
+
+def test_the_briefings_windows_of_receipts_are_read_from_their_index_alone(desk) -> None:
+    """Repeat flags and case review prompts read a window of receipts (28 days, 6 months): every
+    statement over such a window reads the `case_versions_received` index alone (its plain columns),
+    never the stored state (no `json_extract`, no row of the table)."""
+    victim = desk.people["victim"]
+    for day in (1, 2, 3):
+        desk.report(f"2018-03-0{day}T10:00", location="12 Mill Road", victim=victim)
+    read = desk.read()
+    meeting = meeting_for(desk.config, at("2018-03-05T09:00"), at("2018-03-05T09:00"))
+    found: dict = {}
+    sql = statements(read.db, lambda: found.update(briefing(read, meeting)))
+    assert found["repeat_flags"] and found["case_review_alerts"]
+    windows = [statement for statement in sql if "received_at >" in statement]
+    assert len(windows) >= 3, sql
+    for statement in windows:
+        assert "json_extract" not in statement, statement
+        steps = [step for step in plan(read.db, statement, []) if "case_versions" in step]
+        assert steps and all("COVERING INDEX case_versions_received (received_at" in s for s in steps), steps

@@ -88,12 +88,13 @@ def case_review_alerts(db: Database, config: PartnershipConfig, point: ReadPoint
     assert point.at is not None, "alerts are raised at a moment"
     since = iso(months_before(point.at, config.case_review.application_within_months))
     groups = incident_groups(db, point)
+    asb = {name: config.is_asb(name) for name in config.categories}  # once, not once per report
     reports = [
         {
             "case": c["reference"],
             "incident": groups.get(c["reference"], c["reference"]),
             "people": sorted({person for person in (c["reporter"], c["victim"]) if person is not None}),
-            "asb": config.is_asb(c["category"]),
+            "asb": asb.get(c["category"], False),
             "received_at": c["received_at"],
         }
         for c in received_fields(db, point, since, ("category", "reporter", "victim"))

@@ -17,7 +17,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
-from tasking.domain.location import location_key
 from tasking.domain.repeat_flag import flag_reference
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import incident_groups, received_fields
@@ -53,8 +52,8 @@ def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> l
 
     since = iso(point.at - dt.timedelta(days=rules.location_days))
     by_place: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in received_fields(db, point, since, ("area", "location")):
-        by_place[f"{case['area']}|{location_key(case['location'])}"].append(case)
+    for case in received_fields(db, point, since, ("area", "place", "location")):
+        by_place[f"{case['area']}|{case['place']}"].append(case)
     for place, found in sorted(by_place.items()):
         incidents = {groups.get(c["reference"], c["reference"]) for c in found}
         if len(incidents) >= rules.location_reports:
