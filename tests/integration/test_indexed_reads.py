@@ -125,3 +125,19 @@ def test_the_briefings_windows_of_receipts_are_read_from_their_index_alone(desk)
         assert "json_extract" not in statement, statement
         steps = [step for step in plan(read.db, statement, []) if "case_versions" in step]
         assert steps and all("COVERING INDEX case_versions_received (received_at" in s for s in steps), steps
+
+
+def test_the_briefing_reads_the_person_window_and_the_incidents_once(desk) -> None:
+    """Repeat flags and case review prompts share one read of the 6-month window of receipts, and
+    the flags, prompts and duplicates one read of the incidents at the point."""
+    victim = desk.people["victim"]
+    refs = [desk.report(f"2018-03-0{day}T10:00", location="12 Mill Road", victim=victim) for day in (1, 2, 3)]
+    desk.send(LinkCases, when="2018-03-03T11:00", case=refs[1], to=refs[0], reason="same-incident")
+    read = desk.read()
+    meeting = meeting_for(desk.config, at("2018-03-05T09:00"), at("2018-03-05T09:00"))
+    found: dict = {}
+    sql = statements(read.db, lambda: found.update(briefing(read, meeting)))
+    assert found["repeat_flags"] and found["case_review_alerts"]
+    people = [s for s in sql if "reporter" in s and "victim" in s and "received_at >" in s]
+    assert len(people) == 1, people
+    assert len([s for s in sql if "FROM incident_versions" in s]) == 1, sql
