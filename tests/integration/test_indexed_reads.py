@@ -141,3 +141,17 @@ def test_the_briefing_reads_the_person_window_and_the_incidents_once(desk) -> No
     people = [s for s in sql if "reporter" in s and "victim" in s and "received_at >" in s]
     assert len(people) == 1, people
     assert len([s for s in sql if "FROM incident_versions" in s]) == 1, sql
+
+
+def test_feedback_owed_is_read_by_the_partial_index_of_owed_rows(desk) -> None:
+    """Feedback owed walks only the rows whose reporter is owed (`case_versions_owed`), never the
+    current rows of every case: at the latest meeting that index holds the cases owed now."""
+    refs = [desk.report(f"2018-03-0{day}T10:00") for day in (1, 2)]
+    desk.send(
+        RaiseTasking, when="2018-03-02T11:00", case=refs[0], agency="POLICE", action="Visit", due=dt.date(2018, 3, 6)
+    )
+    read = desk.read()
+    for point in (read.point.until(at("2018-03-20T09:00")), ReadPoint(at=at("2018-03-20T09:00"), position=3)):
+        sql = statements(read.db, lambda point=point: feedback_owed(read.db, read.config, point))
+        steps = [step for statement in sql for step in plan(read.db, statement, []) if "case_versions" in step]
+        assert steps and all("case_versions_owed" in step for step in steps), steps
