@@ -105,3 +105,53 @@ def test_the_case_list_reads_the_states_by_index_and_activity_only_for_restricte
             assert not scans(steps), (statement, steps)
             history = [step for step in steps if " activity " in f"{step} "]
             assert all("reference=?" in step for step in history), (statement, steps)
+
+
+def test_the_briefings_windows_of_receipts_are_read_from_their_index_alone(desk) -> None:
+    """Repeat flags and case review prompts read a window of receipts (28 days, 6 months): every
+    statement over such a window reads the `case_versions_received` index alone (its plain columns),
+    never the stored state (no `json_extract`, no row of the table)."""
+    victim = desk.people["victim"]
+    for day in (1, 2, 3):
+        desk.report(f"2018-03-0{day}T10:00", location="12 Mill Road", victim=victim)
+    read = desk.read()
+    meeting = meeting_for(desk.config, at("2018-03-05T09:00"), at("2018-03-05T09:00"))
+    found: dict = {}
+    sql = statements(read.db, lambda: found.update(briefing(read, meeting)))
+    assert found["repeat_flags"] and found["case_review_alerts"]
+    windows = [statement for statement in sql if "received_at >" in statement]
+    assert len(windows) >= 3, sql
+    for statement in windows:
+        assert "json_extract" not in statement, statement
+        steps = [step for step in plan(read.db, statement, []) if "case_versions" in step]
+        assert steps and all("COVERING INDEX case_versions_received (received_at" in s for s in steps), steps
+
+
+def test_the_briefing_reads_the_person_window_and_the_incidents_once(desk) -> None:
+    """Repeat flags and case review prompts share one read of the 6-month window of receipts, and
+    the flags, prompts and duplicates one read of the incidents at the point."""
+    victim = desk.people["victim"]
+    refs = [desk.report(f"2018-03-0{day}T10:00", location="12 Mill Road", victim=victim) for day in (1, 2, 3)]
+    desk.send(LinkCases, when="2018-03-03T11:00", case=refs[1], to=refs[0], reason="same-incident")
+    read = desk.read()
+    meeting = meeting_for(desk.config, at("2018-03-05T09:00"), at("2018-03-05T09:00"))
+    found: dict = {}
+    sql = statements(read.db, lambda: found.update(briefing(read, meeting)))
+    assert found["repeat_flags"] and found["case_review_alerts"]
+    people = [s for s in sql if "reporter" in s and "victim" in s and "received_at >" in s]
+    assert len(people) == 1, people
+    assert len([s for s in sql if "FROM incident_versions" in s]) == 1, sql
+
+
+def test_feedback_owed_is_read_by_the_partial_index_of_owed_rows(desk) -> None:
+    """Feedback owed walks only the rows whose reporter is owed (`case_versions_owed`), never the
+    current rows of every case: at the latest meeting that index holds the cases owed now."""
+    refs = [desk.report(f"2018-03-0{day}T10:00") for day in (1, 2)]
+    desk.send(
+        RaiseTasking, when="2018-03-02T11:00", case=refs[0], agency="POLICE", action="Visit", due=dt.date(2018, 3, 6)
+    )
+    read = desk.read()
+    for point in (read.point.until(at("2018-03-20T09:00")), ReadPoint(at=at("2018-03-20T09:00"), position=3)):
+        sql = statements(read.db, lambda point=point: feedback_owed(read.db, read.config, point))
+        steps = [step for statement in sql for step in plan(read.db, statement, []) if "case_versions" in step]
+        assert steps and all("case_versions_owed" in step for step in steps), steps

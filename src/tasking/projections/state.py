@@ -39,7 +39,7 @@ __all__ = ["AT_END", "POSITION_END", "StateProjection", "dump_state", "load_stat
 class StateProjection(Projection):
     name = "state"
     tables = ("case_versions", "tasking_versions")
-    version = 2  # 2: the indexes each briefing section is found by
+    version = 3  # 2: the indexes each briefing section is found by; 3: a window of receipts by index alone
     lookup_indexes = (
         "idx_case_versions_reference_position_to_at_to",
         "idx_tasking_versions_reference_position_to_at_to",
@@ -67,6 +67,11 @@ class StateProjection(Projection):
                 "owed_since": str,
                 "owed_first_action": str,
                 "owed_actions": int,
+                # the repeat flags' and case review prompts' fields, read by `case_versions_received`
+                "location": str,
+                "place": str,  # the normalised location (`location_key`)
+                "reporter": str,
+                "victim": str,
                 "state": str,
             }
         )
@@ -91,7 +96,25 @@ class StateProjection(Projection):
         # Both axes: one case's versions by recorded time, and the current rows by effective time.
         db.table("case_versions").create_index(["reference", "position_to", "at_to"])
         db.table("case_versions").create_index(["position_to", "at_to", "at_from"])
-        db.table("case_versions").create_index(["received_at", "position_from"])
+        # A window of receipts (new reports, repeat flags, case review prompts) read from the index
+        # alone: the rows' intervals and the fields those reads show, never the stored state.
+        db.table("case_versions").create_index(
+            [
+                "received_at",
+                "position_from",
+                "position_to",
+                "at_from",
+                "at_to",
+                "reference",
+                "category",
+                "area",
+                "place",
+                "location",
+                "reporter",
+                "victim",
+            ],
+            index_name="case_versions_received",
+        )
         db.execute(
             "CREATE INDEX case_versions_owed ON case_versions (position_to, at_to, at_from) "
             "WHERE owed_since IS NOT NULL"

@@ -39,6 +39,10 @@ CASE_COLUMNS = (
     "owed_since",
     "owed_first_action",
     "owed_actions",
+    "location",
+    "place",
+    "reporter",
+    "victim",
     "state",
 )
 TASKING_COLUMNS = (
@@ -124,6 +128,10 @@ class Version:
             owed_since,
             first_action,
             actions,
+            state.location,
+            state.location_key,
+            state.reporter,
+            state.victim,
             text,
         )
 

@@ -18,7 +18,7 @@ from tasking.queries.duplicates import possible_duplicates
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.access import record_read, screen, shown_in_full
 from tasking.queries.point import Reader, ReadPoint
-from tasking.queries.repeats import repeat_cases, repeat_flags
+from tasking.queries.repeats import repeat_cases, repeat_flags, shared_reads
 from tasking.queries.intervals import held, window
 from tasking.queries.state import received_since, versioned_states
 from tasking.queries.taskings_due import due_taskings, tasking_rows
@@ -59,7 +59,9 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
     db, config = reader.db, reader.config
     point = reader.point.until(meeting)
     start, why = window_start(reader, meeting)
-    flags = suggest_groups(repeat_flags(db, config, point), task_and_finish_groups(db, point, open_only=True))
+    # the person window and the incidents, read once for the flags and the case review prompts
+    shared = shared_reads(db, config, point)
+    flags = suggest_groups(repeat_flags(db, config, point, shared), task_and_finish_groups(db, point, open_only=True))
     repeats = repeat_cases(flags)
     states = reports_since(db, point, start)
     fresh = list(states)
@@ -94,10 +96,10 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         "open_taskings_not_yet_due": taskings_not_yet_due(db, point, local_date(meeting)),
         "feedback_owed": feedback_owed(db, config, point),
         "repeat_flags": flags,
-        "case_review_alerts": case_review_alerts(db, config, point),
+        "case_review_alerts": case_review_alerts(db, config, point, shared),
         "risk_reviews_due": risk_reviews_due(db, config, point),
         # pairs involving a report in the window that may be one incident: confirm or dismiss them
-        "possible_duplicates": possible_duplicates(db, config, point, focus=fresh),
+        "possible_duplicates": possible_duplicates(db, config, point, focus=fresh, groups=shared[1]),
         # the partnership's year (issue 26): the day's and week's activities, cameras due to move
         **briefing_section(reader, point, local_date(meeting)),
     }

@@ -14,8 +14,7 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.domain.qualifying import months_text
 from tasking.queries.point import ReadPoint
-from tasking.queries.repeats import CASE_REVIEW_PROMPT, case_review_prompt
-from tasking.queries.state import incident_groups, received_fields
+from tasking.queries.repeats import CASE_REVIEW_PROMPT, Shared, case_review_prompt, shared_reads
 from tasking.time.instants import iso, months_before
 from tasking.queries.case_reviews import case_reviews, fold_reviews
 from tasking.queries.escalations import rows
@@ -83,20 +82,23 @@ def prompt_alerts(
     return alerts
 
 
-def case_review_alerts(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
-    """The briefing's `case_review_alerts` at the point: second-report prompts, then overdue milestones."""
+def case_review_alerts(
+    db: Database, config: PartnershipConfig, point: ReadPoint, shared: Shared | None = None
+) -> list[dict[str, Any]]:
+    """The briefing's `case_review_alerts` at the point: second-report prompts, then overdue milestones
+    (the person window and the incidents as `shared_reads`, which the briefing passes in)."""
     assert point.at is not None, "alerts are raised at a moment"
-    since = iso(months_before(point.at, config.case_review.application_within_months))
-    groups = incident_groups(db, point)
+    people, groups = shared_reads(db, config, point, shared)
+    asb = {name: config.is_asb(name) for name in config.categories}  # once, not once per report
     reports = [
         {
             "case": c["reference"],
             "incident": groups.get(c["reference"], c["reference"]),
             "people": sorted({person for person in (c["reporter"], c["victim"]) if person is not None}),
-            "asb": config.is_asb(c["category"]),
+            "asb": asb.get(c["category"], False),
             "received_at": c["received_at"],
         }
-        for c in received_fields(db, point, since, ("category", "reporter", "victim"))
+        for c in people
     ]
     applications = [
         {"applicant": a["applicant"], "on_behalf_of": a["on_behalf_of"], "received_at": a["received_at"]}

@@ -81,12 +81,17 @@ def _match(config: PartnershipConfig, one: CaseState, two: CaseState) -> dict[st
 
 
 def possible_duplicates(
-    db: Database, config: PartnershipConfig, point: ReadPoint, focus: Iterable[str] | None = None
+    db: Database,
+    config: PartnershipConfig,
+    point: ReadPoint,
+    focus: Iterable[str] | None = None,
+    groups: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every possible same-incident pair at the point (with `focus`, only pairs involving those cases)."""
+    """Every possible same-incident pair at the point (with `focus`, only pairs involving those cases).
+    A caller that has read the `incident_groups` at the point passes them in."""
     wanted = None if focus is None else set(focus)
     states = _candidates(db, point, wanted)
-    groups = incident_groups(db, point)
+    groups = incident_groups(db, point) if groups is None else groups
     dismissed = dismissed_pairs(db, point)
     open_cases = sorted((case for case in states.values() if case.is_open), key=lambda c: (_when(c), c.reference))
     items = []

@@ -26,11 +26,11 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.time.meetings import add_working_days, working_days_between
 from tasking.queries.point import ReadPoint
-from tasking.queries.intervals import held
+from tasking.queries.intervals import held_apart
 from tasking.time.instants import local_date
 
 
-# The `case_versions` rows holding the point whose reporter is owed, by the partial index.
+# The `case_versions` rows holding the point whose reporter is owed, by the partial index (`held_apart`).
 OWED_SQL = (
     "SELECT reference, feedback, last_update, owed_since, owed_first_action, owed_actions FROM case_versions "
     "WHERE owed_since IS NOT NULL AND {held}"
@@ -40,10 +40,11 @@ OWED_SQL = (
 def feedback_owed(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
     """Who is owed an update at the point (its `at` is "today" for the service level)."""
     assert point.at is not None, "feedback is owed at a moment"
-    where, params = held(point)
+    halves = held_apart(point)
     level = config.feedback.service_level_working_days
     today = local_date(point.at)
-    rows = db.execute(OWED_SQL.format(held=where), params).fetchall()
+    sql = " UNION ALL ".join(OWED_SQL.format(held=where) for where, _ in halves)
+    rows = db.execute(sql, [value for _, params in halves for value in params]).fetchall()
     items = []
     for reference, feedback, last_update, owed_since, since, actions in rows:
         deadline = add_working_days(local_date(dt.datetime.fromisoformat(owed_since)), level)

@@ -14,7 +14,7 @@ from tasking.projections.state import AT_END, POSITION_END
 from tasking.queries.point import ReadPoint
 from tasking.time.instants import iso
 
-__all__ = ["held", "window"]
+__all__ = ["held", "held_apart", "window"]
 
 
 def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
@@ -43,6 +43,20 @@ def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
         params: list[Any] = [POSITION_END, point.position, POSITION_END, point.position]
     else:
         where, params = "+position_to > ? AND position_from <= ?", [point.position, point.position]
+    return _at(point, where, params)
+
+
+def held_apart(point: ReadPoint) -> list[tuple[str, list[Any]]]:
+    """`held` by the recorded axis as its two disjoint halves, the current rows and those superseded
+    after the point's position: a statement for each (joined by UNION ALL) lets a partial index lead
+    both, where SQLite plans the `OR` of `held` by the full index of the same columns."""
+    current = _at(point, "position_to = ? AND position_from <= ?", [POSITION_END, point.position])
+    superseded = "position_to > ? AND position_to < ? AND position_from <= ?"
+    return [current, _at(point, superseded, [point.position, POSITION_END, point.position])]
+
+
+def _at(point: ReadPoint, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """`where` and the effective axis: the rows whose `[at_from, at_to)` holds the point's `at`."""
     if point.at is None:
         return where + " AND at_to = ?", [*params, AT_END]
     when = iso(point.at)

@@ -17,7 +17,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
-from tasking.domain.location import location_key
 from tasking.domain.repeat_flag import flag_reference
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import incident_groups, received_fields
@@ -44,17 +43,40 @@ def quiet_acknowledged(db: Database, flags: list[dict[str, Any]], point: ReadPoi
     return [flag for flag in flags if not set(flag["cases"]) <= answered.get(flag["flag"], set())]
 
 
-def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
+PEOPLE_FIELDS = ("category", "reporter", "victim")
+
+
+def people_window(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
+    """The reports received in the longer of the two person windows (repeat flags' and case review
+    prompts') up to the point, with their `PEOPLE_FIELDS`: one read of the index for both, each
+    keeping its own months (`received_at` after its start)."""
+    assert point.at is not None, "a window ends at a moment"
+    months = max(config.repeats.person_months, config.case_review.application_within_months)
+    return received_fields(db, point, iso(months_before(point.at, months)), PEOPLE_FIELDS)
+
+
+# The person window and the incidents at a point, which the flags and the case review prompts share.
+Shared = tuple[list[dict[str, Any]], dict[str, str]]
+
+
+def shared_reads(db: Database, config: PartnershipConfig, point: ReadPoint, shared: Shared | None = None) -> Shared:
+    """`people_window` and `incident_groups` at the point: read here, unless a caller passes them in."""
+    return shared if shared is not None else (people_window(db, config, point), incident_groups(db, point))
+
+
+def repeat_flags(
+    db: Database, config: PartnershipConfig, point: ReadPoint, shared: Shared | None = None
+) -> list[dict[str, Any]]:
     """The flags at the point (its `at` ends the look-back windows); linked incidents count once."""
     assert point.at is not None, "repeats are flagged at a moment"
     rules = config.repeats
-    groups = incident_groups(db, point)
+    people, groups = shared_reads(db, config, point, shared)
     flags: list[dict[str, Any]] = []
 
     since = iso(point.at - dt.timedelta(days=rules.location_days))
     by_place: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in received_fields(db, point, since, ("area", "location")):
-        by_place[f"{case['area']}|{location_key(case['location'])}"].append(case)
+    for case in received_fields(db, point, since, ("area", "place", "location")):
+        by_place[f"{case['area']}|{case['place']}"].append(case)
     for place, found in sorted(by_place.items()):
         incidents = {groups.get(c["reference"], c["reference"]) for c in found}
         if len(incidents) >= rules.location_reports:
@@ -74,7 +96,9 @@ def repeat_flags(db: Database, config: PartnershipConfig, point: ReadPoint) -> l
 
     since = iso(months_before(point.at, rules.person_months))
     by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in received_fields(db, point, since, ("reporter", "victim")):
+    for case in people:
+        if case["received_at"] <= since:
+            continue
         for person in {case["reporter"], case["victim"]} - {None}:
             by_person[person].append(case)
     for person, found in sorted(by_person.items()):
