@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tasking.commands import LinkCases, RaiseTasking, AssessRisk
+from tasking.commands import AssessRisk, CloseCase, LinkCases, RaiseTasking
 from tasking.queries.briefing import briefing, meeting_for
 from tasking.queries.cases import list_cases
 from tasking.queries.feedback import OWED_SQL, feedback_owed
@@ -155,3 +155,17 @@ def test_feedback_owed_is_read_by_the_partial_index_of_owed_rows(desk) -> None:
         sql = statements(read.db, lambda point=point: feedback_owed(read.db, read.config, point))
         steps = [step for statement in sql for step in plan(read.db, statement, []) if "case_versions" in step]
         assert steps and all("case_versions_owed" in step for step in steps), steps
+
+
+def test_the_open_case_list_reads_only_the_open_cases_by_the_status_index(desk) -> None:
+    """`cases --open` finds the open cases by the `(status, ...)` index and reads only their states:
+    no statement walks the current row of every case in history."""
+    done = desk.report("2018-03-01T10:00")
+    desk.send(CloseCase, when="2018-03-02T10:00", case=done, reason="resolved")
+    still = desk.report("2018-03-02T11:00")
+    read = desk.read()
+    found: dict = {}
+    sql = statements(read.db, lambda: found.update(list_cases(read, open_only=True)))
+    assert [c["case"] for c in found["cases"]] == [still]
+    steps = [step for statement in sql for step in plan(read.db, statement, []) if "case_versions" in step]
+    assert steps and all("status" in step or "reference" in step for step in steps), steps

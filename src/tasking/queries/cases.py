@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlite_utils import Database
+
 from tasking.queries.access import in_full, no_free_text, outline, record_read, restricted_cases
-from tasking.queries.point import Reader
+from tasking.queries.intervals import held
+from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.state import versioned_states
 from tasking.time.instants import iso
 
@@ -16,7 +19,9 @@ def list_cases(reader: Reader, open_only: bool = False, area: str | None = None)
     full are recorded in the access log."""
     reader.app.authorize(reader.actor, "cases")
     rows, restricted = [], []
-    states = versioned_states(reader.db, reader.point, reveal_text=False)  # the list shows no free text
+    # the list shows no free text; the open cases alone are found by the status index
+    wanted = open_references(reader.db, reader.point) if open_only else None
+    states = versioned_states(reader.db, reader.point, wanted, reveal_text=False)
     facts = restricted_cases(reader, reader.point, set(states), states)
     for case in states.values():
         if open_only and not case.is_open:
@@ -45,3 +50,11 @@ def list_cases(reader: Reader, open_only: bool = False, area: str | None = None)
     rows.sort(key=lambda r: (r["received_at"], r["case"]))
     record_read(reader, "cases", restricted, "restricted cases in the list")
     return {"at": iso(reader.point.at), "position": reader.point.position, "cases": rows}
+
+
+def open_references(db: Database, point: ReadPoint) -> list[str]:
+    """The cases open at the point: their `case_versions` rows found by the `(status, ...)` index,
+    so the open list reads the open cases' states alone, not every case in history."""
+    where, params = held(point)
+    sql = f"SELECT reference FROM case_versions WHERE status = 'open' AND {where}"
+    return [reference for (reference,) in db.conn.execute(sql, params)]
