@@ -169,3 +169,14 @@ def test_the_open_case_list_reads_only_the_open_cases_by_the_status_index(desk) 
     assert [c["case"] for c in found["cases"]] == [still]
     steps = [step for statement in sql for step in plan(read.db, statement, []) if "case_versions" in step]
     assert steps and all("status" in step or "reference" in step for step in steps), steps
+
+
+def test_the_briefings_year_section_reads_only_activities_and_cameras_by_kind(desk) -> None:
+    """The day's activities and the cameras due to move are found by the `(kind, at)` index of the
+    year's view, not by reading every row of every kind in history."""
+    desk.report("2018-03-01T10:00")
+    read = desk.read()
+    meeting = meeting_for(desk.config, at("2018-03-05T09:00"), at("2018-03-05T09:00"))
+    sql = statements(read.db, lambda: briefing(read, meeting))
+    steps = [step for statement in sql for step in plan(read.db, statement, []) if "year_events" in step]
+    assert steps and all("kind" in step for step in steps), steps

@@ -81,7 +81,7 @@ def funding_table(reader: Reader, point: ReadPoint, year: int) -> dict[str, Any]
 
 def cameras(reader: Reader, point: ReadPoint) -> dict[str, Any]:
     found: dict[str, dict[str, Any]] = {}
-    for row in rows_at(reader.db, point):
+    for row in rows_at(reader.db, point, ("camera", "deployment", "deployment-link")):
         value, ref = row["value"], row["reference"]
         if row["kind"] == "camera":
             found[ref] = {"camera": ref, "description": value["description"], "deployments": {}}

@@ -17,23 +17,27 @@ from tasking.time.instants import financial_year_bounds, iso
 Found = dict[str, list[dict[str, Any]]]
 
 
-def year_rows(db: Database, position: int) -> list[dict[str, Any]]:
-    """Every row of the view recorded by the position, with its aggregate's reference and value."""
+def year_rows(db: Database, position: int, kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Every row of the view recorded by the position (or only those of some kinds, found by the
+    `(kind, at)` index), with its aggregate's reference and value."""
+    where, params = "e.position <= ?", [position]
+    if kinds is not None:
+        where = "e.kind IN (SELECT value FROM json_each(?)) AND " + where
+        params[:0] = [json.dumps(sorted(kinds))]
     rows = []
     for row in db.query(
         "SELECT e.position, e.aggregate_id, e.kind, e.at, e.user, e.agency, e.value, r.reference "
-        "FROM year_events e JOIN year_refs r ON r.aggregate_id = e.aggregate_id "
-        "WHERE e.position <= ? ORDER BY e.position",
-        [position],
+        f"FROM year_events e JOIN year_refs r ON r.aggregate_id = e.aggregate_id WHERE {where} ORDER BY e.position",
+        params,
     ):
         rows.append({**row, "value": json.loads(row["value"])})
     return rows
 
 
-def rows_at(db: Database, point: ReadPoint) -> list[dict[str, Any]]:
-    """The rows recorded by the point's position and effective by its `at`."""
+def rows_at(db: Database, point: ReadPoint, kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """The rows (of some kinds, or all) recorded by the point's position and effective by its `at`."""
     bound = iso(point.at) if point.at is not None else None
-    return [row for row in year_rows(db, point.position) if bound is None or row["at"] <= bound]
+    return [row for row in year_rows(db, point.position, kinds) if bound is None or row["at"] <= bound]
 
 
 def point_head(point: ReadPoint) -> dict[str, Any]:

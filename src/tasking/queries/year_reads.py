@@ -86,9 +86,9 @@ def activities(
 ) -> dict[str, Any]:
     """Activities that took place between the days (inclusive), newest last."""
     items = []
-    for row in rows_at(reader.db, point):
+    for row in rows_at(reader.db, point, ("activity",)):
         value = row["value"]
-        if row["kind"] != "activity" or (kind and value["kind"] != kind) or (area and area not in value["areas"]):
+        if (kind and value["kind"] != kind) or (area and area not in value["areas"]):
             continue
         day = dt.date.fromisoformat(value["day"])
         if (start and day < start) or (end and day > end):
