@@ -100,6 +100,17 @@ def run_cli(
     return done
 
 
+def invoke(*args: str) -> tuple[int, str, str]:
+    """The real entry point's `run` in this process, in the test's own environment: (exit code, stdout,
+    stderr). An exception the entry point does not map to an exit code fails the test."""
+    from tasking.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
 def cli_json(*args: str, env: dict[str, str] | None = None) -> object:
     return json.loads(run_cli(*args, "--json", env=env).stdout)
 
