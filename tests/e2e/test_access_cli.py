@@ -10,17 +10,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import cli_json, run_cli
-from tests.e2e.test_cli_writes import event_count, open_case
+from tests.e2e.test_cli_writes import open_case
+from tests.helpers.stores import cli_store, event_count
 
 
 @pytest.fixture(name="env")
 def fixture_env(tmp_path: Path) -> dict[str, str]:
-    env = {
-        "TASKING_STORE": str(tmp_path / "store.db"),
-        "TASKING_VIEWS": str(tmp_path / "views.db"),
-        "TASKING_USER": "coordinator",
-    }
-    run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
+    env = cli_store(str(tmp_path / "store.db"), tmp_path / "views.db")
     for login, agency, role in (
         ("sgt.jones", "POLICE", "officer"),
         ("analyst", "COUNCIL", "analyst"),
@@ -32,7 +28,7 @@ def fixture_env(tmp_path: Path) -> dict[str, str]:
 
 def test_a_refused_write_and_read_exit_3_with_one_line_and_are_in_the_access_log(env: dict[str, str]) -> None:
     case = open_case(env)
-    before = event_count(env)
+    before = event_count(env["TASKING_STORE"])
     for user, args, rule in (
         (
             "sgt.jones",
@@ -49,7 +45,7 @@ def test_a_refused_write_and_read_exit_3_with_one_line_and_are_in_the_access_log
         done = run_cli(*args, env={**env, "TASKING_USER": user}, check=False)
         assert done.returncode == 3, done.stderr
         assert done.stderr.strip() == f"Error: {rule}" and "Traceback" not in done.stderr
-    assert event_count(env) == before + 3  # the three refusals, and nothing on the case
+    assert event_count(env["TASKING_STORE"]) == before + 3  # the three refusals, and nothing on the case
     assert [e["event"] for e in cli_json("audit", case, env=env)["entries"]] == ["Reported"]
     refused = cli_json("access-log", case, env={**env, "TASKING_USER": "keeper"})["entries"]
     assert [(e["user"], e["action"], e["refused"]) for e in refused][:3] == [

@@ -14,8 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tasking.commands import AddUser, RecordReport, send
+from tasking.commands import AddUser, send
 from tests.conftest import at, run_cli, seed_roster
+from tests.helpers.stores import anonymous_report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -46,21 +47,8 @@ def verify(store: str, *args: str) -> tuple[int, dict]:  # type: ignore[type-arg
 def fixture_chained(services, store) -> str:
     """A store with a roster and three cases, all written through the engine."""
     seed_roster(services)
-    for n in range(3):
-        send(
-            services.app,
-            RecordReport(
-                user="coordinator",
-                at=at(f"2018-03-0{n + 2}T10:00"),
-                source="COUNCIL",
-                category="noise",
-                area="Swanley",
-                location="High St",
-                occurred_at=at(f"2018-03-0{n + 2}T09:00"),
-                anonymous=True,
-                summary="s",
-            ),
-        )
+    for day in ("2018-03-02", "2018-03-03", "2018-03-04"):
+        anonymous_report(services, day)
     return store
 
 
@@ -85,20 +73,7 @@ def seal(store: str, user: str = "admin", *args: str):
 
 
 def report(services, summary: str) -> None:
-    send(
-        services.app,
-        RecordReport(
-            user="coordinator",
-            at=at("2018-03-06T10:00"),
-            source="COUNCIL",
-            category="noise",
-            area="Swanley",
-            location="High St",
-            occurred_at=at("2018-03-06T09:00"),
-            anonymous=True,
-            summary=summary,
-        ),
-    )
+    anonymous_report(services, "2018-03-06", summary)
 
 
 def positions(store: str) -> list[int]:
@@ -145,20 +120,7 @@ def test_an_inserted_row_is_named_and_the_next_write_does_not_hide_it(chained, s
         )
     inserted = positions(chained)[-1]
     assert inserted > last
-    send(
-        services.app,
-        RecordReport(
-            user="coordinator",
-            at=at("2018-03-06T10:00"),
-            source="COUNCIL",
-            category="noise",
-            area="Swanley",
-            location="High St",
-            occurred_at=at("2018-03-06T09:00"),
-            anonymous=True,
-            summary="after the insert",
-        ),
-    )
+    report(services, "after the insert")
     code, found = verify(chained)
     assert code == 4 and (found["first_bad_position"], found["problem"]) == (inserted, "inserted")
 
@@ -191,20 +153,7 @@ def test_a_kept_head_catches_a_rewrite_of_the_whole_chain(chained, services) -> 
 
 def test_a_kept_head_passes_after_more_writes_and_fails_beyond_the_end(chained, services) -> None:
     _, kept = verify(chained)
-    send(
-        services.app,
-        RecordReport(
-            user="coordinator",
-            at=at("2018-03-06T10:00"),
-            source="COUNCIL",
-            category="noise",
-            area="Swanley",
-            location="High St",
-            occurred_at=at("2018-03-06T09:00"),
-            anonymous=True,
-            summary="later",
-        ),
-    )
+    report(services, "later")
     code, found = verify(chained, "--head", kept["head"])
     assert code == 0 and found["checked_head"] == kept["head"] and found["position"] > kept["position"]
     beyond = f"{found['position'] + 10}:{'0' * 64}"

@@ -9,6 +9,8 @@ from eventsourcing.cryptography import AESCipher
 
 from tests.conftest import run_cli
 from tests.e2e.test_chain import dba
+from tests.helpers.cli import report_args
+from tests.helpers.stores import ADMIN
 
 
 def test_an_encrypted_store_keeps_no_plaintext_and_still_reads_and_verifies(store, tmp_path) -> None:
@@ -18,25 +20,9 @@ def test_an_encrypted_store_keeps_no_plaintext_and_still_reads_and_verifies(stor
         "TASKING_VIEWS": str(tmp_path / "views.db"),
         "TASKING_USER": "coordinator",
     }
-    run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
+    run_cli("init", *ADMIN, env=env)
     run_cli(
-        "report",
-        "--source",
-        "COUNCIL",
-        "--category",
-        "noise",
-        "--area",
-        "Swanley",
-        "--location",
-        "Acacia Avenue",
-        "--occurred",
-        "2018-03-02T23:00",
-        "--received",
-        "2018-03-03T08:00",
-        "--anonymous",
-        "--summary",
-        "Trumpets after midnight",
-        env=env,
+        *report_args(location="Acacia Avenue", occurred="2018-03-02T23:00", summary="Trumpets after midnight"), env=env
     )
     with dba(store) as (conn, events, _, _chain):
         stored = b"".join(bytes(row[0]) for row in conn.execute(f"SELECT state FROM {events}").fetchall())

@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 
-from tasking.commands import RecordReport, send
-from tests.conftest import at, run_cli, seed_roster
+from tests.conftest import run_cli, seed_roster
+from tests.helpers.stores import anonymous_report
 from tests.helpers.wait import wait_until
 
 WRITERS = 8
@@ -18,20 +18,7 @@ EACH = 50
 def test_eight_processes_lose_no_follow_up_and_new_cases_get_unique_references(services, store, tmp_path) -> None:
     seed_roster(services)
     # received by the POLICE, so the sergeant's follow-ups are allowed (issue 12's rule)
-    case = send(
-        services.app,
-        RecordReport(
-            user="coordinator",
-            at=at("2018-03-05T10:00"),
-            source="POLICE",
-            category="noise",
-            area="Swanley",
-            location="High St",
-            occurred_at=at("2018-03-05T09:00"),
-            anonymous=True,
-            summary="s",
-        ),
-    )["case"]
+    case = anonymous_report(services, "2018-03-05", source="POLICE")
     barrier = tmp_path / "barrier"
     barrier.mkdir()
     procs = [

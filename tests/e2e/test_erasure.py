@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import cli_json, make_store, run_cli
+from tests.helpers.cli import report_args
 
 NAME, PHONE, EMAIL, ADDRESS = "Zebedee Quarrington", "01732 555 917", "zq@example.org", "17 Nowhere Lane, Otford"
 NEEDLES = [NAME, "Quarrington", "555 917", "555917", EMAIL, "Nowhere Lane"]
@@ -73,25 +74,16 @@ def test_an_erased_person_leaves_no_trace_in_the_folder_or_the_logs(desk_env: di
     )["person"]
     other = cli_json("person", "add", "--name", "Olive Other", "--at", "2018-03-01T09:00", env=env)["person"]
     case = cli_json(
-        "report",
-        "--source",
-        "COUNCIL",
-        "--category",
-        "youth-nuisance",
-        "--area",
-        "Swanley",
-        "--location",
-        "Azalea Shops",
-        "--occurred",
-        "2018-03-02T20:00",
-        "--at",
-        "2018-03-02T21:00",
-        "--reporter",
-        person,
-        "--victim",
-        other,
-        "--summary",
-        "Youths kicking a ball at windows",
+        *report_args(
+            category="youth-nuisance",
+            location="Azalea Shops",
+            occurred="2018-03-02T20:00",
+            received=None,
+            at="2018-03-02T21:00",
+            reporter=person,
+            victim=other,
+            summary="Youths kicking a ball at windows",
+        ),
         env=env,
     )["case"]
     run_cli(

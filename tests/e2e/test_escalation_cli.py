@@ -6,35 +6,18 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import cli_json, run_cli
-from tests.e2e.test_cli_writes import event_count
+from tests.helpers.cli import report_args
+from tests.helpers.stores import cli_store, event_count
 
 
 @pytest.fixture(name="env")
 def fixture_env(store: str, tmp_path) -> dict[str, str]:
-    env = {"TASKING_STORE": store, "TASKING_VIEWS": str(tmp_path / "views.db"), "TASKING_USER": "coordinator"}
-    run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
-    return env
+    return cli_store(store, tmp_path / "views.db")
 
 
 def report(env: dict[str, str], person: str, received: str, occurred: str, category: str = "noise") -> str:
     return cli_json(
-        "report",
-        "--source",
-        "COUNCIL",
-        "--category",
-        category,
-        "--area",
-        "Swanley",
-        "--location",
-        "Azalea Shops",
-        "--occurred",
-        occurred,
-        "--received",
-        received,
-        "--reporter",
-        person,
-        "--summary",
-        "Loud music",
+        *report_args(category=category, location="Azalea Shops", occurred=occurred, received=received, reporter=person),
         env=env,
     )["case"]
 
@@ -83,7 +66,7 @@ def test_apply_assess_and_the_milestones(env: dict[str, str]) -> None:
 
 
 def test_refusals_are_one_line_and_write_nothing(env: dict[str, str]) -> None:
-    before = event_count(env)
+    before = event_count(env["TASKING_STORE"])
     for args, message in [
         (
             ["case-review", "apply", "--applicant", "PER-99999", "--received", "2018-03-01T10:00"],
@@ -125,7 +108,7 @@ def test_refusals_are_one_line_and_write_nothing(env: dict[str, str]) -> None:
         done = run_cli(*args, env=env, check=False)
         assert done.returncode != 0, args
         assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
-    assert event_count(env) == before
+    assert event_count(env["TASKING_STORE"]) == before
 
 
 def test_groups_meetings_and_risk_reviews(env: dict[str, str]) -> None:

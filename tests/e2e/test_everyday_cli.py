@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TASKING, cli_json, run_cli
+from tests.helpers.cli import report_args
 
 
 @pytest.fixture(name="env")
@@ -31,24 +32,15 @@ def log_text(env: dict[str, str]) -> str:
 
 
 def new_case(env: dict[str, str], person: str) -> str:
-    return cli_json(
-        "report",
-        "--source",
-        "council",
-        "--category",
-        "youth-nuisance",
-        "--area",
-        "swanley",
-        "--location",
-        "Azalea Shops",
-        "--occurred",
-        "2018-03-02T21:30",
-        "--received",
-        "2018-03-03T08:00",
-        "--reporter",
-        person,
-        "--summary",
-        "Groups shouting",
+    return cli_json(  # agencies and areas in lower case: names are matched without case
+        *report_args(
+            source="council",
+            category="youth-nuisance",
+            area="swanley",
+            location="Azalea Shops",
+            reporter=person,
+            summary="Groups shouting",
+        ),
         env=env,
     )["case"]
 

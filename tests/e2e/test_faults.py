@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tasking.bootstrap import Settings, bootstrap
 from tasking.faults import FAULT
 from tasking.time.instants import utcnow
 from tests.conftest import TASKING, cli_json, make_store, run_cli
-from tests.helpers.stores import copy_demo
+from tests.helpers.cli import report_args
+from tests.helpers.stores import cli_store, copy_demo, event_count
 
 HANG = str(Path(__file__).with_name("hang_after_commit.py"))
 FOLLOW_UP = (
@@ -36,37 +36,10 @@ FOLLOW_UP = (
 )
 
 
-def event_count(store: str) -> int:
-    services = bootstrap(Settings(store=store))
-    try:
-        return services.app.event_count()
-    finally:
-        services.close()
-
-
 @pytest.fixture(name="env")
 def fixture_env(store: str, tmp_path: Path) -> dict[str, str]:
-    env = {"TASKING_STORE": store, "TASKING_VIEWS": str(tmp_path / "views.db"), "TASKING_USER": "coordinator"}
-    run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
-    cli_json(
-        "report",
-        "--source",
-        "COUNCIL",
-        "--category",
-        "noise",
-        "--area",
-        "Swanley",
-        "--location",
-        "High Street",
-        "--occurred",
-        "2018-03-02T21:30",
-        "--received",
-        "2018-03-03T08:00",
-        "--anonymous",
-        "--summary",
-        "Loud music",
-        env=env,
-    )
+    env = cli_store(store, tmp_path / "views.db")
+    cli_json(*report_args(), env=env)
     return env
 
 
@@ -84,23 +57,7 @@ class TestRequestIds:
     def test_the_request_id_may_come_from_the_environment_and_a_defaulted_time_is_not_content(
         self, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        args = (
-            "report",
-            "--source",
-            "POLICE",
-            "--category",
-            "noise",
-            "--area",
-            "Swanley",
-            "--location",
-            "High Street",
-            "--occurred",
-            "2018-03-02T21:30",
-            "--anonymous",
-            "--summary",
-            "Loud music",
-            "--json",
-        )
+        args = (*report_args(source="POLICE", received=None), "--json")
         first = cli_json(*args, env={**env, "TASKING_REQUEST_ID": "report-2"})
         assert first["case"].endswith("-00001")
         before = event_count(env["TASKING_STORE"])
@@ -173,47 +130,14 @@ class TestTimes:
         assert done.returncode == 2
         assert "2017-10-29T01:30+01:00 (BST) or 2017-10-29T01:30+00:00 (GMT)" in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
-        occurred = run_cli(
-            "report",
-            "--source",
-            "COUNCIL",
-            "--category",
-            "noise",
-            "--area",
-            "Swanley",
-            "--location",
-            "High Street",
-            "--occurred",
-            "2017-10-29T01:30",
-            "--anonymous",
-            "--summary",
-            "s",
-            env=env,
-            check=False,
-        )
+        occurred = run_cli(*report_args(occurred="2017-10-29T01:30", received=None), env=env, check=False)
         assert occurred.returncode == 2 and occurred.stderr.startswith(
             "Error: occurred: '2017-10-29T01:30' happens twice"
         )
         for offset, utc in (("+01:00", "2017-10-29T00:30:00Z"), ("+00:00", "2017-10-29T01:30:00Z")):
-            case = cli_json(
-                "report",
-                "--source",
-                "COUNCIL",
-                "--category",
-                "noise",
-                "--area",
-                "Swanley",
-                "--location",
-                "High Street",
-                "--occurred",
-                "2017-10-28T22:00",
-                "--anonymous",
-                "--received",
-                f"2017-10-29T01:30{offset}",
-                "--summary",
-                "s",
-                env=env,
-            )["case"]
+            case = cli_json(*report_args(occurred="2017-10-28T22:00", received=f"2017-10-29T01:30{offset}"), env=env)[
+                "case"
+            ]
             assert cli_json("audit", case, env=env)["entries"][0]["occurred_at"] == utc
 
     def test_effective_times_far_ahead_of_now_or_before_the_earliest_date_are_refused(
@@ -227,26 +151,7 @@ class TestTimes:
             beyond.returncode == 2
             and "at: '9999-12-31' is out of range: the year must be from 1800 to 9998" in beyond.stderr
         )
-        old = run_cli(
-            "report",
-            "--source",
-            "COUNCIL",
-            "--category",
-            "noise",
-            "--area",
-            "Swanley",
-            "--location",
-            "x",
-            "--occurred",
-            "1900-06-01T00:00",
-            "--received",
-            "1900-06-01",
-            "--anonymous",
-            "--summary",
-            "s",
-            env=env,
-            check=False,
-        )
+        old = run_cli(*report_args(occurred="1900-06-01T00:00", received="1900-06-01"), env=env, check=False)
         assert old.returncode == 1 and old.stderr.strip() == (
             "Error: received: Fri 01 Jun 1900 00:00 is before the partnership's earliest date 2000-01-01 "
             "(earliest_date in its configuration)"
@@ -259,27 +164,8 @@ def test_stats_accepts_every_year_a_write_can_produce(tmp_path: Path) -> None:
 
     config = tmp_path / "partnership.toml"
     config.write_text(default_config_text().replace("earliest_date = 2000-01-01", "earliest_date = 1900-01-01"))
-    env = {"TASKING_STORE": str(tmp_path / "old.db"), "TASKING_USER": "coordinator"}
-    run_cli("init", "--admin", "coordinator", "--name", "Sam", "--agency", "COUNCIL", "--config", str(config), env=env)
-    case = cli_json(
-        "report",
-        "--source",
-        "COUNCIL",
-        "--category",
-        "noise",
-        "--area",
-        "Swanley",
-        "--location",
-        "x",
-        "--occurred",
-        "1900-01-01T00:00",
-        "--received",
-        "1900-01-01T00:00",
-        "--anonymous",
-        "--summary",
-        "s",
-        env=env,
-    )["case"]
+    env = cli_store(str(tmp_path / "old.db"), None, "--config", str(config))
+    case = cli_json(*report_args(occurred="1900-01-01T00:00", received="1900-01-01T00:00"), env=env)["case"]
     assert case == "CSU-1899-00001"
     assert cli_json("stats", "--year", "1899", env=env)["reports"] == 1
     assert cli_json("stats", "--year", "9998", env=env)["reports"] == 0
@@ -341,8 +227,7 @@ def test_an_import_killed_mid_way_resumes_by_importing_it_again(
     from tests.e2e.test_partner_import import MAPPING, write_file
 
     store = make_store(backend, tmp_path, request)
-    env = {"TASKING_STORE": store, "TASKING_VIEWS": str(tmp_path / "views.db"), "TASKING_USER": "coordinator"}
-    run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
+    env = cli_store(store, tmp_path / "views.db")
     data = tmp_path / "partner.csv"
     bad = write_file(data, 3000)
     start = event_count(store)

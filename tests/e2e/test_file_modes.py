@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tasking.cli import run
+from tests.helpers.cli import report_args
 
 
 @pytest.fixture(name="umask", params=[0o022, 0o000], ids=["umask022", "umask000"])
@@ -57,22 +58,7 @@ def test_every_file_and_folder_the_engine_writes_is_owner_only(
     tasking(
         "--log-file",
         log,
-        "report",
-        "--source",
-        "COUNCIL",
-        "--category",
-        "youth-nuisance",
-        "--area",
-        "Swanley",
-        "--location",
-        "Azalea Shops",
-        "--occurred",
-        "2018-03-02T21:30",
-        "--received",
-        "2018-03-03T08:00",
-        "--anonymous",
-        "--summary",
-        "Groups shouting",
+        *report_args(category="youth-nuisance", location="Azalea Shops", summary="Groups shouting"),
     )
     tasking(
         "task",

@@ -10,9 +10,7 @@ nothing: the store's event count and the views' dump are unchanged.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,9 +22,10 @@ from eventsourcing.utils import get_topic
 from hypothesis import strategies as st
 
 from tasking.bootstrap import Settings, bootstrap
-from tasking.cli import cli, run
+from tasking.cli import cli
 from tasking.domain.access import AccessRefusal
 from tests.conftest import make_store
+from tests.helpers.cli import invoke
 
 # Commands that record no event, each with why. Everything else in the tree is a write and is fuzzed.
 READS = {
@@ -155,14 +154,6 @@ def arguments(command: click.Command, folder: Path) -> st.SearchStrategy:
     return st.tuples(*parts).map(lambda found: [item for part in found for item in part])
 
 
-def invoke(args: list[str]) -> tuple[int, str, str]:
-    """The real entry point's mapping of exceptions to exit codes, in this process."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = run(args)
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture(name="fuzz_store", scope="module", params=["sqlite", "postgres"])
 def fixture_fuzz_store(request, tmp_path_factory) -> Iterator[dict]:  # type: ignore[type-arg]
     """A store with a roster, people, three cases (one tasked), a case review, a group and a meeting."""
@@ -243,7 +234,7 @@ def fixture_fuzz_store(request, tmp_path_factory) -> Iterator[dict]:  # type: ig
         ["marac", "meetings", "add", "--at", "2018-03-20T10:00"],
     ]
     for args in setup:
-        code, _, err = invoke(["--store", store, "--user", "coordinator", *args])
+        code, _, err = invoke("--store", store, "--user", "coordinator", *args)
         assert code == 0, (args, err)
     watcher = bootstrap(Settings(store=store, views=views))  # one connection for every snapshot
     yield {"store": store, "views": views, "folder": str(folder), "services": watcher}
@@ -307,7 +298,7 @@ def test_a_write_succeeds_or_fails_in_one_line_writing_nothing(fuzz_store, name:
     @given(args=arguments(command, folder), user=st.sampled_from(USERS))
     def check(args: list[str], user: str) -> None:
         before = snapshot(fuzz_store)
-        code, _, err = invoke(["--store", fuzz_store["store"], "--user", user, *name.split(), *args])
+        code, _, err = invoke("--store", fuzz_store["store"], "--user", user, *name.split(), *args)
         if code == 0:
             return
         lines = err.strip().splitlines()

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 
 import pytest
 
-from tasking.cli import run
+from tests.helpers.cli import invoke
 from tests.integration.test_outbox import config_with_emails
 from tests.relay import smtp_server
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = run(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(name="case")

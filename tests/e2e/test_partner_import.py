@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tasking.bootstrap import Settings, bootstrap
 from tests.conftest import make_store, run_cli
+from tests.helpers.cli import report_args
+from tests.helpers.stores import cli_store, event_count
 
 MAPPING = Path(__file__).resolve().parents[2] / "examples" / "housing-import.toml"
 HEADER = [
@@ -89,29 +90,13 @@ def write_file(path: Path, count: int, bad_every: int = 100, encoding: str = "ut
 
 @pytest.fixture(name="store")
 def fixture_store(tmp_path: Path) -> dict[str, str]:
-    env = {"TASKING_STORE": str(tmp_path / "store.db"), "TASKING_USER": "coordinator"}
-    run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
-    return env
+    return cli_store(str(tmp_path / "store.db"))
 
 
 @pytest.fixture(name="any_store")
 def fixture_any_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, str]:
     """A new store on SQLite or PostgreSQL, with its views in tmp_path."""
-    env = {
-        "TASKING_STORE": make_store(backend, tmp_path, request),
-        "TASKING_VIEWS": str(tmp_path / "views.db"),
-        "TASKING_USER": "coordinator",
-    }
-    run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
-    return env
-
-
-def _events(env: dict[str, str]) -> int:
-    services = bootstrap(Settings(store=env["TASKING_STORE"], views=env.get("TASKING_VIEWS")))
-    try:
-        return services.app.event_count()
-    finally:
-        services.close()
+    return cli_store(make_store(backend, tmp_path, request), tmp_path / "views.db")
 
 
 def test_5000_rows_with_50_bad_imports_4950_lists_the_50_and_a_reimport_writes_nothing(store, tmp_path: Path) -> None:
@@ -134,10 +119,10 @@ def test_5000_rows_with_50_bad_imports_4950_lists_the_50_and_a_reimport_writes_n
         assert row["column"] == column and rule in row["rule"], row
     text = errors.read_text(encoding="utf-8")
     assert SECRET_NAME not in text and "07700" not in text and "N" * 100 not in text
-    before = _events(store)
+    before = event_count(store["TASKING_STORE"])
     second = json.loads(run_cli("import", str(data), "--mapping", str(MAPPING), "--json", env=store).stdout)
     assert (second["imported"], second["skipped_already_imported"], second["conflicts"]) == (0, 4950, 0)
-    assert second["events_written"] == 0 and _events(store) == before
+    assert second["events_written"] == 0 and event_count(store["TASKING_STORE"]) == before
     cases = json.loads(run_cli("cases", "--json", env=store).stdout)["cases"]
     assert len(cases) == 4950
 
@@ -151,23 +136,25 @@ def test_a_changed_row_is_a_conflict_and_is_not_applied(any_store, tmp_path: Pat
     lines = text.splitlines()
     lines[4] = lines[4].replace("Azalea Drive", "Azalea Close")  # row 5 is WK-00003
     data.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    before = _events(store)
+    before = event_count(store["TASKING_STORE"])
     result = json.loads(run_cli("import", str(data), "--mapping", str(MAPPING), "--json", env=store).stdout)
     assert (result["imported"], result["skipped_already_imported"], result["conflicts"]) == (0, 19, 1)
     assert result["error_rows"][0]["row"] == 5 and result["error_rows"][0]["rule"].startswith("conflict")
-    assert _events(store) == before
+    assert event_count(store["TASKING_STORE"]) == before
 
 
 def test_all_or_nothing_refuses_the_whole_file(any_store, tmp_path: Path) -> None:
     store = any_store
     data = tmp_path / "weekly.csv"
     write_file(data, 30, bad_every=10)
-    before = _events(store)
+    before = event_count(store["TASKING_STORE"])
     done = run_cli("import", str(data), "--mapping", str(MAPPING), "--all-or-nothing", env=store, check=False)
     assert done.returncode == 1 and "all-or-nothing: 3 bad rows" in done.stderr
-    assert _events(store) == before
+    assert event_count(store["TASKING_STORE"]) == before
     dry = json.loads(run_cli("import", str(data), "--mapping", str(MAPPING), "--dry-run", "--json", env=store).stdout)
-    assert (dry["imported"], dry["errors"], dry["events_written"]) == (27, 3, 0) and _events(store) == before
+    assert (dry["imported"], dry["errors"], dry["events_written"]) == (27, 3, 0) and event_count(
+        store["TASKING_STORE"]
+    ) == before
 
 
 def test_windows_1252_csv_and_xlsx_are_read(store, tmp_path: Path) -> None:
@@ -210,22 +197,7 @@ def test_an_imported_report_matching_another_agencys_is_suggested_then_confirmed
 ) -> None:
     for location, day in (("0 Azalea Drive", "2018-03-05"), ("1 Azalea Drive", "2018-03-04")):
         run_cli(
-            "report",
-            "--source",
-            "POLICE",
-            "--category",
-            "noise",
-            "--area",
-            "Swanley",
-            "--location",
-            location,
-            "--occurred",
-            f"{day}T08:30",
-            "--received",
-            f"{day}T11:00",
-            "--anonymous",
-            "--summary",
-            "Loud music",
+            *report_args(source="POLICE", location=location, occurred=f"{day}T08:30", received=f"{day}T11:00"),
             env=store,
         )
     data = tmp_path / "weekly.csv"

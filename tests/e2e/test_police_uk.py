@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.helpers.stores import cli_store
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
@@ -66,9 +67,7 @@ def month_file(folder: Path, month: str, asb: int, seed: int) -> tuple[Path, dic
 
 @pytest.fixture(name="store")
 def fixture_store(tmp_path: Path) -> dict[str, str]:
-    env = {"TASKING_STORE": str(tmp_path / "store.db"), "TASKING_USER": "coordinator"}
-    run_cli("init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL", env=env)
-    return env
+    return cli_store(str(tmp_path / "store.db"))
 
 
 def _months(year: int) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_fuzz_writes import invoke
+from tests.helpers.cli import invoke
 
 
 @pytest.fixture(name="cli")
@@ -19,7 +19,7 @@ def fixture_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     store = str(tmp_path / "store.db")
 
     def tasking(user: str | None, *args: str) -> tuple[int, str, str]:
-        return invoke(["--store", store, *(["--user", user] if user else []), *args])
+        return invoke("--store", store, *(["--user", user] if user else []), *args)
 
     assert (
         tasking("coordinator", "init", "--admin", "coordinator", "--name", "Sam Patel", "--agency", "COUNCIL")[0] == 0

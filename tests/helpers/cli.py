@@ -100,5 +100,41 @@ def run_cli(
     return done
 
 
+def invoke(*args: str) -> tuple[int, str, str]:
+    """The real entry point's `run` in this process, in the test's own environment: (exit code, stdout,
+    stderr). An exception the entry point does not map to an exit code fails the test."""
+    from tasking.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
 def cli_json(*args: str, env: dict[str, str] | None = None) -> object:
     return json.loads(run_cli(*args, "--json", env=env).stdout)
+
+
+def report_args(*, reporter: str | None = None, anonymous: bool | None = None, **options: str | None) -> list[str]:
+    """`tasking report`'s command line: the COUNCIL's noise report in Swanley received on Saturday
+    3 March 2018 unless `options` say otherwise (`occurred="..."` is `--occurred ...`; None leaves an
+    option out). Anonymous unless a `reporter` is given; `anonymous=False` says neither."""
+    fields = {
+        "source": "COUNCIL",
+        "category": "noise",
+        "area": "Swanley",
+        "location": "High Street",
+        "occurred": "2018-03-02T21:30",
+        "received": "2018-03-03T08:00",
+        "summary": "Loud music",
+        **options,
+    }
+    args = ["report"]
+    for name, value in fields.items():
+        if value is not None:
+            args += [f"--{name.replace('_', '-')}", value]
+    if reporter is not None:
+        args += ["--reporter", reporter]
+    elif anonymous is not False:
+        args.append("--anonymous")
+    return args

@@ -728,7 +728,7 @@ def test_every_cli_command_and_http_route_is_in_the_matrix_or_named() -> None:
 def test_every_cli_read_follows_the_table_and_hides_restricted_text(
     route_store: Store, who: str, tmp_path, monkeypatch
 ) -> None:
-    from tests.e2e.test_fuzz_writes import invoke
+    from tests.helpers.cli import invoke
 
     s = route_store
     monkeypatch.setenv("TASKING_VIEWS", s.services.settings.views_path)
@@ -736,7 +736,7 @@ def test_every_cli_read_follows_the_table_and_hides_restricted_text(
     for name, (action, args) in CLI_READS.items():
         out = str(tmp_path / f"{name.replace(' ', '-')}.csv")
         code, stdout, stderr = invoke(
-            [
+            *[
                 "--store",
                 s.services.settings.store,
                 "--user",
@@ -811,13 +811,13 @@ def test_every_http_read_route_follows_the_table_and_hides_restricted_text(route
 
 @pytest.mark.parametrize("who", list(USERS))
 def test_every_outbox_operation_follows_the_table(route_store: Store, who: str, monkeypatch) -> None:
-    from tests.e2e.test_fuzz_writes import invoke
+    from tests.helpers.cli import invoke
 
     s = route_store
     monkeypatch.setenv("TASKING_VIEWS", s.services.settings.views_path)
     monkeypatch.delenv("TASKING_SMTP_URL", raising=False)
     for name, (action, args) in CLI_OPERATIONS.items():
-        code, _, stderr = invoke(["--store", s.services.settings.store, "--user", USERS[who], *name.split(), *args])
+        code, _, stderr = invoke("--store", s.services.settings.store, "--user", USERS[who], *name.split(), *args)
         if scope(ROLE[who], action) == ANY:
             assert code != 3, (who, name, stderr)
         else:
