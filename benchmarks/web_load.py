@@ -132,6 +132,10 @@ def main() -> None:
         cases = httpx.get(f"{base}/api/v1/cases", headers=headers, timeout=120).json()["cases"]
         open_cases = [c["case"] for c in cases if c["status"] == "open"]
         open_cases = sorted(random.Random(0).sample(open_cases, min(200, len(open_cases))))
+        if "follow-up" in chosen and not open_cases:
+            raise SystemExit(
+                "web_load: the store has no open case to record follow-ups on; leave out follow-up (--kinds)"
+            )
         every = [c["case"] for c in cases]
         before = {
             case: len(httpx.get(f"{base}/api/v1/cases/{case}", headers=headers, timeout=60).json()["follow_ups"])
@@ -146,6 +150,13 @@ def main() -> None:
         share = args.requests // args.clients
 
         def client(n: int) -> None:
+            try:
+                requests(n)
+            except Exception as exc:  # noqa: BLE001 - a client that fails is counted, not silent
+                with lock:
+                    errors.append(f"client {n} stopped: {type(exc).__name__}: {exc}")
+
+        def requests(n: int) -> None:
             rng = random.Random(n)
             kinds = [kind for kind, weight in MIX if kind in chosen for _ in range(weight)]
             with httpx.Client(base_url=base, headers=headers, timeout=300) as http:
