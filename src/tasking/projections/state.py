@@ -120,6 +120,7 @@ class StateProjection(Projection):
             "WHERE owed_since IS NOT NULL"
         )
         db.table("case_versions").create_index(["status", "risk", "position_to", "at_to"])
+        db.table("case_versions").create_index(["status", "position_to", "at_to"])  # the open case list
         db.table("case_versions").create_index(["category", "position_to", "at_to"])
         db.table("tasking_versions").create_index(["reference", "position_to", "at_to"])
         # Open taskings: the recorded axis, then effective time before `due`, so a read at the

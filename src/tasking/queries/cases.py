@@ -7,7 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.queries.access import in_full, no_free_text, outline, record_read, restricted_cases
-from tasking.queries.intervals import held
+from tasking.queries.intervals import held_apart
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.state import versioned_states
 from tasking.time.instants import iso
@@ -53,8 +53,11 @@ def list_cases(reader: Reader, open_only: bool = False, area: str | None = None)
 
 
 def open_references(db: Database, point: ReadPoint) -> list[str]:
-    """The cases open at the point: their `case_versions` rows found by the `(status, ...)` index,
-    so the open list reads the open cases' states alone, not every case in history."""
-    where, params = held(point)
-    sql = f"SELECT reference FROM case_versions WHERE status = 'open' AND {where}"
-    return [reference for (reference,) in db.conn.execute(sql, params)]
+    """The cases open at the point: their `case_versions` rows found by the `(status, position_to,
+    at_to)` index, the current rows and those superseded after the point apart (`held_apart`), so
+    the open list reads the open cases' states alone, not every case in history."""
+    halves = held_apart(point)
+    sql = " UNION ALL ".join(
+        f"SELECT reference FROM case_versions WHERE status = 'open' AND {where}" for where, _ in halves
+    )
+    return [reference for (reference,) in db.conn.execute(sql, [value for _, params in halves for value in params])]
