@@ -20,7 +20,8 @@ Found = dict[str, list[dict[str, Any]]]
 def year_rows(db: Database, position: int, kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """Every row of the view recorded by the position (or only those of some kinds, found by the
     `(kind, at)` index), with its aggregate's reference and value."""
-    where, params = "e.position <= ?", [position]
+    where = "e.position <= ?"
+    params: list[Any] = [position]
     if kinds is not None:
         where = "e.kind IN (SELECT value FROM json_each(?)) AND " + where
         params[:0] = [json.dumps(sorted(kinds))]
