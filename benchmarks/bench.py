@@ -216,16 +216,10 @@ def _pg(store: str):
     import psycopg
 
     from tasking.bootstrap import postgres_env
+    from tasking.store.postgres_args import connect_args
 
     env = postgres_env(store)
-    return psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None,
-        autocommit=True,
-    )
+    return psycopg.connect(**connect_args(env), autocommit=True)
 
 
 def _pg_table(store: str) -> str:

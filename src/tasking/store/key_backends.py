@@ -9,6 +9,7 @@ from typing import Any
 
 from tasking.files import SQLITE_COMPANIONS, exclusive_lock, private_sqlite, refuse_if_others_can_read
 from tasking.store.keys import KeyStore
+from tasking.store.postgres_args import connect_args
 
 
 def tables_sql(blob: str) -> list[str]:
@@ -81,11 +82,7 @@ class PostgresKeyStore(KeyStore):
 
         super().__init__(kek)
         self._conn = psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
+            **connect_args(env),
             connect_timeout=10,
             autocommit=True,
         )

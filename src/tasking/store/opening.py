@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tasking.errors import DomainError
 from tasking.store.application import TaskingApp
+from tasking.store.postgres_args import connect_args
 
 
 def check_sqlite_path(store: str, create_tables: bool) -> None:
@@ -30,11 +31,7 @@ def check_postgres(label: str, env: dict[str, str]) -> None:
 
     try:
         with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
+            **connect_args(env),
             connect_timeout=5,
             autocommit=True,
         ) as conn:
