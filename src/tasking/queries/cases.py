@@ -56,8 +56,5 @@ def open_references(db: Database, point: ReadPoint) -> list[str]:
     """The cases open at the point: their `case_versions` rows found by the `(status, position_to,
     at_to)` index, the current rows and those superseded after the point apart (`held_apart`), so
     the open list reads the open cases' states alone, not every case in history."""
-    halves = held_apart(point)
-    sql = " UNION ALL ".join(
-        f"SELECT reference FROM case_versions WHERE status = 'open' AND {where}" for where, _ in halves
-    )
-    return [reference for (reference,) in db.conn.execute(sql, [value for _, params in halves for value in params])]
+    sql, params = held_apart("SELECT reference FROM case_versions WHERE status = 'open' AND {held}", point)
+    return [reference for (reference,) in db.conn.execute(sql, params)]

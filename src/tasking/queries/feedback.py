@@ -40,11 +40,9 @@ OWED_SQL = (
 def feedback_owed(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
     """Who is owed an update at the point (its `at` is "today" for the service level)."""
     assert point.at is not None, "feedback is owed at a moment"
-    halves = held_apart(point)
     level = config.feedback.service_level_working_days
     today = local_date(point.at)
-    sql = " UNION ALL ".join(OWED_SQL.format(held=where) for where, _ in halves)
-    rows = db.execute(sql, [value for _, params in halves for value in params]).fetchall()
+    rows = db.execute(*held_apart(OWED_SQL, point)).fetchall()
     items = []
     for reference, feedback, last_update, owed_since, since, actions in rows:
         deadline = add_working_days(local_date(dt.datetime.fromisoformat(owed_since)), level)

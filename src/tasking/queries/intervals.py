@@ -46,13 +46,16 @@ def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
     return _at(point, where, params)
 
 
-def held_apart(point: ReadPoint) -> list[tuple[str, list[Any]]]:
-    """`held` by the recorded axis as its two disjoint halves, the current rows and those superseded
-    after the point's position: a statement for each (joined by UNION ALL) lets a partial index lead
-    both, where SQLite plans the `OR` of `held` by the full index of the same columns."""
+def held_apart(select: str, point: ReadPoint) -> tuple[str, list[Any]]:
+    """`select` (a statement with `{held}` where its rows must hold the point, by the recorded axis)
+    once for each of `held`'s two disjoint halves, the current rows and those superseded after the
+    point's position, joined by UNION ALL, and its values: a statement for each half lets an index
+    lead both, where SQLite plans the `OR` of `held` by the full index of the same columns."""
     current = _at(point, "position_to = ? AND position_from <= ?", [POSITION_END, point.position])
     superseded = "position_to > ? AND position_to < ? AND position_from <= ?"
-    return [current, _at(point, superseded, [point.position, POSITION_END, point.position])]
+    halves = [current, _at(point, superseded, [point.position, POSITION_END, point.position])]
+    sql = " UNION ALL ".join(select.format(held=where) for where, _ in halves)
+    return sql, [value for _, params in halves for value in params]
 
 
 def _at(point: ReadPoint, where: str, params: list[Any]) -> tuple[str, list[Any]]:
