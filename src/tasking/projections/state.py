@@ -39,7 +39,9 @@ __all__ = ["AT_END", "POSITION_END", "StateProjection", "dump_state", "load_stat
 class StateProjection(Projection):
     name = "state"
     tables = ("case_versions", "tasking_versions")
-    version = 3  # 2: the indexes each briefing section is found by; 3: a window of receipts by index alone
+    # 2: the indexes each briefing section is found by; 3: a window of receipts by index alone;
+    # 4: `owed_day`, so feedback owed counts working days from a stored date, not a parsed instant
+    version = 4
     lookup_indexes = (
         "idx_case_versions_reference_position_to_at_to",
         "idx_tasking_versions_reference_position_to_at_to",
@@ -67,6 +69,7 @@ class StateProjection(Projection):
                 "owed_since": str,
                 "owed_first_action": str,
                 "owed_actions": int,
+                "owed_day": str,  # owed_since's date in Europe/London, from which the service level counts
                 # the repeat flags' and case review prompts' fields, read by `case_versions_received`
                 "location": str,
                 "place": str,  # the normalised location (`location_key`)

@@ -11,11 +11,13 @@ one event at a time hold the same rows (the property tests compare them row for 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 import orjson
 
 from tasking.domain.case_state import CaseState, TaskingState
+from tasking.projections.memo import day_and_year
 
 AT_END = "9999-12-31T23:59:59Z"
 POSITION_END = 2**62
@@ -39,6 +41,7 @@ CASE_COLUMNS = (
     "owed_since",
     "owed_first_action",
     "owed_actions",
+    "owed_day",
     "location",
     "place",
     "reporter",
@@ -128,6 +131,7 @@ class Version:
             owed_since,
             first_action,
             actions,
+            owed_since and day_and_year(dt.datetime.fromisoformat(owed_since))[0],
             state.location,
             state.location_key,
             state.reporter,

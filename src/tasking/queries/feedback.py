@@ -19,12 +19,13 @@ rows that hold the point and are owed.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
 
 from tasking.config import PartnershipConfig
-from tasking.time.meetings import add_working_days, working_days_between
+from tasking.time.meetings import add_working_days, working_day_number
 from tasking.queries.point import ReadPoint
 from tasking.queries.intervals import held_apart
 from tasking.time.instants import local_date
@@ -32,22 +33,34 @@ from tasking.time.instants import local_date
 
 # The `case_versions` rows holding the point whose reporter is owed, by the partial index (`held_apart`).
 OWED_SQL = (
-    "SELECT reference, feedback, last_update, owed_since, owed_first_action, owed_actions FROM case_versions "
-    "WHERE owed_since IS NOT NULL AND {held}"
+    "SELECT reference, feedback, last_update, owed_since, owed_first_action, owed_actions, owed_day "
+    "FROM case_versions WHERE owed_since IS NOT NULL AND {held}"
 )
+# The list's order, most overdue first, then the longest owed, then by reference. Overdue days fall
+# as `owed_since` rises (a later day is due no earlier and so no more overdue), so that order is
+# `owed_since`'s and SQLite gives it.
+ORDER = " ORDER BY owed_since, reference"
+
+
+@lru_cache(maxsize=8192)
+def due(owed_day: str, level: int) -> tuple[str, int]:
+    """The day feedback owed from `owed_day` is due, `level` working days on, and its working-day number."""
+    deadline = add_working_days(dt.date.fromisoformat(owed_day), level)
+    return deadline.isoformat(), working_day_number(deadline)
 
 
 def feedback_owed(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
     """Who is owed an update at the point (its `at` is "today" for the service level)."""
     assert point.at is not None, "feedback is owed at a moment"
     level = config.feedback.service_level_working_days
-    today = local_date(point.at)
-    rows = db.execute(*held_apart(OWED_SQL, point)).fetchall()
+    today = working_day_number(local_date(point.at))
+    sql, params = held_apart(OWED_SQL, point)
     items = []
-    for reference, feedback, last_update, owed_since, since, actions in rows:
-        deadline = add_working_days(local_date(dt.datetime.fromisoformat(owed_since)), level)
-        overdue = working_days_between(deadline, today)
-        if not since and overdue == 0:
+    for reference, feedback, last_update, owed_since, since, actions, owed_day in db.execute(sql + ORDER, params):
+        # Working days past the deadline: after it up to today (none when today is not after it).
+        deadline, number = due(owed_day, level)
+        overdue = today - number if today > number else 0
+        if not since and not overdue:
             continue  # a new report with nothing done yet is owed only once past the service level
         items.append(
             {
@@ -57,8 +70,7 @@ def feedback_owed(db: Database, config: PartnershipConfig, point: ReadPoint) -> 
                 "overdue_days": overdue,
                 "kind": "resident" if feedback == "resident" else "report-back",
                 "last_update": last_update,
-                "due_by": deadline.isoformat(),
+                "due_by": deadline,
             }
         )
-    items.sort(key=lambda item: (-item["overdue_days"], item["owed_since"], item["case"]))
     return items

@@ -39,9 +39,25 @@ def _working_days_to(year: int) -> tuple[int, ...]:
     return tuple(counts)
 
 
-def _working_days_through(day: dt.date) -> int:
-    """Working days from 1 January of `day`'s year up to and including `day`."""
-    return _working_days_to(day.year)[day.timetuple().tm_yday - 1]
+_EPOCH_YEAR = 2000  # working day numbers count from 1 January of this year
+
+
+@lru_cache(maxsize=1024)
+def _working_days_before(year: int) -> int:
+    """Working days from 1 January of the epoch year up to 1 January of `year` (negative before it)."""
+    if year >= _EPOCH_YEAR:
+        return sum(_working_days_to(y)[-1] for y in range(_EPOCH_YEAR, year))
+    return -sum(_working_days_to(y)[-1] for y in range(year, _EPOCH_YEAR))
+
+
+@lru_cache(maxsize=8192)
+def working_day_number(day: dt.date) -> int:
+    """The calendar of working days as numbers: the working days from 1 January 2000 up to and
+    including `day` (so a working day's number is one more than the working day's before it, and a
+    weekend or bank holiday shares the number of the working day before it). The working days after
+    `a` up to and including `b` are `number(b) - number(a)`, and a working day `n` working days
+    after `a` has the number `number(a) + n`: counting is two lookups, however far apart."""
+    return _working_days_before(day.year) + _working_days_to(day.year)[day.timetuple().tm_yday - 1]
 
 
 @lru_cache(maxsize=8192)
@@ -55,18 +71,11 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
     return day
 
 
-@lru_cache(maxsize=65536)
 def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (0 when end <= start).
-
-    Counted from per-year running totals, so a case owed for years costs a few lookups, not a
-    walk over every day since."""
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
     if end <= start:
         return 0
-    count = _working_days_through(end) - _working_days_through(start)
-    for year in range(start.year, end.year):
-        count += _working_days_to(year)[-1]
-    return count
+    return working_day_number(end) - working_day_number(start)
 
 
 class MeetingCalendar:
