@@ -55,3 +55,15 @@ def test_the_service_level_counts_from_the_local_day_across_the_clocks_changing(
     # Ten working days from Mon 26 March (Good Friday 30 March, Easter Monday 2 April) is Wed 11
     # April; from the UTC date, Sun 25 March, it would be Tue 10 April.
     assert items[spring]["due_by"] == "2018-04-11"
+
+
+def test_the_list_is_most_overdue_first_then_longest_owed_then_by_reference(desk: Desk) -> None:
+    """The order SQL gives (`owed_since`, then reference) is the documented one."""
+    times = ["2018-03-01T10:00", "2018-03-01T10:00", "2018-03-02T09:00", "2018-03-02T18:00", "2018-03-20T10:00"]
+    for when in times:
+        case = desk.report(when)
+        desk.send(RecordFollowUp, when="2018-03-21T10:00", case=case, kind="visit", outcome="x")
+    items = feedback_owed(desk.db, desk.config, desk.read("2018-03-22T09:00").point)
+    assert len(items) == len(times)
+    assert [i["overdue_days"] for i in items] == [5, 5, 4, 4, 0]
+    assert items == sorted(items, key=lambda i: (-i["overdue_days"], i["owed_since"], i["case"]))
