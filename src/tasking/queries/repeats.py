@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.domain.repeat_flag import flag_reference
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import incident_groups, received_fields
+from tasking.queries.state import RECEIVED_FIELDS, incident_groups, received_fields
 from tasking.time.instants import iso, local_date, months_before
 
 CASE_REVIEW_PROMPT = "Tell the victim about the ASB case review"
@@ -43,16 +43,15 @@ def quiet_acknowledged(db: Database, flags: list[dict[str, Any]], point: ReadPoi
     return [flag for flag in flags if not set(flag["cases"]) <= answered.get(flag["flag"], set())]
 
 
-PEOPLE_FIELDS = ("category", "reporter", "victim")
-
-
 def people_window(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
-    """The reports received in the longer of the two person windows (repeat flags' and case review
-    prompts') up to the point, with their `PEOPLE_FIELDS`: one read of the index for both, each
-    keeping its own months (`received_at` after its start)."""
+    """The reports received in the longest of the three windows (the location flags' days, the
+    person flags' and the case review prompts' months) up to the point, with every field the
+    `case_versions_received` index keeps: one read of the index for all three, each keeping its own
+    window (`received_at` after its start)."""
     assert point.at is not None, "a window ends at a moment"
     months = max(config.repeats.person_months, config.case_review.application_within_months)
-    return received_fields(db, point, iso(months_before(point.at, months)), PEOPLE_FIELDS)
+    since = min(months_before(point.at, months), point.at - dt.timedelta(days=config.repeats.location_days))
+    return received_fields(db, point, iso(since), RECEIVED_FIELDS)
 
 
 # The person window and the incidents at a point, which the flags and the case review prompts share.
@@ -75,8 +74,9 @@ def repeat_flags(
 
     since = iso(point.at - dt.timedelta(days=rules.location_days))
     by_place: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in received_fields(db, point, since, ("area", "place", "location")):
-        by_place[f"{case['area']}|{case['place']}"].append(case)
+    for case in people:
+        if case["received_at"] > since:
+            by_place[f"{case['area']}|{case['place']}"].append(case)
     for place, found in sorted(by_place.items()):
         incidents = {groups.get(c["reference"], c["reference"]) for c in found}
         if len(incidents) >= rules.location_reports:
