@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.domain.qualifying import months_text
 from tasking.queries.point import ReadPoint
-from tasking.queries.repeats import CASE_REVIEW_PROMPT, Shared, case_review_prompt, shared_reads
+from tasking.queries.repeats import CASE_REVIEW_PROMPT, Shared, case_review_prompt, received_after, shared_reads
 from tasking.time.instants import iso, months_before
 from tasking.queries.case_reviews import case_reviews, fold_reviews
 from tasking.queries.escalations import rows
@@ -89,8 +89,8 @@ def asb_reports(
     asb = {name for name in config.categories if config.is_asb(name)}  # once, not once per report
     since, until = iso(months_before(at, config.case_review.application_within_months)), iso(at)
     by_person: dict[str, list[tuple[str, str]]] = {}
-    for c in people:
-        if c["category"] in asb and since < c["received_at"] <= until:
+    for c in received_after(people, since):
+        if c["category"] in asb and c["received_at"] <= until:
             ref, reporter, victim = c["reference"], c["reporter"], c["victim"]
             found = (ref, groups.get(ref, ref))
             if reporter is not None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from bisect import bisect_right
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -72,20 +74,19 @@ def repeat_flags(
     people, groups = shared_reads(db, config, point, shared)
     flags: list[dict[str, Any]] = []
 
-    since = iso(point.at - dt.timedelta(days=rules.location_days))
     by_place: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in people:
-        if case["received_at"] > since:
-            by_place[f"{case['area']}|{case['place']}"].append(case)
+    for case in received_after(people, iso(point.at - dt.timedelta(days=rules.location_days))):
+        by_place[f"{case['area']}|{case['place']}"].append(case)
     for place, found in sorted(by_place.items()):
-        incidents = {groups.get(c["reference"], c["reference"]) for c in found}
+        refs = [c["reference"] for c in found]
+        incidents = set(map(groups.get, refs, refs))  # a linked case counts as its incident
         if len(incidents) >= rules.location_reports:
             flags.append(
                 {
                     "flag": flag_reference("location", place),
                     "rule": "location",
                     "case": found[-1]["reference"],
-                    "cases": [c["reference"] for c in found],
+                    "cases": refs,
                     "count": len(incidents),
                     "area": place.split("|", 1)[0],
                     "location": found[-1]["location"],
@@ -94,22 +95,23 @@ def repeat_flags(
                 }
             )
 
-    since = iso(months_before(point.at, rules.person_months))
     by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in people:
-        if case["received_at"] <= since:
-            continue
-        for person in {case["reporter"], case["victim"]} - {None}:
-            by_person[person].append(case)
+    for case in received_after(people, iso(months_before(point.at, rules.person_months))):
+        reporter, victim = case["reporter"], case["victim"]
+        if reporter is not None:
+            by_person[reporter].append(case)
+        if victim is not None and victim != reporter:  # a person both on one case counts it once
+            by_person[victim].append(case)
     for person, found in sorted(by_person.items()):
-        incidents = {groups.get(c["reference"], c["reference"]) for c in found}
+        refs = [c["reference"] for c in found]
+        incidents = set(map(groups.get, refs, refs))
         if len(incidents) >= rules.person_reports:
             flags.append(
                 {
                     "flag": flag_reference("person", person),
                     "rule": "person",
                     "case": found[-1]["reference"],
-                    "cases": [c["reference"] for c in found],
+                    "cases": refs,
                     "count": len(incidents),
                     "person": person,
                     "first_received": found[0]["received_at"],
@@ -118,6 +120,11 @@ def repeat_flags(
                 }
             )
     return quiet_acknowledged(db, flags, point)
+
+
+def received_after(people: list[dict[str, Any]], since: str) -> list[dict[str, Any]]:
+    """The rows of `people_window` (in order of receipt) received after `since`, found by bisection."""
+    return people[bisect_right(people, since, key=itemgetter("received_at")) :]
 
 
 def repeat_cases(flags: list[dict[str, Any]]) -> set[str]:
