@@ -60,6 +60,7 @@ from tasking.commands import (
     send,
 )
 from tasking.config import default_config_text
+from tasking.files import write_private_text
 from tasking.logs import configure_logging
 from tasking.time.instants import at_local
 
@@ -491,6 +492,13 @@ def main() -> None:
     parser.add_argument("--no-cipher", action="store_true", help="Without whole-store encryption.")
     parser.add_argument("--no-request-ids", action="store_true", help="Commands without request ids (records).")
     parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="A new folder to keep the N-case SQLite store in, with its key files, its views and `key` "
+        "(the cipher key), for `web_load.py --store DIR/n.db` (see docs/performance.md).",
+    )
+    parser.add_argument(
         "--owed",
         choices=["in-flight", "all"],
         default="in-flight",
@@ -498,6 +506,8 @@ def main() -> None:
         "in history (closures after the last update, as in runs before stop 31).",
     )
     args = parser.parse_args()
+    if args.keep is not None and (args.store != "sqlite" or args.keep.exists()):
+        parser.error(f"--keep: {args.keep} must be a new folder, and the store SQLite")
     global REQUEST_IDS, OWED
     OWED = args.owed
     REQUEST_IDS = not args.no_request_ids
@@ -554,10 +564,23 @@ def main() -> None:
             result["e_reads_4n"] = reads(store4, 4 * args.cases)
             _progress(result)
     finally:
+        if args.keep is not None:
+            keep(folder, args.keep)
         shutil.rmtree(folder, ignore_errors=True)
     print_table(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+
+
+def keep(folder: Path, into: Path) -> None:
+    """Move the N-case store's files (`n.db`, its views, its KEK and key store) into a new owner-only
+    folder, with the cipher key in `key` (owner-only): `export TASKING_CIPHER_KEY=$(cat DIR/key)`."""
+    into.mkdir(mode=0o700, parents=True)
+    for path in sorted(folder.glob("n.*")):
+        shutil.move(path, into / path.name)
+    if key := os.environ.get("TASKING_CIPHER_KEY"):
+        write_private_text(into / "key", key + "\n")
+    print(f"kept the {into / 'n.db'} store, its views and keys", file=sys.stderr)
 
 
 def _progress(result: dict) -> None:

@@ -99,7 +99,9 @@ def briefing(reader: Reader, meeting: dt.datetime) -> dict[str, Any]:
         "case_review_alerts": case_review_alerts(db, config, point, shared),
         "risk_reviews_due": risk_reviews_due(db, config, point),
         # pairs involving a report in the window that may be one incident: confirm or dismiss them
-        "possible_duplicates": possible_duplicates(db, config, point, focus=fresh, groups=shared[1]),
+        "possible_duplicates": possible_duplicates(
+            db, config, point, focus=fresh, groups=shared[1], focus_states=states
+        ),
         # the partnership's year (issue 26): the day's and week's activities, cameras due to move
         **briefing_section(reader, point, local_date(meeting)),
     }
@@ -166,7 +168,7 @@ def risk_reviews_due(db: Any, config: PartnershipConfig, point: ReadPoint) -> li
         ).fetchall()
     ]
     items: list[dict[str, Any]] = []
-    for case in versioned_states(db, point, refs, reveal_text=False).values():
+    for case in versioned_states(db, point, refs, reveal_text=False).values() if refs else ():
         if not case.is_open or case.risk not in cycle:
             continue
         due = dt.datetime.fromisoformat(case.risk_since) + dt.timedelta(days=cycle[case.risk])

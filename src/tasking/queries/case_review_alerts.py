@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.domain.qualifying import months_text
 from tasking.queries.point import ReadPoint
-from tasking.queries.repeats import CASE_REVIEW_PROMPT, Shared, case_review_prompt, shared_reads
+from tasking.queries.repeats import CASE_REVIEW_PROMPT, Shared, case_review_prompt, received_after, shared_reads
 from tasking.time.instants import iso, months_before
 from tasking.queries.case_reviews import case_reviews, fold_reviews
 from tasking.queries.escalations import rows
@@ -40,13 +40,17 @@ def overdue_alerts(db: Database, config: PartnershipConfig, point: ReadPoint) ->
 
 
 def prompt_alerts(
-    config: PartnershipConfig, reports: list[dict[str, Any]], applications: list[dict[str, Any]], at: dt.datetime
+    config: PartnershipConfig,
+    by_person: dict[str, list[tuple[str, str]]],
+    applications: list[dict[str, Any]],
+    at: dt.datetime,
 ) -> list[dict[str, Any]]:
     """The second-report prompt: a victim or reporter with N or more ASB incidents in six months up to
     `at` and no case review application in that time (as applicant or on whose behalf it was made).
 
-    `reports`: {case, incident, person_refs, asb, received_at} as at `at`; `applications`: {applicant,
-    on_behalf_of, received_at}. Only person references and case references leave this function."""
+    `by_person`: each person's ASB reports in that time as (case, incident) (`asb_reports`);
+    `applications`: {applicant, on_behalf_of, received_at}. Only person references and case
+    references leave this function."""
     months, prompt_reports = config.case_review.application_within_months, config.case_review.prompt_reports
     since = iso(months_before(at, months))
     until = iso(at)
@@ -57,20 +61,15 @@ def prompt_alerts(
         for person in (a["applicant"], a["on_behalf_of"])
         if person
     }
-    by_person: dict[str, list[dict[str, Any]]] = {}
-    for report in reports:
-        if report["asb"] and since < report["received_at"] <= until:
-            for person in report["people"]:
-                by_person.setdefault(person, []).append(report)
     alerts = []
     for person, found in sorted(by_person.items()):
-        incidents = {r["incident"] for r in found}
+        incidents = {incident for _, incident in found}
         if len(incidents) >= prompt_reports and person not in applied:
             alerts.append(
                 {
                     "kind": "prompt",
                     "person": person,
-                    "cases": sorted(r["case"] for r in found),
+                    "cases": sorted(case for case, _ in found),
                     "count": len(incidents),
                     "reason": f"{len(incidents)} ASB reports by or about this person in "
                     f"{months_text(months)} and no case review application",
@@ -82,6 +81,25 @@ def prompt_alerts(
     return alerts
 
 
+def asb_reports(
+    config: PartnershipConfig, people: list[dict[str, Any]], groups: dict[str, str], at: dt.datetime
+) -> dict[str, list[tuple[str, str]]]:
+    """Each victim's and reporter's ASB reports received in the prompt's months up to `at`, as
+    (case, incident): one pass over the person window (a person both on a case counts it once)."""
+    asb = {name for name in config.categories if config.is_asb(name)}  # once, not once per report
+    since, until = iso(months_before(at, config.case_review.application_within_months)), iso(at)
+    by_person: dict[str, list[tuple[str, str]]] = {}
+    for c in received_after(people, since):
+        if c["category"] in asb and c["received_at"] <= until:
+            ref, reporter, victim = c["reference"], c["reporter"], c["victim"]
+            found = (ref, groups.get(ref, ref))
+            if reporter is not None:
+                by_person.setdefault(reporter, []).append(found)
+            if victim is not None and victim != reporter:
+                by_person.setdefault(victim, []).append(found)
+    return by_person
+
+
 def case_review_alerts(
     db: Database, config: PartnershipConfig, point: ReadPoint, shared: Shared | None = None
 ) -> list[dict[str, Any]]:
@@ -89,19 +107,9 @@ def case_review_alerts(
     (the person window and the incidents as `shared_reads`, which the briefing passes in)."""
     assert point.at is not None, "alerts are raised at a moment"
     people, groups = shared_reads(db, config, point, shared)
-    asb = {name: config.is_asb(name) for name in config.categories}  # once, not once per report
-    reports = [
-        {
-            "case": c["reference"],
-            "incident": groups.get(c["reference"], c["reference"]),
-            "people": sorted({person for person in (c["reporter"], c["victim"]) if person is not None}),
-            "asb": asb.get(c["category"], False),
-            "received_at": c["received_at"],
-        }
-        for c in people
-    ]
     applications = [
         {"applicant": a["applicant"], "on_behalf_of": a["on_behalf_of"], "received_at": a["received_at"]}
         for a in fold_reviews(rows(db, point, "cr-applied")).values()
     ]
-    return prompt_alerts(config, reports, applications, point.at) + overdue_alerts(db, config, point)
+    by_person = asb_reports(config, people, groups, point.at)
+    return prompt_alerts(config, by_person, applications, point.at) + overdue_alerts(db, config, point)

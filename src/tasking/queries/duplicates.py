@@ -45,7 +45,9 @@ def _when(case: CaseState) -> dt.datetime:
     return dt.datetime.fromisoformat(case.occurred_at.replace("Z", "+00:00"))
 
 
-def _candidates(db: Database, point: ReadPoint, focus: set[str] | None) -> dict[str, CaseState]:
+def _candidates(
+    db: Database, point: ReadPoint, focus: set[str] | None, states: dict[str, CaseState] | None = None
+) -> dict[str, CaseState]:
     """The open-or-not cases that could pair with the focus, as they stood at the point, by index.
 
     A report cannot have occurred after it was received (the write side refuses it, corrections
@@ -53,7 +55,7 @@ def _candidates(db: Database, point: ReadPoint, focus: set[str] | None) -> dict[
     earliest such moment: the `case_versions` rows found by their `received_at` index."""
     if focus is None:
         return versioned_states(db, point, reveal_text=False)
-    mine = versioned_states(db, point, focus, reveal_text=False)
+    mine = versioned_states(db, point, focus, reveal_text=False) if states is None else states
     if not mine:
         return {}
     times = [_when(case) for case in mine.values()]
@@ -86,11 +88,13 @@ def possible_duplicates(
     point: ReadPoint,
     focus: Iterable[str] | None = None,
     groups: dict[str, str] | None = None,
+    focus_states: dict[str, CaseState] | None = None,
 ) -> list[dict[str, Any]]:
     """Every possible same-incident pair at the point (with `focus`, only pairs involving those cases).
-    A caller that has read the `incident_groups` at the point passes them in."""
+    A caller that has read the `incident_groups` at the point passes them in, and one that holds
+    the focus cases' states at the point (the briefing's new reports) passes those."""
     wanted = None if focus is None else set(focus)
-    states = _candidates(db, point, wanted)
+    states = _candidates(db, point, wanted, focus_states)
     groups = incident_groups(db, point) if groups is None else groups
     dismissed = dismissed_pairs(db, point)
     open_cases = sorted((case for case in states.values() if case.is_open), key=lambda c: (_when(c), c.reference))

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from bisect import bisect_right
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -19,7 +21,7 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.domain.repeat_flag import flag_reference
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import incident_groups, received_fields
+from tasking.queries.state import RECEIVED_FIELDS, incident_groups, received_fields
 from tasking.time.instants import iso, local_date, months_before
 
 CASE_REVIEW_PROMPT = "Tell the victim about the ASB case review"
@@ -43,16 +45,15 @@ def quiet_acknowledged(db: Database, flags: list[dict[str, Any]], point: ReadPoi
     return [flag for flag in flags if not set(flag["cases"]) <= answered.get(flag["flag"], set())]
 
 
-PEOPLE_FIELDS = ("category", "reporter", "victim")
-
-
 def people_window(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
-    """The reports received in the longer of the two person windows (repeat flags' and case review
-    prompts') up to the point, with their `PEOPLE_FIELDS`: one read of the index for both, each
-    keeping its own months (`received_at` after its start)."""
+    """The reports received in the longest of the three windows (the location flags' days, the
+    person flags' and the case review prompts' months) up to the point, with every field the
+    `case_versions_received` index keeps: one read of the index for all three, each keeping its own
+    window (`received_at` after its start)."""
     assert point.at is not None, "a window ends at a moment"
     months = max(config.repeats.person_months, config.case_review.application_within_months)
-    return received_fields(db, point, iso(months_before(point.at, months)), PEOPLE_FIELDS)
+    since = min(months_before(point.at, months), point.at - dt.timedelta(days=config.repeats.location_days))
+    return received_fields(db, point, iso(since), RECEIVED_FIELDS)
 
 
 # The person window and the incidents at a point, which the flags and the case review prompts share.
@@ -73,19 +74,19 @@ def repeat_flags(
     people, groups = shared_reads(db, config, point, shared)
     flags: list[dict[str, Any]] = []
 
-    since = iso(point.at - dt.timedelta(days=rules.location_days))
     by_place: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in received_fields(db, point, since, ("area", "place", "location")):
+    for case in received_after(people, iso(point.at - dt.timedelta(days=rules.location_days))):
         by_place[f"{case['area']}|{case['place']}"].append(case)
     for place, found in sorted(by_place.items()):
-        incidents = {groups.get(c["reference"], c["reference"]) for c in found}
+        refs = [c["reference"] for c in found]
+        incidents = set(map(groups.get, refs, refs))  # a linked case counts as its incident
         if len(incidents) >= rules.location_reports:
             flags.append(
                 {
                     "flag": flag_reference("location", place),
                     "rule": "location",
                     "case": found[-1]["reference"],
-                    "cases": [c["reference"] for c in found],
+                    "cases": refs,
                     "count": len(incidents),
                     "area": place.split("|", 1)[0],
                     "location": found[-1]["location"],
@@ -94,22 +95,23 @@ def repeat_flags(
                 }
             )
 
-    since = iso(months_before(point.at, rules.person_months))
     by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in people:
-        if case["received_at"] <= since:
-            continue
-        for person in {case["reporter"], case["victim"]} - {None}:
-            by_person[person].append(case)
+    for case in received_after(people, iso(months_before(point.at, rules.person_months))):
+        reporter, victim = case["reporter"], case["victim"]
+        if reporter is not None:
+            by_person[reporter].append(case)
+        if victim is not None and victim != reporter:  # a person both on one case counts it once
+            by_person[victim].append(case)
     for person, found in sorted(by_person.items()):
-        incidents = {groups.get(c["reference"], c["reference"]) for c in found}
+        refs = [c["reference"] for c in found]
+        incidents = set(map(groups.get, refs, refs))
         if len(incidents) >= rules.person_reports:
             flags.append(
                 {
                     "flag": flag_reference("person", person),
                     "rule": "person",
                     "case": found[-1]["reference"],
-                    "cases": [c["reference"] for c in found],
+                    "cases": refs,
                     "count": len(incidents),
                     "person": person,
                     "first_received": found[0]["received_at"],
@@ -118,6 +120,11 @@ def repeat_flags(
                 }
             )
     return quiet_acknowledged(db, flags, point)
+
+
+def received_after(people: list[dict[str, Any]], since: str) -> list[dict[str, Any]]:
+    """The rows of `people_window` (in order of receipt) received after `since`, found by bisection."""
+    return people[bisect_right(people, since, key=itemgetter("received_at")) :]
 
 
 def repeat_cases(flags: list[dict[str, Any]]) -> set[str]:
