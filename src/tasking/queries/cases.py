@@ -7,7 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.queries.access import in_full, no_free_text, outline, record_read, restricted_cases
-from tasking.queries.intervals import held_apart
+from tasking.queries.intervals import held_apart, spanned
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.state import versioned_states
 from tasking.time.instants import iso
@@ -56,5 +56,11 @@ def open_references(db: Database, point: ReadPoint) -> list[str]:
     """The cases open at the point: their `case_versions` rows found by the `(status, position_to,
     at_to)` index, the current rows and those superseded after the point apart (`held_apart`), so
     the open list reads the open cases' states alone, not every case in history."""
+    if point.at is not None:  # `+status` in the R*Tree's half, which the status index must not lead
+        (latest, first), (closed, then) = spanned(point, "case_versions")
+        sql = "SELECT reference FROM case_versions WHERE status = 'open' AND {} UNION ALL {}".format(
+            latest, f"SELECT reference FROM case_versions WHERE +status = 'open' AND {closed}"
+        )
+        return [reference for (reference,) in db.conn.execute(sql, [*first, *then])]
     sql, params = held_apart("SELECT reference FROM case_versions WHERE status = 'open' AND {held}", point)
     return [reference for (reference,) in db.conn.execute(sql, params)]

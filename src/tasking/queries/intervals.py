@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tasking.projections.spans import SPANNED, span_day
 from tasking.projections.state import AT_END, POSITION_END
 from tasking.queries.point import ReadPoint
 from tasking.time.instants import iso
 
-__all__ = ["held", "held_apart", "window"]
+__all__ = ["held", "held_apart", "spanned", "window"]
 
 
 def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
@@ -28,7 +29,7 @@ def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
     return f"{column} > ? AND {column} <= ?"
 
 
-def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
+def held(point: ReadPoint, by: str = "position", table: str | None = None) -> tuple[str, list[Any]]:
     """SQL true for a `case_versions` or `tasking_versions` row whose intervals hold the point.
 
     For a read found by the recorded axis (`by="position"`), `position_to > p` is spelt as the
@@ -37,7 +38,13 @@ def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
     row of the index. A read found by another index (`by="received"`: the `received_at` window;
     `by="reference"`: named cases; `by="category"`: the cases in some categories) keeps the plain
     range, which SQLite cannot turn into a walk of every current row, so that index leads (EXPLAIN
-    in `test_indexed_reads`)."""
+    in `test_indexed_reads`).
+
+    Read at a moment by the recorded axis, a `table` with an R*Tree (`tasking.projections.spans`)
+    is read as its two halves (`spanned`), so no index range walks rows that hold a later moment."""
+    if by == "position" and point.at is not None and table in SPANNED:
+        halves = spanned(point, table)
+        return "((" + ") OR (".join(where for where, _ in halves) + "))", [v for _, ps in halves for v in ps]
     if by == "position":
         where = "(position_to = ? OR (position_to > ? AND position_to < ?)) AND position_from <= ?"
         params: list[Any] = [POSITION_END, point.position, POSITION_END, point.position]
@@ -46,16 +53,39 @@ def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
     return _at(point, where, params)
 
 
-def held_apart(select: str, point: ReadPoint) -> tuple[str, list[Any]]:
+def held_apart(select: str, point: ReadPoint, table: str = "case_versions") -> tuple[str, list[Any]]:
     """`select` (a statement with `{held}` where its rows must hold the point, by the recorded axis)
     once for each of `held`'s two disjoint halves, the current rows and those superseded after the
     point's position, joined by UNION ALL, and its values: a statement for each half lets an index
     lead both, where SQLite plans the `OR` of `held` by the full index of the same columns."""
+    if point.at is not None:
+        halves = spanned(point, table)
+        sql = " UNION ALL ".join(select.format(held=where) for where, _ in halves)
+        return sql, [value for _, params in halves for value in params]
     current = _at(point, "position_to = ? AND position_from <= ?", [POSITION_END, point.position])
     superseded = "position_to > ? AND position_to < ? AND position_from <= ?"
     halves = [current, _at(point, superseded, [point.position, POSITION_END, point.position])]
     sql = " UNION ALL ".join(select.format(held=where) for where, _ in halves)
     return sql, [value for _, params in halves for value in params]
+
+
+def spanned(point: ReadPoint, table: str) -> list[tuple[str, list[Any]]]:
+    """The rows of `table` holding a point with an `at`, as two disjoint halves, each found by an index
+    bounded by the read: the rows open on both axes by `at_from <= at` (the cases' latest states,
+    begun by then), and every other row by the R*Tree of its intervals (`SPANNED[table]`), with the
+    exact intervals checked on the row (the R*Tree's bounds are rounded outwards)."""
+    assert point.at is not None and table in SPANNED, "a read at a moment, of a table with an R*Tree"
+    when, position = iso(point.at), point.position
+    latest = "position_to = ? AND at_to = ? AND at_from <= ? AND position_from <= ?"
+    closed = (
+        f"rowid IN (SELECT id FROM {SPANNED[table]} WHERE at_from <= {span_day('?')} AND at_to >= {span_day('?')} "
+        "AND position_from <= ? AND position_to >= ?) "
+        "AND +position_to > ? AND +position_from <= ? AND +at_from <= ? AND +at_to > ?"
+    )
+    return [
+        (latest, [POSITION_END, AT_END, when, position]),
+        (closed, [when, when, position, position, position, position, when, when]),
+    ]
 
 
 def _at(point: ReadPoint, where: str, params: list[Any]) -> tuple[str, list[Any]]:

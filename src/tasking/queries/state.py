@@ -80,7 +80,7 @@ def versioned_states(
 ) -> dict[str, CaseState]:
     """The same states as `case_states` (without the facts folded), read from the `case_versions`
     rows whose effective and recorded intervals hold the point: an indexed lookup, not a fold."""
-    where, params = held(point, by="position" if references is None else "reference")
+    where, params = held(point, by="position" if references is None else "reference", table="case_versions")
     if references is not None:
         where += " AND reference IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(sorted(set(references))))
