@@ -23,7 +23,7 @@ from tasking.domain.case import Case
 from tasking.domain.case_state import KIND_OF, fact_of, step
 from tasking.projections.base import Projection, handles
 from tasking.projections.memo import REFERENCES
-from tasking.projections.spans import SPANNED, create_spans, drop_spans
+from tasking.projections.spans import SPANNED, create_spans, drop_spans, span_day
 from tasking.projections.state_versions import (
     AT_END,
     CASE_COLUMNS,
@@ -34,7 +34,7 @@ from tasking.projections.state_versions import (
     load_state,
 )
 
-__all__ = ["AT_END", "POSITION_END", "StateProjection", "dump_state", "load_state"]
+__all__ = ["AT_END", "POSITION_END", "SPANNED", "StateProjection", "dump_state", "load_state", "span_day"]
 
 
 class StateProjection(Projection):

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasking.projections.spans import SPANNED, span_day
-from tasking.projections.state import AT_END, POSITION_END
+from tasking.projections.state import AT_END, POSITION_END, SPANNED, span_day
 from tasking.queries.point import ReadPoint
 from tasking.time.instants import iso
 
