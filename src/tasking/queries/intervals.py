@@ -40,7 +40,7 @@ def held(point: ReadPoint, by: str = "position", table: str | None = None) -> tu
     in `test_indexed_reads`).
 
     Read at a moment by the recorded axis, a `table` with an R*Tree (`tasking.projections.spans`)
-    is read as its two halves (`spanned`), so no index range walks rows that hold a later moment."""
+    is read as its three kinds of row (`spanned`), so no index range walks rows that hold a later moment."""
     if by == "position" and point.at is not None and table in SPANNED:
         halves = spanned(point, table)
         return "((" + ") OR (".join(where for where, _ in halves) + "))", [v for _, ps in halves for v in ps]
@@ -56,7 +56,8 @@ def held_apart(select: str, point: ReadPoint, table: str = "case_versions") -> t
     """`select` (a statement with `{held}` where its rows must hold the point, by the recorded axis)
     once for each of `held`'s two disjoint halves, the current rows and those superseded after the
     point's position, joined by UNION ALL, and its values: a statement for each half lets an index
-    lead both, where SQLite plans the `OR` of `held` by the full index of the same columns."""
+    lead both, where SQLite plans the `OR` of `held` by the full index of the same columns. Read at a
+    moment, once for each of `spanned`'s three kinds of row instead."""
     if point.at is not None:
         halves = spanned(point, table)
         sql = " UNION ALL ".join(select.format(held=where) for where, _ in halves)
@@ -69,21 +70,30 @@ def held_apart(select: str, point: ReadPoint, table: str = "case_versions") -> t
 
 
 def spanned(point: ReadPoint, table: str) -> list[tuple[str, list[Any]]]:
-    """The rows of `table` holding a point with an `at`, as two disjoint halves, each found by an index
-    bounded by the read: the rows open on both axes by `at_from <= at` (the cases' latest states,
-    begun by then), and every other row by the R*Tree of its intervals (`SPANNED[table]`), with the
-    exact intervals checked on the row (the R*Tree's bounds are rounded outwards)."""
-    assert point.at is not None and table in SPANNED, "a read at a moment, of a table with an R*Tree"
+    """The rows of `table` holding a point with an `at`, as three disjoint halves, each found by an
+    index bounded by the read (`tasking.projections.spans`): the rows open on both axes by
+    `at_from <= at` (the cases' latest states, begun by then); the current rows closed on the
+    effective axis, and the superseded rows, each by its R*Tree, with the exact intervals checked on
+    the row (an R*Tree's bounds are rounded outwards)."""
+    assert point.at is not None and table in SPANNED, "a read at a moment, of a table with R*Trees"
     when, position = iso(point.at), point.position
-    latest = "position_to = ? AND at_to = ? AND at_from <= ? AND position_from <= ?"
-    closed = (
-        f"rowid IN (SELECT id FROM {SPANNED[table]} WHERE at_from <= {span_day('?')} AND at_to >= {span_day('?')} "
-        "AND position_from <= ? AND position_to >= ?) "
-        "AND +position_to > ? AND +position_from <= ? AND +at_from <= ? AND +at_to > ?"
-    )
+    spans, past = SPANNED[table]
+    stab = f"at_from <= {span_day('?')} AND at_to >= {span_day('?')}"
+    exact = "AND +position_from <= ? AND +at_from <= ? AND +at_to > ?"
     return [
-        (latest, [POSITION_END, AT_END, when, position]),
-        (closed, [when, when, position, position, position, position, when, when]),
+        (
+            "position_to = ? AND at_to = ? AND at_from <= ? AND position_from <= ?",
+            [POSITION_END, AT_END, when, position],
+        ),
+        (
+            f"rowid IN (SELECT id FROM {spans} WHERE {stab}) AND +position_to = ? {exact}",
+            [when, when, POSITION_END, position, when, when],
+        ),
+        (
+            f"rowid IN (SELECT id FROM {past} WHERE {stab} AND position_from <= ? AND position_to >= ?) "
+            f"AND +position_to > ? AND +position_to < ? {exact}",
+            [when, when, position, position, position, POSITION_END, position, when, when],
+        ),
     ]
 
 
