@@ -8,9 +8,9 @@ rows are kept in three disjoint kinds, each found by an index bounded by the rea
 - open on both axes (`position_to = POSITION_END`, `at_to = AT_END`: each case's latest state),
   by the B-tree range `at_from <= at`;
 - current but closed on the effective axis (a state before a later change), by an R*Tree of
-  their effective intervals (`case_spans`, `tasking_spans`);
+  their effective intervals (`case_spans`, `tasking_spans`, `incident_spans`);
 - superseded (closed on the recorded axis), by an R*Tree of both intervals (`case_past_spans`,
-  `tasking_past_spans`). Apart from the current rows, whose recorded interval never ends, their
+  `tasking_past_spans`, `incident_past_spans`). Apart from the current rows, whose recorded interval never ends, their
   rectangles stay small, so the tree's boxes do not all hold the latest point.
 Each R*Tree is keyed by the row's rowid; triggers keep them in the same transaction as the rows.
 An R*Tree stores 32-bit floats, rounding each lower bound down and each upper bound up, so it finds
@@ -29,6 +29,7 @@ __all__ = ["SPANNED", "create_spans", "drop_spans", "span_day"]
 SPANNED = {
     "case_versions": ("case_spans", "case_past_spans"),
     "tasking_versions": ("tasking_spans", "tasking_past_spans"),
+    "incident_versions": ("incident_spans", "incident_past_spans"),
 }
 
 

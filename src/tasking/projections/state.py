@@ -132,12 +132,12 @@ class StateProjection(Projection):
         # at a past moment, the latest ones begun by then (`at_from`; the rest by `spans`).
         db.table("tasking_versions").create_index(["position_to", "case_status", "status", "at_to", "at_from", "due"])
         db.table("tasking_versions").create_index(["raised_at", "position_from"])
-        for table in SPANNED:
+        for table in ("case_versions", "tasking_versions"):
             create_spans(db, table)
 
     def drop(self, db: Database) -> None:
         super().drop(db)
-        for table in SPANNED:
+        for table in ("case_versions", "tasking_versions"):
             drop_spans(db, table)
 
     def __init__(self) -> None:

@@ -171,5 +171,5 @@ def incident_groups(db: Database, point: ReadPoint) -> dict[str, str]:
     reference; only links within the point (recorded by its position, effective by its `at`) join
     them. The `incident_versions` rows holding the point, by index (`tasking.projections.incidents`).
     """
-    where, params = held(point)
+    where, params = held(point, table="incident_versions")
     return dict(db.conn.execute(f"SELECT reference, incident FROM incident_versions WHERE {where}", params).fetchall())
