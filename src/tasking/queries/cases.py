@@ -55,13 +55,15 @@ def list_cases(reader: Reader, open_only: bool = False, area: str | None = None)
 def open_references(db: Database, point: ReadPoint) -> list[str]:
     """The cases open at the point: their `case_versions` rows found by the `(status, position_to,
     at_to)` index, the current rows and those superseded after the point apart (`held_apart`), so
-    the open list reads the open cases' states alone, not every case in history."""
-    if point.at is not None:  # `+status` in the R*Trees' halves, which the status index must not lead
-        halves = spanned(point, "case_versions")
+    the open list reads the open cases' states alone, not every case in history. At a moment, by
+    `spanned`'s three kinds of row: `+status` in the R*Trees' parts, which the status index must not
+    lead (SQLite would walk every row ever open)."""
+    if point.at is not None:
+        parts = spanned(point, "case_versions")
         sql = " UNION ALL ".join(
             f"SELECT reference FROM case_versions WHERE {'+' if n else ''}status = 'open' AND {where}"
-            for n, (where, _) in enumerate(halves)
+            for n, (where, _) in enumerate(parts)
         )
-        return [reference for (reference,) in db.conn.execute(sql, [v for _, params in halves for v in params])]
+        return [reference for (reference,) in db.conn.execute(sql, [v for _, params in parts for v in params])]
     sql, params = held_apart("SELECT reference FROM case_versions WHERE status = 'open' AND {held}", point)
     return [reference for (reference,) in db.conn.execute(sql, params)]

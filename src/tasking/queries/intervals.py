@@ -42,8 +42,8 @@ def held(point: ReadPoint, by: str = "position", table: str | None = None) -> tu
     Read at a moment by the recorded axis, a `table` with an R*Tree (`tasking.projections.spans`)
     is read as its three kinds of row (`spanned`), so no index range walks rows that hold a later moment."""
     if by == "position" and point.at is not None and table in SPANNED:
-        halves = spanned(point, table)
-        return "((" + ") OR (".join(where for where, _ in halves) + "))", [v for _, ps in halves for v in ps]
+        parts = spanned(point, table)
+        return "((" + ") OR (".join(where for where, _ in parts) + "))", [v for _, ps in parts for v in ps]
     if by == "position":
         where = "(position_to = ? OR (position_to > ? AND position_to < ?)) AND position_from <= ?"
         params: list[Any] = [POSITION_END, point.position, POSITION_END, point.position]
@@ -59,18 +59,17 @@ def held_apart(select: str, point: ReadPoint, table: str = "case_versions") -> t
     lead both, where SQLite plans the `OR` of `held` by the full index of the same columns. Read at a
     moment, once for each of `spanned`'s three kinds of row instead."""
     if point.at is not None:
-        halves = spanned(point, table)
-        sql = " UNION ALL ".join(select.format(held=where) for where, _ in halves)
-        return sql, [value for _, params in halves for value in params]
-    current = _at(point, "position_to = ? AND position_from <= ?", [POSITION_END, point.position])
-    superseded = "position_to > ? AND position_to < ? AND position_from <= ?"
-    halves = [current, _at(point, superseded, [point.position, POSITION_END, point.position])]
-    sql = " UNION ALL ".join(select.format(held=where) for where, _ in halves)
-    return sql, [value for _, params in halves for value in params]
+        parts = spanned(point, table)
+    else:
+        current = _at(point, "position_to = ? AND position_from <= ?", [POSITION_END, point.position])
+        superseded = "position_to > ? AND position_to < ? AND position_from <= ?"
+        parts = [current, _at(point, superseded, [point.position, POSITION_END, point.position])]
+    sql = " UNION ALL ".join(select.format(held=where) for where, _ in parts)
+    return sql, [value for _, params in parts for value in params]
 
 
 def spanned(point: ReadPoint, table: str) -> list[tuple[str, list[Any]]]:
-    """The rows of `table` holding a point with an `at`, as three disjoint halves, each found by an
+    """The rows of `table` holding a point with an `at`, as three disjoint parts, each found by an
     index bounded by the read (`tasking.projections.spans`): the rows open on both axes by
     `at_from <= at` (the cases' latest states, begun by then); the current rows closed on the
     effective axis, and the superseded rows, each by its R*Tree, with the exact intervals checked on
