@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from tasking.domain.case import Case
 from tasking.projections.base import Projection, handles
 from tasking.projections.memo import REFERENCES
+from tasking.projections.spans import create_spans, drop_spans
 from tasking.projections.state import AT_END, POSITION_END
 from tasking.time.instants import iso
 
@@ -84,7 +85,7 @@ def memberships(links: list[tuple[str, str, str]]) -> dict[str, list[Interval]]:
 class IncidentsProjection(Projection):
     name = "incidents"
     tables = ("case_links", "incident_versions")
-    version = 1
+    version = 2  # 2: the R*Trees of the rows closed on either axis (`tasking.projections.spans`)
     lookup_indexes = (
         "idx_case_links_left_ref",
         "idx_case_links_right_ref",
@@ -101,6 +102,11 @@ class IncidentsProjection(Projection):
         db.table("incident_versions").create_index(["reference", "position_to"])
         # The reads: the rows holding a point, by recorded then effective time.
         db.table("incident_versions").create_index(["position_to", "at_to", "at_from"])
+        create_spans(db, "incident_versions")
+
+    def drop(self, db: Database) -> None:
+        super().drop(db)
+        drop_spans(db, "incident_versions")
 
     @handles(Case.Linked)
     def _linked(self, db: Database, e: Any, position: int) -> None:

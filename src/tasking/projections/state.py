@@ -23,6 +23,7 @@ from tasking.domain.case import Case
 from tasking.domain.case_state import KIND_OF, fact_of, step
 from tasking.projections.base import Projection, handles
 from tasking.projections.memo import REFERENCES
+from tasking.projections.spans import SPANNED, create_spans, drop_spans, span_day
 from tasking.projections.state_versions import (
     AT_END,
     CASE_COLUMNS,
@@ -33,14 +34,15 @@ from tasking.projections.state_versions import (
     load_state,
 )
 
-__all__ = ["AT_END", "POSITION_END", "StateProjection", "dump_state", "load_state"]
+__all__ = ["AT_END", "POSITION_END", "SPANNED", "StateProjection", "dump_state", "load_state", "span_day"]
 
 
 class StateProjection(Projection):
     name = "state"
     tables = ("case_versions", "tasking_versions")
     # 2: the indexes each briefing section is found by; 3: a window of receipts by index alone;
-    # 4: `owed_day`, so feedback owed counts working days from a stored date, not a parsed instant
+    # 4: `owed_day`, so feedback owed counts working days from a stored date, not a parsed instant,
+    # and the R*Trees of the rows closed on either axis (`tasking.projections.spans`)
     version = 4
     lookup_indexes = (
         "idx_case_versions_reference_position_to_at_to",
@@ -123,13 +125,22 @@ class StateProjection(Projection):
             "WHERE owed_since IS NOT NULL"
         )
         db.table("case_versions").create_index(["status", "risk", "position_to", "at_to"])
-        db.table("case_versions").create_index(["status", "position_to", "at_to"])  # the open case list
+        # the open case list: at a moment, the latest states begun by then (`spans`)
+        db.table("case_versions").create_index(["status", "position_to", "at_to", "at_from"])
         db.table("case_versions").create_index(["category", "position_to", "at_to"])
         db.table("tasking_versions").create_index(["reference", "position_to", "at_to"])
         # Open taskings: the recorded axis, then effective time before `due`, so a read at the
-        # latest meeting walks the taskings open now, not every interval a tasking was ever open.
-        db.table("tasking_versions").create_index(["position_to", "case_status", "status", "at_to", "due"])
+        # latest meeting walks the taskings open now, not every interval a tasking was ever open;
+        # at a past moment, the latest ones begun by then (`at_from`; the rest by `spans`).
+        db.table("tasking_versions").create_index(["position_to", "case_status", "status", "at_to", "at_from", "due"])
         db.table("tasking_versions").create_index(["raised_at", "position_from"])
+        for table in ("case_versions", "tasking_versions"):
+            create_spans(db, table)
+
+    def drop(self, db: Database) -> None:
+        super().drop(db)
+        for table in ("case_versions", "tasking_versions"):
+            drop_spans(db, table)
 
     def __init__(self) -> None:
         super().__init__()

@@ -159,7 +159,7 @@ def risk_reviews_due(db: Any, config: PartnershipConfig, point: ReadPoint) -> li
     review`) is older than the cycle, with the days since it."""
     assert point.at is not None, "a risk review is due at a moment"
     cycle = {"medium": config.risk_review.medium_days, "high": config.risk_review.high_days}
-    where, params = held(point)
+    where, params = held(point, table="case_versions")
     refs = [
         row[0]
         for row in db.execute(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from tasking.queries.access import in_full, no_free_text, outline, record_read, restricted_cases
-from tasking.queries.intervals import held_apart
+from tasking.queries.intervals import held_apart, spanned
 from tasking.queries.point import Reader, ReadPoint
 from tasking.queries.state import versioned_states
 from tasking.time.instants import iso
@@ -55,6 +55,15 @@ def list_cases(reader: Reader, open_only: bool = False, area: str | None = None)
 def open_references(db: Database, point: ReadPoint) -> list[str]:
     """The cases open at the point: their `case_versions` rows found by the `(status, position_to,
     at_to)` index, the current rows and those superseded after the point apart (`held_apart`), so
-    the open list reads the open cases' states alone, not every case in history."""
+    the open list reads the open cases' states alone, not every case in history. At a moment, by
+    `spanned`'s three kinds of row: `+status` in the R*Trees' parts, which the status index must not
+    lead (SQLite would walk every row ever open)."""
+    if point.at is not None:
+        parts = spanned(point, "case_versions")
+        sql = " UNION ALL ".join(
+            f"SELECT reference FROM case_versions WHERE {'+' if n else ''}status = 'open' AND {where}"
+            for n, (where, _) in enumerate(parts)
+        )
+        return [reference for (reference,) in db.conn.execute(sql, [v for _, params in parts for v in params])]
     sql, params = held_apart("SELECT reference FROM case_versions WHERE status = 'open' AND {held}", point)
     return [reference for (reference,) in db.conn.execute(sql, params)]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasking.projections.state import AT_END, POSITION_END
+from tasking.projections.state import AT_END, POSITION_END, SPANNED, span_day
 from tasking.queries.point import ReadPoint
 from tasking.time.instants import iso
 
-__all__ = ["held", "held_apart", "window"]
+__all__ = ["held", "held_apart", "spanned", "window"]
 
 
 def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
@@ -28,7 +28,7 @@ def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
     return f"{column} > ? AND {column} <= ?"
 
 
-def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
+def held(point: ReadPoint, by: str = "position", table: str | None = None) -> tuple[str, list[Any]]:
     """SQL true for a `case_versions` or `tasking_versions` row whose intervals hold the point.
 
     For a read found by the recorded axis (`by="position"`), `position_to > p` is spelt as the
@@ -37,7 +37,13 @@ def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
     row of the index. A read found by another index (`by="received"`: the `received_at` window;
     `by="reference"`: named cases; `by="category"`: the cases in some categories) keeps the plain
     range, which SQLite cannot turn into a walk of every current row, so that index leads (EXPLAIN
-    in `test_indexed_reads`)."""
+    in `test_indexed_reads`).
+
+    Read at a moment by the recorded axis, a `table` with an R*Tree (`tasking.projections.spans`)
+    is read as its three kinds of row (`spanned`), so no index range walks rows that hold a later moment."""
+    if by == "position" and point.at is not None and table in SPANNED:
+        parts = spanned(point, table)
+        return "((" + ") OR (".join(where for where, _ in parts) + "))", [v for _, ps in parts for v in ps]
     if by == "position":
         where = "(position_to = ? OR (position_to > ? AND position_to < ?)) AND position_from <= ?"
         params: list[Any] = [POSITION_END, point.position, POSITION_END, point.position]
@@ -46,16 +52,48 @@ def held(point: ReadPoint, by: str = "position") -> tuple[str, list[Any]]:
     return _at(point, where, params)
 
 
-def held_apart(select: str, point: ReadPoint) -> tuple[str, list[Any]]:
+def held_apart(select: str, point: ReadPoint, table: str = "case_versions") -> tuple[str, list[Any]]:
     """`select` (a statement with `{held}` where its rows must hold the point, by the recorded axis)
     once for each of `held`'s two disjoint halves, the current rows and those superseded after the
     point's position, joined by UNION ALL, and its values: a statement for each half lets an index
-    lead both, where SQLite plans the `OR` of `held` by the full index of the same columns."""
-    current = _at(point, "position_to = ? AND position_from <= ?", [POSITION_END, point.position])
-    superseded = "position_to > ? AND position_to < ? AND position_from <= ?"
-    halves = [current, _at(point, superseded, [point.position, POSITION_END, point.position])]
-    sql = " UNION ALL ".join(select.format(held=where) for where, _ in halves)
-    return sql, [value for _, params in halves for value in params]
+    lead both, where SQLite plans the `OR` of `held` by the full index of the same columns. Read at a
+    moment, once for each of `spanned`'s three kinds of row instead."""
+    if point.at is not None:
+        parts = spanned(point, table)
+    else:
+        current = _at(point, "position_to = ? AND position_from <= ?", [POSITION_END, point.position])
+        superseded = "position_to > ? AND position_to < ? AND position_from <= ?"
+        parts = [current, _at(point, superseded, [point.position, POSITION_END, point.position])]
+    sql = " UNION ALL ".join(select.format(held=where) for where, _ in parts)
+    return sql, [value for _, params in parts for value in params]
+
+
+def spanned(point: ReadPoint, table: str) -> list[tuple[str, list[Any]]]:
+    """The rows of `table` holding a point with an `at`, as three disjoint parts, each found by an
+    index bounded by the read (`tasking.projections.spans`): the rows open on both axes by
+    `at_from <= at` (the cases' latest states, begun by then); the current rows closed on the
+    effective axis, and the superseded rows, each by its R*Tree, with the exact intervals checked on
+    the row (an R*Tree's bounds are rounded outwards)."""
+    assert point.at is not None and table in SPANNED, "a read at a moment, of a table with R*Trees"
+    when, position = iso(point.at), point.position
+    spans, past = SPANNED[table]
+    stab = f"at_from <= {span_day('?')} AND at_to >= {span_day('?')}"
+    exact = "AND +position_from <= ? AND +at_from <= ? AND +at_to > ?"
+    return [
+        (
+            "position_to = ? AND at_to = ? AND at_from <= ? AND position_from <= ?",
+            [POSITION_END, AT_END, when, position],
+        ),
+        (
+            f"rowid IN (SELECT id FROM {spans} WHERE {stab}) AND +position_to = ? {exact}",
+            [when, when, POSITION_END, position, when, when],
+        ),
+        (
+            f"rowid IN (SELECT id FROM {past} WHERE {stab} AND position_from <= ? AND position_to >= ?) "
+            f"AND +position_to > ? AND +position_to < ? {exact}",
+            [when, when, position, position, position, POSITION_END, position, when, when],
+        ),
+    ]
 
 
 def _at(point: ReadPoint, where: str, params: list[Any]) -> tuple[str, list[Any]]:

@@ -17,7 +17,7 @@ from tasking.queries.task_and_finish import task_and_finish_group, task_and_fini
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.point import Reader
 from tasking.queries.repeats import repeat_flags
-from tasking.queries.state import case_states, references_where
+from tasking.queries.taskings_due import agency_taskings
 from tasking.time.instants import iso, local_date
 
 
@@ -105,30 +105,7 @@ def open_taskings_read(reader: Reader, agency: str, at: dt.datetime | None, now:
     A tasking on a restricted case the reader may not see in full is the case's outline; the cases
     shown in full are recorded in the access log."""
     point = reader.point.until(at or now)
-    day = local_date(at or now)
-    refs = references_where(reader.db, point, "kind = 'task'", [])
-    items: list[dict[str, Any]] = []
-    for case in case_states(reader.db, point, refs).values():
-        if not case.is_open:
-            continue
-        for tasking in case.taskings.values():
-            if tasking.status != "open" or tasking.tasked_agency != agency:
-                continue
-            items.append(
-                {
-                    "case": case.reference,
-                    "tasking": tasking.tasking,
-                    "tasked_agency": tasking.tasked_agency,
-                    "owner": tasking.owner,
-                    "action": tasking.action,
-                    "due": tasking.due,
-                    "raised_at": tasking.raised_at,
-                    "area": case.area,
-                    "category": case.category,
-                    "days_overdue": max(0, (day - dt.date.fromisoformat(tasking.due)).days),
-                }
-            )
-    items.sort(key=lambda t: (-t["days_overdue"], t["due"], t["case"], t["tasking"]))
+    items = agency_taskings(reader.db, point, agency, local_date(at or now))
     found = {"at": iso(point.at), "position": point.position, "agency": agency, "taskings": items}
     return screen_and_record(reader, point, found, ("taskings",), "taskings", "taskings")
 

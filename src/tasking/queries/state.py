@@ -80,7 +80,7 @@ def versioned_states(
 ) -> dict[str, CaseState]:
     """The same states as `case_states` (without the facts folded), read from the `case_versions`
     rows whose effective and recorded intervals hold the point: an indexed lookup, not a fold."""
-    where, params = held(point, by="position" if references is None else "reference")
+    where, params = held(point, by="position" if references is None else "reference", table="case_versions")
     if references is not None:
         where += " AND reference IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(sorted(set(references))))
@@ -171,5 +171,5 @@ def incident_groups(db: Database, point: ReadPoint) -> dict[str, str]:
     reference; only links within the point (recorded by its position, effective by its `at`) join
     them. The `incident_versions` rows holding the point, by index (`tasking.projections.incidents`).
     """
-    where, params = held(point)
+    where, params = held(point, table="incident_versions")
     return dict(db.conn.execute(f"SELECT reference, incident FROM incident_versions WHERE {where}", params).fetchall())

@@ -7,6 +7,8 @@ all list exactly `due_taskings`: the `tasking_versions` rows holding the point, 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -15,13 +17,24 @@ from tasking.queries.intervals import held
 from tasking.queries.point import ReadPoint
 from tasking.queries.state import CaseState, TaskingState, revealer
 
-__all__ = ["DUE_SQL", "due_items", "due_taskings", "is_due", "tasking_rows"]
+__all__ = [
+    "DUE_SQL",
+    "ITEM_KEYS",
+    "agency_taskings",
+    "due_items",
+    "due_taskings",
+    "is_due",
+    "tasking_item",
+    "tasking_rows",
+]
 
 
 def is_due(tasking: TaskingState, case: CaseState, day: dt.date) -> bool:
     """Chased at the meeting on `day`: open, on an open case, and due on or before that day."""
     return tasking.status == "open" and case.is_open and tasking.due <= day.isoformat()
 
+
+ITEM_KEYS = ("case", "tasking", "tasked_agency", "owner", "action", "due", "raised_at")
 
 DUE_SQL = (
     "SELECT reference, tasking, tasked_agency, owner, action, due, raised_at FROM tasking_versions "
@@ -35,7 +48,7 @@ def tasking_rows(
     """The taskings as they stood at the point (`tasking_versions` rows holding it) that match
     `condition`, as plain items (`case`, `tasking`, ..., `status`) with their action shown; `by`
     names the index the condition is found by (`held`)."""
-    where, base = held(point, by=by)
+    where, base = held(point, by=by, table="tasking_versions")
     reveal = revealer(db)
     cursor = db.conn.execute(
         "SELECT reference AS [case], tasking, tasked_agency, owner, action, due, raised_at, status "
@@ -50,49 +63,58 @@ def tasking_rows(
     return items
 
 
+def tasking_item(
+    values: Sequence[Any], day: dt.date, shown: dict[str, Any] | None = None, least: int | None = None
+) -> dict[str, Any]:
+    """The one tasking item every list shows: `values` in `ITEM_KEYS` order, then the case's fields
+    `shown` (if any), then `days_overdue` on `day` (at least `least`, if given). The key order is in
+    the JSON bytes."""
+    item = dict(zip(ITEM_KEYS, values, strict=True))
+    if shown:
+        item.update(shown)
+    days = (day - dt.date.fromisoformat(item["due"])).days
+    item["days_overdue"] = days if least is None else max(least, days)
+    return item
+
+
 def due_taskings(db: Database, point: ReadPoint, day: dt.date) -> list[dict[str, Any]]:
     """Every tasking due or overdue on `day` (`is_due`), as the record stood at `point`: most overdue
     first. The briefing, the packs and the reminders all list exactly these: the `tasking_versions`
     rows holding the point, by index."""
-    where, params = held(point)
+    where, params = held(point, table="tasking_versions")
     reveal = revealer(db)
-    items: list[dict[str, Any]] = []
-    for case, tasking, agency, owner, action, due, raised_at in db.conn.execute(
-        DUE_SQL.format(held=where), [*params, day.isoformat()]
-    ):
-        items.append(
-            {
-                "case": case,
-                "tasking": tasking,
-                "tasked_agency": agency,
-                "owner": owner,
-                "action": None if action is None else reveal(action),
-                "due": due,
-                "raised_at": raised_at,
-                "days_overdue": (day - dt.date.fromisoformat(due)).days,
-            }
-        )
+    items = [
+        tasking_item((*row[:4], None if row[4] is None else reveal(row[4]), *row[5:]), day)
+        for row in db.conn.execute(DUE_SQL.format(held=where), [*params, day.isoformat()])
+    ]
     items.sort(key=lambda t: (-t["days_overdue"], t["case"], t["tasking"]))
     return items
 
 
 def due_items(states: dict[str, CaseState], day: dt.date) -> list[dict[str, Any]]:
     """The taskings of these cases that are due on `day` (`is_due`), most overdue first."""
-    items: list[dict[str, Any]] = []
-    for case in states.values():
-        for tasking in case.taskings.values():
-            if is_due(tasking, case, day):
-                items.append(
-                    {
-                        "case": case.reference,
-                        "tasking": tasking.tasking,
-                        "tasked_agency": tasking.tasked_agency,
-                        "owner": tasking.owner,
-                        "action": tasking.action,
-                        "due": tasking.due,
-                        "raised_at": tasking.raised_at,
-                        "days_overdue": (day - dt.date.fromisoformat(tasking.due)).days,
-                    }
-                )
+    items = [
+        tasking_item((case.reference, t.tasking, t.tasked_agency, t.owner, t.action, t.due, t.raised_at), day)
+        for case in states.values()
+        for t in case.taskings.values()
+        if is_due(t, case, day)
+    ]
     items.sort(key=lambda t: (-t["days_overdue"], t["case"], t["tasking"]))
+    return items
+
+
+def agency_taskings(db: Database, point: ReadPoint, agency: str, day: dt.date) -> list[dict[str, Any]]:
+    """The open taskings of one agency on cases open at the point, with each case's area and category
+    then: the `tasking_versions` and `case_versions` rows holding the point, by index (no fold).
+    Overdue first (most overdue first), then by due date."""
+    rows = tasking_rows(db, point, "case_status = 'open' AND status = 'open' AND tasked_agency = ?", [agency])
+    where, params = held(point, by="reference")
+    found = db.conn.execute(
+        f"SELECT reference, area, category FROM case_versions WHERE {where} "
+        "AND reference IN (SELECT value FROM json_each(?))",
+        [*params, json.dumps(sorted({row["case"] for row in rows}))],
+    )
+    cases = {reference: {"area": area, "category": category} for reference, area, category in found}
+    items = [tasking_item([row[key] for key in ITEM_KEYS], day, cases[row["case"]], least=0) for row in rows]
+    items.sort(key=lambda t: (-t["days_overdue"], t["due"], t["case"], t["tasking"]))
     return items
