@@ -281,6 +281,7 @@ def test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_widt
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         for login in ROLES:
             page = browser.new_page(viewport=viewports[0])
+            page.set_default_timeout(120_000)  # as wait_until's limit: a loaded machine, not a timed assertion
             sign_in(page, base, phone["tokens"][login])
             visited = pages_of(page, base)
             assert "/my-taskings" in visited  # the annual report only where the role may read the figures
