@@ -19,6 +19,9 @@ from tasking.commands import AddPerson, AddUser, InitStore, send
 from tasking.config import default_config_text
 from tests.helpers.cli import TASKING, cli_json, run_cli  # noqa: F401  (imported by the tests from here)
 
+# The longest tests first on each xdist worker; TASKING_TEST_TIMELINE=<file>: when each test ran, where
+pytest_plugins = ["tests.helpers.schedule", "tests.helpers.timeline"]
+
 POSTGRES_URL = os.environ.get("TASKING_TEST_POSTGRES")
 NO_POSTGRES = "TASKING_TEST_POSTGRES is not set: no PostgreSQL server is configured for the tests"
 BACKENDS = ["sqlite", "postgres"]
