@@ -29,7 +29,10 @@ from tasking.time.instants import check_effective, utcnow
 
 log = structlog.get_logger("tasking.commands")
 
-MAX_ATTEMPTS = 50
+# A conflicting writer is retried until this many seconds have passed, not for a number of
+# attempts: under heavy load eight writers on one case can collide fifty times in a row, and a
+# follow-up given up on is a follow-up lost.
+RETRY_SECONDS = 300.0
 
 
 def _retryable(exc: Exception) -> bool:
@@ -89,12 +92,15 @@ def _send(app: TaskingApp, cmd: Command, log_it: bool, request_id: str | None, a
     authorize(app, cmd)
     started = time.perf_counter()
     digest = request_digest(request_id, cmd, at_given) if request_id else ""
-    for attempt in range(1, MAX_ATTEMPTS + 1):
+    give_up = time.monotonic() + RETRY_SECONDS
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             repeated, result = _handle_once(app, cmd, handler, request_id, digest)
         except Exception as exc:
             bound = log.bind(command=type(cmd).__name__, user=cmd.user, case=getattr(cmd, "case", None))
-            if attempt < MAX_ATTEMPTS and _retryable(exc):
+            if _retryable(exc) and time.monotonic() < give_up:
                 bound.debug("command.retry", attempt=attempt, reason=type(exc).__name__)
                 time.sleep(random.uniform(0.005, 0.05) * min(attempt, 10))
                 continue
@@ -115,7 +121,6 @@ def _send(app: TaskingApp, cmd: Command, log_it: bool, request_id: str | None, a
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
         return result
-    raise AssertionError("unreachable")
 
 
 def authorize(app: TaskingApp, cmd: Command) -> None:
