@@ -8,6 +8,7 @@ Finish and Community MARAC pages (pages_registers.py); every read is the CLI's o
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
@@ -42,6 +43,9 @@ def _date(text: str | None, field: str) -> str | None:
         raise Problem(422, plain(problem_for(exc)), field=field, rule="date") from None
 
 
+CASES_PER_PAGE = 100
+
+
 @router.get("/cases", response_class=HTMLResponse)
 def cases(
     desk: PageDesk = Depends(page_desk),
@@ -53,9 +57,11 @@ def cases(
     lead: str | None = Query(None, max_length=64),
     received_from: str | None = Query(None, max_length=10),
     received_to: str | None = Query(None, max_length=10),
+    page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
     """`tasking cases`, filtered: a restricted case's outline matches only the filters its outline
-    answers (open, area, received), so a filter never tells what an outline hides."""
+    answers (open, area, received), so a filter never tells what an outline hides. Shown
+    `CASES_PER_PAGE` at a time (`page`), so a district's years stay one readable page each."""
     reader = desk.read("cases")
     start, end = _date(received_from, "received_from"), _date(received_to, "received_to")
     rows = list_cases(reader, open_only=bool(open), area=area or None)["cases"]
@@ -82,9 +88,18 @@ def cases(
         "received_from": received_from or "",
         "received_to": received_to or "",
     }
+    first = (page - 1) * CASES_PER_PAGE
+    pages = max(1, -(-len(found) // CASES_PER_PAGE))
+    link = {name: value for name, value in chosen.items() if value}
     return desk.page(
         "desk_cases.html",
-        cases=found,
+        cases=found[first : first + CASES_PER_PAGE],
+        total=len(found),
+        first=first,
+        page=page,
+        pages=pages,
+        previous=urlencode({**link, "page": page - 1}) if page > 1 else None,
+        next=urlencode({**link, "page": page + 1}) if page < pages else None,
         typed=chosen,
         areas=config.areas.names,
         categories=list(config.categories),
