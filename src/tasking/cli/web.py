@@ -8,6 +8,7 @@ import secrets
 import click
 
 from tasking.cli.context import services
+from tasking.cli.web_workers import reuse_port_supported, serve_workers
 
 
 @click.command("serve")
@@ -65,16 +66,17 @@ def serve(
     os.environ.setdefault("TASKING_WEB_SECRET", secrets.token_hex(32))
     os.environ["TASKING_WEB_SECURE_COOKIES"] = "1" if secure_cookies else ""
     click.echo(f"Serving on http://{host}:{port} (API docs at /docs); stop with Ctrl+C", err=True)
-    uvicorn.run(
-        "tasking.web.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
+    options = {
+        "app": "tasking.web.app:app_from_env",
+        "factory": True,
         # uvicorn's ProxyHeadersMiddleware only for named proxies: otherwise a client could
         # send X-Forwarded-For to dodge the sign-in limits and spoof the logged address.
-        proxy_headers=bool(forwarded_allow_ips),
-        forwarded_allow_ips=forwarded_allow_ips or None,
-        log_level="warning",
-        access_log=False,
-    )
+        "proxy_headers": bool(forwarded_allow_ips),
+        "forwarded_allow_ips": forwarded_allow_ips or None,
+        "log_level": "warning",
+        "access_log": False,
+    }
+    if workers > 1 and reuse_port_supported():  # each worker its own socket (tasking.cli.web_workers)
+        serve_workers(host, port, workers, options)
+    else:
+        uvicorn.run(host=host, port=port, workers=workers, **options)  # type: ignore[arg-type]

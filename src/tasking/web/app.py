@@ -46,7 +46,7 @@ DOCS_PAGE = """<!doctype html>
 def create_app(
     settings: Settings | None = None,
     *,
-    pool_size: int = 4,
+    pool_size: int = 2,
     secret: str | None = None,
     secure_cookies: bool = False,
     attempts: FailedAttempts | None = None,
@@ -161,6 +161,9 @@ def app_from_env() -> FastAPI:
     configure_logging()
     return create_app(
         Settings.from_env(),
-        pool_size=int(os.environ.get("TASKING_WEB_POOL", "4")),
+        # Requests a worker serves at once (the rest wait their turn). Two, not more: threads of one
+        # process share its GIL, which Python's sqlite3 drops and takes back for every row, so four
+        # at once cost a third more CPU a request than two (issue 22; docs/performance.md).
+        pool_size=int(os.environ.get("TASKING_WEB_POOL", "2")),
         secure_cookies=os.environ.get("TASKING_WEB_SECURE_COOKIES", "") == "1",
     )
