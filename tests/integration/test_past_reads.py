@@ -18,9 +18,16 @@ from tasking.queries.cases import open_references
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.point import ReadPoint
 from tasking.queries.reads import open_taskings_read
-from tasking.queries.state import case_states, incident_groups, versioned_states
+from tasking.queries.state import (
+    RECEIVED_FIELDS,
+    case_states,
+    incident_groups,
+    received_fields,
+    received_since,
+    versioned_states,
+)
 from tasking.queries.taskings_due import ITEM_KEYS, agency_taskings, due_items, due_taskings
-from tasking.time.instants import local_date
+from tasking.time.instants import iso, local_date
 from tests.conftest import at, scratch_services, seed_roster
 from tests.integration.test_bitemporal_property import SETTINGS, play
 from tests.integration.test_case_state_property import folded_taskings
@@ -130,6 +137,20 @@ def fold_taskings(states, agency: str, day: dt.date) -> list[dict]:
     return sorted(items, key=lambda t: (-t["days_overdue"], t["due"], t["case"], t["tasking"]))
 
 
+def received_in(states: dict, since: str) -> list[dict]:
+    """A fold's cases received after `since`, with the fields `received_fields` reads, in its order."""
+    rows = [
+        {
+            "reference": ref,
+            "received_at": s.received_at,
+            **{field: getattr(s, "location_key" if field == "place" else field) for field in RECEIVED_FIELDS},
+        }
+        for ref, s in states.items()
+        if s.received_at > since
+    ]
+    return sorted(rows, key=lambda row: (row["received_at"], row["reference"]))
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 @settings(SETTINGS, max_examples=10)  # many points each: half the bitemporal properties' examples
 @given(ops=st.lists(op, min_size=1, max_size=30), back=st.integers(0, 36))
@@ -155,6 +176,10 @@ def test_the_indexed_reads_equal_a_fresh_fold_at_every_point(backend: str, ops, 
                 if moment is None:
                     continue
                 day = local_date(moment)
+                since = iso(moment - dt.timedelta(hours=30))
+                assert received_fields(db, point, since, RECEIVED_FIELDS) == received_in(folded, since), point
+                received = {r: s for r, s in states.items() if s.received_at > since}
+                assert received_since(db, point, since) == received, point
                 assert due_taskings(db, point, day) == due_items(folded, day), point
                 assert sorted(open_references(db, point)) == sorted(r for r, s in folded.items() if s.is_open), point
                 for agency in agencies:

@@ -34,7 +34,19 @@ from tasking.projections.state_versions import (
     load_state,
 )
 
-__all__ = ["AT_END", "POSITION_END", "SPANNED", "StateProjection", "dump_state", "load_state", "span_day"]
+# the partial index's condition, as `tasking.queries.intervals.received` spells it
+LATEST_RECEIVED = f"position_to = {POSITION_END} AND at_to = '{AT_END}'"
+
+__all__ = [
+    "AT_END",
+    "LATEST_RECEIVED",
+    "POSITION_END",
+    "SPANNED",
+    "StateProjection",
+    "dump_state",
+    "load_state",
+    "span_day",
+]
 
 
 class StateProjection(Projection):
@@ -42,8 +54,9 @@ class StateProjection(Projection):
     tables = ("case_versions", "tasking_versions")
     # 2: the indexes each briefing section is found by; 3: a window of receipts by index alone;
     # 4: `owed_day`, so feedback owed counts working days from a stored date, not a parsed instant,
-    # and the R*Trees of the rows closed on either axis (`tasking.projections.spans`)
-    version = 4
+    # and the R*Trees of the rows closed on either axis (`tasking.projections.spans`); 5: the latest
+    # states by receipt (`case_versions_latest_received`)
+    version = 5
     lookup_indexes = (
         "idx_case_versions_reference_position_to_at_to",
         "idx_tasking_versions_reference_position_to_at_to",
@@ -119,6 +132,12 @@ class StateProjection(Projection):
                 "victim",
             ],
             index_name="case_versions_received",
+        )
+        # The same fields of each case's latest state alone (one entry a case, not one a version): a
+        # window of receipts read at a moment (`tasking.queries.intervals.received`).
+        db.execute(
+            "CREATE INDEX case_versions_latest_received ON case_versions (received_at, at_from, position_from, "
+            f"reference, category, area, place, location, reporter, victim, position_to, at_to) WHERE {LATEST_RECEIVED}"
         )
         db.execute(
             "CREATE INDEX case_versions_owed ON case_versions (position_to, at_to, at_from) "

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasking.projections.state import AT_END, POSITION_END, SPANNED, span_day
+from tasking.projections.state import AT_END, LATEST_RECEIVED, POSITION_END, SPANNED, span_day
 from tasking.queries.point import ReadPoint
 from tasking.time.instants import iso
 
-__all__ = ["held", "held_apart", "spanned", "window"]
+__all__ = ["held", "held_apart", "received", "spanned", "window"]
 
 
 def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
@@ -26,6 +26,35 @@ def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
         return f"{column} > ?"
     params[:0] = [since, iso(point.at)]
     return f"{column} > ? AND {column} <= ?"
+
+
+def received(columns: str, since: str, point: ReadPoint) -> tuple[str, list[Any]]:
+    """A statement for `columns` of the `case_versions` rows received after `since` (and, read at a
+    moment, by it) that hold the point, in order of receipt, and its values.
+
+    At a moment, the rows come as `spanned`'s three kinds, the first by the partial index of the
+    latest states by receipt (`LATEST_RECEIVED`): one entry a case received in the window, where
+    the full `case_versions_received` index holds every version of each (twelve a case in a
+    100,000-case district). The rows closed on either axis come from the R*Trees, which hold only
+    those that straddle the moment (cases changed since it, or versions superseded since the
+    point's position), with the window checked on each."""
+    order = " ORDER BY received_at, reference"
+    if point.at is None:
+        params: list[Any] = []
+        where = window("received_at", since, point, params)
+        held_where, held_params = held(point, by="received")
+        return f"SELECT {columns} FROM case_versions WHERE {where} AND {held_where}{order}", params + held_params
+    when = iso(point.at)
+    latest = (
+        f"SELECT {columns} FROM case_versions INDEXED BY case_versions_latest_received "
+        f"WHERE {LATEST_RECEIVED} AND received_at > ? AND received_at <= ? "
+        "AND at_from <= ? AND position_from <= ?"
+    )
+    parts, values = [latest], [since, when, when, point.position]
+    for where, params in spanned(point, "case_versions")[1:]:
+        parts.append(f"SELECT {columns} FROM case_versions WHERE {where} AND +received_at > ? AND +received_at <= ?")
+        values += [*params, since, when]
+    return " UNION ALL ".join(parts) + order, values
 
 
 def held(point: ReadPoint, by: str = "position", table: str | None = None) -> tuple[str, list[Any]]:

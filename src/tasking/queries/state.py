@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from tasking.domain.case_state import CaseState, TaskingState, fold_cases
 from tasking.projections.state import load_state
-from tasking.queries.intervals import held, window
+from tasking.queries.intervals import held, received, window
 from tasking.queries.point import ReadPoint
 
 __all__ = [
@@ -98,14 +98,7 @@ def received_since(db: Database, point: ReadPoint, since: str | None, reveal_tex
     """The cases received after `since` (UTC text) as they stood at the point: the `case_versions`
     rows holding it, found by their `received_at` index (a report is effective from its receipt)."""
     assert since is not None, "received after a moment"
-    where, params = held(point, by="received")
-    refs = [
-        row[0]
-        for row in db.conn.execute(
-            f"SELECT reference FROM case_versions WHERE {window('received_at', since, point, params)} AND {where}",
-            params,
-        ).fetchall()
-    ]
+    refs = [row[0] for row in db.conn.execute(*received("reference, received_at", since, point)).fetchall()]
     return versioned_states(db, point, refs, reveal_text=reveal_text) if refs else {}
 
 
@@ -120,12 +113,7 @@ def received_fields(db: Database, point: ReadPoint, since: str | None, fields: I
     assert since is not None, "received after a moment"
     wanted = list(fields)
     assert set(wanted) <= set(RECEIVED_FIELDS), f"only {RECEIVED_FIELDS} are kept by the index"
-    where, params = held(point, by="received")
-    cursor = db.conn.execute(
-        f"SELECT reference, received_at, {', '.join(wanted)} FROM case_versions "
-        f"WHERE {window('received_at', since, point, params)} AND {where} ORDER BY received_at, reference",
-        params,
-    )
+    cursor = db.conn.execute(*received(", ".join(["reference", "received_at", *wanted]), since, point))
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, values, strict=True)) for values in cursor]
 
