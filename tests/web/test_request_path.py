@@ -97,6 +97,38 @@ class TestKeyStore:
         pool.close()
         assert len(closed) == 1
 
+    def test_threads_revealing_many_owners_at_once_read_every_key_once(self, services, monkeypatch) -> None:
+        """A briefing reveals the details of many people, so the store reads every key at once (0.4 s
+        of CPU for 100,000 keys). Two requests of a pool doing so together read them once, not twice:
+        the first read waits (up to 2 s) for a second one to meet it, and none comes."""
+        import threading
+
+        from tasking.bootstrap import open_keys
+
+        tokens = [services.app.keys.seal(f"00000000-0000-4000-8000-{n:012d}", "name", f"p{n}") for n in range(80)]
+        fresh = open_keys(services.settings, services.settings.event_store_env(False))  # no key read yet
+        store_type, real = type(fresh), type(fresh)._load_all
+        both, reads = threading.Barrier(2, timeout=2), []
+
+        def load_all(store) -> None:
+            reads.append(1)
+            try:
+                both.wait()
+            except threading.BrokenBarrierError:
+                pass
+            real(store)
+
+        monkeypatch.setattr(store_type, "_load_all", load_all)
+        found: list[list[str]] = []
+        threads = [threading.Thread(target=lambda: found.append([fresh.reveal(t) for t in tokens])) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        fresh.close()
+        assert found == [[f"p{n}" for n in range(80)]] * 2
+        assert len(reads) == 1
+
 
 class TestAccessLog:
     def test_an_entry_committed_before_a_crash_is_in_the_log_and_no_response_was_sent(

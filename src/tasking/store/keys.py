@@ -85,7 +85,9 @@ class KeyStore(KeyStorage):
         if owner not in self._ciphers:
             self._misses += 1
             if not self._loaded and self._misses > 32:
-                self._load_all()
+                with self._lock:  # a web pool's threads share the store: one of them reads every key
+                    if not self._loaded:
+                        self._load_all()
             else:
                 self._read([owner])
         found = self._ciphers[owner]
