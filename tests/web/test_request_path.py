@@ -101,6 +101,7 @@ class TestKeyStore:
         """A briefing reveals the details of many people, so the store reads every key at once (0.4 s
         of CPU for 100,000 keys). Two requests of a pool doing so together read them once, not twice:
         the first read waits (up to 2 s) for a second one to meet it, and none comes."""
+        import contextlib
         import threading
 
         from tasking.bootstrap import open_keys
@@ -112,10 +113,8 @@ class TestKeyStore:
 
         def load_all(store) -> None:
             reads.append(1)
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 both.wait()
-            except threading.BrokenBarrierError:
-                pass
             real(store)
 
         monkeypatch.setattr(store_type, "_load_all", load_all)
