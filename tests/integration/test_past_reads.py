@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from tasking.commands import CloseCase, LinkCases, RaiseTasking, RecordFollowUp
 from tasking.queries.cases import open_references
 from tasking.queries.feedback import feedback_owed
+from tasking.queries.case_review_alerts import case_review_alerts
 from tasking.queries.point import ReadPoint
 from tasking.queries.reads import open_taskings_read
+from tasking.queries.repeats import repeat_flags
 from tasking.queries.state import (
     RECEIVED_FIELDS,
     case_states,
@@ -35,6 +37,7 @@ from tests.integration.test_projection_property import START, op
 from tests.integration.test_indexed_reads import plan, statements
 
 MOMENT = "2018-03-20T09:00"
+WINDOW = dt.timedelta(days=190)  # longer than the person window's six months: every report that counts
 
 
 def opcodes(db, read: Callable[[], object]) -> int:
@@ -180,6 +183,10 @@ def test_the_indexed_reads_equal_a_fresh_fold_at_every_point(backend: str, ops, 
                 assert received_fields(db, point, since, RECEIVED_FIELDS) == received_in(folded, since), point
                 received = {r: s for r, s in states.items() if s.received_at > since}
                 assert received_since(db, point, since) == received, point
+                # the flags and prompts from the reports that could count equal those from every report
+                whole = (received_fields(db, point, iso(moment - WINDOW), RECEIVED_FIELDS), incident_groups(db, point))
+                for read_flags in (repeat_flags, case_review_alerts):
+                    assert read_flags(db, read.config, point) == read_flags(db, read.config, point, whole), point
                 assert due_taskings(db, point, day) == due_items(folded, day), point
                 assert sorted(open_references(db, point)) == sorted(r for r, s in folded.items() if s.is_open), point
                 for agency in agencies:

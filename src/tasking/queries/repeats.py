@@ -21,7 +21,8 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.domain.repeat_flag import flag_reference
 from tasking.queries.point import ReadPoint
-from tasking.queries.state import RECEIVED_FIELDS, incident_groups, received_fields
+from tasking.queries.intervals import received
+from tasking.queries.state import RECEIVED_FIELDS, incident_groups
 from tasking.time.instants import iso, local_date, months_before
 
 CASE_REVIEW_PROMPT = "Tell the victim about the ASB case review"
@@ -48,12 +49,42 @@ def quiet_acknowledged(db: Database, flags: list[dict[str, Any]], point: ReadPoi
 def people_window(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
     """The reports received in the longest of the three windows (the location flags' days, the
     person flags' and the case review prompts' months) up to the point, with every field the
-    `case_versions_received` index keeps: one read of the index for all three, each keeping its own
-    window (`received_at` after its start)."""
+    receipt indexes keep (`tasking.queries.intervals.received`): one read for all three, each keeping
+    its own window (`received_after`).
+
+    Only the reports that could count towards a flag or a prompt leave SQLite: those at a place with
+    at least the location rule's number of reports in its days, or by or about a person with at
+    least the smaller of the person rule's and the prompt's number in the months. Each flag and
+    prompt needs that many reports (cases linked as one incident only lower the count), and every
+    report of a place or person that reaches it is kept, so the flags and prompts are those of the
+    whole window (`test_past_reads`), from a few rows where the window holds thousands."""
     assert point.at is not None, "a window ends at a moment"
-    months = max(config.repeats.person_months, config.case_review.application_within_months)
-    since = min(months_before(point.at, months), point.at - dt.timedelta(days=config.repeats.location_days))
-    return received_fields(db, point, iso(since), RECEIVED_FIELDS)
+    rules, review = config.repeats, config.case_review
+    months = max(rules.person_months, review.application_within_months)
+    place_since = point.at - dt.timedelta(days=rules.location_days)
+    since = min(months_before(point.at, months), place_since)
+    window, params = received(f"reference, received_at, {', '.join(RECEIVED_FIELDS)}", iso(since), point)
+    person_since = iso(months_before(point.at, months))
+    cursor = db.conn.execute(
+        f"WITH w AS MATERIALIZED ({window}), "
+        "persons AS (SELECT reporter AS person, reference FROM w WHERE reporter IS NOT NULL AND received_at > ? "
+        "UNION SELECT victim, reference FROM w WHERE victim IS NOT NULL AND received_at > ?), "
+        "hot AS (SELECT person FROM persons GROUP BY person HAVING count(*) >= ?), "
+        "places AS (SELECT area, place FROM w WHERE received_at > ? GROUP BY area, place HAVING count(*) >= ?) "
+        "SELECT * FROM w WHERE reporter IN (SELECT person FROM hot) OR victim IN (SELECT person FROM hot) "
+        "OR EXISTS (SELECT 1 FROM places WHERE places.area IS w.area AND places.place IS w.place) "
+        "ORDER BY received_at, reference",
+        [
+            *params,
+            person_since,
+            person_since,
+            min(rules.person_reports, review.prompt_reports),
+            iso(place_since),
+            rules.location_reports,
+        ],
+    )
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor]
 
 
 # The person window and the incidents at a point, which the flags and the case review prompts share.
