@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from bisect import bisect_right
 from collections import defaultdict
 from operator import itemgetter
@@ -46,7 +47,7 @@ def quiet_acknowledged(db: Database, flags: list[dict[str, Any]], point: ReadPoi
     return [flag for flag in flags if not set(flag["cases"]) <= answered.get(flag["flag"], set())]
 
 
-def people_window(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[dict[str, Any]]:
+def people_window(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[Any]:
     """The reports received in the longest of the three windows (the location flags' days, the
     person flags' and the case review prompts' months) up to the point, with every field the
     receipt indexes keep (`tasking.queries.intervals.received`): one read for all three, each keeping
@@ -65,7 +66,9 @@ def people_window(db: Database, config: PartnershipConfig, point: ReadPoint) -> 
     since = min(months_before(point.at, months), place_since)
     window, params = received(f"reference, received_at, {', '.join(RECEIVED_FIELDS)}", iso(since), point)
     person_since = iso(months_before(point.at, months))
-    cursor = db.conn.execute(
+    cursor = db.conn.cursor()
+    cursor.row_factory = sqlite3.Row  # built in C, read by name as a dict is: half the cost of dict(zip(...))
+    return cursor.execute(
         f"WITH w AS MATERIALIZED ({window}), "
         "persons AS (SELECT reporter AS person, reference FROM w WHERE reporter IS NOT NULL AND received_at > ? "
         "UNION SELECT victim, reference FROM w WHERE victim IS NOT NULL AND received_at > ?), "
@@ -82,9 +85,7 @@ def people_window(db: Database, config: PartnershipConfig, point: ReadPoint) -> 
             iso(place_since),
             rules.location_reports,
         ],
-    )
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor]
+    ).fetchall()
 
 
 # The person window and the incidents at a point, which the flags and the case review prompts share.
