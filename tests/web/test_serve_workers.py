@@ -57,7 +57,10 @@ def fixture_bare(tmp_path: Path):
 def test_each_worker_listens_on_its_own_socket_and_a_dead_one_is_replaced(bare, tmp_path: Path) -> None:
     with serving(bare, tmp_path, "--workers", "2") as base:
         port = int(base.rsplit(":", 1)[1])
-        owners = wait_until(lambda: (found := listeners(port)) and len(found) == 2 and found, "two listening sockets")
+        log = (tmp_path / "serve.err").read_text
+        owners = wait_until(
+            lambda: (found := listeners(port)) and len(found) == 2 and found, "two listening sockets", log=log
+        )
         assert len(set(owners.values())) == 2, owners  # two processes, a socket each (uvicorn's own mode: one)
         # Sixteen keep-alive clients are all answered, whichever worker their connection reached.
         clients = [httpx.Client(base_url=base, timeout=60) for _ in range(16)]
@@ -71,6 +74,7 @@ def test_each_worker_listens_on_its_own_socket_and_a_dead_one_is_replaced(bare, 
         replaced = wait_until(
             lambda: (found := listeners(port)) and len(found) == 2 and gone not in found.values() and found,
             "a new worker in place of the killed one",
+            log=lambda: f"{log()}\nlistening now: {listeners(port)}; killed {gone}",
         )
         assert len(set(replaced.values())) == 2
         assert httpx.get(f"{base}/health", timeout=60).status_code == 200

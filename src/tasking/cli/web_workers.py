@@ -8,9 +8,10 @@ server did one core's work (issue 22; uvicorn PR #2472 and gunicorn #2938 descri
 
 Here each worker binds its own socket to the address with SO_REUSEPORT, and the kernel spreads
 new connections over the sockets by a hash of their addresses. The kernel lets only sockets of
-the same user join the group. The supervisor restarts a worker that dies; a worker that dies
-within `STARTUP_S` of its start (a port taken by another program, an app that will not load)
-stops the server with the reason instead of restarting for ever.
+the same user join the group. The supervisor restarts a worker that dies; a worker that exits
+of itself within `STARTUP_S` of its start (a port taken by another program, an app that will not
+load) stops the server with the reason instead of restarting for ever. A worker killed by a signal
+is always replaced.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def serve_workers(host: str, port: int, workers: int, options: dict[str, Any]) -
             for n, (process, started) in enumerate(running):
                 if process.is_alive():
                     continue
-                if time.monotonic() - started < STARTUP_S:
+                if process.exitcode >= 0 and time.monotonic() - started < STARTUP_S:  # not a kill
                     failure = f"a web worker exited with code {process.exitcode} on start-up; see the log above"
                     stopping.set()
                     break
