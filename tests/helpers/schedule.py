@@ -13,8 +13,7 @@ import pytest
 
 # nodeid prefix -> seconds in CI (call plus setup); the longest matching prefix names an item's group.
 SLOW = {
-    "tests/web/test_browser_phone.py::test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_width[phone]": 70,
-    "tests/web/test_browser_phone.py::test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_width[desktop]": 70,
+    "tests/web/test_browser_phone.py::test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_width": 90,
     "tests/web/test_browser_phone.py": 30,
     "tests/web/test_browser_morning.py": 60,
     "tests/integration/test_projection_property.py::test_incremental_catch_up_equals_a_full_rebuild[postgres]": 36,
