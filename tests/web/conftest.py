@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tasking.bootstrap import Services, Settings
+from tasking.bootstrap import Services, Settings, bootstrap
 from tasking.commands import IssueToken, send
 from tasking.commands.tokens import expiry, new_token
 from tasking.time.instants import utcnow
 from tasking.web import create_app
 from tasking.web.auth import FailedAttempts
-from tests.conftest import TASKING
+from tests.conftest import BACKENDS, TASKING, make_store, seed_roster
 from tests.helpers.wait import answers, wait_until
 from tests.web.test_browser import free_port
 
@@ -77,12 +77,31 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+@contextlib.contextmanager
+def web_client(services: Services, packs: Path) -> Iterator[TestClient]:
+    """A client of the real app over `services`' store (its views file too)."""
+    settings = Settings(store=services.settings.store, views=services.settings.views_path)
+    app = create_app(settings, pool_size=2, secret="test-secret", attempts=FailedAttempts(limit=5), packs=packs)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
 @pytest.fixture(name="web")
 def fixture_web(services: Services, people: dict[str, str], tmp_path: Path):
     """A client of the real app over the test's store (its views file too), the roster seeded."""
-    settings = Settings(store=services.settings.store, views=services.settings.views_path)
-    app = create_app(
-        settings, pool_size=2, secret="test-secret", attempts=FailedAttempts(limit=5), packs=tmp_path / "packs"
-    )
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with web_client(services, tmp_path / "packs") as client:
         yield client
+
+
+@pytest.fixture(name="shared_web", scope="module", params=BACKENDS)
+def fixture_shared_web(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """(client, services) over one store per backend for a module's tests that only read it, the roster
+    seeded: they may issue tokens of their own, and write nothing another test reads."""
+    folder = tmp_path_factory.mktemp(f"shared-web-{request.param}")
+    services = bootstrap(
+        Settings(store=make_store(request.param, folder, request), views=str(folder / "views.db")), create_tables=True
+    )
+    seed_roster(services)
+    with web_client(services, folder / "packs") as client:
+        yield client, services
+    services.close()

@@ -260,7 +260,8 @@ class TestNoServerErrors:
     """Item 16: inputs that answered 500 get their 4xx problem."""
 
     @pytest.mark.parametrize("at_", ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59"])
-    def test_a_briefing_at_the_ends_of_time(self, web, services, at_: str) -> None:
+    def test_a_briefing_at_the_ends_of_time(self, shared_web, at_: str) -> None:
+        web, services = shared_web
         token = issue(services, "coordinator")
         for path in ("/api/v1/briefing", "/api/v1/feedback-owed", "/api/v1/cases", "/api/v1/marac/agenda"):
             response = web.get(path, params={"at": at_}, headers=bearer(token))
@@ -305,14 +306,16 @@ class TestSecurityHeaders:
     @pytest.mark.parametrize(
         "path", ["/sign-in", "/health", "/api/v1/me", "/docs", "/openapi.json", "/static/style.css"]
     )
-    def test_every_response_carries_them(self, web, path: str) -> None:
+    def test_every_response_carries_them(self, shared_web, path: str) -> None:
+        web, _ = shared_web
         headers = web.get(path).headers
         csp = headers["content-security-policy"]
         assert "script-src 'self';" in csp and "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
         assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
         assert headers["referrer-policy"] == "no-referrer"
 
-    def test_the_docs_page_has_no_inline_script(self, web) -> None:
+    def test_the_docs_page_has_no_inline_script(self, shared_web) -> None:
+        web, _ = shared_web
         page = web.get("/docs").text
         assert "<script>" not in page and "cdn" not in page
         assert web.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
