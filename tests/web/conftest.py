@@ -18,7 +18,7 @@ from tasking.commands.tokens import expiry, new_token
 from tasking.time.instants import utcnow
 from tasking.web import create_app
 from tasking.web.auth import FailedAttempts
-from tests.conftest import BACKENDS, TASKING, make_store, seed_roster
+from tests.conftest import BACKENDS, TASKING, Desk, make_store, seed_roster
 from tests.helpers.wait import answers, wait_until
 from tests.web.test_browser import free_port
 
@@ -95,13 +95,13 @@ def fixture_web(services: Services, people: dict[str, str], tmp_path: Path):
 
 @pytest.fixture(name="shared_web", scope="module", params=BACKENDS)
 def fixture_shared_web(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """(client, services) over one store per backend for a module's tests that only read it, the roster
-    seeded: they may issue tokens of their own, and write nothing another test reads."""
+    """(client, desk) over one store per backend for a module's tests that only read it, the roster
+    seeded: they may issue tokens and report cases of their own, and read nothing another test writes."""
     folder = tmp_path_factory.mktemp(f"shared-web-{request.param}")
     services = bootstrap(
         Settings(store=make_store(request.param, folder, request), views=str(folder / "views.db")), create_tables=True
     )
-    seed_roster(services)
+    desk = Desk(services, seed_roster(services))
     with web_client(services, folder / "packs") as client:
-        yield client, services
+        yield client, desk
     services.close()

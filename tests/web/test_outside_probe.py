@@ -261,8 +261,8 @@ class TestNoServerErrors:
 
     @pytest.mark.parametrize("at_", ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59"])
     def test_a_briefing_at_the_ends_of_time(self, shared_web, at_: str) -> None:
-        web, services = shared_web
-        token = issue(services, "coordinator")
+        web, desk = shared_web
+        token = issue(desk.services, "coordinator")
         for path in ("/api/v1/briefing", "/api/v1/feedback-owed", "/api/v1/cases", "/api/v1/marac/agenda"):
             response = web.get(path, params={"at": at_}, headers=bearer(token))
             assert response.status_code == 422, (path, response.text)
