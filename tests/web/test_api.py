@@ -83,7 +83,9 @@ class TestAuthentication:
 
 
 class TestWrites:
-    def test_a_follow_up_through_the_api_is_in_the_audit_as_the_cli_reads_it(self, web, services, desk) -> None:
+    def test_a_follow_up_through_the_api_is_in_the_audit_as_the_cli_reads_it(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         case = case_tasked_to_wardens(desk)
         token = issue(services, "warden.grange")
         response = web.post(
@@ -111,7 +113,9 @@ class TestWrites:
         api = web.get(f"/api/v1/cases/{case}/audit", params={"position": position}, headers=bearer(token))
         assert api.text == cli.stdout
 
-    def test_a_request_id_makes_a_write_safe_to_retry(self, web, services, desk) -> None:
+    def test_a_request_id_makes_a_write_safe_to_retry(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         case = case_tasked_to_wardens(desk)
         token = issue(services, "coordinator")
         body = {"case": case, "kind": "call", "outcome": "Rang back", "at": "2018-03-06T10:00:00Z"}
@@ -145,7 +149,9 @@ class TestWrites:
         assert "unknown figure 'powers.never-used'" in found["detail"]
         assert web.get("/api/v1/stats/2017/explain/nonsense", headers=bearer(token)).status_code == 422
 
-    def test_a_closed_case_refuses_a_follow_up_with_409(self, web, services, desk) -> None:
+    def test_a_closed_case_refuses_a_follow_up_with_409(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         from tasking.commands import CloseCase
 
         case = desk.report("2018-03-03T08:10")
@@ -181,8 +187,10 @@ class TestWrites:
         )
         assert services.app.event_count() == before
 
-    def test_an_officer_of_an_uninvolved_agency_gets_403(self, web, services, desk) -> None:
+    def test_an_officer_of_an_uninvolved_agency_gets_403(self, shared_web) -> None:
         """The permission rule of issue 12: officers act on cases tasked to (or received by) their agency."""
+        web, desk = shared_web
+        services = desk.services
         case = case_tasked_to_wardens(desk)
         token = issue(services, "housing.lee")
         before = services.app.event_count()
