@@ -181,7 +181,8 @@ class TestFailedAttempts:
 class TestBodySize:
     """Item 12: a body over the limit is refused with 413 before it is read; no token, no body read."""
 
-    def test_a_declared_length_over_the_limit_is_refused_before_a_byte_is_read(self, web) -> None:
+    def test_a_declared_length_over_the_limit_is_refused_before_a_byte_is_read(self, shared_web) -> None:
+        web, _ = shared_web
         sent: list[dict] = []
 
         async def receive() -> dict:
@@ -207,7 +208,9 @@ class TestBodySize:
         asyncio.run(web.app(scope, receive, send))
         assert sent[0]["status"] == 413
 
-    def test_a_chunked_body_over_the_limit_gets_413_and_writes_nothing(self, web, services, desk) -> None:
+    def test_a_chunked_body_over_the_limit_gets_413_and_writes_nothing(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         case = desk.report("2018-03-03T08:10")
         token, count = issue(services, "coordinator"), services.app.event_count()
         chunks = iter(
@@ -221,7 +224,8 @@ class TestBodySize:
         assert response.status_code == 413 and response.headers["content-type"].startswith(PROBLEM)
         assert services.app.event_count() == count
 
-    def test_without_a_token_the_body_is_not_parsed(self, web) -> None:
+    def test_without_a_token_the_body_is_not_parsed(self, shared_web) -> None:
+        web, _ = shared_web
         response = web.post(
             "/api/v1/commands/record-follow-up", content=b"{not json", headers={"Content-Type": "application/json"}
         )
@@ -242,7 +246,9 @@ class TestReadRefusals:
     """Item 13: a read the permission rule refuses is 403 (as documented), and is in the access log."""
 
     @pytest.mark.parametrize("path", ["/api/v1/stats/2017", "/api/v1/users", "/api/v1/stats/2017/explain/powers.CPW"])
-    def test_an_officer_refused_a_read_gets_403(self, web, services, path: str) -> None:
+    def test_an_officer_refused_a_read_gets_403(self, shared_web, path: str) -> None:
+        web, desk = shared_web
+        services = desk.services
         token = issue(services, "sgt.jones")
 
         def refused() -> int:
@@ -289,7 +295,9 @@ class TestNoServerErrors:
 class TestSignOut:
     """Item 14: sign-out ends the session on the server; a cookie copied before it no longer works."""
 
-    def test_a_copied_cookie_stops_working_at_sign_out(self, web, services) -> None:
+    def test_a_copied_cookie_stops_working_at_sign_out(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         sign_in(web, issue(services, "sgt.jones"))
         assert web.get("/my-taskings").status_code == 200
         copied = web.cookies.get("tasking_session")
@@ -324,7 +332,9 @@ class TestSecurityHeaders:
 class TestSchemaSaysWhatIsChecked:
     """Item 30: formats and enums in OpenAPI; a body that is not UTF-8 gets a documented 400."""
 
-    def test_a_body_that_is_not_utf8_gets_a_documented_400(self, web, services, desk) -> None:
+    def test_a_body_that_is_not_utf8_gets_a_documented_400(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         case = desk.report("2018-03-03T08:10")
         token = issue(services, "coordinator")
         body = f'{{"case": "{case}", "kind": "call", "outcome": "caf\xe9"}}'.encode("latin-1")
@@ -337,7 +347,8 @@ class TestSchemaSaysWhatIsChecked:
         documented = web.get("/openapi.json").json()["paths"]["/api/v1/commands/record-follow-up"]["post"]["responses"]
         assert "400" in documented
 
-    def test_times_areas_agencies_categories_and_figures_carry_their_formats_and_enums(self, web, desk) -> None:
+    def test_times_areas_agencies_categories_and_figures_carry_their_formats_and_enums(self, shared_web) -> None:
+        web, desk = shared_web
         schema = web.get("/openapi.json").json()
         params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/cases"]["get"]["parameters"]}
         for name in ("at", "as_of"):
