@@ -13,16 +13,14 @@ import pytest
 
 # nodeid prefix -> seconds in CI (call plus setup); the longest matching prefix names an item's group.
 SLOW = {
-    "tests/web/test_browser_phone.py::test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_width[phone]": 70,
-    "tests/web/test_browser_phone.py::test_no_page_scrolls_sideways_at_360_px_and_axe_finds_nothing_at_either_width[desktop]": 70,
-    "tests/web/test_browser_phone.py": 30,
+    "tests/web/test_browser_phone.py": 120,  # one group: its module-scoped server is built once
     "tests/web/test_browser_morning.py": 60,
     "tests/integration/test_projection_property.py::test_incremental_catch_up_equals_a_full_rebuild[postgres]": 36,
     "tests/integration/test_projection_property.py::test_incremental_catch_up_equals_a_full_rebuild[sqlite]": 20,
-    "tests/e2e/test_faults.py": 80,
+    "tests/e2e/test_faults.py": 50,
     "tests/e2e/test_store_copy.py": 36,
     "tests/web/test_schema.py": 30,
-    "tests/e2e/test_concurrency.py": 30,
+    "tests/e2e/test_concurrency.py": 15,
     "tests/integration/test_escalation_projection_property.py": 18,
     "tests/integration/test_bitemporal_property.py": 25,
     "tests/test_lint.py": 15,

@@ -754,27 +754,35 @@ def test_every_cli_read_follows_the_table_and_hides_restricted_text(
             assert CANARY not in stdout + written, (who, name)
 
 
-def _signed_web(s: Store, who: str) -> tuple[str, Any]:
-    """A token of the role's own user (issued by that user) and a test client of the app over the store."""
+@pytest.fixture(name="route_app", scope="module")
+def fixture_route_app(route_store: Store) -> Any:
+    """One app over the route store for the module's HTTP tests: each test starts it again in a test
+    client of its own (its own cookies), as the app allows (its pool and access log restart)."""
+    from tasking.web import create_app
+
+    settings = route_store.services.settings
+    return create_app(Settings(store=settings.store, views=settings.views_path), pool_size=1, secret="matrix")
+
+
+def _signed_web(s: Store, who: str, app: Any) -> tuple[str, Any]:
+    """A token of the role's own user (issued by that user) and a new test client of `app` over the store."""
     from fastapi.testclient import TestClient
 
     from tasking.commands.tokens import expiry, new_token
-    from tasking.web import create_app
 
     login = USERS[who]
     token, digest = new_token(login)
     now = dt.datetime.now(dt.timezone.utc)
     send(s.services.app, IssueToken(user=login, at=now, login=login, token_hash=digest, expires_at=expiry(now, 1)))
-    app = create_app(
-        Settings(store=s.services.settings.store, views=s.services.settings.views_path), pool_size=1, secret="matrix"
-    )
     return token, TestClient(app, raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize("who", list(USERS))
-def test_every_http_read_route_follows_the_table_and_hides_restricted_text(route_store: Store, who: str) -> None:
+def test_every_http_read_route_follows_the_table_and_hides_restricted_text(
+    route_store: Store, route_app: Any, who: str
+) -> None:
     s = route_store
-    token, web_client = _signed_web(s, who)
+    token, web_client = _signed_web(s, who, route_app)
     with web_client as web:
         headers = {"Authorization": f"Bearer {token}"}
         for (_method, template), (action, path) in API_READS.items():
@@ -825,9 +833,11 @@ def test_every_outbox_operation_follows_the_table(route_store: Store, who: str, 
 
 
 @pytest.mark.parametrize("who", list(USERS))
-def test_every_open311_route_follows_the_table_and_hides_restricted_text(route_store: Store, who: str) -> None:
+def test_every_open311_route_follows_the_table_and_hides_restricted_text(
+    route_store: Store, route_app: Any, who: str
+) -> None:
     s = route_store
-    token, web_client = _signed_web(s, who)
+    token, web_client = _signed_web(s, who, route_app)
     with web_client as web:
         for (method, _), (action, path) in OPEN311.items():
             if method == "POST":  # a report with this role's token as the api_key: only the integration may

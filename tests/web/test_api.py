@@ -83,7 +83,9 @@ class TestAuthentication:
 
 
 class TestWrites:
-    def test_a_follow_up_through_the_api_is_in_the_audit_as_the_cli_reads_it(self, web, services, desk) -> None:
+    def test_a_follow_up_through_the_api_is_in_the_audit_as_the_cli_reads_it(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         case = case_tasked_to_wardens(desk)
         token = issue(services, "warden.grange")
         response = web.post(
@@ -111,7 +113,9 @@ class TestWrites:
         api = web.get(f"/api/v1/cases/{case}/audit", params={"position": position}, headers=bearer(token))
         assert api.text == cli.stdout
 
-    def test_a_request_id_makes_a_write_safe_to_retry(self, web, services, desk) -> None:
+    def test_a_request_id_makes_a_write_safe_to_retry(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         case = case_tasked_to_wardens(desk)
         token = issue(services, "coordinator")
         body = {"case": case, "kind": "call", "outcome": "Rang back", "at": "2018-03-06T10:00:00Z"}
@@ -123,8 +127,9 @@ class TestWrites:
         shown = web.get(f"/api/v1/cases/{case}", headers=bearer(token)).json()
         assert len(shown["follow_ups"]) == 1
 
-    def test_an_unknown_case_gets_404(self, web, services) -> None:
-        token = issue(services, "coordinator")
+    def test_an_unknown_case_gets_404(self, shared_web) -> None:
+        web, desk = shared_web
+        token = issue(desk.services, "coordinator")
         assert_problem(web.get("/api/v1/cases/CSU-2017-09999", headers=bearer(token)), 404, "case")
         sent = web.post(
             "/api/v1/commands/record-follow-up",
@@ -133,17 +138,20 @@ class TestWrites:
         )
         assert_problem(sent, 404, "case")
 
-    def test_an_unknown_entry_of_a_breakdown_is_not_found_and_a_nameless_figure_is_invalid(self, web, services) -> None:
+    def test_an_unknown_entry_of_a_breakdown_is_not_found_and_a_nameless_figure_is_invalid(self, shared_web) -> None:
         """`powers.NAME` names a power used that year: one never used is not there (404), as an
         unknown case is. A name the schema's figure pattern refuses is invalid input (422)."""
-        token = issue(services, "analyst")
+        web, desk = shared_web
+        token = issue(desk.services, "analyst")
         found = assert_problem(
             web.get("/api/v1/stats/2017/explain/powers.never-used", headers=bearer(token)), 404, "explain"
         )
         assert "unknown figure 'powers.never-used'" in found["detail"]
         assert web.get("/api/v1/stats/2017/explain/nonsense", headers=bearer(token)).status_code == 422
 
-    def test_a_closed_case_refuses_a_follow_up_with_409(self, web, services, desk) -> None:
+    def test_a_closed_case_refuses_a_follow_up_with_409(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         from tasking.commands import CloseCase
 
         case = desk.report("2018-03-03T08:10")
@@ -166,7 +174,9 @@ class TestWrites:
             ({"kind": "visit", "outcome": "x", "at": "2099-01-01T10:00:00Z"}, "at"),  # the future
         ],
     )
-    def test_invalid_input_gets_422_naming_the_field_and_writes_nothing(self, web, services, desk, body, field) -> None:
+    def test_invalid_input_gets_422_naming_the_field_and_writes_nothing(self, shared_web, body, field) -> None:
+        web, desk = shared_web
+        services = desk.services
         case = case_tasked_to_wardens(desk)
         token = issue(services, "coordinator")
         before = services.app.event_count()
@@ -177,8 +187,10 @@ class TestWrites:
         )
         assert services.app.event_count() == before
 
-    def test_an_officer_of_an_uninvolved_agency_gets_403(self, web, services, desk) -> None:
+    def test_an_officer_of_an_uninvolved_agency_gets_403(self, shared_web) -> None:
         """The permission rule of issue 12: officers act on cases tasked to (or received by) their agency."""
+        web, desk = shared_web
+        services = desk.services
         case = case_tasked_to_wardens(desk)
         token = issue(services, "housing.lee")
         before = services.app.event_count()
@@ -192,8 +204,9 @@ class TestWrites:
 
 
 class TestReads:
-    def test_bad_times_get_422(self, web, services) -> None:
-        token = issue(services, "coordinator")
+    def test_bad_times_get_422(self, shared_web) -> None:
+        web, desk = shared_web
+        token = issue(desk.services, "coordinator")
         assert_problem(web.get("/api/v1/briefing", params={"at": "2018-03-25T01:30"}, headers=bearer(token)), 422, "at")
         assert_problem(
             web.get("/api/v1/cases", params={"as_of": "2018-03-05", "position": 3}, headers=bearer(token)), 422, "as-of"

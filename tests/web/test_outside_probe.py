@@ -181,7 +181,8 @@ class TestFailedAttempts:
 class TestBodySize:
     """Item 12: a body over the limit is refused with 413 before it is read; no token, no body read."""
 
-    def test_a_declared_length_over_the_limit_is_refused_before_a_byte_is_read(self, web) -> None:
+    def test_a_declared_length_over_the_limit_is_refused_before_a_byte_is_read(self, shared_web) -> None:
+        web, _ = shared_web
         sent: list[dict] = []
 
         async def receive() -> dict:
@@ -207,7 +208,9 @@ class TestBodySize:
         asyncio.run(web.app(scope, receive, send))
         assert sent[0]["status"] == 413
 
-    def test_a_chunked_body_over_the_limit_gets_413_and_writes_nothing(self, web, services, desk) -> None:
+    def test_a_chunked_body_over_the_limit_gets_413_and_writes_nothing(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         case = desk.report("2018-03-03T08:10")
         token, count = issue(services, "coordinator"), services.app.event_count()
         chunks = iter(
@@ -221,7 +224,8 @@ class TestBodySize:
         assert response.status_code == 413 and response.headers["content-type"].startswith(PROBLEM)
         assert services.app.event_count() == count
 
-    def test_without_a_token_the_body_is_not_parsed(self, web) -> None:
+    def test_without_a_token_the_body_is_not_parsed(self, shared_web) -> None:
+        web, _ = shared_web
         response = web.post(
             "/api/v1/commands/record-follow-up", content=b"{not json", headers={"Content-Type": "application/json"}
         )
@@ -242,7 +246,9 @@ class TestReadRefusals:
     """Item 13: a read the permission rule refuses is 403 (as documented), and is in the access log."""
 
     @pytest.mark.parametrize("path", ["/api/v1/stats/2017", "/api/v1/users", "/api/v1/stats/2017/explain/powers.CPW"])
-    def test_an_officer_refused_a_read_gets_403(self, web, services, path: str) -> None:
+    def test_an_officer_refused_a_read_gets_403(self, shared_web, path: str) -> None:
+        web, desk = shared_web
+        services = desk.services
         token = issue(services, "sgt.jones")
 
         def refused() -> int:
@@ -260,8 +266,9 @@ class TestNoServerErrors:
     """Item 16: inputs that answered 500 get their 4xx problem."""
 
     @pytest.mark.parametrize("at_", ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59"])
-    def test_a_briefing_at_the_ends_of_time(self, web, services, at_: str) -> None:
-        token = issue(services, "coordinator")
+    def test_a_briefing_at_the_ends_of_time(self, shared_web, at_: str) -> None:
+        web, desk = shared_web
+        token = issue(desk.services, "coordinator")
         for path in ("/api/v1/briefing", "/api/v1/feedback-owed", "/api/v1/cases", "/api/v1/marac/agenda"):
             response = web.get(path, params={"at": at_}, headers=bearer(token))
             assert response.status_code == 422, (path, response.text)
@@ -288,7 +295,9 @@ class TestNoServerErrors:
 class TestSignOut:
     """Item 14: sign-out ends the session on the server; a cookie copied before it no longer works."""
 
-    def test_a_copied_cookie_stops_working_at_sign_out(self, web, services) -> None:
+    def test_a_copied_cookie_stops_working_at_sign_out(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         sign_in(web, issue(services, "sgt.jones"))
         assert web.get("/my-taskings").status_code == 200
         copied = web.cookies.get("tasking_session")
@@ -305,14 +314,16 @@ class TestSecurityHeaders:
     @pytest.mark.parametrize(
         "path", ["/sign-in", "/health", "/api/v1/me", "/docs", "/openapi.json", "/static/style.css"]
     )
-    def test_every_response_carries_them(self, web, path: str) -> None:
+    def test_every_response_carries_them(self, shared_web, path: str) -> None:
+        web, _ = shared_web
         headers = web.get(path).headers
         csp = headers["content-security-policy"]
         assert "script-src 'self';" in csp and "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
         assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
         assert headers["referrer-policy"] == "no-referrer"
 
-    def test_the_docs_page_has_no_inline_script(self, web) -> None:
+    def test_the_docs_page_has_no_inline_script(self, shared_web) -> None:
+        web, _ = shared_web
         page = web.get("/docs").text
         assert "<script>" not in page and "cdn" not in page
         assert web.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
@@ -321,7 +332,9 @@ class TestSecurityHeaders:
 class TestSchemaSaysWhatIsChecked:
     """Item 30: formats and enums in OpenAPI; a body that is not UTF-8 gets a documented 400."""
 
-    def test_a_body_that_is_not_utf8_gets_a_documented_400(self, web, services, desk) -> None:
+    def test_a_body_that_is_not_utf8_gets_a_documented_400(self, shared_web) -> None:
+        web, desk = shared_web
+        services = desk.services
         case = desk.report("2018-03-03T08:10")
         token = issue(services, "coordinator")
         body = f'{{"case": "{case}", "kind": "call", "outcome": "caf\xe9"}}'.encode("latin-1")
@@ -334,7 +347,8 @@ class TestSchemaSaysWhatIsChecked:
         documented = web.get("/openapi.json").json()["paths"]["/api/v1/commands/record-follow-up"]["post"]["responses"]
         assert "400" in documented
 
-    def test_times_areas_agencies_categories_and_figures_carry_their_formats_and_enums(self, web, desk) -> None:
+    def test_times_areas_agencies_categories_and_figures_carry_their_formats_and_enums(self, shared_web) -> None:
+        web, desk = shared_web
         schema = web.get("/openapi.json").json()
         params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/cases"]["get"]["parameters"]}
         for name in ("at", "as_of"):

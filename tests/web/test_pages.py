@@ -25,7 +25,9 @@ def sign_in(web, token: str, target: str = "/my-taskings"):
     )
 
 
-def test_a_page_sends_you_to_sign_in_and_back(web, services) -> None:
+def test_a_page_sends_you_to_sign_in_and_back(shared_web) -> None:
+    web, desk = shared_web
+    services = desk.services
     first = web.get("/briefing/2018-03-05", follow_redirects=False)
     assert first.status_code == 303 and first.headers["location"] == "/sign-in?next=/briefing/2018-03-05"
     signed = sign_in(web, issue(services, "coordinator"), "/briefing/2018-03-05")
@@ -56,14 +58,18 @@ def test_a_wrong_token_is_refused_and_logged_without_it(web, services) -> None:
     assert wrong not in str(logs)
 
 
-def test_a_revoked_token_ends_the_session(web, services) -> None:
+def test_a_revoked_token_ends_the_session(shared_web) -> None:
+    web, desk = shared_web
+    services = desk.services
     sign_in(web, issue(services, "sgt.jones"))
     assert web.get("/my-taskings", follow_redirects=False).status_code == 200
     send(services.app, RevokeToken(user="coordinator", at=utcnow(), login="sgt.jones"))
     assert web.get("/my-taskings", follow_redirects=False).status_code == 303
 
 
-def test_a_form_without_the_session_s_csrf_token_is_refused(web, services, desk) -> None:
+def test_a_form_without_the_session_s_csrf_token_is_refused(shared_web) -> None:
+    web, desk = shared_web
+    services = desk.services
     case = case_tasked_to_wardens(desk)
     sign_in(web, issue(services, "coordinator"))
     before = services.app.event_count()
@@ -72,7 +78,9 @@ def test_a_form_without_the_session_s_csrf_token_is_refused(web, services, desk)
     assert services.app.event_count() == before
 
 
-def test_the_case_page_records_a_follow_up_and_shows_it_in_the_timeline(web, services, desk) -> None:
+def test_the_case_page_records_a_follow_up_and_shows_it_in_the_timeline(shared_web) -> None:
+    web, desk = shared_web
+    services = desk.services
     case = case_tasked_to_wardens(desk)
     sign_in(web, issue(services, "warden.grange"))
     page = web.get(f"/cases/{case}")
@@ -92,7 +100,9 @@ def test_the_case_page_records_a_follow_up_and_shows_it_in_the_timeline(web, ser
     assert "Tasking completed." in completed.text
 
 
-def test_a_refused_write_shows_why_on_the_case_page(web, services, desk) -> None:
+def test_a_refused_write_shows_why_on_the_case_page(shared_web) -> None:
+    web, desk = shared_web
+    services = desk.services
     case = desk.report("2018-03-03T08:10")
     sign_in(web, issue(services, "coordinator"))
     page = web.get(f"/cases/{case}")
@@ -104,7 +114,9 @@ def test_a_refused_write_shows_why_on_the_case_page(web, services, desk) -> None
     assert sent.status_code == 409 and "is closed" in sent.text
 
 
-def test_my_taskings_feedback_owed_and_the_annual_report(web, services, desk) -> None:
+def test_my_taskings_feedback_owed_and_the_annual_report(shared_web) -> None:
+    web, desk = shared_web
+    services = desk.services
     case = case_tasked_to_wardens(desk)
     sign_in(web, issue(services, "warden.grange"))
     assert f'<a href="/cases/{case}">{case}</a>' in web.get("/my-taskings").text
@@ -119,14 +131,18 @@ def test_my_taskings_feedback_owed_and_the_annual_report(web, services, desk) ->
     )
 
 
-def test_the_case_page_of_an_anonymous_report_offers_no_reporter_update(web, services, desk) -> None:
+def test_the_case_page_of_an_anonymous_report_offers_no_reporter_update(shared_web) -> None:
+    web, desk = shared_web
+    services = desk.services
     named, anonymous = desk.report("2018-03-03T08:10"), desk.report("2018-03-03T08:20", anonymous=True)
     sign_in(web, issue(services, "coordinator"))
     assert "Record a reporter update" in web.get(f"/cases/{named}").text
     assert "Record a reporter update" not in web.get(f"/cases/{anonymous}").text
 
 
-def test_a_refused_case_form_keeps_what_was_typed_and_says_why_in_plain_words(web, services, desk) -> None:
+def test_a_refused_case_form_keeps_what_was_typed_and_says_why_in_plain_words(shared_web) -> None:
+    web, desk = shared_web
+    services = desk.services
     case = case_tasked_to_wardens(desk)
     sign_in(web, issue(services, "coordinator"))
     page = web.get(f"/cases/{case}")

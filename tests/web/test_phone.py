@@ -17,7 +17,8 @@ from tests.web.test_api import case_tasked_to_wardens
 from tests.web.test_pages import csrf, sign_in
 
 
-def test_the_service_worker_is_served_from_the_root_never_stale_under_the_strict_csp(web) -> None:
+def test_the_service_worker_is_served_from_the_root_never_stale_under_the_strict_csp(shared_web) -> None:
+    web, _ = shared_web
     found = web.get("/sw.js")
     assert found.status_code == 200 and found.headers["content-type"].startswith("text/javascript")
     assert found.headers["cache-control"] == "no-cache" and found.headers["service-worker-allowed"] == "/"
@@ -25,7 +26,8 @@ def test_the_service_worker_is_served_from_the_root_never_stale_under_the_strict
     assert "caches" in found.text and "tasking-cases" in found.text
 
 
-def test_the_app_is_installable_a_manifest_with_png_icons_of_192_and_512(web) -> None:
+def test_the_app_is_installable_a_manifest_with_png_icons_of_192_and_512(shared_web) -> None:
+    web, _ = shared_web
     found = web.get("/static/manifest.webmanifest")
     assert found.status_code == 200 and found.headers["content-type"] == "application/manifest+json"
     manifest = found.json()
@@ -41,7 +43,9 @@ def test_the_app_is_installable_a_manifest_with_png_icons_of_192_and_512(web) ->
     assert {192, 512} <= sizes
 
 
-def test_a_signed_in_page_hooks_the_phone_and_names_the_shift_s_end(web, services) -> None:
+def test_a_signed_in_page_hooks_the_phone_and_names_the_shift_s_end(shared_web) -> None:
+    web, desk = shared_web
+    services = desk.services
     before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     sign_in(web, issue(services, "warden.grange"))
     page = web.get("/my-taskings").text
@@ -66,7 +70,9 @@ def test_the_shift_is_a_setting_and_bad_input_is_refused_naming_it(monkeypatch) 
         assert str(refused.value).startswith("shift-hours: TASKING_SHIFT_HOURS must be a number of hours from 0 to 24")
 
 
-def test_the_offline_queue_s_write_is_answered_in_json_and_stored_once_per_request_id(web, services, desk) -> None:
+def test_the_offline_queue_s_write_is_answered_in_json_and_stored_once_per_request_id(shared_web) -> None:
+    web, desk = shared_web
+    services = desk.services
     case = case_tasked_to_wardens(desk)
     sign_in(web, issue(services, "warden.grange"))
     token = csrf(web.get(f"/cases/{case}").text)

@@ -28,8 +28,9 @@ def test_a_request_wants_json_when_its_accept_names_a_json_type(accept: str | No
     assert wants_json(_request(accept)) is expected
 
 
-def test_the_error_handler_answers_a_browser_with_a_page_and_a_client_with_problem_json(web) -> None:
+def test_the_error_handler_answers_a_browser_with_a_page_and_a_client_with_problem_json(shared_web) -> None:
     """A page that does not exist: HTML for a browser, problem details for a client asking for JSON."""
+    web, _ = shared_web
     page = web.get("/no-such-page", headers={"Accept": "text/html"})
     problem = web.get("/no-such-page", headers={"Accept": "application/json"})
     assert page.status_code == problem.status_code == 404
