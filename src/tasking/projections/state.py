@@ -134,10 +134,11 @@ class StateProjection(Projection):
             index_name="case_versions_received",
         )
         # The same fields of each case's latest state alone (one entry a case, not one a version): a
-        # window of receipts read at a moment (`tasking.queries.intervals.received`).
+        # window of receipts read at a moment (`tasking.queries.intervals.received`), in its order
+        # (`received_at, reference`), so the window is not sorted again.
         db.execute(
-            "CREATE INDEX case_versions_latest_received ON case_versions (received_at, at_from, position_from, "
-            f"reference, category, area, place, location, reporter, victim, position_to, at_to) WHERE {LATEST_RECEIVED}"
+            "CREATE INDEX case_versions_latest_received ON case_versions (received_at, reference, at_from, "
+            f"position_from, category, area, place, location, reporter, victim, position_to, at_to) WHERE {LATEST_RECEIVED}"
         )
         db.execute(
             "CREATE INDEX case_versions_owed ON case_versions (position_to, at_to, at_from) "
