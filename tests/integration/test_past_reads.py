@@ -17,6 +17,7 @@ from tasking.commands import CloseCase, LinkCases, RaiseTasking, RecordFollowUp
 from tasking.queries.cases import open_references
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.case_review_alerts import case_review_alerts
+from tasking.queries.intervals import received
 from tasking.queries.point import ReadPoint
 from tasking.queries.reads import open_taskings_read
 from tasking.queries.repeats import repeat_flags
@@ -24,7 +25,6 @@ from tasking.queries.state import (
     RECEIVED_FIELDS,
     case_states,
     incident_groups,
-    received_fields,
     received_since,
     versioned_states,
 )
@@ -140,8 +140,17 @@ def fold_taskings(states, agency: str, day: dt.date) -> list[dict]:
     return sorted(items, key=lambda t: (-t["days_overdue"], t["due"], t["case"], t["tasking"]))
 
 
+def window_rows(db, point: ReadPoint, since: str) -> list[dict]:
+    """Every case received after `since` whose version holds the point, with the person window's
+    fields, as `tasking.queries.intervals.received` reads them (before `people_window` keeps only
+    the reports that could count)."""
+    cursor = db.conn.execute(*received(f"reference, received_at, {', '.join(RECEIVED_FIELDS)}", since, point))
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor]
+
+
 def received_in(states: dict, since: str) -> list[dict]:
-    """A fold's cases received after `since`, with the fields `received_fields` reads, in its order."""
+    """A fold's cases received after `since`, with the fields `window_rows` reads, in its order."""
     rows = [
         {
             "reference": ref,
@@ -180,11 +189,11 @@ def test_the_indexed_reads_equal_a_fresh_fold_at_every_point(backend: str, ops, 
                     continue
                 day = local_date(moment)
                 since = iso(moment - dt.timedelta(hours=30))
-                assert received_fields(db, point, since, RECEIVED_FIELDS) == received_in(folded, since), point
+                assert window_rows(db, point, since) == received_in(folded, since), point
                 received = {r: s for r, s in states.items() if s.received_at > since}
                 assert received_since(db, point, since) == received, point
                 # the flags and prompts from the reports that could count equal those from every report
-                whole = (received_fields(db, point, iso(moment - WINDOW), RECEIVED_FIELDS), incident_groups(db, point))
+                whole = (window_rows(db, point, iso(moment - WINDOW)), incident_groups(db, point))
                 for read_flags in (repeat_flags, case_review_alerts):
                     assert read_flags(db, read.config, point) == read_flags(db, read.config, point, whole), point
                 assert due_taskings(db, point, day) == due_items(folded, day), point

@@ -29,7 +29,6 @@ __all__ = [
     "TaskingState",
     "case_states",
     "incident_groups",
-    "received_fields",
     "received_since",
     "references_where",
     "revealer",
@@ -103,19 +102,6 @@ def received_since(db: Database, point: ReadPoint, since: str | None, reveal_tex
 
 
 RECEIVED_FIELDS = ("category", "area", "place", "location", "reporter", "victim")
-
-
-def received_fields(db: Database, point: ReadPoint, since: str | None, fields: Iterable[str]) -> list[dict[str, Any]]:
-    """Of the cases `received_since` finds, only these fields of each state (and its reference and
-    `received_at`), in order of receipt: plain columns of the `case_versions_received` index
-    (`RECEIVED_FIELDS`), so a reader that needs a few fields of many cases (repeat flags, case
-    review prompts) reads that index alone and builds no `CaseState`."""
-    assert since is not None, "received after a moment"
-    wanted = list(fields)
-    assert set(wanted) <= set(RECEIVED_FIELDS), f"only {RECEIVED_FIELDS} are kept by the index"
-    cursor = db.conn.execute(*received(", ".join(["reference", "received_at", *wanted]), since, point))
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor]
 
 
 def _revealed(state: CaseState, reveal: Callable[[Any], Any]) -> CaseState:
