@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from operator import itemgetter
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasking.commands import CloseCase, LinkCases, RaiseTasking, RecordFollowUp
+from tasking.config import PartnershipConfig
 from tasking.queries.cases import open_references
 from tasking.queries.feedback import feedback_owed
 from tasking.queries.case_review_alerts import case_review_alerts
 from tasking.queries.intervals import received
 from tasking.queries.point import ReadPoint
 from tasking.queries.reads import open_taskings_read
-from tasking.queries.repeats import repeat_flags
+from tasking.queries.repeats import PeopleWindow, people_window, repeat_flags
 from tasking.queries.state import (
     RECEIVED_FIELDS,
     case_states,
@@ -29,7 +32,7 @@ from tasking.queries.state import (
     versioned_states,
 )
 from tasking.queries.taskings_due import ITEM_KEYS, agency_taskings, due_items, due_taskings
-from tasking.time.instants import iso, local_date
+from tasking.time.instants import iso, local_date, months_before
 from tests.conftest import at, scratch_services, seed_roster
 from tests.integration.test_bitemporal_property import SETTINGS, play
 from tests.integration.test_case_state_property import folded_taskings
@@ -149,6 +152,26 @@ def window_rows(db, point: ReadPoint, since: str) -> list[dict]:
     return [dict(zip(names, values, strict=True)) for values in cursor]
 
 
+def window_of(rows: Iterable[dict[str, Any]], config: PartnershipConfig, at: dt.datetime) -> PeopleWindow:
+    """The `PeopleWindow` of every report in `rows` (`window_rows`), grouped here in Python, with no
+    group left out for its size: what the flags and prompts would be read from if `people_window`
+    (grouped by SQLite, only the groups large enough to count) passed over no report."""
+    rules, review = config.repeats, config.case_review
+    place_since = iso(at - dt.timedelta(days=rules.location_days))
+    person_since = iso(months_before(at, max(rules.person_months, review.application_within_months)))
+    window = PeopleWindow({}, {}, {})
+    for row in sorted(rows, key=itemgetter("received_at", "reference")):
+        received_at, ref = row["received_at"], row["reference"]
+        if received_at > place_since:
+            place = f"{row['area']}|{row['place']}"
+            window.places.setdefault(place, []).append((received_at, ref))
+            window.locations[place] = row["location"]
+        if received_at > person_since:
+            for person in {row["reporter"], row["victim"]} - {None}:
+                window.people.setdefault(person, []).append((received_at, ref, row["category"]))
+    return window
+
+
 def received_in(states: dict, since: str) -> list[dict]:
     """A fold's cases received after `since`, with the fields `window_rows` reads, in its order."""
     rows = [
@@ -193,7 +216,20 @@ def test_the_indexed_reads_equal_a_fresh_fold_at_every_point(backend: str, ops, 
                 received = {r: s for r, s in states.items() if s.received_at > since}
                 assert received_since(db, point, since) == received, point
                 # the flags and prompts from the reports that could count equal those from every report
-                whole = (window_rows(db, point, iso(moment - WINDOW)), incident_groups(db, point))
+                every = window_of(window_rows(db, point, iso(moment - WINDOW)), read.config, moment)
+                whole = (every, incident_groups(db, point))
+                # SQLite's groups are Python's, but for those too small to count towards anything
+                rules, review = read.config.repeats, read.config.case_review
+                least = min(rules.person_reports, review.prompt_reports)
+                assert people_window(db, read.config, point) == PeopleWindow(
+                    {key: items for key, items in every.places.items() if len(items) >= rules.location_reports},
+                    {
+                        key: every.locations[key]
+                        for key, items in every.places.items()
+                        if len(items) >= rules.location_reports
+                    },
+                    {key: items for key, items in every.people.items() if len(items) >= least},
+                ), point
                 for read_flags in (repeat_flags, case_review_alerts):
                     assert read_flags(db, read.config, point) == read_flags(db, read.config, point, whole), point
                 assert due_taskings(db, point, day) == due_items(folded, day), point

@@ -14,7 +14,14 @@ from sqlite_utils import Database
 from tasking.config import PartnershipConfig
 from tasking.domain.qualifying import months_text
 from tasking.queries.point import ReadPoint
-from tasking.queries.repeats import CASE_REVIEW_PROMPT, Shared, case_review_prompt, received_after, shared_reads
+from tasking.queries.repeats import (
+    CASE_REVIEW_PROMPT,
+    PeopleWindow,
+    Shared,
+    case_review_prompt,
+    received_after,
+    shared_reads,
+)
 from tasking.time.instants import iso, months_before
 from tasking.queries.case_reviews import case_reviews, fold_reviews
 from tasking.queries.escalations import rows
@@ -82,21 +89,21 @@ def prompt_alerts(
 
 
 def asb_reports(
-    config: PartnershipConfig, people: list[dict[str, Any]], groups: dict[str, str], at: dt.datetime
+    config: PartnershipConfig, window: PeopleWindow, groups: dict[str, str], at: dt.datetime
 ) -> dict[str, list[tuple[str, str]]]:
     """Each victim's and reporter's ASB reports received in the prompt's months up to `at`, as
-    (case, incident): one pass over the person window (a person both on a case counts it once)."""
+    (case, incident), from their group of the person window (a person both on a case has it once)."""
     asb = {name for name in config.categories if config.is_asb(name)}  # once, not once per report
     since, until = iso(months_before(at, config.case_review.application_within_months)), iso(at)
     by_person: dict[str, list[tuple[str, str]]] = {}
-    for c in received_after(people, since):
-        if c["category"] in asb and c["received_at"] <= until:
-            ref, reporter, victim = c["reference"], c["reporter"], c["victim"]
-            found = (ref, groups.get(ref, ref))
-            if reporter is not None:
-                by_person.setdefault(reporter, []).append(found)
-            if victim is not None and victim != reporter:
-                by_person.setdefault(victim, []).append(found)
+    for person, items in window.people.items():
+        found = [
+            (ref, groups.get(ref, ref))
+            for received_at, ref, category in received_after(items, since)
+            if category in asb and received_at <= until
+        ]
+        if found:
+            by_person[person] = found
     return by_person
 
 
@@ -106,10 +113,10 @@ def case_review_alerts(
     """The briefing's `case_review_alerts` at the point: second-report prompts, then overdue milestones
     (the person window and the incidents as `shared_reads`, which the briefing passes in)."""
     assert point.at is not None, "alerts are raised at a moment"
-    people, groups = shared_reads(db, config, point, shared)
+    window, groups = shared_reads(db, config, point, shared)
     applications = [
         {"applicant": a["applicant"], "on_behalf_of": a["on_behalf_of"], "received_at": a["received_at"]}
         for a in fold_reviews(rows(db, point, "cr-applied")).values()
     ]
-    by_person = asb_reports(config, people, groups, point.at)
+    by_person = asb_reports(config, window, groups, point.at)
     return prompt_alerts(config, by_person, applications, point.at) + overdue_alerts(db, config, point)

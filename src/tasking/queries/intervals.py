@@ -28,9 +28,9 @@ def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
     return f"{column} > ? AND {column} <= ?"
 
 
-def received(columns: str, since: str, point: ReadPoint) -> tuple[str, list[Any]]:
+def received(columns: str, since: str, point: ReadPoint, ordered: bool = True) -> tuple[str, list[Any]]:
     """A statement for `columns` of the `case_versions` rows received after `since` (and, read at a
-    moment, by it) that hold the point, in order of receipt, and its values.
+    moment, by it) that hold the point, in order of receipt (unless not `ordered`), and its values.
 
     At a moment, the rows come as `spanned`'s three kinds, the first by the partial index of the
     latest states by receipt (`LATEST_RECEIVED`): one entry a case received in the window, where
@@ -38,7 +38,7 @@ def received(columns: str, since: str, point: ReadPoint) -> tuple[str, list[Any]
     100,000-case district). The rows closed on either axis come from the R*Trees, which hold only
     those that straddle the moment (cases changed since it, or versions superseded since the
     point's position), with the window checked on each."""
-    order = " ORDER BY received_at, reference"
+    order = " ORDER BY received_at, reference" if ordered else ""
     if point.at is None:
         params: list[Any] = []
         where = window("received_at", since, point, params)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from bisect import bisect_right
-from collections import defaultdict
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -47,49 +46,80 @@ def quiet_acknowledged(db: Database, flags: list[dict[str, Any]], point: ReadPoi
     return [flag for flag in flags if not set(flag["cases"]) <= answered.get(flag["flag"], set())]
 
 
-def people_window(db: Database, config: PartnershipConfig, point: ReadPoint) -> list[Any]:
-    """The reports received in the longest of the three windows (the location flags' days, the
-    person flags' and the case review prompts' months) up to the point, with every field the
-    receipt indexes keep (`tasking.queries.intervals.received`): one read for all three, each keeping
-    its own window (`received_after`).
+US = "\x1f"  # the unit separator, between the items of a group's lists
 
-    Only the reports that could count towards a flag or a prompt leave SQLite: those at a place with
-    at least the location rule's number of reports in its days, or by or about a person with at
-    least the smaller of the person rule's and the prompt's number in the months. Each flag and
-    prompt needs that many reports (cases linked as one incident only lower the count), and every
-    report of a place or person that reaches it is kept, so the flags and prompts are those of the
-    whole window (`test_past_reads`), from a few rows where the window holds thousands."""
+
+@dataclass(frozen=True)
+class PeopleWindow:
+    """The reports that could count towards a flag or a prompt, grouped as the flags count them.
+
+    `places`: "area|place" -> the reports there received in the location rule's days, as
+    (received_at, reference), and `locations` the latest one's location as reported;
+    `people`: person -> the reports by or about them received in the longer of the person rule's
+    and the prompt's months, as (received_at, reference, category) (a person both reporter and
+    victim of a case has it once). Each group's items are in order of receipt."""
+
+    places: dict[str, list[tuple[str, str]]]
+    locations: dict[str, str | None]
+    people: dict[str, list[tuple[str, str, str]]]
+
+
+def people_window(db: Database, config: PartnershipConfig, point: ReadPoint) -> PeopleWindow:
+    """The person window at the point (`PeopleWindow`), from one read of the reports received in the
+    longest of the three windows (the location flags' days, the person flags' and the case review
+    prompts' months), with the fields the receipt indexes keep (`tasking.queries.intervals.received`).
+
+    SQLite groups them: only the places with at least the location rule's number of reports in its
+    days, and the persons with at least the smaller of the person rule's and the prompt's number in
+    the months, leave it, each group as one row of lists. Each flag and prompt needs that many reports
+    (cases linked as one incident only lower the count), so the flags and prompts are those of the
+    whole window (`test_past_reads`), and a person on thousands of reports costs one row, not
+    thousands."""
     assert point.at is not None, "a window ends at a moment"
     rules, review = config.repeats, config.case_review
     months = max(rules.person_months, review.application_within_months)
-    place_since = point.at - dt.timedelta(days=rules.location_days)
-    since = min(months_before(point.at, months), place_since)
-    window, params = received(f"reference, received_at, {', '.join(RECEIVED_FIELDS)}", iso(since), point)
+    place_since = iso(point.at - dt.timedelta(days=rules.location_days))
     person_since = iso(months_before(point.at, months))
-    cursor = db.conn.cursor()
-    cursor.row_factory = sqlite3.Row  # built in C, read by name as a dict is: half the cost of dict(zip(...))
-    return cursor.execute(
-        f"WITH w AS MATERIALIZED ({window}), "
-        "persons AS (SELECT reporter AS person, reference FROM w WHERE reporter IS NOT NULL AND received_at > ? "
-        "UNION SELECT victim, reference FROM w WHERE victim IS NOT NULL AND received_at > ?), "
-        "hot AS (SELECT person FROM persons GROUP BY person HAVING count(*) >= ?), "
-        "places AS (SELECT area, place FROM w WHERE received_at > ? GROUP BY area, place HAVING count(*) >= ?) "
-        "SELECT * FROM w WHERE reporter IN (SELECT person FROM hot) OR victim IN (SELECT person FROM hot) "
-        "OR EXISTS (SELECT 1 FROM places WHERE places.area IS w.area AND places.place IS w.place) "
-        "ORDER BY received_at, reference",
+    window, params = received(
+        f"reference, received_at, {', '.join(RECEIVED_FIELDS)}", min(person_since, place_since), point, ordered=False
+    )
+    # each group's fields as lists, joined by the unit separator (no reference, moment or category
+    # holds one); the place's location is the latest report's (the row holding the one max())
+    lists = "group_concat(received_at, char(31)), group_concat(reference, char(31))"
+    rows = db.conn.execute(
+        f"WITH w AS MATERIALIZED ({window}) "
+        # the key as the flags spell it (`f"{area}|{place}"`, None as 'None')
+        f"SELECT 0, coalesce(area, 'None') || '|' || coalesce(place, 'None') AS key, {lists}, "
+        "max(received_at || ' ' || reference), location FROM w WHERE received_at > ? "
+        "GROUP BY key HAVING count(*) >= ? "
+        f"UNION ALL SELECT 1, person, {lists}, group_concat(category, char(31)), NULL FROM "
+        "(SELECT reporter AS person, received_at, reference, category FROM w "
+        "WHERE reporter IS NOT NULL AND received_at > ? "
+        "UNION ALL SELECT victim, received_at, reference, category FROM w "
+        "WHERE victim IS NOT NULL AND victim IS NOT reporter AND received_at > ?) "
+        "GROUP BY person HAVING count(*) >= ?",
         [
             *params,
+            place_since,
+            rules.location_reports,
             person_since,
             person_since,
             min(rules.person_reports, review.prompt_reports),
-            iso(place_since),
-            rules.location_reports,
         ],
     ).fetchall()
+    found = PeopleWindow({}, {}, {})
+    for kind, key, moments, refs, categories, location in rows:
+        # a group's rows come in no order of their own: sorted by (received_at, reference)
+        if kind == 0:
+            found.places[key] = sorted(zip(moments.split(US), refs.split(US), strict=True))
+            found.locations[key] = location
+        else:
+            found.people[key] = sorted(zip(moments.split(US), refs.split(US), categories.split(US), strict=True))
+    return found
 
 
 # The person window and the incidents at a point, which the flags and the case review prompts share.
-Shared = tuple[list[dict[str, Any]], dict[str, str]]
+Shared = tuple[PeopleWindow, dict[str, str]]
 
 
 def shared_reads(db: Database, config: PartnershipConfig, point: ReadPoint, shared: Shared | None = None) -> Shared:
@@ -103,50 +133,42 @@ def repeat_flags(
     """The flags at the point (its `at` ends the look-back windows); linked incidents count once."""
     assert point.at is not None, "repeats are flagged at a moment"
     rules = config.repeats
-    people, groups = shared_reads(db, config, point, shared)
+    window, groups = shared_reads(db, config, point, shared)
     flags: list[dict[str, Any]] = []
 
-    by_place: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in received_after(people, iso(point.at - dt.timedelta(days=rules.location_days))):
-        by_place[f"{case['area']}|{case['place']}"].append(case)
-    for place, found in sorted(by_place.items()):
-        refs = [c["reference"] for c in found]
+    for place, found in sorted(window.places.items()):
+        refs = [ref for _, ref in found]
         incidents = set(map(groups.get, refs, refs))  # a linked case counts as its incident
         if len(incidents) >= rules.location_reports:
             flags.append(
                 {
                     "flag": flag_reference("location", place),
                     "rule": "location",
-                    "case": found[-1]["reference"],
+                    "case": refs[-1],
                     "cases": refs,
                     "count": len(incidents),
                     "area": place.split("|", 1)[0],
-                    "location": found[-1]["location"],
-                    "first_received": found[0]["received_at"],
+                    "location": window.locations[place],
+                    "first_received": found[0][0],
                     "reason": f"{len(incidents)} reports at this location in {rules.location_days} days",
                 }
             )
 
-    by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in received_after(people, iso(months_before(point.at, rules.person_months))):
-        reporter, victim = case["reporter"], case["victim"]
-        if reporter is not None:
-            by_person[reporter].append(case)
-        if victim is not None and victim != reporter:  # a person both on one case counts it once
-            by_person[victim].append(case)
-    for person, found in sorted(by_person.items()):
-        refs = [c["reference"] for c in found]
+    person_since = iso(months_before(point.at, rules.person_months))
+    for person, items in sorted(window.people.items()):
+        recent = received_after(items, person_since)
+        refs = [ref for _, ref, _ in recent]
         incidents = set(map(groups.get, refs, refs))
         if len(incidents) >= rules.person_reports:
             flags.append(
                 {
                     "flag": flag_reference("person", person),
                     "rule": "person",
-                    "case": found[-1]["reference"],
+                    "case": refs[-1],
                     "cases": refs,
                     "count": len(incidents),
                     "person": person,
-                    "first_received": found[0]["received_at"],
+                    "first_received": recent[0][0],
                     "reason": f"{len(incidents)} reports by or about this person in {rules.person_months} months",
                     "prompt": case_review_prompt(point.at),
                 }
@@ -154,9 +176,9 @@ def repeat_flags(
     return quiet_acknowledged(db, flags, point)
 
 
-def received_after(people: list[dict[str, Any]], since: str) -> list[dict[str, Any]]:
-    """The rows of `people_window` (in order of receipt) received after `since`, found by bisection."""
-    return people[bisect_right(people, since, key=itemgetter("received_at")) :]
+def received_after(items: list[tuple[str, str, str]], since: str) -> list[tuple[str, str, str]]:
+    """The items of a `PeopleWindow` group (in order of receipt) received after `since`, by bisection."""
+    return items[bisect_right(items, since, key=itemgetter(0)) :]
 
 
 def repeat_cases(flags: list[dict[str, Any]]) -> set[str]:
