@@ -108,19 +108,18 @@ def spanned(point: ReadPoint, table: str) -> list[tuple[str, list[Any]]]:
     spans, past = SPANNED[table]
     stab = f"at_from <= {span_day('?')} AND at_to >= {span_day('?')}"
     exact = "AND +position_from <= ? AND +at_from <= ? AND +at_to > ?"
+    # the ends of the axes are spelt out, as the partial indexes spell them (`LATEST_RECEIVED`): the
+    # same statement with them bound takes about twice as long (0.25 ms against 0.14 for feedback owed)
     return [
+        (f"{LATEST_RECEIVED} AND at_from <= ? AND position_from <= ?", [when, position]),
         (
-            "position_to = ? AND at_to = ? AND at_from <= ? AND position_from <= ?",
-            [POSITION_END, AT_END, when, position],
-        ),
-        (
-            f"rowid IN (SELECT id FROM {spans} WHERE {stab}) AND +position_to = ? {exact}",
-            [when, when, POSITION_END, position, when, when],
+            f"rowid IN (SELECT id FROM {spans} WHERE {stab}) AND +position_to = {POSITION_END} {exact}",
+            [when, when, position, when, when],
         ),
         (
             f"rowid IN (SELECT id FROM {past} WHERE {stab} AND position_from <= ? AND position_to >= ?) "
-            f"AND +position_to > ? AND +position_to < ? {exact}",
-            [when, when, position, position, position, POSITION_END, position, when, when],
+            f"AND +position_to > ? AND +position_to < {POSITION_END} {exact}",
+            [when, when, position, position, position, position, when, when],
         ),
     ]
 
