@@ -16,6 +16,8 @@ from tasking.time.instants import iso
 
 __all__ = ["held", "held_apart", "received", "spanned", "window"]
 
+INDEXED_RECEIVED = "case_versions INDEXED BY case_versions_latest_received"
+
 
 def window(column: str, since: str, point: ReadPoint, params: list[Any]) -> str:
     """SQL for `column` (a receipt or a raising, from which a case or tasking is effective) after
@@ -45,14 +47,11 @@ def received(columns: str, since: str, point: ReadPoint, ordered: bool = True) -
         held_where, held_params = held(point, by="received")
         return f"SELECT {columns} FROM case_versions WHERE {where} AND {held_where}{order}", params + held_params
     when = iso(point.at)
-    latest = (
-        f"SELECT {columns} FROM case_versions INDEXED BY case_versions_latest_received "
-        f"WHERE {LATEST_RECEIVED} AND received_at > ? AND received_at <= ? "
-        "AND at_from <= ? AND position_from <= ?"
-    )
-    parts, values = [latest], [since, when, when, point.position]
-    for where, params in spanned(point, "case_versions")[1:]:
-        parts.append(f"SELECT {columns} FROM case_versions WHERE {where} AND +received_at > ? AND +received_at <= ?")
+    parts, values = [], []
+    for n, (where, params) in enumerate(spanned(point, "case_versions")):
+        # the latest states by their partial index, led by the window; the R*Trees' rows checked on it
+        source, column = ("case_versions", "+received_at") if n else (INDEXED_RECEIVED, "received_at")
+        parts.append(f"SELECT {columns} FROM {source} WHERE {where} AND {column} > ? AND {column} <= ?")
         values += [*params, since, when]
     return " UNION ALL ".join(parts) + order, values
 

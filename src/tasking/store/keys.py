@@ -107,7 +107,7 @@ class KeyStore(KeyStorage):
         """Make a key for each owner that has none (one transaction); a destroyed key stays destroyed.
         A key another process made first is kept: the stored row is read back."""
         # each owner looked up: a set minus the keys view would walk every key held (all, once loaded)
-        missing = sorted({str(owner) for owner in owners if str(owner) not in self._ciphers})
+        missing = sorted({owner for owner in map(str, owners) if owner not in self._ciphers})
         if missing and not self._loaded:
             self._read(missing)
             missing = [owner for owner in missing if owner not in self._ciphers]
